@@ -1,0 +1,109 @@
+/** Shared plumbing for the provider senders: one POST with a timeout, and failure classification. */
+import type { SendResult } from "./types";
+
+export type FetchFn = typeof fetch;
+export type SendFailure = Extract<SendResult, { ok: false }>;
+
+export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
+
+// Not `opts.fetch ?? fetch`: workerd throws "Illegal invocation" when the global is called detached.
+export const defaultFetch: FetchFn = (input, init) => fetch(input, init);
+
+export type PostOutcome =
+  /** `body` is the parsed JSON, or undefined when the body was empty or not JSON. */
+  | { kind: "response"; status: number; headers: Headers; body: unknown }
+  | { kind: "timeout" }
+  | { kind: "network"; message: string };
+
+/** POSTs JSON and never throws: timeouts and network errors come back as outcomes. */
+export async function postJson(
+  doFetch: FetchFn,
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  timeoutMs: number,
+): Promise<PostOutcome> {
+  // One signal covers the headers and the body read.
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    const res = await doFetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", ...headers },
+      body: JSON.stringify(body),
+      signal,
+    });
+    const text = await res.text();
+    return { kind: "response", status: res.status, headers: res.headers, body: parseJson(text) };
+  } catch (err) {
+    if (signal.aborted || errorName(err) === "TimeoutError") return { kind: "timeout" };
+    return { kind: "network", message: errorMessage(err) };
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function errorName(err: unknown): string | undefined {
+  return typeof err === "object" && err !== null && "name" in err && typeof err.name === "string" ? err.name : undefined;
+}
+
+function errorMessage(err: unknown): string {
+  if (typeof err === "object" && err !== null && "message" in err && typeof err.message === "string") return err.message;
+  return String(err);
+}
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date), else `fallback`. */
+export function retryAfter(headers: Headers, fallback: number): number {
+  const raw = headers.get("retry-after");
+  if (raw === null) return fallback;
+  const seconds = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : (Date.parse(raw) - Date.now()) / 1000;
+  if (!Number.isFinite(seconds)) return fallback;
+  return Math.min(3600, Math.max(1, Math.ceil(seconds)));
+}
+
+/** Keeps reasons short and free of phone numbers: reasons end up in logs and dead_letters. */
+export function cleanReason(reason: string): string {
+  const redacted = reason.replace(/\+?\d{8,}/g, "[number]").replace(/\s+/g, " ").trim();
+  return redacted.length > 300 ? `${redacted.slice(0, 299)}…` : redacted;
+}
+
+/** Timeout / network failure: the request may or may not have reached the provider, so retry. */
+export function transportFailure(provider: string, outcome: Exclude<PostOutcome, { kind: "response" }>): SendFailure {
+  if (outcome.kind === "timeout") {
+    return { ok: false, kind: "retry", code: `${provider}_timeout`, reason: `${providerLabel(provider)} did not answer in time.`, retryAfterSeconds: 5 };
+  }
+  return {
+    ok: false,
+    kind: "retry",
+    code: `${provider}_network`,
+    reason: cleanReason(`Could not reach ${providerLabel(provider)}: ${outcome.message}`),
+    retryAfterSeconds: 5,
+  };
+}
+
+/**
+ * Plain HTTP-status classification for providers without a rich error vocabulary:
+ * 408/425/429/5xx are transient; every other status is a request that will never succeed as sent.
+ */
+export function httpFailure(provider: string, status: number, headers: Headers, detail: string | undefined): SendFailure {
+  const label = providerLabel(provider);
+  const suffix = detail ? `: ${detail}` : "";
+  const code = `${provider}_http_${status}`;
+  if (status === 429) {
+    return { ok: false, kind: "retry", code, reason: cleanReason(`${label} rate limit hit (HTTP 429)${suffix}`), retryAfterSeconds: retryAfter(headers, 30) };
+  }
+  if (status === 408 || status === 425 || status >= 500) {
+    return { ok: false, kind: "retry", code, reason: cleanReason(`${label} is temporarily unavailable (HTTP ${status})${suffix}`), retryAfterSeconds: retryAfter(headers, 10) };
+  }
+  return { ok: false, kind: "permanent", code, reason: cleanReason(`${label} rejected the message (HTTP ${status})${suffix}`) };
+}
+
+function providerLabel(provider: string): string {
+  return provider === "meta" ? "Meta" : provider === "evolution" ? "Evolution API" : provider === "whaticket" ? "Whaticket" : provider;
+}

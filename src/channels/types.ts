@@ -1,0 +1,68 @@
+/** Channel-neutral shapes: every provider parser produces these, every sender consumes them. */
+
+export type ChannelName = "meta" | "evolution" | "whaticket" | "sandbox";
+
+export type InboundType = "text" | "interactive" | "image" | "audio" | "video" | "document" | "sticker" | "location" | "contacts" | "unknown";
+
+/** One customer message, normalised from any provider. */
+export interface InboundMessage {
+  /** Provider's message id (Meta wamid, Evolution key.id, ...): the dedup key. */
+  providerMessageId: string;
+  /** Contact phone in E.164 without "+" (e.g. "5511987654321"). */
+  from: string;
+  /** Provider's own contact id when it differs from the phone (Meta wa_id, Evolution @lid jid). */
+  waId?: string;
+  lid?: string;
+  contactName?: string;
+  type: InboundType;
+  /** Text, the chosen button/list title, or the media caption (sanitised). */
+  text: string;
+  /** Interactive reply id (button/list row id) when the contact tapped one. */
+  replyId?: string;
+  mediaId?: string;
+  /** Provider timestamp, ms since epoch. */
+  timestamp: number;
+}
+
+export type DeliveryStatus = "sent" | "delivered" | "read" | "failed";
+
+export interface StatusUpdate {
+  providerMessageId: string;
+  status: DeliveryStatus;
+  timestamp: number;
+  recipient?: string;
+  errorCode?: string;
+  errorTitle?: string;
+}
+
+/** What one provider webhook delivery contains, grouped by the tenant key the provider routes by. */
+export interface InboundBatch {
+  /** Meta phone_number_id, Evolution instance name, ... (resolved to a company by the caller). */
+  routeKey: string;
+  messages: InboundMessage[];
+  statuses: StatusUpdate[];
+  /** Events deliberately not answered (reactions, fromMe echoes, unsupported system events). */
+  ignored: number;
+}
+
+export type OutboundPayload =
+  | { kind: "text"; text: string }
+  | { kind: "template"; name: string; language: string; parameters: string[] };
+
+export interface SendRequest {
+  to: string;
+  payload: OutboundPayload;
+}
+
+export type SendResult =
+  | { ok: true; providerMessageId: string }
+  /**
+   * retry: transient (rate limit, 5xx, network) - try again after at least retryAfterSeconds.
+   * window_closed: the 24 h customer-service window is closed (Meta 131047) - needs a template.
+   * permanent: will never succeed as sent (bad number, bad credentials, invalid payload).
+   */
+  | { ok: false; kind: "retry" | "window_closed" | "permanent"; code: string; reason: string; retryAfterSeconds?: number };
+
+export interface ChannelSender {
+  send(req: SendRequest): Promise<SendResult>;
+}

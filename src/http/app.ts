@@ -1,0 +1,26 @@
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { createD1Store } from "../store/d1";
+import { notFound, onError } from "./errors";
+import { deadLetters } from "./routes/dead-letters";
+import { ops } from "./routes/ops";
+import { sandbox } from "./routes/sandbox";
+import { webhooks } from "./routes/webhooks";
+import type { AppEnv } from "./types";
+
+export const app = new Hono<AppEnv>();
+
+// Honours an incoming x-request-id so a provider's or proxy's id follows the message through queues and logs.
+app.use(requestId({ headerName: "x-request-id", limitLength: 128 }));
+app.use(async (c, next) => {
+  c.set("store", createD1Store(c.env.DB));
+  await next();
+});
+
+app.route("/", webhooks);
+app.route("/", sandbox);
+app.route("/", deadLetters);
+app.route("/", ops);
+
+app.onError(onError);
+app.notFound(notFound);

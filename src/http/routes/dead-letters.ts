@@ -1,0 +1,60 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { InboundTurn, OutboundJob } from "../../conversation/queue-messages";
+import { AppError } from "../../lib/errors";
+import { callerCompany, requireCaller } from "../auth";
+import type { AppEnv } from "../types";
+
+export const deadLetters = new Hono<AppEnv>();
+deadLetters.use("/api/dead-letters/*", requireCaller);
+deadLetters.use("/api/dead-letters", requireCaller);
+
+const ListQuery = z.object({
+  status: z.enum(["pending", "all"]).default("pending"),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+deadLetters.get("/api/dead-letters", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const q = ListQuery.parse(c.req.query());
+  const rows = await c.get("store").deadLetters.list(company.id, { pendingOnly: q.status === "pending", limit: q.limit });
+  return c.json({
+    dead_letters: rows.map((d) => ({
+      id: d.id,
+      queue: d.queue,
+      reason: d.reason,
+      attempts: d.attempts,
+      payload: d.payload,
+      created_at: new Date(d.createdAt).toISOString(),
+      reprocessed_at: d.reprocessedAt ? new Date(d.reprocessedAt).toISOString() : null,
+    })),
+  });
+});
+
+/** Puts the failed unit of work back on its queue, once; the consumers' idempotency keeps it from doubling. */
+deadLetters.post("/api/dead-letters/:id/reprocess", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const id = z.coerce.number().int().positive().safeParse(c.req.param("id"));
+  if (!id.success) throw new AppError(400, "invalid_id", "Dead letter ids are positive integers");
+  const store = c.get("store");
+  const dl = await store.deadLetters.byId(company.id, id.data);
+  if (!dl) throw new AppError(404, "not_found", "No such dead letter for this tenant");
+  if (!(await store.deadLetters.markReprocessed(company.id, dl.id, Date.now()))) throw new AppError(409, "already_reprocessed", "This dead letter was already reprocessed");
+  try {
+    if (dl.queue === "outbound") {
+      const job = OutboundJob.parse(dl.payload);
+      await store.messages.requeueDead(company.id, job.messageId, Date.now());
+      await c.env.OUTBOUND_QUEUE.send({ ...job, generation: job.generation + 1 } satisfies OutboundJob, { contentType: "json" });
+    } else if (dl.queue === "inbound") {
+      const turn = InboundTurn.parse(dl.payload);
+      await c.env.INBOUND_QUEUE.send({ ...turn, generation: turn.generation + 1 } satisfies InboundTurn, { contentType: "json" });
+    } else {
+      throw new AppError(422, "not_reprocessable", `Dead letters of queue "${dl.queue}" cannot be reprocessed`);
+    }
+  } catch (err) {
+    await store.deadLetters.unmarkReprocessed(company.id, dl.id);
+    throw err;
+  }
+  await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "dead_letter.reprocess", target: String(dl.id) });
+  return c.json({ id: dl.id, queue: dl.queue, status: "requeued" }, 202);
+});

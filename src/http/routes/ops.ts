@@ -1,0 +1,53 @@
+import { Hono } from "hono";
+import { safeEqual } from "../../lib/crypto";
+import { AppError } from "../../lib/errors";
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "../../metrics/render";
+import { mergeSnapshots, type MetricSnapshot } from "../../metrics/snapshot";
+import { tenantStub, UNATTRIBUTED_COMPANY_LABEL, unattributedStub } from "../../tenants/stubs";
+import type { AppEnv } from "../types";
+
+export const ops = new Hono<AppEnv>();
+
+/** Deep health: D1 answers, a Durable Object answers, the queue producers are bound. */
+ops.get("/health", async (c) => {
+  const checks: Record<string, "ok" | string> = {};
+  const timed = async (name: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      checks[name] = "ok";
+    } catch (err) {
+      checks[name] = `error: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  };
+  await Promise.all([
+    timed("d1", () => c.env.DB.prepare("SELECT 1").first()),
+    timed("tenant_do", () => unattributedStub(c.env).ping()),
+    timed("queues", async () => {
+      for (const q of [c.env.INBOUND_QUEUE, c.env.OUTBOUND_QUEUE, c.env.JOBS_QUEUE]) if (typeof q?.send !== "function") throw new Error("queue binding missing");
+    }),
+  ]);
+  const ok = Object.values(checks).every((v) => v === "ok");
+  return c.json({ status: ok ? "ok" : "degraded", checks }, ok ? 200 : 503);
+});
+
+const withCompany = (snap: MetricSnapshot, company: string): MetricSnapshot => ({
+  counters: snap.counters.map((s) => ({ ...s, labels: { ...s.labels, company } })),
+  histograms: snap.histograms.map((s) => ({ ...s, labels: { ...s.labels, company } })),
+});
+
+/**
+ * Prometheus text 0.0.4. Counts live in each tenant's Durable Object (exact across isolates); a
+ * scrape asks every tenant plus the unattributed bucket and merges.
+ */
+ops.get("/metrics", async (c) => {
+  if (c.env.METRICS_TOKEN) {
+    const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
+    if (!(await safeEqual(token, c.env.METRICS_TOKEN))) throw new AppError(401, "unauthorized", "Missing or wrong metrics token");
+  }
+  const companies = await c.get("store").companies.list();
+  const snaps = await Promise.all([
+    ...companies.map(async (co) => withCompany(await tenantStub(c.env, co.id).metricsSnapshot(), co.slug)),
+    unattributedStub(c.env).metricsSnapshot().then((s) => withCompany(s, UNATTRIBUTED_COMPANY_LABEL)),
+  ]);
+  return c.body(renderPrometheus(mergeSnapshots(snaps)), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+});

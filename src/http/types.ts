@@ -1,0 +1,16 @@
+import type { Company, Store } from "../store/types";
+
+export interface Caller {
+  /** A platform token may act for any tenant (chosen with x-tenant); a tenant token only for its own. */
+  kind: "platform" | "tenant";
+  company: Company | null;
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    store: Store;
+    caller: Caller;
+  };
+}

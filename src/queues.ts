@@ -1,0 +1,76 @@
+import { deliver } from "./channels/outbound";
+import { InboundTurn, OutboundJob } from "./conversation/queue-messages";
+import { PermanentError, processTurn } from "./conversation/turn";
+import { recordDeadLetter } from "./dead-letters/consumer";
+import { backoffSeconds } from "./lib/backoff";
+import { createD1Store } from "./store/d1";
+import type { Store } from "./store/types";
+import { recordMetrics, tenantStub } from "./tenants/stubs";
+
+/** Queue names may carry an environment suffix in production; the role is the name's ending. */
+type Role = "inbound" | "outbound" | "jobs" | "inbound-dlq" | "outbound-dlq" | "jobs-dlq";
+const ROLES: Role[] = ["inbound-dlq", "outbound-dlq", "jobs-dlq", "inbound", "outbound", "jobs"];
+const roleOf = (queue: string): Role | undefined => ROLES.find((r) => queue.endsWith(r));
+
+/** Every message is acked or retried on its own; nothing is acked in a catch without being recorded. */
+export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const store = createD1Store(env.DB);
+  const role = roleOf(batch.queue);
+  for (const msg of batch.messages) {
+    try {
+      await handle(role, msg, env, store);
+    } catch (err) {
+      console.error(JSON.stringify({ msg: "queue message failed", queue: batch.queue, id: msg.id, attempts: msg.attempts, error: String(err) }));
+      msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 2, 300) });
+    }
+  }
+}
+
+async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, store: Store): Promise<void> {
+  switch (role) {
+    case "inbound": {
+      const turn = InboundTurn.safeParse(msg.body);
+      if (!turn.success) return unreadable(env, msg, "inbound");
+      try {
+        await processTurn(env, store, turn.data);
+        msg.ack();
+      } catch (err) {
+        await tenantStub(env, turn.data.companyId).noteTurnError(turn.data.phone, turn.data.turnId, String(err));
+        if (err instanceof PermanentError) {
+          await recordDeadLetter(env, store, "inbound", turn.data, msg.attempts);
+          msg.ack();
+          return;
+        }
+        throw err;
+      }
+      return;
+    }
+    case "outbound": {
+      const job = OutboundJob.safeParse(msg.body);
+      if (!job.success) return unreadable(env, msg, "outbound");
+      const outcome = await deliver(env, store, job.data, msg.attempts);
+      if (outcome.ack) msg.ack();
+      else msg.retry({ delaySeconds: outcome.retryAfterSeconds });
+      return;
+    }
+    case "inbound-dlq":
+    case "outbound-dlq":
+      await recordDeadLetter(env, store, role === "inbound-dlq" ? "inbound" : "outbound", msg.body, msg.attempts);
+      msg.ack();
+      return;
+    case "jobs":
+    case "jobs-dlq":
+    case undefined:
+      // No job kinds exist yet (the scheduler issue adds them); keep the body in the logs, don't loop on it.
+      console.warn(JSON.stringify({ msg: "no handler for queue message", role, body: msg.body }));
+      msg.ack();
+      return;
+  }
+}
+
+/** A body that no longer parses will never parse: log it whole and count it instead of retrying forever. */
+async function unreadable(env: Env, msg: Message<unknown>, queue: string): Promise<void> {
+  console.error(JSON.stringify({ msg: "unreadable queue message", queue, body: msg.body }));
+  await recordMetrics(env, null, [{ metric: "secretaria_dead_letters_total", labels: { queue }, inc: 1 }]);
+  msg.ack();
+}

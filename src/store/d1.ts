@@ -1,0 +1,359 @@
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import type { DeliveryStatus, OutboundPayload } from "../channels/types";
+import * as s from "./schema";
+import type { Company, Contact, Conversation, DeadLetter, MessageRow, Store } from "./types";
+
+type Db = DrizzleD1Database<typeof s>;
+
+/** Statuses a provider status may move a message out of, so late or repeated callbacks never go backwards. */
+const MAY_BECOME: Record<DeliveryStatus, string[]> = {
+  sent: ["queued", "sending", "retrying", "accepted"],
+  delivered: ["queued", "sending", "retrying", "accepted", "sent"],
+  read: ["queued", "sending", "retrying", "accepted", "sent", "delivered"],
+  failed: ["queued", "sending", "retrying", "accepted", "sent"],
+};
+
+const toCompany = (r: typeof s.companies.$inferSelect): Company => ({
+  id: r.id,
+  slug: r.slug,
+  name: r.name,
+  status: r.status,
+  timeZone: r.timeZone,
+  locale: r.locale,
+  channel: r.channel,
+  metaPhoneNumberId: r.metaPhoneNumberId,
+  evolutionInstance: r.evolutionInstance,
+  channelSettings: r.channelSettings,
+});
+
+const toContact = (r: typeof s.contacts.$inferSelect): Contact => ({
+  id: r.id,
+  companyId: r.companyId,
+  phone: r.phone,
+  waId: r.waId,
+  lid: r.lid,
+  name: r.name,
+  optedOut: r.optedOut,
+  lastInboundAt: r.lastInboundAt,
+});
+
+const toMessage = (r: typeof s.messages.$inferSelect): MessageRow => ({
+  id: r.id,
+  companyId: r.companyId,
+  conversationId: r.conversationId,
+  contactId: r.contactId,
+  direction: r.direction,
+  channel: r.channel,
+  providerMessageId: r.providerMessageId,
+  clientRef: r.clientRef,
+  type: r.type,
+  body: r.body,
+  payload: (r.payload as OutboundPayload | null) ?? null,
+  status: r.status,
+  error: r.error,
+  unanswered: r.unanswered,
+  attempts: r.attempts,
+  correlationId: r.correlationId,
+  createdAt: r.createdAt,
+});
+
+const toDeadLetter = (r: typeof s.deadLetters.$inferSelect): DeadLetter => ({
+  id: r.id,
+  companyId: r.companyId,
+  queue: r.queue,
+  payload: r.payload,
+  reason: r.reason,
+  attempts: r.attempts,
+  createdAt: r.createdAt,
+  reprocessedAt: r.reprocessedAt,
+});
+
+export function createD1Store(d1: D1Database): Store {
+  const db: Db = drizzle(d1, { schema: s });
+  const oneCompany = async (where: ReturnType<typeof eq>) => {
+    const [row] = await db.select().from(s.companies).where(where).limit(1);
+    return row ? toCompany(row) : null;
+  };
+  const messageById = async (companyId: number, id: number) => {
+    const [row] = await db.select().from(s.messages).where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id))).limit(1);
+    return row ? toMessage(row) : null;
+  };
+
+  return {
+    companies: {
+      async create(c) {
+        const [row] = await db
+          .insert(s.companies)
+          .values({
+            slug: c.slug,
+            name: c.name,
+            timeZone: c.timeZone ?? "America/Sao_Paulo",
+            locale: c.locale ?? "pt-BR",
+            channel: c.channel ?? "sandbox",
+            metaPhoneNumberId: c.metaPhoneNumberId ?? null,
+            evolutionInstance: c.evolutionInstance ?? null,
+            whaticketTokenHash: c.whaticketTokenHash ?? null,
+            channelSettings: c.channelSettings ?? {},
+          })
+          .returning();
+        if (!row) throw new Error("company insert returned no row");
+        return toCompany(row);
+      },
+      bySlug: (slug) => oneCompany(eq(s.companies.slug, slug)),
+      byId: (id) => oneCompany(eq(s.companies.id, id)),
+      byMetaPhoneNumberId: (id) => oneCompany(eq(s.companies.metaPhoneNumberId, id)),
+      byEvolutionInstance: (name) => oneCompany(eq(s.companies.evolutionInstance, name)),
+      byWhaticketTokenHash: (hash) => oneCompany(eq(s.companies.whaticketTokenHash, hash)),
+      async list() {
+        return (await db.select().from(s.companies).orderBy(s.companies.id)).map(toCompany);
+      },
+    },
+
+    apiTokens: {
+      async create(companyId, tokenHash, label) {
+        await db.insert(s.apiTokens).values({ companyId, tokenHash, label });
+      },
+      async companyByTokenHash(tokenHash) {
+        const [row] = await db
+          .select({ company: s.companies })
+          .from(s.apiTokens)
+          .innerJoin(s.companies, eq(s.companies.id, s.apiTokens.companyId))
+          .where(eq(s.apiTokens.tokenHash, tokenHash))
+          .limit(1);
+        return row ? toCompany(row.company) : null;
+      },
+    },
+
+    contacts: {
+      async upsertInbound(companyId, c) {
+        const [row] = await db
+          .insert(s.contacts)
+          .values({ companyId, phone: c.phone, waId: c.waId ?? null, lid: c.lid ?? null, name: c.name ?? null, lastInboundAt: c.at })
+          .onConflictDoUpdate({
+            target: [s.contacts.companyId, s.contacts.phone],
+            set: {
+              waId: sql`coalesce(excluded.wa_id, ${s.contacts.waId})`,
+              lid: sql`coalesce(excluded.lid, ${s.contacts.lid})`,
+              name: sql`coalesce(excluded.name, ${s.contacts.name})`,
+              // Out-of-order processing must not move the 24 h window backwards.
+              lastInboundAt: sql`max(coalesce(${s.contacts.lastInboundAt}, 0), excluded.last_inbound_at)`,
+            },
+          })
+          .returning();
+        if (!row) throw new Error("contact upsert returned no row");
+        return toContact(row);
+      },
+      async byPhone(companyId, phone) {
+        const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.phone, phone))).limit(1);
+        return row ? toContact(row) : null;
+      },
+      async byId(companyId, id) {
+        const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id))).limit(1);
+        return row ? toContact(row) : null;
+      },
+      async setOptedOut(companyId, contactId, optedOut) {
+        await db.update(s.contacts).set({ optedOut }).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, contactId)));
+      },
+    },
+
+    conversations: {
+      async open(companyId, contactId, at): Promise<Conversation> {
+        const where = and(eq(s.conversations.companyId, companyId), eq(s.conversations.contactId, contactId), inArray(s.conversations.status, ["bot", "human"]));
+        const [existing] = await db.select().from(s.conversations).where(where).orderBy(desc(s.conversations.id)).limit(1);
+        if (existing) {
+          await db.update(s.conversations).set({ lastMessageAt: at }).where(eq(s.conversations.id, existing.id));
+          return { id: existing.id, companyId, contactId, status: existing.status };
+        }
+        const [row] = await db.insert(s.conversations).values({ companyId, contactId, status: "bot", lastMessageAt: at }).returning();
+        if (!row) throw new Error("conversation insert returned no row");
+        return { id: row.id, companyId, contactId, status: row.status };
+      },
+    },
+
+    messages: {
+      async insertInbound(companyId, m) {
+        const inserted = await db
+          .insert(s.messages)
+          .values({
+            companyId,
+            conversationId: m.conversationId,
+            contactId: m.contactId,
+            direction: "in",
+            channel: m.channel,
+            providerMessageId: m.providerMessageId,
+            type: m.type,
+            body: m.body,
+            status: "received",
+            unanswered: m.unanswered,
+            correlationId: m.correlationId,
+            providerTimestamp: m.providerTimestamp,
+          })
+          .onConflictDoNothing()
+          .returning();
+        const fresh = inserted[0];
+        if (fresh) return { message: toMessage(fresh), inserted: true };
+        const [row] = await db
+          .select()
+          .from(s.messages)
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.providerMessageId, m.providerMessageId)))
+          .limit(1);
+        if (!row) throw new Error("inbound message neither inserted nor found");
+        return { message: toMessage(row), inserted: false };
+      },
+      async insertOutbound(companyId, m) {
+        const body = m.payload.kind === "text" ? m.payload.text : `[template ${m.payload.name}] ${m.payload.parameters.join(" | ")}`;
+        const inserted = await db
+          .insert(s.messages)
+          .values({
+            companyId,
+            conversationId: m.conversationId,
+            contactId: m.contactId,
+            direction: "out",
+            channel: m.channel,
+            clientRef: m.clientRef,
+            type: m.payload.kind,
+            body,
+            payload: m.payload,
+            status: "queued",
+            correlationId: m.correlationId,
+          })
+          .onConflictDoNothing()
+          .returning();
+        const fresh = inserted[0];
+        if (fresh) return { message: toMessage(fresh), inserted: true };
+        const [row] = await db
+          .select()
+          .from(s.messages)
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.clientRef, m.clientRef)))
+          .limit(1);
+        if (!row) throw new Error("outbound message neither inserted nor found");
+        return { message: toMessage(row), inserted: false };
+      },
+      byId: messageById,
+      async claimOutbound(companyId, id, now, staleMs) {
+        const [row] = await db
+          .update(s.messages)
+          .set({ status: "sending", claimedAt: now, attempts: sql`${s.messages.attempts} + 1`, updatedAt: now })
+          .where(
+            and(
+              eq(s.messages.companyId, companyId),
+              eq(s.messages.id, id),
+              eq(s.messages.direction, "out"),
+              or(inArray(s.messages.status, ["queued", "retrying"]), and(eq(s.messages.status, "sending"), lt(s.messages.claimedAt, now - staleMs))),
+            ),
+          )
+          .returning();
+        return row ? toMessage(row) : null;
+      },
+      async markAccepted(companyId, id, providerMessageId, now) {
+        await db
+          .update(s.messages)
+          .set({ status: "accepted", providerMessageId, error: null, updatedAt: now })
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id), eq(s.messages.status, "sending")));
+      },
+      async markRetrying(companyId, id, error, now) {
+        await db.update(s.messages).set({ status: "retrying", error, updatedAt: now }).where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id)));
+      },
+      async markDead(companyId, id, error, now) {
+        await db
+          .update(s.messages)
+          .set({ status: "dead", error, updatedAt: now })
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id), inArray(s.messages.status, ["queued", "sending", "retrying"])));
+      },
+      async requeueDead(companyId, id, now) {
+        const rows = await db
+          .update(s.messages)
+          .set({ status: "queued", attempts: 0, claimedAt: null, updatedAt: now })
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id), eq(s.messages.status, "dead")))
+          .returning({ id: s.messages.id });
+        return rows.length > 0;
+      },
+      async applyStatus(companyId, providerMessageId, status, detail, at) {
+        const [target] = await db
+          .select({ id: s.messages.id })
+          .from(s.messages)
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.providerMessageId, providerMessageId), eq(s.messages.direction, "out")))
+          .limit(1);
+        if (!target) return { found: false, duplicate: false, changed: false };
+        const [seen] = await db
+          .select({ id: s.deliveryLogs.id })
+          .from(s.deliveryLogs)
+          .where(and(eq(s.deliveryLogs.companyId, companyId), eq(s.deliveryLogs.messageId, target.id), eq(s.deliveryLogs.status, status)))
+          .limit(1);
+        if (seen) return { found: true, duplicate: true, changed: false };
+        await db.insert(s.deliveryLogs).values({ companyId, messageId: target.id, status, detail, providerTimestamp: at });
+        const changed = await db
+          .update(s.messages)
+          .set({ status, error: status === "failed" ? detail : undefined, updatedAt: Date.now() })
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, target.id), inArray(s.messages.status, MAY_BECOME[status])))
+          .returning({ id: s.messages.id });
+        return { found: true, duplicate: false, changed: changed.length > 0 };
+      },
+      async listByContact(companyId, contactId, opts) {
+        const rows = await db
+          .select()
+          .from(s.messages)
+          .where(
+            and(
+              eq(s.messages.companyId, companyId),
+              eq(s.messages.contactId, contactId),
+              opts.direction ? eq(s.messages.direction, opts.direction) : undefined,
+            ),
+          )
+          .orderBy(s.messages.id)
+          .limit(opts.limit);
+        return rows.map(toMessage);
+      },
+    },
+
+    deliveryLogs: {
+      async append(companyId, messageId, status, detail, providerTimestamp = null) {
+        await db.insert(s.deliveryLogs).values({ companyId, messageId, status, detail, providerTimestamp });
+      },
+      async list(companyId, messageId) {
+        return db
+          .select({ status: s.deliveryLogs.status, detail: s.deliveryLogs.detail, createdAt: s.deliveryLogs.createdAt })
+          .from(s.deliveryLogs)
+          .where(and(eq(s.deliveryLogs.companyId, companyId), eq(s.deliveryLogs.messageId, messageId)))
+          .orderBy(s.deliveryLogs.id);
+      },
+    },
+
+    deadLetters: {
+      async insert(companyId, d) {
+        await db.insert(s.deadLetters).values({ companyId, ...d }).onConflictDoNothing();
+      },
+      async list(companyId, opts) {
+        const rows = await db
+          .select()
+          .from(s.deadLetters)
+          .where(and(eq(s.deadLetters.companyId, companyId), opts.pendingOnly ? isNull(s.deadLetters.reprocessedAt) : undefined))
+          .orderBy(desc(s.deadLetters.id))
+          .limit(opts.limit);
+        return rows.map(toDeadLetter);
+      },
+      async byId(companyId, id) {
+        const [row] = await db.select().from(s.deadLetters).where(and(eq(s.deadLetters.companyId, companyId), eq(s.deadLetters.id, id))).limit(1);
+        return row ? toDeadLetter(row) : null;
+      },
+      async markReprocessed(companyId, id, now) {
+        const rows = await db
+          .update(s.deadLetters)
+          .set({ reprocessedAt: now })
+          .where(and(eq(s.deadLetters.companyId, companyId), eq(s.deadLetters.id, id), isNull(s.deadLetters.reprocessedAt)))
+          .returning({ id: s.deadLetters.id });
+        return rows.length > 0;
+      },
+      async unmarkReprocessed(companyId, id) {
+        await db.update(s.deadLetters).set({ reprocessedAt: null }).where(and(eq(s.deadLetters.companyId, companyId), eq(s.deadLetters.id, id)));
+      },
+    },
+
+    auditLogs: {
+      async append(companyId, e) {
+        await db.insert(s.auditLogs).values({ companyId, actor: e.actor, action: e.action, target: e.target ?? null, detail: e.detail ?? null });
+      },
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Every tenant-owned row carries company_id, and every index on such a table starts with it. */
+
+const createdAt = () => integer("created_at").notNull().default(sql`(unixepoch() * 1000)`);
+
+export const companies = sqliteTable(
+  "companies",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+    timeZone: text("time_zone").notNull().default("America/Sao_Paulo"),
+    locale: text("locale").notNull().default("pt-BR"),
+    channel: text("channel", { enum: ["sandbox", "meta", "evolution", "whaticket"] }).notNull().default("sandbox"),
+    /** Routing keys copied out of channelSettings so webhooks resolve the tenant with an index. */
+    metaPhoneNumberId: text("meta_phone_number_id"),
+    evolutionInstance: text("evolution_instance"),
+    whaticketTokenHash: text("whaticket_token_hash"),
+    /** Channel credentials and per-tenant limits (JSON, validated by tenants/settings.ts). */
+    channelSettings: text("channel_settings", { mode: "json" }).notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("companies_slug_uq").on(t.slug),
+    uniqueIndex("companies_meta_pnid_uq").on(t.metaPhoneNumberId),
+    uniqueIndex("companies_evolution_instance_uq").on(t.evolutionInstance),
+    uniqueIndex("companies_whaticket_token_uq").on(t.whaticketTokenHash),
+  ],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: integer("company_id").notNull().references(() => companies.id),
+    /** SHA-256 hex of the token: the token itself is shown once and never stored. */
+    tokenHash: text("token_hash").notNull(),
+    label: text("label").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("api_tokens_hash_uq").on(t.tokenHash), index("api_tokens_company_idx").on(t.companyId)],
+);
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: integer("company_id").notNull().references(() => companies.id),
+    phone: text("phone").notNull(),
+    waId: text("wa_id"),
+    lid: text("lid"),
+    name: text("name"),
+    attributes: text("attributes", { mode: "json" }).notNull().default(sql`'{}'`),
+    optedOut: integer("opted_out", { mode: "boolean" }).notNull().default(false),
+    lastInboundAt: integer("last_inbound_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("contacts_company_phone_uq").on(t.companyId, t.phone),
+    index("contacts_company_lid_idx").on(t.companyId, t.lid),
+  ],
+);
+
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: integer("company_id").notNull().references(() => companies.id),
+    contactId: integer("contact_id").notNull().references(() => contacts.id),
+    status: text("status", { enum: ["bot", "human", "closed"] }).notNull().default("bot"),
+    summary: text("summary"),
+    lastMessageAt: integer("last_message_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("conversations_company_contact_idx").on(t.companyId, t.contactId, t.status),
+    index("conversations_company_last_idx").on(t.companyId, t.lastMessageAt),
+  ],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: integer("company_id").notNull().references(() => companies.id),
+    conversationId: integer("conversation_id").notNull().references(() => conversations.id),
+    contactId: integer("contact_id").notNull().references(() => contacts.id),
+    direction: text("direction", { enum: ["in", "out"] }).notNull(),
+    channel: text("channel").notNull(),
+    /** Inbound: the provider's id. Outbound: set once the provider accepted the message. */
+    providerMessageId: text("provider_message_id"),
+    /** Outbound idempotency key (turn id + part): a retried turn never creates a second reply. */
+    clientRef: text("client_ref"),
+    type: text("type").notNull(),
+    body: text("body").notNull(),
+    /** Outbound payload as sent (text or template), JSON. */
+    payload: text("payload", { mode: "json" }),
+    status: text("status").notNull(),
+    error: text("error"),
+    /** in: not answered because of the sender's rate limit or opt-out. */
+    unanswered: text("unanswered"),
+    attempts: integer("attempts").notNull().default(0),
+    claimedAt: integer("claimed_at"),
+    correlationId: text("correlation_id"),
+    providerTimestamp: integer("provider_timestamp"),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at"),
+  },
+  (t) => [
+    uniqueIndex("messages_company_provider_id_uq").on(t.companyId, t.providerMessageId),
+    uniqueIndex("messages_company_client_ref_uq").on(t.companyId, t.clientRef),
+    index("messages_company_contact_idx").on(t.companyId, t.contactId, t.id),
+    index("messages_company_conversation_idx").on(t.companyId, t.conversationId, t.id),
+  ],
+);
+
+export const deliveryLogs = sqliteTable(
+  "delivery_logs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: integer("company_id").notNull().references(() => companies.id),
+    messageId: integer("message_id").notNull().references(() => messages.id),
+    /** queued | sent | delivered | read | failed | retry | window_closed | permanent */
+    status: text("status").notNull(),
+    detail: text("detail"),
+    providerTimestamp: integer("provider_timestamp"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("delivery_logs_company_message_idx").on(t.companyId, t.messageId, t.id)],
+);
+
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: integer("company_id").notNull().references(() => companies.id),
+    queue: text("queue").notNull(),
+    /** The original queue message body, so reprocess sends exactly what failed. */
+    payload: text("payload", { mode: "json" }).notNull(),
+    reason: text("reason").notNull(),
+    attempts: integer("attempts").notNull(),
+    /** One row per failed unit of work even if the DLQ delivers it twice. */
+    dedupKey: text("dedup_key").notNull(),
+    createdAt: createdAt(),
+    reprocessedAt: integer("reprocessed_at"),
+  },
+  (t) => [
+    uniqueIndex("dead_letters_company_dedup_uq").on(t.companyId, t.dedupKey),
+    index("dead_letters_company_created_idx").on(t.companyId, t.createdAt),
+  ],
+);
+
+export const auditLogs = sqliteTable(
+  "audit_logs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: integer("company_id").notNull().references(() => companies.id),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    detail: text("detail", { mode: "json" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_logs_company_created_idx").on(t.companyId, t.createdAt)],
+);

@@ -1,0 +1,170 @@
+import type { ChannelName, DeliveryStatus, InboundType, OutboundPayload } from "../channels/types";
+
+/**
+ * The repositories the rest of the code uses. D1 implements it today (store/d1.ts); a Postgres
+ * (Hyperdrive) implementation must pass the same contract suite (test/store/contract.ts).
+ * Every tenant-owned call takes companyId first: there is no way to ask across tenants.
+ */
+export interface Company {
+  id: number;
+  slug: string;
+  name: string;
+  status: "active" | "suspended";
+  timeZone: string;
+  locale: string;
+  channel: ChannelName;
+  metaPhoneNumberId: string | null;
+  evolutionInstance: string | null;
+  channelSettings: unknown;
+}
+
+export interface NewCompany {
+  slug: string;
+  name: string;
+  timeZone?: string;
+  locale?: string;
+  channel?: ChannelName;
+  metaPhoneNumberId?: string | null;
+  evolutionInstance?: string | null;
+  whaticketTokenHash?: string | null;
+  channelSettings?: unknown;
+}
+
+export interface Contact {
+  id: number;
+  companyId: number;
+  phone: string;
+  waId: string | null;
+  lid: string | null;
+  name: string | null;
+  optedOut: boolean;
+  lastInboundAt: number | null;
+}
+
+export interface Conversation {
+  id: number;
+  companyId: number;
+  contactId: number;
+  status: "bot" | "human" | "closed";
+}
+
+export type OutboundStatus = "queued" | "sending" | "retrying" | "accepted" | DeliveryStatus | "dead";
+
+export interface MessageRow {
+  id: number;
+  companyId: number;
+  conversationId: number;
+  contactId: number;
+  direction: "in" | "out";
+  channel: string;
+  providerMessageId: string | null;
+  clientRef: string | null;
+  type: string;
+  body: string;
+  payload: OutboundPayload | null;
+  status: string;
+  error: string | null;
+  unanswered: string | null;
+  attempts: number;
+  correlationId: string | null;
+  createdAt: number;
+}
+
+export interface NewInboundMessage {
+  conversationId: number;
+  contactId: number;
+  channel: ChannelName;
+  providerMessageId: string;
+  type: InboundType;
+  body: string;
+  unanswered: string | null;
+  correlationId: string;
+  providerTimestamp: number;
+}
+
+export interface NewOutboundMessage {
+  conversationId: number;
+  contactId: number;
+  channel: ChannelName;
+  clientRef: string;
+  payload: OutboundPayload;
+  correlationId: string;
+}
+
+export interface DeadLetter {
+  id: number;
+  companyId: number;
+  queue: string;
+  payload: unknown;
+  reason: string;
+  attempts: number;
+  createdAt: number;
+  reprocessedAt: number | null;
+}
+
+export interface Store {
+  companies: {
+    create(c: NewCompany): Promise<Company>;
+    bySlug(slug: string): Promise<Company | null>;
+    byId(id: number): Promise<Company | null>;
+    byMetaPhoneNumberId(id: string): Promise<Company | null>;
+    byEvolutionInstance(instance: string): Promise<Company | null>;
+    byWhaticketTokenHash(hash: string): Promise<Company | null>;
+    list(): Promise<Company[]>;
+  };
+  apiTokens: {
+    create(companyId: number, tokenHash: string, label: string): Promise<void>;
+    companyByTokenHash(tokenHash: string): Promise<Company | null>;
+  };
+  contacts: {
+    /** Creates or refreshes the contact seen on an inbound message. */
+    upsertInbound(companyId: number, c: { phone: string; waId?: string; lid?: string; name?: string; at: number }): Promise<Contact>;
+    byPhone(companyId: number, phone: string): Promise<Contact | null>;
+    byId(companyId: number, id: number): Promise<Contact | null>;
+    setOptedOut(companyId: number, contactId: number, optedOut: boolean): Promise<void>;
+  };
+  conversations: {
+    /** The contact's open conversation (bot or human), opened if there is none. */
+    open(companyId: number, contactId: number, at: number): Promise<Conversation>;
+  };
+  messages: {
+    /** Idempotent by (company, provider id): `inserted` is false for a message already stored. */
+    insertInbound(companyId: number, m: NewInboundMessage): Promise<{ message: MessageRow; inserted: boolean }>;
+    /** Idempotent by (company, clientRef). */
+    insertOutbound(companyId: number, m: NewOutboundMessage): Promise<{ message: MessageRow; inserted: boolean }>;
+    byId(companyId: number, id: number): Promise<MessageRow | null>;
+    /**
+     * Takes the right to send an outbound message: only one consumer holds it at a time, a claim older
+     * than staleMs can be taken over (the holder died), and sent or dead messages are never claimed.
+     */
+    claimOutbound(companyId: number, id: number, now: number, staleMs: number): Promise<MessageRow | null>;
+    markAccepted(companyId: number, id: number, providerMessageId: string, now: number): Promise<void>;
+    markRetrying(companyId: number, id: number, error: string, now: number): Promise<void>;
+    markDead(companyId: number, id: number, error: string, now: number): Promise<void>;
+    /** Puts a dead outbound message back in line for a reprocess; false if it is not dead. */
+    requeueDead(companyId: number, id: number, now: number): Promise<boolean>;
+    /**
+     * Applies a provider status: logged once per (message, status), and never moves a message backwards
+     * (statuses arrive out of order and are retried).
+     */
+    applyStatus(companyId: number, providerMessageId: string, status: DeliveryStatus, detail: string | null, at: number): Promise<{ found: boolean; duplicate: boolean; changed: boolean }>;
+    listByContact(companyId: number, contactId: number, opts: { direction?: "in" | "out"; limit: number }): Promise<MessageRow[]>;
+  };
+  deliveryLogs: {
+    append(companyId: number, messageId: number, status: string, detail: string | null, providerTimestamp?: number | null): Promise<void>;
+    list(companyId: number, messageId: number): Promise<{ status: string; detail: string | null; createdAt: number }[]>;
+  };
+  deadLetters: {
+    /** Idempotent by (company, dedupKey): a DLQ delivering the same message twice leaves one row. */
+    insert(companyId: number, d: { queue: string; payload: unknown; reason: string; attempts: number; dedupKey: string }): Promise<void>;
+    list(companyId: number, opts: { pendingOnly: boolean; limit: number }): Promise<DeadLetter[]>;
+    byId(companyId: number, id: number): Promise<DeadLetter | null>;
+    /** Marks it reprocessed; false when it already was (a second click does nothing). */
+    markReprocessed(companyId: number, id: number, now: number): Promise<boolean>;
+    /** Undoes markReprocessed when the requeue itself failed, so the operator can try again. */
+    unmarkReprocessed(companyId: number, id: number): Promise<void>;
+  };
+  auditLogs: {
+    append(companyId: number, e: { actor: string; action: string; target?: string; detail?: unknown }): Promise<void>;
+  };
+}

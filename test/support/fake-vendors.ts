@@ -1,0 +1,52 @@
+/**
+ * The outside world for workerd tests: every outbound fetch of the Worker lands here (miniflare's
+ * outboundService), so no test can reach a real vendor. The fake Meta Graph API answers with the
+ * recorded payloads in test/fixtures/meta and can be told, per phone_number_id, to fail.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const FAKE_GRAPH_URL = "http://graph.fake.test";
+
+type Mode = "ok" | "500" | "131047" | "130429" | "131056" | "190";
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "meta", name), "utf8");
+const ERRORS: Record<Exclude<Mode, "ok">, { status: number; body: string }> = {
+  "500": { status: 500, body: fixture("send-error-500.json") },
+  "131047": { status: 400, body: fixture("send-error-131047.json") },
+  "130429": { status: 400, body: fixture("send-error-130429.json") },
+  "131056": { status: 400, body: fixture("send-error-131056.json") },
+  "190": { status: 401, body: fixture("send-error-190.json") },
+};
+
+const modes = new Map<string, Mode>();
+const sent = new Map<string, unknown[]>();
+let counter = 0;
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+
+export async function fakeVendors(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.origin !== FAKE_GRAPH_URL) return json({ error: `test network: no fake for ${url.origin}` }, 502);
+  // Control plane for tests: /__fake/<phone_number_id>/mode and /__fake/<phone_number_id>/sent
+  const control = /^\/__fake\/([^/]+)\/(mode|sent)$/.exec(url.pathname);
+  if (control) {
+    const [, pnid = "", what] = control;
+    if (what === "mode" && request.method === "POST") {
+      modes.set(pnid, ((await request.json()) as { mode: Mode }).mode);
+      return json({ ok: true });
+    }
+    return json({ sent: sent.get(pnid) ?? [] });
+  }
+  const send = /^\/v[\d.]+\/([^/]+)\/messages$/.exec(url.pathname);
+  if (!send || request.method !== "POST") return json({ error: { message: "Unknown path", code: 100 } }, 400);
+  const pnid = send[1] ?? "";
+  if (!/^Bearer .+/.test(request.headers.get("authorization") ?? "")) return new Response(ERRORS["190"].body, { status: 401 });
+  const mode = modes.get(pnid) ?? "ok";
+  if (mode !== "ok") return new Response(ERRORS[mode].body, { status: ERRORS[mode].status, headers: { "content-type": "application/json" } });
+  const body = (await request.json()) as { to?: string };
+  const list = sent.get(pnid) ?? [];
+  list.push(body);
+  sent.set(pnid, list);
+  const id = `wamid.FAKE${(++counter).toString().padStart(8, "0")}`;
+  return json({ messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id }] });
+}

@@ -1,0 +1,91 @@
+import { env, exports } from "cloudflare:workers";
+import { vi } from "vitest";
+import { hmacSha256Hex } from "../../src/lib/hmac";
+import { createD1Store } from "../../src/store/d1";
+import type { Company, NewCompany } from "../../src/store/types";
+
+export const ADMIN = { authorization: "Bearer test-admin-token" };
+export const store = () => createD1Store(env.DB);
+
+/** A tenant with a short debounce so tests stay quick; pass settings to change anything. */
+export async function seedCompany(c: Partial<NewCompany> & { slug: string }): Promise<Company> {
+  return store().companies.create({
+    name: c.name ?? `Clínica ${c.slug}`,
+    channel: "sandbox",
+    ...c,
+    channelSettings: { debounceMs: 300, maxTurnWaitMs: 2_000, ...(c.channelSettings as object | undefined) },
+  });
+}
+
+export function metaText(pnid: string, from: string, text: string, id = `wamid.${crypto.randomUUID()}`) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: pnid },
+              contacts: [{ profile: { name: "Maria Souza" }, wa_id: from }],
+              messages: [{ from, id, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** POSTs a body to the Meta webhook signed the way Meta signs it (or with another secret, to forge). */
+export async function postMeta(body: unknown, opts: { secret?: string; raw?: string; headers?: Record<string, string> } = {}) {
+  const raw = opts.raw ?? JSON.stringify(body);
+  const sig = await hmacSha256Hex(opts.secret ?? "test-app-secret", raw);
+  return exports.default.fetch("http://localhost/webhooks/whatsapp", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sig}`, ...opts.headers },
+    body: raw,
+  });
+}
+
+export async function api(path: string, init: RequestInit & { tenant?: string } = {}) {
+  const headers = new Headers(init.headers);
+  if (!headers.has("authorization")) headers.set("authorization", ADMIN.authorization);
+  if (init.tenant) headers.set("x-tenant", init.tenant);
+  if (init.body && !headers.has("content-type")) headers.set("content-type", "application/json");
+  return exports.default.fetch(`http://localhost${path}`, { ...init, headers });
+}
+
+export interface OutboxMessage {
+  id: number;
+  text: string;
+  status: string;
+}
+
+export async function outbox(slug: string, phone: string): Promise<OutboxMessage[]> {
+  const res = await api(`/api/sandbox/${slug}/outbox?contact=${phone}`);
+  if (res.status !== 200) throw new Error(`outbox ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { messages: OutboxMessage[] }).messages;
+}
+
+/** Polls until the real queues and alarms have done their work (no fixed sleeps). */
+export const eventually = <T>(fn: () => Promise<T> | T, timeout = 15_000) => vi.waitFor(fn, { timeout, interval: 100 });
+
+/** Waits long enough for any stray second reply to have shown up: one more debounce and queue round. */
+export const settle = (ms = 2_500) => new Promise((r) => setTimeout(r, ms));
+
+export async function metricsText(): Promise<string> {
+  const res = await exports.default.fetch("http://localhost/metrics");
+  return res.text();
+}
+
+/** The value of one series in the exposition (0 when absent). */
+export function seriesValue(text: string, name: string, labels: Record<string, string>): number {
+  const line = text.split("\n").find((l) => {
+    if (!l.startsWith(`${name}{`)) return false;
+    return Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`));
+  });
+  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+}
