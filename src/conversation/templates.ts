@@ -132,7 +132,7 @@ export function resolveLocale(s: string | null | undefined): Locale {
  */
 export function renderReply(intent: Intent, locale: Locale, vars: ReplyVars): string {
   const values: Record<string, string> = {
-    businessName: vars.businessName.trim() ,
+    businessName: vars.businessName.trim() || FALLBACK_BUSINESS[locale],
     firstName: firstName(vars.contactName),
   };
   // One pass, so a business or contact name containing "{...}" or "[...]" is never expanded.

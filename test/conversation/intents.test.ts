@@ -107,8 +107,10 @@ describe("detectIntent", () => {
     expect(intentOf("não posso confirmar")).not.toBe("confirm");
   });
 
-  it("does not read a price question about the visit as a booking", () => {
+  it("does not read a price or opening-hours question as a booking", () => {
     expect(intentOf("quanto custa a consulta?")).toBe("question");
+    expect(intentOf("tem horário de atendimento no sábado?")).toBe("question");
+    expect(intentOf("tem horário no sábado?")).toBe("appointment_request");
   });
 
   describe("follow-up answers", () => {

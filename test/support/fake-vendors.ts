@@ -3,10 +3,13 @@
  * outboundService), so no test can reach a real vendor. The fake Meta Graph API answers with the
  * recorded payloads in test/fixtures/meta and can be told, per phone_number_id, to fail.
  */
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const FAKE_GRAPH_URL = "http://graph.fake.test";
+/** Not a vendor: lets a workerd test hand an exposition to the real `promtool check metrics` in Node. */
+export const PROMTOOL_URL = "http://promtool.test";
 
 type Mode = "ok" | "500" | "131047" | "130429" | "131056" | "190";
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "meta", name), "utf8");
@@ -26,6 +29,11 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 
 export async function fakeVendors(request: Request): Promise<Response> {
   const url = new URL(request.url);
+  if (url.origin === PROMTOOL_URL) {
+    const run = spawnSync(process.env.PROMTOOL ?? "promtool", ["check", "metrics"], { input: await request.text(), encoding: "utf8" });
+    if (run.error) return json({ error: `promtool not runnable: ${run.error.message}` }, 501);
+    return json({ code: run.status, output: `${run.stdout}${run.stderr}` });
+  }
   if (url.origin !== FAKE_GRAPH_URL) return json({ error: `test network: no fake for ${url.origin}` }, 502);
   // Control plane for tests: /__fake/<phone_number_id>/mode and /__fake/<phone_number_id>/sent
   const control = /^\/__fake\/([^/]+)\/(mode|sent)$/.exec(url.pathname);
@@ -42,7 +50,8 @@ export async function fakeVendors(request: Request): Promise<Response> {
   const pnid = send[1] ?? "";
   if (!/^Bearer .+/.test(request.headers.get("authorization") ?? "")) return new Response(ERRORS["190"].body, { status: 401 });
   const mode = modes.get(pnid) ?? "ok";
-  if (mode !== "ok") return new Response(ERRORS[mode].body, { status: ERRORS[mode].status, headers: { "content-type": "application/json" } });
+  // Retry-After keeps the retry tests quick the way a real vendor would ask for it.
+  if (mode !== "ok") return new Response(ERRORS[mode].body, { status: ERRORS[mode].status, headers: { "content-type": "application/json", "retry-after": "1" } });
   const body = (await request.json()) as { to?: string };
   const list = sent.get(pnid) ?? [];
   list.push(body);

@@ -8,6 +8,9 @@ import type { AppEnv } from "../types";
 
 export const ops = new Hono<AppEnv>();
 
+/** Liveness: answers without touching any binding (load balancers, and the benchmarks' baseline route). */
+ops.get("/health/live", (c) => c.json({ status: "ok" }));
+
 /** Deep health: D1 answers, a Durable Object answers, the queue producers are bound. */
 ops.get("/health", async (c) => {
   const checks: Record<string, "ok" | string> = {};
