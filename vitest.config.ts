@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { FAKE_GRAPH_URL, fakeVendors } from "./test/support/fake-vendors";
+import { FAKE_GRAPH_URL, fakeVendors } from "./test/support/fake-vendors.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");

@@ -41,9 +41,13 @@ export function nodeForWrangler() {
   return existsSync(pinned) ? pinned : process.execPath;
 }
 
-/** Environment for wrangler children: no telemetry (we are offline) and no prompts. */
+/**
+ * Environment for wrangler children. We run offline: no telemetry, and no download of the
+ * `Request.cf` sample (miniflare would try workers.cloudflare.com and print a stack trace on every
+ * reload). Anything the caller already set in its environment wins.
+ */
 export function wranglerEnv(extra = {}) {
-  return { ...process.env, WRANGLER_SEND_METRICS: "false", ...extra };
+  return { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", ...process.env, ...extra };
 }
 
 /** Parses a dotenv-style file (KEY=value, # comments, optional quotes). */
@@ -246,16 +250,19 @@ async function sandboxRoundTrip(base, vars) {
   const inbound = await res.text();
   console.log(`[check] POST /api/sandbox/${DEMO.slug}/inbound → ${res.status} ${inbound}`);
   if (res.status !== 202) return { ok: false, reason: `inbound answered ${res.status}` };
+  // The reply must have gone all the way: written by the inbound consumer, then accepted by the
+  // (sandbox) channel through the outbound queue.
   const deadline = Date.now() + 30_000;
+  let reply = null;
   while (Date.now() < deadline) {
     const messages = await outbox().catch((err) => (console.log(`[check] ${err.message}`), []));
     if (messages.length > before) {
-      const reply = messages.reduce((a, b) => (b.id > a.id ? b : a));
-      return { ok: true, reply };
+      reply = messages.reduce((a, b) => (b.id > a.id ? b : a));
+      if (reply.status === "accepted") return { ok: true, reply };
     }
     await sleep(500);
   }
-  return { ok: false, reason: "no reply in the outbox within 30 s" };
+  return { ok: false, reason: reply ? `the reply stayed "${reply.status}" (never accepted by the channel) for 30 s` : "no reply in the outbox within 30 s" };
 }
 
 async function main() {
@@ -290,6 +297,15 @@ async function main() {
       stopWrangler(child, sig);
     });
   }
+  // `kill <npm pid>` makes npm kill the `sh -c` between us and it, not us: when our parent goes away,
+  // take wrangler down too instead of leaving a server behind.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && !stopping) {
+      stopping = true;
+      stopWrangler(child).then(() => process.exit(1));
+    }
+  }, 1_000).unref();
   const exitLike = ({ code, signal }) => code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1);
   child.exited.then((r) => {
     if (!check || !stopping) process.exit(exitLike(r));

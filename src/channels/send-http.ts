@@ -35,7 +35,7 @@ export async function postJson(
     const text = await res.text();
     return { kind: "response", status: res.status, headers: res.headers, body: parseJson(text) };
   } catch (err) {
-    
+    if (signal.aborted || errorName(err) === "TimeoutError") return { kind: "timeout" };
     return { kind: "network", message: errorMessage(err) };
   }
 }
