@@ -3,6 +3,7 @@ import { InboundTurn, OutboundJob } from "./conversation/queue-messages";
 import { PermanentError, processTurn } from "./conversation/turn";
 import { recordDeadLetter } from "./dead-letters/consumer";
 import { backoffSeconds } from "./lib/backoff";
+import { describeBody } from "./lib/log";
 import { createD1Store } from "./store/d1";
 import type { Store } from "./store/types";
 import { recordMetrics, tenantStub } from "./tenants/stubs";
@@ -20,7 +21,7 @@ export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<voi
     try {
       await handle(role, msg, env, store);
     } catch (err) {
-      console.error(JSON.stringify({ msg: "queue message failed", queue: batch.queue, id: msg.id, attempts: msg.attempts, error: String(err) }));
+      console.error(JSON.stringify({ msg: "queue message failed", queue: batch.queue, id: msg.id, attempts: msg.attempts, correlation_id: correlationOf(msg.body), error: String(err) }));
       msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 2, 300) });
     }
   }
@@ -62,15 +63,22 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
     case "jobs-dlq":
     case undefined:
       // No job kinds exist yet (the scheduler issue adds them); keep the body in the logs, don't loop on it.
-      console.warn(JSON.stringify({ msg: "no handler for queue message", role, body: msg.body }));
+      console.warn(JSON.stringify({ msg: "no handler for queue message", role, id: msg.id, body_shape: describeBody(msg.body) }));
       msg.ack();
       return;
   }
 }
 
+function correlationOf(body: unknown): string | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  if ("correlationId" in body && typeof body.correlationId === "string") return body.correlationId;
+  if ("turnId" in body && typeof body.turnId === "string") return `turn:${body.turnId}`;
+  return undefined;
+}
+
 /** A body that no longer parses will never parse: log it whole and count it instead of retrying forever. */
 async function unreadable(env: Env, msg: Message<unknown>, queue: string): Promise<void> {
-  console.error(JSON.stringify({ msg: "unreadable queue message", queue, body: msg.body }));
+  console.error(JSON.stringify({ msg: "unreadable queue message", queue, id: msg.id, body_shape: describeBody(msg.body) }));
   await recordMetrics(env, null, [{ metric: "secretaria_dead_letters_total", labels: { queue }, inc: 1 }]);
   msg.ack();
 }

@@ -2,7 +2,8 @@
 
 export type ChannelName = "meta" | "evolution" | "whaticket" | "sandbox";
 
-export type InboundType = "text" | "interactive" | "image" | "audio" | "video" | "document" | "sticker" | "location" | "contacts" | "unknown";
+export const INBOUND_TYPES = ["text", "interactive", "image", "audio", "video", "document", "sticker", "location", "contacts", "unknown"] as const;
+export type InboundType = (typeof INBOUND_TYPES)[number];
 
 /** One customer message, normalised from any provider. */
 export interface InboundMessage {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INBOUND_TYPES } from "../channels/types";
 
 /**
  * Bodies of the messages our queues carry. They are parsed on the way out of a queue too: a body
@@ -6,7 +7,7 @@ import { z } from "zod";
  */
 export const TurnMessage = z.object({
   providerMessageId: z.string(),
-  type: z.string(),
+  type: z.enum(INBOUND_TYPES),
   text: z.string(),
   replyId: z.string().optional(),
   mediaId: z.string().optional(),

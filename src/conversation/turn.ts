@@ -55,7 +55,7 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, eng
       contactId: contact.id,
       channel: turn.channel,
       providerMessageId: m.providerMessageId,
-      type: m.type as never,
+      type: m.type,
       body: m.text,
       unanswered: m.unanswered ?? (contact.optedOut ? "opted_out" : null),
       correlationId: m.correlationId,

@@ -1,5 +1,6 @@
 import { deadLetter } from "../channels/outbound";
 import { InboundTurn, OutboundJob } from "../conversation/queue-messages";
+import { describeBody } from "../lib/log";
 import type { Store } from "../store/types";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
 
@@ -30,7 +31,7 @@ export async function recordDeadLetter(env: Env, store: Store, queue: "inbound" 
   await recordMetrics(env, t.companyId, [{ metric: "secretaria_dead_letters_total", labels: { queue: "inbound" }, inc: 1 }]);
 }
 
-/** A body no schema can read has no tenant to file it under: it goes to the logs, whole. */
+/** A body no schema can read has no tenant to file it under: the logs get its shape (never phone numbers or texts). */
 function logUnreadable(queue: string, body: unknown): void {
-  console.error(JSON.stringify({ msg: "unreadable dead letter", queue, body }));
+  console.error(JSON.stringify({ msg: "unreadable dead letter", queue, body_shape: describeBody(body) }));
 }
