@@ -22,6 +22,8 @@ export interface AdmitRequest {
   channel: ChannelName;
   ip: string;
   correlationId: string;
+  /** When the Worker received the webhook: the duration histogram runs from here to the commit. */
+  receivedAt: number;
   settings: AdmitSettings;
   messages: InboundMessage[];
 }
@@ -63,6 +65,8 @@ const SCHEMA: string[][] = [
 export class TenantDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly metrics: SqlMetrics;
+  /** What kv holds for settings/company, so an unchanged value costs no write on the hot path. */
+  private readonly kvCache = new Map<string, string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -94,15 +98,18 @@ export class TenantDO extends DurableObject<Env> {
     const now = Date.now();
     const { rateLimit } = req.settings;
     const result = this.ctx.storage.transactionSync((): AdmitResult => {
-      this.kvSet("settings", JSON.stringify(req.settings));
-      this.kvSet("company_id", String(req.companyId));
+      this.kvSetIfChanged("settings", JSON.stringify(req.settings));
+      this.kvSetIfChanged("company_id", String(req.companyId));
       if (!this.take(`ip:${req.ip}`, now, rateLimit.perIpPerMinute, rateLimit.perIpBurst)) {
         this.metrics.record([{ metric: "secretaria_webhook_requests_total", labels: { channel: req.channel, outcome: "ip_limited" }, inc: 1 }]);
         return { ipLimited: true, outcomes: [] };
       }
       const outcomes = req.messages.map((m) => this.admitOne(req, m, now));
       const outcome = outcomes.includes("accepted") ? "accepted" : outcomes.includes("rate_limited") ? "rate_limited" : outcomes.length ? "duplicate" : "ignored";
-      const events: MetricEvent[] = [{ metric: "secretaria_webhook_requests_total", labels: { channel: req.channel, outcome }, inc: 1 }];
+      const events: MetricEvent[] = [
+        { metric: "secretaria_webhook_requests_total", labels: { channel: req.channel, outcome }, inc: 1 },
+        { metric: "secretaria_webhook_duration_seconds", labels: { channel: req.channel }, observe: (Date.now() - req.receivedAt) / 1000 },
+      ];
       req.messages.forEach((m, i) => {
         if (outcomes[i] !== "duplicate") events.push({ metric: "secretaria_messages_inbound_total", labels: { channel: req.channel, type: m.type }, inc: 1 });
       });
@@ -343,7 +350,13 @@ export class TenantDO extends DurableObject<Env> {
     return this.sql.exec<{ value: string }>(`SELECT value FROM kv WHERE key = ?`, key).toArray()[0]?.value ?? null;
   }
 
+  private kvSetIfChanged(key: string, value: string): void {
+    if (this.kvCache.get(key) === value) return;
+    this.kvSet(key, value);
+  }
+
   private kvSet(key: string, value: string): void {
+    this.kvCache.set(key, value);
     this.sql.exec(`INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value);
   }
 }

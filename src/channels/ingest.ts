@@ -23,7 +23,7 @@ export async function ingestBatch(
   company: Company,
   channel: ChannelName,
   batch: InboundBatch,
-  meta: { ip: string; correlationId: string },
+  meta: { ip: string; correlationId: string; receivedAt: number },
 ): Promise<IngestResult> {
   const result: IngestResult = { ipLimited: false, accepted: 0, duplicates: 0, rateLimited: 0, statuses: 0 };
   const events: MetricEvent[] = [];
@@ -33,6 +33,7 @@ export async function ingestBatch(
       channel,
       ip: meta.ip,
       correlationId: meta.correlationId,
+      receivedAt: meta.receivedAt,
       settings: readSettings(company.channelSettings),
       messages: batch.messages,
     });

@@ -253,7 +253,12 @@ export function createD1Store(d1: D1Database): Store {
           .where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id), eq(s.messages.status, "sending")));
       },
       async markRetrying(companyId, id, error, now) {
-        await db.update(s.messages).set({ status: "retrying", error, updatedAt: now }).where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id)));
+        // Guarded like markDead: a consumer whose stale claim was taken over must not turn an accepted
+        // (or delivered, read, dead) message back into a claimable one, which would send it twice.
+        await db
+          .update(s.messages)
+          .set({ status: "retrying", error, updatedAt: now })
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id), inArray(s.messages.status, ["queued", "sending", "retrying"])));
       },
       async markDead(companyId, id, error, now) {
         await db
@@ -276,13 +281,12 @@ export function createD1Store(d1: D1Database): Store {
           .where(and(eq(s.messages.companyId, companyId), eq(s.messages.providerMessageId, providerMessageId), eq(s.messages.direction, "out")))
           .limit(1);
         if (!target) return { found: false, duplicate: false, changed: false };
-        const [seen] = await db
-          .select({ id: s.deliveryLogs.id })
-          .from(s.deliveryLogs)
-          .where(and(eq(s.deliveryLogs.companyId, companyId), eq(s.deliveryLogs.messageId, target.id), eq(s.deliveryLogs.status, status)))
-          .limit(1);
-        if (seen) return { found: true, duplicate: true, changed: false };
-        await db.insert(s.deliveryLogs).values({ companyId, messageId: target.id, status, detail, providerTimestamp: at });
+        // One statement, so concurrent deliveries of the same callback (Meta retries) log and count it once.
+        const logged = await db.run(sql`
+          insert into delivery_logs (company_id, message_id, status, detail, provider_timestamp)
+          select ${companyId}, ${target.id}, ${status}, ${detail}, ${at}
+          where not exists (select 1 from delivery_logs where company_id = ${companyId} and message_id = ${target.id} and status = ${status})`);
+        if (logged.meta.changes === 0) return { found: true, duplicate: true, changed: false };
         const changed = await db
           .update(s.messages)
           .set({ status, error: status === "failed" ? detail : undefined, updatedAt: Date.now() })

@@ -58,7 +58,7 @@ sandbox.post("/api/sandbox/:tenant/inbound", async (c) => {
       statuses: [],
       messages: [{ providerMessageId: id, from: phone, contactName: body.name, type: "text", text: sanitizeText(body.text), timestamp: Date.now() }],
     },
-    { ip: c.req.header("cf-connecting-ip") ?? "local", correlationId: c.get("requestId") },
+    { ip: c.req.header("cf-connecting-ip") ?? "local", correlationId: c.get("requestId"), receivedAt: Date.now() },
   );
   if (result.ipLimited) throw new AppError(429, "rate_limited", "Too many requests from this address");
   const status = result.accepted ? "accepted" : result.duplicates ? "duplicate" : "rate_limited";

@@ -10,6 +10,7 @@ import { safeEqual, sha256Hex } from "../../lib/crypto";
 import { AppError } from "../../lib/errors";
 import type { WebhookOutcome } from "../../metrics/catalogue";
 import type { Company } from "../../store/types";
+import { companyByEvolutionInstance, companyByMetaPhoneNumberId, companyByWhaticketTokenHash } from "../../tenants/lookup-cache";
 import { readSettings } from "../../tenants/settings";
 import { recordMetrics } from "../../tenants/stubs";
 import { parseJson } from "../errors";
@@ -45,14 +46,8 @@ function clientIp(c: Context<AppEnv>): string {
   return c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "local";
 }
 
-/** Runs the common path, observes latency after the response, and answers 429 when the IP is over its limit. */
-async function finish(c: Context<AppEnv>, channel: ChannelName, started: number, runs: { company: Company; result: IngestResult }[]) {
-  const done = Date.now();
-  c.executionCtx.waitUntil(
-    Promise.all(
-      runs.map(({ company }) => recordMetrics(c.env, company.id, [{ metric: "secretaria_webhook_duration_seconds", labels: { channel }, observe: (done - started) / 1000 }])),
-    ).catch((err: unknown) => console.error(JSON.stringify({ msg: "latency metric failed", error: String(err) }))),
-  );
+/** Sums what the tenants admitted; 429 when the IP was over a tenant's limit. */
+function finish(c: Context<AppEnv>, runs: { company: Company; result: IngestResult }[]) {
   if (runs.some((r) => r.result.ipLimited)) throw new AppError(429, "rate_limited", "Too many requests from this address");
   const total = runs.reduce(
     (t, { result: r }) => ({ accepted: t.accepted + r.accepted, duplicates: t.duplicates + r.duplicates, rate_limited: t.rate_limited + r.rateLimited, statuses: t.statuses + r.statuses }),
@@ -85,24 +80,24 @@ webhooks.post("/webhooks/whatsapp", limit("meta"), async (c) => {
   const runs: { company: Company; result: IngestResult }[] = [];
   let unknown = 0;
   for (const batch of batches) {
-    const company = await store.companies.byMetaPhoneNumberId(batch.routeKey);
+    const company = await companyByMetaPhoneNumberId(store, batch.routeKey);
     if (!company || company.status !== "active") {
       unknown++;
       continue;
     }
-    runs.push({ company, result: await ingestBatch(c.env, store, company, "meta", batch, { ip: clientIp(c), correlationId: c.get("requestId") }) });
+    runs.push({ company, result: await ingestBatch(c.env, store, company, "meta", batch, { ip: clientIp(c), correlationId: c.get("requestId"), receivedAt: started }) });
   }
   if (runs.length === 0 && unknown > 0)
     return reject(c, "meta", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this phone_number_id"));
   // Entries for numbers we do not serve are counted but do not fail the ones we do (Meta would retry all).
   if (unknown > 0) await recordMetrics(c.env, null, [{ metric: "secretaria_webhook_requests_total", labels: { channel: "meta", outcome: "unknown_tenant" }, inc: unknown }]);
-  return finish(c, "meta", started, runs);
+  return finish(c, runs);
 });
 
 webhooks.post("/webhooks/evolution/:instance", limit("evolution"), async (c) => {
   const started = Date.now();
   const store = c.get("store");
-  const company = await store.companies.byEvolutionInstance(c.req.param("instance"));
+  const company = await companyByEvolutionInstance(store, c.req.param("instance"));
   if (!company || company.status !== "active") return reject(c, "evolution", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this Evolution instance"));
   let body: unknown;
   try {
@@ -121,8 +116,8 @@ webhooks.post("/webhooks/evolution/:instance", limit("evolution"), async (c) => 
   } catch (err) {
     return reject(c, "evolution", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
   }
-  const result = await ingestBatch(c.env, store, company, "evolution", parsed.batch, { ip: clientIp(c), correlationId: c.get("requestId") });
-  return finish(c, "evolution", started, [{ company, result }]);
+  const result = await ingestBatch(c.env, store, company, "evolution", parsed.batch, { ip: clientIp(c), correlationId: c.get("requestId"), receivedAt: started });
+  return finish(c, [{ company, result }]);
 });
 
 /** Whaticket-style: the webhook token names the tenant, the HMAC proves the body. */
@@ -130,7 +125,7 @@ webhooks.post("/webhook/whaticket", limit("whaticket"), async (c) => {
   const started = Date.now();
   const store = c.get("store");
   const token = c.req.header("x-webhook-token");
-  const company = token ? await store.companies.byWhaticketTokenHash(await sha256Hex(token)) : null;
+  const company = token ? await companyByWhaticketTokenHash(store, await sha256Hex(token)) : null;
   if (!company || company.status !== "active") return reject(c, "whaticket", "unauthorized", null, new AppError(401, "invalid_token", "X-Webhook-Token is missing or unknown"));
   const raw = await c.req.arrayBuffer();
   const secret = readSettings(company.channelSettings).whaticket?.webhookSecret;
@@ -142,6 +137,6 @@ webhooks.post("/webhook/whaticket", limit("whaticket"), async (c) => {
   } catch (err) {
     return reject(c, "whaticket", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
   }
-  const result = await ingestBatch(c.env, store, company, "whaticket", batch, { ip: clientIp(c), correlationId: c.get("requestId") });
-  return finish(c, "whaticket", started, [{ company, result }]);
+  const result = await ingestBatch(c.env, store, company, "whaticket", batch, { ip: clientIp(c), correlationId: c.get("requestId"), receivedAt: started });
+  return finish(c, [{ company, result }]);
 });

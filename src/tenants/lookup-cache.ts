@@ -1,0 +1,27 @@
+import type { Company, Store } from "../store/types";
+
+/**
+ * Webhooks resolve their tenant on every request; the routing keys change rarely. This per-isolate
+ * cache spares D1 that lookup for TTL_MS. It is only a cache: a miss (or a new isolate) asks D1, and
+ * unknown keys are never cached, so a tenant created a moment ago is found at once. A change to a
+ * tenant's settings reaches the webhooks within TTL_MS.
+ */
+const TTL_MS = 30_000;
+const MAX_ENTRIES = 5_000;
+const entries = new Map<string, { company: Company; expires: number }>();
+
+async function cached(key: string, load: () => Promise<Company | null>): Promise<Company | null> {
+  const now = Date.now();
+  const hit = entries.get(key);
+  if (hit && hit.expires > now) return hit.company;
+  const company = await load();
+  if (company) {
+    if (entries.size >= MAX_ENTRIES) entries.clear();
+    entries.set(key, { company, expires: now + TTL_MS });
+  } else entries.delete(key);
+  return company;
+}
+
+export const companyByMetaPhoneNumberId = (store: Store, id: string) => cached(`meta:${id}`, () => store.companies.byMetaPhoneNumberId(id));
+export const companyByEvolutionInstance = (store: Store, name: string) => cached(`evolution:${name}`, () => store.companies.byEvolutionInstance(name));
+export const companyByWhaticketTokenHash = (store: Store, hash: string) => cached(`whaticket:${hash}`, () => store.companies.byWhaticketTokenHash(hash));

@@ -1,0 +1,725 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { OutboundPayload } from "../../src/channels/types";
+import type { Company, Contact, Conversation, MessageRow, NewCompany, Store } from "../../src/store/types";
+
+/**
+ * The behaviour every `Store` implementation must have, written once so D1 and Postgres (Hyperdrive)
+ * run the same tests: `storeContract("Postgres store", () => createPgStore(env.HYPERDRIVE))`.
+ * Each test makes its own tenants with unique keys, so tests neither share rows nor depend on order,
+ * and a database that already holds other rows is fine.
+ */
+export function storeContract(name: string, makeStore: () => Store | Promise<Store>): void {
+  describe(name, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    const uid = () => crypto.randomUUID().slice(0, 12);
+    /** A unique phone (E.164 digits) so two tests never share a contact. */
+    const phone = () => `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+    const T0 = 1_760_000_000_000;
+    const STALE = 60_000;
+
+    const company = (c: Partial<NewCompany> = {}) => store.companies.create({ slug: `contract-${uid()}`, name: "Clínica Contrato", ...c });
+
+    interface Thread {
+      company: Company;
+      contact: Contact;
+      conversation: Conversation;
+    }
+    async function thread(c?: Company): Promise<Thread> {
+      const co = c ?? (await company());
+      const contact = await store.contacts.upsertInbound(co.id, { phone: phone(), at: T0 });
+      const conversation = await store.conversations.open(co.id, contact.id, T0);
+      return { company: co, contact, conversation };
+    }
+    const inbound = (t: Thread, providerMessageId = `wamid.${uid()}`, body = "Oi, quero marcar") =>
+      store.messages.insertInbound(t.company.id, {
+        conversationId: t.conversation.id,
+        contactId: t.contact.id,
+        channel: "meta",
+        providerMessageId,
+        type: "text",
+        body,
+        unanswered: null,
+        correlationId: `corr-${uid()}`,
+        providerTimestamp: T0,
+      });
+    const text = (s: string): OutboundPayload => ({ kind: "text", text: s });
+    const outbound = (t: Thread, clientRef = `turn-${uid()}:0`, payload: OutboundPayload = text("Olá! Como posso ajudar?")) =>
+      store.messages.insertOutbound(t.company.id, {
+        conversationId: t.conversation.id,
+        contactId: t.contact.id,
+        channel: "meta",
+        clientRef,
+        payload,
+        correlationId: `corr-${uid()}`,
+      });
+    /** An outbound message the provider accepted, with its provider id (what status callbacks name). */
+    async function acceptedMessage(t: Thread): Promise<{ message: MessageRow; wamid: string }> {
+      const { message } = await outbound(t);
+      expect(await store.messages.claimOutbound(t.company.id, message.id, T0, STALE)).not.toBeNull();
+      const wamid = `wamid.out.${uid()}`;
+      await store.messages.markAccepted(t.company.id, message.id, wamid, T0 + 1);
+      return { message, wamid };
+    }
+    const statusOf = async (companyId: number, id: number) => (await store.messages.byId(companyId, id))?.status;
+    const deadLetter = (companyId: number, dedupKey = `outbound:${uid()}:g0`, reason = "131026: undeliverable") =>
+      store.deadLetters.insert(companyId, { queue: "outbound", payload: { kind: "send", messageId: 7, generation: 0 }, reason, attempts: 3, dedupKey });
+    const onlyDeadLetter = async (companyId: number) => {
+      const rows = await store.deadLetters.list(companyId, { pendingOnly: false, limit: 10 });
+      expect(rows).toHaveLength(1);
+      return rows[0]!;
+    };
+
+    describe("companies", () => {
+      it("creates a company with the documented defaults and finds it by id and slug", async () => {
+        const slug = `contract-${uid()}`;
+        const c = await store.companies.create({ slug, name: "Clínica Sorriso", channelSettings: { debounceMs: 300, nested: { a: [1, 2] } } });
+        expect(c).toMatchObject({
+          slug,
+          name: "Clínica Sorriso",
+          status: "active",
+          timeZone: "America/Sao_Paulo",
+          locale: "pt-BR",
+          channel: "sandbox",
+          metaPhoneNumberId: null,
+          evolutionInstance: null,
+          channelSettings: { debounceMs: 300, nested: { a: [1, 2] } },
+        });
+        expect(await store.companies.byId(c.id)).toEqual(c);
+        expect(await store.companies.bySlug(slug)).toEqual(c);
+        expect(await store.companies.bySlug(`missing-${uid()}`)).toBeNull();
+        expect(await store.companies.byId(2_000_000_000)).toBeNull();
+      });
+
+      it("stores an empty settings object when none is given", async () => {
+        expect((await company()).channelSettings).toEqual({});
+      });
+
+      it("routes webhooks by Meta phone_number_id, Evolution instance and Whaticket token hash", async () => {
+        const keys = () => ({ metaPhoneNumberId: `pnid-${uid()}`, evolutionInstance: `inst-${uid()}`, whaticketTokenHash: `hash-${uid()}` });
+        const ka = keys();
+        const kb = keys();
+        const a = await company({ channel: "meta", timeZone: "America/Manaus", locale: "es", ...ka });
+        const b = await company({ channel: "evolution", ...kb });
+        expect(a).toMatchObject({ channel: "meta", timeZone: "America/Manaus", locale: "es", metaPhoneNumberId: ka.metaPhoneNumberId, evolutionInstance: ka.evolutionInstance });
+        expect((await store.companies.byMetaPhoneNumberId(ka.metaPhoneNumberId))?.id).toBe(a.id);
+        expect((await store.companies.byMetaPhoneNumberId(kb.metaPhoneNumberId))?.id).toBe(b.id);
+        expect((await store.companies.byEvolutionInstance(ka.evolutionInstance))?.id).toBe(a.id);
+        expect((await store.companies.byEvolutionInstance(kb.evolutionInstance))?.id).toBe(b.id);
+        expect((await store.companies.byWhaticketTokenHash(ka.whaticketTokenHash))?.id).toBe(a.id);
+        expect((await store.companies.byWhaticketTokenHash(kb.whaticketTokenHash))?.id).toBe(b.id);
+        expect(await store.companies.byMetaPhoneNumberId(`pnid-${uid()}`)).toBeNull();
+        expect(await store.companies.byEvolutionInstance(`inst-${uid()}`)).toBeNull();
+        expect(await store.companies.byWhaticketTokenHash(`hash-${uid()}`)).toBeNull();
+      });
+
+      it("refuses a second company with the same slug or the same routing key", async () => {
+        const a = await company({ metaPhoneNumberId: `pnid-${uid()}`, evolutionInstance: `inst-${uid()}`, whaticketTokenHash: `hash-${uid()}` });
+        await expect(store.companies.create({ slug: a.slug, name: "Outra" })).rejects.toThrow();
+        await expect(company({ metaPhoneNumberId: a.metaPhoneNumberId })).rejects.toThrow();
+        await expect(company({ evolutionInstance: a.evolutionInstance })).rejects.toThrow();
+        expect((await store.companies.bySlug(a.slug))?.name).toBe("Clínica Contrato");
+      });
+
+      it("lets many companies leave their routing keys unset", async () => {
+        const a = await company();
+        const b = await company();
+        expect(a.metaPhoneNumberId).toBeNull();
+        expect(b.metaPhoneNumberId).toBeNull();
+        expect(b.id).not.toBe(a.id);
+      });
+
+      it("lists every company in creation order", async () => {
+        const a = await company();
+        const b = await company();
+        const ids = (await store.companies.list()).map((c) => c.id);
+        expect(ids).toContain(a.id);
+        expect(ids).toContain(b.id);
+        expect(ids.indexOf(a.id)).toBeLessThan(ids.indexOf(b.id));
+      });
+    });
+
+    describe("apiTokens", () => {
+      it("resolves a token hash to the company that owns it, and nothing else", async () => {
+        const a = await company();
+        const b = await company();
+        const [ha1, ha2, hb] = [`tok-${uid()}`, `tok-${uid()}`, `tok-${uid()}`];
+        await store.apiTokens.create(a.id, ha1, "ci");
+        await store.apiTokens.create(a.id, ha2, "panel");
+        await store.apiTokens.create(b.id, hb, "ci");
+        expect((await store.apiTokens.companyByTokenHash(ha1))?.id).toBe(a.id);
+        expect((await store.apiTokens.companyByTokenHash(ha2))?.id).toBe(a.id);
+        expect(await store.apiTokens.companyByTokenHash(hb)).toEqual(b);
+        expect(await store.apiTokens.companyByTokenHash(`tok-${uid()}`)).toBeNull();
+      });
+    });
+
+    describe("contacts", () => {
+      it("creates a contact on the first inbound message and refreshes the same row afterwards", async () => {
+        const c = await company();
+        const p = phone();
+        const first = await store.contacts.upsertInbound(c.id, { phone: p, waId: p, name: "Maria", at: T0 });
+        expect(first).toMatchObject({ companyId: c.id, phone: p, waId: p, lid: null, name: "Maria", optedOut: false, lastInboundAt: T0 });
+        const again = await store.contacts.upsertInbound(c.id, { phone: p, at: T0 + 1_000 });
+        expect(again.id).toBe(first.id);
+        expect(await store.contacts.byPhone(c.id, p)).toEqual(again);
+        expect(await store.contacts.byId(c.id, first.id)).toEqual(again);
+        expect(await store.contacts.byPhone(c.id, phone())).toBeNull();
+      });
+
+      it("never moves lastInboundAt backwards when messages are processed out of order", async () => {
+        const c = await company();
+        const p = phone();
+        await store.contacts.upsertInbound(c.id, { phone: p, at: T0 + 5_000 });
+        expect((await store.contacts.upsertInbound(c.id, { phone: p, at: T0 })).lastInboundAt).toBe(T0 + 5_000);
+        expect((await store.contacts.byPhone(c.id, p))?.lastInboundAt).toBe(T0 + 5_000);
+        expect((await store.contacts.upsertInbound(c.id, { phone: p, at: T0 + 9_000 })).lastInboundAt).toBe(T0 + 9_000);
+      });
+
+      it("fills name, waId and lid when they arrive and never erases them with a message that lacks them", async () => {
+        const c = await company();
+        const p = phone();
+        const bare = await store.contacts.upsertInbound(c.id, { phone: p, at: T0 });
+        expect(bare).toMatchObject({ waId: null, lid: null, name: null });
+        const filled = await store.contacts.upsertInbound(c.id, { phone: p, waId: p, lid: "123456789@lid", name: "Maria Souza", at: T0 + 1 });
+        expect(filled).toMatchObject({ id: bare.id, waId: p, lid: "123456789@lid", name: "Maria Souza" });
+        const later = await store.contacts.upsertInbound(c.id, { phone: p, at: T0 + 2 });
+        expect(later).toMatchObject({ waId: p, lid: "123456789@lid", name: "Maria Souza" });
+        const renamed = await store.contacts.upsertInbound(c.id, { phone: p, name: "Maria S.", at: T0 + 3 });
+        expect(renamed).toMatchObject({ waId: p, lid: "123456789@lid", name: "Maria S." });
+      });
+
+      it("keeps the opt-out when the contact writes again, and opts back in on request", async () => {
+        const t = await thread();
+        await store.contacts.setOptedOut(t.company.id, t.contact.id, true);
+        expect((await store.contacts.byId(t.company.id, t.contact.id))?.optedOut).toBe(true);
+        const again = await store.contacts.upsertInbound(t.company.id, { phone: t.contact.phone, name: "Maria", at: T0 + 1 });
+        expect(again.optedOut).toBe(true);
+        await store.contacts.setOptedOut(t.company.id, t.contact.id, false);
+        expect((await store.contacts.byPhone(t.company.id, t.contact.phone))?.optedOut).toBe(false);
+      });
+    });
+
+    describe("conversations", () => {
+      it("returns the same open conversation on repeated calls, one per contact", async () => {
+        const t = await thread();
+        expect(t.conversation).toMatchObject({ companyId: t.company.id, contactId: t.contact.id, status: "bot" });
+        const again = await store.conversations.open(t.company.id, t.contact.id, T0 + 1_000);
+        const third = await store.conversations.open(t.company.id, t.contact.id, T0 + 2_000);
+        expect(again).toEqual(t.conversation);
+        expect(third).toEqual(t.conversation);
+        const other = await thread(t.company);
+        expect(other.conversation.id).not.toBe(t.conversation.id);
+      });
+    });
+
+    describe("messages: inbound", () => {
+      it("stores an inbound message once per provider id; a redelivery returns the stored row", async () => {
+        const t = await thread();
+        const first = await inbound(t, "wamid.HBgMNTUxMTk4NzY1NDMyMRUCABIYFjNFQjA", "Oi");
+        expect(first.inserted).toBe(true);
+        expect(first.message).toMatchObject({
+          companyId: t.company.id,
+          conversationId: t.conversation.id,
+          contactId: t.contact.id,
+          direction: "in",
+          channel: "meta",
+          providerMessageId: "wamid.HBgMNTUxMTk4NzY1NDMyMRUCABIYFjNFQjA",
+          clientRef: null,
+          type: "text",
+          body: "Oi",
+          payload: null,
+          unanswered: null,
+        });
+        expect(typeof first.message.createdAt).toBe("number");
+        const second = await inbound(t, "wamid.HBgMNTUxMTk4NzY1NDMyMRUCABIYFjNFQjA", "Oi (retried, different body)");
+        expect(second.inserted).toBe(false);
+        expect(second.message).toEqual(first.message);
+        expect(await store.messages.byId(t.company.id, first.message.id)).toEqual(first.message);
+        expect(await store.messages.listByContact(t.company.id, t.contact.id, { limit: 10 })).toHaveLength(1);
+      });
+
+      it("keeps the reason a message went unanswered", async () => {
+        const t = await thread();
+        const { message } = await store.messages.insertInbound(t.company.id, {
+          conversationId: t.conversation.id,
+          contactId: t.contact.id,
+          channel: "sandbox",
+          providerMessageId: `sbx-${uid()}`,
+          type: "text",
+          body: "PARAR",
+          unanswered: "opted_out",
+          correlationId: "c-1",
+          providerTimestamp: T0,
+        });
+        expect(message).toMatchObject({ unanswered: "opted_out", channel: "sandbox", correlationId: "c-1" });
+      });
+
+      it("deduplicates concurrent deliveries of the same provider id into one row", async () => {
+        const t = await thread();
+        const wamid = `wamid.${uid()}`;
+        const results = await Promise.all([inbound(t, wamid), inbound(t, wamid), inbound(t, wamid)]);
+        expect(results.filter((r) => r.inserted)).toHaveLength(1);
+        expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+      });
+
+      it("deduplicates per tenant: the same provider id in another company is another message", async () => {
+        const a = await thread();
+        const b = await thread();
+        const wamid = `wamid.${uid()}`;
+        const inA = await inbound(a, wamid);
+        const inB = await inbound(b, wamid);
+        expect(inB.inserted).toBe(true);
+        expect(inB.message.id).not.toBe(inA.message.id);
+        expect(inB.message.companyId).toBe(b.company.id);
+      });
+    });
+
+    describe("messages: outbound", () => {
+      it("queues an outbound message with its payload and no provider id yet", async () => {
+        const t = await thread();
+        const clientRef = `turn-${uid()}:0`;
+        const { message, inserted } = await outbound(t, clientRef, text("Seu horário está confirmado."));
+        expect(inserted).toBe(true);
+        expect(message).toMatchObject({
+          companyId: t.company.id,
+          conversationId: t.conversation.id,
+          contactId: t.contact.id,
+          direction: "out",
+          channel: "meta",
+          providerMessageId: null,
+          clientRef,
+          type: "text",
+          body: "Seu horário está confirmado.",
+          payload: { kind: "text", text: "Seu horário está confirmado." },
+          status: "queued",
+          error: null,
+          attempts: 0,
+        });
+        const template: OutboundPayload = { kind: "template", name: "lembrete_consulta", language: "pt_BR", parameters: ["Maria", "14h"] };
+        const t2 = await outbound(t, `turn-${uid()}:0`, template);
+        expect(t2.message).toMatchObject({ type: "template", payload: template, status: "queued" });
+        expect(await store.messages.byId(t.company.id, t2.message.id)).toEqual(t2.message);
+      });
+
+      it("is idempotent by clientRef: a retried turn gets the first row back, unchanged", async () => {
+        const t = await thread();
+        const ref = `turn-${uid()}:0`;
+        const first = await outbound(t, ref, text("primeira"));
+        const second = await outbound(t, ref, text("segunda"));
+        expect(second.inserted).toBe(false);
+        expect(second.message).toEqual(first.message);
+        expect(await store.messages.listByContact(t.company.id, t.contact.id, { direction: "out", limit: 10 })).toHaveLength(1);
+      });
+
+      it("scopes clientRef to the tenant", async () => {
+        const a = await thread();
+        const b = await thread();
+        const ref = `turn-${uid()}:0`;
+        const inA = await outbound(a, ref);
+        const inB = await outbound(b, ref);
+        expect(inB.inserted).toBe(true);
+        expect(inB.message.id).not.toBe(inA.message.id);
+      });
+
+      it("lists a contact's messages oldest first, filtered by direction and limited", async () => {
+        const t = await thread();
+        const other = await thread(t.company);
+        const i1 = (await inbound(t)).message;
+        const o1 = (await outbound(t)).message;
+        const i2 = (await inbound(t)).message;
+        const o2 = (await outbound(t)).message;
+        await inbound(other);
+        await outbound(other);
+        const ids = async (opts: { direction?: "in" | "out"; limit: number }) => (await store.messages.listByContact(t.company.id, t.contact.id, opts)).map((m) => m.id);
+        expect(await ids({ limit: 10 })).toEqual([i1.id, o1.id, i2.id, o2.id]);
+        expect(await ids({ direction: "in", limit: 10 })).toEqual([i1.id, i2.id]);
+        expect(await ids({ direction: "out", limit: 10 })).toEqual([o1.id, o2.id]);
+        expect(await ids({ limit: 2 })).toEqual([i1.id, o1.id]);
+        expect(await store.messages.byId(t.company.id, 2_000_000_000)).toBeNull();
+      });
+    });
+
+    describe("messages: claimOutbound", () => {
+      it("claims a queued message once: status sending, attempts counted; a fresh claim is not taken twice", async () => {
+        const t = await thread();
+        const { message } = await outbound(t);
+        const claimed = await store.messages.claimOutbound(t.company.id, message.id, T0, STALE);
+        expect(claimed).toMatchObject({ id: message.id, status: "sending", attempts: 1, payload: message.payload });
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + 1, STALE)).toBeNull();
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + STALE - 1, STALE)).toBeNull();
+        expect((await store.messages.byId(t.company.id, message.id))?.attempts).toBe(1);
+      });
+
+      it("lets a claim older than staleMs be taken over (the holder died mid-send)", async () => {
+        const t = await thread();
+        const { message } = await outbound(t);
+        await store.messages.claimOutbound(t.company.id, message.id, T0, STALE);
+        const taken = await store.messages.claimOutbound(t.company.id, message.id, T0 + STALE + 1, STALE);
+        expect(taken).toMatchObject({ status: "sending", attempts: 2 });
+        // The takeover is itself a fresh claim.
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + STALE + 2, STALE)).toBeNull();
+      });
+
+      it("re-claims a retrying message and counts every attempt", async () => {
+        const t = await thread();
+        const { message } = await outbound(t);
+        await store.messages.claimOutbound(t.company.id, message.id, T0, STALE);
+        await store.messages.markRetrying(t.company.id, message.id, "130429: rate limit hit", T0 + 1);
+        expect(await store.messages.byId(t.company.id, message.id)).toMatchObject({ status: "retrying", error: "130429: rate limit hit" });
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + 2, STALE)).toMatchObject({ status: "sending", attempts: 2 });
+        await store.messages.markRetrying(t.company.id, message.id, "500: upstream", T0 + 3);
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + 4, STALE)).toMatchObject({ attempts: 3 });
+        await store.messages.markAccepted(t.company.id, message.id, `wamid.${uid()}`, T0 + 5);
+        expect(await store.messages.byId(t.company.id, message.id)).toMatchObject({ status: "accepted", error: null, attempts: 3 });
+      });
+
+      it("never claims an accepted message, however old the claim", async () => {
+        const t = await thread();
+        const { message, wamid } = await acceptedMessage(t);
+        expect(await store.messages.byId(t.company.id, message.id)).toMatchObject({ status: "accepted", providerMessageId: wamid });
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + 10 * STALE, STALE)).toBeNull();
+        await store.messages.applyStatus(t.company.id, wamid, "delivered", null, T0 + 2);
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + 10 * STALE, STALE)).toBeNull();
+      });
+
+      it("never claims a dead message, however old the claim", async () => {
+        const t = await thread();
+        const { message } = await outbound(t);
+        await store.messages.claimOutbound(t.company.id, message.id, T0, STALE);
+        await store.messages.markDead(t.company.id, message.id, "131026: undeliverable", T0 + 1);
+        expect(await store.messages.byId(t.company.id, message.id)).toMatchObject({ status: "dead", error: "131026: undeliverable" });
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + 10 * STALE, STALE)).toBeNull();
+      });
+
+      it("never claims an inbound message", async () => {
+        const t = await thread();
+        const { message } = await inbound(t);
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0, STALE)).toBeNull();
+        expect(await store.messages.byId(t.company.id, message.id)).toEqual(message);
+      });
+
+      it("gives a message to exactly one of several concurrent claimers", async () => {
+        const t = await thread();
+        const { message } = await outbound(t);
+        const claims = await Promise.all([1, 2, 3, 4].map(() => store.messages.claimOutbound(t.company.id, message.id, T0, STALE)));
+        expect(claims.filter((c) => c !== null)).toHaveLength(1);
+        expect((await store.messages.byId(t.company.id, message.id))?.attempts).toBe(1);
+      });
+
+      it("a late retry or failure from a consumer that lost its claim does not revive an accepted message", async () => {
+        const t = await thread();
+        const { message } = await outbound(t);
+        await store.messages.claimOutbound(t.company.id, message.id, T0, STALE); // consumer A, then stalls
+        await store.messages.claimOutbound(t.company.id, message.id, T0 + STALE + 1, STALE); // consumer B takes over
+        await store.messages.markAccepted(t.company.id, message.id, `wamid.${uid()}`, T0 + STALE + 2); // B sent it
+        await store.messages.markRetrying(t.company.id, message.id, "timeout", T0 + STALE + 3); // A's send finally failed
+        await store.messages.markDead(t.company.id, message.id, "timeout", T0 + STALE + 4);
+        expect(await statusOf(t.company.id, message.id)).toBe("accepted");
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + 10 * STALE, STALE)).toBeNull();
+      });
+
+      it("accepts only a message that is being sent", async () => {
+        const t = await thread();
+        const { message } = await outbound(t);
+        await store.messages.claimOutbound(t.company.id, message.id, T0, STALE);
+        await store.messages.markDead(t.company.id, message.id, "131026: undeliverable", T0 + 1);
+        await store.messages.markAccepted(t.company.id, message.id, `wamid.${uid()}`, T0 + 2);
+        expect(await store.messages.byId(t.company.id, message.id)).toMatchObject({ status: "dead", providerMessageId: null });
+      });
+    });
+
+    describe("messages: requeueDead", () => {
+      it("puts only a dead message back in line, with its attempts reset", async () => {
+        const t = await thread();
+        const { message } = await outbound(t);
+        expect(await store.messages.requeueDead(t.company.id, message.id, T0)).toBe(false); // queued
+        await store.messages.claimOutbound(t.company.id, message.id, T0, STALE);
+        await store.messages.markRetrying(t.company.id, message.id, "500", T0 + 1);
+        await store.messages.claimOutbound(t.company.id, message.id, T0 + 2, STALE);
+        expect(await store.messages.requeueDead(t.company.id, message.id, T0 + 3)).toBe(false); // sending
+        await store.messages.markDead(t.company.id, message.id, "500", T0 + 4);
+        expect(await store.messages.requeueDead(t.company.id, message.id, T0 + 5)).toBe(true);
+        expect(await store.messages.byId(t.company.id, message.id)).toMatchObject({ status: "queued", attempts: 0 });
+        expect(await store.messages.requeueDead(t.company.id, message.id, T0 + 6)).toBe(false); // already requeued
+        expect(await store.messages.claimOutbound(t.company.id, message.id, T0 + 7, STALE)).toMatchObject({ status: "sending", attempts: 1 });
+      });
+
+      it("refuses accepted and inbound messages", async () => {
+        const t = await thread();
+        const { message } = await acceptedMessage(t);
+        expect(await store.messages.requeueDead(t.company.id, message.id, T0 + 5)).toBe(false);
+        expect(await statusOf(t.company.id, message.id)).toBe("accepted");
+        const { message: inMsg } = await inbound(t);
+        expect(await store.messages.requeueDead(t.company.id, inMsg.id, T0 + 5)).toBe(false);
+        expect(await store.messages.requeueDead(t.company.id, 2_000_000_000, T0 + 5)).toBe(false);
+      });
+    });
+
+    describe("messages: applyStatus", () => {
+      it("reports an unknown provider id as not found and logs nothing", async () => {
+        const t = await thread();
+        expect(await store.messages.applyStatus(t.company.id, `wamid.${uid()}`, "delivered", null, T0)).toEqual({ found: false, duplicate: false, changed: false });
+      });
+
+      it("ignores statuses naming an inbound message", async () => {
+        const t = await thread();
+        const wamid = `wamid.${uid()}`;
+        const { message } = await inbound(t, wamid);
+        expect((await store.messages.applyStatus(t.company.id, wamid, "read", null, T0)).found).toBe(false);
+        expect(await store.messages.byId(t.company.id, message.id)).toEqual(message);
+        expect(await store.deliveryLogs.list(t.company.id, message.id)).toEqual([]);
+      });
+
+      it("moves an accepted message forward through sent, delivered and read, logging each", async () => {
+        const t = await thread();
+        const { message, wamid } = await acceptedMessage(t);
+        expect(await store.messages.applyStatus(t.company.id, wamid, "sent", null, T0 + 10)).toEqual({ found: true, duplicate: false, changed: true });
+        expect(await statusOf(t.company.id, message.id)).toBe("sent");
+        expect(await store.messages.applyStatus(t.company.id, wamid, "delivered", null, T0 + 20)).toEqual({ found: true, duplicate: false, changed: true });
+        expect(await statusOf(t.company.id, message.id)).toBe("delivered");
+        expect(await store.messages.applyStatus(t.company.id, wamid, "read", null, T0 + 30)).toEqual({ found: true, duplicate: false, changed: true });
+        expect(await statusOf(t.company.id, message.id)).toBe("read");
+        expect((await store.deliveryLogs.list(t.company.id, message.id)).map((l) => l.status)).toEqual(["sent", "delivered", "read"]);
+      });
+
+      it("keeps read when delivered arrives after it (callbacks come out of order), but still logs it", async () => {
+        const t = await thread();
+        const { message, wamid } = await acceptedMessage(t);
+        expect((await store.messages.applyStatus(t.company.id, wamid, "read", null, T0 + 30)).changed).toBe(true);
+        expect(await store.messages.applyStatus(t.company.id, wamid, "delivered", null, T0 + 20)).toEqual({ found: true, duplicate: false, changed: false });
+        expect(await store.messages.applyStatus(t.company.id, wamid, "sent", null, T0 + 10)).toEqual({ found: true, duplicate: false, changed: false });
+        expect(await statusOf(t.company.id, message.id)).toBe("read");
+        expect((await store.deliveryLogs.list(t.company.id, message.id)).map((l) => l.status)).toEqual(["read", "delivered", "sent"]);
+      });
+
+      it("reports a repeated status as a duplicate and logs it once", async () => {
+        const t = await thread();
+        const { message, wamid } = await acceptedMessage(t);
+        await store.messages.applyStatus(t.company.id, wamid, "delivered", null, T0 + 20);
+        expect(await store.messages.applyStatus(t.company.id, wamid, "delivered", null, T0 + 20)).toEqual({ found: true, duplicate: true, changed: false });
+        expect(await store.messages.applyStatus(t.company.id, wamid, "delivered", "retried", T0 + 25)).toEqual({ found: true, duplicate: true, changed: false });
+        expect(await store.deliveryLogs.list(t.company.id, message.id)).toEqual([{ status: "delivered", detail: null, createdAt: expect.any(Number) }]);
+      });
+
+      it("logs a status delivered twice at the same time only once", async () => {
+        const t = await thread();
+        const { message, wamid } = await acceptedMessage(t);
+        const results = await Promise.all([1, 2, 3].map(() => store.messages.applyStatus(t.company.id, wamid, "delivered", null, T0 + 20)));
+        expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+        expect(await store.deliveryLogs.list(t.company.id, message.id)).toHaveLength(1);
+        expect(await statusOf(t.company.id, message.id)).toBe("delivered");
+      });
+
+      it("records a failure with its detail, but not after the message was delivered or read", async () => {
+        const t = await thread();
+        const failing = await acceptedMessage(t);
+        expect(await store.messages.applyStatus(t.company.id, failing.wamid, "failed", "131047: re-engagement message", T0 + 10)).toEqual({ found: true, duplicate: false, changed: true });
+        expect(await store.messages.byId(t.company.id, failing.message.id)).toMatchObject({ status: "failed", error: "131047: re-engagement message" });
+
+        const read = await acceptedMessage(t);
+        await store.messages.applyStatus(t.company.id, read.wamid, "read", null, T0 + 10);
+        expect(await store.messages.applyStatus(t.company.id, read.wamid, "failed", "131000: something", T0 + 20)).toEqual({ found: true, duplicate: false, changed: false });
+        expect(await store.messages.byId(t.company.id, read.message.id)).toMatchObject({ status: "read", error: null });
+
+        const delivered = await acceptedMessage(t);
+        await store.messages.applyStatus(t.company.id, delivered.wamid, "delivered", null, T0 + 10);
+        expect((await store.messages.applyStatus(t.company.id, delivered.wamid, "failed", "x", T0 + 20)).changed).toBe(false);
+        expect(await statusOf(t.company.id, delivered.message.id)).toBe("delivered");
+      });
+
+      it("a failed message stays failed when a late delivered or read arrives", async () => {
+        const t = await thread();
+        const { message, wamid } = await acceptedMessage(t);
+        await store.messages.applyStatus(t.company.id, wamid, "failed", "131026: undeliverable", T0 + 10);
+        expect((await store.messages.applyStatus(t.company.id, wamid, "delivered", null, T0 + 20)).changed).toBe(false);
+        expect((await store.messages.applyStatus(t.company.id, wamid, "read", null, T0 + 30)).changed).toBe(false);
+        expect(await statusOf(t.company.id, message.id)).toBe("failed");
+      });
+    });
+
+    describe("deliveryLogs", () => {
+      it("lists a message's log entries in the order they were appended", async () => {
+        const t = await thread();
+        const { message } = await outbound(t);
+        const { message: other } = await outbound(t);
+        await store.deliveryLogs.append(t.company.id, message.id, "retry", "130429: rate limit hit");
+        await store.deliveryLogs.append(t.company.id, message.id, "accepted", null, T0);
+        await store.deliveryLogs.append(t.company.id, other.id, "permanent", "bad number");
+        const logs = await store.deliveryLogs.list(t.company.id, message.id);
+        expect(logs).toEqual([
+          { status: "retry", detail: "130429: rate limit hit", createdAt: expect.any(Number) },
+          { status: "accepted", detail: null, createdAt: expect.any(Number) },
+        ]);
+        // createdAt is epoch milliseconds (what the panel formats), not seconds.
+        expect(logs[0]!.createdAt).toBeGreaterThan(1_600_000_000_000);
+      });
+    });
+
+    describe("deadLetters", () => {
+      it("stores the failed job with its reason, pending until reprocessed", async () => {
+        const c = await company();
+        await store.deadLetters.insert(c.id, { queue: "inbound", payload: { turnId: "t-1", messages: [{ text: "Oi" }] }, reason: "llm timeout", attempts: 4, dedupKey: `inbound:${uid()}` });
+        const dl = await onlyDeadLetter(c.id);
+        expect(dl).toMatchObject({ companyId: c.id, queue: "inbound", payload: { turnId: "t-1", messages: [{ text: "Oi" }] }, reason: "llm timeout", attempts: 4, reprocessedAt: null });
+        expect(dl.createdAt).toBeGreaterThan(1_600_000_000_000);
+        expect(await store.deadLetters.byId(c.id, dl.id)).toEqual(dl);
+        expect(await store.deadLetters.byId(c.id, 2_000_000_000)).toBeNull();
+      });
+
+      it("keeps one row when the DLQ delivers the same failure twice (the first one)", async () => {
+        const c = await company();
+        const key = `outbound:${uid()}:g0`;
+        await deadLetter(c.id, key, "first");
+        await deadLetter(c.id, key, "second");
+        expect((await onlyDeadLetter(c.id)).reason).toBe("first");
+      });
+
+      it("scopes the dedup key to the tenant", async () => {
+        const a = await company();
+        const b = await company();
+        const key = `outbound:${uid()}:g0`;
+        await deadLetter(a.id, key);
+        await deadLetter(b.id, key);
+        expect((await onlyDeadLetter(a.id)).companyId).toBe(a.id);
+        expect((await onlyDeadLetter(b.id)).companyId).toBe(b.id);
+      });
+
+      it("lists newest first, limited, and hides reprocessed ones when asked for pending only", async () => {
+        const c = await company();
+        for (const r of ["one", "two", "three"]) await deadLetter(c.id, `k-${r}-${uid()}`, r);
+        const all = await store.deadLetters.list(c.id, { pendingOnly: false, limit: 10 });
+        expect(all.map((d) => d.reason)).toEqual(["three", "two", "one"]);
+        expect((await store.deadLetters.list(c.id, { pendingOnly: false, limit: 2 })).map((d) => d.reason)).toEqual(["three", "two"]);
+        const two = all.find((d) => d.reason === "two")!;
+        expect(await store.deadLetters.markReprocessed(c.id, two.id, T0)).toBe(true);
+        expect((await store.deadLetters.list(c.id, { pendingOnly: true, limit: 10 })).map((d) => d.reason)).toEqual(["three", "one"]);
+        expect((await store.deadLetters.list(c.id, { pendingOnly: false, limit: 10 })).map((d) => d.reason)).toEqual(["three", "two", "one"]);
+      });
+
+      it("marks reprocessed once (a second click does nothing) and unmark restores it", async () => {
+        const c = await company();
+        await deadLetter(c.id);
+        const { id } = await onlyDeadLetter(c.id);
+        expect(await store.deadLetters.markReprocessed(c.id, id, T0)).toBe(true);
+        expect((await store.deadLetters.byId(c.id, id))?.reprocessedAt).toBe(T0);
+        expect(await store.deadLetters.markReprocessed(c.id, id, T0 + 1)).toBe(false);
+        expect((await store.deadLetters.byId(c.id, id))?.reprocessedAt).toBe(T0);
+        await store.deadLetters.unmarkReprocessed(c.id, id);
+        expect((await store.deadLetters.byId(c.id, id))?.reprocessedAt).toBeNull();
+        expect(await store.deadLetters.list(c.id, { pendingOnly: true, limit: 10 })).toHaveLength(1);
+        expect(await store.deadLetters.markReprocessed(c.id, id, T0 + 2)).toBe(true);
+        expect(await store.deadLetters.markReprocessed(c.id, 2_000_000_000, T0)).toBe(false);
+      });
+
+      it("lets exactly one of several concurrent reprocess clicks win", async () => {
+        const c = await company();
+        await deadLetter(c.id);
+        const { id } = await onlyDeadLetter(c.id);
+        const wins = await Promise.all([1, 2, 3].map((i) => store.deadLetters.markReprocessed(c.id, id, T0 + i)));
+        expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe("auditLogs", () => {
+      it("appends entries with and without the optional fields", async () => {
+        const c = await company();
+        await expect(store.auditLogs.append(c.id, { actor: "admin", action: "dead_letter.reprocess", target: "12", detail: { from: "panel" } })).resolves.toBeUndefined();
+        await expect(store.auditLogs.append(c.id, { actor: "tenant", action: "settings.update" })).resolves.toBeUndefined();
+      });
+    });
+
+    /** Every tenant-owned call, tried with another company's id: it must see nothing and change nothing. */
+    describe("tenant isolation", () => {
+      async function twoTenants() {
+        const a = await thread();
+        const b = await thread();
+        return { a, b, A: a.company.id, B: b.company.id };
+      }
+
+      it("contacts: another company cannot read or opt out a contact, even with the same phone", async () => {
+        const { a, B } = await twoTenants();
+        expect(await store.contacts.byId(B, a.contact.id)).toBeNull();
+        expect(await store.contacts.byPhone(B, a.contact.phone)).toBeNull();
+        await store.contacts.setOptedOut(B, a.contact.id, true);
+        expect((await store.contacts.byId(a.company.id, a.contact.id))?.optedOut).toBe(false);
+
+        const twin = await store.contacts.upsertInbound(B, { phone: a.contact.phone, name: "Outra Maria", at: T0 + 99_000 });
+        expect(twin.id).not.toBe(a.contact.id);
+        expect(await store.contacts.byId(a.company.id, a.contact.id)).toEqual(a.contact);
+        await store.contacts.setOptedOut(B, twin.id, true);
+        expect((await store.contacts.byPhone(a.company.id, a.contact.phone))?.optedOut).toBe(false);
+      });
+
+      it("conversations: the same contact id under another company does not reuse the conversation", async () => {
+        const { a, B } = await twoTenants();
+        // Refusing the foreign contact outright is fine too; handing back A's conversation is not.
+        const crossed = await store.conversations.open(B, a.contact.id, T0).catch(() => null);
+        expect(crossed?.id).not.toBe(a.conversation.id);
+        expect(await store.conversations.open(a.company.id, a.contact.id, T0 + 1)).toEqual(a.conversation);
+      });
+
+      it("messages: another company cannot read, list, claim or accept a message", async () => {
+        const { a, B } = await twoTenants();
+        const A = a.company.id;
+        const { message: inMsg } = await inbound(a);
+        const { message: out } = await outbound(a);
+        expect(await store.messages.byId(B, inMsg.id)).toBeNull();
+        expect(await store.messages.byId(B, out.id)).toBeNull();
+        expect(await store.messages.listByContact(B, a.contact.id, { limit: 10 })).toEqual([]);
+        expect(await store.messages.claimOutbound(B, out.id, T0, STALE)).toBeNull();
+        expect(await store.messages.byId(A, out.id)).toEqual(out);
+
+        await store.messages.claimOutbound(A, out.id, T0, STALE);
+        expect(await store.messages.claimOutbound(B, out.id, T0 + 10 * STALE, STALE)).toBeNull();
+        await store.messages.markAccepted(B, out.id, `wamid.${uid()}`, T0 + 1);
+        expect(await store.messages.byId(A, out.id)).toMatchObject({ status: "sending", providerMessageId: null, attempts: 1 });
+      });
+
+      it("messages: another company cannot retry, kill or requeue a message", async () => {
+        const { a, B } = await twoTenants();
+        const A = a.company.id;
+        const { message } = await outbound(a);
+        await store.messages.claimOutbound(A, message.id, T0, STALE);
+        await store.messages.markRetrying(B, message.id, "forged", T0 + 1);
+        await store.messages.markDead(B, message.id, "forged", T0 + 1);
+        expect(await store.messages.byId(A, message.id)).toMatchObject({ status: "sending", error: null });
+        await store.messages.markDead(A, message.id, "131026: undeliverable", T0 + 2);
+        expect(await store.messages.requeueDead(B, message.id, T0 + 3)).toBe(false);
+        expect(await store.messages.byId(A, message.id)).toMatchObject({ status: "dead", attempts: 1 });
+      });
+
+      it("applyStatus and deliveryLogs: another company's provider id is not found and its logs are invisible", async () => {
+        const { a, B } = await twoTenants();
+        const A = a.company.id;
+        const { message, wamid } = await acceptedMessage(a);
+        expect(await store.messages.applyStatus(B, wamid, "read", null, T0 + 10)).toEqual({ found: false, duplicate: false, changed: false });
+        expect(await statusOf(A, message.id)).toBe("accepted");
+        expect(await store.deliveryLogs.list(A, message.id)).toEqual([]);
+
+        await store.messages.applyStatus(A, wamid, "delivered", null, T0 + 20);
+        expect(await store.deliveryLogs.list(A, message.id)).toHaveLength(1);
+        expect(await store.deliveryLogs.list(B, message.id)).toEqual([]);
+        // B's "delivered" for the same wamid is not a duplicate of A's: it is simply not found.
+        expect((await store.messages.applyStatus(B, wamid, "delivered", null, T0 + 20)).found).toBe(false);
+      });
+
+      it("deadLetters: another company cannot read, list, reprocess or unmark a dead letter", async () => {
+        const { A, B } = await twoTenants();
+        await deadLetter(A);
+        const dl = await onlyDeadLetter(A);
+        expect(await store.deadLetters.byId(B, dl.id)).toBeNull();
+        expect(await store.deadLetters.list(B, { pendingOnly: false, limit: 100 })).toEqual([]);
+        expect(await store.deadLetters.markReprocessed(B, dl.id, T0)).toBe(false);
+        expect((await store.deadLetters.byId(A, dl.id))?.reprocessedAt).toBeNull();
+
+        expect(await store.deadLetters.markReprocessed(A, dl.id, T0)).toBe(true);
+        await store.deadLetters.unmarkReprocessed(B, dl.id);
+        expect((await store.deadLetters.byId(A, dl.id))?.reprocessedAt).toBe(T0);
+      });
+    });
+  });
+}
