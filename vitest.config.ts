@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { FAKE_GRAPH_URL, fakeVendors } from "./test/support/fake-vendors.ts";
+import { FAKE_GRAPH_URL, FAKE_LLM_URLS, fakeVendors } from "./test/support/fake-vendors.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
@@ -15,6 +15,13 @@ export default defineConfig(async () => {
             META_APP_SECRET: "test-app-secret",
             META_VERIFY_TOKEN: "test-verify-token",
             META_GRAPH_URL: FAKE_GRAPH_URL,
+            GEMINI_API_URL: FAKE_LLM_URLS.gemini,
+            OPENAI_API_URL: FAKE_LLM_URLS.openai,
+            ANTHROPIC_API_URL: FAKE_LLM_URLS.anthropic,
+            GEMINI_API_KEY: "",
+            OPENAI_API_KEY: "",
+            ANTHROPIC_API_KEY: "",
+            SECRETS_KEY: "test-secrets-key-0123456789abcdef",
             METRICS_TOKEN: "",
             SANDBOX_PUBLIC: "false",
             // Retries without waiting: the tests drive real queues, and backoff is unit-tested apart.

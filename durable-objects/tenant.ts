@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ChannelName, InboundMessage } from "../src/channels/types";
 import type { InboundTurn, TurnMessage } from "../src/conversation/queue-messages";
+import { acquire, breakerGauge, closedBreaker, record as recordOutcome, type Acquired, type BreakerState } from "../src/ai/breaker";
 import { gcra } from "../src/lib/gcra";
 import { SqlMetrics, type MetricEvent } from "../src/metrics/sql-metrics";
 import type { MetricSnapshot } from "../src/metrics/snapshot";
@@ -37,6 +38,9 @@ export interface ContextEntry {
   role: "contact" | "assistant";
   text: string;
   at: number;
+  /** Contact turns: the detected sentiment, and whether the assistant could handle it (handoff streaks). */
+  sentiment?: "positive" | "neutral" | "negative";
+  handled?: boolean;
 }
 
 /** Schema versions, applied in order once per object; never edit a shipped step, add one. */
@@ -56,6 +60,7 @@ const SCHEMA: string[][] = [
     `CREATE INDEX context_phone_idx ON context (phone, id)`,
     ...SqlMetrics.schema,
   ],
+  [`ALTER TABLE context ADD COLUMN meta TEXT`, `CREATE TABLE breakers (provider TEXT PRIMARY KEY, state TEXT NOT NULL)`],
 ];
 
 /**
@@ -268,7 +273,10 @@ export class TenantDO extends DurableObject<Env> {
     const released = this.ctx.storage.transactionSync(() => {
       if (!this.release(phone, turnId)) return false;
       const { context } = this.settings();
-      for (const e of done.context) this.sql.exec(`INSERT INTO context (phone, role, text, at) VALUES (?, ?, ?, ?)`, phone, e.role, e.text, e.at);
+      for (const e of done.context) {
+        const meta = e.sentiment || e.handled !== undefined ? JSON.stringify({ sentiment: e.sentiment, handled: e.handled }) : null;
+        this.sql.exec(`INSERT INTO context (phone, role, text, at, meta) VALUES (?, ?, ?, ?, ?)`, phone, e.role, e.text, e.at, meta);
+      }
       this.sql.exec(
         `DELETE FROM context WHERE phone = ? AND id NOT IN (SELECT id FROM context WHERE phone = ? ORDER BY id DESC LIMIT ?)`,
         phone,
@@ -309,12 +317,44 @@ export class TenantDO extends DurableObject<Env> {
   async context(phone: string): Promise<ContextEntry[]> {
     const { context } = this.settings();
     return this.sql
-      .exec<{ role: "contact" | "assistant"; text: string; at: number }>(
-        `SELECT role, text, at FROM context WHERE phone = ? AND at >= ? ORDER BY id`,
+      .exec<{ role: "contact" | "assistant"; text: string; at: number; meta: string | null }>(
+        `SELECT role, text, at, meta FROM context WHERE phone = ? AND at >= ? ORDER BY id`,
         phone,
         Date.now() - context.ttlMs,
       )
-      .toArray();
+      .toArray()
+      .map(({ meta, ...e }) => (meta ? { ...e, ...(JSON.parse(meta) as Pick<ContextEntry, "sentiment" | "handled">) } : e));
+  }
+
+  /** May this tenant call `provider` now? (Circuit breaker; the state lives here for every isolate.) */
+  async llmAcquire(provider: string): Promise<Acquired> {
+    return this.ctx.storage.transactionSync(() => {
+      const before = this.breaker(provider);
+      const got = acquire(before, Date.now());
+      if (got.state !== before) this.saveBreaker(provider, before, got.state);
+      return got;
+    });
+  }
+
+  /** Reports how a call went; returns the breaker state after it. */
+  async llmRecord(provider: string, ok: boolean, events: MetricEvent[] = []): Promise<BreakerState["state"]> {
+    return this.ctx.storage.transactionSync(() => {
+      const before = this.breaker(provider);
+      const after = recordOutcome(before, ok, Date.now());
+      this.saveBreaker(provider, before, after);
+      this.metrics.record(events);
+      return after.state;
+    });
+  }
+
+  private breaker(provider: string): BreakerState {
+    const raw = this.sql.exec<{ state: string }>(`SELECT state FROM breakers WHERE provider = ?`, provider).toArray()[0]?.state;
+    return raw ? (JSON.parse(raw) as BreakerState) : closedBreaker();
+  }
+
+  private saveBreaker(provider: string, before: BreakerState, after: BreakerState): void {
+    this.sql.exec(`INSERT INTO breakers (provider, state) VALUES (?, ?) ON CONFLICT (provider) DO UPDATE SET state = excluded.state`, provider, JSON.stringify(after));
+    if (before.state !== after.state) this.metrics.record([{ metric: "secretaria_llm_breaker_transitions_total", labels: { provider, to: after.state }, inc: 1 }]);
   }
 
   /** When the contact last wrote to us (the start of the 24 h customer-service window), or null. */
@@ -327,7 +367,13 @@ export class TenantDO extends DurableObject<Env> {
   }
 
   async metricsSnapshot(): Promise<MetricSnapshot> {
-    return this.metrics.snapshot();
+    const snap = this.metrics.snapshot();
+    for (const row of this.sql.exec<{ provider: string; state: string }>(`SELECT provider, state FROM breakers`).toArray()) {
+      // An open breaker past its reset timeout is reported as it will act on the next call.
+      const state = acquire(JSON.parse(row.state) as BreakerState, Date.now()).state.state;
+      snap.counters.push({ metric: "secretaria_llm_breaker_state", labels: { provider: row.provider }, value: breakerGauge(state) });
+    }
+    return snap;
   }
 
   private housekeeping(now: number): void {

@@ -2,6 +2,7 @@ import { deliver } from "./channels/outbound";
 import { InboundTurn, OutboundJob } from "./conversation/queue-messages";
 import { PermanentError, processTurn } from "./conversation/turn";
 import { recordDeadLetter } from "./dead-letters/consumer";
+import { deliverNotification, NotifyJob } from "./jobs/notify";
 import { backoffSeconds } from "./lib/backoff";
 import { describeBody } from "./lib/log";
 import { createD1Store } from "./store/d1";
@@ -54,15 +55,22 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
       else msg.retry({ delaySeconds: outcome.retryAfterSeconds });
       return;
     }
+    case "jobs": {
+      const job = NotifyJob.safeParse(msg.body);
+      if (!job.success) return unreadable(env, msg, "jobs");
+      const sent = await deliverNotification(job.data);
+      if (sent.ok) return msg.ack();
+      if (sent.retry) return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 10, 900) });
+      await recordDeadLetter(env, store, "jobs", job.data, msg.attempts, sent.reason);
+      return msg.ack();
+    }
     case "inbound-dlq":
     case "outbound-dlq":
-      await recordDeadLetter(env, store, role === "inbound-dlq" ? "inbound" : "outbound", msg.body, msg.attempts);
+    case "jobs-dlq":
+      await recordDeadLetter(env, store, role === "inbound-dlq" ? "inbound" : role === "outbound-dlq" ? "outbound" : "jobs", msg.body, msg.attempts);
       msg.ack();
       return;
-    case "jobs":
-    case "jobs-dlq":
     case undefined:
-      // No job kinds exist yet (the scheduler issue adds them); keep the body in the logs, don't loop on it.
       console.warn(JSON.stringify({ msg: "no handler for queue message", role, id: msg.id, body_shape: describeBody(msg.body) }));
       msg.ack();
       return;

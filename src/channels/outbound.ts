@@ -1,10 +1,11 @@
 import type { OutboundJob } from "../conversation/queue-messages";
 import { backoffSeconds } from "../lib/backoff";
 import type { MetricEvent } from "../metrics/sql-metrics";
-import type { Store } from "../store/types";
+import type { Company, Contact, Store } from "../store/types";
+import { readProfile, type MessagePurpose } from "../tenants/profile";
 import { recordMetrics } from "../tenants/stubs";
 import { senderFor } from "./senders";
-import type { ChannelSender } from "./types";
+import type { ChannelSender, OutboundPayload } from "./types";
 
 /** A claim older than this belongs to a consumer that died mid-send; the next delivery takes over. */
 const CLAIM_STALE_MS = 60_000;
@@ -27,14 +28,23 @@ export async function deliver(env: Env, store: Store, job: OutboundJob, attempt:
     return { ack: true };
   }
   const channel = company.channel;
+  let payload = message.payload;
+  if (payload.kind === "text" && enforcesWindow(channel) && !windowOpen(contact, now)) {
+    const template = await asTemplate(store, company, contact, message.purpose, payload.text);
+    if (!template) return hold(env, store, company.id, message.id, message.purpose);
+    payload = template;
+    await store.messages.setPayload(company.id, message.id, template, describeTemplate(template));
+    await store.deliveryLogs.append(company.id, message.id, "template", `24 h window closed: sent as template ${template.name}`);
+    await recordMetrics(env, company.id, [{ metric: "secretaria_template_sends_total", labels: { purpose: message.purpose }, inc: 1 }]);
+  }
   const sender: ChannelSender = pickSender(env, company);
-  const result = await sender.send({ to: contact.phone, payload: message.payload });
+  const result = await sender.send({ to: contact.phone, payload });
   const events: MetricEvent[] = [{ metric: "secretaria_send_attempts_total", labels: { channel, result: result.ok ? "ok" : result.kind }, inc: 1 }];
 
   if (result.ok) {
     await store.messages.markAccepted(company.id, message.id, result.providerMessageId, Date.now());
     await store.deliveryLogs.append(company.id, message.id, "accepted", null);
-    events.push({ metric: "secretaria_messages_outbound_total", labels: { channel, kind: message.payload.kind }, inc: 1 });
+    events.push({ metric: "secretaria_messages_outbound_total", labels: { channel, kind: payload.kind }, inc: 1 });
     if (job.receivedAt) events.push({ metric: "secretaria_reply_latency_seconds", labels: { channel }, observe: (Date.now() - job.receivedAt) / 1000 });
     await recordMetrics(env, company.id, events);
     return { ack: true };
@@ -48,10 +58,45 @@ export async function deliver(env: Env, store: Store, job: OutboundJob, attempt:
     const base = Number(env.OUTBOUND_RETRY_BASE_SECONDS);
     return { ack: false, retryAfterSeconds: Math.max(result.retryAfterSeconds ?? 0, backoffSeconds(attempt, Number.isFinite(base) ? base : 5)) };
   }
-  // window_closed becomes a template send once tenants configure templates (the 24 h window issue).
+  if (result.kind === "window_closed" && payload.kind === "text") {
+    // Meta says the window is closed (its clock wins over ours): retry at once as a template, or hold.
+    await store.deliveryLogs.append(company.id, message.id, result.kind, reason);
+    await recordMetrics(env, company.id, events);
+    const template = await asTemplate(store, company, contact, message.purpose, payload.text);
+    if (!template) return hold(env, store, company.id, message.id, message.purpose);
+    await store.messages.setPayload(company.id, message.id, template, describeTemplate(template));
+    await store.messages.markRetrying(company.id, message.id, reason, Date.now());
+    await recordMetrics(env, company.id, [{ metric: "secretaria_template_sends_total", labels: { purpose: message.purpose }, inc: 1 }]);
+    return { ack: false, retryAfterSeconds: 0 };
+  }
   await store.deliveryLogs.append(company.id, message.id, result.kind, reason);
   await recordMetrics(env, company.id, events);
   await deadLetter(env, store, job, message.attempts, reason);
+  return { ack: true };
+}
+
+const WINDOW_MS = 24 * 3_600_000;
+/** Meta enforces the 24 h customer-service window; the sandbox simulates Meta. Evolution and Whaticket (WhatsApp Web) have none. */
+const enforcesWindow = (channel: string) => channel === "meta" || channel === "sandbox";
+const windowOpen = (contact: Contact, now: number) => contact.lastInboundAt !== null && now - contact.lastInboundAt < WINDOW_MS;
+const describeTemplate = (t: Extract<OutboundPayload, { kind: "template" }>) => `[template ${t.name}] ${t.parameters.join(" | ")}`;
+
+/** The tenant's approved template for this purpose, filled in; null when it has none. */
+async function asTemplate(store: Store, company: Company, contact: Contact, purpose: string, text: string): Promise<Extract<OutboundPayload, { kind: "template" }> | null> {
+  const profile = readProfile(await store.profiles.get(company.id));
+  const ref = profile.templates[purpose as MessagePurpose];
+  if (!ref) return null;
+  const firstName = contact.name?.trim().split(/\s+/)[0] ?? "";
+  const fill = (p: string) => p.replaceAll("{text}", text).replaceAll("{contact_name}", firstName).replaceAll("{business_name}", company.name);
+  return { kind: "template", name: ref.name, language: ref.language, parameters: ref.parameters.map(fill) };
+}
+
+/** Free text may not go out and there is no template: park it with the reason; the contact's next message releases it. */
+async function hold(env: Env, store: Store, companyId: number, messageId: number, purpose: string): Promise<SendOutcome> {
+  const reason = `24 h customer-service window closed and no approved template for purpose "${purpose}"; held until the contact writes again`;
+  await store.messages.markHeld(companyId, messageId, reason, Date.now());
+  await store.deliveryLogs.append(companyId, messageId, "held", reason);
+  await recordMetrics(env, companyId, [{ metric: "secretaria_messages_held_total", labels: { purpose }, inc: 1 }]);
   return { ack: true };
 }
 

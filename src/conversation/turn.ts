@@ -1,10 +1,16 @@
 import type { ContextEntry } from "../../durable-objects/tenant";
+import { generateReply, type EngineDeps } from "../ai/engine";
+import type { OutboundPayload } from "../channels/types";
 import type { MetricEvent } from "../metrics/sql-metrics";
-import type { Company, Contact, Store } from "../store/types";
+import type { Company, Contact, Conversation, Store } from "../store/types";
+import { readProfile } from "../tenants/profile";
 import { tenantStub } from "../tenants/stubs";
+import { handoffSummary, handoffTrigger, startHandoff } from "./handoff";
 import { detectIntent, type Intent } from "./intents";
 import type { InboundTurn, OutboundJob, TurnMessage } from "./queue-messages";
-import { templateEngine, type ReplyEngine } from "./reply-engine";
+import { detectSentiment } from "./sentiment";
+import { splitForWhatsApp } from "./split";
+import { renderReply, resolveLocale } from "./templates";
 
 /** An error retrying cannot fix: the consumer dead-letters the work at once. */
 export class PermanentError extends Error {}
@@ -22,33 +28,51 @@ export function turnIntent(messages: TurnMessage[]): Intent {
   return detectIntent(text).intent;
 }
 
-type Decision = { reply: false; why: string } | { reply: true; intent: Intent; optOut?: boolean; optIn?: boolean };
-
-/** Whether this turn gets an answer: opted-out contacts get nothing but the opt-out confirmation. */
-function decide(contact: Contact, intent: Intent): Decision {
-  if (intent === "opt_out") return { reply: true, intent, optOut: true };
-  if (contact.optedOut) return intent === "opt_in" ? { reply: true, intent, optIn: true } : { reply: false, why: "opted_out" };
-  return { reply: true, intent };
+/**
+ * Queues one outbound message: stored first (idempotent by clientRef), then handed to the outbound
+ * queue while it is still "queued". A duplicate job is harmless: the send is claimed.
+ */
+export async function queueOutbound(
+  env: Env,
+  store: Store,
+  m: { company: Company; contact: Contact; conversation: Conversation; clientRef: string; payload: OutboundPayload; correlationId: string; author: "bot" | "human" | "system"; purpose: string; receivedAt?: number },
+): Promise<number> {
+  const { message } = await store.messages.insertOutbound(m.company.id, {
+    conversationId: m.conversation.id,
+    contactId: m.contact.id,
+    channel: m.company.channel,
+    clientRef: m.clientRef,
+    payload: m.payload,
+    correlationId: m.correlationId,
+    author: m.author,
+    purpose: m.purpose,
+  });
+  if (message.status === "queued") {
+    const job: OutboundJob = { kind: "send", companyId: m.company.id, messageId: message.id, correlationId: m.correlationId, receivedAt: m.receivedAt, generation: 0 };
+    await env.OUTBOUND_QUEUE.send(job, { contentType: "json" });
+  }
+  return message.id;
 }
 
 /**
- * Answers one contact's turn: stores its messages, decides and renders the reply, stores it and hands
- * it to the outbound queue, then releases the contact's lane. Every step is idempotent, so a retried
- * turn (queue redelivery, lease expiry, dead-letter reprocess) never sends a second reply.
+ * Answers one contact's turn: stores its messages, decides (opt-out, a person's conversation, a
+ * handoff) and generates the reply (LLM or templates), stores it and hands it to the outbound queue,
+ * then releases the contact's lane. Every step is idempotent, so a retried turn (queue redelivery,
+ * lease expiry, dead-letter reprocess) never sends a second reply.
  */
-export async function processTurn(env: Env, store: Store, turn: InboundTurn, engine: ReplyEngine = templateEngine): Promise<void> {
-  const company: Company | null = await store.companies.byId(turn.companyId);
+export async function processTurn(env: Env, store: Store, turn: InboundTurn, deps: Partial<Pick<EngineDeps, "fetch">> = {}): Promise<void> {
+  const company = await store.companies.byId(turn.companyId);
   if (!company) throw new PermanentError(`company ${turn.companyId} no longer exists`);
   const last = turn.messages[turn.messages.length - 1];
-  const named = turn.messages.find((m) => m.contactName);
+  const at = last?.receivedAt ?? Date.now();
   const contact = await store.contacts.upsertInbound(company.id, {
     phone: turn.phone,
     waId: turn.messages.find((m) => m.waId)?.waId,
     lid: turn.messages.find((m) => m.lid)?.lid,
-    name: named?.contactName,
-    at: last?.receivedAt ?? Date.now(),
+    name: turn.messages.find((m) => m.contactName)?.contactName,
+    at,
   });
-  const conversation = await store.conversations.open(company.id, contact.id, last?.receivedAt ?? Date.now());
+  const conversation = await store.conversations.open(company.id, contact.id, at);
   for (const m of turn.messages) {
     await store.messages.insertInbound(company.id, {
       conversationId: conversation.id,
@@ -57,49 +81,77 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, eng
       providerMessageId: m.providerMessageId,
       type: m.type,
       body: m.text,
-      unanswered: m.unanswered ?? (contact.optedOut ? "opted_out" : null),
+      unanswered: m.unanswered ?? (contact.optedOut ? "opted_out" : conversation.status === "human" ? "with_human" : null),
       correlationId: m.correlationId,
       providerTimestamp: m.timestamp,
     });
   }
-
-  const stub = tenantStub(env, company.id);
-  const answerable = turn.messages.filter((m) => !m.unanswered);
-  const metrics: MetricEvent[] = [];
-  const context: ContextEntry[] = answerable.map((m) => ({ role: "contact", text: m.text, at: m.receivedAt }));
-  const decision: Decision = answerable.length === 0 ? { reply: false, why: "rate_limited" } : decide(contact, turnIntent(answerable));
-
-  if (decision.reply) {
-    if (decision.optOut && !contact.optedOut) {
-      await store.contacts.setOptedOut(company.id, contact.id, true);
-      metrics.push({ metric: "secretaria_opt_outs_total", labels: {}, inc: 1 });
-    }
-    if (decision.optIn) await store.contacts.setOptedOut(company.id, contact.id, false);
-    const reply = await engine.reply({
-      businessName: company.name,
-      locale: company.locale,
-      contactName: contact.name ?? undefined,
-      text: answerable.map((m) => m.text).join("\n"),
-      intent: decision.intent,
-      context: await stub.context(turn.phone),
-    });
-    const { message } = await store.messages.insertOutbound(company.id, {
-      conversationId: conversation.id,
-      contactId: contact.id,
-      channel: company.channel,
-      clientRef: `turn:${turn.turnId}`,
-      payload: { kind: "text", text: reply.text },
-      correlationId: last?.correlationId ?? turn.turnId,
-    });
-    // Still "queued" means no consumer has taken it: (re)queue it. A duplicate job is harmless, the send is claimed.
-    if (message.status === "queued") {
-      const job: OutboundJob = { kind: "send", companyId: company.id, messageId: message.id, correlationId: message.correlationId ?? turn.turnId, receivedAt: turn.messages[0]?.receivedAt, generation: 0 };
-      await env.OUTBOUND_QUEUE.send(job, { contentType: "json" });
-    }
-    context.push({ role: "assistant", text: reply.text, at: Date.now() });
-    metrics.push({ metric: "secretaria_turns_total", labels: { intent: decision.intent }, inc: 1 });
-  } else {
-    metrics.push({ metric: "secretaria_turns_total", labels: { intent: `unanswered_${decision.why}` }, inc: 1 });
+  // The contact wrote: the 24 h window is open again, so messages held for it can go now.
+  for (const id of await store.messages.requeueHeld(company.id, contact.id, Date.now())) {
+    await env.OUTBOUND_QUEUE.send({ kind: "send", companyId: company.id, messageId: id, correlationId: last?.correlationId ?? turn.turnId, generation: 0 } satisfies OutboundJob, { contentType: "json" });
   }
-  await stub.finishTurn(turn.phone, turn.turnId, { context, metrics });
+
+  const tenant = tenantStub(env, company.id);
+  const answerable = turn.messages.filter((m) => !m.unanswered);
+  const text = answerable.map((m) => m.text).join("\n");
+  const metrics: MetricEvent[] = [];
+  const context: ContextEntry[] = [];
+  const finish = () => tenant.finishTurn(turn.phone, turn.turnId, { context, metrics });
+
+  if (answerable.length === 0) {
+    metrics.push({ metric: "secretaria_turns_total", labels: { intent: "unanswered_rate_limited" }, inc: 1 });
+    return void (await finish());
+  }
+  const intent = turnIntent(answerable);
+  const sentiment = detectSentiment(text).label;
+  const profile = readProfile(await store.profiles.get(company.id));
+  const reply = (clientRef: string, texts: string[], author: "bot" = "bot") =>
+    Promise.all(
+      texts.map((t, i) =>
+        queueOutbound(env, store, { company, contact, conversation, clientRef: `${clientRef}:${i}`, payload: { kind: "text", text: t }, correlationId: last?.correlationId ?? turn.turnId, author, purpose: "reply", receivedAt: turn.messages[0]?.receivedAt }),
+      ),
+    );
+  const template = (as: Intent) => renderReply(as, resolveLocale(company.locale), { businessName: company.name, contactName: contact.name ?? undefined });
+
+  // Opt-out first: after SAIR nothing more is sent but the confirmation.
+  if (intent === "opt_out" || (contact.optedOut && intent === "opt_in")) {
+    const optOut = intent === "opt_out";
+    if (optOut !== contact.optedOut) await store.contacts.setOptedOut(company.id, contact.id, optOut);
+    if (optOut && !contact.optedOut) metrics.push({ metric: "secretaria_opt_outs_total", labels: {}, inc: 1 });
+    await reply(`turn:${turn.turnId}`, [template(intent)]);
+    metrics.push({ metric: "secretaria_turns_total", labels: { intent }, inc: 1 });
+    return void (await finish());
+  }
+  if (contact.optedOut || conversation.status === "human") {
+    metrics.push({ metric: "secretaria_turns_total", labels: { intent: contact.optedOut ? "unanswered_opted_out" : "unanswered_with_human" }, inc: 1 });
+    context.push({ role: "contact", text, at, sentiment });
+    return void (await finish());
+  }
+
+  const shortContext = await tenant.context(turn.phone);
+  const handoff = async (trigger: Parameters<typeof startHandoff>[2]["trigger"]) => {
+    const started = await startHandoff(env, store, { company, profile, contact, conversation, trigger, summary: handoffSummary(shortContext, text) });
+    metrics.push(...started.events);
+    const confirmation = template("human_request");
+    await reply(`turn:${turn.turnId}`, [confirmation]);
+    context.push({ role: "contact", text, at, sentiment, handled: true }, { role: "assistant", text: confirmation, at: Date.now() });
+  };
+
+  const trigger = handoffTrigger({ intent, text, sentiment, context: shortContext, profile });
+  if (trigger) {
+    await handoff(trigger);
+  } else {
+    const answer = await generateReply({ env, store, tenant, fetch: deps.fetch }, { company, profile, contact, conversation, intent, text, context: shortContext });
+    metrics.push(...answer.events);
+    if (answer.handoff) {
+      await handoff("assistant_cannot_help");
+    } else {
+      await reply(`turn:${turn.turnId}`, splitForWhatsApp(answer.text));
+      const handled = answer.source === "llm" || intent !== "unknown";
+      context.push({ role: "contact", text, at, sentiment, handled }, { role: "assistant", text: answer.text, at: Date.now() });
+    }
+  }
+  metrics.push({ metric: "secretaria_turns_total", labels: { intent }, inc: 1 });
+  await finish();
 }
+

@@ -1,5 +1,6 @@
 import { deadLetter } from "../channels/outbound";
 import { InboundTurn, OutboundJob } from "../conversation/queue-messages";
+import { NotifyJob } from "../jobs/notify";
 import { describeBody } from "../lib/log";
 import type { Store } from "../store/types";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
@@ -8,7 +9,15 @@ import { recordMetrics, tenantStub } from "../tenants/stubs";
  * Consumes a dead-letter queue: every message becomes one dead_letters row (idempotent by its unit of
  * work), with the last error we know of as the reason, so an operator can read and reprocess it.
  */
-export async function recordDeadLetter(env: Env, store: Store, queue: "inbound" | "outbound", body: unknown, attempts: number): Promise<void> {
+export async function recordDeadLetter(env: Env, store: Store, queue: "inbound" | "outbound" | "jobs", body: unknown, attempts: number, knownReason?: string): Promise<void> {
+  if (queue === "jobs") {
+    const job = NotifyJob.safeParse(body);
+    if (!job.success) return logUnreadable(queue, body);
+    const reason = knownReason ?? `notification failed after ${attempts} attempts`;
+    await store.deadLetters.insert(job.data.companyId, { queue: "jobs", payload: job.data, reason, attempts, dedupKey: `jobs:${job.data.dedupKey}:g${job.data.generation}` });
+    await recordMetrics(env, job.data.companyId, [{ metric: "secretaria_dead_letters_total", labels: { queue: "jobs" }, inc: 1 }]);
+    return;
+  }
   if (queue === "outbound") {
     const job = OutboundJob.safeParse(body);
     if (!job.success) return logUnreadable(queue, body);

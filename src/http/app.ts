@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { createD1Store } from "../store/d1";
 import { notFound, onError } from "./errors";
+import { config } from "./routes/config";
+import { conversations } from "./routes/conversations";
 import { deadLetters } from "./routes/dead-letters";
 import { ops } from "./routes/ops";
 import { sandbox } from "./routes/sandbox";
@@ -20,6 +22,8 @@ app.use(async (c, next) => {
 app.route("/", webhooks);
 app.route("/", sandbox);
 app.route("/", deadLetters);
+app.route("/", config);
+app.route("/", conversations);
 app.route("/", ops);
 
 app.onError(onError);

@@ -105,6 +105,80 @@ export const METRICS = {
     labels: ["company", "channel"],
     buckets: [0.25, 0.5, 1, 2, 3, 5, 10, 30, 60, 120],
   },
+  llmRequests: {
+    name: "secretaria_llm_requests_total",
+    help: "LLM calls by outcome (ok, retryable, fatal, breaker_open).",
+    type: "counter",
+    labels: ["company", "provider", "outcome"],
+  },
+  llmTokens: {
+    name: "secretaria_llm_tokens_total",
+    help: "LLM tokens used, as reported by the provider or estimated when it did not say.",
+    type: "counter",
+    labels: ["company", "provider", "direction"],
+  },
+  llmLatency: {
+    name: "secretaria_llm_latency_seconds",
+    help: "Time of one LLM reply including retries, in seconds.",
+    type: "histogram",
+    labels: ["company", "provider"],
+    buckets: [0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+  },
+  llmBreakerState: {
+    name: "secretaria_llm_breaker_state",
+    help: "Circuit breaker per tenant and provider: 0 closed, 1 half-open, 2 open.",
+    type: "gauge",
+    labels: ["company", "provider"],
+  },
+  llmBreakerTransitions: {
+    name: "secretaria_llm_breaker_transitions_total",
+    help: "Circuit breaker state changes, by the state entered.",
+    type: "counter",
+    labels: ["company", "provider", "to"],
+  },
+  replies: {
+    name: "secretaria_replies_total",
+    help: "Bot replies by source (llm or template) and why that source answered.",
+    type: "counter",
+    labels: ["company", "source", "reason"],
+  },
+  injections: {
+    name: "secretaria_injection_detections_total",
+    help: "Prompt-injection detections on the contact's input or on the model's output, by rule.",
+    type: "counter",
+    labels: ["company", "stage", "rule"],
+  },
+  handoffs: {
+    name: "secretaria_handoffs_total",
+    help: "Conversations handed to a person, by trigger.",
+    type: "counter",
+    labels: ["company", "trigger"],
+  },
+  handoffFirstReply: {
+    name: "secretaria_handoff_first_reply_seconds",
+    help: "Time from a handoff to the first human reply, in seconds (the SLA).",
+    type: "histogram",
+    labels: ["company"],
+    buckets: [30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400],
+  },
+  handoffsOverdue: {
+    name: "secretaria_handoffs_overdue",
+    help: "Conversations waiting for a first human reply longer than the tenant's SLA (alert when > 0).",
+    type: "gauge",
+    labels: ["company"],
+  },
+  messagesHeld: {
+    name: "secretaria_messages_held_total",
+    help: "Outbound messages held because the 24 h window was closed and no approved template fits.",
+    type: "counter",
+    labels: ["company", "purpose"],
+  },
+  templateFallbacks: {
+    name: "secretaria_template_sends_total",
+    help: "Outbound messages sent as an approved template because the 24 h window was closed.",
+    type: "counter",
+    labels: ["company", "purpose"],
+  },
 } as const satisfies Record<string, MetricFamily>;
 
 export type MetricId = keyof typeof METRICS;

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { DeliveryStatus, OutboundPayload } from "../channels/types";
 import * as s from "./schema";
@@ -38,6 +38,19 @@ const toContact = (r: typeof s.contacts.$inferSelect): Contact => ({
   lastInboundAt: r.lastInboundAt,
 });
 
+const toConversation = (r: typeof s.conversations.$inferSelect): Conversation => ({
+  id: r.id,
+  companyId: r.companyId,
+  contactId: r.contactId,
+  status: r.status,
+  summary: r.summary,
+  lastMessageAt: r.lastMessageAt,
+  handoffAt: r.handoffAt,
+  handoffReason: r.handoffReason,
+  firstHumanReplyAt: r.firstHumanReplyAt,
+  createdAt: r.createdAt,
+});
+
 const toMessage = (r: typeof s.messages.$inferSelect): MessageRow => ({
   id: r.id,
   companyId: r.companyId,
@@ -45,6 +58,8 @@ const toMessage = (r: typeof s.messages.$inferSelect): MessageRow => ({
   contactId: r.contactId,
   direction: r.direction,
   channel: r.channel,
+  author: r.author,
+  purpose: r.purpose,
   providerMessageId: r.providerMessageId,
   clientRef: r.clientRef,
   type: r.type,
@@ -148,6 +163,12 @@ export function createD1Store(d1: D1Database): Store {
         const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.phone, phone))).limit(1);
         return row ? toContact(row) : null;
       },
+      async ensure(companyId, phone) {
+        await db.insert(s.contacts).values({ companyId, phone }).onConflictDoNothing();
+        const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.phone, phone))).limit(1);
+        if (!row) throw new Error("contact neither inserted nor found");
+        return toContact(row);
+      },
       async byId(companyId, id) {
         const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id))).limit(1);
         return row ? toContact(row) : null;
@@ -163,11 +184,116 @@ export function createD1Store(d1: D1Database): Store {
         const [existing] = await db.select().from(s.conversations).where(where).orderBy(desc(s.conversations.id)).limit(1);
         if (existing) {
           await db.update(s.conversations).set({ lastMessageAt: at }).where(eq(s.conversations.id, existing.id));
-          return { id: existing.id, companyId, contactId, status: existing.status };
+          return toConversation({ ...existing, lastMessageAt: at });
         }
         const [row] = await db.insert(s.conversations).values({ companyId, contactId, status: "bot", lastMessageAt: at }).returning();
         if (!row) throw new Error("conversation insert returned no row");
-        return { id: row.id, companyId, contactId, status: row.status };
+        return toConversation(row);
+      },
+      async byId(companyId, id) {
+        const [row] = await db.select().from(s.conversations).where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id))).limit(1);
+        return row ? toConversation(row) : null;
+      },
+      async list(companyId, f) {
+        const rows = await db
+          .select()
+          .from(s.conversations)
+          .where(
+            and(
+              eq(s.conversations.companyId, companyId),
+              f.status ? eq(s.conversations.status, f.status) : undefined,
+              f.contactId ? eq(s.conversations.contactId, f.contactId) : undefined,
+              f.beforeId ? lt(s.conversations.id, f.beforeId) : undefined,
+            ),
+          )
+          .orderBy(desc(s.conversations.id))
+          .limit(f.limit);
+        return rows.map(toConversation);
+      },
+      async handoff(companyId, id, reason, at) {
+        const rows = await db
+          .update(s.conversations)
+          .set({ status: "human", handoffAt: at, handoffReason: reason, firstHumanReplyAt: null })
+          .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), eq(s.conversations.status, "bot")))
+          .returning({ id: s.conversations.id });
+        return rows.length > 0;
+      },
+      async release(companyId, id) {
+        const rows = await db
+          .update(s.conversations)
+          .set({ status: "bot" })
+          .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), eq(s.conversations.status, "human")))
+          .returning({ id: s.conversations.id });
+        return rows.length > 0;
+      },
+      async markHumanReply(companyId, id, at) {
+        const [row] = await db
+          .update(s.conversations)
+          .set({ firstHumanReplyAt: at })
+          .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), isNull(s.conversations.firstHumanReplyAt), sql`${s.conversations.handoffAt} IS NOT NULL`))
+          .returning({ handoffAt: s.conversations.handoffAt });
+        return row?.handoffAt ?? null;
+      },
+      async setSummary(companyId, id, summary) {
+        await db.update(s.conversations).set({ summary }).where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id)));
+      },
+      async countOverdueHandoffs(companyId, olderThan) {
+        const [row] = await db
+          .select({ n: sql<number>`count(*)` })
+          .from(s.conversations)
+          .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.status, "human"), isNull(s.conversations.firstHumanReplyAt), lt(s.conversations.handoffAt, olderThan)));
+        return row?.n ?? 0;
+      },
+    },
+
+    profiles: {
+      async get(companyId) {
+        const [row] = await db.select().from(s.companyProfiles).where(eq(s.companyProfiles.companyId, companyId)).limit(1);
+        return row?.profile ?? {};
+      },
+      async put(companyId, profile, at) {
+        await db
+          .insert(s.companyProfiles)
+          .values({ companyId, profile, updatedAt: at })
+          .onConflictDoUpdate({ target: s.companyProfiles.companyId, set: { profile, updatedAt: at } });
+      },
+    },
+
+    llmUsage: {
+      async add(companyId, u) {
+        const rows = [
+          { direction: "input" as const, tokens: u.inputTokens },
+          { direction: "output" as const, tokens: u.outputTokens },
+        ];
+        for (const r of rows) {
+          const estimated = u.estimated ? r.tokens : 0;
+          await db
+            .insert(s.llmUsage)
+            .values({ companyId, day: u.day, provider: u.provider, model: u.model, direction: r.direction, tokens: r.tokens, estimatedTokens: estimated, requests: 1 })
+            .onConflictDoUpdate({
+              target: [s.llmUsage.companyId, s.llmUsage.day, s.llmUsage.provider, s.llmUsage.model, s.llmUsage.direction],
+              set: {
+                tokens: sql`${s.llmUsage.tokens} + ${r.tokens}`,
+                estimatedTokens: sql`${s.llmUsage.estimatedTokens} + ${estimated}`,
+                requests: sql`${s.llmUsage.requests} + 1`,
+              },
+            });
+        }
+      },
+      async list(companyId, fromDay) {
+        return db
+          .select({
+            day: s.llmUsage.day,
+            provider: s.llmUsage.provider,
+            model: s.llmUsage.model,
+            direction: s.llmUsage.direction,
+            tokens: s.llmUsage.tokens,
+            estimatedTokens: s.llmUsage.estimatedTokens,
+            requests: s.llmUsage.requests,
+          })
+          .from(s.llmUsage)
+          .where(and(eq(s.llmUsage.companyId, companyId), gte(s.llmUsage.day, fromDay)))
+          .orderBy(s.llmUsage.day, s.llmUsage.provider, s.llmUsage.direction);
       },
     },
 
@@ -211,6 +337,8 @@ export function createD1Store(d1: D1Database): Store {
             contactId: m.contactId,
             direction: "out",
             channel: m.channel,
+            author: m.author ?? "bot",
+            purpose: m.purpose ?? "reply",
             clientRef: m.clientRef,
             type: m.payload.kind,
             body,
@@ -266,6 +394,23 @@ export function createD1Store(d1: D1Database): Store {
           .set({ status: "dead", error, updatedAt: now })
           .where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id), inArray(s.messages.status, ["queued", "sending", "retrying"])));
       },
+      async markHeld(companyId, id, reason, now) {
+        await db
+          .update(s.messages)
+          .set({ status: "held", error: reason, updatedAt: now })
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id), inArray(s.messages.status, ["queued", "sending", "retrying"])));
+      },
+      async requeueHeld(companyId, contactId, now) {
+        const rows = await db
+          .update(s.messages)
+          .set({ status: "queued", attempts: 0, claimedAt: null, error: null, updatedAt: now })
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.contactId, contactId), eq(s.messages.direction, "out"), eq(s.messages.status, "held")))
+          .returning({ id: s.messages.id });
+        return rows.map((r) => r.id);
+      },
+      async setPayload(companyId, id, payload, body) {
+        await db.update(s.messages).set({ payload, body, type: payload.kind }).where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, id)));
+      },
       async requeueDead(companyId, id, now) {
         const rows = await db
           .update(s.messages)
@@ -293,6 +438,15 @@ export function createD1Store(d1: D1Database): Store {
           .where(and(eq(s.messages.companyId, companyId), eq(s.messages.id, target.id), inArray(s.messages.status, MAY_BECOME[status])))
           .returning({ id: s.messages.id });
         return { found: true, duplicate: false, changed: changed.length > 0 };
+      },
+      async listByConversation(companyId, conversationId, limit) {
+        const rows = await db
+          .select()
+          .from(s.messages)
+          .where(and(eq(s.messages.companyId, companyId), eq(s.messages.conversationId, conversationId)))
+          .orderBy(desc(s.messages.id))
+          .limit(limit);
+        return rows.reverse().map(toMessage);
       },
       async listByContact(companyId, contactId, opts) {
         const rows = await db

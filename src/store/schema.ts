@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Every tenant-owned row carries company_id, and every index on such a table starts with it. */
 
@@ -73,11 +73,16 @@ export const conversations = sqliteTable(
     status: text("status", { enum: ["bot", "human", "closed"] }).notNull().default("bot"),
     summary: text("summary"),
     lastMessageAt: integer("last_message_at"),
+    /** Human handoff: when and why the bot stepped back, and when a person first answered. */
+    handoffAt: integer("handoff_at"),
+    handoffReason: text("handoff_reason"),
+    firstHumanReplyAt: integer("first_human_reply_at"),
     createdAt: createdAt(),
   },
   (t) => [
     index("conversations_company_contact_idx").on(t.companyId, t.contactId, t.status),
     index("conversations_company_last_idx").on(t.companyId, t.lastMessageAt),
+    index("conversations_company_status_idx").on(t.companyId, t.status, t.handoffAt),
   ],
 );
 
@@ -95,6 +100,10 @@ export const messages = sqliteTable(
     /** Outbound idempotency key (turn id + part): a retried turn never creates a second reply. */
     clientRef: text("client_ref"),
     type: text("type").notNull(),
+    /** in: the contact; out: bot, human (an operator) or system (reminders, campaigns). */
+    author: text("author", { enum: ["contact", "bot", "human", "system"] }).notNull().default("contact"),
+    /** Why an outbound message exists; picks the approved template when the 24 h window is closed. */
+    purpose: text("purpose").notNull().default("reply"),
     body: text("body").notNull(),
     /** Outbound payload as sent (text or template), JSON. */
     payload: text("payload", { mode: "json" }),
@@ -165,4 +174,31 @@ export const auditLogs = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("audit_logs_company_created_idx").on(t.companyId, t.createdAt)],
+);
+
+/** Per-tenant configuration edited through /api/config (validated by tenants/profile.ts). */
+export const companyProfiles = sqliteTable("company_profiles", {
+  companyId: integer("company_id")
+    .primaryKey()
+    .references(() => companies.id),
+  profile: text("profile", { mode: "json" }).notNull().default(sql`'{}'`),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** LLM token usage per tenant, day, provider and direction: what billing reads. */
+export const llmUsage = sqliteTable(
+  "llm_usage",
+  {
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    day: text("day").notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    direction: text("direction", { enum: ["input", "output"] }).notNull(),
+    tokens: integer("tokens").notNull(),
+    estimatedTokens: integer("estimated_tokens").notNull().default(0),
+    requests: integer("requests").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.day, t.provider, t.model, t.direction] })],
 );

@@ -46,6 +46,20 @@ export interface Conversation {
   companyId: number;
   contactId: number;
   status: "bot" | "human" | "closed";
+  summary: string | null;
+  lastMessageAt: number | null;
+  handoffAt: number | null;
+  handoffReason: string | null;
+  firstHumanReplyAt: number | null;
+  createdAt: number;
+}
+
+export interface ConversationFilter {
+  status?: "bot" | "human" | "closed";
+  contactId?: number;
+  /** Only conversations whose last message is older than this id (keyset pagination). */
+  beforeId?: number;
+  limit: number;
 }
 
 export type OutboundStatus = "queued" | "sending" | "retrying" | "accepted" | DeliveryStatus | "dead";
@@ -57,6 +71,8 @@ export interface MessageRow {
   contactId: number;
   direction: "in" | "out";
   channel: string;
+  author: "contact" | "bot" | "human" | "system";
+  purpose: string;
   providerMessageId: string | null;
   clientRef: string | null;
   type: string;
@@ -89,6 +105,8 @@ export interface NewOutboundMessage {
   clientRef: string;
   payload: OutboundPayload;
   correlationId: string;
+  author?: "bot" | "human" | "system";
+  purpose?: string;
 }
 
 export interface DeadLetter {
@@ -120,12 +138,33 @@ export interface Store {
     /** Creates or refreshes the contact seen on an inbound message. */
     upsertInbound(companyId: number, c: { phone: string; waId?: string; lid?: string; name?: string; at: number }): Promise<Contact>;
     byPhone(companyId: number, phone: string): Promise<Contact | null>;
+    /** The contact for a number we write to first (no inbound yet: its 24 h window stays closed). */
+    ensure(companyId: number, phone: string): Promise<Contact>;
     byId(companyId: number, id: number): Promise<Contact | null>;
     setOptedOut(companyId: number, contactId: number, optedOut: boolean): Promise<void>;
   };
   conversations: {
     /** The contact's open conversation (bot or human), opened if there is none. */
     open(companyId: number, contactId: number, at: number): Promise<Conversation>;
+    byId(companyId: number, id: number): Promise<Conversation | null>;
+    list(companyId: number, filter: ConversationFilter): Promise<Conversation[]>;
+    /** bot → human; false when it already was with a person (the first reason is kept). */
+    handoff(companyId: number, id: number, reason: string, at: number): Promise<boolean>;
+    /** human → bot; false when it was not with a person. */
+    release(companyId: number, id: number): Promise<boolean>;
+    /** Sets first_human_reply_at once; returns the handoff time when this was the first reply. */
+    markHumanReply(companyId: number, id: number, at: number): Promise<number | null>;
+    setSummary(companyId: number, id: number, summary: string): Promise<void>;
+    /** Conversations with a person waiting longer than the SLA for a first human reply. */
+    countOverdueHandoffs(companyId: number, olderThan: number): Promise<number>;
+  };
+  profiles: {
+    get(companyId: number): Promise<unknown>;
+    put(companyId: number, profile: unknown, at: number): Promise<void>;
+  };
+  llmUsage: {
+    add(companyId: number, u: { day: string; provider: string; model: string; inputTokens: number; outputTokens: number; estimated: boolean }): Promise<void>;
+    list(companyId: number, fromDay: string): Promise<{ day: string; provider: string; model: string; direction: string; tokens: number; estimatedTokens: number; requests: number }[]>;
   };
   messages: {
     /** Idempotent by (company, provider id): `inserted` is false for a message already stored. */
@@ -141,6 +180,12 @@ export interface Store {
     markAccepted(companyId: number, id: number, providerMessageId: string, now: number): Promise<void>;
     markRetrying(companyId: number, id: number, error: string, now: number): Promise<void>;
     markDead(companyId: number, id: number, error: string, now: number): Promise<void>;
+    /** Parks an outbound message that may not go out now (24 h window closed, no template). */
+    markHeld(companyId: number, id: number, reason: string, now: number): Promise<void>;
+    /** Held messages of a contact go back in line (the contact wrote again: the window is open). */
+    requeueHeld(companyId: number, contactId: number, now: number): Promise<number[]>;
+    /** Replaces a claimed message's payload (free text → approved template). */
+    setPayload(companyId: number, id: number, payload: OutboundPayload, body: string): Promise<void>;
     /** Puts a dead outbound message back in line for a reprocess; false if it is not dead. */
     requeueDead(companyId: number, id: number, now: number): Promise<boolean>;
     /**
@@ -149,6 +194,7 @@ export interface Store {
      */
     applyStatus(companyId: number, providerMessageId: string, status: DeliveryStatus, detail: string | null, at: number): Promise<{ found: boolean; duplicate: boolean; changed: boolean }>;
     listByContact(companyId: number, contactId: number, opts: { direction?: "in" | "out"; limit: number }): Promise<MessageRow[]>;
+    listByConversation(companyId: number, conversationId: number, limit: number): Promise<MessageRow[]>;
   };
   deliveryLogs: {
     append(companyId: number, messageId: number, status: string, detail: string | null, providerTimestamp?: number | null): Promise<void>;

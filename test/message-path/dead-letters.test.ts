@@ -59,18 +59,37 @@ describe("outbound failures end in dead letters, and reprocess delivers them onc
     expect(seriesValue(metrics, "secretaria_messages_outbound_total", { company: "dlq-a", channel: "meta" })).toBe(1);
   });
 
-  it("outside the 24 h window (Meta 131047) goes straight to a dead letter without retrying", async () => {
+  it("Meta 131047 (window closed): held with the reason, or sent as the tenant's approved template", async () => {
     const pnid = "100000000000602";
     await metaTenant("dlq-b", pnid);
     await setMode(pnid, "131047");
     await postMeta(metaText(pnid, "5511987650602", "Oi"));
-    const [dead] = await eventually(async () => {
-      const rows = await deadLetters("dlq-b");
-      expect(rows).toHaveLength(1);
-      return rows;
+    const company = (await store().companies.bySlug("dlq-b"))!;
+    const held = await eventually(async () => {
+      const contact = (await store().contacts.byPhone(company.id, "5511987650602"))!;
+      const [m] = await store().messages.listByContact(company.id, contact.id, { direction: "out", limit: 1 });
+      expect(m?.status).toBe("held");
+      return m!;
     });
-    expect(dead?.reason).toMatch(/131047/);
-    expect(dead?.attempts).toBe(1);
+    expect(held.error).toMatch(/24 h .*window closed.*no approved template/);
+    expect(await deadLetters("dlq-b")).toHaveLength(0);
+    expect(await sentTo(pnid)).toHaveLength(0);
+
+    const put = await api("/api/config/templates", { method: "PUT", tenant: "dlq-b", body: JSON.stringify({ reply: { name: "retomada_contato", language: "pt_BR", parameters: ["{contact_name}", "{text}"] } }) });
+    expect(put.status).toBe(200);
+    // The contact writes again: the held reply is released, Meta still refuses text, the template goes out.
+    await postMeta(metaText(pnid, "5511987650602", "Olá?"));
+    const sent = await eventually(async () => {
+      const s = await sentTo(pnid);
+      expect(s.length).toBeGreaterThanOrEqual(2);
+      return s as unknown as { type: string; template?: { name: string; components?: { parameters: { text: string }[] }[] } }[];
+    });
+    expect(sent.every((m) => m.type === "template")).toBe(true);
+    expect(sent[0]?.template?.name).toBe("retomada_contato");
+    expect(sent[0]?.template?.components?.[0]?.parameters[0]?.text).toBe("Maria");
+    const metrics = await metricsText();
+    expect(seriesValue(metrics, "secretaria_messages_held_total", { company: "dlq-b", purpose: "reply" })).toBe(1);
+    expect(seriesValue(metrics, "secretaria_template_sends_total", { company: "dlq-b", purpose: "reply" })).toBeGreaterThanOrEqual(2);
   });
 
   it("a delivery status webhook moves the reply forward, never back", async () => {

@@ -48,7 +48,7 @@ export function cleanReason(reason: string, secrets: readonly string[] = []): st
     if (secret.length >= 8) out = out.split(secret).join("[redacted]");
   }
   for (const pattern of KEY_PATTERNS) out = out.replace(pattern, "[redacted]");
-  out = out.replace(/\+?\d{10,}/g, "[number]").replace(/\s+/g, " ").trim();
+  out = out.replace(/\+?\d{8,}/g, "[number]").replace(/\s+/g, " ").trim();
   return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON - 1)}…` : out;
 }
 
@@ -94,8 +94,11 @@ export function httpFailure(name: ProviderName, status: number, headers: Headers
 }
 
 /** A 2xx whose body is not what the vendor documents: a proxy page or a cut connection, so retry. */
-export function badResponse(name: ProviderName, status: number, what: string, secrets: readonly string[]): LlmFailure {
-  return failure("retryable", `${codePrefix(name)}_bad_response`, `${providerLabel(name)} answered HTTP ${status} with ${what}.`, secrets, { status });
+export function badResponse(name: ProviderName, status: number | undefined, what: string, secrets: readonly string[]): LlmFailure {
+  const code = `${codePrefix(name)}_bad_response`;
+  // The Workers AI binding has no HTTP status to report.
+  if (status === undefined) return failure("retryable", code, `${providerLabel(name)} answered with ${what}.`, secrets);
+  return failure("retryable", code, `${providerLabel(name)} answered HTTP ${status} with ${what}.`, secrets, { status });
 }
 
 /** A well-formed answer with no text: retrying the same prompt usually yields the same nothing. */

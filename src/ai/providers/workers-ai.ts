@@ -20,19 +20,31 @@ const Usage = z.looseObject({ prompt_tokens: TokenCount.optional(), completion_t
 
 // Most text-generation models answer `{ response }`; some newer ones (gpt-oss, ...) answer in the
 // OpenAI chat-completions shape. `response` is null when the model emitted only a tool call.
-// The chat shape is tried first: an object without `response` must not pass as an empty answer.
-const WorkersAiOutput = z.union([
-  z.looseObject({ choices: z.array(z.looseObject({ message: z.looseObject({ content: z.string().nullish() }) })).min(1), usage: Usage }),
-  z.looseObject({ response: z.string().nullable(), usage: Usage }),
-]);
+const WorkersAiOutput = z.looseObject({ response: z.string().nullable(), usage: Usage });
+const WorkersAiChatOutput = z.looseObject({
+  choices: z.array(z.looseObject({ message: z.looseObject({ content: z.string().nullish() }) })).min(1),
+  usage: Usage,
+});
+
+/** The answer's text (null when absent) and usage, or undefined when the output has neither known shape. */
+function readOutput(output: unknown): { text: string | null; usage: z.infer<typeof Usage> } | undefined {
+  const plain = WorkersAiOutput.safeParse(output);
+  if (plain.success) return { text: plain.data.response, usage: plain.data.usage };
+  const chat = WorkersAiChatOutput.safeParse(output);
+  if (chat.success) return { text: chat.data.choices[0]?.message.content ?? null, usage: chat.data.usage };
+  return undefined;
+}
 
 class WorkersAiTimeout extends Error {}
 
-// Workers AI codes (developers.cloudflare.com/workers-ai/platform/errors): 3040 out of capacity,
-// 3007 timeout, 3008 aborted. 3036 is the daily free allocation: also a 429, but it resets at
-// midnight UTC, so retrying within seconds only burns attempts.
-const RETRYABLE_MESSAGE = [/\b(3040|3007|3008)\b/, /\b429\b/, /capacity/i, /time[ds]? ?out/i, /\b5\d\d\b/, /internal (server )?error/i, /network connection lost/i];
-const DAILY_LIMIT = /\b3036\b|daily free allocation/i;
+// Workers AI's documented internal codes (developers.cloudflare.com/workers-ai/platform/errors).
+// 3040 out of capacity, 3007 timeout, 3008 aborted: transient. 3036 is the daily free allocation:
+// a 429 too, but it resets at 00:00 UTC, so retrying within seconds only burns attempts. The rest
+// are bad input, unknown models, or account problems; 3010 (invalid input) is seen in practice.
+const RETRYABLE_CODES = new Set(["3040", "3007", "3008"]);
+const FATAL_CODES = new Set(["3036", "3003", "3006", "3010", "3023", "3039", "3041", "3042", "5004", "5005", "5007", "5016", "5018", "5019"]);
+// For messages without a known code: a bare number like "<= 512" must not read as a 5xx.
+const RETRYABLE_MESSAGE = [/\b429\b/, /capacity/i, /time[ds]? ?out/i, /\b(?:code|status|HTTP)\W{0,3}5\d\d\b/i, /internal (server )?error/i, /network connection lost/i];
 
 function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.name && err.name !== "Error" ? `${err.name}: ${err.message}` : err.message;
@@ -42,10 +54,12 @@ function errorMessage(err: unknown): string {
 /** A thrown binding error: retryable when it names capacity, a timeout, a 429 or a 5xx; fatal otherwise (bad model, bad input). */
 export function classifyWorkersAiError(err: unknown): LlmFailure {
   const message = errorMessage(err);
-  const internal = /\b([35]\d{3})\b/.exec(message)?.[1];
+  // Only documented codes become part of `code` (a metric label); any other number stays in the reason.
+  const internal = [...message.matchAll(/\b([35]\d{3})\b/g)].map((m) => m[1]).find((c) => c !== undefined && (RETRYABLE_CODES.has(c) || FATAL_CODES.has(c)));
   const code = internal === undefined ? "workers_ai_error" : `workers_ai_${internal}`;
-  if (DAILY_LIMIT.test(message)) return failure("fatal", code, `Workers AI daily allocation used up: ${message}`, []);
-  if (RETRYABLE_MESSAGE.some((re) => re.test(message))) return failure("retryable", code, `Workers AI is temporarily unavailable: ${message}`, []);
+  const retryable = internal === undefined ? RETRYABLE_MESSAGE.some((re) => re.test(message)) : RETRYABLE_CODES.has(internal);
+  if (internal === "3036") return failure("fatal", code, `Workers AI daily allocation used up: ${message}`, []);
+  if (retryable) return failure("retryable", code, `Workers AI is temporarily unavailable: ${message}`, []);
   return failure("fatal", code, `Workers AI rejected the request: ${message}`, []);
 }
 
@@ -69,8 +83,12 @@ async function runWithDeadline(ai: WorkersAiBinding, model: string, input: unkno
   });
   try {
     return await Promise.race([ai.run(model, input, { signal: controller.signal }), deadline]);
+  } catch (err) {
+    // A binding that honours the signal rejects with its own AbortError before our timer's rejection wins the race.
+    if (controller.signal.aborted) throw new WorkersAiTimeout();
+    throw err;
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 
@@ -88,12 +106,9 @@ export function createWorkersAiProvider(opts: WorkersAiProviderOptions): LlmProv
         if (err instanceof WorkersAiTimeout) return failure("retryable", "workers_ai_timeout", "Workers AI did not answer in time.", []);
         return classifyWorkersAiError(err);
       }
-      const parsed = WorkersAiOutput.safeParse(output);
-      // The binding has no HTTP status to show; 200 stands for "it returned".
-      if (!parsed.success) return badResponse("workers-ai", 200, "an unexpected output shape", []);
-      const out = parsed.data;
-      const raw = "choices" in out ? out.choices[0]?.message.content : out.response;
-      const text = (raw ?? "").trim();
+      const out = readOutput(output);
+      if (out === undefined) return badResponse("workers-ai", undefined, "an unexpected output shape", []);
+      const text = (out.text ?? "").trim();
       if (text === "") return emptyAnswer("workers-ai", "empty response");
       const usage = out.usage ?? undefined;
       return { ok: true, text, usage: usageOf(req, text, usage?.prompt_tokens, usage?.completion_tokens), model: req.model };

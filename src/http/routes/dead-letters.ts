@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { InboundTurn, OutboundJob } from "../../conversation/queue-messages";
+import { NotifyJob } from "../../jobs/notify";
 import { AppError } from "../../lib/errors";
 import { callerCompany, requireCaller } from "../auth";
 import type { AppEnv } from "../types";
@@ -48,6 +49,9 @@ deadLetters.post("/api/dead-letters/:id/reprocess", async (c) => {
     } else if (dl.queue === "inbound") {
       const turn = InboundTurn.parse(dl.payload);
       await c.env.INBOUND_QUEUE.send({ ...turn, generation: turn.generation + 1 } satisfies InboundTurn, { contentType: "json" });
+    } else if (dl.queue === "jobs") {
+      const job = NotifyJob.parse(dl.payload);
+      await c.env.JOBS_QUEUE.send({ ...job, generation: job.generation + 1 } satisfies NotifyJob, { contentType: "json" });
     } else {
       throw new AppError(422, "not_reprocessable", `Dead letters of queue "${dl.queue}" cannot be reprocessed`);
     }

@@ -4,6 +4,7 @@ import { AppError } from "../../lib/errors";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "../../metrics/render";
 import { mergeSnapshots, type MetricSnapshot } from "../../metrics/snapshot";
 import { tenantStub, UNATTRIBUTED_COMPANY_LABEL, unattributedStub } from "../../tenants/stubs";
+import { readProfile } from "../../tenants/profile";
 import type { AppEnv } from "../types";
 
 export const ops = new Hono<AppEnv>();
@@ -48,8 +49,16 @@ ops.get("/metrics", async (c) => {
     if (!(await safeEqual(token, c.env.METRICS_TOKEN))) throw new AppError(401, "unauthorized", "Missing or wrong metrics token");
   }
   const companies = await c.get("store").companies.list();
+  const store = c.get("store");
+  const now = Date.now();
   const snaps = await Promise.all([
-    ...companies.map(async (co) => withCompany(await tenantStub(c.env, co.id).metricsSnapshot(), co.slug)),
+    ...companies.map(async (co) => {
+      const snap = await tenantStub(c.env, co.id).metricsSnapshot();
+      // Computed at scrape time from D1: a gauge of conversations past the tenant's SLA, for alerting.
+      const sla = readProfile(await store.profiles.get(co.id)).handoff.slaMinutes;
+      snap.counters.push({ metric: "secretaria_handoffs_overdue", labels: {}, value: await store.conversations.countOverdueHandoffs(co.id, now - sla * 60_000) });
+      return withCompany(snap, co.slug);
+    }),
     unattributedStub(c.env).metricsSnapshot().then((s) => withCompany(s, UNATTRIBUTED_COMPANY_LABEL)),
   ]);
   return c.body(renderPrometheus(mergeSnapshots(snaps)), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });

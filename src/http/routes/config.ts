@@ -1,0 +1,105 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { generateReply } from "../../ai/engine";
+import { PROVIDER_NAMES } from "../../ai/types";
+import { turnIntent } from "../../conversation/turn";
+import { detectSentiment } from "../../conversation/sentiment";
+import { AppError } from "../../lib/errors";
+import { sealSecret } from "../../lib/secret-box";
+import { sanitizeText } from "../../lib/text";
+import { HandoffSettings, Knowledge, readProfile, Templates, Tone, type CompanyProfile } from "../../tenants/profile";
+import { tenantStub } from "../../tenants/stubs";
+import { callerCompany, requireCaller } from "../auth";
+import { parseJson } from "../errors";
+import type { AppEnv } from "../types";
+
+/** The tenant's assistant settings: business knowledge, tone, LLM, approved templates, handoff rules. */
+export const config = new Hono<AppEnv>();
+config.use("/api/config", requireCaller);
+config.use("/api/config/*", requireCaller);
+
+/** The profile as the API shows it: the sealed key is replaced by whether there is one. */
+function view(p: CompanyProfile) {
+  const { apiKeyCipher, ...ai } = p.ai;
+  return { ...p, ai: { ...ai, hasApiKey: Boolean(apiKeyCipher) } };
+}
+
+config.get("/api/config", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  return c.json(view(readProfile(await c.get("store").profiles.get(company.id))));
+});
+
+const AiUpdate = z.object({
+  provider: z.enum(PROVIDER_NAMES).optional(),
+  model: z.string().trim().min(1).max(120).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().min(16).max(4096).optional(),
+  timeoutMs: z.number().int().min(1_000).max(60_000).optional(),
+  /** Write-only: a string stores (encrypted) a new key, null removes it, absent keeps it. */
+  apiKey: z.string().trim().min(8).max(500).nullable().optional(),
+});
+
+const SECTIONS = { knowledge: Knowledge, tone: Tone, templates: Templates, handoff: HandoffSettings } as const;
+
+config.put("/api/config/:section", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const section = c.req.param("section");
+  const store = c.get("store");
+  const profile = readProfile(await store.profiles.get(company.id));
+  const body = parseJson(await c.req.text());
+  let next: CompanyProfile;
+  if (section === "ai") {
+    const { apiKey, ...rest } = AiUpdate.parse(body);
+    let apiKeyCipher = profile.ai.apiKeyCipher;
+    if (apiKey === null) apiKeyCipher = undefined;
+    else if (apiKey !== undefined) {
+      if (!c.env.SECRETS_KEY) throw new AppError(422, "secrets_key_missing", "The server has no SECRETS_KEY to encrypt tenant API keys with");
+      apiKeyCipher = await sealSecret(c.env.SECRETS_KEY, apiKey);
+    }
+    next = { ...profile, ai: { ...profile.ai, ...rest, apiKeyCipher } };
+  } else if (section in SECTIONS) {
+    const key = section as keyof typeof SECTIONS;
+    next = { ...profile, [key]: SECTIONS[key].parse(body) };
+  } else {
+    throw new AppError(404, "unknown_section", `Config sections are ai, ${Object.keys(SECTIONS).join(", ")}`);
+  }
+  await store.profiles.put(company.id, next, Date.now());
+  await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: `config.${section}.update` });
+  return c.json(view(next));
+});
+
+const Preview = z.object({
+  text: z.string().trim().min(1).max(4096),
+  contact_name: z.string().trim().max(128).optional(),
+  /** Try settings before saving them: merged over the stored profile for this preview only. */
+  tone: Tone.partial().optional(),
+  knowledge: Knowledge.partial().optional(),
+});
+
+/**
+ * The reply the current settings would give to a sample message, for the panel's live preview. It
+ * runs the real engine (LLM when on, templates otherwise) but stores no conversation.
+ */
+config.post("/api/config/preview", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const store = c.get("store");
+  const input = Preview.parse(parseJson(await c.req.text()));
+  const stored = readProfile(await store.profiles.get(company.id));
+  const profile: CompanyProfile = { ...stored, tone: { ...stored.tone, ...input.tone }, knowledge: { ...stored.knowledge, ...input.knowledge } };
+  const text = sanitizeText(input.text);
+  const intent = turnIntent([{ providerMessageId: "preview", type: "text", text, timestamp: 0, receivedAt: 0, unanswered: null, correlationId: c.get("requestId") }]);
+  const now = Date.now();
+  const reply = await generateReply(
+    { env: c.env, store, tenant: tenantStub(c.env, company.id) },
+    {
+      company,
+      profile,
+      intent,
+      text,
+      context: [],
+      contact: { id: 0, companyId: company.id, phone: "0", waId: null, lid: null, name: input.contact_name ?? null, optedOut: false, lastInboundAt: now },
+      conversation: { id: 0, companyId: company.id, contactId: 0, status: "bot", summary: null, lastMessageAt: now, handoffAt: null, handoffReason: null, firstHumanReplyAt: null, createdAt: now },
+    },
+  );
+  return c.json({ reply: reply.text, source: reply.source, reason: reply.reason, handoff: reply.handoff, intent, sentiment: detectSentiment(text).label, system_prompt: reply.systemPrompt ?? null });
+});

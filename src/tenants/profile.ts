@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { PROVIDER_NAMES } from "../ai/types";
+
+/** What the assistant knows about the business: editable through PUT /api/config/knowledge. */
+export const Knowledge = z.object({
+  services: z
+    .array(
+      z.object({
+        name: z.string().trim().min(1).max(120),
+        price: z.string().trim().max(60).optional(),
+        durationMinutes: z.number().int().positive().max(1440).optional(),
+        description: z.string().trim().max(500).optional(),
+      }),
+    )
+    .max(200)
+    .default([]),
+  hours: z.string().trim().max(500).default(""),
+  address: z.string().trim().max(300).default(""),
+  /** The business's own public numbers: the output guard lets replies mention them. */
+  phones: z.array(z.string().trim().max(40)).max(10).default([]),
+  faq: z.array(z.object({ q: z.string().trim().min(1).max(300), a: z.string().trim().min(1).max(1000) })).max(200).default([]),
+  notes: z.string().trim().max(2000).default(""),
+});
+export type Knowledge = z.infer<typeof Knowledge>;
+
+/** How the assistant sounds (the seeds' formality / empathy / humor) and whether the LLM is used at all. */
+export const Tone = z.object({
+  formality: z.enum(["formal", "neutral", "casual"]).default("neutral"),
+  empathy: z.number().min(0).max(1).default(0.7),
+  humor: z.number().min(0).max(1).default(0.1),
+  /** Replies longer than this are cut at a sentence boundary (WhatsApp's own limit is 4,096). */
+  maxReplyChars: z.number().int().min(80).max(4096).default(700),
+  openingPhrases: z.array(z.string().trim().min(1).max(120)).max(10).default([]),
+  aiEnabled: z.boolean().default(true),
+});
+export type Tone = z.infer<typeof Tone>;
+
+export const AiSettings = z.object({
+  provider: z.enum(PROVIDER_NAMES).default("gemini"),
+  model: z.string().trim().min(1).max(120).default("gemini-2.0-flash"),
+  temperature: z.number().min(0).max(2).default(0.4),
+  maxTokens: z.number().int().min(16).max(4096).default(400),
+  timeoutMs: z.number().int().min(1_000).max(60_000).default(15_000),
+  /** The tenant's own key, AES-GCM encrypted with SECRETS_KEY; write-only through the API. */
+  apiKeyCipher: z.string().optional(),
+});
+export type AiSettings = z.infer<typeof AiSettings>;
+
+/**
+ * An approved WhatsApp template: what goes out instead of free text when the 24 h window is closed.
+ * Parameters are filled from {text}, {contact_name} and {business_name}.
+ */
+export const TemplateRef = z.object({
+  name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, "template names are lowercase letters, digits and _"),
+  language: z.string().trim().min(2).max(15).default("pt_BR"),
+  parameters: z.array(z.string().max(200)).max(10).default(["{text}"]),
+});
+export type TemplateRef = z.infer<typeof TemplateRef>;
+
+export const MESSAGE_PURPOSES = ["reply", "human", "reminder", "followup", "reactivation", "campaign"] as const;
+export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
+export const Templates = z.partialRecord(z.enum(MESSAGE_PURPOSES), TemplateRef).default({});
+export type Templates = z.infer<typeof Templates>;
+
+export const HandoffSettings = z.object({
+  /** Extra words that hand the conversation to a person (besides asking for one). */
+  keywords: z.array(z.string().trim().min(2).max(60)).max(50).default([]),
+  /** Slack-compatible incoming-webhook URL notified on each handoff. */
+  notifyUrl: z.url().optional(),
+  slaMinutes: z.number().int().min(1).max(10_080).default(15),
+  /** Consecutive negative turns that hand over. */
+  negativeTurns: z.number().int().min(1).max(10).default(2),
+  /** Consecutive turns the assistant could not handle that hand over. */
+  unhandledTurns: z.number().int().min(1).max(10).default(2),
+});
+export type HandoffSettings = z.infer<typeof HandoffSettings>;
+
+export const CompanyProfile = z.object({
+  knowledge: Knowledge.prefault({}),
+  tone: Tone.prefault({}),
+  ai: AiSettings.prefault({}),
+  templates: Templates,
+  handoff: HandoffSettings.prefault({}),
+});
+export type CompanyProfile = z.infer<typeof CompanyProfile>;
+
+/** A stored profile never breaks a conversation: invalid parts fall back to defaults. */
+export function readProfile(raw: unknown): CompanyProfile {
+  const parsed = CompanyProfile.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  console.warn(JSON.stringify({ msg: "invalid company profile, using defaults", issues: parsed.error.issues.length }));
+  return CompanyProfile.parse({});
+}
