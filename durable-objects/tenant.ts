@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ChannelName, InboundMessage } from "../src/channels/types";
 import type { InboundTurn, TurnMessage } from "../src/conversation/queue-messages";
-import { acquire, breakerGauge, closedBreaker, record as recordOutcome, type Acquired, type BreakerState } from "../src/ai/breaker";
+import { acquire, breakerGauge, closedBreaker, DEFAULT_BREAKER, record as recordOutcome, type Acquired, type BreakerConfig, type BreakerState } from "../src/ai/breaker";
 import { gcra } from "../src/lib/gcra";
 import { SqlMetrics, type MetricEvent } from "../src/metrics/sql-metrics";
 import type { MetricSnapshot } from "../src/metrics/snapshot";
@@ -327,24 +327,31 @@ export class TenantDO extends DurableObject<Env> {
   }
 
   /** May this tenant call `provider` now? (Circuit breaker; the state lives here for every isolate.) */
-  async llmAcquire(provider: string): Promise<Acquired> {
+  async llmAcquire(provider: string, cfg: Partial<BreakerConfig> = {}): Promise<Acquired> {
     return this.ctx.storage.transactionSync(() => {
       const before = this.breaker(provider);
-      const got = acquire(before, Date.now());
+      const got = acquire(before, Date.now(), this.breakerConfig(cfg));
       if (got.state !== before) this.saveBreaker(provider, before, got.state);
       return got;
     });
   }
 
   /** Reports how a call went; returns the breaker state after it. */
-  async llmRecord(provider: string, ok: boolean, events: MetricEvent[] = []): Promise<BreakerState["state"]> {
+  async llmRecord(provider: string, ok: boolean, events: MetricEvent[] = [], cfg: Partial<BreakerConfig> = {}): Promise<BreakerState["state"]> {
     return this.ctx.storage.transactionSync(() => {
       const before = this.breaker(provider);
-      const after = recordOutcome(before, ok, Date.now());
+      const after = recordOutcome(before, ok, Date.now(), this.breakerConfig(cfg));
       this.saveBreaker(provider, before, after);
       this.metrics.record(events);
       return after.state;
     });
+  }
+
+  /** The tenant's timings, remembered for the gauge (which has no caller to pass them). */
+  private breakerConfig(cfg: Partial<BreakerConfig>): BreakerConfig {
+    const merged = { ...DEFAULT_BREAKER, ...cfg };
+    this.kvSetIfChanged("breaker_config", JSON.stringify(merged));
+    return merged;
   }
 
   private breaker(provider: string): BreakerState {
@@ -370,7 +377,8 @@ export class TenantDO extends DurableObject<Env> {
     const snap = this.metrics.snapshot();
     for (const row of this.sql.exec<{ provider: string; state: string }>(`SELECT provider, state FROM breakers`).toArray()) {
       // An open breaker past its reset timeout is reported as it will act on the next call.
-      const state = acquire(JSON.parse(row.state) as BreakerState, Date.now()).state.state;
+      const cfg = this.kvGet("breaker_config");
+      const state = acquire(JSON.parse(row.state) as BreakerState, Date.now(), cfg ? (JSON.parse(cfg) as BreakerConfig) : DEFAULT_BREAKER).state.state;
       snap.counters.push({ metric: "secretaria_llm_breaker_state", labels: { provider: row.provider }, value: breakerGauge(state) });
     }
     return snap;

@@ -96,7 +96,7 @@ export async function generateReply(deps: EngineDeps, input: TurnReplyInput): Pr
     return template("injection", "unknown");
   }
 
-  const gate = await tenant.llmAcquire(provider);
+  const gate = await tenant.llmAcquire(provider, profile.ai.breaker);
   if (!gate.allowed) {
     events.push({ metric: "secretaria_llm_requests_total", labels: { provider, outcome: "breaker_open" }, inc: 1 });
     return template("breaker_open");
@@ -138,7 +138,7 @@ export async function generateReply(deps: EngineDeps, input: TurnReplyInput): Pr
     });
   }
   // The breaker sees every call at once (not with the turn), so a failing provider trips it for everyone.
-  await tenant.llmRecord(provider, healthy, callEvents);
+  await tenant.llmRecord(provider, healthy, callEvents, profile.ai.breaker);
   if (!outcome.ok) {
     console.warn(JSON.stringify({ msg: "llm reply failed, using a template", company: company.slug, provider, code: outcome.code, attempts: outcome.attempts }));
     return template("provider_error");

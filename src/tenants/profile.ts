@@ -41,6 +41,15 @@ export const AiSettings = z.object({
   temperature: z.number().min(0).max(2).default(0.4),
   maxTokens: z.number().int().min(16).max(4096).default(400),
   timeoutMs: z.number().int().min(1_000).max(60_000).default(15_000),
+  /** Circuit breaker per provider (opossum-like defaults: 50 % errors over ≥ 5 calls, 30 s open). */
+  breaker: z
+    .object({
+      errorThresholdPercentage: z.number().min(1).max(100).default(50),
+      volumeThreshold: z.number().int().min(1).max(1_000).default(5),
+      resetTimeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
+      rollingWindowMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
+    })
+    .prefault({}),
   /** The tenant's own key, AES-GCM encrypted with SECRETS_KEY; write-only through the API. */
   apiKeyCipher: z.string().optional(),
 });

@@ -18,6 +18,9 @@ describe("detectSentiment labels", () => {
     ["obrigado 🙏", "positive"],
     // a polite refusal: "não" does not undo the thanks
     ["Não, obrigado", "positive"],
+    ["não obrigado", "positive"],
+    ["de nada tenha um ótimo dia", "positive"],
+    ["ok :)", "positive"],
     ["não tenho nada a reclamar", "positive"],
     ["não foi ruim", "positive"],
     ["Demorou um pouco, mas adorei o resultado", "positive"],
@@ -40,6 +43,9 @@ describe("detectSentiment labels", () => {
     ["quero fazer uma reclamação", "negative"],
     ["estou esperando há horas e nada", "negative"],
     ["o atendimento foi bom, mas a demora foi absurda", "negative"],
+    // what follows "mas" weighs more than what came before
+    ["Adorei a limpeza, mas a recepção foi ruim", "negative"],
+    ["ok :(", "negative"],
     ["não foi bom", "negative"],
     ["a recepcionista foi grossa comigo", "negative"],
     ["muito caro pelo que entregaram", "negative"],
@@ -73,6 +79,7 @@ describe("detectSentiment labels", () => {
     ["Good morning, can I book for Tuesday?", "neutral"],
     ["Buenos días, ¿tienen cita el lunes?", "neutral"],
     ["de nada", "neutral"],
+    ["mal posso esperar pela consulta", "neutral"],
     ["", "neutral"],
     ["😊😞", "neutral"],
     ["I'd like to book a haircut", "neutral"],

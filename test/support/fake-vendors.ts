@@ -10,6 +10,8 @@ import { join } from "node:path";
 export const FAKE_GRAPH_URL = "http://graph.fake.test";
 /** Fake LLM vendors; each tenant in a test uses its own API key, which keys the fake's state. */
 export const FAKE_LLM_URLS = { gemini: "http://gemini.fake.test", openai: "http://openai.fake.test", anthropic: "http://anthropic.fake.test" } as const;
+/** A tenant's notification endpoint (Slack-compatible incoming webhook). */
+export const FAKE_HOOKS_URL = "http://hooks.fake.test";
 /** Not a vendor: lets a workerd test hand an exposition to the real `promtool check metrics` in Node. */
 export const PROMTOOL_URL = "http://promtool.test";
 
@@ -24,6 +26,7 @@ const ERRORS: Record<Exclude<Mode, "ok">, { status: number; body: string }> = {
 };
 
 const modes = new Map<string, Mode>();
+const hooks = new Map<string, unknown[]>();
 const sent = new Map<string, unknown[]>();
 let counter = 0;
 
@@ -37,6 +40,13 @@ export async function fakeVendors(request: Request): Promise<Response> {
     return json({ code: run.status, output: `${run.stdout}${run.stderr}` });
   }
   if (url.origin === FAKE_LLM_URLS.gemini) return fakeGemini(request, url);
+  if (url.origin === FAKE_HOOKS_URL) {
+    if (request.method === "GET") return json({ received: hooks.get(url.searchParams.get("path") ?? "") ?? [] });
+    const list = hooks.get(url.pathname) ?? [];
+    list.push(await request.json());
+    hooks.set(url.pathname, list);
+    return new Response("ok");
+  }
   if (url.origin !== FAKE_GRAPH_URL) return json({ error: `test network: no fake for ${url.origin}` }, 502);
   // Control plane for tests: /__fake/<phone_number_id>/mode and /__fake/<phone_number_id>/sent
   const control = /^\/__fake\/([^/]+)\/(mode|sent)$/.exec(url.pathname);

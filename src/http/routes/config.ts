@@ -7,7 +7,7 @@ import { detectSentiment } from "../../conversation/sentiment";
 import { AppError } from "../../lib/errors";
 import { sealSecret } from "../../lib/secret-box";
 import { sanitizeText } from "../../lib/text";
-import { HandoffSettings, Knowledge, readProfile, Templates, Tone, type CompanyProfile } from "../../tenants/profile";
+import { AiSettings, HandoffSettings, Knowledge, readProfile, Templates, Tone, type CompanyProfile } from "../../tenants/profile";
 import { tenantStub } from "../../tenants/stubs";
 import { callerCompany, requireCaller } from "../auth";
 import { parseJson } from "../errors";
@@ -35,6 +35,7 @@ const AiUpdate = z.object({
   temperature: z.number().min(0).max(2).optional(),
   maxTokens: z.number().int().min(16).max(4096).optional(),
   timeoutMs: z.number().int().min(1_000).max(60_000).optional(),
+  breaker: AiSettings.shape.breaker.optional(),
   /** Write-only: a string stores (encrypted) a new key, null removes it, absent keeps it. */
   apiKey: z.string().trim().min(8).max(500).nullable().optional(),
 });
