@@ -41,6 +41,7 @@ export interface ContextEntry {
   /** Contact turns: the detected sentiment, and whether the assistant could handle it (handoff streaks). */
   sentiment?: "positive" | "neutral" | "negative";
   handled?: boolean;
+  intent?: string;
 }
 
 /** Schema versions, applied in order once per object; never edit a shipped step, add one. */
@@ -274,7 +275,7 @@ export class TenantDO extends DurableObject<Env> {
       if (!this.release(phone, turnId)) return false;
       const { context } = this.settings();
       for (const e of done.context) {
-        const meta = e.sentiment || e.handled !== undefined ? JSON.stringify({ sentiment: e.sentiment, handled: e.handled }) : null;
+        const meta = e.sentiment || e.handled !== undefined || e.intent ? JSON.stringify({ sentiment: e.sentiment, handled: e.handled, intent: e.intent }) : null;
         this.sql.exec(`INSERT INTO context (phone, role, text, at, meta) VALUES (?, ?, ?, ?, ?)`, phone, e.role, e.text, e.at, meta);
       }
       this.sql.exec(
@@ -323,7 +324,7 @@ export class TenantDO extends DurableObject<Env> {
         Date.now() - context.ttlMs,
       )
       .toArray()
-      .map(({ meta, ...e }) => (meta ? { ...e, ...(JSON.parse(meta) as Pick<ContextEntry, "sentiment" | "handled">) } : e));
+      .map(({ meta, ...e }) => (meta ? { ...e, ...(JSON.parse(meta) as Pick<ContextEntry, "sentiment" | "handled" | "intent">) } : e));
   }
 
   /** May this tenant call `provider` now? (Circuit breaker; the state lives here for every isolate.) */

@@ -16,7 +16,7 @@ import type { ProviderName } from "./types";
 /** Answers about the content, not the provider's health: they never trip the breaker. */
 const CONTENT_CODES = new Set(["empty", "gemini_blocked", "openai_content_filter", "openai_refusal", "anthropic_refusal"]);
 
-export type ReplyReason = "ok" | "ai_disabled" | "no_key" | "injection" | "breaker_open" | "provider_error" | "output_guard";
+export type ReplyReason = "ok" | "ai_disabled" | "no_key" | "quota_exhausted" | "injection" | "breaker_open" | "provider_error" | "output_guard";
 
 export interface TurnReplyInput {
   company: Company;
@@ -87,6 +87,11 @@ export async function generateReply(deps: EngineDeps, input: TurnReplyInput): Pr
   const apiKey = await resolveApiKey(env, profile);
   if (provider !== "workers-ai" && !apiKey) return template("no_key");
   if (provider === "workers-ai" && !env.AI) return template("no_key");
+
+  if (profile.ai.monthlyTokenLimit > 0) {
+    const used = await store.llmUsage.total(company.id, `${new Date().toISOString().slice(0, 7)}-01`);
+    if (used >= profile.ai.monthlyTokenLimit) return template("quota_exhausted");
+  }
 
   const input_ = inspectInput(input.text);
   for (const rule of input_.rules) events.push({ metric: "secretaria_injection_detections_total", labels: { stage: "input", rule }, inc: 1 });

@@ -51,6 +51,8 @@ export function buildSystemPrompt({ company, profile, contact, conversation }: P
   if (k.notes) lines.push(`Notes: ${k.notes}`);
   lines.push("", "## This customer");
   lines.push(contact.name ? `Name on WhatsApp: ${contact.name}` : "Name unknown.");
+  const facts = Object.entries(contact.attributes).filter(([, v]) => ["string", "number", "boolean"].includes(typeof v));
+  if (facts.length) lines.push(`Known facts: ${facts.slice(0, 20).map(([k, v]) => `${k}: ${String(v).slice(0, 80)}`).join("; ")}`);
   if (conversation.summary) lines.push(`Earlier in this conversation: ${conversation.summary}`);
   lines.push(
     "",
@@ -83,4 +85,24 @@ export function chatHistory(context: ContextEntry[], turnText: string, maxEntrie
 export function publicFacts(profile: CompanyProfile): string[] {
   const k = profile.knowledge;
   return [k.hours, k.address, k.notes, ...k.services.map((s) => [s.name, s.price, s.description].filter(Boolean).join(" ")), ...k.faq.map((f) => f.a)].filter((s) => s.length > 0);
+}
+
+/**
+ * The long context kept on the conversation: refreshed every few turns from the short context, so a
+ * contact who comes back after the short context expired is still known. Deterministic (no LLM call).
+ * @example summarize([...], "Maria") // "Maria falou de: agendamento, preço. Humor recente: negativo. Última mensagem: “…”"
+ */
+export function summarize(context: ContextEntry[], intents: string[], contactName: string | null): string {
+  const said = context.filter((e) => e.role === "contact");
+  const topics = [...new Set(intents.filter((i) => !["greeting", "thanks", "unknown", "media"].includes(i)))];
+  const recent = said.slice(-3).map((e) => e.sentiment ?? "neutral");
+  const mood = recent.includes("negative") ? "negativo" : recent.includes("positive") ? "positivo" : "neutro";
+  const last = said.at(-1)?.text ?? "";
+  return [
+    `${contactName ?? "O cliente"} ${topics.length ? `falou de: ${topics.join(", ")}.` : "conversou sem um pedido específico."}`,
+    `Humor recente: ${mood}.`,
+    last ? `Última mensagem: “${last.length > 160 ? `${last.slice(0, 159)}…` : last}”` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
 }

@@ -5,6 +5,7 @@ import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Company, Contact, Conversation, Store } from "../store/types";
 import { readProfile } from "../tenants/profile";
 import { tenantStub } from "../tenants/stubs";
+import { summarize } from "./context";
 import { handoffSummary, handoffTrigger, startHandoff } from "./handoff";
 import { detectIntent, type Intent } from "./intents";
 import type { InboundTurn, OutboundJob, TurnMessage } from "./queue-messages";
@@ -16,6 +17,7 @@ import { renderReply, resolveLocale } from "./templates";
 export class PermanentError extends Error {}
 
 const MEDIA_TYPES = new Set(["image", "audio", "video", "document", "sticker"]);
+const SUMMARY_EVERY_TURNS = 3;
 
 /** Opt-out and opt-in are whole-message commands, so they are looked for message by message. */
 export function turnIntent(messages: TurnMessage[]): Intent {
@@ -134,7 +136,7 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
     metrics.push(...started.events);
     const confirmation = template("human_request");
     await reply(`turn:${turn.turnId}`, [confirmation]);
-    context.push({ role: "contact", text, at, sentiment, handled: true }, { role: "assistant", text: confirmation, at: Date.now() });
+    context.push({ role: "contact", text, at, sentiment, handled: true, intent }, { role: "assistant", text: confirmation, at: Date.now() });
   };
 
   const trigger = handoffTrigger({ intent, text, sentiment, context: shortContext, profile });
@@ -148,8 +150,14 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
     } else {
       await reply(`turn:${turn.turnId}`, splitForWhatsApp(answer.text));
       const handled = answer.source === "llm" || intent !== "unknown";
-      context.push({ role: "contact", text, at, sentiment, handled }, { role: "assistant", text: answer.text, at: Date.now() });
+      context.push({ role: "contact", text, at, sentiment, handled, intent }, { role: "assistant", text: answer.text, at: Date.now() });
     }
+  }
+  // Long context: every few turns the conversation's summary is refreshed from the short context.
+  const all = [...shortContext, ...context];
+  const contactTurns = all.filter((e) => e.role === "contact");
+  if (contactTurns.length % SUMMARY_EVERY_TURNS === 0) {
+    await store.conversations.setSummary(company.id, conversation.id, summarize(all, contactTurns.map((e) => e.intent ?? ""), contact.name));
   }
   metrics.push({ metric: "secretaria_turns_total", labels: { intent }, inc: 1 });
   await finish();

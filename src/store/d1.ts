@@ -34,6 +34,7 @@ const toContact = (r: typeof s.contacts.$inferSelect): Contact => ({
   waId: r.waId,
   lid: r.lid,
   name: r.name,
+  attributes: typeof r.attributes === "object" && r.attributes !== null ? (r.attributes as Record<string, unknown>) : {},
   optedOut: r.optedOut,
   lastInboundAt: r.lastInboundAt,
 });
@@ -279,6 +280,13 @@ export function createD1Store(d1: D1Database): Store {
               },
             });
         }
+      },
+      async total(companyId, fromDay) {
+        const [row] = await db
+          .select({ n: sql<number>`coalesce(sum(${s.llmUsage.tokens}), 0)` })
+          .from(s.llmUsage)
+          .where(and(eq(s.llmUsage.companyId, companyId), gte(s.llmUsage.day, fromDay)));
+        return row?.n ?? 0;
       },
       async list(companyId, fromDay) {
         return db

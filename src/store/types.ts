@@ -37,6 +37,8 @@ export interface Contact {
   waId: string | null;
   lid: string | null;
   name: string | null;
+  /** What the business knows about the contact (imported columns, profile facts), as JSON. */
+  attributes: Record<string, unknown>;
   optedOut: boolean;
   lastInboundAt: number | null;
 }
@@ -164,6 +166,8 @@ export interface Store {
   };
   llmUsage: {
     add(companyId: number, u: { day: string; provider: string; model: string; inputTokens: number; outputTokens: number; estimated: boolean }): Promise<void>;
+    /** Tokens (both directions) used since `fromDay` (YYYY-MM-DD), for the tenant's quota. */
+    total(companyId: number, fromDay: string): Promise<number>;
     list(companyId: number, fromDay: string): Promise<{ day: string; provider: string; model: string; direction: string; tokens: number; estimatedTokens: number; requests: number }[]>;
   };
   messages: {

@@ -50,6 +50,8 @@ export const AiSettings = z.object({
       rollingWindowMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
     })
     .prefault({}),
+  /** Tokens per calendar month (UTC); past it replies come from templates. 0 = no limit. */
+  monthlyTokenLimit: z.number().int().min(0).default(0),
   /** The tenant's own key, AES-GCM encrypted with SECRETS_KEY; write-only through the API. */
   apiKeyCipher: z.string().optional(),
 });

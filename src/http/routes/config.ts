@@ -29,18 +29,20 @@ config.get("/api/config", async (c) => {
   return c.json(view(readProfile(await c.get("store").profiles.get(company.id))));
 });
 
-const AiUpdate = z.object({
+// Strict: a misspelt setting is a 400, not silently ignored.
+const AiUpdate = z.strictObject({
   provider: z.enum(PROVIDER_NAMES).optional(),
   model: z.string().trim().min(1).max(120).optional(),
   temperature: z.number().min(0).max(2).optional(),
   maxTokens: z.number().int().min(16).max(4096).optional(),
   timeoutMs: z.number().int().min(1_000).max(60_000).optional(),
   breaker: AiSettings.shape.breaker.optional(),
+  monthlyTokenLimit: z.number().int().min(0).optional(),
   /** Write-only: a string stores (encrypted) a new key, null removes it, absent keeps it. */
   apiKey: z.string().trim().min(8).max(500).nullable().optional(),
 });
 
-const SECTIONS = { knowledge: Knowledge, tone: Tone, templates: Templates, handoff: HandoffSettings } as const;
+const SECTIONS = { knowledge: Knowledge.strict(), tone: Tone.strict(), templates: Templates, handoff: HandoffSettings.strict() } as const;
 
 config.put("/api/config/:section", async (c) => {
   const company = callerCompany(c.get("caller"));
@@ -98,7 +100,7 @@ config.post("/api/config/preview", async (c) => {
       intent,
       text,
       context: [],
-      contact: { id: 0, companyId: company.id, phone: "0", waId: null, lid: null, name: input.contact_name ?? null, optedOut: false, lastInboundAt: now },
+      contact: { id: 0, companyId: company.id, phone: "0", waId: null, lid: null, name: input.contact_name ?? null, attributes: {}, optedOut: false, lastInboundAt: now },
       conversation: { id: 0, companyId: company.id, contactId: 0, status: "bot", summary: null, lastMessageAt: now, handoffAt: null, handoffReason: null, firstHumanReplyAt: null, createdAt: now },
     },
   );
