@@ -62,7 +62,14 @@ const SCHEMA: string[][] = [
     ...SqlMetrics.schema,
   ],
   [`ALTER TABLE context ADD COLUMN meta TEXT`, `CREATE TABLE breakers (provider TEXT PRIMARY KEY, state TEXT NOT NULL)`],
+  [`CREATE TABLE agenda_state (phone TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at INTEGER NOT NULL)`],
 ];
+
+/** Where a contact is in a booking conversation, so an answer like "1" resolves at once. */
+export type AgendaState =
+  | { stage: "choosing"; purpose: "book" | "reschedule"; options: { start: string; end: string }[]; appointmentId?: number }
+  | { stage: "reminded"; appointmentId: number }
+  | { stage: "awaiting_followup"; appointmentId: number };
 
 /**
  * One per tenant: the hot, per-contact state of the message path. Everything here is synchronous
@@ -193,6 +200,7 @@ export class TenantDO extends DurableObject<Env> {
     for (const row of due) {
       try {
         if (row.kind === "dispatch" && row.payload) await this.dispatchLane(row.payload, now);
+        else if (row.kind === "task" && row.payload) await this.dispatchTask(row.key, row.payload);
         else if (row.kind === "lease" && row.payload) await this.resendTurn(row.payload, now);
         else if (row.kind === "housekeeping") this.housekeeping(now);
         else this.sql.exec(`DELETE FROM schedule WHERE key = ?`, row.key);
@@ -260,6 +268,51 @@ export class TenantDO extends DurableObject<Env> {
       this.setLease(phone, now + RESEND_AFTER_FAILURE_MS);
       throw err;
     }
+  }
+
+  /** An appointment task is due: hand it to the jobs queue (the task row there makes it run once). */
+  private async dispatchTask(key: string, payload: string): Promise<void> {
+    const { taskId } = JSON.parse(payload) as { taskId: number };
+    await this.env.JOBS_QUEUE.send({ kind: "agenda_task", companyId: Number(this.kvGet("company_id")), taskId }, { contentType: "json" });
+    this.sql.exec(`DELETE FROM schedule WHERE key = ?`, key);
+  }
+
+  /** (Re)schedules appointment tasks by id: a moved appointment's tasks move with it. */
+  async scheduleTasks(companyId: number, tasks: { taskId: number; dueAt: number }[]): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      this.kvSetIfChanged("company_id", String(companyId));
+      for (const t of tasks) {
+        this.sql.exec(
+          `INSERT INTO schedule (key, kind, due_at, payload) VALUES (?, 'task', ?, ?) ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at`,
+          `task:${t.taskId}`,
+          t.dueAt,
+          JSON.stringify({ taskId: t.taskId }),
+        );
+      }
+    });
+    await this.armAlarm();
+  }
+
+  async unscheduleTasks(taskIds: number[]): Promise<void> {
+    for (const id of taskIds) this.sql.exec(`DELETE FROM schedule WHERE key = ?`, `task:${id}`);
+    await this.armAlarm();
+  }
+
+  async agendaState(phone: string): Promise<AgendaState | null> {
+    const row = this.sql.exec<{ state: string; expires_at: number }>(`SELECT state, expires_at FROM agenda_state WHERE phone = ?`, phone).toArray()[0];
+    if (!row || row.expires_at < Date.now()) return null;
+    return JSON.parse(row.state) as AgendaState;
+  }
+
+  async setAgendaState(phone: string, state: AgendaState | null, ttlMs = 24 * 3_600_000): Promise<void> {
+    if (!state) this.sql.exec(`DELETE FROM agenda_state WHERE phone = ?`, phone);
+    else
+      this.sql.exec(
+        `INSERT INTO agenda_state (phone, state, expires_at) VALUES (?, ?, ?) ON CONFLICT (phone) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at`,
+        phone,
+        JSON.stringify(state),
+        Date.now() + ttlMs,
+      );
   }
 
   private setLease(phone: string, due: number): void {

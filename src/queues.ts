@@ -2,6 +2,8 @@ import { deliver } from "./channels/outbound";
 import { InboundTurn, OutboundJob } from "./conversation/queue-messages";
 import { PermanentError, processTurn } from "./conversation/turn";
 import { recordDeadLetter } from "./dead-letters/consumer";
+import { runAppointmentTask } from "./agenda/service";
+import { AgendaTaskJob } from "./jobs/agenda-task";
 import { deliverNotification, NotifyJob } from "./jobs/notify";
 import { backoffSeconds } from "./lib/backoff";
 import { describeBody } from "./lib/log";
@@ -56,6 +58,11 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
       return;
     }
     case "jobs": {
+      const task = AgendaTaskJob.safeParse(msg.body);
+      if (task.success) {
+        await runAppointmentTask(env, store, task.data.companyId, task.data.taskId);
+        return msg.ack();
+      }
       const job = NotifyJob.safeParse(msg.body);
       if (!job.success) return unreadable(env, msg, "jobs");
       const sent = await deliverNotification(job.data);

@@ -424,14 +424,17 @@ function leaksPhone(reply: string, ctx: OutputContext): boolean {
     if (known.some((k) => k.endsWith(c.digits) || c.digits.endsWith(k))) {
       if (!own.has(canonicalPhone(c.raw))) return true;
     }
-    // Generic: 10–13 digits, up to 5 groups, ending in a 4-digit group ("(11) 98765-4321", "+1 415 555 0100"),
-    // which CPFs ("123.456.789-00"), times lists and prices do not.
-    if (c.digits.length < 10 || c.digits.length > 13) continue;
+    // Generic: 10–13 digits (8–15, E.164's range, behind an explicit "+"), up to 5 groups, ending in a 4-digit
+    // group ("(11) 98765-4321", "+1 415 555 0100"), which CPFs ("123.456.789-00"), time lists and prices are not.
+    const [min, max] = c.raw.startsWith("+") ? [8, 15] : [10, 13];
+    if (c.digits.length < min || c.digits.length > max) continue;
     const groups = c.raw.split(/[^\d]+/).filter((g) => g !== "");
     const last = groups[groups.length - 1] ?? "";
     if (groups.length > 5 || last.length < 4) continue;
     const phone = normalizePhone(c.raw);
     if (phone === null || own.has(phone)) continue;
+    // A number glued to what precedes it ("R$ 150 (11) 3333-4444") is still the business's own.
+    if ([10, 11, 12, 13].some((n) => n < c.digits.length && own.has(canonicalPhone(c.digits.slice(-n))))) continue;
     return true;
   }
   return false;

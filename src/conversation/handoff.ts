@@ -6,7 +6,7 @@ import type { Company, Contact, Conversation, Store } from "../store/types";
 import type { CompanyProfile } from "../tenants/profile";
 import { foldText, type Intent } from "./intents";
 
-export type HandoffTrigger = "human_request" | "keyword" | "negative_sentiment" | "assistant_cannot_help" | "operator" | "agent_reply";
+export type HandoffTrigger = "human_request" | "keyword" | "negative_sentiment" | "assistant_cannot_help" | "operator" | "agent_reply" | "followup_negative";
 
 export const HANDOFF_REASONS: Record<HandoffTrigger, string> = {
   human_request: "o cliente pediu para falar com uma pessoa",
@@ -15,6 +15,7 @@ export const HANDOFF_REASONS: Record<HandoffTrigger, string> = {
   assistant_cannot_help: "a assistente não conseguiu ajudar",
   operator: "um atendente assumiu a conversa",
   agent_reply: "um atendente respondeu pela conversa",
+  followup_negative: "avaliação negativa após o atendimento",
 };
 
 /** Trailing run of contact turns in the short context that match `pred` (assistant turns in between are skipped). */

@@ -12,7 +12,6 @@ export const ELLIPSIS = "…";
 /** Below this share of the limit a preferred break (paragraph, line) loses to a later weaker one (sentence, space). */
 const MIN_FILL = 0.5;
 
-const URL = /\b(?:https?:\/\/|www\.)\S+/giu;
 // Sentence end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 const SENTENCE_END = /[.!?…]+["'\u201D\u2019)\]\u00BB]*(?=\s)/gu;
 // A final "." after these is an abbreviation ("Dra. Ana", "Av. Paulista"), not a sentence end.
@@ -30,26 +29,27 @@ interface Breaks {
   space: number[];
 }
 
-/** Text as code points plus the places a part may end (code point offsets, ascending). */
+/**
+ * Text as code points plus the places a part may end (code point offsets, ascending). Every break sits at
+ * whitespace or right before it, so URLs and words (which hold none) are never broken by one: only a forced cut,
+ * when a single URL or word is longer than the limit, can split them.
+ */
 function analyse(text: string): { cps: string[]; breaks: Breaks } {
   const cps = Array.from(text);
-  // UTF-16 offset → code point offset, for regex match positions.
+  // UTF-16 offset → code point offset, for regex match positions (which never fall inside a surrogate pair here).
   const toCp = new Int32Array(text.length + 1);
   let unit = 0;
   cps.forEach((cp, i) => {
     toCp[unit] = i;
-    if (cp.length === 2) toCp[unit + 1] = i;
     unit += cp.length;
   });
   toCp[unit] = cps.length;
 
-  const urls: [number, number][] = [...text.matchAll(URL)].map((m) => [toCp[m.index] ?? 0, toCp[m.index + m[0].length] ?? 0]);
-  const outsideUrl = (at: number) => !urls.some(([s, e]) => s < at && at < e);
   const at = (re: RegExp, end: boolean, keep: (m: RegExpMatchArray) => boolean = () => true) =>
     [...text.matchAll(re)]
       .filter(keep)
       .map((m) => toCp[(m.index ?? 0) + (end ? m[0].length : 0)] ?? 0)
-      .filter((p) => p > 0 && outsideUrl(p));
+      .filter((p) => p > 0);
 
   return {
     cps,
@@ -134,8 +134,8 @@ export function splitForWhatsApp(text: string, limit = WHATSAPP_TEXT_LIMIT): str
     const found = kinds.map((list) => lastIn(list, start, end));
     let cut = found.find((p) => p >= start + limit * MIN_FILL) ?? Math.max(...found);
     if (cut <= start) cut = graphemeSafe(cps, start, end);
-    const part = cps.slice(start, cut).join("").trim();
-    if (part !== "") parts.push(part);
+    // Never empty: `start` sits on a non-space and `cut > start`.
+    parts.push(cps.slice(start, cut).join("").trim());
     start = cut;
     while (isSpace(cps[start])) start++;
   }
@@ -155,7 +155,6 @@ export function truncateForLimit(text: string, limit: number): string {
   const { cps, breaks } = analyse(t);
   if (cps.length <= limit) return t;
   const room = limit - 1;
-  if (room === 0) return ELLIPSIS;
 
   const sentence = lastIn(breaks.sentence, 0, room);
   const word = Math.max(lastIn(breaks.line, 0, room), lastIn(breaks.space, 0, room));

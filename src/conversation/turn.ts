@@ -5,6 +5,7 @@ import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Company, Contact, Conversation, Store } from "../store/types";
 import { readProfile } from "../tenants/profile";
 import { tenantStub } from "../tenants/stubs";
+import { agendaTurn } from "../agenda/flow";
 import { summarize } from "./context";
 import { handoffSummary, handoffTrigger, startHandoff } from "./handoff";
 import { detectIntent, type Intent } from "./intents";
@@ -139,8 +140,18 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
     context.push({ role: "contact", text, at, sentiment, handled: true, intent }, { role: "assistant", text: confirmation, at: Date.now() });
   };
 
-  const trigger = handoffTrigger({ intent, text, sentiment, context: shortContext, profile });
-  if (trigger) {
+  // The booking conversation comes before the assistant: "1" after a list of slots is an answer, not small talk.
+  const agenda = intent === "human_request" ? { handled: false as const } : await agendaTurn({ env, store, company, profile, fetch: deps.fetch }, tenant, { contact, phone: turn.phone, text, intent, turnId: turn.turnId });
+  const trigger = agenda.handled ? null : handoffTrigger({ intent, text, sentiment, context: shortContext, profile });
+  if (agenda.handled) {
+    metrics.push(...agenda.events);
+    if (agenda.handoff) {
+      const started = await startHandoff(env, store, { company, profile, contact, conversation, trigger: agenda.handoff, summary: handoffSummary(shortContext, text) });
+      metrics.push(...started.events);
+    }
+    await reply(`turn:${turn.turnId}`, agenda.replies.flatMap((r) => splitForWhatsApp(r)));
+    context.push({ role: "contact", text, at, sentiment, handled: true, intent }, ...agenda.replies.map((r) => ({ role: "assistant" as const, text: r, at: Date.now() })));
+  } else if (trigger) {
     await handoff(trigger);
   } else {
     const answer = await generateReply({ env, store, tenant, fetch: deps.fetch }, { company, profile, contact, conversation, intent, text, context: shortContext });

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { createD1Store } from "../store/d1";
 import { notFound, onError } from "./errors";
+import { agenda } from "./routes/agenda";
 import { config } from "./routes/config";
 import { conversations } from "./routes/conversations";
 import { deadLetters } from "./routes/dead-letters";
@@ -24,6 +25,7 @@ app.route("/", sandbox);
 app.route("/", deadLetters);
 app.route("/", config);
 app.route("/", conversations);
+app.route("/", agenda);
 app.route("/", ops);
 
 app.onError(onError);

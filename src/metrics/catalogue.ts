@@ -179,6 +179,23 @@ export const METRICS = {
     type: "counter",
     labels: ["company", "purpose"],
   },
+  appointmentsCreated: { name: "secretaria_appointments_created_total", help: "Appointments booked, by where they were booked.", type: "counter", labels: ["company", "source"] },
+  appointmentsConfirmed: { name: "secretaria_appointments_confirmed_total", help: "Appointments the contact confirmed.", type: "counter", labels: ["company"] },
+  appointmentsCancelled: { name: "secretaria_appointments_cancelled_total", help: "Appointments cancelled, by who cancelled.", type: "counter", labels: ["company", "source"] },
+  appointmentsRescheduled: { name: "secretaria_appointments_rescheduled_total", help: "Appointments moved to another time.", type: "counter", labels: ["company", "source"] },
+  appointmentsReminders: { name: "secretaria_appointments_reminders_sent_total", help: "Appointment reminders sent, by offset before the start (minutes).", type: "counter", labels: ["company", "offset"] },
+  appointmentsNoShows: { name: "secretaria_appointments_no_shows_total", help: "Appointments that ended without the contact showing up.", type: "counter", labels: ["company"] },
+  appointmentsAttended: { name: "secretaria_appointments_attended_total", help: "Appointments marked attended.", type: "counter", labels: ["company"] },
+  followupsSent: { name: "secretaria_appointments_followups_sent_total", help: "Follow-ups sent after attended appointments.", type: "counter", labels: ["company"] },
+  followupsPositive: { name: "secretaria_appointments_followups_positive_total", help: "Positive answers to follow-ups.", type: "counter", labels: ["company"] },
+  followupsNegative: { name: "secretaria_appointments_followups_negative_total", help: "Negative answers to follow-ups.", type: "counter", labels: ["company"] },
+  bookingLatency: {
+    name: "secretaria_appointments_booking_latency_seconds",
+    help: "Time the booking provider took to create a booking, in seconds.",
+    type: "histogram",
+    labels: ["company", "provider"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+  },
 } as const satisfies Record<string, MetricFamily>;
 
 export type MetricId = keyof typeof METRICS;

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import type { DeliveryStatus, OutboundPayload } from "../channels/types";
 import * as s from "./schema";
-import type { Company, Contact, Conversation, DeadLetter, MessageRow, Store } from "./types";
+import type { Appointment, AppointmentTask, Company, Contact, Conversation, DeadLetter, FeedbackEvent, MessageRow, Store } from "./types";
 
 type Db = DrizzleD1Database<typeof s>;
 
@@ -84,6 +84,41 @@ const toDeadLetter = (r: typeof s.deadLetters.$inferSelect): DeadLetter => ({
   createdAt: r.createdAt,
   reprocessedAt: r.reprocessedAt,
 });
+
+const toAppointment = (r: typeof s.appointments.$inferSelect): Appointment => ({
+  id: r.id,
+  companyId: r.companyId,
+  contactId: r.contactId,
+  provider: r.provider,
+  bookingUid: r.bookingUid,
+  externalId: r.externalId,
+  service: r.service,
+  startsAt: r.startsAt,
+  endsAt: r.endsAt,
+  status: r.status,
+  source: r.source,
+  bookedAt: r.bookedAt,
+  confirmedAt: r.confirmedAt,
+  cancelledAt: r.cancelledAt,
+  attendedAt: r.attendedAt,
+  rescheduledFromUid: r.rescheduledFromUid,
+  notes: r.notes,
+});
+
+const toTask = (r: typeof s.appointmentTasks.$inferSelect): AppointmentTask => ({
+  id: r.id,
+  companyId: r.companyId,
+  appointmentId: r.appointmentId,
+  kind: r.kind,
+  offsetMinutes: r.offsetMinutes,
+  dueAt: r.dueAt,
+  status: r.status,
+  doneAt: r.doneAt,
+  messageId: r.messageId,
+});
+
+/** The timestamp column each status sets when an appointment enters it. */
+const STATUS_STAMP = { confirmed: "confirmedAt", cancelled: "cancelledAt", attended: "attendedAt" } as const;
 
 export function createD1Store(d1: D1Database): Store {
   const db: Db = drizzle(d1, { schema: s });
@@ -513,6 +548,168 @@ export function createD1Store(d1: D1Database): Store {
       },
       async unmarkReprocessed(companyId, id) {
         await db.update(s.deadLetters).set({ reprocessedAt: null }).where(and(eq(s.deadLetters.companyId, companyId), eq(s.deadLetters.id, id)));
+      },
+    },
+
+    appointments: {
+      async create(companyId, a) {
+        const inserted = await db
+          .insert(s.appointments)
+          .values({ companyId, ...a, status: a.status ?? "scheduled", updatedAt: a.bookedAt })
+          .onConflictDoNothing()
+          .returning();
+        if (inserted[0]) return { appointment: toAppointment(inserted[0]), inserted: true };
+        const [row] = await db.select().from(s.appointments).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.bookingUid, a.bookingUid))).limit(1);
+        if (!row) throw new Error("appointment neither inserted nor found");
+        return { appointment: toAppointment(row), inserted: false };
+      },
+      async byId(companyId, id) {
+        const [row] = await db.select().from(s.appointments).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id))).limit(1);
+        return row ? toAppointment(row) : null;
+      },
+      async byUid(companyId, uid) {
+        const [row] = await db.select().from(s.appointments).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.bookingUid, uid))).limit(1);
+        return row ? toAppointment(row) : null;
+      },
+      async list(companyId, f) {
+        const rows = await db
+          .select()
+          .from(s.appointments)
+          .where(
+            and(
+              eq(s.appointments.companyId, companyId),
+              f.from !== undefined ? gte(s.appointments.startsAt, f.from) : undefined,
+              f.to !== undefined ? lt(s.appointments.startsAt, f.to) : undefined,
+              f.contactId !== undefined ? eq(s.appointments.contactId, f.contactId) : undefined,
+              f.status?.length ? inArray(s.appointments.status, f.status) : undefined,
+            ),
+          )
+          .orderBy(s.appointments.startsAt, s.appointments.id)
+          .limit(f.limit);
+        return rows.map(toAppointment);
+      },
+      async nextForContact(companyId, contactId, now) {
+        const [row] = await db
+          .select()
+          .from(s.appointments)
+          .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.contactId, contactId), inArray(s.appointments.status, ["scheduled", "confirmed"]), gte(s.appointments.endsAt, now)))
+          .orderBy(s.appointments.startsAt)
+          .limit(1);
+        return row ? toAppointment(row) : null;
+      },
+      async transition(companyId, id, from, to, at) {
+        const stamp = to in STATUS_STAMP ? { [STATUS_STAMP[to as keyof typeof STATUS_STAMP]]: at } : {};
+        const [row] = await db
+          .update(s.appointments)
+          .set({ status: to, updatedAt: at, ...stamp })
+          .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), inArray(s.appointments.status, from)))
+          .returning();
+        return row ? toAppointment(row) : null;
+      },
+      async move(companyId, id, m, at) {
+        const [current] = await db.select().from(s.appointments).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id))).limit(1);
+        if (!current || !["scheduled", "confirmed"].includes(current.status)) return null;
+        const [row] = await db
+          .update(s.appointments)
+          .set({
+            startsAt: m.startsAt,
+            endsAt: m.endsAt,
+            bookingUid: m.bookingUid,
+            rescheduledFromUid: m.bookingUid !== current.bookingUid ? current.bookingUid : current.rescheduledFromUid,
+            status: "scheduled",
+            confirmedAt: null,
+            updatedAt: at,
+          })
+          .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id)))
+          .returning();
+        return row ? toAppointment(row) : null;
+      },
+      async busy(companyId, from, to) {
+        return db
+          .select({ start: s.appointments.startsAt, end: s.appointments.endsAt })
+          .from(s.appointments)
+          .where(and(eq(s.appointments.companyId, companyId), inArray(s.appointments.status, ["scheduled", "confirmed"]), lt(s.appointments.startsAt, to), sql`${s.appointments.endsAt} > ${from}`));
+      },
+    },
+
+    appointmentTasks: {
+      async ensure(companyId, appointmentId, tasks) {
+        for (const t of tasks) {
+          await db
+            .insert(s.appointmentTasks)
+            .values({ companyId, appointmentId, kind: t.kind, offsetMinutes: t.offsetMinutes, dueAt: t.dueAt })
+            .onConflictDoUpdate({
+              target: [s.appointmentTasks.companyId, s.appointmentTasks.appointmentId, s.appointmentTasks.kind, s.appointmentTasks.offsetMinutes],
+              // A moved appointment moves its pending tasks (and revives cancelled ones); done ones stay done.
+              set: { dueAt: t.dueAt, status: sql`CASE WHEN ${s.appointmentTasks.status} IN ('pending','cancelled') THEN 'pending' ELSE ${s.appointmentTasks.status} END` },
+            });
+        }
+        const rows = await db
+          .select()
+          .from(s.appointmentTasks)
+          .where(and(eq(s.appointmentTasks.companyId, companyId), eq(s.appointmentTasks.appointmentId, appointmentId), eq(s.appointmentTasks.status, "pending")));
+        return rows.map(toTask);
+      },
+      async byId(companyId, id) {
+        const [row] = await db.select().from(s.appointmentTasks).where(and(eq(s.appointmentTasks.companyId, companyId), eq(s.appointmentTasks.id, id))).limit(1);
+        return row ? toTask(row) : null;
+      },
+      async complete(companyId, id, at, outcome) {
+        const rows = await db
+          .update(s.appointmentTasks)
+          .set({ status: outcome.status, doneAt: at, messageId: outcome.messageId ?? null, detail: outcome.detail ?? null })
+          .where(and(eq(s.appointmentTasks.companyId, companyId), eq(s.appointmentTasks.id, id), eq(s.appointmentTasks.status, "pending")))
+          .returning({ id: s.appointmentTasks.id });
+        return rows.length > 0;
+      },
+      async cancelPending(companyId, appointmentId, kinds) {
+        const rows = await db
+          .update(s.appointmentTasks)
+          .set({ status: "cancelled" })
+          .where(
+            and(
+              eq(s.appointmentTasks.companyId, companyId),
+              eq(s.appointmentTasks.appointmentId, appointmentId),
+              eq(s.appointmentTasks.status, "pending"),
+              kinds?.length ? inArray(s.appointmentTasks.kind, kinds) : undefined,
+            ),
+          )
+          .returning({ id: s.appointmentTasks.id });
+        return rows.map((r) => r.id);
+      },
+      async list(companyId, appointmentId) {
+        const rows = await db
+          .select()
+          .from(s.appointmentTasks)
+          .where(and(eq(s.appointmentTasks.companyId, companyId), eq(s.appointmentTasks.appointmentId, appointmentId)))
+          .orderBy(s.appointmentTasks.dueAt);
+        return rows.map(toTask);
+      },
+      async followups(companyId, limit) {
+        const rows = await db
+          .select()
+          .from(s.appointmentTasks)
+          .where(and(eq(s.appointmentTasks.companyId, companyId), eq(s.appointmentTasks.kind, "followup")))
+          .orderBy(desc(s.appointmentTasks.dueAt))
+          .limit(limit);
+        return rows.map(toTask);
+      },
+    },
+
+    feedback: {
+      async add(companyId, f) {
+        await db.insert(s.feedbackEvents).values({ companyId, ...f });
+      },
+      async list(companyId, opts) {
+        const rows = await db
+          .select()
+          .from(s.feedbackEvents)
+          .where(and(eq(s.feedbackEvents.companyId, companyId), opts.appointmentId !== undefined ? eq(s.feedbackEvents.appointmentId, opts.appointmentId) : undefined))
+          .orderBy(desc(s.feedbackEvents.id))
+          .limit(opts.limit);
+        return rows.map(
+          (r): FeedbackEvent => ({ id: r.id, appointmentId: r.appointmentId, contactId: r.contactId, kind: r.kind, score: r.score, text: r.text, createdAt: r.createdAt }),
+        );
       },
     },
 

@@ -122,7 +122,7 @@ export interface DeadLetter {
   reprocessedAt: number | null;
 }
 
-export interface Store {
+export interface Store extends AgendaStore {
   companies: {
     create(c: NewCompany): Promise<Company>;
     bySlug(slug: string): Promise<Company | null>;
@@ -216,5 +216,107 @@ export interface Store {
   };
   auditLogs: {
     append(companyId: number, e: { actor: string; action: string; target?: string; detail?: unknown }): Promise<void>;
+  };
+}
+
+export type AppointmentStatus = "scheduled" | "confirmed" | "cancelled" | "attended" | "no_show";
+
+export interface Appointment {
+  id: number;
+  companyId: number;
+  contactId: number;
+  provider: "builtin" | "calcom";
+  bookingUid: string;
+  externalId: string | null;
+  service: string | null;
+  startsAt: number;
+  endsAt: number;
+  status: AppointmentStatus;
+  source: "whatsapp" | "api" | "calcom" | "import";
+  bookedAt: number;
+  confirmedAt: number | null;
+  cancelledAt: number | null;
+  attendedAt: number | null;
+  rescheduledFromUid: string | null;
+  notes: string | null;
+}
+
+export interface NewAppointment {
+  contactId: number;
+  provider: "builtin" | "calcom";
+  bookingUid: string;
+  service?: string | null;
+  startsAt: number;
+  endsAt: number;
+  status?: AppointmentStatus;
+  source: Appointment["source"];
+  bookedAt: number;
+  rescheduledFromUid?: string | null;
+  notes?: string | null;
+}
+
+export interface AppointmentFilter {
+  from?: number;
+  to?: number;
+  contactId?: number;
+  status?: AppointmentStatus[];
+  limit: number;
+}
+
+export type TaskKind = "reminder" | "no_show_check" | "followup";
+
+export interface AppointmentTask {
+  id: number;
+  companyId: number;
+  appointmentId: number;
+  kind: TaskKind;
+  offsetMinutes: number;
+  dueAt: number;
+  status: "pending" | "done" | "cancelled" | "skipped";
+  doneAt: number | null;
+  messageId: number | null;
+}
+
+export interface FeedbackEvent {
+  id: number;
+  appointmentId: number | null;
+  contactId: number;
+  kind: "no_show" | "followup_positive" | "followup_negative" | "followup_feedback";
+  score: number;
+  text: string | null;
+  createdAt: number;
+}
+
+export interface AgendaStore {
+  appointments: {
+    /** Idempotent by (company, booking uid): a repeated webhook or retried booking returns the same row. */
+    create(companyId: number, a: NewAppointment): Promise<{ appointment: Appointment; inserted: boolean }>;
+    byId(companyId: number, id: number): Promise<Appointment | null>;
+    byUid(companyId: number, uid: string): Promise<Appointment | null>;
+    list(companyId: number, f: AppointmentFilter): Promise<Appointment[]>;
+    /** The contact's next appointment that is still on (scheduled or confirmed), if any. */
+    nextForContact(companyId: number, contactId: number, now: number): Promise<Appointment | null>;
+    /** Moves status only from the given ones; returns the updated row, or null when it was not in them. */
+    transition(companyId: number, id: number, from: AppointmentStatus[], to: AppointmentStatus, at: number): Promise<Appointment | null>;
+    /** A new time (and possibly a new uid, as Cal.com gives); back to "scheduled". */
+    move(companyId: number, id: number, m: { startsAt: number; endsAt: number; bookingUid: string }, at: number): Promise<Appointment | null>;
+    /** Booked intervals overlapping [from, to) that still hold a place (scheduled, confirmed). */
+    busy(companyId: number, from: number, to: number): Promise<{ start: number; end: number }[]>;
+  };
+  appointmentTasks: {
+    /** Creates the pending tasks that do not exist yet (unique by appointment, kind, offset) and returns all pending ones. */
+    ensure(companyId: number, appointmentId: number, tasks: { kind: TaskKind; offsetMinutes: number; dueAt: number }[]): Promise<AppointmentTask[]>;
+    byId(companyId: number, id: number): Promise<AppointmentTask | null>;
+    /** pending → done, once; false when another run already took it. */
+    complete(companyId: number, id: number, at: number, outcome: { status: "done" | "skipped"; messageId?: number | null; detail?: string }): Promise<boolean>;
+    /** Cancels the appointment's pending tasks (all, or of the given kinds); returns their ids. */
+    cancelPending(companyId: number, appointmentId: number, kinds?: TaskKind[]): Promise<number[]>;
+    list(companyId: number, appointmentId: number): Promise<AppointmentTask[]>;
+    /** Follow-ups, newest first, with their appointment (for /api/agenda/followups). */
+    followups(companyId: number, limit: number): Promise<AppointmentTask[]>;
+  };
+  feedback: {
+    add(companyId: number, f: Omit<FeedbackEvent, "id" | "createdAt">): Promise<void>;
+    list(companyId: number, opts: { appointmentId?: number; limit: number }): Promise<FeedbackEvent[]>;
   };
 }

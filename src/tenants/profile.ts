@@ -86,12 +86,41 @@ export const HandoffSettings = z.object({
 });
 export type HandoffSettings = z.infer<typeof HandoffSettings>;
 
+/**
+ * Agenda: which calendar books (the built-in one, or Cal.com), reminders, no-show and follow-up.
+ * The built-in calendar's hours are validated by agenda/calendar.ts (CalendarSettings).
+ */
+export const AgendaSettings = z.object({
+  provider: z.enum(["builtin", "calcom"]).default("builtin"),
+  calendar: z.record(z.string(), z.unknown()).default({}),
+  calcom: z
+    .object({
+      eventTypeId: z.number().int().positive(),
+      apiUrl: z.url().optional(),
+      /** Sealed with SECRETS_KEY, write-only through the API. */
+      apiKeyCipher: z.string().optional(),
+      webhookSecretCipher: z.string().optional(),
+    })
+    .optional(),
+  /** Minutes before the start; the seeds' default is 24 h and 1 h. */
+  reminderOffsetsMinutes: z.array(z.number().int().min(5).max(20_160)).max(5).default([1440, 60]),
+  noShowGraceMinutes: z.number().int().min(0).max(1_440).default(15),
+  rebookOnNoShow: z.boolean().default(true),
+  followupEnabled: z.boolean().default(true),
+  followupDelayMinutes: z.number().int().min(0).max(20_160).default(120),
+  /** How many slots a contact is offered at once, and how far ahead we look. */
+  offerCount: z.number().int().min(1).max(10).default(3),
+  searchDays: z.number().int().min(1).max(60).default(14),
+});
+export type AgendaSettings = z.infer<typeof AgendaSettings>;
+
 export const CompanyProfile = z.object({
   knowledge: Knowledge.prefault({}),
   tone: Tone.prefault({}),
   ai: AiSettings.prefault({}),
   templates: Templates,
   handoff: HandoffSettings.prefault({}),
+  agenda: AgendaSettings.prefault({}),
 });
 export type CompanyProfile = z.infer<typeof CompanyProfile>;
 

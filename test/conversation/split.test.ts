@@ -60,12 +60,16 @@ describe("splitForWhatsApp", () => {
     const p3 = "Terceiro.";
     const parts = splitForWhatsApp(`${p1}\n\n${p2}\n\n${p3}`, 45);
     expect(parts).toEqual([p1, p2, p3]);
+    // a paragraph break past half the limit beats a later line break
+    expect(splitForWhatsApp("Parágrafo um tem texto.\n\nLinha A\nLinha B", 38)).toEqual(["Parágrafo um tem texto.", "Linha A\nLinha B"]);
   });
 
   it("falls back to line breaks, then sentence ends, then spaces", () => {
     expect(splitForWhatsApp("Horários livres:\n- segunda 10h\n- terça 14h", 30)).toEqual(["Horários livres:\n- segunda 10h", "- terça 14h"]);
     expect(splitForWhatsApp("Temos horário amanhã. Quer que eu reserve agora?", 30)).toEqual(["Temos horário amanhã.", "Quer que eu reserve agora?"]);
     expect(splitForWhatsApp("temos horário amanhã de manhã e também de tarde", 30)).toEqual(["temos horário amanhã de manhã", "e também de tarde"]);
+    // the space at the break is dropped, so the next part gets the whole limit
+    expect(splitForWhatsApp("aaaa bbbb", 4)).toEqual(["aaaa", "bbbb"]);
   });
 
   it("does not take a paragraph break that would leave a tiny part when a later sentence end fills the message", () => {
@@ -117,6 +121,7 @@ describe("splitForWhatsApp", () => {
 
   it("treats Windows line endings like plain ones", () => {
     expect(splitForWhatsApp("Primeira parte.\r\n\r\nSegunda parte.", 20)).toEqual(["Primeira parte.", "Segunda parte."]);
+    expect(splitForWhatsApp("Linha 1\r\nLinha 2\rLinha 3")).toEqual(["Linha 1\nLinha 2\nLinha 3"]);
   });
 
   it.each([0, -5, 2.5, Number.NaN, Number.POSITIVE_INFINITY])("rejects limit %s", (limit) => {
@@ -161,6 +166,7 @@ describe("truncateForLimit", () => {
     ["Acesse https://exemplo.com.br/agenda/123 para ver", 30, "Acesse…"],
     ["😀😀😀😀😀😀", 4, "😀😀😀…"],
     ["Qualquer texto longo", 1, "…"],
+    ["... ... ... palavra", 8, "... ...…"],
   ])("%j at %i → %j", (text, limit, expected) => {
     const out = truncateForLimit(text, limit);
     expect(out).toBe(expected);

@@ -39,8 +39,9 @@ describe("signed Meta webhook → tenant DO → queues → reply in the sandbox 
       expect((await postMeta(metaText("100000000000103", "5511987650003", text))).status).toBe(200);
     }
     const replies = await delivered("clinica-c", "5511987650003", 1);
-    // The turn's intent comes from all three messages together: the booking request wins over the greeting.
-    expect(replies[0]?.text).toMatch(/agendamento/i);
+    // The turn's intent comes from all three messages together: the booking request wins over the
+    // greeting, so the answer is the agenda's numbered offer of free slots.
+    expect(replies[0]?.text).toMatch(/horários disponíveis:\n1\. .+\n2\. /);
     await settle();
     expect(await outbox("clinica-c", "5511987650003")).toHaveLength(1);
     const company = (await store().companies.bySlug("clinica-c"))!;

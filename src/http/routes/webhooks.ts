@@ -6,7 +6,11 @@ import { parseMetaWebhook, verifyMetaSignature } from "../../channels/meta";
 import { parseEvolutionWebhook } from "../../channels/evolution";
 import { parseWhaticketWebhook, verifyWhaticketSignature } from "../../channels/whaticket";
 import type { ChannelName, InboundBatch } from "../../channels/types";
+import { parseCalcomWebhook, verifyCalcomSignature, type CalcomEvent } from "../../agenda/calcom";
+import { applyCalcomEvent } from "../../agenda/calcom-webhook";
+import { agendaCtx } from "../../agenda/service";
 import { safeEqual, sha256Hex } from "../../lib/crypto";
+import { openSecret } from "../../lib/secret-box";
 import { AppError } from "../../lib/errors";
 import type { WebhookOutcome } from "../../metrics/catalogue";
 import type { Company } from "../../store/types";
@@ -22,12 +26,12 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 export const webhooks = new Hono<AppEnv>();
 
 /** Rejections are counted before the error goes out, against the tenant when it is known. */
-async function reject(c: Context<AppEnv>, channel: ChannelName, outcome: WebhookOutcome, company: Company | null, err: AppError): Promise<never> {
+async function reject(c: Context<AppEnv>, channel: ChannelName | "calcom", outcome: WebhookOutcome, company: Company | null, err: AppError): Promise<never> {
   await recordMetrics(c.env, company?.id ?? null, [{ metric: "secretaria_webhook_requests_total", labels: { channel, outcome }, inc: 1 }]);
   throw err;
 }
 
-const limit = (channel: ChannelName) =>
+const limit = (channel: ChannelName | "calcom") =>
   bodyLimit({
     maxSize: MAX_WEBHOOK_BYTES,
     onError: (c) => reject(c, channel, "too_large", null, new AppError(413, "payload_too_large", `Webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`)),
@@ -139,4 +143,26 @@ webhooks.post("/webhook/whaticket", limit("whaticket"), async (c) => {
   }
   const result = await ingestBatch(c.env, store, company, "whaticket", batch, { ip: clientIp(c), correlationId: c.get("requestId"), receivedAt: started });
   return finish(c, [{ company, result }]);
+});
+
+/** Cal.com: `X-Cal-Signature-256` is the hex HMAC-SHA256 of the raw body with the tenant's webhook secret. */
+webhooks.post("/webhooks/calcom/:tenant", limit("calcom"), async (c) => {
+  const store = c.get("store");
+  const company = await store.companies.bySlug(c.req.param("tenant"));
+  if (!company || company.status !== "active") return reject(c, "calcom", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No such tenant"));
+  const raw = await c.req.arrayBuffer();
+  const ctx = await agendaCtx(c.env, store, company);
+  const sealed = ctx.profile.agenda.calcom?.webhookSecretCipher;
+  const secret = sealed && c.env.SECRETS_KEY ? await openSecret(c.env.SECRETS_KEY, sealed) : null;
+  if (!secret || !(await verifyCalcomSignature(raw, c.req.header("x-cal-signature-256"), secret)))
+    return reject(c, "calcom", "unauthorized", company, new AppError(401, "invalid_signature", "X-Cal-Signature-256 does not match the body"));
+  let event: CalcomEvent;
+  try {
+    event = parseWith(parseCalcomWebhook, parseJson(new TextDecoder().decode(raw)));
+  } catch (err) {
+    return reject(c, "calcom", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
+  }
+  const result = await applyCalcomEvent(ctx, event);
+  await recordMetrics(c.env, company.id, [{ metric: "secretaria_webhook_requests_total", labels: { channel: "calcom", outcome: result.applied ? "accepted" : "ignored" }, inc: 1 }]);
+  return c.json({ ok: true, event: event.kind, applied: result.applied, appointment_id: result.appointmentId ?? null, note: result.note });
 });

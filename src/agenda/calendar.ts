@@ -1,0 +1,391 @@
+/**
+ * The built-in calendar: a pure slot engine over the tenant's weekly hours, in the tenant's IANA time zone.
+ * Wall times are the business's ("08:00 on Mondays"); slots come out as UTC instants. Time zones go
+ * through Intl.DateTimeFormat only (no date library), and DST is handled explicitly: a wall time in the
+ * spring-forward gap does not exist and is skipped; one in the fall-back overlap means its first occurrence.
+ */
+import { z } from "zod";
+import type { Slot } from "./types";
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export const Weekday = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof Weekday>;
+
+/** Date.getUTCDay() order (0 = Sunday) → our weekday keys. */
+const WEEKDAY_BY_UTC_DAY: readonly Weekday[] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+const YYYY_MM_DD = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** "HH:MM" → minutes after midnight; "24:00" (an end of day) → 1440. */
+function minutesOf(hhmm: string): number {
+  if (hhmm === "24:00") return 1440;
+  const m = HH_MM.exec(hhmm);
+  if (!m) throw new RangeError(`Invalid local time "${hhmm}" (expected HH:MM)`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+function isTime(s: string): boolean {
+  return s === "24:00" || HH_MM.test(s);
+}
+
+function hhmm(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+}
+
+/** [year, month 1–12, day], or null when the string is not a real calendar date. */
+function parseLocalDate(date: string): [number, number, number] | null {
+  const m = YYYY_MM_DD.exec(date);
+  if (!m) return null;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return [y, mo, d];
+}
+
+function requireLocalDate(date: string): [number, number, number] {
+  const parts = parseLocalDate(date);
+  if (!parts) throw new RangeError(`Invalid local date "${date}" (expected YYYY-MM-DD)`);
+  return parts;
+}
+
+/** Calendar arithmetic on "YYYY-MM-DD" (no time zone involved). */
+function addDays(date: string, days: number): string {
+  const [y, mo, d] = requireLocalDate(date);
+  return new Date(Date.UTC(y, mo - 1, d) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+function weekdayOf(date: string): Weekday {
+  const [y, mo, d] = requireLocalDate(date);
+  return WEEKDAY_BY_UTC_DAY[new Date(Date.UTC(y, mo - 1, d)).getUTCDay()] ?? "mon";
+}
+
+function dayDiff(from: string, to: string): number {
+  const [y1, m1, d1] = requireLocalDate(from);
+  const [y2, m2, d2] = requireLocalDate(to);
+  return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / DAY_MS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const LocalTime = z.string().regex(HH_MM, 'expected "HH:MM" between 00:00 and 23:59');
+const EndTime = z.union([LocalTime, z.literal("24:00")]);
+const LocalDate = z.string().refine((s) => parseLocalDate(s) !== null, 'expected a date "YYYY-MM-DD"');
+
+/** One opening interval of a weekday, in the tenant's wall-clock time; "24:00" may close the day. */
+export const OpeningInterval = z
+  .object({ start: LocalTime, end: EndTime })
+  // zod still runs this when a field failed its regex: only compare two well-formed times.
+  .refine((i) => !isTime(i.start) || !isTime(i.end) || minutesOf(i.start) < minutesOf(i.end), {
+    message: "end must be after start",
+    path: ["end"],
+  });
+export type OpeningInterval = z.infer<typeof OpeningInterval>;
+
+function defaultWeeklyHours(): Partial<Record<Weekday, OpeningInterval[]>> {
+  const weekday = () => [
+    { start: "08:00", end: "12:00" },
+    { start: "13:00", end: "18:00" },
+  ];
+  return { mon: weekday(), tue: weekday(), wed: weekday(), thu: weekday(), fri: weekday(), sat: [{ start: "08:00", end: "12:00" }] };
+}
+
+export const CalendarSettings = z.object({
+  /** Opening hours per weekday; a missing weekday is closed. Default: mon–fri 08–12 and 13–18, sat 08–12. */
+  weeklyHours: z.partialRecord(Weekday, z.array(OpeningInterval).max(24)).default(defaultWeeklyHours),
+  /** Length of one appointment. */
+  slotMinutes: z.number().int().min(5).max(480).default(30),
+  /** Free time kept between appointments (the next slot starts after slotMinutes + bufferMinutes). */
+  bufferMinutes: z.number().int().min(0).max(480).default(0),
+  /** How many bookings may overlap one slot (chairs, rooms, professionals). */
+  capacity: z.number().int().min(1).max(1000).default(1),
+  /** Local dates with no slots at all (holidays, vacations). */
+  closedDates: z.array(LocalDate).max(2000).default([]),
+  /** A slot must start at least this long after now. */
+  minNoticeMinutes: z.number().int().min(0).max(525_600).default(60),
+  /** Bookable through the local date `horizonDays` after today (0 = today only). */
+  horizonDays: z.number().int().min(0).max(730).default(30),
+});
+export type CalendarSettings = z.infer<typeof CalendarSettings>;
+
+// ---------------------------------------------------------------------------------------------
+// Time zones
+
+export interface ZonedTime {
+  /** Local date, "YYYY-MM-DD". */
+  date: string;
+  /** Local wall time, "HH:MM". */
+  time: string;
+  weekday: Weekday;
+}
+
+interface ZonedParts extends ZonedTime {
+  /** The local wall time read as if it were UTC, in ms (seconds included, ms dropped). */
+  wallMs: number;
+}
+
+// Formatters are immutable and costly to build; keyed by zone name (a few hundred at most).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // Throws RangeError for an unknown zone, before anything is cached.
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      weekday: "short",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function zonedParts(ms: number, timeZone: string): ZonedParts {
+  const fields: Record<string, string> = {};
+  for (const p of formatterFor(timeZone).formatToParts(ms)) fields[p.type] = p.value;
+  const year = Number(fields.year);
+  const month = Number(fields.month);
+  const day = Number(fields.day);
+  // Some engines still print midnight as "24" even with h23.
+  const hour = Number(fields.hour) % 24;
+  const minute = Number(fields.minute);
+  const second = Number(fields.second);
+  const weekday = Weekday.safeParse(fields.weekday?.toLowerCase());
+  const date = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+  return {
+    date,
+    time: hhmm(hour * 60 + minute),
+    weekday: weekday.success ? weekday.data : weekdayOf(date),
+    wallMs: Date.UTC(year, month - 1, day, hour, minute, second),
+  };
+}
+
+function toMs(instant: Date | string | number, label: string): number {
+  const ms = instant instanceof Date ? instant.getTime() : typeof instant === "number" ? instant : Date.parse(instant);
+  if (!Number.isFinite(ms)) throw new RangeError(`Invalid ${label} instant: ${String(instant)}`);
+  return ms;
+}
+
+/** The zone's offset from UTC at an instant, in ms (wall clock minus UTC). */
+function offsetAt(ms: number, timeZone: string): number {
+  return zonedParts(ms, timeZone).wallMs - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The local date, wall time and weekday of an instant in a time zone.
+ * @example utcToZoned("2025-11-26T17:00:00Z", "America/Sao_Paulo") // { date: "2025-11-26", time: "14:00", weekday: "wed" }
+ */
+export function utcToZoned(instant: Date | string | number, timeZone: string): ZonedTime {
+  const { date, time, weekday } = zonedParts(toMs(instant, "zoned"), timeZone);
+  return { date, time, weekday };
+}
+
+/**
+ * The instant at which the wall clock of `timeZone` shows `localDate` `localTime`.
+ * Returns null when that wall time does not exist (the spring-forward gap); an ambiguous wall time
+ * (the fall-back overlap) resolves to its first occurrence.
+ * @example zonedTimeToUtc("2026-03-09", "08:00", "America/New_York") // 2026-03-09T12:00:00.000Z
+ * @example zonedTimeToUtc("2026-03-08", "02:30", "America/New_York") // null
+ */
+export function zonedTimeToUtc(localDate: string, localTime: string, timeZone: string): Date | null {
+  const [y, mo, d] = requireLocalDate(localDate);
+  const minutes = minutesOf(localTime);
+  if (minutes >= 1440) throw new RangeError(`Invalid local time "${localTime}" (expected HH:MM)`);
+  const wall = Date.UTC(y, mo - 1, d) + minutes * MINUTE_MS;
+  // The offsets in force a day either side cover any single transition near this wall time; each
+  // gives one candidate instant, kept only if the zone really shows this wall time then.
+  let best: number | null = null;
+  for (const probe of [wall - DAY_MS, wall, wall + DAY_MS]) {
+    const candidate = wall - offsetAt(probe, timeZone);
+    if (zonedParts(candidate, timeZone).wallMs === wall && (best === null || candidate < best)) best = candidate;
+  }
+  return best === null ? null : new Date(best);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slots
+
+export interface SlotQuery {
+  /** Inclusive range start / exclusive end for slot starts, as instants (ISO). */
+  from: string;
+  to: string;
+  /** IANA time zone of the tenant. */
+  timeZone: string;
+  /** The current instant: min notice and the horizon count from it. */
+  now: string;
+}
+
+/** A booking that already holds capacity (any provider, any length). */
+export interface TakenInterval {
+  start: string;
+  end: string;
+}
+
+/**
+ * Free slots of the built-in calendar whose start lies in [from, to), ascending, without duplicates.
+ * Taken bookings (widened by the buffer on both sides) remove a slot once as many of them overlap at
+ * one moment of the slot as its capacity allows.
+ */
+export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: readonly TakenInterval[]): Slot[] {
+  const from = toMs(q.from, "from");
+  const to = toMs(q.to, "to");
+  const now = toMs(q.now, "now");
+  const tz = q.timeZone;
+  formatterFor(tz); // an unknown zone fails here, even for an empty range
+  if (to <= from) return [];
+
+  const slotMs = settings.slotMinutes * MINUTE_MS;
+  const step = settings.slotMinutes + settings.bufferMinutes;
+  const bufferMs = settings.bufferMinutes * MINUTE_MS;
+  const earliest = Math.max(from, now + settings.minNoticeMinutes * MINUTE_MS);
+  const lastBookableDay = addDays(zonedParts(now, tz).date, settings.horizonDays);
+  const closed = new Set(settings.closedDates);
+  const busy = prepareTaken(taken, bufferMs);
+
+  // One day of margin each side: a zone changing offset at midnight can put a slot's instant on the
+  // neighbouring UTC-derived date; the instant filters below are what decide.
+  const lastDayOfRange = addDays(zonedParts(to, tz).date, 1);
+  const lastDay = lastDayOfRange < lastBookableDay ? lastDayOfRange : lastBookableDay;
+  const found = new Map<number, number>();
+  for (let day = addDays(zonedParts(earliest, tz).date, -1); day <= lastDay; day = addDays(day, 1)) {
+    if (closed.has(day)) continue;
+    const intervals = settings.weeklyHours[weekdayOf(day)] ?? [];
+    if (intervals.length === 0) continue;
+    const toInstant = dayConverter(day, tz);
+    for (const interval of intervals) {
+      const close = minutesOf(interval.end);
+      for (let t = minutesOf(interval.start); t + settings.slotMinutes <= close; t += step) {
+        const s = toInstant(t);
+        if (s === null) continue; // in the spring-forward gap
+        if (s < earliest || s >= to || found.has(s)) continue;
+        const e = s + slotMs;
+        if (hasRoom(busy, s, e, settings.capacity)) found.set(s, e);
+      }
+    }
+  }
+  return [...found.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, e]) => ({ start: new Date(s).toISOString(), end: new Date(e).toISOString() }));
+}
+
+/**
+ * Minutes after local midnight of `day` → instant (ms), or null inside a DST gap. Intl is slow enough
+ * to matter on a 30-day query, so a day with one offset from before its start to after its end (all
+ * but two days a year) converts by arithmetic; a day with a change goes through zonedTimeToUtc.
+ */
+function dayConverter(day: string, tz: string): (minutes: number) => number | null {
+  const [y, mo, d] = requireLocalDate(day);
+  const midnight = Date.UTC(y, mo - 1, d);
+  // Offsets run from -12 h to +14 h: these instants are surely before and after the local day.
+  const before = offsetAt(midnight - 15 * 3_600_000, tz);
+  const after = offsetAt(midnight + DAY_MS + 13 * 3_600_000, tz);
+  if (before === after) return (minutes) => midnight + minutes * MINUTE_MS - before;
+  return (minutes) => zonedTimeToUtc(day, hhmm(minutes), tz)?.getTime() ?? null;
+}
+
+interface Busy {
+  start: number;
+  end: number;
+}
+
+function prepareTaken(taken: readonly TakenInterval[], bufferMs: number): Busy[] {
+  const out: Busy[] = [];
+  for (const t of taken) {
+    const start = Date.parse(t.start);
+    const end = Date.parse(t.end);
+    // A malformed or empty booking holds nothing; the store validates them on the way in.
+    if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) continue;
+    out.push({ start: start - bufferMs, end: end + bufferMs });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** True while fewer than `capacity` busy intervals overlap at any one moment of [s, e). */
+function hasRoom(busy: readonly Busy[], s: number, e: number, capacity: number): boolean {
+  const overlapping: Busy[] = [];
+  for (const b of busy) {
+    if (b.start >= e) break;
+    if (b.end > s) overlapping.push(b);
+  }
+  if (overlapping.length < capacity) return true;
+  // Bookings inside one slot may follow each other without overlapping: count the peak, not the total.
+  const events: [number, number][] = [];
+  for (const b of overlapping) events.push([Math.max(b.start, s), 1], [Math.min(b.end, e), -1]);
+  // Half-open intervals: at equal times an end frees room before a start takes it.
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  for (const [, delta] of events) {
+    running += delta;
+    if (running >= capacity) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels
+
+export type LabelLocale = "pt-BR" | "en" | "es";
+
+// Fixed tables rather than Intl names: ICU versions differ in abbreviations, dots and the narrow
+// no-break space before AM/PM, and these labels go verbatim into WhatsApp messages and tests.
+const WEEKDAY_NAMES: Record<LabelLocale, Record<Weekday, string>> = {
+  "pt-BR": { mon: "seg", tue: "ter", wed: "qua", thu: "qui", fri: "sex", sat: "sáb", sun: "dom" },
+  en: { mon: "Mon", tue: "Tue", wed: "Wed", thu: "Thu", fri: "Fri", sat: "Sat", sun: "Sun" },
+  es: { mon: "lun", tue: "mar", wed: "mié", thu: "jue", fri: "vie", sat: "sáb", sun: "dom" },
+};
+const EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const RELATIVE: Record<LabelLocale, [today: string, tomorrow: string]> = {
+  "pt-BR": ["hoje", "amanhã"],
+  en: ["today", "tomorrow"],
+  es: ["hoy", "mañana"],
+};
+
+/**
+ * A short label for a slot in the tenant's zone, relative to `now` for today and tomorrow.
+ * @example formatSlotLabel(slot, "America/Sao_Paulo", "pt-BR", now) // "amanhã (qua, 26/11) às 14:00"
+ * @example formatSlotLabel(slot, "America/Sao_Paulo", "en", now) // "Fri, Nov 28 at 9:30 AM"
+ */
+export function formatSlotLabel(slot: Slot, timeZone: string, locale: LabelLocale, now: string): string {
+  const at = utcToZoned(slot.start, timeZone);
+  const today = utcToZoned(now, timeZone).date;
+  const diff = dayDiff(today, at.date);
+  const relative = diff === 0 ? RELATIVE[locale][0] : diff === 1 ? RELATIVE[locale][1] : null;
+  const [, month, day] = requireLocalDate(at.date);
+  const dd = String(day).padStart(2, "0");
+  const mm = String(month).padStart(2, "0");
+  const wd = WEEKDAY_NAMES[locale][at.weekday];
+  const hour = Number(at.time.slice(0, 2));
+  const minute = at.time.slice(3);
+
+  let date: string;
+  let time: string;
+  switch (locale) {
+    case "en":
+      date = `${wd}, ${EN_MONTHS[month - 1] ?? ""} ${day}`;
+      time = `at ${hour % 12 === 0 ? 12 : hour % 12}:${minute} ${hour < 12 ? "AM" : "PM"}`;
+      break;
+    case "es":
+      date = `${wd} ${dd}/${mm}`;
+      // "a la una", "a las dos": the article agrees with the hour.
+      time = `${hour === 1 ? "a la" : "a las"} ${at.time}`;
+      break;
+    default:
+      date = `${wd}, ${dd}/${mm}`;
+      // "à uma", "às duas": crase agrees with the hour.
+      time = `${hour === 1 ? "à" : "às"} ${at.time}`;
+  }
+  return relative === null ? `${date} ${time}` : `${relative} (${date}) ${time}`;
+}

@@ -1,0 +1,120 @@
+import type { AgendaState } from "../../durable-objects/tenant";
+import { detectIntent, type Intent } from "../conversation/intents";
+import { detectSentiment } from "../conversation/sentiment";
+import type { MetricEvent } from "../metrics/sql-metrics";
+import type { Appointment, Contact } from "../store/types";
+import type { tenantStub } from "../tenants/stubs";
+import { commaName, numbered, say } from "./messages";
+import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, label, localeOf, rescheduleAppointment, slotOf, type AgendaCtx } from "./service";
+import type { Slot } from "./types";
+import { matchSlots, parseChoice, parseWhen } from "./when";
+
+export type AgendaTurn =
+  | { handled: false }
+  | { handled: true; replies: string[]; events: MetricEvent[]; handoff?: "followup_negative" };
+
+const replies = (...texts: string[]): AgendaTurn => ({ handled: true, replies: texts, events: [] });
+
+/**
+ * The booking conversation. Its state (offered options, a pending reminder, an awaited follow-up)
+ * lives in the tenant's Durable Object, so "1" resolves at once; anything the agenda does not
+ * understand falls through to the normal reply (the state stays until it expires).
+ */
+export async function agendaTurn(
+  ctx: AgendaCtx,
+  tenant: ReturnType<typeof tenantStub>,
+  p: { contact: Contact; phone: string; text: string; intent: Intent; turnId: string },
+): Promise<AgendaTurn> {
+  const state = await tenant.agendaState(p.phone);
+  const locale = localeOf(ctx);
+
+  const offer = async (purpose: "book" | "reschedule", appointment?: Appointment): Promise<AgendaTurn> => {
+    const found = await freeSlots(ctx);
+    if (!found.ok) return replies(say(locale, "noSlots", { when: "" }));
+    const when = parseWhen(p.text, { now: new Date().toISOString(), timeZone: ctx.company.timeZone, locale });
+    const wanted = when ? matchSlots(found.value, when, ctx.company.timeZone) : found.value;
+    const options = wanted.slice(0, ctx.profile.agenda.offerCount);
+    if (options.length === 0) return replies(say(locale, "noSlots", { when: "" }));
+    await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id });
+    const list = numbered(options.map((o) => label(ctx, o)));
+    return replies(appointment ? say(locale, "offerReschedule", { current: label(ctx, slotOf(appointment)), options: list }) : say(locale, "offer", { options: list }));
+  };
+
+  const take = async (s: Extract<AgendaState, { stage: "choosing" }>, slot: Slot): Promise<AgendaTurn> => {
+    if (s.purpose === "reschedule" && s.appointmentId) {
+      const appt = await ctx.store.appointments.byId(ctx.company.id, s.appointmentId);
+      const moved = appt ? await rescheduleAppointment(ctx, appt, slot.start, "whatsapp") : null;
+      if (moved?.ok) {
+        await tenant.setAgendaState(p.phone, null);
+        return replies(say(locale, "rescheduled", { slot: label(ctx, slotOf(moved.value)) }));
+      }
+      if (moved && moved.code !== "slot_taken") return replies(say(locale, "nothingToChange"));
+    } else {
+      // The turn id makes a retried turn book the same booking, never a second one.
+      const booked = await bookAppointment(ctx, p.contact, slot, { source: "whatsapp", idempotencyKey: `${p.turnId}` });
+      if (booked.ok) {
+        await tenant.setAgendaState(p.phone, null);
+        return replies(say(locale, "booked", { name: commaName(p.contact.name), slot: label(ctx, slotOf(booked.value)) }));
+      }
+      if (booked.code !== "slot_taken") return replies(say(locale, "noSlots", { when: "" }));
+    }
+    const again = await offer(s.purpose, undefined);
+    return again.handled ? { ...again, replies: [say(locale, "slotTaken"), ...again.replies] } : again;
+  };
+
+  if (state?.stage === "choosing") {
+    const index = parseChoice(p.text, state.options.length);
+    if (index !== null && state.options[index]) return take(state, state.options[index]);
+    const when = parseWhen(p.text, { now: new Date().toISOString(), timeZone: ctx.company.timeZone, locale });
+    if (when) {
+      const matches = matchSlots(state.options, when, ctx.company.timeZone);
+      const first = matches[0];
+      if (matches.length === 1 && first) return take(state, first);
+      const appt = state.appointmentId ? await ctx.store.appointments.byId(ctx.company.id, state.appointmentId) : null;
+      return offer(state.purpose, appt ?? undefined);
+    }
+  }
+
+  if (state?.stage === "reminded") {
+    const appt = await ctx.store.appointments.byId(ctx.company.id, state.appointmentId);
+    if (appt && ["scheduled", "confirmed"].includes(appt.status)) {
+      if (p.intent === "confirm" || parseChoice(p.text, 1) === 0) {
+        await confirmAppointment(ctx, appt);
+        await tenant.setAgendaState(p.phone, null);
+        return replies(say(locale, "confirmed", { slot: label(ctx, slotOf(appt)) }));
+      }
+      if (p.intent === "reschedule") return offer("reschedule", appt);
+      if (p.intent === "cancel") {
+        const done = await cancelAppointment(ctx, appt, "whatsapp");
+        await tenant.setAgendaState(p.phone, null);
+        return replies(done.ok ? say(locale, "cancelled", { slot: label(ctx, slotOf(appt)) }) : say(locale, "nothingToChange"));
+      }
+    }
+  }
+
+  if (state?.stage === "awaiting_followup") {
+    const { intent } = detectIntent(p.text, { awaitingFollowup: true });
+    const sentiment = detectSentiment(p.text);
+    const kind = intent === "followup_positive" ? "followup_positive" : intent === "followup_negative" ? "followup_negative" : sentiment.label === "positive" ? "followup_positive" : sentiment.label === "negative" ? "followup_negative" : "followup_feedback";
+    await ctx.store.feedback.add(ctx.company.id, { appointmentId: state.appointmentId, contactId: p.contact.id, kind, score: kind === "followup_feedback" ? sentiment.score : kind === "followup_positive" ? Math.max(0.5, sentiment.score) : Math.min(-0.5, sentiment.score), text: p.text });
+    await tenant.setAgendaState(p.phone, null);
+    if (kind === "followup_positive") return { handled: true, replies: [say(locale, "followupPositive")], events: [{ metric: "secretaria_appointments_followups_positive_total", labels: {}, inc: 1 }] };
+    if (kind === "followup_negative") return { handled: true, replies: [say(locale, "followupNegative")], events: [{ metric: "secretaria_appointments_followups_negative_total", labels: {}, inc: 1 }], handoff: "followup_negative" };
+    return replies(say(locale, "followupFeedback"));
+  }
+
+  // No agenda state: the intents that start something.
+  if (p.intent === "appointment_request") return offer("book");
+  if (p.intent === "reschedule" || p.intent === "cancel" || p.intent === "confirm") {
+    const appt = await ctx.store.appointments.nextForContact(ctx.company.id, p.contact.id, Date.now());
+    if (!appt) return p.intent === "confirm" ? { handled: false } : replies(say(locale, "nothingToChange"));
+    if (p.intent === "reschedule") return offer("reschedule", appt);
+    if (p.intent === "cancel") {
+      const done = await cancelAppointment(ctx, appt, "whatsapp");
+      return replies(done.ok ? say(locale, "cancelled", { slot: label(ctx, slotOf(appt)) }) : say(locale, "nothingToChange"));
+    }
+    await confirmAppointment(ctx, appt);
+    return replies(say(locale, "confirmed", { slot: label(ctx, slotOf(appt)) }));
+  }
+  return { handled: false };
+}

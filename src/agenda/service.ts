@@ -1,0 +1,274 @@
+import type { Locale } from "../conversation/templates";
+import { resolveLocale } from "../conversation/templates";
+import { queueOutbound } from "../conversation/turn";
+import { openSecret } from "../lib/secret-box";
+import type { MetricEvent } from "../metrics/sql-metrics";
+import type { Appointment, AppointmentTask, Company, Contact, Store } from "../store/types";
+import type { AgendaSettings, CompanyProfile } from "../tenants/profile";
+import { readProfile } from "../tenants/profile";
+import { recordMetrics, tenantStub } from "../tenants/stubs";
+import { CalendarSettings, formatSlotLabel, slotsBetween, utcToZoned, zonedTimeToUtc } from "./calendar";
+import { createCalcomProvider } from "./calcom";
+import { commaName, say } from "./messages";
+import type { Booking, BookingProvider, BookingResult, Slot } from "./types";
+
+const MINUTE = 60_000;
+
+/** Everything an agenda operation needs about the tenant. */
+export interface AgendaCtx {
+  env: Env;
+  store: Store;
+  company: Company;
+  profile: CompanyProfile;
+  /** Where Cal.com calls go (tests inject the fake vendor); the real fetch by default. */
+  fetch?: typeof fetch;
+}
+
+export const agendaCtx = async (env: Env, store: Store, company: Company, fetchFn?: typeof fetch): Promise<AgendaCtx> => ({
+  env,
+  store,
+  company,
+  profile: readProfile(await store.profiles.get(company.id)),
+  fetch: fetchFn,
+});
+
+export const localeOf = (ctx: AgendaCtx): Locale => resolveLocale(ctx.company.locale);
+export const label = (ctx: AgendaCtx, slot: { start: string; end: string }) => formatSlotLabel(slot, ctx.company.timeZone, localeOf(ctx), new Date().toISOString());
+export const slotOf = (a: Appointment): Slot => ({ start: new Date(a.startsAt).toISOString(), end: new Date(a.endsAt).toISOString() });
+const calendarSettings = (a: AgendaSettings) => CalendarSettings.parse(a.calendar);
+
+/** The built-in calendar: availability from the tenant's hours minus what is booked in D1. */
+function builtinProvider(ctx: AgendaCtx): BookingProvider {
+  const settings = calendarSettings(ctx.profile.agenda);
+  const free = async (from: string, to: string) => {
+    const busy = await ctx.store.appointments.busy(ctx.company.id, Date.parse(from) - 24 * 60 * MINUTE, Date.parse(to) + 24 * 60 * MINUTE);
+    return slotsBetween(settings, { from, to, timeZone: ctx.company.timeZone, now: new Date().toISOString() }, busy.map((b) => ({ start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString() })));
+  };
+  const lengthMs = settings.slotMinutes * MINUTE;
+  const check = async (start: string): Promise<BookingResult<Slot>> => {
+    const end = new Date(Date.parse(start) + lengthMs).toISOString();
+    const found = (await free(start, end)).find((s) => s.start === start);
+    return found ? { ok: true, value: found } : { ok: false, code: "slot_taken", message: "That time is no longer available", retryable: false };
+  };
+  return {
+    name: "builtin",
+    async availability(q) {
+      return { ok: true, value: await free(q.from, q.to) };
+    },
+    async book(req) {
+      const slot = await check(req.start);
+      if (!slot.ok) return slot;
+      return { ok: true, value: { uid: `builtin-${req.idempotencyKey}`, start: slot.value.start, end: slot.value.end, status: "accepted" } };
+    },
+    async cancel(uid) {
+      return { ok: true, value: { uid, start: "", end: "", status: "cancelled" } };
+    },
+    async reschedule(uid, newStart) {
+      const slot = await check(newStart);
+      if (!slot.ok) return slot;
+      return { ok: true, value: { uid, start: slot.value.start, end: slot.value.end, status: "accepted" } };
+    },
+  };
+}
+
+/** The tenant's booking provider: Cal.com when configured (key sealed in its profile), else the built-in calendar. */
+export async function bookingProvider(ctx: AgendaCtx): Promise<BookingProvider> {
+  const cal = ctx.profile.agenda.calcom;
+  if (ctx.profile.agenda.provider === "calcom" && cal?.apiKeyCipher && ctx.env.SECRETS_KEY) {
+    const apiKey = await openSecret(ctx.env.SECRETS_KEY, cal.apiKeyCipher);
+    if (apiKey) return createCalcomProvider({ apiUrl: cal.apiUrl ?? ctx.env.CALCOM_API_URL, apiKey, eventTypeId: cal.eventTypeId, fetch: ctx.fetch });
+  }
+  return builtinProvider(ctx);
+}
+
+/** Free slots from now for the tenant's search window. */
+export async function freeSlots(ctx: AgendaCtx, fromMs = Date.now(), days = ctx.profile.agenda.searchDays): Promise<BookingResult<Slot[]>> {
+  const provider = await bookingProvider(ctx);
+  return provider.availability({ from: new Date(fromMs).toISOString(), to: new Date(fromMs + days * 24 * 60 * MINUTE).toISOString(), timeZone: ctx.company.timeZone });
+}
+
+/**
+ * When a reminder `offsetMinutes` before `startsAt` is due. Whole days are counted in the tenant's
+ * calendar — "24 h before" a Sunday 10:00 appointment is Saturday 10:00 local, even across a DST
+ * change (23 or 25 real hours) — other offsets are plain durations.
+ */
+export function reminderDue(startsAt: number, offsetMinutes: number, timeZone: string): number {
+  if (offsetMinutes % 1440 !== 0) return startsAt - offsetMinutes * MINUTE;
+  const local = utcToZoned(startsAt, timeZone);
+  const [y = 0, m = 1, d = 1] = local.date.split("-").map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d - offsetMinutes / 1440)).toISOString().slice(0, 10);
+  return zonedTimeToUtc(day, local.time, timeZone)?.getTime() ?? startsAt - offsetMinutes * MINUTE;
+}
+
+/** The reminders and no-show check an appointment needs from now on (past ones are not created). */
+export function planTasks(agenda: AgendaSettings, a: Pick<Appointment, "startsAt" | "endsAt">, now: number, timeZone: string) {
+  const reminders = agenda.reminderOffsetsMinutes
+    .map((offset) => ({ kind: "reminder" as const, offsetMinutes: offset, dueAt: reminderDue(a.startsAt, offset, timeZone) }))
+    .filter((t) => t.dueAt > now);
+  return [...reminders, { kind: "no_show_check" as const, offsetMinutes: 0, dueAt: a.endsAt + agenda.noShowGraceMinutes * MINUTE }];
+}
+
+async function schedule(ctx: AgendaCtx, a: Appointment, tasks: { kind: AppointmentTask["kind"]; offsetMinutes: number; dueAt: number }[]) {
+  const rows = await ctx.store.appointmentTasks.ensure(ctx.company.id, a.id, tasks);
+  await tenantStub(ctx.env, ctx.company.id).scheduleTasks(ctx.company.id, rows.map((t) => ({ taskId: t.id, dueAt: t.dueAt })));
+}
+
+async function unschedule(ctx: AgendaCtx, a: Appointment, kinds?: AppointmentTask["kind"][]) {
+  const ids = await ctx.store.appointmentTasks.cancelPending(ctx.company.id, a.id, kinds);
+  if (ids.length) await tenantStub(ctx.env, ctx.company.id).unscheduleTasks(ids);
+}
+
+const count = (ctx: AgendaCtx, events: MetricEvent[]) => recordMetrics(ctx.env, ctx.company.id, events);
+
+export type AgendaResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+
+/** Books a slot with the provider, stores the appointment, plans its reminders. Idempotent by `idempotencyKey`. */
+export async function bookAppointment(
+  ctx: AgendaCtx,
+  contact: Contact,
+  slot: { start: string },
+  opts: { source: Appointment["source"]; idempotencyKey: string; service?: string; notes?: string },
+): Promise<AgendaResult<Appointment>> {
+  const provider = await bookingProvider(ctx);
+  const started = Date.now();
+  const booked = await provider.book({
+    start: slot.start,
+    idempotencyKey: opts.idempotencyKey,
+    service: opts.service,
+    notes: opts.notes,
+    attendee: { name: contact.name ?? contact.phone, phone: contact.phone, timeZone: ctx.company.timeZone, language: localeOf(ctx).slice(0, 2) },
+  });
+  if (!booked.ok) return { ok: false, code: booked.code, message: booked.message };
+  const now = Date.now();
+  const { appointment, inserted } = await ctx.store.appointments.create(ctx.company.id, {
+    contactId: contact.id,
+    provider: provider.name,
+    bookingUid: booked.value.uid,
+    service: opts.service ?? null,
+    startsAt: Date.parse(booked.value.start),
+    endsAt: Date.parse(booked.value.end),
+    source: opts.source,
+    bookedAt: now,
+    notes: opts.notes ?? null,
+  });
+  if (inserted) {
+    await schedule(ctx, appointment, planTasks(ctx.profile.agenda, appointment, now, ctx.company.timeZone));
+    await count(ctx, [
+      { metric: "secretaria_appointments_created_total", labels: { source: opts.source }, inc: 1 },
+      { metric: "secretaria_appointments_booking_latency_seconds", labels: { provider: provider.name }, observe: (now - started) / 1000 },
+    ]);
+    await ctx.store.auditLogs.append(ctx.company.id, { actor: opts.source, action: "appointment.create", target: `appointment:${appointment.id}` });
+  }
+  return { ok: true, value: appointment };
+}
+
+export async function cancelAppointment(ctx: AgendaCtx, a: Appointment, source: string, reason?: string): Promise<AgendaResult<Appointment>> {
+  if (!["scheduled", "confirmed"].includes(a.status)) return { ok: false, code: "not_cancellable", message: `The appointment is ${a.status}` };
+  if (source !== "calcom") {
+    const done = await (await bookingProvider(ctx)).cancel(a.bookingUid, reason);
+    if (!done.ok && done.code !== "not_found") return { ok: false, code: done.code, message: done.message };
+  }
+  const cancelled = await ctx.store.appointments.transition(ctx.company.id, a.id, ["scheduled", "confirmed"], "cancelled", Date.now());
+  if (!cancelled) return { ok: false, code: "not_cancellable", message: "The appointment changed meanwhile" };
+  await unschedule(ctx, cancelled);
+  await count(ctx, [{ metric: "secretaria_appointments_cancelled_total", labels: { source }, inc: 1 }]);
+  await ctx.store.auditLogs.append(ctx.company.id, { actor: source, action: "appointment.cancel", target: `appointment:${a.id}`, detail: reason ? { reason } : undefined });
+  return { ok: true, value: cancelled };
+}
+
+/** Moves an appointment (Cal.com may give it a new uid) and moves its reminders with it. */
+export async function rescheduleAppointment(ctx: AgendaCtx, a: Appointment, start: string, source: string, known?: Booking): Promise<AgendaResult<Appointment>> {
+  if (!["scheduled", "confirmed"].includes(a.status)) return { ok: false, code: "not_reschedulable", message: `The appointment is ${a.status}` };
+  let booking = known;
+  if (!booking) {
+    const moved = await (await bookingProvider(ctx)).reschedule(a.bookingUid, start);
+    if (!moved.ok) return { ok: false, code: moved.code, message: moved.message };
+    booking = moved.value;
+  }
+  const now = Date.now();
+  const updated = await ctx.store.appointments.move(ctx.company.id, a.id, { startsAt: Date.parse(booking.start), endsAt: Date.parse(booking.end), bookingUid: booking.uid }, now);
+  if (!updated) return { ok: false, code: "not_reschedulable", message: "The appointment changed meanwhile" };
+  await unschedule(ctx, updated);
+  await schedule(ctx, updated, planTasks(ctx.profile.agenda, updated, now, ctx.company.timeZone));
+  await count(ctx, [{ metric: "secretaria_appointments_rescheduled_total", labels: { source }, inc: 1 }]);
+  await ctx.store.auditLogs.append(ctx.company.id, { actor: source, action: "appointment.reschedule", target: `appointment:${a.id}` });
+  return { ok: true, value: updated };
+}
+
+export async function confirmAppointment(ctx: AgendaCtx, a: Appointment): Promise<Appointment | null> {
+  const confirmed = await ctx.store.appointments.transition(ctx.company.id, a.id, ["scheduled"], "confirmed", Date.now());
+  if (confirmed) await count(ctx, [{ metric: "secretaria_appointments_confirmed_total", labels: {}, inc: 1 }]);
+  return confirmed;
+}
+
+/** Attended: the no-show check is off, the follow-up is planned at the tenant's delay. */
+export async function markAttended(ctx: AgendaCtx, a: Appointment): Promise<Appointment | null> {
+  const now = Date.now();
+  const attended = await ctx.store.appointments.transition(ctx.company.id, a.id, ["scheduled", "confirmed", "no_show"], "attended", now);
+  if (!attended) return null;
+  await unschedule(ctx, attended, ["no_show_check", "reminder"]);
+  if (ctx.profile.agenda.followupEnabled) {
+    await schedule(ctx, attended, [{ kind: "followup", offsetMinutes: 0, dueAt: Math.max(now, attended.endsAt) + ctx.profile.agenda.followupDelayMinutes * MINUTE }]);
+  }
+  await count(ctx, [{ metric: "secretaria_appointments_attended_total", labels: {}, inc: 1 }]);
+  return attended;
+}
+
+/** No-show: recorded as feedback ("Cliente não compareceu") and, if the tenant wants, a rebooking offer goes out. */
+export async function markNoShow(ctx: AgendaCtx, a: Appointment, source: string): Promise<Appointment | null> {
+  const missed = await ctx.store.appointments.transition(ctx.company.id, a.id, ["scheduled", "confirmed"], "no_show", Date.now());
+  if (!missed) return null;
+  await unschedule(ctx, missed);
+  await ctx.store.feedback.add(ctx.company.id, { appointmentId: missed.id, contactId: missed.contactId, kind: "no_show", score: -1, text: "Cliente não compareceu" });
+  await count(ctx, [{ metric: "secretaria_appointments_no_shows_total", labels: {}, inc: 1 }]);
+  await ctx.store.auditLogs.append(ctx.company.id, { actor: source, action: "appointment.no_show", target: `appointment:${a.id}` });
+  if (ctx.profile.agenda.rebookOnNoShow) await sendAbout(ctx, missed, "noShow", "reactivation", `noshow:${missed.id}`);
+  return missed;
+}
+
+/** Sends an agenda message about an appointment to its contact (idempotent by clientRef). */
+async function sendAbout(ctx: AgendaCtx, a: Appointment, key: Parameters<typeof say>[1], purpose: string, clientRef: string): Promise<number | null> {
+  const contact = await ctx.store.contacts.byId(ctx.company.id, a.contactId);
+  if (!contact || contact.optedOut) return null;
+  const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, Date.now());
+  const text = say(localeOf(ctx), key, { name: commaName(contact.name), business: ctx.company.name, slot: label(ctx, slotOf(a)) });
+  return queueOutbound(ctx.env, ctx.store, { company: ctx.company, contact, conversation, clientRef, payload: { kind: "text", text }, correlationId: clientRef, author: "system", purpose });
+}
+
+/**
+ * Runs one due appointment task (from the jobs queue). The outbound message is idempotent by the task
+ * id and the task row completes once, so an alarm or queue delivered twice does nothing twice.
+ */
+export async function runAppointmentTask(env: Env, store: Store, companyId: number, taskId: number): Promise<void> {
+  const task = await store.appointmentTasks.byId(companyId, taskId);
+  if (!task || task.status !== "pending") return;
+  const company = await store.companies.byId(companyId);
+  const appointment = await store.appointments.byId(companyId, task.appointmentId);
+  if (!company || !appointment) return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: "appointment gone" }));
+  const ctx = await agendaCtx(env, store, company);
+  const tenant = tenantStub(env, company.id);
+  const contact = await store.contacts.byId(companyId, appointment.contactId);
+  const live = ["scheduled", "confirmed"].includes(appointment.status);
+
+  if (task.kind === "reminder") {
+    if (!live || appointment.startsAt <= Date.now() || !contact) return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: `appointment ${appointment.status}` }));
+    const messageId = await sendAbout(ctx, appointment, "reminder", "reminder", `task:${task.id}`);
+    await tenant.setAgendaState(contact.phone, { stage: "reminded", appointmentId: appointment.id });
+    if (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "done", messageId })) {
+      await count(ctx, [{ metric: "secretaria_appointments_reminders_sent_total", labels: { offset: String(task.offsetMinutes) }, inc: 1 }]);
+    }
+    return;
+  }
+  if (task.kind === "no_show_check") {
+    if (live) await markNoShow(ctx, appointment, "system");
+    await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: live ? "done" : "skipped", detail: live ? "marked no_show" : `appointment ${appointment.status}` });
+    return;
+  }
+  // followup
+  if (appointment.status !== "attended" || !contact) return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: `appointment ${appointment.status}` }));
+  const messageId = await sendAbout(ctx, appointment, "followup", "followup", `task:${task.id}`);
+  await tenant.setAgendaState(contact.phone, { stage: "awaiting_followup", appointmentId: appointment.id }, 7 * 24 * 3_600_000);
+  if (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "done", messageId })) {
+    await count(ctx, [{ metric: "secretaria_appointments_followups_sent_total", labels: {}, inc: 1 }]);
+  }
+}

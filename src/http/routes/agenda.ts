@@ -1,0 +1,233 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { CalendarSettings } from "../../agenda/calendar";
+import { agendaCtx, bookAppointment, cancelAppointment, confirmAppointment, freeSlots, markAttended, markNoShow, rescheduleAppointment, runAppointmentTask, label } from "../../agenda/service";
+import { AppError } from "../../lib/errors";
+import { normalizePhone } from "../../lib/phone";
+import { sealSecret } from "../../lib/secret-box";
+import type { Appointment, AppointmentStatus } from "../../store/types";
+import { AgendaSettings, readProfile } from "../../tenants/profile";
+import { callerCompany, requireCaller } from "../auth";
+import { parseJson } from "../errors";
+import type { AppEnv } from "../types";
+
+/** The agenda for operators and integrations: availability, appointments, their lifecycle, follow-ups. */
+export const agenda = new Hono<AppEnv>();
+agenda.use("/api/agenda", requireCaller);
+agenda.use("/api/agenda/*", requireCaller);
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const STATUSES = ["scheduled", "confirmed", "cancelled", "attended", "no_show"] as const;
+
+async function view(c: Context<AppEnv>, a: Appointment) {
+  const contact = await c.get("store").contacts.byId(a.companyId, a.contactId);
+  return {
+    id: a.id,
+    booking_uid: a.bookingUid,
+    provider: a.provider,
+    status: a.status,
+    service: a.service,
+    starts_at: iso(a.startsAt),
+    ends_at: iso(a.endsAt),
+    contact: contact ? { id: contact.id, phone: contact.phone, name: contact.name } : null,
+    source: a.source,
+    booked_at: iso(a.bookedAt),
+    confirmed_at: iso(a.confirmedAt),
+    cancelled_at: iso(a.cancelledAt),
+    attended_at: iso(a.attendedAt),
+    notes: a.notes,
+  };
+}
+
+async function ctxOf(c: Context<AppEnv>) {
+  return agendaCtx(c.env, c.get("store"), callerCompany(c.get("caller")));
+}
+
+async function load(c: Context<AppEnv>): Promise<Appointment> {
+  const company = callerCompany(c.get("caller"));
+  const id = z.coerce.number().int().positive().safeParse(c.req.param("id"));
+  if (!id.success) throw new AppError(400, "invalid_id", "Appointment ids are positive integers");
+  const a = await c.get("store").appointments.byId(company.id, id.data);
+  if (!a) throw new AppError(404, "not_found", "No such appointment for this tenant");
+  return a;
+}
+
+const failed = (r: { code: string; message: string }): never => {
+  const status = r.code === "slot_taken" ? 409 : r.code.startsWith("not_") ? 409 : r.code === "unavailable" ? 503 : 422;
+  throw new AppError(status, r.code, r.message);
+};
+
+/** GET /api/agenda/settings and PUT: the agenda section of the tenant's profile (calendar hours validated). */
+agenda.get("/api/agenda/settings", async (c) => {
+  const ctx = await ctxOf(c);
+  const { calcom, ...rest } = ctx.profile.agenda;
+  return c.json({ ...rest, calendar: CalendarSettings.parse(rest.calendar), calcom: calcom ? { eventTypeId: calcom.eventTypeId, apiUrl: calcom.apiUrl ?? null, hasApiKey: Boolean(calcom.apiKeyCipher), hasWebhookSecret: Boolean(calcom.webhookSecretCipher) } : null });
+});
+
+const AgendaUpdate = AgendaSettings.omit({ calcom: true })
+  .partial()
+  .extend({
+    calendar: z.record(z.string(), z.unknown()).optional(),
+    calcom: z.strictObject({ eventTypeId: z.number().int().positive(), apiUrl: z.url().optional(), apiKey: z.string().min(8).optional(), webhookSecret: z.string().min(8).optional() }).nullable().optional(),
+  })
+  .strict();
+
+agenda.put("/api/agenda/settings", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const store = c.get("store");
+  const body = AgendaUpdate.parse(parseJson(await c.req.text()));
+  const profile = readProfile(await store.profiles.get(company.id));
+  const { calcom, calendar, ...rest } = body;
+  const next = { ...profile.agenda, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
+  if (calendar) next.calendar = CalendarSettings.parse(calendar);
+  if (calcom === null) next.calcom = undefined;
+  else if (calcom) {
+    const seal = async (v?: string) => {
+      if (v === undefined) return undefined;
+      if (!c.env.SECRETS_KEY) throw new AppError(422, "secrets_key_missing", "The server has no SECRETS_KEY to encrypt Cal.com credentials with");
+      return sealSecret(c.env.SECRETS_KEY, v);
+    };
+    next.calcom = {
+      eventTypeId: calcom.eventTypeId,
+      apiUrl: calcom.apiUrl,
+      apiKeyCipher: (await seal(calcom.apiKey)) ?? profile.agenda.calcom?.apiKeyCipher,
+      webhookSecretCipher: (await seal(calcom.webhookSecret)) ?? profile.agenda.calcom?.webhookSecretCipher,
+    };
+  }
+  await store.profiles.put(company.id, { ...profile, agenda: AgendaSettings.parse(next) }, Date.now());
+  await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "config.agenda.update" });
+  return c.json({ ok: true });
+});
+
+const Availability = z.object({ from: z.iso.datetime({ offset: true }).optional(), days: z.coerce.number().int().min(1).max(60).default(7) });
+
+agenda.get("/api/agenda/availability", async (c) => {
+  const ctx = await ctxOf(c);
+  const q = Availability.parse(c.req.query());
+  const from = Math.max(Date.now(), q.from ? Date.parse(q.from) : Date.now());
+  const slots = await freeSlots(ctx, from, q.days);
+  if (!slots.ok) return failed(slots);
+  return c.json({ time_zone: ctx.company.timeZone, slots: slots.value.map((s) => ({ ...s, label: label(ctx, s) })) });
+});
+
+const ListQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  contact: z.string().optional(),
+  status: z
+    .string()
+    .transform((s) => s.split(","))
+    .pipe(z.array(z.enum(STATUSES)))
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+agenda.get("/api/agenda/appointments", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const q = ListQuery.parse(c.req.query());
+  const store = c.get("store");
+  let contactId: number | undefined;
+  if (q.contact) {
+    const phone = normalizePhone(q.contact);
+    if (!phone) throw new AppError(422, "invalid_phone", "`contact` is not a phone number we can normalise");
+    const contact = await store.contacts.byPhone(company.id, phone);
+    if (!contact) return c.json({ appointments: [] });
+    contactId = contact.id;
+  }
+  const rows = await store.appointments.list(company.id, { from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, contactId, status: q.status as AppointmentStatus[] | undefined, limit: q.limit });
+  return c.json({ appointments: await Promise.all(rows.map((r) => view(c, r))) });
+});
+
+agenda.get("/api/agenda/appointments/:id", async (c) => {
+  const a = await load(c);
+  const tasks = await c.get("store").appointmentTasks.list(a.companyId, a.id);
+  return c.json({ ...(await view(c, a)), tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, offset_minutes: t.offsetMinutes, due_at: iso(t.dueAt), status: t.status, done_at: iso(t.doneAt) })) });
+});
+
+const Create = z.strictObject({ contact: z.string().min(3).max(32), name: z.string().max(128).optional(), start: z.iso.datetime({ offset: true }), service: z.string().max(120).optional(), notes: z.string().max(1000).optional() });
+
+/** Manual booking (reception desk, integrations); `Idempotency-Key` makes a retried call book once. */
+agenda.post("/api/agenda/appointments", async (c) => {
+  const ctx = await ctxOf(c);
+  const body = Create.parse(parseJson(await c.req.text()));
+  const phone = normalizePhone(body.contact);
+  if (!phone) throw new AppError(422, "invalid_phone", "`contact` is not a phone number we can normalise");
+  let contact = await ctx.store.contacts.ensure(ctx.company.id, phone);
+  if (body.name && !contact.name) contact = await ctx.store.contacts.upsertInbound(ctx.company.id, { phone, name: body.name, at: contact.lastInboundAt ?? 0 });
+  const booked = await bookAppointment(ctx, contact, { start: new Date(body.start).toISOString() }, { source: "api", idempotencyKey: c.req.header("idempotency-key")?.slice(0, 100) ?? crypto.randomUUID(), service: body.service, notes: body.notes });
+  if (!booked.ok) return failed(booked);
+  return c.json(await view(c, booked.value), 201);
+});
+
+const Reschedule = z.strictObject({ start: z.iso.datetime({ offset: true }) });
+
+agenda.post("/api/agenda/appointments/:id/:action", async (c) => {
+  const a = await load(c);
+  const ctx = await ctxOf(c);
+  const action = c.req.param("action");
+  let result: Appointment | null;
+  switch (action) {
+    case "cancel": {
+      const r = await cancelAppointment(ctx, a, "api");
+      result = r.ok ? r.value : failed(r);
+      break;
+    }
+    case "reschedule": {
+      const { start } = Reschedule.parse(parseJson(await c.req.text()));
+      const r = await rescheduleAppointment(ctx, a, new Date(start).toISOString(), "api");
+      result = r.ok ? r.value : failed(r);
+      break;
+    }
+    case "confirm":
+      result = await confirmAppointment(ctx, a);
+      break;
+    case "attended":
+      result = await markAttended(ctx, a);
+      break;
+    case "no-show":
+      result = await markNoShow(ctx, a, "api");
+      break;
+    case "remind": {
+      // "Send now": a reminder outside the schedule, at offset 0 (once per appointment and time).
+      if (!["scheduled", "confirmed"].includes(a.status)) throw new AppError(409, "not_remindable", `The appointment is ${a.status}`);
+      const [task] = await ctx.store.appointmentTasks.ensure(ctx.company.id, a.id, [{ kind: "reminder", offsetMinutes: 0, dueAt: Date.now() }]).then((ts) => ts.filter((t) => t.kind === "reminder" && t.offsetMinutes === 0));
+      if (!task) throw new AppError(409, "already_reminded", "A manual reminder was already sent for this appointment");
+      await runAppointmentTask(c.env, ctx.store, ctx.company.id, task.id);
+      result = a;
+      break;
+    }
+    default:
+      throw new AppError(404, "unknown_action", "Actions are cancel, reschedule, confirm, attended, no-show, remind");
+  }
+  if (!result) throw new AppError(409, "invalid_transition", `An appointment that is ${a.status} cannot be marked ${action}`);
+  return c.json(await view(c, (await ctx.store.appointments.byId(ctx.company.id, a.id)) ?? result));
+});
+
+agenda.get("/api/agenda/followups", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const store = c.get("store");
+  const tasks = await store.appointmentTasks.followups(company.id, 200);
+  const feedback = await store.feedback.list(company.id, { limit: 500 });
+  return c.json({
+    followups: tasks.map((t) => {
+      const answer = feedback.find((f) => f.appointmentId === t.appointmentId && f.kind.startsWith("followup"));
+      return { id: t.id, appointment_id: t.appointmentId, due_at: iso(t.dueAt), status: t.status, sent_at: iso(t.doneAt), answer: answer ? { kind: answer.kind, score: answer.score, text: answer.text, at: iso(answer.createdAt) } : null };
+    }),
+  });
+});
+
+/** Resend: the follow-up goes out again (a new task at offset 1, once). */
+agenda.post("/api/agenda/followups/:id/resend", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const id = z.coerce.number().int().positive().safeParse(c.req.param("id"));
+  if (!id.success) throw new AppError(400, "invalid_id", "Follow-up ids are positive integers");
+  const store = c.get("store");
+  const task = await store.appointmentTasks.byId(company.id, id.data);
+  if (!task || task.kind !== "followup") throw new AppError(404, "not_found", "No such follow-up for this tenant");
+  const [again] = (await store.appointmentTasks.ensure(company.id, task.appointmentId, [{ kind: "followup", offsetMinutes: task.offsetMinutes + 1, dueAt: Date.now() }])).filter((t) => t.kind === "followup" && t.offsetMinutes === task.offsetMinutes + 1);
+  if (!again) throw new AppError(409, "already_resent", "This follow-up was already resent");
+  await runAppointmentTask(c.env, store, company.id, again.id);
+  const done = await store.appointmentTasks.byId(company.id, again.id);
+  return c.json({ id: again.id, status: done?.status ?? "pending" }, 202);
+});
+

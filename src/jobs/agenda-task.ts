@@ -1,0 +1,5 @@
+import { z } from "zod";
+
+/** An appointment task came due in the tenant's Durable Object (reminder, no-show check, follow-up). */
+export const AgendaTaskJob = z.object({ kind: z.literal("agenda_task"), companyId: z.number().int(), taskId: z.number().int() });
+export type AgendaTaskJob = z.infer<typeof AgendaTaskJob>;
