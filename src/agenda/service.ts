@@ -37,6 +37,8 @@ export const label = (ctx: AgendaCtx, slot: { start: string; end: string }) => f
 export const slotOf = (a: Appointment): Slot => ({ start: new Date(a.startsAt).toISOString(), end: new Date(a.endsAt).toISOString() });
 const calendarSettings = (a: AgendaSettings) => CalendarSettings.parse(a.calendar);
 
+const builtinUid = (idempotencyKey: string) => `builtin-${idempotencyKey}`;
+
 /** The built-in calendar: availability from the tenant's hours minus what is booked in D1. */
 function builtinProvider(ctx: AgendaCtx): BookingProvider {
   const settings = calendarSettings(ctx.profile.agenda);
@@ -58,7 +60,7 @@ function builtinProvider(ctx: AgendaCtx): BookingProvider {
     async book(req) {
       const slot = await check(req.start);
       if (!slot.ok) return slot;
-      return { ok: true, value: { uid: `builtin-${req.idempotencyKey}`, start: slot.value.start, end: slot.value.end, status: "accepted" } };
+      return { ok: true, value: { uid: builtinUid(req.idempotencyKey), start: slot.value.start, end: slot.value.end, status: "accepted" } };
     },
     async cancel(uid) {
       return { ok: true, value: { uid, start: "", end: "", status: "cancelled" } };
@@ -130,6 +132,11 @@ export async function bookAppointment(
   opts: { source: Appointment["source"]; idempotencyKey: string; service?: string; notes?: string },
 ): Promise<AgendaResult<Appointment>> {
   const provider = await bookingProvider(ctx);
+  // A retry of a booking we already made (same key) returns it instead of finding its own slot taken.
+  if (provider.name === "builtin") {
+    const existing = await ctx.store.appointments.byUid(ctx.company.id, builtinUid(opts.idempotencyKey));
+    if (existing) return { ok: true, value: existing };
+  }
   const started = Date.now();
   const booked = await provider.book({
     start: slot.start,

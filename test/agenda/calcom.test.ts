@@ -426,6 +426,14 @@ describe("parseCalcomWebhook", () => {
     });
   });
 
+  it("reads a foreign number back from the placeholder email as international", () => {
+    const foreign = structuredClone(webhookRescheduled);
+    const attendee = foreign.payload.attendees[0];
+    if (attendee) attendee.email = "14155550123@whatsapp.secretaria.invalid";
+    foreign.payload.responses.email.value = "14155550123@whatsapp.secretaria.invalid";
+    expect(parseCalcomWebhook(foreign).attendeePhone).toBe("14155550123");
+  });
+
   it("falls back to fromReschedule, and drops a previous uid equal to the new one", () => {
     const older = structuredClone(webhookRescheduled) as { payload: Record<string, unknown> };
     delete older.payload.rescheduleUid;
