@@ -1,6 +1,7 @@
 import type { AgendaState } from "../../durable-objects/tenant";
 import { detectIntent, type Intent } from "../conversation/intents";
 import { detectSentiment } from "../conversation/sentiment";
+import type { OutboundPayload } from "../channels/types";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Appointment, Contact } from "../store/types";
 import type { tenantStub } from "../tenants/stubs";
@@ -9,11 +10,16 @@ import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, labe
 import type { Slot } from "./types";
 import { matchSlots, parseChoice, parseWhen } from "./when";
 
+/** A reply of the agenda: text, or the slot offer as an interactive list (text on channels without lists). */
+export type AgendaReply = string | Extract<OutboundPayload, { kind: "list" }>;
+
 export type AgendaTurn =
   | { handled: false }
-  | { handled: true; replies: string[]; events: MetricEvent[]; handoff?: "followup_negative" };
+  | { handled: true; replies: AgendaReply[]; events: MetricEvent[]; handoff?: "followup_negative" };
 
-const replies = (...texts: string[]): AgendaTurn => ({ handled: true, replies: texts, events: [] });
+const replies = (...texts: AgendaReply[]): AgendaTurn => ({ handled: true, replies: texts, events: [] });
+const LIST_BUTTON = { "pt-BR": "Ver horários", en: "See times", es: "Ver horarios" } as const;
+const ROW_TITLE = { "pt-BR": "Opção", en: "Option", es: "Opción" } as const;
 
 /**
  * The booking conversation. Its state (offered options, a pending reminder, an awaited follow-up)
@@ -23,7 +29,7 @@ const replies = (...texts: string[]): AgendaTurn => ({ handled: true, replies: t
 export async function agendaTurn(
   ctx: AgendaCtx,
   tenant: ReturnType<typeof tenantStub>,
-  p: { contact: Contact; phone: string; text: string; intent: Intent; turnId: string },
+  p: { contact: Contact; phone: string; text: string; intent: Intent; turnId: string; replyIds?: string[] },
 ): Promise<AgendaTurn> {
   const state = await tenant.agendaState(p.phone);
   const locale = localeOf(ctx);
@@ -36,8 +42,10 @@ export async function agendaTurn(
     const options = wanted.slice(0, ctx.profile.agenda.offerCount);
     if (options.length === 0) return replies(say(locale, "noSlots", { when: "" }));
     await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id });
-    const list = numbered(options.map((o) => label(ctx, o)));
-    return replies(appointment ? say(locale, "offerReschedule", { current: label(ctx, slotOf(appointment)), options: list }) : say(locale, "offer", { options: list }));
+    const labels = options.map((o) => label(ctx, o));
+    const list = numbered(labels);
+    const body = appointment ? say(locale, "offerReschedule", { current: label(ctx, slotOf(appointment)), options: list }) : say(locale, "offer", { options: list });
+    return replies({ kind: "list", body, button: LIST_BUTTON[locale], rows: labels.map((l, i) => ({ id: `slot:${i + 1}`, title: `${ROW_TITLE[locale]} ${i + 1}`, description: l })) });
   };
 
   const take = async (s: Extract<AgendaState, { stage: "choosing" }>, slot: Slot): Promise<AgendaTurn> => {
@@ -63,7 +71,9 @@ export async function agendaTurn(
   };
 
   if (state?.stage === "choosing") {
-    const index = parseChoice(p.text, state.options.length);
+    // A tapped list row carries its id; a typed answer is parsed.
+    const tapped = p.replyIds?.map((id) => /^slot:(\d+)$/.exec(id)?.[1]).find((n) => n !== undefined);
+    const index = tapped !== undefined ? Number(tapped) - 1 : parseChoice(p.text, state.options.length);
     if (index !== null && state.options[index]) return take(state, state.options[index]);
     const when = parseWhen(p.text, { now: new Date().toISOString(), timeZone: ctx.company.timeZone, locale });
     if (when) {

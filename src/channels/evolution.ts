@@ -324,7 +324,7 @@ export function createEvolutionSender(opts: EvolutionSenderOptions): ChannelSend
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
   return {
     async send(req): Promise<SendResult> {
-      const text = req.payload.kind === "text" ? req.payload.text : req.payload.parameters.join(" ");
+      const text = req.payload.kind === "text" ? req.payload.text : req.payload.kind === "list" ? req.payload.body : req.payload.parameters.join(" ");
       if (text.trim() === "") {
         return { ok: false, kind: "permanent", code: "evolution_empty_text", reason: "Nothing to send: the message text is empty." };
       }

@@ -272,6 +272,17 @@ const META_TRANSIENT = new Set([1, 2, 131000, 131016, 133004]);
 function metaRequestBody(to: string, payload: OutboundPayload): Record<string, unknown> {
   const base = { messaging_product: "whatsapp", recipient_type: "individual", to };
   if (payload.kind === "text") return { ...base, type: "text", text: { body: payload.text, preview_url: false } };
+  if (payload.kind === "list") {
+    return {
+      ...base,
+      type: "interactive",
+      interactive: {
+        type: "list",
+        body: { text: payload.body },
+        action: { button: payload.button.slice(0, 20), sections: [{ title: payload.button.slice(0, 24), rows: payload.rows.slice(0, 10).map((r) => ({ id: r.id, title: r.title.slice(0, 24), ...(r.description ? { description: r.description.slice(0, 72) } : {}) })) }] },
+      },
+    };
+  }
   const template: Record<string, unknown> = { name: payload.name, language: { code: payload.language } };
   if (payload.parameters.length > 0) {
     template.components = [{ type: "body", parameters: payload.parameters.map((text) => ({ type: "text", text })) }];

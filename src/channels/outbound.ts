@@ -5,7 +5,7 @@ import type { Company, Contact, Store } from "../store/types";
 import { readProfile, type MessagePurpose } from "../tenants/profile";
 import { recordMetrics } from "../tenants/stubs";
 import { senderFor } from "./senders";
-import type { ChannelSender, OutboundPayload } from "./types";
+import { payloadText, type ChannelSender, type OutboundPayload } from "./types";
 
 /** A claim older than this belongs to a consumer that died mid-send; the next delivery takes over. */
 const CLAIM_STALE_MS = 60_000;
@@ -29,8 +29,8 @@ export async function deliver(env: Env, store: Store, job: OutboundJob, attempt:
   }
   const channel = company.channel;
   let payload = message.payload;
-  if (payload.kind === "text" && enforcesWindow(channel) && !windowOpen(contact, now)) {
-    const template = await asTemplate(store, company, contact, message.purpose, payload.text);
+  if (payload.kind !== "template" && enforcesWindow(channel) && !windowOpen(contact, now)) {
+    const template = await asTemplate(store, company, contact, message.purpose, payloadText(payload));
     if (!template) return hold(env, store, company.id, message.id, message.purpose);
     payload = template;
     await store.messages.setPayload(company.id, message.id, template, describeTemplate(template));
@@ -58,11 +58,11 @@ export async function deliver(env: Env, store: Store, job: OutboundJob, attempt:
     const base = Number(env.OUTBOUND_RETRY_BASE_SECONDS);
     return { ack: false, retryAfterSeconds: Math.max(result.retryAfterSeconds ?? 0, backoffSeconds(attempt, Number.isFinite(base) ? base : 5)) };
   }
-  if (result.kind === "window_closed" && payload.kind === "text") {
+  if (result.kind === "window_closed" && payload.kind !== "template") {
     // Meta says the window is closed (its clock wins over ours): retry at once as a template, or hold.
     await store.deliveryLogs.append(company.id, message.id, result.kind, reason);
     await recordMetrics(env, company.id, events);
-    const template = await asTemplate(store, company, contact, message.purpose, payload.text);
+    const template = await asTemplate(store, company, contact, message.purpose, payloadText(payload));
     if (!template) return hold(env, store, company.id, message.id, message.purpose);
     await store.messages.setPayload(company.id, message.id, template, describeTemplate(template));
     await store.messages.markRetrying(company.id, message.id, reason, Date.now());

@@ -48,7 +48,19 @@ export interface InboundBatch {
 
 export type OutboundPayload =
   | { kind: "text"; text: string }
-  | { kind: "template"; name: string; language: string; parameters: string[] };
+  | { kind: "template"; name: string; language: string; parameters: string[] }
+  /**
+   * An interactive list (Meta): `body` reads well on its own, so channels without lists send it as
+   * text. Rows are at most 10; Meta limits titles to 24 characters and descriptions to 72.
+   */
+  | { kind: "list"; body: string; button: string; rows: { id: string; title: string; description?: string }[] };
+
+/** The text a payload reads as where it cannot go as itself (no list support, the outbox body). */
+export function payloadText(p: OutboundPayload): string {
+  if (p.kind === "text") return p.text;
+  if (p.kind === "list") return p.body;
+  return `[template ${p.name}] ${p.parameters.join(" | ")}`;
+}
 
 export interface SendRequest {
   to: string;

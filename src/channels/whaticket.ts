@@ -140,7 +140,7 @@ export function createWhaticketSender(opts: WhaticketSenderOptions): ChannelSend
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
   return {
     async send(req): Promise<SendResult> {
-      const text = req.payload.kind === "text" ? req.payload.text : req.payload.parameters.join(" ");
+      const text = req.payload.kind === "text" ? req.payload.text : req.payload.kind === "list" ? req.payload.body : req.payload.parameters.join(" ");
       if (text.trim() === "") {
         return { ok: false, kind: "permanent", code: "whaticket_empty_text", reason: "Nothing to send: the message text is empty." };
       }

@@ -108,10 +108,10 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
   const intent = turnIntent(answerable);
   const sentiment = detectSentiment(text).label;
   const profile = readProfile(await store.profiles.get(company.id));
-  const reply = (clientRef: string, texts: string[], author: "bot" = "bot") =>
+  const reply = (clientRef: string, parts: (string | OutboundPayload)[], author: "bot" = "bot") =>
     Promise.all(
-      texts.map((t, i) =>
-        queueOutbound(env, store, { company, contact, conversation, clientRef: `${clientRef}:${i}`, payload: { kind: "text", text: t }, correlationId: last?.correlationId ?? turn.turnId, author, purpose: "reply", receivedAt: turn.messages[0]?.receivedAt }),
+      parts.map((p, i) =>
+        queueOutbound(env, store, { company, contact, conversation, clientRef: `${clientRef}:${i}`, payload: typeof p === "string" ? { kind: "text", text: p } : p, correlationId: last?.correlationId ?? turn.turnId, author, purpose: "reply", receivedAt: turn.messages[0]?.receivedAt }),
       ),
     );
   const template = (as: Intent) => renderReply(as, resolveLocale(company.locale), { businessName: company.name, contactName: contact.name ?? undefined });
@@ -141,7 +141,7 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
   };
 
   // The booking conversation comes before the assistant: "1" after a list of slots is an answer, not small talk.
-  const agenda = intent === "human_request" ? { handled: false as const } : await agendaTurn({ env, store, company, profile, fetch: deps.fetch }, tenant, { contact, phone: turn.phone, text, intent, turnId: turn.turnId });
+  const agenda = intent === "human_request" ? { handled: false as const } : await agendaTurn({ env, store, company, profile, fetch: deps.fetch }, tenant, { contact, phone: turn.phone, text, intent, turnId: turn.turnId, replyIds: answerable.flatMap((m) => (m.replyId ? [m.replyId] : [])) });
   const trigger = agenda.handled ? null : handoffTrigger({ intent, text, sentiment, context: shortContext, profile });
   if (agenda.handled) {
     metrics.push(...agenda.events);
@@ -149,8 +149,8 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
       const started = await startHandoff(env, store, { company, profile, contact, conversation, trigger: agenda.handoff, summary: handoffSummary(shortContext, text) });
       metrics.push(...started.events);
     }
-    await reply(`turn:${turn.turnId}`, agenda.replies.flatMap((r) => splitForWhatsApp(r)));
-    context.push({ role: "contact", text, at, sentiment, handled: true, intent }, ...agenda.replies.map((r) => ({ role: "assistant" as const, text: r, at: Date.now() })));
+    await reply(`turn:${turn.turnId}`, agenda.replies.flatMap((r): (string | OutboundPayload)[] => (typeof r === "string" ? splitForWhatsApp(r) : [r])));
+    context.push({ role: "contact", text, at, sentiment, handled: true, intent }, ...agenda.replies.map((r) => ({ role: "assistant" as const, text: typeof r === "string" ? r : r.body, at: Date.now() })));
   } else if (trigger) {
     await handoff(trigger);
   } else {

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
-import type { DeliveryStatus, OutboundPayload } from "../channels/types";
+import { payloadText, type DeliveryStatus, type OutboundPayload } from "../channels/types";
 import * as s from "./schema";
 import type { Appointment, AppointmentTask, Company, Contact, Conversation, DeadLetter, FeedbackEvent, MessageRow, Store } from "./types";
 
@@ -371,7 +371,7 @@ export function createD1Store(d1: D1Database): Store {
         return { message: toMessage(row), inserted: false };
       },
       async insertOutbound(companyId, m) {
-        const body = m.payload.kind === "text" ? m.payload.text : `[template ${m.payload.name}] ${m.payload.parameters.join(" | ")}`;
+        const body = payloadText(m.payload);
         const inserted = await db
           .insert(s.messages)
           .values({

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { postMeta } from "../support/helpers";
 import { api, eventually, metricsText, outbox, seedCompany, seriesValue, store } from "../support/helpers";
 import { putConfig } from "../support/ai";
 import { appointment, appointmentsOf, fireAlarm, freezeClockAtNextMonday, sayAndWait, setClock, waitForReplies } from "./support";
@@ -14,6 +15,7 @@ describe("agenda journeys over WhatsApp", () => {
     const phone = "5511987656001";
 
     const [offer] = await sayAndWait(c.id, "agd", phone, "quero marcar uma consulta na quarta de manhã", 1);
+    expect((offer as unknown as { payload: { kind: string; rows: unknown[] } }).payload).toMatchObject({ kind: "list", rows: [{ id: "slot:1" }, { id: "slot:2" }, { id: "slot:3" }] });
     expect(offer?.text).toMatch(/^Tenho estes horários disponíveis:\n1\. qua, \d\d\/\d\d às 08:00\n2\. qua, \d\d\/\d\d às 08:30\n3\. /);
 
     const replies = await sayAndWait(c.id, "agd", phone, "2", 2);
@@ -78,6 +80,21 @@ describe("agenda journeys over WhatsApp", () => {
     await fireAlarm(c.id);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await outbox("agd", phone)).toHaveLength(7);
+  });
+
+  it("tapping a row of the interactive list (Meta list_reply) books that slot", async () => {
+    freezeClockAtNextMonday();
+    const c = await seedCompany({ slug: "agd-tap", metaPhoneNumberId: "100000000000901", channelSettings: FAST });
+    const phone = "5511987656004";
+    await sayAndWait(c.id, "agd-tap", phone, "quero marcar uma consulta na sexta à tarde", 1);
+    const tap = {
+      object: "whatsapp_business_account",
+      entry: [{ id: "1", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "1", phone_number_id: "100000000000901" }, contacts: [{ profile: { name: "Maria Souza" }, wa_id: phone }], messages: [{ from: phone, id: "wamid.TAP0001", timestamp: String(Math.floor(Date.now() / 1000)), type: "interactive", interactive: { type: "list_reply", list_reply: { id: "slot:3", title: "Opção 3", description: "sex" } } }] } }] }],
+    };
+    expect((await postMeta(tap)).status).toBe(200);
+    await fireAlarm(c.id);
+    const replies = await waitForReplies("agd-tap", phone, 2);
+    expect(replies[1]?.text).toMatch(/marcado para sex, \d\d\/\d\d às 14:00/); // third afternoon slot: 13:00, 13:30, 14:00
   });
 
   it("a booked appointment nobody attends becomes a no-show with feedback and a rebooking offer", async () => {
