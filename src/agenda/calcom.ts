@@ -4,8 +4,8 @@
  * older version of the endpoint with a different body.
  */
 import { z } from "zod";
-import { cleanReason, defaultFetch } from "../channels/send-http";
-import type { FetchFn } from "../channels/send-http";
+import { cleanReason } from "../channels/send-http";
+import { defaultFetch, requestJson, type FetchFn, type JsonOutcome } from "../lib/http";
 import { hmacSha256Verify } from "../lib/hmac";
 import type { HmacData } from "../lib/hmac";
 import { normalizePhone } from "../lib/phone";
@@ -93,52 +93,6 @@ export const CalcomErrorBody = z.looseObject({
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
-type Outcome = { kind: "response"; status: number; body: unknown } | { kind: "timeout" } | { kind: "network"; message: string };
-
-/** One JSON request that never throws: timeouts and network errors come back as outcomes. */
-async function request(
-  doFetch: FetchFn,
-  method: "GET" | "POST",
-  url: string,
-  headers: Record<string, string>,
-  body: unknown,
-  timeoutMs: number,
-): Promise<Outcome> {
-  // One signal covers the headers and the body read.
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const init: RequestInit = { method, headers: { accept: "application/json", ...headers }, signal };
-    if (body !== undefined) {
-      init.headers = { ...init.headers, "content-type": "application/json" };
-      init.body = JSON.stringify(body);
-    }
-    const res = await doFetch(url, init);
-    const text = await res.text();
-    return { kind: "response", status: res.status, body: parseJson(text) };
-  } catch (err) {
-    if (signal.aborted || errorName(err) === "TimeoutError") return { kind: "timeout" };
-    return { kind: "network", message: errorMessage(err) };
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function errorName(err: unknown): string | undefined {
-  return typeof err === "object" && err !== null && "name" in err && typeof err.name === "string" ? err.name : undefined;
-}
-
-function errorMessage(err: unknown): string {
-  if (typeof err === "object" && err !== null && "message" in err && typeof err.message === "string") return err.message;
-  return String(err);
-}
-
 type Failure = Extract<BookingResult<never>, { ok: false }>;
 
 function fail(code: BookingErrorCode, message: string, retryable = false): Failure {
@@ -179,7 +133,7 @@ function httpFailure(status: number, body: unknown, what: string): Failure {
   return fail("invalid_request", `Cal.com rejected the request (HTTP ${status})${suffix}`);
 }
 
-function transportFailure(outcome: Exclude<Outcome, { kind: "response" }>): Failure {
+function transportFailure(outcome: Exclude<JsonOutcome, { kind: "response" }>): Failure {
   if (outcome.kind === "timeout") return fail("unavailable", "Cal.com did not answer in time.", true);
   return fail("unavailable", `Could not reach Cal.com: ${outcome.message}`, true);
 }
@@ -220,7 +174,7 @@ export function createCalcomProvider(opts: CalcomProviderOptions): BookingProvid
   const eventType = `event type ${opts.eventTypeId}`;
 
   async function bookingCall(url: string, body: unknown, what: string): Promise<BookingResult<Booking>> {
-    const outcome = await request(doFetch, "POST", url, bookingHeaders, body, timeoutMs);
+    const outcome = await requestJson(doFetch, "POST", url, bookingHeaders, body, timeoutMs);
     if (outcome.kind !== "response") return transportFailure(outcome);
     if (outcome.status < 200 || outcome.status >= 300) return httpFailure(outcome.status, outcome.body, what);
     const parsed = CalcomBookingResponse.safeParse(outcome.body);
@@ -240,7 +194,7 @@ export function createCalcomProvider(opts: CalcomProviderOptions): BookingProvid
       if (from === null || to === null) return fail("invalid_request", "The availability range needs two ISO instants.");
       if (Date.parse(to) <= Date.parse(from)) return { ok: true, value: [] };
       const params = new URLSearchParams({ eventTypeId: String(opts.eventTypeId), start: from, end: to, timeZone: q.timeZone });
-      const outcome = await request(doFetch, "GET", `${base}/slots?${params.toString()}`, slotsHeaders, undefined, timeoutMs);
+      const outcome = await requestJson(doFetch, "GET", `${base}/slots?${params.toString()}`, slotsHeaders, undefined, timeoutMs);
       if (outcome.kind !== "response") return transportFailure(outcome);
       if (outcome.status < 200 || outcome.status >= 300) return httpFailure(outcome.status, outcome.body, eventType);
       const parsed = CalcomSlotsResponse.safeParse(outcome.body);

@@ -1,62 +1,18 @@
 /** Shared plumbing for the provider senders: one POST with a timeout, and failure classification. */
 import type { SendResult } from "./types";
 
-export type FetchFn = typeof fetch;
+import { defaultFetch, requestJson, type FetchFn, type JsonOutcome } from "../lib/http";
+
+export { defaultFetch, type FetchFn };
 export type SendFailure = Extract<SendResult, { ok: false }>;
 
 export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 
-// Not `opts.fetch ?? fetch`: workerd throws "Illegal invocation" when the global is called detached.
-export const defaultFetch: FetchFn = (input, init) => fetch(input, init);
-
-export type PostOutcome =
-  /** `body` is the parsed JSON, or undefined when the body was empty or not JSON. */
-  | { kind: "response"; status: number; headers: Headers; body: unknown }
-  | { kind: "timeout" }
-  | { kind: "network"; message: string };
+export type PostOutcome = JsonOutcome;
 
 /** POSTs JSON and never throws: timeouts and network errors come back as outcomes. */
-export async function postJson(
-  doFetch: FetchFn,
-  url: string,
-  headers: Record<string, string>,
-  body: unknown,
-  timeoutMs: number,
-): Promise<PostOutcome> {
-  // One signal covers the headers and the body read.
-  const signal = AbortSignal.timeout(timeoutMs);
-  try {
-    const res = await doFetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...headers },
-      body: JSON.stringify(body),
-      signal,
-    });
-    const text = await res.text();
-    return { kind: "response", status: res.status, headers: res.headers, body: parseJson(text) };
-  } catch (err) {
-    if (signal.aborted || errorName(err) === "TimeoutError") return { kind: "timeout" };
-    return { kind: "network", message: errorMessage(err) };
-  }
-}
-
-function parseJson(text: string): unknown {
-  if (text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function errorName(err: unknown): string | undefined {
-  return typeof err === "object" && err !== null && "name" in err && typeof err.name === "string" ? err.name : undefined;
-}
-
-function errorMessage(err: unknown): string {
-  if (typeof err === "object" && err !== null && "message" in err && typeof err.message === "string") return err.message;
-  return String(err);
-}
+export const postJson = (doFetch: FetchFn, url: string, headers: Record<string, string>, body: unknown, timeoutMs: number): Promise<PostOutcome> =>
+  requestJson(doFetch, "POST", url, headers, body, timeoutMs);
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date), else `fallback`. */
 export function retryAfter(headers: Headers, fallback: number): number {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CalendarSettings } from "../../agenda/calendar";
 import { agendaCtx, bookAppointment, cancelAppointment, confirmAppointment, freeSlots, markAttended, markNoShow, rescheduleAppointment, runAppointmentTask, label } from "../../agenda/service";
 import { AppError } from "../../lib/errors";
-import { normalizePhone } from "../../lib/phone";
+import { contactFilter, phoneParam } from "../phone-param";
 import { sealSecret } from "../../lib/secret-box";
 import type { Appointment, AppointmentStatus } from "../../store/types";
 import { AgendaSettings, readProfile } from "../../tenants/profile";
@@ -126,14 +126,8 @@ agenda.get("/api/agenda/appointments", async (c) => {
   const company = callerCompany(c.get("caller"));
   const q = ListQuery.parse(c.req.query());
   const store = c.get("store");
-  let contactId: number | undefined;
-  if (q.contact) {
-    const phone = normalizePhone(q.contact);
-    if (!phone) throw new AppError(422, "invalid_phone", "`contact` is not a phone number we can normalise");
-    const contact = await store.contacts.byPhone(company.id, phone);
-    if (!contact) return c.json({ appointments: [] });
-    contactId = contact.id;
-  }
+  const contactId = await contactFilter(store, company.id, q.contact);
+  if (contactId === null) return c.json({ appointments: [] });
   const rows = await store.appointments.list(company.id, { from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, contactId, status: q.status as AppointmentStatus[] | undefined, limit: q.limit });
   return c.json({ appointments: await Promise.all(rows.map((r) => view(c, r))) });
 });
@@ -150,8 +144,7 @@ const Create = z.strictObject({ contact: z.string().min(3).max(32), name: z.stri
 agenda.post("/api/agenda/appointments", async (c) => {
   const ctx = await ctxOf(c);
   const body = Create.parse(parseJson(await c.req.text()));
-  const phone = normalizePhone(body.contact);
-  if (!phone) throw new AppError(422, "invalid_phone", "`contact` is not a phone number we can normalise");
+  const phone = phoneParam(body.contact, "contact");
   let contact = await ctx.store.contacts.ensure(ctx.company.id, phone);
   if (body.name && !contact.name) contact = await ctx.store.contacts.upsertInbound(ctx.company.id, { phone, name: body.name, at: contact.lastInboundAt ?? 0 });
   const booked = await bookAppointment(ctx, contact, { start: new Date(body.start).toISOString() }, { source: "api", idempotencyKey: c.req.header("idempotency-key")?.slice(0, 100) ?? crypto.randomUUID(), service: body.service, notes: body.notes });

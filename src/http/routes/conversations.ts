@@ -3,7 +3,7 @@ import { z } from "zod";
 import { startHandoff } from "../../conversation/handoff";
 import { queueOutbound } from "../../conversation/turn";
 import { AppError } from "../../lib/errors";
-import { normalizePhone } from "../../lib/phone";
+import { contactFilter, phoneParam } from "../phone-param";
 import { sanitizeText } from "../../lib/text";
 import type { Company, Conversation, MessageRow } from "../../store/types";
 import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
@@ -55,14 +55,8 @@ conversations.get("/api/conversations", async (c) => {
   const company = callerCompany(c.get("caller"));
   const q = ListQuery.parse(c.req.query());
   const store = c.get("store");
-  let contactId: number | undefined;
-  if (q.contact) {
-    const phone = normalizePhone(q.contact);
-    if (!phone) throw new AppError(422, "invalid_phone", "`contact` is not a phone number we can normalise");
-    const contact = await store.contacts.byPhone(company.id, phone);
-    if (!contact) return c.json({ conversations: [], next_before: null });
-    contactId = contact.id;
-  }
+  const contactId = await contactFilter(store, company.id, q.contact);
+  if (contactId === null) return c.json({ conversations: [], next_before: null });
   const rows = await store.conversations.list(company.id, { status: q.status, contactId, beforeId: q.before, limit: q.limit });
   return c.json({ conversations: await Promise.all(rows.map((r) => conversationView(c, company, r))), next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null });
 });
@@ -137,8 +131,7 @@ const Proactive = z.object({
 conversations.post("/api/messages", async (c) => {
   const company = callerCompany(c.get("caller"));
   const input = Proactive.parse(parseJson(await c.req.text()));
-  const phone = normalizePhone(input.to);
-  if (!phone) throw new AppError(422, "invalid_phone", "`to` is not a phone number we can normalise");
+  const phone = phoneParam(input.to, "to");
   const store = c.get("store");
   const contact = await store.contacts.ensure(company.id, phone);
   if (contact.optedOut) throw new AppError(409, "opted_out", "This contact opted out of messages");

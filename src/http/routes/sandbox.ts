@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ingestBatch } from "../../channels/ingest";
-import { normalizePhone } from "../../lib/phone";
+import { phoneParam } from "../phone-param";
 import { sanitizeText } from "../../lib/text";
 import { AppError } from "../../lib/errors";
 import type { Company } from "../../store/types";
@@ -44,8 +44,7 @@ async function sandboxCompany(c: Context<AppEnv>): Promise<Company> {
 sandbox.post("/api/sandbox/:tenant/inbound", async (c) => {
   const company = await sandboxCompany(c);
   const body: SandboxInbound = SandboxInbound.parse(parseJson(await c.req.text()));
-  const phone = normalizePhone(body.from);
-  if (!phone) throw new AppError(422, "invalid_phone", "`from` is not a phone number we can normalise");
+  const phone = phoneParam(body.from, "from");
   const id = body.id ?? `sandbox-in-${crypto.randomUUID()}`;
   const result = await ingestBatch(
     c.env,
@@ -69,8 +68,7 @@ sandbox.get("/api/sandbox/:tenant/outbox", async (c) => {
   const company = await sandboxCompany(c);
   const raw = c.req.query("contact");
   if (!raw) throw new AppError(400, "contact_required", "Pass ?contact=<phone>");
-  const phone = normalizePhone(raw);
-  if (!phone) throw new AppError(422, "invalid_phone", "`contact` is not a phone number we can normalise");
+  const phone = phoneParam(raw, "contact");
   const store = c.get("store");
   const contact = await store.contacts.byPhone(company.id, phone);
   const rows = contact ? await store.messages.listByContact(company.id, contact.id, { direction: "out", limit: 200 }) : [];
