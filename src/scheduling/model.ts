@@ -648,6 +648,7 @@ function familyOf(name: string): string {
     return `attr:${cut === -1 ? rest : rest.slice(0, cut)}`;
   }
   if (name === "lead_log_days" || name === "same_day") return "lead";
+  if (name === "slot_logit") return "slot";
   if (name.startsWith("contact_")) return "contact";
   if (name.startsWith("reminder_")) return "reminder";
   if (name.startsWith("silence_")) return "silence";

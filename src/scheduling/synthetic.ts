@@ -297,8 +297,8 @@ export function generateSyntheticHistory(options: SyntheticOptions): SyntheticHi
     if (options.now !== undefined) {
       const now = options.now;
       if (bookedAt > now) continue;
-      if (endsAt > now && !cancelled) {
-        status = confirmed ? "confirmed" : "scheduled";
+      if (endsAt > now) {
+        if (!cancelled) status = confirmed ? "confirmed" : "scheduled";
         const reminderDue = startsAt - 24 * HOUR_MS <= now;
         row = {
           ...row,
