@@ -33,6 +33,7 @@
  */
 
 import { foldText } from "../conversation/intents";
+import { utcToZoned } from "./calendar";
 
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 export type DayPeriod = "morning" | "afternoon" | "evening";
@@ -224,27 +225,12 @@ const weekdayOf = (c: Civil): Weekday => new Date(Date.UTC(c.y, c.m - 1, c.d)).g
 const daysInMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 const compareCivil = (a: Civil, b: Civil) => a.y - b.y || a.m - b.m || a.d - b.d;
 
-// Formatters are costly to build; caching them per zone is safe (pure, rebuilt if the isolate dies).
-const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
-
-/** Wall-clock date and minute-of-day of an instant in a zone. */
+/** Wall-clock date and minute-of-day of an instant in a zone (the calendar's own zone conversion). */
 function localAt(ms: number, timeZone: string): Civil & { minutes: number } {
-  let f = FORMATTERS.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-    });
-    FORMATTERS.set(timeZone, f);
-  }
-  const parts = f.formatToParts(ms);
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? NaN);
-  return { y: get("year"), m: get("month"), d: get("day"), minutes: (get("hour") % 24) * 60 + get("minute") };
+  const { date, time } = utcToZoned(ms, timeZone);
+  const [y = NaN, m = NaN, d = NaN] = date.split("-").map(Number);
+  const [h = NaN, min = NaN] = time.split(":").map(Number);
+  return { y, m, d, minutes: h * 60 + min };
 }
 
 // ───────────────────────────── free-text dates and times ─────────────────────────────

@@ -1,18 +1,14 @@
 /** Shared plumbing for the provider senders: one POST with a timeout, and failure classification. */
 import type { SendResult } from "./types";
 
-import { defaultFetch, requestJson, type FetchFn, type JsonOutcome } from "../lib/http";
+import { defaultFetch, postJson, type FetchFn, type JsonOutcome } from "../lib/http";
 
-export { defaultFetch, type FetchFn };
+export { defaultFetch, postJson, type FetchFn };
 export type SendFailure = Extract<SendResult, { ok: false }>;
 
 export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 
 export type PostOutcome = JsonOutcome;
-
-/** POSTs JSON and never throws: timeouts and network errors come back as outcomes. */
-export const postJson = (doFetch: FetchFn, url: string, headers: Record<string, string>, body: unknown, timeoutMs: number): Promise<PostOutcome> =>
-  requestJson(doFetch, "POST", url, headers, body, timeoutMs);
 
 /** Seconds from a Retry-After header (delta-seconds or HTTP date), else `fallback`. */
 export function retryAfter(headers: Headers, fallback: number): number {

@@ -37,6 +37,10 @@ export async function requestJson(
   }
 }
 
+/** POSTs JSON and never throws: timeouts and network errors come back as outcomes. */
+export const postJson = (doFetch: FetchFn, url: string, headers: Record<string, string>, body: unknown, timeoutMs: number): Promise<JsonOutcome> =>
+  requestJson(doFetch, "POST", url, headers, body, timeoutMs);
+
 function parseJson(text: string): unknown {
   if (text.trim() === "") return undefined;
   try {

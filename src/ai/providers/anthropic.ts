@@ -17,16 +17,9 @@ import {
   transportFailure,
   usageOf,
 } from "./http";
-import type { FetchFn, LlmFailure } from "./http";
+import type { FetchFn, HttpProviderOptions, LlmFailure } from "./http";
 
-export interface AnthropicProviderOptions {
-  /** e.g. "https://api.anthropic.com" */
-  apiUrl: string;
-  apiKey: string;
-  fetch?: FetchFn;
-  /** Whole request including the body read; default 30 s. */
-  timeoutMs?: number;
-}
+export type AnthropicProviderOptions = HttpProviderOptions;
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 

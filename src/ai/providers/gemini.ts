@@ -18,16 +18,9 @@ import {
   transportFailure,
   usageOf,
 } from "./http";
-import type { FetchFn, LlmFailure } from "./http";
+import type { FetchFn, HttpProviderOptions, LlmFailure } from "./http";
 
-export interface GeminiProviderOptions {
-  /** e.g. "https://generativelanguage.googleapis.com" */
-  apiUrl: string;
-  apiKey: string;
-  fetch?: FetchFn;
-  /** Whole request including the body read; default 30 s. */
-  timeoutMs?: number;
-}
+export type GeminiProviderOptions = HttpProviderOptions;
 
 // Loose schemas: Google adds fields (safetyRatings, citationMetadata, avgLogprobs...) without notice.
 const TokenCount = z.number().int().nonnegative();

@@ -2,9 +2,7 @@
  * Shared plumbing for the LLM adapters: failure construction, HTTP-status classification, reason
  * redaction, retry hints, and the turn normalisation some vendors need.
  */
-import { defaultFetch, postJson } from "../../channels/send-http";
-import type { FetchFn, PostOutcome } from "../../channels/send-http";
-import { estimateTokens } from "../tokens";
+import { defaultFetch, postJson, type FetchFn, type JsonOutcome as PostOutcome } from "../../lib/http";import { estimateTokens } from "../tokens";
 import type { ChatMessage, LlmRequest, LlmResult, LlmUsage, ProviderName } from "../types";
 
 export { defaultFetch, postJson };
@@ -14,6 +12,16 @@ export type { FetchFn, PostOutcome };
  * A failed result, optionally with the wait the vendor asked for (Retry-After, Gemini's RetryInfo).
  * Structurally still an `LlmResult`; `withRetries` honours the hint when present.
  */
+/** What every HTTP LLM adapter is built from. */
+export interface HttpProviderOptions {
+  /** The vendor's base URL; each adapter adds its own path. */
+  apiUrl: string;
+  apiKey: string;
+  fetch?: FetchFn;
+  /** Whole request including the body read; default 30 s. */
+  timeoutMs?: number;
+}
+
 export type LlmFailure = Extract<LlmResult, { ok: false }> & { retryAfterMs?: number };
 export type LlmSuccess = Extract<LlmResult, { ok: true }>;
 

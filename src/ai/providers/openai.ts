@@ -16,16 +16,9 @@ import {
   transportFailure,
   usageOf,
 } from "./http";
-import type { FetchFn, LlmFailure } from "./http";
+import type { FetchFn, HttpProviderOptions, LlmFailure } from "./http";
 
-export interface OpenAiProviderOptions {
-  /** e.g. "https://api.openai.com" (the adapter adds `/v1/chat/completions`) */
-  apiUrl: string;
-  apiKey: string;
-  fetch?: FetchFn;
-  /** Whole request including the body read; default 30 s. */
-  timeoutMs?: number;
-}
+export type OpenAiProviderOptions = HttpProviderOptions;
 
 const TokenCount = z.number().int().nonnegative();
 
