@@ -298,6 +298,11 @@ export class TenantDO extends DurableObject<Env> {
     await this.armAlarm();
   }
 
+  /** What a turn needs from here in one call: the short context and the contact's agenda state. */
+  async turnState(phone: string): Promise<{ context: ContextEntry[]; agenda: AgendaState | null }> {
+    return { context: await this.context(phone), agenda: await this.agendaState(phone) };
+  }
+
   async agendaState(phone: string): Promise<AgendaState | null> {
     const row = this.sql.exec<{ state: string; expires_at: number }>(`SELECT state, expires_at FROM agenda_state WHERE phone = ?`, phone).toArray()[0];
     if (!row || row.expires_at < Date.now()) return null;

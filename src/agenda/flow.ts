@@ -29,9 +29,9 @@ const ROW_TITLE = { "pt-BR": "Opção", en: "Option", es: "Opción" } as const;
 export async function agendaTurn(
   ctx: AgendaCtx,
   tenant: ReturnType<typeof tenantStub>,
-  p: { contact: Contact; phone: string; text: string; intent: Intent; turnId: string; replyIds?: string[] },
+  p: { contact: Contact; phone: string; text: string; intent: Intent; turnId: string; replyIds?: string[]; state: AgendaState | null },
 ): Promise<AgendaTurn> {
-  const state = await tenant.agendaState(p.phone);
+  const { state } = p;
   const locale = localeOf(ctx);
 
   const offer = async (purpose: "book" | "reschedule", appointment?: Appointment): Promise<AgendaTurn> => {

@@ -131,7 +131,7 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
     return void (await finish());
   }
 
-  const shortContext = await tenant.context(turn.phone);
+  const { context: shortContext, agenda: agendaState } = await tenant.turnState(turn.phone);
   const handoff = async (trigger: Parameters<typeof startHandoff>[2]["trigger"]) => {
     const started = await startHandoff(env, store, { company, profile, contact, conversation, trigger, summary: handoffSummary(shortContext, text) });
     metrics.push(...started.events);
@@ -141,7 +141,7 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
   };
 
   // The booking conversation comes before the assistant: "1" after a list of slots is an answer, not small talk.
-  const agenda = intent === "human_request" ? { handled: false as const } : await agendaTurn({ env, store, company, profile, fetch: deps.fetch }, tenant, { contact, phone: turn.phone, text, intent, turnId: turn.turnId, replyIds: answerable.flatMap((m) => (m.replyId ? [m.replyId] : [])) });
+  const agenda = intent === "human_request" ? { handled: false as const } : await agendaTurn({ env, store, company, profile, fetch: deps.fetch }, tenant, { contact, phone: turn.phone, text, intent, turnId: turn.turnId, replyIds: answerable.flatMap((m) => (m.replyId ? [m.replyId] : [])), state: agendaState });
   const trigger = agenda.handled ? null : handoffTrigger({ intent, text, sentiment, context: shortContext, profile });
   if (agenda.handled) {
     metrics.push(...agenda.events);
