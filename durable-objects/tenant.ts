@@ -67,7 +67,8 @@ const SCHEMA: string[][] = [
 
 /** Where a contact is in a booking conversation, so an answer like "1" resolves at once. */
 export type AgendaState =
-  | { stage: "choosing"; purpose: "book" | "reschedule"; options: { start: string; end: string }[]; appointmentId?: number }
+  /** offer "risk": better slots proposed for a high-risk appointment; "keep" confirms the current one. */
+  | { stage: "choosing"; purpose: "book" | "reschedule"; options: { start: string; end: string }[]; appointmentId?: number; offer?: "risk" }
   | { stage: "reminded"; appointmentId: number }
   | { stage: "awaiting_followup"; appointmentId: number };
 

@@ -4,6 +4,7 @@ import { PermanentError, processTurn } from "./conversation/turn";
 import { recordDeadLetter } from "./dead-letters/consumer";
 import { runAppointmentTask } from "./agenda/service";
 import { AgendaTaskJob } from "./jobs/agenda-task";
+import { AgendaOptimizeJob, runAgendaOptimizeJob } from "./jobs/agenda-optimize";
 import { deliverNotification, NotifyJob } from "./jobs/notify";
 import { backoffSeconds } from "./lib/backoff";
 import { describeBody } from "./lib/log";
@@ -61,6 +62,11 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
       const task = AgendaTaskJob.safeParse(msg.body);
       if (task.success) {
         await runAppointmentTask(env, store, task.data.companyId, task.data.taskId);
+        return msg.ack();
+      }
+      const optimize = AgendaOptimizeJob.safeParse(msg.body);
+      if (optimize.success) {
+        await runAgendaOptimizeJob(env, store, optimize.data);
         return msg.ack();
       }
       const job = NotifyJob.safeParse(msg.body);

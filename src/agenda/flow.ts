@@ -9,6 +9,10 @@ import { commaName, numbered, say } from "./messages";
 import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, label, localeOf, rescheduleAppointment, slotOf, type AgendaCtx } from "./service";
 import type { Slot } from "./types";
 import { matchSlots, parseChoice, parseWhen } from "./when";
+import { KEEP_ROW_ID, offerBeforeConfirming } from "../scheduling/auto-reschedule";
+
+/** "manter", "keep", "mantener": stay with the current time when better slots were offered. */
+const KEEP = /\b(mant(er|enho|ém|em|ener|engo)|keep)\b/i;
 
 /** A reply of the agenda: text, or the slot offer as an interactive list (text on channels without lists). */
 export type AgendaReply = string | Extract<OutboundPayload, { kind: "list" }>;
@@ -54,7 +58,8 @@ export async function agendaTurn(
       const moved = appt ? await rescheduleAppointment(ctx, appt, slot.start, "whatsapp") : null;
       if (moved?.ok) {
         await tenant.setAgendaState(p.phone, null);
-        return replies(say(locale, "rescheduled", { slot: label(ctx, slotOf(moved.value)) }));
+        const events: MetricEvent[] = s.offer === "risk" ? [{ metric: "secretaria_appointments_auto_reschedule_accepted_total", labels: {}, inc: 1 }] : [];
+        return { handled: true, replies: [say(locale, "rescheduled", { slot: label(ctx, slotOf(moved.value)) })], events };
       }
       if (moved && moved.code !== "slot_taken") return replies(say(locale, "nothingToChange"));
     } else {
@@ -69,6 +74,25 @@ export async function agendaTurn(
     const again = await offer(s.purpose, undefined);
     return again.handled ? { ...again, replies: [say(locale, "slotTaken"), ...again.replies] } : again;
   };
+
+  // Confirming a high-risk appointment: the better slots come first (once), then the confirmation.
+  const confirm = async (appt: Appointment): Promise<AgendaTurn> => {
+    const better = await offerBeforeConfirming(ctx, p.contact, appt);
+    if (better) return replies(better);
+    await confirmAppointment(ctx, appt);
+    await tenant.setAgendaState(p.phone, null);
+    return replies(say(locale, "confirmed", { slot: label(ctx, slotOf(appt)) }));
+  };
+
+  if (state?.stage === "choosing" && state.offer === "risk" && state.appointmentId) {
+    const keep = p.replyIds?.includes(KEEP_ROW_ID) || KEEP.test(p.text) || p.intent === "confirm";
+    const appt = keep ? await ctx.store.appointments.byId(ctx.company.id, state.appointmentId) : null;
+    if (appt && ["scheduled", "confirmed"].includes(appt.status)) {
+      await confirmAppointment(ctx, appt);
+      await tenant.setAgendaState(p.phone, null);
+      return replies(say(locale, "kept", { slot: label(ctx, slotOf(appt)) }));
+    }
+  }
 
   if (state?.stage === "choosing") {
     // A tapped list row carries its id; a typed answer is parsed.
@@ -86,13 +110,11 @@ export async function agendaTurn(
   }
 
   if (state?.stage === "reminded") {
+    // Any message while a reminder is pending answers it (a risk-model feature).
+    await ctx.store.scheduling.noteReminder(ctx.company.id, state.appointmentId, "answered");
     const appt = await ctx.store.appointments.byId(ctx.company.id, state.appointmentId);
     if (appt && ["scheduled", "confirmed"].includes(appt.status)) {
-      if (p.intent === "confirm" || parseChoice(p.text, 1) === 0) {
-        await confirmAppointment(ctx, appt);
-        await tenant.setAgendaState(p.phone, null);
-        return replies(say(locale, "confirmed", { slot: label(ctx, slotOf(appt)) }));
-      }
+      if (p.intent === "confirm" || parseChoice(p.text, 1) === 0) return confirm(appt);
       if (p.intent === "reschedule") return offer("reschedule", appt);
       if (p.intent === "cancel") {
         const done = await cancelAppointment(ctx, appt, "whatsapp");
@@ -123,8 +145,7 @@ export async function agendaTurn(
       const done = await cancelAppointment(ctx, appt, "whatsapp");
       return replies(done.ok ? say(locale, "cancelled", { slot: label(ctx, slotOf(appt)) }) : say(locale, "nothingToChange"));
     }
-    await confirmAppointment(ctx, appt);
-    return replies(say(locale, "confirmed", { slot: label(ctx, slotOf(appt)) }));
+    return confirm(appt);
   }
   return { handled: false };
 }

@@ -260,6 +260,7 @@ export async function runAppointmentTask(env: Env, store: Store, companyId: numb
   if (task.kind === "reminder") {
     if (!live || appointment.startsAt <= Date.now() || !contact) return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: `appointment ${appointment.status}` }));
     const messageId = await sendAbout(ctx, appointment, "reminder", "reminder", `task:${task.id}`);
+    await store.scheduling.noteReminder(companyId, appointment.id, "sent");
     await tenant.setAgendaState(contact.phone, { stage: "reminded", appointmentId: appointment.id });
     if (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "done", messageId })) {
       await count(ctx, [{ metric: "secretaria_appointments_reminders_sent_total", labels: { offset: String(task.offsetMinutes) }, inc: 1 }]);

@@ -8,6 +8,7 @@ import { conversations } from "./routes/conversations";
 import { deadLetters } from "./routes/dead-letters";
 import { ops } from "./routes/ops";
 import { sandbox } from "./routes/sandbox";
+import { scheduling } from "./routes/scheduling";
 import { webhooks } from "./routes/webhooks";
 import type { AppEnv } from "./types";
 
@@ -25,6 +26,7 @@ app.route("/", sandbox);
 app.route("/", deadLetters);
 app.route("/", config);
 app.route("/", conversations);
+app.route("/", scheduling);
 app.route("/", agenda);
 app.route("/", ops);
 

@@ -9,7 +9,8 @@ import type { AppEnv, Caller } from "./types";
  * token (ADMIN_TOKEN) names one with `x-tenant: <slug>`.
  */
 export const requireCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set("caller", await authenticate(c.env, c.get("store"), c.req.header("authorization"), c.req.header("x-tenant")));
+  // Routers sharing a prefix (agenda, scheduling) each guard it; authenticate once per request.
+  if (!c.get("caller")) c.set("caller", await authenticate(c.env, c.get("store"), c.req.header("authorization"), c.req.header("x-tenant")));
   await next();
 };
 

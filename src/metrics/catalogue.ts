@@ -189,6 +189,11 @@ export const METRICS = {
   followupsSent: { name: "secretaria_appointments_followups_sent_total", help: "Follow-ups sent after attended appointments.", type: "counter", labels: ["company"] },
   followupsPositive: { name: "secretaria_appointments_followups_positive_total", help: "Positive answers to follow-ups.", type: "counter", labels: ["company"] },
   followupsNegative: { name: "secretaria_appointments_followups_negative_total", help: "Negative answers to follow-ups.", type: "counter", labels: ["company"] },
+  optimizationRuns: { name: "secretaria_agenda_optimization_runs_total", help: "Completed scheduling analyses (insights + risk model training), by what started them.", type: "counter", labels: ["company", "trigger"] },
+  appointmentsRiskHigh: { name: "secretaria_appointments_risk_high_total", help: "Upcoming appointments marked high no-show risk (each once), by why.", type: "counter", labels: ["company", "reason"] },
+  appointmentsAutoRescheduled: { name: "secretaria_appointments_auto_rescheduled_total", help: "Proactive offers of better slots sent for high-risk appointments.", type: "counter", labels: ["company"] },
+  autoRescheduleAccepted: { name: "secretaria_appointments_auto_reschedule_accepted_total", help: "High-risk appointments the contact moved to an offered slot.", type: "counter", labels: ["company"] },
+  agendaAttendance: { name: "secretaria_agenda_attendance_rate", help: "Smoothed attendance rate per weekday and local hour over the last 180 days (the insights heatmap).", type: "gauge", labels: ["company", "weekday", "hour"] },
   bookingLatency: {
     name: "secretaria_appointments_booking_latency_seconds",
     help: "Time the booking provider took to create a booking, in seconds.",

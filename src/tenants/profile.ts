@@ -68,7 +68,7 @@ export const TemplateRef = z.object({
 });
 export type TemplateRef = z.infer<typeof TemplateRef>;
 
-export const MESSAGE_PURPOSES = ["reply", "human", "reminder", "followup", "reactivation", "campaign"] as const;
+export const MESSAGE_PURPOSES = ["reply", "human", "reminder", "followup", "reactivation", "reschedule", "campaign"] as const;
 export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
 export const Templates = z.partialRecord(z.enum(MESSAGE_PURPOSES), TemplateRef).default({});
 export type Templates = z.infer<typeof Templates>;
@@ -111,6 +111,19 @@ export const AgendaSettings = z.object({
   /** How many slots a contact is offered at once, and how far ahead we look. */
   offerCount: z.number().int().min(1).max(10).default(3),
   searchDays: z.number().int().min(1).max(60).default(14),
+  /** Scheduling intelligence: when an upcoming appointment counts as high risk and what is done about it. */
+  risk: z
+    .object({
+      /** No-show probability at or above which an appointment is high risk (the seeds' 0.8). */
+      threshold: z.number().gt(0).max(1).default(0.8),
+      /** A 24 h reminder still unanswered this long after it went out also makes it high risk. */
+      unansweredReminderMinutes: z.number().int().min(15).max(1_440).default(120),
+      /** How far ahead auto-reschedule looks (the seeds' "próximas horas"). */
+      horizonHours: z.number().int().min(1).max(336).default(72),
+      /** The daily run also sends the proactive offers (off: only the panel button / API does). */
+      autoRescheduleDaily: z.boolean().default(false),
+    })
+    .prefault({}),
 });
 export type AgendaSettings = z.infer<typeof AgendaSettings>;
 

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { CalendarSettings } from "../../agenda/calendar";
 import { agendaCtx, bookAppointment, cancelAppointment, confirmAppointment, freeSlots, markAttended, markNoShow, rescheduleAppointment, runAppointmentTask, label } from "../../agenda/service";
 import { AppError } from "../../lib/errors";
+import type { RiskPrediction } from "../../scheduling/model";
+import { riskOf } from "../../scheduling/service";
 import { contactFilter, phoneParam } from "../phone-param";
 import { sealSecret } from "../../lib/secret-box";
 import type { Appointment, AppointmentStatus } from "../../store/types";
@@ -19,7 +21,8 @@ agenda.use("/api/agenda/*", requireCaller);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const STATUSES = ["scheduled", "confirmed", "cancelled", "attended", "no_show"] as const;
 
-async function view(c: Context<AppEnv>, a: Appointment) {
+/** An appointment for the API; `risk` is a fresh score (listings), else the last stored one is shown. */
+async function view(c: Context<AppEnv>, a: Appointment, risk?: RiskPrediction) {
   const contact = await c.get("store").contacts.byId(a.companyId, a.contactId);
   return {
     id: a.id,
@@ -36,6 +39,10 @@ async function view(c: Context<AppEnv>, a: Appointment) {
     cancelled_at: iso(a.cancelledAt),
     attended_at: iso(a.attendedAt),
     notes: a.notes,
+    no_show_prob: risk ? Math.round(risk.noShowProb * 10_000) / 10_000 : a.noShowProb,
+    risk_reasons: risk ? risk.reasons : (a.riskReasons ?? []),
+    high_risk: a.riskFlaggedAt !== null,
+    reschedule_offered_at: iso(a.rescheduleOfferedAt),
   };
 }
 
@@ -129,7 +136,8 @@ agenda.get("/api/agenda/appointments", async (c) => {
   const contactId = await contactFilter(store, company.id, q.contact);
   if (contactId === null) return c.json({ appointments: [] });
   const rows = await store.appointments.list(company.id, { from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, contactId, status: q.status as AppointmentStatus[] | undefined, limit: q.limit });
-  return c.json({ appointments: await Promise.all(rows.map((r) => view(c, r))) });
+  const risk = await riskOf(store, company, rows);
+  return c.json({ appointments: await Promise.all(rows.map((r) => view(c, r, risk.get(r.id)))) });
 });
 
 agenda.get("/api/agenda/appointments/:id", async (c) => {

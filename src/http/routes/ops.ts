@@ -5,6 +5,7 @@ import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "../../metrics/render"
 import { mergeSnapshots, type MetricSnapshot } from "../../metrics/snapshot";
 import { tenantStub, UNATTRIBUTED_COMPANY_LABEL, unattributedStub } from "../../tenants/stubs";
 import { readProfile } from "../../tenants/profile";
+import { WEEKDAY_KEYS } from "../../scheduling/zone";
 import type { AppEnv } from "../types";
 
 export const ops = new Hono<AppEnv>();
@@ -57,6 +58,10 @@ ops.get("/metrics", async (c) => {
       // Computed at scrape time from D1: a gauge of conversations past the tenant's SLA, for alerting.
       const sla = readProfile(await store.profiles.get(co.id)).handoff.slaMinutes;
       snap.counters.push({ metric: "secretaria_handoffs_overdue", labels: {}, value: await store.conversations.countOverdueHandoffs(co.id, now - sla * 60_000) });
+      // The last analysis' attendance per weekday × hour, for a Grafana heatmap.
+      for (const i of await store.scheduling.insights(co.id)) {
+        snap.counters.push({ metric: "secretaria_agenda_attendance_rate", labels: { weekday: WEEKDAY_KEYS[i.weekday] ?? String(i.weekday), hour: String(i.hour) }, value: i.attendanceRate });
+      }
       return withCompany(snap, co.slug);
     }),
     unattributedStub(c.env).metricsSnapshot().then((s) => withCompany(s, UNATTRIBUTED_COMPANY_LABEL)),

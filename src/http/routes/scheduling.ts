@@ -1,0 +1,227 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { agendaCtx } from "../../agenda/service";
+import { AppError } from "../../lib/errors";
+import { autoReschedule, type RiskCase } from "../../scheduling/auto-reschedule";
+import { csvRecords, parseRow, readHeader, type ImportRow } from "../../scheduling/csv";
+import { importAppointmentsCsv } from "../../scheduling/import";
+import { INSIGHTS_WINDOW_DAYS } from "../../scheduling/insights";
+import { RiskModel } from "../../scheduling/model";
+import { currentModel, runOptimization, scoreMany, type OptimizationSummary } from "../../scheduling/service";
+import { WEEKDAY_KEYS } from "../../scheduling/zone";
+import type { ImportJob } from "../../store/types";
+import { callerCompany, requireCaller } from "../auth";
+import { parseJson } from "../errors";
+import type { AppEnv } from "../types";
+
+/** Scheduling intelligence for operators and integrations: history import, risk scores, insights, acting on risk. */
+export const scheduling = new Hono<AppEnv>();
+scheduling.use("/api/agenda/*", requireCaller);
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const CSV_TYPES = new Set(["text/csv", "application/csv", "text/plain"]);
+/** One risk batch: enough for a day's agenda of a busy clinic, small enough to answer in one request. */
+const MAX_RISK_ROWS = 1000;
+
+const mediaType = (c: Context<AppEnv>) => (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+
+const jobView = (j: ImportJob) => ({
+  id: j.id,
+  status: j.status,
+  rows_read: j.rowsRead,
+  rows_imported: j.rowsImported,
+  rows_failed: j.rowsFailed,
+  errors: j.errors,
+  errors_truncated: j.rowsFailed > j.errors.length,
+  ignored_columns: j.ignoredColumns,
+  started_at: iso(j.startedAt),
+  updated_at: iso(j.updatedAt),
+  finished_at: iso(j.finishedAt),
+});
+
+/**
+ * POST /api/agenda/appointments/import (text/csv): streams the file in, answers with the finished
+ * job. While it runs, GET /api/agenda/imports shows it with its progress. A new analysis + training
+ * run is queued once rows landed.
+ */
+scheduling.post("/api/agenda/appointments/import", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  if (!CSV_TYPES.has(mediaType(c))) throw new AppError(415, "unsupported_media_type", "Send the history as text/csv");
+  const body = c.req.raw.body;
+  if (!body) throw new AppError(400, "empty_csv", "The CSV has no header line");
+  const job = await importAppointmentsCsv(c.get("store"), company, body, crypto.randomUUID());
+  if (job.rowsImported > 0) await c.env.JOBS_QUEUE.send({ kind: "agenda_optimize", companyId: company.id, trigger: "import" });
+  return c.json(jobView(job));
+});
+
+scheduling.get("/api/agenda/imports", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  return c.json({ imports: (await c.get("store").importJobs.list(company.id, 50)).map(jobView) });
+});
+
+scheduling.get("/api/agenda/imports/:id", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const job = await c.get("store").importJobs.byId(company.id, c.req.param("id"));
+  if (!job) throw new AppError(404, "not_found", "No such import for this tenant");
+  return c.json(jobView(job));
+});
+
+const RiskBody = z.strictObject({
+  appointments: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).min(1).max(MAX_RISK_ROWS),
+});
+
+/** A JSON batch becomes CSV-shaped records (header = every key seen) so both bodies share one parser. */
+function jsonRecords(rows: z.infer<typeof RiskBody>["appointments"]) {
+  const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  return { header, records: rows.map((r, i) => ({ line: i + 1, fields: header.map((k) => (r[k] === null || r[k] === undefined ? "" : String(r[k]))) })) };
+}
+
+async function csvBatch(body: ReadableStream<Uint8Array>) {
+  let header: string[] | null = null;
+  const records: { line: number; fields: string[] }[] = [];
+  const errors: { line: number; reason: string }[] = [];
+  for await (const rec of csvRecords(body, { maxRecords: MAX_RISK_ROWS + 1 })) {
+    if ("error" in rec) {
+      if (!header) throw new AppError(400, "invalid_csv", `Line ${rec.line}: ${rec.error}`);
+      errors.push({ line: rec.line, reason: rec.error });
+    } else if (!header) header = rec.fields;
+    else records.push(rec);
+  }
+  if (!header) throw new AppError(400, "empty_csv", "The CSV has no header line");
+  if (records.length > MAX_RISK_ROWS) throw new AppError(413, "too_many_rows", `At most ${MAX_RISK_ROWS} appointments per request`);
+  return { header, records, errors };
+}
+
+/**
+ * POST /api/agenda/risk: the import's columns without status, as JSON `{appointments: [...]}` or
+ * CSV → `{external_id, no_show_prob, reasons}` per appointment from the tenant's current model.
+ * Rows that don't parse are listed with their line (JSON: position from 1), the rest are scored.
+ */
+scheduling.post("/api/agenda/risk", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const store = c.get("store");
+  const batch = CSV_TYPES.has(mediaType(c)) ? await csvBatch(c.req.raw.body ?? new Blob([]).stream()) : { ...jsonRecords(RiskBody.parse(parseJson(await c.req.text())).appointments), errors: [] };
+  const header = readHeader(batch.header.map((h) => h.trim()), { requireStatus: false });
+  if (!header.ok) throw new AppError(400, "invalid_columns", "Each appointment needs external_id, contact, booked_at, starts_at, ends_at", { missing: header.missing, duplicate: header.duplicate });
+  const errors = [...batch.errors];
+  const rows: ImportRow[] = [];
+  for (const rec of batch.records) {
+    const parsed = parseRow(header.columns, rec, { timeZone: company.timeZone, requireStatus: false });
+    if (parsed.ok) rows.push(parsed.row);
+    else errors.push({ line: parsed.line, reason: parsed.reason });
+  }
+  const now = Date.now();
+  const model = await currentModel(store, company, now);
+  // A phone we know brings its contact's history; an unknown phone is a first visit.
+  const contactIds = await Promise.all(
+    rows.map(async (r) => ("contactId" in r.contact ? ((await store.contacts.byId(company.id, r.contact.contactId))?.id ?? null) : ((await store.contacts.byPhone(company.id, r.contact.phone))?.id ?? null))),
+  );
+  const predictions = await scoreMany(
+    store,
+    company,
+    model,
+    rows.map((r, i) => ({
+      contactId: contactIds[i] ?? null,
+      input: { externalId: r.externalId, contact: "", bookedAt: r.bookedAt, startsAt: r.startsAt, endsAt: r.endsAt, reminderSent: r.reminderSent, reminderAnswered: r.reminderAnswered, confirmed: r.confirmed, lastContactAt: r.lastContactAt, attrs: r.attrs },
+    })),
+    now,
+  );
+  return c.json({
+    model: { kind: model.kind, trained_at: iso(model.trainedAt), fallback_reason: model.fallbackReason ?? null },
+    results: rows.map((r, i) => ({ line: r.line, external_id: r.externalId, no_show_prob: round(predictions[i]?.noShowProb ?? model.prior), reasons: predictions[i]?.reasons ?? [], fallback: predictions[i]?.fallback ?? true })),
+    errors,
+  });
+});
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+const evaluationView = (m: RiskModel) =>
+  m.evaluation && {
+    auc: m.evaluation.auc,
+    brier: m.evaluation.brier,
+    brier_uncalibrated: m.evaluation.brierUncalibrated,
+    log_loss: m.evaluation.logLoss,
+    base_rate: m.evaluation.baseRate,
+    base_rate_brier: m.evaluation.baseRateBrier,
+    heuristic_auc: m.evaluation.heuristicAuc,
+    heuristic_brier: m.evaluation.heuristicBrier,
+    calibration: m.evaluation.calibration,
+    rows: m.evaluation.rows,
+    train_rows: m.evaluation.trainRows,
+    calibration_rows: m.evaluation.calibrationRows,
+    holdout_rows: m.evaluation.holdoutRows,
+    holdout_from: iso(m.evaluation.holdoutFrom),
+    trained_at: iso(m.evaluation.trainedAt),
+  };
+
+/** GET /api/agenda/insights: the last analysis (slots, the three suggested, recommendations) and the model's evaluation. */
+scheduling.get("/api/agenda/insights", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const store = c.get("store");
+  const [slots, stored, run] = await Promise.all([store.scheduling.insights(company.id), store.scheduling.latestModel(company.id), store.scheduling.lastRun(company.id, "done")]);
+  const model = stored ? RiskModel.safeParse(stored.model) : null;
+  const summary = run?.detail as OptimizationSummary | undefined;
+  const slotView = slots.map((s) => ({
+    weekday: WEEKDAY_KEYS[s.weekday] ?? null,
+    weekday_index: s.weekday,
+    hour: s.hour,
+    label: s.label,
+    volume: s.volume,
+    resolved: s.resolved,
+    attendance_rate: round(s.attendanceRate),
+    no_show_prob: round(s.noShowProb),
+    confirmation_rate: round(s.confirmationRate),
+    score: round(s.score),
+    suggested_slot: s.suggestedSlot,
+  }));
+  return c.json({
+    time_zone: company.timeZone,
+    window_days: INSIGHTS_WINDOW_DAYS,
+    updated_at: iso(slots[0]?.updatedAt ?? null),
+    last_run: run ? { id: run.id, trigger: run.trigger, started_at: iso(run.startedAt), finished_at: iso(run.finishedAt) } : null,
+    mean_no_show_rate: summary ? round(summary.insights.meanNoShowRate) : null,
+    recommendations: summary?.insights.recommendations ?? [],
+    suggested: slotView.filter((s) => s.suggested_slot).sort((a, b) => b.score - a.score),
+    slots: slotView,
+    model: model?.success
+      ? { kind: model.data.kind, trained_at: iso(model.data.trainedAt), fallback_reason: model.data.fallbackReason ?? null, evaluation: evaluationView(model.data) }
+      : null,
+  });
+});
+
+/** POST /api/agenda/optimize: run the daily analysis + training now (the panel's "analyse now"; no 23 h guard). */
+scheduling.post("/api/agenda/optimize", async (c) => {
+  const company = callerCompany(c.get("caller"));
+  const result = await runOptimization(c.env, c.get("store"), company, "manual");
+  if ("skipped" in result) throw new AppError(409, "already_running", "An analysis is already running for this tenant");
+  return c.json({
+    run_id: result.runId,
+    rows: result.rows,
+    slots: result.insights.slots,
+    suggested: result.insights.suggested,
+    recommendations: result.insights.recommendations,
+    model: { kind: result.model.kind, fallback_reason: result.model.fallbackReason ?? null, auc: result.model.evaluation?.auc ?? null, brier: result.model.evaluation?.brier ?? null },
+    scored: result.scored,
+    high_risk: result.highRisk,
+  });
+});
+
+const caseView = (r: RiskCase) => ({
+  appointment_id: r.appointmentId,
+  contact: r.contact,
+  starts_at: r.startsAt,
+  no_show_prob: round(r.noShowProb),
+  reasons: r.reasons,
+  why: r.why,
+  action: r.action,
+  ...(r.detail ? { detail: r.detail } : {}),
+  ...(r.options ? { options: r.options } : {}),
+  ...(r.messageId !== undefined ? { message_id: r.messageId } : {}),
+});
+
+/** POST /api/agenda/auto-reschedule: the panel button — contacts the high-risk appointments ahead, each once, and says who and why. */
+scheduling.post("/api/agenda/auto-reschedule", async (c) => {
+  const ctx = await agendaCtx(c.env, c.get("store"), callerCompany(c.get("caller")));
+  const result = await autoReschedule(ctx);
+  return c.json({ threshold: result.threshold, scanned: result.scanned, contacted: result.contacted.map(caseView), skipped: result.skipped.map(caseView) });
+});

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { agendaCtx } from "../agenda/service";
+import { autoReschedule } from "../scheduling/auto-reschedule";
+import { runOptimization } from "../scheduling/service";
+import type { Store } from "../store/types";
+
+/** A tenant's scheduling analysis + training, queued by the daily cron or after an import. */
+export const AgendaOptimizeJob = z.object({ kind: z.literal("agenda_optimize"), companyId: z.number().int(), trigger: z.enum(["cron", "import"]) });
+export type AgendaOptimizeJob = z.infer<typeof AgendaOptimizeJob>;
+
+/** Runs the analysis (a cron run at most once per 23 h); tenants who opted in also get the proactive offers. */
+export async function runAgendaOptimizeJob(env: Env, store: Store, job: AgendaOptimizeJob): Promise<void> {
+  const company = await store.companies.byId(job.companyId);
+  if (!company || company.status !== "active") return;
+  const result = await runOptimization(env, store, company, job.trigger);
+  if ("skipped" in result || job.trigger !== "cron") return;
+  const ctx = await agendaCtx(env, store, company);
+  if (ctx.profile.agenda.risk.autoRescheduleDaily) await autoReschedule(ctx);
+}

@@ -1,0 +1,170 @@
+/**
+ * Acting on risk (the seeds' auto_reschedule_service): upcoming appointments whose no-show
+ * probability reaches the tenant's threshold (0.8), or whose reminder went unanswered, are marked
+ * high risk and their contact is offered better slots — the tenant's suggested weekday × hour
+ * windows first — with "1" answering at once (agenda state in the TenantDO) and MANTER keeping
+ * the current time. Each appointment is flagged once and offered once.
+ */
+import type { OutboundPayload } from "../channels/types";
+import { queueOutbound } from "../conversation/turn";
+import type { AgendaState } from "../../durable-objects/tenant";
+import { commaName, numbered, say } from "../agenda/messages";
+import { freeSlots, label, localeOf, type AgendaCtx } from "../agenda/service";
+import type { Slot } from "../agenda/types";
+import type { Appointment, Contact, HistoryRecord, StoredInsight } from "../store/types";
+import { recordMetrics, tenantStub } from "../tenants/stubs";
+import { currentModel, scoreMany, scoreUpcoming, toRiskInput } from "./service";
+import { HOUR_MS, MINUTE_MS, ZoneClock } from "./zone";
+
+const LIST_BUTTON = { "pt-BR": "Ver horários", en: "See times", es: "Ver horarios" } as const;
+export const KEEP_ROW_ID = "slot:keep";
+
+export type RiskWhy = "risk" | "unanswered_reminder";
+
+export interface RiskCase {
+  appointmentId: number;
+  contact: { id: number; phone: string; name: string | null } | null;
+  startsAt: string;
+  noShowProb: number;
+  reasons: string[];
+  why: RiskWhy[];
+  action: "offered" | "skipped";
+  /** Why it was skipped (already offered, confirmed, no free slot, opted out). */
+  detail?: string;
+  options?: (Slot & { label: string })[];
+  messageId?: number | null;
+}
+
+/** Free slots ordered for an at-risk appointment: suggested windows, then the best-scored, then soonest. */
+export function rankSlots(slots: readonly Slot[], insights: readonly StoredInsight[], timeZone: string, currentStart: number): Slot[] {
+  const zone = new ZoneClock(timeZone);
+  const bySlot = new Map(insights.map((i) => [i.weekday * 24 + i.hour, i]));
+  const current = bySlot.get(zone.slotOf(currentStart));
+  const info = (s: Slot) => bySlot.get(zone.slotOf(Date.parse(s.start)));
+  return slots
+    .filter((s) => Date.parse(s.start) !== currentStart)
+    .map((s) => ({ s, i: info(s), t: Date.parse(s.start) }))
+    // A window known to be worse than the current one is no offer at all.
+    .filter(({ i }) => !current || !i || i.noShowProb < current.noShowProb)
+    .sort((a, b) => Number(b.i?.suggestedSlot ?? false) - Number(a.i?.suggestedSlot ?? false) || (b.i?.score ?? -1) - (a.i?.score ?? -1) || a.t - b.t)
+    .map(({ s }) => s);
+}
+
+/** The offer as an interactive list (text on channels without lists): options plus "keep my time". */
+function offerPayload(ctx: AgendaCtx, contact: Contact, appointment: { startsAt: number; endsAt: number }, options: Slot[]): Extract<OutboundPayload, { kind: "list" }> {
+  const locale = localeOf(ctx);
+  const labels = options.map((o) => label(ctx, o));
+  const current = label(ctx, { start: new Date(appointment.startsAt).toISOString(), end: new Date(appointment.endsAt).toISOString() });
+  return {
+    kind: "list",
+    body: say(locale, "riskOffer", { name: commaName(contact.name), business: ctx.company.name, current, options: numbered(labels) }),
+    button: LIST_BUTTON[locale],
+    rows: [...labels.map((l, i) => ({ id: `slot:${i + 1}`, title: `${i + 1}`, description: l })), { id: KEEP_ROW_ID, title: say(locale, "keepOption").slice(0, 24) }],
+  };
+}
+
+/**
+ * Builds the better-slot offer for one appointment, remembers it in the contact's agenda state and
+ * marks the appointment offered. Null when there is nothing better to offer or it was offered before.
+ */
+export async function prepareOffer(
+  ctx: AgendaCtx,
+  contact: Contact,
+  appointment: { id: number; startsAt: number; endsAt: number },
+  cache: { slots?: Slot[] | null; insights?: StoredInsight[] } = {},
+): Promise<{ options: Slot[]; payload: Extract<OutboundPayload, { kind: "list" }> } | { skipped: string }> {
+  if (cache.slots === undefined) {
+    const found = await freeSlots(ctx);
+    cache.slots = found.ok ? found.value : null;
+  }
+  if (!cache.slots) return { skipped: "the calendar did not answer" };
+  cache.insights ??= await ctx.store.scheduling.insights(ctx.company.id);
+  const options = rankSlots(cache.slots, cache.insights, ctx.company.timeZone, appointment.startsAt).slice(0, ctx.profile.agenda.offerCount);
+  if (options.length === 0) return { skipped: "no better free slot" };
+  if (!(await ctx.store.scheduling.markOffered(ctx.company.id, appointment.id, Date.now()))) return { skipped: "already offered" };
+  const state: AgendaState = { stage: "choosing", purpose: "reschedule", options, appointmentId: appointment.id, offer: "risk" };
+  await tenantStub(ctx.env, ctx.company.id).setAgendaState(contact.phone, state, Math.max(HOUR_MS, appointment.startsAt - Date.now()));
+  await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_auto_rescheduled_total", labels: {}, inc: 1 }]);
+  return { options, payload: offerPayload(ctx, contact, appointment, options) };
+}
+
+/** True when the appointment's latest reminder went out long enough ago and got no answer. */
+async function reminderUnanswered(ctx: AgendaCtx, a: HistoryRecord, now: number): Promise<boolean> {
+  if (!a.reminderSent || a.reminderAnswered || a.status !== "scheduled") return false;
+  const tasks = await ctx.store.appointmentTasks.list(ctx.company.id, a.id);
+  const sentAt = Math.max(0, ...tasks.filter((t) => t.kind === "reminder" && t.status === "done").map((t) => t.doneAt ?? 0));
+  return sentAt > 0 && sentAt <= now - ctx.profile.agenda.risk.unansweredReminderMinutes * MINUTE_MS;
+}
+
+/** The panel button and the daily run: finds high-risk appointments ahead and contacts each once. */
+export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<{ threshold: number; scanned: number; contacted: RiskCase[]; skipped: RiskCase[] }> {
+  const settings = ctx.profile.agenda.risk;
+  const model = await currentModel(ctx.store, ctx.company, now);
+  const scored = await scoreUpcoming(ctx.store, ctx.company, model, now, now + settings.horizonHours * HOUR_MS, now);
+  const contacted: RiskCase[] = [];
+  const skipped: RiskCase[] = [];
+  const cache: { slots?: Slot[] | null; insights?: StoredInsight[] } = {};
+  for (const { appointment: a, prediction } of scored) {
+    const why: RiskWhy[] = [];
+    if (prediction.noShowProb >= settings.threshold) why.push("risk");
+    if (await reminderUnanswered(ctx, a, now)) why.push("unanswered_reminder");
+    if (why.length === 0) continue;
+    if (await ctx.store.scheduling.flagHighRisk(ctx.company.id, a.id, now)) {
+      await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_risk_high_total", labels: { reason: why[0] ?? "risk" }, inc: 1 }]);
+    }
+    const contact = await ctx.store.contacts.byId(ctx.company.id, a.contactId);
+    const base: RiskCase = {
+      appointmentId: a.id,
+      contact: contact ? { id: contact.id, phone: contact.phone, name: contact.name } : null,
+      startsAt: new Date(a.startsAt).toISOString(),
+      noShowProb: prediction.noShowProb,
+      reasons: prediction.reasons,
+      why,
+      action: "skipped",
+    };
+    const skip = (detail: string) => skipped.push({ ...base, detail });
+    if (!contact || contact.optedOut) {
+      skip("the contact opted out of messages");
+      continue;
+    }
+    // A contact who confirmed has said they are coming: no nudge to move.
+    if (a.status === "confirmed") {
+      skip("confirmed by the contact");
+      continue;
+    }
+    if (a.rescheduleOfferedAt !== null) {
+      skip("already offered");
+      continue;
+    }
+    const offer = await prepareOffer(ctx, contact, a, cache);
+    if ("skipped" in offer) {
+      skip(offer.skipped);
+      continue;
+    }
+    const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, now);
+    const clientRef = `riskoffer:${a.id}`;
+    const messageId = await queueOutbound(ctx.env, ctx.store, { company: ctx.company, contact, conversation, clientRef, payload: offer.payload, correlationId: clientRef, author: "system", purpose: "reschedule" });
+    contacted.push({ ...base, action: "offered", options: offer.options.map((o) => ({ ...o, label: label(ctx, o) })), messageId });
+  }
+  return { threshold: settings.threshold, scanned: scored.length, contacted, skipped };
+}
+
+/**
+ * In the chat (the seeds' `_handle_agenda_flow`): a contact about to confirm a high-risk appointment
+ * is first offered the better slots, once. Null when the appointment is not high risk (or was offered).
+ */
+export async function offerBeforeConfirming(ctx: AgendaCtx, contact: Contact, a: Appointment): Promise<Extract<OutboundPayload, { kind: "list" }> | null> {
+  if (a.status !== "scheduled" || a.rescheduleOfferedAt !== null || a.provider === "import") return null;
+  const now = Date.now();
+  const [record] = (await ctx.store.scheduling.history(ctx.company.id, { from: a.startsAt, to: a.startsAt + 1, limit: 50, contactIds: [a.contactId] })).filter((r) => r.id === a.id);
+  if (!record) return null;
+  const model = await currentModel(ctx.store, ctx.company, now);
+  const [prediction] = await scoreMany(ctx.store, ctx.company, model, [{ contactId: a.contactId, input: toRiskInput(record) }], now);
+  if (!prediction || prediction.noShowProb < ctx.profile.agenda.risk.threshold) return null;
+  await ctx.store.scheduling.setRisk(ctx.company.id, [{ id: a.id, prob: prediction.noShowProb, reasons: prediction.reasons }], now);
+  if (await ctx.store.scheduling.flagHighRisk(ctx.company.id, a.id, now)) {
+    await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_risk_high_total", labels: { reason: "risk" }, inc: 1 }]);
+  }
+  const offer = await prepareOffer(ctx, contact, a);
+  return "skipped" in offer ? null : offer.payload;
+}

@@ -1,0 +1,172 @@
+/**
+ * The scheduling intelligence inside the Worker: loads a tenant's history from the store, trains and
+ * keeps its no-show model, rewrites its slot insights, scores upcoming appointments. The daily cron,
+ * the import and the panel's "analyse now" all come through `runOptimization`.
+ */
+import { resolveLocale } from "../conversation/templates";
+import { readProfile } from "../tenants/profile";
+import { recordMetrics } from "../tenants/stubs";
+import type { Appointment, Company, HistoryRecord, Store } from "../store/types";
+import type { HistoryRow, RiskInput } from "./history";
+import { slotInsights } from "./insights";
+import { predictMany, RiskModel, trainRiskModel, type RiskPrediction } from "./model";
+import { HOUR_MS, WEEKDAY_KEYS } from "./zone";
+
+/** Training reads at most the newest 100k appointments: ~40 MB of rows, well inside a 128 MB isolate. */
+export const HISTORY_LIMIT = 100_000;
+/** The seeds' guard: the daily run never runs twice within 23 h for a tenant. */
+export const DAILY_GUARD_MS = 23 * HOUR_MS;
+/** How far ahead the daily run scores upcoming appointments (listings score on the fly anyway). */
+const SCORE_AHEAD_MS = 14 * 24 * HOUR_MS;
+
+const contactKey = (contactId: number) => `contact:${contactId}`;
+
+export function toHistoryRow(r: HistoryRecord): HistoryRow {
+  return {
+    externalId: r.externalId ?? `appointment:${r.id}`,
+    contact: contactKey(r.contactId),
+    bookedAt: r.bookedAt,
+    startsAt: r.startsAt,
+    endsAt: r.endsAt,
+    status: r.status,
+    reminderSent: r.reminderSent,
+    reminderAnswered: r.reminderAnswered,
+    confirmed: r.confirmed,
+    lastContactAt: r.lastContactAt ?? undefined,
+    attrs: r.attrs,
+  };
+}
+
+/** An upcoming appointment as the model scores it: its outcome is never read. */
+export function toRiskInput(r: HistoryRecord): RiskInput {
+  const { status: _status, ...rest } = toHistoryRow(r);
+  return rest;
+}
+
+async function loadHistory(store: Store, companyId: number, now: number): Promise<HistoryRow[]> {
+  return (await store.scheduling.history(companyId, { to: now, limit: HISTORY_LIMIT })).map(toHistoryRow);
+}
+
+async function trainAndStore(store: Store, company: Company, rows: readonly HistoryRow[], now: number) {
+  const result = trainRiskModel(rows, { now, timeZone: company.timeZone });
+  await store.scheduling.saveModel(company.id, { kind: result.model.kind, trainedAt: result.model.trainedAt, model: result.model });
+  return result;
+}
+
+/** The tenant's latest model; one is trained on the spot the first time (so no score is ever made up). */
+export async function currentModel(store: Store, company: Company, now = Date.now()): Promise<RiskModel> {
+  const stored = await store.scheduling.latestModel(company.id);
+  const parsed = stored ? RiskModel.safeParse(stored.model) : null;
+  if (parsed?.success) return parsed.data;
+  return (await trainAndStore(store, company, await loadHistory(store, company.id, now), now)).model;
+}
+
+/**
+ * Scores appointments with the tenant's model. Each target names its contact (our contact id, or
+ * none for a phone we have never seen); the contacts' own past appointments are loaded once.
+ */
+export async function scoreMany(
+  store: Store,
+  company: Company,
+  model: RiskModel,
+  targets: { contactId: number | null; input: RiskInput }[],
+  now = Date.now(),
+): Promise<RiskPrediction[]> {
+  if (targets.length === 0) return [];
+  const ids = [...new Set(targets.flatMap((t) => (t.contactId === null ? [] : [t.contactId])))];
+  const history = ids.length ? (await store.scheduling.history(company.id, { to: now, limit: HISTORY_LIMIT, contactIds: ids })).map(toHistoryRow) : [];
+  const inputs = targets.map((t, i) => ({ ...t.input, contact: t.contactId === null ? `unknown:${i}` : contactKey(t.contactId) }));
+  return predictMany(model, inputs, { history, now });
+}
+
+/** Upcoming appointments (live, not imported) scored now, with their stored rows. */
+export async function scoreUpcoming(store: Store, company: Company, model: RiskModel, from: number, to: number, now = Date.now()) {
+  const upcoming = (await store.scheduling.upcoming(company.id, from, to, 1000)).filter((a) => a.provider !== "import");
+  const scores = await scoreMany(store, company, model, upcoming.map((a) => ({ contactId: a.contactId, input: toRiskInput(a) })), now);
+  const scored = upcoming.map((a, i) => ({ appointment: a, prediction: scores[i] as RiskPrediction }));
+  await store.scheduling.setRisk(company.id, scored.map((s) => ({ id: s.appointment.id, prob: s.prediction.noShowProb, reasons: s.prediction.reasons })), now);
+  return scored;
+}
+
+export type RunTrigger = "cron" | "manual" | "import";
+
+export interface OptimizationSummary {
+  runId: number;
+  trigger: RunTrigger;
+  rows: number;
+  insights: { slots: number; suggested: string[]; recommendations: string[]; meanNoShowRate: number };
+  model: { kind: RiskModel["kind"]; fallbackReason?: string; evaluation: RiskModel["evaluation"] };
+  scored: number;
+  highRisk: number;
+}
+
+/**
+ * One analysis + training run for a tenant. A cron run is skipped when another run started within
+ * 23 h (claimed in one statement, so two cron deliveries can't both run); manual and import runs
+ * always run. The run row records what happened, failures included.
+ */
+export async function runOptimization(env: Env, store: Store, company: Company, trigger: RunTrigger, now = Date.now()): Promise<OptimizationSummary | { skipped: true; lastRunAt: number | null }> {
+  const runId = await store.scheduling.claimRun(company.id, trigger, now, trigger === "cron" ? DAILY_GUARD_MS : 0);
+  if (runId === null) return { skipped: true, lastRunAt: (await store.scheduling.lastRun(company.id))?.startedAt ?? null };
+  try {
+    const rows = await loadHistory(store, company.id, now);
+    const locale = resolveLocale(company.locale);
+    const analysis = slotInsights(rows, { now, timeZone: company.timeZone, locale });
+    await store.scheduling.saveInsights(
+      company.id,
+      analysis.slots.map((s) => ({
+        weekday: WEEKDAY_KEYS.indexOf(s.weekday),
+        hour: s.hour,
+        volume: s.volume,
+        resolved: s.resolved,
+        attendanceRate: s.attendanceRate,
+        noShowProb: s.noShowProb,
+        confirmationRate: s.confirmationRate,
+        score: s.score,
+        suggestedSlot: s.suggested,
+        label: s.label,
+      })),
+      now,
+    );
+    const { model } = await trainAndStore(store, company, rows, now);
+    const { threshold } = readProfile(await store.profiles.get(company.id)).agenda.risk;
+    const scored = await scoreUpcoming(store, company, model, now, now + SCORE_AHEAD_MS, now);
+    const summary: OptimizationSummary = {
+      runId,
+      trigger,
+      rows: rows.length,
+      insights: {
+        slots: analysis.slots.length,
+        suggested: analysis.slots.filter((s) => s.suggested).map((s) => s.label),
+        recommendations: analysis.recommendations,
+        meanNoShowRate: analysis.meanNoShowRate,
+      },
+      model: { kind: model.kind, fallbackReason: model.fallbackReason, evaluation: model.evaluation },
+      scored: scored.length,
+      highRisk: scored.filter((s) => s.prediction.noShowProb >= threshold).length,
+    };
+    await store.scheduling.finishRun(company.id, runId, "done", summary, Date.now());
+    await recordMetrics(env, company.id, [{ metric: "secretaria_agenda_optimization_runs_total", labels: { trigger }, inc: 1 }]);
+    return summary;
+  } catch (err) {
+    await store.scheduling.finishRun(company.id, runId, "failed", { error: err instanceof Error ? err.message : String(err) }, Date.now());
+    throw err;
+  }
+}
+
+/**
+ * Fresh scores for the upcoming live appointments among `list` (listings: reminder, confirmation and
+ * last message as they are now); past, cancelled and imported ones are left out.
+ */
+export async function riskOf(store: Store, company: Company, list: readonly Appointment[], now = Date.now()): Promise<Map<number, RiskPrediction>> {
+  const live = list.filter((a) => (a.status === "scheduled" || a.status === "confirmed") && a.endsAt > now && a.provider !== "import");
+  if (live.length === 0) return new Map();
+  const ids = new Set(live.map((a) => a.id));
+  const starts = live.map((a) => a.startsAt);
+  const records = (
+    await store.scheduling.history(company.id, { from: Math.min(...starts), to: Math.max(...starts) + 1, limit: 10_000, contactIds: [...new Set(live.map((a) => a.contactId))] })
+  ).filter((r) => ids.has(r.id));
+  const model = await currentModel(store, company, now);
+  const predictions = await scoreMany(store, company, model, records.map((r) => ({ contactId: r.contactId, input: toRiskInput(r) })), now);
+  return new Map(records.map((r, i) => [r.id, predictions[i] as RiskPrediction]));
+}
