@@ -914,7 +914,7 @@ export function createD1Store(d1: D1Database): Store {
           .prepare(
             `INSERT INTO agenda_optimization_runs (company_id, trigger, status, started_at)
              SELECT ?1, ?2, 'running', ?3 WHERE NOT EXISTS (
-               SELECT 1 FROM agenda_optimization_runs WHERE company_id = ?1 AND started_at > ?4 AND status != 'failed')
+               SELECT 1 FROM agenda_optimization_runs WHERE company_id = ?1 AND trigger = ?2 AND started_at > ?4 AND status != 'failed')
              RETURNING id`,
           )
           .bind(companyId, trigger, at, at - guardMs)

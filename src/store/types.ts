@@ -417,7 +417,7 @@ export interface SchedulingStore {
     /** Replaces the tenant's insight rows with these. */
     saveInsights(companyId: number, rows: Omit<StoredInsight, "updatedAt">[], at: number): Promise<void>;
     insights(companyId: number): Promise<StoredInsight[]>;
-    /** Starts a run unless one started within `guardMs` (then null): one statement, so two crons can't both start. */
+    /** Starts a run unless one of the same trigger started within `guardMs` and did not fail (then null): one statement, so two crons can't both start. */
     claimRun(companyId: number, trigger: OptimizationRun["trigger"], at: number, guardMs: number): Promise<number | null>;
     finishRun(companyId: number, id: number, status: "done" | "failed", detail: unknown, at: number): Promise<void>;
     lastRun(companyId: number, status?: OptimizationRun["status"]): Promise<OptimizationRun | null>;
