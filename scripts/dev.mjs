@@ -211,6 +211,7 @@ function banner({ base, vars }) {
     "",
     "  Admin API (Authorization: Bearer " + DEMO.token + ")",
     `    ${base}/api/conversations · ${base}/api/agenda/appointments · ${base}/api/agenda/availability`,
+    `    ${base}/api/agenda/insights · POST ${base}/api/agenda/appointments/import (text/csv) · POST ${base}/api/agenda/auto-reschedule`,
     `    ${base}/api/config · ${base}/api/dead-letters   (see README for every route)`,
     "",
     "  Sandbox (WhatsApp simulator)" + (vars.SANDBOX_PUBLIC === "true" ? " — open without a token (SANDBOX_PUBLIC=true)" : " — needs a token (SANDBOX_PUBLIC is not true)"),
