@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { OutboundPayload } from "../../src/channels/types";
-import type { Company, Contact, Conversation, MessageRow, NewCompany, Store } from "../../src/store/types";
+import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, Store } from "../../src/store/types";
 
 /**
  * The behaviour every `Store` implementation must have, written once so D1 and Postgres (Hyperdrive)
@@ -623,6 +623,93 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         const { id } = await onlyDeadLetter(c.id);
         const wins = await Promise.all([1, 2, 3].map((i) => store.deadLetters.markReprocessed(c.id, id, T0 + i)));
         expect(wins.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe("scheduling", () => {
+      const DAY = 86_400_000;
+      const row = (line: number, externalId: string, contact: ImportRecord["contact"], startsAt: number, status: ImportRecord["status"] = "attended"): ImportRecord => ({
+        line,
+        externalId,
+        contact,
+        bookedAt: startsAt - 3 * DAY,
+        startsAt,
+        endsAt: startsAt + 1_800_000,
+        status,
+        reminderSent: true,
+        reminderAnswered: false,
+        confirmed: status === "confirmed",
+        lastContactAt: null,
+        attrs: { insurance: "sus", age: 40 },
+      });
+
+      it("imports idempotently by external_id, creates contacts by phone and rejects unknown contact ids", async () => {
+        const c = await company();
+        const p = phone();
+        const rejected = await store.scheduling.importRows(c.id, [row(2, "e-1", { phone: p }, T0), row(3, "e-2", { phone: p }, T0 + DAY, "no_show"), row(4, "e-3", { contactId: 999_999_999 }, T0)], T0);
+        expect(rejected).toEqual([{ line: 4, reason: "contact: no contact with id 999999999 in this tenant" }]);
+        const contact = await store.contacts.byPhone(c.id, p);
+        expect(contact).not.toBeNull();
+        // The same rows again, one outcome corrected: still two rows, the correction applied.
+        expect(await store.scheduling.importRows(c.id, [row(2, "e-1", { contactId: contact!.id }, T0, "no_show"), row(3, "e-2", { phone: p }, T0 + DAY, "no_show")], T0 + 1)).toEqual([]);
+        const history = await store.scheduling.history(c.id, { to: T0 + 10 * DAY, limit: 100 });
+        expect(history.map((h) => [h.externalId, h.status, h.contactId])).toEqual([
+          ["e-1", "no_show", contact!.id],
+          ["e-2", "no_show", contact!.id],
+        ]);
+        expect(history[0]).toMatchObject({ reminderSent: true, reminderAnswered: false, attrs: { insurance: "sus", age: 40 } });
+      });
+
+      it("history pages newest-first but returns oldest-first, bounded by [from, to) and limit", async () => {
+        const c = await company();
+        const p = phone();
+        await store.scheduling.importRows(c.id, Array.from({ length: 30 }, (_, i) => row(i + 2, `h-${i}`, { phone: p }, T0 + i * DAY)), T0);
+        const last10 = await store.scheduling.history(c.id, { to: T0 + 30 * DAY, limit: 10 });
+        expect(last10.map((h) => h.externalId)).toEqual(Array.from({ length: 10 }, (_, i) => `h-${20 + i}`));
+        const window = await store.scheduling.history(c.id, { from: T0 + 5 * DAY, to: T0 + 8 * DAY, limit: 100 });
+        expect(window.map((h) => h.externalId)).toEqual(["h-5", "h-6", "h-7"]);
+      });
+
+      it("flags and offers once, and the daily claim is refused within the guard for the same trigger only", async () => {
+        const c = await company();
+        await store.scheduling.importRows(c.id, [row(2, "f-1", { phone: phone() }, T0 + DAY, "scheduled")], T0);
+        const [a] = await store.scheduling.history(c.id, { to: T0 + 2 * DAY, limit: 1 });
+        expect(await store.scheduling.flagHighRisk(c.id, a!.id, T0)).toBe(true);
+        expect(await store.scheduling.flagHighRisk(c.id, a!.id, T0 + 1)).toBe(false);
+        expect(await store.scheduling.markOffered(c.id, a!.id, T0)).toBe(true);
+        expect(await store.scheduling.markOffered(c.id, a!.id, T0 + 1)).toBe(false);
+
+        const guard = 23 * 3_600_000;
+        const run = await store.scheduling.claimRun(c.id, "cron", T0, guard);
+        expect(run).not.toBeNull();
+        expect(await store.scheduling.claimRun(c.id, "cron", T0 + guard - 1, guard)).toBeNull();
+        expect(await store.scheduling.claimRun(c.id, "manual", T0 + 1, 0)).not.toBeNull();
+        await store.scheduling.finishRun(c.id, run!, "failed", { error: "boom" }, T0 + 2);
+        // A failed run does not hold the day.
+        expect(await store.scheduling.claimRun(c.id, "cron", T0 + 3, guard)).not.toBeNull();
+      });
+
+      it("another company sees none of it and changes none of it", async () => {
+        const a = await company();
+        const b = await company();
+        const p = phone();
+        await store.scheduling.importRows(a.id, [row(2, "x-1", { phone: p }, T0 + DAY, "scheduled")], T0);
+        const [appt] = await store.scheduling.history(a.id, { to: T0 + 2 * DAY, limit: 1 });
+        const contactOfA = (await store.contacts.byPhone(a.id, p))!;
+        expect(await store.scheduling.history(b.id, { to: T0 + 2 * DAY, limit: 10 })).toEqual([]);
+        expect(await store.scheduling.upcoming(b.id, T0, T0 + 2 * DAY, 10)).toEqual([]);
+        expect(await store.scheduling.importRows(b.id, [row(2, "x-1", { contactId: contactOfA.id }, T0)], T0)).toHaveLength(1);
+        expect(await store.scheduling.flagHighRisk(b.id, appt!.id, T0)).toBe(false);
+        expect(await store.scheduling.markOffered(b.id, appt!.id, T0)).toBe(false);
+        await store.scheduling.setRisk(b.id, [{ id: appt!.id, prob: 0.99, reasons: ["forged"] }], T0);
+        await store.scheduling.noteReminder(b.id, appt!.id, "answered");
+        const [after] = await store.scheduling.upcoming(a.id, T0, T0 + 2 * DAY, 10);
+        expect(after).toMatchObject({ id: appt!.id, riskFlaggedAt: null, rescheduleOfferedAt: null, reminderAnswered: false });
+        expect((await store.appointments.byId(a.id, appt!.id))?.noShowProb).toBeNull();
+        await store.importJobs.create(a.id, `job-${uid()}`, T0);
+        const [job] = await store.importJobs.list(a.id, 1);
+        expect(await store.importJobs.byId(b.id, job!.id)).toBeNull();
+        expect(await store.importJobs.list(b.id, 10)).toEqual([]);
       });
     });
 
