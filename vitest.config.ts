@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { FAKE_GRAPH_URL, FAKE_LLM_URLS, fakeVendors } from "./test/support/fake-vendors.ts";
+import { FAKE_CALCOM_URL, FAKE_GRAPH_URL, FAKE_LLM_URLS, fakeVendors } from "./test/support/fake-vendors.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
@@ -18,6 +18,7 @@ export default defineConfig(async () => {
             GEMINI_API_URL: FAKE_LLM_URLS.gemini,
             OPENAI_API_URL: FAKE_LLM_URLS.openai,
             ANTHROPIC_API_URL: FAKE_LLM_URLS.anthropic,
+            CALCOM_API_URL: FAKE_CALCOM_URL,
             GEMINI_API_KEY: "",
             OPENAI_API_KEY: "",
             ANTHROPIC_API_KEY: "",

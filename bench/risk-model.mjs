@@ -73,11 +73,19 @@ const ms = (t0) => performance.now() - t0;
 const rate = (n, t) => `${Math.round(n / (t / 1000)).toLocaleString("en-US")}/s`;
 const f = (v, d = 3) => (v === null || v === undefined ? "—" : v.toFixed(d));
 
+// Heap held, measured after a GC when Node runs with --expose-gc (the Worker's isolate has 128 MB).
+const heapMb = () => {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+
 const results = [];
 for (const rows of sizes) {
+  const heap0 = heapMb();
   let t0 = performance.now();
   const { rows: history, noShowProb } = generateSyntheticHistory({ seed, rows, contacts: Math.max(10, Math.round(rows / 10)), start, days });
   const genMs = ms(t0);
+  const heapRows = heapMb() - heap0;
 
   t0 = performance.now();
   const insights = slotInsights(history, { now, timeZone: tz, locale: "pt-BR" });
@@ -87,6 +95,7 @@ for (const rows of sizes) {
   const trained = trainRiskModel(history, { now, timeZone: tz });
   const trainMs = ms(t0);
   const ev = trained.evaluation;
+  const heapAfter = heapMb() - heap0;
 
   // The truth's AUC on the same holdout: the ceiling for any model on this data.
   const holdoutIdx = [];
@@ -103,7 +112,7 @@ for (const rows of sizes) {
   predictMany(trained.model, batch, { history });
   const scoreMs = ms(t0);
 
-  results.push({ rows, genMs, insightsMs, trainMs, scoreMs, batch: batch.length, ev, oracle, fallback: trained.fallback, insights });
+  results.push({ rows, genMs, insightsMs, trainMs, scoreMs, batch: batch.length, ev, oracle, fallback: trained.fallback, insights, heapRows, heapAfter });
 }
 
 const pad = (s, n) => String(s).padStart(n);
@@ -115,6 +124,9 @@ for (const r of results) {
     `${pad(r.rows.toLocaleString("en-US"), 9)} ${pad(`${r.genMs.toFixed(0)} ms`, 10)} ${pad(`${r.insightsMs.toFixed(0)} ms`, 10)} ${pad(rate(r.rows, r.insightsMs), 16)} ${pad(`${r.trainMs.toFixed(0)} ms`, 9)} ${pad(rate(r.rows, r.trainMs), 13)} ${pad(rate(r.rows, r.insightsMs + r.trainMs), 22)} ${pad(rate(r.batch, r.scoreMs), 14)}`,
   );
 }
+if (globalThis.gc) {
+  console.log(`heap held (MB, after GC): ${results.map((r) => `${r.rows.toLocaleString("en-US")} rows → history ${r.heapRows.toFixed(0)}, with insights + model ${r.heapAfter.toFixed(0)}`).join(" · ")}`);
+} else console.log("(run with `npx node --expose-gc bench/risk-model.mjs` to see the heap the history holds)");
 console.log(`* scoring ${scoreBatch.toLocaleString("en-US")} upcoming appointments with predictMany against the whole history (one sweep over it)`);
 console.log("\nquality on the time-ordered holdout (last 20 % of resolved appointments by start):");
 console.log(

@@ -141,6 +141,37 @@ describe("acting on no-show risk", () => {
     expect(after).toMatchObject({ status: "confirmed", starts_at: slots[12]!.start });
   });
 
+  it("with Cal.com as the calendar, the offer comes from Cal.com's free slots and '2' reschedules there", async () => {
+    freezeClockAtNextMonday();
+    const { c, risky } = await tenantWithHistory("ar-cal");
+    const apiKey = "cal_test_ar_cal_0001";
+    const put = await api("/api/agenda/settings", { method: "PUT", tenant: "ar-cal", body: JSON.stringify({ provider: "calcom", calcom: { eventTypeId: 812345, apiKey } }) });
+    expect(put.status).toBe(200);
+    await setRisk("ar-cal", { threshold: 0.01 });
+    const slots = await freeSlots("ar-cal");
+    const id = await book("ar-cal", risky, slots[3]!.start);
+    const before = (await (await api(`/api/agenda/appointments/${id}`, { tenant: "ar-cal" })).json()) as { booking_uid: string };
+
+    const answer = await autoReschedule("ar-cal");
+    expect(answer.contacted.map((x) => x.appointment_id)).toEqual([id]);
+    const options = answer.contacted[0]!.options!;
+    // Every option is one Cal.com offered (the fake's hourly weekday slots), never the current time.
+    for (const o of options) {
+      const local = new Date(Date.parse(o.start) - 3 * 3_600_000);
+      expect([local.getUTCDay() >= 1 && local.getUTCDay() <= 5, local.getUTCHours() >= 9 && local.getUTCHours() <= 16, local.getUTCMinutes()]).toEqual([true, true, 0]);
+    }
+    expect(options.map((o) => o.start)).not.toContain(slots[3]!.start);
+
+    await sayAndWait(c.id, "ar-cal", risky, "oi", 2); // the offer, then the contact writes
+    const moved = await sayAndWait(c.id, "ar-cal", risky, "2", 3);
+    expect(moved[2]?.text).toMatch(/^Feito! Sua consulta foi remarcada para /);
+    const after = (await (await api(`/api/agenda/appointments/${id}`, { tenant: "ar-cal" })).json()) as { booking_uid: string; starts_at: string };
+    expect(Date.parse(after.starts_at)).toBe(Date.parse(options[1]!.start));
+    expect(after.booking_uid).not.toBe(before.booking_uid);
+    const calls = ((await (await fetch(`http://calcom.fake.test/__fake/calcom/${apiKey}/calls`)).json()) as { calls: { method: string; path: string }[] }).calls;
+    expect(calls.filter((x) => x.method === "POST").map((x) => x.path)).toEqual(["/v2/bookings", `/v2/bookings/${before.booking_uid}/reschedule`]);
+  });
+
   it("a reminder left unanswered makes an appointment high risk whatever its score", async () => {
     const monday = freezeClockAtNextMonday();
     const { c, risky, reliable } = await tenantWithHistory("ar-silent");

@@ -12,6 +12,8 @@ export const FAKE_GRAPH_URL = "http://graph.fake.test";
 export const FAKE_LLM_URLS = { gemini: "http://gemini.fake.test", openai: "http://openai.fake.test", anthropic: "http://anthropic.fake.test" } as const;
 /** A tenant's notification endpoint (Slack-compatible incoming webhook). */
 export const FAKE_HOOKS_URL = "http://hooks.fake.test";
+/** Fake Cal.com API v2; each tenant in a test uses its own API key, which keys the fake's bookings. */
+export const FAKE_CALCOM_URL = "http://calcom.fake.test";
 /** Not a vendor: lets a workerd test hand an exposition to the real `promtool check metrics` in Node. */
 export const PROMTOOL_URL = "http://promtool.test";
 
@@ -40,6 +42,7 @@ export async function fakeVendors(request: Request): Promise<Response> {
     return json({ code: run.status, output: `${run.stdout}${run.stderr}` });
   }
   if (url.origin === FAKE_LLM_URLS.gemini) return fakeGemini(request, url);
+  if (url.origin === FAKE_CALCOM_URL) return fakeCalcom(request, url);
   if (url.origin === FAKE_HOOKS_URL) {
     if (request.method === "GET") return json({ received: hooks.get(url.searchParams.get("path") ?? "") ?? [] });
     const list = hooks.get(url.pathname) ?? [];
@@ -107,4 +110,50 @@ async function fakeGemini(request: Request, url: URL): Promise<Response> {
   const first = body.candidates[0];
   if (first && mode.text !== undefined) first.content.parts = [{ text: mode.text }];
   return json(body);
+}
+
+// Fake Cal.com: free slots every hour 09:00–16:00 (São Paulo, -03:00) on weekdays, minus what this
+// key booked; bookings and reschedules answer in the recorded payloads' shape with a new uid each.
+const calFixture = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, "..", "fixtures", "calcom", name), "utf8")) as { data: Record<string, unknown> };
+const calBooked = new Map<string, Set<number>>();
+const calCalls = new Map<string, { method: string; path: string; body: unknown }[]>();
+let calUid = 0;
+
+async function fakeCalcom(request: Request, url: URL): Promise<Response> {
+  const control = /^\/__fake\/calcom\/([^/]+)\/calls$/.exec(url.pathname);
+  if (control) return json({ calls: calCalls.get(control[1] ?? "") ?? [] });
+  const key = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (!key) return json(calFixture("error-401.json"), 401);
+  const body = request.method === "POST" ? ((await request.json()) as Record<string, unknown>) : null;
+  const calls = calCalls.get(key) ?? [];
+  calls.push({ method: request.method, path: url.pathname, body });
+  calCalls.set(key, calls);
+  const booked = calBooked.get(key) ?? new Set<number>();
+  calBooked.set(key, booked);
+  if (request.method === "GET" && url.pathname === "/v2/slots") {
+    const from = Date.parse(url.searchParams.get("start") ?? "");
+    const to = Date.parse(url.searchParams.get("end") ?? "");
+    const data: Record<string, { start: string; end: string }[]> = {};
+    for (let day = Math.floor(from / 86_400_000) * 86_400_000; day < to; day += 86_400_000) {
+      for (let hour = 9; hour <= 16; hour++) {
+        const start = day + (hour + 3) * 3_600_000; // local hour at -03:00
+        const weekday = new Date(start - 3 * 3_600_000).getUTCDay();
+        if (weekday === 0 || weekday === 6 || start < from || start >= to || booked.has(start)) continue;
+        const local = new Date(start - 3 * 3_600_000).toISOString().slice(0, 19);
+        const date = local.slice(0, 10);
+        (data[date] ??= []).push({ start: `${local}.000-03:00`, end: `${new Date(start - 3 * 3_600_000 + 1_800_000).toISOString().slice(0, 19)}.000-03:00` });
+      }
+    }
+    return json({ status: "success", data });
+  }
+  const move = /^\/v2\/bookings(?:\/([^/]+)\/reschedule)?$/.exec(url.pathname);
+  if (request.method === "POST" && move && body) {
+    const start = Date.parse(String(body.start));
+    if (booked.has(start)) return json(calFixture("booking-error-slot-taken.json"), 400);
+    booked.add(start);
+    const template = calFixture(move[1] ? "reschedule-success.json" : "booking-success.json");
+    const data = { ...template.data, uid: `fake-cal-${++calUid}`, start: new Date(start).toISOString(), end: new Date(start + 1_800_000).toISOString(), ...(move[1] ? { rescheduledFromUid: move[1] } : {}) };
+    return json({ status: "success", data }, 201);
+  }
+  return json(calFixture("error-404.json"), 404);
 }

@@ -82,10 +82,17 @@ const AgendaUpdate = AgendaSettings.omit({ calcom: true })
 agenda.put("/api/agenda/settings", async (c) => {
   const company = callerCompany(c.get("caller"));
   const store = c.get("store");
-  const body = AgendaUpdate.parse(parseJson(await c.req.text()));
+  const raw = parseJson(await c.req.text());
+  const body = AgendaUpdate.parse(raw);
   const profile = readProfile(await store.profiles.get(company.id));
   const { calcom, calendar, ...rest } = body;
-  const next = { ...profile.agenda, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
+  // zod fills the defaults of fields left out; only the fields the caller sent may change.
+  const sent = new Set(raw && typeof raw === "object" ? Object.keys(raw) : []);
+  const next = { ...profile.agenda, ...Object.fromEntries(Object.entries(rest).filter(([k, v]) => sent.has(k) && v !== undefined)) };
+  if (rest.risk && sent.has("risk")) {
+    const sentRisk = Object.keys((raw as { risk: object }).risk);
+    next.risk = { ...profile.agenda.risk, ...Object.fromEntries(Object.entries(rest.risk).filter(([k]) => sentRisk.includes(k))) };
+  }
   if (calendar) next.calendar = CalendarSettings.parse(calendar);
   if (calcom === null) next.calcom = undefined;
   else if (calcom) {
