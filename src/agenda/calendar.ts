@@ -32,7 +32,7 @@ function isTime(s: string): boolean {
   return s === "24:00" || HH_MM.test(s);
 }
 
-function hhmm(minutes: number): string {
+export function hhmm(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 }
 
@@ -286,7 +286,7 @@ export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: re
  * to matter on a 30-day query, so a day with one offset from before its start to after its end (all
  * but two days a year) converts by arithmetic; a day with a change goes through zonedTimeToUtc.
  */
-function dayConverter(day: string, tz: string): (minutes: number) => number | null {
+export function dayConverter(day: string, tz: string): (minutes: number) => number | null {
   const [y, mo, d] = requireLocalDate(day);
   const midnight = Date.UTC(y, mo - 1, d);
   // Offsets run from -12 h to +14 h: these instants are surely before and after the local day.

@@ -6,7 +6,7 @@
  * Hand-written because the CSV libraries assume Node streams and the Worker only has Web streams.
  * Memory stays bounded by one record (plus one decoded chunk), whatever the body size.
  */
-import { zonedTimeToUtc } from "../agenda/calendar";
+import { dayConverter, hhmm } from "../agenda/calendar";
 import { normalizePhone } from "../lib/phone";
 import { MINUTE_MS } from "./zone";
 
@@ -438,28 +438,20 @@ function notADate(column: string, v: string): RowError {
 }
 
 // zonedTimeToUtc asks Intl several times per call (~20 µs): 100k rows × 3 instants would take seconds.
-// A local day without a clock change converts by arithmetic from its midnight, looked up once per day
-// ("<zone> <date>" → midnight, or null for a day with a change). Cleared when large, not LRU: a file
-// spans a few hundred days.
-const dayStarts = new Map<string, number | null>();
+// The calendar's per-day converter (arithmetic on days without a clock change) is kept per
+// "<zone> <date>"; cleared when large, not LRU: a file spans a few hundred days.
+const converters = new Map<string, (minutes: number) => number | null>();
 
 /** The instant of wall time `minutes` after local midnight of `date` in `timeZone`; null in a gap. */
 function wallToUtc(date: string, minutes: number, timeZone: string): number | null {
   const key = `${timeZone} ${date}`;
-  let midnight = dayStarts.get(key);
-  if (midnight === undefined) {
-    const first = zonedTimeToUtc(date, "00:00", timeZone)?.getTime();
-    const last = zonedTimeToUtc(date, "23:59", timeZone)?.getTime();
-    midnight = first !== undefined && last === first + 1439 * MINUTE_MS ? first : null;
-    if (dayStarts.size >= 10_000) dayStarts.clear();
-    dayStarts.set(key, midnight);
+  let convert = converters.get(key);
+  if (!convert) {
+    convert = dayConverter(date, timeZone);
+    if (converters.size >= 10_000) converters.clear();
+    converters.set(key, convert);
   }
-  if (midnight !== null) return midnight + minutes * MINUTE_MS;
-  return zonedTimeToUtc(date, hhmm(minutes), timeZone)?.getTime() ?? null;
-}
-
-function hhmm(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+  return convert(minutes);
 }
 
 function quote(v: string): string {
