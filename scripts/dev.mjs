@@ -294,7 +294,7 @@ async function main() {
 
   // d. wrangler dev
   console.log(`[dev] starting wrangler dev on ${base} …`);
-  const child = startWranglerDev({ port });
+  const child = startWranglerDev({ port, extraArgs: ["--test-scheduled"] });
   let stopping = false;
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.on(sig, () => {
