@@ -67,13 +67,19 @@ describe("POST /api/agenda/risk", () => {
     expect(viaCsv.results.map((r) => r.no_show_prob)).toEqual([a!.no_show_prob, b!.no_show_prob]);
   });
 
-  it("without history falls back to the prior and says so; bad bodies get one envelope", async () => {
+  it("without history falls back to the prior and says so (another tenant's history never counts); bad bodies get one envelope", async () => {
     await seedCompany({ slug: "risk-new" });
-    const res = await api("/api/agenda/risk", { method: "POST", tenant: "risk-new", body: JSON.stringify({ appointments: [upcoming("n-1", "5511900000001")] }) });
+    await seedCompany({ slug: "risk-other" });
+    await importCsv("risk-other", historyCsv(rows));
+    // The other tenant knows this phone well; this tenant does not.
+    const res = await api("/api/agenda/risk", { method: "POST", tenant: "risk-new", body: JSON.stringify({ appointments: [upcoming("n-1", phoneOf(extremes().risky))] }) });
     const body = (await res.json()) as RiskAnswer;
     expect(body.model.kind).toBe("prior");
     expect(body.model.fallback_reason).toMatch(/histórico|Histórico/);
     expect(body.results[0]).toMatchObject({ fallback: true, no_show_prob: 0.2 });
+    const insights = (await (await api("/api/agenda/insights", { tenant: "risk-new" })).json()) as { slots: unknown[]; model: { kind: string } };
+    expect(insights.slots).toEqual([]);
+    expect(insights.model.kind).toBe("prior");
     for (const [payload, code] of [
       ["not json", "invalid_json"],
       [JSON.stringify({ appointments: [] }), "invalid_body"],
