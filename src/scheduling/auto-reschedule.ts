@@ -8,6 +8,7 @@
 import type { OutboundPayload } from "../channels/types";
 import { queueOutbound } from "../conversation/turn";
 import type { AgendaState } from "../../durable-objects/tenant";
+import { CalendarSettings } from "../agenda/calendar";
 import { commaName, numbered, say } from "../agenda/messages";
 import { freeSlots, label, localeOf, type AgendaCtx } from "../agenda/service";
 import type { Slot } from "../agenda/types";
@@ -63,29 +64,48 @@ function offerPayload(ctx: AgendaCtx, contact: Contact, appointment: { startsAt:
   };
 }
 
+type ListPayload = Extract<OutboundPayload, { kind: "list" }>;
+
+/** What one auto-reschedule run looks up once: free slots, insights, and the slots already offered. */
+interface OfferCache {
+  slots?: Slot[] | null;
+  insights?: StoredInsight[];
+  promised?: Map<string, number>;
+}
+
 /**
- * Builds the better-slot offer for one appointment, remembers it in the contact's agenda state and
- * marks the appointment offered. Null when there is nothing better to offer or it was offered before.
+ * Builds the better-slot offer for one appointment, remembers it in the contact's agenda state,
+ * hands it to `deliver` (if given) and only then marks the appointment offered, so a failed send
+ * leaves it to be offered again (the send itself is idempotent by its client ref).
  */
 export async function prepareOffer(
   ctx: AgendaCtx,
   contact: Contact,
   appointment: { id: number; startsAt: number; endsAt: number },
-  cache: { slots?: Slot[] | null; insights?: StoredInsight[] } = {},
-): Promise<{ options: Slot[]; payload: Extract<OutboundPayload, { kind: "list" }> } | { skipped: string }> {
+  cache: OfferCache = {},
+  deliver?: (payload: ListPayload) => Promise<number | null>,
+): Promise<{ options: Slot[]; payload: ListPayload; messageId: number | null } | { skipped: string }> {
   if (cache.slots === undefined) {
     const found = await freeSlots(ctx);
     cache.slots = found.ok ? found.value : null;
   }
   if (!cache.slots) return { skipped: "the calendar did not answer" };
   cache.insights ??= await ctx.store.scheduling.insights(ctx.company.id);
-  const options = rankSlots(cache.slots, cache.insights, ctx.company.timeZone, appointment.startsAt).slice(0, ctx.profile.agenda.offerCount);
+  // One run never promises a slot to more contacts than it has places (Cal.com: one).
+  const places = ctx.profile.agenda.provider === "calcom" ? 1 : CalendarSettings.parse(ctx.profile.agenda.calendar).capacity;
+  const promised = (cache.promised ??= new Map());
+  const options = rankSlots(cache.slots, cache.insights, ctx.company.timeZone, appointment.startsAt)
+    .filter((o) => (promised.get(o.start) ?? 0) < places)
+    .slice(0, ctx.profile.agenda.offerCount);
   if (options.length === 0) return { skipped: "no better free slot" };
-  if (!(await ctx.store.scheduling.markOffered(ctx.company.id, appointment.id, Date.now()))) return { skipped: "already offered" };
   const state: AgendaState = { stage: "choosing", purpose: "reschedule", options, appointmentId: appointment.id, offer: "risk" };
   await tenantStub(ctx.env, ctx.company.id).setAgendaState(contact.phone, state, Math.max(HOUR_MS, appointment.startsAt - Date.now()));
+  const payload = offerPayload(ctx, contact, appointment, options);
+  const messageId = deliver ? await deliver(payload) : null;
+  if (!(await ctx.store.scheduling.markOffered(ctx.company.id, appointment.id, Date.now()))) return { skipped: "already offered" };
+  for (const o of options) promised.set(o.start, (promised.get(o.start) ?? 0) + 1);
   await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_auto_rescheduled_total", labels: {}, inc: 1 }]);
-  return { options, payload: offerPayload(ctx, contact, appointment, options) };
+  return { options, payload, messageId };
 }
 
 /** True when the appointment's latest reminder went out long enough ago and got no answer. */
@@ -103,7 +123,7 @@ export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<
   const scored = await scoreUpcoming(ctx.store, ctx.company, model, now, now + settings.horizonHours * HOUR_MS, now);
   const contacted: RiskCase[] = [];
   const skipped: RiskCase[] = [];
-  const cache: { slots?: Slot[] | null; insights?: StoredInsight[] } = {};
+  const cache: OfferCache = {};
   for (const { appointment: a, prediction } of scored) {
     const why: RiskWhy[] = [];
     if (prediction.noShowProb >= settings.threshold) why.push("risk");
@@ -136,15 +156,16 @@ export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<
       skip("already offered");
       continue;
     }
-    const offer = await prepareOffer(ctx, contact, a, cache);
+    const clientRef = `riskoffer:${a.id}`;
+    const offer = await prepareOffer(ctx, contact, a, cache, async (payload) => {
+      const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, now);
+      return queueOutbound(ctx.env, ctx.store, { company: ctx.company, contact, conversation, clientRef, payload, correlationId: clientRef, author: "system", purpose: "reschedule" });
+    });
     if ("skipped" in offer) {
       skip(offer.skipped);
       continue;
     }
-    const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, now);
-    const clientRef = `riskoffer:${a.id}`;
-    const messageId = await queueOutbound(ctx.env, ctx.store, { company: ctx.company, contact, conversation, clientRef, payload: offer.payload, correlationId: clientRef, author: "system", purpose: "reschedule" });
-    contacted.push({ ...base, action: "offered", options: offer.options.map((o) => ({ ...o, label: label(ctx, o) })), messageId });
+    contacted.push({ ...base, action: "offered", options: offer.options.map((o) => ({ ...o, label: label(ctx, o) })), messageId: offer.messageId });
   }
   return { threshold: settings.threshold, scanned: scored.length, contacted, skipped };
 }
@@ -153,7 +174,7 @@ export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<
  * In the chat (the seeds' `_handle_agenda_flow`): a contact about to confirm a high-risk appointment
  * is first offered the better slots, once. Null when the appointment is not high risk (or was offered).
  */
-export async function offerBeforeConfirming(ctx: AgendaCtx, contact: Contact, a: Appointment): Promise<Extract<OutboundPayload, { kind: "list" }> | null> {
+export async function offerBeforeConfirming(ctx: AgendaCtx, contact: Contact, a: Appointment): Promise<ListPayload | null> {
   if (a.status !== "scheduled" || a.rescheduleOfferedAt !== null || a.provider === "import") return null;
   const now = Date.now();
   const [record] = (await ctx.store.scheduling.history(ctx.company.id, { from: a.startsAt, to: a.startsAt + 1, limit: 50, contactIds: [a.contactId] })).filter((r) => r.id === a.id);

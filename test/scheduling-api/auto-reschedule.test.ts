@@ -121,6 +121,21 @@ describe("acting on no-show risk", () => {
     expect(seriesValue(text, "secretaria_template_sends_total", { company: "ar", purpose: "reschedule" })).toBe(1);
   });
 
+  it("one run never promises a slot to more contacts than it has places", async () => {
+    freezeClockAtNextMonday();
+    const { risky, reliable } = await tenantWithHistory("ar-two");
+    await setRisk("ar-two", { threshold: 0.01 });
+    const slots = await freeSlots("ar-two");
+    await book("ar-two", risky, slots[20]!.start);
+    await book("ar-two", reliable, slots[21]!.start);
+    const { contacted } = await autoReschedule("ar-two");
+    expect(contacted).toHaveLength(2);
+    const [a, b] = contacted.map((x) => x.options!.map((o) => o.start));
+    expect(a).toHaveLength(3);
+    expect(b).toHaveLength(3);
+    expect(a!.filter((start) => b!.includes(start))).toEqual([]); // capacity 1: no slot offered twice
+  });
+
   it("a high-risk contact confirming in the chat is offered better slots first; MANTER keeps and confirms", async () => {
     freezeClockAtNextMonday();
     const { c, risky } = await tenantWithHistory("ar-chat");
