@@ -38,6 +38,10 @@ export const slotOf = (a: Appointment): Slot => ({ start: new Date(a.startsAt).t
 const calendarSettings = (a: AgendaSettings) => CalendarSettings.parse(a.calendar);
 
 const builtinUid = (idempotencyKey: string) => `builtin-${idempotencyKey}`;
+const roomOf = (ctx: AgendaCtx) => {
+  const settings = calendarSettings(ctx.profile.agenda);
+  return { capacity: settings.capacity, bufferMs: settings.bufferMinutes * MINUTE };
+};
 
 /** The built-in calendar: availability from the tenant's hours minus what is booked in D1. */
 function builtinProvider(ctx: AgendaCtx): BookingProvider {
@@ -147,7 +151,7 @@ export async function bookAppointment(
   });
   if (!booked.ok) return { ok: false, code: booked.code, message: booked.message };
   const now = Date.now();
-  const { appointment, inserted } = await ctx.store.appointments.create(ctx.company.id, {
+  const record = {
     contactId: contact.id,
     provider: provider.name,
     bookingUid: booked.value.uid,
@@ -157,7 +161,12 @@ export async function bookAppointment(
     source: opts.source,
     bookedAt: now,
     notes: opts.notes ?? null,
-  });
+  };
+  // The built-in calendar is its own source of truth: the place is taken by the insert itself, so two
+  // contacts racing for the last place can't both get it (Cal.com arbitrates its own bookings).
+  const stored = provider.name === "builtin" ? await ctx.store.appointments.reserve(ctx.company.id, record, roomOf(ctx)) : await ctx.store.appointments.create(ctx.company.id, record);
+  if (!stored) return { ok: false, code: "slot_taken", message: "That time is no longer available" };
+  const { appointment, inserted } = stored;
   if (inserted) {
     await schedule(ctx, appointment, planTasks(ctx.profile.agenda, appointment, now, ctx.company.timeZone));
     await count(ctx, [
@@ -193,8 +202,13 @@ export async function rescheduleAppointment(ctx: AgendaCtx, a: Appointment, star
     booking = moved.value;
   }
   const now = Date.now();
-  const updated = await ctx.store.appointments.move(ctx.company.id, a.id, { startsAt: Date.parse(booking.start), endsAt: Date.parse(booking.end), bookingUid: booking.uid }, now);
-  if (!updated) return { ok: false, code: "not_reschedulable", message: "The appointment changed meanwhile" };
+  const room = a.provider === "builtin" ? roomOf(ctx) : undefined;
+  const updated = await ctx.store.appointments.move(ctx.company.id, a.id, { startsAt: Date.parse(booking.start), endsAt: Date.parse(booking.end), bookingUid: booking.uid }, now, room);
+  if (!updated) {
+    const still = room && (await ctx.store.appointments.byId(ctx.company.id, a.id));
+    if (still && ["scheduled", "confirmed"].includes(still.status)) return { ok: false, code: "slot_taken", message: "That time is no longer available" };
+    return { ok: false, code: "not_reschedulable", message: "The appointment changed meanwhile" };
+  }
   await unschedule(ctx, updated);
   await schedule(ctx, updated, planTasks(ctx.profile.agenda, updated, now, ctx.company.timeZone));
   await count(ctx, [{ metric: "secretaria_appointments_rescheduled_total", labels: { source }, inc: 1 }]);

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import { payloadText, type DeliveryStatus, type OutboundPayload } from "../channels/types";
 import * as s from "./schema";
-import type { Appointment, AppointmentTask, Company, Contact, Conversation, DeadLetter, FeedbackEvent, HistoryRecord, ImportJob, MessageRow, Store } from "./types";
+import type { Appointment, AppointmentTask, Company, Contact, Conversation, DeadLetter, FeedbackEvent, HistoryRecord, ImportJob, MessageRow, Room, Store } from "./types";
 
 type Db = DrizzleD1Database<typeof s>;
 
@@ -171,6 +171,11 @@ const toImportJob = (r: typeof s.importJobs.$inferSelect): ImportJob => ({
   updatedAt: r.updatedAt,
   finishedAt: r.finishedAt,
 });
+
+/** How many live appointments (other than `except`) overlap [start, end) widened by the buffer. */
+const overlapping = (companyId: number, start: number, end: number, room: Room, except = 0) =>
+  sql`(SELECT count(*) FROM appointments WHERE company_id = ${companyId} AND status IN ('scheduled', 'confirmed') AND id != ${except}
+    AND starts_at < ${end + room.bufferMs} AND ends_at > ${start - room.bufferMs})`;
 
 /** The timestamp column each status sets when an appointment enters it. */
 const STATUS_STAMP = { confirmed: "confirmedAt", cancelled: "cancelledAt", attended: "attendedAt" } as const;
@@ -618,6 +623,17 @@ export function createD1Store(d1: D1Database): Store {
         if (!row) throw new Error("appointment neither inserted nor found");
         return { appointment: toAppointment(row), inserted: false };
       },
+      async reserve(companyId, a, room) {
+        // INSERT … SELECT … WHERE <room>: the count and the insert are one statement, so no booking slips in between.
+        const done = await db.run(sql`
+          INSERT INTO appointments (company_id, contact_id, provider, booking_uid, service, starts_at, ends_at, status, source, booked_at, rescheduled_from_uid, notes, updated_at)
+          SELECT ${companyId}, ${a.contactId}, ${a.provider}, ${a.bookingUid}, ${a.service ?? null}, ${a.startsAt}, ${a.endsAt}, ${a.status ?? "scheduled"}, ${a.source},
+            ${a.bookedAt}, ${a.rescheduledFromUid ?? null}, ${a.notes ?? null}, ${a.bookedAt}
+          WHERE ${overlapping(companyId, a.startsAt, a.endsAt, room)} < ${room.capacity}
+          ON CONFLICT DO NOTHING`);
+        const [row] = await db.select().from(s.appointments).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.bookingUid, a.bookingUid))).limit(1);
+        return row ? { appointment: toAppointment(row), inserted: done.meta.changes > 0 } : null;
+      },
       async byId(companyId, id) {
         const [row] = await db.select().from(s.appointments).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id))).limit(1);
         return row ? toAppointment(row) : null;
@@ -661,7 +677,7 @@ export function createD1Store(d1: D1Database): Store {
           .returning();
         return row ? toAppointment(row) : null;
       },
-      async move(companyId, id, m, at) {
+      async move(companyId, id, m, at, room) {
         const [current] = await db.select().from(s.appointments).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id))).limit(1);
         if (!current || !["scheduled", "confirmed"].includes(current.status)) return null;
         const [row] = await db
@@ -675,7 +691,14 @@ export function createD1Store(d1: D1Database): Store {
             confirmedAt: null,
             updatedAt: at,
           })
-          .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id)))
+          .where(
+            and(
+              eq(s.appointments.companyId, companyId),
+              eq(s.appointments.id, id),
+              inArray(s.appointments.status, ["scheduled", "confirmed"]),
+              room ? sql`${overlapping(companyId, m.startsAt, m.endsAt, room, id)} < ${room.capacity}` : undefined,
+            ),
+          )
           .returning();
         return row ? toAppointment(row) : null;
       },

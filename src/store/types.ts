@@ -262,6 +262,12 @@ export interface NewAppointment {
   notes?: string | null;
 }
 
+/** Places per slot of the built-in calendar, and the buffer kept around each appointment. */
+export interface Room {
+  capacity: number;
+  bufferMs: number;
+}
+
 export interface AppointmentFilter {
   from?: number;
   to?: number;
@@ -298,6 +304,12 @@ export interface AgendaStore {
   appointments: {
     /** Idempotent by (company, booking uid): a repeated webhook or retried booking returns the same row. */
     create(companyId: number, a: NewAppointment): Promise<{ appointment: Appointment; inserted: boolean }>;
+    /**
+     * `create` for a calendar with a limited number of places: inserts only while fewer than
+     * `room.capacity` live appointments overlap the new one (each widened by `room.bufferMs`), in one
+     * statement, so two bookings racing for the last place can't both land. Null when it is full.
+     */
+    reserve(companyId: number, a: NewAppointment, room: Room): Promise<{ appointment: Appointment; inserted: boolean } | null>;
     byId(companyId: number, id: number): Promise<Appointment | null>;
     byUid(companyId: number, uid: string): Promise<Appointment | null>;
     list(companyId: number, f: AppointmentFilter): Promise<Appointment[]>;
@@ -305,8 +317,8 @@ export interface AgendaStore {
     nextForContact(companyId: number, contactId: number, now: number): Promise<Appointment | null>;
     /** Moves status only from the given ones; returns the updated row, or null when it was not in them. */
     transition(companyId: number, id: number, from: AppointmentStatus[], to: AppointmentStatus, at: number): Promise<Appointment | null>;
-    /** A new time (and possibly a new uid, as Cal.com gives); back to "scheduled". */
-    move(companyId: number, id: number, m: { startsAt: number; endsAt: number; bookingUid: string }, at: number): Promise<Appointment | null>;
+    /** A new time (and possibly a new uid, as Cal.com gives); back to "scheduled". With `room`, only while the new time has a place (as `reserve`). */
+    move(companyId: number, id: number, m: { startsAt: number; endsAt: number; bookingUid: string }, at: number, room?: Room): Promise<Appointment | null>;
     /** Booked intervals overlapping [from, to) that still hold a place (scheduled, confirmed). */
     busy(companyId: number, from: number, to: number): Promise<{ start: number; end: number }[]>;
   };

@@ -626,6 +626,45 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       });
     });
 
+    describe("appointments: reserve and move with a limited number of places", () => {
+      const HALF_HOUR = 1_800_000;
+      const appt = (contactId: number, startsAt: number, bookingUid = `builtin-${uid()}`) => ({
+        contactId,
+        provider: "builtin" as const,
+        bookingUid,
+        startsAt,
+        endsAt: startsAt + HALF_HOUR,
+        source: "api" as const,
+        bookedAt: T0,
+      });
+
+      it("takes a place only while one is left, buffers included, idempotent by uid, per tenant", async () => {
+        const t = await thread();
+        const room = { capacity: 1, bufferMs: 0 };
+        const first = await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 10 * HALF_HOUR, "builtin-first"), room);
+        expect(first?.inserted).toBe(true);
+        expect(await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 10 * HALF_HOUR), room)).toBeNull();
+        expect(await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 10 * HALF_HOUR, "builtin-first"), room)).toMatchObject({ inserted: false, appointment: { id: first!.appointment.id } });
+        // Right after it: free without a buffer, taken with one.
+        expect(await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 11 * HALF_HOUR), { capacity: 1, bufferMs: 600_000 })).toBeNull();
+        expect((await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 11 * HALF_HOUR), room))?.inserted).toBe(true);
+        // Another tenant's appointments never take this tenant's places.
+        const other = await thread();
+        expect((await store.appointments.reserve(other.company.id, appt(other.contact.id, T0 + 10 * HALF_HOUR), room))?.inserted).toBe(true);
+      });
+
+      it("moves into a slot only while it has a place (the moved appointment does not count against itself)", async () => {
+        const t = await thread();
+        const room = { capacity: 1, bufferMs: 0 };
+        const a = (await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 20 * HALF_HOUR), room))!.appointment;
+        const b = (await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 22 * HALF_HOUR), room))!.appointment;
+        const to = (startsAt: number) => ({ startsAt, endsAt: startsAt + HALF_HOUR, bookingUid: b.bookingUid });
+        expect(await store.appointments.move(t.company.id, b.id, to(a.startsAt), T0 + 1, room)).toBeNull();
+        expect(await store.appointments.move(t.company.id, b.id, to(b.startsAt + 600_000), T0 + 1, room)).toMatchObject({ id: b.id, startsAt: b.startsAt + 600_000 });
+        expect(await store.appointments.move(t.company.id, b.id, to(T0 + 30 * HALF_HOUR), T0 + 2, room)).toMatchObject({ startsAt: T0 + 30 * HALF_HOUR });
+      });
+    });
+
     describe("scheduling", () => {
       const DAY = 86_400_000;
       const row = (line: number, externalId: string, contact: ImportRecord["contact"], startsAt: number, status: ImportRecord["status"] = "attended"): ImportRecord => ({
