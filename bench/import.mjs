@@ -12,9 +12,8 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
+import { historyCsv, loadGenerator } from "../scripts/synthetic-csv.mjs";
 import { executeLocal, migrateLocal, parseEnvFile, ROOT, runWrangler, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/dev.mjs";
 
 const { values: opts } = parseArgs({
@@ -56,54 +55,6 @@ const mb = (bytes) => bytes / 2 ** 20;
 
 // ---------------------------------------------------------------------------------------------
 // Synthetic history → CSV (same generator and column layout as test/scheduling-api/support.ts).
-
-async function loadGenerator() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "import-bench-"));
-  try {
-    const out = await build({
-      stdin: { contents: 'export { generateHistory } from "./src/scheduling/synthetic";', resolveDir: ROOT, loader: "ts" },
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node22",
-      write: false,
-      logLevel: "error",
-    });
-    const file = path.join(dir, "synthetic.mjs");
-    writeFileSync(file, out.outputFiles[0].text);
-    return (await import(pathToFileURL(file).href)).generateHistory;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const HEADER = ["external_id", "contact", "booked_at", "starts_at", "ends_at", "status", "reminder_sent", "reminder_answered", "confirmed", "last_contact_at", "attr_age", "attr_insurance"];
-const phoneOf = (contact) => `55119${String(Number(/\d+$/.exec(contact)?.[0] ?? 0)).padStart(8, "0")}`;
-const cell = (v) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
-const when = (ms) => (ms === undefined ? "" : new Date(ms).toISOString());
-
-function historyCsv(rows, prefix) {
-  const lines = rows.map((r) =>
-    [
-      `${prefix}-${r.externalId}`,
-      phoneOf(r.contact),
-      when(r.bookedAt),
-      when(r.startsAt),
-      when(r.endsAt),
-      r.status,
-      r.reminderSent ? "sim" : "não",
-      r.reminderAnswered ? "1" : "0",
-      r.confirmed ? "true" : "false",
-      when(r.lastContactAt),
-      r.attrs.age === undefined ? "" : String(r.attrs.age),
-      String(r.attrs.insurance ?? ""),
-    ]
-      .map(String)
-      .map(cell)
-      .join(","),
-  );
-  return [HEADER.join(","), ...lines].join("\r\n") + "\r\n";
-}
 
 /** Generates `rows` appointments over the last 540 days ending `now` and writes their CSV to the temp dir. */
 function writeCsv(generateHistory, { rows, now, prefix, dir }) {
