@@ -198,7 +198,7 @@ function banner({ base, vars }) {
     "══════════════════════════════════════════════════════════════════════════════",
     "  Secretaria is running locally (offline: local D1, queues, Durable Objects)",
     "══════════════════════════════════════════════════════════════════════════════",
-    `  Panel            ${base}/`,
+    `  Panel            ${base}/   (sign in with ${DEMO.token})`,
     `  Health           ${base}/health        (liveness: ${base}/health/live)`,
     `  Metrics          ${base}/metrics${metricsAuth}`,
     "",

@@ -19,14 +19,21 @@ const WRANGLER_TYPES = ["wrangler", "types", "--strict-vars=false", "--env-file"
 run("generated Worker types are up to date", "npx", [...WRANGLER_TYPES, "--check"]);
 run("typecheck (Worker, Durable Objects, tests)", "npx", ["tsc", "-p", "."]);
 run("typecheck (Node-side tooling)", "npx", ["tsc", "-p", "tsconfig.node.json"]);
+run("typecheck (panel)", "npx", ["tsc", "-p", "panel"]);
 const out = mkdtempSync(join(tmpdir(), "secretaria-dry-run-"));
 run("wrangler deploy --dry-run", "npx", ["wrangler", "deploy", "--dry-run", "--outdir", out]);
 rmSync(out, { recursive: true, force: true });
 
 const report = join(mkdtempSync(join(tmpdir(), "secretaria-vitest-")), "report.json");
 const vitestOk = run("vitest (workerd)", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
-let passed = results.filter((r) => r.ok && r.name !== "vitest (workerd)").length;
-let failed = results.filter((r) => !r.ok && r.name !== "vitest (workerd)").length;
+const panelReport = join(mkdtempSync(join(tmpdir(), "secretaria-panel-")), "report.json");
+const PANEL = "panel in Chromium (playwright-core, wrangler dev)";
+const panelOk = run(PANEL, "node", ["test/panel/panel.browser.mjs"], { env: { ...process.env, PANEL_REPORT: panelReport } });
+
+// Steps count one each; the two suites count their own tests.
+const suites = new Set(["vitest (workerd)", PANEL]);
+let passed = results.filter((r) => r.ok && !suites.has(r.name)).length;
+let failed = results.filter((r) => !r.ok && !suites.has(r.name)).length;
 try {
   const json = JSON.parse(readFileSync(report, "utf8"));
   passed += json.numPassedTests;
@@ -35,6 +42,14 @@ try {
   if (!vitestOk && json.numFailedTests === 0) failed += 1;
 } catch {
   failed += 1; // vitest did not even write its report
+}
+try {
+  const json = JSON.parse(readFileSync(panelReport, "utf8"));
+  passed += json.passed;
+  failed += json.failed;
+  if (!panelOk && json.failed === 0) failed += 1;
+} catch {
+  failed += 1;
 }
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

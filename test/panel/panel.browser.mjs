@@ -1,0 +1,131 @@
+// The admin panel in a real browser (Debian's Chromium driven by playwright-core) against a private
+// `wrangler dev` on 127.0.0.1: sign in with a tenant token, import a history CSV through the page,
+// analyse, read the Insights de Agenda card and chart, press "Reagendar automaticamente faltas".
+// Run by `npm test` (scripts/test.mjs); writes {passed, failed} to $PANEL_REPORT when set and a
+// screenshot to $PANEL_SCREENSHOT (default: the OS temp dir).
+import assert from "node:assert/strict";
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { executeLocal, migrateLocal, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../../scripts/dev.mjs";
+import { historyCsv, loadGenerator } from "../../scripts/synthetic-csv.mjs";
+
+const TENANT = "painel";
+const TOKEN = "painel-token-0123456789";
+const DAY = 86_400_000;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), "panel-test-"));
+const stateDir = path.relative(ROOT, path.join(tmp, "state"));
+const results = [];
+async function check(name, fn) {
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✔ ${name}`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`  ✘ ${name}\n    ${String(err?.message ?? err).split("\n").join("\n    ")}`);
+  }
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+
+async function main() {
+  const now = Date.now();
+  const generateHistory = await loadGenerator();
+  const csvFile = path.join(tmp, "historico.csv");
+  writeFileSync(csvFile, historyCsv(generateHistory({ seed: 3, rows: 3000, contacts: 300, start: now - 200 * DAY, days: 195, now }), "p"));
+
+  await migrateLocal({ persistTo: stateDir, quiet: true });
+  await executeLocal(tenantSeedSql({ slug: TENANT, name: "Clínica Painel", token: TOKEN }), { persistTo: stateDir, quiet: true });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = startWranglerDev({ port, persistTo: stateDir, output: createWriteStream(path.join(tmp, "wrangler.log")), extraArgs: ["--log-level", "warn"] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  try {
+    await waitForHttp(`${base}/health/live`, child, 120_000);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1600 }, locale: "pt-BR" });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+
+    await page.goto(base);
+    await check("a wrong token is refused on the login screen", async () => {
+      await page.fill("#login-token", "not-a-token");
+      await page.click("#login-submit");
+      await page.waitForSelector("#login-error:has-text('Invalid token')", { timeout: 10_000 });
+    });
+    await check("the tenant token signs in and opens Insights de Agenda", async () => {
+      await page.fill("#login-token", TOKEN);
+      await page.click("#login-submit");
+      await page.waitForSelector("h1:has-text('Insights de Agenda')", { timeout: 15_000 });
+      assert.match(await page.textContent("#insights-last-run"), /Nenhuma análise ainda/);
+    });
+    await check("importing the CSV through the page reports the rows imported", async () => {
+      await page.setInputFiles("#import-file", csvFile);
+      await page.click("#import-submit");
+      await page.waitForSelector("#import-result", { timeout: 120_000 });
+      assert.match(await page.textContent("#import-result"), /^3\.000 importados, 0 com erro/);
+    });
+    await check("“Analisar agora” fills the card: recommendation, three suggested slots, the model's AUC", async () => {
+      await page.click("#btn-optimize");
+      await page.waitForSelector("#insights-suggested li", { timeout: 60_000 });
+      const suggested = await page.$$eval("#insights-suggested li", (lis) => lis.map((li) => li.textContent ?? ""));
+      assert.equal(suggested.length, 3);
+      for (const s of suggested) assert.match(s, /^(Segunda|Terça|Quarta|Quinta|Sexta|Sábado|Domingo) · \d{1,2}h-\d{1,2}h — presença estimada \d+%$/);
+      assert.match(await page.textContent("#model-auc"), /^0\.\d{3} {2}\(só dia\/hora: 0\.\d{3}\)$/);
+      assert.match(await page.textContent("#insights-last-run"), /análise manual/);
+    });
+    await check("the chart draws the slots (Chart.js canvas with pixels)", async () => {
+      const painted = await page.$eval("#insights-chart", (c) => {
+        const ctx = c.getContext("2d");
+        const { data } = ctx.getImageData(0, 0, c.width, c.height);
+        let coloured = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0) coloured++;
+        return { w: c.width, h: c.height, coloured };
+      });
+      assert.ok(painted.w > 300 && painted.h > 300, `canvas ${painted.w}×${painted.h}`);
+      assert.ok(painted.coloured > 5_000, `${painted.coloured} painted pixels`);
+    });
+    await check("“Reagendar automaticamente faltas” lists who was contacted and why", async () => {
+      // Every upcoming appointment counts as high risk for this check; one is booked for a known contact.
+      const api = (p, init = {}) => fetch(`${base}${p}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...init.headers } });
+      assert.equal((await api("/api/agenda/settings", { method: "PUT", body: JSON.stringify({ risk: { threshold: 0.01 } }) })).status, 200);
+      const { slots } = await (await api("/api/agenda/availability?days=7")).json();
+      assert.equal((await api("/api/agenda/appointments", { method: "POST", body: JSON.stringify({ contact: "5511900000007", name: "Maria Souza", start: slots[4].start }) })).status, 201);
+      await page.click("#btn-auto-reschedule");
+      await page.waitForSelector("#auto-reschedule-summary", { timeout: 30_000 });
+      assert.match(await page.textContent("#auto-reschedule-summary"), /^1 contato\(s\) receberam novas opções · 1 agendamento\(s\) analisados · limiar 1%$/);
+      assert.match(await page.textContent("#auto-reschedule-contacted li"), /^Maria Souza \(5511900000007\) — .*: \d+% de risco \(risco alto de falta\)\. .*Opções: .+ · .+ · .+$/);
+    });
+    await check("no script errors on the page", async () => assert.deepEqual(errors, []));
+    const shot = process.env.PANEL_SCREENSHOT ?? path.join(os.tmpdir(), "secretaria-panel-insights.png");
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`  screenshot: ${shot}`);
+  } finally {
+    await browser.close();
+    await stopWrangler(child);
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  results.push({ name: "panel test setup", ok: false });
+  console.log(`  ✘ setup: ${err?.stack ?? err}`);
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+if (process.env.PANEL_REPORT) writeFileSync(process.env.PANEL_REPORT, JSON.stringify({ passed, failed }));
+console.log(`panel: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
