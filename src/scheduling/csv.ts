@@ -7,6 +7,8 @@
  * Memory stays bounded by one record (plus one decoded chunk), whatever the body size.
  */
 import { dayConverter, hhmm } from "../agenda/calendar";
+import type { ImportRecord } from "../store/types";
+import { AppointmentOutcome } from "./history";
 import { normalizePhone } from "../lib/phone";
 import { MINUTE_MS } from "./zone";
 
@@ -220,23 +222,11 @@ class CsvParser {
 // ---------------------------------------------------------------------------------------------
 // Rows
 
-export const IMPORT_STATUSES = ["scheduled", "confirmed", "attended", "no_show", "cancelled"] as const;
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+export const IMPORT_STATUSES = AppointmentOutcome.options;
+export type ImportStatus = AppointmentOutcome;
 
-export interface ImportRow {
-  line: number;
-  externalId: string;
-  contact: { phone: string } | { contactId: number };
-  bookedAt: number;
-  startsAt: number;
-  endsAt: number;
-  status?: ImportStatus;
-  reminderSent: boolean;
-  reminderAnswered?: boolean;
-  confirmed: boolean;
-  lastContactAt?: number;
-  attrs: Record<string, string | number>;
-}
+/** A parsed row: what the store imports, with what a risk batch may leave out left optional. */
+export type ImportRow = Omit<ImportRecord, "status" | "reminderAnswered" | "lastContactAt"> & { status?: ImportStatus; reminderAnswered?: boolean; lastContactAt?: number };
 
 /** Field index of each column read; `width` is the header's field count. */
 export interface ColumnMap {

@@ -14,20 +14,7 @@ const CHUNK = 500;
 /** Errors kept for the report; rows_failed counts them all. */
 const MAX_ERRORS = 1000;
 
-const toRecord = (r: ImportRow & { status: NonNullable<ImportRow["status"]> }): ImportRecord => ({
-  line: r.line,
-  externalId: r.externalId,
-  contact: r.contact,
-  bookedAt: r.bookedAt,
-  startsAt: r.startsAt,
-  endsAt: r.endsAt,
-  status: r.status,
-  reminderSent: r.reminderSent,
-  reminderAnswered: r.reminderAnswered ?? false,
-  confirmed: r.confirmed,
-  lastContactAt: r.lastContactAt ?? null,
-  attrs: r.attrs,
-});
+const toRecord = (r: ImportRow & { status: NonNullable<ImportRow["status"]> }): ImportRecord => ({ ...r, reminderAnswered: r.reminderAnswered ?? false, lastContactAt: r.lastContactAt ?? null });
 
 export async function importAppointmentsCsv(store: Store, company: Company, body: ReadableStream<Uint8Array>, jobId: string): Promise<ImportJob> {
   await store.importJobs.create(company.id, jobId, Date.now());

@@ -340,11 +340,8 @@ export interface AgendaStore {
   };
 }
 
-/** One appointment as the scheduling intelligence reads it (history row plus its identity). */
-export interface HistoryRecord {
-  id: number;
-  contactId: number;
-  externalId: string | null;
+/** What the scheduling intelligence knows of an appointment, stored or imported. */
+export interface AppointmentFacts {
   bookedAt: number;
   startsAt: number;
   endsAt: number;
@@ -356,20 +353,18 @@ export interface HistoryRecord {
   attrs: Record<string, string | number>;
 }
 
+/** One appointment as the scheduling intelligence reads it (its facts plus its identity). */
+export interface HistoryRecord extends AppointmentFacts {
+  id: number;
+  contactId: number;
+  externalId: string | null;
+}
+
 /** A validated CSV row ready to store; the contact is a phone (created if new) or an existing contact id. */
-export interface ImportRecord {
+export interface ImportRecord extends AppointmentFacts {
   line: number;
   externalId: string;
   contact: { phone: string } | { contactId: number };
-  bookedAt: number;
-  startsAt: number;
-  endsAt: number;
-  status: AppointmentStatus;
-  reminderSent: boolean;
-  reminderAnswered: boolean;
-  confirmed: boolean;
-  lastContactAt: number | null;
-  attrs: Record<string, string | number>;
 }
 
 export interface ImportJob {
