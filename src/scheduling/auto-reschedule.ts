@@ -179,7 +179,7 @@ export async function offerBeforeConfirming(ctx: AgendaCtx, contact: Contact, a:
   const now = Date.now();
   const [record] = (await ctx.store.scheduling.history(ctx.company.id, { from: a.startsAt, to: a.startsAt + 1, limit: 50, contactIds: [a.contactId] })).filter((r) => r.id === a.id);
   if (!record) return null;
-  const model = await currentModel(ctx.store, ctx.company, now);
+  const model = await currentModel(ctx.store, ctx.company, now, { train: false });
   const [prediction] = await scoreMany(ctx.store, ctx.company, model, [{ contactId: a.contactId, input: toRiskInput(record) }], now);
   if (!prediction || prediction.noShowProb < ctx.profile.agenda.risk.threshold) return null;
   await ctx.store.scheduling.setRisk(ctx.company.id, [{ id: a.id, prob: prediction.noShowProb, reasons: prediction.reasons }], now);

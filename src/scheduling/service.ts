@@ -53,11 +53,18 @@ async function trainAndStore(store: Store, company: Company, rows: readonly Hist
   return result;
 }
 
-/** The tenant's latest model; one is trained on the spot the first time (so no score is ever made up). */
-export async function currentModel(store: Store, company: Company, now = Date.now()): Promise<RiskModel> {
+/**
+ * The tenant's latest model. Without one yet: `train` (the risk API, the auto-reschedule button)
+ * trains it on the spot; reads and the chat (no training on a GET or in a turn) get the prior, saying so.
+ */
+export async function currentModel(store: Store, company: Company, now = Date.now(), opts: { train: boolean } = { train: true }): Promise<RiskModel> {
   const stored = await store.scheduling.latestModel(company.id);
   const parsed = stored ? RiskModel.safeParse(stored.model) : null;
   if (parsed?.success) return parsed.data;
+  if (!opts.train) {
+    const prior = trainRiskModel([], { now, timeZone: company.timeZone }).model;
+    return { ...prior, fallbackReason: `Modelo ainda não treinado (a primeira análise roda após importar o histórico ou na análise diária): usando a taxa média de faltas (${Math.round(prior.prior * 100)}%).` };
+  }
   return (await trainAndStore(store, company, await loadHistory(store, company.id, now), now)).model;
 }
 
@@ -166,7 +173,7 @@ export async function riskOf(store: Store, company: Company, list: readonly Appo
   const records = (
     await store.scheduling.history(company.id, { from: Math.min(...starts), to: Math.max(...starts) + 1, limit: 10_000, contactIds: [...new Set(live.map((a) => a.contactId))] })
   ).filter((r) => ids.has(r.id));
-  const model = await currentModel(store, company, now);
+  const model = await currentModel(store, company, now, { train: false });
   const predictions = await scoreMany(store, company, model, records.map((r) => ({ contactId: r.contactId, input: toRiskInput(r) })), now);
   return new Map(records.map((r, i) => [r.id, predictions[i] as RiskPrediction]));
 }

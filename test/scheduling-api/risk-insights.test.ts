@@ -94,6 +94,7 @@ describe("POST /api/agenda/risk", () => {
   it("appointment listings carry a fresh no_show_prob for what is still ahead", async () => {
     await seedCompany({ slug: "risk-list" });
     await importCsv("risk-list", historyCsv(rows));
+    expect((await api("/api/agenda/optimize", { method: "POST", tenant: "risk-list" })).status).toBe(200);
     const { risky, reliable } = extremes();
     const slots = ((await (await api("/api/agenda/availability?days=7", { tenant: "risk-list" })).json()) as { slots: { start: string }[] }).slots;
     for (const [i, contact] of [risky, reliable].entries()) {
@@ -111,6 +112,15 @@ describe("POST /api/agenda/risk", () => {
     expect(typeof a.no_show_prob).toBe("number");
     expect(a.no_show_prob!).toBeGreaterThan(b.no_show_prob!);
     expect(a.risk_reasons.length).toBeGreaterThan(0);
+  });
+
+  it("a listing never trains: before the first analysis it shows the prior and says the model is not trained yet", async () => {
+    await seedCompany({ slug: "risk-untrained" });
+    const slots = ((await (await api("/api/agenda/availability?days=7", { tenant: "risk-untrained" })).json()) as { slots: { start: string }[] }).slots;
+    expect((await api("/api/agenda/appointments", { method: "POST", tenant: "risk-untrained", body: JSON.stringify({ contact: "5511900000042", start: slots[0]!.start }) })).status).toBe(201);
+    const list = (await (await api("/api/agenda/appointments", { tenant: "risk-untrained" })).json()) as { appointments: { no_show_prob: number; risk_reasons: string[] }[] };
+    expect(list.appointments[0]).toMatchObject({ no_show_prob: 0.2, risk_reasons: [expect.stringMatching(/^Modelo ainda não treinado/)] });
+    expect(await store().scheduling.latestModel((await store().companies.bySlug("risk-untrained"))!.id)).toBeNull();
   });
 });
 
