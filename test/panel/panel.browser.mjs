@@ -107,10 +107,39 @@ async function main() {
       assert.match(await page.textContent("#auto-reschedule-summary"), /^1 contato\(s\) receberam novas opções · 1 agendamento\(s\) analisados · limiar 1%$/);
       assert.match(await page.textContent("#auto-reschedule-contacted li"), /^Maria Souza \(5511900000007\) — .*: \d+% de risco \(risco alto de falta\)\. .*Opções: .+ · .+ · .+$/);
     });
-    await check("no script errors on the page", async () => assert.deepEqual(errors, []));
     const shot = process.env.PANEL_SCREENSHOT ?? path.join(os.tmpdir(), "secretaria-panel-insights.png");
     await page.screenshot({ path: shot, fullPage: true });
     console.log(`  screenshot: ${shot}`);
+
+    const customer = "5511988887777";
+    await check("the simulator sends a customer's message and shows the assistant's answer", async () => {
+      await page.click("a[data-view=simulador]");
+      await page.fill("#sim-phone", customer);
+      await page.fill("#sim-name", "Joana Lima");
+      await page.fill("#sim-text", "Oi, quero marcar uma consulta");
+      await page.click("#sim-send");
+      await page.waitForSelector("#sim-thread li.in:has-text('quero marcar uma consulta')", { timeout: 15_000 });
+      await page.waitForSelector("#sim-thread li.out", { timeout: 60_000 });
+      assert.match(await page.textContent("#sim-thread li.out"), /Tenho estes horários disponíveis:\n1\. /);
+    });
+    await check("Conversas: open the thread, take it over, answer as a person, give it back", async () => {
+      await page.click("a[data-view=conversas]");
+      await page.click("#conversation-list li:has-text('Joana Lima')");
+      await page.waitForSelector("#messages li.in", { timeout: 15_000 });
+      await page.click("#handoff");
+      await page.waitForSelector("#conversation-status:has-text('com pessoa')", { timeout: 15_000 });
+      await page.fill("#reply-text", "Olá Joana, aqui é a Ana da recepção. Posso ajudar?");
+      await page.click("#reply-send");
+      await page.waitForSelector("#messages li.out:has-text('aqui é a Ana da recepção')", { timeout: 15_000 });
+      assert.match(await page.textContent("#messages li.out:has-text('aqui é a Ana da recepção') small"), /^human · /);
+      await page.click("#release");
+      await page.waitForSelector("#conversation-status:has-text('assistente')", { timeout: 15_000 });
+      // The reply really went out through the channel (the sandbox outbox holds it).
+      const outbox = await (await fetch(`${base}/api/sandbox/${TENANT}/outbox?contact=${customer}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      assert.ok(outbox.messages.some((m) => m.text === "Olá Joana, aqui é a Ana da recepção. Posso ajudar?"));
+      await page.screenshot({ path: shot.replace(/\.png$/, "-conversas.png"), fullPage: true });
+    });
+    await check("no script errors on the page", async () => assert.deepEqual(errors, []));
   } finally {
     await browser.close();
     await stopWrangler(child);

@@ -15,8 +15,16 @@ import type { AppEnv } from "../types";
 
 /** The tenant's assistant settings: business knowledge, tone, LLM, approved templates, handoff rules. */
 export const config = new Hono<AppEnv>();
+config.use("/api/me", requireCaller);
 config.use("/api/config", requireCaller);
 config.use("/api/config/*", requireCaller);
+
+/** Who the token is: the panel's sign-in check, and what it needs to know of the tenant. */
+config.get("/api/me", (c) => {
+  const caller = c.get("caller");
+  const co = caller.company;
+  return c.json({ kind: caller.kind, company: co ? { slug: co.slug, name: co.name, channel: co.channel, time_zone: co.timeZone, locale: co.locale } : null });
+});
 
 /** The profile as the API shows it: the sealed key is replaced by whether there is one. */
 function view(p: CompanyProfile) {
