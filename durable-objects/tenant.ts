@@ -6,6 +6,7 @@ import { gcra } from "../src/lib/gcra";
 import { SqlMetrics, type MetricEvent } from "../src/metrics/sql-metrics";
 import type { MetricSnapshot } from "../src/metrics/snapshot";
 import type { AdmitSettings } from "../src/tenants/settings";
+import type { AgendaTaskJob } from "../src/jobs/agenda-task";
 
 /** Meta retries a webhook for up to 7 days: remember provider ids a little longer than that. */
 const DEDUP_RETENTION_MS = 8 * 24 * 3_600_000;
@@ -274,7 +275,7 @@ export class TenantDO extends DurableObject<Env> {
   /** An appointment task is due: hand it to the jobs queue (the task row there makes it run once). */
   private async dispatchTask(key: string, payload: string): Promise<void> {
     const { taskId } = JSON.parse(payload) as { taskId: number };
-    await this.env.JOBS_QUEUE.send({ kind: "agenda_task", companyId: Number(this.kvGet("company_id")), taskId }, { contentType: "json" });
+    await this.env.JOBS_QUEUE.send({ kind: "agenda_task", companyId: Number(this.kvGet("company_id")), taskId, generation: 0 } satisfies AgendaTaskJob, { contentType: "json" });
     this.sql.exec(`DELETE FROM schedule WHERE key = ?`, key);
   }
 

@@ -3,9 +3,9 @@ import { InboundTurn, OutboundJob } from "./conversation/queue-messages";
 import { PermanentError, processTurn } from "./conversation/turn";
 import { recordDeadLetter } from "./dead-letters/consumer";
 import { runAppointmentTask } from "./agenda/service";
-import { AgendaTaskJob } from "./jobs/agenda-task";
-import { AgendaOptimizeJob, runAgendaOptimizeJob } from "./jobs/agenda-optimize";
-import { deliverNotification, NotifyJob } from "./jobs/notify";
+import { runAgendaOptimizeJob } from "./jobs/agenda-optimize";
+import { JobMessage } from "./jobs/messages";
+import { deliverNotification } from "./jobs/notify";
 import { backoffSeconds } from "./lib/backoff";
 import { describeBody } from "./lib/log";
 import { createD1Store } from "./store/d1";
@@ -59,22 +59,16 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
       return;
     }
     case "jobs": {
-      const task = AgendaTaskJob.safeParse(msg.body);
-      if (task.success) {
-        await runAppointmentTask(env, store, task.data.companyId, task.data.taskId);
-        return msg.ack();
+      const parsed = JobMessage.safeParse(msg.body);
+      if (!parsed.success) return unreadable(env, msg, "jobs");
+      const job = parsed.data;
+      if (job.kind === "agenda_task") await runAppointmentTask(env, store, job.companyId, job.taskId);
+      else if (job.kind === "agenda_optimize") await runAgendaOptimizeJob(env, store, job);
+      else {
+        const sent = await deliverNotification(job);
+        if (!sent.ok && sent.retry) return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 10, 900) });
+        if (!sent.ok) await recordDeadLetter(env, store, "jobs", job, msg.attempts, sent.reason);
       }
-      const optimize = AgendaOptimizeJob.safeParse(msg.body);
-      if (optimize.success) {
-        await runAgendaOptimizeJob(env, store, optimize.data);
-        return msg.ack();
-      }
-      const job = NotifyJob.safeParse(msg.body);
-      if (!job.success) return unreadable(env, msg, "jobs");
-      const sent = await deliverNotification(job.data);
-      if (sent.ok) return msg.ack();
-      if (sent.retry) return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 10, 900) });
-      await recordDeadLetter(env, store, "jobs", job.data, msg.attempts, sent.reason);
       return msg.ack();
     }
     case "inbound-dlq":

@@ -8,7 +8,8 @@ import { createD1Store } from "./store/d1";
  */
 export async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
   const companies = (await createD1Store(env.DB).companies.list()).filter((c) => c.status === "active");
-  const jobs = companies.map((c): { body: AgendaOptimizeJob } => ({ body: { kind: "agenda_optimize", companyId: c.id, trigger: "cron" } }));
+  const queuedAt = Date.now();
+  const jobs = companies.map((c): { body: AgendaOptimizeJob } => ({ body: { kind: "agenda_optimize", companyId: c.id, trigger: "cron", queuedAt, generation: 0 } }));
   // sendBatch takes up to 100 messages per call.
   for (let i = 0; i < jobs.length; i += 100) await env.JOBS_QUEUE.sendBatch(jobs.slice(i, i + 100));
 }

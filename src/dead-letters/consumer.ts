@@ -1,6 +1,6 @@
 import { deadLetter } from "../channels/outbound";
 import { InboundTurn, OutboundJob } from "../conversation/queue-messages";
-import { NotifyJob } from "../jobs/notify";
+import { JobMessage, jobDedupKey } from "../jobs/messages";
 import { describeBody } from "../lib/log";
 import type { Store } from "../store/types";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
@@ -11,10 +11,11 @@ import { recordMetrics, tenantStub } from "../tenants/stubs";
  */
 export async function recordDeadLetter(env: Env, store: Store, queue: "inbound" | "outbound" | "jobs", body: unknown, attempts: number, knownReason?: string): Promise<void> {
   if (queue === "jobs") {
-    const job = NotifyJob.safeParse(body);
+    const job = JobMessage.safeParse(body);
     if (!job.success) return logUnreadable(queue, body);
-    const reason = knownReason ?? `notification failed after ${attempts} attempts`;
-    await store.deadLetters.insert(job.data.companyId, { queue: "jobs", payload: job.data, reason, attempts, dedupKey: `jobs:${job.data.dedupKey}:g${job.data.generation}` });
+    const what = job.data.kind === "notify" ? "notification" : job.data.kind === "agenda_task" ? `appointment task ${job.data.taskId}` : "scheduling analysis";
+    const reason = knownReason ?? `${what} failed after ${attempts} attempts`;
+    await store.deadLetters.insert(job.data.companyId, { queue: "jobs", payload: job.data, reason, attempts, dedupKey: jobDedupKey(job.data) });
     await recordMetrics(env, job.data.companyId, [{ metric: "secretaria_dead_letters_total", labels: { queue: "jobs" }, inc: 1 }]);
     return;
   }

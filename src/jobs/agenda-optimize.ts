@@ -5,7 +5,14 @@ import { runOptimization } from "../scheduling/service";
 import type { Store } from "../store/types";
 
 /** A tenant's scheduling analysis + training, queued by the daily cron or after an import. */
-export const AgendaOptimizeJob = z.object({ kind: z.literal("agenda_optimize"), companyId: z.number().int(), trigger: z.enum(["cron", "import"]) });
+export const AgendaOptimizeJob = z.object({
+  kind: z.literal("agenda_optimize"),
+  companyId: z.number().int(),
+  trigger: z.enum(["cron", "import"]),
+  /** When it was queued (ms): one failed run is one dead letter, however often the DLQ delivers it. */
+  queuedAt: z.number().int().default(0),
+  generation: z.number().int().default(0),
+});
 export type AgendaOptimizeJob = z.infer<typeof AgendaOptimizeJob>;
 
 /** Runs the analysis (a cron run at most once per 23 h); tenants who opted in also get the proactive offers. */

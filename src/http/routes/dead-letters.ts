@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { InboundTurn, OutboundJob } from "../../conversation/queue-messages";
-import { NotifyJob } from "../../jobs/notify";
+import { JobMessage } from "../../jobs/messages";
 import { AppError } from "../../lib/errors";
 import { callerCompany, requireCaller } from "../auth";
 import type { AppEnv } from "../types";
@@ -50,8 +50,8 @@ deadLetters.post("/api/dead-letters/:id/reprocess", async (c) => {
       const turn = InboundTurn.parse(dl.payload);
       await c.env.INBOUND_QUEUE.send({ ...turn, generation: turn.generation + 1 } satisfies InboundTurn, { contentType: "json" });
     } else if (dl.queue === "jobs") {
-      const job = NotifyJob.parse(dl.payload);
-      await c.env.JOBS_QUEUE.send({ ...job, generation: job.generation + 1 } satisfies NotifyJob, { contentType: "json" });
+      const job = JobMessage.parse(dl.payload);
+      await c.env.JOBS_QUEUE.send({ ...job, generation: job.generation + 1 } satisfies JobMessage, { contentType: "json" });
     } else {
       throw new AppError(422, "not_reprocessable", `Dead letters of queue "${dl.queue}" cannot be reprocessed`);
     }

@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { agendaCtx } from "../../agenda/service";
+import type { AgendaOptimizeJob } from "../../jobs/agenda-optimize";
 import { AppError } from "../../lib/errors";
 import { autoReschedule, type RiskCase } from "../../scheduling/auto-reschedule";
 import { csvRecords, parseRow, readHeader, type ImportRow } from "../../scheduling/csv";
@@ -50,7 +51,7 @@ scheduling.post("/api/agenda/appointments/import", async (c) => {
   const body = c.req.raw.body;
   if (!body) throw new AppError(400, "empty_csv", "The CSV has no header line");
   const job = await importAppointmentsCsv(c.get("store"), company, body, crypto.randomUUID());
-  if (job.rowsImported > 0) await c.env.JOBS_QUEUE.send({ kind: "agenda_optimize", companyId: company.id, trigger: "import" });
+  if (job.rowsImported > 0) await c.env.JOBS_QUEUE.send({ kind: "agenda_optimize", companyId: company.id, trigger: "import", queuedAt: Date.now(), generation: 0 } satisfies AgendaOptimizeJob, { contentType: "json" });
   return c.json(jobView(job));
 });
 

@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { AgendaOptimizeJob } from "./agenda-optimize";
+import { AgendaTaskJob } from "./agenda-task";
+import { NotifyJob } from "./notify";
+
+/** Every body the jobs queue carries; its dead letters are filed and reprocessed through this. */
+export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob]);
+export type JobMessage = z.infer<typeof JobMessage>;
+
+/** One dead letter per failed unit of work and generation, however often the DLQ delivers it. */
+export function jobDedupKey(job: JobMessage): string {
+  switch (job.kind) {
+    case "notify":
+      return `jobs:${job.dedupKey}:g${job.generation}`;
+    case "agenda_task":
+      return `jobs:agenda_task:${job.taskId}:g${job.generation}`;
+    case "agenda_optimize":
+      return `jobs:agenda_optimize:${job.trigger}:${job.queuedAt}:g${job.generation}`;
+  }
+}
