@@ -1,7 +1,8 @@
-/** The admin panel: sign in with a token, then the views (hash routes: #insights, #conversas, #simulador). */
+/** The admin panel: sign in with a token, then the views (hash routes: #insights, #conversas, #simulador, #falhas). */
 import { ApiError, call, loadSession, saveSession, type Session } from "./api";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
+import { renderFailures } from "./failures";
 import { renderInsights } from "./insights";
 import { renderSimulator, stopSimulator } from "./simulator";
 
@@ -45,6 +46,7 @@ const VIEWS = [
   ["insights", "Insights de Agenda"],
   ["conversas", "Conversas"],
   ["simulador", "Simulador"],
+  ["falhas", "Falhas"],
 ] as const;
 
 async function route(session: Session, me: Me): Promise<void> {
@@ -64,6 +66,7 @@ async function route(session: Session, me: Me): Promise<void> {
   try {
     if (view === "conversas") await renderConversations(main, session);
     else if (view === "simulador") renderSimulator(main, session, company.slug);
+    else if (view === "falhas") await renderFailures(main, session);
     else await renderInsights(main, session);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return showLogin("Sessão expirada: entre de novo.");

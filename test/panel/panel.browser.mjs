@@ -139,6 +139,20 @@ async function main() {
       assert.ok(outbox.messages.some((m) => m.text === "Olá Joana, aqui é a Ana da recepção. Posso ajudar?"));
       await page.screenshot({ path: shot.replace(/\.png$/, "-conversas.png"), fullPage: true });
     });
+    await check("Falhas lists a dead letter with its reason and reprocesses it once", async () => {
+      // A failed analysis as the jobs DLQ consumer files it (written straight to the local D1).
+      const payload = `'{"kind":"agenda_optimize","companyId":' || id || ',"trigger":"import","queuedAt":1,"generation":0}'`;
+      await executeLocal(
+        `INSERT INTO dead_letters (company_id, queue, payload, reason, attempts, dedup_key) SELECT id, 'jobs', ${payload}, 'scheduling analysis failed after 6 attempts', 6, 'panel-test-1' FROM companies WHERE slug = '${TENANT}';`,
+        { persistTo: stateDir, quiet: true },
+      );
+      await page.click("a[data-view=falhas]");
+      await page.waitForSelector("#failures tr:has-text('scheduling analysis failed after 6 attempts')", { timeout: 15_000 });
+      await page.click("#failures button[data-reprocess]");
+      await page.waitForSelector("#failures-empty", { timeout: 15_000 });
+      await page.click("#failures-toggle");
+      await page.waitForSelector("#failures td:has-text('reprocessada')", { timeout: 15_000 });
+    });
     await check("no script errors on the page", async () => assert.deepEqual(errors, []));
   } finally {
     await browser.close();
