@@ -1,5 +1,6 @@
-/** The admin panel: sign in with a token, then the views (hash routes: #insights, #conversas, #simulador, #falhas). */
+/** The admin panel: sign in with a token, then the views (hash routes: #insights, #agenda, #conversas, #simulador, #falhas). */
 import { ApiError, call, loadSession, saveSession, type Session } from "./api";
+import { renderAgenda } from "./agenda";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
@@ -44,6 +45,7 @@ function showLogin(message = ""): void {
 
 const VIEWS = [
   ["insights", "Insights de Agenda"],
+  ["agenda", "Agenda"],
   ["conversas", "Conversas"],
   ["simulador", "Simulador"],
   ["falhas", "Falhas"],
@@ -65,6 +67,7 @@ async function route(session: Session, me: Me): Promise<void> {
   stopSimulator();
   try {
     if (view === "conversas") await renderConversations(main, session);
+    else if (view === "agenda") await renderAgenda(main, session);
     else if (view === "simulador") renderSimulator(main, session, company.slug);
     else if (view === "falhas") await renderFailures(main, session);
     else await renderInsights(main, session);

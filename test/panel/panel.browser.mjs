@@ -153,6 +153,21 @@ async function main() {
       await page.click("#failures-toggle");
       await page.waitForSelector("#failures td:has-text('reprocessada')", { timeout: 15_000 });
     });
+    await check("Agenda shows each appointment's risk, saves the risk settings and confirms an appointment", async () => {
+      await page.click("a[data-view=agenda]");
+      const row = "#appointments tr:has-text('Maria Souza')";
+      await page.waitForSelector(`${row}.risky`, { timeout: 15_000 });
+      assert.match(await page.textContent(`${row} td.risk`), /^\d+% · novas opções enviadas$/);
+      await page.fill("#risk-threshold", "90");
+      await page.click("#risk-save");
+      await page.waitForSelector("#risk-status:has-text('Salvo.')", { timeout: 15_000 });
+      assert.equal(await page.$eval(row, (tr) => tr.classList.contains("risky")), true, "still flagged: it was marked high risk when offered");
+      const { risk } = await (await fetch(`${base}/api/agenda/settings`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      assert.deepEqual(risk, { threshold: 0.9, horizonHours: 72, unansweredReminderMinutes: 120, autoRescheduleDaily: false });
+      await page.click(`${row} button[data-action=confirm]`);
+      await page.waitForSelector(`${row} td:has-text('confirmado')`, { timeout: 15_000 });
+      await page.screenshot({ path: shot.replace(/\.png$/, "-agenda.png"), fullPage: true });
+    });
     await check("no script errors on the page", async () => assert.deepEqual(errors, []));
   } finally {
     await browser.close();
