@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { historyCsv, loadGenerator } from "./synthetic-csv.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DB_NAME = "secretaria";
@@ -190,6 +191,26 @@ export async function waitForHttp(url, child, timeoutMs = 120_000) {
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000}s (last: ${last})`);
 }
 
+/**
+ * The first time: a synthetic year of the demo tenant's appointments (src/scheduling/synthetic.ts),
+ * imported through the API like a tenant's spreadsheet, so Insights de Agenda has something to show.
+ * Skipped once the demo tenant has any import.
+ */
+async function seedDemoHistory(base) {
+  const headers = { authorization: `Bearer ${DEMO.token}` };
+  const { imports } = await (await fetch(`${base}/api/agenda/imports`, { headers })).json();
+  if (imports.length > 0) return;
+  const now = Date.now();
+  const generateHistory = await loadGenerator();
+  const rows = generateHistory({ seed: 2026, rows: 3000, contacts: 300, start: now - 365 * 86_400_000, days: 360, now });
+  const res = await fetch(`${base}/api/agenda/appointments/import`, { method: "POST", headers: { ...headers, "content-type": "text/csv" }, body: historyCsv(rows, "demo") });
+  const job = await res.json();
+  if (!res.ok) return console.log(`[dev] demo history not imported: ${JSON.stringify(job)}`);
+  // The import queues the analysis; run it now so the panel is ready when the banner shows.
+  await fetch(`${base}/api/agenda/optimize`, { method: "POST", headers });
+  console.log(`[dev] imported ${job.rows_imported} synthetic appointments into the demo tenant (Insights de Agenda)`);
+}
+
 function banner({ base, vars }) {
   const sandboxAuth = vars.SANDBOX_PUBLIC === "true" ? "" : ` -H 'authorization: Bearer ${DEMO.token}'`;
   const metricsAuth = vars.METRICS_TOKEN ? ` (Authorization: Bearer <METRICS_TOKEN from .dev.vars>)` : "";
@@ -325,6 +346,7 @@ async function main() {
     await stopWrangler(child);
     process.exit(1);
   }
+  await seedDemoHistory(base);
   banner({ base, vars });
 
   if (!check) return; // serve until Ctrl-C; the exit handler above mirrors wrangler's exit code
@@ -335,6 +357,12 @@ async function main() {
     outcome = await sandboxRoundTrip(base, vars);
   } catch (err) {
     outcome = { ok: false, reason: err.message };
+  }
+  if (outcome.ok) {
+    // The demo history's analysis must be there for the panel.
+    const insights = await (await fetch(`${base}/api/agenda/insights`, { headers: { authorization: `Bearer ${DEMO.token}` } })).json();
+    console.log(`[check] insights: ${insights.suggested?.length ?? 0} suggested slots, model ${insights.model?.kind ?? "none"}`);
+    if (insights.suggested?.length !== 3) outcome = { ok: false, reason: "the demo tenant has no slot insights" };
   }
   if (outcome.ok) console.log(`[check] PASS — reply in the outbox: ${JSON.stringify(outcome.reply.text)} (status ${outcome.reply.status})`);
   else console.log(`[check] FAIL — ${outcome.reason}`);
