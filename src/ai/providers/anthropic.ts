@@ -1,29 +1,12 @@
 /** Anthropic Messages API (`POST /v1/messages`). */
 import { z } from "zod";
 import type { LlmProvider, LlmRequest, LlmResult } from "../types";
-import {
-  alternatingTurns,
-  badResponse,
-  clamp,
-  DEFAULT_LLM_TIMEOUT_MS,
-  defaultFetch,
-  emptyAnswer,
-  failure,
-  httpFailure,
-  joinUrl,
-  noTurns,
-  nonBlank,
-  postJson,
-  transportFailure,
-  usageOf,
-} from "./http";
-import type { FetchFn, HttpProviderOptions, LlmFailure } from "./http";
+import { alternatingTurns, callVendor, clamp, emptyAnswer, failure, httpFailure, joinUrl, noTurns, nonBlank, TokenCount, usageOf } from "./http";
+import type { HttpProviderOptions, LlmFailure } from "./http";
 
 export type AnthropicProviderOptions = HttpProviderOptions;
 
 export const ANTHROPIC_VERSION = "2023-06-01";
-
-const TokenCount = z.number().int().nonnegative();
 
 const AnthropicResponse = z.looseObject({
   type: z.literal("message").optional(),
@@ -72,8 +55,6 @@ function anthropicFailure(status: number, headers: Headers, body: unknown, secre
  * top-level `system`; the text blocks of the answer are concatenated.
  */
 export function createAnthropicProvider(opts: AnthropicProviderOptions): LlmProvider {
-  const doFetch = opts.fetch ?? defaultFetch;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS;
   const url = joinUrl(opts.apiUrl, "/v1/messages");
   const secrets = [opts.apiKey];
   return {
@@ -82,14 +63,9 @@ export function createAnthropicProvider(opts: AnthropicProviderOptions): LlmProv
       const turns = alternatingTurns(req.messages);
       if (turns.length === 0) return noTurns("anthropic");
       const headers = { "x-api-key": opts.apiKey, "anthropic-version": ANTHROPIC_VERSION };
-      const outcome = await postJson(doFetch, url, headers, anthropicBody(req, turns), timeoutMs);
-      if (outcome.kind !== "response") return transportFailure("anthropic", outcome, secrets);
-      const { status, body } = outcome;
-      if (status < 200 || status >= 300) return anthropicFailure(status, outcome.headers, body, secrets);
-
-      const parsed = AnthropicResponse.safeParse(body);
-      if (!parsed.success) return badResponse("anthropic", status, body === undefined ? "a body that is not JSON" : "an unexpected JSON shape", secrets);
-      const res = parsed.data;
+      const call = await callVendor("anthropic", opts, { url, headers, body: anthropicBody(req, turns) }, AnthropicResponse, anthropicFailure);
+      if (!call.ok) return call;
+      const { status, data: res } = call;
       if (res.stop_reason === "refusal") {
         return failure("fatal", "anthropic_refusal", "Anthropic declined to answer (stop_reason refusal).", secrets, { status });
       }

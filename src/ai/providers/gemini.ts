@@ -1,30 +1,12 @@
 /** Google Gemini API (`generativelanguage.googleapis.com`, v1beta `generateContent`). */
 import { z } from "zod";
 import type { LlmProvider, LlmRequest, LlmResult } from "../types";
-import {
-  alternatingTurns,
-  badResponse,
-  clamp,
-  DEFAULT_LLM_TIMEOUT_MS,
-  defaultFetch,
-  durationMs,
-  emptyAnswer,
-  failure,
-  httpFailure,
-  joinUrl,
-  noTurns,
-  nonBlank,
-  postJson,
-  transportFailure,
-  usageOf,
-} from "./http";
-import type { FetchFn, HttpProviderOptions, LlmFailure } from "./http";
+import { alternatingTurns, badResponse, callVendor, clamp, durationMs, emptyAnswer, failure, httpFailure, joinUrl, noTurns, nonBlank, TokenCount, usageOf } from "./http";
+import type { HttpProviderOptions, LlmFailure } from "./http";
 
 export type GeminiProviderOptions = HttpProviderOptions;
 
 // Loose schemas: Google adds fields (safetyRatings, citationMetadata, avgLogprobs...) without notice.
-const TokenCount = z.number().int().nonnegative();
-
 const GeminiResponse = z.looseObject({
   candidates: z
     .array(
@@ -90,8 +72,6 @@ function geminiFailure(status: number, headers: Headers, body: unknown, secrets:
  * The system prompt goes to `systemInstruction`; assistant turns become role "model".
  */
 export function createGeminiProvider(opts: GeminiProviderOptions): LlmProvider {
-  const doFetch = opts.fetch ?? defaultFetch;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS;
   const secrets = [opts.apiKey];
   return {
     name: "gemini",
@@ -100,14 +80,9 @@ export function createGeminiProvider(opts: GeminiProviderOptions): LlmProvider {
       if (turns.length === 0) return noTurns("gemini");
       const model = req.model.replace(/^models\//, "");
       const url = joinUrl(opts.apiUrl, `/v1beta/models/${encodeURIComponent(model)}:generateContent`);
-      const outcome = await postJson(doFetch, url, { "x-goog-api-key": opts.apiKey }, geminiBody(req, turns), timeoutMs);
-      if (outcome.kind !== "response") return transportFailure("gemini", outcome, secrets);
-      const { status, headers, body } = outcome;
-      if (status < 200 || status >= 300) return geminiFailure(status, headers, body, secrets);
-
-      const parsed = GeminiResponse.safeParse(body);
-      if (!parsed.success) return badResponse("gemini", status, body === undefined ? "a body that is not JSON" : "an unexpected JSON shape", secrets);
-      const res = parsed.data;
+      const call = await callVendor("gemini", opts, { url, headers: { "x-goog-api-key": opts.apiKey }, body: geminiBody(req, turns) }, GeminiResponse, geminiFailure);
+      if (!call.ok) return call;
+      const { status, data: res } = call;
       const blockReason = res.promptFeedback?.blockReason;
       if (blockReason !== undefined) {
         const why = nonBlank(res.promptFeedback?.blockReasonMessage);

@@ -2,16 +2,13 @@
  * Shared plumbing for the LLM adapters: failure construction, HTTP-status classification, reason
  * redaction, retry hints, and the turn normalisation some vendors need.
  */
-import { defaultFetch, postJson, type FetchFn, type JsonOutcome as PostOutcome } from "../../lib/http";import { estimateTokens } from "../tokens";
+import { z } from "zod";
+import { defaultFetch, postJson, type FetchFn, type JsonOutcome as PostOutcome } from "../../lib/http";
+import { estimateTokens } from "../tokens";
 import type { ChatMessage, LlmRequest, LlmResult, LlmUsage, ProviderName } from "../types";
 
-export { defaultFetch, postJson };
 export type { FetchFn, PostOutcome };
 
-/**
- * A failed result, optionally with the wait the vendor asked for (Retry-After, Gemini's RetryInfo).
- * Structurally still an `LlmResult`; `withRetries` honours the hint when present.
- */
 /** What every HTTP LLM adapter is built from. */
 export interface HttpProviderOptions {
   /** The vendor's base URL; each adapter adds its own path. */
@@ -22,11 +19,39 @@ export interface HttpProviderOptions {
   timeoutMs?: number;
 }
 
+/** Token counts in vendors' usage blocks. */
+export const TokenCount = z.number().int().nonnegative();
+
+/**
+ * A failed result, optionally with the wait the vendor asked for (Retry-After, Gemini's RetryInfo).
+ * Structurally still an `LlmResult`; `withRetries` honours the hint when present.
+ */
 export type LlmFailure = Extract<LlmResult, { ok: false }> & { retryAfterMs?: number };
 export type LlmSuccess = Extract<LlmResult, { ok: true }>;
 
 /** LLM answers are slower than channel sends; a WhatsApp contact still should not wait much longer. */
 export const DEFAULT_LLM_TIMEOUT_MS = 30_000;
+
+/**
+ * The round trip every HTTP adapter shares: POST the body, turn a transport failure or a non-2xx
+ * (read by the vendor's own error reader) into a failure, and check a 2xx body against its schema.
+ */
+export async function callVendor<S extends z.ZodType>(
+  name: ProviderName,
+  opts: HttpProviderOptions,
+  req: { url: string; headers: Record<string, string>; body: unknown },
+  schema: S,
+  vendorFailure: (status: number, headers: Headers, body: unknown, secrets: readonly string[]) => LlmFailure,
+): Promise<LlmFailure | { ok: true; status: number; data: z.infer<S> }> {
+  const secrets = [opts.apiKey];
+  const outcome = await postJson(opts.fetch ?? defaultFetch, req.url, req.headers, req.body, opts.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS);
+  if (outcome.kind !== "response") return transportFailure(name, outcome, secrets);
+  const { status, headers, body } = outcome;
+  if (status < 200 || status >= 300) return vendorFailure(status, headers, body, secrets);
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return badResponse(name, status, body === undefined ? "a body that is not JSON" : "an unexpected JSON shape", secrets);
+  return { ok: true, status, data: parsed.data };
+}
 
 const MAX_REASON = 300;
 

@@ -1,26 +1,10 @@
 /** OpenAI Chat Completions (`POST /v1/chat/completions`), and OpenAI-compatible servers behind `apiUrl`. */
 import { z } from "zod";
 import type { LlmProvider, LlmRequest, LlmResult } from "../types";
-import {
-  badResponse,
-  clamp,
-  DEFAULT_LLM_TIMEOUT_MS,
-  defaultFetch,
-  emptyAnswer,
-  failure,
-  httpFailure,
-  joinUrl,
-  noTurns,
-  nonBlank,
-  postJson,
-  transportFailure,
-  usageOf,
-} from "./http";
-import type { FetchFn, HttpProviderOptions, LlmFailure } from "./http";
+import { badResponse, callVendor, clamp, emptyAnswer, failure, httpFailure, joinUrl, noTurns, nonBlank, TokenCount, usageOf } from "./http";
+import type { HttpProviderOptions, LlmFailure } from "./http";
 
 export type OpenAiProviderOptions = HttpProviderOptions;
-
-const TokenCount = z.number().int().nonnegative();
 
 const OpenAiResponse = z.looseObject({
   model: z.string().optional(),
@@ -74,22 +58,15 @@ function openAiFailure(status: number, headers: Headers, body: unknown, secrets:
 
 /** OpenAI Chat Completions with `Authorization: Bearer`; the system prompt is the first message. */
 export function createOpenAiProvider(opts: OpenAiProviderOptions): LlmProvider {
-  const doFetch = opts.fetch ?? defaultFetch;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS;
   const url = joinUrl(opts.apiUrl, "/v1/chat/completions");
   const secrets = [opts.apiKey];
   return {
     name: "openai",
     async generate(req): Promise<LlmResult> {
       if (!req.messages.some((m) => m.content.trim() !== "")) return noTurns("openai");
-      const outcome = await postJson(doFetch, url, { authorization: `Bearer ${opts.apiKey}` }, openAiBody(req), timeoutMs);
-      if (outcome.kind !== "response") return transportFailure("openai", outcome, secrets);
-      const { status, headers, body } = outcome;
-      if (status < 200 || status >= 300) return openAiFailure(status, headers, body, secrets);
-
-      const parsed = OpenAiResponse.safeParse(body);
-      if (!parsed.success) return badResponse("openai", status, body === undefined ? "a body that is not JSON" : "an unexpected JSON shape", secrets);
-      const res = parsed.data;
+      const call = await callVendor("openai", opts, { url, headers: { authorization: `Bearer ${opts.apiKey}` }, body: openAiBody(req) }, OpenAiResponse, openAiFailure);
+      if (!call.ok) return call;
+      const { status, data: res } = call;
       const choice = res.choices[0];
       if (choice === undefined) return badResponse("openai", status, "no choices", secrets);
       if (choice.finish_reason === "content_filter") {
