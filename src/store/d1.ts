@@ -269,6 +269,23 @@ export function createD1Store(d1: D1Database): Store {
         const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id))).limit(1);
         return row ? toContact(row) : null;
       },
+      async many(companyId, q) {
+        if (!q.ids?.length && !q.phones?.length) return [];
+        // json_each, not IN (?, ?, …): D1 binds at most 100 parameters per statement.
+        const rows = await db
+          .select()
+          .from(s.contacts)
+          .where(
+            and(
+              eq(s.contacts.companyId, companyId),
+              or(
+                sql`${s.contacts.id} IN (SELECT value FROM json_each(${JSON.stringify(q.ids ?? [])}))`,
+                sql`${s.contacts.phone} IN (SELECT value FROM json_each(${JSON.stringify(q.phones ?? [])}))`,
+              ),
+            ),
+          );
+        return rows.map(toContact);
+      },
       async setOptedOut(companyId, contactId, optedOut) {
         await db.update(s.contacts).set({ optedOut }).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, contactId)));
       },

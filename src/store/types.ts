@@ -143,6 +143,8 @@ export interface Store extends AgendaStore, SchedulingStore {
     /** The contact for a number we write to first (no inbound yet: its 24 h window stays closed). */
     ensure(companyId: number, phone: string): Promise<Contact>;
     byId(companyId: number, id: number): Promise<Contact | null>;
+    /** Many at once (one query for a listing or a batch); unknown ids and phones are simply absent. */
+    many(companyId: number, q: { ids?: number[]; phones?: string[] }): Promise<Contact[]>;
     setOptedOut(companyId: number, contactId: number, optedOut: boolean): Promise<void>;
   };
   conversations: {

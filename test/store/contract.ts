@@ -172,6 +172,16 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(await store.contacts.byPhone(c.id, phone())).toBeNull();
       });
 
+      it("many: finds by ids and phones in one call (more than D1's 100 parameters), only in the tenant", async () => {
+        const c = await company();
+        const other = await company();
+        const mine = await Promise.all(Array.from({ length: 120 }, () => store.contacts.ensure(c.id, phone())));
+        const theirs = await store.contacts.ensure(other.id, phone());
+        const found = await store.contacts.many(c.id, { ids: [...mine.slice(0, 70).map((k) => k.id), theirs.id], phones: [...mine.slice(60).map((k) => k.phone), theirs.phone] });
+        expect(found.map((k) => k.id).sort((a, b) => a - b)).toEqual(mine.map((k) => k.id).sort((a, b) => a - b));
+        expect(await store.contacts.many(c.id, {})).toEqual([]);
+      });
+
       it("never moves lastInboundAt backwards when messages are processed out of order", async () => {
         const c = await company();
         const p = phone();

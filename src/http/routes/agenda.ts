@@ -7,7 +7,7 @@ import type { RiskPrediction } from "../../scheduling/model";
 import { riskOf } from "../../scheduling/service";
 import { contactFilter, phoneParam } from "../phone-param";
 import { sealSecret } from "../../lib/secret-box";
-import type { Appointment, AppointmentStatus } from "../../store/types";
+import type { Appointment, AppointmentStatus, Contact } from "../../store/types";
 import { AgendaSettings, readProfile } from "../../tenants/profile";
 import { callerCompany, requireCaller } from "../auth";
 import { parseJson } from "../errors";
@@ -22,8 +22,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 const STATUSES = ["scheduled", "confirmed", "cancelled", "attended", "no_show"] as const;
 
 /** An appointment for the API; `risk` is a fresh score (listings), else the last stored one is shown. */
-async function view(c: Context<AppEnv>, a: Appointment, risk?: RiskPrediction) {
-  const contact = await c.get("store").contacts.byId(a.companyId, a.contactId);
+function view(a: Appointment, contact: Contact | undefined | null, risk?: RiskPrediction) {
   return {
     id: a.id,
     booking_uid: a.bookingUid,
@@ -45,6 +44,8 @@ async function view(c: Context<AppEnv>, a: Appointment, risk?: RiskPrediction) {
     reschedule_offered_at: iso(a.rescheduleOfferedAt),
   };
 }
+
+const viewOne = async (c: Context<AppEnv>, a: Appointment) => view(a, await c.get("store").contacts.byId(a.companyId, a.contactId));
 
 async function ctxOf(c: Context<AppEnv>) {
   return agendaCtx(c.env, c.get("store"), callerCompany(c.get("caller")));
@@ -144,13 +145,14 @@ agenda.get("/api/agenda/appointments", async (c) => {
   if (contactId === null) return c.json({ appointments: [] });
   const rows = await store.appointments.list(company.id, { from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, contactId, status: q.status as AppointmentStatus[] | undefined, limit: q.limit });
   const risk = await riskOf(store, company, rows);
-  return c.json({ appointments: await Promise.all(rows.map((r) => view(c, r, risk.get(r.id)))) });
+  const contacts = new Map((await store.contacts.many(company.id, { ids: [...new Set(rows.map((r) => r.contactId))] })).map((k) => [k.id, k]));
+  return c.json({ appointments: rows.map((r) => view(r, contacts.get(r.contactId), risk.get(r.id))) });
 });
 
 agenda.get("/api/agenda/appointments/:id", async (c) => {
   const a = await load(c);
   const tasks = await c.get("store").appointmentTasks.list(a.companyId, a.id);
-  return c.json({ ...(await view(c, a)), tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, offset_minutes: t.offsetMinutes, due_at: iso(t.dueAt), status: t.status, done_at: iso(t.doneAt) })) });
+  return c.json({ ...(await viewOne(c, a)), tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, offset_minutes: t.offsetMinutes, due_at: iso(t.dueAt), status: t.status, done_at: iso(t.doneAt) })) });
 });
 
 const Create = z.strictObject({ contact: z.string().min(3).max(32), name: z.string().max(128).optional(), start: z.iso.datetime({ offset: true }), service: z.string().max(120).optional(), notes: z.string().max(1000).optional() });
@@ -164,7 +166,7 @@ agenda.post("/api/agenda/appointments", async (c) => {
   if (body.name && !contact.name) contact = await ctx.store.contacts.upsertInbound(ctx.company.id, { phone, name: body.name, at: contact.lastInboundAt ?? 0 });
   const booked = await bookAppointment(ctx, contact, { start: new Date(body.start).toISOString() }, { source: "api", idempotencyKey: c.req.header("idempotency-key")?.slice(0, 100) ?? crypto.randomUUID(), service: body.service, notes: body.notes });
   if (!booked.ok) return failed(booked);
-  return c.json(await view(c, booked.value), 201);
+  return c.json(await viewOne(c, booked.value), 201);
 });
 
 const Reschedule = z.strictObject({ start: z.iso.datetime({ offset: true }) });
@@ -208,7 +210,7 @@ agenda.post("/api/agenda/appointments/:id/:action", async (c) => {
       throw new AppError(404, "unknown_action", "Actions are cancel, reschedule, confirm, attended, no-show, remind");
   }
   if (!result) throw new AppError(409, "invalid_transition", `An appointment that is ${a.status} cannot be marked ${action}`);
-  return c.json(await view(c, (await ctx.store.appointments.byId(ctx.company.id, a.id)) ?? result));
+  return c.json(await viewOne(c, (await ctx.store.appointments.byId(ctx.company.id, a.id)) ?? result));
 });
 
 agenda.get("/api/agenda/followups", async (c) => {

@@ -113,10 +113,14 @@ scheduling.post("/api/agenda/risk", async (c) => {
   }
   const now = Date.now();
   const model = await currentModel(store, company, now);
-  // A phone we know brings its contact's history; an unknown phone is a first visit.
-  const contactIds = await Promise.all(
-    rows.map(async (r) => ("contactId" in r.contact ? ((await store.contacts.byId(company.id, r.contact.contactId))?.id ?? null) : ((await store.contacts.byPhone(company.id, r.contact.phone))?.id ?? null))),
-  );
+  // A phone we know brings its contact's history; an unknown phone (or id) is a first visit.
+  const known = await store.contacts.many(company.id, {
+    ids: rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])),
+    phones: rows.flatMap((r) => ("phone" in r.contact ? [r.contact.phone] : [])),
+  });
+  const ids = new Set(known.map((k) => k.id));
+  const byPhone = new Map(known.map((k) => [k.phone, k.id]));
+  const contactIds = rows.map((r) => ("contactId" in r.contact ? (ids.has(r.contact.contactId) ? r.contact.contactId : null) : (byPhone.get(r.contact.phone) ?? null)));
   const predictions = await scoreMany(
     store,
     company,
