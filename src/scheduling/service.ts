@@ -70,7 +70,8 @@ export async function currentModel(store: Store, company: Company, now = Date.no
 
 /**
  * Scores appointments with the tenant's model. Each target names its contact (our contact id, or
- * none for a phone we have never seen); the contacts' own past appointments are loaded once.
+ * none for a phone we have never seen); the contacts' own past appointments are loaded once, unless
+ * the caller already holds the tenant's history (`loaded`, as the daily run does).
  */
 export async function scoreMany(
   store: Store,
@@ -78,18 +79,19 @@ export async function scoreMany(
   model: RiskModel,
   targets: { contactId: number | null; input: RiskInput }[],
   now = Date.now(),
+  loaded?: readonly HistoryRow[],
 ): Promise<RiskPrediction[]> {
   if (targets.length === 0) return [];
   const ids = [...new Set(targets.flatMap((t) => (t.contactId === null ? [] : [t.contactId])))];
-  const history = ids.length ? (await store.scheduling.history(company.id, { to: now, limit: HISTORY_LIMIT, contactIds: ids })).map(toHistoryRow) : [];
+  const history = loaded ?? (ids.length ? (await store.scheduling.history(company.id, { to: now, limit: HISTORY_LIMIT, contactIds: ids })).map(toHistoryRow) : []);
   const inputs = targets.map((t, i) => ({ ...t.input, contact: t.contactId === null ? `unknown:${i}` : contactKey(t.contactId) }));
   return predictMany(model, inputs, { history, now });
 }
 
 /** Upcoming appointments (live, not imported) scored now, with their stored rows. */
-export async function scoreUpcoming(store: Store, company: Company, model: RiskModel, from: number, to: number, now = Date.now()) {
+export async function scoreUpcoming(store: Store, company: Company, model: RiskModel, from: number, to: number, now = Date.now(), loaded?: readonly HistoryRow[]) {
   const upcoming = (await store.scheduling.upcoming(company.id, from, to, 1000)).filter((a) => a.provider !== "import");
-  const scores = await scoreMany(store, company, model, upcoming.map((a) => ({ contactId: a.contactId, input: toRiskInput(a) })), now);
+  const scores = await scoreMany(store, company, model, upcoming.map((a) => ({ contactId: a.contactId, input: toRiskInput(a) })), now, loaded);
   const scored = upcoming.map((a, i) => ({ appointment: a, prediction: scores[i] as RiskPrediction }));
   await store.scheduling.setRisk(company.id, scored.map((s) => ({ id: s.appointment.id, prob: s.prediction.noShowProb, reasons: s.prediction.reasons })), now);
   return scored;
@@ -137,7 +139,7 @@ export async function runOptimization(env: Env, store: Store, company: Company, 
     );
     const { model } = await trainAndStore(store, company, rows, now);
     const { threshold } = readProfile(await store.profiles.get(company.id)).agenda.risk;
-    const scored = await scoreUpcoming(store, company, model, now, now + SCORE_AHEAD_MS, now);
+    const scored = await scoreUpcoming(store, company, model, now, now + SCORE_AHEAD_MS, now, rows);
     const summary: OptimizationSummary = {
       runId,
       trigger,
