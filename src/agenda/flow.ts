@@ -5,7 +5,7 @@ import type { OutboundPayload } from "../channels/types";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Appointment, Contact } from "../store/types";
 import type { tenantStub } from "../tenants/stubs";
-import { commaName, numbered, say } from "./messages";
+import { commaName, numbered, say, slotList } from "./messages";
 import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, label, localeOf, rescheduleAppointment, slotOf, type AgendaCtx } from "./service";
 import type { Slot } from "./types";
 import { matchSlots, parseChoice, parseWhen } from "./when";
@@ -22,8 +22,6 @@ export type AgendaTurn =
   | { handled: true; replies: AgendaReply[]; events: MetricEvent[]; handoff?: "followup_negative" };
 
 const replies = (...texts: AgendaReply[]): AgendaTurn => ({ handled: true, replies: texts, events: [] });
-const LIST_BUTTON = { "pt-BR": "Ver horários", en: "See times", es: "Ver horarios" } as const;
-const ROW_TITLE = { "pt-BR": "Opção", en: "Option", es: "Opción" } as const;
 
 /**
  * The booking conversation. Its state (offered options, a pending reminder, an awaited follow-up)
@@ -49,7 +47,7 @@ export async function agendaTurn(
     const labels = options.map((o) => label(ctx, o));
     const list = numbered(labels);
     const body = appointment ? say(locale, "offerReschedule", { current: label(ctx, slotOf(appointment)), options: list }) : say(locale, "offer", { options: list });
-    return replies({ kind: "list", body, button: LIST_BUTTON[locale], rows: labels.map((l, i) => ({ id: `slot:${i + 1}`, title: `${ROW_TITLE[locale]} ${i + 1}`, description: l })) });
+    return replies(slotList(locale, body, labels));
   };
 
   const take = async (s: Extract<AgendaState, { stage: "choosing" }>, slot: Slot): Promise<AgendaTurn> => {

@@ -1,3 +1,4 @@
+import type { OutboundPayload } from "../channels/types";
 import type { Locale } from "../conversation/templates";
 
 /** What the agenda says to contacts, per locale. `{x}` placeholders are filled by `say`. */
@@ -69,6 +70,17 @@ export type AgendaText = keyof (typeof TEXTS)["pt-BR"];
 /** e.g. say("pt-BR", "booked", { name: "Maria", slot: "amanhã às 14:00" }) */
 export function say(locale: Locale, key: AgendaText, vars: Record<string, string> = {}): string {
   return TEXTS[locale][key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? "");
+}
+
+const LIST_BUTTON = { "pt-BR": "Ver horários", en: "See times", es: "Ver horarios" } as const;
+const ROW_TITLE = { "pt-BR": "Opção", en: "Option", es: "Opción" } as const;
+
+/**
+ * Slots offered as an interactive list (text on channels without lists). Row ids are "slot:1"…, so
+ * a tapped row resolves like a typed "1"; `extra` rows (such as "keep my time") come after them.
+ */
+export function slotList(locale: Locale, body: string, labels: string[], extra: { id: string; title: string }[] = []): Extract<OutboundPayload, { kind: "list" }> {
+  return { kind: "list", body, button: LIST_BUTTON[locale], rows: [...labels.map((l, i) => ({ id: `slot:${i + 1}`, title: `${ROW_TITLE[locale]} ${i + 1}`, description: l })), ...extra] };
 }
 
 /** "1. amanhã às 14:00\n2. …" */

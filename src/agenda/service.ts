@@ -34,7 +34,7 @@ export const agendaCtx = async (env: Env, store: Store, company: Company, fetchF
 
 export const localeOf = (ctx: AgendaCtx): Locale => resolveLocale(ctx.company.locale);
 export const label = (ctx: AgendaCtx, slot: { start: string; end: string }) => formatSlotLabel(slot, ctx.company.timeZone, localeOf(ctx), new Date().toISOString());
-export const slotOf = (a: Appointment): Slot => ({ start: new Date(a.startsAt).toISOString(), end: new Date(a.endsAt).toISOString() });
+export const slotOf = (a: Pick<Appointment, "startsAt" | "endsAt">): Slot => ({ start: new Date(a.startsAt).toISOString(), end: new Date(a.endsAt).toISOString() });
 const calendarSettings = (a: AgendaSettings) => CalendarSettings.parse(a.calendar);
 
 const builtinUid = (idempotencyKey: string) => `builtin-${idempotencyKey}`;

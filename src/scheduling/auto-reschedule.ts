@@ -9,15 +9,14 @@ import type { OutboundPayload } from "../channels/types";
 import { queueOutbound } from "../conversation/turn";
 import type { AgendaState } from "../../durable-objects/tenant";
 import { CalendarSettings } from "../agenda/calendar";
-import { commaName, numbered, say } from "../agenda/messages";
-import { freeSlots, label, localeOf, type AgendaCtx } from "../agenda/service";
+import { commaName, numbered, say, slotList } from "../agenda/messages";
+import { freeSlots, label, localeOf, slotOf, type AgendaCtx } from "../agenda/service";
 import type { Slot } from "../agenda/types";
 import type { Appointment, Contact, HistoryRecord, StoredInsight } from "../store/types";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
 import { currentModel, scoreMany, scoreUpcoming, toRiskInput } from "./service";
 import { HOUR_MS, MINUTE_MS, ZoneClock } from "./zone";
 
-const LIST_BUTTON = { "pt-BR": "Ver horários", en: "See times", es: "Ver horarios" } as const;
 export const KEEP_ROW_ID = "slot:keep";
 
 export type RiskWhy = "risk" | "unanswered_reminder";
@@ -52,16 +51,11 @@ export function rankSlots(slots: readonly Slot[], insights: readonly StoredInsig
 }
 
 /** The offer as an interactive list (text on channels without lists): options plus "keep my time". */
-function offerPayload(ctx: AgendaCtx, contact: Contact, appointment: { startsAt: number; endsAt: number }, options: Slot[]): Extract<OutboundPayload, { kind: "list" }> {
+function offerPayload(ctx: AgendaCtx, contact: Contact, appointment: { startsAt: number; endsAt: number }, options: Slot[]): ListPayload {
   const locale = localeOf(ctx);
   const labels = options.map((o) => label(ctx, o));
-  const current = label(ctx, { start: new Date(appointment.startsAt).toISOString(), end: new Date(appointment.endsAt).toISOString() });
-  return {
-    kind: "list",
-    body: say(locale, "riskOffer", { name: commaName(contact.name), business: ctx.company.name, current, options: numbered(labels) }),
-    button: LIST_BUTTON[locale],
-    rows: [...labels.map((l, i) => ({ id: `slot:${i + 1}`, title: `${i + 1}`, description: l })), { id: KEEP_ROW_ID, title: say(locale, "keepOption").slice(0, 24) }],
-  };
+  const body = say(locale, "riskOffer", { name: commaName(contact.name), business: ctx.company.name, current: label(ctx, slotOf(appointment)), options: numbered(labels) });
+  return slotList(locale, body, labels, [{ id: KEEP_ROW_ID, title: say(locale, "keepOption").slice(0, 24) }]);
 }
 
 type ListPayload = Extract<OutboundPayload, { kind: "list" }>;
@@ -108,6 +102,13 @@ export async function prepareOffer(
   return { options, payload, messageId };
 }
 
+/** Marks the appointment high risk; only the first time counts in the metric. */
+async function flagHighRisk(ctx: AgendaCtx, appointmentId: number, reason: RiskWhy, now: number): Promise<void> {
+  if (await ctx.store.scheduling.flagHighRisk(ctx.company.id, appointmentId, now)) {
+    await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_risk_high_total", labels: { reason }, inc: 1 }]);
+  }
+}
+
 /** True when the appointment's latest reminder went out long enough ago and got no answer. */
 async function reminderUnanswered(ctx: AgendaCtx, a: HistoryRecord, now: number): Promise<boolean> {
   if (!a.reminderSent || a.reminderAnswered || a.status !== "scheduled") return false;
@@ -129,9 +130,7 @@ export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<
     if (prediction.noShowProb >= settings.threshold) why.push("risk");
     if (await reminderUnanswered(ctx, a, now)) why.push("unanswered_reminder");
     if (why.length === 0) continue;
-    if (await ctx.store.scheduling.flagHighRisk(ctx.company.id, a.id, now)) {
-      await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_risk_high_total", labels: { reason: why[0] ?? "risk" }, inc: 1 }]);
-    }
+    await flagHighRisk(ctx, a.id, why[0] ?? "risk", now);
     const contact = await ctx.store.contacts.byId(ctx.company.id, a.contactId);
     const base: RiskCase = {
       appointmentId: a.id,
@@ -183,9 +182,7 @@ export async function offerBeforeConfirming(ctx: AgendaCtx, contact: Contact, a:
   const [prediction] = await scoreMany(ctx.store, ctx.company, model, [{ contactId: a.contactId, input: toRiskInput(record) }], now);
   if (!prediction || prediction.noShowProb < ctx.profile.agenda.risk.threshold) return null;
   await ctx.store.scheduling.setRisk(ctx.company.id, [{ id: a.id, prob: prediction.noShowProb, reasons: prediction.reasons }], now);
-  if (await ctx.store.scheduling.flagHighRisk(ctx.company.id, a.id, now)) {
-    await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_risk_high_total", labels: { reason: "risk" }, inc: 1 }]);
-  }
+  await flagHighRisk(ctx, a.id, "risk", now);
   const offer = await prepareOffer(ctx, contact, a);
   return "skipped" in offer ? null : offer.payload;
 }
