@@ -125,10 +125,7 @@ scheduling.post("/api/agenda/risk", async (c) => {
     store,
     company,
     model,
-    rows.map((r, i) => ({
-      contactId: contactIds[i] ?? null,
-      input: { externalId: r.externalId, contact: "", bookedAt: r.bookedAt, startsAt: r.startsAt, endsAt: r.endsAt, reminderSent: r.reminderSent, reminderAnswered: r.reminderAnswered, confirmed: r.confirmed, lastContactAt: r.lastContactAt, attrs: r.attrs },
-    })),
+    rows.map((r, i) => ({ contactId: contactIds[i] ?? null, input: { ...r, contact: "" } })),
     now,
   );
   return c.json({
