@@ -5,7 +5,7 @@ import { agendaCtx, bookAppointment, cancelAppointment, confirmAppointment, free
 import { AppError } from "../../lib/errors";
 import type { RiskPrediction } from "../../scheduling/model";
 import { riskOf } from "../../scheduling/service";
-import { contactFilter, phoneParam } from "../phone-param";
+import { contactFilter, idParam, phoneParam } from "../params";
 import { sealSecret } from "../../lib/secret-box";
 import type { Appointment, AppointmentStatus, Contact } from "../../store/types";
 import { AgendaSettings, readProfile } from "../../tenants/profile";
@@ -53,9 +53,8 @@ async function ctxOf(c: Context<AppEnv>) {
 
 async function load(c: Context<AppEnv>): Promise<Appointment> {
   const company = callerCompany(c.get("caller"));
-  const id = z.coerce.number().int().positive().safeParse(c.req.param("id"));
-  if (!id.success) throw new AppError(400, "invalid_id", "Appointment ids are positive integers");
-  const a = await c.get("store").appointments.byId(company.id, id.data);
+  const id = idParam(c.req.param("id"), "Appointment");
+  const a = await c.get("store").appointments.byId(company.id, id);
   if (!a) throw new AppError(404, "not_found", "No such appointment for this tenant");
   return a;
 }
@@ -229,10 +228,9 @@ agenda.get("/api/agenda/followups", async (c) => {
 /** Resend: the follow-up goes out again (a new task at offset 1, once). */
 agenda.post("/api/agenda/followups/:id/resend", async (c) => {
   const company = callerCompany(c.get("caller"));
-  const id = z.coerce.number().int().positive().safeParse(c.req.param("id"));
-  if (!id.success) throw new AppError(400, "invalid_id", "Follow-up ids are positive integers");
+  const id = idParam(c.req.param("id"), "Follow-up");
   const store = c.get("store");
-  const task = await store.appointmentTasks.byId(company.id, id.data);
+  const task = await store.appointmentTasks.byId(company.id, id);
   if (!task || task.kind !== "followup") throw new AppError(404, "not_found", "No such follow-up for this tenant");
   const [again] = (await store.appointmentTasks.ensure(company.id, task.appointmentId, [{ kind: "followup", offsetMinutes: task.offsetMinutes + 1, dueAt: Date.now() }])).filter((t) => t.kind === "followup" && t.offsetMinutes === task.offsetMinutes + 1);
   if (!again) throw new AppError(409, "already_resent", "This follow-up was already resent");

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { startHandoff } from "../../conversation/handoff";
 import { queueOutbound } from "../../conversation/turn";
 import { AppError } from "../../lib/errors";
-import { contactFilter, phoneParam } from "../phone-param";
+import { contactFilter, idParam, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
 import type { Company, Conversation, MessageRow } from "../../store/types";
 import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
@@ -37,9 +37,8 @@ async function conversationView(c: Context<AppEnv>, company: Company, conv: Conv
 
 async function loadConversation(c: Context<AppEnv>): Promise<{ company: Company; conv: Conversation }> {
   const company = callerCompany(c.get("caller"));
-  const id = z.coerce.number().int().positive().safeParse(c.req.param("id"));
-  if (!id.success) throw new AppError(400, "invalid_id", "Conversation ids are positive integers");
-  const conv = await c.get("store").conversations.byId(company.id, id.data);
+  const id = idParam(c.req.param("id"), "Conversation");
+  const conv = await c.get("store").conversations.byId(company.id, id);
   if (!conv) throw new AppError(404, "not_found", "No such conversation for this tenant");
   return { company, conv };
 }

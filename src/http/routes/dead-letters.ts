@@ -3,6 +3,7 @@ import { z } from "zod";
 import { InboundTurn, OutboundJob } from "../../conversation/queue-messages";
 import { JobMessage } from "../../jobs/messages";
 import { AppError } from "../../lib/errors";
+import { idParam } from "../params";
 import { callerCompany, requireCaller } from "../auth";
 import type { AppEnv } from "../types";
 
@@ -35,10 +36,9 @@ deadLetters.get("/api/dead-letters", async (c) => {
 /** Puts the failed unit of work back on its queue, once; the consumers' idempotency keeps it from doubling. */
 deadLetters.post("/api/dead-letters/:id/reprocess", async (c) => {
   const company = callerCompany(c.get("caller"));
-  const id = z.coerce.number().int().positive().safeParse(c.req.param("id"));
-  if (!id.success) throw new AppError(400, "invalid_id", "Dead letter ids are positive integers");
+  const id = idParam(c.req.param("id"), "Dead letter");
   const store = c.get("store");
-  const dl = await store.deadLetters.byId(company.id, id.data);
+  const dl = await store.deadLetters.byId(company.id, id);
   if (!dl) throw new AppError(404, "not_found", "No such dead letter for this tenant");
   if (!(await store.deadLetters.markReprocessed(company.id, dl.id, Date.now()))) throw new AppError(409, "already_reprocessed", "This dead letter was already reprocessed");
   try {

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { ingestBatch } from "../../channels/ingest";
-import { phoneParam } from "../phone-param";
+import { phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
 import { AppError } from "../../lib/errors";
 import type { Company } from "../../store/types";

@@ -1,3 +1,5 @@
+/** Request parameters every admin route reads the same way: phones, contact filters, numeric ids. */
+import { z } from "zod";
 import { AppError } from "../lib/errors";
 import { normalizePhone } from "../lib/phone";
 import type { Store } from "../store/types";
@@ -17,4 +19,13 @@ export async function contactFilter(store: Store, companyId: number, raw: string
   if (!raw) return undefined;
   const contact = await store.contacts.byPhone(companyId, phoneParam(raw, "contact"));
   return contact ? contact.id : null;
+}
+
+const Id = z.coerce.number().int().positive();
+
+/** A numeric route id, or a 400 naming what it identifies ("Appointment ids are positive integers"). */
+export function idParam(raw: string | undefined, what: string): number {
+  const id = Id.safeParse(raw);
+  if (!id.success) throw new AppError(400, "invalid_id", `${what} ids are positive integers`);
+  return id.data;
 }
