@@ -9,12 +9,11 @@
 
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { historyCsv, loadGenerator } from "../scripts/synthetic-csv.mjs";
-import { executeLocal, migrateLocal, parseEnvFile, ROOT, runWrangler, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/dev.mjs";
+import { executeLocal, freePort, migrateLocal, parseEnvFile, ROOT, runWrangler, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/dev.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -305,19 +304,6 @@ async function d1Facts() {
   const out = await runWrangler(["d1", "execute", "secretaria", "--local", "--persist-to", STATE_DIR, "--json", "--command", sql], { quiet: true });
   const rows = JSON.parse(out.slice(out.indexOf("[")))[0]?.results ?? [];
   return rows.map((r) => ({ ...r, runs: JSON.parse(r.runs ?? "[]") }));
-}
-
-async function freePort(preferred) {
-  const tryListen = (port) =>
-    new Promise((resolve) => {
-      const srv = net.createServer();
-      srv.once("error", () => resolve(null));
-      srv.listen(port, "127.0.0.1", () => {
-        const { port: got } = srv.address();
-        srv.close(() => resolve(got));
-      });
-    });
-  return (await tryListen(preferred)) ?? (await tryListen(0));
 }
 
 async function main() {

@@ -6,12 +6,11 @@
 
 import { createHmac } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { executeLocal, migrateLocal, parseEnvFile, ROOT, runWrangler, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/dev.mjs";
+import { executeLocal, freePort, migrateLocal, parseEnvFile, ROOT, runWrangler, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/dev.mjs";
 
 const { values: opts } = parseArgs({
   options: {
@@ -77,19 +76,6 @@ function metaTextBody(from, text, wamid) {
 
 /** Brazilian mobile numbers (55 + DDD + 9 + 8 digits): DDD 11 for the throughput run, 21 for end to end. */
 const phone = (ddd, i) => `55${ddd}9${String(i % 1e8).padStart(8, "0")}`;
-
-async function freePort(preferred) {
-  const tryListen = (port) =>
-    new Promise((resolve) => {
-      const srv = net.createServer();
-      srv.once("error", () => resolve(null));
-      srv.listen(port, "127.0.0.1", () => {
-        const { port: got } = srv.address();
-        srv.close(() => resolve(got));
-      });
-    });
-  return (await tryListen(preferred)) ?? (await tryListen(0));
-}
 
 function cannon(options) {
   return new Promise((resolve, reject) => {

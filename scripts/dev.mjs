@@ -12,6 +12,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import net from "node:net";
 import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -170,6 +171,20 @@ export async function stopWrangler(child, signal = "SIGTERM", graceMs = 8_000) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** `preferred` when it is free on 127.0.0.1, else any free port. */
+export async function freePort(preferred = 0) {
+  const tryListen = (port) =>
+    new Promise((resolve) => {
+      const srv = net.createServer();
+      srv.once("error", () => resolve(null));
+      srv.listen(port, "127.0.0.1", () => {
+        const { port: got } = srv.address();
+        srv.close(() => resolve(got));
+      });
+    });
+  return (await tryListen(preferred)) ?? (await tryListen(0));
+}
 
 /** Resolves once GET <path> answers 200; rejects if the child exits first or on timeout. */
 export async function waitForHttp(url, child, timeoutMs = 120_000) {

@@ -5,11 +5,10 @@
 // screenshot to $PANEL_SCREENSHOT (default: the OS temp dir).
 import assert from "node:assert/strict";
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { executeLocal, migrateLocal, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../../scripts/dev.mjs";
+import { executeLocal, freePort, migrateLocal, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../../scripts/dev.mjs";
 import { historyCsv, loadGenerator } from "../../scripts/synthetic-csv.mjs";
 
 const TENANT = "painel";
@@ -30,15 +29,6 @@ async function check(name, fn) {
     console.log(`  ✘ ${name}\n    ${String(err?.message ?? err).split("\n").join("\n    ")}`);
   }
 }
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 
 async function main() {
   const now = Date.now();
