@@ -2,15 +2,28 @@
 
 export type ChannelName = "meta" | "evolution" | "whaticket" | "sandbox";
 
-export const INBOUND_TYPES = ["text", "interactive", "image", "audio", "video", "document", "sticker", "location", "contacts", "unknown"] as const;
+/**
+ * request_welcome: a first contact opened the chat (answered with the tenant's welcome); system: a
+ * notice from WhatsApp (number or user id changed), stored and never answered; flow: a WhatsApp Flow
+ * submission (nfm_reply), routed to the flow that sent it.
+ */
+export const INBOUND_TYPES = ["text", "interactive", "image", "audio", "video", "document", "sticker", "location", "contacts", "request_welcome", "system", "flow", "unknown"] as const;
 export type InboundType = (typeof INBOUND_TYPES)[number];
 
 /** One customer message, normalised from any provider. */
 export interface InboundMessage {
   /** Provider's message id (Meta wamid, Evolution key.id, ...): the dedup key. */
   providerMessageId: string;
-  /** Contact phone in E.164 without "+" (e.g. "5511987654321"). */
+  /**
+   * The contact's address: lanes, dedup of limits and replies key on it. The phone (E.164 digits
+   * without "+", e.g. "5511987654321") when the provider gives one, else Meta's business-scoped user
+   * id (BSUID, e.g. "BR.1502576394655843") for users who adopted a WhatsApp username.
+   */
   from: string;
+  /** The phone, when known (absent for username users whose number Meta withholds). */
+  phone?: string;
+  /** Meta's business-scoped user id (BSUID), when Meta sends one. */
+  userId?: string;
   /** Provider's own contact id when it differs from the phone (Meta wa_id, Evolution @lid jid). */
   waId?: string;
   lid?: string;
@@ -21,8 +34,14 @@ export interface InboundMessage {
   /** Interactive reply id (button/list row id) when the contact tapped one. */
   replyId?: string;
   mediaId?: string;
-  /** Provider timestamp, ms since epoch. */
+  /** Provider timestamp, ms since epoch (bounded at the boundary: finite and plausible). */
   timestamp: number;
+  /** A Flow submission: the flow's token/name and its answers (JSON text, bounded). */
+  flow?: { token?: string; name?: string; response: string };
+  /** System notices: what changed (user_changed_number, user_changed_user_id) and the new identity. */
+  system?: { kind: string; newPhone?: string; newUserId?: string };
+  /** Fields the boundary had to clamp (text too long, absurd timestamp), for the counter. */
+  clamped?: string[];
 }
 
 export type DeliveryStatus = "sent" | "delivered" | "read" | "failed";
