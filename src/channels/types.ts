@@ -63,6 +63,8 @@ export interface InboundBatch {
   statuses: StatusUpdate[];
   /** Events deliberately not answered (reactions, fromMe echoes, unsupported system events). */
   ignored: number;
+  /** Messages dropped at the boundary because their identity could not be carried (field names). */
+  rejected?: string[];
 }
 
 export type OutboundPayload =

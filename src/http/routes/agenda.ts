@@ -12,6 +12,7 @@ import { AgendaSettings, readProfile } from "../../tenants/profile";
 import { callerCompany, requireCaller } from "../auth";
 import { parseJson } from "../errors";
 import type { AppEnv } from "../types";
+import { configChanged } from "../../tenants/tenant-cache";
 
 /** The agenda for operators and integrations: availability, appointments, their lifecycle, follow-ups. */
 export const agenda = new Hono<AppEnv>();
@@ -109,6 +110,7 @@ agenda.put("/api/agenda/settings", async (c) => {
     };
   }
   await store.profiles.put(company.id, { ...profile, agenda: AgendaSettings.parse(next) }, Date.now());
+  await configChanged(c.env, company.id);
   await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "config.agenda.update" });
   return c.json({ ok: true });
 });

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { startHandoff } from "../../conversation/handoff";
-import { queueOutbound } from "../../conversation/turn";
+import { queueOutbound } from "../../outbox/queue";
 import { AppError } from "../../lib/errors";
 import { contactFilter, idParam, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { ingestBatch } from "../../channels/ingest";
+import { enqueueParts } from "../ack";
 import { phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
 import { AppError } from "../../lib/errors";
@@ -42,26 +42,30 @@ async function sandboxCompany(c: Context<AppEnv>): Promise<Company> {
 }
 
 sandbox.post("/api/sandbox/:tenant/inbound", async (c) => {
+  const received = Date.now();
   const company = await sandboxCompany(c);
   const body: SandboxInbound = SandboxInbound.parse(parseJson(await c.req.text()));
   const phone = phoneParam(body.from, "from");
   const id = body.id ?? `sandbox-in-${crypto.randomUUID()}`;
-  const result = await ingestBatch(
-    c.env,
-    c.get("store"),
-    company,
+  const name = body.name ? sanitizeText(body.name) : "";
+  await enqueueParts(
+    c,
     "sandbox",
-    {
-      routeKey: company.slug,
-      ignored: 0,
-      statuses: [],
-      messages: [{ providerMessageId: id, from: phone, contactName: body.name, type: "text", text: sanitizeText(body.text), timestamp: Date.now() }],
-    },
-    { ip: c.req.header("cf-connecting-ip") ?? "local", correlationId: c.get("requestId"), receivedAt: Date.now() },
+    [
+      {
+        company,
+        batch: {
+          routeKey: company.slug,
+          ignored: 0,
+          statuses: [],
+          messages: [{ providerMessageId: id, from: phone, phone, ...(name && { contactName: name }), type: "text", text: sanitizeText(body.text), timestamp: received }],
+        },
+      },
+    ],
+    received,
   );
-  if (result.ipLimited) throw new AppError(429, "rate_limited", "Too many requests from this address");
-  const status = result.accepted ? "accepted" : result.duplicates ? "duplicate" : "rate_limited";
-  return c.json({ id, from: phone, status }, 202);
+  // Admission (dedup, limits) happens in the queue consumer, as for every channel: a repeated id is answered once.
+  return c.json({ id, from: phone, status: "queued" }, 202);
 });
 
 sandbox.get("/api/sandbox/:tenant/outbox", async (c) => {
