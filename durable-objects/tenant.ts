@@ -3,6 +3,7 @@ import type { Acquired, BreakerConfig, BreakerState } from "../src/ai/breaker";
 import type { AgendaTaskJob } from "../src/jobs/agenda-task";
 import type { TurnRef, TurnMessage } from "../src/inbound/messages";
 import type { ChannelName } from "../src/channels/types";
+import { costs, metered, metering, meterSql, resetCosts, type Costs } from "../src/lib/cost-meter";
 import { SqlMetrics, type MetricEvent } from "../src/metrics/sql-metrics";
 import type { MetricSnapshot } from "../src/metrics/snapshot";
 import type { AdmitSettings } from "../src/tenants/settings";
@@ -38,8 +39,8 @@ export class TenantDO extends DurableObject<Env> {
   private readonly breakers: Breakers;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
+    super(ctx, metered(env));
+    this.sql = metering(env) ? meterSql(ctx.storage.sql) : ctx.storage.sql;
     this.kv = new Kv(this.sql);
     this.metrics = new SqlMetrics(this.sql);
     this.scheduler = new Scheduler(this.sql, ctx.storage);
@@ -115,12 +116,8 @@ export class TenantDO extends DurableObject<Env> {
   /** A dead turn being reprocessed: back on its contact's lane, answered like any other turn. */
   async readmit(contact: string, channel: ChannelName, messages: TurnMessage[]): Promise<void> {
     this.ctx.storage.transactionSync(() => {
-      const due = this.lanes.readmit(contact, channel, messages, Date.now(), this.settings());
-      // Due at once: the alarm hands it out right away.
-      this.scheduler.putMany(
-        "dispatch",
-        due.map((c) => ({ key: `dispatch:${c}`, dueAt: Date.now(), payload: c })),
-      );
+      // Planned like any lane: the alarm hands it out when its debounce has passed.
+      this.lanes.readmit(contact, channel, messages, Date.now(), this.settings());
     });
     await this.scheduler.arm();
   }
@@ -242,6 +239,15 @@ export class TenantDO extends DurableObject<Env> {
     const snap = this.metrics.snapshot();
     snap.counters.push(...this.breakers.gauges(Date.now()));
     return snap;
+  }
+
+  /** bench/: this object's own counts (the SQLite statements happen here). */
+  async costs(): Promise<Costs> {
+    return { ...costs };
+  }
+
+  async resetCosts(): Promise<void> {
+    resetCosts();
   }
 
   private withState(turns: Omit<ClaimedTurn, "context" | "agenda">[], now: number): ClaimedTurn[] {

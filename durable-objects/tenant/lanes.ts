@@ -254,7 +254,7 @@ export class Lanes {
 
   /**
    * Debounce: a lane is due `debounceMs` after its newest waiting message, never later than
-   * `maxTurnWaitMs` after its oldest. Returns the lanes already due.
+   * `maxTurnWaitMs` after its oldest. Returns the lanes already due (also planned, for the alarm).
    */
   private scheduleLanes(contacts: string[], now: number, settings: AdmitSettings): string[] {
     if (contacts.length === 0) return [];
@@ -272,7 +272,8 @@ export class Lanes {
       if (s.busy) continue;
       const due = Math.max(now, Math.min(s.last + settings.debounceMs, s.first + settings.maxTurnWaitMs));
       if (due <= now) dueNow.push(s.contact);
-      else rows.push({ key: `dispatch:${s.contact}`, dueAt: due, payload: s.contact });
+      // Planned even when due now: a caller that does not lease it at once leaves it to the alarm.
+      rows.push({ key: `dispatch:${s.contact}`, dueAt: due, payload: s.contact });
     }
     this.scheduler.putMany("dispatch", rows);
     return dueNow;

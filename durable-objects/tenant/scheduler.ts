@@ -94,6 +94,8 @@ export class Scheduler {
       if (current !== null) await this.storage.deleteAlarm();
       return;
     }
-    if (current === null || current !== next) await this.storage.setAlarm(next);
+    // Overdue rows run now (setAlarm refuses a time in the past); an alarm set earlier than needed only wakes early and re-arms.
+    const target = Math.max(next, Date.now());
+    if (current === null || current > target || current < Date.now() - 60_000) await this.storage.setAlarm(target);
   }
 }

@@ -1,8 +1,9 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import { createD1Store } from "../store/d1";
+import { openStore } from "../store/open";
 import { notFound, onError } from "./errors";
 import { agenda } from "./routes/agenda";
+import { bench } from "./routes/bench";
 import { config } from "./routes/config";
 import { conversations } from "./routes/conversations";
 import { deadLetters } from "./routes/dead-letters";
@@ -17,7 +18,7 @@ export const app = new Hono<AppEnv>();
 // Honours an incoming x-request-id so a provider's or proxy's id follows the message through queues and logs.
 app.use(requestId({ headerName: "x-request-id", limitLength: 128 }));
 app.use(async (c, next) => {
-  c.set("store", createD1Store(c.env.DB));
+  c.set("store", openStore(c.env));
   await next();
 });
 
@@ -29,6 +30,7 @@ app.route("/", conversations);
 app.route("/", scheduling);
 app.route("/", agenda);
 app.route("/", ops);
+app.route("/", bench);
 
 app.onError(onError);
 app.notFound(notFound);
