@@ -19,7 +19,7 @@ export const PROMTOOL_URL = "http://promtool.test";
 
 type Mode = "ok" | "500" | "131047" | "130429" | "131056" | "190" | "echo-token";
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "meta", name), "utf8");
-const ERRORS: Record<Exclude<Mode, "ok">, { status: number; body: string }> = {
+const ERRORS: Record<Exclude<Mode, "ok" | "echo-token">, { status: number; body: string }> = {
   "500": { status: 500, body: fixture("send-error-500.json") },
   "131047": { status: 400, body: fixture("send-error-131047.json") },
   "130429": { status: 400, body: fixture("send-error-130429.json") },

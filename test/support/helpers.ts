@@ -64,8 +64,19 @@ export interface OutboxMessage {
   status: string;
 }
 
+/** The tenant's contact id for a phone (POST /api/contacts/lookup: phones never go in URLs), or null. */
+export async function contactId(slug: string, phone: string): Promise<number | null> {
+  const res = await api("/api/contacts/lookup", { method: "POST", tenant: slug, body: JSON.stringify({ phone }) });
+  if (res.status === 404) return null;
+  if (res.status !== 200) throw new Error(`contact lookup ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { contact: { id: number } }).contact.id;
+}
+
+/** The sandbox replies to a phone; empty until the contact exists (the inbound is asynchronous). */
 export async function outbox(slug: string, phone: string): Promise<OutboxMessage[]> {
-  const res = await api(`/api/sandbox/${slug}/outbox?contact=${phone}`);
+  const id = await contactId(slug, phone);
+  if (id === null) return [];
+  const res = await api(`/api/sandbox/${slug}/outbox?contact_id=${id}`);
   if (res.status !== 200) throw new Error(`outbox ${res.status}: ${await res.text()}`);
   return ((await res.json()) as { messages: OutboxMessage[] }).messages;
 }
