@@ -322,6 +322,7 @@ export function createEvolutionSender(opts: EvolutionSenderOptions): ChannelSend
   const url = `${opts.baseUrl.replace(/\/+$/, "")}/message/sendText/${encodeURIComponent(opts.instance)}`;
   const doFetch = opts.fetch ?? defaultFetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  const secrets = [opts.apikey];
   return {
     async send(req): Promise<SendResult> {
       const text = req.payload.kind === "text" ? req.payload.text : req.payload.kind === "list" ? req.payload.body : req.payload.parameters.join(" ");
@@ -329,13 +330,13 @@ export function createEvolutionSender(opts: EvolutionSenderOptions): ChannelSend
         return { ok: false, kind: "permanent", code: "evolution_empty_text", reason: "Nothing to send: the message text is empty." };
       }
       const outcome = await postJson(doFetch, url, { apikey: opts.apikey }, { number: req.to, text }, timeoutMs);
-      if (outcome.kind !== "response") return transportFailure("evolution", outcome);
+      if (outcome.kind !== "response") return transportFailure("evolution", outcome, secrets);
       if (outcome.status < 200 || outcome.status >= 300) {
         const { detail, notOnWhatsApp } = errorDetail(outcome.body);
         if (notOnWhatsApp) {
           return { ok: false, kind: "permanent", code: "evolution_not_on_whatsapp", reason: "The number is not on WhatsApp." };
         }
-        return httpFailure("evolution", outcome.status, outcome.headers, detail);
+        return httpFailure("evolution", outcome.status, outcome.headers, detail, secrets);
       }
       const parsed = EvolutionSendResponse.safeParse(outcome.body);
       if (!parsed.success) {

@@ -290,26 +290,26 @@ function metaRequestBody(to: string, payload: OutboundPayload): Record<string, u
   return { ...base, type: "template", template };
 }
 
-/** Classifies a non-2xx Graph API answer. */
-function metaFailure(status: number, headers: Headers, body: unknown): SendFailure {
+/** Classifies a non-2xx Graph API answer; `secrets` (the access token) are scrubbed from the reason Meta's text goes into. */
+function metaFailure(status: number, headers: Headers, body: unknown, secrets: readonly string[]): SendFailure {
   const parsed = MetaErrorBody.safeParse(body);
   const err = parsed.success ? parsed.data.error : undefined;
   const code = err?.code;
-  if (code === undefined) return httpFailure("meta", status, headers, err?.message);
+  if (code === undefined) return httpFailure("meta", status, headers, err?.message, secrets);
   const detail = [err?.message, err?.error_data?.details].filter((s): s is string => typeof s === "string" && s !== "").join(" - ");
   const said = detail === "" ? `(Meta ${code})` : `(Meta ${code}: ${detail})`;
   const tag = `meta_${code}`;
   if (code === 131047) {
-    return { ok: false, kind: "window_closed", code: tag, reason: cleanReason(`The 24 h customer-service window is closed; an approved template is needed ${said}`) };
+    return { ok: false, kind: "window_closed", code: tag, reason: cleanReason(`The 24 h customer-service window is closed; an approved template is needed ${said}`, secrets) };
   }
   const rateWait = META_RATE_LIMITS.get(code);
   if (rateWait !== undefined) {
-    return { ok: false, kind: "retry", code: tag, reason: cleanReason(`Meta rate limit hit ${said}`), retryAfterSeconds: retryAfter(headers, rateWait) };
+    return { ok: false, kind: "retry", code: tag, reason: cleanReason(`Meta rate limit hit ${said}`, secrets), retryAfterSeconds: retryAfter(headers, rateWait) };
   }
   if (META_TRANSIENT.has(code) || status >= 500 || status === 429) {
-    return { ok: false, kind: "retry", code: tag, reason: cleanReason(`Meta is temporarily unavailable ${said}`), retryAfterSeconds: retryAfter(headers, 10) };
+    return { ok: false, kind: "retry", code: tag, reason: cleanReason(`Meta is temporarily unavailable ${said}`, secrets), retryAfterSeconds: retryAfter(headers, 10) };
   }
-  return { ok: false, kind: "permanent", code: tag, reason: cleanReason(`Meta rejected the message ${said}`) };
+  return { ok: false, kind: "permanent", code: tag, reason: cleanReason(`Meta rejected the message ${said}`, secrets) };
 }
 
 /** Sender for one business phone number through the Graph API `/{phone-number-id}/messages`. */
@@ -318,11 +318,12 @@ export function createMetaSender(opts: MetaSenderOptions): ChannelSender {
   const url = `${opts.graphUrl.replace(/\/+$/, "")}/${version}/${encodeURIComponent(opts.phoneNumberId)}/messages`;
   const doFetch = opts.fetch ?? defaultFetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  const secrets = [opts.accessToken];
   return {
     async send(req): Promise<SendResult> {
       const outcome = await postJson(doFetch, url, { authorization: `Bearer ${opts.accessToken}` }, metaRequestBody(req.to, req.payload), timeoutMs);
-      if (outcome.kind !== "response") return transportFailure("meta", outcome);
-      if (outcome.status < 200 || outcome.status >= 300) return metaFailure(outcome.status, outcome.headers, outcome.body);
+      if (outcome.kind !== "response") return transportFailure("meta", outcome, secrets);
+      if (outcome.status < 200 || outcome.status >= 300) return metaFailure(outcome.status, outcome.headers, outcome.body, secrets);
       const parsed = MetaSendResponse.safeParse(outcome.body);
       const id = parsed.success ? parsed.data.messages[0]?.id : undefined;
       if (id === undefined) {

@@ -138,6 +138,7 @@ export function createWhaticketSender(opts: WhaticketSenderOptions): ChannelSend
   const url = `${opts.baseUrl.replace(/\/+$/, "")}/api/messages/send`;
   const doFetch = opts.fetch ?? defaultFetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  const secrets = [opts.token];
   return {
     async send(req): Promise<SendResult> {
       const text = req.payload.kind === "text" ? req.payload.text : req.payload.kind === "list" ? req.payload.body : req.payload.parameters.join(" ");
@@ -145,11 +146,11 @@ export function createWhaticketSender(opts: WhaticketSenderOptions): ChannelSend
         return { ok: false, kind: "permanent", code: "whaticket_empty_text", reason: "Nothing to send: the message text is empty." };
       }
       const outcome = await postJson(doFetch, url, { authorization: `Bearer ${opts.token}` }, { number: req.to, body: text }, timeoutMs);
-      if (outcome.kind !== "response") return transportFailure("whaticket", outcome);
+      if (outcome.kind !== "response") return transportFailure("whaticket", outcome, secrets);
       if (outcome.status < 200 || outcome.status >= 300) {
         const err = WhaticketErrorBody.safeParse(outcome.body);
         const detail = err.success ? (err.data.error ?? err.data.message ?? undefined) : undefined;
-        return httpFailure("whaticket", outcome.status, outcome.headers, detail);
+        return httpFailure("whaticket", outcome.status, outcome.headers, detail, secrets);
       }
       // Stock Whaticket answers 200 with no body; forks return the created message.
       const parsed = WhaticketSendResponse.safeParse(outcome.body);

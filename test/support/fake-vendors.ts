@@ -17,9 +17,9 @@ export const FAKE_CALCOM_URL = "http://calcom.fake.test";
 /** Not a vendor: lets a workerd test hand an exposition to the real `promtool check metrics` in Node. */
 export const PROMTOOL_URL = "http://promtool.test";
 
-type Mode = "ok" | "500" | "131047" | "130429" | "131056" | "190";
+type Mode = "ok" | "500" | "131047" | "130429" | "131056" | "190" | "echo-token";
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "meta", name), "utf8");
-const ERRORS: Record<Exclude<Mode, "ok">, { status: number; body: string }> = {
+const ERRORS: Record<Exclude<Mode, "ok" | "echo-token">, { status: number; body: string }> = {
   "500": { status: 500, body: fixture("send-error-500.json") },
   "131047": { status: 400, body: fixture("send-error-131047.json") },
   "130429": { status: 400, body: fixture("send-error-130429.json") },
@@ -68,6 +68,8 @@ export async function fakeVendors(request: Request): Promise<Response> {
   const body = (await request.json()) as { to?: string; type?: string };
   // Outside the 24 h window Meta refuses free text but accepts approved templates.
   const mode = body.type === "template" && modes.get(pnid) === "131047" ? "ok" : (modes.get(pnid) ?? "ok");
+  // A misbehaving Graph API (or a proxy in front of it) that quotes the request's credentials back.
+  if (mode === "echo-token") return json(echoTokenError(request, url), 401);
   // Retry-After keeps the retry tests quick the way a real vendor would ask for it.
   if (mode !== "ok") return new Response(ERRORS[mode].body, { status: ERRORS[mode].status, headers: { "content-type": "application/json", "retry-after": "1" } });
   const list = sent.get(pnid) ?? [];
@@ -75,6 +77,21 @@ export async function fakeVendors(request: Request): Promise<Response> {
   sent.set(pnid, list);
   const id = `wamid.FAKE${(++counter).toString().padStart(8, "0")}`;
   return json({ messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id }] });
+}
+
+/** Meta's code 190 (invalid token) whose message repeats the Authorization header, raw and URL-encoded. */
+function echoTokenError(request: Request, url: URL): unknown {
+  const auth = request.headers.get("authorization") ?? "";
+  const token = auth.replace(/^Bearer /, "");
+  return {
+    error: {
+      message: `Invalid OAuth access token ${token} - you sent "${auth}" to ${url.pathname}?access_token=${encodeURIComponent(token)}`,
+      type: "OAuthException",
+      code: 190,
+      error_data: { details: `token=${encodeURIComponent(token)}` },
+      fbtrace_id: "AbCdEfEcho",
+    },
+  };
 }
 
 type LlmMode = { mode: "ok" | "500" | "429" | "401"; text?: string };
@@ -124,6 +141,11 @@ async function fakeCalcom(request: Request, url: URL): Promise<Response> {
   if (control) return json({ calls: calCalls.get(control[1] ?? "") ?? [] });
   const key = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
   if (!key) return json(calFixture("error-401.json"), 401);
+  // A key starting with "echo-" gets a Cal.com error that quotes the key back (a misbehaving proxy).
+  if (key.startsWith("echo-")) {
+    const status = key.includes("-401-") ? 401 : 500;
+    return json({ status: "error", error: { code: "ECHO", message: `bad request with Authorization: Bearer ${key} (apiKey=${encodeURIComponent(key)}) key ${key}` } }, status);
+  }
   const body = request.method === "POST" ? ((await request.json()) as Record<string, unknown>) : null;
   const calls = calCalls.get(key) ?? [];
   calls.push({ method: request.method, path: url.pathname, body });

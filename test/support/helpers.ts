@@ -64,10 +64,28 @@ export interface OutboxMessage {
   status: string;
 }
 
+/** The tenant's contact id for a phone (POST /api/contacts/lookup: phones never go in URLs), or null. */
+export async function contactId(slug: string, phone: string): Promise<number | null> {
+  const res = await api("/api/contacts/lookup", { method: "POST", tenant: slug, body: JSON.stringify({ phone }) });
+  if (res.status === 404) return null;
+  if (res.status !== 200) throw new Error(`contact lookup ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { contact: { id: number } }).contact.id;
+}
+
+// A contact's id never changes: polls look it up once (forgotten if the id stops naming a contact).
+const knownContacts = new Map<string, number>();
+
+/** The sandbox replies to a phone; empty until the contact exists (the inbound is asynchronous). */
 export async function outbox(slug: string, phone: string): Promise<OutboxMessage[]> {
-  const res = await api(`/api/sandbox/${slug}/outbox?contact=${phone}`);
+  const key = `${slug}:${phone}`;
+  const id = knownContacts.get(key) ?? (await contactId(slug, phone));
+  if (id === null) return [];
+  knownContacts.set(key, id);
+  const res = await api(`/api/sandbox/${slug}/outbox?contact_id=${id}`);
   if (res.status !== 200) throw new Error(`outbox ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { messages: OutboxMessage[] }).messages;
+  const body = (await res.json()) as { contact_id: number | null; messages: OutboxMessage[] };
+  if (body.contact_id === null) knownContacts.delete(key);
+  return body.messages;
 }
 
 /** Polls until the real queues and alarms have done their work (no fixed sleeps). */
