@@ -17,9 +17,10 @@ export const FAKE_CALCOM_URL = "http://calcom.fake.test";
 /** Not a vendor: lets a workerd test hand an exposition to the real `promtool check metrics` in Node. */
 export const PROMTOOL_URL = "http://promtool.test";
 
-type Mode = "ok" | "500" | "131047" | "130429" | "131056" | "190" | "echo-token";
+/** flaky: every other send fails with a 500 (deterministic, per phone_number_id), for fault injection. */
+type Mode = "ok" | "500" | "131047" | "130429" | "131056" | "190" | "echo-token" | "flaky";
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "meta", name), "utf8");
-const ERRORS: Record<Exclude<Mode, "ok" | "echo-token">, { status: number; body: string }> = {
+const ERRORS: Record<Exclude<Mode, "ok" | "echo-token" | "flaky">, { status: number; body: string }> = {
   "500": { status: 500, body: fixture("send-error-500.json") },
   "131047": { status: 400, body: fixture("send-error-131047.json") },
   "130429": { status: 400, body: fixture("send-error-130429.json") },
@@ -28,6 +29,7 @@ const ERRORS: Record<Exclude<Mode, "ok" | "echo-token">, { status: number; body:
 };
 
 const modes = new Map<string, Mode>();
+const flakyCount = new Map<string, number>();
 const hooks = new Map<string, unknown[]>();
 const sent = new Map<string, unknown[]>();
 let counter = 0;
@@ -70,6 +72,11 @@ export async function fakeVendors(request: Request): Promise<Response> {
   const mode = body.type === "template" && modes.get(pnid) === "131047" ? "ok" : (modes.get(pnid) ?? "ok");
   // A misbehaving Graph API (or a proxy in front of it) that quotes the request's credentials back.
   if (mode === "echo-token") return json(echoTokenError(request, url), 401);
+  if (mode === "flaky") {
+    const n = (flakyCount.get(pnid) ?? 0) + 1;
+    flakyCount.set(pnid, n);
+    if (n % 2 === 1) return new Response(ERRORS["500"].body, { status: 500, headers: { "content-type": "application/json" } });
+  } else
   // Retry-After keeps the retry tests quick the way a real vendor would ask for it.
   if (mode !== "ok") return new Response(ERRORS[mode].body, { status: ERRORS[mode].status, headers: { "content-type": "application/json", "retry-after": "1" } });
   const list = sent.get(pnid) ?? [];
@@ -94,7 +101,8 @@ function echoTokenError(request: Request, url: URL): unknown {
   };
 }
 
-type LlmMode = { mode: "ok" | "500" | "429" | "401"; text?: string };
+/** flaky: every other call answers 500 (the engine retries, then falls back to a template). */
+type LlmMode = { mode: "ok" | "500" | "429" | "401" | "flaky"; text?: string };
 const llmModes = new Map<string, LlmMode>();
 const llmRequests = new Map<string, unknown[]>();
 const llmFixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "llm", "gemini", name), "utf8");
