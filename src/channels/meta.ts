@@ -241,8 +241,8 @@ function sender(m: MetaMessage, contacts: ContactIndex): Sender | null {
   // A system notice names the user inside `system` too: user_changed_user_id may carry only the
   // current phone there (its wa_id); user_changed_number's wa_id is the *new* phone, not the sender.
   const systemPhone = m.system?.type === "user_changed_user_id" ? m.system.wa_id : undefined;
-  const rawPhone = [m.from, contact?.wa_id, systemPhone].find((p): p is string => fitsIdentity(p, BOUNDS.senderAddress) && normalizePhone(p) !== null);
-  const phone = rawPhone === undefined ? undefined : (normalizePhone(rawPhone) ?? undefined);
+  const rawPhone = [m.from, contact?.wa_id, systemPhone].find((p): p is string => metaPhone(p) !== null);
+  const phone = rawPhone === undefined ? undefined : (metaPhone(rawPhone) ?? undefined);
   // Meta may also put the BSUID in `from` itself when it has no phone to put there.
   const userId = [m.from_user_id, m.user_id, contact?.user_id, m.system?.previous_user_id, m.from].map(asUserId).find((u) => u !== null) ?? undefined;
   const extra = { ...(contact ? { contact } : {}), ...(rawPhone !== undefined && rawPhone !== phone ? { waId: rawPhone } : {}) };
@@ -250,6 +250,15 @@ function sender(m: MetaMessage, contacts: ContactIndex): Sender | null {
   if (phone !== undefined) return { phone, ...(userId !== undefined ? { userId } : {}), ...extra };
   if (userId !== undefined) return { userId, ...extra };
   return null;
+}
+
+/**
+ * A Meta wa_id / phone as E.164 digits, or null. A BSUID is never read as a phone: its digits
+ * ("US.1234567890") would otherwise pass for a (Brazilian) number and reach someone else.
+ */
+function metaPhone(raw: string | null | undefined): string | null {
+  if (!fitsIdentity(raw, BOUNDS.senderAddress) || /[A-Za-z]/.test(raw)) return null;
+  return normalizePhone(raw);
 }
 
 type Content = Pick<InboundMessage, "type" | "text" | "replyId" | "mediaId" | "flow" | "system">;
@@ -316,8 +325,7 @@ function systemNotice(m: MetaMessage): NonNullable<InboundMessage["system"]> {
   const kind = boundId(s?.type ?? "unknown", 64, "system", []);
   const out: NonNullable<InboundMessage["system"]> = { kind };
   if (kind === "user_changed_number") {
-    const raw = [s?.wa_id, s?.new_wa_id].find((p): p is string => fitsIdentity(p, BOUNDS.senderAddress));
-    const phone = raw === undefined ? null : normalizePhone(raw);
+    const phone = [s?.wa_id, s?.new_wa_id].map(metaPhone).find((p) => p !== null) ?? null;
     if (phone !== null) out.newPhone = phone;
   }
   if (kind === "user_changed_user_id") {
@@ -368,7 +376,7 @@ function toStatus(s: MetaStatus, now: number): StatusUpdate | null {
   const status = META_STATUS.get(s.status);
   if (status === undefined || !fitsIdentity(s.id, BOUNDS.providerMessageId)) return null;
   const out: StatusUpdate = { providerMessageId: s.id, status, timestamp: plausibleTime(s.timestamp, "s", now) };
-  const phone = fitsIdentity(s.recipient_id, BOUNDS.senderAddress) ? normalizePhone(s.recipient_id) : null;
+  const phone = metaPhone(s.recipient_id);
   const recipient = phone ?? asUserId(s.recipient_user_id) ?? (fitsIdentity(s.recipient_id, BOUNDS.senderAddress) ? s.recipient_id : null);
   if (recipient !== null) out.recipient = recipient;
   const err = s.errors?.[0];

@@ -91,6 +91,15 @@ describe("parseMetaWebhook: who sent it", () => {
     expect(only(wrap(loose)).messages[0]).toMatchObject({ from: "BR.1502576394655843", userId: "BR.1502576394655843" });
   });
 
+  it("never reads the digits of a short BSUID as a phone number", () => {
+    const value = valueOf(bsuidOnly);
+    value.contacts = [{ profile: { name: "Juliana" }, user_id: "US.1234567890", wa_id: "US.1234567890" }];
+    value.messages[0] = { ...value.messages[0], from: "US.1234567890", from_user_id: undefined };
+    const [msg] = only(wrap(value)).messages;
+    expect(msg).toMatchObject({ from: "US.1234567890", userId: "US.1234567890" });
+    expect(msg?.phone).toBeUndefined();
+  });
+
   it("drops a message with neither phone nor BSUID, and delivers the others of the same body", () => {
     const value = valueOf(phoneAndBsuid);
     const good = value.messages[0];
