@@ -165,7 +165,7 @@ export function parseMetaWebhook(body: unknown, now: number = Date.now()): Parse
         }
         const outcome = toInbound(parsed.data, contacts, now);
         if (outcome === "ignored") batch.ignored++;
-        else if (typeof outcome === "string") batch.rejected.push(outcome);
+        else if ("rejected" in outcome) batch.rejected.push(outcome.rejected);
         else batch.messages.push(outcome);
       }
       for (const raw of value.statuses ?? []) {
@@ -204,14 +204,15 @@ function contactIndex(raw: unknown[]): ContactIndex {
   return { byKey, sole: all.length === 1 ? all[0] : undefined };
 }
 
-type Outcome = InboundMessage | "ignored" | string;
+/** A message, deliberately not answered, or impossible to carry (naming the field at fault). */
+type Outcome = InboundMessage | "ignored" | { rejected: string };
 
 function toInbound(m: MetaMessage, contacts: ContactIndex, now: number): Outcome {
   // A reaction is not something to answer.
   if (m.type === "reaction") return "ignored";
-  if (!fitsIdentity(m.id, BOUNDS.providerMessageId)) return "id";
+  if (!fitsIdentity(m.id, BOUNDS.providerMessageId)) return { rejected: "id" };
   const who = sender(m, contacts);
-  if (who === null) return "from";
+  if (who === null) return { rejected: "from" };
   const clamps: Clamps = [];
   const msg: InboundMessage = {
     providerMessageId: m.id,

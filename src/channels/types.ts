@@ -5,7 +5,9 @@ export type ChannelName = "meta" | "evolution" | "whaticket" | "sandbox";
 /**
  * request_welcome: a first contact opened the chat (answered with the tenant's welcome); system: a
  * notice from WhatsApp (number or user id changed), stored and never answered; flow: a WhatsApp Flow
- * submission (nfm_reply), routed to the flow that sent it.
+ * submission (nfm_reply), routed to the flow that sent it; unknown: content we cannot read
+ * (Meta "unsupported" such as view-once/ephemeral notices, orders, kinds added later), stored and
+ * not answered, like system.
  */
 export const INBOUND_TYPES = ["text", "interactive", "image", "audio", "video", "document", "sticker", "location", "contacts", "request_welcome", "system", "flow", "unknown"] as const;
 export type InboundType = (typeof INBOUND_TYPES)[number];
