@@ -210,6 +210,11 @@ export class TenantDO extends DurableObject<Env> {
     return this.lanes.lane(contact);
   }
 
+  /** Messages waiting or in flight on any lane: 0 when this tenant's inbound work is all done (tests wait on it, never on a clock). */
+  async inFlight(): Promise<number> {
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM pending`).one().n;
+  }
+
   /** The tenant's configuration changed: Workers holding a cached copy reload it on their next claim. */
   async configChanged(): Promise<number> {
     const next = this.configVersion() + 1;

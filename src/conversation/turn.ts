@@ -85,7 +85,8 @@ export async function answerTurn(env: Env, store: Store, tenant: TurnTenant, tur
     jobs.push({ kind: "send", companyId: company.id, messageId: id, correlationId, generation: 0 });
   }
 
-  const answerable = turn.messages.filter((m) => !m.unanswered && !NOT_ANSWERED[m.type]);
+  // Unsupported and ephemeral notices arrive as "unknown" with nothing to read: stored, not answered.
+  const answerable = turn.messages.filter((m) => !m.unanswered && !NOT_ANSWERED[m.type] && !(m.type === "unknown" && !m.text));
   const text = answerable.map((m) => m.text).join("\n");
   if (answerable.length === 0) {
     const why = turn.messages.some((m) => m.unanswered) ? "unanswered_rate_limited" : "unanswered_notice";

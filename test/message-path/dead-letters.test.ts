@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, eventually, metaText, metricsText, postMeta, seedCompany, seriesValue, settle, store } from "../support/helpers";
+import { api, eventually, metaText, metricsText, postMeta, seedCompany, seriesValue, drained, store } from "../support/helpers";
 
 const FAKE = "http://graph.fake.test/__fake";
 const setMode = (pnid: string, mode: string) => fetch(`${FAKE}/${pnid}/mode`, { method: "POST", body: JSON.stringify({ mode }) });
@@ -50,7 +50,7 @@ describe("outbound failures end in dead letters, and reprocess delivers them onc
     await eventually(async () => expect(await sentTo(pnid)).toHaveLength(1));
     const again = await api(`/api/dead-letters/${dead!.id}/reprocess`, { method: "POST", tenant: "dlq-a" });
     expect(again.status).toBe(409);
-    await settle();
+    await drained("dlq-a");
     expect(await sentTo(pnid)).toHaveLength(1);
     expect(await deadLetters("dlq-a")).toHaveLength(0);
     expect((await deadLetters("dlq-a", "all"))[0]?.reprocessed_at).not.toBeNull();

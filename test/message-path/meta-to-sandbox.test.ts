@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventually, metaText, outbox, postMeta, seedCompany, settle, store } from "../support/helpers";
+import { eventually, metaText, outbox, postMeta, seedCompany, drained, store } from "../support/helpers";
 
 const delivered = async (slug: string, phone: string, n: number) =>
   eventually(async () => {
@@ -30,7 +30,7 @@ describe("signed Meta webhook → tenant DO → queues → reply in the sandbox 
     // The ack only enqueues; the retry is recognised by its wamid at admission.
     expect(await second.json()).toMatchObject({ ok: true, received: 1 });
     await delivered("clinica-b", "5511987650002", 1);
-    await settle();
+    await drained("clinica-b", { requests: 2 });
     expect(await outbox("clinica-b", "5511987650002")).toHaveLength(1);
   });
 
@@ -43,7 +43,7 @@ describe("signed Meta webhook → tenant DO → queues → reply in the sandbox 
     // The turn's intent comes from all three messages together: the booking request wins over the
     // greeting, so the answer is the agenda's numbered offer of free slots.
     expect(replies[0]?.text).toMatch(/horários disponíveis:\n1\. .+\n2\. /);
-    await settle();
+    await drained("clinica-c", { requests: 3 });
     expect(await outbox("clinica-c", "5511987650003")).toHaveLength(1);
     const company = (await store().companies.bySlug("clinica-c"))!;
     const contact = (await store().contacts.byPhone(company.id, "5511987650003"))!;

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hmacSha256Hex } from "../../src/lib/hmac";
-import { eventually, metaText, metricsText, outbox, postMeta, seedCompany, seriesValue, settle, store } from "../support/helpers";
+import { eventually, metaText, metricsText, outbox, postMeta, seedCompany, seriesValue, drained, store } from "../support/helpers";
 
 interface Envelope {
   error: { status: number; code: string; message: string; request_id?: string };
@@ -30,7 +30,7 @@ describe("webhook rejections: one JSON envelope, a counter, nothing stored", () 
     await expectEnvelope(await postMeta(body, { headers: { "x-hub-signature-256": "sha256=deadbeef" } }), 401, "invalid_signature");
     const unsigned = await exports.default.fetch("http://localhost/webhooks/whatsapp", { method: "POST", body: JSON.stringify(body) });
     await expectEnvelope(unsigned, 401, "invalid_signature");
-    await settle(1_500);
+    await drained("rej-a");
     expect(await storedMessages("rej-a")).toBe(0);
     expect(await outbox("rej-a", "5511987650301")).toHaveLength(0);
     // The same body correctly signed is accepted afterwards: the forged copies did not poison dedup.

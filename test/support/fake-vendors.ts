@@ -75,7 +75,7 @@ export async function fakeVendors(request: Request): Promise<Response> {
   if (mode === "flaky") {
     const n = (flakyCount.get(pnid) ?? 0) + 1;
     flakyCount.set(pnid, n);
-    if (n % 2 === 1) return new Response(ERRORS["500"].body, { status: 500, headers: { "content-type": "application/json" } });
+    if (n % 2 === 1) return new Response(ERRORS["500"].body, { status: 500, headers: { "content-type": "application/json", "retry-after": "1" } });
   } else
   // Retry-After keeps the retry tests quick the way a real vendor would ask for it.
   if (mode !== "ok") return new Response(ERRORS[mode].body, { status: ERRORS[mode].status, headers: { "content-type": "application/json", "retry-after": "1" } });
@@ -104,6 +104,7 @@ function echoTokenError(request: Request, url: URL): unknown {
 /** flaky: every other call answers 500 (the engine retries, then falls back to a template). */
 type LlmMode = { mode: "ok" | "500" | "429" | "401" | "flaky"; text?: string };
 const llmModes = new Map<string, LlmMode>();
+const llmFlaky = new Map<string, number>();
 const llmRequests = new Map<string, unknown[]>();
 const llmFixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "llm", "gemini", name), "utf8");
 
@@ -129,6 +130,11 @@ async function fakeGemini(request: Request, url: URL): Promise<Response> {
   const mode = llmModes.get(key) ?? { mode: "ok" };
   const headers = { "content-type": "application/json" };
   if (mode.mode === "500") return new Response(llmFixture("error-500.json"), { status: 500, headers });
+  if (mode.mode === "flaky") {
+    const n = (llmFlaky.get(key) ?? 0) + 1;
+    llmFlaky.set(key, n);
+    if (n % 2 === 1) return new Response(llmFixture("error-500.json"), { status: 500, headers });
+  }
   if (mode.mode === "429") return new Response(llmFixture("error-429.json"), { status: 429, headers });
   if (mode.mode === "401") return new Response(llmFixture("error-400-api-key.json"), { status: 400, headers });
   const body = JSON.parse(llmFixture("success.json")) as { candidates: { content: { parts: { text: string }[] } }[] };
