@@ -2,8 +2,8 @@ import type { OutboundPayload } from "../channels/types";
 import type { TurnMessage } from "../inbound/messages";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { OutboundJob } from "../outbox/job";
-import { storeOutbound } from "../outbox/queue";
-import type { Company, Store } from "../store/types";
+import type { RecordedTurn, TurnRecord } from "../store/batch-types";
+import type { Company, NewOutboundMessage, Store } from "../store/types";
 import type { CompanyProfile } from "../tenants/profile";
 import type { AgendaState, ClaimedTurn, ContextEntry, TurnDone } from "../tenants/state";
 import { tenantStub } from "../tenants/stubs";
@@ -27,10 +27,43 @@ export interface TurnTenant {
   profile: CompanyProfile;
 }
 
-/** A turn's result: what to leave in the DO, and the outbound jobs to send with the batch. */
+/** A turn's result: what to leave in the DO, the replies to store and the outbound jobs to send with the batch. */
 export interface TurnOutcome {
   done: TurnDone;
   jobs: OutboundJob[];
+  outgoing: (Omit<NewOutboundMessage, "payload"> & { payload: OutboundPayload })[];
+  /** When the turn's first message reached us (the reply latency histogram). */
+  receivedAt?: number;
+}
+
+/** Why a message is stored but not answered, if it is not: the sender's limit, a notice, a Flow submission. */
+export function unansweredReason(m: TurnMessage): string | null {
+  if (m.unanswered) return m.unanswered;
+  const notice = NOT_ANSWERED[m.type];
+  if (notice) return notice;
+  // Unsupported and ephemeral notices arrive as "unknown" with nothing to read.
+  return m.type === "unknown" && !m.text ? "unsupported" : null;
+}
+
+/** How a turn is stored (with the rest of its batch) before it is answered. */
+export function turnRecord(turn: ClaimedTurn): TurnRecord {
+  const last = turn.messages[turn.messages.length - 1];
+  return {
+    phone: turn.contact,
+    waId: turn.messages.find((m) => m.waId)?.waId,
+    lid: turn.messages.find((m) => m.lid)?.lid,
+    name: turn.messages.find((m) => m.contactName)?.contactName,
+    at: last?.receivedAt ?? Date.now(),
+    messages: turn.messages.map((m) => ({
+      providerMessageId: m.providerMessageId,
+      channel: turn.channel,
+      type: m.type,
+      body: m.flow ? m.flow.response : m.text,
+      unanswered: unansweredReason(m),
+      correlationId: m.correlationId,
+      providerTimestamp: m.timestamp,
+    })),
+  };
 }
 
 /** Buffers the flow's booking-state change; the turn hands it to the DO with `finish`, no extra call. */
@@ -42,50 +75,27 @@ class AgendaBuffer implements AgendaStateWriter {
 }
 
 /**
- * Answers one contact's turn: stores its messages, decides (opt-out, a person's conversation, a
- * handoff, the booking flow) and generates the reply (LLM or templates), stores it and returns its
- * outbound jobs. Every step is idempotent, so a retried turn (lease expiry, a failed batch, a
+ * Answers one contact's turn, already stored with its batch (turnRecord): decides (opt-out, a person's conversation, a
+ * handoff, the booking flow) and generates the reply (LLM or templates), returned for the batch to
+ * store and send. Every step is idempotent, so a retried turn (lease expiry, a failed batch, a
  * dead-letter reprocess) never sends a second reply. Throws when it could not finish; the caller
  * reports the failure to the DO, which retries the turn with backoff.
  */
-export async function answerTurn(env: Env, store: Store, tenant: TurnTenant, turn: ClaimedTurn, deps: Partial<Pick<EngineDeps, "fetch">> = {}): Promise<TurnOutcome> {
+export async function answerTurn(env: Env, store: Store, tenant: TurnTenant, turn: ClaimedTurn, recorded: RecordedTurn, deps: Partial<Pick<EngineDeps, "fetch">> = {}): Promise<TurnOutcome> {
   const { company, profile } = tenant;
   const jobs: OutboundJob[] = [];
+  const outgoing: TurnOutcome["outgoing"] = [];
   const metrics: MetricEvent[] = [];
   const context: ContextEntry[] = [];
   const agendaState = new AgendaBuffer();
-  const done = (): TurnOutcome => ({ done: { contact: turn.contact, turnId: turn.turnId, context, metrics, agenda: agendaState.change }, jobs });
+  const done = (): TurnOutcome => ({ done: { contact: turn.contact, turnId: turn.turnId, context, metrics, agenda: agendaState.change }, jobs, outgoing, receivedAt: turn.messages[0]?.receivedAt });
 
   const last = turn.messages[turn.messages.length - 1];
   const at = last?.receivedAt ?? Date.now();
   const correlationId = last?.correlationId ?? turn.turnId;
-  const contact = await store.contacts.upsertInbound(company.id, {
-    phone: turn.contact,
-    waId: turn.messages.find((m) => m.waId)?.waId,
-    lid: turn.messages.find((m) => m.lid)?.lid,
-    name: turn.messages.find((m) => m.contactName)?.contactName,
-    at,
-  });
-  const conversation = await store.conversations.open(company.id, contact.id, at);
-  for (const m of turn.messages) {
-    await store.messages.insertInbound(company.id, {
-      conversationId: conversation.id,
-      contactId: contact.id,
-      channel: turn.channel,
-      providerMessageId: m.providerMessageId,
-      type: m.type,
-      body: m.flow ? m.flow.response : m.text,
-      unanswered: m.unanswered ?? NOT_ANSWERED[m.type] ?? (contact.optedOut ? "opted_out" : conversation.status === "human" ? "with_human" : null),
-      correlationId: m.correlationId,
-      providerTimestamp: m.timestamp,
-    });
-  }
-  // The contact wrote: the 24 h window is open again, so messages held for it can go now.
-  for (const id of await store.messages.requeueHeld(company.id, contact.id, Date.now())) {
-    jobs.push({ kind: "send", companyId: company.id, messageId: id, correlationId, generation: 0 });
-  }
+  const { contact, conversation } = recorded;
+  for (const id of recorded.heldIds) jobs.push({ kind: "send", companyId: company.id, messageId: id, correlationId, generation: 0 });
 
-  // Unsupported and ephemeral notices arrive as "unknown" with nothing to read: stored, not answered.
   const answerable = turn.messages.filter((m) => !m.unanswered && !NOT_ANSWERED[m.type] && !(m.type === "unknown" && !m.text));
   const text = answerable.map((m) => m.text).join("\n");
   if (answerable.length === 0) {
@@ -96,11 +106,11 @@ export async function answerTurn(env: Env, store: Store, tenant: TurnTenant, tur
   // A first contact opening the chat (Meta's request_welcome) gets the tenant's welcome.
   const intent: Intent = answerable.every((m) => m.type === "request_welcome") ? "greeting" : turnIntent(answerable);
   const sentiment = detectSentiment(text).label;
+  // Replies are stored with the whole batch's (one round trip), idempotent by the turn id.
   const reply = async (parts: (string | OutboundPayload)[]) => {
     for (const [i, p] of parts.entries()) {
       const payload: OutboundPayload = typeof p === "string" ? { kind: "text", text: p } : p;
-      const { job } = await storeOutbound(store, { company, contact, conversation, clientRef: `turn:${turn.turnId}:${i}`, payload, correlationId, author: "bot", purpose: "reply", receivedAt: turn.messages[0]?.receivedAt });
-      if (job) jobs.push(job);
+      outgoing.push({ conversationId: conversation.id, contactId: contact.id, channel: company.channel, clientRef: `turn:${turn.turnId}:${i}`, payload, correlationId, author: "bot", purpose: "reply" });
     }
   };
   const template = (as: Intent) => renderReply(as, resolveLocale(company.locale), { businessName: company.name, contactName: contact.name ?? undefined });

@@ -6,12 +6,13 @@
  * backoff and, out of attempts, filed here as a dead letter with its messages — its lane is free
  * again either way, so nothing after it waits.
  */
-import { answerTurn, type TurnOutcome } from "../conversation/turn";
+import { answerTurn, turnRecord, type TurnOutcome } from "../conversation/turn";
 import { PermanentError } from "../lib/errors";
 import { describeBody } from "../lib/log";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { OutboundJob } from "../outbox/job";
 import { sendJobs } from "../outbox/queue";
+import type { RecordedTurn } from "../store/batch-types";
 import type { Store } from "../store/types";
 import { settingsOf } from "../tenants/lookup-cache";
 import type { AbandonedTurn, ClaimedTurn, TurnDone, TurnFailed } from "../tenants/state";
@@ -83,28 +84,43 @@ async function consumeTenant(env: Env, store: Store, companyId: number, items: P
   if (turns.length === 0 && metrics.length === 0) return;
 
   const tenant = turns.length ? await loadTenant(store, companyId, version) : null;
-  const done: TurnDone[] = [];
-  const failed: TurnFailed[] = [];
+  const live = turns.filter((t) => t.attempts <= MAX_HANDOUTS);
+  const recorded = tenant ? await recordTurns(store, companyId, live) : new Map<string, RecordedTurn | Error>();
   const outcomes = await Promise.all(
     turns.map(async (turn): Promise<{ turn: ClaimedTurn; outcome?: TurnOutcome; error?: unknown }> => {
       if (!tenant) return { turn, error: new PermanentError(`company ${companyId} no longer exists`) };
       if (turn.attempts > MAX_HANDOUTS) return { turn, error: new PermanentError(`handed out ${turn.attempts} times without finishing; last error: ${turn.lastError ?? "none"}`) };
+      const stored = recorded.get(turn.turnId);
+      if (!stored || stored instanceof Error) return { turn, error: stored ?? new Error("turn not recorded") };
       try {
-        return { turn, outcome: await answerTurn(env, store, tenant, turn, deps) };
+        return { turn, outcome: await answerTurn(env, store, tenant, turn, stored, deps) };
       } catch (error) {
         return { turn, error };
       }
     }),
   );
-  const jobs: OutboundJob[] = outcomes.flatMap((o) => o.outcome?.jobs ?? []);
+  // Every reply of the batch stored in one round trip, then sent in one sendBatch.
   let sendError: unknown = null;
   try {
+    const answered = outcomes.flatMap((o) => (o.outcome ? [o.outcome] : []));
+    const rows = answered.flatMap((o) => o.outgoing.map((row) => ({ row, receivedAt: o.receivedAt })));
+    const stored = await store.outbox.storeMany(
+      companyId,
+      rows.map((r) => r.row),
+    );
+    const jobs: OutboundJob[] = answered.flatMap((o) => o.jobs);
+    stored.forEach((s, i) => {
+      const r = rows[i];
+      if (s.status === "queued" && r) jobs.push({ kind: "send", companyId, messageId: s.id, correlationId: r.row.correlationId, receivedAt: r.receivedAt, generation: 0 });
+    });
     await sendJobs(env, jobs);
   } catch (err) {
-    sendError = err; // the replies are stored: retrying the turns re-sends the same rows
+    sendError = err; // the replies are stored or not at all: retrying the turns finds them by client ref
   }
+  const done: TurnDone[] = [];
+  const failed: TurnFailed[] = [];
   for (const o of outcomes) {
-    const error = o.error ?? sendError;
+    const error = o.error ?? (o.outcome ? sendError : null);
     if (o.outcome && !error) done.push(o.outcome.done);
     else {
       console.error(JSON.stringify({ msg: "turn failed", company_id: companyId, turn_id: o.turn.turnId, attempts: o.turn.attempts, error: String(error) }));
@@ -113,6 +129,36 @@ async function consumeTenant(env: Env, store: Store, companyId: number, items: P
   }
   const finished = await stub.finish({ done, failed, metrics });
   await fileDeadTurns(env, store, companyId, finished.abandoned);
+}
+
+/**
+ * Stores the batch's turns in one round trip; if that fails, each turn alone, so one turn the store
+ * refuses fails by itself (and is retried, then dead-lettered) instead of holding up the others.
+ */
+async function recordTurns(store: Store, companyId: number, turns: ClaimedTurn[]): Promise<Map<string, RecordedTurn | Error>> {
+  const out = new Map<string, RecordedTurn | Error>();
+  if (turns.length === 0) return out;
+  try {
+    const recorded = await store.turns.record(companyId, turns.map(turnRecord), Date.now());
+    turns.forEach((t, i) => {
+      const r = recorded[i];
+      if (r) out.set(t.turnId, r);
+    });
+    return out;
+  } catch (err) {
+    if (turns.length === 1 && turns[0]) return out.set(turns[0].turnId, err instanceof Error ? err : new Error(String(err)));
+  }
+  await Promise.all(
+    turns.map(async (t) => {
+      try {
+        const [r] = await store.turns.record(companyId, [turnRecord(t)], Date.now());
+        if (r) out.set(t.turnId, r);
+      } catch (err) {
+        out.set(t.turnId, err instanceof Error ? err : new Error(String(err)));
+      }
+    }),
+  );
+  return out;
 }
 
 function envelope(m: IngressMessage) {

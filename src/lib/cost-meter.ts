@@ -49,7 +49,7 @@ export function meterSql(sql: SqlStorage): SqlStorage {
       if (prop === "exec" && typeof value === "function")
         return (...args: unknown[]) => {
           costs.sqlite++;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
+          return Reflect.apply(value as (...a: unknown[]) => unknown, target, args);
         };
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
@@ -78,14 +78,14 @@ function meterNamespace<T extends object>(ns: T): T {
       const value = Reflect.get(target, prop) as unknown;
       if (prop === "get" && typeof value === "function")
         return (...args: unknown[]) => {
-          const stub = (value as (...a: unknown[]) => object).apply(target, args);
+          const stub = Reflect.apply(value as (...a: unknown[]) => object, target, args);
           return new Proxy(stub, {
             get(s, method) {
               const fn = Reflect.get(s, method) as unknown;
               if (typeof fn !== "function" || typeof method !== "string" || method === "then") return fn;
               return (...a: unknown[]) => {
                 costs.doRpc++;
-                return (fn as (...x: unknown[]) => unknown).apply(s, a);
+                return Reflect.apply(fn as (...x: unknown[]) => unknown, s, a);
               };
             },
           });
@@ -102,12 +102,12 @@ function meterD1(db: D1Database): D1Database {
       get(target, prop) {
         const value = Reflect.get(target, prop) as unknown;
         if (typeof value !== "function") return value;
-        if (prop === "bind") return (...args: unknown[]) => wrap((value as (...a: unknown[]) => D1PreparedStatement).apply(target, args));
+        if (prop === "bind") return (...args: unknown[]) => wrap(Reflect.apply(value as (...a: unknown[]) => D1PreparedStatement, target, args));
         if (prop === "run" || prop === "all" || prop === "first" || prop === "raw")
           return (...args: unknown[]) => {
             costs.d1Statements++;
             costs.d1RoundTrips++;
-            return (value as (...a: unknown[]) => unknown).apply(target, args);
+            return Reflect.apply(value as (...a: unknown[]) => unknown, target, args);
           };
         return (value as (...a: unknown[]) => unknown).bind(target);
       },

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 import { payloadText, type DeliveryStatus, type OutboundPayload } from "../channels/types";
+import { createOutboxStore, createTurnsStore } from "./d1-batch";
 import * as s from "./schema";
 import type { Appointment, AppointmentTask, Company, Contact, Conversation, DeadLetter, FeedbackEvent, HistoryRecord, ImportJob, MessageRow, Room, Store } from "./types";
 
@@ -192,6 +193,8 @@ export function createD1Store(d1: D1Database): Store {
   };
 
   return {
+    turns: createTurnsStore(d1),
+    outbox: createOutboxStore(d1),
     companies: {
       async create(c) {
         const [row] = await db

@@ -1,4 +1,5 @@
 import type { ChannelName, DeliveryStatus, InboundType, OutboundPayload } from "../channels/types";
+import type { OutboxStore, TurnsStore } from "./batch-types";
 
 /**
  * The repositories the rest of the code uses. D1 implements it today (store/d1.ts); a Postgres
@@ -123,6 +124,9 @@ export interface DeadLetter {
 }
 
 export interface Store extends AgendaStore, SchedulingStore {
+  /** The message path's batched writes (store/d1-batch.ts). */
+  turns: TurnsStore;
+  outbox: OutboxStore;
   companies: {
     create(c: NewCompany): Promise<Company>;
     bySlug(slug: string): Promise<Company | null>;

@@ -1,0 +1,200 @@
+/**
+ * The message path's writes, per batch: a whole batch of turns (contacts, open conversations,
+ * inbound messages, held replies released) in one D1 round trip, and the outbox's replies stored,
+ * claimed and settled many at a time. Multi-row statements go through json_each: D1 binds at most
+ * 100 parameters per statement, not 100 per row.
+ *
+ * Single-writer assumption: each `batch()` runs as one SQLite transaction on D1, so "open a
+ * conversation unless one is open" is one INSERT … WHERE NOT EXISTS with nothing in between. A
+ * Postgres engine must hold it with a partial unique index on (company_id, contact_id) WHERE status
+ * IN ('bot','human') and ON CONFLICT DO NOTHING; the claims below need `FOR UPDATE SKIP LOCKED`.
+ */
+import { payloadText, type OutboundPayload } from "../channels/types";
+import type { Contact, Conversation, MessageRow } from "./types";
+import type { ClaimedOutbound, OutboxStore, RecordedTurn, TurnRecord, TurnsStore } from "./batch-types";
+
+type Row = Record<string, unknown>;
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const json = (v: unknown) => (typeof v === "string" ? (JSON.parse(v) as unknown) : (v ?? null));
+
+export const rowToContact = (r: Row): Contact => ({
+  id: Number(r.id),
+  companyId: Number(r.company_id),
+  phone: String(r.phone),
+  waId: (r.wa_id as string | null) ?? null,
+  lid: (r.lid as string | null) ?? null,
+  name: (r.name as string | null) ?? null,
+  attributes: (json(r.attributes) as Record<string, unknown> | null) ?? {},
+  optedOut: Number(r.opted_out) === 1,
+  lastInboundAt: num(r.last_inbound_at),
+});
+
+export const rowToConversation = (r: Row): Conversation => ({
+  id: Number(r.id),
+  companyId: Number(r.company_id),
+  contactId: Number(r.contact_id),
+  status: r.status as Conversation["status"],
+  summary: (r.summary as string | null) ?? null,
+  lastMessageAt: num(r.last_message_at),
+  handoffAt: num(r.handoff_at),
+  handoffReason: (r.handoff_reason as string | null) ?? null,
+  firstHumanReplyAt: num(r.first_human_reply_at),
+  createdAt: Number(r.created_at),
+});
+
+export const rowToMessage = (r: Row): MessageRow => ({
+  id: Number(r.id),
+  companyId: Number(r.company_id),
+  conversationId: Number(r.conversation_id),
+  contactId: Number(r.contact_id),
+  direction: r.direction as MessageRow["direction"],
+  channel: String(r.channel),
+  author: r.author as MessageRow["author"],
+  purpose: String(r.purpose),
+  providerMessageId: (r.provider_message_id as string | null) ?? null,
+  clientRef: (r.client_ref as string | null) ?? null,
+  type: String(r.type),
+  body: String(r.body),
+  payload: json(r.payload) as OutboundPayload | null,
+  status: String(r.status),
+  error: (r.error as string | null) ?? null,
+  unanswered: (r.unanswered as string | null) ?? null,
+  attempts: Number(r.attempts),
+  correlationId: (r.correlation_id as string | null) ?? null,
+  createdAt: Number(r.created_at),
+});
+
+/** The open (bot or human) conversation of each listed contact: the newest one. */
+const OPEN_CONVERSATION = `(SELECT max(x.id) FROM conversations x WHERE x.company_id = ?1 AND x.contact_id = c.id AND x.status IN ('bot', 'human'))`;
+const CONTACTS_OF_TURNS = `SELECT c.id FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p'`;
+
+export function createTurnsStore(d1: D1Database): TurnsStore {
+  return {
+    async record(companyId, turns: TurnRecord[], now) {
+      if (turns.length === 0) return [];
+      const people = JSON.stringify(turns.map((t) => ({ p: t.phone, w: t.waId ?? null, l: t.lid ?? null, n: t.name ?? null, a: t.at })));
+      const messages = JSON.stringify(
+        turns.flatMap((t) => t.messages.map((m) => ({ p: t.phone, id: m.providerMessageId, ch: m.channel, t: m.type, b: m.body, u: m.unanswered, cid: m.correlationId, ts: m.providerTimestamp }))),
+      );
+      const results = await d1.batch([
+        d1
+          .prepare(
+            `INSERT INTO contacts (company_id, phone, wa_id, lid, name, last_inbound_at)
+             SELECT ?1, j.value ->> '$.p', j.value ->> '$.w', j.value ->> '$.l', j.value ->> '$.n', j.value ->> '$.a' FROM json_each(?2) j WHERE true
+             ON CONFLICT (company_id, phone) DO UPDATE SET
+               wa_id = coalesce(excluded.wa_id, contacts.wa_id), lid = coalesce(excluded.lid, contacts.lid), name = coalesce(excluded.name, contacts.name),
+               last_inbound_at = max(coalesce(contacts.last_inbound_at, 0), excluded.last_inbound_at)`,
+          )
+          .bind(companyId, people),
+        d1
+          .prepare(
+            `INSERT INTO conversations (company_id, contact_id, status, last_message_at)
+             SELECT ?1, c.id, 'bot', j.value ->> '$.a' FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p'
+             WHERE ${OPEN_CONVERSATION} IS NULL`,
+          )
+          .bind(companyId, people),
+        d1
+          .prepare(
+            `UPDATE conversations SET last_message_at = max(coalesce(last_message_at, 0), t.a)
+             FROM (SELECT c.id AS cid, j.value ->> '$.a' AS a FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p') AS t
+             WHERE conversations.company_id = ?1 AND conversations.contact_id = t.cid AND conversations.status IN ('bot', 'human')`,
+          )
+          .bind(companyId, people),
+        // In the order the contacts wrote (json_each's key), so ids follow arrival order.
+        d1
+          .prepare(
+            `INSERT INTO messages (company_id, conversation_id, contact_id, direction, channel, provider_message_id, type, body, status, unanswered, correlation_id, provider_timestamp)
+             SELECT ?1, ${OPEN_CONVERSATION}, c.id, 'in', m.value ->> '$.ch', m.value ->> '$.id', m.value ->> '$.t', m.value ->> '$.b', 'received',
+               coalesce(m.value ->> '$.u', CASE WHEN c.opted_out = 1 THEN 'opted_out' WHEN (SELECT status FROM conversations WHERE id = ${OPEN_CONVERSATION}) = 'human' THEN 'with_human' END),
+               m.value ->> '$.cid', m.value ->> '$.ts'
+             FROM json_each(?2) m JOIN contacts c ON c.company_id = ?1 AND c.phone = m.value ->> '$.p'
+             WHERE true ORDER BY m.key
+             ON CONFLICT (company_id, provider_message_id) DO NOTHING`,
+          )
+          .bind(companyId, messages),
+        // The contact wrote: the 24 h window is open again, so replies held for it can go now.
+        d1
+          .prepare(
+            `UPDATE messages SET status = 'queued', attempts = 0, claimed_at = NULL, error = NULL, updated_at = ?3
+             WHERE company_id = ?1 AND direction = 'out' AND status = 'held' AND contact_id IN (${CONTACTS_OF_TURNS})
+             RETURNING id, contact_id`,
+          )
+          .bind(companyId, people, now),
+        d1.prepare(`SELECT * FROM contacts WHERE company_id = ?1 AND id IN (${CONTACTS_OF_TURNS})`).bind(companyId, people),
+        d1.prepare(`SELECT * FROM conversations WHERE id IN (SELECT ${OPEN_CONVERSATION} FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p')`).bind(companyId, people),
+      ]);
+      const held = (results[4]?.results ?? []) as Row[];
+      const contacts = new Map(((results[5]?.results ?? []) as Row[]).map((r) => [String(r.phone), rowToContact(r)]));
+      const conversations = new Map(((results[6]?.results ?? []) as Row[]).map((r) => [Number(r.contact_id), rowToConversation(r)]));
+      return turns.map((t): RecordedTurn => {
+        const contact = contacts.get(t.phone);
+        const conversation = contact ? conversations.get(contact.id) : undefined;
+        if (!contact || !conversation) throw new Error(`turn of ${t.phone.slice(0, 5)}… was not recorded`);
+        return { contact, conversation, heldIds: held.filter((h) => Number(h.contact_id) === contact.id).map((h) => Number(h.id)) };
+      });
+    },
+  };
+}
+
+export function createOutboxStore(d1: D1Database): OutboxStore {
+  return {
+    async storeMany(companyId, rows) {
+      if (rows.length === 0) return [];
+      const packed = JSON.stringify(
+        rows.map((r) => ({ cv: r.conversationId, ct: r.contactId, ch: r.channel, au: r.author ?? "bot", pu: r.purpose ?? "reply", cr: r.clientRef, ty: r.payload.kind, b: payloadText(r.payload), pl: JSON.stringify(r.payload), ci: r.correlationId })),
+      );
+      const [, found] = await d1.batch([
+        d1
+          .prepare(
+            `INSERT INTO messages (company_id, conversation_id, contact_id, direction, channel, author, purpose, client_ref, type, body, payload, status, correlation_id)
+             SELECT ?1, v.value ->> '$.cv', v.value ->> '$.ct', 'out', v.value ->> '$.ch', v.value ->> '$.au', v.value ->> '$.pu', v.value ->> '$.cr', v.value ->> '$.ty',
+               v.value ->> '$.b', v.value ->> '$.pl', 'queued', v.value ->> '$.ci'
+             FROM json_each(?2) v WHERE true ORDER BY v.key
+             ON CONFLICT (company_id, client_ref) DO NOTHING`,
+          )
+          .bind(companyId, packed),
+        d1.prepare(`SELECT id, client_ref, status FROM messages WHERE company_id = ?1 AND client_ref IN (SELECT value ->> '$.cr' FROM json_each(?2))`).bind(companyId, packed),
+      ]);
+      const byRef = new Map(((found?.results ?? []) as Row[]).map((r) => [String(r.client_ref), { id: Number(r.id), status: String(r.status) }]));
+      return rows.map((r) => {
+        const hit = byRef.get(r.clientRef);
+        if (!hit) throw new Error("outbound message neither inserted nor found");
+        return { clientRef: r.clientRef, ...hit };
+      });
+    },
+    async claimMany(companyId, ids, now, staleMs) {
+      if (ids.length === 0) return [];
+      const list = JSON.stringify(ids);
+      // The claim is the UPDATE itself: of two consumers holding the same job, one gets the row.
+      const [claimed, people] = await d1.batch([
+        d1
+          .prepare(
+            `UPDATE messages SET status = 'sending', claimed_at = ?3, attempts = attempts + 1, updated_at = ?3
+             WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND direction = 'out'
+               AND (status IN ('queued', 'retrying') OR (status = 'sending' AND claimed_at < ?4))
+             RETURNING *`,
+          )
+          .bind(companyId, list, now, now - staleMs),
+        d1.prepare(`SELECT * FROM contacts WHERE company_id = ?1 AND id IN (SELECT contact_id FROM messages WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2)))`).bind(companyId, list),
+      ]);
+      const contacts = new Map(((people?.results ?? []) as Row[]).map((r) => [Number(r.id), rowToContact(r)]));
+      return ((claimed?.results ?? []) as Row[]).map((r): ClaimedOutbound => {
+        const message = rowToMessage(r);
+        return { message, contact: contacts.get(message.contactId) ?? null };
+      });
+    },
+    async markAcceptedMany(companyId, accepted, now) {
+      if (accepted.length === 0) return;
+      const list = JSON.stringify(accepted.map((a) => ({ id: a.id, p: a.providerMessageId })));
+      await d1.batch([
+        d1
+          .prepare(
+            `UPDATE messages SET status = 'accepted', provider_message_id = a.value ->> '$.p', error = NULL, updated_at = ?3
+             FROM json_each(?2) a WHERE messages.company_id = ?1 AND messages.id = a.value ->> '$.id' AND messages.status = 'sending'`,
+          )
+          .bind(companyId, list, now),
+        d1.prepare(`INSERT INTO delivery_logs (company_id, message_id, status, detail) SELECT ?1, a.value ->> '$.id', 'accepted', NULL FROM json_each(?2) a WHERE true`).bind(companyId, list),
+      ]);
+    },
+  };
+}
