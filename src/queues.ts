@@ -6,7 +6,7 @@ import { JobMessage } from "./jobs/messages";
 import { deliverNotification } from "./jobs/notify";
 import { backoffSeconds } from "./lib/backoff";
 import { describeBody } from "./lib/log";
-import { deliver } from "./outbox/deliver";
+import { deliverBatch } from "./outbox/deliver";
 import { OutboundJob } from "./outbox/job";
 import { openStore } from "./store/open";
 import type { Store } from "./store/types";
@@ -28,6 +28,7 @@ export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<voi
   const role = roleOf(batch.queue);
   // The inbound path works per batch (a constant number of DO calls per tenant, turns in parallel).
   if (role === "inbound") return consumeInbound(batch, env, store);
+  if (role === "outbound") return consumeOutbound(batch, env, store);
   // The others ack or retry each message on its own; nothing is acked in a catch without being recorded.
   await Promise.all(
     batch.messages.map(async (msg) => {
@@ -43,14 +44,6 @@ export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<voi
 
 async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, store: Store): Promise<void> {
   switch (role) {
-    case "outbound": {
-      const job = OutboundJob.safeParse(msg.body);
-      if (!job.success) return unreadable(env, msg, "outbound");
-      const outcome = await deliver(env, store, job.data, msg.attempts);
-      if (outcome.ack) msg.ack();
-      else msg.retry({ delaySeconds: outcome.retryAfterSeconds });
-      return;
-    }
     case "jobs": {
       const parsed = JobMessage.safeParse(msg.body);
       if (!parsed.success) return unreadable(env, msg, "jobs");
@@ -73,11 +66,47 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
       return;
     }
     case "inbound":
+    case "outbound":
     case undefined:
       console.warn(JSON.stringify({ msg: "no handler for queue message", role, id: msg.id, body_shape: describeBody(msg.body) }));
       msg.ack();
       return;
   }
+}
+
+/** Outbound, per batch and per tenant: one claim, concurrent sends, one round trip for what went out. */
+async function consumeOutbound(batch: MessageBatch<unknown>, env: Env, store: Store): Promise<void> {
+  const byTenant = new Map<number, { msg: Message<unknown>; job: OutboundJob }[]>();
+  for (const msg of batch.messages) {
+    const job = OutboundJob.safeParse(msg.body);
+    if (!job.success) {
+      await unreadable(env, msg, "outbound");
+      continue;
+    }
+    const list = byTenant.get(job.data.companyId) ?? [];
+    list.push({ msg, job: job.data });
+    byTenant.set(job.data.companyId, list);
+  }
+  await Promise.all(
+    [...byTenant].map(async ([companyId, items]) => {
+      try {
+        const outcomes = await deliverBatch(
+          env,
+          store,
+          companyId,
+          items.map((i) => ({ job: i.job, attempt: i.msg.attempts })),
+        );
+        items.forEach((item, i) => {
+          const o = outcomes[i];
+          if (!o || o.ack) item.msg.ack();
+          else item.msg.retry({ delaySeconds: o.retryAfterSeconds });
+        });
+      } catch (err) {
+        console.error(JSON.stringify({ msg: "outbound batch failed", company_id: companyId, error: String(err) }));
+        for (const { msg } of items) msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 2, 300) });
+      }
+    }),
+  );
 }
 
 /** A body that no longer parses will never parse: log its shape and count it instead of retrying forever. */

@@ -1,8 +1,9 @@
 import type { OutboundJob } from "./job";
 import { backoffSeconds } from "../lib/backoff";
 import type { MetricEvent } from "../metrics/sql-metrics";
-import type { Company, Contact, Store } from "../store/types";
-import { readProfile, type MessagePurpose } from "../tenants/profile";
+import type { Company, Contact, MessageRow, Store } from "../store/types";
+import { loadTenant } from "../tenants/tenant-cache";
+import type { CompanyProfile, MessagePurpose } from "../tenants/profile";
 import { recordMetrics } from "../tenants/stubs";
 import { senderFor } from "../channels/senders";
 import { payloadText, type ChannelSender, type OutboundPayload } from "../channels/types";
@@ -12,67 +13,116 @@ const CLAIM_STALE_MS = 60_000;
 
 export type SendOutcome = { ack: true } | { ack: false; retryAfterSeconds: number };
 
+/** One claimed message's send: the queue's verdict, its metrics, and the acceptance to record with the batch. */
+export interface SentOne {
+  outcome: SendOutcome;
+  events: MetricEvent[];
+  accepted?: { id: number; providerMessageId: string };
+}
+
 /**
- * Sends one queued reply through the tenant's channel. The claim makes concurrent or repeated
- * deliveries of the same job send at most once; transient failures ask the queue to retry with
- * backoff (after max_retries the job reaches the DLQ); hopeless ones become a dead letter at once.
+ * Sends a batch of queued replies: one statement claims them all (concurrent or repeated deliveries
+ * of the same job send at most once; a claim older than CLAIM_STALE_MS can be taken over), they go
+ * out concurrently, and one round trip records what the channels accepted. Transient failures ask
+ * the queue to retry with backoff (after max_retries the job reaches the DLQ); hopeless ones become
+ * a dead letter at once.
  */
-export async function deliver(env: Env, store: Store, job: OutboundJob, attempt: number, pickSender: typeof senderFor = senderFor): Promise<SendOutcome> {
+export async function deliverBatch(
+  env: Env,
+  store: Store,
+  companyId: number,
+  jobs: { job: OutboundJob; attempt: number }[],
+  pickSender: typeof senderFor = senderFor,
+): Promise<SendOutcome[]> {
   const now = Date.now();
-  const message = await store.messages.claimOutbound(job.companyId, job.messageId, now, CLAIM_STALE_MS);
-  if (!message) return { ack: true }; // already sent, dead, or being sent by another delivery
-  const company = await store.companies.byId(job.companyId);
-  const contact = company ? await store.contacts.byId(company.id, message.contactId) : null;
-  if (!company || !contact || !message.payload) {
-    await deadLetter(env, store, job, message.attempts, "the message's tenant, contact or payload no longer exists");
-    return { ack: true };
-  }
+  const claimed = await store.outbox.claimMany(
+    companyId,
+    jobs.map((j) => j.job.messageId),
+    now,
+    CLAIM_STALE_MS,
+  );
+  const byId = new Map(claimed.map((c) => [c.message.id, c]));
+  const tenant = claimed.length ? await loadTenant(store, companyId) : null;
+  const results = await Promise.all(
+    jobs.map(async ({ job, attempt }): Promise<SentOne> => {
+      const c = byId.get(job.messageId);
+      if (!c) return { outcome: { ack: true }, events: [] }; // already sent, dead, or being sent by another delivery
+      if (!tenant || !c.contact || !c.message.payload) {
+        await deadLetter(env, store, job, c.message.attempts, "the message's tenant, contact or payload no longer exists");
+        return { outcome: { ack: true }, events: [] };
+      }
+      return sendClaimed(env, store, tenant, c.message, c.contact, job, attempt, pickSender);
+    }),
+  );
+  await store.outbox.markAcceptedMany(
+    companyId,
+    results.flatMap((r) => (r.accepted ? [r.accepted] : [])),
+    Date.now(),
+  );
+  await recordMetrics(
+    env,
+    companyId,
+    results.flatMap((r) => r.events),
+  );
+  return results.map((r) => r.outcome);
+}
+
+async function sendClaimed(
+  env: Env,
+  store: Store,
+  tenant: { company: Company; profile: CompanyProfile },
+  message: MessageRow,
+  contact: Contact,
+  job: OutboundJob,
+  attempt: number,
+  pickSender: typeof senderFor,
+): Promise<SentOne> {
+  const { company, profile } = tenant;
+  const now = Date.now();
   const channel = company.channel;
-  let payload = message.payload;
+  const events: MetricEvent[] = [];
+  let payload = message.payload as OutboundPayload;
   if (payload.kind !== "template" && enforcesWindow(channel) && !windowOpen(contact, now)) {
-    const template = await asTemplate(store, company, contact, message.purpose, payloadText(payload));
-    if (!template) return hold(env, store, company.id, message.id, message.purpose);
+    const template = asTemplate(profile, company, contact, message.purpose, payloadText(payload));
+    if (!template) return hold(store, company.id, message.id, message.purpose);
     payload = template;
     await store.messages.setPayload(company.id, message.id, template, describeTemplate(template));
     await store.deliveryLogs.append(company.id, message.id, "template", `24 h window closed: sent as template ${template.name}`);
-    await recordMetrics(env, company.id, [{ metric: "secretaria_template_sends_total", labels: { purpose: message.purpose }, inc: 1 }]);
+    events.push({ metric: "secretaria_template_sends_total", labels: { purpose: message.purpose }, inc: 1 });
   }
   const sender: ChannelSender = pickSender(env, company);
   const result = await sender.send({ to: contact.phone, payload });
-  const events: MetricEvent[] = [{ metric: "secretaria_send_attempts_total", labels: { channel, result: result.ok ? "ok" : result.kind }, inc: 1 }];
+  events.push({ metric: "secretaria_send_attempts_total", labels: { channel, result: result.ok ? "ok" : result.kind }, inc: 1 });
 
   if (result.ok) {
-    await store.messages.markAccepted(company.id, message.id, result.providerMessageId, Date.now());
-    await store.deliveryLogs.append(company.id, message.id, "accepted", null);
     events.push({ metric: "secretaria_messages_outbound_total", labels: { channel, kind: payload.kind }, inc: 1 });
     if (job.receivedAt) events.push({ metric: "secretaria_reply_latency_seconds", labels: { channel }, observe: (Date.now() - job.receivedAt) / 1000 });
-    await recordMetrics(env, company.id, events);
-    return { ack: true };
+    return { outcome: { ack: true }, events, accepted: { id: message.id, providerMessageId: result.providerMessageId } };
   }
 
   const reason = `${result.code}: ${result.reason}`;
   if (result.kind === "retry") {
     await store.messages.markRetrying(company.id, message.id, reason, Date.now());
     await store.deliveryLogs.append(company.id, message.id, "retry", reason);
-    await recordMetrics(env, company.id, events);
     const base = Number(env.OUTBOUND_RETRY_BASE_SECONDS);
-    return { ack: false, retryAfterSeconds: Math.max(result.retryAfterSeconds ?? 0, backoffSeconds(attempt, Number.isFinite(base) ? base : 5)) };
+    return { outcome: { ack: false, retryAfterSeconds: Math.max(result.retryAfterSeconds ?? 0, backoffSeconds(attempt, Number.isFinite(base) ? base : 5)) }, events };
   }
   if (result.kind === "window_closed" && payload.kind !== "template") {
     // Meta says the window is closed (its clock wins over ours): retry at once as a template, or hold.
     await store.deliveryLogs.append(company.id, message.id, result.kind, reason);
-    await recordMetrics(env, company.id, events);
-    const template = await asTemplate(store, company, contact, message.purpose, payloadText(payload));
-    if (!template) return hold(env, store, company.id, message.id, message.purpose);
+    const template = asTemplate(profile, company, contact, message.purpose, payloadText(payload));
+    if (!template) {
+      const held = await hold(store, company.id, message.id, message.purpose);
+      return { ...held, events: [...events, ...held.events] };
+    }
     await store.messages.setPayload(company.id, message.id, template, describeTemplate(template));
     await store.messages.markRetrying(company.id, message.id, reason, Date.now());
-    await recordMetrics(env, company.id, [{ metric: "secretaria_template_sends_total", labels: { purpose: message.purpose }, inc: 1 }]);
-    return { ack: false, retryAfterSeconds: 0 };
+    events.push({ metric: "secretaria_template_sends_total", labels: { purpose: message.purpose }, inc: 1 });
+    return { outcome: { ack: false, retryAfterSeconds: 0 }, events };
   }
   await store.deliveryLogs.append(company.id, message.id, result.kind, reason);
-  await recordMetrics(env, company.id, events);
   await deadLetter(env, store, job, message.attempts, reason);
-  return { ack: true };
+  return { outcome: { ack: true }, events };
 }
 
 const WINDOW_MS = 24 * 3_600_000;
@@ -82,8 +132,7 @@ const windowOpen = (contact: Contact, now: number) => contact.lastInboundAt !== 
 const describeTemplate = (t: Extract<OutboundPayload, { kind: "template" }>) => `[template ${t.name}] ${t.parameters.join(" | ")}`;
 
 /** The tenant's approved template for this purpose, filled in; null when it has none. */
-async function asTemplate(store: Store, company: Company, contact: Contact, purpose: string, text: string): Promise<Extract<OutboundPayload, { kind: "template" }> | null> {
-  const profile = readProfile(await store.profiles.get(company.id));
+function asTemplate(profile: CompanyProfile, company: Company, contact: Contact, purpose: string, text: string): Extract<OutboundPayload, { kind: "template" }> | null {
   const ref = profile.templates[purpose as MessagePurpose];
   if (!ref) return null;
   const firstName = contact.name?.trim().split(/\s+/)[0] ?? "";
@@ -92,12 +141,11 @@ async function asTemplate(store: Store, company: Company, contact: Contact, purp
 }
 
 /** Free text may not go out and there is no template: park it with the reason; the contact's next message releases it. */
-async function hold(env: Env, store: Store, companyId: number, messageId: number, purpose: string): Promise<SendOutcome> {
+async function hold(store: Store, companyId: number, messageId: number, purpose: string): Promise<SentOne> {
   const reason = `24 h customer-service window closed and no approved template for purpose "${purpose}"; held until the contact writes again`;
   await store.messages.markHeld(companyId, messageId, reason, Date.now());
   await store.deliveryLogs.append(companyId, messageId, "held", reason);
-  await recordMetrics(env, companyId, [{ metric: "secretaria_messages_held_total", labels: { purpose }, inc: 1 }]);
-  return { ack: true };
+  return { outcome: { ack: true }, events: [{ metric: "secretaria_messages_held_total", labels: { purpose }, inc: 1 }] };
 }
 
 /** Records a dead outbound message: the row is marked dead and one dead_letters row keeps the job. */
