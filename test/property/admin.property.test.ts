@@ -1,0 +1,132 @@
+/**
+ * Property-based tests over every admin body, path id and query string (src/http/routes/*.ts): each
+ * run makes a fresh tenant with a contact, a conversation, an appointment and a dead letter, sends
+ * one hostile request, and checks: never a 5xx, every error the one envelope, and a 4xx changed
+ * nothing of the tenant's (row counts, profile, message/conversation/dead-letter states).
+ */
+import { exports } from "cloudflare:workers";
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { CalendarSettings } from "../../src/agenda/calendar";
+import { AgendaSettings, AiSettings, HandoffSettings, Knowledge, Tone } from "../../src/tenants/profile";
+import { seedCompany, store } from "../support/helpers";
+import { CONTENT_TYPES, expectSound, expectUnchanged, footprint, hostileNumber, hostileString, hostileValue, rawBody, runs, unique } from "./support";
+
+/** A value for a field: usually hostile, sometimes plausible, so bodies reach past the first check. */
+const fieldValue = fc.oneof(hostileValue, fc.constantFrom("neutral", "gemini", "builtin", "calcom", "2027-03-01T14:00:00-03:00", "5511987654321", "Oi", 0.5, 30, 60, true, false, ["Oi"], [{ start: "08:00", end: "12:00" }]));
+
+/** An object with some of a schema's keys (plus, now and then, one it does not know) set to field values. */
+function shaped(keys: string[], nested: Record<string, fc.Arbitrary<unknown>> = {}): fc.Arbitrary<Record<string, unknown>> {
+  const model = Object.fromEntries(keys.map((k) => [k, nested[k] ? fc.oneof(nested[k], fieldValue) : fieldValue]));
+  return fc.tuple(fc.record(model, { requiredKeys: [] }), fc.option(fc.tuple(hostileString, hostileValue), { freq: 4 })).map(([o, extra]) => (extra ? { ...o, [extra[0]]: extra[1] } : o));
+}
+
+const keysOf = (schema: { shape: object }) => Object.keys(schema.shape);
+const calendar = shaped(keysOf(CalendarSettings), { weeklyHours: fc.dictionary(fc.constantFrom("mon", "tue", "sun", "xyz"), fc.array(shaped(["start", "end"]), { maxLength: 3 })) });
+const IMPORT_COLUMNS = ["external_id", "contact", "booked_at", "starts_at", "ends_at", "status", "reminder_sent", "confirmed", "attr_age"];
+const riskRow = shaped(IMPORT_COLUMNS).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "object" && v !== null ? JSON.stringify(v) : v])));
+
+/** CSV text: the import's header (whole, partial or junk) and rows of hostile cells, any separator, or bytes. */
+const csv = fc.oneof(
+  fc
+    .tuple(fc.subarray(IMPORT_COLUMNS), fc.array(fc.array(fc.oneof(hostileString, hostileNumber.map(String), fc.constantFrom("2026-03-09 14:00", "31/02/2026 10:00", "sim", "attended", "5511987654321")), { maxLength: 10 }), { maxLength: 8 }), fc.constantFrom(",", ";", "\t"), fc.constantFrom("\n", "\r\n", "\r"))
+    .map(([header, rows, sep, eol]) => [header.join(sep), ...rows.map((r) => r.map((c) => (c.includes(sep) || c.includes('"') || /[\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(sep))].join(eol)),
+  hostileString,
+  fc.uint8Array({ maxLength: 400 }),
+);
+
+interface Seeded {
+  slug: string;
+  companyId: number;
+  conversationId: number;
+  appointmentId: number;
+  deadLetterId: number;
+}
+
+async function seedTenant(dlQueue: string, dlPayload: unknown): Promise<Seeded> {
+  const slug = unique("adm");
+  const company = await seedCompany({ slug });
+  const s = store();
+  const contact = await s.contacts.ensure(company.id, "5511987654321");
+  const conv = await s.conversations.open(company.id, contact.id, Date.now());
+  const start = Date.now() + 3 * 24 * 3_600_000;
+  const { appointment } = await s.appointments.create(company.id, { contactId: contact.id, provider: "builtin", bookingUid: unique("uid"), startsAt: start, endsAt: start + 30 * 60_000, source: "api", bookedAt: Date.now() });
+  await s.deadLetters.insert(company.id, { queue: dlQueue, payload: dlPayload ?? {}, reason: "test", attempts: 3, dedupKey: unique("dl") });
+  const [dl] = await s.deadLetters.list(company.id, { pendingOnly: true, limit: 1 });
+  return { slug, companyId: company.id, conversationId: conv.id, appointmentId: appointment.id, deadLetterId: dl?.id ?? 0 };
+}
+
+/** A path id: the real one, or junk (encoded so it stays one segment). */
+const pathId = fc.oneof(fc.constant("REAL"), fc.constant("REAL"), hostileString.map(encodeURIComponent), hostileNumber.map((n) => encodeURIComponent(String(n))));
+
+interface Call {
+  method: "GET" | "POST" | "PUT";
+  path: (t: Seeded) => string;
+  body?: string | Uint8Array;
+  contentType?: string;
+}
+
+const jsonBody = (shape: fc.Arbitrary<unknown>) => rawBody(shape);
+const post = (path: (t: Seeded) => string, body: fc.Arbitrary<string | Uint8Array>, ct = fc.constantFrom<string>("application/json", "application/json", ...CONTENT_TYPES)): fc.Arbitrary<Call> => fc.record({ method: fc.constant<"POST">("POST"), path: fc.constant(path), body, contentType: ct });
+const withId = (id: string, real: number) => (id === "REAL" ? String(real) : id);
+
+const calls: fc.Arbitrary<Call> = fc.oneof(
+  // Config sections, and a section that does not exist.
+  fc
+    .tuple(fc.constantFrom("ai", "knowledge", "tone", "templates", "handoff", "nope", "__proto__", "constructor"), jsonBody(fc.oneof(shaped([...keysOf(AiSettings), "apiKey"]), shaped(keysOf(Knowledge)), shaped(keysOf(Tone)), shaped(["reply", "human", "reminder", "followup"], { reply: shaped(["name", "language", "parameters"]) }), shaped(keysOf(HandoffSettings)))), fc.constantFrom(...CONTENT_TYPES))
+    .map(([section, body, contentType]) => ({ method: "PUT" as const, path: () => `/api/config/${section}`, body, contentType })),
+  post(() => "/api/config/preview", jsonBody(shaped(["text", "contact_name", "tone", "knowledge"], { tone: shaped(keysOf(Tone)), knowledge: shaped(keysOf(Knowledge)) }))),
+  fc.record({ method: fc.constant<"PUT">("PUT"), path: fc.constant(() => "/api/agenda/settings"), body: jsonBody(shaped(keysOf(AgendaSettings), { calendar, calcom: shaped(["eventTypeId", "apiUrl", "apiKey", "webhookSecret"]), risk: shaped(["threshold", "unansweredReminderMinutes", "horizonHours", "autoRescheduleDaily"]) })), contentType: fc.constant("application/json") }),
+  post(() => "/api/agenda/appointments", jsonBody(shaped(["contact", "name", "start", "service", "notes"]))),
+  fc
+    .tuple(pathId, fc.constantFrom("cancel", "reschedule", "confirm", "attended", "no-show", "remind", "nope"), jsonBody(shaped(["start"])))
+    .map(([id, action, body]) => ({ method: "POST" as const, path: (t: Seeded) => `/api/agenda/appointments/${withId(id, t.appointmentId)}/${action}`, body, contentType: "application/json" })),
+  post(() => "/api/agenda/risk", jsonBody(fc.record({ appointments: fc.oneof(fc.array(riskRow, { maxLength: 5 }), hostileValue) }, { requiredKeys: [] }))),
+  post(() => "/api/agenda/risk", csv, fc.constantFrom("text/csv", "text/plain", "application/csv; charset=utf-8")),
+  post(() => "/api/agenda/appointments/import", csv, fc.constantFrom("text/csv", "text/csv", "text/plain", "application/json", "")),
+  fc
+    .tuple(pathId, fc.constantFrom("messages", "handoff", "release", "nope"), jsonBody(shaped(["text", "reason"])), fc.constantFrom(...CONTENT_TYPES))
+    .map(([id, action, body, contentType]) => ({ method: "POST" as const, path: (t: Seeded) => `/api/conversations/${withId(id, t.conversationId)}/${action}`, body, contentType })),
+  post(() => "/api/messages", jsonBody(shaped(["to", "text", "purpose"]))),
+  pathId.map((id) => ({ method: "POST" as const, path: (t: Seeded) => `/api/dead-letters/${withId(id, t.deadLetterId)}/reprocess` })),
+  pathId.map((id) => ({ method: "POST" as const, path: (t: Seeded) => `/api/agenda/followups/${withId(id, t.appointmentId)}/resend` })),
+  post((t) => `/api/sandbox/${t.slug}/inbound`, jsonBody(shaped(["from", "text", "id", "name"]))),
+  // Query strings and ids of the listings.
+  fc
+    .tuple(fc.constantFrom("/api/conversations", "/api/agenda/appointments", "/api/agenda/availability", "/api/dead-letters", "/api/sandbox/SLUG/outbox", "/api/agenda/imports/ID", "/api/conversations/ID", "/api/agenda/appointments/ID"), fc.dictionary(fc.constantFrom("status", "contact", "before", "limit", "from", "to", "days", "x"), fc.oneof(hostileString, hostileNumber.map(String)), { maxKeys: 3 }), pathId)
+    .map(([p, q, id]) => ({ method: "GET" as const, path: (t: Seeded) => `${p.replace("SLUG", t.slug).replace("ID", withId(id, t.conversationId))}?${new URLSearchParams(q)}` })),
+);
+
+/** Headers a caller may get wrong: no token, a wrong one, the platform token without or with a junk tenant. */
+const auth = fc.oneof(
+  { weight: 8, arbitrary: fc.constant<"ok">("ok") },
+  { weight: 1, arbitrary: fc.constantFrom("none", "wrong", "no-tenant", "bad-tenant", "basic") },
+);
+
+function headersFor(kind: string, t: Seeded, call: Call): Headers {
+  const h = new Headers();
+  if (kind === "ok" || kind === "no-tenant" || kind === "bad-tenant") h.set("authorization", "Bearer test-admin-token");
+  if (kind === "wrong") h.set("authorization", "Bearer not-a-token");
+  if (kind === "basic") h.set("authorization", "Basic dGVzdDp0ZXN0");
+  if (kind === "ok") h.set("x-tenant", t.slug);
+  if (kind === "bad-tenant") h.set("x-tenant", "no-such-tenant-%00");
+  if (call.contentType) h.set("content-type", call.contentType);
+  return h;
+}
+
+describe("admin bodies, ids and queries never get a 5xx, and a rejected one changes nothing", () => {
+  it("every admin route under hostile input", async () => {
+    await fc.assert(
+      fc.asyncProperty(calls, auth, fc.constantFrom("inbound", "outbound", "jobs", "mystery"), hostileValue, async (call, kind, dlQueue, dlPayload) => {
+        const t = await seedTenant(dlQueue, dlPayload);
+        const before = await footprint(t.companyId);
+        const path = call.path(t);
+        const res = await exports.default.fetch(`http://localhost${path}`, { method: call.method, headers: headersFor(kind, t, call), ...(call.body !== undefined ? { body: call.body } : {}) });
+        const what = `${call.method} ${path.slice(0, 200)} (${kind}, ${call.contentType ?? "-"}) ${typeof call.body === "string" ? call.body.slice(0, 300) : call.body ? `bytes[${call.body.length}]` : ""}`;
+        const status = await expectSound(res, what);
+        if (status >= 400) expectUnchanged(before, await footprint(t.companyId), `${what} (${status})`);
+      }),
+      runs(150),
+    );
+  });
+});
