@@ -99,7 +99,7 @@ export const CONTENT_TYPES = ["application/json", "application/json; charset=utf
 /** A raw body: JSON text of anything, truncated JSON, or bytes that are not UTF-8 at all. */
 export const rawBody = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<string | Uint8Array> =>
   fc.oneof(
-    valid.map((v) => JSON.stringify(v) ?? "null"),
+    { weight: 5, arbitrary: valid.map((v) => JSON.stringify(v) ?? "null") },
     fc.jsonValue().map((v) => JSON.stringify(v) ?? "null"),
     fc.anything({ maxDepth: 2, withBigInt: false }).map((v) => {
       try {
@@ -141,18 +141,30 @@ export async function expectSound(res: Response, what: string): Promise<number> 
 
 const TABLES = ["contacts", "conversations", "messages", "delivery_logs", "dead_letters", "audit_logs", "appointments", "appointment_tasks", "feedback_events", "import_jobs", "agenda_optimization_runs", "risk_models"] as const;
 
-/** Row counts of every tenant table, the stored profile and the messages' statuses: equal before and after means nothing was stored. */
+const STATES = {
+  profile: "SELECT profile || '@' || updated_at AS s FROM company_profiles WHERE company_id = ?",
+  messageStates: "SELECT group_concat(id || ':' || status || ':' || ifnull(error, ''), ',') AS s FROM messages WHERE company_id = ?",
+  conversationStates: "SELECT group_concat(id || ':' || status, ',') AS s FROM conversations WHERE company_id = ?",
+  deadLetterStates: "SELECT group_concat(id || ':' || ifnull(reprocessed_at, ''), ',') AS s FROM dead_letters WHERE company_id = ?",
+  appointmentStates: "SELECT group_concat(id || ':' || status || ':' || starts_at, ',') AS s FROM appointments WHERE company_id = ?",
+};
+
+/**
+ * Row counts of every tenant table, the stored profile and the states of messages, conversations,
+ * dead letters and appointments, in one D1 batch: equal before and after means nothing was stored.
+ */
 export async function footprint(companyId: number): Promise<Record<string, unknown>> {
-  const counts = await env.DB.batch(TABLES.map((t) => env.DB.prepare(`SELECT count(*) AS n FROM ${t} WHERE company_id = ?`).bind(companyId)));
-  const out: Record<string, unknown> = Object.fromEntries(TABLES.map((t, i) => [t, (counts[i]?.results[0] as { n: number } | undefined)?.n ?? 0]));
-  out.profile = JSON.stringify(await store().profiles.get(companyId));
-  const states = await env.DB.prepare("SELECT group_concat(id || ':' || status || ':' || ifnull(error, ''), ',') AS s FROM messages WHERE company_id = ?").bind(companyId).first<{ s: string | null }>();
-  out.messageStates = states?.s ?? "";
-  const convs = await env.DB.prepare("SELECT group_concat(id || ':' || status, ',') AS s FROM conversations WHERE company_id = ?").bind(companyId).first<{ s: string | null }>();
-  out.conversationStates = convs?.s ?? "";
-  const dls = await env.DB.prepare("SELECT group_concat(id || ':' || ifnull(reprocessed_at, ''), ',') AS s FROM dead_letters WHERE company_id = ?").bind(companyId).first<{ s: string | null }>();
-  out.deadLetterStates = dls?.s ?? "";
-  return out;
+  const queries = [...TABLES.map((t) => `SELECT count(*) AS n FROM ${t} WHERE company_id = ?`), ...Object.values(STATES)];
+  const results = await env.DB.batch(queries.map((q) => env.DB.prepare(q).bind(companyId)));
+  const first = (i: number) => results[i]?.results[0] as { n?: number; s?: string | null } | undefined;
+  return Object.fromEntries([...TABLES.map((t, i) => [t, first(i)?.n ?? 0]), ...Object.keys(STATES).map((k, j) => [k, first(TABLES.length + j)?.s ?? ""])]);
+}
+
+/** Row counts of every tenant table summed over many tenants: one cheap batch to recheck hundreds of them. */
+export async function totalRows(companyIds: number[]): Promise<Record<string, number>> {
+  const ids = JSON.stringify(companyIds);
+  const results = await env.DB.batch(TABLES.map((t) => env.DB.prepare(`SELECT count(*) AS n FROM ${t} WHERE company_id IN (SELECT value FROM json_each(?))`).bind(ids)));
+  return Object.fromEntries(TABLES.map((t, i) => [t, (results[i]?.results[0] as { n: number } | undefined)?.n ?? 0]));
 }
 
 /** Fails with what changed (keys, before and after) when a rejected request left a trace. */

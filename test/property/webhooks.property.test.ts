@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { hmacSha256Hex } from "../../src/lib/hmac";
-import { api, eventually, metaText, outbox, seedCompany, settle } from "../support/helpers";
+import { api, seedCompany, settle } from "../support/helpers";
 import calCancelled from "../fixtures/calcom/webhook-booking-cancelled.json";
 import calCreated from "../fixtures/calcom/webhook-booking-created.json";
 import calNoShow from "../fixtures/calcom/webhook-booking-no-show-updated.json";
@@ -45,7 +45,7 @@ import whtGroup from "../fixtures/whaticket/group.json";
 import whtMedia from "../fixtures/whaticket/media.json";
 import whtMessage from "../fixtures/whaticket/message.json";
 import whtTicket from "../fixtures/whaticket/ticket-update.json";
-import { CONTENT_TYPES, expectSound, expectUnchanged, footprint, hostileNumber, hostileString, mutate, mutation, rawBody, runs, unique, uniqueDigits } from "./support";
+import { CONTENT_TYPES, expectSound, expectUnchanged, footprint, hostileNumber, hostileString, hostileValue, mutate, mutation, rawBody, runs, totalRows, unique, uniqueDigits } from "./support";
 
 const FIXTURE_PNID = "100000000000001";
 const META = [metaText2, metaTwoEntries, metaTwoMessages, metaImage, metaInteractiveButton, metaInteractiveList, metaButton, metaLocation, metaContacts, metaReaction, metaStatuses, metaTemplateStatus, metaUnsupported];
@@ -86,7 +86,7 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
         if (sign !== "right") expect(status, what).toBe(401);
         await checkRejection(company.id, status, before, what);
       }),
-      runs(120),
+      runs(100),
     );
   });
 
@@ -105,7 +105,7 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
         if (key === "wrong") expect([400, 401], what).toContain(status);
         await checkRejection(company.id, status, before, what);
       }),
-      runs(100),
+      runs(80),
     );
   });
 
@@ -124,7 +124,7 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
         if (sign !== "right") expect(status, what).toBe(401);
         await checkRejection(company.id, status, before, what);
       }),
-      runs(80),
+      runs(60),
     );
   });
 
@@ -145,12 +145,14 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
         if (sign !== "right") expect(status, what).toBe(401);
         await checkRejection(company.id, status, before, what);
       }),
-      runs(80),
+      runs(60),
     );
   });
 
   it("sandbox POST /api/sandbox/:tenant/inbound", async () => {
-    const sandboxBody = fc.record({ from: fc.oneof(hostileString, hostileNumber, fc.constant("5511987654321")), text: fc.oneof(hostileString, fc.constant("Oi")), id: fc.option(fc.oneof(hostileString, hostileNumber), { nil: undefined }), name: fc.option(hostileString, { nil: undefined }) }, { requiredKeys: [] });
+    const plausible = fc.record({ from: fc.integer({ min: 10_000_000, max: 99_999_999 }).map((n) => `55119${n}`), text: fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }), id: fc.option(fc.string({ minLength: 1, maxLength: 128 }), { nil: undefined }), name: fc.option(hostileString, { nil: undefined }) });
+    const hostile = fc.record({ from: fc.oneof(hostileString, hostileNumber, fc.constant("5511987654321")), text: fc.oneof(hostileString, fc.constant("Oi")), id: fc.oneof(hostileString, hostileNumber), name: hostileValue }, { requiredKeys: [] });
+    const sandboxBody = fc.oneof(plausible, hostile);
     await fc.assert(
       fc.asyncProperty(rawBody(sandboxBody), fc.constantFrom(...CONTENT_TYPES), async (raw, ct) => {
         const slug = unique("sbx");
@@ -160,71 +162,18 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
         const what = `sandbox(${ct}) ${show(raw)}`;
         await checkRejection(company.id, await expectSound(res, what), before, what);
       }),
-      runs(80),
+      runs(60),
     );
   });
 
   it("and nothing a rejected request carried shows up later, once the queues and alarms had time to run", async () => {
     expect(rejected.length).toBeGreaterThan(50);
     await settle(3_000);
-    for (const r of rejected) expectUnchanged(r.before, await footprint(r.companyId), `${r.what}, once the pipeline ran,`);
+    const sum = (k: string) => rejected.reduce((n, r) => n + Number(r.before[k] ?? 0), 0);
+    const now = await totalRows(rejected.map((r) => r.companyId));
+    if (Object.entries(now).some(([k, n]) => n !== sum(k))) {
+      // Something appeared: name the request(s) it came from.
+      for (const r of rejected) expectUnchanged(r.before, await footprint(r.companyId), `${r.what}, once the pipeline ran,`);
+    }
   });
 });
-
-describe("accepted messages are answered and never block their contact", () => {
-  const phone = fc.integer({ min: 10_000_000, max: 99_999_999 }).map((n) => `55119${n}`);
-
-  it("a valid Meta text, whatever its wording, is answered", async () => {
-    await fc.assert(
-      fc.asyncProperty(phone, fc.string({ unit: "grapheme", maxLength: 300 }), async (from, text) => {
-        const pnid = uniqueDigits();
-        const slug = unique("ans");
-        await seedCompany({ slug, metaPhoneNumberId: pnid });
-        const res = await exports.default.fetch("http://localhost/webhooks/whatsapp", await signed(metaText(pnid, from, `Oi ${text}`)));
-        expect(await expectSound(res, text)).toBe(200);
-        await eventually(async () => expect((await outbox(slug, from)).length, `no reply to ${JSON.stringify(text)}`).toBeGreaterThan(0), 12_000);
-      }),
-      runs(4, { endOnFailure: true }),
-    );
-  });
-
-  it("after an accepted hostile message (huge id, absurd timestamp, junk fields), the contact's next message is answered", async () => {
-    const hostileMessage = fc.record(
-      {
-        // Ids past a few KB are left out until the boundary bounds them: a 200 KB id still blocks the
-        // lane (the known-bug test in regressions.test.ts); the length limit goes when that is fixed.
-        id: hostileString.filter((s) => s.length > 0 && s.length < 4_096),
-        timestamp: fc.oneof(hostileNumber, fc.constantFrom("99999999999", "0", "000000000001", "999999999999")),
-        text: fc.oneof(hostileString, fc.constant("ã".repeat(60_000))),
-        name: hostileString,
-      },
-      { requiredKeys: [] },
-    );
-    await fc.assert(
-      fc.asyncProperty(phone, hostileMessage, async (from, h) => {
-        const pnid = uniqueDigits();
-        const slug = unique("lane");
-        await seedCompany({ slug, metaPhoneNumberId: pnid });
-        const body = metaText(pnid, from, "x");
-        const value = body.entry[0]!.changes[0]!.value as Record<string, unknown> & { messages: Record<string, unknown>[]; contacts: { profile: { name: unknown } }[] };
-        const msg = value.messages[0]!;
-        if ("id" in h) msg.id = h.id;
-        if ("timestamp" in h) msg.timestamp = h.timestamp;
-        if ("text" in h) msg.text = { body: h.text };
-        if ("name" in h) value.contacts[0]!.profile.name = h.name;
-        const first = await exports.default.fetch("http://localhost/webhooks/whatsapp", await signed(body));
-        const firstStatus = await expectSound(first, JSON.stringify(h).slice(0, 300));
-        const next = await exports.default.fetch("http://localhost/webhooks/whatsapp", await signed(metaText(pnid, from, "Oi, tudo bem?")));
-        expect(await expectSound(next, "the valid follow-up")).toBe(200);
-        await eventually(async () => expect((await outbox(slug, from)).length, `contact blocked after ${firstStatus} for ${JSON.stringify(h).slice(0, 300)}`).toBeGreaterThan(0), 12_000);
-      }),
-      // Each run waits for a reply; a failing one would be retried by shrinking for minutes, so stop at the first.
-      runs(6, { endOnFailure: true }),
-    );
-  });
-});
-
-async function signed(body: unknown): Promise<RequestInit> {
-  const raw = JSON.stringify(body);
-  return { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${await hmacSha256Hex("test-app-secret", raw)}` }, body: raw };
-}
