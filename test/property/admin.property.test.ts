@@ -10,7 +10,7 @@ import { describe, it } from "vitest";
 import { CalendarSettings } from "../../src/agenda/calendar";
 import { AgendaSettings, AiSettings, HandoffSettings, Knowledge, Tone } from "../../src/tenants/profile";
 import { seedCompany, store } from "../support/helpers";
-import { CONTENT_TYPES, expectSound, expectUnchanged, footprint, hostileNumber, hostileString, hostileValue, rawBody, runs, unique } from "./support";
+import { CONTENT_TYPES, expectSound, expectUnchanged, footprint, hostileNumber, hostileSegment, hostileString, hostileValue, rawBody, runs, unique } from "./support";
 
 /** A value for a field: usually hostile, sometimes plausible, so bodies reach past the first check. */
 const fieldValue = fc.oneof(hostileValue, fc.constantFrom("neutral", "gemini", "builtin", "calcom", "2027-03-01T14:00:00-03:00", "5511987654321", "Oi", 0.5, 30, 60, true, false, ["Oi"], [{ start: "08:00", end: "12:00" }]));
@@ -78,7 +78,7 @@ async function seedTenant(dlQueue: string, dlPayload: unknown): Promise<Seeded> 
 }
 
 /** A path id: the real one, or junk (encoded so it stays one segment). */
-const pathId = fc.oneof(fc.constant("REAL"), fc.constant("REAL"), hostileString.map(encodeURIComponent), hostileNumber.map((n) => encodeURIComponent(String(n))));
+const pathId = fc.oneof(fc.constant("REAL"), fc.constant("REAL"), hostileSegment);
 
 interface Call {
   method: "GET" | "POST" | "PUT";

@@ -56,12 +56,23 @@ describe("regressions found by the property suites", () => {
   it.fails("KNOWN BUG: after a 200 KB message id, the contact's next message is still answered", async () => {
     const company = await seedCompany({ slug: "reg-lane-huge-id", metaPhoneNumberId: "700000000000901" });
     const from = "5511999999992";
-    const post = async (body: unknown) => {
-      const raw = JSON.stringify(body);
-      return exports.default.fetch("http://localhost/webhooks/whatsapp", { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${await hmacSha256Hex("test-app-secret", raw)}` }, body: raw });
-    };
-    await expectSound(await post(metaText("700000000000901", from, "x", "w".repeat(200_000))), "200 KB id");
-    expect(await expectSound(await post(metaText("700000000000901", from, "Oi, tudo bem?")), "follow-up")).toBe(200);
-    await eventually(async () => expect((await outbox(company.slug, from)).length).toBeGreaterThan(0), 10_000);
+    await expectSound(await postSigned(metaText("700000000000901", from, "x", "w".repeat(200_000))), "200 KB id");
+    expect(await expectSound(await postSigned(metaText("700000000000901", from, "Oi, tudo bem?")), "follow-up")).toBe(200);
+    await eventually(async () => expect((await outbox(company.slug, from)).length).toBeGreaterThan(0), 6_000);
+  });
+
+  // Known bug, same cause (not fixed here): 20 signed Meta texts of 4,000 "ã" (8 KB each in UTF-8)
+  // inside one debounce make one turn of ~160 KB; every INBOUND_QUEUE.send of it throws (kind
+  // "dispatch", then "lease", "Unknown Internal Error (15000)"), nothing is dead-lettered, no reply ever.
+  it.fails("KNOWN BUG: a burst of 20 long accented messages is answered", async () => {
+    const company = await seedCompany({ slug: "reg-burst", metaPhoneNumberId: "700000000000902", channelSettings: { debounceMs: 1_000, maxTurnWaitMs: 4_000 } });
+    const from = "5511999999993";
+    for (let i = 0; i < 20; i++) expect(await expectSound(await postSigned(metaText("700000000000902", from, `${i} ${"ã".repeat(4_000)}`)), `message ${i}`)).toBe(200);
+    await eventually(async () => expect((await outbox(company.slug, from)).length).toBeGreaterThan(0), 8_000);
   });
 });
+
+async function postSigned(body: unknown): Promise<Response> {
+  const raw = JSON.stringify(body);
+  return exports.default.fetch("http://localhost/webhooks/whatsapp", { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${await hmacSha256Hex("test-app-secret", raw)}` }, body: raw });
+}

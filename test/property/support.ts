@@ -43,6 +43,22 @@ export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
   fc.double(),
 );
 
+/** encodeURIComponent, or a malformed escape where the text holds a lone surrogate (which it can't encode). */
+function encodeSegment(s: string): string {
+  try {
+    return encodeURIComponent(s);
+  } catch {
+    return "%ED%A0%80";
+  }
+}
+
+/** A path segment (tenant, instance, id) that is junk: encoded hostile text, numbers, malformed escapes. */
+export const hostileSegment: fc.Arbitrary<string> = fc.oneof(
+  hostileString.map(encodeSegment),
+  hostileNumber.map((n) => encodeURIComponent(String(n))),
+  fc.constantFrom("%", "%zz", "%ED%A0%80", "%C0%AF", "..", "%2F..%2F", "%00"),
+);
+
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { depthSize: "small" },
   hostileString,
@@ -65,11 +81,16 @@ function paths(v: unknown, at: Path = [], out: Path[] = []): Path[] {
 
 export interface Mutation {
   at: number;
-  op: "delete" | "replace" | "wrap" | "huge" | "nest";
+  op: "delete" | "replace" | "wrap" | "huge" | "nest" | "retype" | "same-type";
   value: unknown;
 }
 
-export const mutation: fc.Arbitrary<Mutation> = fc.record({ at: fc.nat(), op: fc.constantFrom("delete", "replace", "replace", "wrap", "huge", "nest"), value: hostileValue });
+export const mutation: fc.Arbitrary<Mutation> = fc.record({
+  at: fc.nat(),
+  // same-type keeps the schema happy (a string stays a string) so the value reaches the code past it.
+  op: fc.constantFrom("delete", "replace", "wrap", "huge", "nest", "retype", "same-type", "same-type", "same-type"),
+  value: hostileValue,
+});
 
 /** Applies mutations to a copy of a recorded payload: fields deleted, retyped, made huge, nested in junk. */
 export function mutate<T>(fixture: T, mutations: Mutation[]): unknown {
@@ -88,6 +109,14 @@ export function mutate<T>(fixture: T, mutations: Mutation[]): unknown {
     } else if (m.op === "replace") parent[key] = m.value;
     else if (m.op === "wrap") parent[key] = [old];
     else if (m.op === "huge") parent[key] = typeof old === "number" ? 1e308 : HUGE;
+    else if (m.op === "retype") parent[key] = typeof old === "string" ? (Number(old) || 0) : typeof old === "number" ? String(old) : JSON.stringify(old);
+    else if (m.op === "same-type") {
+      if (typeof old === "string") parent[key] = typeof m.value === "string" ? m.value : String(m.value);
+      else if (typeof old === "number") parent[key] = typeof m.value === "number" ? m.value : 99999999999999;
+      else if (typeof old === "boolean") parent[key] = !old;
+      else if (Array.isArray(old)) parent[key] = [...old, ...old];
+      else parent[key] = m.value;
+    }
     else parent[key] = { [String(key)]: old, junk: m.value };
     body = structuredClone(body);
   }

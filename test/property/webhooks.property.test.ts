@@ -45,7 +45,7 @@ import whtGroup from "../fixtures/whaticket/group.json";
 import whtMedia from "../fixtures/whaticket/media.json";
 import whtMessage from "../fixtures/whaticket/message.json";
 import whtTicket from "../fixtures/whaticket/ticket-update.json";
-import { CONTENT_TYPES, expectSound, expectUnchanged, footprint, hostileNumber, hostileString, hostileValue, mutate, mutation, rawBody, runs, totalRows, unique, uniqueDigits } from "./support";
+import { CONTENT_TYPES, expectSound, expectUnchanged, footprint, hostileNumber, hostileSegment, hostileString, hostileValue, mutate, mutation, rawBody, runs, totalRows, unique, uniqueDigits } from "./support";
 
 const FIXTURE_PNID = "100000000000001";
 const META = [metaText2, metaTwoEntries, metaTwoMessages, metaImage, metaInteractiveButton, metaInteractiveList, metaButton, metaLocation, metaContacts, metaReaction, metaStatuses, metaTemplateStatus, metaUnsupported];
@@ -161,6 +161,17 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
         const res = await api(`/api/sandbox/${slug}/inbound`, { method: "POST", headers: ct ? { "content-type": ct } : {}, body: raw });
         const what = `sandbox(${ct}) ${show(raw)}`;
         await checkRejection(company.id, await expectSound(res, what), before, what);
+      }),
+      runs(60),
+    );
+  });
+
+  it("a tenant, instance or sandbox slug in the path that is junk is a 4xx envelope", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("/webhooks/evolution/", "/webhooks/calcom/", "/api/sandbox/"), hostileSegment, rawBody(mutated([...EVOLUTION, ...CALCOM])), async (prefix, segment, raw) => {
+        const path = `${prefix}${segment}${prefix === "/api/sandbox/" ? "/inbound" : ""}`;
+        const res = await api(path, { method: "POST", body: raw });
+        expect(await expectSound(res, `${path} ${show(raw)}`)).toBeGreaterThanOrEqual(400);
       }),
       runs(60),
     );
