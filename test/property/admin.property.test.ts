@@ -6,8 +6,9 @@
  */
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CalendarSettings } from "../../src/agenda/calendar";
+import { sha256Hex } from "../../src/lib/crypto";
 import { AgendaSettings, AiSettings, HandoffSettings, Knowledge, Tone } from "../../src/tenants/profile";
 import { seedCompany, store } from "../support/helpers";
 import { CONTENT_TYPES, expectSound, expectUnchanged, footprint, hostileNumber, hostileSegment, hostileString, hostileValue, rawBody, runs, unique } from "./support";
@@ -57,24 +58,48 @@ const csv = fc.oneof(
 
 interface Seeded {
   slug: string;
+  /** Another tenant, created once: naming it with this tenant's token must be a 403. */
+  otherSlug: string;
   companyId: number;
   conversationId: number;
   appointmentId: number;
   deadLetterId: number;
 }
 
-async function seedTenant(dlQueue: string, dlPayload: unknown): Promise<Seeded> {
+interface Seed {
+  dlQueue: string;
+  dlPayload: unknown;
+  /** The conversation with the bot or already with a person; the appointment in any state, past or ahead. */
+  human: boolean;
+  appointmentStatus: "scheduled" | "confirmed" | "cancelled" | "attended" | "no_show";
+  startInHours: number;
+}
+
+let otherSlug: string | undefined;
+
+const seedArb: fc.Arbitrary<Seed> = fc.record({
+  dlQueue: fc.constantFrom("inbound", "outbound", "jobs", "mystery"),
+  dlPayload: fc.oneof(hostileValue, fc.constant("DLP")),
+  human: fc.boolean(),
+  appointmentStatus: fc.constantFrom("scheduled", "scheduled", "confirmed", "cancelled", "attended", "no_show"),
+  startInHours: fc.integer({ min: -72, max: 24 * 10 }),
+});
+
+async function seedTenant({ dlQueue, dlPayload, human, appointmentStatus, startInHours }: Seed): Promise<Seeded> {
   const slug = unique("adm");
   const company = await seedCompany({ slug });
   const s = store();
   const contact = await s.contacts.ensure(company.id, "5511987654321");
   const conv = await s.conversations.open(company.id, contact.id, Date.now());
-  const start = Date.now() + 3 * 24 * 3_600_000;
-  const { appointment } = await s.appointments.create(company.id, { contactId: contact.id, provider: "builtin", bookingUid: unique("uid"), startsAt: start, endsAt: start + 30 * 60_000, source: "api", bookedAt: Date.now() });
+  if (human) await s.conversations.handoff(company.id, conv.id, "test", Date.now());
+  const start = Date.now() + startInHours * 3_600_000;
+  const { appointment } = await s.appointments.create(company.id, { contactId: contact.id, provider: "builtin", bookingUid: unique("uid"), startsAt: start, endsAt: start + 30 * 60_000, status: appointmentStatus, source: "api", bookedAt: Date.now() - 7 * 24 * 3_600_000 });
   const payload = dlPayload && typeof dlPayload === "object" && "companyId" in dlPayload && dlPayload.companyId === -1 ? { ...dlPayload, companyId: company.id } : (dlPayload ?? {});
   await s.deadLetters.insert(company.id, { queue: dlQueue, payload, reason: "test", attempts: 3, dedupKey: unique("dl") });
   const [dl] = await s.deadLetters.list(company.id, { pendingOnly: true, limit: 1 });
-  return { slug, companyId: company.id, conversationId: conv.id, appointmentId: appointment.id, deadLetterId: dl?.id ?? 0 };
+  await s.apiTokens.create(company.id, await sha256Hex(`token-${slug}`), "property test");
+  otherSlug ??= (await seedCompany({ slug: unique("adm-other") })).slug;
+  return { slug, otherSlug, companyId: company.id, conversationId: conv.id, appointmentId: appointment.id, deadLetterId: dl?.id ?? 0 };
 }
 
 /** A path id: the real one, or junk (encoded so it stays one segment). */
@@ -128,7 +153,8 @@ const deadLetterPayload = fc.oneof(
 /** Headers a caller may get wrong: no token, a wrong one, the platform token without or with a junk tenant. */
 const auth = fc.oneof(
   { weight: 8, arbitrary: fc.constant<"ok">("ok") },
-  { weight: 1, arbitrary: fc.constantFrom("none", "wrong", "no-tenant", "bad-tenant", "basic") },
+  { weight: 2, arbitrary: fc.constantFrom<"tenant-token">("tenant-token") },
+  { weight: 2, arbitrary: fc.constantFrom("none", "wrong", "no-tenant", "bad-tenant", "basic", "other-tenant", "tenant-token-other-x-tenant") },
 );
 
 function headersFor(kind: string, t: Seeded, call: Call): Headers {
@@ -137,6 +163,13 @@ function headersFor(kind: string, t: Seeded, call: Call): Headers {
   if (kind === "wrong") h.set("authorization", "Bearer not-a-token");
   if (kind === "basic") h.set("authorization", "Basic dGVzdDp0ZXN0");
   if (kind === "ok") h.set("x-tenant", t.slug);
+  // A tenant's own token; the same token naming another tenant; the platform token naming another tenant.
+  if (kind === "tenant-token" || kind === "tenant-token-other-x-tenant") h.set("authorization", `Bearer token-${t.slug}`);
+  if (kind === "tenant-token-other-x-tenant") h.set("x-tenant", "someone-else");
+  if (kind === "other-tenant") {
+    h.set("authorization", `Bearer token-${t.slug}`);
+    h.set("x-tenant", t.otherSlug);
+  }
   if (kind === "bad-tenant") h.set("x-tenant", "no-such-tenant-%00");
   if (call.contentType) h.set("content-type", call.contentType);
   return h;
@@ -145,13 +178,15 @@ function headersFor(kind: string, t: Seeded, call: Call): Headers {
 describe("admin bodies, ids and queries never get a 5xx, and a rejected one changes nothing", () => {
   it("every admin route under hostile input", async () => {
     await fc.assert(
-      fc.asyncProperty(calls, auth, fc.constantFrom("inbound", "outbound", "jobs", "mystery"), fc.oneof(hostileValue, deadLetterPayload), async (call, kind, dlQueue, dlPayload) => {
-        const t = await seedTenant(dlQueue, dlPayload);
+      fc.asyncProperty(calls, auth, seedArb, deadLetterPayload, async (call, kind, seed, plausibleDl) => {
+        const t = await seedTenant(seed.dlPayload === "DLP" ? { ...seed, dlPayload: plausibleDl } : seed);
         const before = await footprint(t.companyId);
         const path = call.path(t);
         const res = await exports.default.fetch(`http://localhost${path}`, { method: call.method, headers: headersFor(kind, t, call), ...(call.body !== undefined ? { body: call.body } : {}) });
         const what = `${call.method} ${path.slice(0, 200)} (${kind}, ${call.contentType ?? "-"}) ${typeof call.body === "string" ? call.body.slice(0, 300) : call.body ? `bytes[${call.body.length}]` : ""}`;
         const status = await expectSound(res, what);
+        const expected = { none: 401, wrong: 401, basic: 401, "bad-tenant": 404, "other-tenant": 403, "tenant-token-other-x-tenant": 403 }[kind as string];
+        if (expected !== undefined) expect(status, what).toBe(expected);
         if (status >= 400) expectUnchanged(before, await footprint(t.companyId), `${what} (${status})`);
       }),
       runs(120),

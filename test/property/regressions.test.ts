@@ -53,7 +53,7 @@ describe("regressions found by the property suites", () => {
   // queue's 128 KB message limit, INBOUND_QUEUE.send throws in TenantDO.sendTurn on every lease
   // retry ("tenant alarm step failed", kind "lease", "Unknown Internal Error (15000)"), nothing is
   // dead-lettered, and the contact's next message is never answered. Remove `.fails` once fixed.
-  it.fails("KNOWN BUG: after a 200 KB message id, the contact's next message is still answered", async () => {
+  it.concurrent.fails("KNOWN BUG: after a 200 KB message id, the contact's next message is still answered", async () => {
     const company = await seedCompany({ slug: "reg-lane-huge-id", metaPhoneNumberId: "700000000000901" });
     const from = "5511999999992";
     await expectSound(await postSigned(metaText("700000000000901", from, "x", "w".repeat(200_000))), "200 KB id");
@@ -64,11 +64,11 @@ describe("regressions found by the property suites", () => {
   // Known bug, same cause (not fixed here): 20 signed Meta texts of 4,000 "ã" (8 KB each in UTF-8)
   // inside one debounce make one turn of ~160 KB; every INBOUND_QUEUE.send of it throws (kind
   // "dispatch", then "lease", "Unknown Internal Error (15000)"), nothing is dead-lettered, no reply ever.
-  it.fails("KNOWN BUG: a burst of 20 long accented messages is answered", async () => {
+  it.concurrent.fails("KNOWN BUG: a burst of 20 long accented messages is answered", async () => {
     const company = await seedCompany({ slug: "reg-burst", metaPhoneNumberId: "700000000000902", channelSettings: { debounceMs: 1_000, maxTurnWaitMs: 4_000 } });
     const from = "5511999999993";
     for (let i = 0; i < 20; i++) expect(await expectSound(await postSigned(metaText("700000000000902", from, `${i} ${"ã".repeat(4_000)}`)), `message ${i}`)).toBe(200);
-    await eventually(async () => expect((await outbox(company.slug, from)).length).toBeGreaterThan(0), 8_000);
+    await eventually(async () => expect((await outbox(company.slug, from)).length).toBeGreaterThan(0), 6_000);
   });
 });
 
