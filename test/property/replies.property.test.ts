@@ -57,7 +57,7 @@ describe("accepted messages are answered and never block their contact", () => {
         await eventually(async () => expect((await outbox(slug, from)).length, `contact blocked after ${firstStatus} for ${JSON.stringify(h).slice(0, 300)}`).toBeGreaterThan(0), 12_000);
       }),
       // Each run waits for a reply; a failing one would be retried by shrinking for minutes, so stop at the first.
-      runs(5, { endOnFailure: true }),
+      runs(4, { endOnFailure: true }),
     );
   });
 });
