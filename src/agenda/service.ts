@@ -128,10 +128,17 @@ const count = (ctx: AgendaCtx, events: MetricEvent[]) => recordMetrics(ctx.env, 
 
 export type AgendaResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
+/** A contact not stored yet (a manual booking for a new number): created only once the slot is booked. */
+export interface PendingContact {
+  phone: string;
+  name: string | null;
+  create(): Promise<Contact>;
+}
+
 /** Books a slot with the provider, stores the appointment, plans its reminders. Idempotent by `idempotencyKey`. */
 export async function bookAppointment(
   ctx: AgendaCtx,
-  contact: Contact,
+  contact: Contact | PendingContact,
   slot: { start: string },
   opts: { source: Appointment["source"]; idempotencyKey: string; service?: string; notes?: string },
 ): Promise<AgendaResult<Appointment>> {
@@ -150,9 +157,11 @@ export async function bookAppointment(
     attendee: { name: contact.name ?? contact.phone, phone: contact.phone, timeZone: ctx.company.timeZone, language: localeOf(ctx).slice(0, 2) },
   });
   if (!booked.ok) return { ok: false, code: booked.code, message: booked.message };
+  // A refused booking leaves no contact behind; past this point only a lost race for the last place can.
+  const savedContact = "create" in contact ? await contact.create() : contact;
   const now = Date.now();
   const record = {
-    contactId: contact.id,
+    contactId: savedContact.id,
     provider: provider.name,
     bookingUid: booked.value.uid,
     service: opts.service ?? null,

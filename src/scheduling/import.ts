@@ -17,7 +17,6 @@ const MAX_ERRORS = 1000;
 const toRecord = (r: ImportRow & { status: NonNullable<ImportRow["status"]> }): ImportRecord => ({ ...r, reminderAnswered: r.reminderAnswered ?? false, lastContactAt: r.lastContactAt ?? null });
 
 export async function importAppointmentsCsv(store: Store, company: Company, body: ReadableStream<Uint8Array>, jobId: string): Promise<ImportJob> {
-  await store.importJobs.create(company.id, jobId, Date.now());
   const job: Pick<ImportJob, "rowsRead" | "rowsImported" | "rowsFailed" | "errors"> = { rowsRead: 0, rowsImported: 0, rowsFailed: 0, errors: [] };
   const fail = (line: number, reason: string) => {
     job.rowsFailed++;
@@ -37,14 +36,16 @@ export async function importAppointmentsCsv(store: Store, company: Company, body
     await store.importJobs.progress(company.id, jobId, job, Date.now());
   };
 
+  let header: Extract<ReturnType<typeof readHeader>, { ok: true }> | null = null;
   try {
-    let header: Extract<ReturnType<typeof readHeader>, { ok: true }> | null = null;
     for await (const rec of csvRecords(body)) {
       if (!header) {
         if ("error" in rec) throw new AppError(400, "invalid_csv", `Line ${rec.line}: ${rec.error}`);
         const h = readHeader(rec.fields, { requireStatus: true });
         if (!h.ok) throw new AppError(400, "invalid_csv_header", "The CSV header is missing required columns or repeats one", { missing: h.missing, duplicate: h.duplicate });
         header = h;
+        // Created once the header is accepted: a rejected upload (400) leaves no job behind.
+        await store.importJobs.create(company.id, jobId, Date.now());
         continue;
       }
       job.rowsRead++;
@@ -79,8 +80,10 @@ export async function importAppointmentsCsv(store: Store, company: Company, body
     await flush();
     await store.importJobs.finish(company.id, jobId, "done", Date.now(), header.ignored);
   } catch (err) {
-    await store.importJobs.progress(company.id, jobId, job, Date.now());
-    await store.importJobs.finish(company.id, jobId, "failed", Date.now());
+    if (header) {
+      await store.importJobs.progress(company.id, jobId, job, Date.now());
+      await store.importJobs.finish(company.id, jobId, "failed", Date.now());
+    }
     throw err;
   }
   const done = await store.importJobs.byId(company.id, jobId);

@@ -162,8 +162,16 @@ agenda.post("/api/agenda/appointments", async (c) => {
   const ctx = await ctxOf(c);
   const body = Create.parse(parseJson(await c.req.text()));
   const phone = phoneParam(body.contact, "contact");
-  let contact = await ctx.store.contacts.ensure(ctx.company.id, phone);
-  if (body.name && !contact.name) contact = await ctx.store.contacts.upsertInbound(ctx.company.id, { phone, name: body.name, at: contact.lastInboundAt ?? 0 });
+  // Stored only once the slot is booked: a refused booking (409/422) must not leave a new contact behind.
+  const known = await ctx.store.contacts.byPhone(ctx.company.id, phone);
+  const contact = {
+    phone,
+    name: known?.name ?? (body.name || null),
+    create: async () => {
+      const c = known ?? (await ctx.store.contacts.ensure(ctx.company.id, phone));
+      return body.name && !c.name ? ctx.store.contacts.upsertInbound(ctx.company.id, { phone, name: body.name, at: c.lastInboundAt ?? 0 }) : c;
+    },
+  };
   const booked = await bookAppointment(ctx, contact, { start: new Date(body.start).toISOString() }, { source: "api", idempotencyKey: c.req.header("idempotency-key")?.slice(0, 100) ?? crypto.randomUUID(), service: body.service, notes: body.notes });
   if (!booked.ok) return failed(booked);
   return c.json(await viewOne(c, booked.value), 201);

@@ -69,7 +69,8 @@ config.put("/api/config/:section", async (c) => {
       apiKeyCipher = await sealSecret(c.env.SECRETS_KEY, apiKey);
     }
     next = { ...profile, ai: { ...profile.ai, ...rest, apiKeyCipher } };
-  } else if (section in SECTIONS) {
+  } else if (Object.hasOwn(SECTIONS, section)) {
+    // hasOwn, not `in`: "constructor" or "toString" are in every object and are not sections.
     const key = section as keyof typeof SECTIONS;
     next = { ...profile, [key]: SECTIONS[key].parse(body) };
   } else {
