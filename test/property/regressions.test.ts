@@ -48,12 +48,10 @@ describe("regressions found by the property suites", () => {
     expect(await booked.json()).toMatchObject({ status: "scheduled", contact: { phone: "5511910000000", name: "Ana" } });
   });
 
-  // Known bug, not fixed here (the parsers, the tenant DO and the queues are being rewritten for
-  // issue 9): a signed Meta text whose wamid is 200 KB is accepted (200), its turn is larger than the
-  // queue's 128 KB message limit, INBOUND_QUEUE.send throws in TenantDO.sendTurn on every lease
-  // retry ("tenant alarm step failed", kind "lease", "Unknown Internal Error (15000)"), nothing is
-  // dead-lettered, and the contact's next message is never answered. Remove `.fails` once fixed.
-  it.concurrent.fails("KNOWN BUG: after a 200 KB message id, the contact's next message is still answered", async () => {
+  // Was: a signed Meta text whose wamid is 200 KB was accepted, its turn outgrew the queue's 128 KB
+  // limit, every send threw, nothing was dead-lettered and the contact was never answered again. Now
+  // the id is dropped at the boundary (counted) and turns travel as references, sized by bytes.
+  it.concurrent("after a 200 KB message id, the contact's next message is still answered", async () => {
     const company = await seedCompany({ slug: "reg-lane-huge-id", metaPhoneNumberId: "700000000000901" });
     const from = "5511999999992";
     await expectSound(await postSigned(metaText("700000000000901", from, "x", "w".repeat(200_000))), "200 KB id");
@@ -61,10 +59,9 @@ describe("regressions found by the property suites", () => {
     await eventually(async () => expect((await outbox(company.slug, from)).length).toBeGreaterThan(0), 6_000);
   });
 
-  // Known bug, same cause (not fixed here): 20 signed Meta texts of 4,000 "ã" (8 KB each in UTF-8)
-  // inside one debounce make one turn of ~160 KB; every INBOUND_QUEUE.send of it throws (kind
-  // "dispatch", then "lease", "Unknown Internal Error (15000)"), nothing is dead-lettered, no reply ever.
-  it.concurrent.fails("KNOWN BUG: a burst of 20 long accented messages is answered", async () => {
+  // Was: 20 signed Meta texts of 4,000 "ã" (8 KB each in UTF-8) inside one debounce made one turn of
+  // ~160 KB whose queue send threw forever. Now a turn is sized by bytes and the rest waits for the next.
+  it.concurrent("a burst of 20 long accented messages is answered", async () => {
     const company = await seedCompany({ slug: "reg-burst", metaPhoneNumberId: "700000000000902", channelSettings: { debounceMs: 1_000, maxTurnWaitMs: 4_000 } });
     const from = "5511999999993";
     for (let i = 0; i < 20; i++) expect(await expectSound(await postSigned(metaText("700000000000902", from, `${i} ${"ã".repeat(4_000)}`)), `message ${i}`)).toBe(200);
