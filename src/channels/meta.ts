@@ -438,7 +438,8 @@ const META_RATE_LIMITS = new Map<number, number>([
 const META_TRANSIENT = new Set([1, 2, 131000, 131016, 133004]);
 
 function metaRequestBody(to: string, payload: OutboundPayload): Record<string, unknown> {
-  const base = { messaging_product: "whatsapp", recipient_type: "individual", to };
+  // A username user without a known phone is reached by BSUID, in `recipient` (Meta: `to` wins when both are sent).
+  const base = { messaging_product: "whatsapp", recipient_type: "individual", ...(/^\d+$/.test(to) ? { to } : { recipient: to }) };
   if (payload.kind === "text") return { ...base, type: "text", text: { body: payload.text, preview_url: false } };
   if (payload.kind === "list") {
     return {

@@ -50,6 +50,9 @@ export function turnRecord(turn: ClaimedTurn): TurnRecord {
   const last = turn.messages[turn.messages.length - 1];
   return {
     phone: turn.contact,
+    userId: turn.messages.find((m) => m.userId)?.userId,
+    newPhone: turn.messages.findLast((m) => m.system?.newPhone)?.system?.newPhone,
+    newUserId: turn.messages.findLast((m) => m.system?.newUserId)?.system?.newUserId,
     waId: turn.messages.find((m) => m.waId)?.waId,
     lid: turn.messages.find((m) => m.lid)?.lid,
     name: turn.messages.find((m) => m.contactName)?.contactName,

@@ -11,7 +11,12 @@ export const MAX_INGRESS_BYTES = 96 * 1024;
 /** sendBatch takes at most 100 messages and 256 KB in total. */
 const MAX_SEND_BATCH_BYTES = 200 * 1024;
 
-const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+const encoder = new TextEncoder();
+/** UTF-8 size of a value's JSON, or its bound (length × 3) when that still fits `room`: the exact count only near a limit. */
+const bytes = (v: unknown, room = 0) => {
+  const json = JSON.stringify(v);
+  return json.length * 3 <= room ? json.length * 3 : encoder.encode(json).length;
+};
 
 /**
  * Splits one tenant's part of a webhook into queue messages of at most MAX_INGRESS_BYTES (a bounded
@@ -47,7 +52,7 @@ export function ingressMessages(companyId: number, channel: ChannelName, batch: 
       ...(m.system !== undefined && { system: m.system }),
       timestamp: m.timestamp,
     };
-    const n = bytes(item) + 1;
+    const n = bytes(item, MAX_INGRESS_BYTES - size) + 1;
     room(n);
     out[out.length - 1]?.messages.push(item);
     size += n;
@@ -64,6 +69,11 @@ export function ingressMessages(companyId: number, channel: ChannelName, batch: 
 
 /** Sends queue messages in as few sendBatch calls as the limits allow (one for any ordinary webhook). */
 export async function sendIngress(queue: Queue, messages: IngressMessage[]): Promise<void> {
+  const [only] = messages;
+  if (messages.length === 1 && only) {
+    await queue.send(only, { contentType: "json" });
+    return;
+  }
   let chunk: MessageSendRequest[] = [];
   let size = 0;
   for (const body of messages) {
@@ -76,6 +86,5 @@ export async function sendIngress(queue: Queue, messages: IngressMessage[]): Pro
     chunk.push({ body, contentType: "json" });
     size += n;
   }
-  if (chunk.length === 1 && chunk[0]) await queue.send(chunk[0].body, { contentType: "json" });
-  else if (chunk.length) await queue.sendBatch(chunk);
+  if (chunk.length) await queue.sendBatch(chunk);
 }

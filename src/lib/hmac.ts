@@ -9,8 +9,17 @@ function toBytes(data: HmacData): ArrayBuffer | Uint8Array {
   return typeof data === "string" ? encoder.encode(data) : data;
 }
 
+// Importing a key costs more than the HMAC of a small body: keep the few secrets an isolate uses (a key is not the secret's text).
+const keys = new Map<string, Promise<CryptoKey>>();
 function importHmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+  const id = `${usage}:${secret}`;
+  let key = keys.get(id);
+  if (!key) {
+    if (keys.size >= 64) keys.clear();
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+    keys.set(id, key);
+  }
+  return key;
 }
 
 function hexToBytes(hex: string): Uint8Array | null {

@@ -3,7 +3,12 @@ import type { Contact, Conversation, MessageRow, NewOutboundMessage } from "./ty
 
 /** One contact's turn as stored: who wrote, and what (in arrival order). */
 export interface TurnRecord {
+  /** The lane's address: the phone when known, else the BSUID. */
   phone: string;
+  userId?: string;
+  /** From Meta's system notices: the contact's new number or new BSUID. */
+  newPhone?: string;
+  newUserId?: string;
   waId?: string;
   lid?: string;
   name?: string;

@@ -21,6 +21,7 @@ export const rowToContact = (r: Row): Contact => ({
   id: Number(r.id),
   companyId: Number(r.company_id),
   phone: String(r.phone),
+  userId: (r.user_id as string | null) ?? null,
   waId: (r.wa_id as string | null) ?? null,
   lid: (r.lid as string | null) ?? null,
   name: (r.name as string | null) ?? null,
@@ -72,16 +73,29 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
   return {
     async record(companyId, turns: TurnRecord[], now) {
       if (turns.length === 0) return [];
-      const people = JSON.stringify(turns.map((t) => ({ p: t.phone, w: t.waId ?? null, l: t.lid ?? null, n: t.name ?? null, a: t.at })));
+      const people = JSON.stringify(turns.map((t) => ({ p: t.phone, u: t.userId ?? null, w: t.waId ?? null, l: t.lid ?? null, n: t.name ?? null, a: t.at })));
+      const changes = JSON.stringify(turns.flatMap((t) => (t.newPhone || t.newUserId ? [{ p: t.phone, np: t.newPhone ?? null, nu: t.newUserId ?? null }] : [])));
       const messages = JSON.stringify(
         turns.flatMap((t) => t.messages.map((m) => ({ p: t.phone, id: m.providerMessageId, ch: m.channel, t: m.type, b: m.body, u: m.unanswered, cid: m.correlationId, ts: m.providerTimestamp }))),
       );
       const results = await d1.batch([
+        // A username user known so far only by BSUID whose phone now shows: the same contact gets its phone.
         d1
           .prepare(
-            `INSERT INTO contacts (company_id, phone, wa_id, lid, name, last_inbound_at)
-             SELECT ?1, j.value ->> '$.p', j.value ->> '$.w', j.value ->> '$.l', j.value ->> '$.n', j.value ->> '$.a' FROM json_each(?2) j WHERE true
+            `UPDATE contacts SET phone = j.value ->> '$.p' FROM json_each(?2) j
+             WHERE contacts.company_id = ?1 AND j.value ->> '$.u' IS NOT NULL AND contacts.phone = j.value ->> '$.u' AND j.value ->> '$.p' != j.value ->> '$.u'
+               AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = j.value ->> '$.p')`,
+          )
+          .bind(companyId, people),
+        // A BSUID already held by another row is not moved (the two rows are left for an operator to merge).
+        d1
+          .prepare(
+            `INSERT INTO contacts (company_id, phone, user_id, wa_id, lid, name, last_inbound_at)
+             SELECT ?1, j.value ->> '$.p',
+               CASE WHEN EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.user_id = j.value ->> '$.u' AND x.phone != j.value ->> '$.p') THEN NULL ELSE j.value ->> '$.u' END,
+               j.value ->> '$.w', j.value ->> '$.l', j.value ->> '$.n', j.value ->> '$.a' FROM json_each(?2) j WHERE true
              ON CONFLICT (company_id, phone) DO UPDATE SET
+               user_id = coalesce(excluded.user_id, contacts.user_id),
                wa_id = coalesce(excluded.wa_id, contacts.wa_id), lid = coalesce(excluded.lid, contacts.lid), name = coalesce(excluded.name, contacts.name),
                last_inbound_at = max(coalesce(contacts.last_inbound_at, 0), excluded.last_inbound_at)`,
           )
@@ -123,9 +137,28 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
         d1.prepare(`SELECT * FROM contacts WHERE company_id = ?1 AND id IN (${CONTACTS_OF_TURNS})`).bind(companyId, people),
         d1.prepare(`SELECT * FROM conversations WHERE id IN (SELECT ${OPEN_CONVERSATION} FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p')`).bind(companyId, people),
       ]);
-      const held = (results[4]?.results ?? []) as Row[];
-      const contacts = new Map(((results[5]?.results ?? []) as Row[]).map((r) => [String(r.phone), rowToContact(r)]));
-      const conversations = new Map(((results[6]?.results ?? []) as Row[]).map((r) => [Number(r.contact_id), rowToConversation(r)]));
+      // Meta's system notices (user_changed_number, user_changed_user_id) move the identity, unless another contact holds it.
+      if (changes !== "[]") {
+        await d1.batch([
+          d1
+            .prepare(
+              `UPDATE contacts SET user_id = c.value ->> '$.nu' FROM json_each(?2) c
+               WHERE contacts.company_id = ?1 AND contacts.phone = c.value ->> '$.p' AND c.value ->> '$.nu' IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.user_id = c.value ->> '$.nu')`,
+            )
+            .bind(companyId, changes),
+          d1
+            .prepare(
+              `UPDATE contacts SET phone = c.value ->> '$.np' FROM json_each(?2) c
+               WHERE contacts.company_id = ?1 AND contacts.phone = c.value ->> '$.p' AND c.value ->> '$.np' IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = c.value ->> '$.np')`,
+            )
+            .bind(companyId, changes),
+        ]);
+      }
+      const held = (results[5]?.results ?? []) as Row[];
+      const contacts = new Map(((results[6]?.results ?? []) as Row[]).map((r) => [String(r.phone), rowToContact(r)]));
+      const conversations = new Map(((results[7]?.results ?? []) as Row[]).map((r) => [Number(r.contact_id), rowToConversation(r)]));
       return turns.map((t): RecordedTurn => {
         const contact = contacts.get(t.phone);
         const conversation = contact ? conversations.get(contact.id) : undefined;

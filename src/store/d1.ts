@@ -32,6 +32,7 @@ const toContact = (r: typeof s.contacts.$inferSelect): Contact => ({
   id: r.id,
   companyId: r.companyId,
   phone: r.phone,
+  userId: r.userId,
   waId: r.waId,
   lid: r.lid,
   name: r.name,

@@ -49,7 +49,13 @@ export const contacts = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     companyId: integer("company_id").notNull().references(() => companies.id),
+    /**
+     * The contact's address: the phone (E.164 digits) when known, else Meta's business-scoped user id
+     * (BSUID) of a username user whose number is withheld. Digits only means a phone.
+     */
     phone: text("phone").notNull(),
+    /** Meta's business-scoped user id (BSUID), when known; replies go to it when there is no phone. */
+    userId: text("user_id"),
     waId: text("wa_id"),
     lid: text("lid"),
     name: text("name"),
@@ -60,6 +66,7 @@ export const contacts = sqliteTable(
   },
   (t) => [
     uniqueIndex("contacts_company_phone_uq").on(t.companyId, t.phone),
+    uniqueIndex("contacts_company_user_uq").on(t.companyId, t.userId),
     index("contacts_company_lid_idx").on(t.companyId, t.lid),
   ],
 );

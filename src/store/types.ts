@@ -34,7 +34,10 @@ export interface NewCompany {
 export interface Contact {
   id: number;
   companyId: number;
+  /** The phone (digits) when known, else the contact's BSUID (see schema.ts): where replies go. */
   phone: string;
+  /** Meta's business-scoped user id, when known. */
+  userId: string | null;
   waId: string | null;
   lid: string | null;
   name: string | null;

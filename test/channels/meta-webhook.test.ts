@@ -23,7 +23,7 @@ describe("POST /webhooks/whatsapp with values that cannot be carried", () => {
     const res = await postMeta(body);
     // A 400 here would make Meta retry the whole body for days and the good message would be lost.
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ accepted: 1 });
+    expect(await res.json()).toMatchObject({ received: 1 });
     await eventually(async () => expect(await outbox("bounds-id", "5511987650901")).toHaveLength(1));
   });
 
@@ -44,6 +44,6 @@ describe("POST /webhooks/whatsapp with values that cannot be carried", () => {
     await seedCompany({ slug: "bounds-bsuid", metaPhoneNumberId: "100000000000001" });
     const res = await postMeta(bsuidOnly);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ accepted: 1 });
+    expect(await res.json()).toMatchObject({ received: 1 });
   });
 });
