@@ -8,7 +8,7 @@ import { JobMessage } from "./jobs/messages";
 import { deliverNotification } from "./jobs/notify";
 import { backoffSeconds } from "./lib/backoff";
 import { describeBody } from "./lib/log";
-import { createD1Store } from "./store/d1";
+import { openStore } from "./store";
 import type { Store } from "./store/types";
 import { recordMetrics, tenantStub } from "./tenants/stubs";
 
@@ -19,7 +19,7 @@ const roleOf = (queue: string): Role | undefined => ROLES.find((r) => queue.ends
 
 /** Every message is acked or retried on its own; nothing is acked in a catch without being recorded. */
 export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const store = createD1Store(env.DB);
+  const store = openStore(env);
   const role = roleOf(batch.queue);
   for (const msg of batch.messages) {
     try {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import { createD1Store } from "../store/d1";
+import { openStore } from "../store";
 import { notFound, onError } from "./errors";
 import { agenda } from "./routes/agenda";
 import { config } from "./routes/config";
@@ -17,7 +17,7 @@ export const app = new Hono<AppEnv>();
 // Honours an incoming x-request-id so a provider's or proxy's id follows the message through queues and logs.
 app.use(requestId({ headerName: "x-request-id", limitLength: 128 }));
 app.use(async (c, next) => {
-  c.set("store", createD1Store(c.env.DB));
+  c.set("store", openStore(c.env));
   await next();
 });
 
