@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
-import { type DeliveryStatus, type OutboundPayload, payloadText } from "../../channels/types";
+import { type ChannelName, type DeliveryStatus, type OutboundPayload, payloadText } from "../../channels/types";
 import * as s from "../schema";
-import type { MessageRow, Store } from "../types";
+import type { MessageRow, MessageStatus, Store } from "../types";
 import type { D1Ctx } from "./db";
 
 /** Statuses a provider status may move a message out of, so late or repeated callbacks never go backwards. */
@@ -15,13 +15,14 @@ const MAY_BECOME: Record<DeliveryStatus, string[]> = {
 /** Outbound statuses a consumer may still act on (retry, give up, hold); anything later is final. */
 const IN_FLIGHT = ["queued", "sending", "retrying"];
 
+// channel and status are plain TEXT columns (no CHECK) written only by this file, from typed values.
 const toMessage = (r: typeof s.messages.$inferSelect): MessageRow => ({
   id: r.id,
   companyId: r.companyId,
   conversationId: r.conversationId,
   contactId: r.contactId,
   direction: r.direction,
-  channel: r.channel,
+  channel: r.channel as ChannelName,
   author: r.author,
   purpose: r.purpose,
   providerMessageId: r.providerMessageId,
@@ -29,7 +30,7 @@ const toMessage = (r: typeof s.messages.$inferSelect): MessageRow => ({
   type: r.type,
   body: r.body,
   payload: (r.payload as OutboundPayload | null) ?? null,
-  status: r.status,
+  status: r.status as MessageStatus,
   error: r.error,
   unanswered: r.unanswered,
   attempts: r.attempts,
