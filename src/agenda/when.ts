@@ -33,16 +33,15 @@
  */
 
 import { foldText } from "../conversation/intents";
-import { utcToZoned } from "./calendar";
+import { utcToZoned, WEEKDAY_BY_UTC_DAY, type Weekday, weekdayIndex } from "../lib/time-zone";
 
-export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
 export type DayPeriod = "morning" | "afternoon" | "evening";
 
 /** What a contact asked for, in the tenant's time zone. Absent fields were not mentioned. */
 export interface WhenQuery {
   /** Local calendar date, YYYY-MM-DD. */
   date?: string;
-  /** 0 = Sunday … 6 = Saturday, as named by the contact (a named weekday also resolves `date`). */
+  /** As named by the contact (a named weekday also resolves `date`). */
   weekday?: Weekday;
   /** Local time, HH:MM (24 h). */
   time?: string;
@@ -221,7 +220,7 @@ const isoDate = (c: Civil) => `${String(c.y).padStart(4, "0")}-${pad2(c.m)}-${pa
 const hhmm = (minutes: number) => `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
 const civilOf = (dt: Date): Civil => ({ y: dt.getUTCFullYear(), m: dt.getUTCMonth() + 1, d: dt.getUTCDate() });
 const addDays = (c: Civil, n: number): Civil => civilOf(new Date(Date.UTC(c.y, c.m - 1, c.d + n)));
-const weekdayOf = (c: Civil): Weekday => new Date(Date.UTC(c.y, c.m - 1, c.d)).getUTCDay() as Weekday;
+const weekdayOf = (c: Civil): Weekday => WEEKDAY_BY_UTC_DAY[new Date(Date.UTC(c.y, c.m - 1, c.d)).getUTCDay()] ?? "mon";
 const daysInMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 const compareCivil = (a: Civil, b: Civil) => a.y - b.y || a.m - b.m || a.d - b.d;
 
@@ -252,13 +251,13 @@ const MONTHS: Record<string, number> = {
 const MONTH_RE = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join("|");
 
 const WEEKDAYS: Record<string, Weekday> = {
-  domingo: 0, sunday: 0,
-  segunda: 1, monday: 1, mon: 1, lunes: 1,
-  terca: 2, tuesday: 2, tues: 2, tue: 2, martes: 2,
-  quarta: 3, wednesday: 3, wed: 3, miercoles: 3,
-  quinta: 4, thursday: 4, thurs: 4, thur: 4, thu: 4, jueves: 4,
-  sexta: 5, friday: 5, fri: 5, viernes: 5,
-  sabado: 6, saturday: 6,
+  domingo: "sun", sunday: "sun",
+  segunda: "mon", monday: "mon", mon: "mon", lunes: "mon",
+  terca: "tue", tuesday: "tue", tues: "tue", tue: "tue", martes: "tue",
+  quarta: "wed", wednesday: "wed", wed: "wed", miercoles: "wed",
+  quinta: "thu", thursday: "thu", thurs: "thu", thur: "thu", thu: "thu", jueves: "thu",
+  sexta: "fri", friday: "fri", fri: "fri", viernes: "fri",
+  sabado: "sat", saturday: "sat",
 };
 const WEEKDAY_RE = Object.keys(WEEKDAYS).sort((a, b) => b.length - a.length).join("|");
 
@@ -596,9 +595,11 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   const date = distinct(dateKeys);
   if (date !== undefined) q.date = date;
   else if (weekday !== undefined && dates.length === 0) {
-    const todayWd = weekdayOf(today);
-    const monday = addDays(today, -((todayWd + 6) % 7));
-    q.date = isoDate(nextWeek ? addDays(monday, 7 + ((weekday + 6) % 7)) : addDays(today, (weekday - todayWd + 7) % 7 || 7));
+    // Indexes from Monday = 0, so "next week" counts from this week's Monday.
+    const todayWd = weekdayIndex(weekdayOf(today));
+    const wanted = weekdayIndex(weekday);
+    const monday = addDays(today, -todayWd);
+    q.date = isoDate(nextWeek ? addDays(monday, 7 + wanted) : addDays(today, (wanted - todayWd + 7) % 7 || 7));
   }
   if (weekday !== undefined) q.weekday = weekday;
   const time = distinct(times.map((t) => settle(t, period1)));

@@ -6,11 +6,10 @@
  * Hand-written because the CSV libraries assume Node streams and the Worker only has Web streams.
  * Memory stays bounded by one record (plus one decoded chunk), whatever the body size.
  */
-import { dayConverter, hhmm } from "../agenda/calendar";
+import { dayConverter, hhmm, MINUTE_MS } from "../lib/time-zone";
 import type { ImportRecord } from "../store/types";
 import { AppointmentOutcome } from "./history";
 import { normalizePhone } from "../lib/phone";
-import { MINUTE_MS } from "./zone";
 
 // ---------------------------------------------------------------------------------------------
 // Records

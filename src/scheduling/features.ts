@@ -32,7 +32,7 @@
  */
 import type { ScoredAppointment, HistoryRow } from "./history";
 import { outcomeKnown } from "./history";
-import { DAY_MS, HOUR_MS, WEEK_SLOTS, ZoneClock } from "./zone";
+import { DAY_MS, HOUR_MS, WEEK_SLOTS, ZoneClock } from "../lib/time-zone";
 
 export const TENANT_PRIOR = { rate: 0.2, strength: 20 } as const;
 export const CONTACT_PRIOR_STRENGTH = 2;

@@ -27,7 +27,7 @@
  * groups that push this appointment's risk above an average appointment's the most (w · (x − mean)).
  */
 import { z } from "zod";
-import { WEEKDAY_KEYS, WEEK_SLOTS } from "./zone";
+import { WEEKDAYS as WEEKDAY_KEYS, WEEK_SLOTS } from "../lib/time-zone";
 import { auc, brier, logLoss } from "./evaluate";
 import {
   computeFacts,

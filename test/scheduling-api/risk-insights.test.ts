@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { runOptimization } from "../../src/scheduling/service";
 import { generateHistory } from "../../src/scheduling/synthetic";
-import { DAY_MS } from "../../src/scheduling/zone";
+import { DAY_MS } from "../../src/lib/time-zone";
 import { api, eventually, metricsText, seedCompany, seriesValue, store } from "../support/helpers";
 import { historyCsv, importCsv, phoneOf } from "./support";
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { utcToZoned, WEEKDAYS } from "../../src/agenda/calendar";
 import {
   computeFacts,
   designMatrix,
@@ -10,7 +9,7 @@ import {
 import type { FactTable, FeatureOptions } from "../../src/scheduling/features";
 import type { HistoryRow } from "../../src/scheduling/history";
 import { generateHistory, mulberry32 } from "../../src/scheduling/synthetic";
-import { DAY_MS, HOUR_MS, ZoneClock } from "../../src/scheduling/zone";
+import { DAY_MS, HOUR_MS, utcToZoned, WEEKDAYS, ZoneClock } from "../../src/lib/time-zone";
 
 const SP = "America/Sao_Paulo";
 const T0 = Date.UTC(2025, 2, 3, 13); // Monday 10:00 in São Paulo

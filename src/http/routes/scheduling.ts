@@ -9,7 +9,7 @@ import { importAppointmentsCsv } from "../../scheduling/import";
 import { INSIGHTS_WINDOW_DAYS } from "../../scheduling/insights";
 import { RiskModel } from "../../scheduling/model";
 import { currentModel, runOptimization, scoreMany, type OptimizationSummary } from "../../scheduling/service";
-import { WEEKDAY_KEYS } from "../../scheduling/zone";
+import { WEEKDAYS as WEEKDAY_KEYS } from "../../lib/time-zone";
 import type { ImportJob } from "../../store/types";
 import { callerCompany, requireCaller } from "../auth";
 import { parseJson } from "../errors";
