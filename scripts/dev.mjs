@@ -297,7 +297,10 @@ async function sandboxRoundTrip(base, vars) {
   const deadline = Date.now() + 30_000;
   let reply = null;
   while (Date.now() < deadline) {
-    const messages = await outbox().catch((err) => (console.log(`[check] ${err.message}`), []));
+    const messages = await outbox().catch((err) => {
+      console.log(`[check] ${err.message}`);
+      return [];
+    });
     if (messages.length > before) {
       reply = messages.reduce((a, b) => (b.id > a.id ? b : a));
       if (reply.status === "accepted") return { ok: true, reply };

@@ -7,7 +7,6 @@
 import { z } from "zod";
 import {
   addDays,
-  DAY_MS,
   dayConverter,
   dayDiff,
   formatterFor,

@@ -342,6 +342,7 @@ function settle(t: RawTime, period: DayPeriod | undefined): number {
 class Scan {
   constructor(public s: string) {}
 
+  // biome-ignore lint/suspicious/noConfusingVoidType: handlers that return nothing (TS infers void) keep the match; only false rejects it.
   take(re: RegExp, fn: (m: RegExpExecArray) => boolean | void): void {
     const cuts: Array<[number, number]> = [];
     for (const m of this.s.matchAll(re)) {
@@ -542,12 +543,12 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
     (m) => {
       const t = readTime(m.groups ?? {});
       if (!t) return false;
-      const lead = m.groups?.["lead"];
+      const lead = m.groups?.lead;
       if (!lead && !t.marked) return false;
       // "dura 2 horas", "1 hora": a word for hours without "às" is a duration unless the hour says otherwise.
-      const hm = m.groups?.["hm"] ?? "";
+      const hm = m.groups?.hm ?? "";
       if (!lead && hm.length > 2) {
-        const onlyMark = !m.groups?.["m"] && !m.groups?.["frac"] && !m.groups?.["ampm"] && !m.groups?.["per"];
+        const onlyMark = !m.groups?.m && !m.groups?.frac && !m.groups?.ampm && !m.groups?.per;
         if (onlyMark && !t.explicit && t.minutes < 7 * 60) return false;
         if (/\b(?:dura|durante|por|for|leva|demora|takes?|lasts?|de|mais|more|menos|less) $/.test(scan.s.slice(0, m.index))) return false;
       }
