@@ -25,21 +25,23 @@
  *
  * Serving (`predict`, `predictMany`): probability, plus up to three reasons in pt-BR — the feature
  * groups that push this appointment's risk above an average appointment's the most (w · (x − mean)).
+ * The numeric fit is logistic.ts; the reasons' wording is reasons.ts.
  */
 import { z } from "zod";
-import { WEEKDAYS as WEEKDAY_KEYS, WEEK_SLOTS } from "../lib/time-zone";
+import { WEEK_SLOTS } from "../lib/time-zone";
 import { auc, brier, logLoss } from "./evaluate";
+import { columnMoments, fitLogistic, fitPlatt, linearPredictor, mapSigmoid, sigmoid, sum } from "./logistic";
+import { pct, reasonsFor } from "./reasons";
 import {
   computeFacts,
   designMatrix,
-  factsAt,
   featureNames,
   fitAttrEncoding,
   orderBy,
   slotCounts,
   tenantRate,
 } from "./features";
-import type { FactTable, FrozenStats, RowFacts } from "./features";
+import type { FrozenStats } from "./features";
 import type { HistoryRow, RiskInput } from "./history";
 import { outcomeKnown } from "./history";
 
@@ -134,14 +136,6 @@ export interface PredictContext {
 const DEFAULT_PRIOR = 0.2;
 const HOLDOUT_SHARE = 0.2;
 const CALIBRATION_SHARE = 0.1;
-const SUBSAMPLE_ABOVE = 150_000;
-const SUBSAMPLE_TARGET = 60_000;
-/** Contributions below this (logit units) are not worth a reason. */
-const REASON_MIN = 0.02;
-
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
-const softplus = (z: number) => (z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
-const pct = (p: number) => `${Math.round(p * 100)}%`;
 
 // ---------------------------------------------------------------------------------------------
 // Training
@@ -310,280 +304,6 @@ function fmt(v: number | null): string {
   return v === null ? "—" : v.toFixed(4);
 }
 
-function sum(a: Uint8Array, from: number, to: number): number {
-  let s = 0;
-  for (let i = from; i < to; i++) s += a[i] ?? 0;
-  return s;
-}
-
-function columnMoments(x: Float32Array, d: number, from: number, to: number): { mean: Float64Array; sd: Float64Array } {
-  const mean = new Float64Array(d);
-  const sq = new Float64Array(d);
-  const n = Math.max(1, to - from);
-  for (let i = from; i < to; i++) {
-    const o = i * d;
-    for (let j = 0; j < d; j++) {
-      const v = x[o + j] ?? 0;
-      mean[j] = (mean[j] ?? 0) + v;
-      sq[j] = (sq[j] ?? 0) + v * v;
-    }
-  }
-  const sd = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    const m = (mean[j] ?? 0) / n;
-    mean[j] = m;
-    const v = (sq[j] ?? 0) / n - m * m;
-    sd[j] = v > 1e-12 ? Math.sqrt(v) : 0;
-  }
-  return { mean, sd };
-}
-
-function linearPredictor(x: Float32Array, d: number, theta: Float64Array, from: number, to: number): Float64Array {
-  const z = new Float64Array(to - from);
-  const b = theta[0] ?? 0;
-  for (let i = from; i < to; i++) {
-    const o = i * d;
-    let s = b;
-    for (let j = 0; j < d; j++) s += (theta[j + 1] ?? 0) * (x[o + j] ?? 0);
-    z[i - from] = s;
-  }
-  return z;
-}
-
-function mapSigmoid(z: Float64Array, a: number, b: number): Float64Array {
-  const p = new Float64Array(z.length);
-  for (let i = 0; i < z.length; i++) p[i] = sigmoid(a * (z[i] ?? 0) + b);
-  return p;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Newton / IRLS
-
-interface LogisticFit {
-  /** [intercept, w_1 … w_d] in raw column units. */
-  theta: Float64Array;
-  iterations: number;
-}
-
-/**
- * Minimises Σ logloss + (λ/2) Σ (w_j sd_j)² over rows [from, to). A column with sd 0 is penalised
- * as if sd were 1, which pins its weight to 0 (it carries no information).
- */
-function fitLogistic(
-  x: Float32Array,
-  y: Uint8Array,
-  d: number,
-  from: number,
-  to: number,
-  l2: number,
-  sd: Float64Array,
-): LogisticFit {
-  const all = new Uint32Array(to - from);
-  for (let i = 0; i < all.length; i++) all[i] = from + i;
-  const penalty = new Float64Array(d + 1);
-  for (let j = 0; j < d; j++) {
-    const s = sd[j] ?? 0;
-    penalty[j + 1] = s > 0 ? s * s : 1;
-  }
-  let theta: Float64Array = new Float64Array(d + 1);
-  // Start at the base rate: the intercept's Newton steps then start close.
-  const rate = (sum(y, from, to) + 0.5) / (to - from + 1);
-  theta[0] = Math.log(rate / (1 - rate));
-
-  let iterations = 0;
-  if (all.length > SUBSAMPLE_ABOVE) {
-    const stride = Math.ceil(all.length / SUBSAMPLE_TARGET);
-    const sub = new Uint32Array(Math.ceil(all.length / stride));
-    for (let k = 0; k < sub.length; k++) sub[k] = all[k * stride] ?? from;
-    // Same prior per row: λ scales with the share of rows kept.
-    const r = newton(x, y, d, sub, (l2 * sub.length) / all.length, penalty, theta, 30);
-    theta = r.theta;
-    iterations += r.iterations;
-  }
-  const r = newton(x, y, d, all, l2, penalty, theta, 30);
-  return { theta: r.theta, iterations: iterations + r.iterations };
-}
-
-function newton(
-  x: Float32Array,
-  y: Uint8Array,
-  d: number,
-  rows: Uint32Array,
-  l2: number,
-  penalty: Float64Array,
-  start: Float64Array,
-  maxIterations: number,
-): LogisticFit {
-  const D = d + 1;
-  let theta: Float64Array = Float64Array.from(start);
-  const g = new Float64Array(D);
-  const H = new Float64Array(D * D);
-  const nzIdx = new Int32Array(D);
-  const nzVal = new Float64Array(D);
-  let iterations = 0;
-  let loss = objective(x, y, d, rows, theta, l2, penalty);
-
-  for (; iterations < maxIterations; iterations++) {
-    g.fill(0);
-    H.fill(0);
-    for (let r = 0; r < rows.length; r++) {
-      const i = rows[r] ?? 0;
-      const o = i * d;
-      nzIdx[0] = 0;
-      nzVal[0] = 1;
-      let nz = 1;
-      let z = theta[0] ?? 0;
-      for (let j = 0; j < d; j++) {
-        const v = x[o + j] ?? 0;
-        if (v !== 0) {
-          nzIdx[nz] = j + 1;
-          nzVal[nz] = v;
-          nz++;
-          z += (theta[j + 1] ?? 0) * v;
-        }
-      }
-      const p = sigmoid(z);
-      const e = p - (y[i] ?? 0);
-      const w = p * (1 - p);
-      for (let a = 0; a < nz; a++) {
-        const ia = nzIdx[a] ?? 0;
-        const va = nzVal[a] ?? 0;
-        g[ia] = (g[ia] ?? 0) + e * va;
-        const wa = w * va;
-        const rowBase = ia * D;
-        for (let b = a; b < nz; b++) {
-          const k = rowBase + (nzIdx[b] ?? 0);
-          H[k] = (H[k] ?? 0) + wa * (nzVal[b] ?? 0);
-        }
-      }
-    }
-    for (let j = 1; j < D; j++) {
-      const pj = l2 * (penalty[j] ?? 1);
-      g[j] = (g[j] ?? 0) + pj * (theta[j] ?? 0);
-      H[j * D + j] = (H[j * D + j] ?? 0) + pj;
-    }
-    // nz indices ascend, so only the upper triangle (row ≤ column) was filled: mirror it.
-    for (let a = 0; a < D; a++) for (let b = a + 1; b < D; b++) H[b * D + a] = H[a * D + b] ?? 0;
-    const step = solveSpd(H, g, D);
-    let decrement = 0;
-    for (let j = 0; j < D; j++) decrement += (g[j] ?? 0) * (step[j] ?? 0);
-    if (!(decrement > 1e-7)) break;
-
-    let t = 1;
-    let next = theta;
-    let nextLoss = loss;
-    for (let tries = 0; tries < 30; tries++) {
-      next = new Float64Array(D);
-      for (let j = 0; j < D; j++) next[j] = (theta[j] ?? 0) - t * (step[j] ?? 0);
-      nextLoss = objective(x, y, d, rows, next, l2, penalty);
-      if (nextLoss <= loss - 1e-4 * t * decrement) break;
-      t /= 2;
-    }
-    if (!(nextLoss < loss)) break;
-    theta = next;
-    const gain = loss - nextLoss;
-    loss = nextLoss;
-    if (gain < 1e-9 * rows.length) {
-      iterations++;
-      break;
-    }
-  }
-  return { theta, iterations };
-}
-
-function objective(
-  x: Float32Array,
-  y: Uint8Array,
-  d: number,
-  rows: Uint32Array,
-  theta: Float64Array,
-  l2: number,
-  penalty: Float64Array,
-): number {
-  let s = 0;
-  const b = theta[0] ?? 0;
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r] ?? 0;
-    const o = i * d;
-    let z = b;
-    for (let j = 0; j < d; j++) z += (theta[j + 1] ?? 0) * (x[o + j] ?? 0);
-    s += (y[i] ?? 0) === 1 ? softplus(-z) : softplus(z);
-  }
-  for (let j = 1; j < theta.length; j++) s += 0.5 * l2 * (penalty[j] ?? 1) * (theta[j] ?? 0) ** 2;
-  return s;
-}
-
-/** Solves H s = g for a symmetric positive definite H (Cholesky; jitter if it isn't quite). */
-function solveSpd(H: Float64Array, g: Float64Array, D: number): Float64Array {
-  for (let jitter = 0; ; jitter = jitter === 0 ? 1e-10 : jitter * 100) {
-    const L = new Float64Array(D * D);
-    let ok = true;
-    for (let i = 0; i < D && ok; i++) {
-      for (let j = 0; j <= i; j++) {
-        let s = (H[i * D + j] ?? 0) + (i === j ? jitter * Math.max(1, H[i * D + i] ?? 0) : 0);
-        for (let k = 0; k < j; k++) s -= (L[i * D + k] ?? 0) * (L[j * D + k] ?? 0);
-        if (i === j) {
-          if (!(s > 0)) {
-            ok = false;
-            break;
-          }
-          L[i * D + i] = Math.sqrt(s);
-        } else {
-          L[i * D + j] = s / (L[j * D + j] ?? 1);
-        }
-      }
-    }
-    if (!ok) {
-      if (jitter > 1) return new Float64Array(D);
-      continue;
-    }
-    const u = new Float64Array(D);
-    for (let i = 0; i < D; i++) {
-      let s = g[i] ?? 0;
-      for (let k = 0; k < i; k++) s -= (L[i * D + k] ?? 0) * (u[k] ?? 0);
-      u[i] = s / (L[i * D + i] ?? 1);
-    }
-    const out = new Float64Array(D);
-    for (let i = D - 1; i >= 0; i--) {
-      let s = u[i] ?? 0;
-      for (let k = i + 1; k < D; k++) s -= (L[k * D + i] ?? 0) * (out[k] ?? 0);
-      out[i] = s / (L[i * D + i] ?? 1);
-    }
-    return out;
-  }
-}
-
-/** Platt scaling: σ(a·z + b) by Newton on the two parameters (a tiny ridge keeps it finite). */
-function fitPlatt(z: Float64Array, y: Uint8Array): { a: number; b: number } {
-  let a = 1;
-  let b = 0;
-  for (let it = 0; it < 50; it++) {
-    let ga = 1e-3 * (a - 1);
-    let gb = 0;
-    let haa = 1e-3;
-    let hab = 0;
-    let hbb = 1e-9;
-    for (let i = 0; i < z.length; i++) {
-      const zi = z[i] ?? 0;
-      const p = sigmoid(a * zi + b);
-      const e = p - (y[i] ?? 0);
-      const w = p * (1 - p);
-      ga += e * zi;
-      gb += e;
-      haa += w * zi * zi;
-      hab += w * zi;
-      hbb += w;
-    }
-    const det = haa * hbb - hab * hab;
-    if (!(det > 0)) break;
-    const da = (hbb * ga - hab * gb) / det;
-    const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
-  }
-  return { a, b };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Serving
@@ -629,80 +349,4 @@ export function predictMany(model: RiskModel, rows: readonly RiskInput[], contex
     out.push({ noShowProb, reasons: reasonsFor(names, contributions, row, facts, i, Math.sign(a) || 1), fallback: false });
   }
   return out;
-}
-
-const WEEKDAY_PT: Record<string, string> = {
-  mon: "segunda",
-  tue: "terça",
-  wed: "quarta",
-  thu: "quinta",
-  fri: "sexta",
-  sat: "sábado",
-  sun: "domingo",
-};
-
-function familyOf(name: string): string {
-  if (name.startsWith("attr_")) {
-    const rest = name.slice(5);
-    const cut = rest.search(/=|_missing$/);
-    return `attr:${cut === -1 ? rest : rest.slice(0, cut)}`;
-  }
-  if (name === "lead_log_days" || name === "same_day") return "lead";
-  if (name === "slot_logit") return "slot";
-  if (name.startsWith("contact_")) return "contact";
-  if (name.startsWith("reminder_")) return "reminder";
-  if (name.startsWith("silence_")) return "silence";
-  return name;
-}
-
-function reasonsFor(
-  names: readonly string[],
-  contributions: Float64Array,
-  row: RiskInput,
-  table: FactTable,
-  i: number,
-  sign: number,
-): string[] {
-  const byFamily = new Map<string, number>();
-  names.forEach((n, j) => {
-    const f = familyOf(n);
-    byFamily.set(f, (byFamily.get(f) ?? 0) + sign * (contributions[j] ?? 0));
-  });
-  const facts = factsAt(table, i);
-  return [...byFamily.entries()]
-    .filter(([, c]) => c > REASON_MIN)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 3)
-    .map(([family]) => describe(family, row, facts));
-}
-
-function describe(family: string, row: RiskInput, f: RowFacts): string {
-  switch (family) {
-    case "lead": {
-      if (f.sameDay === 1) return "Marcado no mesmo dia";
-      const days = f.leadHours / 24;
-      return days < 2 ? `Marcado com ${Math.round(f.leadHours)} h de antecedência` : `Marcado com ${Math.round(days)} dias de antecedência`;
-    }
-    case "slot": {
-      const wd = WEEKDAY_PT[WEEKDAY_KEYS[f.weekday] ?? "mon"] ?? "";
-      return `Horário com mais faltas: ${wd} às ${f.hour}h (${pct(f.slotRate)} de faltas)`;
-    }
-    case "contact":
-      if (f.contactResolved === 0) return "Primeiro atendimento do contato (sem histórico)";
-      return `Faltou em ${f.contactNoShows} de ${f.contactResolved} atendimentos anteriores`;
-    case "reminder":
-      return row.reminderSent ? "Lembrete sem resposta" : "Lembrete não enviado";
-    case "confirmed":
-      return "Atendimento não confirmado";
-    case "silence": {
-      if (Number.isNaN(f.silenceDays)) return "Nenhuma mensagem do contato registrada";
-      const d = Math.round(f.silenceDays);
-      return d < 1 ? "Contato escreveu nas últimas horas" : `Contato sem escrever há ${d} ${d === 1 ? "dia" : "dias"}`;
-    }
-    default: {
-      const name = family.slice(5);
-      const v = row.attrs[name];
-      return `Atributo ${name}: ${v === undefined || v === "" ? "não informado" : String(v)}`;
-    }
-  }
 }
