@@ -32,15 +32,8 @@ import { WEEK_SLOTS } from "../lib/time-zone";
 import { auc, brier, logLoss } from "./evaluate";
 import { columnMoments, fitLogistic, fitPlatt, linearPredictor, mapSigmoid, sigmoid, sum } from "./logistic";
 import { pct, reasonsFor } from "./reasons";
-import {
-  computeFacts,
-  designMatrix,
-  featureNames,
-  fitAttrEncoding,
-  orderBy,
-  slotCounts,
-  tenantRate,
-} from "./features";
+import { designMatrix, featureNames, fitAttrEncoding } from "./design";
+import { computeFacts, orderBy, slotCounts, tenantRate } from "./features";
 import type { FrozenStats } from "./features";
 import type { HistoryRow, RiskInput } from "./history";
 import { outcomeKnown } from "./history";

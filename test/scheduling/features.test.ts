@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  computeFacts,
-  designMatrix,
-  factsAt,
-  featureNames,
-  fitAttrEncoding,
-} from "../../src/scheduling/features";
+import { designMatrix, featureNames, fitAttrEncoding } from "../../src/scheduling/design";
+import { computeFacts, factsAt } from "../../src/scheduling/features";
 import type { FactTable, FeatureOptions } from "../../src/scheduling/features";
 import type { HistoryRow } from "../../src/scheduling/history";
 import { generateHistory, mulberry32 } from "../../src/scheduling/synthetic";
