@@ -5,7 +5,7 @@
 //   npm run bench -- [--duration 10] [--connections 10] [--messages 500] [--port 8799] [--e2e-timeout 120]
 
 import { createHmac } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -180,6 +180,88 @@ async function lastReplyAcceptedAt() {
 const round = (n, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);
 const fmt = (n) => (n == null ? "n/a" : n.toLocaleString("en-US", { maximumFractionDigits: 2 }));
 
+/** CPU time (ms) used so far by the workerd processes under `pid` (utime + stime, from /proc). */
+function workerdCpuMs(pid) {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const stat = (p) => {
+    try {
+      const raw = readFileSync(`/proc/${p}/stat`, "utf8");
+      const comm = raw.slice(raw.indexOf("(") + 1, raw.lastIndexOf(")"));
+      const f = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+      return { comm, ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) * tick };
+    } catch {
+      return null;
+    }
+  };
+  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map((d) => [Number(d), stat(d)]).filter(([, s]) => s);
+  const parent = new Map(all.map(([p, s]) => [p, s.ppid]));
+  const under = (p) => {
+    for (let q = p, i = 0; q && i < 20; q = parent.get(q), i++) if (q === pid) return true;
+    return false;
+  };
+  return all.filter(([p, s]) => s.comm.startsWith("workerd") && under(p)).reduce((sum, [, s]) => sum + s.cpu, 0);
+}
+
+/** wrangler.toml without queue consumers: the ack measured alone, with nothing producing replies meanwhile. */
+function writeAckOnlyConfig() {
+  const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8")
+    .split(/\n(?=\[)/)
+    .filter((section) => !section.startsWith("[[queues.consumers]]") && !section.startsWith("[build]"))
+    .join("\n")
+    .replace('directory = "./panel/public"', 'directory = "../panel/public"')
+    .replace('migrations_dir = "migrations"', 'migrations_dir = "../migrations"')
+    .replace('main = "src/index.ts"', 'main = "../src/index.ts"');
+  const file = path.join(ROOT, ".wrangler", "bench-ack-only.toml");
+  writeFileSync(file, toml);
+  return file;
+}
+
+async function costsOf(base) {
+  const res = await fetch(`${base}/__bench/costs?company=${TENANT}`, { signal: AbortSignal.timeout(10_000) });
+  if (res.status !== 200) throw new Error(`/__bench/costs answered ${res.status}`);
+  return res.json();
+}
+
+async function startServer(label, { persistTo, config }) {
+  const port = await freePort(Number(opts.port));
+  const base = `http://127.0.0.1:${port}`;
+  const log = createWriteStream(WRANGLER_LOG, { flags: "a" });
+  console.log(`[bench] starting wrangler dev (${label}) on ${base} (log: ${path.relative(ROOT, WRANGLER_LOG)})…`);
+  const child = startWranglerDev({
+    port,
+    persistTo,
+    output: log,
+    extraArgs: [path.join(BUILD_DIR, "index.js"), "--no-bundle", "--env-file", ENV_FILE, "--log-level", "warn", ...(config ? ["--config", config] : [])],
+  });
+  await waitForHttp(`${base}/health`, child, 120_000);
+  for (let i = 0; i < 20; i++) await fetch(`${base}/health/live`).then((r) => r.arrayBuffer());
+  return { base, child, log };
+}
+
+async function measureRoutes(base) {
+  const baseline = summarize(await cannon({ url: `${base}/health/live`, connections: CONNECTIONS, duration: DURATION }));
+  let seq = 0;
+  const webhook = summarize(
+    await cannon({
+      url: base,
+      connections: CONNECTIONS,
+      duration: DURATION,
+      requests: [
+        {
+          method: "POST",
+          path: "/webhooks/whatsapp",
+          setupRequest: (req) => {
+            const i = seq++;
+            const body = metaTextBody(phone(11, i), "Oi", `wamid.bench.${runId}.${seq}.${i}`);
+            return { ...req, body, headers: { ...req.headers, "content-type": "application/json", "x-hub-signature-256": sign(body) } };
+          },
+        },
+      ],
+    }),
+  );
+  return { baseline, webhook, ratio: round(webhook.req_per_s / baseline.req_per_s, 3) };
+}
+
 async function main() {
   const invoked = process.env.npm_lifecycle_event === "bench" ? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}` : null;
   const command = `${path.relative(ROOT, process.argv[1]) === "bench/webhook.mjs" ? "node bench/webhook.mjs" : process.argv.slice(1).join(" ")}${process.argv.length > 2 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
@@ -196,110 +278,97 @@ async function main() {
   console.log("note: client, wrangler and workerd (incl. the queue consumers) share this machine's CPUs\n");
 
   // A fresh state each run: counters start at zero and earlier runs' backlog cannot leak in.
-  rmSync(path.join(ROOT, STATE_DIR), { recursive: true, force: true });
+  const ACK_STATE = `${STATE_DIR}-ack`;
+  for (const dir of [STATE_DIR, ACK_STATE]) rmSync(path.join(ROOT, dir), { recursive: true, force: true });
   mkdirSync(path.join(ROOT, ".wrangler"), { recursive: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(WRANGLER_LOG, "");
 
   console.log("[bench] bundling the Worker once (wrangler deploy --dry-run), so edits during the run do not reload it…");
   await runWrangler(["deploy", "--dry-run", "--outdir", BUILD_DIR], { quiet: true });
-  console.log(`[bench] migrating + seeding tenant "${TENANT}" into ${STATE_DIR}…`);
-  await migrateLocal({ persistTo: STATE_DIR, quiet: true });
-  await executeLocal(tenantSeedSql({ slug: TENANT, name: "Bench", phoneNumberId: PNID, channelSettings: SETTINGS, upsertSettings: true }), { persistTo: STATE_DIR, quiet: true });
+  console.log(`[bench] migrating + seeding tenant "${TENANT}" into ${STATE_DIR} and ${ACK_STATE}…`);
+  for (const dir of [STATE_DIR, ACK_STATE]) {
+    await migrateLocal({ persistTo: dir, quiet: true });
+    await executeLocal(tenantSeedSql({ slug: TENANT, name: "Bench", phoneNumberId: PNID, channelSettings: SETTINGS, upsertSettings: true }), { persistTo: dir, quiet: true });
+  }
   writeFileSync(
     ENV_FILE,
-    [`ADMIN_TOKEN=bench-admin-token`, `META_APP_SECRET=${APP_SECRET}`, `META_VERIFY_TOKEN=bench-verify-token`, `METRICS_TOKEN=${METRICS_TOKEN}`, `SANDBOX_PUBLIC=false`, ""].join("\n"),
+    [`ADMIN_TOKEN=bench-admin-token`, `META_APP_SECRET=${APP_SECRET}`, `META_VERIFY_TOKEN=bench-verify-token`, `METRICS_TOKEN=${METRICS_TOKEN}`, `SANDBOX_PUBLIC=false`, `COST_METER=true`, ""].join("\n"),
   );
 
-  const port = await freePort(Number(opts.port));
-  const base = `http://127.0.0.1:${port}`;
-  const log = createWriteStream(WRANGLER_LOG);
-  console.log(`[bench] starting wrangler dev on ${base} (log: ${path.relative(ROOT, WRANGLER_LOG)})…`);
-  const child = startWranglerDev({
-    port,
-    persistTo: STATE_DIR,
-    output: log,
-    extraArgs: [path.join(BUILD_DIR, "index.js"), "--no-bundle", "--env-file", ENV_FILE, "--log-level", "warn"],
-  });
-  let stopping = false;
+  let server = null;
   const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await stopWrangler(child);
+    if (!server) return;
+    const s = server;
+    server = null;
+    await stopWrangler(s.child);
+    s.log.end();
   };
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => stop().then(() => process.exit(130)));
 
   try {
-    await waitForHttp(`${base}/health`, child, 120_000);
-    // Warm-up: compile, first DO/D1 touches, keep-alive sockets.
-    for (let i = 0; i < 20; i++) await fetch(`${base}/health/live`).then((r) => r.arrayBuffer());
+    // (1) The ack alone: a server whose queues have no consumers, so nothing else competes for the CPU.
+    server = await startServer("ack only, no queue consumers", { persistTo: ACK_STATE, config: writeAckOnlyConfig() });
+    for (let i = 0; i < 20; i++) await postSigned(server.base, metaTextBody(phone(31, i), "warm-up", `wamid.warm.${runId}.${i}`));
+    console.log(`[bench] (1) ack alone: GET /health/live then POST /webhooks/whatsapp, ${DURATION}s each…`);
+    const ackAlone = await measureRoutes(server.base);
+    await stop();
+
+    // (2) The whole path on a server with its consumers.
+    server = await startServer("full", { persistTo: STATE_DIR });
+    const { base } = server;
     for (let i = 0; i < 20; i++) await postSigned(base, metaTextBody(phone(31, i), "warm-up", `wamid.warm.${runId}.${i}`));
-    // Let the warm-up replies drain so they do not compete with what we measure.
     for (let t = 0; t < 50 && (await metricSum(base, "secretaria_messages_outbound_total", { company: TENANT })) < 20; t++) await sleep(200);
-
-    // (3) first: end to end on an idle server (the throughput runs below leave a queue backlog behind).
-    console.log(`[bench] end to end: ${E2E_MESSAGES} signed webhooks from ${E2E_MESSAGES} contacts…`);
+    await fetch(`${base}/__bench/costs/reset?company=${TENANT}`, { method: "POST" });
+    const cpu0 = workerdCpuMs(server.child.pid);
+    console.log(`[bench] (2) end to end: ${E2E_MESSAGES} signed webhooks from ${E2E_MESSAGES} contacts…`);
     const e2e = await endToEnd(base);
-
-    console.log(`[bench] (1) GET /health/live for ${DURATION}s…`);
-    const baseline = summarize(await cannon({ url: `${base}/health/live`, connections: CONNECTIONS, duration: DURATION }));
-
-    console.log(`[bench] (2) POST /webhooks/whatsapp (signed, unique wamid + sender per request) for ${DURATION}s…`);
-    let seq = 0;
-    const webhook = summarize(
-      await cannon({
-        url: base,
-        connections: CONNECTIONS,
-        duration: DURATION,
-        requests: [
-          {
-            method: "POST",
-            path: "/webhooks/whatsapp",
-            setupRequest: (req) => {
-              const i = seq++;
-              const body = metaTextBody(phone(11, i), "Oi", `wamid.bench.${runId}.${i}`);
-              return { ...req, body, headers: { ...req.headers, "content-type": "application/json", "x-hub-signature-256": sign(body) } };
-            },
-          },
-        ],
-      }),
-    );
-
-    const ratios = {
-      req_per_s_webhook_over_baseline: round(webhook.req_per_s / baseline.req_per_s, 3),
-      p99_webhook_over_baseline: round(webhook.latency_ms.p99 / baseline.latency_ms.p99, 2),
-      p50_webhook_over_baseline: round(webhook.latency_ms.p50 / baseline.latency_ms.p50, 2),
+    const cpuMs = workerdCpuMs(server.child.pid) - cpu0;
+    const cost = await costsOf(base);
+    const per = (n) => round(n / Math.max(1, e2e.replies), 3);
+    const perMessage = {
+      cpu_ms: round(cpuMs / Math.max(1, e2e.replies), 2),
+      do_rpcs: per(cost.doRpc),
+      do_sqlite_statements: per(cost.sqlite),
+      d1_statements: per(cost.d1Statements),
+      d1_round_trips: per(cost.d1RoundTrips),
+      queue_send_calls: per(cost.queueSendCalls),
+      queue_messages: per(cost.queueMessages),
     };
 
+    // (3) For comparison: the webhook while the same server answers what it receives.
+    console.log(`[bench] (3) webhook under load with the consumers running, ${DURATION}s each…`);
+    const underLoad = await measureRoutes(base);
+
+    console.log("\n== Results ==");
     const rows = [
-      ["route", "req/s", "p50 ms", "p99 ms", "requests", "non-2xx", "errors"],
-      ["GET /health/live (baseline)", fmt(baseline.req_per_s), fmt(baseline.latency_ms.p50), fmt(baseline.latency_ms.p99), fmt(baseline.requests), fmt(baseline.non2xx), fmt(baseline.errors + baseline.timeouts)],
-      ["POST /webhooks/whatsapp", fmt(webhook.req_per_s), fmt(webhook.latency_ms.p50), fmt(webhook.latency_ms.p99), fmt(webhook.requests), fmt(webhook.non2xx), fmt(webhook.errors + webhook.timeouts)],
+      ["run", "route", "req/s", "p50 ms", "p99 ms", "non-2xx"],
+      ["ack alone", "GET /health/live (empty route)", fmt(ackAlone.baseline.req_per_s), fmt(ackAlone.baseline.latency_ms.p50), fmt(ackAlone.baseline.latency_ms.p99), fmt(ackAlone.baseline.non2xx)],
+      ["ack alone", "POST /webhooks/whatsapp", fmt(ackAlone.webhook.req_per_s), fmt(ackAlone.webhook.latency_ms.p50), fmt(ackAlone.webhook.latency_ms.p99), fmt(ackAlone.webhook.non2xx)],
+      ["with consumers", "GET /health/live (empty route)", fmt(underLoad.baseline.req_per_s), fmt(underLoad.baseline.latency_ms.p50), fmt(underLoad.baseline.latency_ms.p99), fmt(underLoad.baseline.non2xx)],
+      ["with consumers", "POST /webhooks/whatsapp", fmt(underLoad.webhook.req_per_s), fmt(underLoad.webhook.latency_ms.p50), fmt(underLoad.webhook.latency_ms.p99), fmt(underLoad.webhook.non2xx)],
     ];
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-    console.log("\n== Results ==");
-    for (const r of rows) console.log("  " + r.map((v, c) => (c === 0 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]))).join("  "));
-    console.log(`  status codes: baseline ${JSON.stringify(baseline.status_codes)} · webhook ${JSON.stringify(webhook.status_codes)}`);
-    console.log(`  ratios (webhook / baseline): req/s ×${ratios.req_per_s_webhook_over_baseline} · p99 ×${ratios.p99_webhook_over_baseline} · p50 ×${ratios.p50_webhook_over_baseline}`);
+    for (const r of rows) console.log("  " + r.map((v, c) => (c < 2 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]))).join("  "));
+    console.log(`  ack alone ÷ empty route (req/s): ×${ackAlone.ratio}   (target ≥ 0.5)`);
+    console.log(`  webhook ÷ empty route with the consumers running: ×${underLoad.ratio}`);
     console.log(
-      `  end to end: ${e2e.replies}/${e2e.messages} replies accepted${e2e.complete ? "" : " (INCOMPLETE: timed out)"} · first send → last reply ${fmt(e2e.first_send_to_last_reply_ms)} ms (${e2e.last_reply_source}) · ${fmt(e2e.messages_per_s)} messages/s end to end`,
+      `  end to end: ${e2e.replies}/${e2e.messages} replies accepted${e2e.complete ? "" : " (INCOMPLETE: timed out)"} · first send → last reply ${fmt(e2e.first_send_to_last_reply_ms)} ms (${e2e.last_reply_source}) · ${fmt(e2e.messages_per_s)} messages/s   (target ≥ 200)`,
     );
-    console.log(`              webhooks: ${JSON.stringify(e2e.webhook_statuses)} sent in ${fmt(e2e.send_ms)} ms (${fmt(e2e.webhooks_per_s)}/s, concurrency ${e2e.concurrency})`);
+    console.log(`  per message: ${fmt(perMessage.cpu_ms)} CPU ms (workerd, target ≤ 8) · ${fmt(perMessage.do_rpcs)} DO RPCs · ${fmt(perMessage.do_sqlite_statements)} SQLite statements · ${fmt(perMessage.d1_statements)} D1 statements in ${fmt(perMessage.d1_round_trips)} round trips · ${fmt(perMessage.queue_messages)} queue messages in ${fmt(perMessage.queue_send_calls)} sends`);
+    console.log(`  webhooks: ${JSON.stringify(e2e.webhook_statuses)} sent in ${fmt(e2e.send_ms)} ms (${fmt(e2e.webhooks_per_s)}/s, concurrency ${e2e.concurrency})`);
 
     const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\..*/, "");
     const file = path.join(RESULTS_DIR, `${stamp}.json`);
     writeFileSync(
       file,
-      JSON.stringify(
-        { command: invoked ?? command, at: new Date().toISOString(), machine, settings: { duration_s: DURATION, connections: CONNECTIONS, tenant_settings: SETTINGS, wrangler: "dev --no-bundle (prebuilt), local, --log-level warn" }, baseline, webhook, ratios, end_to_end: e2e },
-        null,
-        2,
-      ) + "\n",
+      JSON.stringify({ command: invoked ?? command, at: new Date().toISOString(), machine, settings: { duration_s: DURATION, connections: CONNECTIONS, tenant_settings: SETTINGS, wrangler: "dev --no-bundle (prebuilt), local, --log-level warn" }, ack_alone: ackAlone, under_load: underLoad, end_to_end: e2e, per_message: perMessage }, null, 2) + "\n",
     );
     console.log(`\nresults: ${path.relative(ROOT, file)}`);
-    return e2e.complete && webhook.non2xx === 0 && baseline.non2xx === 0 ? 0 : 1;
+    const ok = (r) => r.webhook.non2xx === 0 && r.baseline.non2xx === 0;
+    return e2e.complete && ok(ackAlone) && ok(underLoad) ? 0 : 1;
   } finally {
     await stop();
-    log.end();
   }
 }
 

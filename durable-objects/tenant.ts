@@ -1,104 +1,53 @@
 import { DurableObject } from "cloudflare:workers";
-import type { ChannelName, InboundMessage } from "../src/channels/types";
-import type { InboundTurn, TurnMessage } from "../src/conversation/queue-messages";
-import { acquire, breakerGauge, closedBreaker, DEFAULT_BREAKER, record as recordOutcome, type Acquired, type BreakerConfig, type BreakerState } from "../src/ai/breaker";
-import { gcra } from "../src/lib/gcra";
+import type { Acquired, BreakerConfig, BreakerState } from "../src/ai/breaker";
+import type { AgendaTaskJob } from "../src/jobs/agenda-task";
+import type { TurnRef, TurnMessage } from "../src/inbound/messages";
+import type { ChannelName } from "../src/channels/types";
+import { costs, metered, metering, meterSql, resetCosts, type Costs } from "../src/lib/cost-meter";
 import { SqlMetrics, type MetricEvent } from "../src/metrics/sql-metrics";
 import type { MetricSnapshot } from "../src/metrics/snapshot";
 import type { AdmitSettings } from "../src/tenants/settings";
-import type { AgendaTaskJob } from "../src/jobs/agenda-task";
+import type { AdmitRequest, AdmitResult, AgendaState, ClaimedTurn, ClaimResult, FinishRequest, FinishResult } from "../src/tenants/state";
+import { Breakers } from "./tenant/breakers";
+import { ConversationState } from "./tenant/conversation-state";
+import { housekeeping } from "./tenant/housekeeping";
+import { Kv } from "./tenant/kv";
+import { Lanes, type Leased } from "./tenant/lanes";
+import { migrate } from "./tenant/schema";
+import { Scheduler } from "./tenant/scheduler";
 
-/** Meta retries a webhook for up to 7 days: remember provider ids a little longer than that. */
-const DEDUP_RETENTION_MS = 8 * 24 * 3_600_000;
-/** A dispatched turn not finished by then is sent again (same turn id, so never answered twice). */
-const TURN_LEASE_MS = 10 * 60_000;
-const RESEND_AFTER_FAILURE_MS = 5_000;
-const HOUSEKEEPING_EVERY_MS = 3_600_000;
-/** Keeps a turn well under the 128 KB queue message limit; the rest waits for the next turn. */
-const MAX_MESSAGES_PER_TURN = 20;
-
-export type AdmitOutcome = "accepted" | "duplicate" | "rate_limited";
-
-export interface AdmitRequest {
-  companyId: number;
-  channel: ChannelName;
-  ip: string;
-  correlationId: string;
-  /** When the Worker received the webhook: the duration histogram runs from here to the commit. */
-  receivedAt: number;
-  settings: AdmitSettings;
-  messages: InboundMessage[];
-}
-
-export interface AdmitResult {
-  ipLimited: boolean;
-  outcomes: AdmitOutcome[];
-}
-
-export interface ContextEntry {
-  role: "contact" | "assistant";
-  text: string;
-  at: number;
-  /** Contact turns: the detected sentiment, and whether the assistant could handle it (handoff streaks). */
-  sentiment?: "positive" | "neutral" | "negative";
-  handled?: boolean;
-  intent?: string;
-}
-
-/** Schema versions, applied in order once per object; never edit a shipped step, add one. */
-const SCHEMA: string[][] = [
-  [
-    `CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
-    `CREATE TABLE seen (provider_id TEXT PRIMARY KEY, seen_at INTEGER NOT NULL)`,
-    `CREATE INDEX seen_at_idx ON seen (seen_at)`,
-    `CREATE TABLE rate (key TEXT PRIMARY KEY, tat REAL NOT NULL)`,
-    `CREATE TABLE window (phone TEXT PRIMARY KEY, last_inbound_at INTEGER NOT NULL)`,
-    `CREATE TABLE pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, phone TEXT NOT NULL, channel TEXT NOT NULL, body TEXT NOT NULL, received_at INTEGER NOT NULL, turn_id TEXT)`,
-    `CREATE INDEX pending_phone_idx ON pending (phone, turn_id, seq)`,
-    `CREATE TABLE lanes (phone TEXT PRIMARY KEY, turn_id TEXT, turn_started_at INTEGER, last_error TEXT)`,
-    `CREATE TABLE schedule (key TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, payload TEXT)`,
-    `CREATE INDEX schedule_due_idx ON schedule (due_at)`,
-    `CREATE TABLE context (id INTEGER PRIMARY KEY AUTOINCREMENT, phone TEXT NOT NULL, role TEXT NOT NULL, text TEXT NOT NULL, at INTEGER NOT NULL)`,
-    `CREATE INDEX context_phone_idx ON context (phone, id)`,
-    ...SqlMetrics.schema,
-  ],
-  [`ALTER TABLE context ADD COLUMN meta TEXT`, `CREATE TABLE breakers (provider TEXT PRIMARY KEY, state TEXT NOT NULL)`],
-  [`CREATE TABLE agenda_state (phone TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at INTEGER NOT NULL)`],
-];
-
-/** Where a contact is in a booking conversation, so an answer like "1" resolves at once. */
-export type AgendaState =
-  /** offer "risk": better slots proposed for a high-risk appointment; "keep" confirms the current one. */
-  | { stage: "choosing"; purpose: "book" | "reschedule"; options: { start: string; end: string }[]; appointmentId?: number; offer?: "risk" }
-  | { stage: "reminded"; appointmentId: number }
-  | { stage: "awaiting_followup"; appointmentId: number };
+const DEFAULT_SETTINGS: AdmitSettings = {
+  debounceMs: 2_000,
+  maxTurnWaitMs: 8_000,
+  rateLimit: { perNumberPerMinute: 20, perNumberBurst: 10, perIpPerMinute: 1_200, perIpBurst: 300 },
+  context: { ttlMs: 24 * 3_600_000, maxEntries: 20 },
+};
+const FIRST_HOUSEKEEPING_MS = 3_600_000;
 
 /**
- * One per tenant: the hot, per-contact state of the message path. Everything here is synchronous
- * SQLite inside one method call, so two webhooks for the same tenant never interleave halfway.
+ * One per tenant: the hot, per-contact state of the message path, behind a thin RPC facade. Each
+ * method is one synchronous SQLite transaction over the modules in ./tenant/, so two calls for the
+ * same tenant never interleave halfway; the consumers call it a constant number of times per batch.
  */
 export class TenantDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly kv: Kv;
   private readonly metrics: SqlMetrics;
-  /** What kv holds for settings/company, so an unchanged value costs no write on the hot path. */
-  private readonly kvCache = new Map<string, string>();
+  private readonly scheduler: Scheduler;
+  private readonly lanes: Lanes;
+  private readonly state: ConversationState;
+  private readonly breakers: Breakers;
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
+    super(ctx, metered(env));
+    this.sql = metering(env) ? meterSql(ctx.storage.sql) : ctx.storage.sql;
+    this.kv = new Kv(this.sql);
     this.metrics = new SqlMetrics(this.sql);
-    void ctx.blockConcurrencyWhile(async () => this.migrate());
-  }
-
-  private migrate(): void {
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`);
-    const current = this.sql.exec<{ version: number }>(`SELECT version FROM schema_version`).toArray()[0]?.version ?? 0;
-    if (current >= SCHEMA.length) return;
-    this.ctx.storage.transactionSync(() => {
-      for (const step of SCHEMA.slice(current)) for (const stmt of step) this.sql.exec(stmt);
-      this.sql.exec(`DELETE FROM schema_version`);
-      this.sql.exec(`INSERT INTO schema_version (version) VALUES (?)`, SCHEMA.length);
-    });
+    this.scheduler = new Scheduler(this.sql, ctx.storage);
+    this.lanes = new Lanes(this.sql, this.scheduler);
+    this.state = new ConversationState(this.sql);
+    this.breakers = new Breakers(this.sql, this.kv, this.metrics);
+    void ctx.blockConcurrencyWhile(async () => migrate(ctx.storage));
   }
 
   async ping(): Promise<"pong"> {
@@ -106,328 +55,185 @@ export class TenantDO extends DurableObject<Env> {
   }
 
   /**
-   * Takes in one webhook's messages for this tenant: drops provider retries, applies the per-IP and
-   * per-number limits, opens the 24 h window and queues each new message on its contact's lane.
+   * Takes in a batch of webhooks' messages: drops provider retries, applies the per-number limits and
+   * queues each new message on its contact's lane. Lanes already due are leased and returned, so the
+   * caller answers them without another round trip.
    */
   async admit(req: AdmitRequest): Promise<AdmitResult> {
     const now = Date.now();
-    const { rateLimit } = req.settings;
     const result = this.ctx.storage.transactionSync((): AdmitResult => {
-      this.kvSetIfChanged("settings", JSON.stringify(req.settings));
-      this.kvSetIfChanged("company_id", String(req.companyId));
-      if (!this.take(`ip:${req.ip}`, now, rateLimit.perIpPerMinute, rateLimit.perIpBurst)) {
-        this.metrics.record([{ metric: "secretaria_webhook_requests_total", labels: { channel: req.channel, outcome: "ip_limited" }, inc: 1 }]);
-        return { ipLimited: true, outcomes: [] };
-      }
-      const outcomes = req.messages.map((m) => this.admitOne(req, m, now));
-      const outcome = outcomes.includes("accepted") ? "accepted" : outcomes.includes("rate_limited") ? "rate_limited" : outcomes.length ? "duplicate" : "ignored";
-      const events: MetricEvent[] = [
-        { metric: "secretaria_webhook_requests_total", labels: { channel: req.channel, outcome }, inc: 1 },
-        { metric: "secretaria_webhook_duration_seconds", labels: { channel: req.channel }, observe: (Date.now() - req.receivedAt) / 1000 },
-      ];
-      req.messages.forEach((m, i) => {
-        if (outcomes[i] !== "duplicate") events.push({ metric: "secretaria_messages_inbound_total", labels: { channel: req.channel, type: m.type }, inc: 1 });
+      this.kv.set("settings", JSON.stringify(req.settings));
+      this.kv.set("company_id", String(req.companyId));
+      const admitted = this.lanes.admit(req, now);
+      const events = admitted.events;
+      req.envelopes.forEach((env, i) => {
+        const t = admitted.perEnvelope[i];
+        for (const field of env.clamped) events.push({ metric: "secretaria_inbound_values_clamped_total", labels: { channel: env.channel, field }, inc: 1 });
+        for (const field of env.rejected) events.push({ metric: "secretaria_inbound_messages_rejected_total", labels: { channel: env.channel, field }, inc: 1 });
+        if (!env.countRequest || !t) return;
+        const outcome = env.messages.length === 0 ? (env.statuses > 0 ? "status" : "ignored") : t.accepted > 0 ? "accepted" : t.rateLimited > 0 ? "rate_limited" : "duplicate";
+        events.push({ metric: "secretaria_webhook_requests_total", labels: { channel: env.channel, outcome }, inc: 1 });
+        events.push({ metric: "secretaria_webhook_duration_seconds", labels: { channel: env.channel }, observe: Math.max(0, env.ackedAt - env.receivedAt) / 1000 });
       });
       this.metrics.record(events);
-      return { ipLimited: false, outcomes };
+      this.scheduler.ensure("housekeeping", "housekeeping", now + FIRST_HOUSEKEEPING_MS);
+      const leased = this.lanes.lease(admitted.dueNow, now);
+      return { accepted: admitted.accepted, duplicates: admitted.duplicates, rateLimited: admitted.rateLimited, ready: this.withState(this.lanes.claim(leased), now) };
     });
-    await this.armAlarm();
+    await this.scheduler.arm();
     return result;
   }
 
-  private admitOne(req: AdmitRequest, m: InboundMessage, now: number): AdmitOutcome {
-    const fresh = this.sql.exec(`INSERT OR IGNORE INTO seen (provider_id, seen_at) VALUES (?, ?)`, m.providerMessageId, now).rowsWritten > 0;
-    if (!fresh) return "duplicate";
-    const { rateLimit } = req.settings;
-    const allowed = this.take(`num:${m.from}`, now, rateLimit.perNumberPerMinute, rateLimit.perNumberBurst);
-    this.sql.exec(
-      `INSERT INTO window (phone, last_inbound_at) VALUES (?, ?)
-       ON CONFLICT (phone) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at)`,
-      m.from,
-      now,
-    );
-    const body: TurnMessage = {
-      providerMessageId: m.providerMessageId,
-      type: m.type,
-      text: m.text,
-      replyId: m.replyId,
-      mediaId: m.mediaId,
-      waId: m.waId,
-      lid: m.lid,
-      contactName: m.contactName,
-      timestamp: m.timestamp,
-      receivedAt: now,
-      unanswered: allowed ? null : "rate_limited",
-      correlationId: req.correlationId,
-    };
-    this.sql.exec(`INSERT INTO pending (phone, channel, body, received_at) VALUES (?, ?, ?, ?)`, m.from, req.channel, JSON.stringify(body), now);
-    this.scheduleLane(m.from, now);
-    return allowed ? "accepted" : "rate_limited";
+  /** The turns behind these references that are still waiting to be answered, with their context. */
+  async claim(refs: { contact: string; turnId: string }[]): Promise<ClaimResult> {
+    const now = Date.now();
+    return { turns: this.withState(this.lanes.claim(refs), now), configVersion: this.configVersion() };
   }
 
-  /** GCRA per key; returns whether one more event is allowed now. */
-  private take(key: string, now: number, perMinute: number, burst: number): boolean {
-    const tat = this.sql.exec<{ tat: number }>(`SELECT tat FROM rate WHERE key = ?`, key).toArray()[0]?.tat;
-    const r = gcra(tat, now, perMinute, burst);
-    if (r.allowed) this.sql.exec(`INSERT INTO rate (key, tat) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET tat = excluded.tat`, key, r.tat);
-    return r.allowed;
+  /**
+   * Ends a batch of turns: finished ones free their lane and keep their context, agenda state and
+   * metrics (only the first time for a turn id); failed ones come back after a backoff or, out of
+   * attempts, are handed back to be filed as dead letters.
+   */
+  async finish(req: FinishRequest): Promise<FinishResult> {
+    const now = Date.now();
+    const settings = this.settings();
+    const abandoned = this.ctx.storage.transactionSync(() => {
+      const released = new Set(this.lanes.release(req.done, now, settings).map((d) => d.turnId));
+      const done = req.done.filter((d) => released.has(d.turnId));
+      this.state.append(
+        done.flatMap((d) => d.context.map((entry) => ({ contact: d.contact, entry }))),
+        settings.context.maxEntries,
+      );
+      for (const d of done) if (d.agenda) this.state.setAgendaState(d.contact, d.agenda.state, now, d.agenda.ttlMs);
+      this.metrics.record([...req.metrics, ...done.flatMap((d) => d.metrics)]);
+      return this.lanes.fail(req.failed, now, settings);
+    });
+    await this.scheduler.arm();
+    return { abandoned };
   }
 
-  /** Debounce: the lane is due `debounceMs` after its newest message, but never later than `maxTurnWaitMs` after its oldest. */
-  private scheduleLane(phone: string, now: number): void {
-    const lane = this.sql.exec<{ turn_id: string | null }>(`SELECT turn_id FROM lanes WHERE phone = ?`, phone).toArray()[0];
-    if (lane?.turn_id) return; // a turn is in flight; finishTurn schedules what arrived meanwhile
-    const span = this.sql
-      .exec<{ first: number | null; last: number | null }>(`SELECT min(received_at) AS first, max(received_at) AS last FROM pending WHERE phone = ? AND turn_id IS NULL`, phone)
-      .toArray()[0];
-    if (span?.first == null || span.last == null) return;
-    const { debounceMs, maxTurnWaitMs } = this.settings();
-    const due = Math.max(now, Math.min(span.last + debounceMs, span.first + maxTurnWaitMs));
-    this.sql.exec(`INSERT INTO schedule (key, kind, due_at, payload) VALUES (?, 'dispatch', ?, ?) ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at`, `dispatch:${phone}`, due, phone);
-  }
-
-  private settings(): Pick<AdmitSettings, "debounceMs" | "maxTurnWaitMs" | "context"> {
-    const raw = this.kvGet("settings");
-    const parsed = raw ? (JSON.parse(raw) as AdmitSettings) : null;
-    return {
-      debounceMs: parsed?.debounceMs ?? 2_000,
-      maxTurnWaitMs: parsed?.maxTurnWaitMs ?? 8_000,
-      context: parsed?.context ?? { ttlMs: 24 * 3_600_000, maxEntries: 20 },
-    };
+  /** A dead turn being reprocessed: back on its contact's lane, answered like any other turn. */
+  async readmit(contact: string, channel: ChannelName, messages: TurnMessage[]): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      // Planned like any lane: the alarm hands it out when its debounce has passed.
+      this.lanes.readmit(contact, channel, messages, Date.now(), this.settings());
+    });
+    await this.scheduler.arm();
   }
 
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const due = this.sql.exec<{ key: string; kind: string; payload: string | null }>(`SELECT key, kind, payload FROM schedule WHERE due_at <= ? ORDER BY due_at`, now).toArray();
-    for (const row of due) {
+    const due = this.scheduler.due(now);
+    const ofKind = (kind: string) => due.filter((r) => r.kind === kind);
+    const companyId = Number(this.kv.get("company_id"));
+    const refs: Leased[] = this.ctx.storage.transactionSync(() => [
+      ...this.lanes.lease(
+        ofKind("dispatch").flatMap((r) => (r.payload ? [r.payload] : [])),
+        now,
+      ),
+      ...this.lanes.redispatch(
+        ofKind("lease").flatMap((r) => (r.payload ? [r.payload] : [])),
+        now,
+      ),
+    ]);
+    // A dispatch row whose lane had nothing left is done with.
+    this.scheduler.remove(ofKind("dispatch").map((r) => r.key));
+    if (refs.length) {
+      const bodies = refs.map((r): { body: TurnRef; contentType: "json" } => ({ body: { kind: "turn", companyId, contact: r.contact, turnId: r.turnId }, contentType: "json" }));
       try {
-        if (row.kind === "dispatch" && row.payload) await this.dispatchLane(row.payload, now);
-        else if (row.kind === "task" && row.payload) await this.dispatchTask(row.key, row.payload);
-        else if (row.kind === "lease" && row.payload) await this.resendTurn(row.payload, now);
-        else if (row.kind === "housekeeping") this.housekeeping(now);
-        else this.sql.exec(`DELETE FROM schedule WHERE key = ?`, row.key);
+        for (let i = 0; i < bodies.length; i += 100) await this.env.INBOUND_QUEUE.sendBatch(bodies.slice(i, i + 100));
       } catch (err) {
-        // One bad lane must not hold up the others: retry it shortly, carry on with the rest.
-        console.error(JSON.stringify({ msg: "tenant alarm step failed", kind: row.kind, error: String(err) }));
-        this.sql.exec(`UPDATE schedule SET due_at = ? WHERE key = ?`, now + RESEND_AFTER_FAILURE_MS, row.key);
+        // The leases stay; they come back soon instead of in ten minutes, further apart each time.
+        this.scheduler.failed(
+          refs.map((r) => `lease:${r.contact}`),
+          now,
+          String(err),
+        );
       }
     }
-    await this.armAlarm();
-  }
-
-  private async dispatchLane(phone: string, now: number): Promise<void> {
-    this.sql.exec(`DELETE FROM schedule WHERE key = ?`, `dispatch:${phone}`);
-    const lane = this.sql.exec<{ turn_id: string | null }>(`SELECT turn_id FROM lanes WHERE phone = ?`, phone).toArray()[0];
-    if (lane?.turn_id) return;
-    const rows = this.sql
-      .exec<{ seq: number }>(`SELECT seq FROM pending WHERE phone = ? AND turn_id IS NULL ORDER BY seq LIMIT ?`, phone, MAX_MESSAGES_PER_TURN)
-      .toArray();
-    if (rows.length === 0) return;
-    const turnId = crypto.randomUUID();
-    this.ctx.storage.transactionSync(() => {
-      for (const r of rows) this.sql.exec(`UPDATE pending SET turn_id = ? WHERE seq = ?`, turnId, r.seq);
-      this.sql.exec(
-        `INSERT INTO lanes (phone, turn_id, turn_started_at) VALUES (?, ?, ?)
-         ON CONFLICT (phone) DO UPDATE SET turn_id = excluded.turn_id, turn_started_at = excluded.turn_started_at, last_error = NULL`,
-        phone,
-        turnId,
-        now,
-      );
-      this.setLease(phone, now + TURN_LEASE_MS);
-    });
-    await this.sendTurn(phone, turnId, now);
-  }
-
-  private async resendTurn(phone: string, now: number): Promise<void> {
-    const lane = this.sql.exec<{ turn_id: string | null }>(`SELECT turn_id FROM lanes WHERE phone = ?`, phone).toArray()[0];
-    if (!lane?.turn_id) {
-      this.sql.exec(`DELETE FROM schedule WHERE key = ?`, `lease:${phone}`);
-      return;
+    const tasks = ofKind("task");
+    if (tasks.length) {
+      const jobs = tasks.map((r) => ({ body: { kind: "agenda_task", companyId, taskId: (JSON.parse(r.payload ?? "{}") as { taskId: number }).taskId, generation: 0 } satisfies AgendaTaskJob, contentType: "json" as const }));
+      try {
+        for (let i = 0; i < jobs.length; i += 100) await this.env.JOBS_QUEUE.sendBatch(jobs.slice(i, i + 100));
+        this.scheduler.remove(tasks.map((r) => r.key));
+      } catch (err) {
+        this.scheduler.failed(
+          tasks.map((r) => r.key),
+          now,
+          String(err),
+        );
+      }
     }
-    this.setLease(phone, now + TURN_LEASE_MS);
-    await this.sendTurn(phone, lane.turn_id, now);
-  }
-
-  private async sendTurn(phone: string, turnId: string, now: number): Promise<void> {
-    const rows = this.sql
-      .exec<{ channel: string; body: string }>(`SELECT channel, body FROM pending WHERE turn_id = ? ORDER BY seq`, turnId)
-      .toArray();
-    const first = rows[0];
-    if (!first) return;
-    const turn: InboundTurn = {
-      kind: "turn",
-      companyId: Number(this.kvGet("company_id")),
-      channel: first.channel as ChannelName,
-      phone,
-      turnId,
-      messages: rows.map((r) => JSON.parse(r.body) as TurnMessage),
-      generation: 0,
-    };
-    try {
-      await this.env.INBOUND_QUEUE.send(turn, { contentType: "json" });
-    } catch (err) {
-      // The lease row stays; make it come back soon instead of in ten minutes.
-      this.setLease(phone, now + RESEND_AFTER_FAILURE_MS);
-      throw err;
-    }
-  }
-
-  /** An appointment task is due: hand it to the jobs queue (the task row there makes it run once). */
-  private async dispatchTask(key: string, payload: string): Promise<void> {
-    const { taskId } = JSON.parse(payload) as { taskId: number };
-    await this.env.JOBS_QUEUE.send({ kind: "agenda_task", companyId: Number(this.kvGet("company_id")), taskId, generation: 0 } satisfies AgendaTaskJob, { contentType: "json" });
-    this.sql.exec(`DELETE FROM schedule WHERE key = ?`, key);
+    if (ofKind("housekeeping").length) housekeeping(this.sql, this.scheduler, now, this.settings().context.ttlMs);
+    // Rows of a kind this version does not know are dropped rather than retried forever.
+    this.scheduler.remove(due.filter((r) => !["dispatch", "lease", "task", "housekeeping"].includes(r.kind)).map((r) => r.key));
+    await this.scheduler.arm();
   }
 
   /** (Re)schedules appointment tasks by id: a moved appointment's tasks move with it. */
   async scheduleTasks(companyId: number, tasks: { taskId: number; dueAt: number }[]): Promise<void> {
     this.ctx.storage.transactionSync(() => {
-      this.kvSetIfChanged("company_id", String(companyId));
-      for (const t of tasks) {
-        this.sql.exec(
-          `INSERT INTO schedule (key, kind, due_at, payload) VALUES (?, 'task', ?, ?) ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at`,
-          `task:${t.taskId}`,
-          t.dueAt,
-          JSON.stringify({ taskId: t.taskId }),
-        );
-      }
+      this.kv.set("company_id", String(companyId));
+      this.scheduler.putMany(
+        "task",
+        tasks.map((t) => ({ key: `task:${t.taskId}`, dueAt: t.dueAt, payload: JSON.stringify({ taskId: t.taskId }) })),
+      );
     });
-    await this.armAlarm();
+    await this.scheduler.arm();
   }
 
   async unscheduleTasks(taskIds: number[]): Promise<void> {
-    for (const id of taskIds) this.sql.exec(`DELETE FROM schedule WHERE key = ?`, `task:${id}`);
-    await this.armAlarm();
+    this.scheduler.remove(taskIds.map((id) => `task:${id}`));
+    await this.scheduler.arm();
   }
 
-  /** What a turn needs from here in one call: the short context and the contact's agenda state. */
-  async turnState(phone: string): Promise<{ context: ContextEntry[]; agenda: AgendaState | null }> {
-    return { context: await this.context(phone), agenda: await this.agendaState(phone) };
+  /** For flows outside a turn (reminders, follow-ups, risk offers): a turn returns its state change with `finish`. */
+  async setAgendaState(contact: string, state: AgendaState | null, ttlMs = 24 * 3_600_000): Promise<void> {
+    this.state.setAgendaState(contact, state, Date.now(), ttlMs);
+    this.scheduler.ensure("housekeeping", "housekeeping", Date.now() + FIRST_HOUSEKEEPING_MS);
+    await this.scheduler.arm();
   }
 
-  async agendaState(phone: string): Promise<AgendaState | null> {
-    const row = this.sql.exec<{ state: string; expires_at: number }>(`SELECT state, expires_at FROM agenda_state WHERE phone = ?`, phone).toArray()[0];
-    if (!row || row.expires_at < Date.now()) return null;
-    return JSON.parse(row.state) as AgendaState;
-  }
-
-  async setAgendaState(phone: string, state: AgendaState | null, ttlMs = 24 * 3_600_000): Promise<void> {
-    if (!state) this.sql.exec(`DELETE FROM agenda_state WHERE phone = ?`, phone);
-    else
-      this.sql.exec(
-        `INSERT INTO agenda_state (phone, state, expires_at) VALUES (?, ?, ?) ON CONFLICT (phone) DO UPDATE SET state = excluded.state, expires_at = excluded.expires_at`,
-        phone,
-        JSON.stringify(state),
-        Date.now() + ttlMs,
-      );
-  }
-
-  private setLease(phone: string, due: number): void {
-    this.sql.exec(`INSERT INTO schedule (key, kind, due_at, payload) VALUES (?, 'lease', ?, ?) ON CONFLICT (key) DO UPDATE SET due_at = excluded.due_at`, `lease:${phone}`, due, phone);
-  }
-
-  /**
-   * Called by the inbound consumer once a turn's reply is safely queued: releases the contact's lane,
-   * keeps the context, records the turn's metrics — all only the first time for a given turn id.
-   */
-  async finishTurn(phone: string, turnId: string, done: { context: ContextEntry[]; metrics: MetricEvent[] }): Promise<boolean> {
-    const released = this.ctx.storage.transactionSync(() => {
-      if (!this.release(phone, turnId)) return false;
-      const { context } = this.settings();
-      for (const e of done.context) {
-        const meta = e.sentiment || e.handled !== undefined || e.intent ? JSON.stringify({ sentiment: e.sentiment, handled: e.handled, intent: e.intent }) : null;
-        this.sql.exec(`INSERT INTO context (phone, role, text, at, meta) VALUES (?, ?, ?, ?, ?)`, phone, e.role, e.text, e.at, meta);
-      }
-      this.sql.exec(
-        `DELETE FROM context WHERE phone = ? AND id NOT IN (SELECT id FROM context WHERE phone = ? ORDER BY id DESC LIMIT ?)`,
-        phone,
-        phone,
-        context.maxEntries,
-      );
-      this.metrics.record(done.metrics);
-      return true;
-    });
-    await this.armAlarm();
-    return released;
-  }
-
-  /** Keeps the last error of a turn so its dead letter can say why it died. */
-  async noteTurnError(phone: string, turnId: string, error: string): Promise<void> {
-    this.sql.exec(`UPDATE lanes SET last_error = ? WHERE phone = ? AND turn_id = ?`, error.slice(0, 500), phone, turnId);
-  }
-
-  /** The turn went to the dead-letter queue: free the contact's lane and return its last error. */
-  async abandonTurn(phone: string, turnId: string): Promise<string | null> {
-    const lastError = this.sql.exec<{ last_error: string | null }>(`SELECT last_error FROM lanes WHERE phone = ? AND turn_id = ?`, phone, turnId).toArray()[0]?.last_error ?? null;
-    this.ctx.storage.transactionSync(() => this.release(phone, turnId));
-    await this.armAlarm();
-    return lastError;
-  }
-
-  private release(phone: string, turnId: string): boolean {
-    const lane = this.sql.exec<{ turn_id: string | null }>(`SELECT turn_id FROM lanes WHERE phone = ?`, phone).toArray()[0];
-    if (lane?.turn_id !== turnId) return false;
-    this.sql.exec(`DELETE FROM pending WHERE turn_id = ?`, turnId);
-    this.sql.exec(`UPDATE lanes SET turn_id = NULL, turn_started_at = NULL, last_error = NULL WHERE phone = ?`, phone);
-    this.sql.exec(`DELETE FROM schedule WHERE key = ?`, `lease:${phone}`);
-    this.scheduleLane(phone, Date.now());
-    return true;
+  async agendaState(contact: string): Promise<AgendaState | null> {
+    return this.state.agendaStates([contact], Date.now()).get(contact) ?? null;
   }
 
   /** Recent turns of this contact still within the tenant's context TTL, oldest first. */
-  async context(phone: string): Promise<ContextEntry[]> {
-    const { context } = this.settings();
-    return this.sql
-      .exec<{ role: "contact" | "assistant"; text: string; at: number; meta: string | null }>(
-        `SELECT role, text, at, meta FROM context WHERE phone = ? AND at >= ? ORDER BY id`,
-        phone,
-        Date.now() - context.ttlMs,
-      )
-      .toArray()
-      .map(({ meta, ...e }) => (meta ? { ...e, ...(JSON.parse(meta) as Pick<ContextEntry, "sentiment" | "handled" | "intent">) } : e));
+  async context(contact: string) {
+    return this.state.contexts([contact], Date.now(), this.settings().context.ttlMs).get(contact) ?? [];
+  }
+
+  /** A lane's state, for tests and operators: the turn in flight, its attempts and last error. */
+  async lane(contact: string) {
+    return this.lanes.lane(contact);
+  }
+
+  /** Messages waiting or in flight on any lane: 0 when this tenant's inbound work is all done (tests wait on it, never on a clock). */
+  async inFlight(): Promise<number> {
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM pending`).one().n;
+  }
+
+  /** The tenant's configuration changed: Workers holding a cached copy reload it on their next claim. */
+  async configChanged(): Promise<number> {
+    const next = this.configVersion() + 1;
+    this.kv.set("config_version", String(next));
+    return next;
   }
 
   /** May this tenant call `provider` now? (Circuit breaker; the state lives here for every isolate.) */
   async llmAcquire(provider: string, cfg: Partial<BreakerConfig> = {}): Promise<Acquired> {
-    return this.ctx.storage.transactionSync(() => {
-      const before = this.breaker(provider);
-      const got = acquire(before, Date.now(), this.breakerConfig(cfg));
-      if (got.state !== before) this.saveBreaker(provider, before, got.state);
-      return got;
-    });
+    return this.ctx.storage.transactionSync(() => this.breakers.acquire(provider, cfg, Date.now()));
   }
 
   /** Reports how a call went; returns the breaker state after it. */
   async llmRecord(provider: string, ok: boolean, events: MetricEvent[] = [], cfg: Partial<BreakerConfig> = {}): Promise<BreakerState["state"]> {
     return this.ctx.storage.transactionSync(() => {
-      const before = this.breaker(provider);
-      const after = recordOutcome(before, ok, Date.now(), this.breakerConfig(cfg));
-      this.saveBreaker(provider, before, after);
+      const state = this.breakers.record(provider, ok, cfg, Date.now());
       this.metrics.record(events);
-      return after.state;
+      return state;
     });
-  }
-
-  /** The tenant's timings, remembered for the gauge (which has no caller to pass them). */
-  private breakerConfig(cfg: Partial<BreakerConfig>): BreakerConfig {
-    const merged = { ...DEFAULT_BREAKER, ...cfg };
-    this.kvSetIfChanged("breaker_config", JSON.stringify(merged));
-    return merged;
-  }
-
-  private breaker(provider: string): BreakerState {
-    const raw = this.sql.exec<{ state: string }>(`SELECT state FROM breakers WHERE provider = ?`, provider).toArray()[0]?.state;
-    return raw ? (JSON.parse(raw) as BreakerState) : closedBreaker();
-  }
-
-  private saveBreaker(provider: string, before: BreakerState, after: BreakerState): void {
-    this.sql.exec(`INSERT INTO breakers (provider, state) VALUES (?, ?) ON CONFLICT (provider) DO UPDATE SET state = excluded.state`, provider, JSON.stringify(after));
-    if (before.state !== after.state) this.metrics.record([{ metric: "secretaria_llm_breaker_transitions_total", labels: { provider, to: after.state }, inc: 1 }]);
-  }
-
-  /** When the contact last wrote to us (the start of the 24 h customer-service window), or null. */
-  async lastInboundAt(phone: string): Promise<number | null> {
-    return this.sql.exec<{ last_inbound_at: number }>(`SELECT last_inbound_at FROM window WHERE phone = ?`, phone).toArray()[0]?.last_inbound_at ?? null;
   }
 
   async record(events: MetricEvent[]): Promise<void> {
@@ -436,42 +242,31 @@ export class TenantDO extends DurableObject<Env> {
 
   async metricsSnapshot(): Promise<MetricSnapshot> {
     const snap = this.metrics.snapshot();
-    for (const row of this.sql.exec<{ provider: string; state: string }>(`SELECT provider, state FROM breakers`).toArray()) {
-      // An open breaker past its reset timeout is reported as it will act on the next call.
-      const cfg = this.kvGet("breaker_config");
-      const state = acquire(JSON.parse(row.state) as BreakerState, Date.now(), cfg ? (JSON.parse(cfg) as BreakerConfig) : DEFAULT_BREAKER).state.state;
-      snap.counters.push({ metric: "secretaria_llm_breaker_state", labels: { provider: row.provider }, value: breakerGauge(state) });
-    }
+    snap.counters.push(...this.breakers.gauges(Date.now()));
     return snap;
   }
 
-  private housekeeping(now: number): void {
-    this.sql.exec(`DELETE FROM seen WHERE seen_at < ?`, now - DEDUP_RETENTION_MS);
-    this.sql.exec(`DELETE FROM context WHERE at < ?`, now - this.settings().context.ttlMs);
-    this.sql.exec(`DELETE FROM window WHERE last_inbound_at < ?`, now - DEDUP_RETENTION_MS);
-    this.sql.exec(`UPDATE schedule SET due_at = ? WHERE key = 'housekeeping'`, now + HOUSEKEEPING_EVERY_MS);
+  /** bench/: this object's own counts (the SQLite statements happen here). */
+  async costs(): Promise<Costs> {
+    return { ...costs };
   }
 
-  /** One alarm for everything: the earliest due schedule row (a housekeeping row always exists). */
-  private async armAlarm(): Promise<void> {
-    this.sql.exec(`INSERT OR IGNORE INTO schedule (key, kind, due_at) VALUES ('housekeeping', 'housekeeping', ?)`, Date.now() + HOUSEKEEPING_EVERY_MS);
-    const next = this.sql.exec<{ due: number }>(`SELECT min(due_at) AS due FROM schedule`).toArray()[0]?.due;
-    if (next == null) return;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next || current < Date.now() - 60_000) await this.ctx.storage.setAlarm(next);
+  async resetCosts(): Promise<void> {
+    resetCosts();
   }
 
-  private kvGet(key: string): string | null {
-    return this.sql.exec<{ value: string }>(`SELECT value FROM kv WHERE key = ?`, key).toArray()[0]?.value ?? null;
+  private withState(turns: Omit<ClaimedTurn, "context" | "agenda">[], now: number): ClaimedTurn[] {
+    const contacts = turns.map((t) => t.contact);
+    const contexts = this.state.contexts(contacts, now, this.settings().context.ttlMs);
+    const agenda = this.state.agendaStates(contacts, now);
+    return turns.map((t) => ({ ...t, context: contexts.get(t.contact) ?? [], agenda: agenda.get(t.contact) ?? null }));
   }
 
-  private kvSetIfChanged(key: string, value: string): void {
-    if (this.kvCache.get(key) === value) return;
-    this.kvSet(key, value);
+  private settings(): AdmitSettings {
+    return { ...DEFAULT_SETTINGS, ...(this.kv.json<AdmitSettings>("settings") ?? {}) };
   }
 
-  private kvSet(key: string, value: string): void {
-    this.kvCache.set(key, value);
-    this.sql.exec(`INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value);
+  private configVersion(): number {
+    return Number(this.kv.get("config_version") ?? 0);
   }
 }

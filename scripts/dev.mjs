@@ -248,11 +248,11 @@ function banner({ base, vars }) {
     "  Admin API (Authorization: Bearer " + DEMO.token + ")",
     `    ${base}/api/conversations · ${base}/api/agenda/appointments · ${base}/api/agenda/availability`,
     `    ${base}/api/agenda/insights · POST ${base}/api/agenda/appointments/import (text/csv) · POST ${base}/api/agenda/auto-reschedule`,
-    `    ${base}/api/config · ${base}/api/dead-letters   (see README for every route)`,
+    `    ${base}/api/config · ${base}/api/dead-letters · POST ${base}/api/contacts/lookup {"phone"} → contact id for ?contact_id=   (see README for every route)`,
     "",
     "  Sandbox (WhatsApp simulator)" + (vars.SANDBOX_PUBLIC === "true" ? " — open without a token (SANDBOX_PUBLIC=true)" : " — needs a token (SANDBOX_PUBLIC is not true)"),
     `    POST ${base}/api/sandbox/${DEMO.slug}/inbound   {"from": "<phone>", "text": "<message>"}`,
-    `    GET  ${base}/api/sandbox/${DEMO.slug}/outbox?contact=<phone>`,
+    `    POST ${base}/api/sandbox/${DEMO.slug}/outbox    {"contact": "<phone>"}   (or GET …/outbox?contact_id=<id>: phones never go in URLs)`,
     "",
     `  Demo tenant      slug "${DEMO.slug}" · ${DEMO.name} · channel sandbox · America/Sao_Paulo · pt-BR`,
     `    Meta phone_number_id  ${DEMO.phoneNumberId}   (signed Meta webhooks for this number reach the demo tenant)`,
@@ -262,7 +262,7 @@ function banner({ base, vars }) {
     "",
     "  Try it:",
     `    curl -s -X POST ${base}/api/sandbox/${DEMO.slug}/inbound -H 'content-type: application/json'${sandboxAuth} -d '{"from":"${DEMO.checkFrom}","text":"Oi, quero marcar uma consulta"}'`,
-    `    curl -s '${base}/api/sandbox/${DEMO.slug}/outbox?contact=${DEMO.checkFrom}'${sandboxAuth}`,
+    `    curl -s -X POST ${base}/api/sandbox/${DEMO.slug}/outbox -H 'content-type: application/json'${sandboxAuth} -d '{"contact":"${DEMO.checkFrom}"}'`,
     "",
     "  Ctrl-C stops the server.",
     "══════════════════════════════════════════════════════════════════════════════",
@@ -275,11 +275,25 @@ function banner({ base, vars }) {
 async function sandboxRoundTrip(base, vars) {
   const headers = { "content-type": "application/json" };
   if (vars.SANDBOX_PUBLIC !== "true") headers.authorization = `Bearer ${DEMO.token}`;
-  const outboxUrl = `${base}/api/sandbox/${DEMO.slug}/outbox?contact=${DEMO.checkFrom}`;
+  // The phone goes in the body (phones never go in URLs); the answer's contact_id is what a GET takes.
+  const outboxUrl = `${base}/api/sandbox/${DEMO.slug}/outbox`;
   const outbox = async () => {
-    const res = await fetch(outboxUrl, { headers, signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(outboxUrl, { method: "POST", headers, body: JSON.stringify({ contact: DEMO.checkFrom }), signal: AbortSignal.timeout(5_000) });
     if (res.status !== 200) throw new Error(`outbox answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-    return (await res.json()).messages;
+    const body = await res.json();
+    contactId = body.contact_id;
+    return body.messages;
+  };
+  let contactId = null;
+  /** The same outbox read by id (GET …/outbox?contact_id=), and a phone in the URL refused with a 400. */
+  const byId = async (reply) => {
+    const res = await fetch(`${outboxUrl}?contact_id=${contactId}`, { headers, signal: AbortSignal.timeout(5_000) });
+    const body = res.status === 200 ? await res.json() : null;
+    if (!body?.messages?.some((m) => m.id === reply.id)) return { ok: false, reason: `GET outbox?contact_id=${contactId} answered ${res.status} without the reply` };
+    const phoneInUrl = await fetch(`${outboxUrl}?contact=${DEMO.checkFrom}`, { headers, signal: AbortSignal.timeout(5_000) });
+    const code = phoneInUrl.status === 400 ? (await phoneInUrl.json()).error?.code : null;
+    if (code !== "phone_in_url") return { ok: false, reason: `GET outbox?contact=<phone> answered ${phoneInUrl.status} ${code ?? ""}, expected 400 phone_in_url` };
+    return { ok: true, reply };
   };
   // Earlier runs may have left replies for this contact: wait for one more than there were.
   const before = (await outbox()).length;
@@ -303,7 +317,7 @@ async function sandboxRoundTrip(base, vars) {
     });
     if (messages.length > before) {
       reply = messages.reduce((a, b) => (b.id > a.id ? b : a));
-      if (reply.status === "accepted") return { ok: true, reply };
+      if (reply.status === "accepted") return byId(reply);
     }
     await sleep(500);
   }

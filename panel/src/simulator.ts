@@ -2,7 +2,7 @@
  * Simulador: talk to the tenant's assistant as a customer would, through the sandbox channel (the
  * same path a real WhatsApp webhook takes). The thread is the conversation's own messages, polled.
  */
-import { call, type Session } from "./api";
+import { ApiError, call, type Session } from "./api";
 import { el, formatDate } from "./dom";
 
 interface Message {
@@ -22,10 +22,14 @@ export function renderSimulator(root: HTMLElement, session: Session, tenant: str
   const thread = el("ol", { class: "messages", id: "sim-thread" });
   const error = el("p", { class: "error" });
 
+  const empty = () => thread.replaceChildren(el("li", { class: "muted" }, "Nenhuma mensagem ainda."));
   const refresh = async () => {
-    const { conversations } = await call<{ conversations: { id: number }[] }>(session, `/api/conversations?contact=${encodeURIComponent(phone.value)}&limit=1`);
+    // Phones never go in URLs (they are logged): the number is looked up by POST, listings take its id.
+    const contact = await lookupContact(session, phone.value);
+    if (contact === null) return empty();
+    const { conversations } = await call<{ conversations: { id: number }[] }>(session, `/api/conversations?contact_id=${contact.id}&limit=1`);
     const id = conversations[0]?.id;
-    if (!id) return thread.replaceChildren(el("li", { class: "muted" }, "Nenhuma mensagem ainda."));
+    if (!id) return empty();
     const { messages } = await call<{ messages: Message[] }>(session, `/api/conversations/${id}`);
     thread.replaceChildren(...messages.map((m) => el("li", { class: m.direction }, el("span", {}, m.text ?? ""), el("small", {}, formatDate(m.created_at)))));
   };
@@ -57,4 +61,15 @@ export function renderSimulator(root: HTMLElement, session: Session, tenant: str
   stopSimulator();
   void refresh();
   poller = setInterval(() => void refresh().catch(() => undefined), 1500);
+}
+
+/** The tenant's contact for a phone (`POST /api/contacts/lookup`), or null when nobody wrote from it yet. */
+export async function lookupContact(session: Session, phone: string): Promise<{ id: number; phone: string; name: string | null } | null> {
+  try {
+    const { contact } = await call<{ contact: { id: number; phone: string; name: string | null } }>(session, "/api/contacts/lookup", { method: "POST", body: JSON.stringify({ phone }) });
+    return contact;
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 422)) return null;
+    throw err;
+  }
 }

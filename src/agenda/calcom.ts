@@ -71,8 +71,9 @@ export const CalcomErrorBody = z.looseObject({
 
 type Failure = Extract<BookingResult<never>, { ok: false }>;
 
-function fail(code: BookingErrorCode, message: string, retryable = false): Failure {
-  return { ok: false, code, message: cleanReason(message), retryable };
+/** `secrets` (the API key) are scrubbed from messages that carry Cal.com's own text: they reach API answers and dead letters. */
+function fail(code: BookingErrorCode, message: string, retryable = false, secrets: readonly string[] = []): Failure {
+  return { ok: false, code, message: cleanReason(message, secrets), retryable };
 }
 
 /**
@@ -93,25 +94,25 @@ function errorDetail(body: unknown): { code: string; message: string } {
 }
 
 /** What a non-2xx answer means for the caller; `what` names the thing a 404 did not find. */
-function httpFailure(status: number, body: unknown, what: string): Failure {
+function httpFailure(status: number, body: unknown, what: string, secrets: readonly string[]): Failure {
   const { code, message } = errorDetail(body);
   const said = [code, message].filter((s) => s !== "").join(": ");
   const suffix = said === "" ? "" : ` — ${said}`;
   if (status === 401 || status === 403) {
-    return fail("unauthorized", `Cal.com refused the API key (HTTP ${status})${suffix}. Check the Cal.com API key configured for this tenant.`);
+    return fail("unauthorized", `Cal.com refused the API key (HTTP ${status})${suffix}. Check the Cal.com API key configured for this tenant.`, false, secrets);
   }
-  if (status === 404) return fail("not_found", `Cal.com could not find ${what} (HTTP 404)${suffix}`);
-  if (status === 429) return fail("unavailable", `Cal.com rate limit hit (HTTP 429)${suffix}`, true);
-  if (status === 408 || status === 425 || status >= 500) return fail("unavailable", `Cal.com is temporarily unavailable (HTTP ${status})${suffix}`, true);
+  if (status === 404) return fail("not_found", `Cal.com could not find ${what} (HTTP 404)${suffix}`, false, secrets);
+  if (status === 429) return fail("unavailable", `Cal.com rate limit hit (HTTP 429)${suffix}`, true, secrets);
+  if (status === 408 || status === 425 || status >= 500) return fail("unavailable", `Cal.com is temporarily unavailable (HTTP ${status})${suffix}`, true, secrets);
   if (status === 409 || ((status === 400 || status === 422) && SLOT_TAKEN.test(said))) {
-    return fail("slot_taken", `That time can no longer be booked in Cal.com (HTTP ${status})${suffix}`);
+    return fail("slot_taken", `That time can no longer be booked in Cal.com (HTTP ${status})${suffix}`, false, secrets);
   }
-  return fail("invalid_request", `Cal.com rejected the request (HTTP ${status})${suffix}`);
+  return fail("invalid_request", `Cal.com rejected the request (HTTP ${status})${suffix}`, false, secrets);
 }
 
-function transportFailure(outcome: Exclude<JsonOutcome, { kind: "response" }>): Failure {
+function transportFailure(outcome: Exclude<JsonOutcome, { kind: "response" }>, secrets: readonly string[]): Failure {
   if (outcome.kind === "timeout") return fail("unavailable", "Cal.com did not answer in time.", true);
-  return fail("unavailable", `Could not reach Cal.com: ${outcome.message}`, true);
+  return fail("unavailable", `Could not reach Cal.com: ${outcome.message}`, true, secrets);
 }
 
 function toBooking(data: z.infer<typeof CalcomBookingResponse>["data"]): Booking {
@@ -145,14 +146,15 @@ export function createCalcomProvider(opts: CalcomProviderOptions): BookingProvid
   const timeoutMs = opts.timeoutMs ?? DEFAULT_CALCOM_TIMEOUT_MS;
   const lengthMs = (opts.lengthInMinutes ?? 30) * 60_000;
   const auth = { authorization: `Bearer ${opts.apiKey}` };
+  const secrets = [opts.apiKey];
   const slotsHeaders = { ...auth, "cal-api-version": CALCOM_SLOTS_API_VERSION };
   const bookingHeaders = { ...auth, "cal-api-version": CALCOM_BOOKINGS_API_VERSION };
   const eventType = `event type ${opts.eventTypeId}`;
 
   async function bookingCall(url: string, body: unknown, what: string): Promise<BookingResult<Booking>> {
     const outcome = await requestJson(doFetch, "POST", url, bookingHeaders, body, timeoutMs);
-    if (outcome.kind !== "response") return transportFailure(outcome);
-    if (outcome.status < 200 || outcome.status >= 300) return httpFailure(outcome.status, outcome.body, what);
+    if (outcome.kind !== "response") return transportFailure(outcome, secrets);
+    if (outcome.status < 200 || outcome.status >= 300) return httpFailure(outcome.status, outcome.body, what, secrets);
     const parsed = CalcomBookingResponse.safeParse(outcome.body);
     if (!parsed.success) {
       // The booking may well exist: retryable, and the webhook will tell us if it does.
@@ -171,8 +173,8 @@ export function createCalcomProvider(opts: CalcomProviderOptions): BookingProvid
       if (Date.parse(to) <= Date.parse(from)) return { ok: true, value: [] };
       const params = new URLSearchParams({ eventTypeId: String(opts.eventTypeId), start: from, end: to, timeZone: q.timeZone });
       const outcome = await requestJson(doFetch, "GET", `${base}/slots?${params.toString()}`, slotsHeaders, undefined, timeoutMs);
-      if (outcome.kind !== "response") return transportFailure(outcome);
-      if (outcome.status < 200 || outcome.status >= 300) return httpFailure(outcome.status, outcome.body, eventType);
+      if (outcome.kind !== "response") return transportFailure(outcome, secrets);
+      if (outcome.status < 200 || outcome.status >= 300) return httpFailure(outcome.status, outcome.body, eventType, secrets);
       const parsed = CalcomSlotsResponse.safeParse(outcome.body);
       if (!parsed.success) return fail("unavailable", `Cal.com answered HTTP ${outcome.status} without a slot list.`, true);
 

@@ -1,6 +1,6 @@
 import type { Locale } from "../conversation/templates";
 import { resolveLocale } from "../conversation/templates";
-import { queueOutbound } from "../conversation/turn";
+import { queueOutbound } from "../outbox/queue";
 import { openSecret } from "../lib/secret-box";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Appointment, AppointmentTask, Company, Contact, Store } from "../store/types";

@@ -1,19 +1,19 @@
 /** Evolution API v2 (WhatsApp Web through Baileys): webhook parsing and the sendText sender. */
 import { z } from "zod";
 import { normalizePhone } from "../lib/phone";
-import { sanitizeText } from "../lib/text";
+import { BOUNDS, boundId, boundText, boundTimestamp, fitsIdentity, plausibleTime } from "./bounds";
+import type { Clamps } from "./bounds";
 import { DEFAULT_SEND_TIMEOUT_MS, defaultFetch, httpFailure, postJson, transportFailure } from "./send-http";
 import type { FetchFn } from "./send-http";
-import type { ChannelSender, DeliveryStatus, InboundBatch, InboundMessage, InboundType, SendResult, StatusUpdate } from "./types";
+import type { ChannelSender, DeliveryStatus, InboundMessage, InboundType, ParsedBatch, SendResult, StatusUpdate } from "./types";
 
 // Baileys fills absent protobuf fields with null, so optional fields are nullish throughout.
 
-/** Unix seconds as number, numeric string, or a protobuf Long ({low, high}). */
-const EvolutionTimestamp = z.union([
-  z.number().nonnegative(),
-  z.string().regex(/^\d{1,12}$/, "expected Unix seconds"),
-  z.looseObject({ low: z.number(), high: z.number().optional() }),
-]);
+/**
+ * Unix seconds as number, numeric string, or a protobuf Long ({low, high}). Any number or string
+ * passes: an absurd one is clamped to the arrival time by the bounds, not a 400 for the body.
+ */
+const EvolutionTimestamp = z.union([z.number(), z.string(), z.looseObject({ low: z.number(), high: z.number().optional() })]);
 type EvolutionTimestamp = z.infer<typeof EvolutionTimestamp>;
 
 export const EvolutionKey = z.looseObject({
@@ -108,10 +108,13 @@ export type EvolutionWebhook = z.infer<typeof EvolutionWebhook>;
 
 const asArray = (v: unknown): unknown => (Array.isArray(v) ? v : [v]);
 
-/** `messages.upsert` (or `MESSAGES_UPSERT`); `data` is normalised to an array. */
+/**
+ * `messages.upsert` (or `MESSAGES_UPSERT`); `data` is normalised to an array whose items are parsed
+ * one by one (EvolutionUpsertData), so one malformed upsert is dropped and counted, not the body.
+ */
 export const EvolutionMessagesUpsert = EvolutionWebhook.extend({
   event: z.enum(["messages.upsert", "MESSAGES_UPSERT"]),
-  data: z.preprocess(asArray, z.array(EvolutionUpsertData)),
+  data: z.preprocess(asArray, z.array(z.unknown())),
 });
 export type EvolutionMessagesUpsert = z.infer<typeof EvolutionMessagesUpsert>;
 
@@ -128,22 +131,25 @@ function eventName(event: string): string {
 
 /**
  * Parses one Evolution webhook delivery. Events other than messages.upsert / messages.update come
- * back as a batch with `ignored: 1`. Throws ZodError on a malformed body.
+ * back as a batch with `ignored: 1`. Throws ZodError on a malformed envelope; an upsert that cannot
+ * be carried is left out and named in `rejected`. `now` (ms) anchors the timestamp bounds.
  */
-export function parseEvolutionWebhook(body: unknown): { instance: string; apikey?: string; batch: InboundBatch } {
+export function parseEvolutionWebhook(body: unknown, now: number = Date.now()): { instance: string; apikey?: string; batch: ParsedBatch } {
   const envelope = EvolutionWebhook.parse(body);
-  const batch: InboundBatch = { routeKey: envelope.instance, messages: [], statuses: [], ignored: 0 };
-  const out: { instance: string; apikey?: string; batch: InboundBatch } = { instance: envelope.instance, batch };
+  const batch: ParsedBatch = { routeKey: envelope.instance, messages: [], statuses: [], ignored: 0, rejected: [] };
+  const out: { instance: string; apikey?: string; batch: ParsedBatch } = { instance: envelope.instance, batch };
   if (envelope.apikey) out.apikey = envelope.apikey;
-  const receivedAt = envelope.date_time ? Date.parse(envelope.date_time) : Number.NaN;
-  const fallbackTime = Number.isFinite(receivedAt) ? receivedAt : Date.now();
+  // When Evolution sends no message time, its own delivery time stands in (bounded like any other).
+  const fallbackTime = envelope.date_time ? plausibleTime(envelope.date_time, "auto", now) : now;
 
   switch (eventName(envelope.event)) {
     case "messages.upsert":
-      for (const data of EvolutionMessagesUpsert.parse(body).data) {
-        const msg = toInbound(data, fallbackTime);
-        if (msg) batch.messages.push(msg);
-        else batch.ignored++;
+      for (const item of EvolutionMessagesUpsert.parse(body).data) {
+        const data = EvolutionUpsertData.safeParse(item);
+        const outcome = data.success ? toInbound(data.data, fallbackTime, now) : issueField(data.error);
+        if (outcome === null) batch.ignored++;
+        else if (typeof outcome === "string") batch.rejected.push(outcome);
+        else batch.messages.push(outcome);
       }
       break;
     case "messages.update":
@@ -168,16 +174,24 @@ function jidUser(jid: string): string {
 const isPhoneJid = (jid: string): boolean => jid.endsWith("@s.whatsapp.net") || jid.endsWith("@c.us");
 const isLidJid = (jid: string): boolean => jid.endsWith("@lid");
 
-function toMs(ts: EvolutionTimestamp | null | undefined, fallback: number): number {
-  if (ts === null || ts === undefined) return fallback;
-  if (typeof ts === "object") return ((ts.high ?? 0) * 2 ** 32 + (ts.low >>> 0)) * 1000;
-  return Number(ts) * 1000;
+/** The provider field a failed upsert names ("key.id", "messageTimestamp", ...): the rejection's reason. */
+function issueField(error: z.ZodError): string {
+  const path = error.issues[0]?.path ?? [];
+  return path.length === 0 ? "data" : path.filter((p) => typeof p === "string").join(".");
 }
 
-function toInbound(data: EvolutionUpsertData, fallbackTime: number): InboundMessage | null {
+function toMs(ts: EvolutionTimestamp | null | undefined, fallback: number, now: number, clamps: Clamps): number {
+  if (ts === null || ts === undefined) return fallback;
+  const seconds = typeof ts === "object" ? (ts.high ?? 0) * 2 ** 32 + (ts.low >>> 0) : ts;
+  return boundTimestamp(seconds, "s", now, clamps);
+}
+
+/** null: deliberately not answered (ignored); a string: the field that made it impossible to carry. */
+function toInbound(data: EvolutionUpsertData, fallbackTime: number, now: number): InboundMessage | null | string {
   const key = data.key;
   // Our own messages echo back as upserts; groups, broadcasts and channels are not conversations.
   if (key.fromMe) return null;
+  if (!fitsIdentity(key.id, BOUNDS.providerMessageId)) return "key.id";
   const jid = key.remoteJid;
   let phoneJid: string | undefined;
   let lid: string | undefined;
@@ -188,27 +202,36 @@ function toInbound(data: EvolutionUpsertData, fallbackTime: number): InboundMess
   } else if (isPhoneJid(jid)) {
     phoneJid = jid;
     if (key.remoteJidAlt && isLidJid(key.remoteJidAlt)) lid = key.remoteJidAlt;
+  } else {
+    // Groups (@g.us), broadcasts and newsletters are not one-to-one conversations.
+    return null;
   }
-  if (phoneJid === undefined) return null;
-  const raw = jidUser(phoneJid);
-  const from = normalizePhone(raw);
-  if (from === null) return null;
-
   const body = content(data.message, key.id);
   if (body === null) return null;
-  const msg: InboundMessage = { providerMessageId: key.id, from, timestamp: toMs(data.messageTimestamp, fallbackTime), ...body };
+  // A customer (an @lid with no number alongside, or a number that is not one) we cannot address.
+  const raw = phoneJid === undefined || !fitsIdentity(phoneJid, BOUNDS.senderAddress) ? "" : jidUser(phoneJid);
+  const from = raw === "" ? null : normalizePhone(raw);
+  if (from === null) return "key.remoteJid";
+
+  const clamps: Clamps = [];
+  const text = boundText(body.text, body.max, "text", clamps);
+  const msg: InboundMessage = { providerMessageId: key.id, from, phone: from, timestamp: toMs(data.messageTimestamp, fallbackTime, now, clamps), type: body.type, text };
+  if (body.replyId !== undefined) msg.replyId = boundId(body.replyId, BOUNDS.replyId, "replyId", clamps);
+  if (body.mediaId !== undefined) msg.mediaId = body.mediaId;
   // Brazilian jids often lack the ninth digit; keep WhatsApp's id when it differs from the phone.
   if (raw !== from) msg.waId = raw;
-  if (lid !== undefined) msg.lid = lid;
-  const name = data.pushName ? sanitizeText(data.pushName) : "";
+  if (lid !== undefined && lid.length <= BOUNDS.senderAddress) msg.lid = lid;
+  const name = data.pushName ? boundText(data.pushName, BOUNDS.contactName, "contactName", clamps) : "";
   if (name !== "") msg.contactName = name;
+  if (clamps.length > 0) msg.clamped = clamps;
   return msg;
 }
 
-type Content = { type: InboundType; text: string; replyId?: string; mediaId?: string };
+/** Raw content: `text` is bounded and sanitised by toInbound with `max` (caption or text bound). */
+type Content = { type: InboundType; text: string; max: number; replyId?: string; mediaId?: string };
 
 function reply(text: string | null | undefined, id: string | null | undefined): Content {
-  const out: Content = { type: "interactive", text: sanitizeText(text ?? "") };
+  const out: Content = { type: "interactive", text: text ?? "", max: BOUNDS.replyTitle };
   if (id) out.replyId = id;
   return out;
 }
@@ -218,10 +241,11 @@ function reply(text: string | null | undefined, id: string | null | undefined): 
  * Evolution has no media ids: media is fetched by message key, so mediaId is the message id.
  */
 function content(m: EvolutionMessageContent | null | undefined, messageId: string): Content | null {
-  if (!m) return { type: "unknown", text: "" };
+  const plain = (type: InboundType, text: string): Content => ({ type, text, max: BOUNDS.text });
+  if (!m) return plain("unknown", "");
   if (m.reactionMessage || m.protocolMessage) return null;
-  if (typeof m.conversation === "string") return { type: "text", text: sanitizeText(m.conversation) };
-  if (m.extendedTextMessage) return { type: "text", text: sanitizeText(m.extendedTextMessage.text ?? "") };
+  if (typeof m.conversation === "string") return plain("text", m.conversation);
+  if (m.extendedTextMessage) return plain("text", m.extendedTextMessage.text ?? "");
   if (m.buttonsResponseMessage) return reply(m.buttonsResponseMessage.selectedDisplayText, m.buttonsResponseMessage.selectedButtonId);
   if (m.listResponseMessage) return reply(m.listResponseMessage.title, m.listResponseMessage.singleSelectReply?.selectedRowId);
   if (m.templateButtonReplyMessage) return reply(m.templateButtonReplyMessage.selectedDisplayText, m.templateButtonReplyMessage.selectedId);
@@ -234,20 +258,20 @@ function content(m: EvolutionMessageContent | null | undefined, messageId: strin
     ["sticker", m.stickerMessage],
   ];
   for (const [type, part] of media) {
-    if (part) return { type, text: sanitizeText(part.caption ?? ""), mediaId: messageId };
+    if (part) return { type, text: part.caption ?? "", max: BOUNDS.caption, mediaId: messageId };
   }
   const loc = m.locationMessage ?? m.liveLocationMessage;
   if (loc) {
     const label = [loc.name, loc.address].filter((s): s is string => typeof s === "string" && s.trim() !== "").join(" - ");
     const coords = loc.degreesLatitude != null && loc.degreesLongitude != null ? `${loc.degreesLatitude},${loc.degreesLongitude}` : "";
-    return { type: "location", text: sanitizeText(label !== "" ? label : coords) };
+    return plain("location", label !== "" ? label : coords);
   }
-  if (m.contactMessage) return { type: "contacts", text: sanitizeText(m.contactMessage.displayName ?? "") };
+  if (m.contactMessage) return plain("contacts", m.contactMessage.displayName ?? "");
   if (m.contactsArrayMessage) {
     const names = (m.contactsArrayMessage.contacts ?? []).map((c) => c.displayName).filter((s): s is string => typeof s === "string" && s !== "");
-    return { type: "contacts", text: sanitizeText(names.join("; ")) };
+    return plain("contacts", names.join("; "));
   }
-  return { type: "unknown", text: "" };
+  return plain("unknown", "");
 }
 
 // Baileys' numeric WAMessageStatus as well as Evolution's names.
@@ -270,9 +294,11 @@ function toStatus(data: EvolutionStatusData, fallbackTime: number): StatusUpdate
   const status = raw === null || raw === undefined ? undefined : EVOLUTION_STATUS.get(typeof raw === "string" ? raw.toUpperCase() : raw);
   // PENDING says nothing new, and receipts for the contact's own messages are not deliveries.
   if (!id || status === undefined || (data.fromMe ?? data.key?.fromMe) === false) return null;
+  // An id over its bound cannot be one we sent.
+  if (!fitsIdentity(id, BOUNDS.providerMessageId)) return null;
   const out: StatusUpdate = { providerMessageId: id, status, timestamp: fallbackTime };
   const jid = data.remoteJid ?? data.key?.remoteJid;
-  if (jid && isPhoneJid(jid)) {
+  if (jid && isPhoneJid(jid) && fitsIdentity(jid, BOUNDS.senderAddress)) {
     const recipient = normalizePhone(jidUser(jid));
     if (recipient !== null) out.recipient = recipient;
   }
@@ -322,6 +348,7 @@ export function createEvolutionSender(opts: EvolutionSenderOptions): ChannelSend
   const url = `${opts.baseUrl.replace(/\/+$/, "")}/message/sendText/${encodeURIComponent(opts.instance)}`;
   const doFetch = opts.fetch ?? defaultFetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  const secrets = [opts.apikey];
   return {
     async send(req): Promise<SendResult> {
       const text = req.payload.kind === "text" ? req.payload.text : req.payload.kind === "list" ? req.payload.body : req.payload.parameters.join(" ");
@@ -329,13 +356,13 @@ export function createEvolutionSender(opts: EvolutionSenderOptions): ChannelSend
         return { ok: false, kind: "permanent", code: "evolution_empty_text", reason: "Nothing to send: the message text is empty." };
       }
       const outcome = await postJson(doFetch, url, { apikey: opts.apikey }, { number: req.to, text }, timeoutMs);
-      if (outcome.kind !== "response") return transportFailure("evolution", outcome);
+      if (outcome.kind !== "response") return transportFailure("evolution", outcome, secrets);
       if (outcome.status < 200 || outcome.status >= 300) {
         const { detail, notOnWhatsApp } = errorDetail(outcome.body);
         if (notOnWhatsApp) {
           return { ok: false, kind: "permanent", code: "evolution_not_on_whatsapp", reason: "The number is not on WhatsApp." };
         }
-        return httpFailure("evolution", outcome.status, outcome.headers, detail);
+        return httpFailure("evolution", outcome.status, outcome.headers, detail, secrets);
       }
       const parsed = EvolutionSendResponse.safeParse(outcome.body);
       if (!parsed.success) {

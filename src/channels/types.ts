@@ -5,7 +5,9 @@ export type ChannelName = "meta" | "evolution" | "whaticket" | "sandbox";
 /**
  * request_welcome: a first contact opened the chat (answered with the tenant's welcome); system: a
  * notice from WhatsApp (number or user id changed), stored and never answered; flow: a WhatsApp Flow
- * submission (nfm_reply), routed to the flow that sent it.
+ * submission (nfm_reply), routed to the flow that sent it; unknown: content we cannot read
+ * (Meta "unsupported" such as view-once/ephemeral notices, orders, kinds added later), stored and
+ * not answered, like system.
  */
 export const INBOUND_TYPES = ["text", "interactive", "image", "audio", "video", "document", "sticker", "location", "contacts", "request_welcome", "system", "flow", "unknown"] as const;
 export type InboundType = (typeof INBOUND_TYPES)[number];
@@ -61,9 +63,21 @@ export interface InboundBatch {
   routeKey: string;
   messages: InboundMessage[];
   statuses: StatusUpdate[];
-  /** Events deliberately not answered (reactions, fromMe echoes, unsupported system events). */
+  /** Events deliberately not answered (reactions, fromMe echoes, groups, status kinds we do not track). */
   ignored: number;
+  /**
+   * Messages dropped one by one because they cannot be carried (src/channels/bounds.ts): one entry
+   * per dropped message, naming the provider field at fault ("id" over its bound, "from" with no
+   * usable phone or BSUID, "text" for a text message without its text, ...), for the counter. The
+   * rest of the body is still delivered: a 400 would make the provider retry all of it. Every
+   * provider parser sets it; optional only so that batches built by hand (the sandbox route)
+   * compile until they set it too.
+   */
+  rejected?: string[];
 }
+
+/** What the provider parsers return: a batch whose `rejected` is always there. */
+export type ParsedBatch = InboundBatch & { rejected: string[] };
 
 export type OutboundPayload =
   | { kind: "text"; text: string }

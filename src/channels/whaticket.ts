@@ -5,16 +5,17 @@
 import { z } from "zod";
 import { verifySha256Header } from "../lib/hmac";
 import { normalizePhone } from "../lib/phone";
-import { sanitizeText } from "../lib/text";
+import { BOUNDS, boundText, boundTimestamp, fitsIdentity } from "./bounds";
+import type { Clamps } from "./bounds";
 import { DEFAULT_SEND_TIMEOUT_MS, defaultFetch, httpFailure, postJson, transportFailure } from "./send-http";
 import type { FetchFn } from "./send-http";
-import type { ChannelSender, InboundBatch, InboundMessage, InboundType, SendResult } from "./types";
+import type { ChannelSender, InboundMessage, InboundType, ParsedBatch, SendResult } from "./types";
 
-/** Unix seconds or ms (number or numeric string), or an ISO date (Whaticket's createdAt). */
-const WhaticketTimestamp = z.union([
-  z.number().nonnegative(),
-  z.string().refine((s) => /^\d{1,13}$/.test(s) || Number.isFinite(Date.parse(s)), "expected Unix time or an ISO date"),
-]);
+/**
+ * Unix seconds or ms (number or numeric string), or an ISO date (Whaticket's createdAt). Any number
+ * or string passes: one that is not a plausible time becomes the arrival time (./bounds.ts).
+ */
+const WhaticketTimestamp = z.union([z.number(), z.string()]);
 
 export const WhaticketWebhook = z.looseObject({
   event: z.string().nullish(),
@@ -58,50 +59,59 @@ const MEDIA_TYPES = new Map<string, InboundType>([
   ["list_response", "interactive"],
 ]);
 
-function toMs(ts: string | number | null | undefined): number {
-  if (ts === null || ts === undefined) return Date.now();
-  const numeric = typeof ts === "number" ? ts : /^\d+$/.test(ts) ? Number(ts) : Date.parse(ts);
-  // Values below 1e12 are seconds (1e12 ms is 2001-09-09).
-  return numeric < 1e12 ? numeric * 1000 : numeric;
-}
-
 /**
  * Parses one Whaticket webhook delivery. `routeKey` is "": the tenant comes from the token the
- * request was authenticated with, not from the body. Throws ZodError on a malformed body.
+ * request was authenticated with, not from the body. Throws ZodError on a malformed body; a message
+ * whose id or sender cannot be carried is left out and named in `rejected`. `now` (ms) anchors the
+ * timestamp bounds.
  */
-export function parseWhaticketWebhook(body: unknown): InboundBatch {
-  const batch: InboundBatch = { routeKey: "", messages: [], statuses: [], ignored: 0 };
+export function parseWhaticketWebhook(body: unknown, now: number = Date.now()): ParsedBatch {
+  const batch: ParsedBatch = { routeKey: "", messages: [], statuses: [], ignored: 0, rejected: [] };
   const event = WhaticketEvent.parse(body).event;
   if (event !== null && event !== undefined && event !== "message") {
     batch.ignored = 1;
     return batch;
   }
   const hook = WhaticketWebhook.parse(body);
-  const msg = toInbound(hook);
-  if (msg) batch.messages.push(msg);
-  else batch.ignored = 1;
+  const outcome = toInbound(hook, now);
+  if (outcome === null) batch.ignored = 1;
+  else if (typeof outcome === "string") batch.rejected.push(outcome);
+  else batch.messages.push(outcome);
   return batch;
 }
 
-function toInbound(hook: WhaticketWebhook): InboundMessage | null {
+/** null: deliberately not answered (ignored); a string: the field that made it impossible to carry. */
+function toInbound(hook: WhaticketWebhook, now: number): InboundMessage | null | string {
   const { message, contact } = hook;
   const number = String(contact.number);
   // Our own messages echo back; group tickets are not one-to-one conversations.
   if (message.fromMe || contact.isGroup || number.endsWith("@g.us")) return null;
-  const from = normalizePhone(number.split("@")[0] ?? "");
-  if (from === null) return null;
+  const id = String(message.id);
+  if (!fitsIdentity(id, BOUNDS.providerMessageId)) return "message.id";
+  const from = fitsIdentity(number, BOUNDS.senderAddress) ? normalizePhone(number.split("@")[0] ?? "") : null;
+  if (from === null) return "contact.number";
   const type = MEDIA_TYPES.get((message.mediaType ?? "chat").toLowerCase()) ?? "unknown";
+  const clamps: Clamps = [];
+  // Whaticket puts a media caption in `body`, like a text.
+  const max = type === "text" ? BOUNDS.text : BOUNDS.caption;
   const msg: InboundMessage = {
-    providerMessageId: String(message.id),
+    providerMessageId: id,
     from,
+    phone: from,
     type,
-    text: type === "unknown" ? "" : sanitizeText(message.body ?? ""),
-    timestamp: toMs(message.timestamp),
+    text: type === "unknown" ? "" : boundText(message.body ?? "", max, "text", clamps),
+    // Absent: the helpdesk forwards at once, so the arrival time is the message's time.
+    timestamp: message.timestamp === null || message.timestamp === undefined ? now : boundTimestamp(message.timestamp, "auto", now, clamps),
   };
-  // Whaticket exposes media by URL, not by id; the URL is what a downloader needs.
-  if (message.mediaUrl && type !== "text") msg.mediaId = message.mediaUrl;
-  const name = contact.name ? sanitizeText(contact.name) : "";
+  // Whaticket exposes media by URL, not by id; the URL is what a downloader needs. A URL over its
+  // bound would fetch the wrong file if cut, so it is left out and the media is answered by caption.
+  if (message.mediaUrl && type !== "text") {
+    if (message.mediaUrl.length <= BOUNDS.mediaId) msg.mediaId = message.mediaUrl;
+    else clamps.push("mediaId");
+  }
+  const name = contact.name ? boundText(contact.name, BOUNDS.contactName, "contactName", clamps) : "";
   if (name !== "") msg.contactName = name;
+  if (clamps.length > 0) msg.clamped = clamps;
   return msg;
 }
 
@@ -138,6 +148,7 @@ export function createWhaticketSender(opts: WhaticketSenderOptions): ChannelSend
   const url = `${opts.baseUrl.replace(/\/+$/, "")}/api/messages/send`;
   const doFetch = opts.fetch ?? defaultFetch;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  const secrets = [opts.token];
   return {
     async send(req): Promise<SendResult> {
       const text = req.payload.kind === "text" ? req.payload.text : req.payload.kind === "list" ? req.payload.body : req.payload.parameters.join(" ");
@@ -145,11 +156,11 @@ export function createWhaticketSender(opts: WhaticketSenderOptions): ChannelSend
         return { ok: false, kind: "permanent", code: "whaticket_empty_text", reason: "Nothing to send: the message text is empty." };
       }
       const outcome = await postJson(doFetch, url, { authorization: `Bearer ${opts.token}` }, { number: req.to, body: text }, timeoutMs);
-      if (outcome.kind !== "response") return transportFailure("whaticket", outcome);
+      if (outcome.kind !== "response") return transportFailure("whaticket", outcome, secrets);
       if (outcome.status < 200 || outcome.status >= 300) {
         const err = WhaticketErrorBody.safeParse(outcome.body);
         const detail = err.success ? (err.data.error ?? err.data.message ?? undefined) : undefined;
-        return httpFailure("whaticket", outcome.status, outcome.headers, detail);
+        return httpFailure("whaticket", outcome.status, outcome.headers, detail, secrets);
       }
       // Stock Whaticket answers 200 with no body; forks return the created message.
       const parsed = WhaticketSendResponse.safeParse(outcome.body);

@@ -1,5 +1,5 @@
 import type { ChatMessage } from "../ai/types";
-import type { ContextEntry } from "../../durable-objects/tenant";
+import type { ContextEntry } from "../tenants/state";
 import type { Company, Contact, Conversation } from "../store/types";
 import type { CompanyProfile } from "../tenants/profile";
 import { resolveLocale, type Locale } from "./templates";

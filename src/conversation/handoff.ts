@@ -1,4 +1,4 @@
-import type { ContextEntry } from "../../durable-objects/tenant";
+import type { ContextEntry } from "../tenants/state";
 import type { NotifyJob } from "../jobs/notify";
 import { maskPhone } from "../lib/phone";
 import type { MetricEvent } from "../metrics/sql-metrics";

@@ -1,75 +1,66 @@
-import type { ContextEntry } from "../../durable-objects/tenant";
-import { generateReply, type EngineDeps } from "../ai/engine";
 import type { OutboundPayload } from "../channels/types";
+import type { TurnMessage } from "../inbound/messages";
 import type { MetricEvent } from "../metrics/sql-metrics";
-import type { Company, Contact, Conversation, Store } from "../store/types";
-import { readProfile } from "../tenants/profile";
+import type { OutboundJob } from "../outbox/job";
+import { storeOutbound } from "../outbox/queue";
+import type { Company, Store } from "../store/types";
+import type { CompanyProfile } from "../tenants/profile";
+import type { AgendaState, ClaimedTurn, ContextEntry, TurnDone } from "../tenants/state";
 import { tenantStub } from "../tenants/stubs";
-import { agendaTurn } from "../agenda/flow";
+import { agendaTurn, type AgendaStateWriter } from "./agenda-flow";
+import { burstIntents, turnIntent } from "./burst";
 import { summarize } from "./context";
 import { handoffSummary, handoffTrigger, startHandoff } from "./handoff";
-import { detectIntent, type Intent } from "./intents";
-import type { InboundTurn, OutboundJob, TurnMessage } from "./queue-messages";
+import type { Intent } from "./intents";
+import { generateReply, type EngineDeps } from "./reply-engine";
 import { detectSentiment } from "./sentiment";
 import { splitForWhatsApp } from "./split";
 import { renderReply, resolveLocale } from "./templates";
 
-/** An error retrying cannot fix: the consumer dead-letters the work at once. */
-export class PermanentError extends Error {}
-
-const MEDIA_TYPES = new Set(["image", "audio", "video", "document", "sticker"]);
 const SUMMARY_EVERY_TURNS = 3;
 
-/** Opt-out and opt-in are whole-message commands, so they are looked for message by message. */
-export function turnIntent(messages: TurnMessage[]): Intent {
-  for (const m of messages) {
-    const { intent } = detectIntent(m.text);
-    if (intent === "opt_out" || intent === "opt_in") return intent;
-  }
-  const text = messages.map((m) => m.text).filter(Boolean).join("\n");
-  if (!text && messages.some((m) => MEDIA_TYPES.has(m.type))) return "media";
-  return detectIntent(text).intent;
+/** Notices that are stored and never answered: WhatsApp's own system events and Flow submissions. */
+const NOT_ANSWERED: Partial<Record<TurnMessage["type"], string>> = { system: "system_notice", flow: "flow_submission" };
+
+export interface TurnTenant {
+  company: Company;
+  profile: CompanyProfile;
 }
 
-/**
- * Queues one outbound message: stored first (idempotent by clientRef), then handed to the outbound
- * queue while it is still "queued". A duplicate job is harmless: the send is claimed.
- */
-export async function queueOutbound(
-  env: Env,
-  store: Store,
-  m: { company: Company; contact: Contact; conversation: Conversation; clientRef: string; payload: OutboundPayload; correlationId: string; author: "bot" | "human" | "system"; purpose: string; receivedAt?: number },
-): Promise<number> {
-  const { message } = await store.messages.insertOutbound(m.company.id, {
-    conversationId: m.conversation.id,
-    contactId: m.contact.id,
-    channel: m.company.channel,
-    clientRef: m.clientRef,
-    payload: m.payload,
-    correlationId: m.correlationId,
-    author: m.author,
-    purpose: m.purpose,
-  });
-  if (message.status === "queued") {
-    const job: OutboundJob = { kind: "send", companyId: m.company.id, messageId: message.id, correlationId: m.correlationId, receivedAt: m.receivedAt, generation: 0 };
-    await env.OUTBOUND_QUEUE.send(job, { contentType: "json" });
+/** A turn's result: what to leave in the DO, and the outbound jobs to send with the batch. */
+export interface TurnOutcome {
+  done: TurnDone;
+  jobs: OutboundJob[];
+}
+
+/** Buffers the flow's booking-state change; the turn hands it to the DO with `finish`, no extra call. */
+class AgendaBuffer implements AgendaStateWriter {
+  change: TurnDone["agenda"];
+  async setAgendaState(_contact: string, state: AgendaState | null, ttlMs?: number): Promise<void> {
+    this.change = { state, ttlMs };
   }
-  return message.id;
 }
 
 /**
  * Answers one contact's turn: stores its messages, decides (opt-out, a person's conversation, a
- * handoff) and generates the reply (LLM or templates), stores it and hands it to the outbound queue,
- * then releases the contact's lane. Every step is idempotent, so a retried turn (queue redelivery,
- * lease expiry, dead-letter reprocess) never sends a second reply.
+ * handoff, the booking flow) and generates the reply (LLM or templates), stores it and returns its
+ * outbound jobs. Every step is idempotent, so a retried turn (lease expiry, a failed batch, a
+ * dead-letter reprocess) never sends a second reply. Throws when it could not finish; the caller
+ * reports the failure to the DO, which retries the turn with backoff.
  */
-export async function processTurn(env: Env, store: Store, turn: InboundTurn, deps: Partial<Pick<EngineDeps, "fetch">> = {}): Promise<void> {
-  const company = await store.companies.byId(turn.companyId);
-  if (!company) throw new PermanentError(`company ${turn.companyId} no longer exists`);
+export async function answerTurn(env: Env, store: Store, tenant: TurnTenant, turn: ClaimedTurn, deps: Partial<Pick<EngineDeps, "fetch">> = {}): Promise<TurnOutcome> {
+  const { company, profile } = tenant;
+  const jobs: OutboundJob[] = [];
+  const metrics: MetricEvent[] = [];
+  const context: ContextEntry[] = [];
+  const agendaState = new AgendaBuffer();
+  const done = (): TurnOutcome => ({ done: { contact: turn.contact, turnId: turn.turnId, context, metrics, agenda: agendaState.change }, jobs });
+
   const last = turn.messages[turn.messages.length - 1];
   const at = last?.receivedAt ?? Date.now();
+  const correlationId = last?.correlationId ?? turn.turnId;
   const contact = await store.contacts.upsertInbound(company.id, {
-    phone: turn.phone,
+    phone: turn.contact,
     waId: turn.messages.find((m) => m.waId)?.waId,
     lid: turn.messages.find((m) => m.lid)?.lid,
     name: turn.messages.find((m) => m.contactName)?.contactName,
@@ -83,37 +74,35 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
       channel: turn.channel,
       providerMessageId: m.providerMessageId,
       type: m.type,
-      body: m.text,
-      unanswered: m.unanswered ?? (contact.optedOut ? "opted_out" : conversation.status === "human" ? "with_human" : null),
+      body: m.flow ? m.flow.response : m.text,
+      unanswered: m.unanswered ?? NOT_ANSWERED[m.type] ?? (contact.optedOut ? "opted_out" : conversation.status === "human" ? "with_human" : null),
       correlationId: m.correlationId,
       providerTimestamp: m.timestamp,
     });
   }
   // The contact wrote: the 24 h window is open again, so messages held for it can go now.
   for (const id of await store.messages.requeueHeld(company.id, contact.id, Date.now())) {
-    await env.OUTBOUND_QUEUE.send({ kind: "send", companyId: company.id, messageId: id, correlationId: last?.correlationId ?? turn.turnId, generation: 0 } satisfies OutboundJob, { contentType: "json" });
+    jobs.push({ kind: "send", companyId: company.id, messageId: id, correlationId, generation: 0 });
   }
 
-  const tenant = tenantStub(env, company.id);
-  const answerable = turn.messages.filter((m) => !m.unanswered);
+  // Unsupported and ephemeral notices arrive as "unknown" with nothing to read: stored, not answered.
+  const answerable = turn.messages.filter((m) => !m.unanswered && !NOT_ANSWERED[m.type] && !(m.type === "unknown" && !m.text));
   const text = answerable.map((m) => m.text).join("\n");
-  const metrics: MetricEvent[] = [];
-  const context: ContextEntry[] = [];
-  const finish = () => tenant.finishTurn(turn.phone, turn.turnId, { context, metrics });
-
   if (answerable.length === 0) {
-    metrics.push({ metric: "secretaria_turns_total", labels: { intent: "unanswered_rate_limited" }, inc: 1 });
-    return void (await finish());
+    const why = turn.messages.some((m) => m.unanswered) ? "unanswered_rate_limited" : "unanswered_notice";
+    metrics.push({ metric: "secretaria_turns_total", labels: { intent: why }, inc: 1 });
+    return done();
   }
-  const intent = turnIntent(answerable);
+  // A first contact opening the chat (Meta's request_welcome) gets the tenant's welcome.
+  const intent: Intent = answerable.every((m) => m.type === "request_welcome") ? "greeting" : turnIntent(answerable);
   const sentiment = detectSentiment(text).label;
-  const profile = readProfile(await store.profiles.get(company.id));
-  const reply = (clientRef: string, parts: (string | OutboundPayload)[], author: "bot" = "bot") =>
-    Promise.all(
-      parts.map((p, i) =>
-        queueOutbound(env, store, { company, contact, conversation, clientRef: `${clientRef}:${i}`, payload: typeof p === "string" ? { kind: "text", text: p } : p, correlationId: last?.correlationId ?? turn.turnId, author, purpose: "reply", receivedAt: turn.messages[0]?.receivedAt }),
-      ),
-    );
+  const reply = async (parts: (string | OutboundPayload)[]) => {
+    for (const [i, p] of parts.entries()) {
+      const payload: OutboundPayload = typeof p === "string" ? { kind: "text", text: p } : p;
+      const { job } = await storeOutbound(store, { company, contact, conversation, clientRef: `turn:${turn.turnId}:${i}`, payload, correlationId, author: "bot", purpose: "reply", receivedAt: turn.messages[0]?.receivedAt });
+      if (job) jobs.push(job);
+    }
+  };
   const template = (as: Intent) => renderReply(as, resolveLocale(company.locale), { businessName: company.name, contactName: contact.name ?? undefined });
 
   // Opt-out first: after SAIR nothing more is sent but the confirmation.
@@ -121,27 +110,38 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
     const optOut = intent === "opt_out";
     if (optOut !== contact.optedOut) await store.contacts.setOptedOut(company.id, contact.id, optOut);
     if (optOut && !contact.optedOut) metrics.push({ metric: "secretaria_opt_outs_total", labels: {}, inc: 1 });
-    await reply(`turn:${turn.turnId}`, [template(intent)]);
+    await reply([template(intent)]);
     metrics.push({ metric: "secretaria_turns_total", labels: { intent }, inc: 1 });
-    return void (await finish());
+    return done();
   }
   if (contact.optedOut || conversation.status === "human") {
     metrics.push({ metric: "secretaria_turns_total", labels: { intent: contact.optedOut ? "unanswered_opted_out" : "unanswered_with_human" }, inc: 1 });
     context.push({ role: "contact", text, at, sentiment });
-    return void (await finish());
+    return done();
   }
 
-  const { context: shortContext, agenda: agendaState } = await tenant.turnState(turn.phone);
+  const shortContext = turn.context;
   const handoff = async (trigger: Parameters<typeof startHandoff>[2]["trigger"]) => {
     const started = await startHandoff(env, store, { company, profile, contact, conversation, trigger, summary: handoffSummary(shortContext, text) });
     metrics.push(...started.events);
     const confirmation = template("human_request");
-    await reply(`turn:${turn.turnId}`, [confirmation]);
+    await reply([confirmation]);
     context.push({ role: "contact", text, at, sentiment, handled: true, intent }, { role: "assistant", text: confirmation, at: Date.now() });
   };
 
   // The booking conversation comes before the assistant: "1" after a list of slots is an answer, not small talk.
-  const agenda = intent === "human_request" ? { handled: false as const } : await agendaTurn({ env, store, company, profile, fetch: deps.fetch }, tenant, { contact, phone: turn.phone, text, intent, turnId: turn.turnId, replyIds: answerable.flatMap((m) => (m.replyId ? [m.replyId] : [])), state: agendaState });
+  const agenda =
+    intent === "human_request"
+      ? { handled: false as const }
+      : await agendaTurn({ env, store, company, profile, fetch: deps.fetch }, agendaState, {
+          contact,
+          phone: turn.contact,
+          text,
+          intent,
+          turnId: turn.turnId,
+          replyIds: answerable.flatMap((m) => (m.replyId ? [m.replyId] : [])),
+          state: turn.agenda,
+        });
   const trigger = agenda.handled ? null : handoffTrigger({ intent, text, sentiment, context: shortContext, profile });
   if (agenda.handled) {
     metrics.push(...agenda.events);
@@ -149,17 +149,18 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
       const started = await startHandoff(env, store, { company, profile, contact, conversation, trigger: agenda.handoff, summary: handoffSummary(shortContext, text) });
       metrics.push(...started.events);
     }
-    await reply(`turn:${turn.turnId}`, agenda.replies.flatMap((r): (string | OutboundPayload)[] => (typeof r === "string" ? splitForWhatsApp(r) : [r])));
+    await reply(agenda.replies.flatMap((r): (string | OutboundPayload)[] => (typeof r === "string" ? splitForWhatsApp(r) : [r])));
     context.push({ role: "contact", text, at, sentiment, handled: true, intent }, ...agenda.replies.map((r) => ({ role: "assistant" as const, text: typeof r === "string" ? r : r.body, at: Date.now() })));
   } else if (trigger) {
     await handoff(trigger);
   } else {
-    const answer = await generateReply({ env, store, tenant, fetch: deps.fetch }, { company, profile, contact, conversation, intent, text, context: shortContext });
+    const intents = burstIntents(answerable, intent);
+    const answer = await generateReply({ env, store, tenant: tenantStub(env, company.id), fetch: deps.fetch }, { company, profile, contact, conversation, intent, intents, text, context: shortContext });
     metrics.push(...answer.events);
     if (answer.handoff) {
       await handoff("assistant_cannot_help");
     } else {
-      await reply(`turn:${turn.turnId}`, splitForWhatsApp(answer.text));
+      await reply(splitForWhatsApp(answer.text));
       const handled = answer.source === "llm" || intent !== "unknown";
       context.push({ role: "contact", text, at, sentiment, handled, intent }, { role: "assistant", text: answer.text, at: Date.now() });
     }
@@ -168,9 +169,16 @@ export async function processTurn(env: Env, store: Store, turn: InboundTurn, dep
   const all = [...shortContext, ...context];
   const contactTurns = all.filter((e) => e.role === "contact");
   if (contactTurns.length % SUMMARY_EVERY_TURNS === 0) {
-    await store.conversations.setSummary(company.id, conversation.id, summarize(all, contactTurns.map((e) => e.intent ?? ""), contact.name));
+    await store.conversations.setSummary(
+      company.id,
+      conversation.id,
+      summarize(
+        all,
+        contactTurns.map((e) => e.intent ?? ""),
+        contact.name,
+      ),
+    );
   }
   metrics.push({ metric: "secretaria_turns_total", labels: { intent }, inc: 1 });
-  await finish();
+  return done();
 }
-

@@ -1,5 +1,7 @@
-import { deadLetter } from "../channels/outbound";
-import { InboundTurn, OutboundJob } from "../conversation/queue-messages";
+import { fileDeadTurns } from "../inbound/consumer";
+import { InboundQueueMessage } from "../inbound/messages";
+import { deadLetter } from "../outbox/deliver";
+import { OutboundJob } from "../outbox/job";
 import { JobMessage, jobDedupKey } from "../jobs/messages";
 import { describeBody } from "../lib/log";
 import type { Store } from "../store/types";
@@ -27,18 +29,28 @@ export async function recordDeadLetter(env: Env, store: Store, queue: "inbound" 
     await deadLetter(env, store, job.data, message?.attempts ?? attempts, reason);
     return;
   }
-  const turn = InboundTurn.safeParse(body);
-  if (!turn.success) return logUnreadable(queue, body);
-  const t = turn.data;
-  const lastError = await tenantStub(env, t.companyId).abandonTurn(t.phone, t.turnId);
-  await store.deadLetters.insert(t.companyId, {
+  const parsed = InboundQueueMessage.safeParse(body);
+  if (!parsed.success) return logUnreadable(queue, body);
+  const m = parsed.data;
+  if (m.kind === "turn") {
+    // The consumer itself kept failing on this turn: give it up (its lane is freed) and file it with its messages.
+    const { abandoned } = await tenantStub(env, m.companyId).finish({
+      done: [],
+      failed: [{ contact: m.contact, turnId: m.turnId, error: `the inbound consumer failed ${attempts} times on this turn`, permanent: true, attempts }],
+      metrics: [],
+    });
+    await fileDeadTurns(env, store, m.companyId, abandoned);
+    return;
+  }
+  // Admission itself kept failing: the webhook's messages are kept whole; a reprocess enqueues them again (dedup makes that safe).
+  await store.deadLetters.insert(m.companyId, {
     queue: "inbound",
-    payload: t,
-    reason: `turn failed after ${attempts} attempts; last error: ${lastError ?? "unknown"}`,
+    payload: m,
+    reason: `admission failed after ${attempts} attempts (${m.messages.length} messages, ${m.statuses.length} statuses)`,
     attempts,
-    dedupKey: `inbound:${t.turnId}:g${t.generation}`,
+    dedupKey: `inbound:ingress:${m.correlationId}:${m.part}`,
   });
-  await recordMetrics(env, t.companyId, [{ metric: "secretaria_dead_letters_total", labels: { queue: "inbound" }, inc: 1 }]);
+  await recordMetrics(env, m.companyId, [{ metric: "secretaria_dead_letters_total", labels: { queue: "inbound" }, inc: 1 }]);
 }
 
 /** A body no schema can read has no tenant to file it under: the logs get its shape (never phone numbers or texts). */

@@ -1,8 +1,7 @@
-/** Request parameters every admin route reads the same way: phones, contact filters, numeric ids. */
+/** Request parameters every admin route reads the same way: phones (never in URLs), contact filters, numeric ids. */
 import { z } from "zod";
 import { AppError } from "../lib/errors";
 import { normalizePhone } from "../lib/phone";
-import type { Store } from "../store/types";
 
 /** A phone number from a request field, normalised, or a 422 naming the field. */
 export function phoneParam(raw: string, field: string): string {
@@ -11,14 +10,34 @@ export function phoneParam(raw: string, field: string): string {
   return phone;
 }
 
+/** Query parameters that would carry a phone number; URLs end up in Workers observability logs. */
+const PHONE_QUERY_KEYS = ["contact", "phone"] as const;
+
 /**
- * For list filters by contact: undefined when no filter was asked, null when the number is valid
- * but no such contact exists (the list is empty), else the contact's id.
+ * Refuses a phone number in the query string with a 400 that says what to do instead: filter by
+ * `contact_id`, found with `POST /api/contacts/lookup {phone}`.
  */
-export async function contactFilter(store: Store, companyId: number, raw: string | undefined): Promise<number | null | undefined> {
-  if (!raw) return undefined;
-  const contact = await store.contacts.byPhone(companyId, phoneParam(raw, "contact"));
-  return contact ? contact.id : null;
+export function rejectPhoneInUrl(query: Record<string, string | undefined>): void {
+  const key = PHONE_QUERY_KEYS.find((k) => query[k] !== undefined);
+  if (key === undefined) return;
+  throw new AppError(
+    400,
+    "phone_in_url",
+    `Phone numbers are not accepted in URLs (they are logged): use ?contact_id=<id>; find the id with POST /api/contacts/lookup {"phone": "…"}`,
+    { parameter: key },
+  );
+}
+
+/**
+ * For list filters by contact: undefined when no filter was asked, else the contact id from
+ * `?contact_id=`. No lookup is needed: every listing filters by the tenant too, so another tenant's
+ * id simply lists nothing. A phone in `?contact=` is a 400 `phone_in_url`.
+ */
+export function contactFilter(query: Record<string, string | undefined>): number | undefined {
+  rejectPhoneInUrl(query);
+  const raw = query.contact_id;
+  if (raw === undefined || raw === "") return undefined;
+  return idParam(raw, "Contact");
 }
 
 const Id = z.coerce.number().int().positive();

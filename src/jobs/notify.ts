@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scrubSecrets } from "../lib/scrub";
 
 /** A tenant notification (Slack-compatible incoming webhook JSON), delivered with retries by the jobs queue. */
 export const NotifyJob = z.object({
@@ -22,6 +23,18 @@ export async function deliverNotification(job: NotifyJob, fetchFn: typeof fetch 
     const retry = res.status === 408 || res.status === 429 || res.status >= 500;
     return { ok: false, retry, reason: `notification endpoint answered HTTP ${res.status}` };
   } catch (err) {
-    return { ok: false, retry: true, reason: `notification endpoint unreachable: ${err instanceof Error ? err.message : String(err)}` };
+    // The URL is the credential (a Slack incoming webhook's path is its secret); runtimes quote it in errors.
+    const message = scrubSecrets(err instanceof Error ? err.message : String(err), urlSecrets(job.url));
+    return { ok: false, retry: true, reason: `notification endpoint unreachable: ${message}` };
+  }
+}
+
+/** The notify URL and its path + query: either one alone lets anyone post to the tenant's channel. */
+function urlSecrets(url: string): string[] {
+  try {
+    const u = new URL(url);
+    return [url, u.href, `${u.pathname}${u.search}`];
+  } catch {
+    return [url];
   }
 }

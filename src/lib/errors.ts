@@ -19,3 +19,6 @@ export class AppError extends Error {
 export interface ErrorEnvelope {
   error: { status: number; code: string; message: string; request_id?: string; details?: unknown };
 }
+
+/** An error retrying cannot fix: the consumer dead-letters the work at once. */
+export class PermanentError extends Error {}

@@ -55,6 +55,18 @@ export const METRICS = {
     type: "counter",
     labels: ["company", "channel", "type"],
   },
+  inboundClamped: {
+    name: "secretaria_inbound_values_clamped_total",
+    help: "Values cut to their bound at the webhook (long texts, names, implausible timestamps), by channel and field.",
+    type: "counter",
+    labels: ["company", "channel", "field"],
+  },
+  inboundRejected: {
+    name: "secretaria_inbound_messages_rejected_total",
+    help: "Messages dropped at the webhook because their identity could not be carried (an oversized id, no sender), by channel and field.",
+    type: "counter",
+    labels: ["company", "channel", "field"],
+  },
   messagesOutbound: {
     name: "secretaria_messages_outbound_total",
     help: "Outbound messages handed to a channel, by kind (text or template).",

@@ -21,41 +21,52 @@ export class SqlMetrics {
     `CREATE TABLE IF NOT EXISTS metric_histograms (metric TEXT NOT NULL, labels TEXT NOT NULL, counts TEXT NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (metric, labels))`,
   ];
 
+  /** Events of a whole batch: summed per series first, so one statement per series, not per event. */
   record(events: readonly MetricEvent[]): void {
+    const counters = new Map<string, { metric: string; key: string; inc: number }>();
+    const observed = new Map<string, { metric: string; key: string; buckets: readonly number[]; values: number[] }>();
     for (const e of events) {
       const family = familyByName(e.metric);
       if (!family) continue; // an undeclared metric is a programming error; never let it break a request
       const key = labelKey(e.labels);
+      const id = `${e.metric}\u0000${key}`;
       if ("inc" in e) {
         if (!(e.inc > 0)) continue;
-        this.sql.exec(
-          `INSERT INTO metric_counters (metric, labels, value) VALUES (?, ?, ?)
-           ON CONFLICT (metric, labels) DO UPDATE SET value = value + excluded.value`,
-          e.metric,
-          key,
-          e.inc,
-        );
+        const c = counters.get(id) ?? { metric: e.metric, key, inc: 0 };
+        c.inc += e.inc;
+        counters.set(id, c);
       } else {
-        const buckets = family.buckets ?? [];
-        const value = Number.isFinite(e.observe) ? Math.max(0, e.observe) : 0;
-        const row = this.sql.exec<{ counts: string; sum: number; count: number }>(
-          `SELECT counts, sum, count FROM metric_histograms WHERE metric = ? AND labels = ?`,
-          e.metric,
-          key,
-        ).toArray()[0];
-        const counts: number[] = row ? (JSON.parse(row.counts) as number[]) : new Array<number>(buckets.length + 1).fill(0);
-        const i = bucketIndex(buckets, value);
-        counts[i] = (counts[i] ?? 0) + 1;
-        this.sql.exec(
-          `INSERT INTO metric_histograms (metric, labels, counts, sum, count) VALUES (?, ?, ?, ?, 1)
-           ON CONFLICT (metric, labels) DO UPDATE SET counts = excluded.counts, sum = sum + ?, count = count + 1`,
-          e.metric,
-          key,
-          JSON.stringify(counts),
-          value,
-          value,
-        );
+        const h = observed.get(id) ?? { metric: e.metric, key, buckets: family.buckets ?? [], values: [] };
+        h.values.push(Number.isFinite(e.observe) ? Math.max(0, e.observe) : 0);
+        observed.set(id, h);
       }
+    }
+    for (const c of counters.values()) {
+      this.sql.exec(
+        `INSERT INTO metric_counters (metric, labels, value) VALUES (?, ?, ?)
+         ON CONFLICT (metric, labels) DO UPDATE SET value = value + excluded.value`,
+        c.metric,
+        c.key,
+        c.inc,
+      );
+    }
+    for (const h of observed.values()) {
+      const row = this.sql.exec<{ counts: string; sum: number; count: number }>(`SELECT counts, sum, count FROM metric_histograms WHERE metric = ? AND labels = ?`, h.metric, h.key).toArray()[0];
+      const counts: number[] = row ? (JSON.parse(row.counts) as number[]) : new Array<number>(h.buckets.length + 1).fill(0);
+      for (const v of h.values) {
+        const i = bucketIndex(h.buckets, v);
+        counts[i] = (counts[i] ?? 0) + 1;
+      }
+      const sum = h.values.reduce((a, b) => a + b, 0);
+      this.sql.exec(
+        `INSERT INTO metric_histograms (metric, labels, counts, sum, count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (metric, labels) DO UPDATE SET counts = excluded.counts, sum = sum + excluded.sum, count = count + excluded.count`,
+        h.metric,
+        h.key,
+        JSON.stringify(counts),
+        sum,
+        h.values.length,
+      );
     }
   }
 

@@ -6,8 +6,8 @@
  * the current time. Each appointment is flagged once and offered once.
  */
 import type { OutboundPayload } from "../channels/types";
-import { queueOutbound } from "../conversation/turn";
-import type { AgendaState } from "../../durable-objects/tenant";
+import { queueOutbound } from "../outbox/queue";
+import type { AgendaState } from "../tenants/state";
 import { CalendarSettings } from "../agenda/calendar";
 import { commaName, numbered, say, slotList } from "../agenda/messages";
 import { freeSlots, label, localeOf, slotOf, type AgendaCtx } from "../agenda/service";

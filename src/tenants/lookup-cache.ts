@@ -1,4 +1,5 @@
 import type { Company, Store } from "../store/types";
+import { readSettings, type TenantSettings } from "./settings";
 
 /**
  * Webhooks resolve their tenant on every request; the routing keys change rarely. This per-isolate
@@ -25,3 +26,15 @@ async function cached(key: string, load: () => Promise<Company | null>): Promise
 export const companyByMetaPhoneNumberId = (store: Store, id: string) => cached(`meta:${id}`, () => store.companies.byMetaPhoneNumberId(id));
 export const companyByEvolutionInstance = (store: Store, name: string) => cached(`evolution:${name}`, () => store.companies.byEvolutionInstance(name));
 export const companyByWhaticketTokenHash = (store: Store, hash: string) => cached(`whaticket:${hash}`, () => store.companies.byWhaticketTokenHash(hash));
+
+const parsedSettings = new WeakMap<Company, TenantSettings>();
+
+/** The company's channel settings, parsed once per cached company row (zod is not free on every request). */
+export function settingsOf(company: Company): TenantSettings {
+  let settings = parsedSettings.get(company);
+  if (!settings) {
+    settings = readSettings(company.channelSettings);
+    parsedSettings.set(company, settings);
+  }
+  return settings;
+}

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
-import { api, eventually, outbox, type OutboxMessage } from "../support/helpers";
+import { api, contactId, eventually, outbox, type OutboxMessage } from "../support/helpers";
 import { sandboxSay } from "../support/ai";
 
 /**
@@ -51,7 +51,9 @@ export interface AppointmentView {
 }
 
 export async function appointmentsOf(slug: string, phone: string): Promise<AppointmentView[]> {
-  const res = await api(`/api/agenda/appointments?contact=${phone}`, { tenant: slug });
+  const id = await contactId(slug, phone);
+  if (id === null) return [];
+  const res = await api(`/api/agenda/appointments?contact_id=${id}`, { tenant: slug });
   return ((await res.json()) as { appointments: AppointmentView[] }).appointments;
 }
 

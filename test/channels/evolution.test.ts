@@ -20,6 +20,10 @@ import upsertReaction from "../fixtures/evolution/upsert-reaction.json";
 import upsertText from "../fixtures/evolution/upsert-text.json";
 import { brokenFetch, fakeFetch, hangingFetch, jsonResponse } from "./fake-fetch";
 
+/** The fixtures were recorded on 2024-11-14 around 16:00 UTC; "now" is a few minutes later. */
+const NOW = 1731600000000 + 15 * 60_000;
+const parse = (body: unknown) => parseEvolutionWebhook(body, NOW);
+
 /** upsert-text.json with its message content replaced. */
 function upsertWithMessage(message: unknown): unknown {
   const body = structuredClone(upsertText) as { data: Record<string, unknown> };
@@ -33,7 +37,7 @@ function updateWith(data: Record<string, unknown>, event = "messages.update"): u
 
 describe("parseEvolutionWebhook", () => {
   it("normalises a plain conversation message and returns instance and apikey", () => {
-    expect(parseEvolutionWebhook(upsertText)).toEqual({
+    expect(parse(upsertText)).toEqual({
       instance: "clinica-sorriso",
       apikey: "B6D711FCDE4D4FD5936544120E713976",
       batch: {
@@ -42,6 +46,7 @@ describe("parseEvolutionWebhook", () => {
           {
             providerMessageId: "3EB0C431C26A1916E0C2",
             from: "5511987654321",
+            phone: "5511987654321",
             contactName: "Maria Souza",
             type: "text",
             text: "Oi, quero marcar uma consulta",
@@ -50,16 +55,18 @@ describe("parseEvolutionWebhook", () => {
         ],
         statuses: [],
         ignored: 0,
+        rejected: [],
       },
     });
   });
 
   it("accepts the MESSAGES_UPSERT spelling and extendedTextMessage, restoring the ninth digit", () => {
-    const { batch } = parseEvolutionWebhook(upsertExtended);
+    const { batch } = parse(upsertExtended);
     expect(batch.messages).toEqual([
       {
         providerMessageId: "3EB0A1B2C3D4E5F60718",
         from: "5511987654321",
+        phone: "5511987654321",
         waId: "551187654321",
         contactName: "Carlos",
         type: "text",
@@ -70,21 +77,22 @@ describe("parseEvolutionWebhook", () => {
   });
 
   it("takes the real number of an @lid sender from senderPn and keeps the lid", () => {
-    const [msg] = parseEvolutionWebhook(upsertLid).batch.messages;
+    const [msg] = parse(upsertLid).batch.messages;
     expect(msg).toMatchObject({ from: "5511987654321", lid: "123456789012345@lid", text: "Tenho horário amanhã?" });
   });
 
   it("falls back to remoteJidAlt for @lid senders and reads protobuf Long timestamps", () => {
-    const [msg] = parseEvolutionWebhook(upsertLidAlt).batch.messages;
+    const [msg] = parse(upsertLidAlt).batch.messages;
     expect(msg).toMatchObject({ from: "5521987654321", lid: "210987654321098@lid", timestamp: 1731600180000 });
   });
 
-  it("ignores an @lid sender with no phone number alongside", () => {
+  it("drops an @lid sender with no phone number alongside and names the field in rejected", () => {
     const body = structuredClone(upsertLid) as { data: { key: Record<string, unknown> } };
     delete body.data.key.senderPn;
-    const { batch } = parseEvolutionWebhook(body);
+    const { batch } = parse(body);
     expect(batch.messages).toEqual([]);
-    expect(batch.ignored).toBe(1);
+    expect(batch.ignored).toBe(0);
+    expect(batch.rejected).toEqual(["key.remoteJid"]);
   });
 
   it.each([
@@ -93,18 +101,18 @@ describe("parseEvolutionWebhook", () => {
     ["a reaction", upsertReaction],
     ["a protocol message (revoke)", upsertWithMessage({ protocolMessage: { key: { id: "X" }, type: "REVOKE" } })],
   ])("ignores %s", (_label, body) => {
-    const { batch } = parseEvolutionWebhook(body);
+    const { batch } = parse(body);
     expect(batch.messages).toEqual([]);
     expect(batch.ignored).toBe(1);
   });
 
   it("maps an image with caption, using the message id to fetch the media", () => {
-    const [msg] = parseEvolutionWebhook(upsertImage).batch.messages;
+    const [msg] = parse(upsertImage).batch.messages;
     expect(msg).toMatchObject({ type: "image", text: "Meu pedido médico", mediaId: "3EB0B7C6D5E4F3A2B1C0" });
   });
 
   it("maps a list response to interactive with the row id", () => {
-    const [msg] = parseEvolutionWebhook(upsertList).batch.messages;
+    const [msg] = parse(upsertList).batch.messages;
     expect(msg).toMatchObject({ type: "interactive", text: "Segunda · 14h-15h", replyId: "slot_2024-11-18T14:00" });
   });
 
@@ -121,17 +129,17 @@ describe("parseEvolutionWebhook", () => {
     [{ pollCreationMessage: { name: "Melhor horário?", options: [{ optionName: "manhã" }] } }, { type: "unknown", text: "" }],
     [null, { type: "unknown", text: "" }],
   ])("maps message content %j", (message, expected) => {
-    const [msg] = parseEvolutionWebhook(upsertWithMessage(message)).batch.messages;
+    const [msg] = parse(upsertWithMessage(message)).batch.messages;
     expect(msg).toMatchObject(expected);
   });
 
   it("sanitises message text", () => {
-    const [msg] = parseEvolutionWebhook(upsertWithMessage({ conversation: "\u0007 Oi\u202E  " })).batch.messages;
+    const [msg] = parse(upsertWithMessage({ conversation: "\u0007 Oi\u202E  " })).batch.messages;
     expect(msg?.text).toBe("Oi");
   });
 
   it("reads an array of upserts and unwraps disappearing messages", () => {
-    const { instance, batch } = parseEvolutionWebhook(upsertArray);
+    const { instance, batch } = parse(upsertArray);
     expect(instance).toBe("salao-bela");
     expect(batch.messages.map((m) => [m.providerMessageId, m.from, m.text])).toEqual([
       ["3EB0100000000000A001", "5511976543210", "Oi"],
@@ -140,11 +148,12 @@ describe("parseEvolutionWebhook", () => {
   });
 
   it("maps a delivery receipt to a status update", () => {
-    expect(parseEvolutionWebhook(messagesUpdate).batch).toEqual({
+    expect(parse(messagesUpdate).batch).toEqual({
       routeKey: "clinica-sorriso",
       messages: [],
       statuses: [{ providerMessageId: "BAE5F5A632EAE722", status: "delivered", timestamp: Date.parse("2024-11-14T13:30:00.000Z"), recipient: "5511987654321" }],
       ignored: 0,
+      rejected: [],
     });
   });
 
@@ -155,25 +164,25 @@ describe("parseEvolutionWebhook", () => {
     ["PLAYED", "read"],
     ["ERROR", "failed"],
   ])("maps status %s to %s", (status, expected) => {
-    const [update] = parseEvolutionWebhook(updateWith({ status })).batch.statuses;
+    const [update] = parse(updateWith({ status })).batch.statuses;
     expect(update?.status).toBe(expected);
   });
 
   it("takes the id from key.id and accepts MESSAGES_UPDATE", () => {
     const body = updateWith({ keyId: undefined, key: { id: "BAE5000000000001", remoteJid: "5511987654321@s.whatsapp.net", fromMe: true }, status: "READ" }, "MESSAGES_UPDATE");
-    expect(parseEvolutionWebhook(body).batch.statuses.map((s) => [s.providerMessageId, s.status])).toEqual([["BAE5000000000001", "read"]]);
+    expect(parse(body).batch.statuses.map((s) => [s.providerMessageId, s.status])).toEqual([["BAE5000000000001", "read"]]);
   });
 
   it("ignores PENDING and receipts for the contact's own messages", () => {
-    expect(parseEvolutionWebhook(updateWith({ status: "PENDING" })).batch).toMatchObject({ statuses: [], ignored: 1 });
-    expect(parseEvolutionWebhook(updateWith({ fromMe: false, status: "READ" })).batch).toMatchObject({ statuses: [], ignored: 1 });
+    expect(parse(updateWith({ status: "PENDING" })).batch).toMatchObject({ statuses: [], ignored: 1 });
+    expect(parse(updateWith({ fromMe: false, status: "READ" })).batch).toMatchObject({ statuses: [], ignored: 1 });
   });
 
   it("ignores other events such as connection.update", () => {
-    expect(parseEvolutionWebhook(connectionUpdate)).toEqual({
+    expect(parse(connectionUpdate)).toEqual({
       instance: "clinica-sorriso",
       apikey: "B6D711FCDE4D4FD5936544120E713976",
-      batch: { routeKey: "clinica-sorriso", messages: [], statuses: [], ignored: 1 },
+      batch: { routeKey: "clinica-sorriso", messages: [], statuses: [], ignored: 1, rejected: [] },
     });
   });
 
@@ -181,13 +190,42 @@ describe("parseEvolutionWebhook", () => {
     ["a non-object body", []],
     ["a missing instance", { ...upsertText, instance: undefined }],
     ["a missing event", { ...upsertText, event: undefined }],
-    ["an upsert without key.id", (() => { const b = structuredClone(upsertText) as { data: { key: Record<string, unknown> } }; delete b.data.key.id; return b; })()],
-    ["an upsert without fromMe", (() => { const b = structuredClone(upsertText) as { data: { key: Record<string, unknown> } }; delete b.data.key.fromMe; return b; })()],
-    ["an upsert whose data is a string", { ...upsertText, data: "oops" }],
-    ["a bad timestamp", (() => { const b = structuredClone(upsertText) as { data: Record<string, unknown> }; b.data.messageTimestamp = "yesterday"; return b; })()],
     ["a status update without any id", updateWith({ keyId: undefined })],
   ])("throws ZodError on %s", (_label, body) => {
-    expect(() => parseEvolutionWebhook(body)).toThrow(ZodError);
+    expect(() => parse(body)).toThrow(ZodError);
+  });
+
+  // A malformed upsert is not a malformed body: it is dropped alone and its field named.
+  it.each([
+    ["an upsert without key.id", (d: { key: Record<string, unknown> }) => delete d.key.id, "key.id"],
+    ["an upsert without fromMe", (d: { key: Record<string, unknown> }) => delete d.key.fromMe, "key.fromMe"],
+    ["an upsert with a 300-character id", (d: { key: Record<string, unknown> }) => (d.key.id = "3EB0".repeat(75)), "key.id"],
+  ])("drops %s and keeps the good upsert beside it", (_label, patch, field) => {
+    const bad = structuredClone(upsertText.data) as unknown as { key: Record<string, unknown> };
+    patch(bad);
+    const { batch } = parse({ ...upsertText, data: [bad, upsertText.data] });
+    expect(batch.messages.map((m) => m.providerMessageId)).toEqual(["3EB0C431C26A1916E0C2"]);
+    expect(batch.rejected).toEqual([field]);
+  });
+
+  it("names data in rejected when the upsert is not an object at all", () => {
+    expect(parse({ ...upsertText, data: "oops" }).batch).toMatchObject({ messages: [], rejected: ["data"] });
+  });
+
+  it.each([["yesterday"], ["99999999999999"], [1e308], [{ low: -1, high: 2 ** 31 }]])("keeps a message whose timestamp is %s, at now", (ts) => {
+    const body = structuredClone(upsertText) as { data: Record<string, unknown> };
+    body.data.messageTimestamp = ts;
+    const [msg] = parse(body).batch.messages;
+    expect(msg).toMatchObject({ timestamp: NOW, clamped: ["timestamp"] });
+  });
+
+  it("cuts a very long text and push name at their bounds and says so", () => {
+    const body = upsertWithMessage({ conversation: "Bom dia! ".repeat(1000) }) as { data: Record<string, unknown> };
+    body.data.pushName = "Maria ".repeat(100);
+    const [msg] = parse(body).batch.messages;
+    expect(Array.from(msg?.text ?? "")).toHaveLength(4096);
+    expect(Array.from(msg?.contactName ?? "").length).toBeLessThanOrEqual(128);
+    expect(msg?.clamped).toEqual(["text", "contactName"]);
   });
 });
 

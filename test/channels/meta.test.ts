@@ -27,10 +27,13 @@ import unsupported from "../fixtures/meta/unsupported.json";
 import { brokenFetch, fakeFetch, hangingFetch, jsonResponse } from "./fake-fetch";
 
 const PHONE_ID = "100000000000001";
+/** The fixtures were recorded on 2024-11-14 around 16:00 UTC; "now" is a few minutes later. */
+const NOW = 1731600000000 + 15 * 60_000;
+const parse = (body: unknown) => parseMetaWebhook(body, NOW);
 
 /** The only batch of a single-number payload. */
 function onlyBatch(body: unknown) {
-  const batches = parseMetaWebhook(body);
+  const batches = parse(body);
   expect(batches).toHaveLength(1);
   const [batch] = batches;
   if (!batch) throw new Error("no batch");
@@ -48,13 +51,14 @@ function withFirstMessage(patch: (m: Record<string, unknown>) => void): unknown 
 
 describe("parseMetaWebhook", () => {
   it("normalises a text message with the contact's profile name", () => {
-    expect(parseMetaWebhook(text)).toEqual([
+    expect(parse(text)).toEqual([
       {
         routeKey: PHONE_ID,
         messages: [
           {
             providerMessageId: "wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFjNFQjBDNDMxQzI2QTE5MTZFMEMyAA==",
             from: "5511987654321",
+            phone: "5511987654321",
             contactName: "Maria Souza",
             type: "text",
             text: "Oi! Quero marcar uma consulta para amanhã",
@@ -63,6 +67,7 @@ describe("parseMetaWebhook", () => {
         ],
         statuses: [],
         ignored: 0,
+        rejected: [],
       },
     ]);
   });
@@ -117,11 +122,11 @@ describe("parseMetaWebhook", () => {
     expect(batch.ignored).toBe(1);
   });
 
-  it("maps unsupported and system messages to type unknown with no text", () => {
+  it("stores an unsupported message as unknown and a number change as system, neither with text", () => {
     const batch = onlyBatch(unsupported);
-    expect(batch.messages.map((m) => [m.providerMessageId, m.type, m.text])).toEqual([
-      ["wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFDNBVU5TVVBQT1JURUQwMDAwMDAxAA==", "unknown", ""],
-      ["wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFDNBU1lTVEVNMDAwMDAwMDAwMDAxAA==", "unknown", ""],
+    expect(batch.messages.map((m) => [m.providerMessageId, m.type, m.text, m.system])).toEqual([
+      ["wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFDNBVU5TVVBQT1JURUQwMDAwMDAxAA==", "unknown", "", undefined],
+      ["wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFDNBU1lTVEVNMDAwMDAwMDAwMDAxAA==", "system", "", { kind: "user_changed_number", newPhone: "5511912340000" }],
     ]);
     expect(batch.ignored).toBe(0);
   });
@@ -137,7 +142,7 @@ describe("parseMetaWebhook", () => {
   });
 
   it("returns one batch per phone_number_id and merges entries of the same number", () => {
-    const batches = parseMetaWebhook(twoEntries);
+    const batches = parse(twoEntries);
     expect(batches.map((b) => [b.routeKey, b.messages.map((m) => m.text), b.statuses.map((s) => s.status)])).toEqual([
       [PHONE_ID, ["Olá, clínica!"], ["delivered"]],
       ["100000000000002", ["Olá, salão!"], []],
@@ -166,13 +171,18 @@ describe("parseMetaWebhook", () => {
   });
 
   it("accepts changes of other subscribed fields without routing them", () => {
-    expect(parseMetaWebhook(templateStatusUpdate)).toEqual([]);
+    expect(parse(templateStatusUpdate)).toEqual([]);
   });
 
-  it("skips a message whose sender is not a phone number and counts it as ignored", () => {
-    const batch = onlyBatch(withFirstMessage((m) => (m.from = "12345")));
+  it("drops a message whose sender is neither a phone nor a BSUID and names it in rejected", () => {
+    const body = structuredClone(text) as unknown as { entry: { changes: { value: { contacts: unknown; messages: Record<string, unknown>[] } }[] }[] };
+    const value = body.entry[0]!.changes[0]!.value;
+    value.contacts = [];
+    value.messages[0]!.from = "12345";
+    const batch = onlyBatch(body);
     expect(batch.messages).toEqual([]);
-    expect(batch.ignored).toBe(1);
+    expect(batch.ignored).toBe(0);
+    expect(batch.rejected).toEqual(["from"]);
   });
 
   it("sanitises message text and contact names", () => {
@@ -199,22 +209,40 @@ describe("parseMetaWebhook", () => {
         return b;
       })(),
     ],
-    ["a message without id", withFirstMessage((m) => delete m.id)],
-    ["a text message without text", withFirstMessage((m) => delete m.text)],
-    ["an image message without image", withFirstMessage((m) => (m.type = "image"))],
-    ["a timestamp that is not Unix seconds", withFirstMessage((m) => (m.timestamp = "2024-11-14T16:00:00Z"))],
   ])("throws ZodError on %s", (_label, body) => {
-    expect(() => parseMetaWebhook(body)).toThrow(ZodError);
+    expect(() => parse(body)).toThrow(ZodError);
   });
 
-  it("reports where a malformed messages change is wrong", () => {
+  // A malformed *message* is not a malformed body: it is dropped alone (a 400 would make Meta
+  // retry the whole body for days), and the field at fault is named for the counter.
+  it.each([
+    ["a message without id", (m: Record<string, unknown>) => delete m.id, "id"],
+    ["a text message without text", (m: Record<string, unknown>) => delete m.text, "text"],
+    ["an image message without image", (m: Record<string, unknown>) => (m.type = "image"), "image"],
+  ])("drops %s alone and names %s in rejected", (_label, patch, field) => {
+    const body = withFirstMessage(patch) as { entry: { changes: { value: { messages: unknown[] } }[] }[] };
+    const good = structuredClone(text.entry[0]!.changes[0]!.value.messages[0]!);
+    body.entry[0]!.changes[0]!.value.messages.push({ ...good, id: "wamid.good" });
+    const batch = onlyBatch(body);
+    expect(batch.messages.map((m) => m.providerMessageId)).toEqual(["wamid.good"]);
+    expect(batch.rejected).toEqual([field]);
+  });
+
+  it("keeps a message whose timestamp is not Unix seconds, at the time it arrived", () => {
+    const [msg] = onlyBatch(withFirstMessage((m) => (m.timestamp = "2024-11-14T16:00:00Z"))).messages;
+    expect(msg).toMatchObject({ timestamp: NOW, clamped: ["timestamp"], text: "Oi! Quero marcar uma consulta para amanhã" });
+  });
+
+  it("reports where a malformed envelope is wrong", () => {
+    const body = structuredClone(text) as unknown as { entry: { changes: { value: { metadata: Record<string, unknown> } }[] }[] };
+    delete body.entry[0]!.changes[0]!.value.metadata.phone_number_id;
     try {
-      parseMetaWebhook(withFirstMessage((m) => delete m.id));
+      parse(body);
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ZodError);
       const paths = (err as ZodError).issues.map((i) => i.path.join("."));
-      expect(paths).toContain("entry.0.changes.0.value.messages.0.id");
+      expect(paths).toContain("entry.0.changes.0.value.metadata.phone_number_id");
     }
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { eventually, metricsText, outbox, seedCompany, seriesValue, settle } from "../support/helpers";
+import { eventually, metricsText, outbox, seedCompany, seriesValue } from "../support/helpers";
+
+/** The breaker's reset timeout is a clock, not the pipeline: this is the one wait that must pass in real time. */
+const elapse = (ms: number) => new Promise((r) => setTimeout(r, ms));
 import { gemini, putConfig, sandboxSay } from "../support/ai";
 
 const KEY = "gemini-key-breaker";
@@ -32,7 +35,7 @@ describe("LLM circuit breaker per tenant and provider", () => {
     expect(await gemini.requests(KEY)).toHaveLength(callsWhenOpened);
 
     // After the reset timeout the next call is a probe (half-open)…
-    await settle(8_100);
+    await elapse(8_100);
     expect(await gauge()).toBe(1);
     await gemini.mode(KEY, "ok", "Olá! O serviço voltou ao normal.");
     await sandboxSay("brk", "5511987652004", "Oi de novo");

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
-import { api, eventually, metricsText, outbox, seedCompany, seriesValue, settle, store } from "../support/helpers";
+import { api, eventually, metricsText, outbox, seedCompany, seriesValue, drained, store } from "../support/helpers";
 import { hooksReceived, putConfig, sandboxSay } from "../support/ai";
 
 interface ConversationView {
@@ -45,7 +45,13 @@ describe("human handoff", () => {
 
     // With a person: the bot sends nothing.
     await sandboxSay("ho", phone, "alô? tem alguém aí?");
-    await settle();
+    await eventually(async () => {
+      const company = (await store().companies.bySlug("ho"))!;
+      const contact = (await store().contacts.byPhone(company.id, phone))!;
+      const inbound = await store().messages.listByContact(company.id, contact.id, { direction: "in", limit: 10 });
+      expect(inbound.at(-1)).toMatchObject({ body: "alô? tem alguém aí?", unanswered: "with_human" });
+    });
+    await drained("ho");
     expect(await accepted("ho", phone)).toHaveLength(2);
 
     const reply = await api(`/api/conversations/${conv.id}/messages`, { method: "POST", tenant: "ho", headers: { "idempotency-key": "agent-1" }, body: JSON.stringify({ text: "Oi Maria, aqui é a Ana da recepção. Como posso ajudar?" }) });
@@ -53,7 +59,7 @@ describe("human handoff", () => {
     // A retried click with the same Idempotency-Key sends nothing more.
     await api(`/api/conversations/${conv.id}/messages`, { method: "POST", tenant: "ho", headers: { "idempotency-key": "agent-1" }, body: JSON.stringify({ text: "Oi Maria, aqui é a Ana da recepção. Como posso ajudar?" }) });
     await eventually(async () => expect((await accepted("ho", phone)).map((m) => m.text)).toContain("Oi Maria, aqui é a Ana da recepção. Como posso ajudar?"));
-    await settle(1_000);
+    await drained("ho");
     expect(await accepted("ho", phone)).toHaveLength(3);
 
     const detail = (await (await api(`/api/conversations/${conv.id}`, { tenant: "ho" })).json()) as ConversationView;

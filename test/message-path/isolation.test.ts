@@ -35,7 +35,7 @@ describe("tenant isolation on the admin API", () => {
   });
 
   it("another tenant's sandbox inbox and outbox are refused", async () => {
-    expect((await api("/api/sandbox/iso-b/outbox?contact=5511987650801", { headers: asA })).status).toBe(403);
+    expect((await api("/api/sandbox/iso-b/outbox?contact_id=1", { headers: asA })).status).toBe(403);
     const post = await api("/api/sandbox/iso-b/inbound", { method: "POST", headers: asA, body: JSON.stringify({ from: "5511987650801", text: "Oi" }) });
     expect(post.status).toBe(403);
   });
@@ -49,7 +49,7 @@ describe("tenant isolation on the admin API", () => {
   });
 
   it("sandbox endpoints need a token unless the deployment opens them", async () => {
-    const res = await exports.default.fetch("http://localhost/api/sandbox/iso-a/outbox?contact=5511987650801");
+    const res = await exports.default.fetch("http://localhost/api/sandbox/iso-a/outbox?contact_id=1");
     expect(res.status).toBe(401);
   });
 });

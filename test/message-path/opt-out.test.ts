@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { eventually, metaText, metricsText, outbox, postMeta, seedCompany, seriesValue, settle, store } from "../support/helpers";
+import { eventually, metaText, metricsText, outbox, postMeta, seedCompany, seriesValue, drained, store } from "../support/helpers";
 
 const PNID = "100000000000701";
 const PHONE = "5511987650701";
@@ -29,7 +29,7 @@ describe("opt-out (SAIR / STOP) is honoured", () => {
       const inbound = await store().messages.listByContact(company.id, contact.id, { direction: "in", limit: 10 });
       expect(inbound.at(-1)).toMatchObject({ body: "quero marcar uma consulta", unanswered: "opted_out" });
     });
-    await settle();
+    await drained("optout");
     expect(await outbox("optout", PHONE)).toHaveLength(2);
 
     const back = await say("VOLTAR", 3);

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hmacSha256Hex } from "../../src/lib/hmac";
-import { eventually, metaText, metricsText, outbox, postMeta, seedCompany, seriesValue, settle, store } from "../support/helpers";
+import { eventually, metaText, metricsText, outbox, postMeta, seedCompany, seriesValue, drained, store } from "../support/helpers";
 
 interface Envelope {
   error: { status: number; code: string; message: string; request_id?: string };
@@ -30,7 +30,7 @@ describe("webhook rejections: one JSON envelope, a counter, nothing stored", () 
     await expectEnvelope(await postMeta(body, { headers: { "x-hub-signature-256": "sha256=deadbeef" } }), 401, "invalid_signature");
     const unsigned = await exports.default.fetch("http://localhost/webhooks/whatsapp", { method: "POST", body: JSON.stringify(body) });
     await expectEnvelope(unsigned, 401, "invalid_signature");
-    await settle(1_500);
+    await drained("rej-a");
     expect(await storedMessages("rej-a")).toBe(0);
     expect(await outbox("rej-a", "5511987650301")).toHaveLength(0);
     // The same body correctly signed is accepted afterwards: the forged copies did not poison dedup.
@@ -69,11 +69,11 @@ describe("webhook rejections: one JSON envelope, a counter, nothing stored", () 
   it("a number over its limit is stored and counted, answered 200, but not replied to", async () => {
     await seedCompany({ slug: "rej-num", metaPhoneNumberId: "100000000000303", channelSettings: { debounceMs: 0, maxTurnWaitMs: 0, rateLimit: { perNumberPerMinute: 1, perNumberBurst: 1 } } });
     const first = await postMeta(metaText("100000000000303", "5511987650321", "Oi"));
-    expect(await first.json()).toMatchObject({ accepted: 1 });
+    expect(await first.json()).toMatchObject({ received: 1 });
     await eventually(async () => expect(await outbox("rej-num", "5511987650321")).toHaveLength(1));
     const second = await postMeta(metaText("100000000000303", "5511987650321", "Oi de novo"));
     expect(second.status).toBe(200);
-    expect(await second.json()).toMatchObject({ accepted: 0, rate_limited: 1 });
+    expect(await second.json()).toMatchObject({ received: 1 });
     const company = (await store().companies.bySlug("rej-num"))!;
     const contact = (await store().contacts.byPhone(company.id, "5511987650321"))!;
     await eventually(async () => {
@@ -83,11 +83,12 @@ describe("webhook rejections: one JSON envelope, a counter, nothing stored", () 
         ["Oi de novo", "rate_limited"],
       ]);
     });
-    await settle(1_000);
+    await eventually(async () => {
+      const metrics = await metricsText();
+      expect(seriesValue(metrics, "secretaria_webhook_requests_total", { company: "rej-num", outcome: "rate_limited" })).toBe(1);
+      expect(seriesValue(metrics, "secretaria_turns_total", { company: "rej-num", intent: "unanswered_rate_limited" })).toBe(1);
+    });
     expect(await outbox("rej-num", "5511987650321")).toHaveLength(1);
-    const metrics = await metricsText();
-    expect(seriesValue(metrics, "secretaria_webhook_requests_total", { company: "rej-num", outcome: "rate_limited" })).toBe(1);
-    expect(seriesValue(metrics, "secretaria_turns_total", { company: "rej-num", intent: "unanswered_rate_limited" })).toBe(1);
   });
 
   it("answers Meta's verification handshake only with the right token", async () => {
@@ -122,8 +123,8 @@ describe("Evolution and Whaticket webhooks", () => {
       exports.default.fetch("http://localhost/webhooks/evolution/clinica-evo", { method: "POST", headers: { "content-type": "application/json", ...(apikey ? { apikey } : {}) }, body: JSON.stringify(body) });
     await expectEnvelope(await post({ ...upsert(false, "EVO1"), apikey: "wrong" }), 401, "invalid_apikey");
     await expectEnvelope(await exports.default.fetch("http://localhost/webhooks/evolution/nobody", { method: "POST", body: "{}" }), 404, "unknown_tenant");
-    expect(await (await post(upsert(true, "EVO-ECHO"))).json()).toMatchObject({ accepted: 0 });
-    expect(await (await post(upsert(false, "EVO2"))).json()).toMatchObject({ accepted: 1 });
+    expect(await (await post(upsert(true, "EVO-ECHO"))).json()).toMatchObject({ received: 0 });
+    expect(await (await post(upsert(false, "EVO2"))).json()).toMatchObject({ received: 1 });
     await eventually(async () => expect(await outbox("evo", "5511987650401")).toHaveLength(1));
     const company = (await store().companies.bySlug("evo"))!;
     expect((await store().contacts.byPhone(company.id, "5511987650401"))?.lid).toBe("123456789012345@lid");

@@ -125,7 +125,10 @@ async function main() {
       await page.click("#release");
       await page.waitForSelector("#conversation-status:has-text('assistente')", { timeout: 15_000 });
       // The reply really went out through the channel (the sandbox outbox holds it).
-      const outbox = await (await fetch(`${base}/api/sandbox/${TENANT}/outbox?contact=${customer}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+      // Phones never go in URLs: look the contact up, then read its outbox by id.
+      const auth = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
+      const { contact } = await (await fetch(`${base}/api/contacts/lookup`, { method: "POST", headers: auth, body: JSON.stringify({ phone: customer }) })).json();
+      const outbox = await (await fetch(`${base}/api/sandbox/${TENANT}/outbox?contact_id=${contact.id}`, { headers: auth })).json();
       assert.ok(outbox.messages.some((m) => m.text === "Olá Joana, aqui é a Ana da recepção. Posso ajudar?"));
       await page.screenshot({ path: shot.replace(/\.png$/, "-conversas.png"), fullPage: true });
     });

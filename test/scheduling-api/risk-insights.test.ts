@@ -5,7 +5,7 @@ import worker from "../../src/index";
 import { runOptimization } from "../../src/scheduling/service";
 import { generateHistory } from "../../src/scheduling/synthetic";
 import { DAY_MS } from "../../src/lib/time-zone";
-import { api, eventually, metricsText, seedCompany, seriesValue, store } from "../support/helpers";
+import { api, contactId, eventually, metricsText, seedCompany, seriesValue, store } from "../support/helpers";
 import { historyCsv, importCsv, phoneOf } from "./support";
 
 const NOW = Date.now();
@@ -105,7 +105,7 @@ describe("POST /api/agenda/risk", () => {
       expect(booked.status).toBe(201);
     }
     const probOf = async (contact: string) => {
-      const list = (await (await api(`/api/agenda/appointments?contact=${phoneOf(contact)}&from=${new Date(NOW).toISOString()}`, { tenant: "risk-list" })).json()) as { appointments: { provider: string; no_show_prob: number | null; risk_reasons: string[] }[] };
+      const list = (await (await api(`/api/agenda/appointments?contact_id=${await contactId("risk-list", phoneOf(contact))}&from=${new Date(NOW).toISOString()}`, { tenant: "risk-list" })).json()) as { appointments: { provider: string; no_show_prob: number | null; risk_reasons: string[] }[] };
       const live = list.appointments.filter((a) => a.provider === "builtin");
       expect(live).toHaveLength(1);
       return live[0]!;

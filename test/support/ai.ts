@@ -2,7 +2,7 @@ import { api } from "./helpers";
 
 /** Controls the fake Gemini API for one tenant's key. */
 export const gemini = {
-  mode: (key: string, mode: "ok" | "500" | "429" | "401", text?: string) =>
+  mode: (key: string, mode: "ok" | "500" | "429" | "401" | "flaky", text?: string) =>
     fetch(`http://gemini.fake.test/__fake/llm/${key}/mode`, { method: "POST", body: JSON.stringify({ mode, text }) }),
   requests: async (key: string) =>
     ((await (await fetch(`http://gemini.fake.test/__fake/llm/${key}/requests`)).json()) as {

@@ -17,9 +17,10 @@ export const FAKE_CALCOM_URL = "http://calcom.fake.test";
 /** Not a vendor: lets a workerd test hand an exposition to the real `promtool check metrics` in Node. */
 export const PROMTOOL_URL = "http://promtool.test";
 
-type Mode = "ok" | "500" | "131047" | "130429" | "131056" | "190";
+/** flaky: every other send fails with a 500 (deterministic, per phone_number_id), for fault injection. */
+type Mode = "ok" | "500" | "131047" | "130429" | "131056" | "190" | "echo-token" | "flaky";
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "meta", name), "utf8");
-const ERRORS: Record<Exclude<Mode, "ok">, { status: number; body: string }> = {
+const ERRORS: Record<Exclude<Mode, "ok" | "echo-token" | "flaky">, { status: number; body: string }> = {
   "500": { status: 500, body: fixture("send-error-500.json") },
   "131047": { status: 400, body: fixture("send-error-131047.json") },
   "130429": { status: 400, body: fixture("send-error-130429.json") },
@@ -28,6 +29,7 @@ const ERRORS: Record<Exclude<Mode, "ok">, { status: number; body: string }> = {
 };
 
 const modes = new Map<string, Mode>();
+const flakyCount = new Map<string, number>();
 const hooks = new Map<string, unknown[]>();
 const sent = new Map<string, unknown[]>();
 let counter = 0;
@@ -68,6 +70,13 @@ export async function fakeVendors(request: Request): Promise<Response> {
   const body = (await request.json()) as { to?: string; type?: string };
   // Outside the 24 h window Meta refuses free text but accepts approved templates.
   const mode = body.type === "template" && modes.get(pnid) === "131047" ? "ok" : (modes.get(pnid) ?? "ok");
+  // A misbehaving Graph API (or a proxy in front of it) that quotes the request's credentials back.
+  if (mode === "echo-token") return json(echoTokenError(request, url), 401);
+  if (mode === "flaky") {
+    const n = (flakyCount.get(pnid) ?? 0) + 1;
+    flakyCount.set(pnid, n);
+    if (n % 2 === 1) return new Response(ERRORS["500"].body, { status: 500, headers: { "content-type": "application/json", "retry-after": "1" } });
+  } else
   // Retry-After keeps the retry tests quick the way a real vendor would ask for it.
   if (mode !== "ok") return new Response(ERRORS[mode].body, { status: ERRORS[mode].status, headers: { "content-type": "application/json", "retry-after": "1" } });
   const list = sent.get(pnid) ?? [];
@@ -77,8 +86,25 @@ export async function fakeVendors(request: Request): Promise<Response> {
   return json({ messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id }] });
 }
 
-type LlmMode = { mode: "ok" | "500" | "429" | "401"; text?: string };
+/** Meta's code 190 (invalid token) whose message repeats the Authorization header, raw and URL-encoded. */
+function echoTokenError(request: Request, url: URL): unknown {
+  const auth = request.headers.get("authorization") ?? "";
+  const token = auth.replace(/^Bearer /, "");
+  return {
+    error: {
+      message: `Invalid OAuth access token ${token} - you sent "${auth}" to ${url.pathname}?access_token=${encodeURIComponent(token)}`,
+      type: "OAuthException",
+      code: 190,
+      error_data: { details: `token=${encodeURIComponent(token)}` },
+      fbtrace_id: "AbCdEfEcho",
+    },
+  };
+}
+
+/** flaky: every other call answers 500 (the engine retries, then falls back to a template). */
+type LlmMode = { mode: "ok" | "500" | "429" | "401" | "flaky"; text?: string };
 const llmModes = new Map<string, LlmMode>();
+const llmFlaky = new Map<string, number>();
 const llmRequests = new Map<string, unknown[]>();
 const llmFixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "llm", "gemini", name), "utf8");
 
@@ -104,6 +130,11 @@ async function fakeGemini(request: Request, url: URL): Promise<Response> {
   const mode = llmModes.get(key) ?? { mode: "ok" };
   const headers = { "content-type": "application/json" };
   if (mode.mode === "500") return new Response(llmFixture("error-500.json"), { status: 500, headers });
+  if (mode.mode === "flaky") {
+    const n = (llmFlaky.get(key) ?? 0) + 1;
+    llmFlaky.set(key, n);
+    if (n % 2 === 1) return new Response(llmFixture("error-500.json"), { status: 500, headers });
+  }
   if (mode.mode === "429") return new Response(llmFixture("error-429.json"), { status: 429, headers });
   if (mode.mode === "401") return new Response(llmFixture("error-400-api-key.json"), { status: 400, headers });
   const body = JSON.parse(llmFixture("success.json")) as { candidates: { content: { parts: { text: string }[] } }[] };
@@ -124,6 +155,11 @@ async function fakeCalcom(request: Request, url: URL): Promise<Response> {
   if (control) return json({ calls: calCalls.get(control[1] ?? "") ?? [] });
   const key = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
   if (!key) return json(calFixture("error-401.json"), 401);
+  // A key starting with "echo-" gets a Cal.com error that quotes the key back (a misbehaving proxy).
+  if (key.startsWith("echo-")) {
+    const status = key.includes("-401-") ? 401 : 500;
+    return json({ status: "error", error: { code: "ECHO", message: `bad request with Authorization: Bearer ${key} (apiKey=${encodeURIComponent(key)}) key ${key}` } }, status);
+  }
   const body = request.method === "POST" ? ((await request.json()) as Record<string, unknown>) : null;
   const calls = calCalls.get(key) ?? [];
   calls.push({ method: request.method, path: url.pathname, body });

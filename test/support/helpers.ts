@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
+import { tenantStub } from "../../src/tenants/stubs";
 import { hmacSha256Hex } from "../../src/lib/hmac";
 import { openStore } from "../../src/store";
 import type { Company, NewCompany } from "../../src/store/types";
@@ -64,17 +65,55 @@ export interface OutboxMessage {
   status: string;
 }
 
+/** The tenant's contact id for a phone (POST /api/contacts/lookup: phones never go in URLs), or null. */
+export async function contactId(slug: string, phone: string): Promise<number | null> {
+  const res = await api("/api/contacts/lookup", { method: "POST", tenant: slug, body: JSON.stringify({ phone }) });
+  if (res.status === 404) return null;
+  if (res.status !== 200) throw new Error(`contact lookup ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { contact: { id: number } }).contact.id;
+}
+
+// A contact's id never changes: polls look it up once (forgotten if the id stops naming a contact).
+const knownContacts = new Map<string, number>();
+
+/** The sandbox replies to a phone; empty until the contact exists (the inbound is asynchronous). */
 export async function outbox(slug: string, phone: string): Promise<OutboxMessage[]> {
-  const res = await api(`/api/sandbox/${slug}/outbox?contact=${phone}`);
+  const key = `${slug}:${phone}`;
+  const id = knownContacts.get(key) ?? (await contactId(slug, phone));
+  if (id === null) return [];
+  knownContacts.set(key, id);
+  const res = await api(`/api/sandbox/${slug}/outbox?contact_id=${id}`);
   if (res.status !== 200) throw new Error(`outbox ${res.status}: ${await res.text()}`);
-  return ((await res.json()) as { messages: OutboxMessage[] }).messages;
+  const body = (await res.json()) as { contact_id: number | null; messages: OutboxMessage[] };
+  if (body.contact_id === null) knownContacts.delete(key);
+  return body.messages;
 }
 
 /** Polls until the real queues and alarms have done their work (no fixed sleeps). */
 export const eventually = <T>(fn: () => Promise<T> | T, timeout = 15_000) => vi.waitFor(fn, { timeout, interval: 100 });
 
-/** Waits long enough for any stray second reply to have shown up: one more debounce and queue round. */
-export const settle = (ms = 2_500) => new Promise((r) => setTimeout(r, ms));
+/**
+ * Waits until the tenant's inbound work is done — every webhook it was sent admitted (counted at
+ * admission), nothing waiting or in flight on a lane, no reply still queued or being sent — so a
+ * stray second reply would already be there. No fixed sleep: it polls those facts.
+ */
+export async function drained(slug: string, opts: { requests?: number } = {}): Promise<void> {
+  const company = await store().companies.bySlug(slug);
+  if (!company) throw new Error(`no tenant ${slug}`);
+  await eventually(async () => {
+    if (opts.requests !== undefined) {
+      const text = await metricsText();
+      const admitted = text
+        .split("\n")
+        .filter((l) => l.startsWith("secretaria_webhook_requests_total{") && l.includes(`company="${slug}"`) && /outcome="(accepted|duplicate|rate_limited|status|ignored)"/.test(l))
+        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+      expect(admitted).toBeGreaterThanOrEqual(opts.requests);
+    }
+    expect(await tenantStub(env, company.id).inFlight()).toBe(0);
+    const row = await env.DB.prepare(`SELECT count(*) AS n FROM messages WHERE company_id = ? AND direction = 'out' AND status IN ('queued', 'sending', 'retrying')`).bind(company.id).first<{ n: number }>();
+    expect(row?.n).toBe(0);
+  });
+}
 
 export async function metricsText(): Promise<string> {
   const res = await exports.default.fetch("http://localhost/metrics");

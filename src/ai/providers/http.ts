@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { defaultFetch, postJson, type FetchFn, type JsonOutcome as PostOutcome } from "../../lib/http";
+import { scrubSecrets } from "../../lib/scrub";
 import { estimateTokens } from "../tokens";
 import type { ChatMessage, LlmRequest, LlmResult, LlmUsage, ProviderName } from "../types";
 
@@ -75,11 +76,7 @@ const KEY_PATTERNS = [/\bsk-[A-Za-z0-9_*.-]{6,}/g, /\bAIza[A-Za-z0-9_-]{10,}/g];
  * @example cleanReason("bad key sk-abc123456", ["sk-abc123456"]) // "bad key [redacted]"
  */
 export function cleanReason(reason: string, secrets: readonly string[] = []): string {
-  let out = reason;
-  for (const secret of secrets) {
-    // Short strings would redact ordinary words; real keys are long.
-    if (secret.length >= 8) out = out.split(secret).join("[redacted]");
-  }
+  let out = scrubSecrets(reason, secrets);
   for (const pattern of KEY_PATTERNS) out = out.replace(pattern, "[redacted]");
   out = out.replace(/\+?\d{8,}/g, "[number]").replace(/\s+/g, " ").trim();
   return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON - 1)}…` : out;

@@ -12,6 +12,7 @@ import { AgendaSettings, readProfile } from "../../tenants/profile";
 import { callerCompany, requireCaller } from "../auth";
 import { parseJson } from "../errors";
 import type { AppEnv } from "../types";
+import { configChanged } from "../../tenants/tenant-cache";
 
 /** The agenda for operators and integrations: availability, appointments, their lifecycle, follow-ups. */
 export const agenda = new Hono<AppEnv>();
@@ -109,6 +110,7 @@ agenda.put("/api/agenda/settings", async (c) => {
     };
   }
   await store.profiles.put(company.id, { ...profile, agenda: AgendaSettings.parse(next) }, Date.now());
+  await configChanged(c.env, company.id);
   await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "config.agenda.update" });
   return c.json({ ok: true });
 });
@@ -127,7 +129,6 @@ agenda.get("/api/agenda/availability", async (c) => {
 const ListQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  contact: z.string().optional(),
   status: z
     .string()
     .transform((s) => s.split(","))
@@ -138,10 +139,10 @@ const ListQuery = z.object({
 
 agenda.get("/api/agenda/appointments", async (c) => {
   const company = callerCompany(c.get("caller"));
-  const q = ListQuery.parse(c.req.query());
+  const query = c.req.query();
+  const contactId = contactFilter(query);
+  const q = ListQuery.parse(query);
   const store = c.get("store");
-  const contactId = await contactFilter(store, company.id, q.contact);
-  if (contactId === null) return c.json({ appointments: [] });
   const rows = await store.appointments.list(company.id, { from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, contactId, status: q.status as AppointmentStatus[] | undefined, limit: q.limit });
   const risk = await riskOf(store, company, rows);
   const contacts = new Map((await store.contacts.many(company.id, { ids: [...new Set(rows.map((r) => r.contactId))] })).map((k) => [k.id, k]));

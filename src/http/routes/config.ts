@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { generateReply } from "../../ai/engine";
+import { generateReply } from "../../conversation/reply-engine";
 import { PROVIDER_NAMES } from "../../ai/types";
-import { turnIntent } from "../../conversation/turn";
+import { turnIntent } from "../../conversation/burst";
 import { detectSentiment } from "../../conversation/sentiment";
 import { AppError } from "../../lib/errors";
 import { sealSecret } from "../../lib/secret-box";
@@ -12,6 +12,7 @@ import { tenantStub } from "../../tenants/stubs";
 import { callerCompany, requireCaller } from "../auth";
 import { parseJson } from "../errors";
 import type { AppEnv } from "../types";
+import { configChanged } from "../../tenants/tenant-cache";
 
 /** The tenant's assistant settings: business knowledge, tone, LLM, approved templates, handoff rules. */
 export const config = new Hono<AppEnv>();
@@ -75,6 +76,7 @@ config.put("/api/config/:section", async (c) => {
     throw new AppError(404, "unknown_section", `Config sections are ai, ${Object.keys(SECTIONS).join(", ")}`);
   }
   await store.profiles.put(company.id, next, Date.now());
+  await configChanged(c.env, company.id);
   await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: `config.${section}.update` });
   return c.json(view(next));
 });
@@ -98,7 +100,7 @@ config.post("/api/config/preview", async (c) => {
   const stored = readProfile(await store.profiles.get(company.id));
   const profile: CompanyProfile = { ...stored, tone: { ...stored.tone, ...input.tone }, knowledge: { ...stored.knowledge, ...input.knowledge } };
   const text = sanitizeText(input.text);
-  const intent = turnIntent([{ providerMessageId: "preview", type: "text", text, timestamp: 0, receivedAt: 0, unanswered: null, correlationId: c.get("requestId") }]);
+  const intent = turnIntent([{ type: "text", text }]);
   const now = Date.now();
   const reply = await generateReply(
     { env: c.env, store, tenant: tenantStub(c.env, company.id) },

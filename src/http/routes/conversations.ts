@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { startHandoff } from "../../conversation/handoff";
-import { queueOutbound } from "../../conversation/turn";
+import { queueOutbound } from "../../outbox/queue";
 import { AppError } from "../../lib/errors";
 import { contactFilter, idParam, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
@@ -45,17 +45,16 @@ async function loadConversation(c: Context<AppEnv>): Promise<{ company: Company;
 
 const ListQuery = z.object({
   status: z.enum(["bot", "human", "closed"]).optional(),
-  contact: z.string().optional(),
   before: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 conversations.get("/api/conversations", async (c) => {
   const company = callerCompany(c.get("caller"));
-  const q = ListQuery.parse(c.req.query());
+  const query = c.req.query();
+  const contactId = contactFilter(query);
+  const q = ListQuery.parse(query);
   const store = c.get("store");
-  const contactId = await contactFilter(store, company.id, q.contact);
-  if (contactId === null) return c.json({ conversations: [], next_before: null });
   const rows = await store.conversations.list(company.id, { status: q.status, contactId, beforeId: q.before, limit: q.limit });
   return c.json({ conversations: await Promise.all(rows.map((r) => conversationView(c, company, r))), next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null });
 });

@@ -1,6 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { InboundTurn, OutboundJob } from "../../conversation/queue-messages";
+import { DeadTurn, IngressMessage } from "../../inbound/messages";
+import { OutboundJob } from "../../outbox/job";
+import { tenantStub } from "../../tenants/stubs";
 import { JobMessage } from "../../jobs/messages";
 import { AppError } from "../../lib/errors";
 import { idParam } from "../params";
@@ -47,8 +49,11 @@ deadLetters.post("/api/dead-letters/:id/reprocess", async (c) => {
       await store.messages.requeueDead(company.id, job.messageId, Date.now());
       await c.env.OUTBOUND_QUEUE.send({ ...job, generation: job.generation + 1 } satisfies OutboundJob, { contentType: "json" });
     } else if (dl.queue === "inbound") {
-      const turn = InboundTurn.parse(dl.payload);
-      await c.env.INBOUND_QUEUE.send({ ...turn, generation: turn.generation + 1 } satisfies InboundTurn, { contentType: "json" });
+      // A dead turn goes back on its contact's lane (a new turn, so a second failure is a new dead letter);
+      // a webhook whose admission failed is enqueued again (its messages are deduplicated).
+      const turn = DeadTurn.safeParse(dl.payload);
+      if (turn.success) await tenantStub(c.env, company.id).readmit(turn.data.contact, turn.data.channel, turn.data.messages);
+      else await c.env.INBOUND_QUEUE.send({ ...IngressMessage.parse(dl.payload), companyId: company.id } satisfies IngressMessage, { contentType: "json" });
     } else if (dl.queue === "jobs") {
       const job = JobMessage.parse(dl.payload);
       await c.env.JOBS_QUEUE.send({ ...job, generation: job.generation + 1 } satisfies JobMessage, { contentType: "json" });

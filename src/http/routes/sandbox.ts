@@ -1,10 +1,10 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { ingestBatch } from "../../channels/ingest";
-import { phoneParam } from "../params";
+import { enqueueParts } from "../ack";
+import { contactFilter, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
 import { AppError } from "../../lib/errors";
-import type { Company } from "../../store/types";
+import type { Company, Contact } from "../../store/types";
 import { assertTenantAccess, requireCaller } from "../auth";
 import { parseJson } from "../errors";
 import type { AppEnv } from "../types";
@@ -42,38 +42,61 @@ async function sandboxCompany(c: Context<AppEnv>): Promise<Company> {
 }
 
 sandbox.post("/api/sandbox/:tenant/inbound", async (c) => {
+  const received = Date.now();
   const company = await sandboxCompany(c);
   const body: SandboxInbound = SandboxInbound.parse(parseJson(await c.req.text()));
   const phone = phoneParam(body.from, "from");
   const id = body.id ?? `sandbox-in-${crypto.randomUUID()}`;
-  const result = await ingestBatch(
-    c.env,
-    c.get("store"),
-    company,
+  const name = body.name ? sanitizeText(body.name) : "";
+  await enqueueParts(
+    c,
     "sandbox",
-    {
-      routeKey: company.slug,
-      ignored: 0,
-      statuses: [],
-      messages: [{ providerMessageId: id, from: phone, contactName: body.name, type: "text", text: sanitizeText(body.text), timestamp: Date.now() }],
-    },
-    { ip: c.req.header("cf-connecting-ip") ?? "local", correlationId: c.get("requestId"), receivedAt: Date.now() },
+    [
+      {
+        company,
+        batch: {
+          routeKey: company.slug,
+          ignored: 0,
+          statuses: [],
+          messages: [{ providerMessageId: id, from: phone, phone, ...(name && { contactName: name }), type: "text", text: sanitizeText(body.text), timestamp: received }],
+        },
+      },
+    ],
+    received,
   );
-  if (result.ipLimited) throw new AppError(429, "rate_limited", "Too many requests from this address");
-  const status = result.accepted ? "accepted" : result.duplicates ? "duplicate" : "rate_limited";
-  return c.json({ id, from: phone, status }, 202);
+  // Admission (dedup, limits) happens in the queue consumer, as for every channel: a repeated id is answered once.
+  return c.json({ id, from: phone, status: "queued" }, 202);
 });
 
+/**
+ * The replies to one contact. `GET …/outbox?contact_id=<id>`, or `POST …/outbox {"contact":"<phone>"}`
+ * for a caller that only knows the number (a phone never goes in the URL: URLs are logged). A number
+ * nobody has written from yet is an empty outbox, so a client can poll before the contact exists.
+ */
 sandbox.get("/api/sandbox/:tenant/outbox", async (c) => {
   const company = await sandboxCompany(c);
-  const raw = c.req.query("contact");
-  if (!raw) throw new AppError(400, "contact_required", "Pass ?contact=<phone>");
-  const phone = phoneParam(raw, "contact");
-  const store = c.get("store");
-  const contact = await store.contacts.byPhone(company.id, phone);
-  const rows = contact ? await store.messages.listByContact(company.id, contact.id, { direction: "out", limit: 200 }) : [];
-  return c.json({
-    contact: phone,
-    messages: rows.map((m) => ({ id: m.id, to: phone, text: m.body, payload: m.payload, status: m.status, created_at: new Date(m.createdAt).toISOString() })),
-  });
+  const contactId = contactFilter(c.req.query());
+  if (contactId === undefined) throw new AppError(400, "contact_required", 'Pass ?contact_id=<id>, or POST {"contact":"<phone>"} to this URL');
+  return outboxOf(c, company, await c.get("store").contacts.byId(company.id, contactId));
 });
+
+const OutboxQuery = z.union([z.strictObject({ contact: z.string().min(3).max(32) }), z.strictObject({ contact_id: z.number().int().positive() })]);
+
+sandbox.post("/api/sandbox/:tenant/outbox", async (c) => {
+  const company = await sandboxCompany(c);
+  const body = OutboxQuery.parse(parseJson(await c.req.text()));
+  const store = c.get("store");
+  if ("contact_id" in body) return outboxOf(c, company, await store.contacts.byId(company.id, body.contact_id));
+  const phone = phoneParam(body.contact, "contact");
+  return outboxOf(c, company, await store.contacts.byPhone(company.id, phone), phone);
+});
+
+async function outboxOf(c: Context<AppEnv>, company: Company, contact: Contact | null, phone: string | null = contact?.phone ?? null) {
+  const rows = contact ? await c.get("store").messages.listByContact(company.id, contact.id, { direction: "out", limit: 200 }) : [];
+  const to = contact?.phone ?? phone;
+  return c.json({
+    contact: to,
+    contact_id: contact?.id ?? null,
+    messages: rows.map((m) => ({ id: m.id, to, text: m.body, payload: m.payload, status: m.status, created_at: new Date(m.createdAt).toISOString() })),
+  });
+}

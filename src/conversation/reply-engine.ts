@@ -1,17 +1,17 @@
-import { buildSystemPrompt, chatHistory, HANDOFF_MARKER, publicFacts } from "../conversation/context";
-import type { Intent } from "../conversation/intents";
-import { truncateForLimit } from "../conversation/split";
-import { renderReply, resolveLocale } from "../conversation/templates";
+import { buildSystemPrompt, chatHistory, HANDOFF_MARKER, publicFacts } from "./context";
+import type { Intent } from "./intents";
+import { truncateForLimit } from "./split";
+import { renderReply, resolveLocale } from "./templates";
 import { openSecret } from "../lib/secret-box";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Company, Contact, Conversation, Store } from "../store/types";
 import type { CompanyProfile } from "../tenants/profile";
 import type { tenantStub } from "../tenants/stubs";
-import type { ContextEntry } from "../../durable-objects/tenant";
-import { inspectInput, inspectOutput } from "./guard";
-import { createProvider } from "./providers";
-import { withRetries } from "./retry";
-import type { ProviderName } from "./types";
+import type { ContextEntry } from "../tenants/state";
+import { inspectInput, inspectOutput } from "../ai/guard";
+import { createProvider } from "../ai/providers";
+import { withRetries } from "../ai/retry";
+import type { ProviderName } from "../ai/types";
 
 /** Answers about the content, not the provider's health: they never trip the breaker. */
 const CONTENT_CODES = new Set(["empty", "gemini_blocked", "openai_content_filter", "openai_refusal", "anthropic_refusal"]);
@@ -26,6 +26,8 @@ export interface TurnReplyInput {
   intent: Intent;
   /** This turn's text (the contact's messages, joined). */
   text: string;
+  /** Each distinct request of the burst, in order (see burstIntents): templates answer them all. */
+  intents?: Intent[];
   context: ContextEntry[];
 }
 
@@ -79,10 +81,13 @@ export async function generateReply(deps: EngineDeps, input: TurnReplyInput): Pr
   const events: MetricEvent[] = [];
   const template = (reason: ReplyReason, as: Intent = intent): TurnReply => {
     events.push({ metric: "secretaria_replies_total", labels: { source: "template", reason }, inc: 1 });
-    const text = renderReply(as, resolveLocale(company.locale), { businessName: company.name, contactName: contact.name ?? undefined });
+    const vars = { businessName: company.name, contactName: contact.name ?? undefined };
+    const locale = resolveLocale(company.locale);
+    // A burst with several requests gets each answered, in the order they were asked.
+    const answered = as === intent && input.intents && input.intents.length > 1 ? input.intents : [as];
+    const text = answered.map((i) => renderReply(i, locale, vars)).join("\n\n");
     return { text, source: "template", reason, handoff: false, events };
   };
-
   if (!profile.tone.aiEnabled) return template("ai_disabled");
   const apiKey = await resolveApiKey(env, profile);
   if (provider !== "workers-ai" && !apiKey) return template("no_key");

@@ -1,11 +1,11 @@
-import type { OutboundJob } from "../conversation/queue-messages";
+import type { OutboundJob } from "./job";
 import { backoffSeconds } from "../lib/backoff";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Company, Contact, Store } from "../store/types";
 import { readProfile, type MessagePurpose } from "../tenants/profile";
 import { recordMetrics } from "../tenants/stubs";
-import { senderFor } from "./senders";
-import { payloadText, type ChannelSender, type OutboundPayload } from "./types";
+import { senderFor } from "../channels/senders";
+import { payloadText, type ChannelSender, type OutboundPayload } from "../channels/types";
 
 /** A claim older than this belongs to a consumer that died mid-send; the next delivery takes over. */
 const CLAIM_STALE_MS = 60_000;

@@ -1,18 +1,22 @@
-import type { AgendaState } from "../../durable-objects/tenant";
-import { detectIntent, type Intent } from "../conversation/intents";
-import { detectSentiment } from "../conversation/sentiment";
+import type { AgendaState } from "../tenants/state";
+import { detectIntent, type Intent } from "./intents";
+import { detectSentiment } from "./sentiment";
 import type { OutboundPayload } from "../channels/types";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Appointment, Contact } from "../store/types";
-import type { tenantStub } from "../tenants/stubs";
-import { commaName, numbered, say, slotList } from "./messages";
-import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, label, localeOf, rescheduleAppointment, slotOf, type AgendaCtx } from "./service";
-import type { Slot } from "./types";
-import { matchSlots, parseChoice, parseWhen } from "./when";
+import { commaName, numbered, say, slotList } from "../agenda/messages";
+import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, label, localeOf, rescheduleAppointment, slotOf, type AgendaCtx } from "../agenda/service";
+import type { Slot } from "../agenda/types";
+import { matchSlots, parseChoice, parseWhen } from "../agenda/when";
 import { KEEP_ROW_ID, offerBeforeConfirming } from "../scheduling/auto-reschedule";
 
 /** "manter", "keep", "mantener": stay with the current time when better slots were offered. */
 const KEEP = /\b(mant(er|enho|ém|em|ener|engo)|keep)\b/i;
+
+/** Where the flow leaves the contact's booking state: the turn hands it to the DO when it finishes. */
+export interface AgendaStateWriter {
+  setAgendaState(contact: string, state: AgendaState | null, ttlMs?: number): Promise<void>;
+}
 
 /** A reply of the agenda: text, or the slot offer as an interactive list (text on channels without lists). */
 export type AgendaReply = string | Extract<OutboundPayload, { kind: "list" }>;
@@ -30,7 +34,7 @@ const replies = (...texts: AgendaReply[]): AgendaTurn => ({ handled: true, repli
  */
 export async function agendaTurn(
   ctx: AgendaCtx,
-  tenant: ReturnType<typeof tenantStub>,
+  tenant: AgendaStateWriter,
   p: { contact: Contact; phone: string; text: string; intent: Intent; turnId: string; replyIds?: string[]; state: AgendaState | null },
 ): Promise<AgendaTurn> {
   const { state } = p;

@@ -1,0 +1,162 @@
+/**
+ * The inbound queue's consumer, per batch: per tenant one DO call admits the webhooks (dedup,
+ * per-number limits, lanes; lanes already due come back leased), one claims the turns that came
+ * due meanwhile, the turns of different contacts are answered concurrently, their replies go out in
+ * one sendBatch, and one DO call finishes them all. A turn that fails is retried by its DO with
+ * backoff and, out of attempts, filed here as a dead letter with its messages — its lane is free
+ * again either way, so nothing after it waits.
+ */
+import { answerTurn, type TurnOutcome } from "../conversation/turn";
+import { PermanentError } from "../lib/errors";
+import { describeBody } from "../lib/log";
+import type { MetricEvent } from "../metrics/sql-metrics";
+import type { OutboundJob } from "../outbox/job";
+import { sendJobs } from "../outbox/queue";
+import type { Store } from "../store/types";
+import { settingsOf } from "../tenants/lookup-cache";
+import type { AbandonedTurn, ClaimedTurn, TurnDone, TurnFailed } from "../tenants/state";
+import { recordMetrics, tenantStub } from "../tenants/stubs";
+import { loadTenant } from "../tenants/tenant-cache";
+import { type DeadTurn, InboundQueueMessage, type IngressMessage, type TurnRef } from "./messages";
+import { applyStatuses } from "./statuses";
+
+/** A turn handed out this many times is not tried again (the DO counts; see MAX_TURN_ATTEMPTS there). */
+const MAX_HANDOUTS = 8;
+
+export interface InboundDeps {
+  /** Where LLM and Cal.com calls go (tests inject fakes); the real fetch by default. */
+  fetch?: typeof fetch;
+}
+
+type Parsed = { msg: Message<unknown>; body: InboundQueueMessage };
+
+export async function consumeInbound(batch: MessageBatch<unknown>, env: Env, store: Store, deps: InboundDeps = {}): Promise<void> {
+  const byTenant = new Map<number, Parsed[]>();
+  for (const msg of batch.messages) {
+    const parsed = InboundQueueMessage.safeParse(msg.body);
+    if (!parsed.success) {
+      await unreadable(env, store, msg, parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      continue;
+    }
+    const list = byTenant.get(parsed.data.companyId) ?? [];
+    list.push({ msg, body: parsed.data });
+    byTenant.set(parsed.data.companyId, list);
+  }
+  await Promise.all(
+    [...byTenant].map(async ([companyId, items]) => {
+      try {
+        await consumeTenant(env, store, companyId, items, deps);
+        for (const { msg } of items) msg.ack();
+      } catch (err) {
+        // Admission or the DO itself failed: the whole tenant's share is tried again (every step is idempotent).
+        console.error(JSON.stringify({ msg: "inbound batch failed", company_id: companyId, error: String(err) }));
+        for (const { msg } of items) msg.retry({ delaySeconds: Math.min(300, 2 ** msg.attempts) });
+      }
+    }),
+  );
+}
+
+async function consumeTenant(env: Env, store: Store, companyId: number, items: Parsed[], deps: InboundDeps): Promise<void> {
+  const ingress = items.flatMap((i) => (i.body.kind === "ingress" ? [i.body] : []));
+  const refs = items.flatMap((i) => (i.body.kind === "turn" ? [i.body] : []));
+  const stub = tenantStub(env, companyId);
+  const metrics: MetricEvent[] = [];
+  const turns: ClaimedTurn[] = [];
+  let version: number | undefined;
+
+  if (ingress.length) {
+    const tenant = await loadTenant(store, companyId);
+    if (!tenant) throw new PermanentError(`company ${companyId} no longer exists`);
+    metrics.push(...(await applyStatuses(store, companyId, ingress)));
+    const admitted = await stub.admit({
+      companyId,
+      settings: settingsOf(tenant.company),
+      envelopes: ingress.map((m) => envelope(m)),
+    });
+    turns.push(...admitted.ready);
+  }
+  if (refs.length) {
+    const claimed = await stub.claim(refs.map((r: TurnRef) => ({ contact: r.contact, turnId: r.turnId })));
+    turns.push(...claimed.turns);
+    version = claimed.configVersion;
+  }
+  if (turns.length === 0 && metrics.length === 0) return;
+
+  const tenant = turns.length ? await loadTenant(store, companyId, version) : null;
+  const done: TurnDone[] = [];
+  const failed: TurnFailed[] = [];
+  const outcomes = await Promise.all(
+    turns.map(async (turn): Promise<{ turn: ClaimedTurn; outcome?: TurnOutcome; error?: unknown }> => {
+      if (!tenant) return { turn, error: new PermanentError(`company ${companyId} no longer exists`) };
+      if (turn.attempts > MAX_HANDOUTS) return { turn, error: new PermanentError(`handed out ${turn.attempts} times without finishing; last error: ${turn.lastError ?? "none"}`) };
+      try {
+        return { turn, outcome: await answerTurn(env, store, tenant, turn, deps) };
+      } catch (error) {
+        return { turn, error };
+      }
+    }),
+  );
+  const jobs: OutboundJob[] = outcomes.flatMap((o) => o.outcome?.jobs ?? []);
+  let sendError: unknown = null;
+  try {
+    await sendJobs(env, jobs);
+  } catch (err) {
+    sendError = err; // the replies are stored: retrying the turns re-sends the same rows
+  }
+  for (const o of outcomes) {
+    const error = o.error ?? sendError;
+    if (o.outcome && !error) done.push(o.outcome.done);
+    else {
+      console.error(JSON.stringify({ msg: "turn failed", company_id: companyId, turn_id: o.turn.turnId, attempts: o.turn.attempts, error: String(error) }));
+      failed.push({ contact: o.turn.contact, turnId: o.turn.turnId, error: String(error), permanent: error instanceof PermanentError });
+    }
+  }
+  const finished = await stub.finish({ done, failed, metrics });
+  await fileDeadTurns(env, store, companyId, finished.abandoned);
+}
+
+function envelope(m: IngressMessage) {
+  return {
+    channel: m.channel,
+    receivedAt: m.receivedAt,
+    ackedAt: m.ackedAt,
+    correlationId: m.correlationId,
+    messages: m.messages,
+    countRequest: m.part === 0,
+    statuses: m.statuses.length,
+    rejected: m.rejected,
+    clamped: m.clamped,
+  };
+}
+
+/** Turns the DO gave up on become dead letters that carry their messages, so a reprocess can put them back. */
+export async function fileDeadTurns(env: Env, store: Store, companyId: number, abandoned: AbandonedTurn[]): Promise<void> {
+  if (abandoned.length === 0) return;
+  for (const a of abandoned) {
+    const payload: DeadTurn = { kind: "dead_turn", companyId, contact: a.contact, turnId: a.turnId, channel: a.channel, messages: a.messages };
+    await store.deadLetters.insert(companyId, {
+      queue: "inbound",
+      payload,
+      reason: `turn failed after ${a.attempts} attempt${a.attempts === 1 ? "" : "s"}; last error: ${a.lastError}`,
+      attempts: a.attempts,
+      dedupKey: `inbound:${a.turnId}`,
+    });
+  }
+  await recordMetrics(env, companyId, [{ metric: "secretaria_dead_letters_total", labels: { queue: "inbound" }, inc: abandoned.length }]);
+}
+
+/**
+ * A body no schema reads will never be read: filed as a dead letter under its tenant when it names
+ * one (so an operator sees it), logged by shape otherwise — acked either way, never retried forever.
+ */
+async function unreadable(env: Env, store: Store, msg: Message<unknown>, why: string): Promise<void> {
+  const body = msg.body;
+  const companyId = typeof body === "object" && body !== null && "companyId" in body && Number.isSafeInteger(body.companyId) ? Number(body.companyId) : null;
+  const company = companyId === null ? null : await store.companies.byId(companyId);
+  console.error(JSON.stringify({ msg: "unreadable inbound queue message", id: msg.id, company_id: companyId, body_shape: describeBody(body), why }));
+  if (company) {
+    await store.deadLetters.insert(company.id, { queue: "inbound", payload: body, reason: `unreadable queue message: ${why}`.slice(0, 1000), attempts: msg.attempts, dedupKey: `inbound:unreadable:${msg.id}` });
+  }
+  await recordMetrics(env, company?.id ?? null, [{ metric: "secretaria_dead_letters_total", labels: { queue: "inbound" }, inc: 1 }]);
+  msg.ack();
+}

@@ -1,0 +1,81 @@
+/**
+ * The webhook ack's one piece of work after verifying and parsing: hand what it got to the inbound
+ * queue, in as few sends as the queue's limits allow. Nothing is looked up or stored here; dedup,
+ * limits, lanes and statuses are applied per batch by the consumer (src/inbound/consumer.ts).
+ */
+import type { ChannelName, InboundBatch } from "../channels/types";
+import type { IngressItem, IngressMessage } from "./messages";
+
+/** A queue message may be 128 KB; keep well under it, whatever the provider sent. */
+export const MAX_INGRESS_BYTES = 96 * 1024;
+/** sendBatch takes at most 100 messages and 256 KB in total. */
+const MAX_SEND_BATCH_BYTES = 200 * 1024;
+
+const bytes = (v: unknown) => new TextEncoder().encode(JSON.stringify(v)).length;
+
+/**
+ * Splits one tenant's part of a webhook into queue messages of at most MAX_INGRESS_BYTES (a bounded
+ * message is far smaller than that, so every message fits in one).
+ */
+export function ingressMessages(companyId: number, channel: ChannelName, batch: InboundBatch, meta: { correlationId: string; receivedAt: number; ackedAt: number }): IngressMessage[] {
+  const base = (): IngressMessage => ({ kind: "ingress", companyId, channel, correlationId: meta.correlationId, receivedAt: meta.receivedAt, ackedAt: meta.ackedAt, messages: [], statuses: [], ignored: 0, rejected: [], clamped: [], part: 0 });
+  const first = base();
+  first.ignored = batch.ignored;
+  first.rejected = batch.rejected ?? [];
+  first.clamped = batch.messages.flatMap((m) => m.clamped ?? []);
+  const out = [first];
+  let size = bytes(first);
+  const room = (n: number) => {
+    if (size + n <= MAX_INGRESS_BYTES) return;
+    out.push({ ...base(), part: out.length });
+    size = bytes(base());
+  };
+  for (const m of batch.messages) {
+    const item: IngressItem = {
+      providerMessageId: m.providerMessageId,
+      from: m.from,
+      type: m.type,
+      text: m.text,
+      ...(m.phone !== undefined && { phone: m.phone }),
+      ...(m.userId !== undefined && { userId: m.userId }),
+      ...(m.replyId !== undefined && { replyId: m.replyId }),
+      ...(m.mediaId !== undefined && { mediaId: m.mediaId }),
+      ...(m.waId !== undefined && { waId: m.waId }),
+      ...(m.lid !== undefined && { lid: m.lid }),
+      ...(m.contactName !== undefined && { contactName: m.contactName }),
+      ...(m.flow !== undefined && { flow: m.flow }),
+      ...(m.system !== undefined && { system: m.system }),
+      timestamp: m.timestamp,
+    };
+    const n = bytes(item) + 1;
+    room(n);
+    out[out.length - 1]?.messages.push(item);
+    size += n;
+  }
+  for (const s of batch.statuses) {
+    const item = { providerMessageId: s.providerMessageId, status: s.status, timestamp: s.timestamp, ...(s.errorCode !== undefined && { errorCode: s.errorCode }), ...(s.errorTitle !== undefined && { errorTitle: s.errorTitle }) };
+    const n = bytes(item) + 1;
+    room(n);
+    out[out.length - 1]?.statuses.push(item);
+    size += n;
+  }
+  return out;
+}
+
+/** Sends queue messages in as few sendBatch calls as the limits allow (one for any ordinary webhook). */
+export async function sendIngress(queue: Queue, messages: IngressMessage[]): Promise<void> {
+  let chunk: MessageSendRequest[] = [];
+  let size = 0;
+  for (const body of messages) {
+    const n = bytes(body);
+    if (chunk.length === 100 || (chunk.length > 0 && size + n > MAX_SEND_BATCH_BYTES)) {
+      await queue.sendBatch(chunk);
+      chunk = [];
+      size = 0;
+    }
+    chunk.push({ body, contentType: "json" });
+    size += n;
+  }
+  if (chunk.length === 1 && chunk[0]) await queue.send(chunk[0].body, { contentType: "json" });
+  else if (chunk.length) await queue.sendBatch(chunk);
+}
