@@ -19,11 +19,14 @@ const toConversation = (r: typeof s.conversations.$inferSelect): Conversation =>
 export function conversations({ db }: D1Ctx): Store["conversations"] {
   return {
     /**
-     * Single writer: check-then-insert. Two concurrent opens for one contact can't both insert on D1
-     * only because every caller runs the contact's turns in its lane (one at a time) and D1 serialises
-     * statements. A Postgres engine must make it atomic: a partial unique index on
-     * (company_id, contact_id) WHERE status IN ('bot','human') with INSERT … ON CONFLICT DO UPDATE,
-     * or a transaction holding pg_advisory_xact_lock(company_id, contact_id).
+     * Check-then-insert in two statements, so it relies on no two opens for one contact running at the
+     * same moment: the contact's turns are serialised by its lane, and the other callers (a reminder,
+     * an operator's message, an auto-reschedule offer) are rare. D1's single writer keeps each statement
+     * atomic but does not stop another request's INSERT from landing between this SELECT and INSERT,
+     * so the window is small here, not closed. A Postgres engine (and D1, with a migration) should close
+     * it: a partial unique index on (company_id, contact_id) WHERE status IN ('bot', 'human') and
+     * INSERT … ON CONFLICT DO UPDATE SET last_message_at, or pg_advisory_xact_lock(company_id, contact_id)
+     * around the pair.
      */
     async open(companyId, contactId, at): Promise<Conversation> {
       const where = and(eq(s.conversations.companyId, companyId), eq(s.conversations.contactId, contactId), inArray(s.conversations.status, ["bot", "human"]));
