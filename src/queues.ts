@@ -8,7 +8,7 @@ import { backoffSeconds } from "./lib/backoff";
 import { describeBody } from "./lib/log";
 import { deliverBatch } from "./outbox/deliver";
 import { OutboundJob } from "./outbox/job";
-import { openStore } from "./store/open";
+import { openStore } from "./store";
 import type { Store } from "./store/types";
 import { recordMetrics } from "./tenants/stubs";
 

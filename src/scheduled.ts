@@ -1,5 +1,5 @@
 import type { AgendaOptimizeJob } from "./jobs/agenda-optimize";
-import { createD1Store } from "./store/d1";
+import { openStore } from "./store";
 
 /**
  * The daily cron: one agenda_optimize job per active tenant on the jobs queue (retries, DLQ), so one
@@ -7,7 +7,7 @@ import { createD1Store } from "./store/d1";
  * (a retried cron, two schedules) does nothing.
  */
 export async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
-  const companies = (await createD1Store(env.DB).companies.list()).filter((c) => c.status === "active");
+  const companies = (await openStore(env).companies.list()).filter((c) => c.status === "active");
   const queuedAt = Date.now();
   const jobs = companies.map((c): { body: AgendaOptimizeJob } => ({ body: { kind: "agenda_optimize", companyId: c.id, trigger: "cron", queuedAt, generation: 0 } }));
   // sendBatch takes up to 100 messages per call.

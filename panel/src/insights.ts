@@ -66,7 +66,7 @@ export async function renderInsights(root: HTMLElement, session: Session): Promi
     el("div", { class: "grid" }, recommendationCard(data), modelCard(data)),
     chartCard(data),
     actionsCard(root, session),
-    importCard(root, session),
+    importCard(session),
   );
   drawChart(root, data);
 }
@@ -188,7 +188,7 @@ function actionsCard(root: HTMLElement, session: Session): HTMLElement {
   );
 }
 
-function importCard(root: HTMLElement, session: Session): HTMLElement {
+function importCard(session: Session): HTMLElement {
   const file = el("input", { type: "file", accept: ".csv,text/csv", id: "import-file" });
   const submit = el("button", { id: "import-submit", class: "secondary" }, "Importar histórico");
   const status = el("div", { id: "import-status", class: "muted" });

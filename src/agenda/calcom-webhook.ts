@@ -1,6 +1,6 @@
 import { normalizePhone } from "../lib/phone";
 import type { Appointment } from "../store/types";
-import type { CalcomEvent } from "./calcom";
+import type { CalcomEvent } from "./calcom-events";
 import { cancelAppointment, markNoShow, planTasks, rescheduleAppointment, type AgendaCtx } from "./service";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
 

@@ -1,75 +1,28 @@
 /**
  * The built-in calendar: a pure slot engine over the tenant's weekly hours, in the tenant's IANA time zone.
- * Wall times are the business's ("08:00 on Mondays"); slots come out as UTC instants. Time zones go
- * through Intl.DateTimeFormat only (no date library), and DST is handled explicitly: a wall time in the
- * spring-forward gap does not exist and is skipped; one in the fall-back overlap means its first occurrence.
+ * Wall times are the business's ("08:00 on Mondays"); slots come out as UTC instants. The zone
+ * conversions (and their DST rules: a wall time in the spring-forward gap is skipped, one in the
+ * fall-back overlap means its first occurrence) are lib/time-zone's.
  */
 import { z } from "zod";
+import {
+  addDays,
+  dayConverter,
+  dayDiff,
+  formatterFor,
+  HH_MM,
+  isTime,
+  MINUTE_MS,
+  minutesOf,
+  parseLocalDate,
+  requireLocalDate,
+  toMs,
+  utcToZoned,
+  Weekday,
+  weekdayOf,
+  zonedParts,
+} from "../lib/time-zone";
 import type { Slot } from "./types";
-
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
-
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export const Weekday = z.enum(WEEKDAYS);
-export type Weekday = z.infer<typeof Weekday>;
-
-/** Date.getUTCDay() order (0 = Sunday) → our weekday keys. */
-const WEEKDAY_BY_UTC_DAY: readonly Weekday[] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-
-const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-const YYYY_MM_DD = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** "HH:MM" → minutes after midnight; "24:00" (an end of day) → 1440. */
-function minutesOf(hhmm: string): number {
-  if (hhmm === "24:00") return 1440;
-  const m = HH_MM.exec(hhmm);
-  if (!m) throw new RangeError(`Invalid local time "${hhmm}" (expected HH:MM)`);
-  return Number(m[1]) * 60 + Number(m[2]);
-}
-
-function isTime(s: string): boolean {
-  return s === "24:00" || HH_MM.test(s);
-}
-
-export function hhmm(minutes: number): string {
-  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
-}
-
-/** [year, month 1–12, day], or null when the string is not a real calendar date. */
-function parseLocalDate(date: string): [number, number, number] | null {
-  const m = YYYY_MM_DD.exec(date);
-  if (!m) return null;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const check = new Date(Date.UTC(y, mo - 1, d));
-  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
-  return [y, mo, d];
-}
-
-function requireLocalDate(date: string): [number, number, number] {
-  const parts = parseLocalDate(date);
-  if (!parts) throw new RangeError(`Invalid local date "${date}" (expected YYYY-MM-DD)`);
-  return parts;
-}
-
-/** Calendar arithmetic on "YYYY-MM-DD" (no time zone involved). */
-function addDays(date: string, days: number): string {
-  const [y, mo, d] = requireLocalDate(date);
-  return new Date(Date.UTC(y, mo - 1, d) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-function weekdayOf(date: string): Weekday {
-  const [y, mo, d] = requireLocalDate(date);
-  return WEEKDAY_BY_UTC_DAY[new Date(Date.UTC(y, mo - 1, d)).getUTCDay()] ?? "mon";
-}
-
-function dayDiff(from: string, to: string): number {
-  const [y1, m1, d1] = requireLocalDate(from);
-  const [y2, m2, d2] = requireLocalDate(to);
-  return Math.round((Date.UTC(y2, m2 - 1, d2) - Date.UTC(y1, m1 - 1, d1)) / DAY_MS);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -113,107 +66,6 @@ export const CalendarSettings = z.object({
   horizonDays: z.number().int().min(0).max(730).default(30),
 });
 export type CalendarSettings = z.infer<typeof CalendarSettings>;
-
-// ---------------------------------------------------------------------------------------------
-// Time zones
-
-export interface ZonedTime {
-  /** Local date, "YYYY-MM-DD". */
-  date: string;
-  /** Local wall time, "HH:MM". */
-  time: string;
-  weekday: Weekday;
-}
-
-interface ZonedParts extends ZonedTime {
-  /** The local wall time read as if it were UTC, in ms (seconds included, ms dropped). */
-  wallMs: number;
-}
-
-// Formatters are immutable and costly to build; keyed by zone name (a few hundred at most).
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    // Throws RangeError for an unknown zone, before anything is cached.
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      weekday: "short",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function zonedParts(ms: number, timeZone: string): ZonedParts {
-  const fields: Record<string, string> = {};
-  for (const p of formatterFor(timeZone).formatToParts(ms)) fields[p.type] = p.value;
-  const year = Number(fields.year);
-  const month = Number(fields.month);
-  const day = Number(fields.day);
-  // Some engines still print midnight as "24" even with h23.
-  const hour = Number(fields.hour) % 24;
-  const minute = Number(fields.minute);
-  const second = Number(fields.second);
-  const weekday = Weekday.safeParse(fields.weekday?.toLowerCase());
-  const date = `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
-  return {
-    date,
-    time: hhmm(hour * 60 + minute),
-    weekday: weekday.success ? weekday.data : weekdayOf(date),
-    wallMs: Date.UTC(year, month - 1, day, hour, minute, second),
-  };
-}
-
-function toMs(instant: Date | string | number, label: string): number {
-  const ms = instant instanceof Date ? instant.getTime() : typeof instant === "number" ? instant : Date.parse(instant);
-  if (!Number.isFinite(ms)) throw new RangeError(`Invalid ${label} instant: ${String(instant)}`);
-  return ms;
-}
-
-/** The zone's offset from UTC at an instant, in ms (wall clock minus UTC). */
-function offsetAt(ms: number, timeZone: string): number {
-  return zonedParts(ms, timeZone).wallMs - Math.floor(ms / 1000) * 1000;
-}
-
-/**
- * The local date, wall time and weekday of an instant in a time zone.
- * @example utcToZoned("2025-11-26T17:00:00Z", "America/Sao_Paulo") // { date: "2025-11-26", time: "14:00", weekday: "wed" }
- */
-export function utcToZoned(instant: Date | string | number, timeZone: string): ZonedTime {
-  const { date, time, weekday } = zonedParts(toMs(instant, "zoned"), timeZone);
-  return { date, time, weekday };
-}
-
-/**
- * The instant at which the wall clock of `timeZone` shows `localDate` `localTime`.
- * Returns null when that wall time does not exist (the spring-forward gap); an ambiguous wall time
- * (the fall-back overlap) resolves to its first occurrence.
- * @example zonedTimeToUtc("2026-03-09", "08:00", "America/New_York") // 2026-03-09T12:00:00.000Z
- * @example zonedTimeToUtc("2026-03-08", "02:30", "America/New_York") // null
- */
-export function zonedTimeToUtc(localDate: string, localTime: string, timeZone: string): Date | null {
-  const [y, mo, d] = requireLocalDate(localDate);
-  const minutes = minutesOf(localTime);
-  if (minutes >= 1440) throw new RangeError(`Invalid local time "${localTime}" (expected HH:MM)`);
-  const wall = Date.UTC(y, mo - 1, d) + minutes * MINUTE_MS;
-  // The offsets in force a day either side cover any single transition near this wall time; each
-  // gives one candidate instant, kept only if the zone really shows this wall time then.
-  let best: number | null = null;
-  for (const probe of [wall - DAY_MS, wall, wall + DAY_MS]) {
-    const candidate = wall - offsetAt(probe, timeZone);
-    if (zonedParts(candidate, timeZone).wallMs === wall && (best === null || candidate < best)) best = candidate;
-  }
-  return best === null ? null : new Date(best);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Slots
@@ -279,21 +131,6 @@ export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: re
   return [...found.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([s, e]) => ({ start: new Date(s).toISOString(), end: new Date(e).toISOString() }));
-}
-
-/**
- * Minutes after local midnight of `day` → instant (ms), or null inside a DST gap. Intl is slow enough
- * to matter on a 30-day query, so a day with one offset from before its start to after its end (all
- * but two days a year) converts by arithmetic; a day with a change goes through zonedTimeToUtc.
- */
-export function dayConverter(day: string, tz: string): (minutes: number) => number | null {
-  const [y, mo, d] = requireLocalDate(day);
-  const midnight = Date.UTC(y, mo - 1, d);
-  // Offsets run from -12 h to +14 h: these instants are surely before and after the local day.
-  const before = offsetAt(midnight - 15 * 3_600_000, tz);
-  const after = offsetAt(midnight + DAY_MS + 13 * 3_600_000, tz);
-  if (before === after) return (minutes) => midnight + minutes * MINUTE_MS - before;
-  return (minutes) => zonedTimeToUtc(day, hhmm(minutes), tz)?.getTime() ?? null;
 }
 
 interface Busy {

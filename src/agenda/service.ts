@@ -7,7 +7,8 @@ import type { Appointment, AppointmentTask, Company, Contact, Store } from "../s
 import type { AgendaSettings, CompanyProfile } from "../tenants/profile";
 import { readProfile } from "../tenants/profile";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
-import { CalendarSettings, formatSlotLabel, slotsBetween, utcToZoned, zonedTimeToUtc } from "./calendar";
+import { utcToZoned, zonedTimeToUtc } from "../lib/time-zone";
+import { CalendarSettings, formatSlotLabel, slotsBetween } from "./calendar";
 import { createCalcomProvider } from "./calcom";
 import { commaName, say } from "./messages";
 import type { Booking, BookingProvider, BookingResult, Slot } from "./types";

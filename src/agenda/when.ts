@@ -1,6 +1,7 @@
 /**
  * Understanding a contact's answer after we offered appointment slots (pt-BR, en, es): which option they
- * picked (`parseChoice`), which day/time they asked for (`parseWhen`), and which slots fit (`matchSlots`).
+ * picked (`parseChoice`, choice.ts, re-exported here), which day/time they asked for (`parseWhen`), and
+ * which slots fit (`matchSlots`). The shared vocabulary and readers are in when-words.ts.
  *
  * Ambiguities resolved here (each one is pinned by a test in test/agenda/when.test.ts):
  * - Choices: a bare number counts only as the whole answer or after a choice verb/article ("quero a 1",
@@ -33,16 +34,43 @@
  */
 
 import { foldText } from "../conversation/intents";
-import { utcToZoned } from "./calendar";
+import { type Weekday, weekdayIndex } from "../lib/time-zone";
+import {
+  addDays,
+  type Civil,
+  compareCivil,
+  type DayPeriod,
+  daysInMonth,
+  distinct,
+  HOUR_WORD_RE,
+  HOUR_WORDS,
+  hhmm,
+  isoDate,
+  localAt,
+  MONTH_RE,
+  MONTHS,
+  NUMBER_WORDS,
+  PERIOD_WORDS,
+  type RawTime,
+  readTime,
+  Scan,
+  settle,
+  timeSource,
+  UNIT_AFTER,
+  WEEKDAY_RE,
+  WEEKDAYS,
+  weekdayOf,
+} from "./when-words";
 
-export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
-export type DayPeriod = "morning" | "afternoon" | "evening";
+export { parseChoice } from "./choice";
+export type { DayPeriod } from "./when-words";
+
 
 /** What a contact asked for, in the tenant's time zone. Absent fields were not mentioned. */
 export interface WhenQuery {
   /** Local calendar date, YYYY-MM-DD. */
   date?: string;
-  /** 0 = Sunday … 6 = Saturday, as named by the contact (a named weekday also resolves `date`). */
+  /** As named by the contact (a named weekday also resolves `date`). */
   weekday?: Weekday;
   /** Local time, HH:MM (24 h). */
   time?: string;
@@ -60,300 +88,6 @@ export interface WhenOptions {
   timeZone: string;
   locale: "pt-BR" | "en" | "es";
 }
-
-// ───────────────────────────── choices ─────────────────────────────
-
-const ORDINALS: Record<string, number> = {
-  primeiro: 1, primeira: 1, primero: 1, primera: 1, primer: 1, first: 1,
-  segundo: 2, segunda: 2, second: 2,
-  terceiro: 3, terceira: 3, tercero: 3, tercera: 3, tercer: 3, third: 3,
-  quarto: 4, quarta: 4, cuarto: 4, cuarta: 4, fourth: 4,
-  quinto: 5, quinta: 5, fifth: 5,
-  sexto: 6, sexta: 6, sixth: 6,
-  setimo: 7, setima: 7, septimo: 7, septima: 7, seventh: 7,
-  oitavo: 8, oitava: 8, octavo: 8, octava: 8, eighth: 8,
-  nono: 9, nona: 9, noveno: 9, novena: 9, ninth: 9,
-  decimo: 10, decima: 10, tenth: 10,
-  // Counted from the end.
-  ultimo: -1, ultima: -1, last: -1,
-  penultimo: -2, penultima: -2,
-};
-
-// pt-BR weekday names that are also ordinals: alone they mean the day, not the option.
-const WEEKDAY_ORDINALS = new Set(["segunda", "quarta", "quinta", "sexta"]);
-
-const NUMBER_WORDS: Record<string, number> = {
-  um: 1, uma: 1, one: 1, uno: 1, una: 1,
-  dois: 2, duas: 2, two: 2, dos: 2,
-  tres: 3, three: 3,
-  quatro: 4, four: 4, cuatro: 4,
-  cinco: 5, five: 5,
-  seis: 6, six: 6,
-  sete: 7, seven: 7, siete: 7,
-  oito: 8, eight: 8, ocho: 8,
-  nove: 9, nine: 9, nueve: 9,
-  dez: 10, ten: 10, diez: 10,
-};
-
-const words = (s: string) => new Set(s.split(" "));
-
-/** Nouns that name an option: "opção 2", "number 3" (before a number), "segunda opção", "first one" (after an ordinal). */
-const PREFIX_NOUNS = words("opcao option opcion alternativa alternative numero number num nro choice item slot horario vaga");
-const CHOICE_NOUNS = words("opcao option opcion alternativa alternative horario vaga one slot choice turno data fecha cita");
-const ARTICLES = words("a o the la el lo");
-const CONNECTORS = words("ou or o y e and nem ni");
-// Words that may sit right before a choice (or its article) or right after it without changing its meaning.
-const CHOICE_CONTEXT = words(
-  [
-    "quero queria vou querer escolho prefiro fico com pode ser seria eu me mim para pra entao sim ok okay blz beleza",
-    "certo isso esse essa mesmo mesma por favor pf pfv pfvr porfa obrigado obrigada obg brigado brigada valeu",
-    "ta esta fica bom boa otimo otima perfeito melhor oi ola",
-    "i i'll ill take pick choose want prefer with go then yes sure fine great good perfect please pls plz thanks",
-    "thank you thx ty is sounds works this that best better hi hey",
-    "quiero quisiera elijo prefiero quedo con dame si claro vale perfecto mismo misma gracias hola mejor",
-  ].join(" "),
-);
-// "no" is Spanish/English negation but Portuguese "in the": only these followers make it a negation.
-const NO_NEGATES = words("quiero puedo me la el lo es want thanks gracias prefiero gusta i");
-const NEGATIONS = words("nao nem not don't dont neither nor ni never nunca none nenhuma nenhum ninguna ninguno");
-const HALF_WORDS = words("meia media quinze cuarto half trinta treinta");
-
-/**
- * The option the contact picked among `optionCount` offered ones, zero-based; null when none, out of range,
- * ambiguous or negated. Times, dates and quantities are never choices.
- * @example parseChoice("pode ser o 3", 3) // 2
- * @example parseChoice("dia 2", 3) // null
- */
-export function parseChoice(text: string, optionCount: number): number | null {
-  if (!Number.isInteger(optionCount) || optionCount < 1) return null;
-  const folded = foldText(text.replace(/([0-9#])\uFE0F?\u20E3/gu, " $1 ").replace(/\u{1F51F}/gu, " 10 "))
-    .replace(/(\d)\s*[ºª°]/g, "$1o")
-    .replace(/\b(?:n|no|nr|num)\s*[º°.]\s*(?=\d)/g, " numero ")
-    .replace(/#\s*(?=\d)/g, " numero ");
-  // Numbers keep their glued time/date/unit parts ("15h", "10:30", "25/11", "2nd") so they can be told apart.
-  const tokens = folded.match(/\d+(?:[:/.,h-]\d+)*[\p{L}']*|[\p{L}']+/gu) ?? [];
-
-  for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i] ?? "";
-    if (NEGATIONS.has(tok)) return null;
-    if (tok === "no" && (i === 0 || NO_NEGATES.has(tokens[i + 1] ?? ""))) return null;
-  }
-
-  const picked = new Set<number>();
-  const refs = new Set<number>();
-  for (let i = 0; i < tokens.length; i++) {
-    const n = choiceValue(tokens, i, refs);
-    if (n === null) continue;
-    const index = n < 0 ? optionCount + n : n - 1;
-    if (index < 0 || index >= optionCount) return null;
-    picked.add(index);
-    refs.add(i);
-  }
-  if (picked.size !== 1) return null;
-  const [only] = picked;
-  return only ?? null;
-}
-
-/**
- * The 1-based (or negative, from the end) option number that token i refers to, or null. `refs` holds the
- * positions already read as choices: "1 ou 2" / "1 o 2" make the second one a choice too (then ambiguous),
- * while "entre 1 e 2" or "de 1 a 2" stay no choice at all.
- */
-function choiceValue(tokens: string[], i: number, refs: ReadonlySet<number>): number | null {
-  const tok = tokens[i] ?? "";
-  const prev = tokens[i - 1];
-  const explicit = prev !== undefined && PREFIX_NOUNS.has(prev);
-
-  let value: number | null = null;
-  let kind: "number" | "ordinal" | "word-ordinal" | "number-word" = "number";
-  const digitOrdinal = /^(\d{1,2})(?:o|a|st|nd|rd|th)$/.exec(tok);
-  if (/^\d{1,2}$/.test(tok)) value = Number(tok);
-  else if (digitOrdinal) {
-    value = Number(digitOrdinal[1]);
-    kind = "ordinal";
-  } else if (Object.hasOwn(ORDINALS, tok)) {
-    value = ORDINALS[tok] ?? null;
-    kind = "word-ordinal";
-  } else if (Object.hasOwn(NUMBER_WORDS, tok)) {
-    value = NUMBER_WORDS[tok] ?? null;
-    kind = "number-word";
-  }
-  if (value === null) return null;
-  if (explicit && kind !== "word-ordinal") return value;
-  if (kind === "number-word") return null;
-
-  const next = tokens[i + 1];
-  if (next !== undefined && CHOICE_NOUNS.has(next) && kind !== "number") return value;
-
-  // What comes before: the start, a choice verb/filler, or a connector after another choice; an article may sit between.
-  let j = i - 1;
-  const hasArticle = j >= 0 && ARTICLES.has(tokens[j] ?? "");
-  if (hasArticle) j--;
-  const before = tokens[j];
-  const beforeOk =
-    before === undefined ||
-    CHOICE_CONTEXT.has(before) ||
-    (CONNECTORS.has(before) && refs.size > 0) ||
-    refs.has(j) ||
-    // "vou de 2", "vou na segunda opção", "fico no 3"
-    (["de", "na", "no"].includes(before) && ["vou", "fico", "voy"].includes(tokens[j - 1] ?? ""));
-  // "2 e meia" is half past two.
-  const afterOk =
-    next === undefined ||
-    CHOICE_CONTEXT.has(next) ||
-    CHOICE_NOUNS.has(next) ||
-    (CONNECTORS.has(next) && !HALF_WORDS.has(tokens[i + 2] ?? ""));
-  if (!beforeOk || !afterOk) return null;
-  if (kind === "word-ordinal" && WEEKDAY_ORDINALS.has(tok) && !hasArticle) return null;
-  return value;
-}
-
-// ───────────────────────────── civil dates and zones ─────────────────────────────
-
-interface Civil {
-  y: number;
-  m: number;
-  d: number;
-}
-
-const pad2 = (n: number) => String(n).padStart(2, "0");
-const isoDate = (c: Civil) => `${String(c.y).padStart(4, "0")}-${pad2(c.m)}-${pad2(c.d)}`;
-const hhmm = (minutes: number) => `${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
-const civilOf = (dt: Date): Civil => ({ y: dt.getUTCFullYear(), m: dt.getUTCMonth() + 1, d: dt.getUTCDate() });
-const addDays = (c: Civil, n: number): Civil => civilOf(new Date(Date.UTC(c.y, c.m - 1, c.d + n)));
-const weekdayOf = (c: Civil): Weekday => new Date(Date.UTC(c.y, c.m - 1, c.d)).getUTCDay() as Weekday;
-const daysInMonth = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
-const compareCivil = (a: Civil, b: Civil) => a.y - b.y || a.m - b.m || a.d - b.d;
-
-/** Wall-clock date and minute-of-day of an instant in a zone (the calendar's own zone conversion). */
-function localAt(ms: number, timeZone: string): Civil & { minutes: number } {
-  const { date, time } = utcToZoned(ms, timeZone);
-  const [y = NaN, m = NaN, d = NaN] = date.split("-").map(Number);
-  const [h = NaN, min = NaN] = time.split(":").map(Number);
-  return { y, m, d, minutes: h * 60 + min };
-}
-
-// ───────────────────────────── free-text dates and times ─────────────────────────────
-
-const MONTHS: Record<string, number> = {
-  janeiro: 1, january: 1, enero: 1, jan: 1, ene: 1,
-  fevereiro: 2, february: 2, febrero: 2, fev: 2, feb: 2,
-  marco: 3, march: 3, marzo: 3, mar: 3,
-  abril: 4, april: 4, abr: 4, apr: 4,
-  maio: 5, may: 5, mayo: 5, mai: 5,
-  junho: 6, june: 6, junio: 6, jun: 6,
-  julho: 7, july: 7, julio: 7, jul: 7,
-  agosto: 8, august: 8, ago: 8, aug: 8,
-  setembro: 9, september: 9, septiembre: 9, setiembre: 9, sept: 9, set: 9, sep: 9,
-  outubro: 10, october: 10, octubre: 10, out: 10, oct: 10,
-  novembro: 11, november: 11, noviembre: 11, nov: 11,
-  dezembro: 12, december: 12, diciembre: 12, dez: 12, dec: 12, dic: 12,
-};
-const MONTH_RE = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join("|");
-
-const WEEKDAYS: Record<string, Weekday> = {
-  domingo: 0, sunday: 0,
-  segunda: 1, monday: 1, mon: 1, lunes: 1,
-  terca: 2, tuesday: 2, tues: 2, tue: 2, martes: 2,
-  quarta: 3, wednesday: 3, wed: 3, miercoles: 3,
-  quinta: 4, thursday: 4, thurs: 4, thur: 4, thu: 4, jueves: 4,
-  sexta: 5, friday: 5, fri: 5, viernes: 5,
-  sabado: 6, saturday: 6,
-};
-const WEEKDAY_RE = Object.keys(WEEKDAYS).sort((a, b) => b.length - a.length).join("|");
-
-const HOUR_WORDS: Record<string, number> = {
-  uma: 1, una: 1, one: 1, duas: 2, dois: 2, dos: 2, two: 2, tres: 3, three: 3, quatro: 4, cuatro: 4, four: 4,
-  cinco: 5, five: 5, seis: 6, six: 6, sete: 7, siete: 7, seven: 7, oito: 8, ocho: 8, eight: 8, nove: 9,
-  nueve: 9, nine: 9, dez: 10, diez: 10, ten: 10, onze: 11, once: 11, eleven: 11, doze: 12, doce: 12, twelve: 12,
-};
-const HOUR_WORD_RE = Object.keys(HOUR_WORDS).join("|");
-
-const PERIOD_WORDS = "manha|tarde|noite|madrugada|manana|noche|morning|afternoon|evening|night";
-// A number followed by one of these is a quantity, not a time.
-const UNIT_AFTER = String.raw`(?! (?:pessoas?|people|persons?|personas?|dias?|days?|semanas?|weeks?|mes|meses|months?|minutos?|minutes?|mins?|anos?|years?|vezes|times|reais|dolares|euros|opcoes|options|opciones|horarios)\b)`;
-
-/** A time of day; group names get `tag` so two can sit in one regex. */
-function timeSource(tag = ""): string {
-  const g = (name: string) => `?<${name}${tag}>`;
-  return (
-    String.raw`(?:(${g("pre")}half|quarter) past )?` +
-    String.raw`(?:\b(${g("noon")}meio dia|meiodia|mediodia|noon|midday)|\b(${g("midnight")}meia noite|medianoche|midnight)` +
-    String.raw`|(?<![\d/:.,])(${g("h")}\d{1,2})(?:[:h](${g("m")}\d{2})(?:min|m)?(?!\d)|(?: ?(${g("hm")}h|hs|hrs?|horas?|hours?))(?![\p{L}\d]))?)` +
-    String.raw`(?: (?:e|y|and) (${g("frac")}meia|media|quinze|cuarto|trinta|treinta|half))?` +
-    String.raw`(?: ?(${g("ampm")}am|pm)(?![\p{L}\d]))?` +
-    String.raw`(?: ?(${g("oclock")}o'?clock))?` +
-    String.raw`(?: (?:da|de la|de|in the|pela|por la|at) (${g("per")}${PERIOD_WORDS}))?` +
-    String.raw`(?![\d/:]|\p{L})` +
-    UNIT_AFTER
-  );
-}
-
-interface RawTime {
-  minutes: number;
-  /** Says am/pm outright (am/pm, attached period, 13+, 0, leading zero, noon/midnight): no guessing. */
-  explicit: boolean;
-  marked: boolean;
-}
-
-const EVENINGISH = new Set(["tarde", "noite", "noche", "afternoon", "evening", "night"]);
-
-function readTime(groups: Record<string, string | undefined>, tag = ""): RawTime | null {
-  const g = (name: string) => groups[name + tag];
-  if (g("noon")) return { minutes: 12 * 60 + fracMinutes(g("frac")), explicit: true, marked: true };
-  if (g("midnight")) return { minutes: fracMinutes(g("frac")), explicit: true, marked: true };
-  const hs = g("h");
-  if (hs === undefined) return null;
-  let h = Number(hs);
-  let m = g("m") !== undefined ? Number(g("m")) : fracMinutes(g("frac"));
-  const pre = g("pre");
-  if (pre === "half") m = 30;
-  if (pre === "quarter") m = 15;
-  if (h > 23 || m > 59) return null;
-  const ampm = g("ampm");
-  const per = g("per");
-  if (ampm) {
-    if (h === 0 || h > 12) return null;
-    if (ampm === "pm" && h < 12) h += 12;
-    if (ampm === "am" && h === 12) h = 0;
-  } else if (per) {
-    if (EVENINGISH.has(per) && h < 12) h += 12;
-    else if ((per === "noite" || per === "noche" || per === "night") && h === 12) h = 0;
-  }
-  const explicit = Boolean(ampm || per) || h > 12 || h === 0 || (hs.length === 2 && hs.startsWith("0"));
-  const marked = Boolean(g("m") || g("hm") || g("frac") || ampm || per || g("oclock") || pre);
-  return { minutes: h * 60 + m, explicit, marked };
-}
-
-function fracMinutes(frac: string | undefined): number {
-  if (frac === undefined) return 0;
-  return frac === "quinze" || frac === "cuarto" ? 15 : 30;
-}
-
-/** Resolves an hour the contact left open ("às 3") with the period they named, else business hours. */
-function settle(t: RawTime, period: DayPeriod | undefined): number {
-  if (t.explicit) return t.minutes;
-  const h = Math.floor(t.minutes / 60);
-  if (period === "morning") return t.minutes;
-  if ((period === "afternoon" || period === "evening") && h < 12) return t.minutes + 12 * 60;
-  return h >= 1 && h <= 6 ? t.minutes + 12 * 60 : t.minutes;
-}
-
-/** A string being read left to right: recognised spans are cut out so later rules never see them twice. */
-class Scan {
-  constructor(public s: string) {}
-
-  take(re: RegExp, fn: (m: RegExpExecArray) => boolean | void): void {
-    const cuts: Array<[number, number]> = [];
-    for (const m of this.s.matchAll(re)) {
-      if (fn(m as RegExpExecArray) !== false) cuts.push([m.index ?? 0, (m.index ?? 0) + m[0].length]);
-    }
-    for (const [from, to] of cuts.reverse()) this.s = `${this.s.slice(0, from)} ${this.s.slice(to)}`;
-    this.s = this.s.replace(/ {2,}/g, " ");
-  }
-}
-
-const distinct = <T>(xs: T[]): T | undefined => (new Set(xs).size === 1 ? xs[0] : undefined);
 
 /**
  * What day/time a free-text answer asks for, in the tenant's zone; null when nothing temporal is present.
@@ -543,12 +277,12 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
     (m) => {
       const t = readTime(m.groups ?? {});
       if (!t) return false;
-      const lead = m.groups?.["lead"];
+      const lead = m.groups?.lead;
       if (!lead && !t.marked) return false;
       // "dura 2 horas", "1 hora": a word for hours without "às" is a duration unless the hour says otherwise.
-      const hm = m.groups?.["hm"] ?? "";
+      const hm = m.groups?.hm ?? "";
       if (!lead && hm.length > 2) {
-        const onlyMark = !m.groups?.["m"] && !m.groups?.["frac"] && !m.groups?.["ampm"] && !m.groups?.["per"];
+        const onlyMark = !m.groups?.m && !m.groups?.frac && !m.groups?.ampm && !m.groups?.per;
         if (onlyMark && !t.explicit && t.minutes < 7 * 60) return false;
         if (/\b(?:dura|durante|por|for|leva|demora|takes?|lasts?|de|mais|more|menos|less) $/.test(scan.s.slice(0, m.index))) return false;
       }
@@ -596,9 +330,11 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   const date = distinct(dateKeys);
   if (date !== undefined) q.date = date;
   else if (weekday !== undefined && dates.length === 0) {
-    const todayWd = weekdayOf(today);
-    const monday = addDays(today, -((todayWd + 6) % 7));
-    q.date = isoDate(nextWeek ? addDays(monday, 7 + ((weekday + 6) % 7)) : addDays(today, (weekday - todayWd + 7) % 7 || 7));
+    // Indexes from Monday = 0, so "next week" counts from this week's Monday.
+    const todayWd = weekdayIndex(weekdayOf(today));
+    const wanted = weekdayIndex(weekday);
+    const monday = addDays(today, -todayWd);
+    q.date = isoDate(nextWeek ? addDays(monday, 7 + wanted) : addDays(today, (wanted - todayWd + 7) % 7 || 7));
   }
   if (weekday !== undefined) q.weekday = weekday;
   const time = distinct(times.map((t) => settle(t, period1)));

@@ -1,7 +1,7 @@
 import type { Company } from "../store/types";
 import { readSettings } from "../tenants/settings";
 import { createEvolutionSender } from "./evolution";
-import { createMetaSender } from "./meta";
+import { createMetaSender } from "./meta-sender";
 import type { ChannelSender } from "./types";
 import { createWhaticketSender } from "./whaticket";
 

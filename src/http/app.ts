@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import { openStore } from "../store/open";
+import { openStore } from "../store";
 import { notFound, onError } from "./errors";
 import { agenda } from "./routes/agenda";
 import { bench } from "./routes/bench";

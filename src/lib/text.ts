@@ -7,6 +7,7 @@ const INVISIBLE = /[\u200B\u200C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
 // A ZWJ is only kept between two pictographs (optionally after a variation selector / skin tone).
 const STRAY_ZWJ = /(?<!\p{Extended_Pictographic}[\uFE0F\u{1F3FB}-\u{1F3FF}]?)\u200D|\u200D(?!\p{Extended_Pictographic})/gu;
 // C0 except \t and \n, DEL, and C1.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job (they are stripped).
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 const BLANK_LINES = /\n(?:[ \t]*\n){2,}/g;
 

@@ -15,7 +15,7 @@ import type { Slot } from "../agenda/types";
 import type { Appointment, Contact, HistoryRecord, StoredInsight } from "../store/types";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
 import { currentModel, scoreMany, scoreUpcoming, toRiskInput } from "./service";
-import { HOUR_MS, MINUTE_MS, ZoneClock } from "./zone";
+import { HOUR_MS, MINUTE_MS, ZoneClock } from "../lib/time-zone";
 
 export const KEEP_ROW_ID = "slot:keep";
 

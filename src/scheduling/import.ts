@@ -6,7 +6,8 @@
  */
 import { AppError } from "../lib/errors";
 import type { Company, ImportJob, ImportRecord, Store } from "../store/types";
-import { csvRecords, parseRow, readHeader, type ImportRow } from "./csv";
+import { csvRecords } from "./csv";
+import { parseRow, readHeader, type ImportRow } from "./import-rows";
 
 /** One upload's ceiling: the 100k with room to spare; more goes in several files. */
 export const MAX_IMPORT_ROWS = 200_000;

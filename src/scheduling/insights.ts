@@ -18,11 +18,10 @@
  *   fewer no-shows): "Segundas entre 14h–17h têm 30% menos faltas"; then, likewise, the worst window
  *   ("… têm 40% mais faltas"). Nothing is said when no window clears the bar (empty list).
  */
-import type { Weekday } from "../agenda/calendar";
 import type { HistoryRow } from "./history";
 import { isResolved } from "./history";
 import { tenantRate } from "./features";
-import { DAY_MS, WEEKDAY_KEYS, WEEK_SLOTS, ZoneClock } from "./zone";
+import { DAY_MS, type Weekday, WEEKDAYS as WEEKDAY_KEYS, WEEK_SLOTS, ZoneClock } from "../lib/time-zone";
 
 export type InsightLocale = "pt-BR" | "en" | "es";
 

@@ -10,7 +10,7 @@ import type { Appointment, Company, HistoryRecord, Store } from "../store/types"
 import type { HistoryRow, RiskInput } from "./history";
 import { slotInsights } from "./insights";
 import { predictMany, RiskModel, trainRiskModel, type RiskPrediction } from "./model";
-import { HOUR_MS, WEEKDAY_KEYS } from "./zone";
+import { HOUR_MS, WEEKDAYS as WEEKDAY_KEYS } from "../lib/time-zone";
 
 /** Training reads at most the newest 100k appointments: ~40 MB of rows, well inside a 128 MB isolate. */
 export const HISTORY_LIMIT = 100_000;

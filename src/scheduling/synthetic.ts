@@ -36,7 +36,7 @@
  * 24 h mark is still ahead. Rows come out sorted by `startsAt`.
  */
 import type { HistoryRow } from "./history";
-import { DAY_MS, HOUR_MS, MINUTE_MS, ZoneClock } from "./zone";
+import { DAY_MS, HOUR_MS, MINUTE_MS, ZoneClock } from "../lib/time-zone";
 
 export interface SyntheticEffects {
   intercept: number;

@@ -1,5 +1,5 @@
 import type { ChannelName, InboundType, OutboundPayload } from "../channels/types";
-import type { Contact, Conversation, MessageRow, NewOutboundMessage } from "./types";
+import type { Contact, Conversation, MessageRow, NewOutboundMessage } from "./contracts/messaging";
 
 /** One contact's turn as stored: who wrote, and what (in arrival order). */
 export interface TurnRecord {

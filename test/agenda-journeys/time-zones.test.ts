@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { zonedTimeToUtc } from "../../src/agenda/calendar";
+import { zonedTimeToUtc } from "../../src/lib/time-zone";
 import { reminderDue } from "../../src/agenda/service";
 import { sha256Hex } from "../../src/lib/crypto";
 import { api, seedCompany, store } from "../support/helpers";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { createCalcomProvider, parseCalcomWebhook, placeholderEmail, verifyCalcomSignature } from "../../src/agenda/calcom";
+import { createCalcomProvider } from "../../src/agenda/calcom";
+import { parseCalcomWebhook, placeholderEmail, verifyCalcomSignature } from "../../src/agenda/calcom-events";
 import type { BookingRequest, BookingResult } from "../../src/agenda/types";
 import bookingSlotTaken from "../fixtures/calcom/booking-error-slot-taken.json";
 import bookingSuccess from "../fixtures/calcom/booking-success.json";

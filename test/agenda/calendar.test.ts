@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { CalendarSettings, formatSlotLabel, slotsBetween, utcToZoned, zonedTimeToUtc } from "../../src/agenda/calendar";
+import { CalendarSettings, formatSlotLabel, slotsBetween } from "../../src/agenda/calendar";
+import { utcToZoned, zonedTimeToUtc } from "../../src/lib/time-zone";
 import type { TakenInterval } from "../../src/agenda/calendar";
 import type { Slot } from "../../src/agenda/types";
 

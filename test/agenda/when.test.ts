@@ -114,9 +114,9 @@ describe("parseWhen", () => {
       ["amanhã às 15h", { date: "2026-11-25", time: "15:00" }],
       ["amanha 15:30", { date: "2026-11-25", time: "15:30" }],
       ["hoje à tarde", { date: "2026-11-24", period: "afternoon" }],
-      ["sexta de manhã", { date: "2026-11-27", weekday: 5, period: "morning" }],
-      ["sexta-feira 9h", { date: "2026-11-27", weekday: 5, time: "09:00" }],
-      ["segunda que vem", { date: "2026-11-30", weekday: 1 }],
+      ["sexta de manhã", { date: "2026-11-27", weekday: "fri", period: "morning" }],
+      ["sexta-feira 9h", { date: "2026-11-27", weekday: "fri", time: "09:00" }],
+      ["segunda que vem", { date: "2026-11-30", weekday: "mon" }],
       ["dia 25 às 10h", { date: "2026-11-25", time: "10:00" }],
       ["25/11 às 10:30", { date: "2026-11-25", time: "10:30" }],
       ["depois das 16h", { after: "16:00" }],
@@ -135,17 +135,17 @@ describe("parseWhen", () => {
       ["15hs", { time: "15:00" }],
       ["15h30min", { time: "15:30" }],
       ["11 da manhã", { time: "11:00" }],
-      ["quinta 8 da noite", { date: "2026-11-26", weekday: 4, time: "20:00" }],
-      ["quarta às duas da tarde", { date: "2026-11-25", weekday: 3, time: "14:00" }],
+      ["quinta 8 da noite", { date: "2026-11-26", weekday: "thu", time: "20:00" }],
+      ["quarta às duas da tarde", { date: "2026-11-25", weekday: "wed", time: "14:00" }],
       ["meio dia e meia", { time: "12:30" }],
       ["à meia-noite", { time: "00:00" }],
-      ["sábado 10h30", { date: "2026-11-28", weekday: 6, time: "10:30" }],
-      ["terça", { date: "2026-12-01", weekday: 2 }],
-      ["hoje, terça", { date: "2026-11-24", weekday: 2 }],
-      ["sexta dia 27", { date: "2026-11-27", weekday: 5 }],
-      ["sexta da semana que vem", { date: "2026-12-04", weekday: 5 }],
-      ["segunda-feira que vem de tarde", { date: "2026-11-30", weekday: 1, period: "afternoon" }],
-      ["quero na quinta depois das 14h", { date: "2026-11-26", weekday: 4, after: "14:00" }],
+      ["sábado 10h30", { date: "2026-11-28", weekday: "sat", time: "10:30" }],
+      ["terça", { date: "2026-12-01", weekday: "tue" }],
+      ["hoje, terça", { date: "2026-11-24", weekday: "tue" }],
+      ["sexta dia 27", { date: "2026-11-27", weekday: "fri" }],
+      ["sexta da semana que vem", { date: "2026-12-04", weekday: "fri" }],
+      ["segunda-feira que vem de tarde", { date: "2026-11-30", weekday: "mon", period: "afternoon" }],
+      ["quero na quinta depois das 14h", { date: "2026-11-26", weekday: "thu", after: "14:00" }],
       ["a partir das 16h", { after: "16:00" }],
       ["até às 11h", { before: "11:00" }],
       ["depois do almoço", { after: "13:00" }],
@@ -163,7 +163,7 @@ describe("parseWhen", () => {
       ["2026-12-05 14:00", { date: "2026-12-05", time: "14:00" }],
       ["daqui a 2 horas", { date: "2026-11-24", time: "11:00" }],
       ["em 3 dias", { date: "2026-11-27" }],
-      ["às 9 da manhã de sábado", { date: "2026-11-28", weekday: 6, time: "09:00" }],
+      ["às 9 da manhã de sábado", { date: "2026-11-28", weekday: "sat", time: "09:00" }],
     ])("%j → %j", (text, want) => {
       expect(pt(text)).toEqual(want);
     });
@@ -172,13 +172,13 @@ describe("parseWhen", () => {
   describe("en", () => {
     it.each<[string, WhenQuery]>([
       ["tomorrow at 3pm", { date: "2026-11-25", time: "15:00" }],
-      ["next Friday morning", { date: "2026-11-27", weekday: 5, period: "morning" }],
+      ["next Friday morning", { date: "2026-11-27", weekday: "fri", period: "morning" }],
       ["Nov 25 at 10:30", { date: "2026-11-25", time: "10:30" }],
       ["11/25 at 10:30", { date: "2026-11-25", time: "10:30" }],
       ["12/1", { date: "2026-12-01" }],
       // impossible as MM/DD, so read as DD/MM
       ["25/11", { date: "2026-11-25" }],
-      ["friday next week", { date: "2026-12-04", weekday: 5 }],
+      ["friday next week", { date: "2026-12-04", weekday: "fri" }],
       ["at 5", { time: "17:00" }],
       ["this afternoon", { date: "2026-11-24", period: "afternoon" }],
       ["tonight at 8", { date: "2026-11-24", time: "20:00", period: "evening" }],
@@ -189,8 +189,8 @@ describe("parseWhen", () => {
       ["after 4pm", { after: "16:00" }],
       ["before noon", { before: "12:00" }],
       ["in 30 minutes", { date: "2026-11-24", time: "09:30" }],
-      ["Monday 9:30 am", { date: "2026-11-30", weekday: 1, time: "09:30" }],
-      ["Good morning, anything on Thursday afternoon?", { date: "2026-11-26", weekday: 4, period: "afternoon" }],
+      ["Monday 9:30 am", { date: "2026-11-30", weekday: "mon", time: "09:30" }],
+      ["Good morning, anything on Thursday afternoon?", { date: "2026-11-26", weekday: "thu", period: "afternoon" }],
     ])("%j → %j", (text, want) => {
       expect(en(text)).toEqual(want);
     });
@@ -199,19 +199,19 @@ describe("parseWhen", () => {
   describe("es", () => {
     it.each<[string, WhenQuery]>([
       ["mañana a las 15", { date: "2026-11-25", time: "15:00" }],
-      ["el viernes por la tarde", { date: "2026-11-27", weekday: 5, period: "afternoon" }],
+      ["el viernes por la tarde", { date: "2026-11-27", weekday: "fri", period: "afternoon" }],
       ["mañana por la mañana", { date: "2026-11-25", period: "morning" }],
       ["pasado mañana a las 10", { date: "2026-11-26", time: "10:00" }],
       ["el 25 de noviembre", { date: "2026-11-25" }],
       ["25/11", { date: "2026-11-25" }],
       ["a las tres de la tarde", { time: "15:00" }],
       ["esta noche", { date: "2026-11-24", period: "evening" }],
-      ["el lunes que viene", { date: "2026-11-30", weekday: 1 }],
+      ["el lunes que viene", { date: "2026-11-30", weekday: "mon" }],
       ["después de las 5", { after: "17:00" }],
       ["antes de las 10", { before: "10:00" }],
       ["el día 30 a las 9 y media", { date: "2026-11-30", time: "09:30" }],
-      ["jueves a la una", { date: "2026-11-26", weekday: 4, time: "13:00" }],
-      ["Buenas tardes, ¿el miércoles a las 11?", { date: "2026-11-25", weekday: 3, time: "11:00" }],
+      ["jueves a la una", { date: "2026-11-26", weekday: "thu", time: "13:00" }],
+      ["Buenas tardes, ¿el miércoles a las 11?", { date: "2026-11-25", weekday: "wed", time: "11:00" }],
     ])("%j → %j", (text, want) => {
       expect(es(text)).toEqual(want);
     });
@@ -240,7 +240,7 @@ describe("parseWhen", () => {
 
   it("takes a weekday strictly after today, and 'dia N' from today on", () => {
     const friday = "2026-11-27T12:00:00Z";
-    expect(pt("sexta", friday)).toEqual({ date: "2026-12-04", weekday: 5 });
+    expect(pt("sexta", friday)).toEqual({ date: "2026-12-04", weekday: "fri" });
     expect(pt("hoje", friday)).toEqual({ date: "2026-11-27" });
     expect(pt("dia 27", friday)).toEqual({ date: "2026-11-27" });
     expect(pt("dia 26", friday)).toEqual({ date: "2026-12-26" });
@@ -319,9 +319,9 @@ describe("matchSlots", () => {
     ["local date", { date: "2026-11-25" }, ["wed-09:00", "wed-10:30", "wed-12:00", "wed-14:00", "wed-15:00", "wed-15:30", "wed-18:00"]],
     // 02:30 UTC on the 28th is still Friday the 27th in São Paulo.
     ["local date, not the UTC one", { date: "2026-11-27" }, ["fri-08:00", "fri-17:45", "fri-23:30"]],
-    ["weekday across weeks", { weekday: 5 }, ["fri-08:00", "fri-17:45", "fri-23:30", "fri2-15:00"]],
-    ["date wins over weekday", { date: "2026-12-04", weekday: 5 }, ["fri2-15:00"]],
-    ["date wins over a contradicting weekday", { date: "2026-11-26", weekday: 5 }, ["thu-15:00"]],
+    ["weekday across weeks", { weekday: "fri" }, ["fri-08:00", "fri-17:45", "fri-23:30", "fri2-15:00"]],
+    ["date wins over weekday", { date: "2026-12-04", weekday: "fri" }, ["fri2-15:00"]],
+    ["date wins over a contradicting weekday", { date: "2026-11-26", weekday: "fri" }, ["thu-15:00"]],
     ["exact time on a date", { date: "2026-11-25", time: "15:00" }, ["wed-15:00"]],
     ["exact time on any day", { time: "15:00" }, ["wed-15:00", "thu-15:00", "fri2-15:00"]],
     ["nearest first within ±30 min", { date: "2026-11-25", time: "15:20" }, ["wed-15:30", "wed-15:00"]],
@@ -334,7 +334,7 @@ describe("matchSlots", () => {
     ["after is inclusive", { date: "2026-11-25", after: "15:00" }, ["wed-15:00", "wed-15:30", "wed-18:00"]],
     ["before is exclusive", { date: "2026-11-25", before: "12:00" }, ["wed-09:00", "wed-10:30"]],
     ["between bounds", { after: "10:00", before: "15:00" }, ["wed-10:30", "wed-12:00", "wed-14:00"]],
-    ["period and time together", { weekday: 5, period: "afternoon", time: "17:30" }, ["fri-17:45"]],
+    ["period and time together", { weekday: "fri", period: "afternoon", time: "17:30" }, ["fri-17:45"]],
   ])("%s", (_, q, want) => {
     expect(ids(q)).toEqual(want);
   });
@@ -366,7 +366,7 @@ describe("matchSlots", () => {
       [{ time: "09:00" }, ["sat-09:00-edt", "sun-09:00-est", "mon-09:00-est"]],
       // 01:30 happens twice that night.
       [{ date: "2026-11-01", time: "01:30" }, ["sun-01:30-edt", "sun-01:30-est"]],
-      [{ weekday: 0 }, ["sun-01:30-edt", "sun-01:30-est", "sun-08:00-est", "sun-09:00-est", "sun-23:30-est"]],
+      [{ weekday: "sun" }, ["sun-01:30-edt", "sun-01:30-est", "sun-08:00-est", "sun-09:00-est", "sun-23:30-est"]],
       [{ date: "2026-11-01", period: "morning" }, ["sun-08:00-est", "sun-09:00-est"]],
       [{ date: "2026-11-01", time: "08:15" }, ["sun-08:00-est"]],
     ])("%j", (q, want) => {
@@ -376,7 +376,7 @@ describe("matchSlots", () => {
 
   it("works end to end with parseWhen", () => {
     const q = pt("quarta à tarde, umas 3 e meia");
-    expect(q).toEqual({ date: "2026-11-25", weekday: 3, time: "15:30", period: "afternoon" });
+    expect(q).toEqual({ date: "2026-11-25", weekday: "wed", time: "15:30", period: "afternoon" });
     expect(matchSlots(slots, q ?? {}, SP).map((s) => s.id)).toEqual(["wed-15:30"]);
     const q2 = en("wednesday around 3:20pm");
     expect(matchSlots(slots, q2 ?? {}, SP).map((s) => s.id)).toEqual(["wed-15:30", "wed-15:00"]);

@@ -42,7 +42,11 @@ function scripted(...results: LlmResult[]): LlmProvider & { calls: number } {
 /** Records requested waits and returns at once: no test waits for real. */
 function recordingSleep(): { sleep: (ms: number) => Promise<void>; waits: number[] } {
   const waits: number[] = [];
-  return { waits, sleep: (ms) => (waits.push(ms), Promise.resolve()) };
+  const sleep = (ms: number) => {
+    waits.push(ms);
+    return Promise.resolve();
+  };
+  return { waits, sleep };
 }
 
 describe("backoffDelayMs (full jitter)", () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { createCalcomProvider } from "../../src/agenda/calcom";
 import { createEvolutionSender } from "../../src/channels/evolution";
-import { createMetaSender } from "../../src/channels/meta";
+import { createMetaSender } from "../../src/channels/meta-sender";
 import type { ChannelSender, SendRequest } from "../../src/channels/types";
 import { createWhaticketSender } from "../../src/channels/whaticket";
 import { fakeFetch, jsonResponse, type RecordedRequest } from "./fake-fetch";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEvolutionSender } from "../../src/channels/evolution";
-import { createMetaSender } from "../../src/channels/meta";
+import { createMetaSender } from "../../src/channels/meta-sender";
 import type { OutboundPayload } from "../../src/channels/types";
 import success from "../fixtures/meta/send-success.json";
 import evoSuccess from "../fixtures/evolution/send-text-success.json";

@@ -26,7 +26,7 @@ function only(body: unknown) {
 }
 
 /** A fixture's value object, deep-copied, to build variants. */
-function valueOf(body: unknown): { contacts?: Record<string, unknown>[]; messages: Record<string, unknown>[] } {
+function webhookValue(body: unknown): { contacts?: Record<string, unknown>[]; messages: Record<string, unknown>[] } {
   const copy = structuredClone(body) as { entry: { changes: { value: unknown }[] }[] };
   const value = copy.entry[0]?.changes[0]?.value;
   if (!value) throw new Error("fixture shape changed");
@@ -68,31 +68,31 @@ describe("parseMetaWebhook: who sent it", () => {
   });
 
   it("takes the BSUID from the contact when the message itself names only the phone", () => {
-    const value = valueOf(phoneAndBsuid);
+    const value = webhookValue(phoneAndBsuid);
     delete value.messages[0]?.from_user_id;
     const [msg] = only(wrap(value)).messages;
     expect(msg).toMatchObject({ from: "5521987654321", userId: "BR.1498830022117465" });
   });
 
   it("takes the sender from the only contact when the message names nobody", () => {
-    const value = valueOf(bsuidOnly);
+    const value = webhookValue(bsuidOnly);
     delete value.messages[0]?.from_user_id;
     const [msg] = only(wrap(value)).messages;
     expect(msg).toMatchObject({ from: "BR.1502576394655843", userId: "BR.1502576394655843", contactName: "Juliana" });
   });
 
   it("accepts a BSUID where Meta put it in `from`, and a loose messages[].user_id", () => {
-    const inFrom = valueOf(bsuidOnly);
+    const inFrom = webhookValue(bsuidOnly);
     inFrom.messages[0] = { ...inFrom.messages[0], from: "BR.1502576394655843", from_user_id: undefined };
     expect(only(wrap(inFrom)).messages[0]).toMatchObject({ from: "BR.1502576394655843", userId: "BR.1502576394655843" });
-    const loose = valueOf(bsuidOnly);
+    const loose = webhookValue(bsuidOnly);
     loose.contacts = [];
     loose.messages[0] = { ...loose.messages[0], from_user_id: undefined, user_id: "BR.1502576394655843" };
     expect(only(wrap(loose)).messages[0]).toMatchObject({ from: "BR.1502576394655843", userId: "BR.1502576394655843" });
   });
 
   it("never reads the digits of a short BSUID as a phone number", () => {
-    const value = valueOf(bsuidOnly);
+    const value = webhookValue(bsuidOnly);
     value.contacts = [{ profile: { name: "Juliana" }, user_id: "US.1234567890", wa_id: "US.1234567890" }];
     value.messages[0] = { ...value.messages[0], from: "US.1234567890", from_user_id: undefined };
     const [msg] = only(wrap(value)).messages;
@@ -101,7 +101,7 @@ describe("parseMetaWebhook: who sent it", () => {
   });
 
   it("drops a message with neither phone nor BSUID, and delivers the others of the same body", () => {
-    const value = valueOf(phoneAndBsuid);
+    const value = webhookValue(phoneAndBsuid);
     const good = value.messages[0];
     value.contacts = [{ profile: { name: "?" }, wa_id: "5521987654321" }, { profile: { name: "??" } }];
     value.messages = [{ ...good, id: "wamid.nobody", from: undefined, from_user_id: undefined }, { ...good, from_user_id: "not-a-bsuid" }];
@@ -111,7 +111,7 @@ describe("parseMetaWebhook: who sent it", () => {
   });
 
   it("rejects a BSUID over its bound rather than cutting it into someone else's", () => {
-    const value = valueOf(bsuidOnly);
+    const value = webhookValue(bsuidOnly);
     const long = `BR.${"1".repeat(200)}`;
     value.contacts = [];
     value.messages[0] = { ...value.messages[0], from_user_id: long };
@@ -146,14 +146,14 @@ describe("parseMetaWebhook: every message type", () => {
   });
 
   it("addresses a BSUID change that names only the current phone by that phone", () => {
-    const value = valueOf(changedUserId);
+    const value = webhookValue(changedUserId);
     const system = value.messages[0]?.system as Record<string, unknown>;
     value.messages[0] = { ...value.messages[0], from_user_id: undefined, system: { ...system, wa_id: "5511987654321" } };
     expect(only(wrap(value)).messages[0]).toMatchObject({ from: "5511987654321", system: { kind: "user_changed_user_id", newUserId: "BR.1733098811240067" } });
   });
 
   it("keeps a system notice whose new identity is unusable, without inventing one", () => {
-    const value = valueOf(changedNumber);
+    const value = webhookValue(changedNumber);
     value.messages[0] = { ...value.messages[0], system: { type: "user_changed_number", wa_id: "12" } };
     expect(only(wrap(value)).messages[0]?.system).toEqual({ kind: "user_changed_number" });
   });
@@ -165,7 +165,7 @@ describe("parseMetaWebhook: every message type", () => {
   });
 
   it("keeps only the flow token of an oversized Flow response, and says it clamped it", () => {
-    const value = valueOf(nfmReply);
+    const value = webhookValue(nfmReply);
     const interactive = value.messages[0]?.interactive as { nfm_reply: { response_json: string } };
     interactive.nfm_reply.response_json = JSON.stringify({ flow_token: "agenda-8841", notes: "x".repeat(20_000) });
     const [msg] = only(wrap(value)).messages;
@@ -174,7 +174,7 @@ describe("parseMetaWebhook: every message type", () => {
   });
 
   it("accepts a Flow response that is not JSON as an empty answer set", () => {
-    const value = valueOf(nfmReply);
+    const value = webhookValue(nfmReply);
     const interactive = value.messages[0]?.interactive as { nfm_reply: { response_json: string } };
     interactive.nfm_reply.response_json = "{not json";
     expect(only(wrap(value)).messages[0]?.flow).toEqual({ name: "flow", response: "{}" });
@@ -186,7 +186,7 @@ describe("parseMetaWebhook: every message type", () => {
   });
 
   it("keeps a media message whose media object has no id, with its caption", () => {
-    const value = valueOf(imageCaption);
+    const value = webhookValue(imageCaption);
     const image = value.messages[0]?.image as Record<string, unknown>;
     delete image.id;
     const [msg] = only(wrap(value)).messages;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import { createMetaSender, parseMetaWebhook, verifyMetaSignature } from "../../src/channels/meta";
+import { parseMetaWebhook, verifyMetaSignature } from "../../src/channels/meta";
+import { createMetaSender } from "../../src/channels/meta-sender";
 import type { SendRequest } from "../../src/channels/types";
 import buttonLegacy from "../fixtures/meta/button-legacy.json";
 import contacts from "../fixtures/meta/contacts.json";

@@ -5,7 +5,6 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { expect } from "vitest";
-import { store } from "../support/helpers";
 
 /**
  * Fixed so a run is reproducible: fast-check prints the seed, the path and the shrunk counterexample on
@@ -74,8 +73,9 @@ type Path = (string | number)[];
 
 function paths(v: unknown, at: Path = [], out: Path[] = []): Path[] {
   if (at.length) out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
-  else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) paths(x, [...at, i], out);
+  } else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
   return out;
 }
 

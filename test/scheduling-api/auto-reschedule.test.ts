@@ -1,7 +1,6 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { utcToZoned } from "../../src/agenda/calendar";
 import { generateHistory } from "../../src/scheduling/synthetic";
-import { DAY_MS } from "../../src/scheduling/zone";
+import { DAY_MS, utcToZoned } from "../../src/lib/time-zone";
 import { api, metricsText, outbox, seedCompany, seriesValue } from "../support/helpers";
 import { putConfig } from "../support/ai";
 import { fireAlarm, freezeClockAtNextMonday, sayAndWait, setClock, waitForReplies } from "../agenda-journeys/support";

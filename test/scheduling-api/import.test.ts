@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { generateHistory } from "../../src/scheduling/synthetic";
-import { DAY_MS } from "../../src/scheduling/zone";
+import { DAY_MS } from "../../src/lib/time-zone";
 import { api, eventually, seedCompany } from "../support/helpers";
 import { historyCsv, importCsv, phoneOf, type ImportView } from "./support";
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { runOptimization } from "../../src/scheduling/service";
 import { generateHistory } from "../../src/scheduling/synthetic";
-import { DAY_MS } from "../../src/scheduling/zone";
+import { DAY_MS } from "../../src/lib/time-zone";
 import { api, contactId, eventually, metricsText, seedCompany, seriesValue, store } from "../support/helpers";
 import { historyCsv, importCsv, phoneOf } from "./support";
 
@@ -56,7 +56,10 @@ describe("POST /api/agenda/risk", () => {
     const [a, b] = body.results;
     expect(body.results.map((r) => r.external_id)).toEqual(["up-1", "up-2"]);
     expect(a!.no_show_prob).toBeGreaterThan(b!.no_show_prob + 0.1);
-    for (const r of body.results) expect(r.no_show_prob).toBeGreaterThan(0), expect(r.no_show_prob).toBeLessThan(1);
+    for (const r of body.results) {
+      expect(r.no_show_prob).toBeGreaterThan(0);
+      expect(r.no_show_prob).toBeLessThan(1);
+    }
     expect(a!.reasons.some((r) => /^Faltou em \d+ de \d+ atendimentos anteriores$/.test(r))).toBe(true);
     expect(body.errors).toEqual([{ line: 3, reason: expect.stringMatching(/^starts_at: /) }]);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { csvRecords, parseRow, readHeader } from "../../src/scheduling/csv";
-import type { ColumnMap, CsvOptions, CsvRecord, ImportRow } from "../../src/scheduling/csv";
+import { csvRecords, type CsvOptions, type CsvRecord } from "../../src/scheduling/csv";
+import { parseRow, readHeader } from "../../src/scheduling/import-rows";
+import type { ColumnMap, ImportRow } from "../../src/scheduling/import-rows";
 
 const SP = "America/Sao_Paulo";
 const NY = "America/New_York";

@@ -1,16 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { utcToZoned, WEEKDAYS } from "../../src/agenda/calendar";
-import {
-  computeFacts,
-  designMatrix,
-  factsAt,
-  featureNames,
-  fitAttrEncoding,
-} from "../../src/scheduling/features";
+import { designMatrix, featureNames, fitAttrEncoding } from "../../src/scheduling/design";
+import { computeFacts, factsAt } from "../../src/scheduling/features";
 import type { FactTable, FeatureOptions } from "../../src/scheduling/features";
 import type { HistoryRow } from "../../src/scheduling/history";
 import { generateHistory, mulberry32 } from "../../src/scheduling/synthetic";
-import { DAY_MS, HOUR_MS, ZoneClock } from "../../src/scheduling/zone";
+import { DAY_MS, HOUR_MS, utcToZoned, WEEKDAYS, ZoneClock } from "../../src/lib/time-zone";
 
 const SP = "America/Sao_Paulo";
 const T0 = Date.UTC(2025, 2, 3, 13); // Monday 10:00 in São Paulo

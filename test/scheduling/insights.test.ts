@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { zonedTimeToUtc } from "../../src/agenda/calendar";
 import type { HistoryRow } from "../../src/scheduling/history";
 import { INSIGHTS_PRIOR_STRENGTH, slotInsights, slotLabel } from "../../src/scheduling/insights";
 import type { SlotInsight } from "../../src/scheduling/insights";
 import { generateHistory } from "../../src/scheduling/synthetic";
-import { DAY_MS, HOUR_MS } from "../../src/scheduling/zone";
+import { DAY_MS, HOUR_MS, zonedTimeToUtc } from "../../src/lib/time-zone";
 
 const SP = "America/Sao_Paulo";
 const NOW = Date.UTC(2025, 5, 2, 12); // Monday 2 June 2025, 09:00 in São Paulo

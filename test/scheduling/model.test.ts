@@ -3,7 +3,7 @@ import type { HistoryRow } from "../../src/scheduling/history";
 import { auc, brier } from "../../src/scheduling/evaluate";
 import { predict, predictMany, RiskModel, trainRiskModel } from "../../src/scheduling/model";
 import { generateHistory, generateSyntheticHistory } from "../../src/scheduling/synthetic";
-import { DAY_MS, HOUR_MS } from "../../src/scheduling/zone";
+import { DAY_MS, HOUR_MS } from "../../src/lib/time-zone";
 
 const SP = "America/Sao_Paulo";
 const START = Date.UTC(2024, 0, 1, 3);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HistoryRow } from "../../src/scheduling/history";
 import { HistoryRow as HistoryRowSchema } from "../../src/scheduling/history";
 import { generateHistory, generateSyntheticHistory, mulberry32 } from "../../src/scheduling/synthetic";
-import { DAY_MS, HOUR_MS, ZoneClock } from "../../src/scheduling/zone";
+import { DAY_MS, HOUR_MS, ZoneClock } from "../../src/lib/time-zone";
 
 const SP = "America/Sao_Paulo";
 const START = Date.UTC(2024, 0, 1, 3);

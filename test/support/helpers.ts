@@ -2,11 +2,11 @@ import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
 import { tenantStub } from "../../src/tenants/stubs";
 import { hmacSha256Hex } from "../../src/lib/hmac";
-import { createD1Store } from "../../src/store/d1";
+import { openStore } from "../../src/store";
 import type { Company, NewCompany } from "../../src/store/types";
 
 export const ADMIN = { authorization: "Bearer test-admin-token" };
-export const store = () => createD1Store(env.DB);
+export const store = () => openStore(env);
 
 /** A tenant with a short debounce so tests stay quick; pass settings to change anything. */
 export async function seedCompany(c: Partial<NewCompany> & { slug: string }): Promise<Company> {

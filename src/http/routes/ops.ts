@@ -5,7 +5,7 @@ import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "../../metrics/render"
 import { mergeSnapshots, type MetricSnapshot } from "../../metrics/snapshot";
 import { tenantStub, UNATTRIBUTED_COMPANY_LABEL, unattributedStub } from "../../tenants/stubs";
 import { readProfile } from "../../tenants/profile";
-import { WEEKDAY_KEYS } from "../../scheduling/zone";
+import { WEEKDAYS as WEEKDAY_KEYS } from "../../lib/time-zone";
 import type { AppEnv } from "../types";
 
 export const ops = new Hono<AppEnv>();

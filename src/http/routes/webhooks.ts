@@ -3,7 +3,7 @@ import { parseMetaWebhook, verifyMetaSignature } from "../../channels/meta";
 import { parseEvolutionWebhook } from "../../channels/evolution";
 import { parseWhaticketWebhook, verifyWhaticketSignature } from "../../channels/whaticket";
 import type { ChannelName, InboundBatch } from "../../channels/types";
-import { parseCalcomWebhook, verifyCalcomSignature, type CalcomEvent } from "../../agenda/calcom";
+import { parseCalcomWebhook, verifyCalcomSignature, type CalcomEvent } from "../../agenda/calcom-events";
 import { applyCalcomEvent } from "../../agenda/calcom-webhook";
 import { agendaCtx } from "../../agenda/service";
 import { safeEqual, sha256Hex } from "../../lib/crypto";

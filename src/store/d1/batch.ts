@@ -9,9 +9,9 @@
  * Postgres engine must hold it with a partial unique index on (company_id, contact_id) WHERE status
  * IN ('bot','human') and ON CONFLICT DO NOTHING; the claims below need `FOR UPDATE SKIP LOCKED`.
  */
-import { payloadText, type OutboundPayload } from "../channels/types";
-import type { Contact, Conversation, MessageRow } from "./types";
-import type { ClaimedOutbound, OutboxStore, RecordedTurn, TurnRecord, TurnsStore } from "./batch-types";
+import { payloadText, type OutboundPayload } from "../../channels/types";
+import type { Contact, Conversation, MessageRow } from "../types";
+import type { ClaimedOutbound, OutboxStore, RecordedTurn, TurnRecord, TurnsStore } from "../batch-types";
 
 type Row = Record<string, unknown>;
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
@@ -49,7 +49,7 @@ export const rowToMessage = (r: Row): MessageRow => ({
   conversationId: Number(r.conversation_id),
   contactId: Number(r.contact_id),
   direction: r.direction as MessageRow["direction"],
-  channel: String(r.channel),
+  channel: String(r.channel) as MessageRow["channel"],
   author: r.author as MessageRow["author"],
   purpose: String(r.purpose),
   providerMessageId: (r.provider_message_id as string | null) ?? null,
@@ -57,7 +57,7 @@ export const rowToMessage = (r: Row): MessageRow => ({
   type: String(r.type),
   body: String(r.body),
   payload: json(r.payload) as OutboundPayload | null,
-  status: String(r.status),
+  status: String(r.status) as MessageRow["status"],
   error: (r.error as string | null) ?? null,
   unanswered: (r.unanswered as string | null) ?? null,
   attempts: Number(r.attempts),

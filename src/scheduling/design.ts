@@ -1,0 +1,198 @@
+/**
+ * The model's design matrix: the base columns computed from the leakage-safe facts (features.ts), then
+ * the tenant's `attr_<name>` columns.
+ *
+ * `attr_<name>` columns: numeric when every value seen in training is a number (or a numeric
+ * string) — standardised with the training mean/sd, clipped to ±5 sd, missing → mean plus a
+ * "missing" indicator; otherwise categorical — one-hot per level, levels under 1 % of training rows
+ * (and beyond the 20 most frequent) pooled into "other", unseen levels at scoring time go to "other".
+ */
+import type { FactTable } from "./features";
+import { logit, TENANT_PRIOR } from "./features";
+import type { HistoryRow, ScoredAppointment } from "./history";
+
+// ---------------------------------------------------------------------------------------------
+// Attribute encoding
+
+export interface NumericAttr {
+  name: string;
+  mean: number;
+  sd: number;
+  /** Some training rows lacked it: a "missing" indicator column follows. */
+  hasMissing: boolean;
+}
+
+export interface CategoricalAttr {
+  name: string;
+  /** Levels with their own column, most frequent first. */
+  levels: string[];
+  /** An "other" column exists (rare levels were pooled into it). */
+  hasOther: boolean;
+}
+
+export interface AttrEncoding {
+  numeric: NumericAttr[];
+  categorical: CategoricalAttr[];
+}
+
+export interface EncodingOptions {
+  /** Levels below this share of training rows are pooled (default 0.01 = 1 %). */
+  rareShare?: number;
+  /** At most this many own levels per category (default 20). */
+  maxLevels?: number;
+  /** At most this many attributes, most often filled first (default 30). */
+  maxAttrs?: number;
+}
+
+export const MISSING_LEVEL = "(vazio)";
+const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
+
+function asNumber(v: string | number | undefined): number | null {
+  if (typeof v === "number") return Number.isFinite(v) ? v : null;
+  if (typeof v === "string" && NUMERIC.test(v)) return Number(v);
+  return null;
+}
+
+function levelOf(v: string | number | undefined): string {
+  if (v === undefined) return MISSING_LEVEL;
+  const s = String(v).trim().toLowerCase();
+  return s === "" ? MISSING_LEVEL : s;
+}
+
+/** Learns how to encode the `attrs` of training rows (never look at holdout rows here). */
+export function fitAttrEncoding(rows: readonly Pick<HistoryRow, "attrs">[], options: EncodingOptions = {}): AttrEncoding {
+  const rareShare = options.rareShare ?? 0.01;
+  const maxLevels = options.maxLevels ?? 20;
+  const maxAttrs = options.maxAttrs ?? 30;
+  const filled = new Map<string, number>();
+  const numericOk = new Map<string, boolean>();
+  for (const r of rows) {
+    const attrs = r.attrs;
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (v === undefined || v === "") continue;
+      filled.set(k, (filled.get(k) ?? 0) + 1);
+      if (asNumber(v) === null) numericOk.set(k, false);
+      else if (!numericOk.has(k)) numericOk.set(k, true);
+    }
+  }
+  const names = [...filled.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, maxAttrs)
+    .map(([k]) => k)
+    .sort();
+  const numeric: NumericAttr[] = [];
+  const categorical: CategoricalAttr[] = [];
+  const n = rows.length;
+  for (const name of names) {
+    if (numericOk.get(name)) {
+      let sum = 0;
+      let sumSq = 0;
+      let count = 0;
+      for (const r of rows) {
+        const x = asNumber(r.attrs[name]);
+        if (x === null) continue;
+        sum += x;
+        sumSq += x * x;
+        count++;
+      }
+      const mean = count > 0 ? sum / count : 0;
+      const variance = count > 1 ? Math.max(0, sumSq / count - mean * mean) : 0;
+      numeric.push({ name, mean, sd: variance > 0 ? Math.sqrt(variance) : 1, hasMissing: count < n });
+    } else {
+      const counts = new Map<string, number>();
+      for (const r of rows) {
+        const l = levelOf(r.attrs[name]);
+        counts.set(l, (counts.get(l) ?? 0) + 1);
+      }
+      const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      const levels = ranked.filter(([, c]) => c >= rareShare * n).slice(0, maxLevels).map(([l]) => l);
+      categorical.push({ name, levels, hasOther: levels.length < ranked.length });
+    }
+  }
+  return { numeric, categorical };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Design matrix
+
+/** The model's columns before the attributes, in order. */
+export const BASE_FEATURES = [
+  "lead_log_days",
+  "same_day",
+  "slot_logit",
+  "contact_logit",
+  "contact_noshows_log",
+  "contact_attended_log",
+  "contact_new",
+  "reminder_sent",
+  "reminder_answered",
+  "confirmed",
+  "silence_log_days",
+  "silence_unknown",
+] as const;
+
+/** Column names: base features, then `attr_<name>`, `attr_<name>_missing`, `attr_<name>=<level>`, `attr_<name>=other`. */
+export function featureNames(encoding: AttrEncoding): string[] {
+  const names: string[] = [...BASE_FEATURES];
+  for (const a of encoding.numeric) {
+    names.push(`attr_${a.name}`);
+    if (a.hasMissing) names.push(`attr_${a.name}_missing`);
+  }
+  for (const a of encoding.categorical) {
+    for (const l of a.levels) names.push(`attr_${a.name}=${l}`);
+    if (a.hasOther) names.push(`attr_${a.name}=other`);
+  }
+  return names;
+}
+
+/**
+ * The feature matrix, row-major (n × featureNames(encoding).length), unscaled. Float32: a million
+ * rows × 25 columns is 100 MB in Float32, twice that in Float64, and the model needs no more precision.
+ */
+export function designMatrix(targets: readonly ScoredAppointment[], facts: FactTable, encoding: AttrEncoding): Float32Array {
+  const d = featureNames(encoding).length;
+  const n = targets.length;
+  const x = new Float32Array(n * d);
+  // Raw value → level index, per categorical attribute (normalising every cell again is the slow part).
+  const levelCache = encoding.categorical.map(() => new Map<string | number | undefined, number>());
+  for (let i = 0; i < n; i++) {
+    const t = targets[i];
+    if (!t) continue;
+    let o = i * d;
+    const silence = facts.silenceDays[i] ?? Number.NaN;
+    const cr = facts.contactResolved[i] ?? 0;
+    const cn = facts.contactNoShows[i] ?? 0;
+    x[o++] = Math.log1p((facts.leadHours[i] ?? 0) / 24);
+    x[o++] = facts.sameDay[i] ?? 0;
+    x[o++] = logit(facts.slotRate[i] ?? TENANT_PRIOR.rate);
+    x[o++] = logit(facts.contactRate[i] ?? TENANT_PRIOR.rate);
+    x[o++] = Math.log1p(cn);
+    x[o++] = Math.log1p(cr - cn);
+    x[o++] = cr === 0 ? 1 : 0;
+    x[o++] = t.reminderSent ? 1 : 0;
+    x[o++] = t.reminderAnswered === true ? 1 : 0;
+    x[o++] = t.confirmed ? 1 : 0;
+    x[o++] = Number.isNaN(silence) ? 0 : Math.log1p(silence);
+    x[o++] = Number.isNaN(silence) ? 1 : 0;
+    for (const a of encoding.numeric) {
+      const v = asNumber(t.attrs[a.name]);
+      x[o++] = v === null ? 0 : Math.max(-5, Math.min(5, (v - a.mean) / a.sd));
+      if (a.hasMissing) x[o++] = v === null ? 1 : 0;
+    }
+    for (let c = 0; c < encoding.categorical.length; c++) {
+      const a = encoding.categorical[c];
+      const cache = levelCache[c];
+      if (!a || !cache) continue;
+      const raw = t.attrs[a.name];
+      let k = cache.get(raw);
+      if (k === undefined) {
+        k = a.levels.indexOf(levelOf(raw));
+        cache.set(raw, k);
+      }
+      for (let j = 0; j < a.levels.length; j++) x[o++] = j === k ? 1 : 0;
+      if (a.hasOther) x[o++] = k === -1 ? 1 : 0;
+    }
+  }
+  return x;
+}

@@ -1,0 +1,121 @@
+export type AppointmentStatus = "scheduled" | "confirmed" | "cancelled" | "attended" | "no_show";
+
+export interface Appointment {
+  id: number;
+  companyId: number;
+  contactId: number;
+  provider: "builtin" | "calcom" | "import";
+  bookingUid: string;
+  externalId: string | null;
+  service: string | null;
+  startsAt: number;
+  endsAt: number;
+  status: AppointmentStatus;
+  source: "whatsapp" | "api" | "calcom" | "import";
+  bookedAt: number;
+  confirmedAt: number | null;
+  cancelledAt: number | null;
+  attendedAt: number | null;
+  rescheduledFromUid: string | null;
+  notes: string | null;
+  reminderSent: boolean;
+  reminderAnswered: boolean;
+  /** Latest stored no-show score (daily run, auto-reschedule), null until scored. */
+  noShowProb: number | null;
+  riskReasons: string[] | null;
+  riskFlaggedAt: number | null;
+  rescheduleOfferedAt: number | null;
+}
+
+export interface NewAppointment {
+  contactId: number;
+  provider: "builtin" | "calcom";
+  bookingUid: string;
+  service?: string | null;
+  startsAt: number;
+  endsAt: number;
+  status?: AppointmentStatus;
+  source: Appointment["source"];
+  bookedAt: number;
+  rescheduledFromUid?: string | null;
+  notes?: string | null;
+}
+
+/** Places per slot of the built-in calendar, and the buffer kept around each appointment. */
+export interface Room {
+  capacity: number;
+  bufferMs: number;
+}
+
+export interface AppointmentFilter {
+  from?: number;
+  to?: number;
+  contactId?: number;
+  status?: AppointmentStatus[];
+  limit: number;
+}
+
+export type TaskKind = "reminder" | "no_show_check" | "followup";
+
+export interface AppointmentTask {
+  id: number;
+  companyId: number;
+  appointmentId: number;
+  kind: TaskKind;
+  offsetMinutes: number;
+  dueAt: number;
+  status: "pending" | "done" | "cancelled" | "skipped";
+  doneAt: number | null;
+  messageId: number | null;
+}
+
+export interface FeedbackEvent {
+  id: number;
+  appointmentId: number | null;
+  contactId: number;
+  kind: "no_show" | "followup_positive" | "followup_negative" | "followup_feedback";
+  score: number;
+  text: string | null;
+  createdAt: number;
+}
+
+export interface AgendaStore {
+  appointments: {
+    /** Idempotent by (company, booking uid): a repeated webhook or retried booking returns the same row. */
+    create(companyId: number, a: NewAppointment): Promise<{ appointment: Appointment; inserted: boolean }>;
+    /**
+     * `create` for a calendar with a limited number of places: inserts only while fewer than
+     * `room.capacity` live appointments overlap the new one (each widened by `room.bufferMs`), in one
+     * statement, so two bookings racing for the last place can't both land. Null when it is full.
+     */
+    reserve(companyId: number, a: NewAppointment, room: Room): Promise<{ appointment: Appointment; inserted: boolean } | null>;
+    byId(companyId: number, id: number): Promise<Appointment | null>;
+    byUid(companyId: number, uid: string): Promise<Appointment | null>;
+    list(companyId: number, f: AppointmentFilter): Promise<Appointment[]>;
+    /** The contact's next appointment that is still on (scheduled or confirmed), if any. */
+    nextForContact(companyId: number, contactId: number, now: number): Promise<Appointment | null>;
+    /** Moves status only from the given ones; returns the updated row, or null when it was not in them. */
+    transition(companyId: number, id: number, from: AppointmentStatus[], to: AppointmentStatus, at: number): Promise<Appointment | null>;
+    /** A new time (and possibly a new uid, as Cal.com gives); back to "scheduled". With `room`, only while the new time has a place (as `reserve`). */
+    move(companyId: number, id: number, m: { startsAt: number; endsAt: number; bookingUid: string }, at: number, room?: Room): Promise<Appointment | null>;
+    /** Booked intervals overlapping [from, to) that still hold a place (scheduled, confirmed). */
+    busy(companyId: number, from: number, to: number): Promise<{ start: number; end: number }[]>;
+  };
+  appointmentTasks: {
+    /** Creates the pending tasks that do not exist yet (unique by appointment, kind, offset) and returns all pending ones. */
+    ensure(companyId: number, appointmentId: number, tasks: { kind: TaskKind; offsetMinutes: number; dueAt: number }[]): Promise<AppointmentTask[]>;
+    byId(companyId: number, id: number): Promise<AppointmentTask | null>;
+    /** pending → done, once; false when another run already took it. */
+    complete(companyId: number, id: number, at: number, outcome: { status: "done" | "skipped"; messageId?: number | null; detail?: string }): Promise<boolean>;
+    /** Cancels the appointment's pending tasks (all, or of the given kinds); returns their ids. */
+    cancelPending(companyId: number, appointmentId: number, kinds?: TaskKind[]): Promise<number[]>;
+    list(companyId: number, appointmentId: number): Promise<AppointmentTask[]>;
+    /** Follow-ups, newest first, with their appointment (for /api/agenda/followups). */
+    followups(companyId: number, limit: number): Promise<AppointmentTask[]>;
+  };
+  feedback: {
+    add(companyId: number, f: Omit<FeedbackEvent, "id" | "createdAt">): Promise<void>;
+    list(companyId: number, opts: { appointmentId?: number; limit: number }): Promise<FeedbackEvent[]>;
+  };
+}
+

@@ -1,0 +1,172 @@
+import type { ChannelName, DeliveryStatus, InboundType, OutboundPayload } from "../../channels/types";
+
+export interface Contact {
+  id: number;
+  companyId: number;
+  /** The phone (digits) when known, else the contact's BSUID (see schema.ts): where replies go. */
+  phone: string;
+  /** Meta's business-scoped user id, when known. */
+  userId: string | null;
+  waId: string | null;
+  lid: string | null;
+  name: string | null;
+  /** What the business knows about the contact (imported columns, profile facts), as JSON. */
+  attributes: Record<string, unknown>;
+  optedOut: boolean;
+  lastInboundAt: number | null;
+}
+
+export interface Conversation {
+  id: number;
+  companyId: number;
+  contactId: number;
+  status: "bot" | "human" | "closed";
+  summary: string | null;
+  lastMessageAt: number | null;
+  handoffAt: number | null;
+  handoffReason: string | null;
+  firstHumanReplyAt: number | null;
+  createdAt: number;
+}
+
+export interface ConversationFilter {
+  status?: "bot" | "human" | "closed";
+  contactId?: number;
+  /** Only conversations whose last message is older than this id (keyset pagination). */
+  beforeId?: number;
+  limit: number;
+}
+
+export type OutboundStatus = "queued" | "sending" | "retrying" | "accepted" | DeliveryStatus | "dead";
+/** An inbound row is "received"; an outbound one moves through OutboundStatus, or is "held" (24 h window closed). */
+export type MessageStatus = "received" | "held" | OutboundStatus;
+
+export interface MessageRow {
+  id: number;
+  companyId: number;
+  conversationId: number;
+  contactId: number;
+  direction: "in" | "out";
+  channel: ChannelName;
+  author: "contact" | "bot" | "human" | "system";
+  purpose: string;
+  providerMessageId: string | null;
+  clientRef: string | null;
+  type: string;
+  body: string;
+  payload: OutboundPayload | null;
+  status: MessageStatus;
+  error: string | null;
+  unanswered: string | null;
+  attempts: number;
+  correlationId: string | null;
+  createdAt: number;
+}
+
+export interface NewInboundMessage {
+  conversationId: number;
+  contactId: number;
+  channel: ChannelName;
+  providerMessageId: string;
+  type: InboundType;
+  body: string;
+  unanswered: string | null;
+  correlationId: string;
+  providerTimestamp: number;
+}
+
+export interface NewOutboundMessage {
+  conversationId: number;
+  contactId: number;
+  channel: ChannelName;
+  clientRef: string;
+  payload: OutboundPayload;
+  correlationId: string;
+  author?: "bot" | "human" | "system";
+  purpose?: string;
+}
+
+export interface DeadLetter {
+  id: number;
+  companyId: number;
+  queue: string;
+  payload: unknown;
+  reason: string;
+  attempts: number;
+  createdAt: number;
+  reprocessedAt: number | null;
+}
+
+/** Contacts, their conversations and messages, and what becomes of the messages (delivery logs, dead letters). */
+export interface MessagingStore {
+  contacts: {
+    /** Creates or refreshes the contact seen on an inbound message. */
+    upsertInbound(companyId: number, c: { phone: string; waId?: string; lid?: string; name?: string; at: number }): Promise<Contact>;
+    byPhone(companyId: number, phone: string): Promise<Contact | null>;
+    /** The contact for a number we write to first (no inbound yet: its 24 h window stays closed). */
+    ensure(companyId: number, phone: string): Promise<Contact>;
+    byId(companyId: number, id: number): Promise<Contact | null>;
+    /** Many at once (one query for a listing or a batch); unknown ids and phones are simply absent. */
+    many(companyId: number, q: { ids?: number[]; phones?: string[] }): Promise<Contact[]>;
+    setOptedOut(companyId: number, contactId: number, optedOut: boolean): Promise<void>;
+  };
+  conversations: {
+    /** The contact's open conversation (bot or human), opened if there is none. */
+    open(companyId: number, contactId: number, at: number): Promise<Conversation>;
+    byId(companyId: number, id: number): Promise<Conversation | null>;
+    list(companyId: number, filter: ConversationFilter): Promise<Conversation[]>;
+    /** bot → human; false when it already was with a person (the first reason is kept). */
+    handoff(companyId: number, id: number, reason: string, at: number): Promise<boolean>;
+    /** human → bot; false when it was not with a person. */
+    release(companyId: number, id: number): Promise<boolean>;
+    /** Sets first_human_reply_at once; returns the handoff time when this was the first reply. */
+    markHumanReply(companyId: number, id: number, at: number): Promise<number | null>;
+    setSummary(companyId: number, id: number, summary: string): Promise<void>;
+    /** Conversations with a person waiting longer than the SLA for a first human reply. */
+    countOverdueHandoffs(companyId: number, olderThan: number): Promise<number>;
+  };
+  messages: {
+    /** Idempotent by (company, provider id): `inserted` is false for a message already stored. */
+    insertInbound(companyId: number, m: NewInboundMessage): Promise<{ message: MessageRow; inserted: boolean }>;
+    /** Idempotent by (company, clientRef). */
+    insertOutbound(companyId: number, m: NewOutboundMessage): Promise<{ message: MessageRow; inserted: boolean }>;
+    byId(companyId: number, id: number): Promise<MessageRow | null>;
+    /**
+     * Takes the right to send an outbound message: only one consumer holds it at a time, a claim older
+     * than staleMs can be taken over (the holder died), and sent or dead messages are never claimed.
+     */
+    claimOutbound(companyId: number, id: number, now: number, staleMs: number): Promise<MessageRow | null>;
+    markAccepted(companyId: number, id: number, providerMessageId: string, now: number): Promise<void>;
+    markRetrying(companyId: number, id: number, error: string, now: number): Promise<void>;
+    markDead(companyId: number, id: number, error: string, now: number): Promise<void>;
+    /** Parks an outbound message that may not go out now (24 h window closed, no template). */
+    markHeld(companyId: number, id: number, reason: string, now: number): Promise<void>;
+    /** Held messages of a contact go back in line (the contact wrote again: the window is open). */
+    requeueHeld(companyId: number, contactId: number, now: number): Promise<number[]>;
+    /** Replaces a claimed message's payload (free text → approved template). */
+    setPayload(companyId: number, id: number, payload: OutboundPayload, body: string): Promise<void>;
+    /** Puts a dead outbound message back in line for a reprocess; false if it is not dead. */
+    requeueDead(companyId: number, id: number, now: number): Promise<boolean>;
+    /**
+     * Applies a provider status: logged once per (message, status), and never moves a message backwards
+     * (statuses arrive out of order and are retried).
+     */
+    applyStatus(companyId: number, providerMessageId: string, status: DeliveryStatus, detail: string | null, at: number): Promise<{ found: boolean; duplicate: boolean; changed: boolean }>;
+    listByContact(companyId: number, contactId: number, opts: { direction?: "in" | "out"; limit: number }): Promise<MessageRow[]>;
+    listByConversation(companyId: number, conversationId: number, limit: number): Promise<MessageRow[]>;
+  };
+  deliveryLogs: {
+    append(companyId: number, messageId: number, status: string, detail: string | null, providerTimestamp?: number | null): Promise<void>;
+    list(companyId: number, messageId: number): Promise<{ status: string; detail: string | null; createdAt: number }[]>;
+  };
+  deadLetters: {
+    /** Idempotent by (company, dedupKey): a DLQ delivering the same message twice leaves one row. */
+    insert(companyId: number, d: { queue: string; payload: unknown; reason: string; attempts: number; dedupKey: string }): Promise<void>;
+    list(companyId: number, opts: { pendingOnly: boolean; limit: number }): Promise<DeadLetter[]>;
+    byId(companyId: number, id: number): Promise<DeadLetter | null>;
+    /** Marks it reprocessed; false when it already was (a second click does nothing). */
+    markReprocessed(companyId: number, id: number, now: number): Promise<boolean>;
+    /** Undoes markReprocessed when the requeue itself failed, so the operator can try again. */
+    unmarkReprocessed(companyId: number, id: number): Promise<void>;
+  };
+}

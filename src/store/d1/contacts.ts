@@ -1,0 +1,78 @@
+import { and, eq, or, sql } from "drizzle-orm";
+import * as s from "../schema";
+import type { Contact, Store } from "../types";
+import type { D1Ctx } from "./db";
+
+export const toContact = (r: typeof s.contacts.$inferSelect): Contact => ({
+  id: r.id,
+  companyId: r.companyId,
+  phone: r.phone,
+  userId: r.userId,
+  waId: r.waId,
+  lid: r.lid,
+  name: r.name,
+  attributes: typeof r.attributes === "object" && r.attributes !== null ? (r.attributes as Record<string, unknown>) : {},
+  optedOut: r.optedOut,
+  lastInboundAt: r.lastInboundAt,
+});
+
+export function contacts({ db }: D1Ctx): Store["contacts"] {
+  const byPhone = async (companyId: number, phone: string) => {
+    const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.phone, phone))).limit(1);
+    return row ? toContact(row) : null;
+  };
+  return {
+    // Idempotent by the unique (company_id, phone) index with ON CONFLICT DO UPDATE: safe on any engine.
+    // Postgres has no two-argument max(): use greatest() for last_inbound_at there.
+    async upsertInbound(companyId, c) {
+      const [row] = await db
+        .insert(s.contacts)
+        .values({ companyId, phone: c.phone, waId: c.waId ?? null, lid: c.lid ?? null, name: c.name ?? null, lastInboundAt: c.at })
+        .onConflictDoUpdate({
+          target: [s.contacts.companyId, s.contacts.phone],
+          set: {
+            waId: sql`coalesce(excluded.wa_id, ${s.contacts.waId})`,
+            lid: sql`coalesce(excluded.lid, ${s.contacts.lid})`,
+            name: sql`coalesce(excluded.name, ${s.contacts.name})`,
+            // Out-of-order processing must not move the 24 h window backwards.
+            lastInboundAt: sql`max(coalesce(${s.contacts.lastInboundAt}, 0), excluded.last_inbound_at)`,
+          },
+        })
+        .returning();
+      if (!row) throw new Error("contact upsert returned no row");
+      return toContact(row);
+    },
+    byPhone,
+    // Insert-or-nothing on the unique (company_id, phone), then read: two racing callers both get the one row.
+    async ensure(companyId, phone) {
+      await db.insert(s.contacts).values({ companyId, phone }).onConflictDoNothing();
+      const row = await byPhone(companyId, phone);
+      if (!row) throw new Error("contact neither inserted nor found");
+      return row;
+    },
+    async byId(companyId, id) {
+      const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id))).limit(1);
+      return row ? toContact(row) : null;
+    },
+    async many(companyId, q) {
+      if (!q.ids?.length && !q.phones?.length) return [];
+      // json_each, not IN (?, ?, …): D1 binds at most 100 parameters per statement.
+      const rows = await db
+        .select()
+        .from(s.contacts)
+        .where(
+          and(
+            eq(s.contacts.companyId, companyId),
+            or(
+              sql`${s.contacts.id} IN (SELECT value FROM json_each(${JSON.stringify(q.ids ?? [])}))`,
+              sql`${s.contacts.phone} IN (SELECT value FROM json_each(${JSON.stringify(q.phones ?? [])}))`,
+            ),
+          ),
+        );
+      return rows.map(toContact);
+    },
+    async setOptedOut(companyId, contactId, optedOut) {
+      await db.update(s.contacts).set({ optedOut }).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, contactId)));
+    },
+  };
+}

@@ -1,0 +1,263 @@
+import { and, desc, eq, isNull } from "drizzle-orm";
+import * as s from "../schema";
+import type { Appointment, HistoryRecord, ImportJob, Store } from "../types";
+import type { D1Ctx } from "./db";
+
+/** The columns the risk model reads; a live row's last contact is its last inbound message before the start. */
+const HISTORY_SELECT = `SELECT a.id, a.contact_id, a.external_id, a.booked_at, a.starts_at, a.ends_at, a.status, a.reminder_sent, a.reminder_answered,
+  (a.confirmed_at IS NOT NULL OR a.status = 'confirmed') AS confirmed, a.attrs,
+  COALESCE(a.last_contact_at, (SELECT max(m.created_at) FROM messages m WHERE m.company_id = a.company_id AND m.contact_id = a.contact_id AND m.direction = 'in' AND m.created_at < a.starts_at)) AS last_contact_at
+  FROM appointments a`;
+
+interface HistorySqlRow {
+  id: number;
+  contact_id: number;
+  external_id: string | null;
+  booked_at: number;
+  starts_at: number;
+  ends_at: number;
+  status: Appointment["status"];
+  reminder_sent: number;
+  reminder_answered: number;
+  confirmed: number;
+  attrs: string | null;
+  last_contact_at: number | null;
+}
+
+const toHistory = (r: HistorySqlRow): HistoryRecord => ({
+  id: r.id,
+  contactId: r.contact_id,
+  externalId: r.external_id,
+  bookedAt: r.booked_at,
+  startsAt: r.starts_at,
+  endsAt: r.ends_at,
+  status: r.status,
+  reminderSent: r.reminder_sent === 1,
+  reminderAnswered: r.reminder_answered === 1,
+  confirmed: r.confirmed === 1,
+  lastContactAt: r.last_contact_at,
+  attrs: r.attrs ? (JSON.parse(r.attrs) as Record<string, string | number>) : {},
+});
+
+const toImportJob = (r: typeof s.importJobs.$inferSelect): ImportJob => ({
+  id: r.id,
+  status: r.status,
+  rowsRead: r.rowsRead,
+  rowsImported: r.rowsImported,
+  rowsFailed: r.rowsFailed,
+  errors: r.errors,
+  ignoredColumns: r.ignoredColumns,
+  startedAt: r.startedAt,
+  updatedAt: r.updatedAt,
+  finishedAt: r.finishedAt,
+});
+
+export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
+  return {
+    /**
+     * Idempotent by the unique (company_id, external_id) index with ON CONFLICT DO UPDATE … WHERE
+     * source = 'import', so a concurrent booking's row is never overwritten: portable as is. The
+     * json_each unpacking is SQLite's; Postgres uses jsonb_to_recordset or unnest.
+     */
+    async importRows(companyId, rows, at) {
+      const errors: { line: number; reason: string }[] = [];
+      const ids = [...new Set(rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])))];
+      const known = new Set(
+        ids.length ? (await d1.prepare(`SELECT id FROM contacts WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2))`).bind(companyId, JSON.stringify(ids)).all<{ id: number }>()).results.map((r) => r.id) : [],
+      );
+      const live = new Set(
+        (await d1.prepare(`SELECT external_id FROM appointments WHERE company_id = ?1 AND source != 'import' AND external_id IN (SELECT value FROM json_each(?2))`).bind(companyId, JSON.stringify(rows.map((r) => r.externalId))).all<{ external_id: string }>()).results.map((r) => r.external_id),
+      );
+      const good = rows.filter((r) => {
+        if ("contactId" in r.contact && !known.has(r.contact.contactId)) errors.push({ line: r.line, reason: `contact: no contact with id ${r.contact.contactId} in this tenant` });
+        else if (live.has(r.externalId)) errors.push({ line: r.line, reason: `external_id: "${r.externalId}" belongs to an appointment booked here, not an import` });
+        else return true;
+        return false;
+      });
+      if (good.length === 0) return errors;
+      const phones = [...new Set(good.flatMap((r) => ("phone" in r.contact ? [r.contact.phone] : [])))];
+      const packed = good.map((r) => ({
+        e: r.externalId,
+        c: "contactId" in r.contact ? r.contact.contactId : null,
+        p: "phone" in r.contact ? r.contact.phone : null,
+        b: r.bookedAt,
+        s: r.startsAt,
+        n: r.endsAt,
+        st: r.status,
+        cf: r.confirmed || r.status === "confirmed" ? 1 : 0,
+        rs: r.reminderSent ? 1 : 0,
+        ra: r.reminderAnswered ? 1 : 0,
+        lc: r.lastContactAt,
+        a: r.attrs,
+      }));
+      // One statement per chunk through json_each: D1 allows 100 bound parameters, not 100 rows × 12.
+      await d1.batch([
+        d1.prepare(`INSERT INTO contacts (company_id, phone) SELECT ?1, value FROM json_each(?2) WHERE true ON CONFLICT (company_id, phone) DO NOTHING`).bind(companyId, JSON.stringify(phones)),
+        d1
+          .prepare(
+            `INSERT INTO appointments (company_id, contact_id, provider, booking_uid, external_id, starts_at, ends_at, status, source, booked_at,
+               confirmed_at, attended_at, reminder_sent, reminder_answered, last_contact_at, attrs, updated_at)
+             SELECT ?1, COALESCE(v ->> '$.c', (SELECT id FROM contacts WHERE company_id = ?1 AND phone = v ->> '$.p')), 'import', 'import:' || (v ->> '$.e'), v ->> '$.e',
+               v ->> '$.s', v ->> '$.n', v ->> '$.st', 'import', v ->> '$.b',
+               CASE WHEN v ->> '$.cf' = 1 THEN v ->> '$.b' END, CASE WHEN v ->> '$.st' = 'attended' THEN v ->> '$.n' END,
+               v ->> '$.rs', v ->> '$.ra', v ->> '$.lc', v -> '$.a', ?3
+             FROM (SELECT value AS v FROM json_each(?2)) WHERE true
+             ON CONFLICT (company_id, external_id) DO UPDATE SET
+               contact_id = excluded.contact_id, starts_at = excluded.starts_at, ends_at = excluded.ends_at, status = excluded.status,
+               booked_at = excluded.booked_at, confirmed_at = excluded.confirmed_at, attended_at = excluded.attended_at,
+               reminder_sent = excluded.reminder_sent, reminder_answered = excluded.reminder_answered,
+               last_contact_at = excluded.last_contact_at, attrs = excluded.attrs, updated_at = excluded.updated_at
+             WHERE appointments.source = 'import'`,
+          )
+          .bind(companyId, JSON.stringify(packed), at),
+      ]);
+      return errors;
+    },
+    async history(companyId, q) {
+      // Newest first in pages (keyset on starts_at, id), so a 100k-row history never is one huge result.
+      const out: HistoryRecord[] = [];
+      let before: [number, number] = [q.to, 0];
+      const contacts = q.contactIds ? JSON.stringify(q.contactIds) : null;
+      while (out.length < q.limit) {
+        const page = Math.min(20_000, q.limit - out.length);
+        const { results } = await d1
+          .prepare(
+            `${HISTORY_SELECT} WHERE a.company_id = ?1 AND a.starts_at >= ?2 AND (a.starts_at < ?3 OR (a.starts_at = ?3 AND a.id < ?4))
+               AND (?5 IS NULL OR a.contact_id IN (SELECT value FROM json_each(?5)))
+             ORDER BY a.starts_at DESC, a.id DESC LIMIT ?6`,
+          )
+          .bind(companyId, q.from ?? 0, before[0], before[1], contacts, page)
+          .all<HistorySqlRow>();
+        out.push(...results.map(toHistory));
+        const last = results[results.length - 1];
+        if (!last || results.length < page) break;
+        before = [last.starts_at, last.id];
+      }
+      return out.reverse();
+    },
+    async upcoming(companyId, from, to, limit) {
+      const { results } = await d1
+        .prepare(
+          `${HISTORY_SELECT.replace("SELECT", "SELECT a.provider, a.risk_flagged_at, a.reschedule_offered_at,")}
+           WHERE a.company_id = ?1 AND a.status IN ('scheduled', 'confirmed') AND a.starts_at >= ?2 AND a.starts_at < ?3
+           ORDER BY a.starts_at, a.id LIMIT ?4`,
+        )
+        .bind(companyId, from, to, limit)
+        .all<HistorySqlRow & { provider: Appointment["provider"]; risk_flagged_at: number | null; reschedule_offered_at: number | null }>();
+      return results.map((r) => ({ ...toHistory(r), provider: r.provider, riskFlaggedAt: r.risk_flagged_at, rescheduleOfferedAt: r.reschedule_offered_at }));
+    },
+    async setRisk(companyId, scores, at) {
+      if (scores.length === 0) return;
+      await d1
+        .prepare(
+          `UPDATE appointments SET no_show_prob = j.value ->> '$.p', risk_reasons = j.value -> '$.r', risk_scored_at = ?3
+           FROM json_each(?2) AS j WHERE appointments.company_id = ?1 AND appointments.id = j.value ->> '$.id'`,
+        )
+        .bind(companyId, JSON.stringify(scores.map((x) => ({ id: x.id, p: x.prob, r: x.reasons }))), at)
+        .run();
+    },
+    // flagHighRisk and markOffered are conditional UPDATEs (IS NULL in the WHERE): one winner on any engine.
+    async flagHighRisk(companyId, id, at) {
+      const r = await db.update(s.appointments).set({ riskFlaggedAt: at }).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.riskFlaggedAt))).returning({ id: s.appointments.id });
+      return r.length > 0;
+    },
+    async markOffered(companyId, id, at) {
+      const r = await db.update(s.appointments).set({ rescheduleOfferedAt: at }).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.rescheduleOfferedAt))).returning({ id: s.appointments.id });
+      return r.length > 0;
+    },
+    async noteReminder(companyId, id, what) {
+      await db
+        .update(s.appointments)
+        .set(what === "sent" ? { reminderSent: true } : { reminderAnswered: true })
+        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id)));
+    },
+    async saveModel(companyId, m) {
+      await db.insert(s.riskModels).values({ companyId, kind: m.kind, trainedAt: m.trainedAt, model: m.model });
+      // Keep the last 10 per tenant: enough to compare evaluations over time.
+      await d1
+        .prepare(`DELETE FROM risk_models WHERE company_id = ?1 AND id NOT IN (SELECT id FROM risk_models WHERE company_id = ?1 ORDER BY trained_at DESC, id DESC LIMIT 10)`)
+        .bind(companyId)
+        .run();
+    },
+    async latestModel(companyId) {
+      const [row] = await db.select().from(s.riskModels).where(eq(s.riskModels.companyId, companyId)).orderBy(desc(s.riskModels.trainedAt), desc(s.riskModels.id)).limit(1);
+      return row ? { kind: row.kind, trainedAt: row.trainedAt, model: row.model } : null;
+    },
+    // Replace = DELETE + INSERT in one batch (a D1 transaction); Postgres: the same two in one transaction.
+    async saveInsights(companyId, rows, at) {
+      await d1.batch([
+        d1.prepare(`DELETE FROM scheduling_insights WHERE company_id = ?1`).bind(companyId),
+        d1
+          .prepare(
+            `INSERT INTO scheduling_insights (company_id, weekday, hour, volume, resolved, attendance_rate, no_show_prob, confirmation_rate, score, suggested_slot, label, updated_at)
+             SELECT ?1, v ->> '$.weekday', v ->> '$.hour', v ->> '$.volume', v ->> '$.resolved', v ->> '$.attendanceRate', v ->> '$.noShowProb',
+               v ->> '$.confirmationRate', v ->> '$.score', v ->> '$.suggestedSlot', v ->> '$.label', ?3
+             FROM (SELECT value AS v FROM json_each(?2))`,
+          )
+          .bind(companyId, JSON.stringify(rows.map((r) => ({ ...r, suggestedSlot: r.suggestedSlot ? 1 : 0 }))), at),
+      ]);
+    },
+    async insights(companyId) {
+      const rows = await db.select().from(s.schedulingInsights).where(eq(s.schedulingInsights.companyId, companyId)).orderBy(s.schedulingInsights.weekday, s.schedulingInsights.hour);
+      return rows.map(({ companyId: _, ...r }) => r);
+    },
+    /**
+     * Single writer: INSERT … WHERE NOT EXISTS (a recent run) is one statement, and D1 runs one at a
+     * time, so two crons can't both start. Postgres can't see the other's uncommitted insert: take
+     * pg_advisory_xact_lock(company_id, hashtext(trigger)) in the same transaction first (a unique
+     * index can't express "within guardMs").
+     */
+    async claimRun(companyId, trigger, at, guardMs) {
+      const row = await d1
+        .prepare(
+          `INSERT INTO agenda_optimization_runs (company_id, trigger, status, started_at)
+           SELECT ?1, ?2, 'running', ?3 WHERE NOT EXISTS (
+             SELECT 1 FROM agenda_optimization_runs WHERE company_id = ?1 AND trigger = ?2 AND started_at > ?4 AND status != 'failed')
+           RETURNING id`,
+        )
+        .bind(companyId, trigger, at, at - guardMs)
+        .first<{ id: number }>();
+      return row?.id ?? null;
+    },
+    async finishRun(companyId, id, status, detail, at) {
+      await db.update(s.optimizationRuns).set({ status, detail, finishedAt: at }).where(and(eq(s.optimizationRuns.companyId, companyId), eq(s.optimizationRuns.id, id)));
+    },
+    async lastRun(companyId, status) {
+      const [row] = await db
+        .select()
+        .from(s.optimizationRuns)
+        .where(and(eq(s.optimizationRuns.companyId, companyId), status ? eq(s.optimizationRuns.status, status) : undefined))
+        .orderBy(desc(s.optimizationRuns.startedAt), desc(s.optimizationRuns.id))
+        .limit(1);
+      return row ? { id: row.id, trigger: row.trigger, status: row.status, startedAt: row.startedAt, finishedAt: row.finishedAt, detail: row.detail } : null;
+    },
+  };
+}
+
+export function importJobs({ db }: D1Ctx): Store["importJobs"] {
+  return {
+    async create(companyId, id, at) {
+      await db.insert(s.importJobs).values({ id, companyId, startedAt: at, updatedAt: at });
+    },
+    async progress(companyId, id, p, at) {
+      await db
+        .update(s.importJobs)
+        .set({ rowsRead: p.rowsRead, rowsImported: p.rowsImported, rowsFailed: p.rowsFailed, errors: p.errors, updatedAt: at })
+        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)));
+    },
+    async finish(companyId, id, status, at, ignoredColumns) {
+      await db
+        .update(s.importJobs)
+        .set({ status, finishedAt: at, updatedAt: at, ...(ignoredColumns ? { ignoredColumns } : {}) })
+        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)));
+    },
+    async byId(companyId, id) {
+      const [row] = await db.select().from(s.importJobs).where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id))).limit(1);
+      return row ? toImportJob(row) : null;
+    },
+    async list(companyId, limit) {
+      const rows = await db.select().from(s.importJobs).where(eq(s.importJobs.companyId, companyId)).orderBy(desc(s.importJobs.startedAt)).limit(limit);
+      return rows.map(toImportJob);
+    },
+  };
+}
