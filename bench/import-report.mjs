@@ -16,12 +16,28 @@ export function printSummary(scen, ratios, facts) {
       ["re-import: rows/s", ...scen.map((s) => fmt(s.reimport.rows_per_s, 0)), ...(ratios ? [`×${fmt(ratios.reimport_rows_per_s_large_over_small, 3)}`] : [])],
       ["re-import / import (rows/s)", ...scen.map((s) => `×${fmt(s.reimport_over_first_rows_per_s, 3)}`), ...(ratios ? [""] : [])],
       ["re-import: imported / failed", ...scen.map((s) => `${fmt(s.reimport.rows_imported)} / ${fmt(s.reimport.rows_failed)}`), ...(ratios ? [""] : [])],
-      ["background run after import: s", ...scen.map((s) => (s.background_run_after_import.run_ms == null ? "n/a" : fmt(s.background_run_after_import.run_ms / 1000, 2))), ...(ratios ? [""] : [])],
+      [
+        "background run after import: s",
+        ...scen.map((s) => (s.background_run_after_import.run_ms == null ? "n/a" : fmt(s.background_run_after_import.run_ms / 1000, 2))),
+        ...(ratios ? [""] : []),
+      ],
       ["optimize: s", ...scen.map((s) => fmt(s.optimize.ms / 1000, 2)), ...(ratios ? [""] : [])],
-      ["optimize: rows / rows/s", ...scen.map((s) => `${fmt(s.optimize.rows)} / ${fmt(s.optimize.rows_per_s, 0)}`), ...(ratios ? [`×${fmt(ratios.optimize_rows_per_s_large_over_small, 3)}`] : [])],
+      [
+        "optimize: rows / rows/s",
+        ...scen.map((s) => `${fmt(s.optimize.rows)} / ${fmt(s.optimize.rows_per_s, 0)}`),
+        ...(ratios ? [`×${fmt(ratios.optimize_rows_per_s_large_over_small, 3)}`] : []),
+      ],
       ["AUC (heuristic AUC)", ...scen.map((s) => `${fmt(s.optimize.evaluation?.auc, 3)} (${fmt(s.optimize.evaluation?.heuristic_auc, 3)})`), ...(ratios ? [""] : [])],
-      ["Brier (base rate, heuristic)", ...scen.map((s) => `${fmt(s.optimize.evaluation?.brier, 4)} (${fmt(s.optimize.evaluation?.base_rate_brier, 4)}, ${fmt(s.optimize.evaluation?.heuristic_brier, 4)})`), ...(ratios ? [""] : [])],
-      ["workerd peak RSS MB (import / optimize)", ...scen.map((s) => `${fmt(s.import.workerd_peak_rss_mb, 0)} / ${fmt(s.optimize.workerd_peak_rss_mb, 0)}`), ...(ratios ? [""] : [])],
+      [
+        "Brier (base rate, heuristic)",
+        ...scen.map((s) => `${fmt(s.optimize.evaluation?.brier, 4)} (${fmt(s.optimize.evaluation?.base_rate_brier, 4)}, ${fmt(s.optimize.evaluation?.heuristic_brier, 4)})`),
+        ...(ratios ? [""] : []),
+      ],
+      [
+        "workerd peak RSS MB (import / optimize)",
+        ...scen.map((s) => `${fmt(s.import.workerd_peak_rss_mb, 0)} / ${fmt(s.optimize.workerd_peak_rss_mb, 0)}`),
+        ...(ratios ? [""] : []),
+      ],
     ];
     const widths = table[0].map((_, c) => Math.max(...table.map((r) => String(r[c] ?? "").length)));
     console.log("\n== Results ==");
@@ -30,6 +46,8 @@ export function printSummary(scen, ratios, facts) {
   if (facts) {
     console.log("\nD1 after the run (rows per tenant; every analysis run: trigger, status, duration):");
     for (const f of facts)
-      console.log(`  ${f.slug}: ${fmt(f.appointments)} appointments (${fmt(f.imported)} imported), ${fmt(f.contacts)} contacts · runs ${f.runs.map((r) => `${r.trigger}:${r.status}${r.ms == null ? "" : ` ${fmt(r.ms / 1000, 2)}s`}${r.error ? ` (${r.error})` : ""}`).join(", ")}`);
+      console.log(
+        `  ${f.slug}: ${fmt(f.appointments)} appointments (${fmt(f.imported)} imported), ${fmt(f.contacts)} contacts · runs ${f.runs.map((r) => `${r.trigger}:${r.status}${r.ms == null ? "" : ` ${fmt(r.ms / 1000, 2)}s`}${r.error ? ` (${r.error})` : ""}`).join(", ")}`,
+      );
   }
 }

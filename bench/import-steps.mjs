@@ -22,7 +22,12 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
         const at = performance.now() - t0;
         try {
           const job = (await getJson(base, "/api/agenda/imports", tenant)).imports.find((j) => !before.has(j.id));
-          if (!done) samples.push(job ? { t_ms: Math.round(at), status: job.status, rows_read: job.rows_read, rows_imported: job.rows_imported, rows_failed: job.rows_failed } : { t_ms: Math.round(at), status: "not yet listed" });
+          if (!done)
+            samples.push(
+              job
+                ? { t_ms: Math.round(at), status: job.status, rows_read: job.rows_read, rows_imported: job.rows_imported, rows_failed: job.rows_failed }
+                : { t_ms: Math.round(at), status: "not yet listed" },
+            );
         } catch (err) {
           if (!done) samples.push({ t_ms: Math.round(at), error: err?.cause?.code ?? err.message });
         }
@@ -31,7 +36,14 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
     mem.start();
     let res;
     try {
-      res = await request(base, { method: "POST", pathname: "/api/agenda/appointments/import", tenant, headers: { "content-type": "text/csv" }, file: csv.file, timeoutMs: importTimeoutMs });
+      res = await request(base, {
+        method: "POST",
+        pathname: "/api/agenda/appointments/import",
+        tenant,
+        headers: { "content-type": "text/csv" },
+        file: csv.file,
+        timeoutMs: importTimeoutMs,
+      });
     } finally {
       done = true;
       await poller;
@@ -68,7 +80,10 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
     const step = Math.max(1, Math.ceil(samples.length / 12));
     const shown = samples.filter((_, i) => i % step === 0 || i === samples.length - 1);
     console.log(`    progress (GET /api/agenda/imports during the upload, ${samples.length} samples, ${mid.length} mid-upload with rows_read > 0):`);
-    for (const s of shown) console.log(`      t=${fmt(s.t_ms / 1000, 1).padStart(6)} s  ${s.error ? `error ${s.error}` : `${s.status.padEnd(8)} read ${fmt(s.rows_read ?? 0).padStart(8)}  imported ${fmt(s.rows_imported ?? 0).padStart(8)}  failed ${fmt(s.rows_failed ?? 0)}`}`);
+    for (const s of shown)
+      console.log(
+        `      t=${fmt(s.t_ms / 1000, 1).padStart(6)} s  ${s.error ? `error ${s.error}` : `${s.status.padEnd(8)} read ${fmt(s.rows_read ?? 0).padStart(8)}  imported ${fmt(s.rows_imported ?? 0).padStart(8)}  failed ${fmt(s.rows_failed ?? 0)}`}`,
+      );
     return result;
   }
 
@@ -118,7 +133,8 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
       console.log(
         `    evaluation: AUC ${fmt(ev.auc, 3)} (heuristic ${fmt(ev.heuristic_auc, 3)}) · Brier ${fmt(ev.brier, 4)} (base rate ${fmt(ev.base_rate_brier, 4)}, heuristic ${fmt(ev.heuristic_brier, 4)}) · base rate ${fmt(ev.base_rate, 3)} · rows ${fmt(ev.rows)} (train ${fmt(ev.train_rows)}, holdout ${fmt(ev.holdout_rows)})`,
       );
-    if (rows !== undefined && result.rows !== null && result.rows !== Math.min(rows, 100_000)) console.log(`    note: the Worker read ${fmt(result.rows)} history rows, the CSV had ${fmt(rows)}`);
+    if (rows !== undefined && result.rows !== null && result.rows !== Math.min(rows, 100_000))
+      console.log(`    note: the Worker read ${fmt(result.rows)} history rows, the CSV had ${fmt(rows)}`);
     return result;
   }
 
@@ -130,18 +146,32 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
     const wallAfterFirst = Date.now();
     console.log("  waiting for the analysis run the import queued (jobs queue), so it does not overlap what comes next…");
     const bg1 = first.rows_imported > 0 ? await waitForBackgroundRun(base, tenant, firstRun, wallAfterFirst) : { run_id: null, skipped: "nothing imported" };
-    console.log(`    background run: ${bg1.run_id ? `${fmt(bg1.run_ms / 1000, 2)} s by the Worker clock (done ${fmt(bg1.import_end_to_run_done_ms / 1000, 1)} s after the import answered)` : JSON.stringify(bg1)}`);
+    console.log(
+      `    background run: ${bg1.run_id ? `${fmt(bg1.run_ms / 1000, 2)} s by the Worker clock (done ${fmt(bg1.import_end_to_run_done_ms / 1000, 1)} s after the import answered)` : JSON.stringify(bg1)}`,
+    );
 
     const again = await timedImport(base, tenant, csv, "re-import", mem);
     const wallAfterAgain = Date.now();
     const bg2 = again.rows_imported > 0 ? await waitForBackgroundRun(base, tenant, bg1.run_id ?? firstRun, wallAfterAgain) : { run_id: null, skipped: "nothing imported" };
-    console.log(`    background run: ${bg2.run_id ? `${fmt(bg2.run_ms / 1000, 2)} s by the Worker clock (done ${fmt(bg2.import_end_to_run_done_ms / 1000, 1)} s after the re-import answered)` : JSON.stringify(bg2)}`);
+    console.log(
+      `    background run: ${bg2.run_id ? `${fmt(bg2.run_ms / 1000, 2)} s by the Worker clock (done ${fmt(bg2.import_end_to_run_done_ms / 1000, 1)} s after the re-import answered)` : JSON.stringify(bg2)}`,
+    );
     const idempotent = again.http_status === 200 && first.http_status === 200 && again.rows_imported === first.rows_imported && again.rows_failed === 0;
     const reimportRatio = round(again.rows_per_s / first.rows_per_s, 3);
     console.log(`  re-import / first import: rows/s ×${fmt(reimportRatio, 3)} · same rows_imported: ${again.rows_imported === first.rows_imported ? "yes" : "NO"}`);
 
     const optimize = await timedOptimize(base, tenant, csv.rows, mem);
-    return { tenant, csv: { rows: csv.rows, requested: csv.requested, bytes: csv.bytes, mb: round(mb(csv.bytes), 2), contacts: csv.contacts, statuses: csv.statuses }, import: first, background_run_after_import: bg1, reimport: again, background_run_after_reimport: bg2, reimport_over_first_rows_per_s: reimportRatio, idempotent, optimize };
+    return {
+      tenant,
+      csv: { rows: csv.rows, requested: csv.requested, bytes: csv.bytes, mb: round(mb(csv.bytes), 2), contacts: csv.contacts, statuses: csv.statuses },
+      import: first,
+      background_run_after_import: bg1,
+      reimport: again,
+      background_run_after_reimport: bg2,
+      reimport_over_first_rows_per_s: reimportRatio,
+      idempotent,
+      optimize,
+    };
   }
 
   return { timedImport, waitForBackgroundRun, timedOptimize, scenario };

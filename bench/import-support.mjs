@@ -40,7 +40,10 @@ export function request(base, { method, pathname, tenant, headers = {}, file = n
         resolve({ status: res.statusCode, body, text: body ? null : text.slice(0, 2000), ms: performance.now() - t0, body_sent_ms: sentAt === null ? null : sentAt - t0 });
       });
     });
-    if (file) createReadStream(file).on("error", (err) => req.destroy(err)).pipe(req);
+    if (file)
+      createReadStream(file)
+        .on("error", (err) => req.destroy(err))
+        .pipe(req);
     else req.end();
   });
 }

@@ -64,7 +64,15 @@ function writeCsv(generateHistory, { rows, now, prefix, dir }) {
   writeFileSync(file, csv);
   const statuses = {};
   for (const r of history) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-  return { file, requested: rows, rows: history.length, bytes: statSync(file).size, contacts: new Set(history.map((r) => r.contact)).size, statuses, generate_ms: Math.round(performance.now() - t0) };
+  return {
+    file,
+    requested: rows,
+    rows: history.length,
+    bytes: statSync(file).size,
+    contacts: new Set(history.map((r) => r.contact)).size,
+    statuses,
+    generate_ms: Math.round(performance.now() - t0),
+  };
 }
 
 /** After wrangler stopped: what D1 holds (rows per tenant, every analysis run with its duration and error). */
@@ -90,7 +98,9 @@ async function main() {
   };
   console.log(`$ ${command}`);
   console.log(`machine: nproc=${machine.nproc} · ${machine.cpu} · ${machine.mem_gb} GB · load ${machine.loadavg.join(" ")} · node ${machine.node} · ${machine.platform}`);
-  console.log(`settings: ${fmt(ROWS)} rows (tenant ${TENANT}) and ${fmt(SMALL)} rows (tenant ${TENANT_SMALL}), seed ${SEED}, 1 contact per 10 rows, ${HISTORY_DAYS} days ending now`);
+  console.log(
+    `settings: ${fmt(ROWS)} rows (tenant ${TENANT}) and ${fmt(SMALL)} rows (tenant ${TENANT_SMALL}), seed ${SEED}, 1 contact per 10 rows, ${HISTORY_DAYS} days ending now`,
+  );
   console.log("note: client, wrangler and workerd (incl. the jobs-queue consumer) share this machine's CPUs; compare the ratios\n");
 
   // 1. The CSVs.
@@ -113,7 +123,17 @@ async function main() {
   console.log(`[bench] migrating + seeding tenants ${TENANT}, ${TENANT_SMALL}, ${TENANT_WARM} into ${STATE_DIR}…`);
   await migrateLocal({ persistTo: STATE_DIR, quiet: true });
   await executeLocal([TENANT, TENANT_SMALL, TENANT_WARM].map((slug) => tenantSeedSql({ slug, name: `Bench ${slug}` })).join(" "), { persistTo: STATE_DIR, quiet: true });
-  writeFileSync(ENV_FILE, [`ADMIN_TOKEN=${ADMIN_TOKEN}`, `META_APP_SECRET=${example.META_APP_SECRET ?? "bench-app-secret"}`, "META_VERIFY_TOKEN=bench-verify-token", "SANDBOX_PUBLIC=false", `SECRETS_KEY=${example.SECRETS_KEY ?? "bench-secrets-key-0123456789abcdef"}`, ""].join("\n"));
+  writeFileSync(
+    ENV_FILE,
+    [
+      `ADMIN_TOKEN=${ADMIN_TOKEN}`,
+      `META_APP_SECRET=${example.META_APP_SECRET ?? "bench-app-secret"}`,
+      "META_VERIFY_TOKEN=bench-verify-token",
+      "SANDBOX_PUBLIC=false",
+      `SECRETS_KEY=${example.SECRETS_KEY ?? "bench-secrets-key-0123456789abcdef"}`,
+      "",
+    ].join("\n"),
+  );
 
   const port = await freePort(Number(opts.port));
   const base = `http://127.0.0.1:${port}`;
@@ -142,7 +162,14 @@ async function main() {
     await waitForHttp(`${base}/health`, child, 120_000);
     // 3. Warm-up (not measured): compile, first D1/queue touches, on its own tenant.
     console.log(`[bench] warm-up: ${fmt(warmCsv.rows)}-row import + optimize on "${TENANT_WARM}"…`);
-    const warm = await request(base, { method: "POST", pathname: "/api/agenda/appointments/import", tenant: TENANT_WARM, headers: { "content-type": "text/csv" }, file: warmCsv.file, timeoutMs: IMPORT_TIMEOUT_MS });
+    const warm = await request(base, {
+      method: "POST",
+      pathname: "/api/agenda/appointments/import",
+      tenant: TENANT_WARM,
+      headers: { "content-type": "text/csv" },
+      file: warmCsv.file,
+      timeoutMs: IMPORT_TIMEOUT_MS,
+    });
     if (warm.status !== 200) throw new Error(`warm-up import answered ${warm.status}: ${JSON.stringify(warm.body ?? warm.text).slice(0, 500)}`);
     await waitForBackgroundRun(base, TENANT_WARM, null, Date.now());
     await request(base, { method: "POST", pathname: "/api/agenda/optimize", tenant: TENANT_WARM, timeoutMs: IMPORT_TIMEOUT_MS });
@@ -184,12 +211,18 @@ async function main() {
     all_imports_200: imports.length === 4 && imports.every((i) => i.http_status === 200),
     no_failed_rows: imports.length === 4 && imports.every((i) => i.rows_failed === 0),
     reimports_idempotent: scen.length === 2 && scen.every((s) => s.idempotent),
-    d1_rows_match_csv: Boolean(facts && small && large && facts.find((f) => f.slug === TENANT_SMALL)?.imported === small.csv.rows && facts.find((f) => f.slug === TENANT)?.imported === large.csv.rows),
+    d1_rows_match_csv: Boolean(
+      facts && small && large && facts.find((f) => f.slug === TENANT_SMALL)?.imported === small.csv.rows && facts.find((f) => f.slug === TENANT)?.imported === large.csv.rows,
+    ),
     optimize_200: scen.length === 2 && scen.every((s) => s.optimize.http_status === 200),
     // Polled every 500 ms: only an upload of a few seconds (the default 100k rows) must show it.
     progress_seen_mid_upload: Boolean(large && (large.csv.rows < 50_000 || large.import.progress.some((p) => p.status === "running" && p.rows_read > 0))),
   };
-  console.log(`\nchecks: ${Object.entries(checks).map(([k, v]) => `${k}=${v ? "ok" : "FAIL"}`).join(" · ")}`);
+  console.log(
+    `\nchecks: ${Object.entries(checks)
+      .map(([k, v]) => `${k}=${v ? "ok" : "FAIL"}`)
+      .join(" · ")}`,
+  );
   if (failure) console.log(`failure: ${failure.split("\n")[0]} (wrangler log: ${path.relative(ROOT, WRANGLER_LOG)})`);
 
   const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\..*/, "");
@@ -197,7 +230,18 @@ async function main() {
   writeFileSync(
     file,
     JSON.stringify(
-      { command, at: new Date().toISOString(), machine, settings: { rows: ROWS, small: SMALL, seed: SEED, days: HISTORY_DAYS, contacts_per_row: 0.1, wrangler: "dev --no-bundle (prebuilt), local, --log-level warn" }, small, large, ratios, d1: facts, checks, failure },
+      {
+        command,
+        at: new Date().toISOString(),
+        machine,
+        settings: { rows: ROWS, small: SMALL, seed: SEED, days: HISTORY_DAYS, contacts_per_row: 0.1, wrangler: "dev --no-bundle (prebuilt), local, --log-level warn" },
+        small,
+        large,
+        ratios,
+        d1: facts,
+        checks,
+        failure,
+      },
       null,
       2,
     ) + "\n",

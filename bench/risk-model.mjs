@@ -29,9 +29,7 @@ const seed = Number(arg("seed", "42"));
 const scoreBatch = 10_000;
 
 console.log(`$ npx node bench/risk-model.mjs ${process.argv.slice(2).join(" ")}`.trimEnd());
-console.log(
-  `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
-);
+console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`);
 console.log(`sizes: ${sizes.join(", ")} synthetic appointments (seed ${seed}, 1 contact per 10 rows, 540 days, America/Sao_Paulo)\n`);
 
 // Bundle the TypeScript modules once.
@@ -125,7 +123,9 @@ for (const r of results) {
   );
 }
 if (globalThis.gc) {
-  console.log(`heap held (MB, after GC): ${results.map((r) => `${r.rows.toLocaleString("en-US")} rows → history ${r.heapRows.toFixed(0)}, with insights + model ${r.heapAfter.toFixed(0)}`).join(" · ")}`);
+  console.log(
+    `heap held (MB, after GC): ${results.map((r) => `${r.rows.toLocaleString("en-US")} rows → history ${r.heapRows.toFixed(0)}, with insights + model ${r.heapAfter.toFixed(0)}`).join(" · ")}`,
+  );
 } else console.log("(run with `npx node --expose-gc bench/risk-model.mjs` to see the heap the history holds)");
 console.log(`* scoring ${scoreBatch.toLocaleString("en-US")} upcoming appointments with predictMany against the whole history (one sweep over it)`);
 console.log("\nquality on the time-ordered holdout (last 20 % of resolved appointments by start):");
@@ -141,7 +141,12 @@ for (const r of results) {
 const last = results[results.length - 1];
 if (last) {
   console.log(`\nrecommendations (${last.rows.toLocaleString("en-US")} rows): ${last.insights.recommendations.join(" | ") || "—"}`);
-  console.log(`suggested: ${last.insights.slots.filter((s) => s.suggested).map((s) => s.label).join(", ")}`);
+  console.log(
+    `suggested: ${last.insights.slots
+      .filter((s) => s.suggested)
+      .map((s) => s.label)
+      .join(", ")}`,
+  );
 }
 console.log(
   "\nFor scale: the seeds' v2.3 analysis did ~5k appointments in under 2 s (≈2.5k rows/s). Timings are this machine's;" +

@@ -5,11 +5,11 @@
 //   npm run bench -- [--duration 10] [--connections 10] [--messages 500] [--port 8799] [--e2e-timeout 120]
 
 import { createHmac } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
+import { cannon, summarize, workerdCpuMs, writeAckOnlyConfig } from "./webhook-servers.mjs";
 import { executeLocal, freePort, migrateLocal, parseEnvFile, ROOT, runWrangler, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/dev.mjs";
 
 const { values: opts } = parseArgs({
@@ -77,25 +77,6 @@ function metaTextBody(from, text, wamid) {
 /** Brazilian mobile numbers (55 + DDD + 9 + 8 digits): DDD 11 for the throughput run, 21 for end to end. */
 const phone = (ddd, i) => `55${ddd}9${String(i % 1e8).padStart(8, "0")}`;
 
-function cannon(options) {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
-  });
-}
-
-function summarize(r) {
-  return {
-    requests: r.requests.total,
-    req_per_s: r.requests.average,
-    latency_ms: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average },
-    non2xx: r.non2xx,
-    errors: r.errors,
-    timeouts: r.timeouts,
-    status_codes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
-    duration_s: r.duration,
-  };
-}
-
 async function metricSum(base, name, labels) {
   const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` }, signal: AbortSignal.timeout(10_000) });
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
@@ -132,7 +113,9 @@ async function endToEnd(base) {
     Array.from({ length: Math.min(E2E_CONCURRENCY, E2E_MESSAGES) }, async () => {
       while (next < E2E_MESSAGES) {
         const i = next++;
-        const status = await postSigned(base, metaTextBody(phone(21, i), "Oi, quero marcar uma consulta", `wamid.e2e.${runId}.${i}`)).catch((err) => `error:${err?.cause?.code ?? err.message}`);
+        const status = await postSigned(base, metaTextBody(phone(21, i), "Oi, quero marcar uma consulta", `wamid.e2e.${runId}.${i}`)).catch(
+          (err) => `error:${err?.cause?.code ?? err.message}`,
+        );
         statuses[status] = (statuses[status] ?? 0) + 1;
       }
     }),
@@ -179,42 +162,6 @@ async function lastReplyAcceptedAt() {
 
 const round = (n, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);
 const fmt = (n) => (n == null ? "n/a" : n.toLocaleString("en-US", { maximumFractionDigits: 2 }));
-
-/** CPU time (ms) used so far by the workerd processes under `pid` (utime + stime, from /proc). */
-function workerdCpuMs(pid) {
-  const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  const stat = (p) => {
-    try {
-      const raw = readFileSync(`/proc/${p}/stat`, "utf8");
-      const comm = raw.slice(raw.indexOf("(") + 1, raw.lastIndexOf(")"));
-      const f = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
-      return { comm, ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) * tick };
-    } catch {
-      return null;
-    }
-  };
-  const all = readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map((d) => [Number(d), stat(d)]).filter(([, s]) => s);
-  const parent = new Map(all.map(([p, s]) => [p, s.ppid]));
-  const under = (p) => {
-    for (let q = p, i = 0; q && i < 20; q = parent.get(q), i++) if (q === pid) return true;
-    return false;
-  };
-  return all.filter(([p, s]) => s.comm.startsWith("workerd") && under(p)).reduce((sum, [, s]) => sum + s.cpu, 0);
-}
-
-/** wrangler.toml without queue consumers: the ack measured alone, with nothing producing replies meanwhile. */
-function writeAckOnlyConfig() {
-  const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8")
-    .split(/\n(?=\[)/)
-    .filter((section) => !section.startsWith("[[queues.consumers]]") && !section.startsWith("[build]"))
-    .join("\n")
-    .replace('directory = "./panel/public"', 'directory = "../panel/public"')
-    .replace('migrations_dir = "migrations"', 'migrations_dir = "../migrations"')
-    .replace('main = "src/index.ts"', 'main = "../src/index.ts"');
-  const file = path.join(ROOT, ".wrangler", "bench-ack-only.toml");
-  writeFileSync(file, toml);
-  return file;
-}
 
 async function costsOf(base) {
   const res = await fetch(`${base}/__bench/costs?company=${TENANT}`, { signal: AbortSignal.timeout(10_000) });
@@ -274,7 +221,9 @@ async function main() {
   };
   console.log(`$ ${invoked ? `${invoked}   (runs: ${command})` : command}`);
   console.log(`machine: nproc=${machine.nproc} · ${machine.cpu} · ${machine.mem_gb} GB · node ${machine.node} · ${machine.platform}`);
-  console.log(`settings: ${DURATION}s × ${CONNECTIONS} connections per route; end to end ${E2E_MESSAGES} messages (concurrency ${E2E_CONCURRENCY}, timeout ${E2E_TIMEOUT_MS / 1000}s)`);
+  console.log(
+    `settings: ${DURATION}s × ${CONNECTIONS} connections per route; end to end ${E2E_MESSAGES} messages (concurrency ${E2E_CONCURRENCY}, timeout ${E2E_TIMEOUT_MS / 1000}s)`,
+  );
   console.log("note: client, wrangler and workerd (incl. the queue consumers) share this machine's CPUs\n");
 
   // A fresh state each run: counters start at zero and earlier runs' backlog cannot leak in.
@@ -293,7 +242,15 @@ async function main() {
   }
   writeFileSync(
     ENV_FILE,
-    [`ADMIN_TOKEN=bench-admin-token`, `META_APP_SECRET=${APP_SECRET}`, `META_VERIFY_TOKEN=bench-verify-token`, `METRICS_TOKEN=${METRICS_TOKEN}`, `SANDBOX_PUBLIC=false`, `COST_METER=true`, ""].join("\n"),
+    [
+      `ADMIN_TOKEN=bench-admin-token`,
+      `META_APP_SECRET=${APP_SECRET}`,
+      `META_VERIFY_TOKEN=bench-verify-token`,
+      `METRICS_TOKEN=${METRICS_TOKEN}`,
+      `SANDBOX_PUBLIC=false`,
+      `COST_METER=true`,
+      "",
+    ].join("\n"),
   );
 
   let server = null;
@@ -343,10 +300,38 @@ async function main() {
     console.log("\n== Results ==");
     const rows = [
       ["run", "route", "req/s", "p50 ms", "p99 ms", "non-2xx"],
-      ["ack alone", "GET /health/live (empty route)", fmt(ackAlone.baseline.req_per_s), fmt(ackAlone.baseline.latency_ms.p50), fmt(ackAlone.baseline.latency_ms.p99), fmt(ackAlone.baseline.non2xx)],
-      ["ack alone", "POST /webhooks/whatsapp", fmt(ackAlone.webhook.req_per_s), fmt(ackAlone.webhook.latency_ms.p50), fmt(ackAlone.webhook.latency_ms.p99), fmt(ackAlone.webhook.non2xx)],
-      ["with consumers", "GET /health/live (empty route)", fmt(underLoad.baseline.req_per_s), fmt(underLoad.baseline.latency_ms.p50), fmt(underLoad.baseline.latency_ms.p99), fmt(underLoad.baseline.non2xx)],
-      ["with consumers", "POST /webhooks/whatsapp", fmt(underLoad.webhook.req_per_s), fmt(underLoad.webhook.latency_ms.p50), fmt(underLoad.webhook.latency_ms.p99), fmt(underLoad.webhook.non2xx)],
+      [
+        "ack alone",
+        "GET /health/live (empty route)",
+        fmt(ackAlone.baseline.req_per_s),
+        fmt(ackAlone.baseline.latency_ms.p50),
+        fmt(ackAlone.baseline.latency_ms.p99),
+        fmt(ackAlone.baseline.non2xx),
+      ],
+      [
+        "ack alone",
+        "POST /webhooks/whatsapp",
+        fmt(ackAlone.webhook.req_per_s),
+        fmt(ackAlone.webhook.latency_ms.p50),
+        fmt(ackAlone.webhook.latency_ms.p99),
+        fmt(ackAlone.webhook.non2xx),
+      ],
+      [
+        "with consumers",
+        "GET /health/live (empty route)",
+        fmt(underLoad.baseline.req_per_s),
+        fmt(underLoad.baseline.latency_ms.p50),
+        fmt(underLoad.baseline.latency_ms.p99),
+        fmt(underLoad.baseline.non2xx),
+      ],
+      [
+        "with consumers",
+        "POST /webhooks/whatsapp",
+        fmt(underLoad.webhook.req_per_s),
+        fmt(underLoad.webhook.latency_ms.p50),
+        fmt(underLoad.webhook.latency_ms.p99),
+        fmt(underLoad.webhook.non2xx),
+      ],
     ];
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
     for (const r of rows) console.log("  " + r.map((v, c) => (c < 2 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]))).join("  "));
@@ -355,14 +340,29 @@ async function main() {
     console.log(
       `  end to end: ${e2e.replies}/${e2e.messages} replies accepted${e2e.complete ? "" : " (INCOMPLETE: timed out)"} · first send → last reply ${fmt(e2e.first_send_to_last_reply_ms)} ms (${e2e.last_reply_source}) · ${fmt(e2e.messages_per_s)} messages/s   (target ≥ 200)`,
     );
-    console.log(`  per message: ${fmt(perMessage.cpu_ms)} CPU ms (workerd, target ≤ 8) · ${fmt(perMessage.do_rpcs)} DO RPCs · ${fmt(perMessage.do_sqlite_statements)} SQLite statements · ${fmt(perMessage.d1_statements)} D1 statements in ${fmt(perMessage.d1_round_trips)} round trips · ${fmt(perMessage.queue_messages)} queue messages in ${fmt(perMessage.queue_send_calls)} sends`);
+    console.log(
+      `  per message: ${fmt(perMessage.cpu_ms)} CPU ms (workerd, target ≤ 8) · ${fmt(perMessage.do_rpcs)} DO RPCs · ${fmt(perMessage.do_sqlite_statements)} SQLite statements · ${fmt(perMessage.d1_statements)} D1 statements in ${fmt(perMessage.d1_round_trips)} round trips · ${fmt(perMessage.queue_messages)} queue messages in ${fmt(perMessage.queue_send_calls)} sends`,
+    );
     console.log(`  webhooks: ${JSON.stringify(e2e.webhook_statuses)} sent in ${fmt(e2e.send_ms)} ms (${fmt(e2e.webhooks_per_s)}/s, concurrency ${e2e.concurrency})`);
 
     const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\..*/, "");
     const file = path.join(RESULTS_DIR, `${stamp}.json`);
     writeFileSync(
       file,
-      JSON.stringify({ command: invoked ?? command, at: new Date().toISOString(), machine, settings: { duration_s: DURATION, connections: CONNECTIONS, tenant_settings: SETTINGS, wrangler: "dev --no-bundle (prebuilt), local, --log-level warn" }, ack_alone: ackAlone, under_load: underLoad, end_to_end: e2e, per_message: perMessage }, null, 2) + "\n",
+      JSON.stringify(
+        {
+          command: invoked ?? command,
+          at: new Date().toISOString(),
+          machine,
+          settings: { duration_s: DURATION, connections: CONNECTIONS, tenant_settings: SETTINGS, wrangler: "dev --no-bundle (prebuilt), local, --log-level warn" },
+          ack_alone: ackAlone,
+          under_load: underLoad,
+          end_to_end: e2e,
+          per_message: perMessage,
+        },
+        null,
+        2,
+      ) + "\n",
     );
     console.log(`\nresults: ${path.relative(ROOT, file)}`);
     const ok = (r) => r.webhook.non2xx === 0 && r.baseline.non2xx === 0;

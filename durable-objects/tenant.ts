@@ -154,7 +154,10 @@ export class TenantDO extends DurableObject<Env> {
     }
     const tasks = ofKind("task");
     if (tasks.length) {
-      const jobs = tasks.map((r) => ({ body: { kind: "agenda_task", companyId, taskId: (JSON.parse(r.payload ?? "{}") as { taskId: number }).taskId, generation: 0 } satisfies AgendaTaskJob, contentType: "json" as const }));
+      const jobs = tasks.map((r) => ({
+        body: { kind: "agenda_task", companyId, taskId: (JSON.parse(r.payload ?? "{}") as { taskId: number }).taskId, generation: 0 } satisfies AgendaTaskJob,
+        contentType: "json" as const,
+      }));
       try {
         for (let i = 0; i < jobs.length; i += 100) await this.env.JOBS_QUEUE.sendBatch(jobs.slice(i, i + 100));
         this.scheduler.remove(tasks.map((r) => r.key));

@@ -13,7 +13,6 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DB_NAME = "secretaria";
 
-
 const WRANGLER_JS = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 
 /**
@@ -92,9 +91,29 @@ export function executeLocal(sql, { persistTo, quiet } = {}) {
  * SQL that creates a tenant and (optionally) an API token for it. Re-running keeps whatever exists
  * (INSERT OR IGNORE on the unique slug / token hash), so operators' edits survive `npm start`.
  */
-export function tenantSeedSql({ slug, name, channel = "sandbox", timeZone = "America/Sao_Paulo", locale = "pt-BR", phoneNumberId = null, channelSettings = {}, token = null, tokenLabel = slug, upsertSettings = false }) {
+export function tenantSeedSql({
+  slug,
+  name,
+  channel = "sandbox",
+  timeZone = "America/Sao_Paulo",
+  locale = "pt-BR",
+  phoneNumberId = null,
+  channelSettings = {},
+  token = null,
+  tokenLabel = slug,
+  upsertSettings = false,
+}) {
   const settings = JSON.stringify(channelSettings);
-  const values = [sqlString(slug), sqlString(name), "'active'", sqlString(timeZone), sqlString(locale), sqlString(channel), phoneNumberId ? sqlString(phoneNumberId) : "NULL", sqlString(settings)].join(", ");
+  const values = [
+    sqlString(slug),
+    sqlString(name),
+    "'active'",
+    sqlString(timeZone),
+    sqlString(locale),
+    sqlString(channel),
+    phoneNumberId ? sqlString(phoneNumberId) : "NULL",
+    sqlString(settings),
+  ].join(", ");
   const cols = "slug, name, status, time_zone, locale, channel, meta_phone_number_id, channel_settings";
   const statements = [
     upsertSettings
@@ -102,7 +121,9 @@ export function tenantSeedSql({ slug, name, channel = "sandbox", timeZone = "Ame
       : `INSERT OR IGNORE INTO companies (${cols}) VALUES (${values})`,
   ];
   if (token)
-    statements.push(`INSERT OR IGNORE INTO api_tokens (company_id, token_hash, label) SELECT id, ${sqlString(sha256Hex(token))}, ${sqlString(tokenLabel)} FROM companies WHERE slug = ${sqlString(slug)}`);
+    statements.push(
+      `INSERT OR IGNORE INTO api_tokens (company_id, token_hash, label) SELECT id, ${sqlString(sha256Hex(token))}, ${sqlString(tokenLabel)} FROM companies WHERE slug = ${sqlString(slug)}`,
+    );
   return statements.join("; ") + ";";
 }
 
@@ -111,7 +132,17 @@ export function tenantSeedSql({ slug, name, channel = "sandbox", timeZone = "Ame
  * `output`: "inherit" streams to our terminal; a writable stream receives both stdout and stderr.
  */
 export function startWranglerDev({ port, persistTo, extraArgs = [], output = "inherit" } = {}) {
-  const args = [WRANGLER_JS, "dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false", ...(persistTo ? ["--persist-to", persistTo] : []), ...extraArgs];
+  const args = [
+    WRANGLER_JS,
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--show-interactive-dev-session=false",
+    ...(persistTo ? ["--persist-to", persistTo] : []),
+    ...extraArgs,
+  ];
   const inherit = output === "inherit";
   const child = spawn(nodeForWrangler(), args, {
     cwd: ROOT,

@@ -30,7 +30,20 @@ export async function loadGenerator() {
   }
 }
 
-const HEADER = ["external_id", "contact", "booked_at", "starts_at", "ends_at", "status", "reminder_sent", "reminder_answered", "confirmed", "last_contact_at", "attr_age", "attr_insurance"];
+const HEADER = [
+  "external_id",
+  "contact",
+  "booked_at",
+  "starts_at",
+  "ends_at",
+  "status",
+  "reminder_sent",
+  "reminder_answered",
+  "confirmed",
+  "last_contact_at",
+  "attr_age",
+  "attr_insurance",
+];
 /** A stable Brazilian mobile number per synthetic contact ("contact-17" → 5511900000017). */
 export const phoneOf = (contact) => `55119${String(Number(/\d+$/.exec(contact)?.[0] ?? 0)).padStart(8, "0")}`;
 const cell = (v) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);

@@ -19,6 +19,7 @@ const run = (name, cmd, args, opts = {}) => {
 run("no import cycles in src/ and durable-objects/ (dependency-cruiser)", "node", ["scripts/check-cycles.mjs"]);
 run("no source file over 400 lines without a reason", "node", ["scripts/check-file-size.mjs"]);
 run("lint (biome)", "npx", ["biome", "lint", "."]);
+run("format (biome)", "npx", ["biome", "format", "."]);
 
 const WRANGLER_TYPES = ["wrangler", "types", "--strict-vars=false", "--env-file", ".dev.vars.example"];
 run("generated Worker types are up to date", "npx", [...WRANGLER_TYPES, "--check"]);

@@ -30,7 +30,11 @@ export class Breakers {
     return this.sql
       .exec<{ provider: string; state: string }>(`SELECT provider, state FROM breakers`)
       .toArray()
-      .map((row) => ({ metric: "secretaria_llm_breaker_state", labels: { provider: row.provider }, value: breakerGauge(acquire(JSON.parse(row.state) as BreakerState, now, cfg).state.state) }));
+      .map((row) => ({
+        metric: "secretaria_llm_breaker_state",
+        labels: { provider: row.provider },
+        value: breakerGauge(acquire(JSON.parse(row.state) as BreakerState, now, cfg).state.state),
+      }));
   }
 
   /** The tenant's timings, remembered for the gauge (which has no caller to pass them). */

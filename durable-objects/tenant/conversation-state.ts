@@ -51,7 +51,11 @@ export class ConversationState {
   agendaStates(contacts: string[], now: number): Map<string, AgendaState> {
     if (contacts.length === 0) return new Map();
     const rows = this.sql
-      .exec<{ contact: string; state: string }>(`SELECT contact, state FROM agenda_state WHERE contact IN (SELECT value FROM json_each(?)) AND expires_at >= ?`, JSON.stringify(contacts), now)
+      .exec<{ contact: string; state: string }>(
+        `SELECT contact, state FROM agenda_state WHERE contact IN (SELECT value FROM json_each(?)) AND expires_at >= ?`,
+        JSON.stringify(contacts),
+        now,
+      )
       .toArray();
     return new Map(rows.map((r) => [r.contact, JSON.parse(r.state) as AgendaState]));
   }

@@ -55,7 +55,11 @@ export class Lanes {
     const fresh = new Set(
       ids.length
         ? this.sql
-            .exec<{ provider_id: string }>(`INSERT OR IGNORE INTO seen (provider_id, seen_at) SELECT value, ? FROM json_each(?) WHERE true RETURNING provider_id`, now, JSON.stringify(ids))
+            .exec<{ provider_id: string }>(
+              `INSERT OR IGNORE INTO seen (provider_id, seen_at) SELECT value, ? FROM json_each(?) WHERE true RETURNING provider_id`,
+              now,
+              JSON.stringify(ids),
+            )
             .toArray()
             .map((r) => r.provider_id)
         : [],
@@ -117,9 +121,7 @@ export class Lanes {
     for (const contact of contacts) {
       if (lanes.get(contact)?.turn_id) continue; // in flight: finish schedules what arrived meanwhile
       // Oldest first, bounded by bytes (always at least one message).
-      const rows = this.sql
-        .exec<{ seq: number; bytes: number }>(`SELECT seq, bytes FROM pending WHERE contact = ? AND turn_id IS NULL ORDER BY seq LIMIT 200`, contact)
-        .toArray();
+      const rows = this.sql.exec<{ seq: number; bytes: number }>(`SELECT seq, bytes FROM pending WHERE contact = ? AND turn_id IS NULL ORDER BY seq LIMIT 200`, contact).toArray();
       let bytes = 0;
       const seqs: number[] = [];
       for (const r of rows) {
@@ -157,7 +159,10 @@ export class Lanes {
       out.push({ contact, turnId: lane.turn_id });
     }
     if (out.length) {
-      this.sql.exec(`UPDATE lanes SET attempts = attempts + 1 WHERE contact IN (SELECT value FROM json_each(?)) AND turn_id IS NOT NULL`, JSON.stringify(out.map((l) => l.contact)));
+      this.sql.exec(
+        `UPDATE lanes SET attempts = attempts + 1 WHERE contact IN (SELECT value FROM json_each(?)) AND turn_id IS NOT NULL`,
+        JSON.stringify(out.map((l) => l.contact)),
+      );
     }
     this.scheduler.putMany(
       "lease",
@@ -185,7 +190,16 @@ export class Lanes {
       const first = mine[0];
       const lane = lanes.get(r.contact);
       if (!first || !lane) return [];
-      return [{ contact: r.contact, turnId: r.turnId, channel: first.channel as ChannelName, messages: mine.map((m) => JSON.parse(m.body) as TurnMessage), attempts: lane.attempts, lastError: lane.last_error }];
+      return [
+        {
+          contact: r.contact,
+          turnId: r.turnId,
+          channel: first.channel as ChannelName,
+          messages: mine.map((m) => JSON.parse(m.body) as TurnMessage),
+          attempts: lane.attempts,
+          lastError: lane.last_error,
+        },
+      ];
     });
   }
 
@@ -218,7 +232,15 @@ export class Lanes {
       const error = f.error.slice(0, 500);
       if (f.permanent || lane.attempts >= MAX_TURN_ATTEMPTS) {
         const [turn] = this.claim([{ contact: f.contact, turnId: f.turnId }]);
-        if (turn) abandoned.push({ contact: f.contact, turnId: f.turnId, channel: turn.channel, messages: turn.messages, attempts: Math.max(lane.attempts, f.attempts ?? 0), lastError: error });
+        if (turn)
+          abandoned.push({
+            contact: f.contact,
+            turnId: f.turnId,
+            channel: turn.channel,
+            messages: turn.messages,
+            attempts: Math.max(lane.attempts, f.attempts ?? 0),
+            lastError: error,
+          });
         this.release([{ contact: f.contact, turnId: f.turnId }], now, settings);
         continue;
       }

@@ -74,9 +74,9 @@ export class Scheduler {
   /** A row whose work failed comes back later, further apart each time, with the attempt counted. */
   failed(keys: string[], now: number, error: string): void {
     if (keys.length === 0) return;
-    const attempts = this.sql
-      .exec<{ attempts: number }>(`SELECT max(attempts) AS attempts FROM schedule WHERE key IN (SELECT value FROM json_each(?))`, JSON.stringify(keys))
-      .toArray()[0]?.attempts ?? 0;
+    const attempts =
+      this.sql.exec<{ attempts: number }>(`SELECT max(attempts) AS attempts FROM schedule WHERE key IN (SELECT value FROM json_each(?))`, JSON.stringify(keys)).toArray()[0]
+        ?.attempts ?? 0;
     const delay = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempts);
     this.sql.exec(
       `UPDATE schedule SET attempts = attempts + 1, last_error = ?, due_at = ? WHERE key IN (SELECT value FROM json_each(?))`,

@@ -44,7 +44,9 @@ export async function renderAgenda(root: HTMLElement, session: Session): Promise
       const b = el("button", { class: "secondary small", "data-action": action }, label);
       b.addEventListener("click", async () => {
         b.disabled = true;
-        await call(session, `/api/agenda/appointments/${a.id}/${action}`, { method: "POST", body: "{}" }).catch((err: unknown) => alert(err instanceof Error ? err.message : String(err)));
+        await call(session, `/api/agenda/appointments/${a.id}/${action}`, { method: "POST", body: "{}" }).catch((err: unknown) =>
+          alert(err instanceof Error ? err.message : String(err)),
+        );
         await renderAgenda(root, session);
       });
       actions.append(b);
@@ -55,7 +57,12 @@ export async function renderAgenda(root: HTMLElement, session: Session): Promise
       el("td", {}, formatDate(a.starts_at)),
       el("td", {}, a.contact ? `${a.contact.name ?? ""} ${a.contact.phone}`.trim() : "—"),
       el("td", {}, STATUS[a.status] ?? a.status),
-      el("td", { class: "risk", title: a.risk_reasons.join("\n") }, a.no_show_prob === null ? "—" : pct(risk), a.reschedule_offered_at ? el("small", {}, " · novas opções enviadas") : ""),
+      el(
+        "td",
+        { class: "risk", title: a.risk_reasons.join("\n") },
+        a.no_show_prob === null ? "—" : pct(risk),
+        a.reschedule_offered_at ? el("small", {}, " · novas opções enviadas") : "",
+      ),
       el("td", {}, actions),
     );
   });
@@ -66,7 +73,12 @@ export async function renderAgenda(root: HTMLElement, session: Session): Promise
       { class: "card" },
       el("h2", {}, "Próximos atendimentos"),
       appointments.length
-        ? el("table", { id: "appointments" }, el("thead", {}, el("tr", {}, ...["Quando", "Contato", "Situação", "Risco de falta", ""].map((h) => el("th", {}, h)))), el("tbody", {}, ...rows))
+        ? el(
+            "table",
+            { id: "appointments" },
+            el("thead", {}, el("tr", {}, ...["Quando", "Contato", "Situação", "Risco de falta", ""].map((h) => el("th", {}, h)))),
+            el("tbody", {}, ...rows),
+          )
         : el("p", { class: "muted" }, "Nenhum atendimento agendado."),
       el("p", { class: "muted" }, `Em destaque: risco a partir de ${pct(threshold)}. Passe o mouse sobre o risco para ver os motivos.`),
     ),
@@ -98,7 +110,14 @@ function riskForm(root: HTMLElement, session: Session, risk: RiskSettings): HTML
     try {
       await call(session, "/api/agenda/settings", {
         method: "PUT",
-        body: JSON.stringify({ risk: { threshold: Number(threshold.value) / 100, horizonHours: Number(horizon.value), unansweredReminderMinutes: Number(unanswered.value), autoRescheduleDaily: daily.checked } }),
+        body: JSON.stringify({
+          risk: {
+            threshold: Number(threshold.value) / 100,
+            horizonHours: Number(horizon.value),
+            unansweredReminderMinutes: Number(unanswered.value),
+            autoRescheduleDaily: daily.checked,
+          },
+        }),
       });
       await renderAgenda(root, session);
       root.querySelector("#risk-status")?.replaceChildren("Salvo.");

@@ -69,7 +69,8 @@ async function renderThread(box: HTMLElement, session: Session, id: number, refr
   const c = await call<Conversation & { messages: Message[] }>(session, `/api/conversations/${id}`);
   const text = el("textarea", { id: "reply-text", rows: "3", placeholder: "Responder como pessoa (a assistente para de responder)" });
   const send = el("button", { id: "reply-send" }, "Enviar");
-  const toggle = c.status === "human" ? el("button", { id: "release", class: "secondary" }, "Devolver à assistente") : el("button", { id: "handoff", class: "secondary" }, "Assumir conversa");
+  const toggle =
+    c.status === "human" ? el("button", { id: "release", class: "secondary" }, "Devolver à assistente") : el("button", { id: "handoff", class: "secondary" }, "Assumir conversa");
   const error = el("p", { class: "error" });
   // One key per typed reply: a double click or a retried request sends it once.
   let key = crypto.randomUUID();
@@ -91,9 +92,17 @@ async function renderThread(box: HTMLElement, session: Session, id: number, refr
   });
   box.replaceChildren(
     el("h2", {}, `${c.contact?.name ?? "Contato"} · ${c.contact?.phone ?? ""}`),
-    el("p", { class: "muted", id: "conversation-status" }, `${STATUS[c.status]}${c.handoff ? ` · última entrega a uma pessoa em ${formatDate(c.handoff.at)}${c.handoff.reason ? ` (${c.handoff.reason})` : ""}` : ""}`),
+    el(
+      "p",
+      { class: "muted", id: "conversation-status" },
+      `${STATUS[c.status]}${c.handoff ? ` · última entrega a uma pessoa em ${formatDate(c.handoff.at)}${c.handoff.reason ? ` (${c.handoff.reason})` : ""}` : ""}`,
+    ),
     ...(c.summary ? [el("p", { class: "muted" }, `Resumo: ${c.summary}`)] : []),
-    el("ol", { class: "messages", id: "messages" }, ...c.messages.map((m) => el("li", { class: m.direction }, el("span", {}, m.text ?? ""), el("small", {}, `${m.author} · ${formatDate(m.created_at)} · ${m.status}`)))),
+    el(
+      "ol",
+      { class: "messages", id: "messages" },
+      ...c.messages.map((m) => el("li", { class: m.direction }, el("span", {}, m.text ?? ""), el("small", {}, `${m.author} · ${formatDate(m.created_at)} · ${m.status}`))),
+    ),
     text,
     el("div", { class: "actions" }, send, toggle),
     error,

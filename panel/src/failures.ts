@@ -28,7 +28,9 @@ export async function renderFailures(root: HTMLElement, session: Session, all = 
       "tbody",
       {},
       ...rows.map((d) => {
-        const action = d.reprocessed_at ? el("span", { class: "muted" }, `reprocessada ${formatDate(d.reprocessed_at)}`) : el("button", { "data-reprocess": String(d.id) }, "Reprocessar");
+        const action = d.reprocessed_at
+          ? el("span", { class: "muted" }, `reprocessada ${formatDate(d.reprocessed_at)}`)
+          : el("button", { "data-reprocess": String(d.id) }, "Reprocessar");
         if (action instanceof HTMLButtonElement)
           action.addEventListener("click", async () => {
             action.disabled = true;
@@ -37,7 +39,15 @@ export async function renderFailures(root: HTMLElement, session: Session, all = 
             });
             await renderFailures(root, session, all);
           });
-        return el("tr", { "data-id": String(d.id) }, el("td", {}, formatDate(d.created_at)), el("td", {}, QUEUE[d.queue.replace(/-dlq$/, "")] ?? d.queue), el("td", {}, d.reason), el("td", {}, String(d.attempts)), el("td", {}, action));
+        return el(
+          "tr",
+          { "data-id": String(d.id) },
+          el("td", {}, formatDate(d.created_at)),
+          el("td", {}, QUEUE[d.queue.replace(/-dlq$/, "")] ?? d.queue),
+          el("td", {}, d.reason),
+          el("td", {}, String(d.attempts)),
+          el("td", {}, action),
+        );
       }),
     ),
   );

@@ -72,12 +72,16 @@ export async function renderInsights(root: HTMLElement, session: Session): Promi
 }
 
 function recommendationCard(d: Insights): HTMLElement {
-  const last = d.last_run ? `Última análise: ${formatDate(d.last_run.finished_at)} (${TRIGGER[d.last_run.trigger] ?? d.last_run.trigger})` : "Nenhuma análise ainda: importe o histórico ou clique em “Analisar agora”.";
+  const last = d.last_run
+    ? `Última análise: ${formatDate(d.last_run.finished_at)} (${TRIGGER[d.last_run.trigger] ?? d.last_run.trigger})`
+    : "Nenhuma análise ainda: importe o histórico ou clique em “Analisar agora”.";
   return el(
     "section",
     { class: "card", id: "insights-card" },
     el("h2", {}, "Recomendação"),
-    d.recommendations.length ? el("ul", { id: "insights-recommendations" }, ...d.recommendations.map((r) => el("li", {}, r))) : el("p", { class: "muted", id: "insights-recommendations" }, "Ainda sem diferença clara entre os horários."),
+    d.recommendations.length
+      ? el("ul", { id: "insights-recommendations" }, ...d.recommendations.map((r) => el("li", {}, r)))
+      : el("p", { class: "muted", id: "insights-recommendations" }, "Ainda sem diferença clara entre os horários."),
     el("h3", {}, "Horários sugeridos"),
     el("ol", { id: "insights-suggested" }, ...d.suggested.map((s) => el("li", {}, `${s.label} — presença estimada ${pct(s.attendance_rate)}`))),
     el("p", { class: "muted", id: "insights-last-run" }, last),
@@ -105,7 +109,13 @@ function modelCard(d: Insights): HTMLElement {
             el("dd", {}, `${ev.rows.toLocaleString("pt-BR")} (teste: ${ev.holdout_rows.toLocaleString("pt-BR")}, os mais recentes)`),
           ),
         ];
-  return el("section", { class: "card", id: "insights-model" }, el("h2", {}, "Modelo de faltas"), ...body, el("p", { class: "muted" }, m ? `Treinado em ${formatDate(m.trained_at)}` : ""));
+  return el(
+    "section",
+    { class: "card", id: "insights-model" },
+    el("h2", {}, "Modelo de faltas"),
+    ...body,
+    el("p", { class: "muted" }, m ? `Treinado em ${formatDate(m.trained_at)}` : ""),
+  );
 }
 
 function chartCard(d: Insights): HTMLElement {
@@ -164,25 +174,43 @@ function actionsCard(root: HTMLElement, session: Session): HTMLElement {
     }),
   );
   reschedule.addEventListener("click", () =>
-    busy(reschedule, async () => {
-      const r = await call<{ threshold: number; scanned: number; contacted: RiskCase[]; skipped: RiskCase[] }>(session, "/api/agenda/auto-reschedule", { method: "POST" });
-      const who = (c: RiskCase) => (c.contact ? `${c.contact.name ?? "Contato"} (${c.contact.phone})` : `Agendamento ${c.appointment_id}`);
-      result.replaceChildren(
-        el("p", { id: "auto-reschedule-summary" }, `${r.contacted.length} contato(s) receberam novas opções · ${r.scanned} agendamento(s) analisados · limiar ${pct(r.threshold)}`),
-        el(
-          "ul",
-          { id: "auto-reschedule-contacted" },
-          ...r.contacted.map((c) => el("li", {}, `${who(c)} — ${formatDate(c.starts_at)}: ${pct(c.no_show_prob)} de risco (${c.why.map((w) => WHY[w] ?? w).join(", ")}). ${c.reasons.join("; ")}. Opções: ${(c.options ?? []).map((o) => o.label).join(" · ")}`)),
-        ),
-        ...(r.skipped.length ? [el("ul", { class: "muted" }, ...r.skipped.map((c) => el("li", {}, `${who(c)} — não contatado: ${c.detail ?? ""}`)))] : []),
-      );
-    }, result),
+    busy(
+      reschedule,
+      async () => {
+        const r = await call<{ threshold: number; scanned: number; contacted: RiskCase[]; skipped: RiskCase[] }>(session, "/api/agenda/auto-reschedule", { method: "POST" });
+        const who = (c: RiskCase) => (c.contact ? `${c.contact.name ?? "Contato"} (${c.contact.phone})` : `Agendamento ${c.appointment_id}`);
+        result.replaceChildren(
+          el(
+            "p",
+            { id: "auto-reschedule-summary" },
+            `${r.contacted.length} contato(s) receberam novas opções · ${r.scanned} agendamento(s) analisados · limiar ${pct(r.threshold)}`,
+          ),
+          el(
+            "ul",
+            { id: "auto-reschedule-contacted" },
+            ...r.contacted.map((c) =>
+              el(
+                "li",
+                {},
+                `${who(c)} — ${formatDate(c.starts_at)}: ${pct(c.no_show_prob)} de risco (${c.why.map((w) => WHY[w] ?? w).join(", ")}). ${c.reasons.join("; ")}. Opções: ${(c.options ?? []).map((o) => o.label).join(" · ")}`,
+              ),
+            ),
+          ),
+          ...(r.skipped.length ? [el("ul", { class: "muted" }, ...r.skipped.map((c) => el("li", {}, `${who(c)} — não contatado: ${c.detail ?? ""}`)))] : []),
+        );
+      },
+      result,
+    ),
   );
   return el(
     "section",
     { class: "card" },
     el("h2", {}, "Agir sobre o risco"),
-    el("p", { class: "muted" }, "Agendamentos das próximas horas com risco acima do limiar, ou com lembrete sem resposta, recebem no WhatsApp horários com mais presença; “1” confirma na hora."),
+    el(
+      "p",
+      { class: "muted" },
+      "Agendamentos das próximas horas com risco acima do limiar, ou com lembrete sem resposta, recebem no WhatsApp horários com mais presença; “1” confirma na hora.",
+    ),
     el("div", { class: "actions" }, reschedule, optimize),
     result,
   );
@@ -193,32 +221,44 @@ function importCard(session: Session): HTMLElement {
   const submit = el("button", { id: "import-submit", class: "secondary" }, "Importar histórico");
   const status = el("div", { id: "import-status", class: "muted" });
   submit.addEventListener("click", () =>
-    busy(submit, async () => {
-      const chosen = file.files?.[0];
-      if (!chosen) throw new Error("Escolha um arquivo CSV.");
-      const started = Date.now();
-      // The upload answers when the whole file is in; meanwhile the job's progress is polled.
-      const poll = setInterval(async () => {
-        const { imports } = await call<{ imports: (ImportJob & { started_at: string })[] }>(session, "/api/agenda/imports").catch(() => ({ imports: [] }));
-        const running = imports.find((j) => j.status === "running" && Date.parse(j.started_at) >= started - 5_000);
-        if (running) status.textContent = `Importando… ${running.rows_read.toLocaleString("pt-BR")} linhas lidas`;
-      }, 700);
-      try {
-        const job = await call<ImportJob>(session, "/api/agenda/appointments/import", { method: "POST", body: chosen, headers: { "content-type": "text/csv" } });
-        status.replaceChildren(
-          el("p", { id: "import-result" }, `${job.rows_imported.toLocaleString("pt-BR")} importados, ${job.rows_failed.toLocaleString("pt-BR")} com erro. A análise roda em seguida.`),
-          ...(job.errors.length ? [el("ul", {}, ...job.errors.slice(0, 20).map((e) => el("li", {}, `Linha ${e.line}: ${e.reason}`)))] : []),
-        );
-      } finally {
-        clearInterval(poll);
-      }
-    }, status),
+    busy(
+      submit,
+      async () => {
+        const chosen = file.files?.[0];
+        if (!chosen) throw new Error("Escolha um arquivo CSV.");
+        const started = Date.now();
+        // The upload answers when the whole file is in; meanwhile the job's progress is polled.
+        const poll = setInterval(async () => {
+          const { imports } = await call<{ imports: (ImportJob & { started_at: string })[] }>(session, "/api/agenda/imports").catch(() => ({ imports: [] }));
+          const running = imports.find((j) => j.status === "running" && Date.parse(j.started_at) >= started - 5_000);
+          if (running) status.textContent = `Importando… ${running.rows_read.toLocaleString("pt-BR")} linhas lidas`;
+        }, 700);
+        try {
+          const job = await call<ImportJob>(session, "/api/agenda/appointments/import", { method: "POST", body: chosen, headers: { "content-type": "text/csv" } });
+          status.replaceChildren(
+            el(
+              "p",
+              { id: "import-result" },
+              `${job.rows_imported.toLocaleString("pt-BR")} importados, ${job.rows_failed.toLocaleString("pt-BR")} com erro. A análise roda em seguida.`,
+            ),
+            ...(job.errors.length ? [el("ul", {}, ...job.errors.slice(0, 20).map((e) => el("li", {}, `Linha ${e.line}: ${e.reason}`)))] : []),
+          );
+        } finally {
+          clearInterval(poll);
+        }
+      },
+      status,
+    ),
   );
   return el(
     "section",
     { class: "card" },
     el("h2", {}, "Importar histórico (CSV)"),
-    el("p", { class: "muted" }, "Colunas: external_id, contact, booked_at, starts_at, ends_at, status, reminder_sent, confirmed e quantas attr_<nome> quiser. Reenviar o mesmo arquivo atualiza, não duplica."),
+    el(
+      "p",
+      { class: "muted" },
+      "Colunas: external_id, contact, booked_at, starts_at, ends_at, status, reminder_sent, confirmed e quantas attr_<nome> quiser. Reenviar o mesmo arquivo atualiza, não duplica.",
+    ),
     el("div", { class: "actions" }, file, submit),
     status,
   );

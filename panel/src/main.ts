@@ -62,7 +62,13 @@ async function route(session: Session, me: Me): Promise<void> {
     window.onhashchange = null;
     showLogin();
   });
-  const nav = el("nav", {}, ...VIEWS.filter(([id]) => id !== "simulador" || company.channel === "sandbox").map(([id, label]) => el("a", { href: `#${id}`, "data-view": id, class: id === view ? "active" : "" }, label)));
+  const nav = el(
+    "nav",
+    {},
+    ...VIEWS.filter(([id]) => id !== "simulador" || company.channel === "sandbox").map(([id, label]) =>
+      el("a", { href: `#${id}`, "data-view": id, class: id === view ? "active" : "" }, label),
+    ),
+  );
   app?.replaceChildren(el("header", {}, el("strong", {}, "Secretaria"), nav, el("span", { class: "muted", id: "company-name" }, company.name), logout), main);
   stopSimulator();
   try {

@@ -38,7 +38,10 @@ export function renderSimulator(root: HTMLElement, session: Session, tenant: str
     e.preventDefault();
     if (!text.value.trim()) return;
     try {
-      await call(session, `/api/sandbox/${encodeURIComponent(tenant)}/inbound`, { method: "POST", body: JSON.stringify({ from: phone.value, name: name.value, text: text.value }) });
+      await call(session, `/api/sandbox/${encodeURIComponent(tenant)}/inbound`, {
+        method: "POST",
+        body: JSON.stringify({ from: phone.value, name: name.value, text: text.value }),
+      });
       text.value = "";
       error.textContent = "";
       await refresh();
@@ -66,7 +69,10 @@ export function renderSimulator(root: HTMLElement, session: Session, tenant: str
 /** The tenant's contact for a phone (`POST /api/contacts/lookup`), or null when nobody wrote from it yet. */
 export async function lookupContact(session: Session, phone: string): Promise<{ id: number; phone: string; name: string | null } | null> {
   try {
-    const { contact } = await call<{ contact: { id: number; phone: string; name: string | null } }>(session, "/api/contacts/lookup", { method: "POST", body: JSON.stringify({ phone }) });
+    const { contact } = await call<{ contact: { id: number; phone: string; name: string | null } }>(session, "/api/contacts/lookup", {
+      method: "POST",
+      body: JSON.stringify({ phone }),
+    });
     return contact;
   } catch (err) {
     if (err instanceof ApiError && (err.status === 404 || err.status === 422)) return null;

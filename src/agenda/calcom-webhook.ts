@@ -64,6 +64,9 @@ async function create(ctx: AgendaCtx, e: CalcomEvent): Promise<Applied> {
 
 async function scheduleNew(ctx: AgendaCtx, a: Appointment, now: number) {
   const rows = await ctx.store.appointmentTasks.ensure(ctx.company.id, a.id, planTasks(ctx.profile.agenda, a, now, ctx.company.timeZone));
-  await tenantStub(ctx.env, ctx.company.id).scheduleTasks(ctx.company.id, rows.map((t) => ({ taskId: t.id, dueAt: t.dueAt })));
+  await tenantStub(ctx.env, ctx.company.id).scheduleTasks(
+    ctx.company.id,
+    rows.map((t) => ({ taskId: t.id, dueAt: t.dueAt })),
+  );
   await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_created_total", labels: { source: "calcom" }, inc: 1 }]);
 }

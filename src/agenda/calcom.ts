@@ -58,12 +58,7 @@ export const CalcomBookingResponse = z.looseObject({
 export const CalcomErrorBody = z.looseObject({
   status: z.string().optional(),
   message: z.unknown().optional(),
-  error: z
-    .union([
-      z.looseObject({ code: z.unknown().optional(), message: z.unknown().optional(), details: z.unknown().optional() }),
-      z.string(),
-    ])
-    .optional(),
+  error: z.union([z.looseObject({ code: z.unknown().optional(), message: z.unknown().optional(), details: z.unknown().optional() }), z.string()]).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------

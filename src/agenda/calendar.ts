@@ -128,9 +128,7 @@ export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: re
       }
     }
   }
-  return [...found.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([s, e]) => ({ start: new Date(s).toISOString(), end: new Date(e).toISOString() }));
+  return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([s, e]) => ({ start: new Date(s).toISOString(), end: new Date(e).toISOString() }));
 }
 
 interface Busy {

@@ -132,11 +132,7 @@ function choiceValue(tokens: string[], i: number, refs: ReadonlySet<number>): nu
     // "vou de 2", "vou na segunda opção", "fico no 3"
     (["de", "na", "no"].includes(before) && ["vou", "fico", "voy"].includes(tokens[j - 1] ?? ""));
   // "2 e meia" is half past two.
-  const afterOk =
-    next === undefined ||
-    CHOICE_CONTEXT.has(next) ||
-    CHOICE_NOUNS.has(next) ||
-    (CONNECTORS.has(next) && !HALF_WORDS.has(tokens[i + 2] ?? ""));
+  const afterOk = next === undefined || CHOICE_CONTEXT.has(next) || CHOICE_NOUNS.has(next) || (CONNECTORS.has(next) && !HALF_WORDS.has(tokens[i + 2] ?? ""));
   if (!beforeOk || !afterOk) return null;
   if (kind === "word-ordinal" && WEEKDAY_ORDINALS.has(tok) && !hasArticle) return null;
   return value;

@@ -19,7 +19,8 @@ const TEXTS = {
     followupPositive: "Que bom saber disso! Obrigada pelo retorno. Quando quiser agendar de novo, é só me dizer o dia e horário.",
     followupNegative: "Sentimos muito pela experiência. Vou chamar uma pessoa da equipe para conversar com você.",
     followupFeedback: "Obrigada pelo seu retorno, ele foi registrado e vai para a equipe.",
-    riskOffer: "Olá{name}! Sua consulta em {business} está marcada para {current}, um horário que costuma ter mais imprevistos. Se ficar melhor, tenho estes horários com mais presença:\n{options}\nResponda com o número da opção para remarcar, ou MANTER para ficar com o horário atual.",
+    riskOffer:
+      "Olá{name}! Sua consulta em {business} está marcada para {current}, um horário que costuma ter mais imprevistos. Se ficar melhor, tenho estes horários com mais presença:\n{options}\nResponda com o número da opção para remarcar, ou MANTER para ficar com o horário atual.",
     kept: "Combinado, mantivemos seu horário de {slot}. Te esperamos!",
     keepOption: "Manter o horário atual",
   },
@@ -39,7 +40,8 @@ const TEXTS = {
     followupPositive: "Great to hear! Thanks for the feedback. Whenever you want to book again, just tell me a day and time.",
     followupNegative: "We're very sorry about your experience. I'm bringing in someone from the team to talk with you.",
     followupFeedback: "Thank you for your feedback, it has been passed on to the team.",
-    riskOffer: "Hi{name}! Your appointment at {business} is {current}, a time that often runs into last-minute trouble. If it suits you better, these times have better attendance:\n{options}\nReply with the option number to move it, or KEEP to stay with your current time.",
+    riskOffer:
+      "Hi{name}! Your appointment at {business} is {current}, a time that often runs into last-minute trouble. If it suits you better, these times have better attendance:\n{options}\nReply with the option number to move it, or KEEP to stay with your current time.",
     kept: "Great, we kept your appointment on {slot}. See you then!",
     keepOption: "Keep my current time",
   },
@@ -59,7 +61,8 @@ const TEXTS = {
     followupPositive: "¡Qué bueno! Gracias por tu opinión. Cuando quieras volver a reservar, dime día y hora.",
     followupNegative: "Lamentamos mucho tu experiencia. Voy a llamar a alguien del equipo para hablar contigo.",
     followupFeedback: "Gracias por tu opinión, ya la pasamos al equipo.",
-    riskOffer: "¡Hola{name}! Tu cita en {business} es {current}, un horario que suele tener más imprevistos. Si te queda mejor, tengo estos horarios con más asistencia:\n{options}\nResponde con el número de la opción para cambiarla, o MANTENER para quedarte con tu horario actual.",
+    riskOffer:
+      "¡Hola{name}! Tu cita en {business} es {current}, un horario que suele tener más imprevistos. Si te queda mejor, tengo estos horarios con más asistencia:\n{options}\nResponde con el número de la opción para cambiarla, o MANTENER para quedarte con tu horario actual.",
     kept: "Perfecto, mantuvimos tu cita del {slot}. ¡Te esperamos!",
     keepOption: "Mantener mi horario actual",
   },
@@ -80,7 +83,12 @@ const ROW_TITLE = { "pt-BR": "Opção", en: "Option", es: "Opción" } as const;
  * a tapped row resolves like a typed "1"; `extra` rows (such as "keep my time") come after them.
  */
 export function slotList(locale: Locale, body: string, labels: string[], extra: { id: string; title: string }[] = []): Extract<OutboundPayload, { kind: "list" }> {
-  return { kind: "list", body, button: LIST_BUTTON[locale], rows: [...labels.map((l, i) => ({ id: `slot:${i + 1}`, title: `${ROW_TITLE[locale]} ${i + 1}`, description: l })), ...extra] };
+  return {
+    kind: "list",
+    body,
+    button: LIST_BUTTON[locale],
+    rows: [...labels.map((l, i) => ({ id: `slot:${i + 1}`, title: `${ROW_TITLE[locale]} ${i + 1}`, description: l })), ...extra],
+  };
 }
 
 /** "1. amanhã às 14:00\n2. …" */

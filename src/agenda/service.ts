@@ -49,7 +49,11 @@ function builtinProvider(ctx: AgendaCtx): BookingProvider {
   const settings = calendarSettings(ctx.profile.agenda);
   const free = async (from: string, to: string) => {
     const busy = await ctx.store.appointments.busy(ctx.company.id, Date.parse(from) - 24 * 60 * MINUTE, Date.parse(to) + 24 * 60 * MINUTE);
-    return slotsBetween(settings, { from, to, timeZone: ctx.company.timeZone, now: new Date().toISOString() }, busy.map((b) => ({ start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString() })));
+    return slotsBetween(
+      settings,
+      { from, to, timeZone: ctx.company.timeZone, now: new Date().toISOString() },
+      busy.map((b) => ({ start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString() })),
+    );
   };
   const lengthMs = settings.slotMinutes * MINUTE;
   const check = async (start: string): Promise<BookingResult<Slot>> => {
@@ -117,7 +121,10 @@ export function planTasks(agenda: AgendaSettings, a: Pick<Appointment, "startsAt
 
 async function schedule(ctx: AgendaCtx, a: Appointment, tasks: { kind: AppointmentTask["kind"]; offsetMinutes: number; dueAt: number }[]) {
   const rows = await ctx.store.appointmentTasks.ensure(ctx.company.id, a.id, tasks);
-  await tenantStub(ctx.env, ctx.company.id).scheduleTasks(ctx.company.id, rows.map((t) => ({ taskId: t.id, dueAt: t.dueAt })));
+  await tenantStub(ctx.env, ctx.company.id).scheduleTasks(
+    ctx.company.id,
+    rows.map((t) => ({ taskId: t.id, dueAt: t.dueAt })),
+  );
 }
 
 async function unschedule(ctx: AgendaCtx, a: Appointment, kinds?: AppointmentTask["kind"][]) {
@@ -174,7 +181,8 @@ export async function bookAppointment(
   };
   // The built-in calendar is its own source of truth: the place is taken by the insert itself, so two
   // contacts racing for the last place can't both get it (Cal.com arbitrates its own bookings).
-  const stored = provider.name === "builtin" ? await ctx.store.appointments.reserve(ctx.company.id, record, roomOf(ctx)) : await ctx.store.appointments.create(ctx.company.id, record);
+  const stored =
+    provider.name === "builtin" ? await ctx.store.appointments.reserve(ctx.company.id, record, roomOf(ctx)) : await ctx.store.appointments.create(ctx.company.id, record);
   if (!stored) return { ok: false, code: "slot_taken", message: "That time is no longer available" };
   const { appointment, inserted } = stored;
   if (inserted) {
@@ -213,7 +221,13 @@ export async function rescheduleAppointment(ctx: AgendaCtx, a: Appointment, star
   }
   const now = Date.now();
   const room = a.provider === "builtin" ? roomOf(ctx) : undefined;
-  const updated = await ctx.store.appointments.move(ctx.company.id, a.id, { startsAt: Date.parse(booking.start), endsAt: Date.parse(booking.end), bookingUid: booking.uid }, now, room);
+  const updated = await ctx.store.appointments.move(
+    ctx.company.id,
+    a.id,
+    { startsAt: Date.parse(booking.start), endsAt: Date.parse(booking.end), bookingUid: booking.uid },
+    now,
+    room,
+  );
   if (!updated) {
     const still = room && (await ctx.store.appointments.byId(ctx.company.id, a.id));
     if (still && ["scheduled", "confirmed"].includes(still.status)) return { ok: false, code: "slot_taken", message: "That time is no longer available" };
@@ -263,7 +277,16 @@ async function sendAbout(ctx: AgendaCtx, a: Appointment, key: Parameters<typeof 
   if (!contact || contact.optedOut) return null;
   const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, Date.now());
   const text = say(localeOf(ctx), key, { name: commaName(contact.name), business: ctx.company.name, slot: label(ctx, slotOf(a)) });
-  return queueOutbound(ctx.env, ctx.store, { company: ctx.company, contact, conversation, clientRef, payload: { kind: "text", text }, correlationId: clientRef, author: "system", purpose });
+  return queueOutbound(ctx.env, ctx.store, {
+    company: ctx.company,
+    contact,
+    conversation,
+    clientRef,
+    payload: { kind: "text", text },
+    correlationId: clientRef,
+    author: "system",
+    purpose,
+  });
 }
 
 /**
@@ -282,7 +305,8 @@ export async function runAppointmentTask(env: Env, store: Store, companyId: numb
   const live = ["scheduled", "confirmed"].includes(appointment.status);
 
   if (task.kind === "reminder") {
-    if (!live || appointment.startsAt <= Date.now() || !contact) return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: `appointment ${appointment.status}` }));
+    if (!live || appointment.startsAt <= Date.now() || !contact)
+      return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: `appointment ${appointment.status}` }));
     const messageId = await sendAbout(ctx, appointment, "reminder", "reminder", `task:${task.id}`);
     await store.scheduling.noteReminder(companyId, appointment.id, "sent");
     await tenant.setAgendaState(contact.phone, { stage: "reminded", appointmentId: appointment.id });
@@ -293,11 +317,15 @@ export async function runAppointmentTask(env: Env, store: Store, companyId: numb
   }
   if (task.kind === "no_show_check") {
     if (live) await markNoShow(ctx, appointment, "system");
-    await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: live ? "done" : "skipped", detail: live ? "marked no_show" : `appointment ${appointment.status}` });
+    await store.appointmentTasks.complete(companyId, task.id, Date.now(), {
+      status: live ? "done" : "skipped",
+      detail: live ? "marked no_show" : `appointment ${appointment.status}`,
+    });
     return;
   }
   // followup
-  if (appointment.status !== "attended" || !contact) return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: `appointment ${appointment.status}` }));
+  if (appointment.status !== "attended" || !contact)
+    return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: `appointment ${appointment.status}` }));
   const messageId = await sendAbout(ctx, appointment, "followup", "followup", `task:${task.id}`);
   await tenant.setAgendaState(contact.phone, { stage: "awaiting_followup", appointmentId: appointment.id }, 7 * 24 * 3_600_000);
   if (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "done", messageId })) {

@@ -64,7 +64,9 @@ export const MONTHS: Record<string, number> = {
   novembro: 11, november: 11, noviembre: 11, nov: 11,
   dezembro: 12, december: 12, diciembre: 12, dez: 12, dec: 12, dic: 12,
 };
-export const MONTH_RE = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join("|");
+export const MONTH_RE = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join("|");
 
 // biome-ignore format: a table, one line per value, reads better than one key per line
 export const WEEKDAYS: Record<string, Weekday> = {
@@ -76,7 +78,9 @@ export const WEEKDAYS: Record<string, Weekday> = {
   sexta: "fri", friday: "fri", fri: "fri", viernes: "fri",
   sabado: "sat", saturday: "sat",
 };
-export const WEEKDAY_RE = Object.keys(WEEKDAYS).sort((a, b) => b.length - a.length).join("|");
+export const WEEKDAY_RE = Object.keys(WEEKDAYS)
+  .sort((a, b) => b.length - a.length)
+  .join("|");
 
 // biome-ignore format: a table, one line per value, reads better than one key per line
 export const HOUR_WORDS: Record<string, number> = {

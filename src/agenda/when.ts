@@ -65,7 +65,6 @@ import {
 export { parseChoice } from "./choice";
 export type { DayPeriod } from "./when-words";
 
-
 /** What a contact asked for, in the tenant's time zone. Absent fields were not mentioned. */
 export interface WhenQuery {
   /** Local calendar date, YYYY-MM-DD. */
@@ -120,15 +119,11 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   );
 
   // Hour words become digits only where they must be hours: "às duas da tarde", "a las tres", "at two".
-  const strongPrefix =
-    "a las|a la|at|depois das|antes das|apos as|ate as|after|before|despues de las|antes de las|hasta las|a partir das|a partir de las|por volta das|pelas";
+  const strongPrefix = "a las|a la|at|depois das|antes das|apos as|ate as|after|before|despues de las|antes de las|hasta las|a partir das|a partir de las|por volta das|pelas";
   scan.s = scan.s
     .replace(new RegExp(String.raw`\b(${strongPrefix}) (${HOUR_WORD_RE})\b`, "g"), (_, p: string, w: string) => `${p} ${HOUR_WORDS[w]}`)
     .replace(
-      new RegExp(
-        String.raw`\b(${HOUR_WORD_RE})(?= (?:e|y|and) (?:meia|media|quinze|cuarto)\b| (?:da|de la|de|in the) (?:${PERIOD_WORDS})\b| ?(?:pm|am|o'?clock)\b)`,
-        "g",
-      ),
+      new RegExp(String.raw`\b(${HOUR_WORD_RE})(?= (?:e|y|and) (?:meia|media|quinze|cuarto)\b| (?:da|de la|de|in the) (?:${PERIOD_WORDS})\b| ?(?:pm|am|o'?clock)\b)`, "g"),
       (w: string) => String(HOUR_WORDS[w]),
     )
     .replace(new RegExp(String.raw`\b(as|das|las) (${HOUR_WORD_RE}) (?=horas?\b)`, "g"), (_, p: string, w: string) => `${p} ${HOUR_WORDS[w]} `);
@@ -163,10 +158,7 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   // Ranges and bounds come before bare times so "depois das 4" is a bound, not a time.
   const lead = String.raw`(?:(?:d[aoe]s?|de las|de la|del|as|a las|las|the) )?`;
   scan.take(
-    new RegExp(
-      String.raw`\b(?:entre|between|das|from|desde|de) ${lead}${timeSource("A")} (?:e|y|and|as|a|to|till|until|ate|hasta|-) ${lead}${timeSource("B")}`,
-      "gu",
-    ),
+    new RegExp(String.raw`\b(?:entre|between|das|from|desde|de) ${lead}${timeSource("A")} (?:e|y|and|as|a|to|till|until|ate|hasta|-) ${lead}${timeSource("B")}`, "gu"),
     (m) => {
       const a = readTime(m.groups ?? {}, "A");
       const b = readTime(m.groups ?? {}, "B");
@@ -186,22 +178,16 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   scan.take(/\bantes do almoco\b|\bbefore lunch\b|\bantes del almuerzo\b/g, () => {
     befores.push({ minutes: 12 * 60, explicit: true, marked: true });
   });
-  scan.take(
-    new RegExp(String.raw`\b(?:depois|apos|after|despues|a partir|later than|from|desde) ${lead}${timeSource()}`, "gu"),
-    (m) => {
-      const t = readTime(m.groups ?? {});
-      if (!t) return false;
-      afters.push(t);
-    },
-  );
-  scan.take(
-    new RegExp(String.raw`\b(?:antes|before|ate|hasta|until|till|by|no later than) ${lead}${timeSource()}`, "gu"),
-    (m) => {
-      const t = readTime(m.groups ?? {});
-      if (!t) return false;
-      befores.push(t);
-    },
-  );
+  scan.take(new RegExp(String.raw`\b(?:depois|apos|after|despues|a partir|later than|from|desde) ${lead}${timeSource()}`, "gu"), (m) => {
+    const t = readTime(m.groups ?? {});
+    if (!t) return false;
+    afters.push(t);
+  });
+  scan.take(new RegExp(String.raw`\b(?:antes|before|ate|hasta|until|till|by|no later than) ${lead}${timeSource()}`, "gu"), (m) => {
+    const t = readTime(m.groups ?? {});
+    if (!t) return false;
+    befores.push(t);
+  });
 
   // Dates: ISO, numeric, with a month name, "dia 25", "the 25th".
   const pushDate = (y: number | undefined, m: number, d: number): boolean => {
@@ -240,9 +226,8 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
     ),
     (m) => pushDate(m[3] === undefined ? undefined : Number(m[3]), MONTHS[m[2] ?? ""] ?? 0, /^\d/.test(m[1] ?? "") ? Number(m[1]) : 1),
   );
-  scan.take(
-    new RegExp(String.raw`\b(${MONTH_RE}) (\d{1,2})(?:st|nd|rd|th)?(?![\d/:]|\p{L})${UNIT_AFTER}(?:,? (\d{4})\b)?`, "gu"),
-    (m) => pushDate(m[3] === undefined ? undefined : Number(m[3]), MONTHS[m[1] ?? ""] ?? 0, Number(m[2])),
+  scan.take(new RegExp(String.raw`\b(${MONTH_RE}) (\d{1,2})(?:st|nd|rd|th)?(?![\d/:]|\p{L})${UNIT_AFTER}(?:,? (\d{4})\b)?`, "gu"), (m) =>
+    pushDate(m[3] === undefined ? undefined : Number(m[3]), MONTHS[m[1] ?? ""] ?? 0, Number(m[2])),
   );
   const dayOfMonth = (d: number): boolean => {
     if (d < 1 || d > 31) return false;
@@ -269,26 +254,20 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   scan.take(/\b(?:on )?(?:the )?(\d{1,2})(?:st|nd|rd|th)\b(?! (?:option|one|slot|choice)\b)/g, (m) => dayOfMonth(Number(m[1])));
 
   // Times that say they are times: a marker ("h", ":", pm, "da tarde"), or a lead-in ("às", "at", "a las").
-  scan.take(
-    new RegExp(
-      String.raw`(?:\b(?<lead>por volta das|perto das|a las|a la|las|as|at|around|about|umas|pelas) )?` + timeSource(),
-      "gu",
-    ),
-    (m) => {
-      const t = readTime(m.groups ?? {});
-      if (!t) return false;
-      const lead = m.groups?.lead;
-      if (!lead && !t.marked) return false;
-      // "dura 2 horas", "1 hora": a word for hours without "às" is a duration unless the hour says otherwise.
-      const hm = m.groups?.hm ?? "";
-      if (!lead && hm.length > 2) {
-        const onlyMark = !m.groups?.m && !m.groups?.frac && !m.groups?.ampm && !m.groups?.per;
-        if (onlyMark && !t.explicit && t.minutes < 7 * 60) return false;
-        if (/\b(?:dura|durante|por|for|leva|demora|takes?|lasts?|de|mais|more|menos|less) $/.test(scan.s.slice(0, m.index))) return false;
-      }
-      times.push(t);
-    },
-  );
+  scan.take(new RegExp(String.raw`(?:\b(?<lead>por volta das|perto das|a las|a la|las|as|at|around|about|umas|pelas) )?` + timeSource(), "gu"), (m) => {
+    const t = readTime(m.groups ?? {});
+    if (!t) return false;
+    const lead = m.groups?.lead;
+    if (!lead && !t.marked) return false;
+    // "dura 2 horas", "1 hora": a word for hours without "às" is a duration unless the hour says otherwise.
+    const hm = m.groups?.hm ?? "";
+    if (!lead && hm.length > 2) {
+      const onlyMark = !m.groups?.m && !m.groups?.frac && !m.groups?.ampm && !m.groups?.per;
+      if (onlyMark && !t.explicit && t.minutes < 7 * 60) return false;
+      if (/\b(?:dura|durante|por|for|leva|demora|takes?|lasts?|de|mais|more|menos|less) $/.test(scan.s.slice(0, m.index))) return false;
+    }
+    times.push(t);
+  });
 
   // Periods of the day ("de manhã", "por la tarde", "tonight"); "this"/"esta" + period also means today.
   const period = (p: DayPeriod) => (m: RegExpExecArray) => {
@@ -311,17 +290,11 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   scan.take(/\b(?:(?:da|na|de la|en la|of|on) )?(?:semana que vem|proxima semana|next week|semana que viene|semana proxima)\b/g, () => {
     nextWeek = true;
   });
-  scan.take(
-    new RegExp(
-      String.raw`\b(${WEEKDAY_RE})(?: feira)?\b(?! (?:opcao|alternativa|option|opcion|vez|semana|quinzena|horario|vaga|one)\b)`,
-      "g",
-    ),
-    (m) => {
-      const wd = WEEKDAYS[m[1] ?? ""];
-      if (wd === undefined) return false;
-      weekdays.push(wd);
-    },
-  );
+  scan.take(new RegExp(String.raw`\b(${WEEKDAY_RE})(?: feira)?\b(?! (?:opcao|alternativa|option|opcion|vez|semana|quinzena|horario|vaga|one)\b)`, "g"), (m) => {
+    const wd = WEEKDAYS[m[1] ?? ""];
+    if (wd === undefined) return false;
+    weekdays.push(wd);
+  });
 
   const q: WhenQuery = {};
   const period1 = distinct(periods);
@@ -394,7 +367,5 @@ export function matchSlots<T extends { start: string }>(slots: T[], q: WhenQuery
   if (asked === undefined) return fits.map((f) => f.slot);
   const exact = fits.filter((f) => f.minutes === asked);
   const chosen = exact.length > 0 ? exact : fits.filter((f) => Math.abs(f.minutes - asked) <= NEAR_MINUTES);
-  return chosen
-    .sort((a, b) => Math.abs(a.minutes - asked) - Math.abs(b.minutes - asked) || a.ms - b.ms)
-    .map((f) => f.slot);
+  return chosen.sort((a, b) => Math.abs(a.minutes - asked) - Math.abs(b.minutes - asked) || a.ms - b.ms).map((f) => f.slot);
 }

@@ -80,7 +80,6 @@ function wordsView(folded: string): string {
     .trim();
 }
 
-
 /**
  * Screen a customer message before it reaches the LLM. "blocked": a clear attempt to override the instructions
  * or pull out the prompt, secrets or other customers' data (answer from a template). "suspicious": weaker
@@ -109,7 +108,14 @@ export function inspectInput(text: string): InputInspection {
 
 /** Accent-free lower-case word tokens. */
 function tokens(s: string): string[] {
-  return s.replace(INVISIBLE, "").normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (
+    s
+      .replace(INVISIBLE, "")
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 function ngrams(words: string[], n: number): Set<string> {

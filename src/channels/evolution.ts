@@ -49,9 +49,7 @@ export const EvolutionMessageContent = z.looseObject({
   contactMessage: ContactCard.nullish(),
   contactsArrayMessage: z.looseObject({ displayName: z.string().nullish(), contacts: z.array(ContactCard).nullish() }).nullish(),
   buttonsResponseMessage: z.looseObject({ selectedButtonId: z.string().nullish(), selectedDisplayText: z.string().nullish() }).nullish(),
-  listResponseMessage: z
-    .looseObject({ title: z.string().nullish(), singleSelectReply: z.looseObject({ selectedRowId: z.string().nullish() }).nullish() })
-    .nullish(),
+  listResponseMessage: z.looseObject({ title: z.string().nullish(), singleSelectReply: z.looseObject({ selectedRowId: z.string().nullish() }).nullish() }).nullish(),
   templateButtonReplyMessage: z.looseObject({ selectedId: z.string().nullish(), selectedDisplayText: z.string().nullish() }).nullish(),
   reactionMessage: z.looseObject({}).nullish(),
   protocolMessage: z.looseObject({}).nullish(),

@@ -55,7 +55,15 @@ function metaRequestBody(to: string, payload: OutboundPayload): Record<string, u
       interactive: {
         type: "list",
         body: { text: payload.body },
-        action: { button: payload.button.slice(0, 20), sections: [{ title: payload.button.slice(0, 24), rows: payload.rows.slice(0, 10).map((r) => ({ id: r.id, title: r.title.slice(0, 24), ...(r.description ? { description: r.description.slice(0, 72) } : {}) })) }] },
+        action: {
+          button: payload.button.slice(0, 20),
+          sections: [
+            {
+              title: payload.button.slice(0, 24),
+              rows: payload.rows.slice(0, 10).map((r) => ({ id: r.id, title: r.title.slice(0, 24), ...(r.description ? { description: r.description.slice(0, 72) } : {}) })),
+            },
+          ],
+        },
       },
     };
   }

@@ -66,18 +66,14 @@ export const MetaMessage = z
     timestamp: z.unknown(),
     type: z.string().optional(),
     text: z.looseObject({ body: z.string() }).optional(),
-    interactive: z
-      .looseObject({ type: z.string(), button_reply: MetaReply.optional(), list_reply: MetaReply.optional(), nfm_reply: MetaFlowReply.optional() })
-      .optional(),
+    interactive: z.looseObject({ type: z.string(), button_reply: MetaReply.optional(), list_reply: MetaReply.optional(), nfm_reply: MetaFlowReply.optional() }).optional(),
     button: z.looseObject({ text: z.string(), payload: z.string().optional() }).optional(),
     image: MetaMedia.optional(),
     audio: MetaMedia.optional(),
     video: MetaMedia.optional(),
     document: MetaMedia.optional(),
     sticker: MetaMedia.optional(),
-    location: z
-      .looseObject({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() })
-      .optional(),
+    location: z.looseObject({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() }).optional(),
     contacts: z.array(MetaSharedContact).optional(),
     reaction: z.looseObject({ message_id: z.string().optional(), emoji: z.string().optional() }).optional(),
     system: MetaSystem.optional(),
@@ -104,9 +100,7 @@ export const MetaStatus = z.looseObject({
   timestamp: z.unknown(),
   recipient_id: z.string().optional(),
   recipient_user_id: z.string().optional(),
-  errors: z
-    .array(z.looseObject({ code: z.number().int(), title: z.string().optional(), message: z.string().optional() }))
-    .optional(),
+  errors: z.array(z.looseObject({ code: z.number().int(), title: z.string().optional(), message: z.string().optional() })).optional(),
 });
 export type MetaStatus = z.infer<typeof MetaStatus>;
 

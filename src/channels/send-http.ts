@@ -25,7 +25,10 @@ export function retryAfter(headers: Headers, fallback: number): number {
  * shaped like an echoed token): reasons end up in logs, delivery_logs, messages.error and dead_letters.
  */
 export function cleanReason(reason: string, secrets: readonly string[] = []): string {
-  const redacted = scrubSecrets(reason, secrets).replace(/\+?\d{8,}/g, "[number]").replace(/\s+/g, " ").trim();
+  const redacted = scrubSecrets(reason, secrets)
+    .replace(/\+?\d{8,}/g, "[number]")
+    .replace(/\s+/g, " ")
+    .trim();
   return redacted.length > 300 ? `${redacted.slice(0, 299)}…` : redacted;
 }
 
@@ -55,7 +58,13 @@ export function httpFailure(provider: string, status: number, headers: Headers, 
     return { ok: false, kind: "retry", code, reason: cleanReason(`${label} rate limit hit (HTTP 429)${suffix}`, secrets), retryAfterSeconds: retryAfter(headers, 30) };
   }
   if (status === 408 || status === 425 || status >= 500) {
-    return { ok: false, kind: "retry", code, reason: cleanReason(`${label} is temporarily unavailable (HTTP ${status})${suffix}`, secrets), retryAfterSeconds: retryAfter(headers, 10) };
+    return {
+      ok: false,
+      kind: "retry",
+      code,
+      reason: cleanReason(`${label} is temporarily unavailable (HTTP ${status})${suffix}`, secrets),
+      retryAfterSeconds: retryAfter(headers, 10),
+    };
   }
   return { ok: false, kind: "permanent", code, reason: cleanReason(`${label} rejected the message (HTTP ${status})${suffix}`, secrets) };
 }

@@ -28,7 +28,12 @@ export function senderFor(env: Env, company: Company): ChannelSender {
       return sandboxSender;
     case "meta":
       if (!settings.meta) return missing("Meta");
-      return createMetaSender({ graphUrl: env.META_GRAPH_URL, apiVersion: env.META_API_VERSION, phoneNumberId: settings.meta.phoneNumberId, accessToken: settings.meta.accessToken });
+      return createMetaSender({
+        graphUrl: env.META_GRAPH_URL,
+        apiVersion: env.META_API_VERSION,
+        phoneNumberId: settings.meta.phoneNumberId,
+        accessToken: settings.meta.accessToken,
+      });
     case "evolution":
       if (!settings.evolution) return missing("Evolution");
       return createEvolutionSender(settings.evolution);

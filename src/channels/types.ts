@@ -9,7 +9,21 @@ export type ChannelName = "meta" | "evolution" | "whaticket" | "sandbox";
  * (Meta "unsupported" such as view-once/ephemeral notices, orders, kinds added later), stored and
  * not answered, like system.
  */
-export const INBOUND_TYPES = ["text", "interactive", "image", "audio", "video", "document", "sticker", "location", "contacts", "request_welcome", "system", "flow", "unknown"] as const;
+export const INBOUND_TYPES = [
+  "text",
+  "interactive",
+  "image",
+  "audio",
+  "video",
+  "document",
+  "sticker",
+  "location",
+  "contacts",
+  "request_welcome",
+  "system",
+  "flow",
+  "unknown",
+] as const;
 export type InboundType = (typeof INBOUND_TYPES)[number];
 
 /** One customer message, normalised from any provider. */

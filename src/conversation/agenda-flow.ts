@@ -21,9 +21,7 @@ export interface AgendaStateWriter {
 /** A reply of the agenda: text, or the slot offer as an interactive list (text on channels without lists). */
 export type AgendaReply = string | Extract<OutboundPayload, { kind: "list" }>;
 
-export type AgendaTurn =
-  | { handled: false }
-  | { handled: true; replies: AgendaReply[]; events: MetricEvent[]; handoff?: "followup_negative" };
+export type AgendaTurn = { handled: false } | { handled: true; replies: AgendaReply[]; events: MetricEvent[]; handoff?: "followup_negative" };
 
 const replies = (...texts: AgendaReply[]): AgendaTurn => ({ handled: true, replies: texts, events: [] });
 
@@ -129,11 +127,33 @@ export async function agendaTurn(
   if (state?.stage === "awaiting_followup") {
     const { intent } = detectIntent(p.text, { awaitingFollowup: true });
     const sentiment = detectSentiment(p.text);
-    const kind = intent === "followup_positive" ? "followup_positive" : intent === "followup_negative" ? "followup_negative" : sentiment.label === "positive" ? "followup_positive" : sentiment.label === "negative" ? "followup_negative" : "followup_feedback";
-    await ctx.store.feedback.add(ctx.company.id, { appointmentId: state.appointmentId, contactId: p.contact.id, kind, score: kind === "followup_feedback" ? sentiment.score : kind === "followup_positive" ? Math.max(0.5, sentiment.score) : Math.min(-0.5, sentiment.score), text: p.text });
+    const kind =
+      intent === "followup_positive"
+        ? "followup_positive"
+        : intent === "followup_negative"
+          ? "followup_negative"
+          : sentiment.label === "positive"
+            ? "followup_positive"
+            : sentiment.label === "negative"
+              ? "followup_negative"
+              : "followup_feedback";
+    await ctx.store.feedback.add(ctx.company.id, {
+      appointmentId: state.appointmentId,
+      contactId: p.contact.id,
+      kind,
+      score: kind === "followup_feedback" ? sentiment.score : kind === "followup_positive" ? Math.max(0.5, sentiment.score) : Math.min(-0.5, sentiment.score),
+      text: p.text,
+    });
     await tenant.setAgendaState(p.phone, null);
-    if (kind === "followup_positive") return { handled: true, replies: [say(locale, "followupPositive")], events: [{ metric: "secretaria_appointments_followups_positive_total", labels: {}, inc: 1 }] };
-    if (kind === "followup_negative") return { handled: true, replies: [say(locale, "followupNegative")], events: [{ metric: "secretaria_appointments_followups_negative_total", labels: {}, inc: 1 }], handoff: "followup_negative" };
+    if (kind === "followup_positive")
+      return { handled: true, replies: [say(locale, "followupPositive")], events: [{ metric: "secretaria_appointments_followups_positive_total", labels: {}, inc: 1 }] };
+    if (kind === "followup_negative")
+      return {
+        handled: true,
+        replies: [say(locale, "followupNegative")],
+        events: [{ metric: "secretaria_appointments_followups_negative_total", labels: {}, inc: 1 }],
+        handoff: "followup_negative",
+      };
     return replies(say(locale, "followupFeedback"));
   }
 

@@ -12,7 +12,10 @@ export function turnIntent(messages: Pick<TurnMessage, "text" | "type">[]): Inte
     const { intent } = detectIntent(m.text);
     if (intent === "opt_out" || intent === "opt_in") return intent;
   }
-  const text = messages.map((m) => m.text).filter(Boolean).join("\n");
+  const text = messages
+    .map((m) => m.text)
+    .filter(Boolean)
+    .join("\n");
   if (!text && messages.some((m) => MEDIA_TYPES.has(m.type))) return "media";
   return detectIntent(text).intent;
 }

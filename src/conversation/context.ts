@@ -9,7 +9,7 @@ export const HANDOFF_MARKER = "[[HANDOFF]]";
 
 const LANGUAGE: Record<Locale, string> = { "pt-BR": "Brazilian Portuguese", en: "English", es: "Spanish" };
 const FORMALITY = {
-  formal: "Formal and polite (use \"o senhor\"/\"a senhora\" in Portuguese, \"usted\" in Spanish).",
+  formal: 'Formal and polite (use "o senhor"/"a senhora" in Portuguese, "usted" in Spanish).',
   neutral: "Friendly and professional.",
   casual: "Warm and casual, like a helpful receptionist who knows the customer.",
 } as const;
@@ -39,7 +39,8 @@ export function buildSystemPrompt({ company, profile, contact, conversation }: P
   lines.push("", "## Business facts (the only facts you may state)");
   if (k.services.length) {
     lines.push("Services:");
-    for (const s of k.services) lines.push(`- ${s.name}${s.price ? ` — ${s.price}` : ""}${s.durationMinutes ? ` (${s.durationMinutes} min)` : ""}${s.description ? `: ${s.description}` : ""}`);
+    for (const s of k.services)
+      lines.push(`- ${s.name}${s.price ? ` — ${s.price}` : ""}${s.durationMinutes ? ` (${s.durationMinutes} min)` : ""}${s.description ? `: ${s.description}` : ""}`);
   }
   if (k.hours) lines.push(`Opening hours: ${k.hours}`);
   if (k.address) lines.push(`Address: ${k.address}`);
@@ -52,7 +53,13 @@ export function buildSystemPrompt({ company, profile, contact, conversation }: P
   lines.push("", "## This customer");
   lines.push(contact.name ? `Name on WhatsApp: ${contact.name}` : "Name unknown.");
   const facts = Object.entries(contact.attributes).filter(([, v]) => ["string", "number", "boolean"].includes(typeof v));
-  if (facts.length) lines.push(`Known facts: ${facts.slice(0, 20).map(([k, v]) => `${k}: ${String(v).slice(0, 80)}`).join("; ")}`);
+  if (facts.length)
+    lines.push(
+      `Known facts: ${facts
+        .slice(0, 20)
+        .map(([k, v]) => `${k}: ${String(v).slice(0, 80)}`)
+        .join("; ")}`,
+    );
   if (conversation.summary) lines.push(`Earlier in this conversation: ${conversation.summary}`);
   lines.push(
     "",

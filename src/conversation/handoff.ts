@@ -35,7 +35,13 @@ function streak(context: ContextEntry[], pred: (e: ContextEntry) => boolean): nu
  * asked for one, used one of the tenant's keywords, has been unhappy for several turns, or the
  * assistant has failed to understand them several turns in a row.
  */
-export function handoffTrigger(p: { intent: Intent; text: string; sentiment: "positive" | "neutral" | "negative"; context: ContextEntry[]; profile: CompanyProfile }): HandoffTrigger | null {
+export function handoffTrigger(p: {
+  intent: Intent;
+  text: string;
+  sentiment: "positive" | "neutral" | "negative";
+  context: ContextEntry[];
+  profile: CompanyProfile;
+}): HandoffTrigger | null {
   if (p.intent === "human_request") return "human_request";
   const folded = ` ${foldText(p.text)} `;
   if (p.profile.handoff.keywords.some((k) => folded.includes(` ${foldText(k)} `) || folded.includes(foldText(k)))) return "keyword";

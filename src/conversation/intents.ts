@@ -33,23 +33,76 @@ export interface DetectedIntent {
 // Whole-message keywords only: a false opt-out silences a customer, so "vou sair mais cedo" must not match.
 const OPT_OUT = new Set([
   // pt-BR
-  "sair", "parar", "pare", "para", "cancelar inscricao", "cancelar a inscricao", "descadastrar", "descadastrar-me",
-  "me descadastre", "me descadastra", "me descadastrar", "descadastre", "descadastre-me", "remover", "me remova",
-  "remova", "remova-me", "me tire da lista", "sair da lista", "nao quero mais receber", "nao quero receber mais",
-  "nao quero mais receber mensagens", "nao quero receber mais mensagens", "nao me envie mais mensagens",
-  "nao envie mais mensagens", "parar de receber", "parar mensagens", "cancelar mensagens",
+  "sair",
+  "parar",
+  "pare",
+  "para",
+  "cancelar inscricao",
+  "cancelar a inscricao",
+  "descadastrar",
+  "descadastrar-me",
+  "me descadastre",
+  "me descadastra",
+  "me descadastrar",
+  "descadastre",
+  "descadastre-me",
+  "remover",
+  "me remova",
+  "remova",
+  "remova-me",
+  "me tire da lista",
+  "sair da lista",
+  "nao quero mais receber",
+  "nao quero receber mais",
+  "nao quero mais receber mensagens",
+  "nao quero receber mais mensagens",
+  "nao me envie mais mensagens",
+  "nao envie mais mensagens",
+  "parar de receber",
+  "parar mensagens",
+  "cancelar mensagens",
   // en
-  "stop", "stop all", "unsubscribe", "opt out", "optout", "opt-out", "remove me", "stop messages",
-  "i don't want to receive more messages", "i dont want to receive more messages",
+  "stop",
+  "stop all",
+  "unsubscribe",
+  "opt out",
+  "optout",
+  "opt-out",
+  "remove me",
+  "stop messages",
+  "i don't want to receive more messages",
+  "i dont want to receive more messages",
   // es
-  "baja", "darme de baja", "dar de baja", "dame de baja", "cancelar suscripcion", "cancelar mi suscripcion",
-  "no quiero recibir mas", "no quiero recibir mas mensajes", "no quiero mas mensajes", "no me envien mas mensajes",
+  "baja",
+  "darme de baja",
+  "dar de baja",
+  "dame de baja",
+  "cancelar suscripcion",
+  "cancelar mi suscripcion",
+  "no quiero recibir mas",
+  "no quiero recibir mas mensajes",
+  "no quiero mas mensajes",
+  "no me envien mas mensajes",
 ]);
 
 const OPT_IN = new Set([
-  "voltar", "quero voltar", "voltar a receber", "quero voltar a receber", "iniciar", "reativar",
-  "start", "unstop", "subscribe", "opt in", "optin", "opt-in",
-  "alta", "darme de alta", "dar de alta", "volver", "volver a recibir",
+  "voltar",
+  "quero voltar",
+  "voltar a receber",
+  "quero voltar a receber",
+  "iniciar",
+  "reativar",
+  "start",
+  "unstop",
+  "subscribe",
+  "opt in",
+  "optin",
+  "opt-in",
+  "alta",
+  "darme de alta",
+  "dar de alta",
+  "volver",
+  "volver a recibir",
 ]);
 
 const POLITE = /^(?:por favor|por fa|pfv|pf|please|pls|plz) | (?:por favor|por fa|pfv|pf|please|pls|plz)$/g;
@@ -60,7 +113,10 @@ interface Rule {
   test: (t: string) => boolean;
 }
 
-const anyOf = (...res: RegExp[]) => (t: string) => res.some((re) => re.test(t));
+const anyOf =
+  (...res: RegExp[]) =>
+  (t: string) =>
+    res.some((re) => re.test(t));
 
 const HUMAN = anyOf(
   /\b(?:atendente|humano|humana|operador|operadora)\b/,
@@ -185,10 +241,7 @@ export function detectIntent(text: string, ctx?: IntentContext): DetectedIntent 
   ];
   if (ctx?.awaitingFollowup) {
     // Negative first: "não gostei" contains "gostei", and a complaint must not be read as praise.
-    rules.push(
-      { intent: "followup_negative", confidence: 0.8, test: FOLLOWUP_NEGATIVE },
-      { intent: "followup_positive", confidence: 0.8, test: FOLLOWUP_POSITIVE },
-    );
+    rules.push({ intent: "followup_negative", confidence: 0.8, test: FOLLOWUP_NEGATIVE }, { intent: "followup_positive", confidence: 0.8, test: FOLLOWUP_POSITIVE });
   }
   rules.push(
     { intent: "thanks", confidence: 0.9, test: (s) => THANKS.test(s) },

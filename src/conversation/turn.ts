@@ -84,14 +84,26 @@ class AgendaBuffer implements AgendaStateWriter {
  * dead-letter reprocess) never sends a second reply. Throws when it could not finish; the caller
  * reports the failure to the DO, which retries the turn with backoff.
  */
-export async function answerTurn(env: Env, store: Store, tenant: TurnTenant, turn: ClaimedTurn, recorded: RecordedTurn, deps: Partial<Pick<EngineDeps, "fetch">> = {}): Promise<TurnOutcome> {
+export async function answerTurn(
+  env: Env,
+  store: Store,
+  tenant: TurnTenant,
+  turn: ClaimedTurn,
+  recorded: RecordedTurn,
+  deps: Partial<Pick<EngineDeps, "fetch">> = {},
+): Promise<TurnOutcome> {
   const { company, profile } = tenant;
   const jobs: OutboundJob[] = [];
   const outgoing: TurnOutcome["outgoing"] = [];
   const metrics: MetricEvent[] = [];
   const context: ContextEntry[] = [];
   const agendaState = new AgendaBuffer();
-  const done = (): TurnOutcome => ({ done: { contact: turn.contact, turnId: turn.turnId, context, metrics, agenda: agendaState.change }, jobs, outgoing, receivedAt: turn.messages[0]?.receivedAt });
+  const done = (): TurnOutcome => ({
+    done: { contact: turn.contact, turnId: turn.turnId, context, metrics, agenda: agendaState.change },
+    jobs,
+    outgoing,
+    receivedAt: turn.messages[0]?.receivedAt,
+  });
 
   const last = turn.messages[turn.messages.length - 1];
   const at = last?.receivedAt ?? Date.now();
@@ -113,7 +125,16 @@ export async function answerTurn(env: Env, store: Store, tenant: TurnTenant, tur
   const reply = async (parts: (string | OutboundPayload)[]) => {
     for (const [i, p] of parts.entries()) {
       const payload: OutboundPayload = typeof p === "string" ? { kind: "text", text: p } : p;
-      outgoing.push({ conversationId: conversation.id, contactId: contact.id, channel: company.channel, clientRef: `turn:${turn.turnId}:${i}`, payload, correlationId, author: "bot", purpose: "reply" });
+      outgoing.push({
+        conversationId: conversation.id,
+        contactId: contact.id,
+        channel: company.channel,
+        clientRef: `turn:${turn.turnId}:${i}`,
+        payload,
+        correlationId,
+        author: "bot",
+        purpose: "reply",
+      });
     }
   };
   const template = (as: Intent) => renderReply(as, resolveLocale(company.locale), { businessName: company.name, contactName: contact.name ?? undefined });
@@ -163,12 +184,18 @@ export async function answerTurn(env: Env, store: Store, tenant: TurnTenant, tur
       metrics.push(...started.events);
     }
     await reply(agenda.replies.flatMap((r): (string | OutboundPayload)[] => (typeof r === "string" ? splitForWhatsApp(r) : [r])));
-    context.push({ role: "contact", text, at, sentiment, handled: true, intent }, ...agenda.replies.map((r) => ({ role: "assistant" as const, text: typeof r === "string" ? r : r.body, at: Date.now() })));
+    context.push(
+      { role: "contact", text, at, sentiment, handled: true, intent },
+      ...agenda.replies.map((r) => ({ role: "assistant" as const, text: typeof r === "string" ? r : r.body, at: Date.now() })),
+    );
   } else if (trigger) {
     await handoff(trigger);
   } else {
     const intents = burstIntents(answerable, intent);
-    const answer = await generateReply({ env, store, tenant: tenantStub(env, company.id), fetch: deps.fetch }, { company, profile, contact, conversation, intent, intents, text, context: shortContext });
+    const answer = await generateReply(
+      { env, store, tenant: tenantStub(env, company.id), fetch: deps.fetch },
+      { company, profile, contact, conversation, intent, intents, text, context: shortContext },
+    );
     metrics.push(...answer.events);
     if (answer.handoff) {
       await handoff("assistant_cannot_help");

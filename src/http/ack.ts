@@ -50,7 +50,13 @@ export function parseWith<T>(parse: (body: unknown) => T, body: unknown): T {
   try {
     return parse(body);
   } catch (err) {
-    if (err instanceof ZodError) throw new AppError(400, "invalid_body", "The webhook body does not have the expected shape", err.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message })));
+    if (err instanceof ZodError)
+      throw new AppError(
+        400,
+        "invalid_body",
+        "The webhook body does not have the expected shape",
+        err.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message })),
+      );
     throw err;
   }
 }

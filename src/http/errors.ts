@@ -21,8 +21,15 @@ export function errorResponse(c: Context<AppEnv>, err: AppError) {
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   let appErr: AppError;
   if (err instanceof AppError) appErr = err;
-  else if (err instanceof ZodError) appErr = new AppError(400, "invalid_body", "The request body does not have the expected shape", err.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message })));
-  else if (err instanceof HTTPException) appErr = new AppError(err.status as AppError["status"], err.status === 413 ? "payload_too_large" : "http_error", err.message || "Request rejected");
+  else if (err instanceof ZodError)
+    appErr = new AppError(
+      400,
+      "invalid_body",
+      "The request body does not have the expected shape",
+      err.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message })),
+    );
+  else if (err instanceof HTTPException)
+    appErr = new AppError(err.status as AppError["status"], err.status === 413 ? "payload_too_large" : "http_error", err.message || "Request rejected");
   else appErr = new AppError(500, "internal", err instanceof Error ? err.message : String(err));
   if (appErr.status >= 500) console.error(JSON.stringify({ msg: "request failed", request_id: c.get("requestId"), path: c.req.path, error: appErr.message }));
   return errorResponse(c, appErr);

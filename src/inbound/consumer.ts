@@ -36,7 +36,15 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env, sto
   for (const msg of batch.messages) {
     const parsed = InboundQueueMessage.safeParse(msg.body);
     if (!parsed.success) {
-      await unreadable(env, store, msg, parsed.error.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+      await unreadable(
+        env,
+        store,
+        msg,
+        parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join(".")}: ${i.message}`)
+          .join("; "),
+      );
       continue;
     }
     const list = byTenant.get(parsed.data.companyId) ?? [];
@@ -201,7 +209,13 @@ async function unreadable(env: Env, store: Store, msg: Message<unknown>, why: st
   const company = companyId === null ? null : await store.companies.byId(companyId);
   console.error(JSON.stringify({ msg: "unreadable inbound queue message", id: msg.id, company_id: companyId, body_shape: describeBody(body), why }));
   if (company) {
-    await store.deadLetters.insert(company.id, { queue: "inbound", payload: body, reason: `unreadable queue message: ${why}`.slice(0, 1000), attempts: msg.attempts, dedupKey: `inbound:unreadable:${msg.id}` });
+    await store.deadLetters.insert(company.id, {
+      queue: "inbound",
+      payload: body,
+      reason: `unreadable queue message: ${why}`.slice(0, 1000),
+      attempts: msg.attempts,
+      dedupKey: `inbound:unreadable:${msg.id}`,
+    });
   }
   await recordMetrics(env, company?.id ?? null, [{ metric: "secretaria_dead_letters_total", labels: { queue: "inbound" }, inc: 1 }]);
   msg.ack();

@@ -22,8 +22,26 @@ const bytes = (v: unknown, room = 0) => {
  * Splits one tenant's part of a webhook into queue messages of at most MAX_INGRESS_BYTES (a bounded
  * message is far smaller than that, so every message fits in one).
  */
-export function ingressMessages(companyId: number, channel: ChannelName, batch: InboundBatch, meta: { correlationId: string; receivedAt: number; ackedAt: number }): IngressMessage[] {
-  const base = (): IngressMessage => ({ kind: "ingress", companyId, channel, correlationId: meta.correlationId, receivedAt: meta.receivedAt, ackedAt: meta.ackedAt, messages: [], statuses: [], ignored: 0, rejected: [], clamped: [], part: 0 });
+export function ingressMessages(
+  companyId: number,
+  channel: ChannelName,
+  batch: InboundBatch,
+  meta: { correlationId: string; receivedAt: number; ackedAt: number },
+): IngressMessage[] {
+  const base = (): IngressMessage => ({
+    kind: "ingress",
+    companyId,
+    channel,
+    correlationId: meta.correlationId,
+    receivedAt: meta.receivedAt,
+    ackedAt: meta.ackedAt,
+    messages: [],
+    statuses: [],
+    ignored: 0,
+    rejected: [],
+    clamped: [],
+    part: 0,
+  });
   const first = base();
   first.ignored = batch.ignored;
   first.rejected = batch.rejected ?? [];
@@ -58,7 +76,13 @@ export function ingressMessages(companyId: number, channel: ChannelName, batch: 
     size += n;
   }
   for (const s of batch.statuses) {
-    const item = { providerMessageId: s.providerMessageId, status: s.status, timestamp: s.timestamp, ...(s.errorCode !== undefined && { errorCode: s.errorCode }), ...(s.errorTitle !== undefined && { errorTitle: s.errorTitle }) };
+    const item = {
+      providerMessageId: s.providerMessageId,
+      status: s.status,
+      timestamp: s.timestamp,
+      ...(s.errorCode !== undefined && { errorCode: s.errorCode }),
+      ...(s.errorTitle !== undefined && { errorTitle: s.errorTitle }),
+    };
     const n = bytes(item) + 1;
     room(n);
     out[out.length - 1]?.statuses.push(item);

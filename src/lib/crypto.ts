@@ -16,5 +16,8 @@ export async function safeEqual(a: string, b: string): Promise<boolean> {
 /** A random URL-safe token, e.g. for tenant API tokens. */
 export function randomToken(prefix: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(24));
-  return `${prefix}_${btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
+  return `${prefix}_${btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "")}`;
 }

@@ -7,19 +7,10 @@ export const defaultFetch: FetchFn = (input, init) => fetch(input, init);
 
 export type JsonOutcome =
   /** `body` is the parsed JSON, or undefined when the body was empty or not JSON. */
-  | { kind: "response"; status: number; headers: Headers; body: unknown }
-  | { kind: "timeout" }
-  | { kind: "network"; message: string };
+  { kind: "response"; status: number; headers: Headers; body: unknown } | { kind: "timeout" } | { kind: "network"; message: string };
 
 /** GET (body undefined) or POST JSON; timeouts and network errors come back as outcomes. */
-export async function requestJson(
-  doFetch: FetchFn,
-  method: "GET" | "POST",
-  url: string,
-  headers: Record<string, string>,
-  body: unknown,
-  timeoutMs: number,
-): Promise<JsonOutcome> {
+export async function requestJson(doFetch: FetchFn, method: "GET" | "POST", url: string, headers: Record<string, string>, body: unknown, timeoutMs: number): Promise<JsonOutcome> {
   // One signal covers the headers and the body read.
   const signal = AbortSignal.timeout(timeoutMs);
   try {

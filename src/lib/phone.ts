@@ -13,7 +13,16 @@ export function normalizePhone(raw: string, defaultCountry = BR): string | null 
   // JIDs: "<number>[:device]@s.whatsapp.net"; only the user part is the phone.
   const at = raw.indexOf("@");
   // "@lid", "@g.us", "@broadcast" user parts are opaque ids or groups, not phone numbers.
-  if (at >= 0 && !PHONE_JID_DOMAINS.has(raw.slice(at + 1).trim().toLowerCase())) return null;
+  if (
+    at >= 0 &&
+    !PHONE_JID_DOMAINS.has(
+      raw
+        .slice(at + 1)
+        .trim()
+        .toLowerCase(),
+    )
+  )
+    return null;
   const user = (at >= 0 ? raw.slice(0, at) : raw).split(":", 1)[0] ?? "";
   let explicit = user.trim().startsWith("+");
   let digits = user.replace(/\D/g, "");

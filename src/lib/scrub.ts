@@ -14,7 +14,8 @@ const AUTH_SCHEME = /\b(Bearer|Basic)(?:\s+|%20|\+)(?!\[redacted\])[A-Za-z0-9._~
 // A query or form value: `access_token=…`, `apikey=…`, Google's `key=…` (also URL-encoded `=`).
 const QUERY_VALUE = /\b((?:access_token|refresh_token|client_secret|api_?key|apikey|token|secret|password|key)(?:=|%3D))(?!\[redacted\])[^\s&"'#<>]{4,}/gi;
 // A header or JSON member whose name says credential: `apikey: …`, `"access_token":"…"`, `"token": "…"`.
-const NAMED_VALUE = /((?:\b(?:access[_-]?token|refresh[_-]?token|client[_-]?secret|x-api-key|api[_-]?key|apikey)["']?|"(?:token|secret|password)")\s*:\s*["']?)(?!\[redacted\])[^\s"',;}\]]{4,}/gi;
+const NAMED_VALUE =
+  /((?:\b(?:access[_-]?token|refresh[_-]?token|client[_-]?secret|x-api-key|api[_-]?key|apikey)["']?|"(?:token|secret|password)")\s*:\s*["']?)(?!\[redacted\])[^\s"',;}\]]{4,}/gi;
 
 /**
  * Replaces each secret (as given, URL-encoded and form-encoded) and anything shaped like an echoed

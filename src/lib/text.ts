@@ -31,6 +31,11 @@ export function sanitizeText(s: string, maxLength = 4096): string {
     .replace(BLANK_LINES, "\n\n")
     .trim();
   const points = Array.from(t);
-  if (points.length > limit) t = points.slice(0, limit).join("").replace(/\u200D$/, "").trimEnd();
+  if (points.length > limit)
+    t = points
+      .slice(0, limit)
+      .join("")
+      .replace(/\u200D$/, "")
+      .trimEnd();
   return t;
 }

@@ -294,13 +294,7 @@ export class ZoneClock {
 
   private exactOffset(ms: number): number {
     const z = utcToZoned(ms, this.timeZone);
-    const wall = Date.UTC(
-      Number(z.date.slice(0, 4)),
-      Number(z.date.slice(5, 7)) - 1,
-      Number(z.date.slice(8, 10)),
-      Number(z.time.slice(0, 2)),
-      Number(z.time.slice(3, 5)),
-    );
+    const wall = Date.UTC(Number(z.date.slice(0, 4)), Number(z.date.slice(5, 7)) - 1, Number(z.date.slice(8, 10)), Number(z.time.slice(0, 2)), Number(z.time.slice(3, 5)));
     return wall - Math.floor(ms / MINUTE_MS) * MINUTE_MS;
   }
 }

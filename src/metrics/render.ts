@@ -49,11 +49,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Escapes a label value: backslash, double quote and newline, per the 0.0.4 format. */
 export function escapeLabelValue(v: string): string {
-  return v
-    .replace(LONE_SURROGATE, "\uFFFD")
-    .replace(/\\/g, "\\\\")
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, "\\n");
+  return v.replace(LONE_SURROGATE, "\uFFFD").replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
 /** HELP text escapes only backslash and newline (quotes are literal there). */
@@ -72,11 +68,7 @@ function labelBlock(family: MetricFamily, values: readonly string[], extra?: [st
 }
 
 /** Keeps only declared labels, in declared order, reporting the rest. */
-function declaredValues(
-  family: MetricFamily,
-  labels: Record<string, string>,
-  onDrop: RenderOptions["onDrop"],
-): string[] {
+function declaredValues(family: MetricFamily, labels: Record<string, string>, onDrop: RenderOptions["onDrop"]): string[] {
   const declared = new Set(family.labels);
   for (const name of Object.keys(labels)) {
     if (!declared.has(name)) onDrop?.(family.name, `undeclared label "${name}"`);
@@ -98,11 +90,7 @@ function compareValues(a: readonly string[], b: readonly string[]): number {
   return 0;
 }
 
-function familyFor(
-  metric: string,
-  kinds: readonly MetricFamily["type"][],
-  onDrop: RenderOptions["onDrop"],
-): MetricFamily | undefined {
+function familyFor(metric: string, kinds: readonly MetricFamily["type"][], onDrop: RenderOptions["onDrop"]): MetricFamily | undefined {
   const family = familyByName(metric);
   if (!family) {
     onDrop?.(metric, "unknown metric");
@@ -115,10 +103,7 @@ function familyFor(
   return family;
 }
 
-function collectCounters(
-  samples: readonly CounterSample[],
-  onDrop: RenderOptions["onDrop"],
-): Map<string, Map<string, CounterSeries>> {
+function collectCounters(samples: readonly CounterSample[], onDrop: RenderOptions["onDrop"]): Map<string, Map<string, CounterSeries>> {
   const out = new Map<string, Map<string, CounterSeries>>();
   for (const s of samples) {
     const family = familyFor(s.metric, ["counter", "gauge"], onDrop);
@@ -140,10 +125,7 @@ function collectCounters(
   return out;
 }
 
-function collectHistograms(
-  samples: readonly HistogramSample[],
-  onDrop: RenderOptions["onDrop"],
-): Map<string, Map<string, HistogramSeries>> {
+function collectHistograms(samples: readonly HistogramSample[], onDrop: RenderOptions["onDrop"]): Map<string, Map<string, HistogramSeries>> {
   const out = new Map<string, Map<string, HistogramSeries>>();
   for (const s of samples) {
     const family = familyFor(s.metric, ["histogram"], onDrop);

@@ -2,12 +2,9 @@ import { familyByName } from "./catalogue";
 import { bucketIndex, type MetricSnapshot } from "./snapshot";
 
 /** A counter increment or a histogram observation, as recorded by any part of the Worker. */
-export type MetricEvent =
-  | { metric: string; labels: Record<string, string>; inc: number }
-  | { metric: string; labels: Record<string, string>; observe: number };
+export type MetricEvent = { metric: string; labels: Record<string, string>; inc: number } | { metric: string; labels: Record<string, string>; observe: number };
 
-const labelKey = (labels: Record<string, string>) =>
-  JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))));
+const labelKey = (labels: Record<string, string>) => JSON.stringify(Object.fromEntries(Object.entries(labels).sort(([a], [b]) => a.localeCompare(b))));
 
 /**
  * Counters and histograms kept in a Durable Object's SQLite storage, so counts are exact across
@@ -51,7 +48,9 @@ export class SqlMetrics {
       );
     }
     for (const h of observed.values()) {
-      const row = this.sql.exec<{ counts: string; sum: number; count: number }>(`SELECT counts, sum, count FROM metric_histograms WHERE metric = ? AND labels = ?`, h.metric, h.key).toArray()[0];
+      const row = this.sql
+        .exec<{ counts: string; sum: number; count: number }>(`SELECT counts, sum, count FROM metric_histograms WHERE metric = ? AND labels = ?`, h.metric, h.key)
+        .toArray()[0];
       const counts: number[] = row ? (JSON.parse(row.counts) as number[]) : new Array<number>(h.buckets.length + 1).fill(0);
       for (const v of h.values) {
         const i = bucketIndex(h.buckets, v);

@@ -68,7 +68,7 @@ function parseSampleLine(line: string): ParsedSample | string {
         break;
       }
       const eq = line.indexOf("=", i);
-      if (eq < 0) return "malformed label set (expected name=\"value\")";
+      if (eq < 0) return 'malformed label set (expected name="value")';
       const labelName = line.slice(i, eq).trim();
       i = eq + 1;
       while (line[i] === " " || line[i] === "\t") i++;
@@ -236,9 +236,7 @@ export function validateExposition(text: string): string[] {
         if (!name.endsWith(sfx)) continue;
         const base = name.slice(0, -sfx.length);
         const t = families.get(base)?.type;
-        const ok =
-          t === "histogram" ||
-          (t === "summary" && (SUMMARY_SUFFIXES as readonly string[]).includes(sfx));
+        const ok = t === "histogram" || (t === "summary" && (SUMMARY_SUFFIXES as readonly string[]).includes(sfx));
         if (ok) {
           familyName = base;
           suffix = sfx;
@@ -275,14 +273,7 @@ export function validateExposition(text: string): string[] {
     }
   });
 
-  function checkHistogramSample(
-    familyName: string,
-    suffix: string,
-    labels: Labels,
-    value: number,
-    valueToken: string,
-    lineNo: number,
-  ): void {
+  function checkHistogramSample(familyName: string, suffix: string, labels: Labels, value: number, valueToken: string, lineNo: number): void {
     const le = labels.find(([k]) => k === "le");
     const rest = labels.filter(([k]) => k !== "le");
     const key = formatSeries(familyName, rest);

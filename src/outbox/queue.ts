@@ -31,7 +31,8 @@ export async function storeOutbound(store: Store, m: NewOutbound): Promise<{ id:
     author: m.author,
     purpose: m.purpose,
   });
-  const job: OutboundJob | null = message.status === "queued" ? { kind: "send", companyId: m.company.id, messageId: message.id, correlationId: m.correlationId, receivedAt: m.receivedAt, generation: 0 } : null;
+  const job: OutboundJob | null =
+    message.status === "queued" ? { kind: "send", companyId: m.company.id, messageId: message.id, correlationId: m.correlationId, receivedAt: m.receivedAt, generation: 0 } : null;
   return { id: message.id, job };
 }
 

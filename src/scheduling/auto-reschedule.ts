@@ -41,13 +41,15 @@ export function rankSlots(slots: readonly Slot[], insights: readonly StoredInsig
   const bySlot = new Map(insights.map((i) => [i.weekday * 24 + i.hour, i]));
   const current = bySlot.get(zone.slotOf(currentStart));
   const info = (s: Slot) => bySlot.get(zone.slotOf(Date.parse(s.start)));
-  return slots
-    .filter((s) => Date.parse(s.start) !== currentStart)
-    .map((s) => ({ s, i: info(s), t: Date.parse(s.start) }))
-    // A window known to be worse than the current one is no offer at all.
-    .filter(({ i }) => !current || !i || i.noShowProb < current.noShowProb)
-    .sort((a, b) => Number(b.i?.suggestedSlot ?? false) - Number(a.i?.suggestedSlot ?? false) || (b.i?.score ?? -1) - (a.i?.score ?? -1) || a.t - b.t)
-    .map(({ s }) => s);
+  return (
+    slots
+      .filter((s) => Date.parse(s.start) !== currentStart)
+      .map((s) => ({ s, i: info(s), t: Date.parse(s.start) }))
+      // A window known to be worse than the current one is no offer at all.
+      .filter(({ i }) => !current || !i || i.noShowProb < current.noShowProb)
+      .sort((a, b) => Number(b.i?.suggestedSlot ?? false) - Number(a.i?.suggestedSlot ?? false) || (b.i?.score ?? -1) - (a.i?.score ?? -1) || a.t - b.t)
+      .map(({ s }) => s)
+  );
 }
 
 /** The offer as an interactive list (text on channels without lists): options plus "keep my time". */
@@ -158,7 +160,16 @@ export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<
     const clientRef = `riskoffer:${a.id}`;
     const offer = await prepareOffer(ctx, contact, a, cache, async (payload) => {
       const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, now);
-      return queueOutbound(ctx.env, ctx.store, { company: ctx.company, contact, conversation, clientRef, payload, correlationId: clientRef, author: "system", purpose: "reschedule" });
+      return queueOutbound(ctx.env, ctx.store, {
+        company: ctx.company,
+        contact,
+        conversation,
+        clientRef,
+        payload,
+        correlationId: clientRef,
+        author: "system",
+        purpose: "reschedule",
+      });
     });
     if ("skipped" in offer) {
       skip(offer.skipped);
@@ -176,7 +187,9 @@ export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<
 export async function offerBeforeConfirming(ctx: AgendaCtx, contact: Contact, a: Appointment): Promise<ListPayload | null> {
   if (a.status !== "scheduled" || a.rescheduleOfferedAt !== null || a.provider === "import") return null;
   const now = Date.now();
-  const [record] = (await ctx.store.scheduling.history(ctx.company.id, { from: a.startsAt, to: a.startsAt + 1, limit: 50, contactIds: [a.contactId] })).filter((r) => r.id === a.id);
+  const [record] = (await ctx.store.scheduling.history(ctx.company.id, { from: a.startsAt, to: a.startsAt + 1, limit: 50, contactIds: [a.contactId] })).filter(
+    (r) => r.id === a.id,
+  );
   if (!record) return null;
   const model = await currentModel(ctx.store, ctx.company, now, { train: false });
   const [prediction] = await scoreMany(ctx.store, ctx.company, model, [{ contactId: a.contactId, input: toRiskInput(record) }], now);

@@ -106,7 +106,10 @@ export function fitAttrEncoding(rows: readonly Pick<HistoryRow, "attrs">[], opti
         counts.set(l, (counts.get(l) ?? 0) + 1);
       }
       const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-      const levels = ranked.filter(([, c]) => c >= rareShare * n).slice(0, maxLevels).map(([l]) => l);
+      const levels = ranked
+        .filter(([, c]) => c >= rareShare * n)
+        .slice(0, maxLevels)
+        .map(([l]) => l);
       categorical.push({ name, levels, hasOther: levels.length < ranked.length });
     }
   }

@@ -254,19 +254,13 @@ export function computeFacts(
     out.contactNoShows[i] = cn;
     out.contactRate[i] = (cn + CONTACT_PRIOR_STRENGTH * mean) / (cr + CONTACT_PRIOR_STRENGTH);
     out.globalRate[i] = mean;
-    out.silenceDays[i] =
-      t.lastContactAt !== undefined && t.lastContactAt <= t.startsAt ? (t.startsAt - t.lastContactAt) / DAY_MS : Number.NaN;
+    out.silenceDays[i] = t.lastContactAt !== undefined && t.lastContactAt <= t.startsAt ? (t.startsAt - t.lastContactAt) / DAY_MS : Number.NaN;
   }
   return out;
 }
 
 /** Slot counts of every outcome known at `now` that ended by `cutoff` (default: `now`). */
-export function slotCounts(
-  history: readonly Pick<HistoryRow, "status" | "startsAt" | "endsAt">[],
-  timeZone: string,
-  now: number,
-  cutoff = now,
-): SlotCounts {
+export function slotCounts(history: readonly Pick<HistoryRow, "status" | "startsAt" | "endsAt">[], timeZone: string, now: number, cutoff = now): SlotCounts {
   const zone = new ZoneClock(timeZone);
   const resolved = new Array<number>(WEEK_SLOTS).fill(0);
   const noShows = new Array<number>(WEEK_SLOTS).fill(0);

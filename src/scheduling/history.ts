@@ -35,10 +35,7 @@ export type HistoryRow = z.infer<typeof HistoryRow>;
 export type RiskInput = Omit<HistoryRow, "status"> & { status?: AppointmentOutcome };
 
 /** The fields the feature sweep reads; both `HistoryRow` and `RiskInput` have them. */
-export type ScoredAppointment = Pick<
-  HistoryRow,
-  "contact" | "bookedAt" | "startsAt" | "endsAt" | "reminderSent" | "reminderAnswered" | "confirmed" | "lastContactAt" | "attrs"
->;
+export type ScoredAppointment = Pick<HistoryRow, "contact" | "bookedAt" | "startsAt" | "endsAt" | "reminderSent" | "reminderAnswered" | "confirmed" | "lastContactAt" | "attrs">;
 
 /** True for the two statuses that say what happened (the model's label: no_show = 1). */
 export function isResolved(status: AppointmentOutcome | undefined): status is "attended" | "no_show" {

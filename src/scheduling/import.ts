@@ -15,7 +15,11 @@ const CHUNK = 500;
 /** Errors kept for the report; rows_failed counts them all. */
 const MAX_ERRORS = 1000;
 
-const toRecord = (r: ImportRow & { status: NonNullable<ImportRow["status"]> }): ImportRecord => ({ ...r, reminderAnswered: r.reminderAnswered ?? false, lastContactAt: r.lastContactAt ?? null });
+const toRecord = (r: ImportRow & { status: NonNullable<ImportRow["status"]> }): ImportRecord => ({
+  ...r,
+  reminderAnswered: r.reminderAnswered ?? false,
+  lastContactAt: r.lastContactAt ?? null,
+});
 
 export async function importAppointmentsCsv(store: Store, company: Company, body: ReadableStream<Uint8Array>, jobId: string): Promise<ImportJob> {
   const job: Pick<ImportJob, "rowsRead" | "rowsImported" | "rowsFailed" | "errors"> = { rowsRead: 0, rowsImported: 0, rowsFailed: 0, errors: [] };

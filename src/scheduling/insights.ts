@@ -162,9 +162,7 @@ export function slotInsights(rows: readonly HistoryRow[], options: InsightOption
       label: slotLabel(weekday, s % 24, locale),
     });
   }
-  const ranked = [...slots].sort(
-    (a, b) => b.score - a.score || b.volume - a.volume || WEEKDAY_KEYS.indexOf(a.weekday) - WEEKDAY_KEYS.indexOf(b.weekday) || a.hour - b.hour,
-  );
+  const ranked = [...slots].sort((a, b) => b.score - a.score || b.volume - a.volume || WEEKDAY_KEYS.indexOf(a.weekday) - WEEKDAY_KEYS.indexOf(b.weekday) || a.hour - b.hour);
   for (const s of ranked.slice(0, 3)) s.suggested = true;
 
   return { slots, recommendations: recommend(resolved, noShows, m, locale), meanNoShowRate: m, resolved: totalResolved, from, to };

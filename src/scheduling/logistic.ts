@@ -71,15 +71,7 @@ interface LogisticFit {
  * Minimises Σ logloss + (λ/2) Σ (w_j sd_j)² over rows [from, to). A column with sd 0 is penalised
  * as if sd were 1, which pins its weight to 0 (it carries no information).
  */
-export function fitLogistic(
-  x: Float32Array,
-  y: Uint8Array,
-  d: number,
-  from: number,
-  to: number,
-  l2: number,
-  sd: Float64Array,
-): LogisticFit {
+export function fitLogistic(x: Float32Array, y: Uint8Array, d: number, from: number, to: number, l2: number, sd: Float64Array): LogisticFit {
   const all = new Uint32Array(to - from);
   for (let i = 0; i < all.length; i++) all[i] = from + i;
   const penalty = new Float64Array(d + 1);
@@ -106,16 +98,7 @@ export function fitLogistic(
   return { theta: r.theta, iterations: iterations + r.iterations };
 }
 
-function newton(
-  x: Float32Array,
-  y: Uint8Array,
-  d: number,
-  rows: Uint32Array,
-  l2: number,
-  penalty: Float64Array,
-  start: Float64Array,
-  maxIterations: number,
-): LogisticFit {
+function newton(x: Float32Array, y: Uint8Array, d: number, rows: Uint32Array, l2: number, penalty: Float64Array, start: Float64Array, maxIterations: number): LogisticFit {
   const D = d + 1;
   let theta: Float64Array = Float64Array.from(start);
   const g = new Float64Array(D);
@@ -193,15 +176,7 @@ function newton(
   return { theta, iterations };
 }
 
-function objective(
-  x: Float32Array,
-  y: Uint8Array,
-  d: number,
-  rows: Uint32Array,
-  theta: Float64Array,
-  l2: number,
-  penalty: Float64Array,
-): number {
+function objective(x: Float32Array, y: Uint8Array, d: number, rows: Uint32Array, theta: Float64Array, l2: number, penalty: Float64Array): number {
   let s = 0;
   const b = theta[0] ?? 0;
   for (let r = 0; r < rows.length; r++) {

@@ -178,7 +178,11 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
 
   // Time order; ties by booking, then input order.
   const order = Array.from(
-    orderBy(n, (i) => resolved[i]?.startsAt ?? 0, (i) => resolved[i]?.bookedAt ?? 0),
+    orderBy(
+      n,
+      (i) => resolved[i]?.startsAt ?? 0,
+      (i) => resolved[i]?.bookedAt ?? 0,
+    ),
     (i) => resolved[i] as HistoryRow,
   );
   let holdoutStart = Math.floor(n * (1 - HOLDOUT_SHARE));
@@ -268,14 +272,7 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   return { model, evaluation, fallback: false };
 }
 
-function priorResult(
-  timeZone: string,
-  now: number,
-  prior: number,
-  stats: FrozenStats,
-  evaluation: RiskEvaluation | null,
-  reason: string,
-): TrainResult {
+function priorResult(timeZone: string, now: number, prior: number, stats: FrozenStats, evaluation: RiskEvaluation | null, reason: string): TrainResult {
   const model: RiskModel = {
     version: 1,
     kind: "prior",
@@ -296,7 +293,6 @@ function priorResult(
 function fmt(v: number | null): string {
   return v === null ? "—" : v.toFixed(4);
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Serving

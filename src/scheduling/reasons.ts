@@ -37,14 +37,7 @@ function familyOf(name: string): string {
   return name;
 }
 
-export function reasonsFor(
-  names: readonly string[],
-  contributions: Float64Array,
-  row: RiskInput,
-  table: FactTable,
-  i: number,
-  sign: number,
-): string[] {
+export function reasonsFor(names: readonly string[], contributions: Float64Array, row: RiskInput, table: FactTable, i: number, sign: number): string[] {
   const byFamily = new Map<string, number>();
   names.forEach((n, j) => {
     const f = familyOf(n);

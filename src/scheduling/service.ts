@@ -63,7 +63,10 @@ export async function currentModel(store: Store, company: Company, now = Date.no
   if (parsed?.success) return parsed.data;
   if (!opts.train) {
     const prior = trainRiskModel([], { now, timeZone: company.timeZone }).model;
-    return { ...prior, fallbackReason: `Modelo ainda não treinado (a primeira análise roda após importar o histórico ou na análise diária): usando a taxa média de faltas (${Math.round(prior.prior * 100)}%).` };
+    return {
+      ...prior,
+      fallbackReason: `Modelo ainda não treinado (a primeira análise roda após importar o histórico ou na análise diária): usando a taxa média de faltas (${Math.round(prior.prior * 100)}%).`,
+    };
   }
   return (await trainAndStore(store, company, await loadHistory(store, company.id, now), now)).model;
 }
@@ -91,9 +94,20 @@ export async function scoreMany(
 /** Upcoming appointments (live, not imported) scored now, with their stored rows. */
 export async function scoreUpcoming(store: Store, company: Company, model: RiskModel, from: number, to: number, now = Date.now(), loaded?: readonly HistoryRow[]) {
   const upcoming = (await store.scheduling.upcoming(company.id, from, to, 1000)).filter((a) => a.provider !== "import");
-  const scores = await scoreMany(store, company, model, upcoming.map((a) => ({ contactId: a.contactId, input: toRiskInput(a) })), now, loaded);
+  const scores = await scoreMany(
+    store,
+    company,
+    model,
+    upcoming.map((a) => ({ contactId: a.contactId, input: toRiskInput(a) })),
+    now,
+    loaded,
+  );
   const scored = upcoming.map((a, i) => ({ appointment: a, prediction: scores[i] as RiskPrediction }));
-  await store.scheduling.setRisk(company.id, scored.map((s) => ({ id: s.appointment.id, prob: s.prediction.noShowProb, reasons: s.prediction.reasons })), now);
+  await store.scheduling.setRisk(
+    company.id,
+    scored.map((s) => ({ id: s.appointment.id, prob: s.prediction.noShowProb, reasons: s.prediction.reasons })),
+    now,
+  );
   return scored;
 }
 
@@ -114,7 +128,13 @@ export interface OptimizationSummary {
  * 23 h (claimed in one statement, so two cron deliveries can't both run); manual and import runs
  * always run. The run row records what happened, failures included.
  */
-export async function runOptimization(env: Env, store: Store, company: Company, trigger: RunTrigger, now = Date.now()): Promise<OptimizationSummary | { skipped: true; lastRunAt: number | null }> {
+export async function runOptimization(
+  env: Env,
+  store: Store,
+  company: Company,
+  trigger: RunTrigger,
+  now = Date.now(),
+): Promise<OptimizationSummary | { skipped: true; lastRunAt: number | null }> {
   const runId = await store.scheduling.claimRun(company.id, trigger, now, trigger === "cron" ? DAILY_GUARD_MS : 0);
   if (runId === null) return { skipped: true, lastRunAt: (await store.scheduling.lastRun(company.id))?.startedAt ?? null };
   try {
@@ -176,6 +196,12 @@ export async function riskOf(store: Store, company: Company, list: readonly Appo
     await store.scheduling.history(company.id, { from: Math.min(...starts), to: Math.max(...starts) + 1, limit: 10_000, contactIds: [...new Set(live.map((a) => a.contactId))] })
   ).filter((r) => ids.has(r.id));
   const model = await currentModel(store, company, now, { train: false });
-  const predictions = await scoreMany(store, company, model, records.map((r) => ({ contactId: r.contactId, input: toRiskInput(r) })), now);
+  const predictions = await scoreMany(
+    store,
+    company,
+    model,
+    records.map((r) => ({ contactId: r.contactId, input: toRiskInput(r) })),
+    now,
+  );
   return new Map(records.map((r, i) => [r.id, predictions[i] as RiskPrediction]));
 }

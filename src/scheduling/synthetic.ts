@@ -124,9 +124,25 @@ const INSURANCE: readonly [string, number][] = [
 
 // Relative booking weight of each local hour, mon–fri and saturday.
 const WEEKDAY_HOURS: readonly [number, number][] = [
-  [7, 0.6], [8, 1], [9, 1], [10, 1], [11, 1], [12, 0.6], [13, 1], [14, 1], [15, 1], [16, 1], [17, 1], [18, 0.6],
+  [7, 0.6],
+  [8, 1],
+  [9, 1],
+  [10, 1],
+  [11, 1],
+  [12, 0.6],
+  [13, 1],
+  [14, 1],
+  [15, 1],
+  [16, 1],
+  [17, 1],
+  [18, 0.6],
 ];
-const SATURDAY_HOURS: readonly [number, number][] = [[8, 1], [9, 1], [10, 1], [11, 1]];
+const SATURDAY_HOURS: readonly [number, number][] = [
+  [8, 1],
+  [9, 1],
+  [10, 1],
+  [11, 1],
+];
 
 /** A sampler over weighted items: u in [0, 1) → item (a linear scan; lists here are short). */
 function weighted<T>(items: readonly (readonly [T, number])[]): (u: number) => T {
@@ -228,9 +244,7 @@ export function generateSyntheticHistory(options: SyntheticOptions): SyntheticHi
     const u = tendency[c] ?? 0;
 
     const sameDayDraw = rnd() < 0.12;
-    const leadMs = sameDayDraw
-      ? (0.5 + rnd() * 5.5) * HOUR_MS
-      : Math.min(120, Math.max(1, Math.exp(Math.log(6) + 0.9 * gauss()))) * DAY_MS;
+    const leadMs = sameDayDraw ? (0.5 + rnd() * 5.5) * HOUR_MS : Math.min(120, Math.max(1, Math.exp(Math.log(6) + 0.9 * gauss()))) * DAY_MS;
     const bookedAt = startsAt - Math.round(leadMs / MINUTE_MS) * MINUTE_MS;
     const leadDays = (startsAt - bookedAt) / DAY_MS;
     const slot = zone.slotOf(startsAt);
@@ -238,11 +252,7 @@ export function generateSyntheticHistory(options: SyntheticOptions): SyntheticHi
 
     const reminderSent = startsAt - bookedAt >= 24 * HOUR_MS && rnd() < 0.85;
     const reminderAnswered = reminderSent && rnd() < sigmoid(0.3 - 0.8 * u);
-    const confirmed = sameDay
-      ? rnd() < 0.6
-      : reminderAnswered
-        ? rnd() < 0.85
-        : rnd() < sigmoid(-1.2 - 0.6 * u);
+    const confirmed = sameDay ? rnd() < 0.6 : reminderAnswered ? rnd() < 0.85 : rnd() < sigmoid(-1.2 - 0.6 * u);
 
     let lastContactAt: number | undefined;
     let silenceEffect = 0;

@@ -1,3 +1,4 @@
+// size: one drizzle schema for drizzle-kit and the migration snapshots; the tables reference each other, each one a screen long.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -11,10 +12,14 @@ export const companies = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     slug: text("slug").notNull(),
     name: text("name").notNull(),
-    status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "suspended"] })
+      .notNull()
+      .default("active"),
     timeZone: text("time_zone").notNull().default("America/Sao_Paulo"),
     locale: text("locale").notNull().default("pt-BR"),
-    channel: text("channel", { enum: ["sandbox", "meta", "evolution", "whaticket"] }).notNull().default("sandbox"),
+    channel: text("channel", { enum: ["sandbox", "meta", "evolution", "whaticket"] })
+      .notNull()
+      .default("sandbox"),
     /** Routing keys copied out of channelSettings so webhooks resolve the tenant with an index. */
     metaPhoneNumberId: text("meta_phone_number_id"),
     evolutionInstance: text("evolution_instance"),
@@ -35,7 +40,9 @@ export const apiTokens = sqliteTable(
   "api_tokens",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    companyId: integer("company_id").notNull().references(() => companies.id),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
     /** SHA-256 hex of the token: the token itself is shown once and never stored. */
     tokenHash: text("token_hash").notNull(),
     label: text("label").notNull(),
@@ -48,7 +55,9 @@ export const contacts = sqliteTable(
   "contacts",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    companyId: integer("company_id").notNull().references(() => companies.id),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
     /**
      * The contact's address: the phone (E.164 digits) when known, else Meta's business-scoped user id
      * (BSUID) of a username user whose number is withheld. Digits only means a phone.
@@ -75,9 +84,15 @@ export const conversations = sqliteTable(
   "conversations",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    companyId: integer("company_id").notNull().references(() => companies.id),
-    contactId: integer("contact_id").notNull().references(() => contacts.id),
-    status: text("status", { enum: ["bot", "human", "closed"] }).notNull().default("bot"),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    status: text("status", { enum: ["bot", "human", "closed"] })
+      .notNull()
+      .default("bot"),
     summary: text("summary"),
     lastMessageAt: integer("last_message_at"),
     /** Human handoff: when and why the bot stepped back, and when a person first answered. */
@@ -97,9 +112,15 @@ export const messages = sqliteTable(
   "messages",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    companyId: integer("company_id").notNull().references(() => companies.id),
-    conversationId: integer("conversation_id").notNull().references(() => conversations.id),
-    contactId: integer("contact_id").notNull().references(() => contacts.id),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    conversationId: integer("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
     direction: text("direction", { enum: ["in", "out"] }).notNull(),
     channel: text("channel").notNull(),
     /** Inbound: the provider's id. Outbound: set once the provider accepted the message. */
@@ -108,7 +129,9 @@ export const messages = sqliteTable(
     clientRef: text("client_ref"),
     type: text("type").notNull(),
     /** in: the contact; out: bot, human (an operator) or system (reminders, campaigns). */
-    author: text("author", { enum: ["contact", "bot", "human", "system"] }).notNull().default("contact"),
+    author: text("author", { enum: ["contact", "bot", "human", "system"] })
+      .notNull()
+      .default("contact"),
     /** Why an outbound message exists; picks the approved template when the 24 h window is closed. */
     purpose: text("purpose").notNull().default("reply"),
     body: text("body").notNull(),
@@ -137,8 +160,12 @@ export const deliveryLogs = sqliteTable(
   "delivery_logs",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    companyId: integer("company_id").notNull().references(() => companies.id),
-    messageId: integer("message_id").notNull().references(() => messages.id),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    messageId: integer("message_id")
+      .notNull()
+      .references(() => messages.id),
     /** queued | sent | delivered | read | failed | retry | window_closed | permanent */
     status: text("status").notNull(),
     detail: text("detail"),
@@ -152,7 +179,9 @@ export const deadLetters = sqliteTable(
   "dead_letters",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    companyId: integer("company_id").notNull().references(() => companies.id),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
     queue: text("queue").notNull(),
     /** The original queue message body, so reprocess sends exactly what failed. */
     payload: text("payload", { mode: "json" }).notNull(),
@@ -163,17 +192,16 @@ export const deadLetters = sqliteTable(
     createdAt: createdAt(),
     reprocessedAt: integer("reprocessed_at"),
   },
-  (t) => [
-    uniqueIndex("dead_letters_company_dedup_uq").on(t.companyId, t.dedupKey),
-    index("dead_letters_company_created_idx").on(t.companyId, t.createdAt),
-  ],
+  (t) => [uniqueIndex("dead_letters_company_dedup_uq").on(t.companyId, t.dedupKey), index("dead_letters_company_created_idx").on(t.companyId, t.createdAt)],
 );
 
 export const auditLogs = sqliteTable(
   "audit_logs",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
-    companyId: integer("company_id").notNull().references(() => companies.id),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
     actor: text("actor").notNull(),
     action: text("action").notNull(),
     target: text("target"),
@@ -229,7 +257,9 @@ export const appointments = sqliteTable(
     service: text("service"),
     startsAt: integer("starts_at").notNull(),
     endsAt: integer("ends_at").notNull(),
-    status: text("status", { enum: ["scheduled", "confirmed", "cancelled", "attended", "no_show"] }).notNull().default("scheduled"),
+    status: text("status", { enum: ["scheduled", "confirmed", "cancelled", "attended", "no_show"] })
+      .notNull()
+      .default("scheduled"),
     source: text("source", { enum: ["whatsapp", "api", "calcom", "import"] }).notNull(),
     bookedAt: integer("booked_at").notNull(),
     confirmedAt: integer("confirmed_at"),
@@ -281,7 +311,9 @@ export const appointmentTasks = sqliteTable(
     /** Reminders: minutes before the start (1440, 60…); 0 for the others. */
     offsetMinutes: integer("offset_minutes").notNull().default(0),
     dueAt: integer("due_at").notNull(),
-    status: text("status", { enum: ["pending", "done", "cancelled", "skipped"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "done", "cancelled", "skipped"] })
+      .notNull()
+      .default("pending"),
     doneAt: integer("done_at"),
     messageId: integer("message_id"),
     detail: text("detail"),
@@ -362,7 +394,9 @@ export const optimizationRuns = sqliteTable(
       .notNull()
       .references(() => companies.id),
     trigger: text("trigger", { enum: ["cron", "manual", "import"] }).notNull(),
-    status: text("status", { enum: ["running", "done", "failed"] }).notNull().default("running"),
+    status: text("status", { enum: ["running", "done", "failed"] })
+      .notNull()
+      .default("running"),
     startedAt: integer("started_at").notNull(),
     finishedAt: integer("finished_at"),
     detail: text("detail", { mode: "json" }),
@@ -378,7 +412,9 @@ export const importJobs = sqliteTable(
     companyId: integer("company_id")
       .notNull()
       .references(() => companies.id),
-    status: text("status", { enum: ["running", "done", "failed"] }).notNull().default("running"),
+    status: text("status", { enum: ["running", "done", "failed"] })
+      .notNull()
+      .default("running"),
     rowsRead: integer("rows_read").notNull().default(0),
     rowsImported: integer("rows_imported").notNull().default(0),
     rowsFailed: integer("rows_failed").notNull().default(0),

@@ -18,7 +18,10 @@ export const Knowledge = z.object({
   address: z.string().trim().max(300).default(""),
   /** The business's own public numbers: the output guard lets replies mention them. */
   phones: z.array(z.string().trim().max(40)).max(10).default([]),
-  faq: z.array(z.object({ q: z.string().trim().min(1).max(300), a: z.string().trim().min(1).max(1000) })).max(200).default([]),
+  faq: z
+    .array(z.object({ q: z.string().trim().min(1).max(300), a: z.string().trim().min(1).max(1000) }))
+    .max(200)
+    .default([]),
   notes: z.string().trim().max(2000).default(""),
 });
 export type Knowledge = z.infer<typeof Knowledge>;
@@ -62,7 +65,10 @@ export type AiSettings = z.infer<typeof AiSettings>;
  * Parameters are filled from {text}, {contact_name} and {business_name}.
  */
 export const TemplateRef = z.object({
-  name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, "template names are lowercase letters, digits and _"),
+  name: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_]{1,512}$/, "template names are lowercase letters, digits and _"),
   language: z.string().trim().min(2).max(15).default("pt_BR"),
   parameters: z.array(z.string().max(200)).max(10).default(["{text}"]),
 });

@@ -17,7 +17,11 @@ export const TenantSettings = z.object({
   /** Short conversation context kept in the tenant's Durable Object. */
   context: z
     .object({
-      ttlMs: z.number().int().positive().default(24 * 3_600_000),
+      ttlMs: z
+        .number()
+        .int()
+        .positive()
+        .default(24 * 3_600_000),
       maxEntries: z.number().int().positive().max(100).default(20),
     })
     .prefault({}),

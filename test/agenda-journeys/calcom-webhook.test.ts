@@ -31,7 +31,11 @@ describe("Cal.com webhooks keep appointments and reminders in step, idempotently
   beforeAll(async () => {
     monday = freezeClockAtNextMonday();
     await seedCompany({ slug: "cal" });
-    const res = await api("/api/agenda/settings", { method: "PUT", tenant: "cal", body: JSON.stringify({ provider: "calcom", calcom: { eventTypeId: 812345, apiKey: "cal_live_0123456789", webhookSecret: SECRET } }) });
+    const res = await api("/api/agenda/settings", {
+      method: "PUT",
+      tenant: "cal",
+      body: JSON.stringify({ provider: "calcom", calcom: { eventTypeId: 812345, apiKey: "cal_live_0123456789", webhookSecret: SECRET } }),
+    });
     expect(res.status).toBe(200);
   });
   afterAll(() => vi.useRealTimers());
@@ -41,7 +45,11 @@ describe("Cal.com webhooks keep appointments and reminders in step, idempotently
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: { code: "invalid_signature" } });
     expect(await appointmentsOf("cal", PHONE)).toEqual([]);
-    const garbage = await exports.default.fetch("http://localhost/webhooks/calcom/cal", { method: "POST", headers: { "x-cal-signature-256": await hmacSha256Hex(SECRET, "{") }, body: "{" });
+    const garbage = await exports.default.fetch("http://localhost/webhooks/calcom/cal", {
+      method: "POST",
+      headers: { "x-cal-signature-256": await hmacSha256Hex(SECRET, "{") },
+      body: "{",
+    });
     expect(garbage.status).toBe(400);
   });
 

@@ -15,7 +15,10 @@ describe("agenda journeys over WhatsApp", () => {
     const phone = "5511987656001";
 
     const [offer] = await sayAndWait(c.id, "agd", phone, "quero marcar uma consulta na quarta de manhã", 1);
-    expect((offer as unknown as { payload: { kind: string; rows: unknown[] } }).payload).toMatchObject({ kind: "list", rows: [{ id: "slot:1" }, { id: "slot:2" }, { id: "slot:3" }] });
+    expect((offer as unknown as { payload: { kind: string; rows: unknown[] } }).payload).toMatchObject({
+      kind: "list",
+      rows: [{ id: "slot:1" }, { id: "slot:2" }, { id: "slot:3" }],
+    });
     expect(offer?.text).toMatch(/^Tenho estes horários disponíveis:\n1\. qua, \d\d\/\d\d às 08:00\n2\. qua, \d\d\/\d\d às 08:30\n3\. /);
 
     const replies = await sayAndWait(c.id, "agd", phone, "2", 2);
@@ -89,7 +92,30 @@ describe("agenda journeys over WhatsApp", () => {
     await sayAndWait(c.id, "agd-tap", phone, "quero marcar uma consulta na sexta à tarde", 1);
     const tap = {
       object: "whatsapp_business_account",
-      entry: [{ id: "1", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "1", phone_number_id: "100000000000901" }, contacts: [{ profile: { name: "Maria Souza" }, wa_id: phone }], messages: [{ from: phone, id: "wamid.TAP0001", timestamp: String(Math.floor(Date.now() / 1000)), type: "interactive", interactive: { type: "list_reply", list_reply: { id: "slot:3", title: "Opção 3", description: "sex" } } }] } }] }],
+      entry: [
+        {
+          id: "1",
+          changes: [
+            {
+              field: "messages",
+              value: {
+                messaging_product: "whatsapp",
+                metadata: { display_phone_number: "1", phone_number_id: "100000000000901" },
+                contacts: [{ profile: { name: "Maria Souza" }, wa_id: phone }],
+                messages: [
+                  {
+                    from: phone,
+                    id: "wamid.TAP0001",
+                    timestamp: String(Math.floor(Date.now() / 1000)),
+                    type: "interactive",
+                    interactive: { type: "list_reply", list_reply: { id: "slot:3", title: "Opção 3", description: "sex" } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     };
     expect((await postMeta(tap)).status).toBe(200);
     await fireAlarm(c.id);
@@ -102,11 +128,21 @@ describe("agenda journeys over WhatsApp", () => {
     const c = await seedCompany({ slug: "agd-ns", channelSettings: FAST });
     await putConfig("agd-ns", "templates", { reactivation: { name: "remarcar_consulta", language: "pt_BR", parameters: ["{text}"] } });
     const start = new Date(monday + 24 * 3_600_000 + 5 * 3_600_000).toISOString(); // Tuesday 14:00 local
-    const res = await api("/api/agenda/appointments", { method: "POST", tenant: "agd-ns", headers: { "idempotency-key": "ns-1" }, body: JSON.stringify({ contact: "+55 11 98765-6002", name: "João", start }) });
+    const res = await api("/api/agenda/appointments", {
+      method: "POST",
+      tenant: "agd-ns",
+      headers: { "idempotency-key": "ns-1" },
+      body: JSON.stringify({ contact: "+55 11 98765-6002", name: "João", start }),
+    });
     expect(res.status).toBe(201);
     const created = (await res.json()) as { id: number; ends_at: string };
     // A retried call with the same Idempotency-Key books nothing new.
-    const again = await api("/api/agenda/appointments", { method: "POST", tenant: "agd-ns", headers: { "idempotency-key": "ns-1" }, body: JSON.stringify({ contact: "+55 11 98765-6002", start }) });
+    const again = await api("/api/agenda/appointments", {
+      method: "POST",
+      tenant: "agd-ns",
+      headers: { "idempotency-key": "ns-1" },
+      body: JSON.stringify({ contact: "+55 11 98765-6002", start }),
+    });
     expect(((await again.json()) as { id: number }).id).toBe(created.id);
 
     setClock(Date.parse(created.ends_at) + 15 * 60_000 + 1_000);

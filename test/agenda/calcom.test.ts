@@ -104,12 +104,7 @@ describe("createCalcomProvider: availability", () => {
       },
     };
     const result = await providerAnswering(body).provider.availability(query);
-    expect(result.ok && result.value.map((s) => s.start)).toEqual([
-      "2025-11-26T03:00:00.000Z",
-      "2025-11-26T17:00:00.000Z",
-      "2025-11-27T12:00:00.000Z",
-      "2025-11-27T12:30:00.000Z",
-    ]);
+    expect(result.ok && result.value.map((s) => s.start)).toEqual(["2025-11-26T03:00:00.000Z", "2025-11-26T17:00:00.000Z", "2025-11-27T12:00:00.000Z", "2025-11-27T12:30:00.000Z"]);
   });
 
   it("accepts plain strings as slot entries and an empty day map", async () => {
@@ -172,7 +167,11 @@ describe("createCalcomProvider: book", () => {
 
   it("uses the contact's own email when there is one, and omits what is absent", async () => {
     const { provider, requests } = providerAnswering(bookingSuccess, 201);
-    await provider.book({ ...bookingReq, start: "2025-11-26T14:00:00-03:00", attendee: { name: "Maria Souza", phone: "5511987654321", email: " maria@example.com ", timeZone: SP } });
+    await provider.book({
+      ...bookingReq,
+      start: "2025-11-26T14:00:00-03:00",
+      attendee: { name: "Maria Souza", phone: "5511987654321", email: " maria@example.com ", timeZone: SP },
+    });
     expect(requests[0]?.json).toEqual({
       start: "2025-11-26T17:00:00.000Z",
       eventTypeId: EVENT_TYPE,
@@ -273,18 +272,33 @@ describe("createCalcomProvider: cancel and reschedule", () => {
 describe("createCalcomProvider: failures", () => {
   const cases = [
     ["401 bad API key", error401, 401, "unauthorized", false, "Your api key is not valid"],
-    ["403 forbidden", { status: "error", error: { code: "ForbiddenException", message: "Insufficient permissions to access resource" } }, 403, "unauthorized", false, "Insufficient permissions"],
+    [
+      "403 forbidden",
+      { status: "error", error: { code: "ForbiddenException", message: "Insufficient permissions to access resource" } },
+      403,
+      "unauthorized",
+      false,
+      "Insufficient permissions",
+    ],
     ["404 unknown booking", error404, 404, "not_found", false, "not found"],
     ["400 host already booked", bookingSlotTaken, 400, "slot_taken", false, "already has booking at this time"],
     ["409 conflict", { status: "error", error: { code: "ConflictException", message: "Booking conflict" } }, 409, "slot_taken", false, "Booking conflict"],
-    ["422 no available users", { status: "error", error: { code: "no_available_users_found_error", message: "No available users found." } }, 422, "slot_taken", false, "No available users"],
+    [
+      "422 no available users",
+      { status: "error", error: { code: "no_available_users_found_error", message: "No available users found." } },
+      422,
+      "slot_taken",
+      false,
+      "No available users",
+    ],
     [
       "400 out of the booking window",
       {
         status: "error",
         error: {
           code: "BadRequestException",
-          message: "The event type can't be booked at the \"start\" time provided. This could be because it's too soon (violating the minimum booking notice) or too far in the future (outside the event's scheduling window).",
+          message:
+            "The event type can't be booked at the \"start\" time provided. This could be because it's too soon (violating the minimum booking notice) or too far in the future (outside the event's scheduling window).",
         },
       },
       400,
@@ -301,7 +315,14 @@ describe("createCalcomProvider: failures", () => {
       false,
       "timeZone",
     ],
-    ["400 already cancelled", { status: "error", error: { code: "BadRequestException", message: "This booking has already been cancelled." } }, 400, "invalid_request", false, "already been cancelled"],
+    [
+      "400 already cancelled",
+      { status: "error", error: { code: "BadRequestException", message: "This booking has already been cancelled." } },
+      400,
+      "invalid_request",
+      false,
+      "already been cancelled",
+    ],
     ["500 server error", error500, 500, "unavailable", true, "Internal server error"],
     ["503 without details", {}, 503, "unavailable", true, "HTTP 503"],
     ["429 rate limit", { status: "error", error: { code: "ThrottlerException", message: "ThrottlerException: Too Many Requests" } }, 429, "unavailable", true, "Too Many Requests"],
@@ -497,7 +518,16 @@ describe("parseCalcomWebhook", () => {
         startTime: "2025-11-26T17:00:00.000Z",
         endTime: "2025-11-26T17:30:00.000Z",
         attendees: [
-          { id: 90211, email: "5511987654321@whatsapp.secretaria.invalid", name: "Maria Souza", timeZone: SP, phoneNumber: "+5511987654321", locale: "pt-BR", bookingId: 48213, noShow: false },
+          {
+            id: 90211,
+            email: "5511987654321@whatsapp.secretaria.invalid",
+            name: "Maria Souza",
+            timeZone: SP,
+            phoneNumber: "+5511987654321",
+            locale: "pt-BR",
+            bookingId: 48213,
+            noShow: false,
+          },
         ],
         participants: [],
         hostEmail: "ana@clinicabemestar.com.br",

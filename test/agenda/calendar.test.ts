@@ -75,8 +75,24 @@ describe("slotsBetween: weekly hours", () => {
   it("offers a Monday's default hours in São Paulo, skipping the lunch break", () => {
     const slots = spDay("2025-11-24", settings());
     expect(spTimes(slots)).toEqual([
-      "08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:00", "11:30",
-      "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00", "16:30", "17:00", "17:30",
+      "08:00",
+      "08:30",
+      "09:00",
+      "09:30",
+      "10:00",
+      "10:30",
+      "11:00",
+      "11:30",
+      "13:00",
+      "13:30",
+      "14:00",
+      "14:30",
+      "15:00",
+      "15:30",
+      "16:00",
+      "16:30",
+      "17:00",
+      "17:30",
     ]);
     // 08:00 in São Paulo is 11:00 UTC; each slot lasts slotMinutes.
     expect(slots[0]).toEqual({ start: "2025-11-24T11:00:00.000Z", end: "2025-11-24T11:30:00.000Z" });
@@ -202,11 +218,7 @@ describe("slotsBetween: buffer and capacity", () => {
     // 10:00–10:45 ends 5 min before it (< 15 min buffer); 11:00 overlaps it; 08:00 and 09:00 are clear.
     expect(spTimes(spDay("2025-11-24", s, taken))).toEqual(["08:00", "09:00"]);
     // Without a buffer only the overlapping slot goes.
-    expect(spTimes(spDay("2025-11-24", settings({ ...morning, slotMinutes: 45, bufferMinutes: 0 }), taken))).toEqual([
-      "08:00",
-      "08:45",
-      "09:30",
-    ]);
+    expect(spTimes(spDay("2025-11-24", settings({ ...morning, slotMinutes: 45, bufferMinutes: 0 }), taken))).toEqual(["08:00", "08:45", "09:30"]);
   });
 
   it("keeps a slot that merely touches a booking when there is no buffer", () => {
@@ -293,8 +305,7 @@ describe("zone helpers", () => {
 
 describe("slotsBetween across DST", () => {
   /** Sunday hours from midnight, no notice: the DST change happens inside them. */
-  const night = (minutes: number, end: string) =>
-    settings({ slotMinutes: minutes, minNoticeMinutes: 0, weeklyHours: { sun: [{ start: "00:00", end }] } });
+  const night = (minutes: number, end: string) => settings({ slotMinutes: minutes, minNoticeMinutes: 0, weeklyHours: { sun: [{ start: "00:00", end }] } });
   const query = (tz: string, from: string, to: string) => ({ from, to, timeZone: tz, now: from });
 
   it("skips the hour that does not exist when New York springs forward", () => {

@@ -22,7 +22,9 @@ describe("built-in calendar under concurrent bookings", () => {
     const results = await Promise.all(["5511900002001", "5511900002002", "5511900002003"].map((p) => book("race-cap", p, slot!.start)));
     expect(results.map((r) => r.status).sort()).toEqual([201, 201, 409]);
     // Two appointments elsewhere both try to move into `other` (2 places) while a third books it.
-    const elsewhere = await Promise.all(["5511900002004", "5511900002005"].map(async (p, i) => ((await (await book("race-cap", p, (await freeSlots("race-cap"))[5 + i]!.start)).json()) as { id: number }).id));
+    const elsewhere = await Promise.all(
+      ["5511900002004", "5511900002005"].map(async (p, i) => ((await (await book("race-cap", p, (await freeSlots("race-cap"))[5 + i]!.start)).json()) as { id: number }).id),
+    );
     const moves = await Promise.all([
       ...elsewhere.map((id) => api(`/api/agenda/appointments/${id}/reschedule`, { method: "POST", tenant: "race-cap", body: JSON.stringify({ start: other!.start }) })),
       book("race-cap", "5511900002006", other!.start),

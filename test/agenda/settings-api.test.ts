@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { api, seedCompany } from "../support/helpers";
 
 const put = (tenant: string, body: unknown) => api("/api/agenda/settings", { method: "PUT", tenant, body: JSON.stringify(body) });
-const get = async (tenant: string) => (await (await api("/api/agenda/settings", { tenant })).json()) as Record<string, unknown> & { risk: Record<string, unknown>; calcom: Record<string, unknown> | null };
+const get = async (tenant: string) =>
+  (await (await api("/api/agenda/settings", { tenant })).json()) as Record<string, unknown> & { risk: Record<string, unknown>; calcom: Record<string, unknown> | null };
 
 describe("PUT /api/agenda/settings", () => {
   it("changes only the fields sent: leaving a field out never resets it to its default", async () => {

@@ -88,10 +88,7 @@ function request(name: ProviderName, patch: Partial<LlmRequest> = {}): LlmReques
 // ---------------------------------------------------------------------------------------------
 // A harness that gives every vendor the same interface: "the vendor answers X".
 
-type Answer =
-  | { http: number; body: unknown; headers?: Record<string, string> }
-  | { output: unknown }
-  | { throws: { name: string; message: string } };
+type Answer = { http: number; body: unknown; headers?: Record<string, string> } | { output: unknown } | { throws: { name: string; message: string } };
 
 interface AiCall {
   model: string;
@@ -416,7 +413,12 @@ describe("failures", () => {
     ["workers-ai", "3036 daily allocation used up", { throws: wai3036 }, F("workers_ai_3036", undefined, /daily/)],
     ["workers-ai", "5007 no such model", { throws: wai5007 }, F("workers_ai_5007", undefined, /No such model/)],
     ["workers-ai", "3010 input too long", { throws: wai3010 }, F("workers_ai_3010")],
-    ["workers-ai", "3010 naming a limit of 512", { throws: { name: "AiError", message: "3010: Invalid or incomplete input for the model: max_tokens must be <= 512" } }, F("workers_ai_3010")],
+    [
+      "workers-ai",
+      "3010 naming a limit of 512",
+      { throws: { name: "AiError", message: "3010: Invalid or incomplete input for the model: max_tokens must be <= 512" } },
+      F("workers_ai_3010"),
+    ],
     ["workers-ai", "an uncoded 'limit of 512' message", { throws: { name: "AiError", message: "max_tokens must be <= 512" } }, F("workers_ai_error")],
     ["workers-ai", "an undocumented number", { throws: { name: "AiError", message: "5000 tokens is more than this model accepts" } }, F("workers_ai_error")],
     ["workers-ai", "an uncoded HTTP 503", { throws: { name: "InferenceUpstreamError", message: "upstream returned HTTP 503" } }, R("workers_ai_error")],

@@ -90,7 +90,9 @@ describe("asUserId", () => {
 describe("parseMetaWebhook bounds", () => {
   it("drops the message whose id is over its bound and keeps the good one of the same body", () => {
     const batch = only(oversizedId);
-    expect(batch.messages.map((m) => [m.providerMessageId, m.text])).toEqual([["wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFjNFQjBHT09EQkVTSURFTE9OR0lEMDEA", "Confirmo a consulta de amanhã"]]);
+    expect(batch.messages.map((m) => [m.providerMessageId, m.text])).toEqual([
+      ["wamid.HBgNNTUxMTk4NzY1NDMyMRUCABIYFjNFQjBHT09EQkVTSURFTE9OR0lEMDEA", "Confirmo a consulta de amanhã"],
+    ]);
     expect(batch.rejected).toEqual(["id"]);
   });
 

@@ -27,9 +27,21 @@ function expectClean(text: string): void {
 }
 
 const senders: [string, (f: typeof fetch) => ChannelSender, (r: RecordedRequest) => unknown][] = [
-  ["meta", (f) => createMetaSender({ graphUrl: "http://graph.test", apiVersion: "v21.0", phoneNumberId: "100000000000001", accessToken: TOKEN, fetch: f }), (r) => ({ error: { message: echo(r), code: 190, error_data: { details: echo(r) } } })],
-  ["meta (no code)", (f) => createMetaSender({ graphUrl: "http://graph.test", apiVersion: "v21.0", phoneNumberId: "100000000000001", accessToken: TOKEN, fetch: f }), (r) => ({ error: { message: echo(r) } })],
-  ["evolution", (f) => createEvolutionSender({ baseUrl: "http://evo.test", instance: "clinica", apikey: TOKEN, fetch: f }), (r) => ({ status: 401, error: "Unauthorized", response: { message: echo(r) } })],
+  [
+    "meta",
+    (f) => createMetaSender({ graphUrl: "http://graph.test", apiVersion: "v21.0", phoneNumberId: "100000000000001", accessToken: TOKEN, fetch: f }),
+    (r) => ({ error: { message: echo(r), code: 190, error_data: { details: echo(r) } } }),
+  ],
+  [
+    "meta (no code)",
+    (f) => createMetaSender({ graphUrl: "http://graph.test", apiVersion: "v21.0", phoneNumberId: "100000000000001", accessToken: TOKEN, fetch: f }),
+    (r) => ({ error: { message: echo(r) } }),
+  ],
+  [
+    "evolution",
+    (f) => createEvolutionSender({ baseUrl: "http://evo.test", instance: "clinica", apikey: TOKEN, fetch: f }),
+    (r) => ({ status: 401, error: "Unauthorized", response: { message: echo(r) } }),
+  ],
   ["whaticket", (f) => createWhaticketSender({ baseUrl: "http://wht.test", token: TOKEN, fetch: f }), (r) => ({ error: echo(r) })],
 ];
 
@@ -64,7 +76,11 @@ describe("the Cal.com provider scrubs its API key from vendor error text", () =>
     it(`HTTP ${status} on availability and booking`, async () => {
       const f = fakeFetch((r) => jsonResponse(echoBody(r), status));
       const slots = await provider(f.fetch).availability({ from: "2026-12-07T12:00:00Z", to: "2026-12-08T12:00:00Z", timeZone: "America/Sao_Paulo" });
-      const booked = await provider(f.fetch).book({ start: "2026-12-07T12:00:00Z", attendee: { name: "Maria", phone: "5511987654321", timeZone: "America/Sao_Paulo" }, idempotencyKey: "k1" });
+      const booked = await provider(f.fetch).book({
+        start: "2026-12-07T12:00:00Z",
+        attendee: { name: "Maria", phone: "5511987654321", timeZone: "America/Sao_Paulo" },
+        idempotencyKey: "k1",
+      });
       for (const r of [slots, booked]) {
         expect(r.ok).toBe(false);
         if (!r.ok) {

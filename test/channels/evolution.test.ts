@@ -122,7 +122,10 @@ describe("parseEvolutionWebhook", () => {
     [{ audioMessage: { mimetype: "audio/ogg; codecs=opus", ptt: true, seconds: 7 } }, { type: "audio", text: "", mediaId: "3EB0C431C26A1916E0C2" }],
     [{ documentWithCaptionMessage: { message: { documentMessage: { fileName: "exame.pdf", caption: "Resultado" } } } }, { type: "document", text: "Resultado" }],
     [{ stickerMessage: { mimetype: "image/webp" } }, { type: "sticker", text: "" }],
-    [{ locationMessage: { degreesLatitude: -23.5505, degreesLongitude: -46.6333, name: "Clínica", address: "Rua Augusta, 100" } }, { type: "location", text: "Clínica - Rua Augusta, 100" }],
+    [
+      { locationMessage: { degreesLatitude: -23.5505, degreesLongitude: -46.6333, name: "Clínica", address: "Rua Augusta, 100" } },
+      { type: "location", text: "Clínica - Rua Augusta, 100" },
+    ],
     [{ locationMessage: { degreesLatitude: -23.5505, degreesLongitude: -46.6333 } }, { type: "location", text: "-23.5505,-46.6333" }],
     [{ contactMessage: { displayName: "João Souza", vcard: "BEGIN:VCARD\nEND:VCARD" } }, { type: "contacts", text: "João Souza" }],
     [{ viewOnceMessageV2: { message: { imageMessage: { caption: "só uma vez" } } } }, { type: "image", text: "só uma vez" }],

@@ -19,7 +19,10 @@ const list: OutboundPayload = {
 describe("interactive lists", () => {
   it("go to Meta as an interactive list message within Meta's limits", async () => {
     const f = fakeFetch(() => jsonResponse(success));
-    const result = await createMetaSender({ graphUrl: "http://graph.test", apiVersion: "v21.0", phoneNumberId: "100000000000001", accessToken: "EAAG", fetch: f.fetch }).send({ to: "5511987654321", payload: list });
+    const result = await createMetaSender({ graphUrl: "http://graph.test", apiVersion: "v21.0", phoneNumberId: "100000000000001", accessToken: "EAAG", fetch: f.fetch }).send({
+      to: "5511987654321",
+      payload: list,
+    });
     expect(result.ok).toBe(true);
     expect(f.requests[0]?.json).toEqual({
       messaging_product: "whatsapp",

@@ -104,7 +104,10 @@ describe("parseMetaWebhook: who sent it", () => {
     const value = webhookValue(phoneAndBsuid);
     const good = value.messages[0];
     value.contacts = [{ profile: { name: "?" }, wa_id: "5521987654321" }, { profile: { name: "??" } }];
-    value.messages = [{ ...good, id: "wamid.nobody", from: undefined, from_user_id: undefined }, { ...good, from_user_id: "not-a-bsuid" }];
+    value.messages = [
+      { ...good, id: "wamid.nobody", from: undefined, from_user_id: undefined },
+      { ...good, from_user_id: "not-a-bsuid" },
+    ];
     const batch = only(wrap(value));
     expect(batch.rejected).toEqual(["from"]);
     expect(batch.messages.map((m) => [m.providerMessageId, m.from, m.userId])).toEqual([[good?.id, "5521987654321", undefined]]);
@@ -141,7 +144,12 @@ describe("parseMetaWebhook: every message type", () => {
 
   it("carries a BSUID change as a system notice from the old BSUID with the new one", () => {
     const [msg] = only(changedUserId).messages;
-    expect(msg).toMatchObject({ type: "system", from: "BR.1502576394655843", userId: "BR.1502576394655843", system: { kind: "user_changed_user_id", newUserId: "BR.1733098811240067" } });
+    expect(msg).toMatchObject({
+      type: "system",
+      from: "BR.1502576394655843",
+      userId: "BR.1502576394655843",
+      system: { kind: "user_changed_user_id", newUserId: "BR.1733098811240067" },
+    });
     expect(msg?.system?.newPhone).toBeUndefined();
   });
 

@@ -317,7 +317,15 @@ describe("createMetaSender", () => {
       template: {
         name: "lembrete_consulta",
         language: { code: "pt_BR" },
-        components: [{ type: "body", parameters: [{ type: "text", text: "Maria" }, { type: "text", text: "amanhã às 14h" }] }],
+        components: [
+          {
+            type: "body",
+            parameters: [
+              { type: "text", text: "Maria" },
+              { type: "text", text: "amanhã às 14h" },
+            ],
+          },
+        ],
       },
     });
   });
@@ -350,7 +358,13 @@ describe("createMetaSender", () => {
   it.each([
     ["130429 throughput", err130429, 400, "meta_130429", 5],
     ["131056 pair rate limit", err131056, 400, "meta_131056", 60],
-    ["4 app rate limit", { error: { message: "(#4) Application request limit reached", type: "OAuthException", code: 4, is_transient: true, fbtrace_id: "Ax" } }, 400, "meta_4", 60],
+    [
+      "4 app rate limit",
+      { error: { message: "(#4) Application request limit reached", type: "OAuthException", code: 4, is_transient: true, fbtrace_id: "Ax" } },
+      400,
+      "meta_4",
+      60,
+    ],
     ["80007 WABA rate limit", { error: { message: "(#80007) Rate limit issues", type: "OAuthException", code: 80007, fbtrace_id: "Ay" } }, 400, "meta_80007", 60],
   ])("maps %s to retry with a wait", async (_label, body, status, code, wait) => {
     const { sender } = senderAnswering(body, status);
@@ -383,9 +397,21 @@ describe("createMetaSender", () => {
   it.each([
     ["190 expired token", err190, 401, "meta_190", "Error validating access token"],
     ["131026 undeliverable", err131026, 400, "meta_131026", "Message undeliverable"],
-    ["131030 not in allowed list", { error: { message: "(#131030) Recipient phone number not in allowed list", type: "OAuthException", code: 131030, fbtrace_id: "Au" } }, 400, "meta_131030", "allowed list"],
+    [
+      "131030 not in allowed list",
+      { error: { message: "(#131030) Recipient phone number not in allowed list", type: "OAuthException", code: 131030, fbtrace_id: "Au" } },
+      400,
+      "meta_131030",
+      "allowed list",
+    ],
     ["100 invalid parameter", err100, 400, "meta_100", "Invalid parameter"],
-    ["132001 unknown template", { error: { message: "(#132001) Template name does not exist in the translation", type: "OAuthException", code: 132001, fbtrace_id: "At" } }, 404, "meta_132001", "Template name"],
+    [
+      "132001 unknown template",
+      { error: { message: "(#132001) Template name does not exist in the translation", type: "OAuthException", code: 132001, fbtrace_id: "At" } },
+      404,
+      "meta_132001",
+      "Template name",
+    ],
   ])("maps %s to permanent", async (_label, body, status, code, says) => {
     const { sender } = senderAnswering(body, status);
     const result = await sender.send(textReq);

@@ -91,7 +91,10 @@ describe("parseWhaticketWebhook", () => {
     [{ message: { timestamp: "1731600000" } }, { timestamp: 1731600000000 }],
     [{ contact: { number: "5511987654321@s.whatsapp.net" } }, { from: "5511987654321" }],
     [{ contact: { number: "+55 (11) 98765-4321" } }, { from: "5511987654321" }],
-    [{ message: { mediaType: "ptt", body: "", mediaUrl: "https://whaticket.example.com/public/a.ogg" } }, { type: "audio", text: "", mediaId: "https://whaticket.example.com/public/a.ogg" }],
+    [
+      { message: { mediaType: "ptt", body: "", mediaUrl: "https://whaticket.example.com/public/a.ogg" } },
+      { type: "audio", text: "", mediaId: "https://whaticket.example.com/public/a.ogg" },
+    ],
     [{ message: { mediaType: "application", body: "exames.pdf" } }, { type: "document", text: "exames.pdf" }],
     [{ message: { mediaType: "poll_creation", body: "Enquete" } }, { type: "unknown", text: "" }],
     [{ message: { body: "  Oi\u0000!  " } }, { text: "Oi!" }],

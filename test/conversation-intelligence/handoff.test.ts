@@ -54,10 +54,20 @@ describe("human handoff", () => {
     await drained("ho");
     expect(await accepted("ho", phone)).toHaveLength(2);
 
-    const reply = await api(`/api/conversations/${conv.id}/messages`, { method: "POST", tenant: "ho", headers: { "idempotency-key": "agent-1" }, body: JSON.stringify({ text: "Oi Maria, aqui é a Ana da recepção. Como posso ajudar?" }) });
+    const reply = await api(`/api/conversations/${conv.id}/messages`, {
+      method: "POST",
+      tenant: "ho",
+      headers: { "idempotency-key": "agent-1" },
+      body: JSON.stringify({ text: "Oi Maria, aqui é a Ana da recepção. Como posso ajudar?" }),
+    });
     expect(reply.status).toBe(202);
     // A retried click with the same Idempotency-Key sends nothing more.
-    await api(`/api/conversations/${conv.id}/messages`, { method: "POST", tenant: "ho", headers: { "idempotency-key": "agent-1" }, body: JSON.stringify({ text: "Oi Maria, aqui é a Ana da recepção. Como posso ajudar?" }) });
+    await api(`/api/conversations/${conv.id}/messages`, {
+      method: "POST",
+      tenant: "ho",
+      headers: { "idempotency-key": "agent-1" },
+      body: JSON.stringify({ text: "Oi Maria, aqui é a Ana da recepção. Como posso ajudar?" }),
+    });
     await eventually(async () => expect((await accepted("ho", phone)).map((m) => m.text)).toContain("Oi Maria, aqui é a Ana da recepção. Como posso ajudar?"));
     await drained("ho");
     expect(await accepted("ho", phone)).toHaveLength(3);
@@ -96,7 +106,9 @@ describe("human handoff", () => {
     expect(conv).toMatchObject({ status: "human", handoffReason: "negative_sentiment" });
 
     expect(seriesValue(await metricsText(), "secretaria_handoffs_overdue", { company: "ho-neg" })).toBe(0);
-    await env.DB.prepare("UPDATE conversations SET handoff_at = ? WHERE id = ?").bind(Date.now() - 6 * 60_000, conv!.id).run();
+    await env.DB.prepare("UPDATE conversations SET handoff_at = ? WHERE id = ?")
+      .bind(Date.now() - 6 * 60_000, conv!.id)
+      .run();
     expect(seriesValue(await metricsText(), "secretaria_handoffs_overdue", { company: "ho-neg" })).toBe(1);
   });
 });

@@ -15,7 +15,11 @@ describe("LLM replies through the context engine", () => {
   beforeAll(async () => {
     await seedCompany({ slug: "llm-a", name: "Clínica Sorriso" });
     await putConfig("llm-a", "ai", { provider: "gemini", model: "gemini-2.0-flash", apiKey: KEY });
-    await putConfig("llm-a", "knowledge", { services: [{ name: "Limpeza dental", price: "R$ 150", durationMinutes: 40 }], hours: "Seg–Sex 8h–18h", address: "Rua das Flores, 100 — São Paulo" });
+    await putConfig("llm-a", "knowledge", {
+      services: [{ name: "Limpeza dental", price: "R$ 150", durationMinutes: 40 }],
+      hours: "Seg–Sex 8h–18h",
+      address: "Rua das Flores, 100 — São Paulo",
+    });
     await putConfig("llm-a", "tone", { formality: "formal", maxReplyChars: 300 });
   });
 

@@ -8,7 +8,8 @@ interface OutboxView {
   payload: { kind: string; name?: string; parameters?: string[]; text?: string } | null;
 }
 // The phone goes in the body: phones are never accepted in URLs.
-const outboxOf = async (phone: string) => ((await (await api(`/api/sandbox/win/outbox`, { method: "POST", body: JSON.stringify({ contact: phone }) })).json()) as { messages: OutboxView[] }).messages;
+const outboxOf = async (phone: string) =>
+  ((await (await api(`/api/sandbox/win/outbox`, { method: "POST", body: JSON.stringify({ contact: phone }) })).json()) as { messages: OutboxView[] }).messages;
 
 describe("the 24 h customer-service window", () => {
   beforeAll(async () => {
@@ -17,7 +18,11 @@ describe("the 24 h customer-service window", () => {
   });
 
   it("outside the window a reminder goes out as the approved template, not as text", async () => {
-    const res = await api("/api/messages", { method: "POST", tenant: "win", body: JSON.stringify({ to: "5511987654001", text: "Sua consulta é amanhã às 14h.", purpose: "reminder" }) });
+    const res = await api("/api/messages", {
+      method: "POST",
+      tenant: "win",
+      body: JSON.stringify({ to: "5511987654001", text: "Sua consulta é amanhã às 14h.", purpose: "reminder" }),
+    });
     expect(res.status).toBe(202);
     const [sent] = await eventually(async () => {
       const r = await outboxOf("5511987654001");

@@ -68,19 +68,13 @@ describe("detectIntent", () => {
   });
 
   describe("opt-out is whole-message only", () => {
-    it.each(["vou sair mais cedo hoje", "posso sair às 17h?", "stop by tomorrow?", "não posso parar agora", "a baja"])(
-      "%j is not opt_out",
-      (text) => {
-        expect(intentOf(text)).not.toBe("opt_out");
-      },
-    );
+    it.each(["vou sair mais cedo hoje", "posso sair às 17h?", "stop by tomorrow?", "não posso parar agora", "a baja"])("%j is not opt_out", (text) => {
+      expect(intentOf(text)).not.toBe("opt_out");
+    });
 
-    it.each(["  sair  ", "Sair!", "SAIR 👋", "pare", "stop.", "sair por favor", "Darme de baja", "opt-out", "Descadastrar!!"])(
-      "%j is opt_out",
-      (text) => {
-        expect(intentOf(text)).toBe("opt_out");
-      },
-    );
+    it.each(["  sair  ", "Sair!", "SAIR 👋", "pare", "stop.", "sair por favor", "Darme de baja", "opt-out", "Descadastrar!!"])("%j is opt_out", (text) => {
+      expect(intentOf(text)).toBe("opt_out");
+    });
 
     it("'cancelar' alone cancels an appointment, not the subscription", () => {
       expect(intentOf("cancelar")).toBe("cancel");

@@ -70,9 +70,7 @@ describe("renderReply", () => {
     expect(renderReply("greeting", "pt-BR", { ...biz, contactName: "Maria Silva" })).toBe(
       "Olá, Maria! 👋 Aqui é a assistente virtual de Clínica Sorriso. Como posso ajudar você hoje?",
     );
-    expect(renderReply("greeting", "pt-BR", biz)).toBe(
-      "Olá! 👋 Aqui é a assistente virtual de Clínica Sorriso. Como posso ajudar você hoje?",
-    );
+    expect(renderReply("greeting", "pt-BR", biz)).toBe("Olá! 👋 Aqui é a assistente virtual de Clínica Sorriso. Como posso ajudar você hoje?");
     expect(renderReply("thanks", "en", { ...biz, contactName: "John" })).toContain("You're welcome, John!");
     expect(renderReply("confirm", "es", { ...biz, contactName: "María José" })).toContain("confirmar, María!");
   });

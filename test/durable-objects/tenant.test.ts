@@ -16,8 +16,25 @@ const fresh = () => env.TENANT.get(env.TENANT.idFromName(`do-test:${crypto.rando
 const COMPANY = 987_654;
 const settings = (over: object = {}) => readSettings({ debounceMs: 0, maxTurnWaitMs: 0, ...over });
 
-const item = (from: string, text: string, id = `wamid.${crypto.randomUUID()}`): IngressItem => ({ providerMessageId: id, from, phone: from, type: "text", text, timestamp: Date.now() });
-const envelope = (messages: IngressItem[]): AdmitEnvelope => ({ channel: "sandbox", receivedAt: Date.now(), ackedAt: Date.now(), correlationId: "req", messages, countRequest: true, statuses: 0, rejected: [], clamped: [] });
+const item = (from: string, text: string, id = `wamid.${crypto.randomUUID()}`): IngressItem => ({
+  providerMessageId: id,
+  from,
+  phone: from,
+  type: "text",
+  text,
+  timestamp: Date.now(),
+});
+const envelope = (messages: IngressItem[]): AdmitEnvelope => ({
+  channel: "sandbox",
+  receivedAt: Date.now(),
+  ackedAt: Date.now(),
+  correlationId: "req",
+  messages,
+  countRequest: true,
+  statuses: 0,
+  rejected: [],
+  clamped: [],
+});
 const internals = (instance: TenantDO) => instance as unknown as { lanes: Lanes; scheduler: Scheduler; sql: SqlStorage };
 
 describe("TenantDO admission", () => {
@@ -36,7 +53,10 @@ describe("TenantDO admission", () => {
     const r = await stub.admit({ companyId: COMPANY, settings: s, envelopes: [envelope([item("5511987650002", "1"), item("5511987650002", "2")])] });
     expect(r).toMatchObject({ accepted: 1, rateLimited: 1 });
     await runInDurableObject(stub, (instance) => {
-      const bodies = internals(instance).sql.exec<{ body: string }>(`SELECT body FROM pending ORDER BY seq`).toArray().map((row) => JSON.parse(row.body) as { text: string; unanswered: string | null });
+      const bodies = internals(instance)
+        .sql.exec<{ body: string }>(`SELECT body FROM pending ORDER BY seq`)
+        .toArray()
+        .map((row) => JSON.parse(row.body) as { text: string; unanswered: string | null });
       expect(bodies.map((b) => [b.text, b.unanswered])).toEqual([
         ["1", null],
         ["2", "rate_limited"],
@@ -88,7 +108,10 @@ describe("TenantDO admission", () => {
     for (let attempt = 1; attempt < MAX_TURN_ATTEMPTS; attempt++) {
       const { abandoned } = await stub.finish({ done: [], failed: [{ contact: turn.contact, turnId: turn.turnId, error: `boom ${attempt}`, permanent: false }], metrics: [] });
       expect(abandoned).toEqual([]);
-      const due = await runInDurableObject(stub, (instance) => internals(instance).sql.exec<{ due_at: number }>(`SELECT due_at FROM schedule WHERE key = ?`, `lease:${turn.contact}`).one().due_at);
+      const due = await runInDurableObject(
+        stub,
+        (instance) => internals(instance).sql.exec<{ due_at: number }>(`SELECT due_at FROM schedule WHERE key = ?`, `lease:${turn.contact}`).one().due_at,
+      );
       expect(due).toBeGreaterThan(Date.now()); // backs off instead of spinning
       await runInDurableObject(stub, (instance) => internals(instance).lanes.redispatch([turn.contact], Date.now()));
       expect((await stub.lane(turn.contact))?.attempts).toBe(attempt + 1);
@@ -164,7 +187,8 @@ describe("TenantDO schema", () => {
     await runInDurableObject(stub, (_instance, state) => {
       const sql = state.storage.sql;
       // Back to version 1 with data in the old layout.
-      for (const t of ["kv", "seen", "rate", "pending", "lanes", "schedule", "context", "breakers", "agenda_state", "metric_counters", "metric_histograms", "schema_version"]) sql.exec(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of ["kv", "seen", "rate", "pending", "lanes", "schedule", "context", "breakers", "agenda_state", "metric_counters", "metric_histograms", "schema_version"])
+        sql.exec(`DROP TABLE IF EXISTS ${t}`);
       sql.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL)`);
       for (const stmt of SCHEMA[0] ?? []) sql.exec(stmt);
       sql.exec(`INSERT INTO schema_version (version) VALUES (1)`);
@@ -196,4 +220,3 @@ describe("a reference to a finished turn", () => {
     expect((await stub.claim([{ contact: t.contact, turnId: t.turnId }])).turns).toEqual([]);
   });
 });
-

@@ -26,7 +26,10 @@ describe("phones out of admin URLs", () => {
     const b = await seedCompany({ slug: "phones-b" });
     await store().apiTokens.create(a.id, await sha256Hex("token-of-phones-a"), "test");
     // A proactive message creates the contact, its conversation and an outbound row (the sandbox outbox).
-    for (const [slug, to] of [["phones-a", PHONE_A], ["phones-b", PHONE_B]] as const) {
+    for (const [slug, to] of [
+      ["phones-a", PHONE_A],
+      ["phones-b", PHONE_B],
+    ] as const) {
       const res = await api("/api/messages", { method: "POST", tenant: slug, body: JSON.stringify({ to, text: `Olá ${slug}`, purpose: "reminder" }) });
       expect(res.status).toBe(202);
     }
@@ -56,7 +59,11 @@ describe("phones out of admin URLs", () => {
     });
 
     it("needs a token and a tenant, and a phone in the body", async () => {
-      const anon = await exports.default.fetch("http://localhost/api/contacts/lookup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ phone: PHONE_A }) });
+      const anon = await exports.default.fetch("http://localhost/api/contacts/lookup", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ phone: PHONE_A }),
+      });
       expect(anon.status).toBe(401);
       expect(((await (await lookup(PHONE_A)).json()) as ErrorBody).error.code).toBe("tenant_required");
       expect(((await (await lookup("abc", { headers: asA })).json()) as ErrorBody).error.code).toBe("invalid_phone");

@@ -23,7 +23,12 @@ function readdress(fixture: unknown, pnid: string): unknown {
 describe("contacts are a phone, a BSUID or both", () => {
   it("answers a username user who has only a BSUID through Meta's recipient field, then keeps the same contact when the phone shows up", async () => {
     const pnid = "100000000000711";
-    const company = await seedCompany({ slug: "bsuid", channel: "meta", metaPhoneNumberId: pnid, channelSettings: { meta: { phoneNumberId: pnid, accessToken: "EAAG-bsuid-token" } } });
+    const company = await seedCompany({
+      slug: "bsuid",
+      channel: "meta",
+      metaPhoneNumberId: pnid,
+      channelSettings: { meta: { phoneNumberId: pnid, accessToken: "EAAG-bsuid-token" } },
+    });
     expect((await postMeta(readdress(bsuidOnly, pnid))).status).toBe(200);
     await eventually(async () => expect((await sentTo(pnid)).filter((s) => s.recipient === "BR.1502576394655843")).toHaveLength(1));
     expect((await sentTo(pnid)).every((s) => s.to === undefined)).toBe(true);
@@ -48,7 +53,12 @@ describe("contacts are a phone, a BSUID or both", () => {
 
   it("moves the contact to its new number on Meta's user_changed_number notice, which is stored and not answered", async () => {
     const pnid = "100000000000712";
-    const company = await seedCompany({ slug: "renumber", channel: "meta", metaPhoneNumberId: pnid, channelSettings: { meta: { phoneNumberId: pnid, accessToken: "EAAG-renumber-token" } } });
+    const company = await seedCompany({
+      slug: "renumber",
+      channel: "meta",
+      metaPhoneNumberId: pnid,
+      channelSettings: { meta: { phoneNumberId: pnid, accessToken: "EAAG-renumber-token" } },
+    });
     expect((await postMeta(metaText(pnid, "5511987654321", "Oi"))).status).toBe(200);
     await eventually(async () => expect(await sentTo(pnid)).toHaveLength(1));
     const before = (await store().contacts.byPhone(company.id, "5511987654321"))!;

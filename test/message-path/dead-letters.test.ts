@@ -75,7 +75,11 @@ describe("outbound failures end in dead letters, and reprocess delivers them onc
     expect(await deadLetters("dlq-b")).toHaveLength(0);
     expect(await sentTo(pnid)).toHaveLength(0);
 
-    const put = await api("/api/config/templates", { method: "PUT", tenant: "dlq-b", body: JSON.stringify({ reply: { name: "retomada_contato", language: "pt_BR", parameters: ["{contact_name}", "{text}"] } }) });
+    const put = await api("/api/config/templates", {
+      method: "PUT",
+      tenant: "dlq-b",
+      body: JSON.stringify({ reply: { name: "retomada_contato", language: "pt_BR", parameters: ["{contact_name}", "{text}"] } }),
+    });
     expect(put.status).toBe(200);
     // The contact writes again: the held reply is released, Meta still refuses text, the template goes out.
     await postMeta(metaText(pnid, "5511987650602", "Olá?"));
@@ -106,7 +110,21 @@ describe("outbound failures end in dead letters, and reprocess delivers them onc
     });
     const status = (s: string) => ({
       object: "whatsapp_business_account",
-      entry: [{ id: "1", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "1", phone_number_id: pnid }, statuses: [{ id: reply.providerMessageId, status: s, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: "5511987650603" }] } }] }],
+      entry: [
+        {
+          id: "1",
+          changes: [
+            {
+              field: "messages",
+              value: {
+                messaging_product: "whatsapp",
+                metadata: { display_phone_number: "1", phone_number_id: pnid },
+                statuses: [{ id: reply.providerMessageId, status: s, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: "5511987650603" }],
+              },
+            },
+          ],
+        },
+      ],
     });
     // Out of order: read arrives before delivered, and delivered is retried.
     for (const s of ["sent", "read", "delivered", "delivered"]) expect((await postMeta(status(s))).status).toBe(200);

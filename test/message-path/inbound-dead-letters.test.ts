@@ -22,7 +22,9 @@ const ingress = (companyId: number, from: string, text: string, over: Partial<In
   part: 0,
 });
 
-const deadLetters = async (slug: string) => ((await (await api("/api/dead-letters", { tenant: slug })).json()) as { dead_letters: { id: number; queue: string; reason: string; attempts: number; payload: unknown }[] }).dead_letters;
+const deadLetters = async (slug: string) =>
+  ((await (await api("/api/dead-letters", { tenant: slug })).json()) as { dead_letters: { id: number; queue: string; reason: string; attempts: number; payload: unknown }[] })
+    .dead_letters;
 
 describe("inbound work that cannot be processed", () => {
   it("a turn whose consumer keeps failing is filed with its messages and real attempts, frees the lane, and reprocess answers it once", async () => {
@@ -32,7 +34,19 @@ describe("inbound work that cannot be processed", () => {
     const admitted = await tenantStub(env, company.id).admit({
       companyId: company.id,
       settings: readSettings(company.channelSettings),
-      envelopes: [{ channel: "sandbox", receivedAt: Date.now(), ackedAt: Date.now(), correlationId: "req-1", messages: ingress(company.id, phone, "Oi, quero marcar").messages, countRequest: true, statuses: 0, rejected: [], clamped: [] }],
+      envelopes: [
+        {
+          channel: "sandbox",
+          receivedAt: Date.now(),
+          ackedAt: Date.now(),
+          correlationId: "req-1",
+          messages: ingress(company.id, phone, "Oi, quero marcar").messages,
+          countRequest: true,
+          statuses: 0,
+          rejected: [],
+          clamped: [],
+        },
+      ],
     });
     const turn = admitted.ready[0]!;
     const ref: TurnRef = { kind: "turn", companyId: company.id, contact: turn.contact, turnId: turn.turnId };

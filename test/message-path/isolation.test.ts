@@ -10,7 +10,13 @@ describe("tenant isolation on the admin API", () => {
     const a = await seedCompany({ slug: "iso-a" });
     const b = await seedCompany({ slug: "iso-b" });
     await store().apiTokens.create(a.id, await sha256Hex("token-of-a"), "test");
-    await store().deadLetters.insert(b.id, { queue: "outbound", payload: { kind: "send", companyId: b.id, messageId: 1, correlationId: "x", generation: 0 }, reason: "b's secret failure", attempts: 3, dedupKey: "b-1" });
+    await store().deadLetters.insert(b.id, {
+      queue: "outbound",
+      payload: { kind: "send", companyId: b.id, messageId: 1, correlationId: "x", generation: 0 },
+      reason: "b's secret failure",
+      attempts: 3,
+      dedupKey: "b-1",
+    });
     otherDeadLetterId = (await store().deadLetters.list(b.id, { pendingOnly: true, limit: 1 }))[0]!.id;
   });
   const asA = { authorization: "Bearer token-of-a" };

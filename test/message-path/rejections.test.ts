@@ -67,7 +67,11 @@ describe("webhook rejections: one JSON envelope, a counter, nothing stored", () 
   });
 
   it("a number over its limit is stored and counted, answered 200, but not replied to", async () => {
-    await seedCompany({ slug: "rej-num", metaPhoneNumberId: "100000000000303", channelSettings: { debounceMs: 0, maxTurnWaitMs: 0, rateLimit: { perNumberPerMinute: 1, perNumberBurst: 1 } } });
+    await seedCompany({
+      slug: "rej-num",
+      metaPhoneNumberId: "100000000000303",
+      channelSettings: { debounceMs: 0, maxTurnWaitMs: 0, rateLimit: { perNumberPerMinute: 1, perNumberBurst: 1 } },
+    });
     const first = await postMeta(metaText("100000000000303", "5511987650321", "Oi"));
     expect(await first.json()).toMatchObject({ received: 1 });
     await eventually(async () => expect(await outbox("rej-num", "5511987650321")).toHaveLength(1));
@@ -106,7 +110,11 @@ describe("webhook rejections: one JSON envelope, a counter, nothing stored", () 
 
 describe("Evolution and Whaticket webhooks", () => {
   it("Evolution: apikey checked, fromMe ignored, @lid sender resolved, reply sent", async () => {
-    await seedCompany({ slug: "evo", evolutionInstance: "clinica-evo", channelSettings: { evolution: { baseUrl: "http://evolution.fake.test", instance: "clinica-evo", apikey: "evo-key-123" } } });
+    await seedCompany({
+      slug: "evo",
+      evolutionInstance: "clinica-evo",
+      channelSettings: { evolution: { baseUrl: "http://evolution.fake.test", instance: "clinica-evo", apikey: "evo-key-123" } },
+    });
     const upsert = (fromMe: boolean, id: string) => ({
       event: "messages.upsert",
       instance: "clinica-evo",
@@ -120,7 +128,11 @@ describe("Evolution and Whaticket webhooks", () => {
       apikey: "evo-key-123",
     });
     const post = (body: unknown, apikey?: string) =>
-      exports.default.fetch("http://localhost/webhooks/evolution/clinica-evo", { method: "POST", headers: { "content-type": "application/json", ...(apikey ? { apikey } : {}) }, body: JSON.stringify(body) });
+      exports.default.fetch("http://localhost/webhooks/evolution/clinica-evo", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(apikey ? { apikey } : {}) },
+        body: JSON.stringify(body),
+      });
     await expectEnvelope(await post({ ...upsert(false, "EVO1"), apikey: "wrong" }), 401, "invalid_apikey");
     await expectEnvelope(await exports.default.fetch("http://localhost/webhooks/evolution/nobody", { method: "POST", body: "{}" }), 404, "unknown_tenant");
     expect(await (await post(upsert(true, "EVO-ECHO"))).json()).toMatchObject({ received: 0 });

@@ -220,18 +220,14 @@ describe("validateExposition rejects bad expositions", () => {
     ["duplicate series (label order differs)", head + 'x_total{company="a",c="1"} 1\nx_total{c="1",company="a"} 2\n', /duplicate series/],
     ["missing +Inf", good.replace('h_seconds_bucket{company="a",le="+Inf"} 3\n', ""), /no le="\+Inf" bucket/],
     ["+Inf != count", good.replace('le="+Inf"} 3', 'le="+Inf"} 4'), /\+Inf.*!= _count/],
-    [
-      "descending buckets",
-      good.replace('le="0.5"} 1\nh_seconds_bucket{company="a",le="1"} 2', 'le="1"} 1\nh_seconds_bucket{company="a",le="0.5"} 2'),
-      /not strictly ascending/,
-    ],
+    ["descending buckets", good.replace('le="0.5"} 1\nh_seconds_bucket{company="a",le="1"} 2', 'le="1"} 1\nh_seconds_bucket{company="a",le="0.5"} 2'), /not strictly ascending/],
     ["decreasing cumulative counts", good.replace('le="1"} 2', 'le="1"} 0'), /cumulative bucket count decreases/],
-    ["negative sum", good.replace("h_seconds_sum{company=\"a\"} 4.5", 'h_seconds_sum{company="a"} -1'), /_sum is negative/],
+    ["negative sum", good.replace('h_seconds_sum{company="a"} 4.5', 'h_seconds_sum{company="a"} -1'), /_sum is negative/],
     ["missing _sum", good.replace('h_seconds_sum{company="a"} 4.5\n', ""), /no _sum/],
     ["missing _count", good.replace('h_seconds_count{company="a"} 3\n', ""), /no _count/],
     ["counter without _total", "# HELP x X.\n# TYPE x counter\nx 1\n", /must end in _total/],
     ["sample before TYPE", 'x_total{company="a"} 1\n' + head, /before any # TYPE/],
-    ["TYPE after samples", "# HELP x_total X.\n" + 'x_total 1\n# TYPE x_total counter\n', /before any # TYPE|after its first sample/],
+    ["TYPE after samples", "# HELP x_total X.\n" + "x_total 1\n# TYPE x_total counter\n", /before any # TYPE|after its first sample/],
     ["duplicate HELP", "# HELP x_total X.\n" + head + "x_total 1\n", /duplicate # HELP/],
     ["duplicate TYPE", head + "# TYPE x_total counter\nx_total 1\n", /duplicate # TYPE/],
     ["missing HELP", "# TYPE x_total counter\nx_total 1\n", /before any # HELP/],
@@ -241,14 +237,17 @@ describe("validateExposition rejects bad expositions", () => {
     ["invalid metric name", "# HELP 9x_total X.\n# TYPE 9x_total counter\n9x_total 1\n", /invalid metric name/],
     ["bad escape", head + 'x_total{company="a\\tb"} 1\n', /invalid escape/],
     ["no trailing newline", head + "x_total 1", /end with a newline/],
-    ["family split in two groups", head + "x_total{a=\"1\"} 1\n" + hist + 'h_seconds_count 0\nx_total{a="2"} 1\n', /not grouped together/],
+    ["family split in two groups", head + 'x_total{a="1"} 1\n' + hist + 'h_seconds_count 0\nx_total{a="2"} 1\n', /not grouped together/],
   ];
 
   for (const [name, text, expected] of cases) {
     it(`flags ${name}`, () => {
       const problems = validateExposition(text);
       expect(problems.length).toBeGreaterThan(0);
-      expect(problems.some((p) => expected.test(p)), problems.join("\n")).toBe(true);
+      expect(
+        problems.some((p) => expected.test(p)),
+        problems.join("\n"),
+      ).toBe(true);
     });
   }
 });

@@ -26,7 +26,11 @@ async function check(name, fn) {
     console.log(`  ✔ ${name}`);
   } catch (err) {
     results.push({ name, ok: false });
-    console.log(`  ✘ ${name}\n    ${String(err?.message ?? err).split("\n").join("\n    ")}`);
+    console.log(
+      `  ✘ ${name}\n    ${String(err?.message ?? err)
+        .split("\n")
+        .join("\n    ")}`,
+    );
   }
 }
 
@@ -91,7 +95,10 @@ async function main() {
       const api = (p, init = {}) => fetch(`${base}${p}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...init.headers } });
       assert.equal((await api("/api/agenda/settings", { method: "PUT", body: JSON.stringify({ risk: { threshold: 0.01 } }) })).status, 200);
       const { slots } = await (await api("/api/agenda/availability?days=7")).json();
-      assert.equal((await api("/api/agenda/appointments", { method: "POST", body: JSON.stringify({ contact: "5511900000007", name: "Maria Souza", start: slots[4].start }) })).status, 201);
+      assert.equal(
+        (await api("/api/agenda/appointments", { method: "POST", body: JSON.stringify({ contact: "5511900000007", name: "Maria Souza", start: slots[4].start }) })).status,
+        201,
+      );
       await page.click("#btn-auto-reschedule");
       await page.waitForSelector("#auto-reschedule-summary", { timeout: 30_000 });
       assert.match(await page.textContent("#auto-reschedule-summary"), /^1 contato\(s\) receberam novas opções · 1 agendamento\(s\) analisados · limiar 1%$/);

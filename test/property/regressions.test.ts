@@ -39,11 +39,19 @@ describe("regressions found by the property suites", () => {
   it("a refused manual booking leaves no new contact; an accepted one stores the contact with its name", async () => {
     const company = await seedCompany({ slug: "reg-book" });
     const before = await footprint(company.id);
-    const refused = await api("/api/agenda/appointments", { method: "POST", tenant: "reg-book", body: JSON.stringify({ contact: "5511910000000", name: "Ana", start: new Date(Date.now() - 3_600_000).toISOString() }) });
+    const refused = await api("/api/agenda/appointments", {
+      method: "POST",
+      tenant: "reg-book",
+      body: JSON.stringify({ contact: "5511910000000", name: "Ana", start: new Date(Date.now() - 3_600_000).toISOString() }),
+    });
     expect(await expectSound(refused, "past slot")).toBeGreaterThanOrEqual(400);
     expect(await footprint(company.id)).toEqual(before);
     const { slots } = (await (await api("/api/agenda/availability?days=14", { tenant: "reg-book" })).json()) as { slots: { start: string }[] };
-    const booked = await api("/api/agenda/appointments", { method: "POST", tenant: "reg-book", body: JSON.stringify({ contact: "5511910000000", name: "Ana", start: slots[0]!.start }) });
+    const booked = await api("/api/agenda/appointments", {
+      method: "POST",
+      tenant: "reg-book",
+      body: JSON.stringify({ contact: "5511910000000", name: "Ana", start: slots[0]!.start }),
+    });
     expect(booked.status).toBe(201);
     expect(await booked.json()).toMatchObject({ status: "scheduled", contact: { phone: "5511910000000", name: "Ana" } });
   });
@@ -71,5 +79,9 @@ describe("regressions found by the property suites", () => {
 
 async function postSigned(body: unknown): Promise<Response> {
   const raw = JSON.stringify(body);
-  return exports.default.fetch("http://localhost/webhooks/whatsapp", { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${await hmacSha256Hex("test-app-secret", raw)}` }, body: raw });
+  return exports.default.fetch("http://localhost/webhooks/whatsapp", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${await hmacSha256Hex("test-app-secret", raw)}` },
+    body: raw,
+  });
 }

@@ -53,7 +53,10 @@ describe("accepted messages are answered and never block their contact", () => {
         const firstStatus = await expectSound(first, JSON.stringify(h).slice(0, 300));
         const next = await exports.default.fetch("http://localhost/webhooks/whatsapp", await signed(metaText(pnid, from, "Oi, tudo bem?")));
         expect(await expectSound(next, "the valid follow-up")).toBe(200);
-        await eventually(async () => expect((await outbox(slug, from)).length, `contact blocked after ${firstStatus} for ${JSON.stringify(h).slice(0, 300)}`).toBeGreaterThan(0), 12_000);
+        await eventually(
+          async () => expect((await outbox(slug, from)).length, `contact blocked after ${firstStatus} for ${JSON.stringify(h).slice(0, 300)}`).toBeGreaterThan(0),
+          12_000,
+        );
       }),
       // Each run waits for a reply; a failing one would be retried by shrinking for minutes, so stop at the first.
       runs(4, { endOnFailure: true }),

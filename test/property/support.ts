@@ -30,7 +30,28 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string(),
   fc.string({ unit: "grapheme", maxLength: 50 }),
   fc.string({ unit: "binary", maxLength: 30 }),
-  fc.constantFrom("", " ", "\u0000", "\uD800", "\u202Eabc", "NaN", "Infinity", "-1", "1e308", "99999999999999", "null", "true", "{}", "[]", "'; DROP TABLE messages;--", "<script>alert(1)</script>", "ção ñ 日本語 🦄", "5511987654321", "+55 (11) 98765-4321", "2026-02-31T25:61:00Z"),
+  fc.constantFrom(
+    "",
+    " ",
+    "\u0000",
+    "\uD800",
+    "\u202Eabc",
+    "NaN",
+    "Infinity",
+    "-1",
+    "1e308",
+    "99999999999999",
+    "null",
+    "true",
+    "{}",
+    "[]",
+    "'; DROP TABLE messages;--",
+    "<script>alert(1)</script>",
+    "ção ñ 日本語 🦄",
+    "5511987654321",
+    "+55 (11) 98765-4321",
+    "2026-02-31T25:61:00Z",
+  ),
   fc.constant("é".repeat(70_000)),
   fc.constant(HUGE),
 );
@@ -109,21 +130,29 @@ export function mutate<T>(fixture: T, mutations: Mutation[]): unknown {
     } else if (m.op === "replace") parent[key] = m.value;
     else if (m.op === "wrap") parent[key] = [old];
     else if (m.op === "huge") parent[key] = typeof old === "number" ? 1e308 : HUGE;
-    else if (m.op === "retype") parent[key] = typeof old === "string" ? (Number(old) || 0) : typeof old === "number" ? String(old) : JSON.stringify(old);
+    else if (m.op === "retype") parent[key] = typeof old === "string" ? Number(old) || 0 : typeof old === "number" ? String(old) : JSON.stringify(old);
     else if (m.op === "same-type") {
       if (typeof old === "string") parent[key] = typeof m.value === "string" ? m.value : String(m.value);
       else if (typeof old === "number") parent[key] = typeof m.value === "number" ? m.value : 99999999999999;
       else if (typeof old === "boolean") parent[key] = !old;
       else if (Array.isArray(old)) parent[key] = [...old, ...old];
       else parent[key] = m.value;
-    }
-    else parent[key] = { [String(key)]: old, junk: m.value };
+    } else parent[key] = { [String(key)]: old, junk: m.value };
     body = structuredClone(body);
   }
   return body;
 }
 
-export const CONTENT_TYPES = ["application/json", "application/json; charset=utf-8", "text/plain", "text/csv", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/octet-stream", ""] as const;
+export const CONTENT_TYPES = [
+  "application/json",
+  "application/json; charset=utf-8",
+  "text/plain",
+  "text/csv",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/octet-stream",
+  "",
+] as const;
 
 /** A raw body: JSON text of anything, truncated JSON, or bytes that are not UTF-8 at all. */
 export const rawBody = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<string | Uint8Array> =>
@@ -142,7 +171,7 @@ export const rawBody = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<string | Uin
       return fc.nat({ max: Math.max(0, s.length - 1) }).map((n) => s.slice(0, n));
     }),
     fc.uint8Array({ maxLength: 300 }),
-    fc.constantFrom("", "{", "null", "[]", '"x"', "0", "\uFEFF{}", "{\"a\":1}garbage", "NaN"),
+    fc.constantFrom("", "{", "null", "[]", '"x"', "0", "\uFEFF{}", '{"a":1}garbage', "NaN"),
   );
 
 interface Envelope {
@@ -168,7 +197,20 @@ export async function expectSound(res: Response, what: string): Promise<number> 
   return res.status;
 }
 
-const TABLES = ["contacts", "conversations", "messages", "delivery_logs", "dead_letters", "audit_logs", "appointments", "appointment_tasks", "feedback_events", "import_jobs", "agenda_optimization_runs", "risk_models"] as const;
+const TABLES = [
+  "contacts",
+  "conversations",
+  "messages",
+  "delivery_logs",
+  "dead_letters",
+  "audit_logs",
+  "appointments",
+  "appointment_tasks",
+  "feedback_events",
+  "import_jobs",
+  "agenda_optimization_runs",
+  "risk_models",
+] as const;
 
 const STATES = {
   profile: "SELECT profile || '@' || updated_at AS s FROM company_profiles WHERE company_id = ?",
@@ -199,7 +241,10 @@ export async function totalRows(companyIds: number[]): Promise<Record<string, nu
 /** Fails with what changed (keys, before and after) when a rejected request left a trace. */
 export function expectUnchanged(before: Record<string, unknown>, after: Record<string, unknown>, what: string): void {
   const changed = Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]));
-  if (changed.length) throw new Error(`${what} was rejected but changed ${changed.map((k) => `${k}: ${JSON.stringify(before[k]).slice(0, 200)} → ${JSON.stringify(after[k]).slice(0, 200)}`).join("; ")}`);
+  if (changed.length)
+    throw new Error(
+      `${what} was rejected but changed ${changed.map((k) => `${k}: ${JSON.stringify(before[k]).slice(0, 200)} → ${JSON.stringify(after[k]).slice(0, 200)}`).join("; ")}`,
+    );
 }
 
 /** A text no one else in the run uses, so tenants created per run never collide. */

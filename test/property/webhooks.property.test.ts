@@ -48,10 +48,40 @@ import whtGroup from "../fixtures/whaticket/group.json";
 import whtMedia from "../fixtures/whaticket/media.json";
 import whtMessage from "../fixtures/whaticket/message.json";
 import whtTicket from "../fixtures/whaticket/ticket-update.json";
-import { CONTENT_TYPES, expectSound, expectUnchanged, footprint, hostileNumber, hostileSegment, hostileString, hostileValue, mutate, mutation, rawBody, runs, totalRows, unique, uniqueDigits } from "./support";
+import {
+  CONTENT_TYPES,
+  expectSound,
+  expectUnchanged,
+  footprint,
+  hostileNumber,
+  hostileSegment,
+  hostileString,
+  hostileValue,
+  mutate,
+  mutation,
+  rawBody,
+  runs,
+  totalRows,
+  unique,
+  uniqueDigits,
+} from "./support";
 
 const FIXTURE_PNID = "100000000000001";
-const META = [metaText2, metaTwoEntries, metaTwoMessages, metaImage, metaInteractiveButton, metaInteractiveList, metaButton, metaLocation, metaContacts, metaReaction, metaStatuses, metaTemplateStatus, metaUnsupported];
+const META = [
+  metaText2,
+  metaTwoEntries,
+  metaTwoMessages,
+  metaImage,
+  metaInteractiveButton,
+  metaInteractiveList,
+  metaButton,
+  metaLocation,
+  metaContacts,
+  metaReaction,
+  metaStatuses,
+  metaTemplateStatus,
+  metaUnsupported,
+];
 const EVOLUTION = [evoText, evoExtended, evoImage, evoLid, evoLidAlt, evoList, evoArray, evoUpdate, evoConnection];
 const WHATICKET = [whtMessage, whtMedia, whtGroup, whtFromMe, whtTicket];
 const CALCOM = [calCreated, calRescheduled, calCancelled, calRejected, calNoShow, calPing];
@@ -81,9 +111,20 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
         const pnid = uniqueDigits();
         const company = await seedCompany({ slug: unique("pm"), metaPhoneNumberId: pnid });
         const raw = typeof body === "string" ? body.replaceAll(FIXTURE_PNID, pnid) : body;
-        const sig = sign === "right" ? `sha256=${await hmacSha256Hex("test-app-secret", bytes(raw))}` : sign === "forged" ? `sha256=${await hmacSha256Hex("forged", bytes(raw))}` : sign === "garbage" ? "sha256=zz" : undefined;
+        const sig =
+          sign === "right"
+            ? `sha256=${await hmacSha256Hex("test-app-secret", bytes(raw))}`
+            : sign === "forged"
+              ? `sha256=${await hmacSha256Hex("forged", bytes(raw))}`
+              : sign === "garbage"
+                ? "sha256=zz"
+                : undefined;
         const before = await footprint(company.id);
-        const res = await exports.default.fetch("http://localhost/webhooks/whatsapp", { method: "POST", headers: { ...(ct ? { "content-type": ct } : {}), ...(sig ? { "x-hub-signature-256": sig } : {}) }, body: raw });
+        const res = await exports.default.fetch("http://localhost/webhooks/whatsapp", {
+          method: "POST",
+          headers: { ...(ct ? { "content-type": ct } : {}), ...(sig ? { "x-hub-signature-256": sig } : {}) },
+          body: raw,
+        });
         const what = `meta(${sign}, ${ct}) ${show(raw)}`;
         const status = await expectSound(res, what);
         if (sign !== "right") expect(status, what).toBe(401);
@@ -97,7 +138,11 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
     await fc.assert(
       fc.asyncProperty(rawBody(mutated(EVOLUTION)), fc.constantFrom("header", "header", "body", "wrong"), fc.constantFrom(...CONTENT_TYPES), async (raw, key, ct) => {
         const instance = unique("evo");
-        const company = await seedCompany({ slug: instance, evolutionInstance: instance, channelSettings: { evolution: { baseUrl: "http://evolution.fake.test", instance, apikey: "B6D711FCDE4D4FD5936544120E713976" } } });
+        const company = await seedCompany({
+          slug: instance,
+          evolutionInstance: instance,
+          channelSettings: { evolution: { baseUrl: "http://evolution.fake.test", instance, apikey: "B6D711FCDE4D4FD5936544120E713976" } },
+        });
         const headers: Record<string, string> = ct ? { "content-type": ct } : {};
         if (key === "header") headers.apikey = "B6D711FCDE4D4FD5936544120E713976";
         if (key === "wrong") headers.apikey = "not-the-key";
@@ -114,19 +159,28 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
 
   it("Whaticket POST /webhook/whaticket with the token and the body's HMAC", async () => {
     await fc.assert(
-      fc.asyncProperty(rawBody(mutated(WHATICKET)), fc.constantFrom("right", "right", "forged", "none", "unknown-token"), fc.constantFrom(...CONTENT_TYPES), async (raw, sign, ct) => {
-        const token = unique("wht-token");
-        const company = await seedCompany({ slug: unique("wht"), whaticketTokenHash: await sha256Hex(token), channelSettings: { whaticket: { baseUrl: "http://whaticket.fake.test", token: "out", webhookSecret: "wht-secret" } } });
-        const headers: Record<string, string> = { ...(ct ? { "content-type": ct } : {}), "x-webhook-token": sign === "unknown-token" ? "nobody" : token };
-        if (sign === "right") headers["x-signature"] = `sha256=${await hmacSha256Hex("wht-secret", bytes(raw))}`;
-        if (sign === "forged") headers["x-signature"] = `sha256=${await hmacSha256Hex("forged", bytes(raw))}`;
-        const before = await footprint(company.id);
-        const res = await exports.default.fetch("http://localhost/webhook/whaticket", { method: "POST", headers, body: raw });
-        const what = `whaticket(${sign}, ${ct}) ${show(raw)}`;
-        const status = await expectSound(res, what);
-        if (sign !== "right") expect(status, what).toBe(401);
-        await checkRejection(company.id, status, before, what);
-      }),
+      fc.asyncProperty(
+        rawBody(mutated(WHATICKET)),
+        fc.constantFrom("right", "right", "forged", "none", "unknown-token"),
+        fc.constantFrom(...CONTENT_TYPES),
+        async (raw, sign, ct) => {
+          const token = unique("wht-token");
+          const company = await seedCompany({
+            slug: unique("wht"),
+            whaticketTokenHash: await sha256Hex(token),
+            channelSettings: { whaticket: { baseUrl: "http://whaticket.fake.test", token: "out", webhookSecret: "wht-secret" } },
+          });
+          const headers: Record<string, string> = { ...(ct ? { "content-type": ct } : {}), "x-webhook-token": sign === "unknown-token" ? "nobody" : token };
+          if (sign === "right") headers["x-signature"] = `sha256=${await hmacSha256Hex("wht-secret", bytes(raw))}`;
+          if (sign === "forged") headers["x-signature"] = `sha256=${await hmacSha256Hex("forged", bytes(raw))}`;
+          const before = await footprint(company.id);
+          const res = await exports.default.fetch("http://localhost/webhook/whaticket", { method: "POST", headers, body: raw });
+          const what = `whaticket(${sign}, ${ct}) ${show(raw)}`;
+          const status = await expectSound(res, what);
+          if (sign !== "right") expect(status, what).toBe(401);
+          await checkRejection(company.id, status, before, what);
+        },
+      ),
       runs(60),
     );
   });
@@ -136,7 +190,11 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
       fc.asyncProperty(rawBody(mutated(CALCOM)), fc.constantFrom("right", "right", "right", "forged", "none"), async (raw, sign) => {
         const slug = unique("cal");
         const company = await seedCompany({ slug });
-        const put = await api("/api/agenda/settings", { method: "PUT", tenant: slug, body: JSON.stringify({ provider: "calcom", calcom: { eventTypeId: 812345, apiKey: "cal_live_0123456789", webhookSecret: "whsec-cal-0123456789" } }) });
+        const put = await api("/api/agenda/settings", {
+          method: "PUT",
+          tenant: slug,
+          body: JSON.stringify({ provider: "calcom", calcom: { eventTypeId: 812345, apiKey: "cal_live_0123456789", webhookSecret: "whsec-cal-0123456789" } }),
+        });
         expect(put.status).toBe(200);
         const headers: Record<string, string> = { "content-type": "application/json" };
         if (sign === "right") headers["x-cal-signature-256"] = await hmacSha256Hex("whsec-cal-0123456789", bytes(raw));
@@ -153,8 +211,21 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
   });
 
   it("sandbox POST /api/sandbox/:tenant/inbound", async () => {
-    const plausible = fc.record({ from: fc.integer({ min: 10_000_000, max: 99_999_999 }).map((n) => `55119${n}`), text: fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }), id: fc.option(fc.string({ minLength: 1, maxLength: 128 }), { nil: undefined }), name: fc.option(hostileString, { nil: undefined }) });
-    const hostile = fc.record({ from: fc.oneof(hostileString, hostileNumber, fc.constant("5511987654321")), text: fc.oneof(hostileString, fc.constant("Oi")), id: fc.oneof(hostileString, hostileNumber), name: hostileValue }, { requiredKeys: [] });
+    const plausible = fc.record({
+      from: fc.integer({ min: 10_000_000, max: 99_999_999 }).map((n) => `55119${n}`),
+      text: fc.string({ unit: "grapheme", minLength: 1, maxLength: 200 }),
+      id: fc.option(fc.string({ minLength: 1, maxLength: 128 }), { nil: undefined }),
+      name: fc.option(hostileString, { nil: undefined }),
+    });
+    const hostile = fc.record(
+      {
+        from: fc.oneof(hostileString, hostileNumber, fc.constant("5511987654321")),
+        text: fc.oneof(hostileString, fc.constant("Oi")),
+        id: fc.oneof(hostileString, hostileNumber),
+        name: hostileValue,
+      },
+      { requiredKeys: [] },
+    );
     const sandboxBody = fc.oneof(plausible, hostile);
     await fc.assert(
       fc.asyncProperty(rawBody(sandboxBody), fc.constantFrom(...CONTENT_TYPES), async (raw, ct) => {
@@ -171,11 +242,16 @@ describe("webhook bodies, whatever they hold, never get a 5xx and store nothing 
 
   it("a tenant, instance or sandbox slug in the path that is junk is a 4xx envelope", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("/webhooks/evolution/", "/webhooks/calcom/", "/api/sandbox/"), hostileSegment, rawBody(mutated([...EVOLUTION, ...CALCOM])), async (prefix, segment, raw) => {
-        const path = `${prefix}${segment}${prefix === "/api/sandbox/" ? "/inbound" : ""}`;
-        const res = await api(path, { method: "POST", body: raw });
-        expect(await expectSound(res, `${path} ${show(raw)}`)).toBeGreaterThanOrEqual(400);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom("/webhooks/evolution/", "/webhooks/calcom/", "/api/sandbox/"),
+        hostileSegment,
+        rawBody(mutated([...EVOLUTION, ...CALCOM])),
+        async (prefix, segment, raw) => {
+          const path = `${prefix}${segment}${prefix === "/api/sandbox/" ? "/inbound" : ""}`;
+          const res = await api(path, { method: "POST", body: raw });
+          expect(await expectSound(res, `${path} ${show(raw)}`)).toBeGreaterThanOrEqual(400);
+        },
+      ),
       runs(60),
     );
   });

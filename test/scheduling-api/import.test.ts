@@ -7,7 +7,12 @@ import { historyCsv, importCsv, phoneOf, type ImportView } from "./support";
 
 const NOW = Date.now();
 const rows = generateHistory({ seed: 7, rows: 3000, contacts: 300, start: NOW - 200 * DAY_MS, days: 195, now: NOW });
-const count = async (sql: string, ...binds: unknown[]) => (await env.DB.prepare(sql).bind(...binds).first<{ n: number }>())?.n ?? -1;
+const count = async (sql: string, ...binds: unknown[]) =>
+  (
+    await env.DB.prepare(sql)
+      .bind(...binds)
+      .first<{ n: number }>()
+  )?.n ?? -1;
 
 describe("POST /api/agenda/appointments/import", () => {
   it("stores the good rows, reports each bad one by line and reason, and is idempotent by external_id", async () => {
@@ -88,7 +93,11 @@ describe("POST /api/agenda/appointments/import", () => {
     await seedCompany({ slug: "imp-run" });
     await importCsv("imp-run", historyCsv(rows));
     const insights = await eventually(async () => {
-      const body = (await (await api("/api/agenda/insights", { tenant: "imp-run" })).json()) as { last_run: { trigger: string } | null; model: { kind: string } | null; suggested: unknown[] };
+      const body = (await (await api("/api/agenda/insights", { tenant: "imp-run" })).json()) as {
+        last_run: { trigger: string } | null;
+        model: { kind: string } | null;
+        suggested: unknown[];
+      };
       if (!body.last_run) throw new Error("no run yet");
       return body;
     }, 30_000);

@@ -105,7 +105,9 @@ describe("POST /api/agenda/risk", () => {
       expect(booked.status).toBe(201);
     }
     const probOf = async (contact: string) => {
-      const list = (await (await api(`/api/agenda/appointments?contact_id=${await contactId("risk-list", phoneOf(contact))}&from=${new Date(NOW).toISOString()}`, { tenant: "risk-list" })).json()) as { appointments: { provider: string; no_show_prob: number | null; risk_reasons: string[] }[] };
+      const list = (await (
+        await api(`/api/agenda/appointments?contact_id=${await contactId("risk-list", phoneOf(contact))}&from=${new Date(NOW).toISOString()}`, { tenant: "risk-list" })
+      ).json()) as { appointments: { provider: string; no_show_prob: number | null; risk_reasons: string[] }[] };
       const live = list.appointments.filter((a) => a.provider === "builtin");
       expect(live).toHaveLength(1);
       return live[0]!;
@@ -120,7 +122,9 @@ describe("POST /api/agenda/risk", () => {
   it("a listing never trains: before the first analysis it shows the prior and says the model is not trained yet", async () => {
     await seedCompany({ slug: "risk-untrained" });
     const slots = ((await (await api("/api/agenda/availability?days=7", { tenant: "risk-untrained" })).json()) as { slots: { start: string }[] }).slots;
-    expect((await api("/api/agenda/appointments", { method: "POST", tenant: "risk-untrained", body: JSON.stringify({ contact: "5511900000042", start: slots[0]!.start }) })).status).toBe(201);
+    expect(
+      (await api("/api/agenda/appointments", { method: "POST", tenant: "risk-untrained", body: JSON.stringify({ contact: "5511900000042", start: slots[0]!.start }) })).status,
+    ).toBe(201);
     const list = (await (await api("/api/agenda/appointments", { tenant: "risk-untrained" })).json()) as { appointments: { no_show_prob: number; risk_reasons: string[] }[] };
     expect(list.appointments[0]).toMatchObject({ no_show_prob: 0.2, risk_reasons: [expect.stringMatching(/^Modelo ainda não treinado/)] });
     expect(await store().scheduling.latestModel((await store().companies.bySlug("risk-untrained"))!.id)).toBeNull();

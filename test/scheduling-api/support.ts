@@ -4,7 +4,20 @@ import { api } from "../support/helpers";
 /** A stable Brazilian mobile number per synthetic contact ("contact-17" → 5511900000017). */
 export const phoneOf = (contact: string) => `55119${String(Number(/\d+$/.exec(contact)?.[0] ?? 0)).padStart(8, "0")}`;
 
-const HEADER = ["external_id", "contact", "booked_at", "starts_at", "ends_at", "status", "reminder_sent", "reminder_answered", "confirmed", "last_contact_at", "attr_age", "attr_insurance"];
+const HEADER = [
+  "external_id",
+  "contact",
+  "booked_at",
+  "starts_at",
+  "ends_at",
+  "status",
+  "reminder_sent",
+  "reminder_answered",
+  "confirmed",
+  "last_contact_at",
+  "attr_age",
+  "attr_insurance",
+];
 
 const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 const when = (ms: number | undefined) => (ms === undefined ? "" : new Date(ms).toISOString());

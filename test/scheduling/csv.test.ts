@@ -62,7 +62,7 @@ function withField(i: number, value: string, fields = BASE): string {
 }
 
 describe("csvRecords", () => {
-  it("decodes and parses the same when every byte arrives alone (é, CRLF, \"\", BOM)", async () => {
+  it('decodes and parses the same when every byte arrives alone (é, CRLF, "", BOM)', async () => {
     const text = '\uFEFFnome,"obs"\r\nJosé,"diz ""olá"", tchau"\r\n"a\r\nb",ç\r\n';
     const expected = [
       { line: 1, fields: ["nome", "obs"] },

@@ -128,9 +128,7 @@ describe("no feature leaks the outcome", () => {
     const slotCutoff = (rows[4800] as HistoryRow).startsAt;
     const withCut: FeatureOptions = { timeZone: SP, slotCutoff };
     const before = computeFacts(rows, rows, withCut);
-    const altered = rows.map((r) =>
-      r.endsAt > slotCutoff ? { ...r, contact: `${r.contact}-moved`, status: r.status === "attended" ? ("no_show" as const) : r.status } : r,
-    );
+    const altered = rows.map((r) => (r.endsAt > slotCutoff ? { ...r, contact: `${r.contact}-moved`, status: r.status === "attended" ? ("no_show" as const) : r.status } : r));
     const after = computeFacts(rows, altered, withCut);
     for (let i = 0; i < rows.length; i++) {
       expect(after.slotRate[i]).toBe(before.slotRate[i]);

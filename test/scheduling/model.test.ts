@@ -59,8 +59,14 @@ describe("trainRiskModel on 20k synthetic appointments (time-ordered holdout)", 
   });
 
   it("is not better than the truth (a sanity bound), and close to it", () => {
-    const holdout = rows.map((r, i) => ({ r, p: noShowProb[i] ?? 0 })).filter(({ r }) => (r.status === "attended" || r.status === "no_show") && r.startsAt >= (ev?.holdoutFrom ?? 0));
-    const oracle = auc(holdout.map((h) => h.p), holdout.map((h) => (h.r.status === "no_show" ? 1 : 0))) ?? 0;
+    const holdout = rows
+      .map((r, i) => ({ r, p: noShowProb[i] ?? 0 }))
+      .filter(({ r }) => (r.status === "attended" || r.status === "no_show") && r.startsAt >= (ev?.holdoutFrom ?? 0));
+    const oracle =
+      auc(
+        holdout.map((h) => h.p),
+        holdout.map((h) => (h.r.status === "no_show" ? 1 : 0)),
+      ) ?? 0;
     expect(ev?.auc ?? 1).toBeLessThanOrEqual(oracle + 0.005);
     expect(oracle - (ev?.auc ?? 0)).toBeLessThan(0.08);
   });

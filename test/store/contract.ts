@@ -529,7 +529,11 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       it("records a failure with its detail, but not after the message was delivered or read", async () => {
         const t = await thread();
         const failing = await acceptedMessage(t);
-        expect(await store.messages.applyStatus(t.company.id, failing.wamid, "failed", "131047: re-engagement message", T0 + 10)).toEqual({ found: true, duplicate: false, changed: true });
+        expect(await store.messages.applyStatus(t.company.id, failing.wamid, "failed", "131047: re-engagement message", T0 + 10)).toEqual({
+          found: true,
+          duplicate: false,
+          changed: true,
+        });
         expect(await store.messages.byId(t.company.id, failing.message.id)).toMatchObject({ status: "failed", error: "131047: re-engagement message" });
 
         const read = await acceptedMessage(t);
@@ -574,9 +578,22 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     describe("deadLetters", () => {
       it("stores the failed job with its reason, pending until reprocessed", async () => {
         const c = await company();
-        await store.deadLetters.insert(c.id, { queue: "inbound", payload: { turnId: "t-1", messages: [{ text: "Oi" }] }, reason: "llm timeout", attempts: 4, dedupKey: `inbound:${uid()}` });
+        await store.deadLetters.insert(c.id, {
+          queue: "inbound",
+          payload: { turnId: "t-1", messages: [{ text: "Oi" }] },
+          reason: "llm timeout",
+          attempts: 4,
+          dedupKey: `inbound:${uid()}`,
+        });
         const dl = await onlyDeadLetter(c.id);
-        expect(dl).toMatchObject({ companyId: c.id, queue: "inbound", payload: { turnId: "t-1", messages: [{ text: "Oi" }] }, reason: "llm timeout", attempts: 4, reprocessedAt: null });
+        expect(dl).toMatchObject({
+          companyId: c.id,
+          queue: "inbound",
+          payload: { turnId: "t-1", messages: [{ text: "Oi" }] },
+          reason: "llm timeout",
+          attempts: 4,
+          reprocessedAt: null,
+        });
         expect(dl.createdAt).toBeGreaterThan(1_600_000_000_000);
         expect(await store.deadLetters.byId(c.id, dl.id)).toEqual(dl);
         expect(await store.deadLetters.byId(c.id, 2_000_000_000)).toBeNull();
@@ -654,7 +671,10 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         const first = await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 10 * HALF_HOUR, "builtin-first"), room);
         expect(first?.inserted).toBe(true);
         expect(await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 10 * HALF_HOUR), room)).toBeNull();
-        expect(await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 10 * HALF_HOUR, "builtin-first"), room)).toMatchObject({ inserted: false, appointment: { id: first!.appointment.id } });
+        expect(await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 10 * HALF_HOUR, "builtin-first"), room)).toMatchObject({
+          inserted: false,
+          appointment: { id: first!.appointment.id },
+        });
         // Right after it: free without a buffer, taken with one.
         expect(await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 11 * HALF_HOUR), { capacity: 1, bufferMs: 600_000 })).toBeNull();
         expect((await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + 11 * HALF_HOUR), room))?.inserted).toBe(true);
@@ -695,12 +715,18 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       it("imports idempotently by external_id, creates contacts by phone and rejects unknown contact ids", async () => {
         const c = await company();
         const p = phone();
-        const rejected = await store.scheduling.importRows(c.id, [row(2, "e-1", { phone: p }, T0), row(3, "e-2", { phone: p }, T0 + DAY, "no_show"), row(4, "e-3", { contactId: 999_999_999 }, T0)], T0);
+        const rejected = await store.scheduling.importRows(
+          c.id,
+          [row(2, "e-1", { phone: p }, T0), row(3, "e-2", { phone: p }, T0 + DAY, "no_show"), row(4, "e-3", { contactId: 999_999_999 }, T0)],
+          T0,
+        );
         expect(rejected).toEqual([{ line: 4, reason: "contact: no contact with id 999999999 in this tenant" }]);
         const contact = await store.contacts.byPhone(c.id, p);
         expect(contact).not.toBeNull();
         // The same rows again, one outcome corrected: still two rows, the correction applied.
-        expect(await store.scheduling.importRows(c.id, [row(2, "e-1", { contactId: contact!.id }, T0, "no_show"), row(3, "e-2", { phone: p }, T0 + DAY, "no_show")], T0 + 1)).toEqual([]);
+        expect(
+          await store.scheduling.importRows(c.id, [row(2, "e-1", { contactId: contact!.id }, T0, "no_show"), row(3, "e-2", { phone: p }, T0 + DAY, "no_show")], T0 + 1),
+        ).toEqual([]);
         const history = await store.scheduling.history(c.id, { to: T0 + 10 * DAY, limit: 100 });
         expect(history.map((h) => [h.externalId, h.status, h.contactId])).toEqual([
           ["e-1", "no_show", contact!.id],
@@ -712,7 +738,11 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       it("history pages newest-first but returns oldest-first, bounded by [from, to) and limit", async () => {
         const c = await company();
         const p = phone();
-        await store.scheduling.importRows(c.id, Array.from({ length: 30 }, (_, i) => row(i + 2, `h-${i}`, { phone: p }, T0 + i * DAY)), T0);
+        await store.scheduling.importRows(
+          c.id,
+          Array.from({ length: 30 }, (_, i) => row(i + 2, `h-${i}`, { phone: p }, T0 + i * DAY)),
+          T0,
+        );
         const last10 = await store.scheduling.history(c.id, { to: T0 + 30 * DAY, limit: 10 });
         expect(last10.map((h) => h.externalId)).toEqual(Array.from({ length: 10 }, (_, i) => `h-${20 + i}`));
         const window = await store.scheduling.history(c.id, { from: T0 + 5 * DAY, to: T0 + 8 * DAY, limit: 100 });

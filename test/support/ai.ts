@@ -5,12 +5,15 @@ export const gemini = {
   mode: (key: string, mode: "ok" | "500" | "429" | "401" | "flaky", text?: string) =>
     fetch(`http://gemini.fake.test/__fake/llm/${key}/mode`, { method: "POST", body: JSON.stringify({ mode, text }) }),
   requests: async (key: string) =>
-    ((await (await fetch(`http://gemini.fake.test/__fake/llm/${key}/requests`)).json()) as {
-      requests: { systemInstruction?: { parts: { text: string }[] }; contents: { role: string; parts: { text: string }[] }[] }[];
-    }).requests,
+    (
+      (await (await fetch(`http://gemini.fake.test/__fake/llm/${key}/requests`)).json()) as {
+        requests: { systemInstruction?: { parts: { text: string }[] }; contents: { role: string; parts: { text: string }[] }[] }[];
+      }
+    ).requests,
 };
 
-export const hooksReceived = async (path: string) => ((await (await fetch(`http://hooks.fake.test/?path=${encodeURIComponent(path)}`)).json()) as { received: { text: string; secretaria?: Record<string, unknown> }[] }).received;
+export const hooksReceived = async (path: string) =>
+  ((await (await fetch(`http://hooks.fake.test/?path=${encodeURIComponent(path)}`)).json()) as { received: { text: string; secretaria?: Record<string, unknown> }[] }).received;
 
 export async function putConfig(tenant: string, section: string, body: unknown) {
   const res = await api(`/api/config/${section}`, { method: "PUT", tenant, body: JSON.stringify(body) });

@@ -76,9 +76,9 @@ export async function fakeVendors(request: Request): Promise<Response> {
     const n = (flakyCount.get(pnid) ?? 0) + 1;
     flakyCount.set(pnid, n);
     if (n % 2 === 1) return new Response(ERRORS["500"].body, { status: 500, headers: { "content-type": "application/json", "retry-after": "1" } });
-  } else
+  }
   // Retry-After keeps the retry tests quick the way a real vendor would ask for it.
-  if (mode !== "ok") return new Response(ERRORS[mode].body, { status: ERRORS[mode].status, headers: { "content-type": "application/json", "retry-after": "1" } });
+  else if (mode !== "ok") return new Response(ERRORS[mode].body, { status: ERRORS[mode].status, headers: { "content-type": "application/json", "retry-after": "1" } });
   const list = sent.get(pnid) ?? [];
   list.push(body);
   sent.set(pnid, list);
@@ -122,7 +122,8 @@ async function fakeGemini(request: Request, url: URL): Promise<Response> {
     }
     return json({ requests: llmRequests.get(key) ?? [] });
   }
-  if (!/^\/v1beta\/models\/[^/:]+:generateContent$/.test(url.pathname) || request.method !== "POST") return json({ error: { code: 404, message: "not found", status: "NOT_FOUND" } }, 404);
+  if (!/^\/v1beta\/models\/[^/:]+:generateContent$/.test(url.pathname) || request.method !== "POST")
+    return json({ error: { code: 404, message: "not found", status: "NOT_FOUND" } }, 404);
   const key = request.headers.get("x-goog-api-key") ?? "";
   const list = llmRequests.get(key) ?? [];
   list.push(await request.json());
@@ -188,7 +189,13 @@ async function fakeCalcom(request: Request, url: URL): Promise<Response> {
     if (booked.has(start)) return json(calFixture("booking-error-slot-taken.json"), 400);
     booked.add(start);
     const template = calFixture(move[1] ? "reschedule-success.json" : "booking-success.json");
-    const data = { ...template.data, uid: `fake-cal-${++calUid}`, start: new Date(start).toISOString(), end: new Date(start + 1_800_000).toISOString(), ...(move[1] ? { rescheduledFromUid: move[1] } : {}) };
+    const data = {
+      ...template.data,
+      uid: `fake-cal-${++calUid}`,
+      start: new Date(start).toISOString(),
+      end: new Date(start + 1_800_000).toISOString(),
+      ...(move[1] ? { rescheduledFromUid: move[1] } : {}),
+    };
     return json({ status: "success", data }, 201);
   }
   return json(calFixture("error-404.json"), 404);

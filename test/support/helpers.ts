@@ -105,12 +105,16 @@ export async function drained(slug: string, opts: { requests?: number } = {}): P
       const text = await metricsText();
       const admitted = text
         .split("\n")
-        .filter((l) => l.startsWith("secretaria_webhook_requests_total{") && l.includes(`company="${slug}"`) && /outcome="(accepted|duplicate|rate_limited|status|ignored)"/.test(l))
+        .filter(
+          (l) => l.startsWith("secretaria_webhook_requests_total{") && l.includes(`company="${slug}"`) && /outcome="(accepted|duplicate|rate_limited|status|ignored)"/.test(l),
+        )
         .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
       expect(admitted).toBeGreaterThanOrEqual(opts.requests);
     }
     expect(await tenantStub(env, company.id).inFlight()).toBe(0);
-    const row = await env.DB.prepare(`SELECT count(*) AS n FROM messages WHERE company_id = ? AND direction = 'out' AND status IN ('queued', 'sending', 'retrying')`).bind(company.id).first<{ n: number }>();
+    const row = await env.DB.prepare(`SELECT count(*) AS n FROM messages WHERE company_id = ? AND direction = 'out' AND status IN ('queued', 'sending', 'retrying')`)
+      .bind(company.id)
+      .first<{ n: number }>();
     expect(row?.n).toBe(0);
   });
 }

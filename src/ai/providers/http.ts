@@ -78,17 +78,14 @@ const KEY_PATTERNS = [/\bsk-[A-Za-z0-9_*.-]{6,}/g, /\bAIza[A-Za-z0-9_-]{10,}/g];
 export function cleanReason(reason: string, secrets: readonly string[] = []): string {
   let out = scrubSecrets(reason, secrets);
   for (const pattern of KEY_PATTERNS) out = out.replace(pattern, "[redacted]");
-  out = out.replace(/\+?\d{8,}/g, "[number]").replace(/\s+/g, " ").trim();
+  out = out
+    .replace(/\+?\d{8,}/g, "[number]")
+    .replace(/\s+/g, " ")
+    .trim();
   return out.length > MAX_REASON ? `${out.slice(0, MAX_REASON - 1)}…` : out;
 }
 
-export function failure(
-  kind: "retryable" | "fatal",
-  code: string,
-  reason: string,
-  secrets: readonly string[],
-  extra: { status?: number; retryAfterMs?: number } = {},
-): LlmFailure {
+export function failure(kind: "retryable" | "fatal", code: string, reason: string, secrets: readonly string[], extra: { status?: number; retryAfterMs?: number } = {}): LlmFailure {
   const out: LlmFailure = { ok: false, kind, code, reason: cleanReason(reason, secrets) };
   if (extra.status !== undefined) out.status = extra.status;
   if (extra.retryAfterMs !== undefined) out.retryAfterMs = extra.retryAfterMs;

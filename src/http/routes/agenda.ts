@@ -1,7 +1,18 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { CalendarSettings } from "../../agenda/calendar";
-import { agendaCtx, bookAppointment, cancelAppointment, confirmAppointment, freeSlots, markAttended, markNoShow, rescheduleAppointment, runAppointmentTask, label } from "../../agenda/service";
+import {
+  agendaCtx,
+  bookAppointment,
+  cancelAppointment,
+  confirmAppointment,
+  freeSlots,
+  markAttended,
+  markNoShow,
+  rescheduleAppointment,
+  runAppointmentTask,
+  label,
+} from "../../agenda/service";
 import { AppError } from "../../lib/errors";
 import type { RiskPrediction } from "../../scheduling/model";
 import { riskOf } from "../../scheduling/service";
@@ -69,14 +80,23 @@ const failed = (r: { code: string; message: string }): never => {
 agenda.get("/api/agenda/settings", async (c) => {
   const ctx = await ctxOf(c);
   const { calcom, ...rest } = ctx.profile.agenda;
-  return c.json({ ...rest, calendar: CalendarSettings.parse(rest.calendar), calcom: calcom ? { eventTypeId: calcom.eventTypeId, apiUrl: calcom.apiUrl ?? null, hasApiKey: Boolean(calcom.apiKeyCipher), hasWebhookSecret: Boolean(calcom.webhookSecretCipher) } : null });
+  return c.json({
+    ...rest,
+    calendar: CalendarSettings.parse(rest.calendar),
+    calcom: calcom
+      ? { eventTypeId: calcom.eventTypeId, apiUrl: calcom.apiUrl ?? null, hasApiKey: Boolean(calcom.apiKeyCipher), hasWebhookSecret: Boolean(calcom.webhookSecretCipher) }
+      : null,
+  });
 });
 
 const AgendaUpdate = AgendaSettings.omit({ calcom: true })
   .partial()
   .extend({
     calendar: z.record(z.string(), z.unknown()).optional(),
-    calcom: z.strictObject({ eventTypeId: z.number().int().positive(), apiUrl: z.url().optional(), apiKey: z.string().min(8).optional(), webhookSecret: z.string().min(8).optional() }).nullable().optional(),
+    calcom: z
+      .strictObject({ eventTypeId: z.number().int().positive(), apiUrl: z.url().optional(), apiKey: z.string().min(8).optional(), webhookSecret: z.string().min(8).optional() })
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -143,7 +163,13 @@ agenda.get("/api/agenda/appointments", async (c) => {
   const contactId = contactFilter(query);
   const q = ListQuery.parse(query);
   const store = c.get("store");
-  const rows = await store.appointments.list(company.id, { from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, contactId, status: q.status as AppointmentStatus[] | undefined, limit: q.limit });
+  const rows = await store.appointments.list(company.id, {
+    from: q.from ? Date.parse(q.from) : undefined,
+    to: q.to ? Date.parse(q.to) : undefined,
+    contactId,
+    status: q.status as AppointmentStatus[] | undefined,
+    limit: q.limit,
+  });
   const risk = await riskOf(store, company, rows);
   const contacts = new Map((await store.contacts.many(company.id, { ids: [...new Set(rows.map((r) => r.contactId))] })).map((k) => [k.id, k]));
   return c.json({ appointments: rows.map((r) => view(r, contacts.get(r.contactId), risk.get(r.id))) });
@@ -152,10 +178,19 @@ agenda.get("/api/agenda/appointments", async (c) => {
 agenda.get("/api/agenda/appointments/:id", async (c) => {
   const a = await load(c);
   const tasks = await c.get("store").appointmentTasks.list(a.companyId, a.id);
-  return c.json({ ...(await viewOne(c, a)), tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, offset_minutes: t.offsetMinutes, due_at: iso(t.dueAt), status: t.status, done_at: iso(t.doneAt) })) });
+  return c.json({
+    ...(await viewOne(c, a)),
+    tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, offset_minutes: t.offsetMinutes, due_at: iso(t.dueAt), status: t.status, done_at: iso(t.doneAt) })),
+  });
 });
 
-const Create = z.strictObject({ contact: z.string().min(3).max(32), name: z.string().max(128).optional(), start: z.iso.datetime({ offset: true }), service: z.string().max(120).optional(), notes: z.string().max(1000).optional() });
+const Create = z.strictObject({
+  contact: z.string().min(3).max(32),
+  name: z.string().max(128).optional(),
+  start: z.iso.datetime({ offset: true }),
+  service: z.string().max(120).optional(),
+  notes: z.string().max(1000).optional(),
+});
 
 /** Manual booking (reception desk, integrations); `Idempotency-Key` makes a retried call book once. */
 agenda.post("/api/agenda/appointments", async (c) => {
@@ -172,7 +207,12 @@ agenda.post("/api/agenda/appointments", async (c) => {
       return body.name && !c.name ? ctx.store.contacts.upsertInbound(ctx.company.id, { phone, name: body.name, at: c.lastInboundAt ?? 0 }) : c;
     },
   };
-  const booked = await bookAppointment(ctx, contact, { start: new Date(body.start).toISOString() }, { source: "api", idempotencyKey: c.req.header("idempotency-key")?.slice(0, 100) ?? crypto.randomUUID(), service: body.service, notes: body.notes });
+  const booked = await bookAppointment(
+    ctx,
+    contact,
+    { start: new Date(body.start).toISOString() },
+    { source: "api", idempotencyKey: c.req.header("idempotency-key")?.slice(0, 100) ?? crypto.randomUUID(), service: body.service, notes: body.notes },
+  );
   if (!booked.ok) return failed(booked);
   return c.json(await viewOne(c, booked.value), 201);
 });
@@ -208,7 +248,9 @@ agenda.post("/api/agenda/appointments/:id/:action", async (c) => {
     case "remind": {
       // "Send now": a reminder outside the schedule, at offset 0 (once per appointment and time).
       if (!["scheduled", "confirmed"].includes(a.status)) throw new AppError(409, "not_remindable", `The appointment is ${a.status}`);
-      const [task] = await ctx.store.appointmentTasks.ensure(ctx.company.id, a.id, [{ kind: "reminder", offsetMinutes: 0, dueAt: Date.now() }]).then((ts) => ts.filter((t) => t.kind === "reminder" && t.offsetMinutes === 0));
+      const [task] = await ctx.store.appointmentTasks
+        .ensure(ctx.company.id, a.id, [{ kind: "reminder", offsetMinutes: 0, dueAt: Date.now() }])
+        .then((ts) => ts.filter((t) => t.kind === "reminder" && t.offsetMinutes === 0));
       if (!task) throw new AppError(409, "already_reminded", "A manual reminder was already sent for this appointment");
       await runAppointmentTask(c.env, ctx.store, ctx.company.id, task.id);
       result = a;
@@ -229,7 +271,14 @@ agenda.get("/api/agenda/followups", async (c) => {
   return c.json({
     followups: tasks.map((t) => {
       const answer = feedback.find((f) => f.appointmentId === t.appointmentId && f.kind.startsWith("followup"));
-      return { id: t.id, appointment_id: t.appointmentId, due_at: iso(t.dueAt), status: t.status, sent_at: iso(t.doneAt), answer: answer ? { kind: answer.kind, score: answer.score, text: answer.text, at: iso(answer.createdAt) } : null };
+      return {
+        id: t.id,
+        appointment_id: t.appointmentId,
+        due_at: iso(t.dueAt),
+        status: t.status,
+        sent_at: iso(t.doneAt),
+        answer: answer ? { kind: answer.kind, score: answer.score, text: answer.text, at: iso(answer.createdAt) } : null,
+      };
     }),
   });
 });
@@ -241,10 +290,11 @@ agenda.post("/api/agenda/followups/:id/resend", async (c) => {
   const store = c.get("store");
   const task = await store.appointmentTasks.byId(company.id, id);
   if (!task || task.kind !== "followup") throw new AppError(404, "not_found", "No such follow-up for this tenant");
-  const [again] = (await store.appointmentTasks.ensure(company.id, task.appointmentId, [{ kind: "followup", offsetMinutes: task.offsetMinutes + 1, dueAt: Date.now() }])).filter((t) => t.kind === "followup" && t.offsetMinutes === task.offsetMinutes + 1);
+  const [again] = (await store.appointmentTasks.ensure(company.id, task.appointmentId, [{ kind: "followup", offsetMinutes: task.offsetMinutes + 1, dueAt: Date.now() }])).filter(
+    (t) => t.kind === "followup" && t.offsetMinutes === task.offsetMinutes + 1,
+  );
   if (!again) throw new AppError(409, "already_resent", "This follow-up was already resent");
   await runAppointmentTask(c.env, store, company.id, again.id);
   const done = await store.appointmentTasks.byId(company.id, again.id);
   return c.json({ id: again.id, status: done?.status ?? "pending" }, 202);
 });
-

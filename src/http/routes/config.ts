@@ -111,9 +111,39 @@ config.post("/api/config/preview", async (c) => {
       intent,
       text,
       context: [],
-      contact: { id: 0, companyId: company.id, phone: "0", userId: null, waId: null, lid: null, name: input.contact_name ?? null, attributes: {}, optedOut: false, lastInboundAt: now },
-      conversation: { id: 0, companyId: company.id, contactId: 0, status: "bot", summary: null, lastMessageAt: now, handoffAt: null, handoffReason: null, firstHumanReplyAt: null, createdAt: now },
+      contact: {
+        id: 0,
+        companyId: company.id,
+        phone: "0",
+        userId: null,
+        waId: null,
+        lid: null,
+        name: input.contact_name ?? null,
+        attributes: {},
+        optedOut: false,
+        lastInboundAt: now,
+      },
+      conversation: {
+        id: 0,
+        companyId: company.id,
+        contactId: 0,
+        status: "bot",
+        summary: null,
+        lastMessageAt: now,
+        handoffAt: null,
+        handoffReason: null,
+        firstHumanReplyAt: null,
+        createdAt: now,
+      },
     },
   );
-  return c.json({ reply: reply.text, source: reply.source, reason: reply.reason, handoff: reply.handoff, intent, sentiment: detectSentiment(text).label, system_prompt: reply.systemPrompt ?? null });
+  return c.json({
+    reply: reply.text,
+    source: reply.source,
+    reason: reply.reason,
+    handoff: reply.handoff,
+    intent,
+    sentiment: detectSentiment(text).label,
+    system_prompt: reply.systemPrompt ?? null,
+  });
 });

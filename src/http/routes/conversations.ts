@@ -84,7 +84,16 @@ conversations.post("/api/conversations/:id/messages", async (c) => {
     await recordMetrics(c.env, company.id, events);
   }
   const key = c.req.header("idempotency-key")?.slice(0, 128) ?? crypto.randomUUID();
-  const id = await queueOutbound(c.env, store, { company, contact, conversation: conv, clientRef: `human:${conv.id}:${key}`, payload: { kind: "text", text: sanitizeText(text) }, correlationId: c.get("requestId"), author: "human", purpose: "human" });
+  const id = await queueOutbound(c.env, store, {
+    company,
+    contact,
+    conversation: conv,
+    clientRef: `human:${conv.id}:${key}`,
+    payload: { kind: "text", text: sanitizeText(text) },
+    correlationId: c.get("requestId"),
+    author: "human",
+    purpose: "human",
+  });
   const now = Date.now();
   const handoffAt = await store.conversations.markHumanReply(company.id, conv.id, now);
   if (handoffAt !== null) await recordMetrics(c.env, company.id, [{ metric: "secretaria_handoff_first_reply_seconds", labels: {}, observe: (now - handoffAt) / 1000 }]);
@@ -101,7 +110,14 @@ conversations.post("/api/conversations/:id/handoff", async (c) => {
   const store = c.get("store");
   const contact = await store.contacts.byId(company.id, conv.contactId);
   if (!contact) throw new AppError(404, "not_found", "The conversation's contact no longer exists");
-  const { changed, events } = await startHandoff(c.env, store, { company, profile: readProfile(await store.profiles.get(company.id)), contact, conversation: conv, trigger: "operator", summary: "" });
+  const { changed, events } = await startHandoff(c.env, store, {
+    company,
+    profile: readProfile(await store.profiles.get(company.id)),
+    contact,
+    conversation: conv,
+    trigger: "operator",
+    summary: "",
+  });
   await recordMetrics(c.env, company.id, events);
   const now = await store.conversations.byId(company.id, conv.id);
   return c.json({ ...(now ? await conversationView(c, company, now) : {}), changed });
@@ -136,7 +152,16 @@ conversations.post("/api/messages", async (c) => {
   const conversation = await store.conversations.open(company.id, contact.id, Date.now());
   const key = c.req.header("idempotency-key")?.slice(0, 128) ?? crypto.randomUUID();
   const author = c.get("caller").kind === "platform" ? "system" : "human";
-  const id = await queueOutbound(c.env, store, { company, contact, conversation, clientRef: `api:${key}`, payload: { kind: "text", text: sanitizeText(input.text) }, correlationId: c.get("requestId"), author, purpose: input.purpose });
+  const id = await queueOutbound(c.env, store, {
+    company,
+    contact,
+    conversation,
+    clientRef: `api:${key}`,
+    payload: { kind: "text", text: sanitizeText(input.text) },
+    correlationId: c.get("requestId"),
+    author,
+    purpose: input.purpose,
+  });
   const row = await store.messages.byId(company.id, id);
   return c.json({ message: row ? messageView(row) : { id }, conversation_id: conversation.id }, 202);
 });

@@ -60,11 +60,17 @@ ops.get("/metrics", async (c) => {
       snap.counters.push({ metric: "secretaria_handoffs_overdue", labels: {}, value: await store.conversations.countOverdueHandoffs(co.id, now - sla * 60_000) });
       // The last analysis' attendance per weekday × hour, for a Grafana heatmap.
       for (const i of await store.scheduling.insights(co.id)) {
-        snap.counters.push({ metric: "secretaria_agenda_attendance_rate", labels: { weekday: WEEKDAY_KEYS[i.weekday] ?? String(i.weekday), hour: String(i.hour) }, value: i.attendanceRate });
+        snap.counters.push({
+          metric: "secretaria_agenda_attendance_rate",
+          labels: { weekday: WEEKDAY_KEYS[i.weekday] ?? String(i.weekday), hour: String(i.hour) },
+          value: i.attendanceRate,
+        });
       }
       return withCompany(snap, co.slug);
     }),
-    unattributedStub(c.env).metricsSnapshot().then((s) => withCompany(s, UNATTRIBUTED_COMPANY_LABEL)),
+    unattributedStub(c.env)
+      .metricsSnapshot()
+      .then((s) => withCompany(s, UNATTRIBUTED_COMPANY_LABEL)),
   ]);
   return c.body(renderPrometheus(mergeSnapshots(snaps)), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
 });

@@ -52,7 +52,10 @@ scheduling.post("/api/agenda/appointments/import", async (c) => {
   const body = c.req.raw.body;
   if (!body) throw new AppError(400, "empty_csv", "The CSV has no header line");
   const job = await importAppointmentsCsv(c.get("store"), company, body, crypto.randomUUID());
-  if (job.rowsImported > 0) await c.env.JOBS_QUEUE.send({ kind: "agenda_optimize", companyId: company.id, trigger: "import", queuedAt: Date.now(), generation: 0 } satisfies AgendaOptimizeJob, { contentType: "json" });
+  if (job.rowsImported > 0)
+    await c.env.JOBS_QUEUE.send({ kind: "agenda_optimize", companyId: company.id, trigger: "import", queuedAt: Date.now(), generation: 0 } satisfies AgendaOptimizeJob, {
+      contentType: "json",
+    });
   return c.json(jobView(job));
 });
 
@@ -69,7 +72,10 @@ scheduling.get("/api/agenda/imports/:id", async (c) => {
 });
 
 const RiskBody = z.strictObject({
-  appointments: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).min(1).max(MAX_RISK_ROWS),
+  appointments: z
+    .array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])))
+    .min(1)
+    .max(MAX_RISK_ROWS),
 });
 
 /** A JSON batch becomes CSV-shaped records (header = every key seen) so both bodies share one parser. */
@@ -102,9 +108,18 @@ async function csvBatch(body: ReadableStream<Uint8Array>) {
 scheduling.post("/api/agenda/risk", async (c) => {
   const company = callerCompany(c.get("caller"));
   const store = c.get("store");
-  const batch = CSV_TYPES.has(mediaType(c)) ? await csvBatch(c.req.raw.body ?? new Blob([]).stream()) : { ...jsonRecords(RiskBody.parse(parseJson(await c.req.text())).appointments), errors: [] };
-  const header = readHeader(batch.header.map((h) => h.trim()), { requireStatus: false });
-  if (!header.ok) throw new AppError(400, "invalid_columns", "Each appointment needs external_id, contact, booked_at, starts_at, ends_at", { missing: header.missing, duplicate: header.duplicate });
+  const batch = CSV_TYPES.has(mediaType(c))
+    ? await csvBatch(c.req.raw.body ?? new Blob([]).stream())
+    : { ...jsonRecords(RiskBody.parse(parseJson(await c.req.text())).appointments), errors: [] };
+  const header = readHeader(
+    batch.header.map((h) => h.trim()),
+    { requireStatus: false },
+  );
+  if (!header.ok)
+    throw new AppError(400, "invalid_columns", "Each appointment needs external_id, contact, booked_at, starts_at, ends_at", {
+      missing: header.missing,
+      duplicate: header.duplicate,
+    });
   const errors = [...batch.errors];
   const rows: ImportRow[] = [];
   for (const rec of batch.records) {
@@ -131,7 +146,13 @@ scheduling.post("/api/agenda/risk", async (c) => {
   );
   return c.json({
     model: { kind: model.kind, trained_at: iso(model.trainedAt), fallback_reason: model.fallbackReason ?? null },
-    results: rows.map((r, i) => ({ line: r.line, external_id: r.externalId, no_show_prob: round(predictions[i]?.noShowProb ?? model.prior), reasons: predictions[i]?.reasons ?? [], fallback: predictions[i]?.fallback ?? true })),
+    results: rows.map((r, i) => ({
+      line: r.line,
+      external_id: r.externalId,
+      no_show_prob: round(predictions[i]?.noShowProb ?? model.prior),
+      reasons: predictions[i]?.reasons ?? [],
+      fallback: predictions[i]?.fallback ?? true,
+    })),
     errors,
   });
 });
@@ -203,7 +224,12 @@ scheduling.post("/api/agenda/optimize", async (c) => {
     slots: result.insights.slots,
     suggested: result.insights.suggested,
     recommendations: result.insights.recommendations,
-    model: { kind: result.model.kind, fallback_reason: result.model.fallbackReason ?? null, auc: result.model.evaluation?.auc ?? null, brier: result.model.evaluation?.brier ?? null },
+    model: {
+      kind: result.model.kind,
+      fallback_reason: result.model.fallbackReason ?? null,
+      auc: result.model.evaluation?.auc ?? null,
+      brier: result.model.evaluation?.brier ?? null,
+    },
     scored: result.scored,
     high_risk: result.highRisk,
   });

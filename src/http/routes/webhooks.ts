@@ -17,7 +17,8 @@ import type { AppEnv } from "../types";
 
 export const webhooks = new Hono<AppEnv>();
 
-const ack = async (c: Parameters<typeof enqueueParts>[0], channel: ChannelName, parts: AckPart[], started: number) => c.json({ ok: true, ...(await enqueueParts(c, channel, parts, started)) });
+const ack = async (c: Parameters<typeof enqueueParts>[0], channel: ChannelName, parts: AckPart[], started: number) =>
+  c.json({ ok: true, ...(await enqueueParts(c, channel, parts, started)) });
 
 // Meta's subscription handshake.
 webhooks.get("/webhooks/whatsapp", async (c) => {
@@ -49,7 +50,8 @@ webhooks.post("/webhooks/whatsapp", limit("meta"), async (c) => {
   }
   if (parts.length === 0 && unknown > 0) return reject(c, "meta", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this phone_number_id"));
   // Entries for numbers we do not serve are counted but do not fail the ones we do (Meta would retry all).
-  if (unknown > 0) await afterResponse(c, recordMetrics(c.env, null, [{ metric: "secretaria_webhook_requests_total", labels: { channel: "meta", outcome: "unknown_tenant" }, inc: unknown }]));
+  if (unknown > 0)
+    await afterResponse(c, recordMetrics(c.env, null, [{ metric: "secretaria_webhook_requests_total", labels: { channel: "meta", outcome: "unknown_tenant" }, inc: unknown }]));
   return ack(c, "meta", parts, started);
 });
 
@@ -68,7 +70,8 @@ webhooks.post("/webhooks/evolution/:instance", limit("evolution"), async (c) => 
   const bodyKey = typeof body === "object" && body !== null && "apikey" in body && typeof body.apikey === "string" ? body.apikey : undefined;
   const apikey = c.req.header("apikey") ?? bodyKey;
   const expected = settingsOf(company).evolution?.apikey;
-  if (!apikey || !expected || !(await safeEqual(apikey, expected))) return reject(c, "evolution", "unauthorized", company, new AppError(401, "invalid_apikey", "apikey does not match this instance"));
+  if (!apikey || !expected || !(await safeEqual(apikey, expected)))
+    return reject(c, "evolution", "unauthorized", company, new AppError(401, "invalid_apikey", "apikey does not match this instance"));
   let parsed: ReturnType<typeof parseEvolutionWebhook>;
   try {
     parsed = parseWith(parseEvolutionWebhook, body);
@@ -116,6 +119,8 @@ webhooks.post("/webhooks/calcom/:tenant", limit("calcom"), async (c) => {
     return reject(c, "calcom", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
   }
   const result = await applyCalcomEvent(ctx, event);
-  await recordMetrics(c.env, company.id, [{ metric: "secretaria_webhook_requests_total", labels: { channel: "calcom", outcome: result.applied ? "accepted" : "ignored" }, inc: 1 }]);
+  await recordMetrics(c.env, company.id, [
+    { metric: "secretaria_webhook_requests_total", labels: { channel: "calcom", outcome: result.applied ? "accepted" : "ignored" }, inc: 1 },
+  ]);
   return c.json({ ok: true, event: event.kind, applied: result.applied, appointment_id: result.appointmentId ?? null, note: result.note });
 });

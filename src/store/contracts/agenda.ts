@@ -118,4 +118,3 @@ export interface AgendaStore {
     list(companyId: number, opts: { appointmentId?: number; limit: number }): Promise<FeedbackEvent[]>;
   };
 }
-

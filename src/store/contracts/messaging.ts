@@ -151,7 +151,13 @@ export interface MessagingStore {
      * Applies a provider status: logged once per (message, status), and never moves a message backwards
      * (statuses arrive out of order and are retried).
      */
-    applyStatus(companyId: number, providerMessageId: string, status: DeliveryStatus, detail: string | null, at: number): Promise<{ found: boolean; duplicate: boolean; changed: boolean }>;
+    applyStatus(
+      companyId: number,
+      providerMessageId: string,
+      status: DeliveryStatus,
+      detail: string | null,
+      at: number,
+    ): Promise<{ found: boolean; duplicate: boolean; changed: boolean }>;
     listByContact(companyId: number, contactId: number, opts: { direction?: "in" | "out"; limit: number }): Promise<MessageRow[]>;
     listByConversation(companyId: number, conversationId: number, limit: number): Promise<MessageRow[]>;
   };

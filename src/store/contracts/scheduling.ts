@@ -73,7 +73,12 @@ export interface SchedulingStore {
     /** Appointments starting in [from, to), oldest first, at most `limit` (the newest ones when more exist). */
     history(companyId: number, q: { from?: number; to: number; limit: number; contactIds?: number[] }): Promise<HistoryRecord[]>;
     /** Appointments still on (scheduled, confirmed) starting in [from, to), with their calendar provider. */
-    upcoming(companyId: number, from: number, to: number, limit: number): Promise<(HistoryRecord & { provider: Appointment["provider"]; riskFlaggedAt: number | null; rescheduleOfferedAt: number | null })[]>;
+    upcoming(
+      companyId: number,
+      from: number,
+      to: number,
+      limit: number,
+    ): Promise<(HistoryRecord & { provider: Appointment["provider"]; riskFlaggedAt: number | null; rescheduleOfferedAt: number | null })[]>;
     setRisk(companyId: number, scores: { id: number; prob: number; reasons: string[] }[], at: number): Promise<void>;
     /** Sets the flag once; true only for the call that set it. */
     flagHighRisk(companyId: number, id: number, at: number): Promise<boolean>;

@@ -48,7 +48,10 @@ export interface TenantStore {
     add(companyId: number, u: { day: string; provider: string; model: string; inputTokens: number; outputTokens: number; estimated: boolean }): Promise<void>;
     /** Tokens (both directions) used since `fromDay` (YYYY-MM-DD), for the tenant's quota. */
     total(companyId: number, fromDay: string): Promise<number>;
-    list(companyId: number, fromDay: string): Promise<{ day: string; provider: string; model: string; direction: string; tokens: number; estimatedTokens: number; requests: number }[]>;
+    list(
+      companyId: number,
+      fromDay: string,
+    ): Promise<{ day: string; provider: string; model: string; direction: string; tokens: number; estimatedTokens: number; requests: number }[]>;
   };
   auditLogs: {
     append(companyId: number, e: { actor: string; action: string; target?: string; detail?: unknown }): Promise<void>;

@@ -20,9 +20,7 @@ export function appointmentTasks({ db }: D1Ctx): Store["appointmentTasks"] {
     const rows = await db
       .select()
       .from(s.appointmentTasks)
-      .where(
-        and(eq(s.appointmentTasks.companyId, companyId), eq(s.appointmentTasks.appointmentId, appointmentId), eq(s.appointmentTasks.status, "pending")),
-      );
+      .where(and(eq(s.appointmentTasks.companyId, companyId), eq(s.appointmentTasks.appointmentId, appointmentId), eq(s.appointmentTasks.status, "pending")));
     return rows.map(toTask);
   };
   return {
@@ -101,9 +99,7 @@ export function feedback({ db }: D1Ctx): Store["feedback"] {
       const rows = await db
         .select()
         .from(s.feedbackEvents)
-        .where(
-          and(eq(s.feedbackEvents.companyId, companyId), opts.appointmentId !== undefined ? eq(s.feedbackEvents.appointmentId, opts.appointmentId) : undefined),
-        )
+        .where(and(eq(s.feedbackEvents.companyId, companyId), opts.appointmentId !== undefined ? eq(s.feedbackEvents.appointmentId, opts.appointmentId) : undefined))
         .orderBy(desc(s.feedbackEvents.id))
         .limit(opts.limit);
       return rows.map(

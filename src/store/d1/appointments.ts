@@ -109,14 +109,7 @@ export function appointments({ db }: D1Ctx): Store["appointments"] {
       const [row] = await db
         .select()
         .from(s.appointments)
-        .where(
-          and(
-            eq(s.appointments.companyId, companyId),
-            eq(s.appointments.contactId, contactId),
-            inArray(s.appointments.status, LIVE),
-            gte(s.appointments.endsAt, now),
-          ),
-        )
+        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.contactId, contactId), inArray(s.appointments.status, LIVE), gte(s.appointments.endsAt, now)))
         .orderBy(s.appointments.startsAt)
         .limit(1);
       return row ? toAppointment(row) : null;
@@ -170,14 +163,7 @@ export function appointments({ db }: D1Ctx): Store["appointments"] {
       return db
         .select({ start: s.appointments.startsAt, end: s.appointments.endsAt })
         .from(s.appointments)
-        .where(
-          and(
-            eq(s.appointments.companyId, companyId),
-            inArray(s.appointments.status, LIVE),
-            lt(s.appointments.startsAt, to),
-            sql`${s.appointments.endsAt} > ${from}`,
-          ),
-        );
+        .where(and(eq(s.appointments.companyId, companyId), inArray(s.appointments.status, LIVE), lt(s.appointments.startsAt, to), sql`${s.appointments.endsAt} > ${from}`));
     },
   };
 }

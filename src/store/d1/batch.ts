@@ -76,7 +76,9 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
       const people = JSON.stringify(turns.map((t) => ({ p: t.phone, u: t.userId ?? null, w: t.waId ?? null, l: t.lid ?? null, n: t.name ?? null, a: t.at })));
       const changes = JSON.stringify(turns.flatMap((t) => (t.newPhone || t.newUserId ? [{ p: t.phone, np: t.newPhone ?? null, nu: t.newUserId ?? null }] : [])));
       const messages = JSON.stringify(
-        turns.flatMap((t) => t.messages.map((m) => ({ p: t.phone, id: m.providerMessageId, ch: m.channel, t: m.type, b: m.body, u: m.unanswered, cid: m.correlationId, ts: m.providerTimestamp }))),
+        turns.flatMap((t) =>
+          t.messages.map((m) => ({ p: t.phone, id: m.providerMessageId, ch: m.channel, t: m.type, b: m.body, u: m.unanswered, cid: m.correlationId, ts: m.providerTimestamp })),
+        ),
       );
       const results = await d1.batch([
         // A username user known so far only by BSUID whose phone now shows: the same contact gets its phone.
@@ -135,7 +137,11 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
           )
           .bind(companyId, people, now),
         d1.prepare(`SELECT * FROM contacts WHERE company_id = ?1 AND id IN (${CONTACTS_OF_TURNS})`).bind(companyId, people),
-        d1.prepare(`SELECT * FROM conversations WHERE id IN (SELECT ${OPEN_CONVERSATION} FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p')`).bind(companyId, people),
+        d1
+          .prepare(
+            `SELECT * FROM conversations WHERE id IN (SELECT ${OPEN_CONVERSATION} FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p')`,
+          )
+          .bind(companyId, people),
       ]);
       // Meta's system notices (user_changed_number, user_changed_user_id) move the identity, unless another contact holds it.
       if (changes !== "[]") {
@@ -174,7 +180,18 @@ export function createOutboxStore(d1: D1Database): OutboxStore {
     async storeMany(companyId, rows) {
       if (rows.length === 0) return [];
       const packed = JSON.stringify(
-        rows.map((r) => ({ cv: r.conversationId, ct: r.contactId, ch: r.channel, au: r.author ?? "bot", pu: r.purpose ?? "reply", cr: r.clientRef, ty: r.payload.kind, b: payloadText(r.payload), pl: JSON.stringify(r.payload), ci: r.correlationId })),
+        rows.map((r) => ({
+          cv: r.conversationId,
+          ct: r.contactId,
+          ch: r.channel,
+          au: r.author ?? "bot",
+          pu: r.purpose ?? "reply",
+          cr: r.clientRef,
+          ty: r.payload.kind,
+          b: payloadText(r.payload),
+          pl: JSON.stringify(r.payload),
+          ci: r.correlationId,
+        })),
       );
       const [, found] = await d1.batch([
         d1
@@ -208,7 +225,9 @@ export function createOutboxStore(d1: D1Database): OutboxStore {
              RETURNING *`,
           )
           .bind(companyId, list, now, now - staleMs),
-        d1.prepare(`SELECT * FROM contacts WHERE company_id = ?1 AND id IN (SELECT contact_id FROM messages WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2)))`).bind(companyId, list),
+        d1
+          .prepare(`SELECT * FROM contacts WHERE company_id = ?1 AND id IN (SELECT contact_id FROM messages WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2)))`)
+          .bind(companyId, list),
       ]);
       const contacts = new Map(((people?.results ?? []) as Row[]).map((r) => [Number(r.id), rowToContact(r)]));
       return ((claimed?.results ?? []) as Row[]).map((r): ClaimedOutbound => {
@@ -226,7 +245,9 @@ export function createOutboxStore(d1: D1Database): OutboxStore {
              FROM json_each(?2) a WHERE messages.company_id = ?1 AND messages.id = a.value ->> '$.id' AND messages.status = 'sending'`,
           )
           .bind(companyId, list, now),
-        d1.prepare(`INSERT INTO delivery_logs (company_id, message_id, status, detail) SELECT ?1, a.value ->> '$.id', 'accepted', NULL FROM json_each(?2) a WHERE true`).bind(companyId, list),
+        d1
+          .prepare(`INSERT INTO delivery_logs (company_id, message_id, status, detail) SELECT ?1, a.value ->> '$.id', 'accepted', NULL FROM json_each(?2) a WHERE true`)
+          .bind(companyId, list),
       ]);
     },
   };

@@ -18,7 +18,11 @@ export const toContact = (r: typeof s.contacts.$inferSelect): Contact => ({
 
 export function contacts({ db }: D1Ctx): Store["contacts"] {
   const byPhone = async (companyId: number, phone: string) => {
-    const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.phone, phone))).limit(1);
+    const [row] = await db
+      .select()
+      .from(s.contacts)
+      .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.phone, phone)))
+      .limit(1);
     return row ? toContact(row) : null;
   };
   return {
@@ -51,7 +55,11 @@ export function contacts({ db }: D1Ctx): Store["contacts"] {
       return row;
     },
     async byId(companyId, id) {
-      const [row] = await db.select().from(s.contacts).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id))).limit(1);
+      const [row] = await db
+        .select()
+        .from(s.contacts)
+        .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id)))
+        .limit(1);
       return row ? toContact(row) : null;
     },
     async many(companyId, q) {
@@ -72,7 +80,10 @@ export function contacts({ db }: D1Ctx): Store["contacts"] {
       return rows.map(toContact);
     },
     async setOptedOut(companyId, contactId, optedOut) {
-      await db.update(s.contacts).set({ optedOut }).where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, contactId)));
+      await db
+        .update(s.contacts)
+        .set({ optedOut })
+        .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, contactId)));
     },
   };
 }

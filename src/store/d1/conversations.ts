@@ -40,7 +40,11 @@ export function conversations({ db }: D1Ctx): Store["conversations"] {
       return toConversation(row);
     },
     async byId(companyId, id) {
-      const [row] = await db.select().from(s.conversations).where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id))).limit(1);
+      const [row] = await db
+        .select()
+        .from(s.conversations)
+        .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id)))
+        .limit(1);
       return row ? toConversation(row) : null;
     },
     async list(companyId, f) {
@@ -81,31 +85,22 @@ export function conversations({ db }: D1Ctx): Store["conversations"] {
       const [row] = await db
         .update(s.conversations)
         .set({ firstHumanReplyAt: at })
-        .where(
-          and(
-            eq(s.conversations.companyId, companyId),
-            eq(s.conversations.id, id),
-            isNull(s.conversations.firstHumanReplyAt),
-            sql`${s.conversations.handoffAt} IS NOT NULL`,
-          ),
-        )
+        .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), isNull(s.conversations.firstHumanReplyAt), sql`${s.conversations.handoffAt} IS NOT NULL`))
         .returning({ handoffAt: s.conversations.handoffAt });
       return row?.handoffAt ?? null;
     },
     async setSummary(companyId, id, summary) {
-      await db.update(s.conversations).set({ summary }).where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id)));
+      await db
+        .update(s.conversations)
+        .set({ summary })
+        .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id)));
     },
     async countOverdueHandoffs(companyId, olderThan) {
       const [row] = await db
         .select({ n: sql<number>`count(*)` })
         .from(s.conversations)
         .where(
-          and(
-            eq(s.conversations.companyId, companyId),
-            eq(s.conversations.status, "human"),
-            isNull(s.conversations.firstHumanReplyAt),
-            lt(s.conversations.handoffAt, olderThan),
-          ),
+          and(eq(s.conversations.companyId, companyId), eq(s.conversations.status, "human"), isNull(s.conversations.firstHumanReplyAt), lt(s.conversations.handoffAt, olderThan)),
         );
       return row?.n ?? 0;
     },

@@ -63,10 +63,22 @@ export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
       const errors: { line: number; reason: string }[] = [];
       const ids = [...new Set(rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])))];
       const known = new Set(
-        ids.length ? (await d1.prepare(`SELECT id FROM contacts WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2))`).bind(companyId, JSON.stringify(ids)).all<{ id: number }>()).results.map((r) => r.id) : [],
+        ids.length
+          ? (
+              await d1
+                .prepare(`SELECT id FROM contacts WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2))`)
+                .bind(companyId, JSON.stringify(ids))
+                .all<{ id: number }>()
+            ).results.map((r) => r.id)
+          : [],
       );
       const live = new Set(
-        (await d1.prepare(`SELECT external_id FROM appointments WHERE company_id = ?1 AND source != 'import' AND external_id IN (SELECT value FROM json_each(?2))`).bind(companyId, JSON.stringify(rows.map((r) => r.externalId))).all<{ external_id: string }>()).results.map((r) => r.external_id),
+        (
+          await d1
+            .prepare(`SELECT external_id FROM appointments WHERE company_id = ?1 AND source != 'import' AND external_id IN (SELECT value FROM json_each(?2))`)
+            .bind(companyId, JSON.stringify(rows.map((r) => r.externalId)))
+            .all<{ external_id: string }>()
+        ).results.map((r) => r.external_id),
       );
       const good = rows.filter((r) => {
         if ("contactId" in r.contact && !known.has(r.contact.contactId)) errors.push({ line: r.line, reason: `contact: no contact with id ${r.contact.contactId} in this tenant` });
@@ -92,7 +104,9 @@ export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
       }));
       // One statement per chunk through json_each: D1 allows 100 bound parameters, not 100 rows × 12.
       await d1.batch([
-        d1.prepare(`INSERT INTO contacts (company_id, phone) SELECT ?1, value FROM json_each(?2) WHERE true ON CONFLICT (company_id, phone) DO NOTHING`).bind(companyId, JSON.stringify(phones)),
+        d1
+          .prepare(`INSERT INTO contacts (company_id, phone) SELECT ?1, value FROM json_each(?2) WHERE true ON CONFLICT (company_id, phone) DO NOTHING`)
+          .bind(companyId, JSON.stringify(phones)),
         d1
           .prepare(
             `INSERT INTO appointments (company_id, contact_id, provider, booking_uid, external_id, starts_at, ends_at, status, source, booked_at,
@@ -158,11 +172,19 @@ export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
     },
     // flagHighRisk and markOffered are conditional UPDATEs (IS NULL in the WHERE): one winner on any engine.
     async flagHighRisk(companyId, id, at) {
-      const r = await db.update(s.appointments).set({ riskFlaggedAt: at }).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.riskFlaggedAt))).returning({ id: s.appointments.id });
+      const r = await db
+        .update(s.appointments)
+        .set({ riskFlaggedAt: at })
+        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.riskFlaggedAt)))
+        .returning({ id: s.appointments.id });
       return r.length > 0;
     },
     async markOffered(companyId, id, at) {
-      const r = await db.update(s.appointments).set({ rescheduleOfferedAt: at }).where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.rescheduleOfferedAt))).returning({ id: s.appointments.id });
+      const r = await db
+        .update(s.appointments)
+        .set({ rescheduleOfferedAt: at })
+        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.rescheduleOfferedAt)))
+        .returning({ id: s.appointments.id });
       return r.length > 0;
     },
     async noteReminder(companyId, id, what) {
@@ -198,7 +220,11 @@ export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
       ]);
     },
     async insights(companyId) {
-      const rows = await db.select().from(s.schedulingInsights).where(eq(s.schedulingInsights.companyId, companyId)).orderBy(s.schedulingInsights.weekday, s.schedulingInsights.hour);
+      const rows = await db
+        .select()
+        .from(s.schedulingInsights)
+        .where(eq(s.schedulingInsights.companyId, companyId))
+        .orderBy(s.schedulingInsights.weekday, s.schedulingInsights.hour);
       return rows.map(({ companyId: _, ...r }) => r);
     },
     /**
@@ -220,7 +246,10 @@ export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
       return row?.id ?? null;
     },
     async finishRun(companyId, id, status, detail, at) {
-      await db.update(s.optimizationRuns).set({ status, detail, finishedAt: at }).where(and(eq(s.optimizationRuns.companyId, companyId), eq(s.optimizationRuns.id, id)));
+      await db
+        .update(s.optimizationRuns)
+        .set({ status, detail, finishedAt: at })
+        .where(and(eq(s.optimizationRuns.companyId, companyId), eq(s.optimizationRuns.id, id)));
     },
     async lastRun(companyId, status) {
       const [row] = await db
@@ -252,7 +281,11 @@ export function importJobs({ db }: D1Ctx): Store["importJobs"] {
         .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)));
     },
     async byId(companyId, id) {
-      const [row] = await db.select().from(s.importJobs).where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id))).limit(1);
+      const [row] = await db
+        .select()
+        .from(s.importJobs)
+        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)))
+        .limit(1);
       return row ? toImportJob(row) : null;
     },
     async list(companyId, limit) {
