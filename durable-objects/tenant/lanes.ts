@@ -84,7 +84,9 @@ export class Lanes {
       const key = `num:${contact}`;
       const r = gcra(tats.get(key), now, rateLimit.perNumberPerMinute, rateLimit.perNumberBurst);
       if (r.allowed) tats.set(key, r.tat);
-      const message: TurnMessage = { ...m, receivedAt: now, unanswered: r.allowed ? null : "rate_limited", correlationId: env.correlationId };
+      // The debounce counts from when the webhook arrived, not from when the queue delivered it.
+      const receivedAt = Math.min(now, Number.isFinite(env.receivedAt) ? env.receivedAt : now);
+      const message: TurnMessage = { ...m, receivedAt, unanswered: r.allowed ? null : "rate_limited", correlationId: env.correlationId };
       keep.push({ env, m: message, contact });
       if (r.allowed) {
         accepted++;
@@ -99,12 +101,11 @@ export class Lanes {
     if (keep.length) {
       this.sql.exec(
         `INSERT INTO pending (contact, channel, body, received_at, bytes)
-         SELECT value ->> '$.c', value ->> '$.ch', value ->> '$.b', ?, value ->> '$.n' FROM json_each(?) WHERE true`,
-        now,
+         SELECT value ->> '$.c', value ->> '$.ch', value ->> '$.b', value ->> '$.r', value ->> '$.n' FROM json_each(?) WHERE true`,
         JSON.stringify(
           keep.map((k) => {
             const body = JSON.stringify(k.m);
-            return { c: k.contact, ch: k.env.channel, b: body, n: utf8Bytes(body) };
+            return { c: k.contact, ch: k.env.channel, b: body, r: k.m.receivedAt, n: utf8Bytes(body) };
           }),
         ),
       );
@@ -164,9 +165,10 @@ export class Lanes {
         JSON.stringify(out.map((l) => l.contact)),
       );
     }
-    this.scheduler.putMany(
-      "lease",
-      out.map((l) => ({ key: `lease:${l.contact}`, dueAt: now + TURN_LEASE_MS, payload: l.contact })),
+    // The rows keep their attempt count: a hand-out the queue keeps refusing backs off further each time.
+    this.scheduler.postpone(
+      out.map((l) => `lease:${l.contact}`),
+      now + TURN_LEASE_MS,
     );
     const gone = contacts.filter((c) => !out.some((l) => l.contact === c));
     this.scheduler.remove(gone.map((c) => `lease:${c}`));

@@ -49,6 +49,12 @@ export class Scheduler {
     );
   }
 
+  /** Moves existing rows to a new time, keeping their attempts and last error. */
+  postpone(keys: string[], dueAt: number): void {
+    if (keys.length === 0) return;
+    this.sql.exec(`UPDATE schedule SET due_at = ? WHERE key IN (SELECT value FROM json_each(?))`, dueAt, JSON.stringify(keys));
+  }
+
   /** Adds the row only when there is none (a sooner or later one already planned stays). */
   ensure(key: string, kind: ScheduleKind, dueAt: number): void {
     this.sql.exec(`INSERT OR IGNORE INTO schedule (key, kind, due_at) VALUES (?, ?, ?)`, key, kind, dueAt);

@@ -58,4 +58,13 @@ describe("signed Meta webhook → tenant DO → queues → reply in the sandbox 
     await delivered("clinica-d", "5511987650004", 1);
     await delivered("clinica-d", "5511987650005", 1);
   });
+
+  it("answers every request of a burst: a question and a thank-you both get their answer, in one reply", async () => {
+    await seedCompany({ slug: "clinica-e", metaPhoneNumberId: "100000000000105", channelSettings: { debounceMs: 2_000 } });
+    for (const text of ["Onde fica a clínica?", "Obrigado!"]) expect((await postMeta(metaText("100000000000105", "5511987650006", text))).status).toBe(200);
+    const [reply] = await delivered("clinica-e", "5511987650006", 1);
+    expect(reply?.text).toMatch(/Boa pergunta/);
+    expect(reply?.text).toMatch(/Eu que agradeço/);
+    expect(reply!.text.indexOf("Boa pergunta")).toBeLessThan(reply!.text.indexOf("Eu que agradeço"));
+  });
 });
