@@ -20,6 +20,8 @@ const { values: opts } = parseArgs({
     port: { type: "string", default: process.env.BENCH_PORT ?? "8799" },
     "e2e-timeout": { type: "string", default: process.env.BENCH_E2E_TIMEOUT ?? "120" },
     "e2e-concurrency": { type: "string", default: process.env.BENCH_E2E_CONCURRENCY ?? "20" },
+    // What each end-to-end contact writes: a greeting gets a template reply; "quero marcar uma consulta" gets the calendar's offer.
+    text: { type: "string", default: process.env.BENCH_TEXT ?? "Oi, bom dia!" },
   },
 });
 const DURATION = Number(opts.duration);
@@ -113,9 +115,7 @@ async function endToEnd(base) {
     Array.from({ length: Math.min(E2E_CONCURRENCY, E2E_MESSAGES) }, async () => {
       while (next < E2E_MESSAGES) {
         const i = next++;
-        const status = await postSigned(base, metaTextBody(phone(21, i), "Oi, quero marcar uma consulta", `wamid.e2e.${runId}.${i}`)).catch(
-          (err) => `error:${err?.cause?.code ?? err.message}`,
-        );
+        const status = await postSigned(base, metaTextBody(phone(21, i), opts.text, `wamid.e2e.${runId}.${i}`)).catch((err) => `error:${err?.cause?.code ?? err.message}`);
         statuses[status] = (statuses[status] ?? 0) + 1;
       }
     }),

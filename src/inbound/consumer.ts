@@ -94,20 +94,54 @@ async function consumeTenant(env: Env, store: Store, companyId: number, items: P
   const tenant = turns.length ? await loadTenant(store, companyId, version) : null;
   const live = turns.filter((t) => t.attempts <= MAX_HANDOUTS);
   const recorded = tenant ? await recordTurns(store, companyId, live) : new Map<string, RecordedTurn | Error>();
-  const outcomes = await Promise.all(
-    turns.map(async (turn): Promise<{ turn: ClaimedTurn; outcome?: TurnOutcome; error?: unknown }> => {
-      if (!tenant) return { turn, error: new PermanentError(`company ${companyId} no longer exists`) };
-      if (turn.attempts > MAX_HANDOUTS) return { turn, error: new PermanentError(`handed out ${turn.attempts} times without finishing; last error: ${turn.lastError ?? "none"}`) };
-      const stored = recorded.get(turn.turnId);
-      if (!stored || stored instanceof Error) return { turn, error: stored ?? new Error("turn not recorded") };
-      try {
-        return { turn, outcome: await answerTurn(env, store, tenant, turn, stored, deps) };
-      } catch (error) {
-        return { turn, error };
-      }
+  const settled: Settled[] = [];
+  const answering = Promise.all(
+    turns.map(async (turn) => {
+      settled.push(await answerOne(env, store, tenant, turn, recorded.get(turn.turnId), deps));
     }),
   );
-  // Every reply of the batch stored in one round trip, then sent in one sendBatch.
+  // A slow turn (an LLM call) must not hold up the others: what is answered by then goes out at once,
+  // the rest in a second flush when it is done.
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const first = await Promise.race([
+    answering.then(() => "all" as const),
+    new Promise<"some">((r) => {
+      timer = setTimeout(() => r("some"), FLUSH_AFTER_MS);
+    }),
+  ]);
+  if (timer !== null) clearTimeout(timer);
+  await flush(env, store, stub, companyId, settled.splice(0), metrics);
+  if (first === "some") {
+    await answering;
+    await flush(env, store, stub, companyId, settled.splice(0), []);
+  }
+}
+
+type Settled = { turn: ClaimedTurn; outcome?: TurnOutcome; error?: unknown };
+/** How long a batch waits for all its turns before sending what is ready. */
+const FLUSH_AFTER_MS = 1_000;
+
+async function answerOne(
+  env: Env,
+  store: Store,
+  tenant: Awaited<ReturnType<typeof loadTenant>>,
+  turn: ClaimedTurn,
+  stored: RecordedTurn | Error | undefined,
+  deps: InboundDeps,
+): Promise<Settled> {
+  if (!tenant) return { turn, error: new PermanentError("the company no longer exists") };
+  if (turn.attempts > MAX_HANDOUTS) return { turn, error: new PermanentError(`handed out ${turn.attempts} times without finishing; last error: ${turn.lastError ?? "none"}`) };
+  if (!stored || stored instanceof Error) return { turn, error: stored ?? new Error("turn not recorded") };
+  try {
+    return { turn, outcome: await answerTurn(env, store, tenant, turn, stored, deps) };
+  } catch (error) {
+    return { turn, error };
+  }
+}
+
+/** Stores the answered turns' replies in one round trip, sends them in one sendBatch, and finishes the turns in one DO call. */
+async function flush(env: Env, store: Store, stub: ReturnType<typeof tenantStub>, companyId: number, outcomes: Settled[], metrics: MetricEvent[]): Promise<void> {
+  if (outcomes.length === 0 && metrics.length === 0) return;
   let sendError: unknown = null;
   try {
     const answered = outcomes.flatMap((o) => (o.outcome ? [o.outcome] : []));

@@ -2,7 +2,7 @@ import { api } from "./helpers";
 
 /** Controls the fake Gemini API for one tenant's key. */
 export const gemini = {
-  mode: (key: string, mode: "ok" | "500" | "429" | "401" | "flaky", text?: string) =>
+  mode: (key: string, mode: "ok" | "500" | "429" | "401" | "flaky" | "slow", text?: string) =>
     fetch(`http://gemini.fake.test/__fake/llm/${key}/mode`, { method: "POST", body: JSON.stringify({ mode, text }) }),
   requests: async (key: string) =>
     (
@@ -10,6 +10,8 @@ export const gemini = {
         requests: { systemInstruction?: { parts: { text: string }[] }; contents: { role: string; parts: { text: string }[] }[] }[];
       }
     ).requests,
+  /** When the fake last answered this key in "slow" mode (ms), or null. */
+  answeredAt: async (key: string) => ((await (await fetch(`http://gemini.fake.test/__fake/llm/${key}/requests`)).json()) as { answeredAt: number | null }).answeredAt,
 };
 
 export const hooksReceived = async (path: string) =>

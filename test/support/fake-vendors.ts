@@ -102,9 +102,10 @@ function echoTokenError(request: Request, url: URL): unknown {
 }
 
 /** flaky: every other call answers 500 (the engine retries, then falls back to a template). */
-type LlmMode = { mode: "ok" | "500" | "429" | "401" | "flaky"; text?: string };
+type LlmMode = { mode: "ok" | "500" | "429" | "401" | "flaky" | "slow"; text?: string };
 const llmModes = new Map<string, LlmMode>();
 const llmFlaky = new Map<string, number>();
+const llmAnsweredAt = new Map<string, number>();
 const llmRequests = new Map<string, unknown[]>();
 const llmFixture = (name: string) => readFileSync(join(import.meta.dirname, "..", "fixtures", "llm", "gemini", name), "utf8");
 
@@ -120,7 +121,7 @@ async function fakeGemini(request: Request, url: URL): Promise<Response> {
       llmModes.set(key, (await request.json()) as LlmMode);
       return json({ ok: true });
     }
-    return json({ requests: llmRequests.get(key) ?? [] });
+    return json({ requests: llmRequests.get(key) ?? [], answeredAt: llmAnsweredAt.get(key) ?? null });
   }
   if (!/^\/v1beta\/models\/[^/:]+:generateContent$/.test(url.pathname) || request.method !== "POST")
     return json({ error: { code: 404, message: "not found", status: "NOT_FOUND" } }, 404);
@@ -131,6 +132,11 @@ async function fakeGemini(request: Request, url: URL): Promise<Response> {
   const mode = llmModes.get(key) ?? { mode: "ok" };
   const headers = { "content-type": "application/json" };
   if (mode.mode === "500") return new Response(llmFixture("error-500.json"), { status: 500, headers });
+  // slow: answers after 2.5 s, like a model having a bad day; when it answered is kept for the test.
+  if (mode.mode === "slow") {
+    await new Promise((r) => setTimeout(r, 2_500));
+    llmAnsweredAt.set(key, Date.now());
+  }
   if (mode.mode === "flaky") {
     const n = (llmFlaky.get(key) ?? 0) + 1;
     llmFlaky.set(key, n);

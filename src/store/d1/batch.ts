@@ -80,15 +80,18 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
           t.messages.map((m) => ({ p: t.phone, id: m.providerMessageId, ch: m.channel, t: m.type, b: m.body, u: m.unanswered, cid: m.correlationId, ts: m.providerTimestamp })),
         ),
       );
+      // A username user known so far only by BSUID whose phone now shows: the same contact gets its phone
+      // (only batches that carry both identifiers pay for it).
+      const merging = turns.some((t) => t.userId && t.userId !== t.phone);
+      const merge = d1
+        .prepare(
+          `UPDATE contacts SET phone = j.value ->> '$.p' FROM json_each(?2) j
+           WHERE contacts.company_id = ?1 AND j.value ->> '$.u' IS NOT NULL AND contacts.phone = j.value ->> '$.u' AND j.value ->> '$.p' != j.value ->> '$.u'
+             AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = j.value ->> '$.p')`,
+        )
+        .bind(companyId, people);
       const results = await d1.batch([
-        // A username user known so far only by BSUID whose phone now shows: the same contact gets its phone.
-        d1
-          .prepare(
-            `UPDATE contacts SET phone = j.value ->> '$.p' FROM json_each(?2) j
-             WHERE contacts.company_id = ?1 AND j.value ->> '$.u' IS NOT NULL AND contacts.phone = j.value ->> '$.u' AND j.value ->> '$.p' != j.value ->> '$.u'
-               AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = j.value ->> '$.p')`,
-          )
-          .bind(companyId, people),
+        ...(merging ? [merge] : []),
         // A BSUID already held by another row is not moved (the two rows are left for an operator to merge).
         d1
           .prepare(
@@ -111,9 +114,10 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
           .bind(companyId, people),
         d1
           .prepare(
-            `UPDATE conversations SET last_message_at = max(coalesce(last_message_at, 0), t.a)
-             FROM (SELECT c.id AS cid, j.value ->> '$.a' AS a FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p') AS t
-             WHERE conversations.company_id = ?1 AND conversations.contact_id = t.cid AND conversations.status IN ('bot', 'human')`,
+            // IN (…), not UPDATE … FROM: the planner walks the index per contact instead of the tenant's table.
+            `UPDATE conversations SET last_message_at = max(coalesce(last_message_at, 0), (
+                 SELECT max(j.value ->> '$.a') FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p' WHERE c.id = conversations.contact_id))
+             WHERE company_id = ?1 AND status IN ('bot', 'human') AND contact_id IN (${CONTACTS_OF_TURNS})`,
           )
           .bind(companyId, people),
         // In the order the contacts wrote (json_each's key), so ids follow arrival order.
@@ -162,9 +166,10 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
             .bind(companyId, changes),
         ]);
       }
-      const held = (results[5]?.results ?? []) as Row[];
-      const contacts = new Map(((results[6]?.results ?? []) as Row[]).map((r) => [String(r.phone), rowToContact(r)]));
-      const conversations = new Map(((results[7]?.results ?? []) as Row[]).map((r) => [Number(r.contact_id), rowToConversation(r)]));
+      const at = merging ? 1 : 0;
+      const held = (results[4 + at]?.results ?? []) as Row[];
+      const contacts = new Map(((results[5 + at]?.results ?? []) as Row[]).map((r) => [String(r.phone), rowToContact(r)]));
+      const conversations = new Map(((results[6 + at]?.results ?? []) as Row[]).map((r) => [Number(r.contact_id), rowToConversation(r)]));
       return turns.map((t): RecordedTurn => {
         const contact = contacts.get(t.phone);
         const conversation = contact ? conversations.get(contact.id) : undefined;
@@ -241,8 +246,9 @@ export function createOutboxStore(d1: D1Database): OutboxStore {
       await d1.batch([
         d1
           .prepare(
-            `UPDATE messages SET status = 'accepted', provider_message_id = a.value ->> '$.p', error = NULL, updated_at = ?3
-             FROM json_each(?2) a WHERE messages.company_id = ?1 AND messages.id = a.value ->> '$.id' AND messages.status = 'sending'`,
+            `UPDATE messages SET status = 'accepted', error = NULL, updated_at = ?3,
+               provider_message_id = (SELECT a.value ->> '$.p' FROM json_each(?2) a WHERE a.value ->> '$.id' = messages.id)
+             WHERE company_id = ?1 AND id IN (SELECT value ->> '$.id' FROM json_each(?2)) AND status = 'sending'`,
           )
           .bind(companyId, list, now),
         d1
