@@ -1,4 +1,4 @@
-import { createExecutionContext, createMessageBatch } from "cloudflare:test";
+import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { IngressMessage } from "../../src/inbound/messages";
@@ -32,7 +32,7 @@ describe("turns of different contacts in one batch", () => {
       { id: "a", timestamp: Date.now(), attempts: 1, body: ingress(company.id, "5511987650961", "quanto custa a limpeza?") },
       { id: "b", timestamp: Date.now(), attempts: 1, body: ingress(company.id, "5511987650962", "quero marcar uma consulta") },
     ]);
-    await worker.queue(batch, env, createExecutionContext());
+    await worker.queue(batch, env);
     const [fast] = await eventually(() => outbox("slow-turn", "5511987650962"));
     const [slow] = await eventually(async () => {
       const r = await outbox("slow-turn", "5511987650961");
