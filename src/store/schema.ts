@@ -103,6 +103,9 @@ export const conversations = sqliteTable(
   },
   (t) => [
     index("conversations_company_contact_idx").on(t.companyId, t.contactId, t.status),
+    // The inbox lists a tenant's conversations newest first (keyset on id), optionally by status: no sort over the tenant.
+    index("conversations_company_id_idx").on(t.companyId, t.id),
+    index("conversations_company_status_id_idx").on(t.companyId, t.status, t.id),
     index("conversations_company_last_idx").on(t.companyId, t.lastMessageAt),
     index("conversations_company_status_idx").on(t.companyId, t.status, t.handoffAt),
   ],

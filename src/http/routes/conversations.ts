@@ -5,7 +5,7 @@ import { queueOutbound } from "../../outbox/queue";
 import { AppError } from "../../lib/errors";
 import { contactFilter, idParam, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
-import type { Company, Conversation, MessageRow } from "../../store/types";
+import type { Company, Contact, Conversation, MessageRow } from "../../store/types";
 import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
 import { recordMetrics } from "../../tenants/stubs";
 import { callerCompany, requireCaller } from "../auth";
@@ -23,7 +23,10 @@ function messageView(m: MessageRow) {
 }
 
 async function conversationView(c: Context<AppEnv>, company: Company, conv: Conversation) {
-  const contact = await c.get("store").contacts.byId(company.id, conv.contactId);
+  return viewOf(conv, await c.get("store").contacts.byId(company.id, conv.contactId));
+}
+
+function viewOf(conv: Conversation, contact: Contact | null) {
   return {
     id: conv.id,
     status: conv.status,
@@ -56,7 +59,9 @@ conversations.get("/api/conversations", async (c) => {
   const q = ListQuery.parse(query);
   const store = c.get("store");
   const rows = await store.conversations.list(company.id, { status: q.status, contactId, beforeId: q.before, limit: q.limit });
-  return c.json({ conversations: await Promise.all(rows.map((r) => conversationView(c, company, r))), next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null });
+  // Their contacts in one query, not one per conversation.
+  const contacts = new Map((await store.contacts.many(company.id, { ids: [...new Set(rows.map((r) => r.contactId))] })).map((k) => [k.id, k]));
+  return c.json({ conversations: rows.map((r) => viewOf(r, contacts.get(r.contactId) ?? null)), next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null });
 });
 
 conversations.get("/api/conversations/:id", async (c) => {

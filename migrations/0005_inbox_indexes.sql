@@ -1,0 +1,2 @@
+CREATE INDEX `conversations_company_id_idx` ON `conversations` (`company_id`,`id`);--> statement-breakpoint
+CREATE INDEX `conversations_company_status_id_idx` ON `conversations` (`company_id`,`status`,`id`);
