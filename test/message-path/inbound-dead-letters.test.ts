@@ -1,26 +1,11 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { IngressMessage, TurnRef } from "../../src/inbound/messages";
+import type { TurnRef } from "../../src/inbound/messages";
 import worker from "../../src/index";
 import { tenantStub } from "../../src/tenants/stubs";
 import { readSettings } from "../../src/tenants/settings";
-import { api, eventually, outbox, seedCompany } from "../support/helpers";
-
-const ingress = (companyId: number, from: string, text: string, over: Partial<IngressMessage["messages"][number]> = {}): IngressMessage => ({
-  kind: "ingress",
-  companyId,
-  channel: "sandbox",
-  correlationId: `req-${crypto.randomUUID()}`,
-  receivedAt: Date.now(),
-  ackedAt: Date.now(),
-  messages: [{ providerMessageId: `sandbox-in-${crypto.randomUUID()}`, from, phone: from, type: "text", text, timestamp: Date.now(), ...over }],
-  statuses: [],
-  ignored: 0,
-  rejected: [],
-  clamped: [],
-  part: 0,
-});
+import { api, eventually, outbox, seedCompany, ingressBody as ingress } from "../support/helpers";
 
 const deadLetters = async (slug: string) =>
   ((await (await api("/api/dead-letters", { tenant: slug })).json()) as { dead_letters: { id: number; queue: string; reason: string; attempts: number; payload: unknown }[] })

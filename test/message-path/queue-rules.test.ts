@@ -1,25 +1,9 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { IngressMessage } from "../../src/inbound/messages";
 import worker from "../../src/index";
 import type { OutboundJob } from "../../src/outbox/job";
-import { eventually, outbox, seedCompany } from "../support/helpers";
-
-const ingress = (companyId: number, from: string, text: string): IngressMessage => ({
-  kind: "ingress",
-  companyId,
-  channel: "sandbox",
-  correlationId: `req-${crypto.randomUUID()}`,
-  receivedAt: Date.now(),
-  ackedAt: Date.now(),
-  messages: [{ providerMessageId: `sandbox-in-${crypto.randomUUID()}`, from, phone: from, type: "text", text, timestamp: Date.now() }],
-  statuses: [],
-  ignored: 0,
-  rejected: [],
-  clamped: [],
-  part: 0,
-});
+import { eventually, outbox, seedCompany, ingressBody as ingress } from "../support/helpers";
 
 describe("queue consumers ack or retry each message explicitly", () => {
   it("inbound: a tenant whose admission fails is retried without holding up another tenant in the same batch", async () => {

@@ -1,25 +1,9 @@
 import { createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { IngressMessage } from "../../src/inbound/messages";
 import worker from "../../src/index";
 import { gemini, putConfig } from "../support/ai";
-import { eventually, outbox, seedCompany, store } from "../support/helpers";
-
-const ingress = (companyId: number, from: string, text: string): IngressMessage => ({
-  kind: "ingress",
-  companyId,
-  channel: "sandbox",
-  correlationId: `req-${crypto.randomUUID()}`,
-  receivedAt: Date.now(),
-  ackedAt: Date.now(),
-  messages: [{ providerMessageId: `sandbox-in-${crypto.randomUUID()}`, from, phone: from, type: "text", text, timestamp: Date.now() }],
-  statuses: [],
-  ignored: 0,
-  rejected: [],
-  clamped: [],
-  part: 0,
-});
+import { eventually, outbox, seedCompany, store, ingressBody as ingress } from "../support/helpers";
 
 describe("turns of different contacts in one batch", () => {
   it("a slow LLM call does not hold up the other contact's reply", async () => {

@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
+import type { IngressMessage } from "../../src/inbound/messages";
 import { tenantStub } from "../../src/tenants/stubs";
 import { hmacSha256Hex } from "../../src/lib/hmac";
 import { openStore } from "../../src/store";
@@ -131,4 +132,22 @@ export function seriesValue(text: string, name: string, labels: Record<string, s
     return Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`));
   });
   return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+}
+
+/** An inbound queue body as the webhook ack would enqueue it: one text from `from` (tests drive the consumer with it). */
+export function ingressBody(companyId: number, from: string, text: string): IngressMessage {
+  return {
+    kind: "ingress",
+    companyId,
+    channel: "sandbox",
+    correlationId: `req-${crypto.randomUUID()}`,
+    receivedAt: Date.now(),
+    ackedAt: Date.now(),
+    messages: [{ providerMessageId: `sandbox-in-${crypto.randomUUID()}`, from, phone: from, type: "text", text, timestamp: Date.now() }],
+    statuses: [],
+    ignored: 0,
+    rejected: [],
+    clamped: [],
+    part: 0,
+  };
 }
