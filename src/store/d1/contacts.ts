@@ -1,4 +1,4 @@
-import { and, eq, or, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import * as s from "../schema";
 import type { Contact, Store } from "../types";
 import type { D1Ctx } from "./db";
@@ -63,21 +63,23 @@ export function contacts({ db }: D1Ctx): Store["contacts"] {
       return row ? toContact(row) : null;
     },
     async many(companyId, q) {
-      if (!q.ids?.length && !q.phones?.length) return [];
-      // json_each, not IN (?, ?, …): D1 binds at most 100 parameters per statement.
-      const rows = await db
-        .select()
-        .from(s.contacts)
-        .where(
-          and(
-            eq(s.contacts.companyId, companyId),
-            or(
-              sql`${s.contacts.id} IN (SELECT value FROM json_each(${JSON.stringify(q.ids ?? [])}))`,
-              sql`${s.contacts.phone} IN (SELECT value FROM json_each(${JSON.stringify(q.phones ?? [])}))`,
-            ),
-          ),
-        );
-      return rows.map(toContact);
+      // Two indexed queries (by id, by phone) instead of one OR the planner answers with a scan of the
+      // tenant; json_each, not IN (?, ?, …): D1 binds at most 100 parameters per statement.
+      const byIds = q.ids?.length
+        ? db
+            .select()
+            .from(s.contacts)
+            .where(and(eq(s.contacts.companyId, companyId), sql`${s.contacts.id} IN (SELECT value FROM json_each(${JSON.stringify(q.ids)}))`))
+        : null;
+      const byPhones = q.phones?.length
+        ? db
+            .select()
+            .from(s.contacts)
+            .where(and(eq(s.contacts.companyId, companyId), sql`${s.contacts.phone} IN (SELECT value FROM json_each(${JSON.stringify(q.phones)}))`))
+        : null;
+      const found = new Map<number, Contact>();
+      for (const rows of await Promise.all([byIds, byPhones])) for (const r of rows ?? []) found.set(r.id, toContact(r));
+      return [...found.values()];
     },
     async setOptedOut(companyId, contactId, optedOut) {
       await db
