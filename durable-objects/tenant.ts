@@ -4,6 +4,7 @@ import type { AgendaTaskJob } from "../src/jobs/agenda-task";
 import type { TurnRef, TurnMessage } from "../src/inbound/messages";
 import type { ChannelName } from "../src/channels/types";
 import { costs, metered, metering, meterSql, resetCosts, type Costs } from "../src/lib/cost-meter";
+import { sendAll } from "../src/lib/queue-send";
 import { SqlMetrics, type MetricEvent } from "../src/metrics/sql-metrics";
 import type { MetricSnapshot } from "../src/metrics/snapshot";
 import type { AdmitSettings } from "../src/tenants/settings";
@@ -140,9 +141,11 @@ export class TenantDO extends DurableObject<Env> {
     // A dispatch row whose lane had nothing left is done with.
     this.scheduler.remove(ofKind("dispatch").map((r) => r.key));
     if (refs.length) {
-      const bodies = refs.map((r): { body: TurnRef; contentType: "json" } => ({ body: { kind: "turn", companyId, contact: r.contact, turnId: r.turnId }, contentType: "json" }));
       try {
-        for (let i = 0; i < bodies.length; i += 100) await this.env.INBOUND_QUEUE.sendBatch(bodies.slice(i, i + 100));
+        await sendAll(
+          this.env.INBOUND_QUEUE,
+          refs.map((r): TurnRef => ({ kind: "turn", companyId, contact: r.contact, turnId: r.turnId })),
+        );
       } catch (err) {
         // The leases stay; they come back soon instead of in ten minutes, further apart each time.
         this.scheduler.failed(
@@ -154,12 +157,9 @@ export class TenantDO extends DurableObject<Env> {
     }
     const tasks = ofKind("task");
     if (tasks.length) {
-      const jobs = tasks.map((r) => ({
-        body: { kind: "agenda_task", companyId, taskId: (JSON.parse(r.payload ?? "{}") as { taskId: number }).taskId, generation: 0 } satisfies AgendaTaskJob,
-        contentType: "json" as const,
-      }));
+      const jobs = tasks.map((r): AgendaTaskJob => ({ kind: "agenda_task", companyId, taskId: (JSON.parse(r.payload ?? "{}") as { taskId: number }).taskId, generation: 0 }));
       try {
-        for (let i = 0; i < jobs.length; i += 100) await this.env.JOBS_QUEUE.sendBatch(jobs.slice(i, i + 100));
+        await sendAll(this.env.JOBS_QUEUE, jobs);
         this.scheduler.remove(tasks.map((r) => r.key));
       } catch (err) {
         this.scheduler.failed(

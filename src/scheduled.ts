@@ -1,4 +1,5 @@
 import type { AgendaOptimizeJob } from "./jobs/agenda-optimize";
+import { sendAll } from "./lib/queue-send";
 import { openStore } from "./store";
 
 /**
@@ -9,7 +10,6 @@ import { openStore } from "./store";
 export async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
   const companies = (await openStore(env).companies.list()).filter((c) => c.status === "active");
   const queuedAt = Date.now();
-  const jobs = companies.map((c): { body: AgendaOptimizeJob } => ({ body: { kind: "agenda_optimize", companyId: c.id, trigger: "cron", queuedAt, generation: 0 } }));
-  // sendBatch takes up to 100 messages per call.
-  for (let i = 0; i < jobs.length; i += 100) await env.JOBS_QUEUE.sendBatch(jobs.slice(i, i + 100));
+  const jobs = companies.map((c): AgendaOptimizeJob => ({ kind: "agenda_optimize", companyId: c.id, trigger: "cron", queuedAt, generation: 0 }));
+  await sendAll(env.JOBS_QUEUE, jobs);
 }

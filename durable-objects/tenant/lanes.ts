@@ -8,7 +8,7 @@ import type { ChannelName } from "../../src/channels/types";
 import type { TurnMessage } from "../../src/inbound/messages";
 import { gcra } from "../../src/lib/gcra";
 import type { MetricEvent } from "../../src/metrics/sql-metrics";
-import type { AbandonedTurn, AdmitRequest, ClaimedTurn, TurnFailed } from "../../src/tenants/state";
+import { type AbandonedTurn, type AdmitRequest, type ClaimedTurn, MAX_TURN_ATTEMPTS, type TurnFailed } from "../../src/tenants/state";
 import type { AdmitSettings } from "../../src/tenants/settings";
 import type { Scheduler } from "./scheduler";
 
@@ -18,8 +18,7 @@ export const DEDUP_RETENTION_MS = 8 * 24 * 3_600_000;
 export const TURN_LEASE_MS = 10 * 60_000;
 /** A turn is sized by bytes, far under the 128 KB queue limit and the consumer's memory; the rest waits for the next turn. */
 export const MAX_TURN_BYTES = 64 * 1024;
-/** Hand-outs of one turn before it becomes a dead letter (the first one included). */
-export const MAX_TURN_ATTEMPTS = 6;
+export { MAX_TURN_ATTEMPTS };
 const RETRY_BASE_MS = 2_000;
 
 export interface Admitted {

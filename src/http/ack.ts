@@ -7,8 +7,9 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ZodError } from "zod";
 import type { ChannelName, InboundBatch } from "../channels/types";
-import { ingressMessages, sendIngress } from "../inbound/enqueue";
+import { ingressMessages } from "../inbound/enqueue";
 import { AppError } from "../lib/errors";
+import { sendAll } from "../lib/queue-send";
 import type { WebhookOutcome } from "../metrics/catalogue";
 import type { Company } from "../store/types";
 import { settingsOf } from "../tenants/lookup-cache";
@@ -77,6 +78,6 @@ export async function enqueueParts(c: Context<AppEnv>, channel: ChannelName, par
   if (limited) return reject(c, channel, "ip_limited", limited.company, new AppError(429, "rate_limited", "Too many requests from this address"));
   const ackedAt = Date.now();
   const messages = parts.flatMap((p) => ingressMessages(p.company.id, channel, p.batch, { correlationId: c.get("requestId"), receivedAt, ackedAt }));
-  await sendIngress(c.env.INBOUND_QUEUE, messages);
+  await sendAll(c.env.INBOUND_QUEUE, messages);
   return { received: parts.reduce((n, p) => n + p.batch.messages.length, 0), statuses: parts.reduce((n, p) => n + p.batch.statuses.length, 0) };
 }

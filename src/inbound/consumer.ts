@@ -15,14 +15,11 @@ import { sendJobs } from "../outbox/queue";
 import type { RecordedTurn } from "../store/batch-types";
 import type { Store } from "../store/types";
 import { settingsOf } from "../tenants/lookup-cache";
-import type { AbandonedTurn, ClaimedTurn, TurnDone, TurnFailed } from "../tenants/state";
+import { type AbandonedTurn, type ClaimedTurn, MAX_TURN_ATTEMPTS, type TurnDone, type TurnFailed } from "../tenants/state";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
 import { loadTenant } from "../tenants/tenant-cache";
 import { type DeadTurn, InboundQueueMessage, type IngressMessage, type TurnRef } from "./messages";
 import { applyStatuses } from "./statuses";
-
-/** A turn handed out this many times is not tried again (the DO counts; see MAX_TURN_ATTEMPTS there). */
-const MAX_HANDOUTS = 8;
 
 export interface InboundDeps {
   /** Where LLM and Cal.com calls go (tests inject fakes); the real fetch by default. */
@@ -92,7 +89,7 @@ async function consumeTenant(env: Env, store: Store, companyId: number, items: P
   if (turns.length === 0 && metrics.length === 0) return;
 
   const tenant = turns.length ? await loadTenant(store, companyId, version) : null;
-  const live = turns.filter((t) => t.attempts <= MAX_HANDOUTS);
+  const live = turns.filter((t) => t.attempts <= MAX_TURN_ATTEMPTS);
   const recorded = tenant ? await recordTurns(store, companyId, live) : new Map<string, RecordedTurn | Error>();
   const settled: Settled[] = [];
   const answering = Promise.all(
@@ -130,7 +127,7 @@ async function answerOne(
   deps: InboundDeps,
 ): Promise<Settled> {
   if (!tenant) return { turn, error: new PermanentError("the company no longer exists") };
-  if (turn.attempts > MAX_HANDOUTS) return { turn, error: new PermanentError(`handed out ${turn.attempts} times without finishing; last error: ${turn.lastError ?? "none"}`) };
+  if (turn.attempts > MAX_TURN_ATTEMPTS) return { turn, error: new PermanentError(`handed out ${turn.attempts} times without finishing; last error: ${turn.lastError ?? "none"}`) };
   if (!stored || stored instanceof Error) return { turn, error: stored ?? new Error("turn not recorded") };
   try {
     return { turn, outcome: await answerTurn(env, store, tenant, turn, stored, deps) };

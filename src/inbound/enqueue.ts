@@ -4,19 +4,12 @@
  * limits, lanes and statuses are applied per batch by the consumer (src/inbound/consumer.ts).
  */
 import type { ChannelName, InboundBatch } from "../channels/types";
+import { jsonBytes } from "../lib/queue-send";
 import type { IngressItem, IngressMessage } from "./messages";
 
 /** A queue message may be 128 KB; keep well under it, whatever the provider sent. */
 export const MAX_INGRESS_BYTES = 96 * 1024;
-/** sendBatch takes at most 100 messages and 256 KB in total. */
-const MAX_SEND_BATCH_BYTES = 200 * 1024;
-
-const encoder = new TextEncoder();
-/** UTF-8 size of a value's JSON, or its bound (length × 3) when that still fits `room`: the exact count only near a limit. */
-const bytes = (v: unknown, room = 0) => {
-  const json = JSON.stringify(v);
-  return json.length * 3 <= room ? json.length * 3 : encoder.encode(json).length;
-};
+const bytes = jsonBytes;
 
 /**
  * Splits one tenant's part of a webhook into queue messages of at most MAX_INGRESS_BYTES (a bounded
@@ -89,26 +82,4 @@ export function ingressMessages(
     size += n;
   }
   return out;
-}
-
-/** Sends queue messages in as few sendBatch calls as the limits allow (one for any ordinary webhook). */
-export async function sendIngress(queue: Queue, messages: IngressMessage[]): Promise<void> {
-  const [only] = messages;
-  if (messages.length === 1 && only) {
-    await queue.send(only, { contentType: "json" });
-    return;
-  }
-  let chunk: MessageSendRequest[] = [];
-  let size = 0;
-  for (const body of messages) {
-    const n = bytes(body);
-    if (chunk.length === 100 || (chunk.length > 0 && size + n > MAX_SEND_BATCH_BYTES)) {
-      await queue.sendBatch(chunk);
-      chunk = [];
-      size = 0;
-    }
-    chunk.push({ body, contentType: "json" });
-    size += n;
-  }
-  if (chunk.length) await queue.sendBatch(chunk);
 }

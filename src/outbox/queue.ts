@@ -5,6 +5,7 @@
  */
 import type { OutboundPayload } from "../channels/types";
 import type { Company, Contact, Conversation, Store } from "../store/types";
+import { sendAll } from "../lib/queue-send";
 import type { OutboundJob } from "./job";
 
 export interface NewOutbound {
@@ -19,8 +20,11 @@ export interface NewOutbound {
   receivedAt?: number;
 }
 
-/** Stores the message; returns its id and the job to send, or null when it was queued already and left the queue. */
-export async function storeOutbound(store: Store, m: NewOutbound): Promise<{ id: number; job: OutboundJob | null }> {
+/** Sends jobs in as few calls as the queue allows. */
+export const sendJobs = (env: Env, jobs: OutboundJob[]) => sendAll(env.OUTBOUND_QUEUE, jobs);
+
+/** One message, stored and queued now (reminders, risk offers, operator replies). */
+export async function queueOutbound(env: Env, store: Store, m: NewOutbound): Promise<number> {
   const { message } = await store.messages.insertOutbound(m.company.id, {
     conversationId: m.conversation.id,
     contactId: m.contact.id,
@@ -31,23 +35,8 @@ export async function storeOutbound(store: Store, m: NewOutbound): Promise<{ id:
     author: m.author,
     purpose: m.purpose,
   });
-  const job: OutboundJob | null =
-    message.status === "queued" ? { kind: "send", companyId: m.company.id, messageId: message.id, correlationId: m.correlationId, receivedAt: m.receivedAt, generation: 0 } : null;
-  return { id: message.id, job };
-}
-
-/** Sends jobs in as few calls as the queue allows (100 per sendBatch). */
-export async function sendJobs(env: Env, jobs: OutboundJob[]): Promise<void> {
-  for (let i = 0; i < jobs.length; i += 100) {
-    const chunk = jobs.slice(i, i + 100);
-    if (chunk.length === 1 && chunk[0]) await env.OUTBOUND_QUEUE.send(chunk[0], { contentType: "json" });
-    else await env.OUTBOUND_QUEUE.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
-  }
-}
-
-/** One message, stored and queued now (reminders, risk offers, operator replies). */
-export async function queueOutbound(env: Env, store: Store, m: NewOutbound): Promise<number> {
-  const { id, job } = await storeOutbound(store, m);
-  if (job) await sendJobs(env, [job]);
-  return id;
+  // Already sent (or being sent) by an earlier call with the same clientRef: nothing to queue again.
+  if (message.status === "queued")
+    await sendJobs(env, [{ kind: "send", companyId: m.company.id, messageId: message.id, correlationId: m.correlationId, receivedAt: m.receivedAt, generation: 0 }]);
+  return message.id;
 }

@@ -8,6 +8,13 @@ import type { MetricEvent } from "../metrics/sql-metrics";
 import type { AdmitSettings } from "./settings";
 import type { IngressItem, TurnMessage } from "../inbound/messages";
 
+/**
+ * Hand-outs of one turn before it is given up and filed as a dead letter (the first one included):
+ * the DO stops retrying a failed turn there, and the consumer refuses a turn handed out more often
+ * (a consumer that kept dying on it never reported the failure).
+ */
+export const MAX_TURN_ATTEMPTS = 6;
+
 export interface ContextEntry {
   role: "contact" | "assistant";
   text: string;
