@@ -31,7 +31,7 @@ export interface TurnTenant {
 export interface TurnOutcome {
   done: TurnDone;
   jobs: OutboundJob[];
-  outgoing: (Omit<NewOutboundMessage, "payload"> & { payload: OutboundPayload })[];
+  outgoing: NewOutboundMessage[];
   /** When the turn's first message reached us (the reply latency histogram). */
   receivedAt?: number;
 }

@@ -1,4 +1,4 @@
-import type { ChannelName, InboundType, OutboundPayload } from "../channels/types";
+import type { ChannelName, InboundType } from "../channels/types";
 import type { Contact, Conversation, MessageRow, NewOutboundMessage } from "./contracts/messaging";
 
 /** One contact's turn as stored: who wrote, and what (in arrival order). */
@@ -45,7 +45,7 @@ export interface ClaimedOutbound {
 
 export interface OutboxStore {
   /** Stores replies idempotently by clientRef (a retried turn finds its rows), returning each row's id and status. */
-  storeMany(companyId: number, rows: (Omit<NewOutboundMessage, "payload"> & { payload: OutboundPayload })[]): Promise<{ clientRef: string; id: number; status: string }[]>;
+  storeMany(companyId: number, rows: NewOutboundMessage[]): Promise<{ clientRef: string; id: number; status: string }[]>;
   /** `claimOutbound` for many messages at once, with their contacts: only the rows this call claimed come back. */
   claimMany(companyId: number, ids: number[], now: number, staleMs: number): Promise<ClaimedOutbound[]>;
   /** The channel took these messages: accepted with the provider's id, one delivery log each. */
