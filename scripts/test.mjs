@@ -26,9 +26,19 @@ run("generated Worker types are up to date", "npx", [...WRANGLER_TYPES, "--check
 run("typecheck (Worker, Durable Objects, tests)", "npx", ["tsc", "-p", "."]);
 run("typecheck (Node-side tooling)", "npx", ["tsc", "-p", "tsconfig.node.json"]);
 run("typecheck (panel)", "npx", ["tsc", "-p", "panel"]);
-const out = mkdtempSync(join(tmpdir(), "secretaria-dry-run-"));
-run("wrangler deploy --dry-run", "npx", ["wrangler", "deploy", "--dry-run", "--outdir", out]);
-rmSync(out, { recursive: true, force: true });
+// The default (local) build doubles as the bundle-size check; each deployed environment gets its own dry run,
+// since environments inherit no bindings and a missing one only shows up there.
+run("wrangler deploy --dry-run, bundle within ops/bundle-budget.json", "node", ["scripts/check-bundle-size.mjs"]);
+for (const env of ["staging", "production"]) {
+  const out = mkdtempSync(join(tmpdir(), `secretaria-dry-run-${env}-`));
+  run(`wrangler deploy --dry-run --env ${env}`, "npx", ["wrangler", "deploy", "--dry-run", "--env", env, "--outdir", out]);
+  rmSync(out, { recursive: true, force: true });
+}
+
+// Operations: alert rules (promtool, installed by .ci/run), dashboards and docs against the code.
+const PROMTOOL = process.env.PROMTOOL || "promtool";
+run("alert rules (promtool check rules)", PROMTOOL, ["check", "rules", "ops/prometheus/alerts.yml"]);
+run("alert rule unit tests (promtool test rules)", PROMTOOL, ["test", "rules", "ops/prometheus/alerts.test.yml"]);
 
 const report = join(mkdtempSync(join(tmpdir(), "secretaria-vitest-")), "report.json");
 const vitestOk = run("vitest (workerd)", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
