@@ -5,7 +5,7 @@ import { runAgendaOptimizeJob } from "./jobs/agenda-optimize";
 import { JobMessage } from "./jobs/messages";
 import { deliverNotification } from "./jobs/notify";
 import { backoffSeconds } from "./lib/backoff";
-import { describeBody } from "./lib/log";
+import { describeBody, log } from "./lib/log";
 import { deliverBatch } from "./outbox/deliver";
 import { OutboundJob } from "./outbox/job";
 import { openStore } from "./store";
@@ -35,7 +35,7 @@ export async function queue(batch: MessageBatch<unknown>, env: Env): Promise<voi
       try {
         await handle(role, msg, env, store);
       } catch (err) {
-        console.error(JSON.stringify({ msg: "queue message failed", queue: batch.queue, id: msg.id, attempts: msg.attempts, error: String(err) }));
+        log.error("queue message failed", { correlation_id: msg.id, queue: batch.queue, attempts: msg.attempts, error: err });
         msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 2, 300) });
       }
     }),
@@ -68,7 +68,7 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
     case "inbound":
     case "outbound":
     case undefined:
-      console.warn(JSON.stringify({ msg: "no handler for queue message", role, id: msg.id, body_shape: describeBody(msg.body) }));
+      log.warn("no handler for queue message", { correlation_id: msg.id, role, body_shape: describeBody(msg.body) });
       msg.ack();
       return;
   }
@@ -102,7 +102,7 @@ async function consumeOutbound(batch: MessageBatch<unknown>, env: Env, store: St
           else item.msg.retry({ delaySeconds: o.retryAfterSeconds });
         });
       } catch (err) {
-        console.error(JSON.stringify({ msg: "outbound batch failed", company_id: companyId, error: String(err) }));
+        log.error("outbound batch failed", { company_id: companyId, error: err });
         for (const { msg } of items) msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 2, 300) });
       }
     }),
@@ -111,7 +111,7 @@ async function consumeOutbound(batch: MessageBatch<unknown>, env: Env, store: St
 
 /** A body that no longer parses will never parse: log its shape and count it instead of retrying forever. */
 async function unreadable(env: Env, msg: Message<unknown>, queue: string): Promise<void> {
-  console.error(JSON.stringify({ msg: "unreadable queue message", queue, id: msg.id, body_shape: describeBody(msg.body) }));
+  log.error("unreadable queue message", { correlation_id: msg.id, queue, body_shape: describeBody(msg.body) });
   await recordMetrics(env, null, [{ metric: "secretaria_dead_letters_total", labels: { queue }, inc: 1 }]);
   msg.ack();
 }

@@ -12,6 +12,7 @@ import { inspectInput, inspectOutput } from "../ai/guard";
 import { createProvider } from "../ai/providers";
 import { withRetries } from "../ai/retry";
 import type { ProviderName } from "../ai/types";
+import { log } from "../lib/log";
 
 /** Answers about the content, not the provider's health: they never trip the breaker. */
 const CONTENT_CODES = new Set(["empty", "gemini_blocked", "openai_content_filter", "openai_refusal", "anthropic_refusal"]);
@@ -150,7 +151,15 @@ export async function generateReply(deps: EngineDeps, input: TurnReplyInput): Pr
   // The breaker sees every call at once (not with the turn), so a failing provider trips it for everyone.
   await tenant.llmRecord(provider, healthy, callEvents, profile.ai.breaker);
   if (!outcome.ok) {
-    console.warn(JSON.stringify({ msg: "llm reply failed, using a template", company: company.slug, provider, code: outcome.code, attempts: outcome.attempts }));
+    log.warn("llm reply failed, using a template", {
+      company: company.slug,
+      company_id: company.id,
+      phone: contact.phone,
+      conversation_id: input.conversation.id,
+      provider,
+      code: outcome.code,
+      attempts: outcome.attempts,
+    });
     return template("provider_error");
   }
 

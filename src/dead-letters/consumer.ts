@@ -3,7 +3,7 @@ import { InboundQueueMessage } from "../inbound/messages";
 import { deadLetter } from "../outbox/deliver";
 import { OutboundJob } from "../outbox/job";
 import { JobMessage, jobDedupKey } from "../jobs/messages";
-import { describeBody } from "../lib/log";
+import { describeBody, log } from "../lib/log";
 import type { Store } from "../store/types";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
 
@@ -55,5 +55,5 @@ export async function recordDeadLetter(env: Env, store: Store, queue: "inbound" 
 
 /** A body no schema can read has no tenant to file it under: the logs get its shape (never phone numbers or texts). */
 function logUnreadable(queue: string, body: unknown): void {
-  console.error(JSON.stringify({ msg: "unreadable dead letter", queue, body_shape: describeBody(body) }));
+  log.error("unreadable dead letter", { queue, body_shape: describeBody(body) });
 }

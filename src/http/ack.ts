@@ -15,6 +15,7 @@ import type { Company } from "../store/types";
 import { settingsOf } from "../tenants/lookup-cache";
 import { recordMetrics } from "../tenants/stubs";
 import { allowIp } from "./ip-limit";
+import { log } from "../lib/log";
 import type { AppEnv } from "./types";
 
 /** Meta's payloads are a few KB; anything near 1 MB is abuse or a mistake. */
@@ -24,7 +25,7 @@ export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 export function afterResponse(c: Context<AppEnv>, work: Promise<unknown>): Promise<void> {
   const safe = work.then(
     () => undefined,
-    (err: unknown) => console.error(JSON.stringify({ msg: "background work failed", error: String(err) })),
+    (err: unknown) => log.error("background work failed", { correlation_id: c.get("requestId"), error: err }),
   );
   try {
     c.executionCtx.waitUntil(safe);

@@ -2,6 +2,7 @@ import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import { AppError, type ErrorEnvelope } from "../lib/errors";
+import { log } from "../lib/log";
 import type { AppEnv } from "./types";
 
 export function errorResponse(c: Context<AppEnv>, err: AppError) {
@@ -31,7 +32,7 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   else if (err instanceof HTTPException)
     appErr = new AppError(err.status as AppError["status"], err.status === 413 ? "payload_too_large" : "http_error", err.message || "Request rejected");
   else appErr = new AppError(500, "internal", err instanceof Error ? err.message : String(err));
-  if (appErr.status >= 500) console.error(JSON.stringify({ msg: "request failed", request_id: c.get("requestId"), path: c.req.path, error: appErr.message }));
+  if (appErr.status >= 500) log.error("request failed", { correlation_id: c.get("requestId"), path: c.req.path, error: appErr.message });
   return errorResponse(c, appErr);
 };
 

@@ -8,7 +8,7 @@
  */
 import { answerTurn, turnRecord, type TurnOutcome } from "../conversation/turn";
 import { PermanentError } from "../lib/errors";
-import { describeBody } from "../lib/log";
+import { describeBody, log } from "../lib/log";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { OutboundJob } from "../outbox/job";
 import { sendJobs } from "../outbox/queue";
@@ -55,7 +55,7 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env, sto
         for (const { msg } of items) msg.ack();
       } catch (err) {
         // Admission or the DO itself failed: the whole tenant's share is tried again (every step is idempotent).
-        console.error(JSON.stringify({ msg: "inbound batch failed", company_id: companyId, error: String(err) }));
+        log.error("inbound batch failed", { company_id: companyId, error: err });
         for (const { msg } of items) msg.retry({ delaySeconds: Math.min(300, 2 ** msg.attempts) });
       }
     }),
@@ -162,7 +162,7 @@ async function flush(env: Env, store: Store, stub: ReturnType<typeof tenantStub>
     const error = o.error ?? (o.outcome ? sendError : null);
     if (o.outcome && !error) done.push(o.outcome.done);
     else {
-      console.error(JSON.stringify({ msg: "turn failed", company_id: companyId, turn_id: o.turn.turnId, attempts: o.turn.attempts, error: String(error) }));
+      log.error("turn failed", { correlation_id: o.turn.turnId, company_id: companyId, phone: o.turn.contact, attempts: o.turn.attempts, error });
       failed.push({ contact: o.turn.contact, turnId: o.turn.turnId, error: String(error), permanent: error instanceof PermanentError });
     }
   }
@@ -238,7 +238,7 @@ async function unreadable(env: Env, store: Store, msg: Message<unknown>, why: st
   const body = msg.body;
   const companyId = typeof body === "object" && body !== null && "companyId" in body && Number.isSafeInteger(body.companyId) ? Number(body.companyId) : null;
   const company = companyId === null ? null : await store.companies.byId(companyId);
-  console.error(JSON.stringify({ msg: "unreadable inbound queue message", id: msg.id, company_id: companyId, body_shape: describeBody(body), why }));
+  log.error("unreadable inbound queue message", { correlation_id: msg.id, company_id: companyId, body_shape: describeBody(body), why });
   if (company) {
     await store.deadLetters.insert(company.id, {
       queue: "inbound",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PROVIDER_NAMES } from "../ai/types";
+import { log } from "../lib/log";
 
 /** What the assistant knows about the business: editable through PUT /api/config/knowledge. */
 export const Knowledge = z.object({
@@ -147,6 +148,6 @@ export type CompanyProfile = z.infer<typeof CompanyProfile>;
 export function readProfile(raw: unknown): CompanyProfile {
   const parsed = CompanyProfile.safeParse(raw ?? {});
   if (parsed.success) return parsed.data;
-  console.warn(JSON.stringify({ msg: "invalid company profile, using defaults", issues: parsed.error.issues.length }));
+  log.warn("invalid company profile, using defaults", { issues: parsed.error.issues.length });
   return CompanyProfile.parse({});
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { log } from "../lib/log";
 
 /** Per-tenant knobs stored in companies.channel_settings; every field has a safe default. */
 export const TenantSettings = z.object({
@@ -35,7 +36,7 @@ export type TenantSettings = z.infer<typeof TenantSettings>;
 export function readSettings(raw: unknown): TenantSettings {
   const parsed = TenantSettings.safeParse(raw ?? {});
   if (parsed.success) return parsed.data;
-  console.warn(JSON.stringify({ msg: "invalid tenant settings, using defaults", issues: parsed.error.issues.length }));
+  log.warn("invalid tenant settings, using defaults", { issues: parsed.error.issues.length });
   return TenantSettings.parse({});
 }
 
