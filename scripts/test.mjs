@@ -42,6 +42,7 @@ run("alert rule unit tests (promtool test rules)", PROMTOOL, ["test", "rules", "
 run("dashboards are Grafana JSON on catalogue metrics, filtered by company", "node", ["scripts/check-ops.mjs", "dashboards"]);
 run("alert rules on catalogue metrics, each with a runbook section", "node", ["scripts/check-ops.mjs", "alerts"]);
 run("docs/configuration.md names every var, secret and binding", "node", ["scripts/check-ops.mjs", "docs"]);
+run("deploy script: order, notification, failures (local hook, fake wrangler)", "node", ["scripts/check-deploy.mjs"]);
 
 const report = join(mkdtempSync(join(tmpdir(), "secretaria-vitest-")), "report.json");
 const vitestOk = run("vitest (workerd)", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
