@@ -292,6 +292,8 @@ export const appointments = sqliteTable(
     uniqueIndex("appointments_company_uid_uq").on(t.companyId, t.bookingUid),
     uniqueIndex("appointments_company_external_uq").on(t.companyId, t.externalId),
     index("appointments_company_starts_idx").on(t.companyId, t.startsAt),
+    // Availability and overlap checks: live appointments ending after a time, a range bounded from below (not every past appointment).
+    index("appointments_company_status_ends_idx").on(t.companyId, t.status, t.endsAt),
     index("appointments_company_contact_idx").on(t.companyId, t.contactId, t.startsAt),
   ],
 );

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { OutboundPayload } from "../../src/channels/types";
-import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, Store } from "../../src/store/types";
+import type { DeliveryStatus, OutboundPayload } from "../../src/channels/types";
+import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, StatusUpdate, Store } from "../../src/store/types";
 
 /**
  * The behaviour every `Store` implementation must have, written once so D1 and Postgres (Hyperdrive)
@@ -554,6 +554,141 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect((await store.messages.applyStatus(t.company.id, wamid, "delivered", null, T0 + 20)).changed).toBe(false);
         expect((await store.messages.applyStatus(t.company.id, wamid, "read", null, T0 + 30)).changed).toBe(false);
         expect(await statusOf(t.company.id, message.id)).toBe("failed");
+      });
+    });
+
+    describe("messages: applyStatuses (a batch of callbacks at once)", () => {
+      const upd = (wamid: string, status: DeliveryStatus, at: number, detail: string | null = null): StatusUpdate => ({ providerMessageId: wamid, status, detail, at });
+      const logsOf = async (companyId: number, id: number) => (await store.deliveryLogs.list(companyId, id)).map((l) => l.status);
+
+      it("returns one outcome per update in input order: unknown ids and inbound messages are not found", async () => {
+        const t = await thread();
+        const inWamid = `wamid.${uid()}`;
+        await inbound(t, inWamid);
+        const { wamid } = await acceptedMessage(t);
+        expect(await store.messages.applyStatuses(t.company.id, [upd(`wamid.${uid()}`, "sent", T0), upd(inWamid, "read", T0), upd(wamid, "delivered", T0)], T0 + 5)).toEqual([
+          { found: false, duplicate: false, changed: false },
+          { found: false, duplicate: false, changed: false },
+          { found: true, duplicate: false, changed: true },
+        ]);
+        expect(await store.messages.applyStatuses(t.company.id, [], T0)).toEqual([]);
+      });
+
+      it("sent, delivered and read of one message in one batch, in any order: read wins, each logged in arrival order", async () => {
+        const t = await thread();
+        const a = await acceptedMessage(t);
+        const b = await acceptedMessage(t);
+        const outcomes = await store.messages.applyStatuses(
+          t.company.id,
+          [
+            upd(a.wamid, "sent", T0 + 10),
+            upd(a.wamid, "delivered", T0 + 20),
+            upd(a.wamid, "read", T0 + 30),
+            upd(b.wamid, "read", T0 + 30),
+            upd(b.wamid, "sent", T0 + 10),
+            upd(b.wamid, "delivered", T0 + 20),
+          ],
+          T0 + 40,
+        );
+        expect(outcomes.map((o) => [o.found, o.duplicate, o.changed])).toEqual([
+          [true, false, false],
+          [true, false, false],
+          [true, false, true],
+          [true, false, true],
+          [true, false, false],
+          [true, false, false],
+        ]);
+        expect(await statusOf(t.company.id, a.message.id)).toBe("read");
+        expect(await statusOf(t.company.id, b.message.id)).toBe("read");
+        expect(await logsOf(t.company.id, a.message.id)).toEqual(["sent", "delivered", "read"]);
+        expect(await logsOf(t.company.id, b.message.id)).toEqual(["read", "sent", "delivered"]);
+      });
+
+      it("never moves a message backwards across batches, but still logs the late statuses", async () => {
+        const t = await thread();
+        const { message, wamid } = await acceptedMessage(t);
+        await store.messages.applyStatuses(t.company.id, [upd(wamid, "read", T0 + 30)], T0 + 31);
+        expect(await store.messages.applyStatuses(t.company.id, [upd(wamid, "delivered", T0 + 20), upd(wamid, "sent", T0 + 10)], T0 + 32)).toEqual([
+          { found: true, duplicate: false, changed: false },
+          { found: true, duplicate: false, changed: false },
+        ]);
+        expect(await statusOf(t.company.id, message.id)).toBe("read");
+        expect(await logsOf(t.company.id, message.id)).toEqual(["read", "delivered", "sent"]);
+        const delivered = await acceptedMessage(t);
+        await store.messages.applyStatuses(t.company.id, [upd(delivered.wamid, "delivered", T0 + 20)], T0 + 33);
+        expect((await store.messages.applyStatuses(t.company.id, [upd(delivered.wamid, "sent", T0 + 10)], T0 + 34))[0]?.changed).toBe(false);
+        expect(await statusOf(t.company.id, delivered.message.id)).toBe("delivered");
+      });
+
+      it("counts a status repeated inside a batch or across batches once, and logs it once with the first detail", async () => {
+        const t = await thread();
+        const { message, wamid } = await acceptedMessage(t);
+        const first = await store.messages.applyStatuses(t.company.id, [upd(wamid, "delivered", T0 + 20, "first"), upd(wamid, "delivered", T0 + 21, "again")], T0 + 22);
+        expect(first.map((o) => o.duplicate)).toEqual([false, true]);
+        expect((await store.messages.applyStatuses(t.company.id, [upd(wamid, "delivered", T0 + 25)], T0 + 26))[0]).toEqual({ found: true, duplicate: true, changed: false });
+        expect(await store.deliveryLogs.list(t.company.id, message.id)).toEqual([{ status: "delivered", detail: "first", createdAt: expect.any(Number) }]);
+        // applyStatus and applyStatuses share the log: neither counts what the other logged.
+        expect((await store.messages.applyStatus(t.company.id, wamid, "delivered", null, T0 + 27)).duplicate).toBe(true);
+      });
+
+      it("logs a batch delivered twice at the same time once", async () => {
+        const t = await thread();
+        const { message, wamid } = await acceptedMessage(t);
+        const results = await Promise.all(
+          [1, 2, 3].map(() => store.messages.applyStatuses(t.company.id, [upd(wamid, "sent", T0 + 10), upd(wamid, "delivered", T0 + 20)], T0 + 30)),
+        );
+        expect(results.flat().filter((r) => !r.duplicate)).toHaveLength(2);
+        expect(await logsOf(t.company.id, message.id)).toEqual(["sent", "delivered"]);
+        expect(await statusOf(t.company.id, message.id)).toBe("delivered");
+      });
+
+      it("records a failure with its detail; delivered or read (in the batch or before) wins over failed; failed is final", async () => {
+        const t = await thread();
+        const failing = await acceptedMessage(t);
+        const both = await acceptedMessage(t);
+        const late = await acceptedMessage(t);
+        await store.messages.applyStatuses(t.company.id, [upd(late.wamid, "read", T0 + 5)], T0 + 6);
+        const outcomes = await store.messages.applyStatuses(
+          t.company.id,
+          [
+            upd(failing.wamid, "sent", T0 + 10),
+            upd(failing.wamid, "failed", T0 + 11, "131047: re-engagement message"),
+            upd(both.wamid, "failed", T0 + 10, "131000: x"),
+            upd(both.wamid, "delivered", T0 + 12),
+            upd(late.wamid, "failed", T0 + 13, "131000: y"),
+          ],
+          T0 + 20,
+        );
+        expect(outcomes.map((o) => o.changed)).toEqual([false, true, false, true, false]);
+        expect(await store.messages.byId(t.company.id, failing.message.id)).toMatchObject({ status: "failed", error: "131047: re-engagement message" });
+        expect(await store.messages.byId(t.company.id, both.message.id)).toMatchObject({ status: "delivered", error: null });
+        expect(await store.messages.byId(t.company.id, late.message.id)).toMatchObject({ status: "read", error: null });
+        await store.messages.applyStatuses(t.company.id, [upd(failing.wamid, "delivered", T0 + 30), upd(failing.wamid, "read", T0 + 31)], T0 + 32);
+        expect(await statusOf(t.company.id, failing.message.id)).toBe("failed");
+      });
+
+      it("applies a batch larger than a statement's bound parameters (150 updates over 50 messages)", async () => {
+        const t = await thread();
+        const sent = [];
+        for (let i = 0; i < 50; i++) sent.push(await acceptedMessage(t));
+        const updates = sent.flatMap((m, i) =>
+          i % 2
+            ? [upd(m.wamid, "read", T0 + 3), upd(m.wamid, "sent", T0 + 1), upd(m.wamid, "delivered", T0 + 2)]
+            : [upd(m.wamid, "sent", T0 + 1), upd(m.wamid, "delivered", T0 + 2), upd(m.wamid, "sent", T0 + 4)],
+        );
+        const outcomes = await store.messages.applyStatuses(t.company.id, updates, T0 + 10);
+        expect(outcomes).toHaveLength(150);
+        expect(outcomes.filter((o) => o.found && !o.duplicate)).toHaveLength(125);
+        for (const [i, m] of sent.entries()) expect(await statusOf(t.company.id, m.message.id)).toBe(i % 2 ? "read" : "delivered");
+      });
+
+      it("does not see or touch another company's messages", async () => {
+        const a = await thread();
+        const b = await thread();
+        const { message, wamid } = await acceptedMessage(a);
+        expect(await store.messages.applyStatuses(b.company.id, [upd(wamid, "read", T0 + 10)], T0 + 11)).toEqual([{ found: false, duplicate: false, changed: false }]);
+        expect(await statusOf(a.company.id, message.id)).toBe("accepted");
+        expect(await store.deliveryLogs.list(a.company.id, message.id)).toEqual([]);
       });
     });
 

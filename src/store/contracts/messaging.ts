@@ -86,6 +86,22 @@ export interface NewOutboundMessage {
   purpose?: string;
 }
 
+/** One provider status callback, as applyStatuses takes it. */
+export interface StatusUpdate {
+  providerMessageId: string;
+  status: DeliveryStatus;
+  detail: string | null;
+  /** The provider's timestamp (ms), logged with it. */
+  at: number;
+}
+
+/** What became of one StatusUpdate: `changed` is true for the status the message now holds because of this call. */
+export interface StatusOutcome {
+  found: boolean;
+  duplicate: boolean;
+  changed: boolean;
+}
+
 export interface DeadLetter {
   id: number;
   companyId: number;
@@ -158,6 +174,13 @@ export interface MessagingStore {
       detail: string | null,
       at: number,
     ): Promise<{ found: boolean; duplicate: boolean; changed: boolean }>;
+    /**
+     * applyStatus for a whole batch in a constant number of statements, one outcome per update in input
+     * order. Logged once per (message, status) across calls and within the batch (the first one counts);
+     * the message moves to the most advanced status of the batch it may take, in any arrival order:
+     * sent < failed < delivered < read, and nothing leaves failed or read.
+     */
+    applyStatuses(companyId: number, updates: StatusUpdate[], now: number): Promise<StatusOutcome[]>;
     listByContact(companyId: number, contactId: number, opts: { direction?: "in" | "out"; limit: number }): Promise<MessageRow[]>;
     listByConversation(companyId: number, conversationId: number, limit: number): Promise<MessageRow[]>;
   };

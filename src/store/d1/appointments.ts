@@ -29,10 +29,16 @@ const toAppointment = (r: typeof s.appointments.$inferSelect): Appointment => ({
   rescheduleOfferedAt: r.rescheduleOfferedAt,
 });
 
-/** How many live appointments (other than `except`) overlap [start, end) widened by the buffer. */
+/**
+ * How many live appointments (other than `except`) overlap [start, end) widened by the buffer.
+ * Bounded from below: the search walks appointments_company_status_ends_idx over live appointments
+ * ending after the start (those still ahead), never the tenant's past. The unary + keeps SQLite from
+ * picking the starts_at index instead, whose range (starts_at < end) would run back to the first
+ * appointment ever booked (test/store/d1-plans.test.ts checks the plan).
+ */
 const overlapping = (companyId: number, start: number, end: number, room: Room, except = 0) =>
   sql`(SELECT count(*) FROM appointments WHERE company_id = ${companyId} AND status IN ('scheduled', 'confirmed') AND id != ${except}
-    AND starts_at < ${end + room.bufferMs} AND ends_at > ${start - room.bufferMs})`;
+    AND ends_at > ${start - room.bufferMs} AND +starts_at < ${end + room.bufferMs})`;
 
 /** The timestamp column each status sets when an appointment enters it. */
 const STATUS_STAMP = { confirmed: "confirmedAt", cancelled: "cancelledAt", attended: "attendedAt" } as const;
@@ -159,11 +165,14 @@ export function appointments({ db }: D1Ctx): Store["appointments"] {
         .returning();
       return row ? toAppointment(row) : null;
     },
+    // Bounded from below like `overlapping`: live appointments ending after `from`, by the ends_at index.
     async busy(companyId, from, to) {
       return db
         .select({ start: s.appointments.startsAt, end: s.appointments.endsAt })
         .from(s.appointments)
-        .where(and(eq(s.appointments.companyId, companyId), inArray(s.appointments.status, LIVE), lt(s.appointments.startsAt, to), sql`${s.appointments.endsAt} > ${from}`));
+        .where(
+          and(eq(s.appointments.companyId, companyId), inArray(s.appointments.status, LIVE), sql`${s.appointments.endsAt} > ${from}`, sql`+${s.appointments.startsAt} < ${to}`),
+        );
     },
   };
 }

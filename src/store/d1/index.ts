@@ -4,7 +4,7 @@ import { appointments } from "./appointments";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
 import { contacts } from "./contacts";
 import { conversations } from "./conversations";
-import { createOutboxStore, createTurnsStore } from "./batch";
+import { createOutboxStore, createStatusApplier, createTurnsStore } from "./batch";
 import { d1Ctx } from "./db";
 import { deadLetters } from "./dead-letters";
 import { deliveryLogs } from "./delivery-logs";
@@ -27,7 +27,7 @@ export function createD1Store(binding: D1Database): Store {
     conversations: conversations(x),
     profiles: profiles(x),
     llmUsage: llmUsage(x),
-    messages: messages(x),
+    messages: { ...messages(x), applyStatuses: createStatusApplier(binding) },
     deliveryLogs: deliveryLogs(x),
     deadLetters: deadLetters(x),
     appointments: appointments(x),

@@ -38,7 +38,7 @@ const toMessage = (r: typeof s.messages.$inferSelect): MessageRow => ({
   createdAt: r.createdAt,
 });
 
-export function messages({ db }: D1Ctx): Store["messages"] {
+export function messages({ db }: D1Ctx): Omit<Store["messages"], "applyStatuses"> {
   const where = (companyId: number, id: number) => and(eq(s.messages.companyId, companyId), eq(s.messages.id, id));
   return {
     // Idempotent by the unique (company_id, provider_message_id) index: insert-or-nothing, then read the

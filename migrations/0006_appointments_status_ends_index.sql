@@ -1,0 +1,1 @@
+CREATE INDEX `appointments_company_status_ends_idx` ON `appointments` (`company_id`,`status`,`ends_at`);

@@ -1,0 +1,65 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { costs, metered, resetCosts } from "../../src/lib/cost-meter";
+import { createD1Store } from "../../src/store/d1";
+import type { Store } from "../../src/store/types";
+
+/** D1 statements counted by the bench's own meter (a wrapper around env.DB), so a per-item query shows as a count that grows. */
+const meteredDb = () => metered(Object.assign(Object.create(env) as Env, { COST_METER: "true" })).DB;
+
+describe("D1 statements per batch", () => {
+  let store: Store;
+  let plain: Store;
+  beforeEach(() => {
+    store = createD1Store(meteredDb());
+    plain = createD1Store(env.DB);
+  });
+
+  async function acceptedWamids(n: number): Promise<{ companyId: number; wamids: string[] }> {
+    const company = await plain.companies.create({ slug: `stmts-${crypto.randomUUID().slice(0, 8)}`, name: "Clínica" });
+    const contact = await plain.contacts.upsertInbound(company.id, { phone: `5511${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`, at: 1 });
+    const conversation = await plain.conversations.open(company.id, contact.id, 1);
+    const rows = await plain.outbox.storeMany(
+      company.id,
+      Array.from({ length: n }, (_, i) => ({
+        conversationId: conversation.id,
+        contactId: contact.id,
+        channel: "meta" as const,
+        clientRef: `r-${crypto.randomUUID()}-${i}`,
+        payload: { kind: "text" as const, text: "Olá" },
+        correlationId: "c",
+      })),
+    );
+    await plain.outbox.claimMany(
+      company.id,
+      rows.map((r) => r.id),
+      1,
+      60_000,
+    );
+    const wamids = rows.map((r) => `wamid.${r.id}.${crypto.randomUUID().slice(0, 6)}`);
+    await plain.outbox.markAcceptedMany(
+      company.id,
+      rows.map((r, i) => ({ id: r.id, providerMessageId: wamids[i]! })),
+      2,
+    );
+    return { companyId: company.id, wamids };
+  }
+
+  it("applies 1 or 150 delivery statuses in the same three statements, one round trip", async () => {
+    const one = await acceptedWamids(1);
+    resetCosts();
+    await store.messages.applyStatuses(one.companyId, [{ providerMessageId: one.wamids[0]!, status: "sent", detail: null, at: 3 }], 4);
+    const forOne = { ...costs };
+
+    const many = await acceptedWamids(50);
+    resetCosts();
+    const outcomes = await store.messages.applyStatuses(
+      many.companyId,
+      many.wamids.flatMap((w) => (["sent", "delivered", "read"] as const).map((status) => ({ providerMessageId: w, status, detail: null, at: 3 }))),
+      4,
+    );
+    expect(outcomes.every((o) => o.found && !o.duplicate)).toBe(true);
+    expect(forOne).toMatchObject({ d1Statements: 3, d1RoundTrips: 1 });
+    expect(costs).toMatchObject({ d1Statements: 3, d1RoundTrips: 1 });
+  });
+});
