@@ -141,6 +141,9 @@ export function startWranglerDev({ port, persistTo, extraArgs = [], output = "in
     String(port),
     "--show-interactive-dev-session=false",
     ...(persistTo ? ["--persist-to", persistTo] : []),
+    // Local development only: /metrics answers without METRICS_TOKEN (wrangler.toml says "production").
+    "--var",
+    "ENVIRONMENT:development",
     ...extraArgs,
   ];
   const inherit = output === "inherit";
