@@ -141,10 +141,11 @@ export function startWranglerDev({ port, persistTo, extraArgs = [], output = "in
     String(port),
     "--show-interactive-dev-session=false",
     ...(persistTo ? ["--persist-to", persistTo] : []),
+    ...extraArgs,
     // Local development only: /metrics answers without METRICS_TOKEN (wrangler.toml says "production").
+    // Last: --var takes several values, so a positional argument after it would be read as one.
     "--var",
     "ENVIRONMENT:development",
-    ...extraArgs,
   ];
   const inherit = output === "inherit";
   const child = spawn(nodeForWrangler(), args, {

@@ -4,7 +4,6 @@ import { AppError } from "../../lib/errors";
 import { metricsStub } from "../../metrics/push";
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from "../../metrics/render";
 import { assembleScrape } from "../../metrics/scrape";
-import { mergeSnapshots } from "../../metrics/snapshot";
 import { readProfile } from "../../tenants/profile";
 import { UNATTRIBUTED_COMPANY_LABEL } from "../../tenants/stubs";
 import type { AppEnv } from "../types";
@@ -32,6 +31,8 @@ ops.get("/metrics", async (c) => {
   }
   const store = c.get("store");
   const [aggregate, companies, gauges] = await Promise.all([metricsStub(c.env).snapshot(), store.companies.list(), store.ops.gauges(Date.now(), DEFAULT_SLA_MINUTES)]);
-  const snap = mergeSnapshots([assembleScrape(aggregate, companies, gauges, UNATTRIBUTED_COMPANY_LABEL)]);
+  // Each (owner, series) is one row of the aggregate and owners map to distinct slugs: nothing to merge.
+  // The renderer still drops invalid samples and undeclared families or labels.
+  const snap = assembleScrape(aggregate, companies, gauges, UNATTRIBUTED_COMPANY_LABEL);
   return c.body(renderPrometheus(snap), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
 });
