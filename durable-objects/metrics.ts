@@ -57,10 +57,11 @@ export class MetricsDO extends DurableObject<Env> {
   }
 
   async snapshot(): Promise<AggregateSnapshot> {
-    const series = this.sql
-      .exec<AggregateSnapshot["series"][number]>(`SELECT owner, metric, labels, value, counts, sum, count FROM series`)
-      .toArray()
-      .map((r) => ({ ...r }));
+    // One JSON string built by SQLite instead of a row object per series: at 1,000 tenants that is 50k
+    // objects fewer to copy over RPC (the Worker parses it with one JSON.parse).
+    const series =
+      this.sql.exec<{ rows: string | null }>(`SELECT json_group_array(json_array(owner, metric, labels, value, counts, sum, count)) AS rows FROM series`).toArray()[0]?.rows ??
+      "[]";
     const pushes = this.sql
       .exec<{ owner: string; pushed_at: number; idle: number }>(`SELECT owner, pushed_at, idle FROM pushes`)
       .toArray()

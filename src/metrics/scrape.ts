@@ -6,7 +6,7 @@
 import { WEEKDAYS } from "../lib/time-zone";
 import type { Company, OpsGauges } from "../store/types";
 import { STORE_ROW_TABLES } from "../store/contracts/ops";
-import type { AggregateSnapshot } from "./push";
+import type { AggregateRow, AggregateSnapshot } from "./push";
 import type { CounterSample, HistogramSample, MetricSnapshot } from "./snapshot";
 
 /** The aggregate's owner name for the bucket of events that belong to no tenant (tenants/stubs.ts). */
@@ -30,14 +30,13 @@ export function assembleScrape(agg: AggregateSnapshot, companies: Pick<Company, 
   const counters: CounterSample[] = [];
   const histograms: HistogramSample[] = [];
 
-  for (const s of agg.series) {
-    const company = label.get(s.owner);
-    const labels = parseLabels(s.labels);
+  for (const [owner, metric, rawLabels, value, counts, sum, count] of JSON.parse(agg.series) as AggregateRow[]) {
+    const company = label.get(owner);
+    const labels = company === undefined ? null : parseLabels(rawLabels);
     if (company === undefined || labels === null) continue;
-    if (s.counts !== null) {
-      const bucketCounts = JSON.parse(s.counts) as number[];
-      histograms.push({ metric: s.metric, labels: { ...labels, company }, bucketCounts, sum: s.sum ?? 0, count: s.count ?? 0 });
-    } else if (s.value !== null) counters.push({ metric: s.metric, labels: { ...labels, company }, value: s.value });
+    labels.company = company;
+    if (counts !== null) histograms.push({ metric, labels, bucketCounts: JSON.parse(counts) as number[], sum: sum ?? 0, count: count ?? 0 });
+    else if (value !== null) counters.push({ metric, labels, value });
   }
   // Absent while a tenant is idle (it said so in its last push): only tenants expected to push go stale.
   for (const p of agg.pushes) {
