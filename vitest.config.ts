@@ -24,6 +24,8 @@ export default defineConfig(async () => {
             ANTHROPIC_API_KEY: "",
             SECRETS_KEY: "test-secrets-key-0123456789abcdef",
             METRICS_TOKEN: "",
+            // Local development: /metrics may answer without METRICS_TOKEN (a deployed Worker refuses).
+            ENVIRONMENT: "development",
             SANDBOX_PUBLIC: "false",
             // Retries without waiting: the tests drive real queues, and backoff is unit-tested apart.
             OUTBOUND_RETRY_BASE_SECONDS: "0",

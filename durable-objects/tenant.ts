@@ -4,6 +4,7 @@ import type { AgendaTaskJob } from "../src/jobs/agenda-task";
 import type { TurnRef, TurnMessage } from "../src/inbound/messages";
 import type { ChannelName } from "../src/channels/types";
 import { costs, metered, metering, meterSql, resetCosts, type Costs } from "../src/lib/cost-meter";
+import { metricsStub } from "../src/metrics/push";
 import { sendAll } from "../src/lib/queue-send";
 import { SqlMetrics, type MetricEvent } from "../src/metrics/sql-metrics";
 import type { MetricSnapshot } from "../src/metrics/snapshot";
@@ -14,6 +15,7 @@ import { ConversationState } from "./tenant/conversation-state";
 import { housekeeping } from "./tenant/housekeeping";
 import { Kv } from "./tenant/kv";
 import { Lanes, type Leased } from "./tenant/lanes";
+import { buildPush, planAfterPush, planPush, PUSH_KEY, tenantGauges } from "./tenant/metrics-push";
 import { migrate } from "./tenant/schema";
 import { Scheduler } from "./tenant/scheduler";
 
@@ -77,6 +79,7 @@ export class TenantDO extends DurableObject<Env> {
         events.push({ metric: "secretaria_webhook_duration_seconds", labels: { channel: env.channel }, observe: Math.max(0, env.ackedAt - env.receivedAt) / 1000 });
       });
       this.metrics.record(events);
+      planPush(this.scheduler, now); // the inbound backlog changed, whatever the counters did
       this.scheduler.ensure("housekeeping", "housekeeping", now + FIRST_HOUSEKEEPING_MS);
       const leased = this.lanes.lease(admitted.dueNow, now);
       return { accepted: admitted.accepted, duplicates: admitted.duplicates, rateLimited: admitted.rateLimited, ready: this.withState(this.lanes.claim(leased), now) };
@@ -108,6 +111,7 @@ export class TenantDO extends DurableObject<Env> {
       );
       for (const d of done) if (d.agenda) this.state.setAgendaState(d.contact, d.agenda.state, now, d.agenda.ttlMs);
       this.metrics.record([...req.metrics, ...done.flatMap((d) => d.metrics)]);
+      planPush(this.scheduler, now);
       return this.lanes.fail(req.failed, now, settings);
     });
     await this.scheduler.arm();
@@ -119,6 +123,7 @@ export class TenantDO extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       // Planned like any lane: the alarm hands it out when its debounce has passed.
       this.lanes.readmit(contact, channel, messages, Date.now(), this.settings());
+      planPush(this.scheduler, Date.now());
     });
     await this.scheduler.arm();
   }
@@ -170,8 +175,9 @@ export class TenantDO extends DurableObject<Env> {
       }
     }
     if (ofKind("housekeeping").length) housekeeping(this.sql, this.scheduler, now, this.settings().context.ttlMs);
+    if (ofKind("metrics").length) await this.pushMetrics(now, false);
     // Rows of a kind this version does not know are dropped rather than retried forever.
-    this.scheduler.remove(due.filter((r) => !["dispatch", "lease", "task", "housekeeping"].includes(r.kind)).map((r) => r.key));
+    this.scheduler.remove(due.filter((r) => !["dispatch", "lease", "task", "housekeeping", "metrics"].includes(r.kind)).map((r) => r.key));
     await this.scheduler.arm();
   }
 
@@ -227,20 +233,66 @@ export class TenantDO extends DurableObject<Env> {
 
   /** May this tenant call `provider` now? (Circuit breaker; the state lives here for every isolate.) */
   async llmAcquire(provider: string, cfg: Partial<BreakerConfig> = {}): Promise<Acquired> {
-    return this.ctx.storage.transactionSync(() => this.breakers.acquire(provider, cfg, Date.now()));
+    const before = this.metrics.state().seq;
+    const got = this.ctx.storage.transactionSync(() => this.breakers.acquire(provider, cfg, Date.now()));
+    // A breaker that changed state counted a transition: the gauge and the counter go out with the next push.
+    if (this.metrics.state().seq !== before) {
+      planPush(this.scheduler, Date.now());
+      await this.scheduler.arm();
+    }
+    return got;
   }
 
   /** Reports how a call went; returns the breaker state after it. */
   async llmRecord(provider: string, ok: boolean, events: MetricEvent[] = [], cfg: Partial<BreakerConfig> = {}): Promise<BreakerState["state"]> {
-    return this.ctx.storage.transactionSync(() => {
+    const state = this.ctx.storage.transactionSync(() => {
       const state = this.breakers.record(provider, ok, cfg, Date.now());
       this.metrics.record(events);
+      planPush(this.scheduler, Date.now());
       return state;
     });
+    await this.scheduler.arm();
+    return state;
   }
 
   async record(events: MetricEvent[]): Promise<void> {
-    this.metrics.record(events);
+    if (this.metrics.record(events)) {
+      planPush(this.scheduler, Date.now());
+      await this.scheduler.arm();
+    }
+  }
+
+  /**
+   * Pushes to the metrics aggregate now instead of PUSH_DELAY_MS after the change (tests, and an
+   * operator after restoring the aggregate: `full` sends every series, not only the changed ones).
+   */
+  async flushMetrics(full = false): Promise<void> {
+    await this.pushMetrics(Date.now(), full);
+    await this.scheduler.arm();
+  }
+
+  /** This object's name (`company:<id>` / `~unattributed`): what the aggregate files its series under. */
+  private owner(): string | null {
+    if (this.ctx.id.name) return this.ctx.id.name;
+    const companyId = this.kv.get("company_id");
+    return companyId ? `company:${companyId}` : null;
+  }
+
+  private async pushMetrics(now: number, full: boolean): Promise<void> {
+    const owner = this.owner();
+    if (!owner) return this.scheduler.remove([PUSH_KEY]);
+    const gauges = tenantGauges(this.sql, this.breakers.gauges(now));
+    const push = buildPush(owner, this.metrics, gauges, now, full);
+    try {
+      await metricsStub(this.env).push(push);
+    } catch (err) {
+      // Retried with backoff; the aggregate's last-push timestamp goes stale meanwhile (that is the alert).
+      console.warn(JSON.stringify({ msg: "metrics push failed", owner, error: String(err) }));
+      this.scheduler.failed([PUSH_KEY], now, String(err));
+      return;
+    }
+    this.metrics.pushed(push.seq);
+    planAfterPush(this.scheduler, this.metrics, push, gauges, Date.now());
   }
 
   async metricsSnapshot(): Promise<MetricSnapshot> {

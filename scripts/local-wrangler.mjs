@@ -142,6 +142,10 @@ export function startWranglerDev({ port, persistTo, extraArgs = [], output = "in
     "--show-interactive-dev-session=false",
     ...(persistTo ? ["--persist-to", persistTo] : []),
     ...extraArgs,
+    // Local development only: /metrics answers without METRICS_TOKEN (wrangler.toml says "production").
+    // Last: --var takes several values, so a positional argument after it would be read as one.
+    "--var",
+    "ENVIRONMENT:development",
   ];
   const inherit = output === "inherit";
   const child = spawn(nodeForWrangler(), args, {

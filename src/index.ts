@@ -3,6 +3,7 @@ import { metered } from "./lib/cost-meter";
 import { queue } from "./queues";
 import { scheduled } from "./scheduled";
 
+export { MetricsDO } from "../durable-objects/metrics";
 export { TenantDO } from "../durable-objects/tenant";
 
 export default {

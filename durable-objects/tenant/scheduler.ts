@@ -4,8 +4,11 @@
  * never wakes up.
  */
 
-/** dispatch: a lane's debounce ended; lease: re-send a turn nobody finished; task: an appointment task; housekeeping: purges. */
-export type ScheduleKind = "dispatch" | "lease" | "task" | "housekeeping";
+/**
+ * dispatch: a lane's debounce ended; lease: re-send a turn nobody finished; task: an appointment task;
+ * housekeeping: purges; metrics: push changed series to the metrics aggregate (tenant/metrics-push.ts).
+ */
+export type ScheduleKind = "dispatch" | "lease" | "task" | "housekeeping" | "metrics";
 
 export interface ScheduleRow {
   key: string;
@@ -58,6 +61,11 @@ export class Scheduler {
   /** Adds the row only when there is none (a sooner or later one already planned stays). */
   ensure(key: string, kind: ScheduleKind, dueAt: number): void {
     this.sql.exec(`INSERT OR IGNORE INTO schedule (key, kind, due_at) VALUES (?, ?, ?)`, key, kind, dueAt);
+  }
+
+  /** The row at `dueAt`, or sooner if it already is (retry counts kept). */
+  atMost(key: string, kind: ScheduleKind, dueAt: number): void {
+    this.sql.exec(`INSERT INTO schedule (key, kind, due_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET due_at = min(due_at, excluded.due_at)`, key, kind, dueAt);
   }
 
   remove(keys: string[]): void {

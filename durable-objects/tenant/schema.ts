@@ -41,6 +41,8 @@ export const SCHEMA: string[][] = [
     `CREATE INDEX rate_tat_idx ON rate (tat)`,
     `DROP TABLE window`,
   ],
+  // v5 (issue 10): change numbers on metric series, so the metrics push ships only what changed.
+  SqlMetrics.pushSchema,
 ];
 
 /** Applies the steps this object has not seen yet, in one transaction. */

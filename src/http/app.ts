@@ -8,6 +8,7 @@ import { config } from "./routes/config";
 import { contacts } from "./routes/contacts";
 import { conversations } from "./routes/conversations";
 import { deadLetters } from "./routes/dead-letters";
+import { warnIfMetricsUnprotected } from "./routes/metrics-access";
 import { ops } from "./routes/ops";
 import { sandbox } from "./routes/sandbox";
 import { scheduling } from "./routes/scheduling";
@@ -20,6 +21,8 @@ export const app = new Hono<AppEnv>();
 app.use(requestId({ headerName: "x-request-id", limitLength: 128 }));
 app.use(async (c, next) => {
   c.set("store", openStore(c.env));
+  // The startup check: Workers have no start hook, so the first request of an isolate logs it.
+  warnIfMetricsUnprotected(c.env);
   await next();
 });
 

@@ -33,6 +33,7 @@ export function metered(env: Env): Env {
   Object.assign(out, {
     DB: meterD1(env.DB),
     TENANT: meterNamespace(env.TENANT),
+    METRICS: meterNamespace(env.METRICS),
     INBOUND_QUEUE: meterQueue(env.INBOUND_QUEUE),
     OUTBOUND_QUEUE: meterQueue(env.OUTBOUND_QUEUE),
     JOBS_QUEUE: meterQueue(env.JOBS_QUEUE),

@@ -243,6 +243,30 @@ export const METRICS = {
     labels: ["company", "provider"],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
   },
+  deadLettersPending: {
+    name: "secretaria_dead_letters_pending",
+    help: "Dead letters not reprocessed yet (alert when growing).",
+    type: "gauge",
+    labels: ["company"],
+  },
+  queueBacklog: {
+    name: "secretaria_queue_backlog",
+    help: "Work waiting: inbound = turns waiting on the tenant's conversation lanes; outbound = replies the provider has not accepted yet.",
+    type: "gauge",
+    labels: ["company", "queue"],
+  },
+  storeRows: {
+    name: "secretaria_store_rows",
+    help: "Rows stored per table (messages, conversations, contacts, appointments, dead_letters): storage growth.",
+    type: "gauge",
+    labels: ["company", "table"],
+  },
+  metricsLastPush: {
+    name: "secretaria_metrics_last_push_timestamp_seconds",
+    help: "When the tenant last pushed its metrics (Unix seconds); active tenants push at least every 15 min, absent while idle. Stale = that tenant's metrics are failing.",
+    type: "gauge",
+    labels: ["company"],
+  },
 } as const satisfies Record<string, MetricFamily>;
 
 export type MetricId = keyof typeof METRICS;

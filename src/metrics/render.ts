@@ -47,8 +47,12 @@ export function formatNumber(n: number): string {
 // Lone surrogates are not valid UTF-8; Prometheus would reject the whole scrape.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+const NEEDS_ESCAPE = /[\\"\n\uD800-\uDFFF]/;
+
 /** Escapes a label value: backslash, double quote and newline, per the 0.0.4 format. */
 export function escapeLabelValue(v: string): string {
+  // Most values (slugs, outcomes, numbers) need nothing: one scan instead of four replaces.
+  if (!NEEDS_ESCAPE.test(v)) return v;
   return v.replace(LONE_SURROGATE, "\uFFFD").replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
@@ -57,20 +61,25 @@ function escapeHelp(v: string): string {
   return v.replace(LONE_SURROGATE, "\uFFFD").replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 }
 
-function labelBlock(family: MetricFamily, values: readonly string[], extra?: [string, string]): string {
+function labelBlock(family: MetricFamily, values: readonly string[]): string {
   const parts: string[] = [];
   family.labels.forEach((name, i) => {
     const v = values[i] ?? "";
     if (v !== "") parts.push(`${name}="${escapeLabelValue(v)}"`);
   });
-  if (extra) parts.push(`${extra[0]}="${escapeLabelValue(extra[1])}"`);
   return parts.length > 0 ? `{${parts.join(",")}}` : "";
 }
 
 /** Keeps only declared labels, in declared order, reporting the rest. */
+const DECLARED = new WeakMap<MetricFamily, ReadonlySet<string>>();
+
 function declaredValues(family: MetricFamily, labels: Record<string, string>, onDrop: RenderOptions["onDrop"]): string[] {
-  const declared = new Set(family.labels);
-  for (const name of Object.keys(labels)) {
+  let declared = DECLARED.get(family);
+  if (!declared) {
+    declared = new Set(family.labels);
+    DECLARED.set(family, declared);
+  }
+  for (const name in labels) {
     if (!declared.has(name)) onDrop?.(family.name, `undeclared label "${name}"`);
   }
   return family.labels.map((name) => {
@@ -177,18 +186,20 @@ export function renderPrometheus(snap: MetricSnapshot, opts: RenderOptions = {})
     }
 
     const bounds = family.buckets ?? [];
+    const les = bounds.map((le) => formatNumber(le));
     for (const s of sortedSeries(histograms.get(family.name))) {
+      // The series' labels escaped once, not once per bucket: a scrape of 1,000 tenants renders ~30k bucket lines.
+      const block = labelBlock(family, s.values);
+      const withLe = (le: string) => (block === "" ? `{le="${le}"}` : `${block.slice(0, -1)},le="${le}"}`);
       let cumulative = 0;
-      bounds.forEach((le, i) => {
+      les.forEach((le, i) => {
         cumulative += s.bucketCounts[i] ?? 0;
-        const labels = labelBlock(family, s.values, ["le", formatNumber(le)]);
-        lines.push(`${family.name}_bucket${labels} ${formatNumber(cumulative)}`);
+        lines.push(`${family.name}_bucket${withLe(le)} ${formatNumber(cumulative)}`);
       });
       // +Inf is the count by definition; validated upstream to equal the bucket total.
-      const inf = labelBlock(family, s.values, ["le", "+Inf"]);
-      lines.push(`${family.name}_bucket${inf} ${formatNumber(s.count)}`);
-      lines.push(`${family.name}_sum${labelBlock(family, s.values)} ${formatNumber(s.sum)}`);
-      lines.push(`${family.name}_count${labelBlock(family, s.values)} ${formatNumber(s.count)}`);
+      lines.push(`${family.name}_bucket${withLe("+Inf")} ${formatNumber(s.count)}`);
+      lines.push(`${family.name}_sum${block} ${formatNumber(s.sum)}`);
+      lines.push(`${family.name}_count${block} ${formatNumber(s.count)}`);
     }
   }
   return lines.join("\n") + "\n";

@@ -1,5 +1,6 @@
 import type { AgendaStore } from "./contracts/agenda";
 import type { MessagingStore } from "./contracts/messaging";
+import type { OpsStore } from "./contracts/ops";
 import type { SchedulingStore } from "./contracts/scheduling";
 import type { TenantStore } from "./contracts/tenants";
 import type { OutboxStore, TurnsStore } from "./batch-types";
@@ -11,7 +12,7 @@ import type { OutboxStore, TurnsStore } from "./batch-types";
  * across tenants. The row types and each repository's methods live in store/contracts/, one file per
  * area; import them from here.
  */
-export interface Store extends TenantStore, MessagingStore, AgendaStore, SchedulingStore {
+export interface Store extends TenantStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -19,6 +20,7 @@ export interface Store extends TenantStore, MessagingStore, AgendaStore, Schedul
 
 export type * from "./contracts/agenda";
 export type * from "./contracts/messaging";
+export type * from "./contracts/ops";
 export type * from "./contracts/scheduling";
 export type * from "./contracts/tenants";
 export type * from "./batch-types";

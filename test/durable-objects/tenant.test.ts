@@ -187,7 +187,21 @@ describe("TenantDO schema", () => {
     await runInDurableObject(stub, (_instance, state) => {
       const sql = state.storage.sql;
       // Back to version 1 with data in the old layout.
-      for (const t of ["kv", "seen", "rate", "pending", "lanes", "schedule", "context", "breakers", "agenda_state", "metric_counters", "metric_histograms", "schema_version"])
+      for (const t of [
+        "kv",
+        "seen",
+        "rate",
+        "pending",
+        "lanes",
+        "schedule",
+        "context",
+        "breakers",
+        "agenda_state",
+        "metric_counters",
+        "metric_histograms",
+        "metric_push",
+        "schema_version",
+      ])
         sql.exec(`DROP TABLE IF EXISTS ${t}`);
       sql.exec(`CREATE TABLE schema_version (version INTEGER NOT NULL)`);
       for (const stmt of SCHEMA[0] ?? []) sql.exec(stmt);
@@ -196,6 +210,7 @@ describe("TenantDO schema", () => {
       sql.exec(`INSERT INTO lanes (phone, turn_id, turn_started_at) VALUES ('5511987650007', 'turn-old', 1)`);
       sql.exec(`INSERT INTO context (phone, role, text, at) VALUES ('5511987650007', 'contact', 'Olá', ?)`, Date.now());
       sql.exec(`INSERT INTO window (phone, last_inbound_at) VALUES ('5511987650007', 1)`);
+      sql.exec(`INSERT INTO metric_counters (metric, labels, value) VALUES ('secretaria_turns_total', '{"intent":"greeting"}', 3)`);
 
       migrate(state.storage);
 
@@ -204,6 +219,9 @@ describe("TenantDO schema", () => {
       expect(sql.exec(`SELECT contact, turn_id, attempts FROM lanes`).toArray()).toEqual([{ contact: "5511987650007", turn_id: "turn-old", attempts: 0 }]);
       expect(sql.exec(`SELECT contact, text FROM context`).toArray()).toEqual([{ contact: "5511987650007", text: "Olá" }]);
       expect(sql.exec(`SELECT name FROM sqlite_master WHERE name = 'window'`).toArray()).toEqual([]);
+      // Counts from before the metrics push are still to be pushed (change 1 > pushed 0).
+      expect(sql.exec(`SELECT value, seq FROM metric_counters`).toArray()).toEqual([{ value: 3, seq: 1 }]);
+      expect(sql.exec(`SELECT seq, pushed_seq FROM metric_push`).toArray()).toEqual([{ seq: 1, pushed_seq: 0 }]);
       // Applying it again is a no-op.
       migrate(state.storage);
       expect(sql.exec<{ version: number }>(`SELECT version FROM schema_version`).one().version).toBe(SCHEMA.length);

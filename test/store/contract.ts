@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryStatus, OutboundPayload } from "../../src/channels/types";
 import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, StatusUpdate, Store } from "../../src/store/types";
+import { opsContract } from "./contract-ops";
 
 /**
  * The behaviour every `Store` implementation must have, written once so D1 and Postgres (Hyperdrive)
@@ -14,6 +15,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     beforeEach(async () => {
       store = await makeStore();
     });
+    opsContract(makeStore);
 
     const uid = () => crypto.randomUUID().slice(0, 12);
     /** A unique phone (E.164 digits) so two tests never share a contact. */

@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
 import type { IngressMessage } from "../../src/inbound/messages";
-import { tenantStub } from "../../src/tenants/stubs";
+import { tenantStub, unattributedStub } from "../../src/tenants/stubs";
 import { hmacSha256Hex } from "../../src/lib/hmac";
 import { openStore } from "../../src/store";
 import type { Company, NewCompany } from "../../src/store/types";
@@ -120,7 +120,18 @@ export async function drained(slug: string, opts: { requests?: number } = {}): P
   });
 }
 
+/**
+ * Pushes every tenant's metrics (and the unattributed bucket's) to the aggregate now, as their
+ * alarms would a few seconds later: a scrape then sees everything recorded so far, without waiting.
+ */
+export async function flushMetrics(): Promise<void> {
+  const companies = await store().companies.list();
+  await Promise.all([...companies.map((c) => tenantStub(env, c.id).flushMetrics()), unattributedStub(env).flushMetrics()]);
+}
+
+/** GET /metrics after a flush (see flushMetrics). */
 export async function metricsText(): Promise<string> {
+  await flushMetrics();
   const res = await exports.default.fetch("http://localhost/metrics");
   return res.text();
 }

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { costs, metering, resetCosts } from "../../lib/cost-meter";
 import { AppError } from "../../lib/errors";
+import type { MetricEvent } from "../../metrics/sql-metrics";
 import { tenantStub } from "../../tenants/stubs";
 import type { AppEnv } from "../types";
 
@@ -26,4 +27,32 @@ bench.post("/__bench/costs/reset", async (c) => {
   if (company) await tenantStub(c.env, company.id).resetCosts();
   resetCosts();
   return c.json({ ok: true });
+});
+
+/** A tenant's usual series (bench/metrics.mjs): what a day of traffic leaves in its counters and histograms. */
+const TYPICAL_EVENTS: MetricEvent[] = [
+  ...["accepted", "duplicate", "status"].map((outcome) => ({ metric: "secretaria_webhook_requests_total", labels: { channel: "meta", outcome }, inc: 7 })),
+  ...["greeting", "booking", "question", "handoff"].map((intent) => ({ metric: "secretaria_turns_total", labels: { intent }, inc: 3 })),
+  { metric: "secretaria_messages_inbound_total", labels: { channel: "meta", type: "text" }, inc: 9 },
+  { metric: "secretaria_messages_outbound_total", labels: { channel: "meta", kind: "text" }, inc: 9 },
+  ...["ok", "retry"].map((result) => ({ metric: "secretaria_send_attempts_total", labels: { channel: "meta", result }, inc: 4 })),
+  ...["delivered", "read"].map((status) => ({ metric: "secretaria_deliveries_total", labels: { channel: "meta", status }, inc: 5 })),
+  { metric: "secretaria_replies_total", labels: { source: "template", reason: "no_llm_key" }, inc: 9 },
+  ...[0.01, 0.02, 0.3].map((v) => ({ metric: "secretaria_webhook_duration_seconds", labels: { channel: "meta" }, observe: v })),
+  ...[0.8, 2.5].map((v) => ({ metric: "secretaria_reply_latency_seconds", labels: { channel: "meta" }, observe: v })),
+];
+
+/** Fills tenants' metrics and pushes them to the aggregate now, `limit` tenants from `offset` (by id). */
+bench.post("/__bench/metrics/seed", async (c) => {
+  const offset = Number(c.req.query("offset") ?? 0);
+  const limit = Math.min(200, Number(c.req.query("limit") ?? 100));
+  const companies = (await c.get("store").companies.list()).sort((a, b) => a.id - b.id).slice(offset, offset + limit);
+  await Promise.all(
+    companies.map(async (co) => {
+      const stub = tenantStub(c.env, co.id);
+      await stub.record(TYPICAL_EVENTS);
+      await stub.flushMetrics();
+    }),
+  );
+  return c.json({ seeded: companies.length });
 });

@@ -10,6 +10,7 @@ import { deadLetters } from "./dead-letters";
 import { deliveryLogs } from "./delivery-logs";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
+import { ops } from "./ops";
 import { importJobs, scheduling } from "./scheduling";
 
 /**
@@ -36,5 +37,9 @@ export function createD1Store(binding: D1Database): Store {
     scheduling: scheduling(x),
     importJobs: importJobs(x),
     auditLogs: auditLogs(x),
+    ops: ops(x),
+    async ping() {
+      await binding.prepare("SELECT 1").first();
+    },
   };
 }
