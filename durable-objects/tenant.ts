@@ -4,6 +4,7 @@ import type { AgendaTaskJob } from "../src/jobs/agenda-task";
 import type { TurnRef, TurnMessage } from "../src/inbound/messages";
 import type { ChannelName } from "../src/channels/types";
 import { costs, metered, metering, meterSql, resetCosts, type Costs } from "../src/lib/cost-meter";
+import { log } from "../src/lib/log";
 import { metricsStub } from "../src/metrics/push";
 import { sendAll } from "../src/lib/queue-send";
 import { SqlMetrics, type MetricEvent } from "../src/metrics/sql-metrics";
@@ -287,7 +288,7 @@ export class TenantDO extends DurableObject<Env> {
       await metricsStub(this.env).push(push);
     } catch (err) {
       // Retried with backoff; the aggregate's last-push timestamp goes stale meanwhile (that is the alert).
-      console.warn(JSON.stringify({ msg: "metrics push failed", owner, error: String(err) }));
+      log.warn("metrics push failed", { owner, error: err });
       this.scheduler.failed([PUSH_KEY], now, String(err));
       return;
     }

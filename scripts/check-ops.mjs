@@ -14,17 +14,11 @@ import { analyse, readCatalogue, seriesNames } from "./promql-names.mjs";
 const root = new URL("../", import.meta.url);
 const read = (p) => readFileSync(new URL(p, root), "utf8");
 
-// Gauges computed at scrape time by /metrics (not in the catalogue's durable families) and Prometheus' own `up`.
-const EXTRA = new Map([
-  ["secretaria_dead_letters_pending", ["company"]],
-  ["secretaria_queue_backlog", ["company", "queue"]],
-  ["secretaria_store_rows", ["company", "table"]],
-  ["secretaria_metrics_last_push_timestamp_seconds", ["company"]],
-]);
+// Prometheus' own `up`.
 const PROMETHEUS_OWN = new Map([["up", ["job", "instance"]]]);
 
 const problems = [];
-const known = new Map([...seriesNames(readCatalogue()), ...EXTRA]);
+const known = new Map([...seriesNames(readCatalogue())]);
 
 /** Checks one expression; `where` says which panel or rule it came from. */
 function checkExpr(expr, where, { requireCompany, allowPrometheusOwn }) {

@@ -3,6 +3,7 @@
  * METRICS_TOKEN; only local development (ENVIRONMENT="development", set by `npm start`, the
  * benchmarks and the tests) may scrape without one.
  */
+import { log } from "../../lib/log";
 export type MetricsAccess = "token" | "open" | "refused";
 
 export function metricsAccess(env: Pick<Env, "METRICS_TOKEN" | "ENVIRONMENT">): MetricsAccess {
@@ -16,7 +17,5 @@ let warned = false;
 export function warnIfMetricsUnprotected(env: Pick<Env, "METRICS_TOKEN" | "ENVIRONMENT">): void {
   if (warned || metricsAccess(env) !== "refused") return;
   warned = true;
-  console.warn(
-    JSON.stringify({ msg: "METRICS_TOKEN is not set: GET /metrics answers 403 metrics_token_required until `wrangler secret put METRICS_TOKEN`", environment: env.ENVIRONMENT }),
-  );
+  log.warn("METRICS_TOKEN is not set: GET /metrics answers 403 metrics_token_required until `wrangler secret put METRICS_TOKEN`", { environment: env.ENVIRONMENT });
 }
