@@ -267,8 +267,10 @@ const CURRENT_RANK = `CASE WHEN status IN ('queued', 'sending', 'retrying', 'acc
 /**
  * messages.applyStatuses: three statements in one `batch()` whatever the batch holds (the updates ride in
  * one json_each parameter). Single-writer assumption: the batch is one SQLite transaction, so "log unless
- * logged" cannot interleave with another consumer's batch; a Postgres engine needs a unique index on
- * delivery_logs (company_id, message_id, status) with ON CONFLICT DO NOTHING for the same guarantee.
+ * logged" cannot interleave with another consumer's batch; a Postgres engine needs a partial unique
+ * index on delivery_logs (company_id, message_id, status) WHERE status IN ('sent', 'delivered',
+ * 'read', 'failed') (other log rows such as retry repeat) with ON CONFLICT DO NOTHING, and the
+ * message UPDATE in the same transaction, for the same guarantee.
  */
 export function createStatusApplier(d1: D1Database): MessagingStore["messages"]["applyStatuses"] {
   return async (companyId, updates, now) => {
