@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { agendaCtx, freeSlots } from "../../src/agenda/service";
 import { utcToZoned } from "../../src/lib/time-zone";
 import nfmReply from "../fixtures/meta/nfm-reply.json";
-import { drained, eventually, outbox, postMeta, seedCompany, store } from "../support/helpers";
+import { api, drained, eventually, outbox, postMeta, seedCompany, store } from "../support/helpers";
 
 /** The recorded submission, re-addressed to the test's number and contact, with these answers. */
 function submission(pnid: string, phone: string, answers: Record<string, string>): unknown {
@@ -79,5 +79,51 @@ describe("Flow submissions reach their flow", () => {
     const contact = (await store().contacts.byPhone(company.id, phone))!;
     // "quero marcar amanhã" inside a form's answers is not read as a booking request.
     expect(await store().appointments.list(company.id, { contactId: contact.id, limit: 5 })).toEqual([]);
+  });
+
+  it("a username user (BSUID only, no phone) books through Cal.com without a made-up phone number", async () => {
+    const pnid = "100000000000904";
+    const slug = "flow-bsuid-cal";
+    const apiKey = "cal_live_flow_bsuid_0001";
+    const company = await seedCompany({ slug, metaPhoneNumberId: pnid });
+    expect((await api("/api/agenda/settings", { method: "PUT", tenant: slug, body: JSON.stringify({ provider: "calcom", calcom: { eventTypeId: 812345, apiKey } }) })).status).toBe(
+      200,
+    );
+    // Next weekday two days or more ahead, 10:00 in São Paulo: a slot the fake Cal.com offers.
+    let day = new Date(Date.now() + 2 * 86_400_000);
+    while ([0, 6].includes(day.getUTCDay())) day = new Date(day.getTime() + 86_400_000);
+    const date = day.toISOString().slice(0, 10);
+    const bsuid = "BR.1502576394655904";
+    const body = submission(pnid, "5511987650904", { flow_token: "booking-42", data: date, horario: "10:00" }) as typeof nfmReply;
+    const value = body.entry[0]!.changes[0]!.value as { contacts: { wa_id?: string; user_id?: string }[]; messages: { from?: string; from_user_id?: string }[] };
+    delete value.contacts[0]!.wa_id;
+    value.contacts[0]!.user_id = bsuid;
+    delete value.messages[0]!.from;
+    value.messages[0]!.from_user_id = bsuid;
+    expect((await postMeta(body)).status).toBe(200);
+    const contact = await eventually(async () => {
+      const c = await store().contacts.byPhone(company.id, bsuid);
+      expect(c).not.toBeNull();
+      return c!;
+    });
+    const booked = await eventually(async () => {
+      const rows = await store().appointments.list(company.id, { contactId: contact.id, limit: 5 });
+      expect(rows).toHaveLength(1);
+      return rows;
+    });
+    expect(booked[0]).toMatchObject({ provider: "calcom", startsAt: Date.parse(`${date}T13:00:00.000Z`) });
+    const calls = (
+      (await (await fetch(`http://calcom.fake.test/__fake/calcom/${apiKey}/calls`)).json()) as {
+        calls: { method: string; path: string; body: { attendee?: Record<string, string>; bookingFieldsResponses?: { notes: string } } }[];
+      }
+    ).calls;
+    const booking = calls.find((c) => c.method === "POST" && c.path === "/v2/bookings");
+    expect(booking?.body.attendee).not.toHaveProperty("phoneNumber");
+    expect(booking?.body.attendee?.email).toBe("bsuid.br.1502576394655904@whatsapp.secretaria.invalid");
+    expect(booking?.body.bookingFieldsResponses?.notes).toMatch(/without a phone number/);
+    await eventually(async () => {
+      const out = await store().messages.listByContact(company.id, contact.id, { direction: "out", limit: 5 });
+      expect(out.map((m) => m.body)).toEqual([expect.stringMatching(/^Pronto, Maria! Seu horário está marcado para /)]);
+    });
   });
 });
