@@ -1,9 +1,16 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 import { FAKE_CALCOM_URL, FAKE_GRAPH_URL, FAKE_LLM_URLS, fakeVendors } from "./test/support/fake-vendors.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  // wrangler.toml's queue consumers as wrangler itself reads them, so a test can hold src/queues.ts to them.
+  const consumers = (unstable_readConfig({ config: "./wrangler.toml" }).queues.consumers ?? []).map((c: { queue: string; max_retries?: number; dead_letter_queue?: string }) => ({
+    queue: c.queue,
+    maxRetries: c.max_retries ?? null,
+    deadLetterQueue: c.dead_letter_queue ?? null,
+  }));
   return {
     plugins: [
       cloudflareTest({
@@ -11,6 +18,7 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
+            TEST_QUEUE_CONSUMERS: consumers,
             ADMIN_TOKEN: "test-admin-token",
             META_APP_SECRET: "test-app-secret",
             META_VERIFY_TOKEN: "test-verify-token",

@@ -1,5 +1,7 @@
 declare namespace Cloudflare {
   interface Env {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+    /** wrangler.toml's [[queues.consumers]], read by vitest.config.ts. */
+    TEST_QUEUE_CONSUMERS: { queue: string; maxRetries: number | null; deadLetterQueue: string | null }[];
   }
 }

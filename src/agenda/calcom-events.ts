@@ -22,6 +22,12 @@ export function placeholderEmail(phone: string): string | null {
   return digits === "" ? null : `${digits}@${PLACEHOLDER_EMAIL_DOMAIN}`;
 }
 
+/**
+ * The placeholder for a contact with no phone, only a BSUID: `bsuid.br.1502576394655843@…invalid`.
+ * It never matches PLACEHOLDER_EMAIL (digits only), so a webhook can't mistake it for a phone.
+ */
+export const bsuidPlaceholderEmail = (userId: string) => `bsuid.${userId.toLowerCase().replace(/[^a-z0-9.]/g, "")}@${PLACEHOLDER_EMAIL_DOMAIN}`;
+
 const PLACEHOLDER_EMAIL = /^(\d{6,15})@whatsapp\.secretaria\.invalid$/i;
 
 /** Any ISO 8601 instant Cal.com prints ("…Z", "…+00:00", "…-03:00"), normalised to UTC ISO. */

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { cleanReason } from "../channels/send-http";
 import { defaultFetch, requestJson, type FetchFn, type JsonOutcome } from "../lib/http";
-import { Instant, placeholderEmail } from "./calcom-events";
+import { Instant, bsuidPlaceholderEmail, placeholderEmail } from "./calcom-events";
 import type { AvailabilityQuery, Booking, BookingErrorCode, BookingProvider, BookingRequest, BookingResult, Slot } from "./types";
 
 export const DEFAULT_CALCOM_API_URL = "https://api.cal.com";
@@ -190,9 +190,11 @@ export function createCalcomProvider(opts: CalcomProviderOptions): BookingProvid
     async book(req: BookingRequest): Promise<BookingResult<Booking>> {
       const start = isoInstant(req.start);
       if (start === null) return fail("invalid_request", "The booking start must be an ISO instant.");
-      const digits = req.attendee.phone.replace(/\D/g, "");
-      const email = req.attendee.email?.trim() || placeholderEmail(req.attendee.phone);
-      if (email === null) return fail("invalid_request", "A booking needs the contact's phone number or email.");
+      const digits = req.attendee.phone?.replace(/\D/g, "") ?? "";
+      // No phone (a username user known by BSUID): no phoneNumber at all, a placeholder email from the BSUID, and a note saying why.
+      const userId = digits === "" ? req.attendee.userId : undefined;
+      const email = req.attendee.email?.trim() || (digits !== "" ? placeholderEmail(digits) : userId ? bsuidPlaceholderEmail(userId) : null);
+      if (email === null) return fail("no_phone", "A booking needs the contact's phone number or email, and this contact has neither.");
       const attendee: Record<string, string> = {
         // WhatsApp profiles often have no name; Cal.com requires one.
         name: req.attendee.name.trim() || (digits === "" ? email : `+${digits}`),
@@ -208,7 +210,10 @@ export function createCalcomProvider(opts: CalcomProviderOptions): BookingProvid
         attendee,
         metadata: { idempotencyKey: req.idempotencyKey },
       };
-      if (req.notes !== undefined && req.notes.trim() !== "") body.bookingFieldsResponses = { notes: req.notes };
+      const notes = [req.notes?.trim(), userId ? `WhatsApp username user without a phone number (BSUID ${userId}): reminders by SMS cannot reach them.` : undefined].filter(
+        Boolean,
+      );
+      if (notes.length) body.bookingFieldsResponses = { notes: notes.join("\n") };
       return bookingCall(`${base}/bookings`, body, eventType);
     },
 

@@ -23,6 +23,7 @@ const TEXTS = {
       "Olá{name}! Sua consulta em {business} está marcada para {current}, um horário que costuma ter mais imprevistos. Se ficar melhor, tenho estes horários com mais presença:\n{options}\nResponda com o número da opção para remarcar, ou MANTER para ficar com o horário atual.",
     kept: "Combinado, mantivemos seu horário de {slot}. Te esperamos!",
     keepOption: "Manter o horário atual",
+    flowReceived: "Recebemos suas respostas, obrigada! Se precisar de algo mais, é só me chamar.",
   },
   en: {
     offer: "Here are the times I have available:\n{options}\nReply with the option number (or tell me another day and time).",
@@ -44,6 +45,7 @@ const TEXTS = {
       "Hi{name}! Your appointment at {business} is {current}, a time that often runs into last-minute trouble. If it suits you better, these times have better attendance:\n{options}\nReply with the option number to move it, or KEEP to stay with your current time.",
     kept: "Great, we kept your appointment on {slot}. See you then!",
     keepOption: "Keep my current time",
+    flowReceived: "We got your answers, thank you! If you need anything else, just message me.",
   },
   es: {
     offer: "Tengo estos horarios disponibles:\n{options}\nResponde con el número de la opción (o dime otro día y hora).",
@@ -65,6 +67,7 @@ const TEXTS = {
       "¡Hola{name}! Tu cita en {business} es {current}, un horario que suele tener más imprevistos. Si te queda mejor, tengo estos horarios con más asistencia:\n{options}\nResponde con el número de la opción para cambiarla, o MANTENER para quedarte con tu horario actual.",
     kept: "Perfecto, mantuvimos tu cita del {slot}. ¡Te esperamos!",
     keepOption: "Mantener mi horario actual",
+    flowReceived: "Recibimos tus respuestas, ¡gracias! Si necesitas algo más, escríbeme.",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

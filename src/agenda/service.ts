@@ -7,6 +7,7 @@ import type { Appointment, AppointmentTask, Company, Contact, Store } from "../s
 import type { AgendaSettings, CompanyProfile } from "../tenants/profile";
 import { readProfile } from "../tenants/profile";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
+import { phoneOfAddress } from "../lib/phone";
 import { utcToZoned, zonedTimeToUtc } from "../lib/time-zone";
 import { CalendarSettings, formatSlotLabel, slotsBetween } from "./calendar";
 import { createCalcomProvider } from "./calcom";
@@ -162,7 +163,14 @@ export async function bookAppointment(
     idempotencyKey: opts.idempotencyKey,
     service: opts.service,
     notes: opts.notes,
-    attendee: { name: contact.name ?? contact.phone, phone: contact.phone, timeZone: ctx.company.timeZone, language: localeOf(ctx).slice(0, 2) },
+    // A contact known only by its BSUID has no phone: the provider is told so instead of getting the BSUID as a number.
+    attendee: {
+      name: contact.name ?? contact.phone,
+      phone: phoneOfAddress(contact.phone) ?? undefined,
+      userId: phoneOfAddress(contact.phone) === null ? contact.phone : undefined,
+      timeZone: ctx.company.timeZone,
+      language: localeOf(ctx).slice(0, 2),
+    },
   });
   if (!booked.ok) return { ok: false, code: booked.code, message: booked.message };
   // A refused booking leaves no contact behind; past this point only a lost race for the last place can.

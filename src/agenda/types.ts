@@ -18,7 +18,8 @@ export interface AvailabilityQuery {
 
 export interface BookingRequest {
   start: string;
-  attendee: { name: string; phone: string; email?: string; timeZone: string; language?: string };
+  /** phone: absent for a contact known only by its BSUID (a username user whose number is withheld). */
+  attendee: { name: string; phone?: string; userId?: string; email?: string; timeZone: string; language?: string };
   service?: string;
   notes?: string;
   /** Our idempotency key; the built-in calendar uses it as the booking uid, Cal.com gets it in metadata. */
@@ -33,7 +34,7 @@ export interface Booking {
   status: "accepted" | "pending" | "cancelled";
 }
 
-export type BookingErrorCode = "slot_taken" | "not_found" | "invalid_request" | "unauthorized" | "unavailable";
+export type BookingErrorCode = "slot_taken" | "not_found" | "invalid_request" | "unauthorized" | "unavailable" | "no_phone";
 
 /** Provider failures come back as values with a clear message for the contact or the operator. */
 export type BookingResult<T> = { ok: true; value: T } | { ok: false; code: BookingErrorCode; message: string; retryable: boolean };

@@ -1,6 +1,6 @@
 /** Evolution API v2 (WhatsApp Web through Baileys): webhook parsing and the sendText sender. */
 import { z } from "zod";
-import { normalizePhone } from "../lib/phone";
+import { noPhoneReason, normalizePhone, phoneOfAddress } from "../lib/phone";
 import { BOUNDS, boundId, boundText, boundTimestamp, fitsIdentity, plausibleTime } from "./bounds";
 import type { Clamps } from "./bounds";
 import { DEFAULT_SEND_TIMEOUT_MS, defaultFetch, httpFailure, postJson, transportFailure } from "./send-http";
@@ -353,6 +353,8 @@ export function createEvolutionSender(opts: EvolutionSenderOptions): ChannelSend
       if (text.trim() === "") {
         return { ok: false, kind: "permanent", code: "evolution_empty_text", reason: "Nothing to send: the message text is empty." };
       }
+      // A BSUID is not a number: never post it (or an empty number) as one.
+      if (phoneOfAddress(req.to) === null) return { ok: false, kind: "permanent", code: "no_phone", reason: noPhoneReason("Evolution API") };
       const outcome = await postJson(doFetch, url, { apikey: opts.apikey }, { number: req.to, text }, timeoutMs);
       if (outcome.kind !== "response") return transportFailure("evolution", outcome, secrets);
       if (outcome.status < 200 || outcome.status >= 300) {

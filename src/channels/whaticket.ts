@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { verifySha256Header } from "../lib/hmac";
-import { normalizePhone } from "../lib/phone";
+import { noPhoneReason, normalizePhone, phoneOfAddress } from "../lib/phone";
 import { BOUNDS, boundText, boundTimestamp, fitsIdentity } from "./bounds";
 import type { Clamps } from "./bounds";
 import { DEFAULT_SEND_TIMEOUT_MS, defaultFetch, httpFailure, postJson, transportFailure } from "./send-http";
@@ -155,6 +155,8 @@ export function createWhaticketSender(opts: WhaticketSenderOptions): ChannelSend
       if (text.trim() === "") {
         return { ok: false, kind: "permanent", code: "whaticket_empty_text", reason: "Nothing to send: the message text is empty." };
       }
+      // A BSUID is not a number: never post it (or an empty number) as one.
+      if (phoneOfAddress(req.to) === null) return { ok: false, kind: "permanent", code: "no_phone", reason: noPhoneReason("Whaticket") };
       const outcome = await postJson(doFetch, url, { authorization: `Bearer ${opts.token}` }, { number: req.to, body: text }, timeoutMs);
       if (outcome.kind !== "response") return transportFailure("whaticket", outcome, secrets);
       if (outcome.status < 200 || outcome.status >= 300) {

@@ -10,6 +10,7 @@ import { tenantStub } from "../tenants/stubs";
 import { agendaTurn, type AgendaStateWriter } from "./agenda-flow";
 import { burstIntents, turnIntent } from "./burst";
 import { summarize } from "./context";
+import { answerFlow } from "./flow-submission";
 import { handoffSummary, handoffTrigger, startHandoff } from "./handoff";
 import type { Intent } from "./intents";
 import { generateReply, type EngineDeps } from "./reply-engine";
@@ -19,8 +20,9 @@ import { renderReply, resolveLocale } from "./templates";
 
 const SUMMARY_EVERY_TURNS = 3;
 
-/** Notices that are stored and never answered: WhatsApp's own system events and Flow submissions. */
-const NOT_ANSWERED: Partial<Record<TurnMessage["type"], string>> = { system: "system_notice", flow: "flow_submission" };
+/** Notices that are stored and never answered: WhatsApp's own system events. (Flow submissions are answered by their flow.) */
+const NOT_ANSWERED: Partial<Record<TurnMessage["type"], string>> = { system: "system_notice" };
+const isFlow = (m: TurnMessage): m is TurnMessage & { flow: NonNullable<TurnMessage["flow"]> } => m.type === "flow" && m.flow !== undefined;
 
 export interface TurnTenant {
   company: Company;
@@ -36,7 +38,7 @@ export interface TurnOutcome {
   receivedAt?: number;
 }
 
-/** Why a message is stored but not answered, if it is not: the sender's limit, a notice, a Flow submission. */
+/** Why a message is stored but not answered, if it is not: the sender's limit, a notice. */
 export function unansweredReason(m: TurnMessage): string | null {
   if (m.unanswered) return m.unanswered;
   const notice = NOT_ANSWERED[m.type];
@@ -111,9 +113,10 @@ export async function answerTurn(
   const { contact, conversation } = recorded;
   for (const id of recorded.heldIds) jobs.push({ kind: "send", companyId: company.id, messageId: id, correlationId, generation: 0 });
 
-  const answerable = turn.messages.filter((m) => !m.unanswered && !NOT_ANSWERED[m.type] && !(m.type === "unknown" && !m.text));
+  const flows = turn.messages.filter((m) => !m.unanswered).filter(isFlow);
+  const answerable = turn.messages.filter((m) => !m.unanswered && !NOT_ANSWERED[m.type] && !isFlow(m) && !(m.type === "unknown" && !m.text));
   const text = answerable.map((m) => m.text).join("\n");
-  if (answerable.length === 0) {
+  if (answerable.length === 0 && flows.length === 0) {
     const why = turn.messages.some((m) => m.unanswered) ? "unanswered_rate_limited" : "unanswered_notice";
     metrics.push({ metric: "secretaria_turns_total", labels: { intent: why }, inc: 1 });
     return done();
@@ -122,8 +125,10 @@ export async function answerTurn(
   const intent: Intent = answerable.every((m) => m.type === "request_welcome") ? "greeting" : turnIntent(answerable);
   const sentiment = detectSentiment(text).label;
   // Replies are stored with the whole batch's (one round trip), idempotent by the turn id.
+  // Parts are numbered across the turn (a Flow's answer, then the messages'), in an order a retry repeats.
   const reply = async (parts: (string | OutboundPayload)[]) => {
-    for (const [i, p] of parts.entries()) {
+    for (const p of parts) {
+      const i = outgoing.length;
       const payload: OutboundPayload = typeof p === "string" ? { kind: "text", text: p } : p;
       outgoing.push({
         conversationId: conversation.id,
@@ -153,6 +158,26 @@ export async function answerTurn(
     context.push({ role: "contact", text, at, sentiment });
     return done();
   }
+
+  // Flow submissions go to the flow that sent them (flow-submission.ts), never to the assistant.
+  for (const [index, m] of flows.entries()) {
+    const answer = await answerFlow({ env, store, company, profile, fetch: deps.fetch }, agendaState, {
+      contact,
+      phone: turn.contact,
+      flow: m.flow,
+      turnId: turn.turnId,
+      index,
+      state: agendaState.change ? agendaState.change.state : turn.agenda,
+    });
+    await reply(answer.replies.flatMap((r): (string | OutboundPayload)[] => (typeof r === "string" ? splitForWhatsApp(r) : [r])));
+    context.push(
+      { role: "contact", text: `[flow ${answer.kind}] ${m.flow.response}`.slice(0, 500), at, handled: true, intent: `flow_${answer.outcome}` },
+      ...answer.replies.map((r) => ({ role: "assistant" as const, text: typeof r === "string" ? r : r.body, at: Date.now() })),
+    );
+    // A turn of Flow submissions only is counted by what came of them; with messages beside them, by the messages' intent.
+    if (answerable.length === 0) metrics.push({ metric: "secretaria_turns_total", labels: { intent: `flow_${answer.outcome}` }, inc: 1 });
+  }
+  if (answerable.length === 0) return done();
 
   const shortContext = turn.context;
   const handoff = async (trigger: Parameters<typeof startHandoff>[2]["trigger"]) => {

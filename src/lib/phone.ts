@@ -90,3 +90,18 @@ function brazil(ddd: string, local: string): string | null {
 function foreign(digits: string): string | null {
   return digits.length >= 8 && digits.length <= 15 && !digits.startsWith("0") ? digits : null;
 }
+
+/**
+ * A contact's address as a phone number, or null when it is not one: an address is the phone (E.164
+ * digits) when known, else Meta's BSUID ("BR.1502576394655843") for a username user whose number is
+ * withheld. Phone-only features (Evolution, Whaticket, a Cal.com attendee's phone) ask this first.
+ * @example phoneOfAddress("5511987654321") // "5511987654321"
+ * @example phoneOfAddress("BR.1502576394655843") // null
+ */
+export function phoneOfAddress(address: string): string | null {
+  return /^\d{6,20}$/.test(address) ? address : null;
+}
+
+/** What a phone-only channel answers for a contact known only by its BSUID (a permanent send failure, with the reason). */
+export const noPhoneReason = (what: string) =>
+  `This contact is known only by its WhatsApp username id (BSUID), with no phone number; ${what} sends to phone numbers only. Reply on the Meta channel, or wait until the contact shares a number.`;

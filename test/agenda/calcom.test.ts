@@ -206,7 +206,7 @@ describe("createCalcomProvider: book", () => {
   it("refuses a start that is not an instant, or a contact with neither phone nor email, without calling Cal.com", async () => {
     const { provider, requests } = providerAnswering(bookingSuccess, 201);
     expect(await provider.book({ ...bookingReq, start: "quarta às 14h" })).toMatchObject({ ok: false, code: "invalid_request" });
-    expect(await provider.book({ ...bookingReq, attendee: { ...bookingReq.attendee, phone: "" } })).toMatchObject({ ok: false, code: "invalid_request" });
+    expect(await provider.book({ ...bookingReq, attendee: { ...bookingReq.attendee, phone: "" } })).toMatchObject({ ok: false, code: "no_phone" });
     expect(requests).toHaveLength(0);
   });
 

@@ -10,7 +10,7 @@
  * IN ('bot','human') and ON CONFLICT DO NOTHING; the claims below need `FOR UPDATE SKIP LOCKED`.
  */
 import { payloadText, type OutboundPayload } from "../../channels/types";
-import type { Contact, Conversation, MessageRow, MessagingStore, StatusOutcome } from "../types";
+import type { Contact, Conversation, MessageRow, MessagingStore, StatusOutcome, StatusUpdate } from "../types";
 import type { ClaimedOutbound, OutboxStore, RecordedTurn, TurnRecord, TurnsStore } from "../batch-types";
 
 type Row = Record<string, unknown>;
@@ -264,52 +264,66 @@ const rank = (col: string) => `CASE ${col} WHEN 'sent' THEN 1 WHEN 'failed' THEN
 /** A message's own status as a rank: before the provider spoke it is 0; failed, read, held and dead are final (99). */
 const CURRENT_RANK = `CASE WHEN status IN ('queued', 'sending', 'retrying', 'accepted') THEN 0 WHEN status = 'sent' THEN 1 WHEN status = 'delivered' THEN 3 ELSE 99 END`;
 
+/** Updates per json_each parameter: about 300 bytes each, far from D1's 2 MB per value. */
+const STATUS_CHUNK = 1000;
+
 /**
- * messages.applyStatuses: three statements in one `batch()` whatever the batch holds (the updates ride in
- * one json_each parameter). Single-writer assumption: the batch is one SQLite transaction, so "log unless
- * logged" cannot interleave with another consumer's batch; a Postgres engine needs a unique index on
- * delivery_logs (company_id, message_id, status) with ON CONFLICT DO NOTHING for the same guarantee.
+ * messages.applyStatuses: three statements in one `batch()` per 1000 updates, one round trip (the updates
+ * ride in one json_each parameter). Single-writer assumption: the batch is one SQLite transaction, so "log unless
+ * logged" cannot interleave with another consumer's batch; a Postgres engine needs a partial unique
+ * index on delivery_logs (company_id, message_id, status) WHERE status IN ('sent', 'delivered',
+ * 'read', 'failed') (other log rows such as retry repeat) with ON CONFLICT DO NOTHING, and the
+ * message UPDATE in the same transaction, for the same guarantee.
  */
 export function createStatusApplier(d1: D1Database): MessagingStore["messages"]["applyStatuses"] {
   return async (companyId, updates, now) => {
     if (updates.length === 0) return [];
-    const packed = JSON.stringify(updates.map((u) => ({ p: u.providerMessageId, s: u.status, d: u.detail, t: u.at })));
-    const [found, logged, moved] = await d1.batch([
-      d1
-        .prepare(
-          `SELECT id, provider_message_id AS p FROM messages WHERE company_id = ?1 AND direction = 'out' AND provider_message_id IN (SELECT value ->> '$.p' FROM json_each(?2))`,
-        )
-        .bind(companyId, packed),
-      // One row per (message, status): the batch's first (min key: SQLite takes the bare columns from that row),
-      // unless an earlier call logged it. In arrival order, so the log reads as the callbacks came.
-      d1
-        .prepare(
-          `INSERT INTO delivery_logs (company_id, message_id, status, detail, provider_timestamp)
-           SELECT ?1, m.id, j.value ->> '$.s', j.value ->> '$.d', j.value ->> '$.t'
-           FROM (SELECT min(key) AS k, value FROM json_each(?2) GROUP BY value ->> '$.p', value ->> '$.s') j
-           JOIN messages m ON m.company_id = ?1 AND m.provider_message_id = j.value ->> '$.p' AND m.direction = 'out'
-           WHERE NOT EXISTS (SELECT 1 FROM delivery_logs l WHERE l.company_id = ?1 AND l.message_id = m.id AND l.status = j.value ->> '$.s')
-           ORDER BY j.k
-           RETURNING message_id, status`,
-        )
-        .bind(companyId, packed),
-      // Each message takes the most advanced status of the batch, if that is ahead of where it is.
-      d1
-        .prepare(
-          `WITH best AS (SELECT p, s, d, max(r) AS r FROM (
-             SELECT value ->> '$.p' AS p, value ->> '$.s' AS s, value ->> '$.d' AS d, ${rank("value ->> '$.s'")} AS r FROM json_each(?2)) GROUP BY p)
-           UPDATE messages SET status = (SELECT s FROM best WHERE best.p = messages.provider_message_id),
-             error = CASE WHEN (SELECT s FROM best WHERE best.p = messages.provider_message_id) = 'failed' THEN (SELECT d FROM best WHERE best.p = messages.provider_message_id) ELSE error END,
-             updated_at = ?3
-           WHERE company_id = ?1 AND direction = 'out' AND provider_message_id IN (SELECT p FROM best)
-             AND (SELECT r FROM best WHERE best.p = messages.provider_message_id) > ${CURRENT_RANK}
-           RETURNING provider_message_id, status`,
-        )
-        .bind(companyId, packed, now),
-    ]);
-    const ids = new Map(((found?.results ?? []) as Row[]).map((r) => [String(r.p), Number(r.id)]));
-    const fresh = new Set(((logged?.results ?? []) as Row[]).map((r) => `${Number(r.message_id)}:${String(r.status)}`));
-    const holds = new Map(((moved?.results ?? []) as Row[]).map((r) => [String(r.provider_message_id), String(r.status)]));
+    // Chunks keep each JSON parameter well under D1's 2 MB value limit; a later chunk sees what an earlier one wrote.
+    const chunks: StatusUpdate[][] = [];
+    for (let i = 0; i < updates.length; i += STATUS_CHUNK) chunks.push(updates.slice(i, i + STATUS_CHUNK));
+    const statements = chunks.flatMap((chunk) => {
+      const packed = JSON.stringify(chunk.map((u) => ({ p: u.providerMessageId, s: u.status, d: u.detail, t: u.at })));
+      return [
+        d1
+          .prepare(
+            `SELECT id, provider_message_id AS p FROM messages WHERE company_id = ?1 AND direction = 'out' AND provider_message_id IN (SELECT value ->> '$.p' FROM json_each(?2))`,
+          )
+          .bind(companyId, packed),
+        // One row per (message, status): the batch's first (min key: SQLite takes the bare columns from that row),
+        // unless an earlier call logged it. In arrival order, so the log reads as the callbacks came.
+        d1
+          .prepare(
+            `INSERT INTO delivery_logs (company_id, message_id, status, detail, provider_timestamp)
+             SELECT ?1, m.id, j.value ->> '$.s', j.value ->> '$.d', j.value ->> '$.t'
+             FROM (SELECT min(key) AS k, value FROM json_each(?2) GROUP BY value ->> '$.p', value ->> '$.s') j
+             JOIN messages m ON m.company_id = ?1 AND m.provider_message_id = j.value ->> '$.p' AND m.direction = 'out'
+             WHERE NOT EXISTS (SELECT 1 FROM delivery_logs l WHERE l.company_id = ?1 AND l.message_id = m.id AND l.status = j.value ->> '$.s')
+             ORDER BY j.k
+             RETURNING message_id, status`,
+          )
+          .bind(companyId, packed),
+        // Each message takes the most advanced status of the batch, if that is ahead of where it is.
+        d1
+          .prepare(
+            `WITH best AS (SELECT p, s, d, max(r) AS r FROM (
+               SELECT value ->> '$.p' AS p, value ->> '$.s' AS s, value ->> '$.d' AS d, ${rank("value ->> '$.s'")} AS r FROM json_each(?2)) GROUP BY p)
+             UPDATE messages SET status = (SELECT s FROM best WHERE best.p = messages.provider_message_id),
+               error = CASE WHEN (SELECT s FROM best WHERE best.p = messages.provider_message_id) = 'failed' THEN (SELECT d FROM best WHERE best.p = messages.provider_message_id) ELSE error END,
+               updated_at = ?3
+             WHERE company_id = ?1 AND direction = 'out' AND provider_message_id IN (SELECT p FROM best)
+               AND (SELECT r FROM best WHERE best.p = messages.provider_message_id) > ${CURRENT_RANK}
+             RETURNING provider_message_id, status`,
+          )
+          .bind(companyId, packed, now),
+      ];
+    });
+    const results = await d1.batch(statements);
+    const part = (k: number) => results.filter((_, i) => i % 3 === k).flatMap((r) => (r?.results ?? []) as Row[]);
+    const [found, logged, moved] = [part(0), part(1), part(2)];
+    const ids = new Map(found.map((r) => [String(r.p), Number(r.id)]));
+    const fresh = new Set(logged.map((r) => `${Number(r.message_id)}:${String(r.status)}`));
+    // In chunk order: where a message ends is its last move.
+    const holds = new Map(moved.map((r) => [String(r.provider_message_id), String(r.status)]));
     const seen = new Set<string>();
     return updates.map((u): StatusOutcome => {
       const id = ids.get(u.providerMessageId);
