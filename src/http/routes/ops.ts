@@ -13,7 +13,7 @@ export const ops = new Hono<AppEnv>();
 /** Liveness: answers without touching any binding (load balancers, and the benchmarks' baseline route). */
 ops.get("/health/live", (c) => c.json({ status: "ok" }));
 
-/** Deep health: D1 answers, a Durable Object answers, the queue producers are bound. */
+/** Deep health: the store (D1 or Postgres) answers, a Durable Object answers, the queue producers are bound. */
 ops.get("/health", async (c) => {
   const checks: Record<string, "ok" | string> = {};
   const timed = async (name: string, fn: () => Promise<unknown>) => {
@@ -25,7 +25,7 @@ ops.get("/health", async (c) => {
     }
   };
   await Promise.all([
-    timed("d1", () => c.env.DB.prepare("SELECT 1").first()),
+    timed("store", () => c.var.store.ping()),
     timed("tenant_do", () => unattributedStub(c.env).ping()),
     timed("queues", async () => {
       for (const q of [c.env.INBOUND_QUEUE, c.env.OUTBOUND_QUEUE, c.env.JOBS_QUEUE]) if (typeof q?.send !== "function") throw new Error("queue binding missing");

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import * as s from "../schema";
 import type { Conversation, Store } from "../types";
 import type { D1Ctx } from "./db";

@@ -36,5 +36,8 @@ export function createD1Store(binding: D1Database): Store {
     scheduling: scheduling(x),
     importJobs: importJobs(x),
     auditLogs: auditLogs(x),
+    async ping() {
+      await binding.prepare("SELECT 1").first();
+    },
   };
 }
