@@ -1,5 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { FAKE_CALCOM_URL, FAKE_GRAPH_URL, FAKE_LLM_URLS, fakeVendors } from "./test/support/fake-vendors.ts";
 
 export default defineConfig(async () => {
@@ -35,6 +35,8 @@ export default defineConfig(async () => {
     test: {
       setupFiles: ["./test/support/apply-migrations.ts"],
       include: ["test/**/*.test.ts"],
+      // Postgres-only files run in vitest.pg.config.ts (they need its HYPERDRIVE binding).
+      exclude: [...configDefaults.exclude, "test/store/postgres.test.ts", "test/**/*.pg.test.ts"],
       testTimeout: 30_000,
     },
   };
