@@ -41,8 +41,17 @@ export default defineConfig(async () => {
     ],
     test: {
       globalSetup: ["./test/support/pg-global-setup.ts"],
-      setupFiles: ["./test/support/apply-migrations.ts"],
-      include: ["test/store/postgres.test.ts", "test/store/concurrency.pg.test.ts"],
+      setupFiles: ["./test/support/apply-migrations.ts", "./test/support/pg-reset.ts"],
+      // One file at a time: they share the one database, which pg-reset.ts empties before each.
+      fileParallelism: false,
+      include: [
+        "test/store/postgres.test.ts",
+        "test/store/*.pg.test.ts",
+        // The journeys, end to end on Postgres: signed Meta message → reply, booking over chat, import + risk.
+        "test/message-path/*.test.ts",
+        "test/agenda-journeys/journeys.test.ts",
+        "test/scheduling-api/*.test.ts",
+      ],
       testTimeout: 30_000,
     },
   };

@@ -5,6 +5,8 @@ import type { PgCtx } from "./db";
 
 /** Advisory lock key space for the analysis run claim: (RUN_LOCK, company id). */
 const RUN_LOCK = 3;
+/** (INSIGHTS_LOCK, company id): two analyses saving at once would each delete only the rows they saw, then collide inserting. */
+const INSIGHTS_LOCK = 4;
 
 /** The columns the risk model reads; a live row's last contact is its last inbound message before the start. */
 const HISTORY_SELECT = `SELECT a.id, a.contact_id, a.external_id, a.booked_at, a.starts_at, a.ends_at, a.status, a.reminder_sent, a.reminder_answered,
@@ -208,6 +210,7 @@ export function scheduling({ db }: PgCtx): Store["scheduling"] {
     // Replace = DELETE + INSERT in one transaction: a reader sees the old rows or the new ones.
     async saveInsights(companyId, rows, at) {
       await db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${INSIGHTS_LOCK}::int, ${companyId}::int)`);
         await tx.delete(s.schedulingInsights).where(eq(s.schedulingInsights.companyId, companyId));
         if (rows.length) await tx.insert(s.schedulingInsights).values(rows.map((r) => ({ ...r, companyId, updatedAt: at })));
       });
