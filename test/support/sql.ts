@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
-import postgres from "postgres";
+import type postgres from "postgres";
+import { pgClient } from "../../src/store/postgres/db";
 
 /**
  * A test's direct look at the tables, on whichever engine this vitest config runs (D1, or Postgres
@@ -17,9 +18,13 @@ export async function sqlRows<T extends Record<string, unknown>>(text: string, .
   }
   let i = 0;
   const pgText = text.replace(/\?/g, () => `$${++i}`).replace(/->> '\$\.(\w+)'/g, "->> '$1'");
-  // A client per call: a test's requests may not share sockets (workerd), and the connection ends with the test's context.
-  const client = postgres(hyperdrive.connectionString, { max: 1, fetch_types: false });
-  return (await client.unsafe(pgText, binds as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+  // A client per call, ended after it: drained() polls this every 100 ms, and Postgres has 100 connections.
+  const client = pgClient(hyperdrive.connectionString, { max: 1 });
+  try {
+    return (await client.unsafe(pgText, binds as postgres.ParameterOrJSON<never>[])) as unknown as T[];
+  } finally {
+    await client.end();
+  }
 }
 
 /** `SELECT count(*) AS n …` as a number on both engines (Postgres returns bigint counts as strings). */
