@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: local development with no accounts and no network.
 //   1. .dev.vars from .dev.vars.example (never overwritten)
-//   2. local D1 migrations
-//   3. the demo tenant + its API token (idempotent)
+//   2. local D1 migrations (and, with DATABASE_URL=postgres://…, migrations-pg/ on that database)
+//   3. the demo tenant + its API token (idempotent), in the store the Worker will use
 //   4. `wrangler dev` on 127.0.0.1, then a banner with every URL and a login once /health answers
 // `node scripts/dev.mjs --check` does the same, sends one sandbox message, waits for the reply,
 // prints PASS/FAIL, stops wrangler and exits 0/1.
@@ -10,12 +10,13 @@
 // Plain Node ESM without dependencies. The wrangler helpers live in scripts/local-wrangler.mjs and are
 // re-exported here, where the benchmarks and the panel test have always imported them from.
 
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { historyCsv, loadGenerator } from "./synthetic-csv.mjs";
 import { executeLocal, killGroup, migrateLocal, parseEnvFile, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "./local-wrangler.mjs";
+import { migratePostgres, seedTenantPostgres } from "./pg-migrate.mjs";
 
 export * from "./local-wrangler.mjs";
 
@@ -147,6 +148,21 @@ async function sandboxRoundTrip(base, vars) {
   return { ok: false, reason: reply ? `the reply stayed "${reply.status}" (never accepted by the channel) for 30 s` : "no reply in the outbox within 30 s" };
 }
 
+/**
+ * wrangler.toml plus a [[hyperdrive]] binding whose localConnectionString is DATABASE_URL, written
+ * beside it (git-ignored) so relative paths still resolve: the committed config stays D1-only and
+ * deployable without a Hyperdrive id, and the binding's presence is what makes openStore pick Postgres.
+ */
+function postgresConfig(url) {
+  const file = path.join(ROOT, "wrangler.postgres.local.toml");
+  const base = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8");
+  writeFileSync(
+    file,
+    `${base}\n# Written by scripts/dev.mjs for DATABASE_URL; not committed.\n[[hyperdrive]]\nbinding = "HYPERDRIVE"\nid = "local"\nlocalConnectionString = ${JSON.stringify(url)}\n`,
+  );
+  return file;
+}
+
 async function main() {
   const check = process.argv.includes("--check");
   const port = Number(process.env.PORT || 8787);
@@ -167,10 +183,18 @@ async function main() {
   await migrateLocal();
   console.log(`[dev] seeding the demo tenant "${DEMO.slug}"…`);
   await executeLocal(tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo" }), { quiet: true });
+  const extraArgs = ["--test-scheduled"];
+  const databaseUrl = process.env.DATABASE_URL;
+  if (databaseUrl) {
+    console.log("[dev] DATABASE_URL is set: the store is Postgres (through a local Hyperdrive binding); applying migrations-pg/…");
+    await migratePostgres(databaseUrl);
+    await seedTenantPostgres(databaseUrl, { slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo" });
+    extraArgs.push("--config", postgresConfig(databaseUrl));
+  }
 
   // d. wrangler dev
   console.log(`[dev] starting wrangler dev on ${base} …`);
-  const child = startWranglerDev({ port, extraArgs: ["--test-scheduled"] });
+  const child = startWranglerDev({ port, extraArgs });
   let stopping = false;
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.on(sig, () => {

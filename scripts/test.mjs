@@ -46,12 +46,16 @@ run("deploy script: order, notification, failures (local hook, fake wrangler)", 
 
 const report = join(mkdtempSync(join(tmpdir(), "secretaria-vitest-")), "report.json");
 const vitestOk = run("vitest (workerd)", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+// The same Worker on the Postgres engine (vitest.pg.config.ts): the store contract, the races, the journeys.
+const pgReport = join(mkdtempSync(join(tmpdir(), "secretaria-vitest-pg-")), "report.json");
+const PG = "vitest on Postgres (workerd, Hyperdrive binding)";
+const pgOk = run(PG, "npx", ["vitest", "run", "-c", "vitest.pg.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${pgReport}`]);
 const panelReport = join(mkdtempSync(join(tmpdir(), "secretaria-panel-")), "report.json");
 const PANEL = "panel in Chromium (playwright-core, wrangler dev)";
 const panelOk = run(PANEL, "node", ["test/panel/panel.browser.mjs"], { env: { ...process.env, PANEL_REPORT: panelReport } });
 
 // Steps count one each; the two suites count their own tests.
-const suites = new Set(["vitest (workerd)", PANEL]);
+const suites = new Set(["vitest (workerd)", PG, PANEL]);
 let passed = results.filter((r) => r.ok && !suites.has(r.name)).length;
 let failed = results.filter((r) => !r.ok && !suites.has(r.name)).length;
 try {
@@ -62,6 +66,14 @@ try {
   if (!vitestOk && json.numFailedTests === 0) failed += 1;
 } catch {
   failed += 1; // vitest did not even write its report
+}
+try {
+  const json = JSON.parse(readFileSync(pgReport, "utf8"));
+  passed += json.numPassedTests;
+  failed += json.numFailedTests;
+  if (!pgOk && json.numFailedTests === 0) failed += 1;
+} catch {
+  failed += 1;
 }
 try {
   const json = JSON.parse(readFileSync(panelReport, "utf8"));

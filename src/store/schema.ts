@@ -103,6 +103,8 @@ export const conversations = sqliteTable(
   },
   (t) => [
     index("conversations_company_contact_idx").on(t.companyId, t.contactId, t.status),
+    // At most one open (bot or human) conversation per contact: conversations.open is INSERT … ON CONFLICT on it.
+    uniqueIndex("conversations_company_contact_open_uq").on(t.companyId, t.contactId).where(sql`${t.status} IN ('bot', 'human')`),
     // The inbox lists a tenant's conversations newest first (keyset on id), optionally by status: no sort over the tenant.
     index("conversations_company_id_idx").on(t.companyId, t.id),
     index("conversations_company_status_id_idx").on(t.companyId, t.status, t.id),

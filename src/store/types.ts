@@ -6,8 +6,8 @@ import type { TenantStore } from "./contracts/tenants";
 import type { OutboxStore, TurnsStore } from "./batch-types";
 
 /**
- * The repositories the rest of the code uses. D1 implements it today (store/d1/, opened by
- * openStore in store/index.ts); a Postgres (Hyperdrive) engine must pass the same contract suite
+ * The repositories the rest of the code uses. D1 (store/d1/) and Postgres through Hyperdrive
+ * (store/postgres/) implement it, opened by openStore in store/index.ts, and pass one contract suite
  * (test/store/contract.ts). Every tenant-owned call takes companyId first: there is no way to ask
  * across tenants. The row types and each repository's methods live in store/contracts/, one file per
  * area; import them from here.
@@ -16,6 +16,8 @@ export interface Store extends TenantStore, MessagingStore, AgendaStore, Schedul
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
+  /** One trivial round trip to the database (the deep health check). */
+  ping(): Promise<void>;
 }
 
 export type * from "./contracts/agenda";

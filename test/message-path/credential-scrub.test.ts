@@ -3,9 +3,9 @@
  * or serve may carry them (delivery logs, the message's error, dead letters, API answers).
  */
 import { describe, expect, it } from "vitest";
-import { env } from "cloudflare:workers";
 import { deliverNotification } from "../../src/jobs/notify";
 import { api, eventually, metaText, postMeta, seedCompany, store } from "../support/helpers";
+import { sqlRows } from "../support/sql";
 
 const FAKE = "http://graph.fake.test/__fake";
 const TOKEN = "EAAGecho+Token/0123456789";
@@ -27,7 +27,7 @@ describe("vendor error text is stored and served without the credentials of the 
     const contact = (await store().contacts.byPhone(company.id, "5511987650901"))!;
     const [reply] = await store().messages.listByContact(company.id, contact.id, { direction: "out", limit: 1 });
     const logs = await store().deliveryLogs.list(company.id, reply!.id);
-    const [dead] = (await env.DB.prepare("SELECT reason, payload FROM dead_letters WHERE company_id = ?").bind(company.id).all<{ reason: string }>()).results;
+    const [dead] = await sqlRows<{ reason: string }>("SELECT reason, payload FROM dead_letters WHERE company_id = ?", company.id);
     const conv = await (await api(`/api/conversations`, { tenant: "scrub-meta" })).text();
 
     // Meta's own words are kept (code 190, "Invalid OAuth access token"), its copy of the token is not.

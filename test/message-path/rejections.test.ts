@@ -2,6 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { hmacSha256Hex } from "../../src/lib/hmac";
 import { eventually, metaText, metricsText, outbox, postMeta, seedCompany, seriesValue, drained, store } from "../support/helpers";
+import { sqlCount } from "../support/sql";
 
 interface Envelope {
   error: { status: number; code: string; message: string; request_id?: string };
@@ -18,8 +19,7 @@ async function expectEnvelope(res: Response, status: number, code: string) {
 
 async function storedMessages(slug: string) {
   const company = (await store().companies.bySlug(slug))!;
-  const { results } = await (await import("cloudflare:workers")).env.DB.prepare("SELECT count(*) AS n FROM messages WHERE company_id = ?").bind(company.id).all<{ n: number }>();
-  return results[0]?.n ?? 0;
+  return sqlCount("SELECT count(*) AS n FROM messages WHERE company_id = ?", company.id);
 }
 
 describe("webhook rejections: one JSON envelope, a counter, nothing stored", () => {

@@ -1,18 +1,13 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { generateHistory } from "../../src/scheduling/synthetic";
 import { DAY_MS } from "../../src/lib/time-zone";
 import { api, eventually, seedCompany } from "../support/helpers";
+import { sqlCount, sqlRows } from "../support/sql";
 import { historyCsv, importCsv, phoneOf, type ImportView } from "./support";
 
 const NOW = Date.now();
 const rows = generateHistory({ seed: 7, rows: 3000, contacts: 300, start: NOW - 200 * DAY_MS, days: 195, now: NOW });
-const count = async (sql: string, ...binds: unknown[]) =>
-  (
-    await env.DB.prepare(sql)
-      .bind(...binds)
-      .first<{ n: number }>()
-  )?.n ?? -1;
+const count = sqlCount;
 
 describe("POST /api/agenda/appointments/import", () => {
   it("stores the good rows, reports each bad one by line and reason, and is idempotent by external_id", async () => {
@@ -67,7 +62,7 @@ describe("POST /api/agenda/appointments/import", () => {
     expect(body.rows_imported).toBe(20);
     const res = await api(`/api/agenda/imports/${body.id}`, { tenant: "imp-iso-b" });
     expect(res.status).toBe(404);
-    const contactOfA = await env.DB.prepare(`SELECT id FROM contacts WHERE company_id = ? LIMIT 1`).bind(a.id).first<{ id: number }>();
+    const [contactOfA] = await sqlRows<{ id: number }>(`SELECT id FROM contacts WHERE company_id = ? LIMIT 1`, a.id);
     const csv = `external_id,contact,booked_at,starts_at,ends_at,status\nx-1,${contactOfA!.id},2026-03-01T10:00:00Z,2026-03-02T14:00:00Z,2026-03-02T14:30:00Z,attended\n`;
     const crossed = await importCsv("imp-iso-b", csv);
     expect(crossed.body).toMatchObject({ rows_imported: 0, rows_failed: 1, errors: [{ line: 2, reason: `contact: no contact with id ${contactOfA!.id} in this tenant` }] });

@@ -6,6 +6,7 @@ import { runOptimization } from "../../src/scheduling/service";
 import { generateHistory } from "../../src/scheduling/synthetic";
 import { DAY_MS } from "../../src/lib/time-zone";
 import { api, contactId, eventually, metricsText, seedCompany, seriesValue, store } from "../support/helpers";
+import { sqlCount } from "../support/sql";
 import { historyCsv, importCsv, phoneOf } from "./support";
 
 const NOW = Date.now();
@@ -181,8 +182,7 @@ describe("slot insights and the daily run", () => {
     // …and the next day's runs.
     const next = await runOptimization(env, store(), company, "cron", Date.now() + 23 * 3_600_000 + 60_000);
     expect("skipped" in next).toBe(false);
-    const runs = await env.DB.prepare(`SELECT count(*) AS n FROM agenda_optimization_runs WHERE company_id = ? AND trigger = 'cron'`).bind(c.id).first<{ n: number }>();
-    expect(runs?.n).toBe(2);
+    expect(await sqlCount(`SELECT count(*) AS n FROM agenda_optimization_runs WHERE company_id = ? AND trigger = 'cron'`, c.id)).toBe(2);
     expect(seriesValue(await metricsText(), "secretaria_agenda_optimization_runs_total", { company: "cron", trigger: "cron" })).toBe(2);
   });
 });

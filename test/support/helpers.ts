@@ -5,6 +5,7 @@ import { tenantStub, unattributedStub } from "../../src/tenants/stubs";
 import { hmacSha256Hex } from "../../src/lib/hmac";
 import { openStore } from "../../src/store";
 import type { Company, NewCompany } from "../../src/store/types";
+import { sqlCount } from "./sql";
 
 export const ADMIN = { authorization: "Bearer test-admin-token" };
 export const store = () => openStore(env);
@@ -113,10 +114,7 @@ export async function drained(slug: string, opts: { requests?: number } = {}): P
       expect(admitted).toBeGreaterThanOrEqual(opts.requests);
     }
     expect(await tenantStub(env, company.id).inFlight()).toBe(0);
-    const row = await env.DB.prepare(`SELECT count(*) AS n FROM messages WHERE company_id = ? AND direction = 'out' AND status IN ('queued', 'sending', 'retrying')`)
-      .bind(company.id)
-      .first<{ n: number }>();
-    expect(row?.n).toBe(0);
+    expect(await sqlCount(`SELECT count(*) AS n FROM messages WHERE company_id = ? AND direction = 'out' AND status IN ('queued', 'sending', 'retrying')`, company.id)).toBe(0);
   });
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import * as s from "../schema";
 import type { Conversation, Store } from "../types";
 import type { D1Ctx } from "./db";
@@ -19,24 +19,21 @@ const toConversation = (r: typeof s.conversations.$inferSelect): Conversation =>
 export function conversations({ db }: D1Ctx): Store["conversations"] {
   return {
     /**
-     * Check-then-insert in two statements, so it relies on no two opens for one contact running at the
-     * same moment: the contact's turns are serialised by its lane, and the other callers (a reminder,
-     * an operator's message, an auto-reschedule offer) are rare. D1's single writer keeps each statement
-     * atomic but does not stop another request's INSERT from landing between this SELECT and INSERT,
-     * so the window is small here, not closed. A Postgres engine (and D1, with a migration) should close
-     * it: a partial unique index on (company_id, contact_id) WHERE status IN ('bot', 'human') and
-     * INSERT … ON CONFLICT DO UPDATE SET last_message_at, or pg_advisory_xact_lock(company_id, contact_id)
-     * around the pair.
+     * One INSERT … ON CONFLICT on the partial unique index of open conversations
+     * (conversations_company_contact_open_uq: one bot-or-human row per contact), so two opens racing
+     * for one contact (its lane, a reminder, an operator's message) both get the same row on any engine.
      */
     async open(companyId, contactId, at): Promise<Conversation> {
-      const where = and(eq(s.conversations.companyId, companyId), eq(s.conversations.contactId, contactId), inArray(s.conversations.status, ["bot", "human"]));
-      const [existing] = await db.select().from(s.conversations).where(where).orderBy(desc(s.conversations.id)).limit(1);
-      if (existing) {
-        await db.update(s.conversations).set({ lastMessageAt: at }).where(eq(s.conversations.id, existing.id));
-        return toConversation({ ...existing, lastMessageAt: at });
-      }
-      const [row] = await db.insert(s.conversations).values({ companyId, contactId, status: "bot", lastMessageAt: at }).returning();
-      if (!row) throw new Error("conversation insert returned no row");
+      const [row] = await db
+        .insert(s.conversations)
+        .values({ companyId, contactId, status: "bot", lastMessageAt: at })
+        .onConflictDoUpdate({
+          target: [s.conversations.companyId, s.conversations.contactId],
+          targetWhere: sql`${s.conversations.status} IN ('bot', 'human')`, // literals: SQLite matches the index's WHERE as written
+          set: { lastMessageAt: at },
+        })
+        .returning();
+      if (!row) throw new Error("conversation upsert returned no row");
       return toConversation(row);
     },
     async byId(companyId, id) {

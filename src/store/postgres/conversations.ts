@@ -1,0 +1,105 @@
+import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
+import * as s from "./schema";
+import type { Conversation, Store } from "../types";
+import type { PgCtx } from "./db";
+
+export const toConversation = (r: typeof s.conversations.$inferSelect): Conversation => ({
+  id: r.id,
+  companyId: r.companyId,
+  contactId: r.contactId,
+  status: r.status,
+  summary: r.summary,
+  lastMessageAt: r.lastMessageAt,
+  handoffAt: r.handoffAt,
+  handoffReason: r.handoffReason,
+  firstHumanReplyAt: r.firstHumanReplyAt,
+  createdAt: r.createdAt,
+});
+
+export function conversations({ db }: PgCtx): Store["conversations"] {
+  return {
+    /**
+     * One INSERT … ON CONFLICT on the partial unique index of open conversations
+     * (conversations_company_contact_open_uq: one bot-or-human row per contact), so two opens racing
+     * for one contact (its lane, a reminder, an operator's message) both get the same row on any engine.
+     */
+    async open(companyId, contactId, at): Promise<Conversation> {
+      const [row] = await db
+        .insert(s.conversations)
+        .values({ companyId, contactId, status: "bot", lastMessageAt: at })
+        .onConflictDoUpdate({
+          target: [s.conversations.companyId, s.conversations.contactId],
+          targetWhere: sql`${s.conversations.status} IN ('bot', 'human')`, // literals, so the planner proves it implies the index's predicate
+          set: { lastMessageAt: at },
+        })
+        .returning();
+      if (!row) throw new Error("conversation upsert returned no row");
+      return toConversation(row);
+    },
+    async byId(companyId, id) {
+      const [row] = await db
+        .select()
+        .from(s.conversations)
+        .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id)))
+        .limit(1);
+      return row ? toConversation(row) : null;
+    },
+    async list(companyId, f) {
+      const rows = await db
+        .select()
+        .from(s.conversations)
+        .where(
+          and(
+            eq(s.conversations.companyId, companyId),
+            f.status ? eq(s.conversations.status, f.status) : undefined,
+            f.contactId ? eq(s.conversations.contactId, f.contactId) : undefined,
+            f.beforeId ? lt(s.conversations.id, f.beforeId) : undefined,
+          ),
+        )
+        .orderBy(desc(s.conversations.id))
+        .limit(f.limit);
+      return rows.map(toConversation);
+    },
+    // handoff, release and markHumanReply are conditional UPDATEs (status / null guard in the WHERE):
+    // atomic per row on any engine, so no lock is needed.
+    async handoff(companyId, id, reason, at) {
+      const rows = await db
+        .update(s.conversations)
+        .set({ status: "human", handoffAt: at, handoffReason: reason, firstHumanReplyAt: null })
+        .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), eq(s.conversations.status, "bot")))
+        .returning({ id: s.conversations.id });
+      return rows.length > 0;
+    },
+    async release(companyId, id) {
+      const rows = await db
+        .update(s.conversations)
+        .set({ status: "bot" })
+        .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), eq(s.conversations.status, "human")))
+        .returning({ id: s.conversations.id });
+      return rows.length > 0;
+    },
+    async markHumanReply(companyId, id, at) {
+      const [row] = await db
+        .update(s.conversations)
+        .set({ firstHumanReplyAt: at })
+        .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), isNull(s.conversations.firstHumanReplyAt), sql`${s.conversations.handoffAt} IS NOT NULL`))
+        .returning({ handoffAt: s.conversations.handoffAt });
+      return row?.handoffAt ?? null;
+    },
+    async setSummary(companyId, id, summary) {
+      await db
+        .update(s.conversations)
+        .set({ summary })
+        .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id)));
+    },
+    async countOverdueHandoffs(companyId, olderThan) {
+      const [row] = await db
+        .select({ n: sql<number>`count(*)`.mapWith(Number) })
+        .from(s.conversations)
+        .where(
+          and(eq(s.conversations.companyId, companyId), eq(s.conversations.status, "human"), isNull(s.conversations.firstHumanReplyAt), lt(s.conversations.handoffAt, olderThan)),
+        );
+      return row?.n ?? 0;
+    },
+  };
+}

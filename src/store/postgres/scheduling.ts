@@ -1,0 +1,290 @@
+import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
+import * as s from "./schema";
+import type { Appointment, HistoryRecord, ImportJob, Store } from "../types";
+import type { PgCtx } from "./db";
+
+/** Advisory lock key space for the analysis run claim: (RUN_LOCK, company id). */
+const RUN_LOCK = 3;
+/** (INSIGHTS_LOCK, company id): two analyses saving at once would each delete only the rows they saw, then collide inserting. */
+const INSIGHTS_LOCK = 4;
+
+/** The columns the risk model reads; a live row's last contact is its last inbound message before the start. */
+const HISTORY_SELECT = `SELECT a.id, a.contact_id, a.external_id, a.booked_at, a.starts_at, a.ends_at, a.status, a.reminder_sent, a.reminder_answered,
+  (a.confirmed_at IS NOT NULL OR a.status = 'confirmed') AS confirmed, a.attrs,
+  COALESCE(a.last_contact_at, (SELECT max(m.created_at) FROM messages m WHERE m.company_id = a.company_id AND m.contact_id = a.contact_id AND m.direction = 'in' AND m.created_at < a.starts_at)) AS last_contact_at
+  FROM appointments a`;
+
+// Postgres.js returns bigint as strings and booleans as booleans: the mapper converts both.
+interface HistorySqlRow extends Record<string, unknown> {
+  id: number;
+  contact_id: number;
+  external_id: string | null;
+  booked_at: string | number;
+  starts_at: string | number;
+  ends_at: string | number;
+  status: Appointment["status"];
+  reminder_sent: boolean;
+  reminder_answered: boolean;
+  confirmed: boolean;
+  attrs: Record<string, string | number> | null;
+  last_contact_at: string | number | null;
+}
+
+const num = (v: string | number | null) => (v === null ? null : Number(v));
+
+const toHistory = (r: HistorySqlRow): HistoryRecord => ({
+  id: Number(r.id),
+  contactId: Number(r.contact_id),
+  externalId: r.external_id,
+  bookedAt: Number(r.booked_at),
+  startsAt: Number(r.starts_at),
+  endsAt: Number(r.ends_at),
+  status: r.status,
+  reminderSent: r.reminder_sent,
+  reminderAnswered: r.reminder_answered,
+  confirmed: r.confirmed,
+  lastContactAt: num(r.last_contact_at),
+  attrs: r.attrs ?? {},
+});
+
+/** A JSON array parameter unpacked by jsonb_to_recordset / jsonb_array_elements: one bound value for any number of rows. */
+const jsonParam = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
+
+const toImportJob = (r: typeof s.importJobs.$inferSelect): ImportJob => ({
+  id: r.id,
+  status: r.status,
+  rowsRead: r.rowsRead,
+  rowsImported: r.rowsImported,
+  rowsFailed: r.rowsFailed,
+  errors: r.errors,
+  ignoredColumns: r.ignoredColumns,
+  startedAt: r.startedAt,
+  updatedAt: r.updatedAt,
+  finishedAt: r.finishedAt,
+});
+
+export function scheduling({ db }: PgCtx): Store["scheduling"] {
+  return {
+    /**
+     * Idempotent by the unique (company_id, external_id) index with ON CONFLICT DO UPDATE … WHERE
+     * source = 'import', so a concurrent booking's row is never overwritten. One statement per table
+     * through jsonb_to_recordset, in one transaction; a row repeated in the chunk keeps its last copy
+     * (ON CONFLICT DO UPDATE may not touch one row twice in a statement).
+     */
+    async importRows(companyId, rows, at) {
+      const errors: { line: number; reason: string }[] = [];
+      const ids = [...new Set(rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])))];
+      const known = new Set(
+        ids.length
+          ? (
+              await db
+                .select({ id: s.contacts.id })
+                .from(s.contacts)
+                .where(and(eq(s.contacts.companyId, companyId), sql`${s.contacts.id} IN (SELECT jsonb_array_elements_text(${jsonParam(ids)})::int)`))
+            ).map((r) => r.id)
+          : [],
+      );
+      const live = new Set(
+        (
+          await db
+            .select({ externalId: s.appointments.externalId })
+            .from(s.appointments)
+            .where(
+              and(
+                eq(s.appointments.companyId, companyId),
+                ne(s.appointments.source, "import"),
+                sql`${s.appointments.externalId} IN (SELECT jsonb_array_elements_text(${jsonParam(rows.map((r) => r.externalId))}))`,
+              ),
+            )
+        ).map((r) => r.externalId),
+      );
+      const good = rows.filter((r) => {
+        if ("contactId" in r.contact && !known.has(r.contact.contactId)) errors.push({ line: r.line, reason: `contact: no contact with id ${r.contact.contactId} in this tenant` });
+        else if (live.has(r.externalId)) errors.push({ line: r.line, reason: `external_id: "${r.externalId}" belongs to an appointment booked here, not an import` });
+        else return true;
+        return false;
+      });
+      if (good.length === 0) return errors;
+      const last = [...new Map(good.map((r) => [r.externalId, r])).values()];
+      const phones = [...new Set(last.flatMap((r) => ("phone" in r.contact ? [r.contact.phone] : [])))];
+      const packed = last.map((r) => ({
+        e: r.externalId,
+        c: "contactId" in r.contact ? r.contact.contactId : null,
+        p: "phone" in r.contact ? r.contact.phone : null,
+        b: r.bookedAt,
+        s: r.startsAt,
+        n: r.endsAt,
+        st: r.status,
+        cf: r.confirmed || r.status === "confirmed",
+        rs: r.reminderSent,
+        ra: r.reminderAnswered,
+        lc: r.lastContactAt,
+        a: r.attrs,
+      }));
+      await db.transaction(async (tx) => {
+        if (phones.length)
+          await tx.execute(
+            sql`INSERT INTO contacts (company_id, phone) SELECT ${companyId}::int, p FROM jsonb_array_elements_text(${jsonParam(phones)}) AS p ON CONFLICT (company_id, phone) DO NOTHING`,
+          );
+        await tx.execute(sql`
+          INSERT INTO appointments (company_id, contact_id, provider, booking_uid, external_id, starts_at, ends_at, status, source, booked_at,
+            confirmed_at, attended_at, reminder_sent, reminder_answered, last_contact_at, attrs, updated_at)
+          SELECT ${companyId}::int, COALESCE(v.c, (SELECT id FROM contacts WHERE company_id = ${companyId}::int AND phone = v.p)), 'import', 'import:' || v.e, v.e,
+            v.s, v.n, v.st, 'import', v.b, CASE WHEN v.cf THEN v.b END, CASE WHEN v.st = 'attended' THEN v.n END,
+            v.rs, v.ra, v.lc, v.a, ${at}::bigint
+          FROM jsonb_to_recordset(${jsonParam(packed)}) AS v(e text, c int, p text, b bigint, s bigint, n bigint, st text, cf boolean, rs boolean, ra boolean, lc bigint, a jsonb)
+          ON CONFLICT (company_id, external_id) DO UPDATE SET
+            contact_id = excluded.contact_id, starts_at = excluded.starts_at, ends_at = excluded.ends_at, status = excluded.status,
+            booked_at = excluded.booked_at, confirmed_at = excluded.confirmed_at, attended_at = excluded.attended_at,
+            reminder_sent = excluded.reminder_sent, reminder_answered = excluded.reminder_answered,
+            last_contact_at = excluded.last_contact_at, attrs = excluded.attrs, updated_at = excluded.updated_at
+          WHERE appointments.source = 'import'`);
+      });
+      return errors;
+    },
+    async history(companyId, q) {
+      // Newest first in pages (keyset on starts_at, id), so a 100k-row history never is one huge result.
+      const out: HistoryRecord[] = [];
+      let before: [number, number] = [q.to, 0];
+      const contacts = q.contactIds ? sql`AND a.contact_id IN (SELECT jsonb_array_elements_text(${jsonParam(q.contactIds)})::int)` : sql``;
+      while (out.length < q.limit) {
+        const page = Math.min(20_000, q.limit - out.length);
+        const results = await db.execute<HistorySqlRow>(sql`${sql.raw(HISTORY_SELECT)}
+          WHERE a.company_id = ${companyId} AND a.starts_at >= ${q.from ?? 0} AND (a.starts_at < ${before[0]} OR (a.starts_at = ${before[0]} AND a.id < ${before[1]})) ${contacts}
+          ORDER BY a.starts_at DESC, a.id DESC LIMIT ${page}`);
+        out.push(...results.map(toHistory));
+        const last = results[results.length - 1];
+        if (!last || results.length < page) break;
+        before = [Number(last.starts_at), Number(last.id)];
+      }
+      return out.reverse();
+    },
+    async upcoming(companyId, from, to, limit) {
+      const results = await db.execute<HistorySqlRow & { provider: Appointment["provider"]; risk_flagged_at: string | null; reschedule_offered_at: string | null }>(sql`
+        ${sql.raw(HISTORY_SELECT.replace("SELECT", "SELECT a.provider, a.risk_flagged_at, a.reschedule_offered_at,"))}
+        WHERE a.company_id = ${companyId} AND a.status IN ('scheduled', 'confirmed') AND a.starts_at >= ${from} AND a.starts_at < ${to}
+        ORDER BY a.starts_at, a.id LIMIT ${limit}`);
+      return results.map((r) => ({ ...toHistory(r), provider: r.provider, riskFlaggedAt: num(r.risk_flagged_at), rescheduleOfferedAt: num(r.reschedule_offered_at) }));
+    },
+    async setRisk(companyId, scores, at) {
+      if (scores.length === 0) return;
+      await db.execute(sql`
+        UPDATE appointments SET no_show_prob = j.p, risk_reasons = j.r, risk_scored_at = ${at}::bigint
+        FROM jsonb_to_recordset(${jsonParam(scores.map((x) => ({ id: x.id, p: x.prob, r: x.reasons })))}) AS j(id int, p float8, r jsonb)
+        WHERE appointments.company_id = ${companyId} AND appointments.id = j.id`);
+    },
+    // flagHighRisk and markOffered are conditional UPDATEs (IS NULL in the WHERE): one winner on any engine.
+    async flagHighRisk(companyId, id, at) {
+      const r = await db
+        .update(s.appointments)
+        .set({ riskFlaggedAt: at })
+        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.riskFlaggedAt)))
+        .returning({ id: s.appointments.id });
+      return r.length > 0;
+    },
+    async markOffered(companyId, id, at) {
+      const r = await db
+        .update(s.appointments)
+        .set({ rescheduleOfferedAt: at })
+        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.rescheduleOfferedAt)))
+        .returning({ id: s.appointments.id });
+      return r.length > 0;
+    },
+    async noteReminder(companyId, id, what) {
+      await db
+        .update(s.appointments)
+        .set(what === "sent" ? { reminderSent: true } : { reminderAnswered: true })
+        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id)));
+    },
+    async saveModel(companyId, m) {
+      await db.insert(s.riskModels).values({ companyId, kind: m.kind, trainedAt: m.trainedAt, model: m.model });
+      // Keep the last 10 per tenant: enough to compare evaluations over time.
+      await db.execute(
+        sql`DELETE FROM risk_models WHERE company_id = ${companyId} AND id NOT IN (SELECT id FROM risk_models WHERE company_id = ${companyId} ORDER BY trained_at DESC, id DESC LIMIT 10)`,
+      );
+    },
+    async latestModel(companyId) {
+      const [row] = await db.select().from(s.riskModels).where(eq(s.riskModels.companyId, companyId)).orderBy(desc(s.riskModels.trainedAt), desc(s.riskModels.id)).limit(1);
+      return row ? { kind: row.kind, trainedAt: row.trainedAt, model: row.model } : null;
+    },
+    // Replace = DELETE + INSERT in one transaction: a reader sees the old rows or the new ones.
+    async saveInsights(companyId, rows, at) {
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${INSIGHTS_LOCK}::int, ${companyId}::int)`);
+        await tx.delete(s.schedulingInsights).where(eq(s.schedulingInsights.companyId, companyId));
+        if (rows.length) await tx.insert(s.schedulingInsights).values(rows.map((r) => ({ ...r, companyId, updatedAt: at })));
+      });
+    },
+    async insights(companyId) {
+      const rows = await db
+        .select()
+        .from(s.schedulingInsights)
+        .where(eq(s.schedulingInsights.companyId, companyId))
+        .orderBy(s.schedulingInsights.weekday, s.schedulingInsights.hour);
+      return rows.map(({ companyId: _, ...r }) => r);
+    },
+    /**
+     * INSERT … WHERE NOT EXISTS (a recent run) under the tenant's run lock (pg_advisory_xact_lock, to
+     * the end of the transaction): READ COMMITTED can't see another claimer's uncommitted insert, and a
+     * unique index can't say "within guardMs", so the lock makes two crons take turns.
+     */
+    async claimRun(companyId, trigger, at, guardMs) {
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${RUN_LOCK}::int, ${companyId}::int)`);
+        const [row] = await tx.execute<{ id: number }>(sql`
+          INSERT INTO agenda_optimization_runs (company_id, trigger, status, started_at)
+          SELECT ${companyId}::int, ${trigger}::text, 'running', ${at}::bigint WHERE NOT EXISTS (
+            SELECT 1 FROM agenda_optimization_runs WHERE company_id = ${companyId} AND trigger = ${trigger} AND started_at > ${at - guardMs} AND status != 'failed')
+          RETURNING id`);
+        return row ? Number(row.id) : null;
+      });
+    },
+    async finishRun(companyId, id, status, detail, at) {
+      await db
+        .update(s.optimizationRuns)
+        .set({ status, detail, finishedAt: at })
+        .where(and(eq(s.optimizationRuns.companyId, companyId), eq(s.optimizationRuns.id, id)));
+    },
+    async lastRun(companyId, status) {
+      const [row] = await db
+        .select()
+        .from(s.optimizationRuns)
+        .where(and(eq(s.optimizationRuns.companyId, companyId), status ? eq(s.optimizationRuns.status, status) : undefined))
+        .orderBy(desc(s.optimizationRuns.startedAt), desc(s.optimizationRuns.id))
+        .limit(1);
+      return row ? { id: row.id, trigger: row.trigger, status: row.status, startedAt: row.startedAt, finishedAt: row.finishedAt, detail: row.detail } : null;
+    },
+  };
+}
+
+export function importJobs({ db }: PgCtx): Store["importJobs"] {
+  return {
+    async create(companyId, id, at) {
+      await db.insert(s.importJobs).values({ id, companyId, startedAt: at, updatedAt: at });
+    },
+    async progress(companyId, id, p, at) {
+      await db
+        .update(s.importJobs)
+        .set({ rowsRead: p.rowsRead, rowsImported: p.rowsImported, rowsFailed: p.rowsFailed, errors: p.errors, updatedAt: at })
+        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)));
+    },
+    async finish(companyId, id, status, at, ignoredColumns) {
+      await db
+        .update(s.importJobs)
+        .set({ status, finishedAt: at, updatedAt: at, ...(ignoredColumns ? { ignoredColumns } : {}) })
+        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)));
+    },
+    async byId(companyId, id) {
+      const [row] = await db
+        .select()
+        .from(s.importJobs)
+        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)))
+        .limit(1);
+      return row ? toImportJob(row) : null;
+    },
+    async list(companyId, limit) {
+      const rows = await db.select().from(s.importJobs).where(eq(s.importJobs.companyId, companyId)).orderBy(desc(s.importJobs.startedAt)).limit(limit);
+      return rows.map(toImportJob);
+    },
+  };
+}

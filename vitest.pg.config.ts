@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+import { PG_TEST_URL } from "./test/support/pg-url.ts";
+import { workerUnderTest } from "./test/support/worker-config.ts";
+
+/**
+ * The same Worker on the Postgres engine: a HYPERDRIVE binding (miniflare connects it straight to the
+ * local server) and STORE_ENGINE=postgres, so openStore picks Postgres everywhere. It runs the store
+ * contract and the end-to-end journeys; the rest of the suite is engine-neutral and runs on D1 only.
+ */
+export default defineConfig(async () => ({
+  plugins: [await workerUnderTest({ hyperdrives: { HYPERDRIVE: PG_TEST_URL }, bindings: { STORE_ENGINE: "postgres" } })],
+  test: {
+    globalSetup: ["./test/support/pg-global-setup.ts"],
+    setupFiles: ["./test/support/apply-migrations.ts", "./test/support/pg-reset.ts"],
+    // One file at a time: they share the one database, which pg-reset.ts empties before each.
+    fileParallelism: false,
+    include: [
+      "test/store/postgres.test.ts",
+      "test/store/*.pg.test.ts",
+      // The journeys, end to end on Postgres: signed Meta message → reply, booking over chat, import + risk.
+      "test/message-path/*.test.ts",
+      "test/agenda-journeys/journeys.test.ts",
+      "test/scheduling-api/*.test.ts",
+    ],
+    testTimeout: 30_000,
+  },
+}));
