@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../src/lib/log";
-import { CHUNK_FORMAT, LAST_PUSH_FAMILY, lastPushLines, renderChunks, type StoredSeries } from "../src/metrics/chunks";
+import { CHUNK_FORMAT, ChunkCache, LAST_PUSH_FAMILY, lastPushLines, renderChunks, type StoredSeries } from "../src/metrics/chunks";
 import type { AggregateExposition, MetricsPush } from "../src/metrics/push";
 
 const SCHEMA = [
@@ -8,7 +8,7 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS series (owner TEXT NOT NULL, metric TEXT NOT NULL, labels TEXT NOT NULL, value REAL, counts TEXT, sum REAL, count INTEGER, seq INTEGER NOT NULL, PRIMARY KEY (owner, metric, labels)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS pushes (owner TEXT PRIMARY KEY, seq INTEGER NOT NULL, pushed_at INTEGER NOT NULL, idle INTEGER NOT NULL)`,
   // Per (family, owner): that owner's sample lines, company label left as COMPANY_SLOT (src/metrics/chunks.ts).
-  `CREATE TABLE IF NOT EXISTS chunks (metric TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (metric, owner)) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS chunks (metric TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (owner, metric)) WITHOUT ROWID`,
   // `format`: the CHUNK_FORMAT the chunks were rendered with.
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 ];
@@ -22,10 +22,12 @@ const onDrop = (metric: string, reason: string) => log.warn("metrics sample drop
  * Values are absolute and each row keeps the change number that wrote it, so a push retried, doubled
  * or finishing after a newer one never moves a series back. A push also re-renders the owner's
  * lines of the families it touched, from the stored rows (so a stale push renders the same text):
- * a scrape then concatenates text instead of parsing and rendering every series.
+ * a scrape then concatenates text (kept in memory too) instead of parsing and rendering every series.
  */
 export class MetricsDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** The chunks table in memory: what a scrape reads (src/metrics/chunks.ts). */
+  private readonly cache = new ChunkCache();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -34,6 +36,7 @@ export class MetricsDO extends DurableObject<Env> {
       for (const stmt of SCHEMA) this.sql.exec(stmt);
       const format = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'format'`).toArray()[0]?.value;
       if (format !== CHUNK_FORMAT) this.rerenderAll();
+      for (const r of this.sql.exec<{ metric: string; owner: string; text: string }>(`SELECT metric, owner, text FROM chunks`)) this.cache.set(r.metric, r.owner, r.text);
     });
   }
 
@@ -47,7 +50,7 @@ export class MetricsDO extends DurableObject<Env> {
       ...p.gauges.map((g) => ({ m: g.metric, l: g.labels, v: g.value, q: p.seq })),
       ...p.histograms.map((h) => ({ m: h.metric, l: h.labels, c: h.counts, s: h.sum, n: h.count, q: h.seq })),
     ];
-    this.ctx.storage.transactionSync(() => {
+    const chunks = this.ctx.storage.transactionSync(() => {
       if (rows.length > 0)
         this.sql.exec(
           `INSERT INTO series (owner, metric, labels, value, counts, sum, count, seq)
@@ -66,27 +69,19 @@ export class MetricsDO extends DurableObject<Env> {
         Date.now(),
         p.idle ? 1 : 0,
       );
-      this.rerender(p.owner, [...new Set(rows.map((r) => r.m))]);
+      return this.rerender(p.owner, [...new Set(rows.map((r) => r.m))]);
     });
+    // Only once committed: the cache never shows what storage does not hold.
+    for (const [metric, text] of chunks) this.cache.set(metric, p.owner, text);
   }
 
   /**
-   * Every family's lines for the owners named in `labels` (owner → escaped company label): the
-   * stored chunks with the label put in, in one SQLite query, plus the last-push timestamps of the
-   * owners that are not idle. Owners not named (deleted tenants) are left out.
+   * Every family's lines for the owners named in `labels` (owner → escaped company label), from the
+   * chunks in memory with the labels put in, plus the last-push timestamps of the owners that are
+   * not idle. Owners not named (deleted tenants) are left out.
    */
   async exposition(labels: Record<string, string>): Promise<AggregateExposition> {
-    const out: AggregateExposition = {};
-    // The subquery's order (family, then owner: the primary key's) is the order group_concat joins in.
-    const rows = this.sql.exec<{ metric: string; text: string }>(
-      `SELECT metric, group_concat(text, '') AS text FROM (
-         SELECT c.metric AS metric, replace(c.text, char(1), o.value) AS text
-         FROM chunks c JOIN (SELECT key, value FROM json_each(?1)) o ON o.key = c.owner
-         ORDER BY c.metric, c.owner)
-       GROUP BY metric`,
-      JSON.stringify(labels),
-    );
-    for (const r of rows) out[r.metric] = r.text;
+    const out = this.cache.exposition(labels);
     // Absent while a tenant is idle (it said so in its last push): only tenants expected to push go stale.
     const pushes = this.sql.exec<{ owner: string; pushed_at: number }>(`SELECT owner, pushed_at FROM pushes WHERE idle = 0`).toArray();
     const last = lastPushLines(pushes, labels);
@@ -95,17 +90,18 @@ export class MetricsDO extends DurableObject<Env> {
   }
 
   /** The owner's chunks of `metrics` rendered again from its stored series (none left: the chunk goes). */
-  private rerender(owner: string, metrics: string[]): void {
-    if (metrics.length === 0) return;
+  private rerender(owner: string, metrics: string[]): [metric: string, text: string | undefined][] {
+    if (metrics.length === 0) return [];
     const rows = this.sql
       .exec<StoredSeries>(`SELECT ${SERIES_COLUMNS} FROM series WHERE owner = ?1 AND metric IN (SELECT value FROM json_each(?2))`, owner, JSON.stringify(metrics))
       .toArray();
     const chunks = renderChunks(rows, onDrop);
-    for (const metric of metrics) {
+    return metrics.map((metric) => {
       const text = chunks.get(metric);
-      if (text === undefined) this.sql.exec(`DELETE FROM chunks WHERE metric = ? AND owner = ?`, metric, owner);
-      else this.sql.exec(`INSERT OR REPLACE INTO chunks (metric, owner, text) VALUES (?, ?, ?)`, metric, owner, text);
-    }
+      if (text === undefined) this.sql.exec(`DELETE FROM chunks WHERE owner = ? AND metric = ?`, owner, metric);
+      else this.sql.exec(`INSERT OR REPLACE INTO chunks (owner, metric, text) VALUES (?, ?, ?)`, owner, metric, text);
+      return [metric, text];
+    });
   }
 
   /** Every chunk again: on first start after a deploy that changed the catalogue or the line format. */
@@ -119,7 +115,7 @@ export class MetricsDO extends DurableObject<Env> {
         byOwner.set(r.owner, list);
       }
       for (const [owner, rows] of byOwner)
-        for (const [metric, text] of renderChunks(rows, onDrop)) this.sql.exec(`INSERT INTO chunks (metric, owner, text) VALUES (?, ?, ?)`, metric, owner, text);
+        for (const [metric, text] of renderChunks(rows, onDrop)) this.sql.exec(`INSERT INTO chunks (owner, metric, text) VALUES (?, ?, ?)`, owner, metric, text);
       this.sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('format', ?)`, CHUNK_FORMAT);
       return byOwner.size;
     });

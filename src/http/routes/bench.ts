@@ -56,3 +56,15 @@ bench.post("/__bench/metrics/seed", async (c) => {
   );
   return c.json({ seeded: companies.length });
 });
+
+/**
+ * bench/metrics.mjs' floor: `bytes` of exposition-like text served from memory, no reads, no work.
+ * What a scrape of that size costs just to leave the Worker and reach the client.
+ */
+let filler = "";
+bench.get("/__bench/bytes", (c) => {
+  const bytes = Math.min(64 * 1024 * 1024, Math.max(0, Number(c.req.query("bytes") ?? 0) || 0));
+  const line = `secretaria_webhook_requests_total{company="bench-0000",channel="meta",outcome="accepted"} 7\n`;
+  while (filler.length < bytes) filler += line;
+  return c.body(filler.slice(0, bytes), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+});
