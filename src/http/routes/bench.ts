@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { costs, metering, resetCosts } from "../../lib/cost-meter";
 import { AppError } from "../../lib/errors";
+import { PROMETHEUS_CONTENT_TYPE } from "../../metrics/render";
 import type { MetricEvent } from "../../metrics/sql-metrics";
+import { scrapeEncoding } from "./ops";
 import { tenantStub } from "../../tenants/stubs";
 import type { AppEnv } from "../types";
 
@@ -66,5 +68,5 @@ bench.get("/__bench/bytes", (c) => {
   const bytes = Math.min(64 * 1024 * 1024, Math.max(0, Number(c.req.query("bytes") ?? 0) || 0));
   const line = `secretaria_webhook_requests_total{company="bench-0000",channel="meta",outcome="accepted"} 7\n`;
   while (filler.length < bytes) filler += line;
-  return c.body(filler.slice(0, bytes), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+  return c.body(filler.slice(0, bytes), 200, { "content-type": PROMETHEUS_CONTENT_TYPE, ...scrapeEncoding(c.req.header("accept-encoding")) });
 });
