@@ -32,12 +32,15 @@ export class MetricsDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    void ctx.blockConcurrencyWhile(async () => {
-      for (const stmt of SCHEMA) this.sql.exec(stmt);
-      const format = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'format'`).toArray()[0]?.value;
-      if (format !== CHUNK_FORMAT) this.rerenderAll();
-      for (const r of this.sql.exec<{ metric: string; owner: string; text: string }>(`SELECT metric, owner, text FROM chunks`)) this.cache.set(r.metric, r.owner, r.text);
-    });
+    void ctx.blockConcurrencyWhile(async () => this.start());
+  }
+
+  /** The schema, the chunks re-rendered if this deploy renders them differently, and the cache filled. */
+  private start(): void {
+    for (const stmt of SCHEMA) this.sql.exec(stmt);
+    const format = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'format'`).toArray()[0]?.value;
+    if (format !== CHUNK_FORMAT) this.rerenderAll();
+    for (const r of this.sql.exec<{ metric: string; owner: string; text: string }>(`SELECT metric, owner, text FROM chunks`)) this.cache.set(r.metric, r.owner, r.text);
   }
 
   async ping(): Promise<"pong"> {

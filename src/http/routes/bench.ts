@@ -60,13 +60,17 @@ bench.post("/__bench/metrics/seed", async (c) => {
 });
 
 /**
- * bench/metrics.mjs' floor: `bytes` of exposition-like text served from memory, no reads, no work.
- * What a scrape of that size costs just to leave the Worker and reach the client.
+ * bench/metrics.mjs' floor: `bytes` of exposition-like text (a tenant's lines, one tenant after
+ * another, so it compresses about as well as a scrape) served from memory: no reads, no work. What a
+ * scrape of that size costs just to leave the Worker and reach the client.
  */
 let filler = "";
+let fillerTenants = 0;
 bench.get("/__bench/bytes", (c) => {
   const bytes = Math.min(64 * 1024 * 1024, Math.max(0, Number(c.req.query("bytes") ?? 0) || 0));
-  const line = `secretaria_webhook_requests_total{company="bench-0000",channel="meta",outcome="accepted"} 7\n`;
-  while (filler.length < bytes) filler += line;
+  for (let i = fillerTenants; filler.length < bytes; i = ++fillerTenants)
+    filler += ["accepted", "duplicate", "status", "ignored"]
+      .map((o, k) => `secretaria_webhook_requests_total{company="bench-${i}",channel="meta",outcome="${o}"} ${(i * 7 + k) % 1000}\n`)
+      .join("");
   return c.body(filler.slice(0, bytes), 200, { "content-type": PROMETHEUS_CONTENT_TYPE, ...scrapeEncoding(c.req.header("accept-encoding")) });
 });
