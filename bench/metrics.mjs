@@ -158,7 +158,7 @@ async function main() {
     console.log(
       `queries per scrape: ${few.do_rpc} DO RPC + ${few.d1_statements} D1 statements in ${few.d1_round_trips} round trips at ${few.tenants} tenants; ${many.do_rpc} + ${many.d1_statements} in ${many.d1_round_trips} at ${many.tenants}`,
     );
-    console.log("(the aggregate answers with 2 SQLite queries of its own; the samples grow with the tenants, the queries do not)");
+    console.log("(the aggregate answers from memory plus 1 SQLite query of its own; the samples grow with the tenants, the queries do not)");
   } finally {
     for (const s of servers) await stopWrangler(s.child);
     log.end();

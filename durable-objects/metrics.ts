@@ -18,7 +18,7 @@ const onDrop = (metric: string, reason: string) => log.warn("metrics sample drop
 
 /**
  * The metrics aggregate, one for the deployment: every tenant DO pushes its changed series here
- * (src/metrics/push.ts) and GET /metrics reads them back in two queries, whatever the tenant count.
+ * (src/metrics/push.ts) and GET /metrics reads them back in one call, whatever the tenant count.
  * Values are absolute and each row keeps the change number that wrote it, so a push retried, doubled
  * or finishing after a newer one never moves a series back. A push also re-renders the owner's
  * lines of the families it touched, from the stored rows (so a stale push renders the same text):
@@ -92,19 +92,26 @@ export class MetricsDO extends DurableObject<Env> {
     return out;
   }
 
-  /** The owner's chunks of `metrics` rendered again from its stored series (none left: the chunk goes). */
+  /**
+   * The owner's chunks of `metrics` rendered again from its stored series (none left: the chunk
+   * goes). Only those whose text changed are written: a heartbeat, or a gauge that stayed put, costs
+   * no row write.
+   */
   private rerender(owner: string, metrics: string[]): [metric: string, text: string | undefined][] {
     if (metrics.length === 0) return [];
     const rows = this.sql
       .exec<StoredSeries>(`SELECT ${SERIES_COLUMNS} FROM series WHERE owner = ?1 AND metric IN (SELECT value FROM json_each(?2))`, owner, JSON.stringify(metrics))
       .toArray();
     const chunks = renderChunks(rows, onDrop);
-    return metrics.map((metric) => {
+    const changed: [metric: string, text: string | undefined][] = [];
+    for (const metric of metrics) {
       const text = chunks.get(metric);
+      if (text === this.cache.get(metric, owner)) continue;
       if (text === undefined) this.sql.exec(`DELETE FROM chunks WHERE owner = ? AND metric = ?`, owner, metric);
       else this.sql.exec(`INSERT OR REPLACE INTO chunks (owner, metric, text) VALUES (?, ?, ?)`, owner, metric, text);
-      return [metric, text];
-    });
+      changed.push([metric, text]);
+    }
+    return changed;
   }
 
   /** Every chunk again: on first start after a deploy that changed the catalogue or the line format. */

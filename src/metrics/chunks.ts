@@ -91,7 +91,9 @@ export function lastPushLines(pushes: readonly { owner: string; pushed_at: numbe
 }
 
 interface CachedChunk {
-  /** The chunk's text cut at each COMPANY_SLOT. */
+  /** The chunk as stored. */
+  raw: string;
+  /** The same text cut at each COMPANY_SLOT. */
   pieces: string[];
   /** The text with `label` in the slots, as the last scrape asked for it. */
   label?: string;
@@ -117,7 +119,12 @@ export class ChunkCache {
       owners = new Map();
       this.families.set(metric, owners);
     }
-    owners.set(owner, { pieces: text.split(COMPANY_SLOT) });
+    owners.set(owner, { raw: text, pieces: text.split(COMPANY_SLOT) });
+  }
+
+  /** The chunk as stored, if there is one. */
+  get(metric: string, owner: string): string | undefined {
+    return this.families.get(metric)?.get(owner)?.raw;
   }
 
   /** Per family, the lines of the owners `labels` names (owner → escaped company label); the others are left out. */

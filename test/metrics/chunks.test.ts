@@ -80,7 +80,8 @@ describe("the aggregate's exposition", () => {
     const text = await runInDurableObject(agg, async (instance, state) => {
       const Fresh = instance.constructor as new (s: DurableObjectState, e: Env) => MetricsDO;
       const fresh = new Fresh(state, env);
-      fresh["start"](); // what its constructor runs before any call reaches it
+      // biome-ignore lint/complexity/useLiteralKeys: private, called as its constructor does before any call reaches it
+      fresh["start"]();
       const families = await fresh.exposition(ownerLabels([co], "unknown"));
       expect(state.storage.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'format'`).one().value).toBe(CHUNK_FORMAT);
       return assembleExposition(families, new Map());
