@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // /metrics benchmark: scrape time with few vs many tenants, side by side in one run, against two private
 // `wrangler dev` servers on 127.0.0.1 (one database each), plus what one scrape costs (DO RPCs, D1
-// statements and round trips, from COST_METER). The target (issue 10): many within 1.5× of few.
+// statements and round trips, from COST_METER). The target (issue 10): many within 1.5× of few. Each
+// scrape is followed by the same number of bytes served from memory (/__bench/bytes): the floor that
+// no work at scrape time can go under.
 // Usage: npm run bench:metrics -- [--small 10] [--large 1000] [--scrapes 15] [--port 8811]
 
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
 import { executeLocal, freePort, migrateLocal, ROOT, runWrangler, startWranglerDev, stopWrangler, waitForHttp } from "../scripts/dev.mjs";
 
 const { values: opts } = parseArgs({
@@ -67,7 +70,17 @@ async function startServer(n, log) {
   return { n, base, child };
 }
 
-const auth = { authorization: `Bearer ${METRICS_TOKEN}` };
+// As Prometheus asks for it (its scrapes accept gzip).
+const auth = { authorization: `Bearer ${METRICS_TOKEN}`, "accept-encoding": "gzip" };
+
+/** The floor: the same number of bytes served from memory by the same server, no reads, no work. */
+async function floor(base, bytes) {
+  const t0 = performance.now();
+  const res = await fetch(`${base}/__bench/bytes?bytes=${bytes}`, { headers: { "accept-encoding": "gzip" }, signal: AbortSignal.timeout(60_000) });
+  const body = await res.text();
+  if (res.status !== 200 || body.length !== bytes) throw new Error(`/__bench/bytes answered ${res.status} with ${body.length} bytes`);
+  return performance.now() - t0;
+}
 
 async function scrape(base) {
   await fetch(`${base}/__bench/costs/reset`, { method: "POST" }).then((r) => r.arrayBuffer());
@@ -77,7 +90,14 @@ async function scrape(base) {
   const ms = performance.now() - t0;
   if (res.status !== 200) throw new Error(`/metrics answered ${res.status}: ${body.slice(0, 300)}`);
   const costs = await (await fetch(`${base}/__bench/costs`)).json();
-  return { ms, bytes: body.length, series: body.split("\n").filter((l) => l && !l.startsWith("#")).length, costs };
+  // What crosses the wire (the response came gzip'd; fetch hands the text back decompressed).
+  return {
+    ms,
+    bytes: body.length,
+    gzipBytes: res.headers.get("content-encoding") === "gzip" ? gzipSync(body).length : body.length,
+    series: body.split("\n").filter((l) => l && !l.startsWith("#")).length,
+    costs,
+  };
 }
 
 async function main() {
@@ -105,7 +125,11 @@ async function main() {
     }
     const runs = new Map(servers.map((s) => [s.n, []]));
     for (let i = 0; i < 3; i++) for (const s of servers) await scrape(s.base);
-    for (let i = 0; i < SCRAPES; i++) for (const s of servers) runs.get(s.n).push(await scrape(s.base));
+    for (let i = 0; i < SCRAPES; i++)
+      for (const s of servers) {
+        const r = await scrape(s.base);
+        runs.get(s.n).push({ ...r, floorMs: await floor(s.base, r.bytes) });
+      }
 
     const rows = servers.map((s) => {
       const r = runs.get(s.n);
@@ -114,7 +138,9 @@ async function main() {
         tenants: s.n,
         median_ms: round(median(r.map((x) => x.ms))),
         p90_ms: round(p90(r.map((x) => x.ms))),
+        floor_ms: round(median(r.map((x) => x.floorMs))),
         kib: round(last.bytes / 1024),
+        gzip_kib: round(last.gzipBytes / 1024),
         samples: last.series,
         do_rpc: last.costs.doRpc,
         d1_statements: last.costs.d1Statements,
@@ -127,9 +153,12 @@ async function main() {
     const ratio = round(many.median_ms / few.median_ms, 2);
     console.log(`scrape time ${many.tenants} vs ${few.tenants} tenants: ×${ratio} (median; target ≤ 1.5×) ${ratio <= 1.5 ? "PASS" : "FAIL"}`);
     console.log(
+      `floor (the same bytes from memory, no work): ${few.floor_ms} vs ${many.floor_ms} ms, ×${round(many.floor_ms / few.floor_ms, 2)}; scrape minus floor: ${round(few.median_ms - few.floor_ms)} vs ${round(many.median_ms - many.floor_ms)} ms`,
+    );
+    console.log(
       `queries per scrape: ${few.do_rpc} DO RPC + ${few.d1_statements} D1 statements in ${few.d1_round_trips} round trips at ${few.tenants} tenants; ${many.do_rpc} + ${many.d1_statements} in ${many.d1_round_trips} at ${many.tenants}`,
     );
-    console.log("(the aggregate answers with 2 SQLite queries of its own; the samples grow with the tenants, the queries do not)");
+    console.log("(the aggregate answers from memory plus 1 SQLite query of its own; the samples grow with the tenants, the queries do not)");
   } finally {
     for (const s of servers) await stopWrangler(s.child);
     log.end();

@@ -1,27 +1,46 @@
 import { DurableObject } from "cloudflare:workers";
-import type { AggregateSnapshot, MetricsPush } from "../src/metrics/push";
+import { log } from "../src/lib/log";
+import { CHUNK_FORMAT, ChunkCache, LAST_PUSH_FAMILY, lastPushLines, renderChunks, type StoredSeries } from "../src/metrics/chunks";
+import type { AggregateExposition, MetricsPush } from "../src/metrics/push";
 
 const SCHEMA = [
   // One row per (owner, series): counters and gauges fill `value`, histograms `counts`/`sum`/`count`.
   `CREATE TABLE IF NOT EXISTS series (owner TEXT NOT NULL, metric TEXT NOT NULL, labels TEXT NOT NULL, value REAL, counts TEXT, sum REAL, count INTEGER, seq INTEGER NOT NULL, PRIMARY KEY (owner, metric, labels)) WITHOUT ROWID`,
   `CREATE TABLE IF NOT EXISTS pushes (owner TEXT PRIMARY KEY, seq INTEGER NOT NULL, pushed_at INTEGER NOT NULL, idle INTEGER NOT NULL)`,
+  // Per (family, owner): that owner's sample lines, company label left as COMPANY_SLOT (src/metrics/chunks.ts).
+  `CREATE TABLE IF NOT EXISTS chunks (metric TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (owner, metric)) WITHOUT ROWID`,
+  // `format`: the CHUNK_FORMAT the chunks were rendered with.
+  `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 ];
+
+const SERIES_COLUMNS = "metric, labels, value, counts, sum, count";
+const onDrop = (metric: string, reason: string) => log.warn("metrics sample dropped", { metric, reason });
 
 /**
  * The metrics aggregate, one for the deployment: every tenant DO pushes its changed series here
- * (src/metrics/push.ts) and GET /metrics reads them back in two queries, whatever the tenant count.
+ * (src/metrics/push.ts) and GET /metrics reads them back in one call, whatever the tenant count.
  * Values are absolute and each row keeps the change number that wrote it, so a push retried, doubled
- * or finishing after a newer one never moves a series back. A push is one statement per table.
+ * or finishing after a newer one never moves a series back. A push also re-renders the owner's
+ * lines of the families it touched, from the stored rows (so a stale push renders the same text):
+ * a scrape then concatenates text (kept in memory too) instead of parsing and rendering every series.
  */
 export class MetricsDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** The chunks table in memory: what a scrape reads (src/metrics/chunks.ts). */
+  private readonly cache = new ChunkCache();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    void ctx.blockConcurrencyWhile(async () => {
-      for (const stmt of SCHEMA) this.sql.exec(stmt);
-    });
+    void ctx.blockConcurrencyWhile(async () => this.start());
+  }
+
+  /** The schema, the chunks re-rendered if this deploy renders them differently, and the cache filled. */
+  private start(): void {
+    for (const stmt of SCHEMA) this.sql.exec(stmt);
+    const format = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'format'`).toArray()[0]?.value;
+    if (format !== CHUNK_FORMAT) this.rerenderAll();
+    for (const r of this.sql.exec<{ metric: string; owner: string; text: string }>(`SELECT metric, owner, text FROM chunks`)) this.cache.set(r.metric, r.owner, r.text);
   }
 
   async ping(): Promise<"pong"> {
@@ -34,7 +53,7 @@ export class MetricsDO extends DurableObject<Env> {
       ...p.gauges.map((g) => ({ m: g.metric, l: g.labels, v: g.value, q: p.seq })),
       ...p.histograms.map((h) => ({ m: h.metric, l: h.labels, c: h.counts, s: h.sum, n: h.count, q: h.seq })),
     ];
-    this.ctx.storage.transactionSync(() => {
+    const chunks = this.ctx.storage.transactionSync(() => {
       if (rows.length > 0)
         this.sql.exec(
           `INSERT INTO series (owner, metric, labels, value, counts, sum, count, seq)
@@ -53,19 +72,63 @@ export class MetricsDO extends DurableObject<Env> {
         Date.now(),
         p.idle ? 1 : 0,
       );
+      return this.rerender(p.owner, [...new Set(rows.map((r) => r.m))]);
     });
+    // Only once committed: the cache never shows what storage does not hold.
+    for (const [metric, text] of chunks) this.cache.set(metric, p.owner, text);
   }
 
-  async snapshot(): Promise<AggregateSnapshot> {
-    // One JSON string built by SQLite instead of a row object per series: at 1,000 tenants that is 50k
-    // objects fewer to copy over RPC (the Worker parses it with one JSON.parse).
-    const series =
-      this.sql.exec<{ rows: string | null }>(`SELECT json_group_array(json_array(owner, metric, labels, value, counts, sum, count)) AS rows FROM series`).toArray()[0]?.rows ??
-      "[]";
-    const pushes = this.sql
-      .exec<{ owner: string; pushed_at: number; idle: number }>(`SELECT owner, pushed_at, idle FROM pushes`)
-      .toArray()
-      .map((r) => ({ owner: r.owner, pushedAt: r.pushed_at, idle: r.idle === 1 }));
-    return { series, pushes };
+  /**
+   * Every family's lines for the owners named in `labels` (owner → escaped company label), from the
+   * chunks in memory with the labels put in, plus the last-push timestamps of the owners that are
+   * not idle. Owners not named (deleted tenants) are left out.
+   */
+  async exposition(labels: Record<string, string>): Promise<AggregateExposition> {
+    const out = this.cache.exposition(labels);
+    // Absent while a tenant is idle (it said so in its last push): only tenants expected to push go stale.
+    const pushes = this.sql.exec<{ owner: string; pushed_at: number }>(`SELECT owner, pushed_at FROM pushes WHERE idle = 0`).toArray();
+    const last = lastPushLines(pushes, labels);
+    if (last !== "") out[LAST_PUSH_FAMILY] = last;
+    return out;
+  }
+
+  /**
+   * The owner's chunks of `metrics` rendered again from its stored series (none left: the chunk
+   * goes). Only those whose text changed are written: a heartbeat, or a gauge that stayed put, costs
+   * no row write.
+   */
+  private rerender(owner: string, metrics: string[]): [metric: string, text: string | undefined][] {
+    if (metrics.length === 0) return [];
+    const rows = this.sql
+      .exec<StoredSeries>(`SELECT ${SERIES_COLUMNS} FROM series WHERE owner = ?1 AND metric IN (SELECT value FROM json_each(?2))`, owner, JSON.stringify(metrics))
+      .toArray();
+    const chunks = renderChunks(rows, onDrop);
+    const changed: [metric: string, text: string | undefined][] = [];
+    for (const metric of metrics) {
+      const text = chunks.get(metric);
+      if (text === this.cache.get(metric, owner)) continue;
+      if (text === undefined) this.sql.exec(`DELETE FROM chunks WHERE owner = ? AND metric = ?`, owner, metric);
+      else this.sql.exec(`INSERT OR REPLACE INTO chunks (owner, metric, text) VALUES (?, ?, ?)`, owner, metric, text);
+      changed.push([metric, text]);
+    }
+    return changed;
+  }
+
+  /** Every chunk again: on first start after a deploy that changed the catalogue or the line format. */
+  private rerenderAll(): void {
+    const owners = this.ctx.storage.transactionSync(() => {
+      this.sql.exec(`DELETE FROM chunks`);
+      const byOwner = new Map<string, StoredSeries[]>();
+      for (const r of this.sql.exec<StoredSeries & { owner: string }>(`SELECT owner, ${SERIES_COLUMNS} FROM series`)) {
+        const list = byOwner.get(r.owner) ?? [];
+        list.push(r);
+        byOwner.set(r.owner, list);
+      }
+      for (const [owner, rows] of byOwner)
+        for (const [metric, text] of renderChunks(rows, onDrop)) this.sql.exec(`INSERT INTO chunks (owner, metric, text) VALUES (?, ?, ?)`, owner, metric, text);
+      this.sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('format', ?)`, CHUNK_FORMAT);
+      return byOwner.size;
+    });
+    if (owners > 0) log.info("metrics chunks re-rendered for a new catalogue or line format", { owners });
   }
 }

@@ -43,15 +43,11 @@ export interface MetricsPush {
   idle: boolean;
 }
 
-/** What a scrape reads from the aggregate: every series of every owner, and when each owner last pushed. */
-export interface AggregateSnapshot {
-  /** JSON: `[owner, metric, labels, value, counts, sum, count][]` (see AggregateRow). */
-  series: string;
-  pushes: { owner: string; pushedAt: number; idle: boolean }[];
-}
-
-/** One series as the aggregate stores it: counters and gauges have `value`, histograms `counts`/`sum`/`count`. */
-export type AggregateRow = [owner: string, metric: string, labels: string, value: number | null, counts: string | null, sum: number | null, count: number | null];
+/**
+ * What a scrape reads from the aggregate: per family, the sample lines of every owner the scrape
+ * named, company labels filled in (src/metrics/chunks.ts). Families without samples are absent.
+ */
+export type AggregateExposition = Record<string, string>;
 
 /** The one aggregate (a singleton: pushes are small and a scrape is one call to it). */
 export const metricsStub = (env: Env) => env.METRICS.get(env.METRICS.idFromName("metrics"));

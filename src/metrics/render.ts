@@ -15,7 +15,15 @@ export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 export interface RenderOptions {
   /** Told about every sample or label left out, so the /metrics route can log data bugs. */
   onDrop?: (metric: string, reason: string) => void;
+  /**
+   * The `company` value is COMPANY_SLOT, written as is (not escaped): the metrics aggregate renders
+   * each tenant's lines once per push and a scrape puts the tenant's current, escaped slug there.
+   */
+  companySlot?: boolean;
 }
+
+/** Stands for the company label value in pre-rendered lines; escapeLabelValue never lets it through. */
+export const COMPANY_SLOT = "\u0001";
 
 interface Series {
   /** Declared label values in catalogue order; "" = absent (Prometheus treats them the same). */
@@ -52,8 +60,9 @@ const NEEDS_ESCAPE = /[\\"\n\uD800-\uDFFF]/;
 /** Escapes a label value: backslash, double quote and newline, per the 0.0.4 format. */
 export function escapeLabelValue(v: string): string {
   // Most values (slugs, outcomes, numbers) need nothing: one scan instead of four replaces.
-  if (!NEEDS_ESCAPE.test(v)) return v;
-  return v.replace(LONE_SURROGATE, "\uFFFD").replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+  // COMPANY_SLOT becomes U+FFFD: a value can never be mistaken for the slot.
+  if (!NEEDS_ESCAPE.test(v) && !v.includes(COMPANY_SLOT)) return v;
+  return v.replace(LONE_SURROGATE, "\uFFFD").replaceAll(COMPANY_SLOT, "\uFFFD").replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
 /** HELP text escapes only backslash and newline (quotes are literal there). */
@@ -61,11 +70,11 @@ function escapeHelp(v: string): string {
   return v.replace(LONE_SURROGATE, "\uFFFD").replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
 }
 
-function labelBlock(family: MetricFamily, values: readonly string[]): string {
+function labelBlock(family: MetricFamily, values: readonly string[], companySlot = false): string {
   const parts: string[] = [];
   family.labels.forEach((name, i) => {
     const v = values[i] ?? "";
-    if (v !== "") parts.push(`${name}="${escapeLabelValue(v)}"`);
+    if (v !== "") parts.push(`${name}="${companySlot && name === "company" ? v : escapeLabelValue(v)}"`);
   });
   return parts.length > 0 ? `{${parts.join(",")}}` : "";
 }
@@ -163,44 +172,55 @@ function sortedSeries<T extends Series>(bySeries: Map<string, T> | undefined): T
   return [...(bySeries?.values() ?? [])].sort((a, b) => compareValues(a.values, b.values));
 }
 
+/** The HELP and TYPE lines of a family, newline-terminated. */
+export function familyHeader(family: MetricFamily): string {
+  return `# HELP ${family.name} ${escapeHelp(family.help)}\n# TYPE ${family.name} ${family.type}\n`;
+}
+
 /**
- * Prometheus text 0.0.4 for the snapshot: catalogue families in catalogue order, series sorted by
- * label values, histograms as cumulative buckets ending in `le="+Inf"` == `_count`.
+ * The sample lines of each family that has samples (newline-terminated, series sorted by label
+ * values, histograms as cumulative buckets ending in `le="+Inf"` == `_count`), without HELP/TYPE.
+ */
+export function renderSamples(snap: MetricSnapshot, opts: RenderOptions = {}): Map<string, string> {
+  const { onDrop, companySlot = false } = opts;
+  const counters = collectCounters(snap.counters ?? [], onDrop);
+  const histograms = collectHistograms(snap.histograms ?? [], onDrop);
+  const out = new Map<string, string>();
+
+  for (const family of METRIC_FAMILIES) {
+    let text = "";
+    if (family.type !== "histogram") {
+      for (const s of sortedSeries(counters.get(family.name))) text += `${family.name}${labelBlock(family, s.values, companySlot)} ${formatNumber(s.value)}\n`;
+    } else {
+      const les = (family.buckets ?? []).map((le) => formatNumber(le));
+      for (const s of sortedSeries(histograms.get(family.name))) {
+        // The series' labels escaped once, not once per bucket: a scrape of 1,000 tenants renders ~30k bucket lines.
+        const block = labelBlock(family, s.values, companySlot);
+        const withLe = (le: string) => (block === "" ? `{le="${le}"}` : `${block.slice(0, -1)},le="${le}"}`);
+        let cumulative = 0;
+        les.forEach((le, i) => {
+          cumulative += s.bucketCounts[i] ?? 0;
+          text += `${family.name}_bucket${withLe(le)} ${formatNumber(cumulative)}\n`;
+        });
+        // +Inf is the count by definition; validated upstream to equal the bucket total.
+        text += `${family.name}_bucket${withLe("+Inf")} ${formatNumber(s.count)}\n`;
+        text += `${family.name}_sum${block} ${formatNumber(s.sum)}\n`;
+        text += `${family.name}_count${block} ${formatNumber(s.count)}\n`;
+      }
+    }
+    if (text !== "") out.set(family.name, text);
+  }
+  return out;
+}
+
+/**
+ * Prometheus text 0.0.4 for the snapshot: catalogue families in catalogue order, each with its
+ * HELP/TYPE (even without samples), then its samples as renderSamples writes them.
  * @example new Response(renderPrometheus(merged), { headers: { "content-type": PROMETHEUS_CONTENT_TYPE } })
  */
 export function renderPrometheus(snap: MetricSnapshot, opts: RenderOptions = {}): string {
-  const { onDrop } = opts;
-  const counters = collectCounters(snap.counters ?? [], onDrop);
-  const histograms = collectHistograms(snap.histograms ?? [], onDrop);
-  const lines: string[] = [];
-
-  for (const family of METRIC_FAMILIES) {
-    lines.push(`# HELP ${family.name} ${escapeHelp(family.help)}`);
-    lines.push(`# TYPE ${family.name} ${family.type}`);
-
-    if (family.type !== "histogram") {
-      for (const s of sortedSeries(counters.get(family.name))) {
-        lines.push(`${family.name}${labelBlock(family, s.values)} ${formatNumber(s.value)}`);
-      }
-      continue;
-    }
-
-    const bounds = family.buckets ?? [];
-    const les = bounds.map((le) => formatNumber(le));
-    for (const s of sortedSeries(histograms.get(family.name))) {
-      // The series' labels escaped once, not once per bucket: a scrape of 1,000 tenants renders ~30k bucket lines.
-      const block = labelBlock(family, s.values);
-      const withLe = (le: string) => (block === "" ? `{le="${le}"}` : `${block.slice(0, -1)},le="${le}"}`);
-      let cumulative = 0;
-      les.forEach((le, i) => {
-        cumulative += s.bucketCounts[i] ?? 0;
-        lines.push(`${family.name}_bucket${withLe(le)} ${formatNumber(cumulative)}`);
-      });
-      // +Inf is the count by definition; validated upstream to equal the bucket total.
-      lines.push(`${family.name}_bucket${withLe("+Inf")} ${formatNumber(s.count)}`);
-      lines.push(`${family.name}_sum${block} ${formatNumber(s.sum)}`);
-      lines.push(`${family.name}_count${block} ${formatNumber(s.count)}`);
-    }
-  }
-  return lines.join("\n") + "\n";
+  const samples = renderSamples(snap, opts);
+  let text = "";
+  for (const family of METRIC_FAMILIES) text += familyHeader(family) + (samples.get(family.name) ?? "");
+  return text;
 }

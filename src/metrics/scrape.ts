@@ -1,67 +1,58 @@
 /**
- * One scrape's data, put together from a constant number of reads: the aggregate's series (one RPC
- * to the MetricsDO), the tenants (one query) and the gauges derived from stored rows (one batch).
- * Pure: the route does the reads, this labels and combines them.
+ * One scrape's text, put together from a constant number of reads: the aggregate's pre-rendered
+ * lines per family (one RPC to the MetricsDO, src/metrics/chunks.ts), the tenants (one query) and
+ * the gauges derived from stored rows (one batch). Pure: the route does the reads; this writes the
+ * store gauges' lines in one pass and concatenates, family by family.
  */
 import { WEEKDAYS } from "../lib/time-zone";
-import type { Company, OpsGauges } from "../store/types";
 import { STORE_ROW_TABLES } from "../store/contracts/ops";
-import type { AggregateRow, AggregateSnapshot } from "./push";
-import type { CounterSample, HistogramSample, MetricSnapshot } from "./snapshot";
+import type { Company, OpsGauges } from "../store/types";
+import { METRIC_FAMILIES } from "./catalogue";
+import { escapeLabelValue, familyHeader, formatNumber } from "./render";
 
-/** The aggregate's owner name for the bucket of events that belong to no tenant (tenants/stubs.ts). */
-export const UNATTRIBUTED_OWNER = "~unattributed";
+const HEADERS = METRIC_FAMILIES.map((f) => [f.name, familyHeader(f)] as const);
 
-const ownerOf = (companyId: number) => `company:${companyId}`;
-
-function parseLabels(raw: string): Record<string, string> | null {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, string>) : null;
-  } catch {
-    return null;
-  }
-}
-
-export function assembleScrape(agg: AggregateSnapshot, companies: Pick<Company, "id" | "slug">[], gauges: OpsGauges, unattributedLabel: string): MetricSnapshot {
-  // Series of an owner that is no tenant any more (deleted) are left out: the label would be a bare id.
-  const label = new Map<string, string>([[UNATTRIBUTED_OWNER, unattributedLabel], ...companies.map((c): [string, string] => [ownerOf(c.id), c.slug])]);
-  const slugById = new Map(companies.map((c) => [c.id, c.slug]));
-  const counters: CounterSample[] = [];
-  const histograms: HistogramSample[] = [];
-
-  for (const [owner, metric, rawLabels, value, counts, sum, count] of JSON.parse(agg.series) as AggregateRow[]) {
-    const company = label.get(owner);
-    const labels = company === undefined ? null : parseLabels(rawLabels);
-    if (company === undefined || labels === null) continue;
-    labels.company = company;
-    if (counts !== null) histograms.push({ metric, labels, bucketCounts: JSON.parse(counts) as number[], sum: sum ?? 0, count: count ?? 0 });
-    else if (value !== null) counters.push({ metric, labels, value });
-  }
-  // Absent while a tenant is idle (it said so in its last push): only tenants expected to push go stale.
-  for (const p of agg.pushes) {
-    const company = label.get(p.owner);
-    if (company !== undefined && !p.idle) counters.push({ metric: "secretaria_metrics_last_push_timestamp_seconds", labels: { company }, value: p.pushedAt / 1000 });
-  }
-
-  // Gauges from stored rows: every tenant gets a sample (0 when nothing matched), so alerts see it from the start.
-  const perCompany = (metric: string, rows: { companyId: number; n: number }[], extra: Record<string, string> = {}) => {
+/**
+ * The gauges from stored rows as sample lines per family: every tenant gets a sample (0 when
+ * nothing matched), so alerts see it from the start. Each slug is escaped once, not once per line.
+ */
+export function storeGaugeLines(companies: readonly Pick<Company, "id" | "slug">[], gauges: OpsGauges): Map<string, string> {
+  const label = new Map(companies.map((c) => [c.id, `company="${escapeLabelValue(c.slug)}"`]));
+  const out = new Map<string, string>();
+  const perCompany = (metric: string, rows: readonly { companyId: number; n: number }[], extra = "") => {
     const byId = new Map(rows.map((r) => [r.companyId, r.n]));
-    for (const c of companies) counters.push({ metric, labels: { ...extra, company: c.slug }, value: byId.get(c.id) ?? 0 });
+    let text = out.get(metric) ?? "";
+    for (const [id, company] of label) text += `${metric}{${company}${extra}} ${formatNumber(byId.get(id) ?? 0)}\n`;
+    out.set(metric, text);
   };
   perCompany("secretaria_handoffs_overdue", gauges.overdueHandoffs);
   perCompany("secretaria_dead_letters_pending", gauges.deadLettersPending);
-  perCompany("secretaria_queue_backlog", gauges.outboundBacklog, { queue: "outbound" });
+  perCompany("secretaria_queue_backlog", gauges.outboundBacklog, `,queue="outbound"`);
   for (const table of STORE_ROW_TABLES)
     perCompany(
       "secretaria_store_rows",
       gauges.storeRows.filter((r) => r.table === table),
-      { table },
+      `,table="${escapeLabelValue(table)}"`,
     );
+  let attendance = "";
   for (const a of gauges.attendance) {
-    const company = slugById.get(a.companyId);
-    if (company === undefined) continue;
-    counters.push({ metric: "secretaria_agenda_attendance_rate", labels: { company, weekday: WEEKDAYS[a.weekday] ?? String(a.weekday), hour: String(a.hour) }, value: a.rate });
+    const company = label.get(a.companyId);
+    if (company === undefined || !Number.isFinite(a.rate)) continue;
+    const weekday = escapeLabelValue(WEEKDAYS[a.weekday] ?? String(a.weekday));
+    attendance += `secretaria_agenda_attendance_rate{${company},weekday="${weekday}",hour="${a.hour}"} ${formatNumber(a.rate)}\n`;
   }
-  return { counters, histograms };
+  if (attendance !== "") out.set("secretaria_agenda_attendance_rate", attendance);
+  return out;
+}
+
+/**
+ * Prometheus text 0.0.4: every catalogue family in catalogue order with its HELP/TYPE (even before
+ * its first sample), then the aggregate's lines for it, then the store's. The two never hold the
+ * same series: the store's gauges are computed here only, and `queue_backlog` splits by `queue`
+ * (inbound from the tenants' pushes, outbound from the store).
+ */
+export function assembleExposition(aggregate: Readonly<Record<string, string>>, store: ReadonlyMap<string, string>): string {
+  let text = "";
+  for (const [name, header] of HEADERS) text += header + (aggregate[name] ?? "") + (store.get(name) ?? "");
+  return text;
 }
