@@ -188,7 +188,9 @@ async function main() {
   if (databaseUrl) {
     // wrangler's local Hyperdrive refuses a connection string without a password (trust auth ignores it).
     if (!URL.canParse(databaseUrl) || !new URL(databaseUrl).password) {
-      console.error("[dev] DATABASE_URL needs a user and a password, e.g. postgres://postgres:postgres@127.0.0.1:5432/secretaria (wrangler's local Hyperdrive requires one; a trust-auth server ignores it)");
+      console.error(
+        "[dev] DATABASE_URL needs a user and a password, e.g. postgres://postgres:postgres@127.0.0.1:5432/secretaria (wrangler's local Hyperdrive requires one; a trust-auth server ignores it)",
+      );
       process.exit(1);
     }
     console.log("[dev] DATABASE_URL is set: the store is Postgres (through a local Hyperdrive binding); applying migrations-pg/…");
