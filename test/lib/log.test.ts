@@ -33,6 +33,15 @@ describe("structured logs", () => {
     expect(out).toMatchObject({ correlation_id: "1764590000000", turn_id: "5511987654321-3", received_at: "1764590000000" });
   });
 
+  it("writes a batch's ids as a bounded list, each element masked like a lone value", () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `m-${i}`);
+    expect(parse(formatLog("error", "x", { correlation_ids: ids })).correlation_ids).toEqual(ids.slice(0, 20));
+    expect(parse(formatLog("error", "x", { phones: ["5511987654321"], why: ["call 5511987654321", { a: 1 }] }))).toMatchObject({
+      phones: ["55119****4321"],
+      why: ["call 55119****4321", "{a}"],
+    });
+  });
+
   it("never writes a credential: secret-named fields are redacted, echoed tokens scrubbed", () => {
     const line = formatLog("error", "vendor said no", {
       access_token: "EAABsecretsecret",
