@@ -26,8 +26,9 @@ export interface LogFields {
 const SECRET_KEY = /token|secret|password|passwd|authorization|api_?key|apikey|cookie|cipher/i;
 // Identifiers are opaque and often long digit strings (timestamps, queue ids): not phone numbers.
 const ID_KEY = /(^|_)(ids?|at|ms|attempts|count)$/;
-// E.164 digits, possibly with "+", that are not part of a longer token.
-const PHONE_RUN = /(?<![\w.])\+?\d{10,15}(?![\w.])/g;
+// E.164 digits, possibly with "+", wherever they stand ("wa_id5511…", "5511…@s.whatsapp.net"); a longer digit
+// run is not a phone. Hashes in free text may lose a few digits to this, which costs nothing.
+const PHONE_RUN = /(?<!\d)\+?\d{10,15}(?!\d)/g;
 /** Long strings are cut: a runaway error text must not become a multi-kilobyte line. */
 const MAX_STRING = 1000;
 const MAX_ITEMS = 20;

@@ -26,6 +26,8 @@ describe("structured logs", () => {
     expect(out.msg).toBe("send to 55119****4321 failed");
     expect(out.error).toBe("Error: recipient 55119****4321 is not on WhatsApp");
     expect(out.why).toBe("bad 55219****5678");
+    // Glued to letters or a JID's domain, a number is still a number.
+    expect(parse(formatLog("warn", "wa_id5511987654321 from 5511987654321@s.whatsapp.net")).msg).toBe("wa_id55119****4321 from 55119****4321@s.whatsapp.net");
   });
 
   it("leaves ids alone: a queue message id or a timestamp is not a phone number", () => {
