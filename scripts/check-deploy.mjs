@@ -5,6 +5,7 @@
 //   2. a real-mode deploy runs secrets check → migrations → deploy in that order, and reports the version.
 //   3. a failing migration stops before the deploy and notifies result "failure" with the step.
 //   4. a missing METRICS_TOKEN refuses to deploy.
+//   5. --setup creates the environment's database and every queue and DLQ wrangler.toml names.
 import { execSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -108,6 +109,15 @@ try {
 
   code = await deploy(["--env", "production"], { DEPLOY_WRANGLER: `node ${fake}`, FAKE_MISSING_SECRET: "METRICS_TOKEN" });
   check("a missing METRICS_TOKEN refuses the deploy", code === 1 && readCalls().length === 1 && received[0]?.body?.failed_step === "secrets", { code, calls: readCalls() });
+
+  code = await deploy(["--env", "staging", "--setup"], { DEPLOY_WRANGLER: `node ${fake}` });
+  const made = readCalls();
+  const queues = ["inbound", "outbound", "jobs"].flatMap((q) => [`queues create secretaria-staging-${q}`, `queues create secretaria-staging-${q}-dlq`]);
+  check(
+    "--setup creates staging's database and its six queues, and deploys nothing",
+    code === 0 && made[0] === "d1 create secretaria-staging" && queues.every((q) => made.includes(q)) && made.length === 7,
+    made,
+  );
 
   code = await deploy(["--env", "qa", "--dry-run"]);
   check("an unknown environment is a usage error, with no notification", code === 64 && received.length === 0, { code, received });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // npm run deploy -- --env staging|production [--dry-run]
+// npm run deploy -- --env staging|production --setup     (once: creates the environment's D1 database and queues)
 //
 // 1. refuses when a required secret is missing (METRICS_TOKEN included: an open /metrics names every tenant);
 // 2. applies D1 migrations (`wrangler d1 migrations apply <db> --remote --env X`), before the code that needs them;
@@ -18,22 +19,25 @@ const REQUIRED_SECRETS = ["ADMIN_TOKEN", "META_APP_SECRET", "META_VERIFY_TOKEN",
 const NOTIFY_TIMEOUT_MS = 10_000;
 
 function usage(message) {
-  console.error(`${message}\nusage: npm run deploy -- --env ${ENVIRONMENTS.join("|")} [--dry-run]`);
+  console.error(`${message}\nusage: npm run deploy -- --env ${ENVIRONMENTS.join("|")} [--dry-run | --setup]`);
   process.exit(64);
 }
 
 const argv = process.argv.slice(2);
 let env = null;
 let dryRun = false;
+let setup = false;
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   if (a === "--dry-run") dryRun = true;
+  else if (a === "--setup") setup = true;
   else if (a === "--env" || a === "-e") env = argv[++i] ?? null;
   else if (a?.startsWith("--env=")) env = a.slice("--env=".length);
   else usage(`unknown argument: ${a}`);
 }
 if (!env) usage("--env is required (a deploy always names its environment)");
 if (!ENVIRONMENTS.includes(env)) usage(`unknown environment "${env}"`);
+if (setup && dryRun) usage("--setup and --dry-run do not go together");
 
 const wranglerCmd = (process.env.DEPLOY_WRANGLER || "npx wrangler").split(" ").filter(Boolean);
 const [wranglerBin = "npx", ...wranglerPre] = wranglerCmd;
@@ -54,6 +58,37 @@ function databaseName(name) {
   if (!db) throw new Error(`wrangler.toml has no [[env.${name}.d1_databases]] with a database_name`);
   return db;
 }
+
+/** The environment's queues (each consumer's queue and its dead-letter queue), from wrangler.toml. */
+function queueNames(name) {
+  const toml = readFileSync(new URL("../wrangler.toml", import.meta.url), "utf8");
+  const names = new Set();
+  for (const block of toml.split(/^(?=\[)/m).filter((b) => b.startsWith(`[[env.${name}.queues.`))) {
+    for (const m of block.matchAll(/^(?:queue|dead_letter_queue)\s*=\s*"([^"]+)"/gm)) names.add(m[1]);
+  }
+  return [...names];
+}
+
+/** --setup: creates what wrangler.toml names for the environment; what already exists is left alone. */
+function createResources(name) {
+  const db = databaseName(name);
+  let ok = true;
+  const create = (args) => {
+    const r = spawnSync(wranglerBin, [...wranglerPre, ...args], { encoding: "utf8" });
+    const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+    console.log(`\n$ ${[...wranglerCmd, ...args].join(" ")}\n${out.trim()}`);
+    if (r.status !== 0 && !/already exists|already taken/i.test(out)) ok = false;
+    return out;
+  };
+  const created = create(["d1", "create", db]);
+  const id = /"?database_id"?\s*[:=]\s*"([0-9a-f-]{36})"/.exec(created)?.[1];
+  for (const q of queueNames(name)) create(["queues", "create", q]);
+  if (id) console.log(`\nPut database_id = "${id}" in [[env.${name}.d1_databases]] in wrangler.toml and commit it.`);
+  console.log(`Then set the secrets: for s in ${REQUIRED_SECRETS.join(" ")}; do npx wrangler secret put $s --env ${name}; done`);
+  return ok;
+}
+
+if (setup) process.exit(createResources(env) ? 0 : 1);
 
 function commit() {
   const r = spawnSync("git", ["rev-parse", "--short=12", "HEAD"], { encoding: "utf8" });

@@ -39,6 +39,7 @@ for (const env of ["staging", "production"]) {
 const PROMTOOL = process.env.PROMTOOL || "promtool";
 run("alert rules (promtool check rules)", PROMTOOL, ["check", "rules", "ops/prometheus/alerts.yml"]);
 run("alert rule unit tests (promtool test rules)", PROMTOOL, ["test", "rules", "ops/prometheus/alerts.test.yml"]);
+run("example scrape config (promtool check config)", PROMTOOL, ["check", "config", "--syntax-only", "ops/prometheus/prometheus.example.yml"]);
 run("dashboards are Grafana JSON on catalogue metrics, filtered by company", "node", ["scripts/check-ops.mjs", "dashboards"]);
 run("alert rules on catalogue metrics, each with a runbook section", "node", ["scripts/check-ops.mjs", "alerts"]);
 run("docs/configuration.md names every var, secret and binding", "node", ["scripts/check-ops.mjs", "docs"]);

@@ -102,7 +102,7 @@ async function consumeOutbound(batch: MessageBatch<unknown>, env: Env, store: St
           else item.msg.retry({ delaySeconds: o.retryAfterSeconds });
         });
       } catch (err) {
-        log.error("outbound batch failed", { company_id: companyId, error: err });
+        log.error("outbound batch failed", { company_id: companyId, correlation_ids: items.map((i) => i.msg.id), error: err });
         for (const { msg } of items) msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 2, 300) });
       }
     }),

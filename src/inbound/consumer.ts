@@ -55,7 +55,7 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env, sto
         for (const { msg } of items) msg.ack();
       } catch (err) {
         // Admission or the DO itself failed: the whole tenant's share is tried again (every step is idempotent).
-        log.error("inbound batch failed", { company_id: companyId, error: err });
+        log.error("inbound batch failed", { company_id: companyId, correlation_ids: items.map((i) => i.msg.id), error: err });
         for (const { msg } of items) msg.retry({ delaySeconds: Math.min(300, 2 ** msg.attempts) });
       }
     }),

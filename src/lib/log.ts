@@ -25,11 +25,13 @@ export interface LogFields {
 // Keys that name a credential: their value never reaches a log, whatever it looks like.
 const SECRET_KEY = /token|secret|password|passwd|authorization|api_?key|apikey|cookie|cipher/i;
 // Identifiers are opaque and often long digit strings (timestamps, queue ids): not phone numbers.
-const ID_KEY = /(^|_)(id|ids|at|ms|attempts|count)$/;
-// E.164 digits, possibly with "+", that are not part of a longer token.
-const PHONE_RUN = /(?<![\w.])\+?\d{10,15}(?![\w.])/g;
+const ID_KEY = /(^|_)(ids?|at|ms|attempts|count)$/;
+// E.164 digits, possibly with "+", wherever they stand ("wa_id5511…", "5511…@s.whatsapp.net"); a longer digit
+// run is not a phone. Hashes in free text may lose a few digits to this, which costs nothing.
+const PHONE_RUN = /(?<!\d)\+?\d{10,15}(?!\d)/g;
 /** Long strings are cut: a runaway error text must not become a multi-kilobyte line. */
 const MAX_STRING = 1000;
+const MAX_ITEMS = 20;
 const FIRST = ["correlation_id", "company", "company_id", "phone"] as const;
 
 function text(value: string): string {
@@ -44,6 +46,8 @@ function field(key: string, value: unknown): unknown {
   if (value instanceof Error) return text(`${value.name}: ${value.message}`);
   if (typeof value === "string") return ID_KEY.test(key) ? value.slice(0, MAX_STRING) : text(value);
   if (typeof value === "number" || typeof value === "boolean") return value;
+  // A batch's ids: each element as its own value, a bounded number of them.
+  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => (typeof v === "object" && v !== null ? describeBody(v) : field(key, v)));
   // Objects are logged by shape only: they may be message bodies.
   if (typeof value === "object") return describeBody(value);
   return String(value);

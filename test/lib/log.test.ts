@@ -26,11 +26,22 @@ describe("structured logs", () => {
     expect(out.msg).toBe("send to 55119****4321 failed");
     expect(out.error).toBe("Error: recipient 55119****4321 is not on WhatsApp");
     expect(out.why).toBe("bad 55219****5678");
+    // Glued to letters or a JID's domain, a number is still a number.
+    expect(parse(formatLog("warn", "wa_id5511987654321 from 5511987654321@s.whatsapp.net")).msg).toBe("wa_id55119****4321 from 55119****4321@s.whatsapp.net");
   });
 
   it("leaves ids alone: a queue message id or a timestamp is not a phone number", () => {
     const out = parse(formatLog("warn", "x", { correlation_id: "1764590000000", turn_id: "5511987654321-3", received_at: "1764590000000" }));
     expect(out).toMatchObject({ correlation_id: "1764590000000", turn_id: "5511987654321-3", received_at: "1764590000000" });
+  });
+
+  it("writes a batch's ids as a bounded list, each element masked like a lone value", () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `m-${i}`);
+    expect(parse(formatLog("error", "x", { correlation_ids: ids })).correlation_ids).toEqual(ids.slice(0, 20));
+    expect(parse(formatLog("error", "x", { phones: ["5511987654321"], why: ["call 5511987654321", { a: 1 }] }))).toMatchObject({
+      phones: ["55119****4321"],
+      why: ["call 55119****4321", "{a}"],
+    });
   });
 
   it("never writes a credential: secret-named fields are redacted, echoed tokens scrubbed", () => {
