@@ -3,7 +3,7 @@
  * BOOKING_* / no-show payload into one CalcomEvent (applied by calcom-webhook.ts). Also the
  * placeholder attendee email both directions use, and the instant format Cal.com prints.
  */
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { hmacSha256Verify } from "../lib/hmac";
 import type { HmacData } from "../lib/hmac";
 import { normalizePhone } from "../lib/phone";

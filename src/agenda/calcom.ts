@@ -3,7 +3,7 @@
  * Every endpoint pins its own `cal-api-version` header: without it Cal.com silently serves an
  * older version of the endpoint with a different body.
  */
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { cleanReason } from "../channels/send-http";
 import { defaultFetch, requestJson, type FetchFn, type JsonOutcome } from "../lib/http";
 import { Instant, bsuidPlaceholderEmail, placeholderEmail } from "./calcom-events";

@@ -4,7 +4,7 @@
  * conversions (and their DST rules: a wall time in the spring-forward gap is skipped, one in the
  * fall-back overlap means its first occurrence) are lib/time-zone's.
  */
-import { z } from "zod";
+import * as z from "../lib/zod";
 import {
   addDays,
   dayConverter,

@@ -1,5 +1,5 @@
 /** Evolution API v2 (WhatsApp Web through Baileys): webhook parsing and the sendText sender. */
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { noPhoneReason, normalizePhone, phoneOfAddress } from "../lib/phone";
 import { BOUNDS, boundId, boundText, boundTimestamp, fitsIdentity, plausibleTime } from "./bounds";
 import type { Clamps } from "./bounds";

@@ -1,5 +1,5 @@
 /** Meta WhatsApp Cloud API: the Graph API sender (the webhook parser is channels/meta.ts). */
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { DEFAULT_SEND_TIMEOUT_MS, defaultFetch, httpFailure, postJson, retryAfter, transportFailure, cleanReason } from "./send-http";
 import type { FetchFn, SendFailure } from "./send-http";
 import type { ChannelSender, OutboundPayload, SendResult } from "./types";

@@ -1,5 +1,5 @@
 /** Meta WhatsApp Cloud API: webhook parsing and signature check (the sender is channels/meta-sender.ts). */
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { verifySha256Header } from "../lib/hmac";
 import { normalizePhone } from "../lib/phone";
 import { BOUNDS, asUserId, boundId, boundText, boundTimestamp, fitsIdentity, plausibleTime } from "./bounds";

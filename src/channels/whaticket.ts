@@ -2,7 +2,7 @@
  * Whaticket-style helpdesks: a signed JSON webhook per inbound message and `POST /api/messages/send`.
  * Whaticket forks differ, so the schema only requires what we act on.
  */
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { verifySha256Header } from "../lib/hmac";
 import { noPhoneReason, normalizePhone, phoneOfAddress } from "../lib/phone";
 import { BOUNDS, boundText, boundTimestamp, fitsIdentity } from "./bounds";

@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { ZodError } from "zod";
+import { ZodError } from "../lib/zod";
 import type { ChannelName, InboundBatch } from "../channels/types";
 import { ingressMessages } from "../inbound/enqueue";
 import { AppError } from "../lib/errors";

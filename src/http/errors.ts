@@ -1,6 +1,6 @@
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ZodError } from "zod";
+import { ZodError } from "../lib/zod";
 import { AppError, type ErrorEnvelope } from "../lib/errors";
 import { log } from "../lib/log";
 import type { AppEnv } from "./types";

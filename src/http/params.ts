@@ -1,5 +1,5 @@
 /** Request parameters every admin route reads the same way: phones (never in URLs), contact filters, numeric ids. */
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { AppError } from "../lib/errors";
 import { normalizePhone } from "../lib/phone";
 

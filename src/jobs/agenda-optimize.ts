@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { agendaCtx } from "../agenda/service";
 import { autoReschedule } from "../scheduling/auto-reschedule";
 import { runOptimization } from "../scheduling/service";

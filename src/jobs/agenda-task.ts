@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../lib/zod";
 
 /** An appointment task came due in the tenant's Durable Object (reminder, no-show check, follow-up). */
 export const AgendaTaskJob = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { scrubSecrets } from "../lib/scrub";
 
 /** A tenant notification (Slack-compatible incoming webhook JSON), delivered with retries by the jobs queue. */

@@ -10,7 +10,7 @@
  * The one weekday type is `Weekday` ("mon" … "sun", the settings' keys); where a number is handier
  * (arrays, slot indexes) it is the index in `WEEKDAYS`: 0 = Monday … 6 = Sunday.
  */
-import { z } from "zod";
+import * as z from "./zod";
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;

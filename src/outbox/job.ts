@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../lib/zod";
 
 /** What the outbound queue carries: a reference to a stored outbound message (the row is the truth). */
 export const OutboundJob = z.object({

@@ -3,7 +3,7 @@
  * (`external_id, contact, booked_at, starts_at, ends_at, status, reminder_sent, confirmed, attr_*`)
  * or a live appointment of the store, both mapped to this shape. Instants are epoch milliseconds.
  */
-import { z } from "zod";
+import * as z from "../lib/zod";
 
 export const AppointmentOutcome = z.enum(["scheduled", "confirmed", "attended", "no_show", "cancelled"]);
 export type AppointmentOutcome = z.infer<typeof AppointmentOutcome>;

@@ -27,7 +27,7 @@
  * groups that push this appointment's risk above an average appointment's the most (w · (x − mean)).
  * The numeric fit is logistic.ts; the reasons' wording is reasons.ts.
  */
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { WEEK_SLOTS } from "../lib/time-zone";
 import { auc, brier, logLoss } from "./evaluate";
 import { columnMoments, fitLogistic, fitPlatt, linearPredictor, mapSigmoid, sigmoid, sum } from "./logistic";

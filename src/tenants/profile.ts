@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { PROVIDER_NAMES } from "../ai/types";
 import { log } from "../lib/log";
 

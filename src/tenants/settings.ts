@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "../lib/zod";
 import { log } from "../lib/log";
 
 /** Per-tenant knobs stored in companies.channel_settings; every field has a safe default. */

@@ -1,5 +1,5 @@
 /** Anthropic Messages API (`POST /v1/messages`). */
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import type { LlmProvider, LlmRequest, LlmResult } from "../types";
 import { alternatingTurns, callVendor, clamp, emptyAnswer, failure, httpFailure, joinUrl, noTurns, nonBlank, TokenCount, usageOf } from "./http";
 import type { HttpProviderOptions, LlmFailure } from "./http";

@@ -1,5 +1,5 @@
 /** Google Gemini API (`generativelanguage.googleapis.com`, v1beta `generateContent`). */
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import type { LlmProvider, LlmRequest, LlmResult } from "../types";
 import { alternatingTurns, badResponse, callVendor, clamp, durationMs, emptyAnswer, failure, httpFailure, joinUrl, noTurns, nonBlank, TokenCount, usageOf } from "./http";
 import type { HttpProviderOptions, LlmFailure } from "./http";

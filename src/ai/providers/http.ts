@@ -2,7 +2,7 @@
  * Shared plumbing for the LLM adapters: failure construction, HTTP-status classification, reason
  * redaction, retry hints, and the turn normalisation some vendors need.
  */
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import { defaultFetch, postJson, type FetchFn, type JsonOutcome as PostOutcome } from "../../lib/http";
 import { scrubSecrets } from "../../lib/scrub";
 import { estimateTokens } from "../tokens";

@@ -1,5 +1,5 @@
 /** OpenAI Chat Completions (`POST /v1/chat/completions`), and OpenAI-compatible servers behind `apiUrl`. */
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import type { LlmProvider, LlmRequest, LlmResult } from "../types";
 import { badResponse, callVendor, clamp, emptyAnswer, failure, httpFailure, joinUrl, noTurns, nonBlank, TokenCount, usageOf } from "./http";
 import type { HttpProviderOptions, LlmFailure } from "./http";

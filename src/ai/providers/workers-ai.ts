@@ -1,5 +1,5 @@
 /** Cloudflare Workers AI through the `env.AI` binding (no key: the binding is the credential). */
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import type { LlmProvider, LlmRequest, LlmResult } from "../types";
 import { badResponse, DEFAULT_LLM_TIMEOUT_MS, emptyAnswer, failure, noTurns, usageOf } from "./http";
 import type { LlmFailure } from "./http";

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import { CalendarSettings } from "../../agenda/calendar";
 import {
   agendaCtx,

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import { generateReply } from "../../conversation/reply-engine";
 import { PROVIDER_NAMES } from "../../ai/types";
 import { turnIntent } from "../../conversation/burst";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import { AppError } from "../../lib/errors";
 import type { Contact } from "../../store/types";
 import { callerCompany, requireCaller } from "../auth";

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import { DeadTurn, IngressMessage } from "../../inbound/messages";
 import { OutboundJob } from "../../outbox/job";
 import { tenantStub } from "../../tenants/stubs";

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import { enqueueParts } from "../ack";
 import { contactFilter, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "../../lib/zod";
 import { agendaCtx } from "../../agenda/service";
 import type { AgendaOptimizeJob } from "../../jobs/agenda-optimize";
 import { AppError } from "../../lib/errors";
