@@ -6,11 +6,13 @@ import { getJson, request } from "./import-support.mjs";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const round = (n, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);
 const mb = (bytes) => bytes / 2 ** 20;
+const stepCosts = ({ cpu_ms: cpu, store }) =>
+  `CPU ${fmt(cpu.workerd / 1000, 2)} s workerd${cpu.postgres == null ? "" : ` + ${fmt(cpu.postgres / 1000, 2)} s postgres`} · ${store.engine} ${fmt(store.statements)} statements in ${fmt(store.round_trips)} round trips${store.pg_connections == null ? "" : `, ${fmt(store.pg_connections)} connections`}`;
 
 /** The steps, bound to the run's time limits (--import-timeout, --run-timeout). */
 export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
   /** Uploads the CSV while polling GET /api/agenda/imports every 500 ms for the job's progress. */
-  async function timedImport(base, tenant, csv, label, mem) {
+  async function timedImport(base, tenant, csv, label, meter) {
     const before = new Set((await getJson(base, "/api/agenda/imports", tenant)).imports.map((j) => j.id));
     const samples = [];
     let done = false;
@@ -33,7 +35,7 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
         }
       }
     })();
-    mem.start();
+    await meter.start();
     let res;
     try {
       res = await request(base, {
@@ -48,7 +50,8 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
       done = true;
       await poller;
     }
-    const peakMb = mem.stop();
+    const spent = await meter.stop();
+    const peakMb = spent.peakMb;
     const b = res.body ?? {};
     const seconds = res.ms / 1000;
     const result = {
@@ -67,12 +70,14 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
       rows_per_s: round(csv.rows / seconds, 0),
       mb_per_s: round(mb(csv.bytes) / seconds, 3),
       workerd_peak_rss_mb: peakMb,
+      cpu_ms: spent.cpu_ms,
+      store: spent.store,
       progress: samples,
     };
     const mid = samples.filter((s) => s.status === "running" && s.rows_read > 0);
     console.log(
       `  ${label}: HTTP ${res.status} in ${fmt(seconds, 1)} s → ${fmt(result.rows_per_s, 0)} rows/s, ${fmt(result.mb_per_s)} MB/s · rows_read ${fmt(result.rows_read)} · rows_imported ${fmt(result.rows_imported)} · rows_failed ${fmt(result.rows_failed)}` +
-        ` · body fully sent after ${fmt((result.body_sent_ms ?? 0) / 1000, 1)} s · workerd peak RSS ${fmt(peakMb, 0)} MB`,
+        ` · body fully sent after ${fmt((result.body_sent_ms ?? 0) / 1000, 1)} s · workerd peak RSS ${fmt(peakMb, 0)} MB · ${stepCosts(spent)}`,
     );
     if (res.status !== 200) console.log(`    error: ${JSON.stringify(result.error).slice(0, 500)}`);
     if (result.first_errors.length) console.log(`    first row errors: ${JSON.stringify(result.first_errors)}`);
@@ -101,10 +106,11 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
     return { run_id: null, timed_out_after_s: runTimeoutMs / 1000 };
   }
 
-  async function timedOptimize(base, tenant, rows, mem) {
-    mem.start();
+  async function timedOptimize(base, tenant, rows, meter) {
+    await meter.start();
     const res = await request(base, { method: "POST", pathname: "/api/agenda/optimize", tenant, timeoutMs: importTimeoutMs });
-    const peakMb = mem.stop();
+    const spent = await meter.stop();
+    const peakMb = spent.peakMb;
     const b = res.body ?? {};
     const insights = res.status === 200 ? await getJson(base, "/api/agenda/insights", tenant) : null;
     const ev = insights?.model?.evaluation ?? null;
@@ -122,11 +128,13 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
       scored: b.scored ?? null,
       high_risk: b.high_risk ?? null,
       workerd_peak_rss_mb: peakMb,
+      cpu_ms: spent.cpu_ms,
+      store: spent.store,
       evaluation: ev,
       mean_no_show_rate: insights?.mean_no_show_rate ?? null,
     };
     console.log(
-      `  optimize: HTTP ${res.status} in ${fmt(res.ms / 1000, 2)} s over ${fmt(result.rows)} rows → ${fmt(result.rows_per_s, 0)} rows/s · model ${result.model_kind}${result.fallback_reason ? ` (${result.fallback_reason})` : ""} · workerd peak RSS ${fmt(peakMb, 0)} MB`,
+      `  optimize: HTTP ${res.status} in ${fmt(res.ms / 1000, 2)} s over ${fmt(result.rows)} rows → ${fmt(result.rows_per_s, 0)} rows/s · model ${result.model_kind}${result.fallback_reason ? ` (${result.fallback_reason})` : ""} · workerd peak RSS ${fmt(peakMb, 0)} MB · ${stepCosts(spent)}`,
     );
     if (res.status !== 200) console.log(`    error: ${JSON.stringify(result.error).slice(0, 500)}`);
     if (ev)
@@ -139,10 +147,10 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
   }
 
   /** Import, re-import of the same file, each followed by the background run it queues, then the timed optimize. */
-  async function scenario(base, tenant, csv, mem) {
+  async function scenario(base, tenant, csv, meter) {
     console.log(`\n[bench] tenant "${tenant}": ${fmt(csv.rows)} rows, ${fmt(mb(csv.bytes))} MB`);
     const firstRun = (await getJson(base, "/api/agenda/insights", tenant)).last_run?.id ?? null;
-    const first = await timedImport(base, tenant, csv, "import   ", mem);
+    const first = await timedImport(base, tenant, csv, "import   ", meter);
     const wallAfterFirst = Date.now();
     console.log("  waiting for the analysis run the import queued (jobs queue), so it does not overlap what comes next…");
     const bg1 = first.rows_imported > 0 ? await waitForBackgroundRun(base, tenant, firstRun, wallAfterFirst) : { run_id: null, skipped: "nothing imported" };
@@ -150,7 +158,7 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
       `    background run: ${bg1.run_id ? `${fmt(bg1.run_ms / 1000, 2)} s by the Worker clock (done ${fmt(bg1.import_end_to_run_done_ms / 1000, 1)} s after the import answered)` : JSON.stringify(bg1)}`,
     );
 
-    const again = await timedImport(base, tenant, csv, "re-import", mem);
+    const again = await timedImport(base, tenant, csv, "re-import", meter);
     const wallAfterAgain = Date.now();
     const bg2 = again.rows_imported > 0 ? await waitForBackgroundRun(base, tenant, bg1.run_id ?? firstRun, wallAfterAgain) : { run_id: null, skipped: "nothing imported" };
     console.log(
@@ -160,7 +168,7 @@ export function measuredSteps({ importTimeoutMs, runTimeoutMs }) {
     const reimportRatio = round(again.rows_per_s / first.rows_per_s, 3);
     console.log(`  re-import / first import: rows/s ×${fmt(reimportRatio, 3)} · same rows_imported: ${again.rows_imported === first.rows_imported ? "yes" : "NO"}`);
 
-    const optimize = await timedOptimize(base, tenant, csv.rows, mem);
+    const optimize = await timedOptimize(base, tenant, csv.rows, meter);
     return {
       tenant,
       csv: { rows: csv.rows, requested: csv.requested, bytes: csv.bytes, mb: round(mb(csv.bytes), 2), contacts: csv.contacts, statuses: csv.statuses },

@@ -1,6 +1,9 @@
-// The HTTP client and the memory sampler of bench/import.mjs, kept apart from the measured steps.
+// The HTTP client and the per-step meter (memory, CPU, store costs) of bench/import.mjs, kept apart
+// from the measured steps.
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
+import { postgresCpuMs } from "./engines.mjs";
+import { workerdCpuMs } from "./webhook-servers.mjs";
 
 /** The platform token the benchmark's private `wrangler dev` is started with. */
 export const ADMIN_TOKEN = "bench-admin-token";
@@ -96,6 +99,41 @@ export function memorySampler(pgid) {
       clearInterval(timer);
       sample();
       return process.platform === "linux" && pgid ? round(peak / 1024, 0) : null;
+    },
+  };
+}
+
+/**
+ * What one measured step cost: workerd's peak RSS, the CPU time of workerd and of the Postgres server
+ * (from /proc; null on D1), and the store's statements and round trips from GET /__bench/costs
+ * (the server runs with COST_METER=true; the progress polls during an import are included).
+ */
+export function stepMeter(pgid, { base, postgres }) {
+  const mem = memorySampler(pgid);
+  let cpu0 = null;
+  const cpuNow = () => ({ workerd: workerdCpuMs(pgid), postgres: postgres ? postgresCpuMs() : null });
+  return {
+    async start() {
+      const res = await fetch(`${base}/__bench/costs/reset`, { method: "POST", signal: AbortSignal.timeout(10_000) });
+      if (res.status !== 200) throw new Error(`/__bench/costs/reset answered ${res.status}`);
+      cpu0 = cpuNow();
+      mem.start();
+    },
+    async stop() {
+      const peakMb = mem.stop();
+      const cpu1 = cpuNow();
+      const costs = await (await fetch(`${base}/__bench/costs`, { signal: AbortSignal.timeout(10_000) })).json();
+      const pg = costs.engine === "postgres";
+      return {
+        peakMb,
+        cpu_ms: { workerd: Math.round(cpu1.workerd - cpu0.workerd), postgres: postgres ? Math.round(cpu1.postgres - cpu0.postgres) : null },
+        store: {
+          engine: costs.engine,
+          statements: pg ? costs.pgStatements : costs.d1Statements,
+          round_trips: pg ? costs.pgRoundTrips : costs.d1RoundTrips,
+          pg_connections: pg ? costs.pgConnections : null,
+        },
+      };
     },
   };
 }

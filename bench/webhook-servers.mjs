@@ -1,9 +1,6 @@
-// What bench/webhook.mjs needs from the machine: the workerd processes' CPU time, and a config that
-// runs the Worker without its queue consumers (the ack measured alone).
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
+// What bench/webhook.mjs needs from the machine: the workerd processes' CPU time, and autocannon.
+import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { ROOT } from "../scripts/dev.mjs";
 
 /** CPU time (ms) used so far by the workerd processes under `pid` (utime + stime, from /proc). */
 export function workerdCpuMs(pid) {
@@ -28,20 +25,6 @@ export function workerdCpuMs(pid) {
     return false;
   };
   return all.filter(([p, s]) => s.comm.startsWith("workerd") && under(p)).reduce((sum, [, s]) => sum + s.cpu, 0);
-}
-
-/** wrangler.toml without queue consumers: the ack measured alone, with nothing producing replies meanwhile. */
-export function writeAckOnlyConfig() {
-  const toml = readFileSync(path.join(ROOT, "wrangler.toml"), "utf8")
-    .split(/\n(?=\[)/)
-    .filter((section) => !section.startsWith("[[queues.consumers]]") && !section.startsWith("[build]"))
-    .join("\n")
-    .replace('directory = "./panel/public"', 'directory = "../panel/public"')
-    .replace('migrations_dir = "migrations"', 'migrations_dir = "../migrations"')
-    .replace('main = "src/index.ts"', 'main = "../src/index.ts"');
-  const file = path.join(ROOT, ".wrangler", "bench-ack-only.toml");
-  writeFileSync(file, toml);
-  return file;
 }
 
 export function cannon(options) {

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // Webhook benchmark: what the signed Meta webhook costs next to an empty route, measured side by side
-// in one run against a private `wrangler dev` on 127.0.0.1, plus end-to-end replies per second.
+// in one run against a private `wrangler dev` on 127.0.0.1, plus end-to-end replies per second and
+// what each message costs, on each store engine (D1, Postgres through a local Hyperdrive) in turn.
 // See bench/README.md. Usage:
-//   npm run bench -- [--duration 10] [--connections 10] [--messages 500] [--port 8799] [--e2e-timeout 120]
+//   npm run bench -- [--engines d1,postgres] [--duration 10] [--connections 10] [--messages 500] [--port 8841] [--e2e-timeout 120]
 
 import { createHmac } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { cannon, summarize, workerdCpuMs, writeAckOnlyConfig } from "./webhook-servers.mjs";
+import { chooseEngines, freshPostgresDatabase, postgresCounters, postgresCpuMs, seedTenantPg, withPg, writeBenchConfig } from "./engines.mjs";
+import { printResults, round } from "./webhook-report.mjs";
+import { cannon, summarize, workerdCpuMs } from "./webhook-servers.mjs";
 import { executeLocal, freePort, migrateLocal, parseEnvFile, ROOT, runWrangler, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/dev.mjs";
 
 const { values: opts } = parseArgs({
@@ -18,6 +21,8 @@ const { values: opts } = parseArgs({
     connections: { type: "string", default: process.env.BENCH_CONNECTIONS ?? "10" },
     messages: { type: "string", default: process.env.BENCH_MESSAGES ?? "500" },
     port: { type: "string", default: process.env.BENCH_PORT ?? "8799" },
+    // d1, postgres or both (the default; D1 alone when no Postgres answers). Each gets its own fresh state.
+    engines: { type: "string", default: process.env.BENCH_ENGINES },
     "e2e-timeout": { type: "string", default: process.env.BENCH_E2E_TIMEOUT ?? "120" },
     "e2e-concurrency": { type: "string", default: process.env.BENCH_E2E_CONCURRENCY ?? "20" },
     // What each end-to-end contact writes: a greeting gets a template reply; "quero marcar uma consulta" gets the calendar's offer.
@@ -37,7 +42,8 @@ const SETTINGS = {
   debounceMs: 0,
   maxTurnWaitMs: 0,
 };
-const STATE_DIR = path.join(".wrangler", "bench-state"); // relative to ROOT: wrangler runs with cwd ROOT
+const STATE_DIR = path.join(".wrangler", "bench-state"); // relative to ROOT: wrangler runs with cwd ROOT; one per engine
+const PG_DATABASE = "secretaria_bench"; // dropped, created and migrated by every run; never another database
 const BUILD_DIR = path.join(".wrangler", "bench-build");
 const ENV_FILE = path.join(ROOT, ".wrangler", "bench.env");
 const WRANGLER_LOG = path.join(ROOT, ".wrangler", "bench-wrangler.log");
@@ -104,7 +110,7 @@ async function postSigned(base, body) {
 }
 
 /** N signed webhooks from N contacts (bounded concurrency), then waits for N accepted replies. */
-async function endToEnd(base) {
+async function endToEnd(base, target) {
   const outboundLabels = { company: TENANT };
   const before = await metricSum(base, "secretaria_messages_outbound_total", outboundLabels);
   const statuses = {};
@@ -133,8 +139,8 @@ async function endToEnd(base) {
     await sleep(200);
   }
   const observedMs = lastChange - t0;
-  // The poll sees the last reply up to 200 ms late; D1 has the exact time the channel accepted it.
-  const exactLast = await lastReplyAcceptedAt().catch(() => null);
+  // The poll sees the last reply up to 200 ms late; the store has the exact time the channel accepted it.
+  const exactLast = await lastReplyAcceptedAt(target).catch(() => null);
   const exactMs = exactLast ? exactLast - wall0 : null;
   const elapsedMs = exactMs && exactMs > 0 ? exactMs : observedMs;
   return {
@@ -147,21 +153,19 @@ async function endToEnd(base) {
     replies,
     complete: replies >= E2E_MESSAGES,
     first_send_to_last_reply_ms: Math.round(elapsedMs),
-    last_reply_source: exactMs && exactMs > 0 ? "d1 messages.updated_at" : "metrics poll (200 ms resolution)",
+    last_reply_source: exactMs && exactMs > 0 ? `${target.engine} messages.updated_at` : "metrics poll (200 ms resolution)",
     messages_per_s: round((replies / elapsedMs) * 1000),
   };
 }
 
-/** max(updated_at) of the accepted end-to-end replies, read from the local D1 file. */
-async function lastReplyAcceptedAt() {
+/** max(updated_at) of the accepted end-to-end replies, read from the engine's store (after the fact: not metered). */
+async function lastReplyAcceptedAt(target) {
   const sql = `SELECT max(m.updated_at) AS last FROM messages m JOIN contacts c ON c.id = m.contact_id AND c.company_id = m.company_id WHERE m.company_id = (SELECT id FROM companies WHERE slug = '${TENANT}') AND m.direction = 'out' AND m.status = 'accepted' AND c.phone LIKE '55219%'`;
-  const out = await runWrangler(["d1", "execute", "secretaria", "--local", "--persist-to", STATE_DIR, "--json", "--command", sql], { quiet: true });
+  if (target.engine === "postgres") return withPg(target.pgUrl, async (client) => Number((await client.unsafe(sql))[0]?.last) || null);
+  const out = await runWrangler(["d1", "execute", "secretaria", "--local", "--persist-to", target.stateDir, "--json", "--command", sql], { quiet: true });
   const json = JSON.parse(out.slice(out.indexOf("[")));
   return json[0]?.results?.[0]?.last ?? null;
 }
-
-const round = (n, d = 2) => (Number.isFinite(n) ? Math.round(n * 10 ** d) / 10 ** d : null);
-const fmt = (n) => (n == null ? "n/a" : n.toLocaleString("en-US", { maximumFractionDigits: 2 }));
 
 async function costsOf(base) {
   const res = await fetch(`${base}/__bench/costs?company=${TENANT}`, { signal: AbortSignal.timeout(10_000) });
@@ -178,7 +182,7 @@ async function startServer(label, { persistTo, config }) {
     port,
     persistTo,
     output: log,
-    extraArgs: [path.join(BUILD_DIR, "index.js"), "--no-bundle", "--env-file", ENV_FILE, "--log-level", "warn", ...(config ? ["--config", config] : [])],
+    extraArgs: [path.join(BUILD_DIR, "index.js"), "--no-bundle", "--env-file", ENV_FILE, "--log-level", "warn", "--config", config],
   });
   await waitForHttp(`${base}/health`, child, 120_000);
   for (let i = 0; i < 20; i++) await fetch(`${base}/health/live`).then((r) => r.arrayBuffer());
@@ -209,6 +213,100 @@ async function measureRoutes(base) {
   return { baseline, webhook, ratio: round(webhook.req_per_s / baseline.req_per_s, 3) };
 }
 
+/** The store's share of `/__bench/costs`, per `n` requests: statements, round trips, connections. */
+function storeCostsPer(cost, n) {
+  const per = (v) => round(v / Math.max(1, n), 3);
+  const pg = cost.engine === "postgres";
+  return {
+    store_statements: per(pg ? cost.pgStatements : cost.d1Statements),
+    store_round_trips: per(pg ? cost.pgRoundTrips : cost.d1RoundTrips),
+    pg_connections: pg ? per(cost.pgConnections) : null,
+    do_rpcs: per(cost.doRpc),
+    queue_messages: per(cost.queueMessages),
+  };
+}
+
+/**
+ * One engine's fresh state: its own persist directories (Durable Objects and queues; D1's database
+ * too), and on Postgres the bench database dropped, created, migrated and seeded. Both servers of
+ * the engine (ack alone, full) store in it; the ack alone writes nothing there.
+ */
+async function prepareEngine(engine) {
+  const stateDir = `${STATE_DIR}-${engine}`;
+  const ackStateDir = `${stateDir}-ack`;
+  for (const dir of [stateDir, ackStateDir]) rmSync(path.join(ROOT, dir), { recursive: true, force: true });
+  const tenant = { slug: TENANT, name: "Bench", phoneNumberId: PNID, channelSettings: SETTINGS };
+  let pgUrl = null;
+  if (engine === "postgres") {
+    console.log(`[bench] ${engine}: database ${PG_DATABASE} dropped, created, migrated (migrations-pg/) and seeded with tenant "${TENANT}"…`);
+    pgUrl = await freshPostgresDatabase(PG_DATABASE);
+    await withPg(pgUrl, (client) => seedTenantPg(client, tenant));
+  } else {
+    console.log(`[bench] ${engine}: migrating + seeding tenant "${TENANT}" into ${stateDir} and ${ackStateDir}…`);
+    for (const dir of [stateDir, ackStateDir]) {
+      await migrateLocal({ persistTo: dir, quiet: true });
+      await executeLocal(tenantSeedSql({ ...tenant, upsertSettings: true }), { persistTo: dir, quiet: true });
+    }
+  }
+  return {
+    engine,
+    stateDir,
+    ackStateDir,
+    pgUrl,
+    ackConfig: writeBenchConfig({ name: `bench-${engine}-ack-only`, consumers: false, hyperdriveUrl: pgUrl }),
+    fullConfig: writeBenchConfig({ name: `bench-${engine}`, hyperdriveUrl: pgUrl }),
+  };
+}
+
+/** The three measurements on one engine: the ack alone, end to end with its costs, the routes under load. */
+async function runEngine(engine, servers) {
+  const target = await prepareEngine(engine);
+  // (1) The ack alone: a server whose queues have no consumers, so nothing else competes for the CPU.
+  let server = await servers.start(`${engine}, ack only, no queue consumers`, { persistTo: target.ackStateDir, config: target.ackConfig });
+  for (let i = 0; i < 20; i++) await postSigned(server.base, metaTextBody(phone(31, i), "warm-up", `wamid.warm.${runId}.${engine}.${i}`));
+  console.log(`[bench] ${engine} (1) ack alone: GET /health/live then POST /webhooks/whatsapp, ${DURATION}s each…`);
+  await fetch(`${server.base}/__bench/costs/reset?company=${TENANT}`, { method: "POST" });
+  const ackAlone = await measureRoutes(server.base);
+  ackAlone.costs_per_webhook = storeCostsPer(await costsOf(server.base), ackAlone.webhook.requests);
+  await servers.stop();
+
+  // (2) The whole path on a server with its consumers.
+  server = await servers.start(`${engine}, full`, { persistTo: target.stateDir, config: target.fullConfig });
+  const { base } = server;
+  for (let i = 0; i < 20; i++) await postSigned(base, metaTextBody(phone(31, i), "warm-up", `wamid.warm.${runId}.${engine}.${i}`));
+  for (let t = 0; t < 50 && (await metricSum(base, "secretaria_messages_outbound_total", { company: TENANT })) < 20; t++) await sleep(200);
+  await fetch(`${base}/__bench/costs/reset?company=${TENANT}`, { method: "POST" });
+  const pg = engine === "postgres";
+  const counters0 = pg ? await postgresCounters(PG_DATABASE) : null;
+  const cpu0 = { workerd: workerdCpuMs(server.child.pid), postgres: pg ? postgresCpuMs() : 0 };
+  console.log(`[bench] ${engine} (2) end to end: ${E2E_MESSAGES} signed webhooks from ${E2E_MESSAGES} contacts…`);
+  const e2e = await endToEnd(base, target);
+  const cpu = { workerd: workerdCpuMs(server.child.pid) - cpu0.workerd, postgres: pg ? postgresCpuMs() - cpu0.postgres : 0 };
+  const cost = await costsOf(base);
+  const counters1 = pg ? await postgresCounters(PG_DATABASE) : null;
+  if (cost.engine !== engine) throw new Error(`the ${engine} server stores in ${cost.engine}: its config did not take`);
+  const per = (n) => round(n / Math.max(1, e2e.replies), 3);
+  const perMessage = {
+    cpu_ms: round((cpu.workerd + cpu.postgres) / Math.max(1, e2e.replies), 2),
+    workerd_cpu_ms: round(cpu.workerd / Math.max(1, e2e.replies), 2),
+    postgres_cpu_ms: pg ? round(cpu.postgres / Math.max(1, e2e.replies), 2) : null,
+    do_rpcs: per(cost.doRpc),
+    do_sqlite_statements: per(cost.sqlite),
+    store_statements: per(pg ? cost.pgStatements : cost.d1Statements),
+    store_round_trips: per(pg ? cost.pgRoundTrips : cost.d1RoundTrips),
+    pg_connections: pg ? per(cost.pgConnections) : null,
+    pg_backends_started: pg ? per(counters1.sessions - counters0.sessions) : null,
+    queue_send_calls: per(cost.queueSendCalls),
+    queue_messages: per(cost.queueMessages),
+  };
+
+  // (3) For comparison: the webhook while the same server answers what it receives.
+  console.log(`[bench] ${engine} (3) webhook under load with the consumers running, ${DURATION}s each…`);
+  const underLoad = await measureRoutes(base);
+  await servers.stop();
+  return { ackAlone, e2e, perMessage, underLoad, costs: cost, contention: pg ? { other_databases_transactions: counters1.otherTransactions - counters0.otherTransactions } : null };
+}
+
 async function main() {
   const invoked = process.env.npm_lifecycle_event === "bench" ? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}` : null;
   const command = `${path.relative(ROOT, process.argv[1]) === "bench/webhook.mjs" ? "node bench/webhook.mjs" : process.argv.slice(1).join(" ")}${process.argv.length > 2 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
@@ -216,30 +314,23 @@ async function main() {
     nproc: os.availableParallelism?.() ?? os.cpus().length,
     cpu: os.cpus()[0]?.model ?? "unknown",
     mem_gb: round(os.totalmem() / 2 ** 30, 1),
+    loadavg: os.loadavg().map((l) => round(l, 2)),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
   };
+  const engines = await chooseEngines(opts.engines);
   console.log(`$ ${invoked ? `${invoked}   (runs: ${command})` : command}`);
-  console.log(`machine: nproc=${machine.nproc} · ${machine.cpu} · ${machine.mem_gb} GB · node ${machine.node} · ${machine.platform}`);
+  console.log(`machine: nproc=${machine.nproc} · ${machine.cpu} · ${machine.mem_gb} GB · load ${machine.loadavg.join(" ")} · node ${machine.node} · ${machine.platform}`);
   console.log(
-    `settings: ${DURATION}s × ${CONNECTIONS} connections per route; end to end ${E2E_MESSAGES} messages (concurrency ${E2E_CONCURRENCY}, timeout ${E2E_TIMEOUT_MS / 1000}s)`,
+    `settings: engines ${engines.join(", ")} (one after the other); ${DURATION}s × ${CONNECTIONS} connections per route; end to end ${E2E_MESSAGES} messages (concurrency ${E2E_CONCURRENCY}, timeout ${E2E_TIMEOUT_MS / 1000}s)`,
   );
-  console.log("note: client, wrangler and workerd (incl. the queue consumers) share this machine's CPUs\n");
+  console.log("note: client, wrangler, workerd (incl. the queue consumers) and Postgres share this machine's CPUs\n");
 
-  // A fresh state each run: counters start at zero and earlier runs' backlog cannot leak in.
-  const ACK_STATE = `${STATE_DIR}-ack`;
-  for (const dir of [STATE_DIR, ACK_STATE]) rmSync(path.join(ROOT, dir), { recursive: true, force: true });
   mkdirSync(path.join(ROOT, ".wrangler"), { recursive: true });
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(WRANGLER_LOG, "");
-
   console.log("[bench] bundling the Worker once (wrangler deploy --dry-run), so edits during the run do not reload it…");
   await runWrangler(["deploy", "--dry-run", "--outdir", BUILD_DIR], { quiet: true });
-  console.log(`[bench] migrating + seeding tenant "${TENANT}" into ${STATE_DIR} and ${ACK_STATE}…`);
-  for (const dir of [STATE_DIR, ACK_STATE]) {
-    await migrateLocal({ persistTo: dir, quiet: true });
-    await executeLocal(tenantSeedSql({ slug: TENANT, name: "Bench", phoneNumberId: PNID, channelSettings: SETTINGS, upsertSettings: true }), { persistTo: dir, quiet: true });
-  }
   writeFileSync(
     ENV_FILE,
     [
@@ -254,96 +345,25 @@ async function main() {
   );
 
   let server = null;
-  const stop = async () => {
-    if (!server) return;
-    const s = server;
-    server = null;
-    await stopWrangler(s.child);
-    s.log.end();
+  const servers = {
+    async start(label, options) {
+      server = await startServer(label, options);
+      return server;
+    },
+    async stop() {
+      if (!server) return;
+      const s = server;
+      server = null;
+      await stopWrangler(s.child);
+      s.log.end();
+    },
   };
-  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => stop().then(() => process.exit(130)));
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => servers.stop().then(() => process.exit(130)));
 
   try {
-    // (1) The ack alone: a server whose queues have no consumers, so nothing else competes for the CPU.
-    server = await startServer("ack only, no queue consumers", { persistTo: ACK_STATE, config: writeAckOnlyConfig() });
-    for (let i = 0; i < 20; i++) await postSigned(server.base, metaTextBody(phone(31, i), "warm-up", `wamid.warm.${runId}.${i}`));
-    console.log(`[bench] (1) ack alone: GET /health/live then POST /webhooks/whatsapp, ${DURATION}s each…`);
-    const ackAlone = await measureRoutes(server.base);
-    await stop();
-
-    // (2) The whole path on a server with its consumers.
-    server = await startServer("full", { persistTo: STATE_DIR });
-    const { base } = server;
-    for (let i = 0; i < 20; i++) await postSigned(base, metaTextBody(phone(31, i), "warm-up", `wamid.warm.${runId}.${i}`));
-    for (let t = 0; t < 50 && (await metricSum(base, "secretaria_messages_outbound_total", { company: TENANT })) < 20; t++) await sleep(200);
-    await fetch(`${base}/__bench/costs/reset?company=${TENANT}`, { method: "POST" });
-    const cpu0 = workerdCpuMs(server.child.pid);
-    console.log(`[bench] (2) end to end: ${E2E_MESSAGES} signed webhooks from ${E2E_MESSAGES} contacts…`);
-    const e2e = await endToEnd(base);
-    const cpuMs = workerdCpuMs(server.child.pid) - cpu0;
-    const cost = await costsOf(base);
-    const per = (n) => round(n / Math.max(1, e2e.replies), 3);
-    const perMessage = {
-      cpu_ms: round(cpuMs / Math.max(1, e2e.replies), 2),
-      do_rpcs: per(cost.doRpc),
-      do_sqlite_statements: per(cost.sqlite),
-      d1_statements: per(cost.d1Statements),
-      d1_round_trips: per(cost.d1RoundTrips),
-      queue_send_calls: per(cost.queueSendCalls),
-      queue_messages: per(cost.queueMessages),
-    };
-
-    // (3) For comparison: the webhook while the same server answers what it receives.
-    console.log(`[bench] (3) webhook under load with the consumers running, ${DURATION}s each…`);
-    const underLoad = await measureRoutes(base);
-
-    console.log("\n== Results ==");
-    const rows = [
-      ["run", "route", "req/s", "p50 ms", "p99 ms", "non-2xx"],
-      [
-        "ack alone",
-        "GET /health/live (empty route)",
-        fmt(ackAlone.baseline.req_per_s),
-        fmt(ackAlone.baseline.latency_ms.p50),
-        fmt(ackAlone.baseline.latency_ms.p99),
-        fmt(ackAlone.baseline.non2xx),
-      ],
-      [
-        "ack alone",
-        "POST /webhooks/whatsapp",
-        fmt(ackAlone.webhook.req_per_s),
-        fmt(ackAlone.webhook.latency_ms.p50),
-        fmt(ackAlone.webhook.latency_ms.p99),
-        fmt(ackAlone.webhook.non2xx),
-      ],
-      [
-        "with consumers",
-        "GET /health/live (empty route)",
-        fmt(underLoad.baseline.req_per_s),
-        fmt(underLoad.baseline.latency_ms.p50),
-        fmt(underLoad.baseline.latency_ms.p99),
-        fmt(underLoad.baseline.non2xx),
-      ],
-      [
-        "with consumers",
-        "POST /webhooks/whatsapp",
-        fmt(underLoad.webhook.req_per_s),
-        fmt(underLoad.webhook.latency_ms.p50),
-        fmt(underLoad.webhook.latency_ms.p99),
-        fmt(underLoad.webhook.non2xx),
-      ],
-    ];
-    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-    for (const r of rows) console.log("  " + r.map((v, c) => (c < 2 ? String(v).padEnd(widths[c]) : String(v).padStart(widths[c]))).join("  "));
-    console.log(`  ack alone ÷ empty route (req/s): ×${ackAlone.ratio}   (target ≥ 0.5)`);
-    console.log(`  webhook ÷ empty route with the consumers running: ×${underLoad.ratio}`);
-    console.log(
-      `  end to end: ${e2e.replies}/${e2e.messages} replies accepted${e2e.complete ? "" : " (INCOMPLETE: timed out)"} · first send → last reply ${fmt(e2e.first_send_to_last_reply_ms)} ms (${e2e.last_reply_source}) · ${fmt(e2e.messages_per_s)} messages/s   (target ≥ 200)`,
-    );
-    console.log(
-      `  per message: ${fmt(perMessage.cpu_ms)} CPU ms (workerd, target ≤ 8) · ${fmt(perMessage.do_rpcs)} DO RPCs · ${fmt(perMessage.do_sqlite_statements)} SQLite statements · ${fmt(perMessage.d1_statements)} D1 statements in ${fmt(perMessage.d1_round_trips)} round trips · ${fmt(perMessage.queue_messages)} queue messages in ${fmt(perMessage.queue_send_calls)} sends`,
-    );
-    console.log(`  webhooks: ${JSON.stringify(e2e.webhook_statuses)} sent in ${fmt(e2e.send_ms)} ms (${fmt(e2e.webhooks_per_s)}/s, concurrency ${e2e.concurrency})`);
+    const results = {};
+    for (const engine of engines) results[engine] = await runEngine(engine, servers);
+    printResults(results);
 
     const stamp = new Date().toISOString().replaceAll(":", "-").replace(/\..*/, "");
     const file = path.join(RESULTS_DIR, `${stamp}.json`);
@@ -354,11 +374,8 @@ async function main() {
           command: invoked ?? command,
           at: new Date().toISOString(),
           machine,
-          settings: { duration_s: DURATION, connections: CONNECTIONS, tenant_settings: SETTINGS, wrangler: "dev --no-bundle (prebuilt), local, --log-level warn" },
-          ack_alone: ackAlone,
-          under_load: underLoad,
-          end_to_end: e2e,
-          per_message: perMessage,
+          settings: { engines, duration_s: DURATION, connections: CONNECTIONS, tenant_settings: SETTINGS, wrangler: "dev --no-bundle (prebuilt), local, --log-level warn" },
+          engines: results,
         },
         null,
         2,
@@ -366,9 +383,9 @@ async function main() {
     );
     console.log(`\nresults: ${path.relative(ROOT, file)}`);
     const ok = (r) => r.webhook.non2xx === 0 && r.baseline.non2xx === 0;
-    return e2e.complete && ok(ackAlone) && ok(underLoad) ? 0 : 1;
+    return Object.values(results).every((r) => r.e2e.complete && ok(r.ackAlone) && ok(r.underLoad)) ? 0 : 1;
   } finally {
-    await stop();
+    await servers.stop();
   }
 }
 

@@ -3,6 +3,7 @@ import { costs, metering, resetCosts } from "../../lib/cost-meter";
 import { AppError } from "../../lib/errors";
 import { PROMETHEUS_CONTENT_TYPE } from "../../metrics/render";
 import type { MetricEvent } from "../../metrics/sql-metrics";
+import { storeEngine } from "../../store";
 import { scrapeEncoding } from "./ops";
 import { tenantStub } from "../../tenants/stubs";
 import type { AppEnv } from "../types";
@@ -20,7 +21,8 @@ bench.get("/__bench/costs", async (c) => {
   const company = await c.get("store").companies.bySlug(c.req.query("company") ?? "");
   // The DO may share this isolate (then its counts are these) or not: its SQLite count is taken from it.
   const inDo = company ? await tenantStub(c.env, company.id).costs() : null;
-  return c.json({ ...worker, sqlite: inDo?.sqlite ?? worker.sqlite, doRpc: worker.doRpc });
+  // `engine` says which store counts are this server's: D1's or Postgres's (the other stay at zero).
+  return c.json({ ...worker, sqlite: inDo?.sqlite ?? worker.sqlite, doRpc: worker.doRpc, engine: storeEngine(c.env) });
 });
 
 bench.post("/__bench/costs/reset", async (c) => {
