@@ -30,7 +30,7 @@ interface Family {
 }
 
 /**
- * ~2× the chunks' size in memory, plus the members (8 MB and ~120 KB at 1,000 tenants). The SQLite
+ * ~2× the chunks' size in memory, plus the members (8 MB and ~160 KB at 1,000 tenants). The SQLite
  * table stays the durable copy; this is loaded from it when the object starts and updated after each
  * committed push.
  */

@@ -123,6 +123,11 @@ describe("GET /metrics gzip'd from cached members", () => {
       expect(res.headers.get("content-encoding")).toBeNull();
       expect(await res.text()).toMatch(/^# HELP secretaria_/);
     }
+    // Behind Cloudflare (or wrangler dev) the header always says gzip; the client's own is in `cf`.
+    const behindEdge = (client: string) =>
+      exports.default.fetch("http://localhost/metrics", { headers: { "accept-encoding": "br, gzip" }, cf: { clientAcceptEncoding: client }, encodeResponseBody: "manual" });
+    expect((await behindEdge("")).headers.get("content-encoding")).toBeNull();
+    expect((await behindEdge("gzip, deflate")).headers.get("content-encoding")).toBe("gzip");
   });
 });
 

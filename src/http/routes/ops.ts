@@ -28,6 +28,15 @@ export function acceptsGzip(accept: string | undefined): boolean {
   return false;
 }
 
+/**
+ * The client's own Accept-Encoding: Cloudflare (and wrangler dev, which imitates it) hands the Worker
+ * "br, gzip" whatever the client sent, and keeps the client's header in `cf.clientAcceptEncoding`.
+ */
+function clientAcceptEncoding(req: Request): string | undefined {
+  const cf = req.cf as { clientAcceptEncoding?: unknown } | undefined;
+  return typeof cf?.clientAcceptEncoding === "string" ? cf.clientAcceptEncoding : (req.headers.get("accept-encoding") ?? undefined);
+}
+
 /** The store gauges' and headers' members, per isolate: only a cache (each hit is checked against the text). */
 const scrapeMembers = new GzipMemo();
 
@@ -49,7 +58,7 @@ ops.get("/metrics", async (c) => {
     if (!(await safeEqual(token, c.env.METRICS_TOKEN))) throw new AppError(401, "unauthorized", "Missing or wrong metrics token");
   }
   const store = c.get("store");
-  const gzip = acceptsGzip(c.req.header("accept-encoding"));
+  const gzip = acceptsGzip(clientAcceptEncoding(c.req.raw));
   const aggregate = metricsStub(c.env);
   // The aggregate needs the tenants (their current slugs; a deleted tenant's lines are left out), so
   // it follows companies.list(); the store's gauges are read meanwhile.
