@@ -40,6 +40,17 @@ function clientAcceptEncoding(req: Request): string | undefined {
 /** The store gauges' and headers' members, per isolate: only a cache (each hit is checked against the text). */
 const scrapeMembers = new GzipMemo();
 
+/**
+ * The labels the last gzip scrape of this isolate gave the aggregate: the next one asks with them
+ * at once, alongside the store reads, and asks again only if the tenants turn out to have changed.
+ */
+let lastLabels: Record<string, string> | undefined;
+
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
 ops.route("/", health);
 
 /** The profile's default handoff SLA, for tenants that never set one (the store reads each tenant's own). */
@@ -61,7 +72,8 @@ ops.get("/metrics", async (c) => {
   const gzip = acceptsGzip(clientAcceptEncoding(c.req.raw));
   const aggregate = metricsStub(c.env);
   // The aggregate needs the tenants (their current slugs; a deleted tenant's lines are left out), so
-  // it follows companies.list(); the store's gauges are read meanwhile.
+  // it follows companies.list() (gzip: unless this isolate's last labels still hold); the store's
+  // gauges are read meanwhile.
   const listed = store.companies.list();
   const labels = listed.then((list) => ownerLabels(list, UNATTRIBUTED_COMPANY_LABEL));
   const gauges = store.ops.gauges(Date.now(), DEFAULT_SLA_MINUTES);
@@ -70,7 +82,12 @@ ops.get("/metrics", async (c) => {
     const [companies, families, rows] = await Promise.all([listed, labels.then((l) => aggregate.exposition(l)), gauges]);
     return c.body(assembleExposition(families, storeGaugeBlocks(companies, rows)), 200, headers);
   }
-  const [companies, members, rows] = await Promise.all([listed, labels.then((l) => aggregate.gzipExposition(l)), gauges]);
+  const guess = lastLabels;
+  const early = guess && aggregate.gzipExposition(guess);
+  early?.catch(() => {}); // Not awaited when the guess was wrong; awaited (and thrown) when it was right.
+  const [companies, owners, rows] = await Promise.all([listed, labels, gauges]);
+  lastLabels = owners;
+  const members = early && guess && sameLabels(guess, owners) ? await early : await aggregate.gzipExposition(owners);
   const body = assembleGzipExposition(members, storeGaugeBlocks(companies, rows), scrapeMembers);
   // Already gzip: `manual` keeps the runtime from compressing it again (it would, for the header alone).
   const res = c.body(body, 200, { ...headers, "content-encoding": "gzip" });
