@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../src/lib/log";
-import { CHUNK_FORMAT, ChunkCache, LAST_PUSH_FAMILY, lastPushLines, renderChunks, type StoredSeries } from "../src/metrics/chunks";
-import type { AggregateExposition, MetricsPush } from "../src/metrics/push";
+import { ChunkCache } from "../src/metrics/chunk-cache";
+import { CHUNK_FORMAT, LAST_PUSH_FAMILY, lastPushBlocks, renderChunks, type StoredSeries } from "../src/metrics/chunks";
+import { GzipMemo, packMembers } from "../src/metrics/gzip";
+import type { AggregateExposition, AggregateGzipExposition, MetricsPush } from "../src/metrics/push";
 
 const SCHEMA = [
   // One row per (owner, series): counters and gauges fill `value`, histograms `counts`/`sum`/`count`.
@@ -22,12 +24,15 @@ const onDrop = (metric: string, reason: string) => log.warn("metrics sample drop
  * Values are absolute and each row keeps the change number that wrote it, so a push retried, doubled
  * or finishing after a newer one never moves a series back. A push also re-renders the owner's
  * lines of the families it touched, from the stored rows (so a stale push renders the same text):
- * a scrape then concatenates text (kept in memory too) instead of parsing and rendering every series.
+ * a scrape then concatenates text (kept in memory too), or the gzip members of that text compressed
+ * when it last changed, instead of parsing, rendering and compressing every series.
  */
 export class MetricsDO extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** The chunks table in memory: what a scrape reads (src/metrics/chunks.ts). */
   private readonly cache = new ChunkCache();
+  /** The last-push gauge's members per block: it is rendered per scrape, compressed only when it changed. */
+  private readonly lastPushMembers = new GzipMemo();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -85,11 +90,25 @@ export class MetricsDO extends DurableObject<Env> {
    */
   async exposition(labels: Record<string, string>): Promise<AggregateExposition> {
     const out = this.cache.exposition(labels);
-    // Absent while a tenant is idle (it said so in its last push): only tenants expected to push go stale.
-    const pushes = this.sql.exec<{ owner: string; pushed_at: number }>(`SELECT owner, pushed_at FROM pushes WHERE idle = 0`).toArray();
-    const last = lastPushLines(pushes, labels);
+    const last = lastPushBlocks(this.activePushes(), labels)
+      .map(([, text]) => text)
+      .join("");
     if (last !== "") out[LAST_PUSH_FAMILY] = last;
     return out;
+  }
+
+  /** The same lines as `exposition`, as gzip members compressed when their text last changed (src/metrics/gzip.ts). */
+  async gzipExposition(labels: Record<string, string>): Promise<AggregateGzipExposition> {
+    const out = this.cache.gzipExposition(labels);
+    const last = lastPushBlocks(this.activePushes(), labels).map(([block, text]) => this.lastPushMembers.member(String(block), text));
+    this.lastPushMembers.endRound();
+    if (last.length > 0) out[LAST_PUSH_FAMILY] = last;
+    return packMembers(out);
+  }
+
+  /** Absent while a tenant is idle (it said so in its last push): only tenants expected to push go stale. */
+  private activePushes(): { owner: string; pushed_at: number }[] {
+    return this.sql.exec<{ owner: string; pushed_at: number }>(`SELECT owner, pushed_at FROM pushes WHERE idle = 0 ORDER BY owner`).toArray();
   }
 
   /**

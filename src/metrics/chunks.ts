@@ -6,6 +6,7 @@
  * can be renamed, and a deleted tenant has no slug: its lines are left out).
  */
 import { METRIC_FAMILIES } from "./catalogue";
+import { ownerBlock } from "./gzip";
 import { COMPANY_SLOT, escapeLabelValue, formatNumber, type RenderOptions, renderSamples } from "./render";
 import type { CounterSample, HistogramSample } from "./snapshot";
 
@@ -80,69 +81,17 @@ export function ownerLabels(companies: readonly { id: number; slug: string }[], 
 
 export const LAST_PUSH_FAMILY = "secretaria_metrics_last_push_timestamp_seconds";
 
-/** `secretaria_metrics_last_push_timestamp_seconds` of the owners still expected to push (not idle), with known labels. */
-export function lastPushLines(pushes: readonly { owner: string; pushed_at: number }[], labels: Readonly<Record<string, string>>): string {
-  let text = "";
-  for (const p of pushes) {
-    const company = labels[p.owner];
-    if (company !== undefined && Number.isFinite(p.pushed_at)) text += `${LAST_PUSH_FAMILY}{company="${company}"} ${formatNumber(p.pushed_at / 1000)}\n`;
-  }
-  return text;
-}
-
-interface CachedChunk {
-  /** The chunk as stored. */
-  raw: string;
-  /** The same text cut at each COMPANY_SLOT. */
-  pieces: string[];
-  /** The text with `label` in the slots, as the last scrape asked for it. */
-  label?: string;
-  text?: string;
-}
-
 /**
- * The aggregate's chunks in memory, per family then owner, so a scrape is string concatenation: no
- * SQLite, and a chunk's label is put in again only when it changed (a rename) or the chunk did (a
- * push). ~2× the chunks' size in memory (8 MB at 1,000 tenants). The SQLite table stays the durable
- * copy; this is loaded from it when the object starts and updated after each committed push.
+ * `secretaria_metrics_last_push_timestamp_seconds` of the owners still expected to push (not idle),
+ * with known labels, per block of owners (src/metrics/gzip.ts) in block order.
  */
-export class ChunkCache {
-  private readonly families = new Map<string, Map<string, CachedChunk>>();
-
-  set(metric: string, owner: string, text: string | undefined): void {
-    let owners = this.families.get(metric);
-    if (text === undefined) {
-      owners?.delete(owner);
-      return;
-    }
-    if (!owners) {
-      owners = new Map();
-      this.families.set(metric, owners);
-    }
-    owners.set(owner, { raw: text, pieces: text.split(COMPANY_SLOT) });
+export function lastPushBlocks(pushes: readonly { owner: string; pushed_at: number }[], labels: Readonly<Record<string, string>>): [block: number, text: string][] {
+  const blocks = new Map<number, string>();
+  for (const p of pushes) {
+    const company = Object.hasOwn(labels, p.owner) ? labels[p.owner] : undefined;
+    if (company === undefined || !Number.isFinite(p.pushed_at)) continue;
+    const id = ownerBlock(p.owner);
+    blocks.set(id, `${blocks.get(id) ?? ""}${LAST_PUSH_FAMILY}{company="${company}"} ${formatNumber(p.pushed_at / 1000)}\n`);
   }
-
-  /** The chunk as stored, if there is one. */
-  get(metric: string, owner: string): string | undefined {
-    return this.families.get(metric)?.get(owner)?.raw;
-  }
-
-  /** Per family, the lines of the owners `labels` names (owner → escaped company label); the others are left out. */
-  exposition(labels: Readonly<Record<string, string>>): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [metric, owners] of this.families) {
-      const parts: string[] = [];
-      for (const [owner, chunk] of owners) {
-        const label = Object.hasOwn(labels, owner) ? labels[owner] : undefined;
-        if (label === undefined) continue;
-        if (chunk.label !== label || chunk.text === undefined) {
-          chunk.text = chunk.pieces.join(label);
-          chunk.label = label;
-        }
-        parts.push(chunk.text);
-      }
-      if (parts.length > 0) out[metric] = parts.join("");
-    }
-    return out;
-  }
+  return [...blocks].sort((a, b) => a[0] - b[0]);
 }

@@ -49,5 +49,14 @@ export interface MetricsPush {
  */
 export type AggregateExposition = Record<string, string>;
 
+/**
+ * The same lines as gzip members (src/metrics/gzip.ts), all in one buffer so RPC copies one array:
+ * per family, where its members start and end in `bytes`.
+ */
+export interface AggregateGzipExposition {
+  bytes: Uint8Array<ArrayBuffer>;
+  families: Record<string, { start: number; end: number }>;
+}
+
 /** The one aggregate (a singleton: pushes are small and a scrape is one call to it). */
 export const metricsStub = (env: Env) => env.METRICS.get(env.METRICS.idFromName("metrics"));

@@ -4,7 +4,8 @@ import { AppError } from "../../lib/errors";
 import { metricsStub } from "../../metrics/push";
 import { ownerLabels } from "../../metrics/chunks";
 import { PROMETHEUS_CONTENT_TYPE } from "../../metrics/render";
-import { assembleExposition, storeGaugeLines } from "../../metrics/scrape";
+import { GzipMemo } from "../../metrics/gzip";
+import { assembleExposition, assembleGzipExposition, storeGaugeBlocks } from "../../metrics/scrape";
 import { readProfile } from "../../tenants/profile";
 import { UNATTRIBUTED_COMPANY_LABEL } from "../../tenants/stubs";
 import type { AppEnv } from "../types";
@@ -14,10 +15,41 @@ import { metricsAccess } from "./metrics-access";
 export const ops = new Hono<AppEnv>();
 
 /**
- * Prometheus asks for gzip, and exposition text shrinks ~15× (3.9 MB → ~250 KB at 1,000 tenants):
- * the header alone makes the runtime compress the body as it streams it (natively, not in JS).
+ * Whether the client takes gzip (Prometheus always asks for it); `gzip;q=0` is a refusal. Read by
+ * bench.ts too, for its floor.
  */
-export const scrapeEncoding = (accept: string | undefined): Record<string, string> => (/\bgzip\b/i.test(accept ?? "") ? { "content-encoding": "gzip" } : {});
+export function acceptsGzip(accept: string | undefined): boolean {
+  for (const part of (accept ?? "").split(",")) {
+    const [coding = "", ...params] = part.split(";").map((p) => p.trim().toLowerCase());
+    if (coding !== "gzip" && coding !== "x-gzip" && coding !== "*") continue;
+    const q = params.find((p) => p.startsWith("q="));
+    if (q === undefined || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+/**
+ * The client's own Accept-Encoding: Cloudflare (and wrangler dev, which imitates it) hands the Worker
+ * "br, gzip" whatever the client sent, and keeps the client's header in `cf.clientAcceptEncoding`.
+ */
+function clientAcceptEncoding(req: Request): string | undefined {
+  const cf = req.cf as { clientAcceptEncoding?: unknown } | undefined;
+  return typeof cf?.clientAcceptEncoding === "string" ? cf.clientAcceptEncoding : (req.headers.get("accept-encoding") ?? undefined);
+}
+
+/** The store gauges' and headers' members, per isolate: only a cache (each hit is checked against the text). */
+const scrapeMembers = new GzipMemo();
+
+/**
+ * The labels the last gzip scrape of this isolate gave the aggregate: the next one asks with them
+ * at once, alongside the store reads, and asks again only if the tenants turn out to have changed.
+ */
+let lastLabels: Record<string, string> | undefined;
+
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
 
 ops.route("/", health);
 
@@ -37,16 +69,27 @@ ops.get("/metrics", async (c) => {
     if (!(await safeEqual(token, c.env.METRICS_TOKEN))) throw new AppError(401, "unauthorized", "Missing or wrong metrics token");
   }
   const store = c.get("store");
+  const gzip = acceptsGzip(clientAcceptEncoding(c.req.raw));
+  const aggregate = metricsStub(c.env);
   // The aggregate needs the tenants (their current slugs; a deleted tenant's lines are left out), so
-  // it follows companies.list(); the store's gauges are read meanwhile.
+  // it follows companies.list() (gzip: unless this isolate's last labels still hold); the store's
+  // gauges are read meanwhile.
   const listed = store.companies.list();
-  const [companies, aggregate, gauges] = await Promise.all([
-    listed,
-    listed.then((list) => metricsStub(c.env).exposition(ownerLabels(list, UNATTRIBUTED_COMPANY_LABEL))),
-    store.ops.gauges(Date.now(), DEFAULT_SLA_MINUTES),
-  ]);
-  return c.body(assembleExposition(aggregate, storeGaugeLines(companies, gauges)), 200, {
-    "content-type": PROMETHEUS_CONTENT_TYPE,
-    ...scrapeEncoding(c.req.header("accept-encoding")),
-  });
+  const labels = listed.then((list) => ownerLabels(list, UNATTRIBUTED_COMPANY_LABEL));
+  const gauges = store.ops.gauges(Date.now(), DEFAULT_SLA_MINUTES);
+  const headers = { "content-type": PROMETHEUS_CONTENT_TYPE, vary: "accept-encoding" };
+  if (!gzip) {
+    const [companies, families, rows] = await Promise.all([listed, labels.then((l) => aggregate.exposition(l)), gauges]);
+    return c.body(assembleExposition(families, storeGaugeBlocks(companies, rows)), 200, headers);
+  }
+  const guess = lastLabels;
+  const early = guess && aggregate.gzipExposition(guess);
+  early?.catch(() => {}); // Not awaited when the guess was wrong; awaited (and thrown) when it was right.
+  const [companies, owners, rows] = await Promise.all([listed, labels, gauges]);
+  lastLabels = owners;
+  const members = early && guess && sameLabels(guess, owners) ? await early : await aggregate.gzipExposition(owners);
+  const body = assembleGzipExposition(members, storeGaugeBlocks(companies, rows), scrapeMembers);
+  // Already gzip: `manual` keeps the runtime from compressing it again (it would, for the header alone).
+  const res = c.body(body, 200, { ...headers, "content-encoding": "gzip" });
+  return new Response(res.body, { status: res.status, headers: res.headers, encodeBody: "manual" });
 });
