@@ -1,4 +1,5 @@
 import { portableRepositories } from "../portable";
+import { importScreen } from "../portable/scheduling";
 import * as schema from "../schema";
 import type { Store } from "../types";
 import { calendarWrites } from "./appointments";
@@ -16,14 +17,15 @@ import { statusMoves } from "./statuses";
  */
 export function createD1Store(binding: D1Database): Store {
   const x = d1Ctx(binding);
-  const shared = portableRepositories({ db: x.db, schema, dialect: d1Dialect });
+  const portable = { db: x.db, schema, dialect: d1Dialect };
+  const shared = portableRepositories(portable);
   return {
     ...shared,
     turns: createTurnsStore(binding),
     outbox: createOutboxStore(binding),
     messages: { ...shared.messages, ...statusMoves(x) },
     appointments: { ...shared.appointments, ...calendarWrites(x, shared.appointments) },
-    scheduling: { ...shared.scheduling, ...schedulingBulk(x) },
+    scheduling: { ...shared.scheduling, ...schedulingBulk(x, importScreen(portable)) },
     ops: ops(x),
     async ping() {
       await binding.prepare("SELECT 1").first();

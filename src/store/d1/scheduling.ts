@@ -1,4 +1,5 @@
 import type { EngineSpecific } from "../portable/context";
+import type { ImportScreen } from "../portable/scheduling";
 import type { Appointment, HistoryRecord, Store } from "../types";
 import type { D1Ctx } from "./db";
 
@@ -39,7 +40,7 @@ const toHistory = (r: HistorySqlRow): HistoryRecord => ({
 });
 
 /** The analysis's bulk statements, in this engine's SQL. */
-export function schedulingBulk({ d1 }: D1Ctx): Pick<Store["scheduling"], EngineSpecific["scheduling"]> {
+export function schedulingBulk({ d1 }: D1Ctx, screen: ImportScreen): Pick<Store["scheduling"], EngineSpecific["scheduling"]> {
   return {
     /**
      * Idempotent by the unique (company_id, external_id) index with ON CONFLICT DO UPDATE … WHERE
@@ -47,32 +48,7 @@ export function schedulingBulk({ d1 }: D1Ctx): Pick<Store["scheduling"], EngineS
      * json_each unpacking is SQLite's; Postgres uses jsonb_to_recordset or unnest.
      */
     async importRows(companyId, rows, at) {
-      const errors: { line: number; reason: string }[] = [];
-      const ids = [...new Set(rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])))];
-      const known = new Set(
-        ids.length
-          ? (
-              await d1
-                .prepare(`SELECT id FROM contacts WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2))`)
-                .bind(companyId, JSON.stringify(ids))
-                .all<{ id: number }>()
-            ).results.map((r) => r.id)
-          : [],
-      );
-      const live = new Set(
-        (
-          await d1
-            .prepare(`SELECT external_id FROM appointments WHERE company_id = ?1 AND source != 'import' AND external_id IN (SELECT value FROM json_each(?2))`)
-            .bind(companyId, JSON.stringify(rows.map((r) => r.externalId)))
-            .all<{ external_id: string }>()
-        ).results.map((r) => r.external_id),
-      );
-      const good = rows.filter((r) => {
-        if ("contactId" in r.contact && !known.has(r.contact.contactId)) errors.push({ line: r.line, reason: `contact: no contact with id ${r.contact.contactId} in this tenant` });
-        else if (live.has(r.externalId)) errors.push({ line: r.line, reason: `external_id: "${r.externalId}" belongs to an appointment booked here, not an import` });
-        else return true;
-        return false;
-      });
+      const { good, errors } = await screen(companyId, rows);
       if (good.length === 0) return errors;
       const phones = [...new Set(good.flatMap((r) => ("phone" in r.contact ? [r.contact.phone] : [])))];
       const packed = good.map((r) => ({

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { type AnyColumn, and, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { Appointment, Store } from "../types";
 import type { EngineSpecific, PortableCtx } from "./context";
@@ -33,6 +33,21 @@ export const toAppointment = (r: typeof schema.appointments.$inferSelect): Appoi
 const STATUS_STAMP = { confirmed: "confirmedAt", cancelled: "cancelledAt", attended: "attendedAt" } as const;
 
 export const LIVE: Appointment["status"][] = ["scheduled", "confirmed"];
+
+/** What a move writes on either engine: the new time and uid, back to scheduled, the old uid kept as rescheduled_from_uid. */
+export const movedTo = (current: Pick<Appointment, "bookingUid" | "rescheduledFromUid">, m: Parameters<Store["appointments"]["move"]>[2], at: number) => ({
+  startsAt: m.startsAt,
+  endsAt: m.endsAt,
+  bookingUid: m.bookingUid,
+  rescheduledFromUid: m.bookingUid !== current.bookingUid ? current.bookingUid : current.rescheduledFromUid,
+  status: "scheduled" as const,
+  confirmedAt: null,
+  updatedAt: at,
+});
+
+/** The WHERE of a move on either engine's appointments table: this tenant's row, still live, and (with a room) a place left. */
+export const movable = (t: { companyId: AnyColumn; id: AnyColumn; status: AnyColumn }, companyId: number, id: number, placeLeft?: SQL) =>
+  and(eq(t.companyId, companyId), eq(t.id, id), inArray(t.status, LIVE), placeLeft);
 
 export function appointments({ db, schema: s }: PortableCtx): Omit<Store["appointments"], EngineSpecific["appointments"]> {
   const byUid = async (companyId: number, uid: string) => {

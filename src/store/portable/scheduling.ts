@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull, notInArray } from "drizzle-orm";
+import { and, desc, eq, isNull, ne, notInArray } from "drizzle-orm";
 import type * as schema from "../schema";
-import type { ImportJob, Store } from "../types";
+import type { ImportJob, ImportRecord, Store } from "../types";
 import type { EngineSpecific, PortableCtx } from "./context";
 
 const toImportJob = (r: typeof schema.importJobs.$inferSelect): ImportJob => ({
@@ -15,6 +15,55 @@ const toImportJob = (r: typeof schema.importJobs.$inferSelect): ImportJob => ({
   updatedAt: r.updatedAt,
   finishedAt: r.finishedAt,
 });
+
+/** An import chunk's rows split into those it may store and the lines it must report. */
+export type ImportScreen = (companyId: number, rows: ImportRecord[]) => Promise<{ good: ImportRecord[]; errors: { line: number; reason: string }[] }>;
+
+/**
+ * The check both engines' importRows start with: a row naming a contact id the tenant does not have,
+ * or the external id of an appointment booked here (not imported), is reported, never written.
+ */
+export function importScreen({ db, schema: s, dialect }: PortableCtx): ImportScreen {
+  return async (companyId, rows) => {
+    if (rows.length === 0) return { good: [], errors: [] };
+    const ids = [...new Set(rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])))];
+    const known = new Set(
+      ids.length
+        ? (
+            await db
+              .select({ id: s.contacts.id })
+              .from(s.contacts)
+              .where(and(eq(s.contacts.companyId, companyId), dialect.inList(s.contacts.id, ids)))
+          ).map((r) => r.id)
+        : [],
+    );
+    const live = new Set(
+      (
+        await db
+          .select({ externalId: s.appointments.externalId })
+          .from(s.appointments)
+          .where(
+            and(
+              eq(s.appointments.companyId, companyId),
+              ne(s.appointments.source, "import"),
+              dialect.inList(
+                s.appointments.externalId,
+                rows.map((r) => r.externalId),
+              ),
+            ),
+          )
+      ).map((r) => r.externalId),
+    );
+    const errors: { line: number; reason: string }[] = [];
+    const good = rows.filter((r) => {
+      if ("contactId" in r.contact && !known.has(r.contact.contactId)) errors.push({ line: r.line, reason: `contact: no contact with id ${r.contact.contactId} in this tenant` });
+      else if (live.has(r.externalId)) errors.push({ line: r.line, reason: `external_id: "${r.externalId}" belongs to an appointment booked here, not an import` });
+      else return true;
+      return false;
+    });
+    return { good, errors };
+  };
+}
 
 /** The analysis's reads and single-row writes; the bulk statements are each engine's (store/d1/scheduling.ts, store/postgres/scheduling.ts). */
 export function scheduling({ db, schema: s }: PortableCtx): Omit<Store["scheduling"], EngineSpecific["scheduling"]> {

@@ -1,5 +1,5 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import { LIVE, toAppointment } from "../portable/appointments";
+import { and, eq, sql } from "drizzle-orm";
+import { LIVE, movable, movedTo, toAppointment } from "../portable/appointments";
 import type { Room, Store } from "../types";
 import type { PgCtx } from "./db";
 import * as s from "./schema";
@@ -57,23 +57,8 @@ export function calendarWrites({ db }: PgCtx): Pick<Store["appointments"], "rese
         if (!current || !LIVE.includes(current.status)) return null;
         const [row] = await tx
           .update(s.appointments)
-          .set({
-            startsAt: m.startsAt,
-            endsAt: m.endsAt,
-            bookingUid: m.bookingUid,
-            rescheduledFromUid: m.bookingUid !== current.bookingUid ? current.bookingUid : current.rescheduledFromUid,
-            status: "scheduled",
-            confirmedAt: null,
-            updatedAt: at,
-          })
-          .where(
-            and(
-              eq(s.appointments.companyId, companyId),
-              eq(s.appointments.id, id),
-              inArray(s.appointments.status, LIVE),
-              room ? sql`${overlapping(companyId, m.startsAt, m.endsAt, room, id)} < ${room.capacity}` : undefined,
-            ),
-          )
+          .set(movedTo(current, m, at))
+          .where(movable(s.appointments, companyId, id, room ? sql`${overlapping(companyId, m.startsAt, m.endsAt, room, id)} < ${room.capacity}` : undefined))
           .returning();
         return row ? toAppointment(row) : null;
       });

@@ -1,4 +1,5 @@
 import { portableRepositories } from "../portable";
+import { importScreen } from "../portable/scheduling";
 import type { Store } from "../types";
 import { calendarWrites } from "./appointments";
 import { createOutboxStore, createTurnsStore } from "./batch";
@@ -16,14 +17,15 @@ import { statusMoves } from "./statuses";
 export function createPostgresStore(connectionString: string, opts: { max?: number } = {}): Store & { close(): Promise<void> } {
   const client = pgClient(connectionString, opts);
   const x = pgCtx(client);
-  const shared = portableRepositories(portableCtx(x));
+  const portable = portableCtx(x);
+  const shared = portableRepositories(portable);
   return {
     ...shared,
     turns: createTurnsStore(x),
     outbox: createOutboxStore(x),
     messages: { ...shared.messages, ...statusMoves(x) },
     appointments: { ...shared.appointments, ...calendarWrites(x) },
-    scheduling: { ...shared.scheduling, ...schedulingBulk(x) },
+    scheduling: { ...shared.scheduling, ...schedulingBulk(x, importScreen(portable)) },
     ops: ops(x),
     async ping() {
       await client`SELECT 1`;

@@ -1,5 +1,6 @@
-import { and, eq, ne, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { EngineSpecific } from "../portable/context";
+import type { ImportScreen } from "../portable/scheduling";
 import type { Appointment, HistoryRecord, Store } from "../types";
 import type { PgCtx } from "./db";
 import * as s from "./schema";
@@ -52,7 +53,7 @@ const toHistory = (r: HistorySqlRow): HistoryRecord => ({
 const jsonParam = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
 
 /** The analysis's bulk statements, in this engine's SQL. */
-export function schedulingBulk({ db }: PgCtx): Pick<Store["scheduling"], EngineSpecific["scheduling"]> {
+export function schedulingBulk({ db }: PgCtx, screen: ImportScreen): Pick<Store["scheduling"], EngineSpecific["scheduling"]> {
   return {
     /**
      * Idempotent by the unique (company_id, external_id) index with ON CONFLICT DO UPDATE … WHERE
@@ -61,38 +62,7 @@ export function schedulingBulk({ db }: PgCtx): Pick<Store["scheduling"], EngineS
      * (ON CONFLICT DO UPDATE may not touch one row twice in a statement).
      */
     async importRows(companyId, rows, at) {
-      const errors: { line: number; reason: string }[] = [];
-      const ids = [...new Set(rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])))];
-      const known = new Set(
-        ids.length
-          ? (
-              await db
-                .select({ id: s.contacts.id })
-                .from(s.contacts)
-                .where(and(eq(s.contacts.companyId, companyId), sql`${s.contacts.id} IN (SELECT jsonb_array_elements_text(${jsonParam(ids)})::int)`))
-            ).map((r) => r.id)
-          : [],
-      );
-      const live = new Set(
-        (
-          await db
-            .select({ externalId: s.appointments.externalId })
-            .from(s.appointments)
-            .where(
-              and(
-                eq(s.appointments.companyId, companyId),
-                ne(s.appointments.source, "import"),
-                sql`${s.appointments.externalId} IN (SELECT jsonb_array_elements_text(${jsonParam(rows.map((r) => r.externalId))}))`,
-              ),
-            )
-        ).map((r) => r.externalId),
-      );
-      const good = rows.filter((r) => {
-        if ("contactId" in r.contact && !known.has(r.contact.contactId)) errors.push({ line: r.line, reason: `contact: no contact with id ${r.contact.contactId} in this tenant` });
-        else if (live.has(r.externalId)) errors.push({ line: r.line, reason: `external_id: "${r.externalId}" belongs to an appointment booked here, not an import` });
-        else return true;
-        return false;
-      });
+      const { good, errors } = await screen(companyId, rows);
       if (good.length === 0) return errors;
       const last = [...new Map(good.map((r) => [r.externalId, r])).values()];
       const phones = [...new Set(last.flatMap((r) => ("phone" in r.contact ? [r.contact.phone] : [])))];
