@@ -44,8 +44,8 @@ export function schedulingBulk({ d1 }: D1Ctx, screen: ImportScreen): Pick<Store[
   return {
     /**
      * Idempotent by the unique (company_id, external_id) index with ON CONFLICT DO UPDATE … WHERE
-     * source = 'import', so a concurrent booking's row is never overwritten: portable as is. The
-     * json_each unpacking is SQLite's; Postgres uses jsonb_to_recordset or unnest.
+     * source = 'import', so a concurrent booking's row is never overwritten (as on Postgres). The
+     * json_each unpacking is SQLite's; store/postgres/scheduling.ts uses jsonb_to_recordset.
      */
     async importRows(companyId, rows, at) {
       const { good, errors } = await screen(companyId, rows);
@@ -133,7 +133,7 @@ export function schedulingBulk({ d1 }: D1Ctx, screen: ImportScreen): Pick<Store[
         .bind(companyId, JSON.stringify(scores.map((x) => ({ id: x.id, p: x.prob, r: x.reasons }))), at)
         .run();
     },
-    // Replace = DELETE + INSERT in one batch (a D1 transaction); Postgres: the same two in one transaction.
+    // Replace = DELETE + INSERT in one batch (a D1 transaction): a reader sees the old rows or the new ones.
     async saveInsights(companyId, rows, at) {
       await d1.batch([
         d1.prepare(`DELETE FROM scheduling_insights WHERE company_id = ?1`).bind(companyId),
@@ -149,9 +149,8 @@ export function schedulingBulk({ d1 }: D1Ctx, screen: ImportScreen): Pick<Store[
     },
     /**
      * Single writer: INSERT … WHERE NOT EXISTS (a recent run) is one statement, and D1 runs one at a
-     * time, so two crons can't both start. Postgres can't see the other's uncommitted insert: take
-     * pg_advisory_xact_lock(company_id, hashtext(trigger)) in the same transaction first (a unique
-     * index can't express "within guardMs").
+     * time, so two crons can't both start. (Postgres can't see the other's uncommitted insert, and a
+     * unique index can't say "within guardMs": store/postgres/scheduling.ts takes a per-tenant lock.)
      */
     async claimRun(companyId, trigger, at, guardMs) {
       const row = await d1

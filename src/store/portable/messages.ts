@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { type ChannelName, type OutboundPayload, payloadText } from "../../channels/types";
 import type * as schema from "../schema";
 import type { MessageRow, MessageStatus, Store } from "../types";
@@ -32,69 +32,52 @@ export const toMessage = (r: typeof schema.messages.$inferSelect): MessageRow =>
 
 export function messages({ db, schema: s }: PortableCtx): Omit<Store["messages"], EngineSpecific["messages"]> {
   const where = (companyId: number, id: number) => and(eq(s.messages.companyId, companyId), eq(s.messages.id, id));
+  /** Insert-or-nothing on a unique index, then read the winner by that index's key: racing callers all get the one row. */
+  const insertOrRead = async (values: typeof schema.messages.$inferInsert, key: SQL | undefined, what: string) => {
+    const [fresh] = await db.insert(s.messages).values(values).onConflictDoNothing().returning();
+    if (fresh) return { message: toMessage(fresh), inserted: true };
+    const [row] = await db.select().from(s.messages).where(key).limit(1);
+    if (!row) throw new Error(`${what} message neither inserted nor found`);
+    return { message: toMessage(row), inserted: false };
+  };
   return {
     // Idempotent by the unique (company_id, provider_message_id) index: insert-or-nothing, then read the
     // winner (ON CONFLICT DO NOTHING RETURNING, then SELECT), so racing deliveries all get the one row.
     async insertInbound(companyId, m) {
-      const inserted = await db
-        .insert(s.messages)
-        .values({
-          companyId,
-          conversationId: m.conversationId,
-          contactId: m.contactId,
-          direction: "in",
-          channel: m.channel,
-          providerMessageId: m.providerMessageId,
-          type: m.type,
-          body: m.body,
-          status: "received",
-          unanswered: m.unanswered,
-          correlationId: m.correlationId,
-          providerTimestamp: m.providerTimestamp,
-        })
-        .onConflictDoNothing()
-        .returning();
-      const fresh = inserted[0];
-      if (fresh) return { message: toMessage(fresh), inserted: true };
-      const [row] = await db
-        .select()
-        .from(s.messages)
-        .where(and(eq(s.messages.companyId, companyId), eq(s.messages.providerMessageId, m.providerMessageId)))
-        .limit(1);
-      if (!row) throw new Error("inbound message neither inserted nor found");
-      return { message: toMessage(row), inserted: false };
+      const values = {
+        companyId,
+        conversationId: m.conversationId,
+        contactId: m.contactId,
+        direction: "in" as const,
+        channel: m.channel,
+        providerMessageId: m.providerMessageId,
+        type: m.type,
+        body: m.body,
+        status: "received",
+        unanswered: m.unanswered,
+        correlationId: m.correlationId,
+        providerTimestamp: m.providerTimestamp,
+      };
+      return insertOrRead(values, and(eq(s.messages.companyId, companyId), eq(s.messages.providerMessageId, m.providerMessageId)), "inbound");
     },
     // Idempotent by the unique (company_id, client_ref) index, like insertInbound.
     async insertOutbound(companyId, m) {
-      const body = payloadText(m.payload);
-      const inserted = await db
-        .insert(s.messages)
-        .values({
-          companyId,
-          conversationId: m.conversationId,
-          contactId: m.contactId,
-          direction: "out",
-          channel: m.channel,
-          author: m.author ?? "bot",
-          purpose: m.purpose ?? "reply",
-          clientRef: m.clientRef,
-          type: m.payload.kind,
-          body,
-          payload: m.payload,
-          status: "queued",
-          correlationId: m.correlationId,
-        })
-        .onConflictDoNothing()
-        .returning();
-      const fresh = inserted[0];
-      if (fresh) return { message: toMessage(fresh), inserted: true };
-      const [row] = await db
-        .select()
-        .from(s.messages)
-        .where(and(eq(s.messages.companyId, companyId), eq(s.messages.clientRef, m.clientRef)))
-        .limit(1);
-      if (!row) throw new Error("outbound message neither inserted nor found");
-      return { message: toMessage(row), inserted: false };
+      const values = {
+        companyId,
+        conversationId: m.conversationId,
+        contactId: m.contactId,
+        direction: "out" as const,
+        channel: m.channel,
+        author: m.author ?? "bot",
+        purpose: m.purpose ?? "reply",
+        clientRef: m.clientRef,
+        type: m.payload.kind,
+        body: payloadText(m.payload),
+        payload: m.payload,
+        status: "queued",
+        correlationId: m.correlationId,
+      };
+      return insertOrRead(values, and(eq(s.messages.companyId, companyId), eq(s.messages.clientRef, m.clientRef)), "outbound");
     },
     async byId(companyId, id) {
       const [row] = await db.select().from(s.messages).where(where(companyId, id)).limit(1);

@@ -67,24 +67,18 @@ export function importScreen({ db, schema: s, dialect }: PortableCtx): ImportScr
 
 /** The analysis's reads and single-row writes; the bulk statements are each engine's (store/d1/scheduling.ts, store/postgres/scheduling.ts). */
 export function scheduling({ db, schema: s }: PortableCtx): Omit<Store["scheduling"], EngineSpecific["scheduling"]> {
+  const stampOnce = async (companyId: number, id: number, column: "riskFlaggedAt" | "rescheduleOfferedAt", at: number) => {
+    const r = await db
+      .update(s.appointments)
+      .set({ [column]: at })
+      .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments[column])))
+      .returning({ id: s.appointments.id });
+    return r.length > 0;
+  };
   return {
-    // flagHighRisk and markOffered are conditional UPDATEs (IS NULL in the WHERE): one winner on both engines.
-    async flagHighRisk(companyId, id, at) {
-      const r = await db
-        .update(s.appointments)
-        .set({ riskFlaggedAt: at })
-        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.riskFlaggedAt)))
-        .returning({ id: s.appointments.id });
-      return r.length > 0;
-    },
-    async markOffered(companyId, id, at) {
-      const r = await db
-        .update(s.appointments)
-        .set({ rescheduleOfferedAt: at })
-        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.rescheduleOfferedAt)))
-        .returning({ id: s.appointments.id });
-      return r.length > 0;
-    },
+    // flagHighRisk and markOffered set their stamp once: a conditional UPDATE (IS NULL in the WHERE), one winner on both engines.
+    flagHighRisk: (companyId, id, at) => stampOnce(companyId, id, "riskFlaggedAt", at),
+    markOffered: (companyId, id, at) => stampOnce(companyId, id, "rescheduleOfferedAt", at),
     async noteReminder(companyId, id, what) {
       await db
         .update(s.appointments)
