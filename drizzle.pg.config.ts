@@ -3,6 +3,11 @@ import { defineConfig } from "drizzle-kit";
 // The Postgres (Hyperdrive) engine's migrations, generated beside D1's by `npm run db:generate`.
 export default defineConfig({
   dialect: "postgresql",
-  schema: "./src/store/postgres/schema.ts",
+  schema: [
+    "./src/store/postgres/schema/tenants.ts",
+    "./src/store/postgres/schema/messaging.ts",
+    "./src/store/postgres/schema/agenda.ts",
+    "./src/store/postgres/schema/scheduling.ts",
+  ],
   out: "./migrations-pg",
 });

@@ -927,6 +927,15 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(await store.importJobs.byId(b.id, job!.id)).toBeNull();
         expect(await store.importJobs.list(b.id, 10)).toEqual([]);
       });
+
+      it("saveModel: latestModel is the newest trained, and pruning a tenant's old models never touches another's", async () => {
+        const [a, b] = [await company(), await company()];
+        await store.scheduling.saveModel(b.id, { kind: "prior", trainedAt: T0 - DAY, model: { b: true } });
+        // Saved out of order: the newest is the one trained last, not the one saved last.
+        for (const i of [3, 11, 0, 7, 1, 9, 2, 10, 4, 8, 5, 6]) await store.scheduling.saveModel(a.id, { kind: "logistic", trainedAt: T0 + i, model: { i } });
+        expect(await store.scheduling.latestModel(a.id)).toEqual({ kind: "logistic", trainedAt: T0 + 11, model: { i: 11 } });
+        expect(await store.scheduling.latestModel(b.id)).toEqual({ kind: "prior", trainedAt: T0 - DAY, model: { b: true } });
+      });
     });
 
     describe("auditLogs", () => {

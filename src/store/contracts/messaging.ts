@@ -3,7 +3,7 @@ import type { ChannelName, DeliveryStatus, InboundType, OutboundPayload } from "
 export interface Contact {
   id: number;
   companyId: number;
-  /** The phone (digits) when known, else the contact's BSUID (see schema.ts): where replies go. */
+  /** The phone (digits) when known, else the contact's BSUID (see schema/messaging.ts): where replies go. */
   phone: string;
   /** Meta's business-scoped user id, when known. */
   userId: string | null;

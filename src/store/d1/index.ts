@@ -1,42 +1,31 @@
+import { portableRepositories } from "../portable";
+import { importScreen } from "../portable/scheduling";
+import * as schema from "../schema";
 import type { Store } from "../types";
-import { appointmentTasks, feedback } from "./appointment-tasks";
-import { appointments } from "./appointments";
-import { apiTokens, auditLogs, companies, profiles } from "./companies";
-import { contacts } from "./contacts";
-import { conversations } from "./conversations";
-import { createOutboxStore, createStatusApplier, createTurnsStore } from "./batch";
+import { calendarWrites } from "./appointments";
+import { createOutboxStore, createTurnsStore } from "./batch";
 import { d1Ctx } from "./db";
-import { deadLetters } from "./dead-letters";
-import { deliveryLogs } from "./delivery-logs";
-import { llmUsage } from "./llm-usage";
-import { messages } from "./messages";
+import { d1Dialect } from "./dialect";
 import { ops } from "./ops";
-import { importJobs, scheduling } from "./scheduling";
+import { schedulingBulk } from "./scheduling";
+import { statusMoves } from "./statuses";
 
 /**
- * The D1 engine: one repository per file, all on one drizzle handle. Code outside store/ opens a store
- * with `openStore(env)` (store/index.ts); only the engine's own contract test calls this directly.
+ * The D1 engine: the portable repositories (store/portable/) on this engine's drizzle handle, plus
+ * what only SQLite's single writer or D1's batch API can do. Code outside store/ opens a store with
+ * `openStore(env)` (store/index.ts); only the engine's own tests call this directly.
  */
 export function createD1Store(binding: D1Database): Store {
   const x = d1Ctx(binding);
+  const portable = { db: x.db, schema, dialect: d1Dialect };
+  const shared = portableRepositories(portable);
   return {
+    ...shared,
     turns: createTurnsStore(binding),
     outbox: createOutboxStore(binding),
-    companies: companies(x),
-    apiTokens: apiTokens(x),
-    contacts: contacts(x),
-    conversations: conversations(x),
-    profiles: profiles(x),
-    llmUsage: llmUsage(x),
-    messages: { ...messages(x), applyStatuses: createStatusApplier(binding) },
-    deliveryLogs: deliveryLogs(x),
-    deadLetters: deadLetters(x),
-    appointments: appointments(x),
-    appointmentTasks: appointmentTasks(x),
-    feedback: feedback(x),
-    scheduling: scheduling(x),
-    importJobs: importJobs(x),
-    auditLogs: auditLogs(x),
+    messages: { ...shared.messages, ...statusMoves(x) },
+    appointments: { ...shared.appointments, ...calendarWrites(x, shared.appointments) },
+    scheduling: { ...shared.scheduling, ...schedulingBulk(x, importScreen(portable)) },
     ops: ops(x),
     async ping() {
       await binding.prepare("SELECT 1").first();

@@ -1,6 +1,6 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
-import * as s from "../schema";
-import type { Appointment, HistoryRecord, ImportJob, Store } from "../types";
+import type { EngineSpecific } from "../portable/context";
+import type { ImportScreen } from "../portable/scheduling";
+import type { Appointment, HistoryRecord, Store } from "../types";
 import type { D1Ctx } from "./db";
 
 /** The columns the risk model reads; a live row's last contact is its last inbound message before the start. */
@@ -39,53 +39,16 @@ const toHistory = (r: HistorySqlRow): HistoryRecord => ({
   attrs: r.attrs ? (JSON.parse(r.attrs) as Record<string, string | number>) : {},
 });
 
-const toImportJob = (r: typeof s.importJobs.$inferSelect): ImportJob => ({
-  id: r.id,
-  status: r.status,
-  rowsRead: r.rowsRead,
-  rowsImported: r.rowsImported,
-  rowsFailed: r.rowsFailed,
-  errors: r.errors,
-  ignoredColumns: r.ignoredColumns,
-  startedAt: r.startedAt,
-  updatedAt: r.updatedAt,
-  finishedAt: r.finishedAt,
-});
-
-export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
+/** The analysis's bulk statements, in this engine's SQL. */
+export function schedulingBulk({ d1 }: D1Ctx, screen: ImportScreen): Pick<Store["scheduling"], EngineSpecific["scheduling"]> {
   return {
     /**
      * Idempotent by the unique (company_id, external_id) index with ON CONFLICT DO UPDATE … WHERE
-     * source = 'import', so a concurrent booking's row is never overwritten: portable as is. The
-     * json_each unpacking is SQLite's; Postgres uses jsonb_to_recordset or unnest.
+     * source = 'import', so a concurrent booking's row is never overwritten (as on Postgres). The
+     * json_each unpacking is SQLite's; store/postgres/scheduling.ts uses jsonb_to_recordset.
      */
     async importRows(companyId, rows, at) {
-      const errors: { line: number; reason: string }[] = [];
-      const ids = [...new Set(rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])))];
-      const known = new Set(
-        ids.length
-          ? (
-              await d1
-                .prepare(`SELECT id FROM contacts WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2))`)
-                .bind(companyId, JSON.stringify(ids))
-                .all<{ id: number }>()
-            ).results.map((r) => r.id)
-          : [],
-      );
-      const live = new Set(
-        (
-          await d1
-            .prepare(`SELECT external_id FROM appointments WHERE company_id = ?1 AND source != 'import' AND external_id IN (SELECT value FROM json_each(?2))`)
-            .bind(companyId, JSON.stringify(rows.map((r) => r.externalId)))
-            .all<{ external_id: string }>()
-        ).results.map((r) => r.external_id),
-      );
-      const good = rows.filter((r) => {
-        if ("contactId" in r.contact && !known.has(r.contact.contactId)) errors.push({ line: r.line, reason: `contact: no contact with id ${r.contact.contactId} in this tenant` });
-        else if (live.has(r.externalId)) errors.push({ line: r.line, reason: `external_id: "${r.externalId}" belongs to an appointment booked here, not an import` });
-        else return true;
-        return false;
-      });
+      const { good, errors } = await screen(companyId, rows);
       if (good.length === 0) return errors;
       const phones = [...new Set(good.flatMap((r) => ("phone" in r.contact ? [r.contact.phone] : [])))];
       const packed = good.map((r) => ({
@@ -170,42 +133,7 @@ export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
         .bind(companyId, JSON.stringify(scores.map((x) => ({ id: x.id, p: x.prob, r: x.reasons }))), at)
         .run();
     },
-    // flagHighRisk and markOffered are conditional UPDATEs (IS NULL in the WHERE): one winner on any engine.
-    async flagHighRisk(companyId, id, at) {
-      const r = await db
-        .update(s.appointments)
-        .set({ riskFlaggedAt: at })
-        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.riskFlaggedAt)))
-        .returning({ id: s.appointments.id });
-      return r.length > 0;
-    },
-    async markOffered(companyId, id, at) {
-      const r = await db
-        .update(s.appointments)
-        .set({ rescheduleOfferedAt: at })
-        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.rescheduleOfferedAt)))
-        .returning({ id: s.appointments.id });
-      return r.length > 0;
-    },
-    async noteReminder(companyId, id, what) {
-      await db
-        .update(s.appointments)
-        .set(what === "sent" ? { reminderSent: true } : { reminderAnswered: true })
-        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id)));
-    },
-    async saveModel(companyId, m) {
-      await db.insert(s.riskModels).values({ companyId, kind: m.kind, trainedAt: m.trainedAt, model: m.model });
-      // Keep the last 10 per tenant: enough to compare evaluations over time.
-      await d1
-        .prepare(`DELETE FROM risk_models WHERE company_id = ?1 AND id NOT IN (SELECT id FROM risk_models WHERE company_id = ?1 ORDER BY trained_at DESC, id DESC LIMIT 10)`)
-        .bind(companyId)
-        .run();
-    },
-    async latestModel(companyId) {
-      const [row] = await db.select().from(s.riskModels).where(eq(s.riskModels.companyId, companyId)).orderBy(desc(s.riskModels.trainedAt), desc(s.riskModels.id)).limit(1);
-      return row ? { kind: row.kind, trainedAt: row.trainedAt, model: row.model } : null;
-    },
-    // Replace = DELETE + INSERT in one batch (a D1 transaction); Postgres: the same two in one transaction.
+    // Replace = DELETE + INSERT in one batch (a D1 transaction): a reader sees the old rows or the new ones.
     async saveInsights(companyId, rows, at) {
       await d1.batch([
         d1.prepare(`DELETE FROM scheduling_insights WHERE company_id = ?1`).bind(companyId),
@@ -219,19 +147,10 @@ export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
           .bind(companyId, JSON.stringify(rows.map((r) => ({ ...r, suggestedSlot: r.suggestedSlot ? 1 : 0 }))), at),
       ]);
     },
-    async insights(companyId) {
-      const rows = await db
-        .select()
-        .from(s.schedulingInsights)
-        .where(eq(s.schedulingInsights.companyId, companyId))
-        .orderBy(s.schedulingInsights.weekday, s.schedulingInsights.hour);
-      return rows.map(({ companyId: _, ...r }) => r);
-    },
     /**
      * Single writer: INSERT … WHERE NOT EXISTS (a recent run) is one statement, and D1 runs one at a
-     * time, so two crons can't both start. Postgres can't see the other's uncommitted insert: take
-     * pg_advisory_xact_lock(company_id, hashtext(trigger)) in the same transaction first (a unique
-     * index can't express "within guardMs").
+     * time, so two crons can't both start. (Postgres can't see the other's uncommitted insert, and a
+     * unique index can't say "within guardMs": store/postgres/scheduling.ts takes a per-tenant lock.)
      */
     async claimRun(companyId, trigger, at, guardMs) {
       const row = await d1
@@ -244,53 +163,6 @@ export function scheduling({ db, d1 }: D1Ctx): Store["scheduling"] {
         .bind(companyId, trigger, at, at - guardMs)
         .first<{ id: number }>();
       return row?.id ?? null;
-    },
-    async finishRun(companyId, id, status, detail, at) {
-      await db
-        .update(s.optimizationRuns)
-        .set({ status, detail, finishedAt: at })
-        .where(and(eq(s.optimizationRuns.companyId, companyId), eq(s.optimizationRuns.id, id)));
-    },
-    async lastRun(companyId, status) {
-      const [row] = await db
-        .select()
-        .from(s.optimizationRuns)
-        .where(and(eq(s.optimizationRuns.companyId, companyId), status ? eq(s.optimizationRuns.status, status) : undefined))
-        .orderBy(desc(s.optimizationRuns.startedAt), desc(s.optimizationRuns.id))
-        .limit(1);
-      return row ? { id: row.id, trigger: row.trigger, status: row.status, startedAt: row.startedAt, finishedAt: row.finishedAt, detail: row.detail } : null;
-    },
-  };
-}
-
-export function importJobs({ db }: D1Ctx): Store["importJobs"] {
-  return {
-    async create(companyId, id, at) {
-      await db.insert(s.importJobs).values({ id, companyId, startedAt: at, updatedAt: at });
-    },
-    async progress(companyId, id, p, at) {
-      await db
-        .update(s.importJobs)
-        .set({ rowsRead: p.rowsRead, rowsImported: p.rowsImported, rowsFailed: p.rowsFailed, errors: p.errors, updatedAt: at })
-        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)));
-    },
-    async finish(companyId, id, status, at, ignoredColumns) {
-      await db
-        .update(s.importJobs)
-        .set({ status, finishedAt: at, updatedAt: at, ...(ignoredColumns ? { ignoredColumns } : {}) })
-        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)));
-    },
-    async byId(companyId, id) {
-      const [row] = await db
-        .select()
-        .from(s.importJobs)
-        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)))
-        .limit(1);
-      return row ? toImportJob(row) : null;
-    },
-    async list(companyId, limit) {
-      const rows = await db.select().from(s.importJobs).where(eq(s.importJobs.companyId, companyId)).orderBy(desc(s.importJobs.startedAt)).limit(limit);
-      return rows.map(toImportJob);
     },
   };
 }

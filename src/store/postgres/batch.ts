@@ -11,10 +11,10 @@
 import { and, eq, inArray, or, lt, sql } from "drizzle-orm";
 import { payloadText } from "../../channels/types";
 import type { ClaimedOutbound, OutboxStore, RecordedTurn, TurnRecord, TurnsStore } from "../batch-types";
-import { toContact } from "./contacts";
-import { toConversation } from "./conversations";
+import { toContact } from "../portable/contacts";
+import { toConversation } from "../portable/conversations";
 import type { PgCtx } from "./db";
-import { toMessage } from "./messages";
+import { toMessage } from "../portable/messages";
 import * as s from "./schema";
 
 const jsonParam = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;

@@ -1,43 +1,31 @@
+import { portableRepositories } from "../portable";
+import { importScreen } from "../portable/scheduling";
 import type { Store } from "../types";
-import { appointmentTasks, feedback } from "./appointment-tasks";
-import { appointments } from "./appointments";
-import { apiTokens, auditLogs, companies, profiles } from "./companies";
-import { contacts } from "./contacts";
-import { conversations } from "./conversations";
+import { calendarWrites } from "./appointments";
 import { createOutboxStore, createTurnsStore } from "./batch";
 import { pgClient, pgCtx } from "./db";
-import { deadLetters } from "./dead-letters";
-import { deliveryLogs } from "./delivery-logs";
-import { llmUsage } from "./llm-usage";
-import { messages } from "./messages";
 import { ops } from "./ops";
-import { importJobs, scheduling } from "./scheduling";
+import { portableCtx } from "./portable";
+import { schedulingBulk } from "./scheduling";
+import { statusMoves } from "./statuses";
 
 /**
- * The Postgres engine (through Hyperdrive in a deployment): the same repositories as store/d1/, one
- * file each, on one drizzle handle. `connectionString` is the Hyperdrive binding's (or a local URL).
+ * The Postgres engine (through Hyperdrive in a deployment): the portable repositories (store/portable/)
+ * on this engine's drizzle handle, plus what Postgres does with transactions and locks where D1 relies
+ * on SQLite's single writer. `connectionString` is the Hyperdrive binding's (or a local URL).
  */
 export function createPostgresStore(connectionString: string, opts: { max?: number } = {}): Store & { close(): Promise<void> } {
   const client = pgClient(connectionString, opts);
   const x = pgCtx(client);
+  const portable = portableCtx(x);
+  const shared = portableRepositories(portable);
   return {
+    ...shared,
     turns: createTurnsStore(x),
     outbox: createOutboxStore(x),
-    companies: companies(x),
-    apiTokens: apiTokens(x),
-    contacts: contacts(x),
-    conversations: conversations(x),
-    profiles: profiles(x),
-    llmUsage: llmUsage(x),
-    messages: messages(x),
-    deliveryLogs: deliveryLogs(x),
-    deadLetters: deadLetters(x),
-    appointments: appointments(x),
-    appointmentTasks: appointmentTasks(x),
-    feedback: feedback(x),
-    scheduling: scheduling(x),
-    importJobs: importJobs(x),
-    auditLogs: auditLogs(x),
+    messages: { ...shared.messages, ...statusMoves(x) },
+    appointments: { ...shared.appointments, ...calendarWrites(x) },
+    scheduling: { ...shared.scheduling, ...schedulingBulk(x, importScreen(portable)) },
     ops: ops(x),
     async ping() {
       await client`SELECT 1`;

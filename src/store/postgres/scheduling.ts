@@ -1,7 +1,9 @@
-import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
-import * as s from "./schema";
-import type { Appointment, HistoryRecord, ImportJob, Store } from "../types";
+import { eq, sql } from "drizzle-orm";
+import type { EngineSpecific } from "../portable/context";
+import type { ImportScreen } from "../portable/scheduling";
+import type { Appointment, HistoryRecord, Store } from "../types";
 import type { PgCtx } from "./db";
+import * as s from "./schema";
 
 /** Advisory lock key space for the analysis run claim: (RUN_LOCK, company id). */
 const RUN_LOCK = 3;
@@ -50,20 +52,8 @@ const toHistory = (r: HistorySqlRow): HistoryRecord => ({
 /** A JSON array parameter unpacked by jsonb_to_recordset / jsonb_array_elements: one bound value for any number of rows. */
 const jsonParam = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
 
-const toImportJob = (r: typeof s.importJobs.$inferSelect): ImportJob => ({
-  id: r.id,
-  status: r.status,
-  rowsRead: r.rowsRead,
-  rowsImported: r.rowsImported,
-  rowsFailed: r.rowsFailed,
-  errors: r.errors,
-  ignoredColumns: r.ignoredColumns,
-  startedAt: r.startedAt,
-  updatedAt: r.updatedAt,
-  finishedAt: r.finishedAt,
-});
-
-export function scheduling({ db }: PgCtx): Store["scheduling"] {
+/** The analysis's bulk statements, in this engine's SQL. */
+export function schedulingBulk({ db }: PgCtx, screen: ImportScreen): Pick<Store["scheduling"], EngineSpecific["scheduling"]> {
   return {
     /**
      * Idempotent by the unique (company_id, external_id) index with ON CONFLICT DO UPDATE … WHERE
@@ -72,38 +62,7 @@ export function scheduling({ db }: PgCtx): Store["scheduling"] {
      * (ON CONFLICT DO UPDATE may not touch one row twice in a statement).
      */
     async importRows(companyId, rows, at) {
-      const errors: { line: number; reason: string }[] = [];
-      const ids = [...new Set(rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])))];
-      const known = new Set(
-        ids.length
-          ? (
-              await db
-                .select({ id: s.contacts.id })
-                .from(s.contacts)
-                .where(and(eq(s.contacts.companyId, companyId), sql`${s.contacts.id} IN (SELECT jsonb_array_elements_text(${jsonParam(ids)})::int)`))
-            ).map((r) => r.id)
-          : [],
-      );
-      const live = new Set(
-        (
-          await db
-            .select({ externalId: s.appointments.externalId })
-            .from(s.appointments)
-            .where(
-              and(
-                eq(s.appointments.companyId, companyId),
-                ne(s.appointments.source, "import"),
-                sql`${s.appointments.externalId} IN (SELECT jsonb_array_elements_text(${jsonParam(rows.map((r) => r.externalId))}))`,
-              ),
-            )
-        ).map((r) => r.externalId),
-      );
-      const good = rows.filter((r) => {
-        if ("contactId" in r.contact && !known.has(r.contact.contactId)) errors.push({ line: r.line, reason: `contact: no contact with id ${r.contact.contactId} in this tenant` });
-        else if (live.has(r.externalId)) errors.push({ line: r.line, reason: `external_id: "${r.externalId}" belongs to an appointment booked here, not an import` });
-        else return true;
-        return false;
-      });
+      const { good, errors } = await screen(companyId, rows);
       if (good.length === 0) return errors;
       const last = [...new Map(good.map((r) => [r.externalId, r])).values()];
       const phones = [...new Set(last.flatMap((r) => ("phone" in r.contact ? [r.contact.phone] : [])))];
@@ -173,40 +132,6 @@ export function scheduling({ db }: PgCtx): Store["scheduling"] {
         FROM jsonb_to_recordset(${jsonParam(scores.map((x) => ({ id: x.id, p: x.prob, r: x.reasons })))}) AS j(id int, p float8, r jsonb)
         WHERE appointments.company_id = ${companyId} AND appointments.id = j.id`);
     },
-    // flagHighRisk and markOffered are conditional UPDATEs (IS NULL in the WHERE): one winner on any engine.
-    async flagHighRisk(companyId, id, at) {
-      const r = await db
-        .update(s.appointments)
-        .set({ riskFlaggedAt: at })
-        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.riskFlaggedAt)))
-        .returning({ id: s.appointments.id });
-      return r.length > 0;
-    },
-    async markOffered(companyId, id, at) {
-      const r = await db
-        .update(s.appointments)
-        .set({ rescheduleOfferedAt: at })
-        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id), isNull(s.appointments.rescheduleOfferedAt)))
-        .returning({ id: s.appointments.id });
-      return r.length > 0;
-    },
-    async noteReminder(companyId, id, what) {
-      await db
-        .update(s.appointments)
-        .set(what === "sent" ? { reminderSent: true } : { reminderAnswered: true })
-        .where(and(eq(s.appointments.companyId, companyId), eq(s.appointments.id, id)));
-    },
-    async saveModel(companyId, m) {
-      await db.insert(s.riskModels).values({ companyId, kind: m.kind, trainedAt: m.trainedAt, model: m.model });
-      // Keep the last 10 per tenant: enough to compare evaluations over time.
-      await db.execute(
-        sql`DELETE FROM risk_models WHERE company_id = ${companyId} AND id NOT IN (SELECT id FROM risk_models WHERE company_id = ${companyId} ORDER BY trained_at DESC, id DESC LIMIT 10)`,
-      );
-    },
-    async latestModel(companyId) {
-      const [row] = await db.select().from(s.riskModels).where(eq(s.riskModels.companyId, companyId)).orderBy(desc(s.riskModels.trainedAt), desc(s.riskModels.id)).limit(1);
-      return row ? { kind: row.kind, trainedAt: row.trainedAt, model: row.model } : null;
-    },
     // Replace = DELETE + INSERT in one transaction: a reader sees the old rows or the new ones.
     async saveInsights(companyId, rows, at) {
       await db.transaction(async (tx) => {
@@ -214,14 +139,6 @@ export function scheduling({ db }: PgCtx): Store["scheduling"] {
         await tx.delete(s.schedulingInsights).where(eq(s.schedulingInsights.companyId, companyId));
         if (rows.length) await tx.insert(s.schedulingInsights).values(rows.map((r) => ({ ...r, companyId, updatedAt: at })));
       });
-    },
-    async insights(companyId) {
-      const rows = await db
-        .select()
-        .from(s.schedulingInsights)
-        .where(eq(s.schedulingInsights.companyId, companyId))
-        .orderBy(s.schedulingInsights.weekday, s.schedulingInsights.hour);
-      return rows.map(({ companyId: _, ...r }) => r);
     },
     /**
      * INSERT … WHERE NOT EXISTS (a recent run) under the tenant's run lock (pg_advisory_xact_lock, to
@@ -238,53 +155,6 @@ export function scheduling({ db }: PgCtx): Store["scheduling"] {
           RETURNING id`);
         return row ? Number(row.id) : null;
       });
-    },
-    async finishRun(companyId, id, status, detail, at) {
-      await db
-        .update(s.optimizationRuns)
-        .set({ status, detail, finishedAt: at })
-        .where(and(eq(s.optimizationRuns.companyId, companyId), eq(s.optimizationRuns.id, id)));
-    },
-    async lastRun(companyId, status) {
-      const [row] = await db
-        .select()
-        .from(s.optimizationRuns)
-        .where(and(eq(s.optimizationRuns.companyId, companyId), status ? eq(s.optimizationRuns.status, status) : undefined))
-        .orderBy(desc(s.optimizationRuns.startedAt), desc(s.optimizationRuns.id))
-        .limit(1);
-      return row ? { id: row.id, trigger: row.trigger, status: row.status, startedAt: row.startedAt, finishedAt: row.finishedAt, detail: row.detail } : null;
-    },
-  };
-}
-
-export function importJobs({ db }: PgCtx): Store["importJobs"] {
-  return {
-    async create(companyId, id, at) {
-      await db.insert(s.importJobs).values({ id, companyId, startedAt: at, updatedAt: at });
-    },
-    async progress(companyId, id, p, at) {
-      await db
-        .update(s.importJobs)
-        .set({ rowsRead: p.rowsRead, rowsImported: p.rowsImported, rowsFailed: p.rowsFailed, errors: p.errors, updatedAt: at })
-        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)));
-    },
-    async finish(companyId, id, status, at, ignoredColumns) {
-      await db
-        .update(s.importJobs)
-        .set({ status, finishedAt: at, updatedAt: at, ...(ignoredColumns ? { ignoredColumns } : {}) })
-        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)));
-    },
-    async byId(companyId, id) {
-      const [row] = await db
-        .select()
-        .from(s.importJobs)
-        .where(and(eq(s.importJobs.companyId, companyId), eq(s.importJobs.id, id)))
-        .limit(1);
-      return row ? toImportJob(row) : null;
-    },
-    async list(companyId, limit) {
-      const rows = await db.select().from(s.importJobs).where(eq(s.importJobs.companyId, companyId)).orderBy(desc(s.importJobs.startedAt)).limit(limit);
-      return rows.map(toImportJob);
     },
   };
 }

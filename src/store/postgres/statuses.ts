@@ -64,3 +64,20 @@ export function statusApplier({ db }: PgCtx): Store["messages"]["applyStatuses"]
     });
   };
 }
+
+/**
+ * messages.applyStatus and applyStatuses on Postgres. Under READ COMMITTED a plain INSERT … WHERE NOT
+ * EXISTS can't see a concurrent uncommitted insert, so two deliveries of one callback (Meta retries)
+ * would both log it, and a unique index can't say "once" either (accepted and retry are logged more
+ * than once): one callback is a batch of one, under the same row locks and rules as applyStatuses.
+ */
+export function statusMoves(x: PgCtx): Pick<Store["messages"], "applyStatus" | "applyStatuses"> {
+  const applyStatuses = statusApplier(x);
+  return {
+    async applyStatus(companyId, providerMessageId, status, detail, at) {
+      const [outcome] = await applyStatuses(companyId, [{ providerMessageId, status, detail, at }], Date.now());
+      return outcome ?? { found: false, duplicate: false, changed: false };
+    },
+    applyStatuses,
+  };
+}

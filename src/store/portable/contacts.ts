@@ -1,9 +1,9 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
-import * as s from "./schema";
+import { and, eq, sql } from "drizzle-orm";
+import type * as schema from "../schema";
 import type { Contact, Store } from "../types";
-import type { PgCtx } from "./db";
+import type { PortableCtx } from "./context";
 
-export const toContact = (r: typeof s.contacts.$inferSelect): Contact => ({
+export const toContact = (r: typeof schema.contacts.$inferSelect): Contact => ({
   id: r.id,
   companyId: r.companyId,
   phone: r.phone,
@@ -16,7 +16,7 @@ export const toContact = (r: typeof s.contacts.$inferSelect): Contact => ({
   lastInboundAt: r.lastInboundAt,
 });
 
-export function contacts({ db }: PgCtx): Store["contacts"] {
+export function contacts({ db, schema: s, dialect }: PortableCtx): Store["contacts"] {
   const byPhone = async (companyId: number, phone: string) => {
     const [row] = await db
       .select()
@@ -26,7 +26,7 @@ export function contacts({ db }: PgCtx): Store["contacts"] {
     return row ? toContact(row) : null;
   };
   return {
-    // Idempotent by the unique (company_id, phone) index with ON CONFLICT DO UPDATE (atomic per row).
+    // Idempotent by the unique (company_id, phone) index with ON CONFLICT DO UPDATE: atomic per row on both engines.
     async upsertInbound(companyId, c) {
       const [row] = await db
         .insert(s.contacts)
@@ -38,7 +38,7 @@ export function contacts({ db }: PgCtx): Store["contacts"] {
             lid: sql`coalesce(excluded.lid, ${s.contacts.lid})`,
             name: sql`coalesce(excluded.name, ${s.contacts.name})`,
             // Out-of-order processing must not move the 24 h window backwards.
-            lastInboundAt: sql`greatest(coalesce(${s.contacts.lastInboundAt}, 0), excluded.last_inbound_at)`,
+            lastInboundAt: dialect.greatest(sql`coalesce(${s.contacts.lastInboundAt}, 0)`, sql`excluded.last_inbound_at`),
           },
         })
         .returning();
@@ -62,18 +62,19 @@ export function contacts({ db }: PgCtx): Store["contacts"] {
       return row ? toContact(row) : null;
     },
     async many(companyId, q) {
-      // Two indexed queries (by id, by phone) instead of one OR; Postgres binds up to 65535 parameters, so plain IN lists.
+      // Two indexed queries (by id, by phone) instead of one OR the planner answers with a scan of the
+      // tenant; dialect.inList, not inArray: D1 binds at most 100 parameters per statement.
       const byIds = q.ids?.length
         ? db
             .select()
             .from(s.contacts)
-            .where(and(eq(s.contacts.companyId, companyId), inArray(s.contacts.id, q.ids)))
+            .where(and(eq(s.contacts.companyId, companyId), dialect.inList(s.contacts.id, q.ids)))
         : null;
       const byPhones = q.phones?.length
         ? db
             .select()
             .from(s.contacts)
-            .where(and(eq(s.contacts.companyId, companyId), inArray(s.contacts.phone, q.phones)))
+            .where(and(eq(s.contacts.companyId, companyId), dialect.inList(s.contacts.phone, q.phones)))
         : null;
       const found = new Map<number, Contact>();
       for (const rows of await Promise.all([byIds, byPhones])) for (const r of rows ?? []) found.set(r.id, toContact(r));

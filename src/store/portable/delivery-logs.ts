@@ -1,9 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import * as s from "../schema";
 import type { Store } from "../types";
-import type { D1Ctx } from "./db";
+import type { PortableCtx } from "./context";
 
-export function deliveryLogs({ db }: D1Ctx): Store["deliveryLogs"] {
+export function deliveryLogs({ db, schema: s }: PortableCtx): Store["deliveryLogs"] {
   return {
     async append(companyId, messageId, status, detail, providerTimestamp = null) {
       await db.insert(s.deliveryLogs).values({ companyId, messageId, status, detail, providerTimestamp });

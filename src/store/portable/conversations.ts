@@ -1,9 +1,9 @@
 import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
-import * as s from "../schema";
+import type * as schema from "../schema";
 import type { Conversation, Store } from "../types";
-import type { D1Ctx } from "./db";
+import type { PortableCtx } from "./context";
 
-const toConversation = (r: typeof s.conversations.$inferSelect): Conversation => ({
+export const toConversation = (r: typeof schema.conversations.$inferSelect): Conversation => ({
   id: r.id,
   companyId: r.companyId,
   contactId: r.contactId,
@@ -16,12 +16,12 @@ const toConversation = (r: typeof s.conversations.$inferSelect): Conversation =>
   createdAt: r.createdAt,
 });
 
-export function conversations({ db }: D1Ctx): Store["conversations"] {
+export function conversations({ db, schema: s }: PortableCtx): Store["conversations"] {
   return {
     /**
      * One INSERT … ON CONFLICT on the partial unique index of open conversations
      * (conversations_company_contact_open_uq: one bot-or-human row per contact), so two opens racing
-     * for one contact (its lane, a reminder, an operator's message) both get the same row on any engine.
+     * for one contact (its lane, a reminder, an operator's message) both get the same row on both engines.
      */
     async open(companyId, contactId, at): Promise<Conversation> {
       const [row] = await db
@@ -29,7 +29,7 @@ export function conversations({ db }: D1Ctx): Store["conversations"] {
         .values({ companyId, contactId, status: "bot", lastMessageAt: at })
         .onConflictDoUpdate({
           target: [s.conversations.companyId, s.conversations.contactId],
-          targetWhere: sql`${s.conversations.status} IN ('bot', 'human')`, // literals: SQLite matches the index's WHERE as written
+          targetWhere: sql`${s.conversations.status} IN ('bot', 'human')`, // literals: SQLite matches the index's WHERE as written, and Postgres's planner proves it implies the index's predicate
           set: { lastMessageAt: at },
         })
         .returning();
@@ -61,7 +61,7 @@ export function conversations({ db }: D1Ctx): Store["conversations"] {
       return rows.map(toConversation);
     },
     // handoff, release and markHumanReply are conditional UPDATEs (status / null guard in the WHERE):
-    // atomic per row on any engine, so no lock is needed.
+    // atomic per row on both engines, so no lock is needed.
     async handoff(companyId, id, reason, at) {
       const rows = await db
         .update(s.conversations)
@@ -94,7 +94,7 @@ export function conversations({ db }: D1Ctx): Store["conversations"] {
     },
     async countOverdueHandoffs(companyId, olderThan) {
       const [row] = await db
-        .select({ n: sql<number>`count(*)` })
+        .select({ n: sql<number>`count(*)`.mapWith(Number) })
         .from(s.conversations)
         .where(
           and(eq(s.conversations.companyId, companyId), eq(s.conversations.status, "human"), isNull(s.conversations.firstHumanReplyAt), lt(s.conversations.handoffAt, olderThan)),

@@ -1,15 +1,14 @@
-import { and, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import { type ChannelName, type OutboundPayload, payloadText } from "../../channels/types";
-import * as s from "./schema";
+import type * as schema from "../schema";
 import type { MessageRow, MessageStatus, Store } from "../types";
-import type { PgCtx } from "./db";
-import { statusApplier } from "./statuses";
+import type { EngineSpecific, PortableCtx } from "./context";
 
 /** Outbound statuses a consumer may still act on (retry, give up, hold); anything later is final. */
 const IN_FLIGHT = ["queued", "sending", "retrying"];
 
 // channel and status are plain TEXT columns (no CHECK) written only by this file, from typed values.
-export const toMessage = (r: typeof s.messages.$inferSelect): MessageRow => ({
+export const toMessage = (r: typeof schema.messages.$inferSelect): MessageRow => ({
   id: r.id,
   companyId: r.companyId,
   conversationId: r.conversationId,
@@ -31,80 +30,64 @@ export const toMessage = (r: typeof s.messages.$inferSelect): MessageRow => ({
   createdAt: r.createdAt,
 });
 
-export function messages({ db }: PgCtx): Store["messages"] {
-  const applyStatuses = statusApplier({ db });
+export function messages({ db, schema: s }: PortableCtx): Omit<Store["messages"], EngineSpecific["messages"]> {
   const where = (companyId: number, id: number) => and(eq(s.messages.companyId, companyId), eq(s.messages.id, id));
+  /** Insert-or-nothing on a unique index, then read the winner by that index's key: racing callers all get the one row. */
+  const insertOrRead = async (values: typeof schema.messages.$inferInsert, key: SQL | undefined, what: string) => {
+    const [fresh] = await db.insert(s.messages).values(values).onConflictDoNothing().returning();
+    if (fresh) return { message: toMessage(fresh), inserted: true };
+    const [row] = await db.select().from(s.messages).where(key).limit(1);
+    if (!row) throw new Error(`${what} message neither inserted nor found`);
+    return { message: toMessage(row), inserted: false };
+  };
   return {
     // Idempotent by the unique (company_id, provider_message_id) index: insert-or-nothing, then read the
-    // winner (ON CONFLICT DO NOTHING RETURNING, then SELECT).
+    // winner (ON CONFLICT DO NOTHING RETURNING, then SELECT), so racing deliveries all get the one row.
     async insertInbound(companyId, m) {
-      const inserted = await db
-        .insert(s.messages)
-        .values({
-          companyId,
-          conversationId: m.conversationId,
-          contactId: m.contactId,
-          direction: "in",
-          channel: m.channel,
-          providerMessageId: m.providerMessageId,
-          type: m.type,
-          body: m.body,
-          status: "received",
-          unanswered: m.unanswered,
-          correlationId: m.correlationId,
-          providerTimestamp: m.providerTimestamp,
-        })
-        .onConflictDoNothing()
-        .returning();
-      const fresh = inserted[0];
-      if (fresh) return { message: toMessage(fresh), inserted: true };
-      const [row] = await db
-        .select()
-        .from(s.messages)
-        .where(and(eq(s.messages.companyId, companyId), eq(s.messages.providerMessageId, m.providerMessageId)))
-        .limit(1);
-      if (!row) throw new Error("inbound message neither inserted nor found");
-      return { message: toMessage(row), inserted: false };
+      const values = {
+        companyId,
+        conversationId: m.conversationId,
+        contactId: m.contactId,
+        direction: "in" as const,
+        channel: m.channel,
+        providerMessageId: m.providerMessageId,
+        type: m.type,
+        body: m.body,
+        status: "received",
+        unanswered: m.unanswered,
+        correlationId: m.correlationId,
+        providerTimestamp: m.providerTimestamp,
+      };
+      return insertOrRead(values, and(eq(s.messages.companyId, companyId), eq(s.messages.providerMessageId, m.providerMessageId)), "inbound");
     },
     // Idempotent by the unique (company_id, client_ref) index, like insertInbound.
     async insertOutbound(companyId, m) {
-      const body = payloadText(m.payload);
-      const inserted = await db
-        .insert(s.messages)
-        .values({
-          companyId,
-          conversationId: m.conversationId,
-          contactId: m.contactId,
-          direction: "out",
-          channel: m.channel,
-          author: m.author ?? "bot",
-          purpose: m.purpose ?? "reply",
-          clientRef: m.clientRef,
-          type: m.payload.kind,
-          body,
-          payload: m.payload,
-          status: "queued",
-          correlationId: m.correlationId,
-        })
-        .onConflictDoNothing()
-        .returning();
-      const fresh = inserted[0];
-      if (fresh) return { message: toMessage(fresh), inserted: true };
-      const [row] = await db
-        .select()
-        .from(s.messages)
-        .where(and(eq(s.messages.companyId, companyId), eq(s.messages.clientRef, m.clientRef)))
-        .limit(1);
-      if (!row) throw new Error("outbound message neither inserted nor found");
-      return { message: toMessage(row), inserted: false };
+      const values = {
+        companyId,
+        conversationId: m.conversationId,
+        contactId: m.contactId,
+        direction: "out" as const,
+        channel: m.channel,
+        author: m.author ?? "bot",
+        purpose: m.purpose ?? "reply",
+        clientRef: m.clientRef,
+        type: m.payload.kind,
+        body: payloadText(m.payload),
+        payload: m.payload,
+        status: "queued",
+        correlationId: m.correlationId,
+      };
+      return insertOrRead(values, and(eq(s.messages.companyId, companyId), eq(s.messages.clientRef, m.clientRef)), "outbound");
     },
     async byId(companyId, id) {
       const [row] = await db.select().from(s.messages).where(where(companyId, id)).limit(1);
       return row ? toMessage(row) : null;
     },
     /**
-     * One conditional UPDATE … RETURNING: under READ COMMITTED the second claimer waits on the row lock,
-     * then re-checks the WHERE on the new row version and finds it taken, so exactly one consumer gets it.
+     * One conditional UPDATE … RETURNING, so exactly one consumer gets the row: on D1 the single writer
+     * makes the status test and the claim one step; Postgres under READ COMMITTED makes the second
+     * claimer wait on the row lock, then re-checks the WHERE on the new row version and finds it taken.
+     * Keep it one statement (never a SELECT then UPDATE).
      */
     async claimOutbound(companyId, id, now, staleMs) {
       const [row] = await db
@@ -165,19 +148,6 @@ export function messages({ db }: PgCtx): Store["messages"] {
         .returning({ id: s.messages.id });
       return rows.length > 0;
     },
-    /**
-     * "Log once per (message, status)" under a per-message advisory lock held to the end of the
-     * transaction: under READ COMMITTED a plain INSERT … WHERE NOT EXISTS can't see a concurrent
-     * uncommitted insert, so two deliveries of one callback (Meta retries) would both log it. A unique
-     * index can't say it either (accepted and retry are logged more than once). The status move after
-     * it is a conditional UPDATE (never backwards).
-     */
-    // One callback is a batch of one: the same locks and rules as applyStatuses.
-    async applyStatus(companyId, providerMessageId, status, detail, at) {
-      const [outcome] = await applyStatuses(companyId, [{ providerMessageId, status, detail, at }], Date.now());
-      return outcome ?? { found: false, duplicate: false, changed: false };
-    },
-    applyStatuses,
     async listByConversation(companyId, conversationId, limit) {
       const rows = await db
         .select()

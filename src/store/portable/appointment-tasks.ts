@@ -1,9 +1,9 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import * as s from "../schema";
+import type * as schema from "../schema";
 import type { AppointmentTask, FeedbackEvent, Store } from "../types";
-import type { D1Ctx } from "./db";
+import type { PortableCtx } from "./context";
 
-const toTask = (r: typeof s.appointmentTasks.$inferSelect): AppointmentTask => ({
+const toTask = (r: typeof schema.appointmentTasks.$inferSelect): AppointmentTask => ({
   id: r.id,
   companyId: r.companyId,
   appointmentId: r.appointmentId,
@@ -15,7 +15,7 @@ const toTask = (r: typeof s.appointmentTasks.$inferSelect): AppointmentTask => (
   messageId: r.messageId,
 });
 
-export function appointmentTasks({ db }: D1Ctx): Store["appointmentTasks"] {
+export function appointmentTasks({ db, schema: s }: PortableCtx): Store["appointmentTasks"] {
   const pending = async (companyId: number, appointmentId: number) => {
     const rows = await db
       .select()
@@ -46,7 +46,7 @@ export function appointmentTasks({ db }: D1Ctx): Store["appointmentTasks"] {
         .limit(1);
       return row ? toTask(row) : null;
     },
-    // pending → done is a conditional UPDATE: exactly one run wins on any engine.
+    // pending → done is a conditional UPDATE: exactly one run wins on both engines.
     async complete(companyId, id, at, outcome) {
       const rows = await db
         .update(s.appointmentTasks)
@@ -90,7 +90,7 @@ export function appointmentTasks({ db }: D1Ctx): Store["appointmentTasks"] {
   };
 }
 
-export function feedback({ db }: D1Ctx): Store["feedback"] {
+export function feedback({ db, schema: s }: PortableCtx): Store["feedback"] {
   return {
     async add(companyId, f) {
       await db.insert(s.feedbackEvents).values({ companyId, ...f });

@@ -1,9 +1,9 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
-import * as s from "../schema";
+import type * as schema from "../schema";
 import type { DeadLetter, Store } from "../types";
-import type { D1Ctx } from "./db";
+import type { PortableCtx } from "./context";
 
-const toDeadLetter = (r: typeof s.deadLetters.$inferSelect): DeadLetter => ({
+const toDeadLetter = (r: typeof schema.deadLetters.$inferSelect): DeadLetter => ({
   id: r.id,
   companyId: r.companyId,
   queue: r.queue,
@@ -14,7 +14,7 @@ const toDeadLetter = (r: typeof s.deadLetters.$inferSelect): DeadLetter => ({
   reprocessedAt: r.reprocessedAt,
 });
 
-export function deadLetters({ db }: D1Ctx): Store["deadLetters"] {
+export function deadLetters({ db, schema: s }: PortableCtx): Store["deadLetters"] {
   return {
     // Idempotent by the unique (company_id, dedup_key) index, not by a lookup: portable as ON CONFLICT DO NOTHING.
     async insert(companyId, d) {
@@ -40,7 +40,7 @@ export function deadLetters({ db }: D1Ctx): Store["deadLetters"] {
         .limit(1);
       return row ? toDeadLetter(row) : null;
     },
-    // A conditional UPDATE (reprocessed_at IS NULL in the WHERE): one winner on any engine.
+    // A conditional UPDATE (reprocessed_at IS NULL in the WHERE): one winner on both engines.
     async markReprocessed(companyId, id, now) {
       const rows = await db
         .update(s.deadLetters)

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import * as s from "../schema";
+import type * as schema from "../schema";
 import type { Company, Store } from "../types";
-import type { D1Ctx } from "./db";
+import type { PortableCtx } from "./context";
 
-export const toCompany = (r: typeof s.companies.$inferSelect): Company => ({
+export const toCompany = (r: typeof schema.companies.$inferSelect): Company => ({
   id: r.id,
   slug: r.slug,
   name: r.name,
@@ -16,13 +16,13 @@ export const toCompany = (r: typeof s.companies.$inferSelect): Company => ({
   channelSettings: r.channelSettings,
 });
 
-export function companies({ db }: D1Ctx): Store["companies"] {
+export function companies({ db, schema: s }: PortableCtx): Store["companies"] {
   const oneCompany = async (where: ReturnType<typeof eq>) => {
     const [row] = await db.select().from(s.companies).where(where).limit(1);
     return row ? toCompany(row) : null;
   };
   return {
-    // Unique slug and routing keys (companies_*_uq) make a duplicate an error on any engine.
+    // Unique slug and routing keys (companies_*_uq) make a duplicate an error on both engines.
     async create(c) {
       const [row] = await db
         .insert(s.companies)
@@ -52,7 +52,7 @@ export function companies({ db }: D1Ctx): Store["companies"] {
   };
 }
 
-export function apiTokens({ db }: D1Ctx): Store["apiTokens"] {
+export function apiTokens({ db, schema: s }: PortableCtx): Store["apiTokens"] {
   return {
     async create(companyId, tokenHash, label) {
       await db.insert(s.apiTokens).values({ companyId, tokenHash, label });
@@ -69,7 +69,7 @@ export function apiTokens({ db }: D1Ctx): Store["apiTokens"] {
   };
 }
 
-export function profiles({ db }: D1Ctx): Store["profiles"] {
+export function profiles({ db, schema: s }: PortableCtx): Store["profiles"] {
   return {
     async get(companyId) {
       const [row] = await db.select().from(s.companyProfiles).where(eq(s.companyProfiles.companyId, companyId)).limit(1);
@@ -85,7 +85,7 @@ export function profiles({ db }: D1Ctx): Store["profiles"] {
   };
 }
 
-export function auditLogs({ db }: D1Ctx): Store["auditLogs"] {
+export function auditLogs({ db, schema: s }: PortableCtx): Store["auditLogs"] {
   return {
     async append(companyId, e) {
       await db.insert(s.auditLogs).values({ companyId, actor: e.actor, action: e.action, target: e.target ?? null, detail: e.detail ?? null });

@@ -1,11 +1,11 @@
 import { and, eq, gte, sql } from "drizzle-orm";
-import * as s from "./schema";
 import type { Store } from "../types";
-import type { PgCtx } from "./db";
+import type { PortableCtx } from "./context";
 
-export function llmUsage({ db }: PgCtx): Store["llmUsage"] {
+export function llmUsage({ db, schema: s }: PortableCtx): Store["llmUsage"] {
   return {
-    // Counter upsert on the table's primary key with `tokens = tokens + n`: the row lock makes it atomic.
+    // Counter upsert on the table's unique key with `tokens = tokens + n`: atomic on both engines
+    // (Postgres takes the row lock, then adds to the committed value).
     async add(companyId, u) {
       const rows = [
         { direction: "input" as const, tokens: u.inputTokens },

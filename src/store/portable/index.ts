@@ -1,0 +1,37 @@
+import { appointmentTasks, feedback } from "./appointment-tasks";
+import { appointments } from "./appointments";
+import { apiTokens, auditLogs, companies, profiles } from "./companies";
+import { contacts } from "./contacts";
+import type { PortableCtx } from "./context";
+import { conversations } from "./conversations";
+import { deadLetters } from "./dead-letters";
+import { deliveryLogs } from "./delivery-logs";
+import { llmUsage } from "./llm-usage";
+import { messages } from "./messages";
+import { importJobs, scheduling } from "./scheduling";
+
+export type { Dialect, EngineSpecific, PortableCtx } from "./context";
+
+/**
+ * Every repository (or method) whose logic is the same on D1 and Postgres, written once in drizzle's
+ * query builder. An engine's index adds what it writes itself (EngineSpecific, batch, ops, ping).
+ */
+export function portableRepositories(x: PortableCtx) {
+  return {
+    companies: companies(x),
+    apiTokens: apiTokens(x),
+    contacts: contacts(x),
+    conversations: conversations(x),
+    profiles: profiles(x),
+    llmUsage: llmUsage(x),
+    messages: messages(x),
+    deliveryLogs: deliveryLogs(x),
+    deadLetters: deadLetters(x),
+    appointments: appointments(x),
+    appointmentTasks: appointmentTasks(x),
+    feedback: feedback(x),
+    scheduling: scheduling(x),
+    importJobs: importJobs(x),
+    auditLogs: auditLogs(x),
+  };
+}

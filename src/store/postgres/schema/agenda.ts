@@ -1,0 +1,114 @@
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt } from "./columns";
+import { companies } from "./tenants";
+import { contacts } from "./messaging";
+
+// The agenda: appointments, the tasks they schedule (reminders, follow-ups) and feedback.
+
+/** An appointment, whoever booked it (chat, API, Cal.com, import); the provider's uid is its key. */
+export const appointments = pgTable(
+  "appointments",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    /** "import": history brought by CSV; it feeds the risk model and insights but no calendar. */
+    provider: text("provider", { enum: ["builtin", "calcom", "import"] }).notNull(),
+    bookingUid: text("booking_uid").notNull(),
+    /** An importer's own id (CSV external_id), for idempotent imports. */
+    externalId: text("external_id"),
+    service: text("service"),
+    startsAt: bigint("starts_at", { mode: "number" }).notNull(),
+    endsAt: bigint("ends_at", { mode: "number" }).notNull(),
+    status: text("status", { enum: ["scheduled", "confirmed", "cancelled", "attended", "no_show"] })
+      .notNull()
+      .default("scheduled"),
+    source: text("source", { enum: ["whatsapp", "api", "calcom", "import"] }).notNull(),
+    bookedAt: bigint("booked_at", { mode: "number" }).notNull(),
+    confirmedAt: bigint("confirmed_at", { mode: "number" }),
+    cancelledAt: bigint("cancelled_at", { mode: "number" }),
+    attendedAt: bigint("attended_at", { mode: "number" }),
+    /** The booking this one replaced when it was rescheduled (Cal.com gives the new booking a new uid). */
+    rescheduledFromUid: text("rescheduled_from_uid"),
+    notes: text("notes"),
+    /** Set when a reminder went out / the contact answered one (imports carry both as columns). */
+    reminderSent: boolean("reminder_sent").notNull().default(false),
+    reminderAnswered: boolean("reminder_answered").notNull().default(false),
+    /** Imports only: the contact's last message before the start (live rows read it from messages). */
+    lastContactAt: bigint("last_contact_at", { mode: "number" }),
+    /** The CSV's attr_<name> columns (numbers or categories), without the prefix. */
+    attrs: jsonb("attrs").$type<Record<string, string | number>>(),
+    /** The latest no-show score of an upcoming appointment, its reasons and when it was computed. */
+    noShowProb: doublePrecision("no_show_prob"),
+    riskReasons: jsonb("risk_reasons").$type<string[]>(),
+    riskScoredAt: bigint("risk_scored_at", { mode: "number" }),
+    /** First time it was marked high risk (counted once), and when a better slot was offered (offered once). */
+    riskFlaggedAt: bigint("risk_flagged_at", { mode: "number" }),
+    rescheduleOfferedAt: bigint("reschedule_offered_at", { mode: "number" }),
+    createdAt: createdAt(),
+    updatedAt: bigint("updated_at", { mode: "number" }),
+  },
+  (t) => [
+    index("appointments_company_status_ends_idx").on(t.companyId, t.status, t.endsAt),
+    uniqueIndex("appointments_company_uid_uq").on(t.companyId, t.bookingUid),
+    uniqueIndex("appointments_company_external_uq").on(t.companyId, t.externalId),
+    index("appointments_company_starts_idx").on(t.companyId, t.startsAt),
+    index("appointments_company_contact_idx").on(t.companyId, t.contactId, t.startsAt),
+  ],
+);
+
+/**
+ * Work tied to an appointment's clock: reminders (offset before the start), the no-show check and
+ * the follow-up. The tenant's Durable Object fires them (alarms); this row makes each one happen once.
+ */
+export const appointmentTasks = pgTable(
+  "appointment_tasks",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    appointmentId: integer("appointment_id")
+      .notNull()
+      .references(() => appointments.id),
+    kind: text("kind", { enum: ["reminder", "no_show_check", "followup"] }).notNull(),
+    /** Reminders: minutes before the start (1440, 60…); 0 for the others. */
+    offsetMinutes: integer("offset_minutes").notNull().default(0),
+    dueAt: bigint("due_at", { mode: "number" }).notNull(),
+    status: text("status", { enum: ["pending", "done", "cancelled", "skipped"] })
+      .notNull()
+      .default("pending"),
+    doneAt: bigint("done_at", { mode: "number" }),
+    messageId: integer("message_id"),
+    detail: text("detail"),
+  },
+  (t) => [
+    uniqueIndex("appointment_tasks_uq").on(t.companyId, t.appointmentId, t.kind, t.offsetMinutes),
+    index("appointment_tasks_company_due_idx").on(t.companyId, t.status, t.dueAt),
+  ],
+);
+
+/** What contacts said after a visit, and no-shows: the history the risk model and reports read. */
+export const feedbackEvents = pgTable(
+  "feedback_events",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    appointmentId: integer("appointment_id").references(() => appointments.id),
+    contactId: integer("contact_id")
+      .notNull()
+      .references(() => contacts.id),
+    kind: text("kind", { enum: ["no_show", "followup_positive", "followup_negative", "followup_feedback"] }).notNull(),
+    /** -1 … 1 from the answer's sentiment (no_show: -1). */
+    score: doublePrecision("score").notNull(),
+    text: text("text"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("feedback_company_appt_idx").on(t.companyId, t.appointmentId), index("feedback_company_created_idx").on(t.companyId, t.createdAt)],
+);

@@ -1,0 +1,93 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { createdAt } from "./columns";
+
+// Tenants: the company, its API tokens, audit log, profile and LLM usage.
+
+export const companies = sqliteTable(
+  "companies",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    status: text("status", { enum: ["active", "suspended"] })
+      .notNull()
+      .default("active"),
+    timeZone: text("time_zone").notNull().default("America/Sao_Paulo"),
+    locale: text("locale").notNull().default("pt-BR"),
+    channel: text("channel", { enum: ["sandbox", "meta", "evolution", "whaticket"] })
+      .notNull()
+      .default("sandbox"),
+    /** Routing keys copied out of channelSettings so webhooks resolve the tenant with an index. */
+    metaPhoneNumberId: text("meta_phone_number_id"),
+    evolutionInstance: text("evolution_instance"),
+    whaticketTokenHash: text("whaticket_token_hash"),
+    /** Channel credentials and per-tenant limits (JSON, validated by tenants/settings.ts). */
+    channelSettings: text("channel_settings", { mode: "json" }).notNull().default(sql`'{}'`),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("companies_slug_uq").on(t.slug),
+    uniqueIndex("companies_meta_pnid_uq").on(t.metaPhoneNumberId),
+    uniqueIndex("companies_evolution_instance_uq").on(t.evolutionInstance),
+    uniqueIndex("companies_whaticket_token_uq").on(t.whaticketTokenHash),
+  ],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    /** SHA-256 hex of the token: the token itself is shown once and never stored. */
+    tokenHash: text("token_hash").notNull(),
+    label: text("label").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("api_tokens_hash_uq").on(t.tokenHash), index("api_tokens_company_idx").on(t.companyId)],
+);
+
+export const auditLogs = sqliteTable(
+  "audit_logs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    detail: text("detail", { mode: "json" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_logs_company_created_idx").on(t.companyId, t.createdAt)],
+);
+
+/** Per-tenant configuration edited through /api/config (validated by tenants/profile.ts). */
+export const companyProfiles = sqliteTable("company_profiles", {
+  companyId: integer("company_id")
+    .primaryKey()
+    .references(() => companies.id),
+  profile: text("profile", { mode: "json" }).notNull().default(sql`'{}'`),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** LLM token usage per tenant, day, provider and direction: what billing reads. */
+export const llmUsage = sqliteTable(
+  "llm_usage",
+  {
+    companyId: integer("company_id")
+      .notNull()
+      .references(() => companies.id),
+    day: text("day").notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    direction: text("direction", { enum: ["input", "output"] }).notNull(),
+    tokens: integer("tokens").notNull(),
+    estimatedTokens: integer("estimated_tokens").notNull().default(0),
+    requests: integer("requests").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.companyId, t.day, t.provider, t.model, t.direction] })],
+);
