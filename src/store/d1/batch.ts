@@ -154,21 +154,24 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
           .prepare(`SELECT * FROM conversations WHERE id IN (SELECT ${OPEN_CONVERSATION} FROM contacts c WHERE c.company_id = ?1 AND c.phone IN ${TURN_PHONES})`)
           .bind(companyId, people),
       ]);
-      // Meta's system notices (user_changed_number, user_changed_user_id) move the identity, unless another contact holds it.
+      // Meta's system notices (user_changed_number, user_changed_user_id) move the identity, unless another contact holds it
+      // (rows found by phone through the index, like the merge above).
       if (changes !== "[]") {
         await d1.batch([
           d1
             .prepare(
-              `UPDATE contacts SET user_id = c.value ->> '$.nu' FROM json_each(?2) c
-               WHERE contacts.company_id = ?1 AND contacts.phone = c.value ->> '$.p' AND c.value ->> '$.nu' IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.user_id = c.value ->> '$.nu')`,
+              `WITH moves AS (SELECT value ->> '$.p' AS p, max(value ->> '$.nu') AS nu FROM json_each(?2) WHERE value ->> '$.nu' IS NOT NULL GROUP BY 1)
+               UPDATE contacts SET user_id = (SELECT nu FROM moves WHERE moves.p = contacts.phone)
+               WHERE company_id = ?1 AND phone IN (SELECT p FROM moves)
+                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.user_id = (SELECT nu FROM moves WHERE moves.p = contacts.phone))`,
             )
             .bind(companyId, changes),
           d1
             .prepare(
-              `UPDATE contacts SET phone = c.value ->> '$.np' FROM json_each(?2) c
-               WHERE contacts.company_id = ?1 AND contacts.phone = c.value ->> '$.p' AND c.value ->> '$.np' IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = c.value ->> '$.np')`,
+              `WITH moves AS (SELECT value ->> '$.p' AS p, max(value ->> '$.np') AS np FROM json_each(?2) WHERE value ->> '$.np' IS NOT NULL GROUP BY 1)
+               UPDATE contacts SET phone = (SELECT np FROM moves WHERE moves.p = contacts.phone)
+               WHERE company_id = ?1 AND phone IN (SELECT p FROM moves)
+                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = (SELECT np FROM moves WHERE moves.p = contacts.phone))`,
             )
             .bind(companyId, changes),
         ]);
