@@ -18,6 +18,8 @@ export const DEDUP_RETENTION_MS = 8 * 24 * 3_600_000;
 export const TURN_LEASE_MS = 10 * 60_000;
 /** A turn is sized by bytes, far under the 128 KB queue limit and the consumer's memory; the rest waits for the next turn. */
 export const MAX_TURN_BYTES = 64 * 1024;
+/** And by count: a burst of tiny messages is still answered a bounded piece at a time. */
+const MAX_TURN_MESSAGES = 200;
 export { MAX_TURN_ATTEMPTS };
 const RETRY_BASE_MS = 2_000;
 
@@ -113,40 +115,56 @@ export class Lanes {
     return { perEnvelope, accepted, duplicates, rateLimited, events, dueNow };
   }
 
-  /** Leases the next turn of each lane that is free and has waiting messages; returns the new turns. */
+  /**
+   * Leases the next turn of each lane that is free and has waiting messages; returns the new turns.
+   * Three statements for any number of lanes: the waiting messages of the free lanes (oldest first,
+   * bounded by bytes, always at least one), then their turn ids and their lanes, each in one write.
+   */
   lease(contacts: string[], now: number): Leased[] {
     if (contacts.length === 0) return [];
-    const lanes = this.lanesOf(contacts);
-    const out: Leased[] = [];
-    for (const contact of contacts) {
-      if (lanes.get(contact)?.turn_id) continue; // in flight: finish schedules what arrived meanwhile
-      // Oldest first, bounded by bytes (always at least one message).
-      const rows = this.sql.exec<{ seq: number; bytes: number }>(`SELECT seq, bytes FROM pending WHERE contact = ? AND turn_id IS NULL ORDER BY seq LIMIT 200`, contact).toArray();
-      let bytes = 0;
-      const seqs: number[] = [];
-      for (const r of rows) {
-        if (seqs.length > 0 && bytes + r.bytes > MAX_TURN_BYTES) break;
-        seqs.push(r.seq);
-        bytes += r.bytes;
-      }
-      if (seqs.length === 0) continue;
-      const turnId = crypto.randomUUID();
-      this.sql.exec(`UPDATE pending SET turn_id = ? WHERE seq IN (SELECT value FROM json_each(?))`, turnId, JSON.stringify(seqs));
+    // A lane in flight is skipped: finish schedules what arrived meanwhile.
+    const rows = this.sql
+      .exec<{ contact: string; seq: number; total: number }>(
+        `SELECT contact, seq, total FROM (
+           SELECT p.contact AS contact, p.seq AS seq,
+             sum(p.bytes) OVER (PARTITION BY p.contact ORDER BY p.seq ROWS UNBOUNDED PRECEDING) AS total,
+             row_number() OVER (PARTITION BY p.contact ORDER BY p.seq) AS n
+           FROM pending p WHERE p.contact IN (SELECT value FROM json_each(?1)) AND p.turn_id IS NULL
+             AND NOT EXISTS (SELECT 1 FROM lanes l WHERE l.contact = p.contact AND l.turn_id IS NOT NULL))
+         WHERE n = 1 OR (n <= ?2 AND total <= ?3) ORDER BY contact, seq`,
+        JSON.stringify([...new Set(contacts)]),
+        MAX_TURN_MESSAGES,
+        MAX_TURN_BYTES,
+      )
+      .toArray();
+    // The running total only grows, so the rows kept are each lane's oldest messages up to its last seq.
+    const last = new Map<string, number>();
+    for (const r of rows) last.set(r.contact, r.seq);
+    const out = [...new Set(contacts)].flatMap((contact) => {
+      const lastSeq = last.get(contact);
+      return lastSeq === undefined ? [] : [{ contact, turnId: crypto.randomUUID(), lastSeq }];
+    });
+    if (out.length) {
+      const turns = JSON.stringify(out.map((l) => ({ c: l.contact, t: l.turnId, s: l.lastSeq })));
       this.sql.exec(
-        `INSERT INTO lanes (contact, turn_id, turn_started_at, attempts, last_error) VALUES (?, ?, ?, 1, NULL)
-         ON CONFLICT (contact) DO UPDATE SET turn_id = excluded.turn_id, turn_started_at = excluded.turn_started_at, attempts = 1, last_error = NULL`,
-        contact,
-        turnId,
-        now,
+        `UPDATE pending SET turn_id = j.value ->> '$.t' FROM json_each(?) j
+         WHERE pending.contact = j.value ->> '$.c' AND pending.turn_id IS NULL AND pending.seq <= j.value ->> '$.s'`,
+        turns,
       );
-      out.push({ contact, turnId });
+      this.sql.exec(
+        `INSERT INTO lanes (contact, turn_id, turn_started_at, attempts, last_error)
+         SELECT value ->> '$.c', value ->> '$.t', ?, 1, NULL FROM json_each(?) WHERE true
+         ON CONFLICT (contact) DO UPDATE SET turn_id = excluded.turn_id, turn_started_at = excluded.turn_started_at, attempts = 1, last_error = NULL`,
+        now,
+        turns,
+      );
     }
     this.scheduler.putMany(
       "lease",
       out.map((l) => ({ key: `lease:${l.contact}`, dueAt: now + TURN_LEASE_MS, payload: l.contact })),
     );
     this.scheduler.remove(out.map((l) => `dispatch:${l.contact}`));
-    return out;
+    return out.map(({ contact, turnId }) => ({ contact, turnId }));
   }
 
   /** A lease ran out (or a retry came due): the same turn is handed out again, its attempt counted. */

@@ -43,15 +43,17 @@ export async function deliverBatch(
   );
   const byId = new Map(claimed.map((c) => [c.message.id, c]));
   const tenant = claimed.length ? await loadTenant(store, companyId) : null;
+  // One sender for the batch: choosing it reads (parses) the tenant's channel settings.
+  const sender = tenant ? pickSender(env, tenant.company) : null;
   const results = await Promise.all(
     jobs.map(async ({ job, attempt }): Promise<SentOne> => {
       const c = byId.get(job.messageId);
       if (!c) return { outcome: { ack: true }, events: [] }; // already sent, dead, or being sent by another delivery
-      if (!tenant || !c.contact || !c.message.payload) {
+      if (!tenant || !sender || !c.contact || !c.message.payload) {
         await deadLetter(env, store, job, c.message.attempts, "the message's tenant, contact or payload no longer exists");
         return { outcome: { ack: true }, events: [] };
       }
-      return sendClaimed(env, store, tenant, c.message, c.contact, job, attempt, pickSender);
+      return sendClaimed(env, store, tenant, c.message, c.contact, job, attempt, sender);
     }),
   );
   await store.outbox.markAcceptedMany(
@@ -75,7 +77,7 @@ async function sendClaimed(
   contact: Contact,
   job: OutboundJob,
   attempt: number,
-  pickSender: typeof senderFor,
+  sender: ChannelSender,
 ): Promise<SentOne> {
   const { company, profile } = tenant;
   const now = Date.now();
@@ -90,7 +92,6 @@ async function sendClaimed(
     await store.deliveryLogs.append(company.id, message.id, "template", `24 h window closed: sent as template ${template.name}`);
     events.push({ metric: "secretaria_template_sends_total", labels: { purpose: message.purpose }, inc: 1 });
   }
-  const sender: ChannelSender = pickSender(env, company);
   const result = await sender.send({ to: contact.phone, payload });
   events.push({ metric: "secretaria_send_attempts_total", labels: { channel, result: result.ok ? "ok" : result.kind }, inc: 1 });
 

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { TenantDO } from "../../durable-objects/tenant";
 import { housekeeping } from "../../durable-objects/tenant/housekeeping";
-import { type Lanes, MAX_TURN_ATTEMPTS, MAX_TURN_BYTES } from "../../durable-objects/tenant/lanes";
+import { Lanes, MAX_TURN_ATTEMPTS, MAX_TURN_BYTES } from "../../durable-objects/tenant/lanes";
 import { migrate, SCHEMA } from "../../durable-objects/tenant/schema";
 import { ALARM_BATCH, type Scheduler } from "../../durable-objects/tenant/scheduler";
 import type { IngressItem } from "../../src/inbound/messages";
@@ -99,6 +99,53 @@ describe("TenantDO admission", () => {
     }
     expect(seen).toEqual(messages.map((m) => m.text.slice(0, 3)));
     expect(seen.length).toBe(20);
+  });
+
+  it("leases every due lane in a constant number of statements: each free lane its own turn, a lane in flight left alone", async () => {
+    const stub = fresh();
+    const s = settings({ debounceMs: 60_000, maxTurnWaitMs: 60_000 });
+    const contacts = Array.from({ length: 30 }, (_, i) => `55119876511${String(i).padStart(2, "0")}`);
+    await stub.admit({ companyId: COMPANY, settings: s, envelopes: [envelope(contacts.flatMap((c) => [item(c, `${c} 1`), item(c, `${c} 2`)]))] });
+    await runInDurableObject(stub, (instance) => {
+      const { sql, scheduler } = internals(instance);
+      sql.exec(`INSERT INTO lanes (contact, turn_id, turn_started_at, attempts) VALUES (?, 'turn-in-flight', 0, 1)`, contacts[0]);
+      let statements = 0;
+      const counted = new Proxy(sql, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop) as unknown;
+          if (prop === "exec")
+            return (...args: Parameters<SqlStorage["exec"]>) => {
+              statements++;
+              return target.exec(...args);
+            };
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const leased = new Lanes(counted, scheduler).lease(contacts, Date.now());
+      expect(statements).toBeLessThanOrEqual(5);
+      expect(leased.map((l) => l.contact)).toEqual(contacts.slice(1));
+      expect(new Set(leased.map((l) => l.turnId)).size).toBe(contacts.length - 1);
+      // Both of a contact's messages ride in its turn; the lane in flight keeps its messages waiting.
+      const rows = sql.exec<{ contact: string; turn_id: string | null }>(`SELECT contact, turn_id FROM pending ORDER BY seq`).toArray();
+      const turnOf = new Map(leased.map((l) => [l.contact, l.turnId]));
+      for (const row of rows) expect(row.turn_id).toBe(turnOf.get(row.contact) ?? null);
+      expect(rows.filter((r) => r.contact === contacts[0] && r.turn_id === null)).toHaveLength(2);
+    });
+  });
+
+  it("hands out at most 200 tiny messages per turn, oldest first, and the rest in the next turn", async () => {
+    const stub = fresh();
+    const contact = "5511987650099";
+    const messages = Array.from({ length: 250 }, (_, i) => item(contact, String(i)));
+    const r = await stub.admit({ companyId: COMPANY, settings: settings(), envelopes: [envelope(messages)] });
+    const first = r.ready[0]!;
+    expect(first.messages.map((m) => m.text)).toEqual(messages.slice(0, 200).map((m) => m.text));
+    await stub.finish({ done: [{ contact, turnId: first.turnId, context: [], metrics: [] }], failed: [], metrics: [] });
+    await runInDurableObject(stub, (instance) => internals(instance).sql.exec(`UPDATE schedule SET due_at = 0 WHERE kind = 'dispatch'`));
+    await runDurableObjectAlarm(stub);
+    const lane = await stub.lane(contact);
+    const next = (await stub.claim([{ contact, turnId: lane!.turn_id! }])).turns[0];
+    expect(next?.messages.map((m) => m.text)).toEqual(messages.slice(200).map((m) => m.text));
   });
 
   it("retries a failed turn with its attempts counted, and gives it up with its messages after MAX_TURN_ATTEMPTS", async () => {

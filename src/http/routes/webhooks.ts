@@ -17,6 +17,9 @@ import type { AppEnv } from "../types";
 
 export const webhooks = new Hono<AppEnv>();
 
+/** One decoder for every request: a whole-buffer decode keeps no state between calls. */
+const utf8 = new TextDecoder();
+
 const ack = async (c: Parameters<typeof enqueueParts>[0], channel: ChannelName, parts: AckPart[], started: number) =>
   c.json({ ok: true, ...(await enqueueParts(c, channel, parts, started)) });
 
@@ -36,7 +39,7 @@ webhooks.post("/webhooks/whatsapp", limit("meta"), async (c) => {
     return reject(c, "meta", "unauthorized", null, new AppError(401, "invalid_signature", "X-Hub-Signature-256 does not match the body"));
   let batches: InboundBatch[];
   try {
-    batches = parseWith(parseMetaWebhook, parseJson(new TextDecoder().decode(raw)));
+    batches = parseWith(parseMetaWebhook, parseJson(utf8.decode(raw)));
   } catch (err) {
     return reject(c, "meta", "bad_request", null, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
   }
@@ -94,7 +97,7 @@ webhooks.post("/webhook/whaticket", limit("whaticket"), async (c) => {
     return reject(c, "whaticket", "unauthorized", company, new AppError(401, "invalid_signature", "X-Signature does not match the body"));
   let batch: InboundBatch;
   try {
-    batch = parseWith(parseWhaticketWebhook, parseJson(new TextDecoder().decode(raw)));
+    batch = parseWith(parseWhaticketWebhook, parseJson(utf8.decode(raw)));
   } catch (err) {
     return reject(c, "whaticket", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
   }
@@ -114,7 +117,7 @@ webhooks.post("/webhooks/calcom/:tenant", limit("calcom"), async (c) => {
     return reject(c, "calcom", "unauthorized", company, new AppError(401, "invalid_signature", "X-Cal-Signature-256 does not match the body"));
   let event: CalcomEvent;
   try {
-    event = parseWith(parseCalcomWebhook, parseJson(new TextDecoder().decode(raw)));
+    event = parseWith(parseCalcomWebhook, parseJson(utf8.decode(raw)));
   } catch (err) {
     return reject(c, "calcom", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
   }

@@ -67,7 +67,14 @@ export const rowToMessage = (r: Row): MessageRow => ({
 
 /** The open (bot or human) conversation of each listed contact: the newest one. */
 const OPEN_CONVERSATION = `(SELECT max(x.id) FROM conversations x WHERE x.company_id = ?1 AND x.contact_id = c.id AND x.status IN ('bot', 'human'))`;
-const CONTACTS_OF_TURNS = `SELECT c.id FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p'`;
+/**
+ * The batch's contacts, looked up by (company_id, phone) one phone at a time. A plain JOIN with
+ * json_each lets SQLite walk every contact of the tenant and test each against the whole list (it
+ * did: the cost grew with the tenant, not the batch), so the list is an IN set, and where a row per
+ * turn is needed, json_each comes first in a CROSS JOIN (SQLite keeps that order).
+ */
+const TURN_PHONES = `(SELECT value ->> '$.p' FROM json_each(?2))`;
+const CONTACTS_OF_TURNS = `SELECT c.id FROM contacts c WHERE c.company_id = ?1 AND c.phone IN ${TURN_PHONES}`;
 
 export function createTurnsStore(d1: D1Database): TurnsStore {
   return {
@@ -85,9 +92,11 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
       const merging = turns.some((t) => t.userId && t.userId !== t.phone);
       const merge = d1
         .prepare(
-          `UPDATE contacts SET phone = j.value ->> '$.p' FROM json_each(?2) j
-           WHERE contacts.company_id = ?1 AND j.value ->> '$.u' IS NOT NULL AND contacts.phone = j.value ->> '$.u' AND j.value ->> '$.p' != j.value ->> '$.u'
-             AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = j.value ->> '$.p')`,
+          // The BSUID-keyed rows by index (phone IN the list), then each one's new phone from the list.
+          `WITH moves AS (SELECT value ->> '$.u' AS u, min(value ->> '$.p') AS p FROM json_each(?2) WHERE value ->> '$.u' IS NOT NULL AND value ->> '$.p' != value ->> '$.u' GROUP BY 1)
+           UPDATE contacts SET phone = (SELECT p FROM moves WHERE moves.u = contacts.phone)
+           WHERE company_id = ?1 AND phone IN (SELECT u FROM moves)
+             AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = (SELECT p FROM moves WHERE moves.u = contacts.phone))`,
         )
         .bind(companyId, people);
       const results = await d1.batch([
@@ -108,7 +117,7 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
         d1
           .prepare(
             `INSERT INTO conversations (company_id, contact_id, status, last_message_at)
-             SELECT ?1, c.id, 'bot', j.value ->> '$.a' FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p'
+             SELECT ?1, c.id, 'bot', j.value ->> '$.a' FROM json_each(?2) j CROSS JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p'
              WHERE ${OPEN_CONVERSATION} IS NULL`,
           )
           .bind(companyId, people),
@@ -116,7 +125,7 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
           .prepare(
             // IN (…), not UPDATE … FROM: the planner walks the index per contact instead of the tenant's table.
             `UPDATE conversations SET last_message_at = max(coalesce(last_message_at, 0), (
-                 SELECT max(j.value ->> '$.a') FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p' WHERE c.id = conversations.contact_id))
+                 SELECT max(j.value ->> '$.a') FROM json_each(?2) j WHERE j.value ->> '$.p' = (SELECT phone FROM contacts WHERE id = conversations.contact_id)))
              WHERE company_id = ?1 AND status IN ('bot', 'human') AND contact_id IN (${CONTACTS_OF_TURNS})`,
           )
           .bind(companyId, people),
@@ -127,7 +136,7 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
              SELECT ?1, ${OPEN_CONVERSATION}, c.id, 'in', m.value ->> '$.ch', m.value ->> '$.id', m.value ->> '$.t', m.value ->> '$.b', 'received',
                coalesce(m.value ->> '$.u', CASE WHEN c.opted_out = 1 THEN 'opted_out' WHEN (SELECT status FROM conversations WHERE id = ${OPEN_CONVERSATION}) = 'human' THEN 'with_human' END),
                m.value ->> '$.cid', m.value ->> '$.ts'
-             FROM json_each(?2) m JOIN contacts c ON c.company_id = ?1 AND c.phone = m.value ->> '$.p'
+             FROM json_each(?2) m CROSS JOIN contacts c ON c.company_id = ?1 AND c.phone = m.value ->> '$.p'
              WHERE true ORDER BY m.key
              ON CONFLICT (company_id, provider_message_id) DO NOTHING`,
           )
@@ -140,28 +149,29 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
              RETURNING id, contact_id`,
           )
           .bind(companyId, people, now),
-        d1.prepare(`SELECT * FROM contacts WHERE company_id = ?1 AND id IN (${CONTACTS_OF_TURNS})`).bind(companyId, people),
+        d1.prepare(`SELECT * FROM contacts c WHERE c.company_id = ?1 AND c.phone IN ${TURN_PHONES}`).bind(companyId, people),
         d1
-          .prepare(
-            `SELECT * FROM conversations WHERE id IN (SELECT ${OPEN_CONVERSATION} FROM json_each(?2) j JOIN contacts c ON c.company_id = ?1 AND c.phone = j.value ->> '$.p')`,
-          )
+          .prepare(`SELECT * FROM conversations WHERE id IN (SELECT ${OPEN_CONVERSATION} FROM contacts c WHERE c.company_id = ?1 AND c.phone IN ${TURN_PHONES})`)
           .bind(companyId, people),
       ]);
-      // Meta's system notices (user_changed_number, user_changed_user_id) move the identity, unless another contact holds it.
+      // Meta's system notices (user_changed_number, user_changed_user_id) move the identity, unless another contact holds it
+      // (rows found by phone through the index, like the merge above).
       if (changes !== "[]") {
         await d1.batch([
           d1
             .prepare(
-              `UPDATE contacts SET user_id = c.value ->> '$.nu' FROM json_each(?2) c
-               WHERE contacts.company_id = ?1 AND contacts.phone = c.value ->> '$.p' AND c.value ->> '$.nu' IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.user_id = c.value ->> '$.nu')`,
+              `WITH moves AS (SELECT value ->> '$.p' AS p, max(value ->> '$.nu') AS nu FROM json_each(?2) WHERE value ->> '$.nu' IS NOT NULL GROUP BY 1)
+               UPDATE contacts SET user_id = (SELECT nu FROM moves WHERE moves.p = contacts.phone)
+               WHERE company_id = ?1 AND phone IN (SELECT p FROM moves)
+                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.user_id = (SELECT nu FROM moves WHERE moves.p = contacts.phone))`,
             )
             .bind(companyId, changes),
           d1
             .prepare(
-              `UPDATE contacts SET phone = c.value ->> '$.np' FROM json_each(?2) c
-               WHERE contacts.company_id = ?1 AND contacts.phone = c.value ->> '$.p' AND c.value ->> '$.np' IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = c.value ->> '$.np')`,
+              `WITH moves AS (SELECT value ->> '$.p' AS p, max(value ->> '$.np') AS np FROM json_each(?2) WHERE value ->> '$.np' IS NOT NULL GROUP BY 1)
+               UPDATE contacts SET phone = (SELECT np FROM moves WHERE moves.p = contacts.phone)
+               WHERE company_id = ?1 AND phone IN (SELECT p FROM moves)
+                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = (SELECT np FROM moves WHERE moves.p = contacts.phone))`,
             )
             .bind(companyId, changes),
         ]);
@@ -221,17 +231,18 @@ export function createOutboxStore(d1: D1Database): OutboxStore {
       if (ids.length === 0) return [];
       const list = JSON.stringify(ids);
       // The claim is the UPDATE itself: of two consumers holding the same job, one gets the row.
+      // `+company_id` keeps SQLite on the primary key (the ids) instead of walking the tenant's messages by company_id.
       const [claimed, people] = await d1.batch([
         d1
           .prepare(
             `UPDATE messages SET status = 'sending', claimed_at = ?3, attempts = attempts + 1, updated_at = ?3
-             WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND direction = 'out'
+             WHERE +company_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND direction = 'out'
                AND (status IN ('queued', 'retrying') OR (status = 'sending' AND claimed_at < ?4))
              RETURNING *`,
           )
           .bind(companyId, list, now, now - staleMs),
         d1
-          .prepare(`SELECT * FROM contacts WHERE company_id = ?1 AND id IN (SELECT contact_id FROM messages WHERE company_id = ?1 AND id IN (SELECT value FROM json_each(?2)))`)
+          .prepare(`SELECT * FROM contacts WHERE +company_id = ?1 AND id IN (SELECT contact_id FROM messages WHERE +company_id = ?1 AND id IN (SELECT value FROM json_each(?2)))`)
           .bind(companyId, list),
       ]);
       const contacts = new Map(((people?.results ?? []) as Row[]).map((r) => [Number(r.id), rowToContact(r)]));
@@ -248,7 +259,7 @@ export function createOutboxStore(d1: D1Database): OutboxStore {
           .prepare(
             `UPDATE messages SET status = 'accepted', error = NULL, updated_at = ?3,
                provider_message_id = (SELECT a.value ->> '$.p' FROM json_each(?2) a WHERE a.value ->> '$.id' = messages.id)
-             WHERE company_id = ?1 AND id IN (SELECT value ->> '$.id' FROM json_each(?2)) AND status = 'sending'`,
+             WHERE +company_id = ?1 AND id IN (SELECT value ->> '$.id' FROM json_each(?2)) AND status = 'sending'`,
           )
           .bind(companyId, list, now),
         d1

@@ -1,0 +1,118 @@
+/**
+ * The message path's D1 batches (store/d1/batch.ts) find a batch's contacts, conversations and
+ * messages by key, so their cost follows the batch, not the tenant: no statement may walk a tenant's
+ * rows by company_id alone and test each against the batch's list (the turn record once did, and
+ * its cost grew with every contact the tenant ever had). Checked with SQLite's EXPLAIN QUERY PLAN on
+ * the very statements the store runs, the rare paths (a BSUID merge, a number change) included.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createD1Store } from "../../src/store/d1";
+
+interface Captured {
+  sql: string;
+  params: unknown[];
+}
+
+/** env.DB, keeping every statement prepared through it with its parameters. */
+function capturing(db: D1Database): { db: D1Database; seen: Captured[] } {
+  const seen: Captured[] = [];
+  const wrapped = new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare")
+        return (sql: string) => {
+          const stmt = target.prepare(sql);
+          const entry: Captured = { sql, params: [] };
+          seen.push(entry);
+          return new Proxy(stmt, {
+            get(s, p) {
+              if (p === "bind")
+                return (...params: unknown[]) => {
+                  entry.params = params;
+                  return s.bind(...params);
+                };
+              const v = Reflect.get(s, p) as unknown;
+              return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(s) : v;
+            },
+          });
+        };
+      const v = Reflect.get(target, prop) as unknown;
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+  return { db: wrapped, seen };
+}
+
+async function planOf(c: Captured): Promise<string[]> {
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${c.sql}`)
+    .bind(...c.params)
+    .all<{ detail: string }>();
+  return results.map((r) => r.detail);
+}
+
+/** Plan lines that read a tenant table through an index by the tenant alone: every row of the tenant. */
+const tenantWalks = (plan: string[]) => plan.filter((line) => /^(SEARCH|SCAN) .*\(company_id=\?\)$/.test(line));
+
+const phone = () => `5511${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`;
+
+describe("message path batches read by key", () => {
+  it("records turns (new contacts, a BSUID merge, a number change), stores, claims and accepts replies without walking the tenant", async () => {
+    const plain = createD1Store(env.DB);
+    const company = await plain.companies.create({ slug: `batch-plans-${crypto.randomUUID().slice(0, 8)}`, name: "Clínica" });
+    const { db, seen } = capturing(env.DB);
+    const store = createD1Store(db);
+    const message = (id: string) => ({
+      providerMessageId: id,
+      channel: "meta" as const,
+      type: "text" as const,
+      body: "Oi",
+      unanswered: null,
+      correlationId: id,
+      providerTimestamp: 1,
+    });
+    const [a, b] = [phone(), phone()];
+    const recorded = await store.turns.record(
+      company.id,
+      [
+        { phone: a, userId: "BR.100", at: 1, messages: [message(`wamid.${crypto.randomUUID()}`)] },
+        { phone: b, newPhone: phone(), newUserId: "BR.200", at: 2, messages: [message(`wamid.${crypto.randomUUID()}`)] },
+      ],
+      Date.now(),
+    );
+    const stored = await store.outbox.storeMany(
+      company.id,
+      recorded.map((t, i) => ({
+        conversationId: t.conversation.id,
+        contactId: t.contact.id,
+        channel: "sandbox",
+        clientRef: `plans:${company.id}:${i}`,
+        payload: { kind: "text", text: "Olá" },
+        correlationId: "c",
+        author: "bot",
+        purpose: "reply",
+      })),
+    );
+    const claimed = await store.outbox.claimMany(
+      company.id,
+      stored.map((s) => s.id),
+      Date.now(),
+      60_000,
+    );
+    await store.outbox.markAcceptedMany(
+      company.id,
+      claimed.map((c) => ({ id: c.message.id, providerMessageId: `p.${c.message.id}` })),
+      Date.now(),
+    );
+
+    // Every statement of those paths ran (the merge and the number change included) and was planned.
+    expect(seen.some((c) => /UPDATE contacts SET phone = \(SELECT p FROM moves/.test(c.sql))).toBe(true);
+    expect(seen.some((c) => /UPDATE contacts SET user_id = \(SELECT nu FROM moves/.test(c.sql))).toBe(true);
+    expect(seen.length).toBeGreaterThanOrEqual(14);
+    const walks: { sql: string; lines: string[] }[] = [];
+    for (const c of seen) {
+      const lines = tenantWalks(await planOf(c));
+      if (lines.length) walks.push({ sql: c.sql.replace(/\s+/g, " ").slice(0, 100), lines });
+    }
+    expect(walks).toEqual([]);
+  });
+});
