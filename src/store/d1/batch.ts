@@ -92,11 +92,11 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
       const merging = turns.some((t) => t.userId && t.userId !== t.phone);
       const merge = d1
         .prepare(
-          // The BSUID-keyed rows by index (phone IN the list), then each one's new phone from the list.
+          // Each BSUID-keyed row joined to its move by the phone index (UPDATE … FROM: once per row, no per-row scan of the list).
           `WITH moves AS (SELECT value ->> '$.u' AS u, min(value ->> '$.p') AS p FROM json_each(?2) WHERE value ->> '$.u' IS NOT NULL AND value ->> '$.p' != value ->> '$.u' GROUP BY 1)
-           UPDATE contacts SET phone = (SELECT p FROM moves WHERE moves.u = contacts.phone)
-           WHERE company_id = ?1 AND phone IN (SELECT u FROM moves)
-             AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = (SELECT p FROM moves WHERE moves.u = contacts.phone))`,
+           UPDATE contacts SET phone = moves.p FROM moves
+           WHERE contacts.company_id = ?1 AND contacts.phone = moves.u
+             AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = moves.p)`,
         )
         .bind(companyId, people);
       const results = await d1.batch([
@@ -161,17 +161,17 @@ export function createTurnsStore(d1: D1Database): TurnsStore {
           d1
             .prepare(
               `WITH moves AS (SELECT value ->> '$.p' AS p, max(value ->> '$.nu') AS nu FROM json_each(?2) WHERE value ->> '$.nu' IS NOT NULL GROUP BY 1)
-               UPDATE contacts SET user_id = (SELECT nu FROM moves WHERE moves.p = contacts.phone)
-               WHERE company_id = ?1 AND phone IN (SELECT p FROM moves)
-                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.user_id = (SELECT nu FROM moves WHERE moves.p = contacts.phone))`,
+               UPDATE contacts SET user_id = moves.nu FROM moves
+               WHERE contacts.company_id = ?1 AND contacts.phone = moves.p
+                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.user_id = moves.nu)`,
             )
             .bind(companyId, changes),
           d1
             .prepare(
               `WITH moves AS (SELECT value ->> '$.p' AS p, max(value ->> '$.np') AS np FROM json_each(?2) WHERE value ->> '$.np' IS NOT NULL GROUP BY 1)
-               UPDATE contacts SET phone = (SELECT np FROM moves WHERE moves.p = contacts.phone)
-               WHERE company_id = ?1 AND phone IN (SELECT p FROM moves)
-                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = (SELECT np FROM moves WHERE moves.p = contacts.phone))`,
+               UPDATE contacts SET phone = moves.np FROM moves
+               WHERE contacts.company_id = ?1 AND contacts.phone = moves.p
+                 AND NOT EXISTS (SELECT 1 FROM contacts x WHERE x.company_id = ?1 AND x.phone = moves.np)`,
             )
             .bind(companyId, changes),
         ]);
@@ -257,9 +257,9 @@ export function createOutboxStore(d1: D1Database): OutboxStore {
       await d1.batch([
         d1
           .prepare(
-            `UPDATE messages SET status = 'accepted', error = NULL, updated_at = ?3,
-               provider_message_id = (SELECT a.value ->> '$.p' FROM json_each(?2) a WHERE a.value ->> '$.id' = messages.id)
-             WHERE +company_id = ?1 AND id IN (SELECT value ->> '$.id' FROM json_each(?2)) AND status = 'sending'`,
+            `UPDATE messages SET status = 'accepted', error = NULL, updated_at = ?3, provider_message_id = a.value ->> '$.p'
+             FROM json_each(?2) a
+             WHERE +messages.company_id = ?1 AND messages.id = a.value ->> '$.id' AND messages.status = 'sending'`,
           )
           .bind(companyId, list, now),
         d1
@@ -273,7 +273,7 @@ export function createOutboxStore(d1: D1Database): OutboxStore {
 /** How far a status is along: a provider status may only move a message to a higher rank (late or repeated callbacks never go backwards). */
 const rank = (col: string) => `CASE ${col} WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 0 END`;
 /** A message's own status as a rank: before the provider spoke it is 0; failed, read, held and dead are final (99). */
-const CURRENT_RANK = `CASE WHEN status IN ('queued', 'sending', 'retrying', 'accepted') THEN 0 WHEN status = 'sent' THEN 1 WHEN status = 'delivered' THEN 3 ELSE 99 END`;
+const CURRENT_RANK = `CASE WHEN messages.status IN ('queued', 'sending', 'retrying', 'accepted') THEN 0 WHEN messages.status = 'sent' THEN 1 WHEN messages.status = 'delivered' THEN 3 ELSE 99 END`;
 
 /** Updates per json_each parameter: about 300 bytes each, far from D1's 2 MB per value. */
 const STATUS_CHUNK = 1000;
@@ -313,16 +313,16 @@ export function createStatusApplier(d1: D1Database): MessagingStore["messages"][
              RETURNING message_id, status`,
           )
           .bind(companyId, packed),
-        // Each message takes the most advanced status of the batch, if that is ahead of where it is.
+        // Each message takes the most advanced status of the batch, if that is ahead of where it is. UPDATE … FROM
+        // joins each row of `best` to its message by the unique index once; correlated subqueries on `best` would
+        // scan it once per message and per column (91 ms instead of 6 ms for 1,000 statuses).
         d1
           .prepare(
             `WITH best AS (SELECT p, s, d, max(r) AS r FROM (
                SELECT value ->> '$.p' AS p, value ->> '$.s' AS s, value ->> '$.d' AS d, ${rank("value ->> '$.s'")} AS r FROM json_each(?2)) GROUP BY p)
-             UPDATE messages SET status = (SELECT s FROM best WHERE best.p = messages.provider_message_id),
-               error = CASE WHEN (SELECT s FROM best WHERE best.p = messages.provider_message_id) = 'failed' THEN (SELECT d FROM best WHERE best.p = messages.provider_message_id) ELSE error END,
-               updated_at = ?3
-             WHERE company_id = ?1 AND direction = 'out' AND provider_message_id IN (SELECT p FROM best)
-               AND (SELECT r FROM best WHERE best.p = messages.provider_message_id) > ${CURRENT_RANK}
+             UPDATE messages SET status = best.s, error = CASE WHEN best.s = 'failed' THEN best.d ELSE messages.error END, updated_at = ?3
+             FROM best
+             WHERE messages.company_id = ?1 AND messages.direction = 'out' AND messages.provider_message_id = best.p AND best.r > ${CURRENT_RANK}
              RETURNING provider_message_id, status`,
           )
           .bind(companyId, packed, now),
