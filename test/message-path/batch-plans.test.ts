@@ -8,47 +8,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createD1Store } from "../../src/store/d1";
-
-interface Captured {
-  sql: string;
-  params: unknown[];
-}
-
-/** env.DB, keeping every statement prepared through it with its parameters. */
-function capturing(db: D1Database): { db: D1Database; seen: Captured[] } {
-  const seen: Captured[] = [];
-  const wrapped = new Proxy(db, {
-    get(target, prop) {
-      if (prop === "prepare")
-        return (sql: string) => {
-          const stmt = target.prepare(sql);
-          const entry: Captured = { sql, params: [] };
-          seen.push(entry);
-          return new Proxy(stmt, {
-            get(s, p) {
-              if (p === "bind")
-                return (...params: unknown[]) => {
-                  entry.params = params;
-                  return s.bind(...params);
-                };
-              const v = Reflect.get(s, p) as unknown;
-              return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(s) : v;
-            },
-          });
-        };
-      const v = Reflect.get(target, prop) as unknown;
-      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
-  return { db: wrapped, seen };
-}
-
-async function planOf(c: Captured): Promise<string[]> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${c.sql}`)
-    .bind(...c.params)
-    .all<{ detail: string }>();
-  return results.map((r) => r.detail);
-}
+import { type Captured, capturing, planOf } from "../support/d1-plans";
 
 /** Plan lines that read a tenant table through an index by the tenant alone: every row of the tenant. */
 const tenantWalks = (plan: string[]) => plan.filter((line) => /^(SEARCH|SCAN) .*\(company_id=\?\)$/.test(line));
