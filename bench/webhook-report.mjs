@@ -22,6 +22,8 @@ export function printResults(results) {
         const { ackAlone, underLoad } = results[e];
         return [
           routeRow(e, "ack alone", "GET /health/live (empty route)", ackAlone.baseline),
+          ...(ackAlone.echo ? [routeRow(e, "ack alone", "POST /__bench/echo (read body)", ackAlone.echo)] : []),
+          ...(ackAlone.enqueue ? [routeRow(e, "ack alone", "POST /__bench/enqueue (+1 send)", ackAlone.enqueue)] : []),
           routeRow(e, "ack alone", "POST /webhooks/whatsapp", ackAlone.webhook),
           routeRow(e, "with consumers", "GET /health/live (empty route)", underLoad.baseline),
           routeRow(e, "with consumers", "POST /webhooks/whatsapp", underLoad.webhook),
@@ -34,7 +36,7 @@ export function printResults(results) {
     const { ackAlone, underLoad } = results[e];
     const c = ackAlone.costs_per_webhook;
     console.log(
-      `  ${e}: ack alone ÷ empty route (req/s) ×${ackAlone.ratio} (target ≥ 0.5) · with the consumers running ×${underLoad.ratio} · per webhook acked: ${fmt(c.store_statements)} store statements in ${fmt(c.store_round_trips)} round trips${c.pg_connections == null ? "" : `, ${fmt(c.pg_connections)} pg connections`}, ${fmt(c.do_rpcs)} DO RPCs, ${fmt(c.queue_messages)} queue messages`,
+      `  ${e}: ack alone ÷ empty route (req/s) ×${ackAlone.ratio} (target ≥ 0.5; its floors: read body ×${ackAlone.echo_ratio ?? "n/a"}, + one queue send ×${ackAlone.enqueue_ratio ?? "n/a"}) · with the consumers running ×${underLoad.ratio} · per webhook acked: ${fmt(c.store_statements)} store statements in ${fmt(c.store_round_trips)} round trips${c.pg_connections == null ? "" : `, ${fmt(c.pg_connections)} pg connections`}, ${fmt(c.do_rpcs)} DO RPCs, ${fmt(c.queue_messages)} queue messages`,
     );
   }
 

@@ -189,28 +189,38 @@ async function startServer(label, { persistTo, config }) {
   return { base, child, log };
 }
 
-async function measureRoutes(base) {
-  const baseline = summarize(await cannon({ url: `${base}/health/live`, connections: CONNECTIONS, duration: DURATION }));
-  let seq = 0;
-  const webhook = summarize(
-    await cannon({
-      url: base,
-      connections: CONNECTIONS,
-      duration: DURATION,
-      requests: [
-        {
-          method: "POST",
-          path: "/webhooks/whatsapp",
-          setupRequest: (req) => {
-            const i = seq++;
-            const body = metaTextBody(phone(11, i), "Oi", `wamid.bench.${runId}.${seq}.${i}`);
-            return { ...req, body, headers: { ...req.headers, "content-type": "application/json", "x-hub-signature-256": sign(body) } };
-          },
+let seq = 0;
+/** autocannon's load of signed Meta webhooks (a new wamid and sender each) on `path`. */
+const signedPosts = (base, path) =>
+  cannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    requests: [
+      {
+        method: "POST",
+        path,
+        setupRequest: (req) => {
+          const i = seq++;
+          const body = metaTextBody(phone(11, i), "Oi", `wamid.bench.${runId}.${seq}.${i}`);
+          return { ...req, body, headers: { ...req.headers, "content-type": "application/json", "x-hub-signature-256": sign(body) } };
         },
-      ],
-    }),
-  );
-  return { baseline, webhook, ratio: round(webhook.req_per_s / baseline.req_per_s, 3) };
+      },
+    ],
+  }).then(summarize);
+
+/**
+ * The empty route, then the webhook; with `floors` (the ack-only server, whose inbound queue has no
+ * consumer) also the same signed body posted to /__bench/echo (read it, answer) and /__bench/enqueue
+ * (read it, one queue send): what the runtime charges before any of the ack's own work.
+ */
+async function measureRoutes(base, { floors = false } = {}) {
+  const baseline = summarize(await cannon({ url: `${base}/health/live`, connections: CONNECTIONS, duration: DURATION }));
+  const echo = floors ? await signedPosts(base, "/__bench/echo") : null;
+  const enqueue = floors ? await signedPosts(base, "/__bench/enqueue") : null;
+  const webhook = await signedPosts(base, "/webhooks/whatsapp");
+  const ratioTo = (m) => (m ? round(m.req_per_s / baseline.req_per_s, 3) : null);
+  return { baseline, echo, enqueue, webhook, ratio: ratioTo(webhook), echo_ratio: ratioTo(echo), enqueue_ratio: ratioTo(enqueue) };
 }
 
 /** The store's share of `/__bench/costs`, per `n` requests: statements, round trips, connections. */
@@ -264,9 +274,9 @@ async function runEngine(engine, servers) {
   // (1) The ack alone: a server whose queues have no consumers, so nothing else competes for the CPU.
   let server = await servers.start(`${engine}, ack only, no queue consumers`, { persistTo: target.ackStateDir, config: target.ackConfig });
   for (let i = 0; i < 20; i++) await postSigned(server.base, metaTextBody(phone(31, i), "warm-up", `wamid.warm.${runId}.${engine}.${i}`));
-  console.log(`[bench] ${engine} (1) ack alone: GET /health/live then POST /webhooks/whatsapp, ${DURATION}s each…`);
+  console.log(`[bench] ${engine} (1) ack alone: GET /health/live, the two floors, then POST /webhooks/whatsapp, ${DURATION}s each…`);
   await fetch(`${server.base}/__bench/costs/reset?company=${TENANT}`, { method: "POST" });
-  const ackAlone = await measureRoutes(server.base);
+  const ackAlone = await measureRoutes(server.base, { floors: true });
   ackAlone.costs_per_webhook = storeCostsPer(await costsOf(server.base), ackAlone.webhook.requests);
   await servers.stop();
 

@@ -7,9 +7,9 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/http/app";
 import { costs, metered, resetCosts } from "../../src/lib/cost-meter";
-import { ADMIN, seedCompany, store } from "../support/helpers";
+import { ADMIN, seedCompany, store, envWith } from "../support/helpers";
 
-const meteredEnv = metered(Object.assign(Object.create(env) as Env, { COST_METER: "true" }));
+const meteredEnv = metered(envWith({ COST_METER: "true" }));
 
 async function tenantWith(n: number): Promise<string> {
   const slug = `inbox-stmts-${n}-${crypto.randomUUID().slice(0, 6)}`;

@@ -4,6 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { envWith } from "../support/helpers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/http/app";
 import { costs, metered, resetCosts } from "../../src/lib/cost-meter";
@@ -35,7 +36,7 @@ describe("cost meter on Postgres", () => {
   });
 
   it("counts a connection's startup, and two round trips for every statement with parameters", async () => {
-    metered(Object.assign(Object.create(env) as Env, { COST_METER: "true" }));
+    metered(envWith({ COST_METER: "true" }));
     const store = createPostgresStore(url, { max: 1 });
     resetCosts();
     await store.ping();
@@ -58,7 +59,7 @@ describe("cost meter on Postgres", () => {
   });
 
   it("records 1 or 20 turns in the same number of statements", async () => {
-    metered(Object.assign(Object.create(env) as Env, { COST_METER: "true" }));
+    metered(envWith({ COST_METER: "true" }));
     const counted = async (n: number) => {
       const store = createPostgresStore(url, { max: 1 });
       const slug = `pg-costs-${n}-${crypto.randomUUID().slice(0, 6)}`;
@@ -77,7 +78,7 @@ describe("cost meter on Postgres", () => {
   });
 
   it("GET /__bench/costs names the engine and shows the Postgres counts of the requests before it", async () => {
-    const meteredEnv = metered(Object.assign(Object.create(env) as Env, { COST_METER: "true" }));
+    const meteredEnv = metered(envWith({ COST_METER: "true" }));
     const fetchApp = async (path: string, method = "GET") => {
       const ctx = createExecutionContext();
       const res = await app.fetch(new Request(`http://localhost${path}`, { method }), meteredEnv, ctx);

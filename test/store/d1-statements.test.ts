@@ -3,10 +3,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { costs, metered, resetCosts } from "../../src/lib/cost-meter";
 import { createD1Store } from "../../src/store/d1";
 import type { Store } from "../../src/store/types";
+import { envWith } from "../support/helpers";
 
 /** D1 statements counted by the bench's own meter (a wrapper around env.DB), so a per-item query shows as a count that grows. */
 // Wrapped once for the file: a second wrapper made in a later test was seen counting each statement twice.
-const meteredDb = metered(Object.assign(Object.create(env) as Env, { COST_METER: "true" })).DB;
+const meteredDb = metered(envWith({ COST_METER: "true" })).DB;
 
 describe("D1 statements per batch", () => {
   let store: Store;

@@ -10,6 +10,17 @@ import { sqlCount } from "./sql";
 export const ADMIN = { authorization: "Bearer test-admin-token" };
 export const store = () => openStore(env);
 
+/**
+ * `env` with some bindings or vars replaced, as own properties of a new object. Never
+ * Object.assign(Object.create(env), …): the assignment goes through the env proxy's set trap and
+ * changes `env` itself for the rest of the file.
+ */
+export function envWith(vars: Record<string, unknown>): Env {
+  const e = Object.create(env) as Env;
+  for (const [k, value] of Object.entries(vars)) Object.defineProperty(e, k, { value, enumerable: true });
+  return e;
+}
+
 /** A tenant with a short debounce so tests stay quick; pass settings to change anything. */
 export async function seedCompany(c: Partial<NewCompany> & { slug: string }): Promise<Company> {
   return store().companies.create({

@@ -34,6 +34,23 @@ bench.post("/__bench/costs/reset", async (c) => {
   return c.json({ ok: true });
 });
 
+/**
+ * bench/webhook.mjs' floors for the ack, posted the same signed Meta body as the webhook: `echo`
+ * reads it and answers (what a POST with that body costs through the runtime), `enqueue` also makes
+ * the ack's one queue send, of a body that size. Webhook ÷ enqueue is then the share of the ack's own
+ * work (verify, parse, bound, look up, limit). Only on the bench's ack-only server, whose inbound
+ * queue has no consumer: the `bench_floor` bodies are never processed.
+ */
+bench.post("/__bench/echo", async (c) => {
+  await c.req.arrayBuffer();
+  return c.json({ ok: true });
+});
+bench.post("/__bench/enqueue", async (c) => {
+  const raw = await c.req.text();
+  await c.env.INBOUND_QUEUE.send({ kind: "bench_floor", raw });
+  return c.json({ ok: true });
+});
+
 /** A tenant's usual series (bench/metrics.mjs): what a day of traffic leaves in its counters and histograms. */
 const TYPICAL_EVENTS: MetricEvent[] = [
   ...["accepted", "duplicate", "status"].map((outcome) => ({ metric: "secretaria_webhook_requests_total", labels: { channel: "meta", outcome }, inc: 7 })),
