@@ -2,7 +2,6 @@
  * The inbox listing costs the same few D1 statements for 50 conversations as for 5 (it once cost one
  * per conversation: 52 for 50). Counted by the bench's meter around env.DB, through the real app.
  */
-import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/http/app";
