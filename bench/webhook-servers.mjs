@@ -1,4 +1,5 @@
-// What bench/webhook.mjs needs from the machine: the workerd processes' CPU time, and autocannon.
+// What bench/webhook.mjs needs from the machine and the load: the workerd processes' CPU time,
+// autocannon and its results (one route's rounds combined), and the Meta body it posts.
 import { readdirSync, readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
@@ -44,4 +45,47 @@ export function summarize(r) {
     status_codes: Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),
     duration_s: r.duration,
   };
+}
+
+/** Rounds of one route as one measurement: req/s over all of them; latency percentiles the worst round's. */
+export function combineRounds(list) {
+  const sum = (f) => list.reduce((n, x) => n + f(x), 0);
+  const worst = (f) => Math.max(...list.map(f));
+  return {
+    requests: sum((x) => x.requests),
+    req_per_s: Math.round((sum((x) => x.requests) / sum((x) => x.duration_s)) * 10) / 10,
+    rounds_req_per_s: list.map((x) => x.req_per_s),
+    latency_ms: { p50: worst((x) => x.latency_ms.p50), p90: worst((x) => x.latency_ms.p90), p99: worst((x) => x.latency_ms.p99), max: worst((x) => x.latency_ms.max) },
+    non2xx: sum((x) => x.non2xx),
+    errors: sum((x) => x.errors),
+    timeouts: sum((x) => x.timeouts),
+    status_codes: list.reduce((all, x) => {
+      for (const [code, n] of Object.entries(x.status_codes)) all[code] = (all[code] ?? 0) + n;
+      return all;
+    }, {}),
+    duration_s: sum((x) => x.duration_s),
+  };
+}
+
+/** A Meta text-message webhook exactly as Meta shapes it, to `pnid`; every call is a new wamid. */
+export function metaWebhookBody(pnid, from, text, wamid) {
+  return JSON.stringify({
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: pnid },
+              contacts: [{ profile: { name: "Bench" }, wa_id: from }],
+              messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
+            },
+          },
+        ],
+      },
+    ],
+  });
 }

@@ -12,7 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { chooseEngines, freshPostgresDatabase, postgresCounters, postgresCpuMs, seedTenantPg, withPg, writeBenchConfig } from "./engines.mjs";
 import { printResults, round } from "./webhook-report.mjs";
-import { cannon, summarize, workerdCpuMs } from "./webhook-servers.mjs";
+import { cannon, combineRounds, metaWebhookBody, summarize, workerdCpuMs } from "./webhook-servers.mjs";
 import { executeLocal, freePort, migrateLocal, parseEnvFile, ROOT, runWrangler, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/dev.mjs";
 
 const { values: opts } = parseArgs({
@@ -61,28 +61,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const sign = (body) => `sha256=${createHmac("sha256", APP_SECRET).update(body).digest("hex")}`;
 const runId = Date.now().toString(36);
 
-/** A Meta text-message webhook exactly as Meta shapes it; every call is a new wamid. */
-function metaTextBody(from, text, wamid) {
-  return JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: PNID },
-              contacts: [{ profile: { name: "Bench" }, wa_id: from }],
-              messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
-            },
-          },
-        ],
-      },
-    ],
-  });
-}
+/** A Meta text-message webhook to the bench tenant's number; every call is a new wamid. */
+const metaTextBody = (from, text, wamid) => metaWebhookBody(PNID, from, text, wamid);
 
 /** Brazilian mobile numbers (55 + DDD + 9 + 8 digits): DDD 11 for the throughput run, 21 for end to end. */
 const phone = (ddd, i) => `55${ddd}9${String(i % 1e8).padStart(8, "0")}`;
@@ -232,26 +212,6 @@ async function measureRoutes(base, { floors = false } = {}) {
   if (floors) await fetch(`${base}/__bench/costs/reset?company=${TENANT}`, { method: "POST" });
   const ratioTo = (x) => (x ? round(x.req_per_s / m.baseline.req_per_s, 3) : null);
   return { ...m, echo: m.echo ?? null, enqueue: m.enqueue ?? null, ratio: ratioTo(m.webhook), echo_ratio: ratioTo(m.echo), enqueue_ratio: ratioTo(m.enqueue) };
-}
-
-/** Rounds of one route as one measurement: req/s over all of them; latency percentiles the worst round's. */
-function combineRounds(list) {
-  const sum = (f) => list.reduce((n, x) => n + f(x), 0);
-  const worst = (f) => Math.max(...list.map(f));
-  return {
-    requests: sum((x) => x.requests),
-    req_per_s: round(sum((x) => x.requests) / sum((x) => x.duration_s), 1),
-    rounds_req_per_s: list.map((x) => x.req_per_s),
-    latency_ms: { p50: worst((x) => x.latency_ms.p50), p90: worst((x) => x.latency_ms.p90), p99: worst((x) => x.latency_ms.p99), max: worst((x) => x.latency_ms.max) },
-    non2xx: sum((x) => x.non2xx),
-    errors: sum((x) => x.errors),
-    timeouts: sum((x) => x.timeouts),
-    status_codes: list.reduce((all, x) => {
-      for (const [code, n] of Object.entries(x.status_codes)) all[code] = (all[code] ?? 0) + n;
-      return all;
-    }, {}),
-    duration_s: sum((x) => x.duration_s),
-  };
 }
 
 /** The store's share of `/__bench/costs`, per `n` requests: statements, round trips, connections. */
