@@ -303,7 +303,7 @@ async function sendAbout(ctx: AgendaCtx, a: Appointment, key: Parameters<typeof 
  */
 export async function runAppointmentTask(env: Env, store: Store, companyId: number, taskId: number): Promise<void> {
   const task = await store.appointmentTasks.byId(companyId, taskId);
-  if (!task || task.status !== "pending") return;
+  if (task?.status !== "pending") return;
   const company = await store.companies.byId(companyId);
   const appointment = await store.appointments.byId(companyId, task.appointmentId);
   if (!company || !appointment) return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: "appointment gone" }));

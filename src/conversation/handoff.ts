@@ -23,7 +23,7 @@ function streak(context: ContextEntry[], pred: (e: ContextEntry) => boolean): nu
   let n = 0;
   for (let i = context.length - 1; i >= 0; i--) {
     const e = context[i];
-    if (!e || e.role !== "contact") continue;
+    if (e?.role !== "contact") continue;
     if (!pred(e)) break;
     n++;
   }

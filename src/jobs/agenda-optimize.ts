@@ -18,7 +18,7 @@ export type AgendaOptimizeJob = z.infer<typeof AgendaOptimizeJob>;
 /** Runs the analysis (a cron run at most once per 23 h); tenants who opted in also get the proactive offers. */
 export async function runAgendaOptimizeJob(env: Env, store: Store, job: AgendaOptimizeJob): Promise<void> {
   const company = await store.companies.byId(job.companyId);
-  if (!company || company.status !== "active") return;
+  if (company?.status !== "active") return;
   const result = await runOptimization(env, store, company, job.trigger);
   if ("skipped" in result || job.trigger !== "cron") return;
   const ctx = await agendaCtx(env, store, company);

@@ -289,7 +289,7 @@ agenda.post("/api/agenda/followups/:id/resend", async (c) => {
   const id = idParam(c.req.param("id"), "Follow-up");
   const store = c.get("store");
   const task = await store.appointmentTasks.byId(company.id, id);
-  if (!task || task.kind !== "followup") throw new AppError(404, "not_found", "No such follow-up for this tenant");
+  if (task?.kind !== "followup") throw new AppError(404, "not_found", "No such follow-up for this tenant");
   const [again] = (await store.appointmentTasks.ensure(company.id, task.appointmentId, [{ kind: "followup", offsetMinutes: task.offsetMinutes + 1, dueAt: Date.now() }])).filter(
     (t) => t.kind === "followup" && t.offsetMinutes === task.offsetMinutes + 1,
   );

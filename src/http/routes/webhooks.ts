@@ -48,7 +48,7 @@ webhooks.post("/webhooks/whatsapp", limit("meta"), async (c) => {
   let unknown = 0;
   for (const batch of batches) {
     const company = await companyByMetaPhoneNumberId(store, batch.routeKey);
-    if (!company || company.status !== "active") unknown++;
+    if (company?.status !== "active") unknown++;
     else parts.push({ company, batch });
   }
   if (parts.length === 0 && unknown > 0) return reject(c, "meta", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this phone_number_id"));
@@ -62,7 +62,7 @@ webhooks.post("/webhooks/evolution/:instance", limit("evolution"), async (c) => 
   const started = Date.now();
   const store = c.get("store");
   const company = await companyByEvolutionInstance(store, c.req.param("instance"));
-  if (!company || company.status !== "active") return reject(c, "evolution", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this Evolution instance"));
+  if (company?.status !== "active") return reject(c, "evolution", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this Evolution instance"));
   let body: unknown;
   try {
     body = parseJson(await c.req.text());
@@ -90,7 +90,7 @@ webhooks.post("/webhook/whaticket", limit("whaticket"), async (c) => {
   const store = c.get("store");
   const token = c.req.header("x-webhook-token");
   const company = token ? await companyByWhaticketTokenHash(store, await sha256Hex(token)) : null;
-  if (!company || company.status !== "active") return reject(c, "whaticket", "unauthorized", null, new AppError(401, "invalid_token", "X-Webhook-Token is missing or unknown"));
+  if (company?.status !== "active") return reject(c, "whaticket", "unauthorized", null, new AppError(401, "invalid_token", "X-Webhook-Token is missing or unknown"));
   const raw = await c.req.arrayBuffer();
   const secret = settingsOf(company).whaticket?.webhookSecret;
   if (!secret || !(await verifyWhaticketSignature(raw, c.req.header("x-signature"), secret)))
@@ -108,7 +108,7 @@ webhooks.post("/webhook/whaticket", limit("whaticket"), async (c) => {
 webhooks.post("/webhooks/calcom/:tenant", limit("calcom"), async (c) => {
   const store = c.get("store");
   const company = await store.companies.bySlug(c.req.param("tenant"));
-  if (!company || company.status !== "active") return reject(c, "calcom", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No such tenant"));
+  if (company?.status !== "active") return reject(c, "calcom", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No such tenant"));
   const raw = await c.req.arrayBuffer();
   const ctx = await agendaCtx(c.env, store, company);
   const sealed = ctx.profile.agenda.calcom?.webhookSecretCipher;
