@@ -1,8 +1,9 @@
 // The two store engines for the benchmarks: which ones to run, a private Postgres database per bench
 // (dropped, created and migrated every run), the wrangler config that binds it through a local
-// Hyperdrive, and the Postgres server's CPU time. D1 needs none of this: its state is the bench's
-// own --persist-to directory.
+// Hyperdrive, the Postgres server's CPU time, and the machine both ran on. D1 needs none of the
+// Postgres part: its state is the bench's own --persist-to directory.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { ROOT } from "../scripts/dev.mjs";
@@ -141,3 +142,18 @@ export async function postgresCounters(database) {
     return { otherTransactions: Number(row.others), sessions: Number(row.sessions) };
   });
 }
+
+/** The machine a bench ran on, for its first lines and its results file. */
+export function machineInfo() {
+  const r2 = (n) => Math.round(n * 100) / 100;
+  return {
+    nproc: os.availableParallelism?.() ?? os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    mem_gb: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    loadavg: os.loadavg().map(r2),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
+}
+
+export const describeMachine = (m) => `nproc=${m.nproc} · ${m.cpu} · ${m.mem_gb} GB · load ${m.loadavg.join(" ")} · node ${m.node} · ${m.platform}`;

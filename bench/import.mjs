@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { historyCsv, loadGenerator } from "../scripts/synthetic-csv.mjs";
-import { chooseEngines, freshPostgresDatabase, seedTenantPg, withPg, writeBenchConfig } from "./engines.mjs";
+import { chooseEngines, describeMachine, machineInfo, freshPostgresDatabase, seedTenantPg, withPg, writeBenchConfig } from "./engines.mjs";
 import { fmt, printSummary } from "./import-report.mjs";
 import { measuredSteps } from "./import-steps.mjs";
 import { ADMIN_TOKEN, request, stepMeter } from "./import-support.mjs";
@@ -203,17 +203,10 @@ function checksOf({ small, large, facts, failure }) {
 
 async function main() {
   const command = `npx node bench/import.mjs${process.argv.length > 2 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
-  const machine = {
-    nproc: os.availableParallelism?.() ?? os.cpus().length,
-    cpu: os.cpus()[0]?.model ?? "unknown",
-    mem_gb: round(os.totalmem() / 2 ** 30, 1),
-    loadavg: os.loadavg().map((l) => round(l, 2)),
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-  };
+  const machine = machineInfo();
   const engines = await chooseEngines(opts.engines);
   console.log(`$ ${command}`);
-  console.log(`machine: nproc=${machine.nproc} · ${machine.cpu} · ${machine.mem_gb} GB · load ${machine.loadavg.join(" ")} · node ${machine.node} · ${machine.platform}`);
+  console.log(`machine: ${describeMachine(machine)}`);
   console.log(
     `settings: engines ${engines.join(", ")} (one after the other); ${fmt(ROWS)} rows (tenant ${TENANT}) and ${fmt(SMALL)} rows (tenant ${TENANT_SMALL}), seed ${SEED}, 1 contact per 10 rows, ${HISTORY_DAYS} days ending now`,
   );

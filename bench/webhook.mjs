@@ -7,10 +7,9 @@
 
 import { createHmac } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { chooseEngines, freshPostgresDatabase, postgresCounters, postgresCpuMs, seedTenantPg, withPg, writeBenchConfig } from "./engines.mjs";
+import { chooseEngines, describeMachine, machineInfo, freshPostgresDatabase, postgresCounters, postgresCpuMs, seedTenantPg, withPg, writeBenchConfig } from "./engines.mjs";
 import { printResults, round } from "./webhook-report.mjs";
 import { cannon, combineRounds, metaWebhookBody, summarize, workerdCpuMs } from "./webhook-servers.mjs";
 import { executeLocal, freePort, migrateLocal, parseEnvFile, ROOT, runWrangler, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/dev.mjs";
@@ -311,17 +310,10 @@ async function runEngine(engine, servers) {
 async function main() {
   const invoked = process.env.npm_lifecycle_event === "bench" ? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}` : null;
   const command = `${path.relative(ROOT, process.argv[1]) === "bench/webhook.mjs" ? "node bench/webhook.mjs" : process.argv.slice(1).join(" ")}${process.argv.length > 2 ? ` ${process.argv.slice(2).join(" ")}` : ""}`;
-  const machine = {
-    nproc: os.availableParallelism?.() ?? os.cpus().length,
-    cpu: os.cpus()[0]?.model ?? "unknown",
-    mem_gb: round(os.totalmem() / 2 ** 30, 1),
-    loadavg: os.loadavg().map((l) => round(l, 2)),
-    node: process.version,
-    platform: `${os.platform()} ${os.release()}`,
-  };
+  const machine = machineInfo();
   const engines = await chooseEngines(opts.engines);
   console.log(`$ ${invoked ? `${invoked}   (runs: ${command})` : command}`);
-  console.log(`machine: nproc=${machine.nproc} · ${machine.cpu} · ${machine.mem_gb} GB · load ${machine.loadavg.join(" ")} · node ${machine.node} · ${machine.platform}`);
+  console.log(`machine: ${describeMachine(machine)}`);
   console.log(
     `settings: engines ${engines.join(", ")} (one after the other); ${DURATION}s × ${CONNECTIONS} connections per route; end to end ${E2E_MESSAGES} messages (concurrency ${E2E_CONCURRENCY}, timeout ${E2E_TIMEOUT_MS / 1000}s)`,
   );
