@@ -4,6 +4,7 @@ import { ChunkCache } from "../src/metrics/chunk-cache";
 import { CHUNK_FORMAT, LAST_PUSH_FAMILY, lastPushBlocks, renderChunks, type StoredSeries } from "../src/metrics/chunks";
 import { GzipMemo, packMembers } from "../src/metrics/gzip";
 import type { AggregateExposition, AggregateGzipExposition, MetricsPush } from "../src/metrics/push";
+import { ROW_COUNTS_EVERY_MS, ROW_FAMILIES, type StoreGaugePush } from "../src/metrics/store-gauges";
 
 const SCHEMA = [
   // One row per (owner, series): counters and gauges fill `value`, histograms `counts`/`sum`/`count`.
@@ -11,11 +12,19 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS pushes (owner TEXT PRIMARY KEY, seq INTEGER NOT NULL, pushed_at INTEGER NOT NULL, idle INTEGER NOT NULL)`,
   // Per (family, owner): that owner's sample lines, company label left as COMPANY_SLOT (src/metrics/chunks.ts).
   `CREATE TABLE IF NOT EXISTS chunks (metric TEXT NOT NULL, owner TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (owner, metric)) WITHOUT ROWID`,
-  // `format`: the CHUNK_FORMAT the chunks were rendered with.
+  // The gauges from stored rows, replaced per family by the minute cron (src/metrics/store-gauges.ts).
+  `CREATE TABLE IF NOT EXISTS store_series (owner TEXT NOT NULL, metric TEXT NOT NULL, labels TEXT NOT NULL, value REAL NOT NULL, PRIMARY KEY (owner, metric, labels)) WITHOUT ROWID`,
+  // Owner → escaped company label, as the minute cron last pushed them: a scrape labels its lines with these.
+  `CREATE TABLE IF NOT EXISTS owner_labels (owner TEXT PRIMARY KEY, label TEXT NOT NULL) WITHOUT ROWID`,
+  // `format`: the CHUNK_FORMAT the chunks were rendered with; `rows_counted_at`: the last row counts' refresh.
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 ];
 
 const SERIES_COLUMNS = "metric, labels, value, counts, sum, count";
+/** An owner's series of both sources: the tenant's pushes and the store's gauges (distinct families, or distinct labels). */
+const OWNER_SERIES = `SELECT ${SERIES_COLUMNS} FROM series WHERE owner = ?1 AND metric IN (SELECT value FROM json_each(?2))
+  UNION ALL SELECT metric, labels, value, NULL, NULL, NULL FROM store_series WHERE owner = ?1 AND metric IN (SELECT value FROM json_each(?2))`;
+const ALL_SERIES = `SELECT owner, ${SERIES_COLUMNS} FROM series UNION ALL SELECT owner, metric, labels, value, NULL, NULL, NULL FROM store_series`;
 const onDrop = (metric: string, reason: string) => log.warn("metrics sample dropped", { metric, reason });
 
 /**
@@ -33,6 +42,8 @@ export class MetricsDO extends DurableObject<Env> {
   private readonly cache = new ChunkCache();
   /** The last-push gauge's members per block: it is rendered per scrape, compressed only when it changed. */
   private readonly lastPushMembers = new GzipMemo();
+  /** The owner_labels table in memory; undefined until the first refresh pushed any. */
+  private labels: Record<string, string> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -46,6 +57,8 @@ export class MetricsDO extends DurableObject<Env> {
     const format = this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'format'`).toArray()[0]?.value;
     if (format !== CHUNK_FORMAT) this.rerenderAll();
     for (const r of this.sql.exec<{ metric: string; owner: string; text: string }>(`SELECT metric, owner, text FROM chunks`)) this.cache.set(r.metric, r.owner, r.text);
+    const labels = this.sql.exec<{ owner: string; label: string }>(`SELECT owner, label FROM owner_labels`).toArray();
+    if (labels.length > 0) this.labels = Object.fromEntries(labels.map((r) => [r.owner, r.label]));
   }
 
   async ping(): Promise<"pong"> {
@@ -84,11 +97,66 @@ export class MetricsDO extends DurableObject<Env> {
   }
 
   /**
-   * Every family's lines for the owners named in `labels` (owner → escaped company label), from the
-   * chunks in memory with the labels put in, plus the last-push timestamps of the owners that are
-   * not idle. Owners not named (deleted tenants) are left out.
+   * The store's gauges of `p.families`, replaced by `p.series`: only the series whose value changed
+   * (or that appeared or went) are written, and only their owners' chunks re-rendered, so a refresh
+   * where little moved writes little. Answers how many series were written or removed, and whether
+   * the hourly row counts are due.
    */
-  async exposition(labels: Record<string, string>): Promise<AggregateExposition> {
+  async storeGauges(p: StoreGaugePush): Promise<{ written: number; rowCountsDue: boolean }> {
+    const series = JSON.stringify(p.series.map((s) => [s.owner, s.metric, s.labels, s.value]));
+    const families = JSON.stringify(p.families);
+    const { chunks, rowsCountedAt, written } = this.ctx.storage.transactionSync(() => {
+      const touched = new Map<string, Set<string>>();
+      let written = 0;
+      const mark = (r: { owner: string; metric: string }) => {
+        written++;
+        const metrics = touched.get(r.owner) ?? new Set();
+        metrics.add(r.metric);
+        touched.set(r.owner, metrics);
+      };
+      for (const r of this.sql.exec<{ owner: string; metric: string }>(
+        `INSERT INTO store_series (owner, metric, labels, value)
+         SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]', v ->> '$[3]' FROM (SELECT value AS v FROM json_each(?1)) WHERE true
+         ON CONFLICT (owner, metric, labels) DO UPDATE SET value = excluded.value WHERE store_series.value IS NOT excluded.value
+         RETURNING owner, metric`,
+        series,
+      ))
+        mark(r);
+      for (const r of this.sql.exec<{ owner: string; metric: string }>(
+        `DELETE FROM store_series WHERE metric IN (SELECT value FROM json_each(?2))
+           AND (owner, metric, labels) NOT IN (SELECT v ->> '$[0]', v ->> '$[1]', v ->> '$[2]' FROM (SELECT value AS v FROM json_each(?1)))
+         RETURNING owner, metric`,
+        series,
+        families,
+      ))
+        mark(r);
+      if (p.labels) this.writeLabels(p.labels);
+      if (p.families.some((f) => ROW_FAMILIES.includes(f))) this.sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('rows_counted_at', ?)`, String(p.at));
+      const last = Number(this.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'rows_counted_at'`).toArray()[0]?.value ?? Number.NaN);
+      const changed = [...touched].flatMap(([owner, metrics]) => this.rerender(owner, [...metrics]).map(([metric, text]) => ({ owner, metric, text })));
+      return { chunks: changed, rowsCountedAt: last, written };
+    });
+    for (const c of chunks) this.cache.set(c.metric, c.owner, c.text);
+    if (p.labels) this.labels = { ...p.labels };
+    return { written, rowCountsDue: !(p.at - rowsCountedAt < ROW_COUNTS_EVERY_MS) };
+  }
+
+  /** Only the owners whose label changed, appeared or went are written. */
+  private writeLabels(next: Readonly<Record<string, string>>): void {
+    const known = this.labels ?? {};
+    for (const owner of Object.keys(known)) if (!Object.hasOwn(next, owner)) this.sql.exec(`DELETE FROM owner_labels WHERE owner = ?`, owner);
+    for (const [owner, label] of Object.entries(next)) if (known[owner] !== label) this.sql.exec(`INSERT OR REPLACE INTO owner_labels (owner, label) VALUES (?, ?)`, owner, label);
+  }
+
+  /**
+   * Every family's lines for the owners named in `labels` (owner → escaped company label; by
+   * default the ones the last refresh pushed), from the chunks in memory with the labels put in,
+   * plus the last-push timestamps of the owners that are not idle. Owners not named (deleted
+   * tenants) are left out. Null when no labels were given and none were pushed yet.
+   */
+  async exposition(given?: Record<string, string>): Promise<AggregateExposition | null> {
+    const labels = given ?? this.labels;
+    if (!labels) return null;
     const out = this.cache.exposition(labels);
     const last = lastPushBlocks(this.activePushes(), labels)
       .map(([, text]) => text)
@@ -98,7 +166,9 @@ export class MetricsDO extends DurableObject<Env> {
   }
 
   /** The same lines as `exposition`, as gzip members compressed when their text last changed (src/metrics/gzip.ts). */
-  async gzipExposition(labels: Record<string, string>): Promise<AggregateGzipExposition> {
+  async gzipExposition(given?: Record<string, string>): Promise<AggregateGzipExposition | null> {
+    const labels = given ?? this.labels;
+    if (!labels) return null;
     const out = this.cache.gzipExposition(labels);
     const last = lastPushBlocks(this.activePushes(), labels).map(([block, text]) => this.lastPushMembers.member(String(block), text));
     this.lastPushMembers.endRound();
@@ -118,9 +188,7 @@ export class MetricsDO extends DurableObject<Env> {
    */
   private rerender(owner: string, metrics: string[]): [metric: string, text: string | undefined][] {
     if (metrics.length === 0) return [];
-    const rows = this.sql
-      .exec<StoredSeries>(`SELECT ${SERIES_COLUMNS} FROM series WHERE owner = ?1 AND metric IN (SELECT value FROM json_each(?2))`, owner, JSON.stringify(metrics))
-      .toArray();
+    const rows = this.sql.exec<StoredSeries>(OWNER_SERIES, owner, JSON.stringify(metrics)).toArray();
     const chunks = renderChunks(rows, onDrop);
     const changed: [metric: string, text: string | undefined][] = [];
     for (const metric of metrics) {
@@ -138,7 +206,7 @@ export class MetricsDO extends DurableObject<Env> {
     const owners = this.ctx.storage.transactionSync(() => {
       this.sql.exec(`DELETE FROM chunks`);
       const byOwner = new Map<string, StoredSeries[]>();
-      for (const r of this.sql.exec<StoredSeries & { owner: string }>(`SELECT owner, ${SERIES_COLUMNS} FROM series`)) {
+      for (const r of this.sql.exec<StoredSeries & { owner: string }>(ALL_SERIES)) {
         const list = byOwner.get(r.owner) ?? [];
         list.push(r);
         byOwner.set(r.owner, list);

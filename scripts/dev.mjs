@@ -15,7 +15,7 @@ import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { historyCsv, loadGenerator } from "./synthetic-csv.mjs";
-import { executeLocal, killGroup, migrateLocal, parseEnvFile, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "./local-wrangler.mjs";
+import { executeLocal, killGroup, migrateLocal, parseEnvFile, ROOT, runMinuteCron, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "./local-wrangler.mjs";
 import { migratePostgres, seedTenantPostgres } from "./pg-migrate.mjs";
 
 export * from "./local-wrangler.mjs";
@@ -233,6 +233,7 @@ async function main() {
     process.exit(1);
   }
   await seedDemoHistory(base);
+  runMinuteCron(base);
   banner({ base, vars });
 
   if (!check) return; // serve until Ctrl-C; the exit handler above mirrors wrangler's exit code

@@ -225,3 +225,23 @@ export async function waitForHttp(url, child, timeoutMs = 120_000) {
   }
   throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000}s (last: ${last})`);
 }
+
+/** The cron trigger that refreshes /metrics' gauges from stored rows (src/metrics/store-gauges.ts). */
+export const STORE_GAUGES_CRON = "* * * * *";
+
+/** Runs the Worker's scheduled handler for `cron` now, through miniflare's trigger endpoint on a local `wrangler dev`. */
+export async function triggerCron(base, cron) {
+  const res = await fetch(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron)}`, { signal: AbortSignal.timeout(60_000) });
+  if (res.status !== 200) throw new Error(`the ${cron} cron answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+}
+
+/**
+ * `wrangler dev` fires no cron triggers; Cloudflare fires the minute one in production. This fires it
+ * now and then every minute, so a local /metrics has its store gauges. The daily analysis is not
+ * fired: the demo's is run once by `npm start`, and `POST /api/agenda/optimize` runs one any time.
+ */
+export function runMinuteCron(base) {
+  const tick = () => triggerCron(base, STORE_GAUGES_CRON).catch((err) => console.warn(`[dev] minute cron: ${err.message}`));
+  void tick();
+  return setInterval(tick, 60_000).unref();
+}

@@ -267,6 +267,12 @@ export const METRICS = {
     type: "gauge",
     labels: ["company"],
   },
+  storeGaugesRefreshed: {
+    name: "secretaria_store_gauges_timestamp_seconds",
+    help: "When the gauges from stored rows (handoffs overdue, dead letters pending, outbound backlog, attendance) were last computed (Unix seconds; every minute by the cron, rows per table hourly). Stale = the cron is not running.",
+    type: "gauge",
+    labels: ["company"],
+  },
 } as const satisfies Record<string, MetricFamily>;
 
 export type MetricId = keyof typeof METRICS;

@@ -85,7 +85,7 @@ describe("the aggregate's exposition", () => {
       fresh["start"]();
       const families = await fresh.exposition(ownerLabels([co], "unknown"));
       expect(state.storage.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'format'`).one().value).toBe(CHUNK_FORMAT);
-      return assembleExposition(families, new Map());
+      return assembleExposition(families ?? {});
     });
     expect(seriesValue(text, "secretaria_turns_total", { company: "chunk-format", intent: "greeting" })).toBe(6);
     expect(text).not.toContain("garbage");

@@ -1,6 +1,10 @@
+import { createScheduledController, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
+import worker from "../../src/index";
 import type { IngressMessage } from "../../src/inbound/messages";
+import { metricsStub } from "../../src/metrics/push";
+import { STORE_GAUGES_CRON } from "../../src/metrics/store-gauges";
 import { tenantStub, unattributedStub } from "../../src/tenants/stubs";
 import { hmacSha256Hex } from "../../src/lib/hmac";
 import { openStore } from "../../src/store";
@@ -131,11 +135,22 @@ export async function drained(slug: string, opts: { requests?: number } = {}): P
 
 /**
  * Pushes every tenant's metrics (and the unattributed bucket's) to the aggregate now, as their
- * alarms would a few seconds later: a scrape then sees everything recorded so far, without waiting.
+ * alarms would a few seconds later, and runs the minute cron that refreshes the gauges from stored
+ * rows, row counts included (as an hour later): a scrape then sees everything recorded so far.
  */
 export async function flushMetrics(): Promise<void> {
   const companies = await store().companies.list();
   await Promise.all([...companies.map((c) => tenantStub(env, c.id).flushMetrics()), unattributedStub(env).flushMetrics()]);
+  await runStoreGaugesCron({ countRows: true });
+}
+
+/** The minute cron that refreshes the gauges from stored rows; `countRows` makes the hourly row counts due. */
+export async function runStoreGaugesCron(opts: { at?: number; countRows?: boolean } = {}): Promise<void> {
+  if (opts.countRows)
+    await runInDurableObject(metricsStub(env), (_i, state) => {
+      state.storage.sql.exec(`DELETE FROM meta WHERE key = 'rows_counted_at'`);
+    });
+  await worker.scheduled(createScheduledController({ scheduledTime: opts.at ?? Date.now(), cron: STORE_GAUGES_CRON }), env);
 }
 
 /** GET /metrics after a flush (see flushMetrics). */

@@ -14,6 +14,10 @@ export async function workerUnderTest(extra: { bindings?: Record<string, unknown
     maxRetries: c.max_retries ?? null,
     deadLetterQueue: c.dead_letter_queue ?? null,
   }));
+  // Each environment's cron triggers, so a test can hold src/scheduled.ts to them.
+  const crons = Object.fromEntries(
+    [undefined, "staging", "production"].map((e) => [e ?? "default", unstable_readConfig({ config: "./wrangler.toml", env: e }).triggers.crons ?? []]),
+  );
   return cloudflareTest({
     wrangler: { configPath: "./wrangler.toml" },
     miniflare: {
@@ -21,6 +25,7 @@ export async function workerUnderTest(extra: { bindings?: Record<string, unknown
       bindings: {
         TEST_MIGRATIONS: migrations,
         TEST_QUEUE_CONSUMERS: consumers,
+        TEST_CRONS: crons,
         ADMIN_TOKEN: "test-admin-token",
         META_APP_SECRET: "test-app-secret",
         META_VERIFY_TOKEN: "test-verify-token",

@@ -5,8 +5,7 @@ import { metricsStub } from "../../metrics/push";
 import { ownerLabels } from "../../metrics/chunks";
 import { PROMETHEUS_CONTENT_TYPE } from "../../metrics/render";
 import { GzipMemo } from "../../metrics/gzip";
-import { assembleExposition, assembleGzipExposition, storeGaugeBlocks } from "../../metrics/scrape";
-import { readProfile } from "../../tenants/profile";
+import { assembleExposition, assembleGzipExposition } from "../../metrics/scrape";
 import { UNATTRIBUTED_COMPANY_LABEL } from "../../tenants/stubs";
 import type { AppEnv } from "../types";
 import { health } from "./health";
@@ -37,29 +36,17 @@ function clientAcceptEncoding(req: Request): string | undefined {
   return typeof cf?.clientAcceptEncoding === "string" ? cf.clientAcceptEncoding : (req.headers.get("accept-encoding") ?? undefined);
 }
 
-/** The store gauges' and headers' members, per isolate: only a cache (each hit is checked against the text). */
+/** The headers' members, per isolate: only a cache (each hit is checked against the text). */
 const scrapeMembers = new GzipMemo();
 
-/**
- * The labels the last gzip scrape of this isolate gave the aggregate: the next one asks with them
- * at once, alongside the store reads, and asks again only if the tenants turn out to have changed.
- */
-let lastLabels: Record<string, string> | undefined;
-
-function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
-}
-
 ops.route("/", health);
-
-/** The profile's default handoff SLA, for tenants that never set one (the store reads each tenant's own). */
-const DEFAULT_SLA_MINUTES = readProfile({}).handoff.slaMinutes;
 
 /**
  * Prometheus text 0.0.4. Counts live in each tenant's Durable Object and are pushed to the metrics
  * aggregate (durable-objects/metrics.ts) a few seconds after they change, which keeps them rendered;
- * a scrape is one call to it plus two store reads, whatever the tenant count, and concatenates text.
+ * the gauges from stored rows and the tenants' labels are pushed there by the minute cron
+ * (src/metrics/store-gauges.ts). A scrape is one call to the aggregate, whatever the tenant count,
+ * and reads the tenants from the store only before the first refresh.
  */
 ops.get("/metrics", async (c) => {
   const access = metricsAccess(c.env);
@@ -68,27 +55,15 @@ ops.get("/metrics", async (c) => {
     const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
     if (!(await safeEqual(token, c.env.METRICS_TOKEN))) throw new AppError(401, "unauthorized", "Missing or wrong metrics token");
   }
-  const store = c.get("store");
-  const gzip = acceptsGzip(clientAcceptEncoding(c.req.raw));
   const aggregate = metricsStub(c.env);
-  // The aggregate needs the tenants (their current slugs; a deleted tenant's lines are left out), so
-  // it follows companies.list() (gzip: unless this isolate's last labels still hold); the store's
-  // gauges are read meanwhile.
-  const listed = store.companies.list();
-  const labels = listed.then((list) => ownerLabels(list, UNATTRIBUTED_COMPANY_LABEL));
-  const gauges = store.ops.gauges(Date.now(), DEFAULT_SLA_MINUTES);
+  const labels = async () => ownerLabels(await c.get("store").companies.list(), UNATTRIBUTED_COMPANY_LABEL);
   const headers = { "content-type": PROMETHEUS_CONTENT_TYPE, vary: "accept-encoding" };
-  if (!gzip) {
-    const [companies, families, rows] = await Promise.all([listed, labels.then((l) => aggregate.exposition(l)), gauges]);
-    return c.body(assembleExposition(families, storeGaugeBlocks(companies, rows)), 200, headers);
+  if (!acceptsGzip(clientAcceptEncoding(c.req.raw))) {
+    const families = (await aggregate.exposition()) ?? (await aggregate.exposition(await labels()));
+    return c.body(assembleExposition(families ?? {}), 200, headers);
   }
-  const guess = lastLabels;
-  const early = guess && aggregate.gzipExposition(guess);
-  early?.catch(() => {}); // Not awaited when the guess was wrong; awaited (and thrown) when it was right.
-  const [companies, owners, rows] = await Promise.all([listed, labels, gauges]);
-  lastLabels = owners;
-  const members = early && guess && sameLabels(guess, owners) ? await early : await aggregate.gzipExposition(owners);
-  const body = assembleGzipExposition(members, storeGaugeBlocks(companies, rows), scrapeMembers);
+  const members = (await aggregate.gzipExposition()) ?? (await aggregate.gzipExposition(await labels()));
+  const body = assembleGzipExposition(members ?? { bytes: new Uint8Array(), families: {} }, scrapeMembers);
   // Already gzip: `manual` keeps the runtime from compressing it again (it would, for the header alone).
   const res = c.body(body, 200, { ...headers, "content-encoding": "gzip" });
   return new Response(res.body, { status: res.status, headers: res.headers, encodeBody: "manual" });

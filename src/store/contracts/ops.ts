@@ -9,7 +9,9 @@ export interface CompanyCount {
   n: number;
 }
 
-/** Every tenant's stored-row gauges; tenants with nothing to count are absent (read as 0). */
+export type StoreRowCount = CompanyCount & { table: StoreRowTable };
+
+/** Every tenant's gauges from stored rows; tenants with nothing to count are absent (read as 0). */
 export interface OpsGauges {
   /** Conversations handed to a person with no human reply for longer than the tenant's SLA. */
   overdueHandoffs: CompanyCount[];
@@ -17,7 +19,6 @@ export interface OpsGauges {
   deadLettersPending: CompanyCount[];
   /** Outbound messages the provider has not accepted yet (queued, sending, retrying). */
   outboundBacklog: CompanyCount[];
-  storeRows: (CompanyCount & { table: StoreRowTable })[];
   /** The last analysis' attendance rate per weekday (0 = Monday, as lib/time-zone WEEKDAYS) and local hour. */
   attendance: { companyId: number; weekday: number; hour: number; rate: number }[];
 }
@@ -35,5 +36,10 @@ export interface OpsStore {
      * or out of 1..10080) decide what is overdue.
      */
     gauges(now: number, defaultSlaMinutes: number): Promise<OpsGauges>;
+    /**
+     * Rows per tenant and table (storage growth). Counting reads every row of the biggest tables, so
+     * it runs far less often than `gauges` (src/metrics/store-gauges.ts).
+     */
+    rowCounts(): Promise<StoreRowCount[]>;
   };
 }
