@@ -37,7 +37,7 @@ export async function applyCalcomEvent(ctx: AgendaCtx, e: CalcomEvent): Promise<
     const a = await byUid(e.uid);
     if (!a || !e.noShowAttendee) return { applied: false, note: a ? "host no-show or mark removed" : "unknown booking" };
     const missed = await markNoShow(ctx, a, "calcom");
-    return { applied: missed !== null, appointmentId: a.id, note: missed ? "no_show" : `already ${a.status}` };
+    return { applied: missed.ok, appointmentId: a.id, note: missed.ok ? "no_show" : missed.code === "not_started" ? "not started yet" : `already ${a.status}` };
   }
   return { applied: false, note: `ignored ${e.trigger}` };
 }

@@ -254,29 +254,48 @@ export async function confirmAppointment(ctx: AgendaCtx, a: Appointment): Promis
   return confirmed;
 }
 
+/**
+ * An outcome (attended, no-show) is known only once the appointment has started: marked earlier, it
+ * would feed a false outcome into the no-show model's history.
+ */
+function notStarted(a: Appointment, now: number): AgendaResult<never> | null {
+  return a.startsAt > now ? { ok: false, code: "not_started", message: "The appointment has not started yet: mark attended or no-show once it has" } : null;
+}
+
+const cannotMark = (a: Appointment, what: string): AgendaResult<never> => ({
+  ok: false,
+  code: "invalid_transition",
+  message: `An appointment that is ${a.status} cannot be marked ${what}`,
+});
+
 /** Attended: the no-show check is off, the follow-up is planned at the tenant's delay. */
-export async function markAttended(ctx: AgendaCtx, a: Appointment): Promise<Appointment | null> {
+export async function markAttended(ctx: AgendaCtx, a: Appointment): Promise<AgendaResult<Appointment>> {
   const now = Date.now();
+  const early = notStarted(a, now);
+  if (early) return early;
   const attended = await ctx.store.appointments.transition(ctx.company.id, a.id, ["scheduled", "confirmed", "no_show"], "attended", now);
-  if (!attended) return null;
+  if (!attended) return cannotMark(a, "attended");
   await unschedule(ctx, attended, ["no_show_check", "reminder"]);
   if (ctx.profile.agenda.followupEnabled) {
     await schedule(ctx, attended, [{ kind: "followup", offsetMinutes: 0, dueAt: Math.max(now, attended.endsAt) + ctx.profile.agenda.followupDelayMinutes * MINUTE }]);
   }
   await count(ctx, [{ metric: "secretaria_appointments_attended_total", labels: {}, inc: 1 }]);
-  return attended;
+  return { ok: true, value: attended };
 }
 
 /** No-show: recorded as feedback ("Cliente não compareceu") and, if the tenant wants, a rebooking offer goes out. */
-export async function markNoShow(ctx: AgendaCtx, a: Appointment, source: string): Promise<Appointment | null> {
-  const missed = await ctx.store.appointments.transition(ctx.company.id, a.id, ["scheduled", "confirmed"], "no_show", Date.now());
-  if (!missed) return null;
+export async function markNoShow(ctx: AgendaCtx, a: Appointment, source: string): Promise<AgendaResult<Appointment>> {
+  const now = Date.now();
+  const early = notStarted(a, now);
+  if (early) return early;
+  const missed = await ctx.store.appointments.transition(ctx.company.id, a.id, ["scheduled", "confirmed"], "no_show", now);
+  if (!missed) return cannotMark(a, "no-show");
   await unschedule(ctx, missed);
   await ctx.store.feedback.add(ctx.company.id, { appointmentId: missed.id, contactId: missed.contactId, kind: "no_show", score: -1, text: "Cliente não compareceu" });
   await count(ctx, [{ metric: "secretaria_appointments_no_shows_total", labels: {}, inc: 1 }]);
   await ctx.store.auditLogs.append(ctx.company.id, { actor: source, action: "appointment.no_show", target: `appointment:${a.id}` });
   if (ctx.profile.agenda.rebookOnNoShow) await sendAbout(ctx, missed, "noShow", "reactivation", `noshow:${missed.id}`);
-  return missed;
+  return { ok: true, value: missed };
 }
 
 /** Sends an agenda message about an appointment to its contact (idempotent by clientRef). */

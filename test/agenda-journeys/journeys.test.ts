@@ -49,6 +49,14 @@ describe("agenda journeys over WhatsApp", () => {
     const oneHour = await waitForReplies("agd", phone, 5);
     expect(oneHour[4]?.text).toMatch(/Lembrete: sua consulta em Clínica Agenda é hoje/);
 
+    // An hour before it starts, its outcome is not known yet: marking it is refused, the status stays.
+    for (const action of ["attended", "no-show"]) {
+      const early = await api(`/api/agenda/appointments/${booked!.id}/${action}`, { method: "POST", tenant: "agd" });
+      expect(early.status).toBe(409);
+      expect(((await early.json()) as { error: { code: string } }).error.code).toBe("not_started");
+    }
+    expect((await appointment("agd", booked!.id)).status).toBe("confirmed");
+
     setClock(start + 40 * 60_000);
     expect((await api(`/api/agenda/appointments/${booked!.id}/attended`, { method: "POST", tenant: "agd" })).status).toBe(200);
     const afterAttended = (await appointment("agd", booked!.id)).tasks ?? [];

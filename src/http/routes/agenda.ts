@@ -72,7 +72,7 @@ async function load(c: Context<AppEnv>): Promise<Appointment> {
 }
 
 const failed = (r: { code: string; message: string }): never => {
-  const status = r.code === "slot_taken" ? 409 : r.code.startsWith("not_") ? 409 : r.code === "unavailable" ? 503 : 422;
+  const status = r.code === "slot_taken" || r.code === "invalid_transition" || r.code.startsWith("not_") ? 409 : r.code === "unavailable" ? 503 : 422;
   throw new AppError(status, r.code, r.message);
 };
 
@@ -239,12 +239,16 @@ agenda.post("/api/agenda/appointments/:id/:action", async (c) => {
     case "confirm":
       result = await confirmAppointment(ctx, a);
       break;
-    case "attended":
-      result = await markAttended(ctx, a);
+    case "attended": {
+      const r = await markAttended(ctx, a);
+      result = r.ok ? r.value : failed(r);
       break;
-    case "no-show":
-      result = await markNoShow(ctx, a, "api");
+    }
+    case "no-show": {
+      const r = await markNoShow(ctx, a, "api");
+      result = r.ok ? r.value : failed(r);
       break;
+    }
     case "remind": {
       // "Send now": a reminder outside the schedule, at offset 0 (once per appointment and time).
       if (!["scheduled", "confirmed"].includes(a.status)) throw new AppError(409, "not_remindable", `The appointment is ${a.status}`);
