@@ -1,0 +1,107 @@
+// Every screen at a laptop's and a phone's width, in pt-BR and English: nothing wider than the
+// window, no catalogue key or API code on the page, no console error, and a contact whose name is
+// markup shown as text. Each screen is photographed for a person to look at.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { ROOT } from "../../scripts/dev.mjs";
+import { check, TENANT, viewReady } from "./harness.mjs";
+
+export const VIEWS = ["insights", "agenda", "conversas", "configuracao", "simulador", "falhas"];
+const SIZES = [
+  { width: 1366, height: 900 },
+  { width: 390, height: 844 },
+];
+const XSS = "<img src=x onerror=alert(1)>";
+const KEYS = Object.keys(JSON.parse(readFileSync(path.join(ROOT, "panel/src/i18n/pt-BR.json"), "utf8")));
+// What leaked into the pt-BR page before (issue 11), and the API's one-word statuses.
+const PT_LEAKS = ["Invalid token", "Internal error", "Choose File", "No file chosen", "received", "accepted", "scheduled", "confirmed", "delivered", "queued"];
+
+/** A contact named with markup, with a conversation and an appointment, so it shows on Conversas and Agenda. */
+async function seedMarkupContact(stage) {
+  const phone = "5511977776666";
+  assert.equal((await stage.api(`/api/sandbox/${TENANT}/inbound`, { method: "POST", body: JSON.stringify({ from: phone, name: XSS, text: "Oi, bom dia!" }) })).status, 202);
+  const { body } = await stage.api("/api/agenda/availability?days=7");
+  assert.equal((await stage.api("/api/agenda/appointments", { method: "POST", body: JSON.stringify({ contact: phone, name: XSS, start: body.slots[6].start }) })).status, 201);
+  for (let i = 0; i < 60; i++) {
+    const { body: found } = await stage.api("/api/contacts/lookup", { method: "POST", body: JSON.stringify({ phone }) });
+    const id = found?.contact?.id;
+    const conversations = id ? (await stage.api(`/api/conversations?contact_id=${id}&limit=1`)).body.conversations : [];
+    if (conversations[0]) return conversations[0].id;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the markup contact's conversation never appeared");
+}
+
+/** What the page shows that a person should never read: keys, snake_case codes, unfilled {placeholders}, known leaks. */
+function untranslated(page, leaks) {
+  return page.evaluate(
+    ({ keys, leaks }) => {
+      const clone = document.body.cloneNode(true);
+      // <code> holds what is meant literally (CSV columns, a vendor's error text).
+      for (const n of clone.querySelectorAll("code, script, style")) n.remove();
+      const text = clone.textContent ?? "";
+      return {
+        keys: keys.filter((k) => text.includes(k)),
+        codes: text.match(/\b[a-z]+(?:_[a-z]+)+\b/g) ?? [],
+        placeholders: text.match(/\{[A-Za-z_]+\}/g) ?? [],
+        leaks: leaks.filter((w) => new RegExp(`\\b${w}\\b`).test(text)),
+      };
+    },
+    { keys: KEYS, leaks },
+  );
+}
+
+export async function screens(stage, page) {
+  const conversationId = await seedMarkupContact(stage);
+  const consoleErrors = [];
+  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+  const dialogs = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const shots = [];
+  for (const locale of ["pt-BR", "en"]) {
+    await page.selectOption("#lang", locale);
+    await check(`the language switch turns the panel into ${locale} and is remembered after a reload`, async () => {
+      await page.reload();
+      await viewReady(page);
+      assert.equal(await page.getAttribute("html", "lang"), locale);
+      assert.equal(await page.textContent("a[data-view=configuracao]"), locale === "en" ? "Settings" : "Configuração");
+    });
+    for (const size of SIZES) {
+      await page.setViewportSize(size);
+      const problems = [];
+      for (const view of VIEWS) {
+        await page.evaluate((h) => (location.hash = h), view === "conversas" ? `conversas?id=${conversationId}` : view);
+        await viewReady(page);
+        if (view === "conversas") await page.waitForSelector("#messages li");
+        if (view === "simulador") await page.waitForSelector("#sim-thread li");
+        if (view === "configuracao") await page.waitForFunction(() => document.querySelector("#preview-reply")?.textContent);
+        const width = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: innerWidth }));
+        if (width.scroll > width.inner) problems.push(`${view}: ${width.scroll}px wide in a ${width.inner}px window`);
+        const found = await untranslated(page, locale === "pt-BR" ? PT_LEAKS : []);
+        for (const [what, list] of Object.entries(found)) if (list.length) problems.push(`${view}: ${what} ${[...new Set(list)].join(", ")}`);
+        if (view === "conversas" || view === "agenda") {
+          const text = await page.textContent("#view");
+          if (!text.includes(XSS)) problems.push(`${view}: the markup name is not shown as text`);
+          if (await page.$("#view img")) problems.push(`${view}: the markup name became an element`);
+        }
+        const file = path.join(stage.shots, `${size.width}x${size.height}-${locale}-${view}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        shots.push(file);
+      }
+      await check(`${size.width}×${size.height} ${locale}: every screen fits the width, is fully translated and shows the markup name as text`, async () => {
+        assert.deepEqual(problems, []);
+      });
+    }
+  }
+  await check("no console error and no script dialog while walking the screens", async () => {
+    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(dialogs, []);
+  });
+  await page.setViewportSize(SIZES[0]);
+  await page.selectOption("#lang", "pt-BR");
+  console.log(`  screenshots: ${stage.shots} (${shots.length})`);
+}
