@@ -5,7 +5,7 @@
 import { call } from "./api";
 import { el } from "./dom";
 import { errorMessage, formatDateTime, formatPercent, type Key, lookup, t } from "./i18n";
-import { formatPhone } from "./phone";
+import { contactLabel, contactNode } from "./phone";
 import { confirmAction } from "./ui/confirm";
 import { busy, emptyState, showView, type ViewContext } from "./ui/view";
 
@@ -34,8 +34,6 @@ const ACTIONS: { action: string; label: Key; confirm?: { title: Key; body: Key }
   { action: "cancel", label: "agenda.action.cancel", confirm: { title: "agenda.confirmCancel.title", body: "agenda.confirmCancel.body" } },
 ];
 
-export const contactLabel = (c: { phone: string; name: string | null } | null) => (c ? [c.name, formatPhone(c.phone)].filter(Boolean).join(" · ") : t("common.none"));
-
 export function renderAgenda(ctx: ViewContext, soft = false): Promise<void> {
   return showView(ctx.root, t("agenda.title"), () => buildAgenda(ctx), soft);
 }
@@ -50,7 +48,8 @@ async function buildAgenda(ctx: ViewContext): Promise<Node[]> {
   const threshold = settings.risk.threshold;
   const error = el("div", { id: "agenda-error" });
   const cols: Key[] = ["agenda.col.when", "agenda.col.contact", "agenda.col.status", "agenda.col.risk", "agenda.col.actions"];
-  const cell = (i: number, ...children: (Node | string)[]) => el("td", { "data-label": t(cols[i] ?? "common.none") }, ...children);
+  // One box per cell: on a phone the row becomes a card, each cell a label and its content.
+  const cell = (i: number, ...children: (Node | string)[]) => el("td", { "data-label": t(cols[i] ?? "common.none") }, el("div", {}, ...children));
   const rows = appointments.map((a) => {
     const risk = a.no_show_prob ?? 0;
     const actions = el("div", { class: "row-actions" });
@@ -79,7 +78,7 @@ async function buildAgenda(ctx: ViewContext): Promise<Node[]> {
       "tr",
       { "data-id": String(a.id), class: risk >= threshold || a.high_risk ? "risky" : "" },
       cell(0, formatDateTime(a.starts_at)),
-      cell(1, contactLabel(a.contact)),
+      cell(1, contactNode(a.contact)),
       cell(2, lookup("status.appointment", a.status, "status.unknown")),
       cell(
         3,

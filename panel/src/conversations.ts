@@ -3,10 +3,10 @@
  * bot), one opened with its messages (#conversas?id=…), a reply box (the person takes the
  * conversation over), and the handoff / give-back-to-the-bot buttons.
  */
-import { contactLabel } from "./agenda";
 import { call } from "./api";
 import { el } from "./dom";
 import { formatDateTime, type Key, lookup, t } from "./i18n";
+import { contactNode } from "./phone";
 import { navigate } from "./ui/router";
 import { busy, emptyState, showView, type ViewContext } from "./ui/view";
 
@@ -55,7 +55,7 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
         el(
           "a",
           { href: `#conversas?${new URLSearchParams({ ...(filter ? { status: filter } : {}), id: String(c.id) })}`, ...(c.id === openId ? { "aria-current": "true" } : {}) },
-          el("strong", {}, c.contact ? contactLabel(c.contact) : `#${c.id}`),
+          el("strong", {}, c.contact ? contactNode(c.contact) : `#${c.id}`),
           el("span", { class: `badge ${c.status}` }, statusText(c.status)),
           el("span", { class: "muted" }, formatDateTime(c.last_message_at)),
         ),
@@ -116,7 +116,7 @@ function thread(ctx: ViewContext, c: Conversation & { messages: Message[] }): No
     ? ` · ${t("conversations.lastHandoff", { date: formatDateTime(c.handoff.at) })}${c.handoff.reason ? ` (${lookup("handoff.reason", c.handoff.reason, "handoff.reason.other")})` : ""}`
     : "";
   return [
-    el("h2", {}, contactLabel(c.contact)),
+    el("h2", {}, contactNode(c.contact)),
     el("p", { class: "muted", id: "conversation-status" }, `${statusText(c.status)}${handoff}`),
     el(
       "ol",

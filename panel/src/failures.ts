@@ -28,7 +28,7 @@ async function buildFailures(ctx: ViewContext): Promise<Node[]> {
   toggle.addEventListener("click", () => navigate("falhas", all ? {} : { all: "1" }));
   const error = el("div", { id: "failures-error" });
   const cols: Key[] = ["failures.col.when", "failures.col.queue", "failures.col.reason", "failures.col.attempts", "failures.col.action"];
-  const cell = (i: number, ...children: (Node | string)[]) => el("td", { "data-label": t(cols[i] ?? "common.none") }, ...children);
+  const cell = (i: number, ...children: (Node | string)[]) => el("td", { "data-label": t(cols[i] ?? "common.none") }, el("div", {}, ...children));
   const table = el(
     "table",
     { id: "failures", class: "cards-narrow" },

@@ -5,11 +5,11 @@
  * Plus the history import (insights-import.ts).
  */
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from "chart.js";
-import { contactLabel } from "./agenda";
 import { call } from "./api";
 import { el } from "./dom";
 import { formatDateTime, formatNumber, formatPercent, lookup, t, tn } from "./i18n";
 import { importCard } from "./insights-import";
+import { contactLabel } from "./phone";
 import { confirmAction } from "./ui/confirm";
 import { busy, showView, type ViewContext } from "./ui/view";
 

@@ -26,3 +26,19 @@ export function formatPhone(raw: string | null | undefined): string {
 const SERVED_CODES = ["351", "591", "593", "595", "598", "34", "51", "52", "54", "56", "57", "58"];
 
 const groups = (s: string) => s.replace(/(\d{3})(?=\d{3,})/g, "$1 ");
+
+/** A contact as a line of text: "Maria Souza · +55 11 98765-4321". */
+export const contactLabel = (c: { phone: string; name: string | null } | null, none = "—") => (c ? [c.name, formatPhone(c.phone)].filter(Boolean).join(" · ") : none);
+
+/** The same as nodes, the number kept on one line. */
+export function contactNode(c: { phone: string; name: string | null } | null, none = "—"): Node {
+  const node = document.createElement("span");
+  if (!c) node.textContent = none;
+  else {
+    const phone = document.createElement("span");
+    phone.className = "phone";
+    phone.textContent = formatPhone(c.phone);
+    node.append(...(c.name ? [c.name, " · "] : []), phone);
+  }
+  return node;
+}

@@ -79,6 +79,10 @@ export function section(opts: { id: string; title: Key; intro?: Key; fields: Nod
     ...opts.fields,
     el("div", { class: "actions" }, button, status),
   );
+  // A message about the last save no longer applies once the form is edited again.
+  form.addEventListener("input", () => {
+    status.textContent = "";
+  });
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     status.className = "muted";
