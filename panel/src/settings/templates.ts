@@ -28,13 +28,19 @@ export function templatesSection(session: Session, config: Config): HTMLFormElem
               .filter(Boolean),
           }
         : null;
+    // Collapsed unless set: seven purposes open at once make a very long page on a phone.
+    const summary = el("summary", {}, t(`settings.templates.purpose.${purpose}` as Key), " ", el("span", { class: "muted" }, ref?.name ?? t("settings.templates.none")));
     const node = el(
-      "fieldset",
-      { class: "row-fields template" },
-      el("legend", {}, t(`settings.templates.purpose.${purpose}` as Key)),
-      field(t("settings.templates.name"), name),
-      field(t("settings.templates.language"), language),
-      field(t("settings.templates.parameters"), parameters),
+      "details",
+      { class: "template", id: `template-${purpose}`, ...(ref ? { open: "" } : {}) },
+      summary,
+      el(
+        "div",
+        { class: "row-fields template" },
+        field(t("settings.templates.name"), name),
+        field(t("settings.templates.language"), language),
+        field(t("settings.templates.parameters"), parameters),
+      ),
     );
     return { purpose, node, read };
   });
