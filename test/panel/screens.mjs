@@ -5,13 +5,18 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../../scripts/dev.mjs";
-import { check, TENANT, viewReady } from "./harness.mjs";
+import { check, TENANT, TOKEN, viewReady } from "./harness.mjs";
 
 export const VIEWS = ["insights", "agenda", "conversas", "configuracao", "simulador", "falhas"];
-const SIZES = [
-  { width: 1366, height: 900 },
-  { width: 390, height: 844 },
+const WIDE = { width: 1366, height: 900 };
+const PHONE = { width: 390, height: 844 };
+// Spanish is walked at the phone's width only (its layout is the same; the words are what differ).
+const PASSES = [
+  ["pt-BR", [WIDE, PHONE]],
+  ["en", [WIDE, PHONE]],
+  ["es", [PHONE]],
 ];
+const NAV_SETTINGS = { "pt-BR": "Configuração", en: "Settings", es: "Configuración" };
 const XSS = "<img src=x onerror=alert(1)>";
 const KEYS = Object.keys(JSON.parse(readFileSync(path.join(ROOT, "panel/src/i18n/pt-BR.json"), "utf8")));
 // What leaked into the pt-BR page before (issue 11), and the API's one-word statuses.
@@ -37,10 +42,14 @@ async function seedMarkupContact(stage) {
 function untranslated(page, leaks) {
   return page.evaluate(
     ({ keys, leaks }) => {
-      const clone = document.body.cloneNode(true);
-      // <code> holds what is meant literally (CSV columns, a vendor's error text).
-      for (const n of clone.querySelectorAll("code, script, style")) n.remove();
-      const text = clone.textContent ?? "";
+      // Each text node on its own (textContent would glue "received" to the next word); <code> holds
+      // what is meant literally (CSV columns, a vendor's error text).
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
+        acceptNode: (n) => (n.parentElement?.closest("code, script, style") ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT),
+      });
+      const parts = [];
+      while (walker.nextNode()) parts.push(walker.currentNode.nodeValue);
+      const text = parts.join(" ");
       return {
         keys: keys.filter((k) => text.includes(k)),
         codes: text.match(/\b[a-z]+(?:_[a-z]+)+\b/g) ?? [],
@@ -62,15 +71,15 @@ export async function screens(stage, page) {
     void d.dismiss();
   });
   const shots = [];
-  for (const locale of ["pt-BR", "en"]) {
+  for (const [locale, sizes] of PASSES) {
     await page.selectOption("#lang", locale);
     await check(`the language switch turns the panel into ${locale} and is remembered after a reload`, async () => {
       await page.reload();
       await viewReady(page);
       assert.equal(await page.getAttribute("html", "lang"), locale);
-      assert.equal(await page.textContent("a[data-view=configuracao]"), locale === "en" ? "Settings" : "Configuração");
+      assert.equal(await page.textContent("a[data-view=configuracao]"), NAV_SETTINGS[locale]);
     });
-    for (const size of SIZES) {
+    for (const size of sizes) {
       await page.setViewportSize(size);
       const problems = [];
       for (const view of VIEWS) {
@@ -101,7 +110,56 @@ export async function screens(stage, page) {
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(dialogs, []);
   });
-  await page.setViewportSize(SIZES[0]);
+  await page.setViewportSize({ width: 360, height: 740 });
   await page.selectOption("#lang", "pt-BR");
-  console.log(`  screenshots: ${stage.shots} (${shots.length})`);
+  await check("at 360 px, the narrowest phone served, no screen is wider than the window", async () => {
+    const wide = [];
+    for (const view of VIEWS) {
+      await page.evaluate((h) => (location.hash = h), view);
+      await viewReady(page);
+      const w = await page.evaluate(() => document.scrollingElement.scrollWidth);
+      if (w > 360) wide.push(`${view}: ${w}px`);
+    }
+    assert.deepEqual(wide, []);
+  });
+  await page.setViewportSize(WIDE);
+  await stateChecks(page);
+  await check("the sign-in screen fits both widths and reads in the chosen language", async () => {
+    await page.click("#logout");
+    await page.waitForSelector("#login");
+    for (const size of [WIDE, PHONE]) {
+      await page.setViewportSize(size);
+      const w = await page.evaluate(() => document.scrollingElement.scrollWidth);
+      assert.ok(w <= size.width, `${w}px wide`);
+      await page.screenshot({ path: path.join(stage.shots, `${size.width}x${size.height}-pt-BR-login.png`) });
+    }
+    assert.equal(await page.textContent("#login-submit"), "Entrar");
+    await page.setViewportSize(WIDE);
+    await page.fill("#login-token", TOKEN);
+    await page.click("#login-submit");
+    await viewReady(page);
+  });
+  console.log(`  screenshots: ${stage.shots} (${shots.length + 2})`);
+}
+
+/** While the API fails, the view shows the error in the chosen language and "Tentar novamente" brings it back. */
+async function stateChecks(page) {
+  await check("every view shows a translated error with “Tentar novamente” when the API fails, and the retry loads it", async () => {
+    const broken = [];
+    for (const view of VIEWS.filter((v) => v !== "simulador")) {
+      // Every API call fails until the error shows; then the API is back and the retry must load the view.
+      const fail = (route) =>
+        route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { status: 503, code: "internal", message: "Internal error" } }) });
+      await page.route("**/api/**", fail);
+      await page.evaluate((h) => (location.hash = h), view);
+      await page.waitForSelector("#view-retry", { timeout: 15_000 });
+      const text = await page.textContent("#view .error-state");
+      if (!text.includes("Não foi possível carregar esta tela.") || !text.includes("O servidor teve um problema")) broken.push(`${view}: ${text}`);
+      await page.unroute("**/api/**", fail);
+      await page.click("#view-retry");
+      await viewReady(page);
+      if (await page.$("#view .error-state")) broken.push(`${view}: still an error after the retry`);
+    }
+    assert.deepEqual(broken, []);
+  });
 }
