@@ -144,14 +144,18 @@ export async function screens(stage, page) {
 
 /** While the API fails, the view shows the error in the chosen language and "Tentar novamente" brings it back. */
 async function stateChecks(page) {
-  await check("every view shows a translated error with “Tentar novamente” when the API fails, and the retry loads it", async () => {
+  await check("every view shows “Carregando…”, then a translated error with “Tentar novamente” when the API fails, and the retry loads it", async () => {
     const broken = [];
     for (const view of VIEWS.filter((v) => v !== "simulador")) {
       // Every API call fails until the error shows; then the API is back and the retry must load the view.
-      const fail = (route) =>
-        route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { status: 503, code: "internal", message: "Internal error" } }) });
+      // A slow answer first, so the loading state has time to show.
+      const fail = async (route) => {
+        await new Promise((r) => setTimeout(r, 400));
+        await route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { status: 503, code: "internal", message: "Internal error" } }) });
+      };
       await page.route("**/api/**", fail);
       await page.evaluate((h) => (location.hash = h), view);
+      await page.waitForSelector("#view .state.loading:has-text('Carregando…')", { timeout: 5_000 }).catch(() => broken.push(`${view}: no loading state`));
       await page.waitForSelector("#view-retry", { timeout: 15_000 });
       const text = await page.textContent("#view .error-state");
       if (!text.includes("Não foi possível carregar esta tela.") || !text.includes("O servidor teve um problema")) broken.push(`${view}: ${text}`);

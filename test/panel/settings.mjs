@@ -27,8 +27,17 @@ export async function settingsJourney(stage, page) {
     assert.equal((await api("/api/config")).body.tone.maxReplyChars, 700);
     await page.fill("#tone-length", "700");
   });
+  await check("switching AI off is saved in the tone and the preview says the AI is off", async () => {
+    await page.uncheck("#ai-enabled");
+    await page.click("#ai-save");
+    await page.waitForSelector("#ai-status:has-text('Salvo.')", { timeout: 15_000 });
+    assert.equal((await api("/api/config")).body.tone.aiEnabled, false);
+    await page.waitForSelector("#preview-source:has-text('IA desligada')", { timeout: 15_000 });
+    assert.equal(await page.isVisible("#ai-key-remove"), false, "no key: nothing to remove");
+  });
   await check("the AI key is saved write-only: the page and the API only say there is one", async () => {
     assert.equal(await page.textContent("#ai-key-state"), "Nenhuma chave salva.");
+    await page.check("#ai-enabled");
     await page.fill("#ai-key", KEY);
     await page.click("#ai-save");
     await page.waitForSelector("#ai-status:has-text('Salvo.')", { timeout: 15_000 });
@@ -63,7 +72,7 @@ export async function settingsJourney(stage, page) {
     await page.waitForSelector(`#sim-thread li.out:has-text("${ADDRESS}")`, { timeout: 60_000 });
     assert.match(await page.textContent("#sim-thread li.out"), new RegExp(`^Estamos na ${ADDRESS}\\. Atendemos ${HOURS}\\.`));
   });
-  await check("a service with price and duration, a FAQ and the handoff settings are saved from the page", async () => {
+  await check("a service with price and duration, a FAQ, a reminder template and the handoff settings are saved from the page", async () => {
     await page.click("a[data-view=configuracao]");
     await viewReady(page);
     await page.click("#services-add");
@@ -75,6 +84,11 @@ export async function settingsJourney(stage, page) {
     await page.fill("#faq [data-field=faq-a]", "Sim, os principais.");
     await page.click("#knowledge-save");
     await page.waitForSelector("#knowledge-status:has-text('Salvo.')", { timeout: 15_000 });
+    await page.click("#template-reminder summary");
+    await page.fill("#template-reminder-name", "lembrete_consulta");
+    await page.fill("#template-reminder-parameters", "{contact_name}, {text}");
+    await page.click("#templates-save");
+    await page.waitForSelector("#templates-status:has-text('Salvo.')", { timeout: 15_000 });
     await page.fill("#handoff-keywords", "urgente\nreclamação");
     await page.fill("#handoff-sla", "30");
     await page.click("#handoff-save");
@@ -85,6 +99,7 @@ export async function settingsJourney(stage, page) {
     assert.equal(body.knowledge.address, ADDRESS, "the rest of the knowledge kept");
     assert.deepEqual(body.handoff.keywords, ["urgente", "reclamação"]);
     assert.equal(body.handoff.slaMinutes, 30);
+    assert.deepEqual(body.templates, { reminder: { name: "lembrete_consulta", language: "pt_BR", parameters: ["{contact_name}", "{text}"] } });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(stage.shots, "390x844-pt-BR-configuracao-filled.png"), fullPage: true });
     await page.setViewportSize({ width: 1366, height: 900 });
