@@ -76,7 +76,16 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
     { class: "card thread", id: "conversation" },
     ...(open ? thread(ctx, open) : [el("p", { class: "muted" }, t(conversations.length ? "conversations.pick" : "conversations.pickNone"))]),
   );
-  return [tabs, el("div", { class: "split" }, el("section", { class: "card" }, conversations.length ? list : emptyState(t("conversations.empty"), "conversations-empty")), detail)];
+  // On a phone an open conversation takes the screen; its back link returns to the list.
+  return [
+    tabs,
+    el(
+      "div",
+      { class: open ? "split has-open" : "split" },
+      el("section", { class: "card inbox-card" }, conversations.length ? list : emptyState(t("conversations.empty"), "conversations-empty")),
+      detail,
+    ),
+  ];
 }
 
 function thread(ctx: ViewContext, c: Conversation & { messages: Message[] }): Node[] {
@@ -115,7 +124,9 @@ function thread(ctx: ViewContext, c: Conversation & { messages: Message[] }): No
   const handoff = c.handoff
     ? ` · ${t("conversations.lastHandoff", { date: formatDateTime(c.handoff.at) })}${c.handoff.reason ? ` (${lookup("handoff.reason", c.handoff.reason, "handoff.reason.other")})` : ""}`
     : "";
+  const filter = ctx.params.get("status");
   return [
+    el("a", { class: "back-link", id: "conversation-back", href: `#conversas${filter ? `?status=${encodeURIComponent(filter)}` : ""}` }, t("conversations.back")),
     el("h2", {}, contactNode(c.contact)),
     el("p", { class: "muted", id: "conversation-status" }, `${statusText(c.status)}${handoff}`),
     el(

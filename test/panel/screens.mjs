@@ -122,6 +122,16 @@ export async function screens(stage, page) {
     }
     assert.deepEqual(wide, []);
   });
+  await check("on a phone an open conversation takes the screen, and its back link returns to the list", async () => {
+    await page.setViewportSize(PHONE);
+    await page.evaluate((h) => (location.hash = h), `conversas?id=${conversationId}`);
+    await viewReady(page);
+    assert.equal(await page.isVisible("#conversation-list"), false);
+    await page.click("#conversation-back");
+    await page.waitForURL(/#conversas$/);
+    await viewReady(page);
+    assert.equal(await page.isVisible("#conversation-list"), true);
+  });
   await page.setViewportSize(WIDE);
   await stateChecks(page);
   await check("the sign-in screen fits both widths and reads in the chosen language", async () => {
