@@ -87,6 +87,7 @@ export async function settingsJourney(stage, page) {
     await page.click("#template-reminder summary");
     await page.fill("#template-reminder-name", "lembrete_consulta");
     await page.fill("#template-reminder-parameters", "{contact_name}, {text}");
+    assert.equal(await page.textContent("#template-reminder summary .muted"), "lembrete_consulta");
     await page.click("#templates-save");
     await page.waitForSelector("#templates-status:has-text('Salvo.')", { timeout: 15_000 });
     await page.fill("#handoff-keywords", "urgente\nreclamação");

@@ -29,7 +29,11 @@ export function templatesSection(session: Session, config: Config): HTMLFormElem
           }
         : null;
     // Collapsed unless set: seven purposes open at once make a very long page on a phone.
-    const summary = el("summary", {}, t(`settings.templates.purpose.${purpose}` as Key), " ", el("span", { class: "muted" }, ref?.name ?? t("settings.templates.none")));
+    const current = el("span", { class: "muted" }, ref?.name ?? t("settings.templates.none"));
+    name.addEventListener("input", () => {
+      current.textContent = name.value.trim() || t("settings.templates.none");
+    });
+    const summary = el("summary", {}, t(`settings.templates.purpose.${purpose}` as Key), " ", current);
     const node = el(
       "details",
       { class: "template", id: `template-${purpose}`, ...(ref ? { open: "" } : {}) },
