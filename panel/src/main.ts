@@ -84,7 +84,8 @@ function signOut(messageKey?: Key): void {
 }
 
 /** The header (brand, views, company, language, sign out) and the current view under it. */
-function route(session: Session, company: Company): void {
+let shownView = "";
+function route(session: Session, company: Company, moved = false): void {
   leaveView();
   const views = VIEWS.filter((v) => !v.sandboxOnly || company.channel === "sandbox");
   const { view: wanted, params } = currentRoute();
@@ -116,12 +117,15 @@ function route(session: Session, company: Company): void {
   );
   document.title = `${t(view.label)} · ${t("app.name")}`;
   view.render({ root: main, session, params, company });
+  // After going to another view, keyboard and screen-reader users continue from it, not the header.
+  if (moved && view.id !== shownView) main.focus({ preventScroll: true });
+  shownView = view.id;
 }
 
 /** Signed in: the hash picks the view from now on; a 401 anywhere goes back to sign-in. */
 function enter(session: Session, company: Company): void {
   whenUnauthorized(() => signOut("login.expired"));
-  startRouter(() => route(session, company));
+  startRouter(() => route(session, company, true));
   route(session, company);
 }
 
