@@ -122,6 +122,23 @@ export async function screens(stage, page) {
     }
     assert.deepEqual(wide, []);
   });
+  await check("keyboard focus is visible: each of the first Tab stops draws an outline", async () => {
+    await page.evaluate(() => (document.activeElement instanceof HTMLElement ? document.activeElement.blur() : undefined));
+    const stops = [];
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press("Tab");
+      stops.push(
+        await page.evaluate(() => {
+          const e = document.activeElement;
+          const s = e ? getComputedStyle(e) : null;
+          return { what: `${e?.tagName.toLowerCase()}#${e?.id ?? ""}`, outline: s ? `${s.outlineStyle} ${s.outlineWidth}` : "" };
+        }),
+      );
+    }
+    // The body is where Tab wraps around past the last control, not a stop.
+    const unseen = stops.filter((s) => s.what !== "body#" && (s.outline.startsWith("none") || s.outline.endsWith(" 0px")));
+    assert.deepEqual(unseen, [], JSON.stringify(stops));
+  });
   await check("on a phone an open conversation takes the screen, and its back link returns to the list", async () => {
     await page.setViewportSize(PHONE);
     await page.evaluate((h) => (location.hash = h), `conversas?id=${conversationId}`);
