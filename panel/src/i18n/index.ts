@@ -9,10 +9,10 @@ import es from "./es.json";
 import ptBR from "./pt-BR.json";
 
 export type Key = keyof typeof ptBR;
-// Both directions: a key missing from, or only in, a translation is a type error.
+// A key missing from a translation fails this declaration; a key only in a translation fails the next.
 const CATALOGUES: Record<Locale, Record<Key, string>> = { "pt-BR": ptBR, en, es };
-const _sameKeys: [Record<keyof typeof en | keyof typeof es, string>] = [ptBR];
-void _sameKeys;
+type True<T extends true> = T;
+export type NoKeyOnlyInATranslation = True<[Exclude<keyof typeof en | keyof typeof es, Key>] extends [never] ? true : false>;
 
 export const LOCALES = ["pt-BR", "en", "es"] as const;
 export type Locale = (typeof LOCALES)[number];
