@@ -2,8 +2,11 @@
  * Falhas: work that failed after every retry (a dead-letter queue wrote it down with its reason).
  * Reprocessar puts one back on its queue, once; the consumers' idempotency keeps it from doubling.
  */
-import { call, type Session } from "./api";
-import { el, formatDate } from "./dom";
+import { call } from "./api";
+import { el } from "./dom";
+import { formatDateTime, formatNumber, type Key, lookup, t } from "./i18n";
+import { navigate } from "./ui/router";
+import { busy, emptyState, showView, type ViewContext } from "./ui/view";
 
 interface DeadLetter {
   id: number;
@@ -14,47 +17,59 @@ interface DeadLetter {
   reprocessed_at: string | null;
 }
 
-const QUEUE: Record<string, string> = { inbound: "mensagem recebida", outbound: "envio", jobs: "tarefa" };
+export function renderFailures(ctx: ViewContext, soft = false): Promise<void> {
+  return showView(ctx.root, t("failures.title"), () => buildFailures(ctx), soft);
+}
 
-export async function renderFailures(root: HTMLElement, session: Session, all = false): Promise<void> {
-  const { dead_letters: rows } = await call<{ dead_letters: DeadLetter[] }>(session, `/api/dead-letters?status=${all ? "all" : "pending"}&limit=100`);
-  const toggle = el("button", { class: "secondary", id: "failures-toggle" }, all ? "Só pendentes" : "Mostrar todas");
-  toggle.addEventListener("click", () => void renderFailures(root, session, !all));
+async function buildFailures(ctx: ViewContext): Promise<Node[]> {
+  const all = ctx.params.get("all") === "1";
+  const { dead_letters: rows } = await call<{ dead_letters: DeadLetter[] }>(ctx.session, `/api/dead-letters?status=${all ? "all" : "pending"}&limit=100`);
+  const toggle = el("button", { type: "button", class: "secondary", id: "failures-toggle" }, t(all ? "failures.showPending" : "failures.showAll"));
+  toggle.addEventListener("click", () => navigate("falhas", all ? {} : { all: "1" }));
+  const error = el("div", { id: "failures-error" });
+  const cols: Key[] = ["failures.col.when", "failures.col.queue", "failures.col.reason", "failures.col.attempts", "failures.col.action"];
+  const cell = (i: number, ...children: (Node | string)[]) => el("td", { "data-label": t(cols[i] ?? "common.none") }, el("div", {}, ...children));
   const table = el(
     "table",
-    { id: "failures" },
-    el("thead", {}, el("tr", {}, ...["Quando", "Fila", "Motivo", "Tentativas", ""].map((h) => el("th", {}, h)))),
+    { id: "failures", class: "cards-narrow" },
+    el("thead", {}, el("tr", {}, ...cols.map((h) => el("th", { scope: "col" }, t(h))))),
     el(
       "tbody",
       {},
       ...rows.map((d) => {
-        const action = d.reprocessed_at
-          ? el("span", { class: "muted" }, `reprocessada ${formatDate(d.reprocessed_at)}`)
-          : el("button", { "data-reprocess": String(d.id) }, "Reprocessar");
-        if (action instanceof HTMLButtonElement)
-          action.addEventListener("click", async () => {
-            action.disabled = true;
-            await call(session, `/api/dead-letters/${d.id}/reprocess`, { method: "POST", body: "{}" }).catch((err: unknown) => {
-              action.replaceWith(el("span", { class: "error" }, err instanceof Error ? err.message : String(err)));
-            });
-            await renderFailures(root, session, all);
-          });
+        let action: HTMLElement;
+        if (d.reprocessed_at) action = el("span", { class: "muted" }, t("failures.reprocessed", { date: formatDateTime(d.reprocessed_at) }));
+        else {
+          const button = el("button", { type: "button", "data-reprocess": String(d.id) }, t("failures.reprocess"));
+          button.addEventListener("click", () =>
+            busy(
+              button,
+              async () => {
+                await call(ctx.session, `/api/dead-letters/${d.id}/reprocess`, { method: "POST", body: "{}" });
+                await renderFailures(ctx, true);
+              },
+              error,
+            ),
+          );
+          action = button;
+        }
         return el(
           "tr",
           { "data-id": String(d.id) },
-          el("td", {}, formatDate(d.created_at)),
-          el("td", {}, QUEUE[d.queue.replace(/-dlq$/, "")] ?? d.queue),
-          el("td", {}, d.reason),
-          el("td", {}, String(d.attempts)),
-          el("td", {}, action),
+          cell(0, formatDateTime(d.created_at)),
+          cell(1, lookup("queue", d.queue.replace(/-dlq$/, ""), "queue.other")),
+          // The reason is the system's own record (often English, from a vendor): shown as a technical detail.
+          cell(2, el("code", { class: "detail" }, d.reason)),
+          cell(3, formatNumber(d.attempts)),
+          cell(4, action),
         );
       }),
     ),
   );
-  root.replaceChildren(
-    el("h1", {}, "Falhas"),
-    el("p", { class: "muted" }, "O que falhou depois de todas as tentativas, com o motivo. Nada se perde: reprocessar devolve à fila uma vez."),
+  return [
+    el("p", { class: "muted" }, t("failures.intro")),
     el("div", { class: "actions" }, toggle),
-    el("section", { class: "card" }, rows.length ? table : el("p", { class: "muted", id: "failures-empty" }, all ? "Nenhuma falha registrada." : "Nenhuma falha pendente.")),
-  );
+    error,
+    el("section", { class: "card" }, rows.length ? table : emptyState(t(all ? "failures.emptyAll" : "failures.emptyPending"), "failures-empty")),
+  ];
 }

@@ -2,11 +2,16 @@
  * "Insights de Agenda" (the seeds' v2.3 card): the recommendation, when the last analysis ran, the
  * slots by estimated attendance (Chart.js; the tooltip gives the no-show %), the model's holdout
  * evaluation, and the two actions — analyse now, offer better slots to the high-risk appointments.
- * Plus the history import, with its progress while the file uploads.
+ * Plus the history import (insights-import.ts).
  */
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from "chart.js";
-import { call, type Session } from "./api";
-import { el, formatDate, pct } from "./dom";
+import { call } from "./api";
+import { el } from "./dom";
+import { formatDateTime, formatNumber, formatPercent, lookup, t, tn } from "./i18n";
+import { importCard } from "./insights-import";
+import { contactLabel } from "./phone";
+import { confirmAction } from "./ui/confirm";
+import { busy, showView, type ViewContext } from "./ui/view";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
@@ -46,44 +51,37 @@ interface RiskCase {
   detail?: string;
   options?: { label: string }[];
 }
-interface ImportJob {
-  id: string;
-  status: string;
-  rows_read: number;
-  rows_imported: number;
-  rows_failed: number;
-  errors: { line: number; reason: string }[];
-}
 
-const WHY: Record<string, string> = { risk: "risco alto de falta", unanswered_reminder: "lembrete sem resposta" };
-const TRIGGER: Record<string, string> = { cron: "análise diária", manual: "análise manual", import: "após importação" };
 const CHART_SLOTS = 16;
 
-export async function renderInsights(root: HTMLElement, session: Session): Promise<void> {
-  const data = await call<Insights>(session, "/api/agenda/insights");
-  root.replaceChildren(
-    el("h1", {}, "Insights de Agenda"),
-    el("div", { class: "grid" }, recommendationCard(data), modelCard(data)),
-    chartCard(data),
-    actionsCard(root, session),
-    importCard(session),
+export function renderInsights(ctx: ViewContext, soft = false): Promise<void> {
+  return showView(
+    ctx.root,
+    t("insights.title"),
+    async () => {
+      const data = await call<Insights>(ctx.session, "/api/agenda/insights");
+      const chart = chartCard(data);
+      // Chart.js measures its box: it draws once the card is in the page.
+      requestAnimationFrame(() => drawChart(chart, data));
+      return [el("div", { class: "grid" }, recommendationCard(data), modelCard(data)), chart, actionsCard(ctx), importCard(ctx.session)];
+    },
+    soft,
   );
-  drawChart(root, data);
 }
 
 function recommendationCard(d: Insights): HTMLElement {
   const last = d.last_run
-    ? `Última análise: ${formatDate(d.last_run.finished_at)} (${TRIGGER[d.last_run.trigger] ?? d.last_run.trigger})`
-    : "Nenhuma análise ainda: importe o histórico ou clique em “Analisar agora”.";
+    ? t("insights.lastRun", { date: formatDateTime(d.last_run.finished_at), trigger: lookup("insights.trigger", d.last_run.trigger, "insights.trigger.other") })
+    : t("insights.never");
   return el(
     "section",
     { class: "card", id: "insights-card" },
-    el("h2", {}, "Recomendação"),
+    el("h2", {}, t("insights.recommendation")),
     d.recommendations.length
       ? el("ul", { id: "insights-recommendations" }, ...d.recommendations.map((r) => el("li", {}, r)))
-      : el("p", { class: "muted", id: "insights-recommendations" }, "Ainda sem diferença clara entre os horários."),
-    el("h3", {}, "Horários sugeridos"),
-    el("ol", { id: "insights-suggested" }, ...d.suggested.map((s) => el("li", {}, `${s.label} — presença estimada ${pct(s.attendance_rate)}`))),
+      : el("p", { class: "muted", id: "insights-recommendations" }, t("insights.noDifference")),
+    el("h3", {}, t("insights.suggested")),
+    el("ol", { id: "insights-suggested" }, ...d.suggested.map((s) => el("li", {}, t("insights.suggestedItem", { label: s.label, pct: formatPercent(s.attendance_rate) })))),
     el("p", { class: "muted", id: "insights-last-run" }, last),
   );
 }
@@ -91,30 +89,31 @@ function recommendationCard(d: Insights): HTMLElement {
 function modelCard(d: Insights): HTMLElement {
   const m = d.model;
   const ev = m?.evaluation;
+  const num = (x: number | null | undefined, digits: number) => (x === null || x === undefined ? t("common.none") : formatNumber(x, digits));
   const body = !m
-    ? [el("p", { class: "muted" }, "O modelo é treinado na primeira análise.")]
+    ? [el("p", { class: "muted" }, t("insights.model.untrained"))]
     : m.kind === "prior" || !ev
-      ? [el("p", {}, m.fallback_reason ?? "Histórico insuficiente: usando a taxa média de faltas.")]
+      ? [el("p", {}, t("insights.model.prior"))]
       : [
           el(
             "dl",
             {},
-            el("dt", {}, "AUC (teste)"),
-            el("dd", { id: "model-auc" }, `${ev.auc?.toFixed(3) ?? "—"}  (só dia/hora: ${ev.heuristic_auc?.toFixed(3) ?? "—"})`),
-            el("dt", {}, "Brier"),
-            el("dd", {}, `${ev.brier?.toFixed(4) ?? "—"}  (taxa média: ${ev.base_rate_brier?.toFixed(4) ?? "—"})`),
-            el("dt", {}, "Faltas no teste"),
-            el("dd", {}, ev.base_rate === null ? "—" : pct(ev.base_rate)),
-            el("dt", {}, "Atendimentos"),
-            el("dd", {}, `${ev.rows.toLocaleString("pt-BR")} (teste: ${ev.holdout_rows.toLocaleString("pt-BR")}, os mais recentes)`),
+            el("dt", {}, t("insights.model.auc")),
+            el("dd", { id: "model-auc" }, t("insights.model.aucValue", { auc: num(ev.auc, 3), heuristic: num(ev.heuristic_auc, 3) })),
+            el("dt", {}, t("insights.model.brier")),
+            el("dd", {}, t("insights.model.brierValue", { brier: num(ev.brier, 4), base: num(ev.base_rate_brier, 4) })),
+            el("dt", {}, t("insights.model.holdoutRate")),
+            el("dd", {}, ev.base_rate === null ? t("common.none") : formatPercent(ev.base_rate)),
+            el("dt", {}, t("insights.model.rows")),
+            el("dd", {}, t("insights.model.rowsValue", { rows: formatNumber(ev.rows), holdout: formatNumber(ev.holdout_rows) })),
           ),
         ];
   return el(
     "section",
     { class: "card", id: "insights-model" },
-    el("h2", {}, "Modelo de faltas"),
+    el("h2", {}, t("insights.model.title")),
     ...body,
-    el("p", { class: "muted" }, m ? `Treinado em ${formatDate(m.trained_at)}` : ""),
+    el("p", { class: "muted" }, m ? t("insights.model.trained", { date: formatDateTime(m.trained_at) }) : ""),
   );
 }
 
@@ -122,15 +121,17 @@ function chartCard(d: Insights): HTMLElement {
   return el(
     "section",
     { class: "card" },
-    el("h2", {}, "Presença estimada por horário"),
-    d.slots.length ? el("div", { class: "chart" }, el("canvas", { id: "insights-chart" })) : el("p", { class: "muted" }, "Sem atendimentos nos últimos 180 dias."),
-    el("p", { class: "muted" }, `Horários no fuso ${d.time_zone}; em destaque os sugeridos. Passe o mouse para ver a taxa de faltas.`),
+    el("h2", {}, t("insights.chart.title")),
+    d.slots.length
+      ? el("div", { class: "chart" }, el("canvas", { id: "insights-chart", role: "img", "aria-label": t("insights.chart.title") }))
+      : el("p", { class: "muted state empty" }, t("insights.chart.empty")),
+    el("p", { class: "muted" }, t("insights.chart.hint", { tz: d.time_zone })),
   );
 }
 
-function drawChart(root: HTMLElement, d: Insights): void {
-  const canvas = root.querySelector<HTMLCanvasElement>("#insights-chart");
-  if (!canvas) return;
+function drawChart(card: HTMLElement, d: Insights): void {
+  const canvas = card.querySelector<HTMLCanvasElement>("#insights-chart");
+  if (!canvas?.isConnected) return;
   const slots = [...d.slots].sort((a, b) => b.score - a.score).slice(0, CHART_SLOTS);
   new Chart(canvas, {
     type: "bar",
@@ -138,7 +139,7 @@ function drawChart(root: HTMLElement, d: Insights): void {
       labels: slots.map((s) => s.label),
       datasets: [
         {
-          label: "Presença estimada",
+          label: t("insights.chart.series"),
           data: slots.map((s) => Math.round(s.attendance_rate * 1000) / 10),
           backgroundColor: slots.map((s) => (s.suggested_slot ? "#0f9d58" : "#9bbfae")),
         },
@@ -148,13 +149,18 @@ function drawChart(root: HTMLElement, d: Insights): void {
       indexAxis: "y",
       animation: false,
       maintainAspectRatio: false,
-      scales: { x: { min: 0, max: 100, ticks: { callback: (v) => `${v}%` } } },
+      scales: { x: { min: 0, max: 100, ticks: { callback: (v) => formatPercent(Number(v) / 100) } } },
       plugins: {
         tooltip: {
           callbacks: {
-            label: (ctx) => {
-              const s = slots[ctx.dataIndex];
-              return s ? [`Presença ${pct(s.attendance_rate)} · faltas ${pct(s.no_show_prob)}`, `${s.volume} atendimentos${s.suggested_slot ? " · sugerido" : ""}`] : "";
+            label: (item) => {
+              const s = slots[item.dataIndex];
+              if (!s) return "";
+              const volume = tn("insights.chart.volume", s.volume);
+              return [
+                t("insights.chart.tooltip", { attendance: formatPercent(s.attendance_rate), noShow: formatPercent(s.no_show_prob) }),
+                s.suggested_slot ? `${volume} · ${t("insights.chart.suggested")}` : volume,
+              ];
             },
           },
         },
@@ -163,27 +169,34 @@ function drawChart(root: HTMLElement, d: Insights): void {
   });
 }
 
-function actionsCard(root: HTMLElement, session: Session): HTMLElement {
-  const result = el("div", { id: "auto-reschedule-result" });
-  const optimize = el("button", { id: "btn-optimize", class: "secondary" }, "Analisar agora");
-  const reschedule = el("button", { id: "btn-auto-reschedule" }, "Reagendar automaticamente faltas");
+function actionsCard(ctx: ViewContext): HTMLElement {
+  const { session } = ctx;
+  const result = el("div", { id: "auto-reschedule-result", role: "status" });
+  const optimize = el("button", { id: "btn-optimize", type: "button", class: "secondary" }, t("insights.act.optimize"));
+  const reschedule = el("button", { id: "btn-auto-reschedule", type: "button" }, t("insights.act.reschedule"));
   optimize.addEventListener("click", () =>
-    busy(optimize, async () => {
-      await call(session, "/api/agenda/optimize", { method: "POST" });
-      await renderInsights(root, session);
-    }),
-  );
-  reschedule.addEventListener("click", () =>
     busy(
+      optimize,
+      async () => {
+        await call(session, "/api/agenda/optimize", { method: "POST" });
+        await renderInsights(ctx, true);
+      },
+      result,
+    ),
+  );
+  reschedule.addEventListener("click", async () => {
+    // It messages patients on WhatsApp: asked first.
+    if (!(await confirmAction({ title: t("insights.act.confirmTitle"), body: t("insights.act.confirmBody"), confirm: t("insights.act.confirmOk") }))) return;
+    await busy(
       reschedule,
       async () => {
         const r = await call<{ threshold: number; scanned: number; contacted: RiskCase[]; skipped: RiskCase[] }>(session, "/api/agenda/auto-reschedule", { method: "POST" });
-        const who = (c: RiskCase) => (c.contact ? `${c.contact.name ?? "Contato"} (${c.contact.phone})` : `Agendamento ${c.appointment_id}`);
+        const who = (c: RiskCase) => (c.contact ? contactLabel(c.contact) : t("insights.act.appointment", { id: c.appointment_id }));
         result.replaceChildren(
           el(
             "p",
             { id: "auto-reschedule-summary" },
-            `${r.contacted.length} contato(s) receberam novas opções · ${r.scanned} agendamento(s) analisados · limiar ${pct(r.threshold)}`,
+            [tn("insights.act.contacted", r.contacted.length), tn("insights.act.scanned", r.scanned), t("insights.act.threshold", { pct: formatPercent(r.threshold) })].join(" · "),
           ),
           el(
             "ul",
@@ -192,86 +205,37 @@ function actionsCard(root: HTMLElement, session: Session): HTMLElement {
               el(
                 "li",
                 {},
-                `${who(c)} — ${formatDate(c.starts_at)}: ${pct(c.no_show_prob)} de risco (${c.why.map((w) => WHY[w] ?? w).join(", ")}). ${c.reasons.join("; ")}. Opções: ${(c.options ?? []).map((o) => o.label).join(" · ")}`,
+                t("insights.act.contactedItem", {
+                  who: who(c),
+                  when: formatDateTime(c.starts_at),
+                  pct: formatPercent(c.no_show_prob),
+                  why: c.why.map((w) => lookup("insights.why", w, "insights.why.other")).join(", "),
+                  reasons: c.reasons.join("; "),
+                  options: (c.options ?? []).map((o) => o.label).join(" · "),
+                }),
               ),
             ),
           ),
-          ...(r.skipped.length ? [el("ul", { class: "muted" }, ...r.skipped.map((c) => el("li", {}, `${who(c)} — não contatado: ${c.detail ?? ""}`)))] : []),
+          ...(r.skipped.length
+            ? [
+                el(
+                  "ul",
+                  { class: "muted" },
+                  ...r.skipped.map((c) => el("li", {}, t("insights.act.skipped", { who: who(c) }), " ", el("code", { class: "detail" }, c.detail ?? ""))),
+                ),
+              ]
+            : []),
         );
       },
       result,
-    ),
-  );
+    );
+  });
   return el(
     "section",
     { class: "card" },
-    el("h2", {}, "Agir sobre o risco"),
-    el(
-      "p",
-      { class: "muted" },
-      "Agendamentos das próximas horas com risco acima do limiar, ou com lembrete sem resposta, recebem no WhatsApp horários com mais presença; “1” confirma na hora.",
-    ),
+    el("h2", {}, t("insights.act.title")),
+    el("p", { class: "muted" }, t("insights.act.intro")),
     el("div", { class: "actions" }, reschedule, optimize),
     result,
   );
-}
-
-function importCard(session: Session): HTMLElement {
-  const file = el("input", { type: "file", accept: ".csv,text/csv", id: "import-file" });
-  const submit = el("button", { id: "import-submit", class: "secondary" }, "Importar histórico");
-  const status = el("div", { id: "import-status", class: "muted" });
-  submit.addEventListener("click", () =>
-    busy(
-      submit,
-      async () => {
-        const chosen = file.files?.[0];
-        if (!chosen) throw new Error("Escolha um arquivo CSV.");
-        const started = Date.now();
-        // The upload answers when the whole file is in; meanwhile the job's progress is polled.
-        const poll = setInterval(async () => {
-          const { imports } = await call<{ imports: (ImportJob & { started_at: string })[] }>(session, "/api/agenda/imports").catch(() => ({ imports: [] }));
-          const running = imports.find((j) => j.status === "running" && Date.parse(j.started_at) >= started - 5_000);
-          if (running) status.textContent = `Importando… ${running.rows_read.toLocaleString("pt-BR")} linhas lidas`;
-        }, 700);
-        try {
-          const job = await call<ImportJob>(session, "/api/agenda/appointments/import", { method: "POST", body: chosen, headers: { "content-type": "text/csv" } });
-          status.replaceChildren(
-            el(
-              "p",
-              { id: "import-result" },
-              `${job.rows_imported.toLocaleString("pt-BR")} importados, ${job.rows_failed.toLocaleString("pt-BR")} com erro. A análise roda em seguida.`,
-            ),
-            ...(job.errors.length ? [el("ul", {}, ...job.errors.slice(0, 20).map((e) => el("li", {}, `Linha ${e.line}: ${e.reason}`)))] : []),
-          );
-        } finally {
-          clearInterval(poll);
-        }
-      },
-      status,
-    ),
-  );
-  return el(
-    "section",
-    { class: "card" },
-    el("h2", {}, "Importar histórico (CSV)"),
-    el(
-      "p",
-      { class: "muted" },
-      "Colunas: external_id, contact, booked_at, starts_at, ends_at, status, reminder_sent, confirmed e quantas attr_<nome> quiser. Reenviar o mesmo arquivo atualiza, não duplica.",
-    ),
-    el("div", { class: "actions" }, file, submit),
-    status,
-  );
-}
-
-/** Disables the button while `work` runs; a failure is shown where the result would be. */
-async function busy(button: HTMLButtonElement, work: () => Promise<void>, errorTarget?: HTMLElement): Promise<void> {
-  button.disabled = true;
-  try {
-    await work();
-  } catch (err) {
-    (errorTarget ?? button.parentElement)?.replaceChildren(el("p", { class: "error" }, err instanceof Error ? err.message : String(err)));
-  } finally {
-    button.disabled = false;
-  }
 }

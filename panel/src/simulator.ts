@@ -1,9 +1,12 @@
 /**
  * Simulador: talk to the tenant's assistant as a customer would, through the sandbox channel (the
- * same path a real WhatsApp webhook takes). The thread is the conversation's own messages, polled.
+ * same path a real WhatsApp webhook takes). The thread is the conversation's own messages, polled;
+ * what the customer sends shows at once, before the poll brings it back.
  */
 import { ApiError, call, type Session } from "./api";
-import { el, formatDate } from "./dom";
+import { el } from "./dom";
+import { errorMessage, formatDateTime, t } from "./i18n";
+import { onLeave, showView, type ViewContext } from "./ui/view";
 
 interface Message {
   direction: "in" | "out";
@@ -11,63 +14,83 @@ interface Message {
   created_at: string;
 }
 
-let poller: ReturnType<typeof setInterval> | undefined;
-export const stopSimulator = () => clearInterval(poller);
+const LAST_PHONE = "secretaria.simulator.phone";
 
-export function renderSimulator(root: HTMLElement, session: Session, tenant: string): void {
-  const phone = el("input", { id: "sim-phone", value: "5511999990000", inputmode: "tel" });
-  const name = el("input", { id: "sim-name", value: "Cliente Teste" });
-  const text = el("input", { id: "sim-text", placeholder: "Escreva como o cliente…", autocomplete: "off" });
-  const send = el("button", { id: "sim-send", type: "submit" }, "Enviar");
-  const thread = el("ol", { class: "messages", id: "sim-thread" });
-  const error = el("p", { class: "error" });
+const bubble = (m: Message) => el("li", { class: m.direction }, el("span", {}, m.text ?? ""), el("small", {}, formatDateTime(m.created_at)));
 
-  const empty = () => thread.replaceChildren(el("li", { class: "muted" }, "Nenhuma mensagem ainda."));
+export function renderSimulator(ctx: ViewContext): Promise<void> {
+  return showView(ctx.root, t("simulator.title"), async () => buildSimulator(ctx));
+}
+
+function buildSimulator(ctx: ViewContext): Node[] {
+  const { session, company } = ctx;
+  // The last number used is kept for the session, so coming back shows its thread.
+  const phone = el("input", { id: "sim-phone", value: sessionStorage.getItem(LAST_PHONE) ?? "5511999990000", inputmode: "tel", autocomplete: "off" });
+  const name = el("input", { id: "sim-name", value: t("simulator.defaultName"), autocomplete: "off" });
+  const text = el("input", { id: "sim-text", placeholder: t("simulator.placeholder"), autocomplete: "off", "aria-label": t("simulator.placeholder") });
+  const send = el("button", { id: "sim-send", type: "submit" }, t("simulator.send"));
+  const thread = el("ol", { class: "messages", id: "sim-thread", "aria-live": "polite" });
+  const error = el("p", { class: "error", role: "alert" });
+  let pending: Message[] = [];
+
+  const empty = () => thread.replaceChildren(el("li", { class: "muted state empty" }, t("simulator.empty")));
   const refresh = async () => {
+    // Only a number that wrote in this session is looked up: any other is a 404 on every poll.
+    if (sessionStorage.getItem(LAST_PHONE) !== phone.value) return empty();
     // Phones never go in URLs (they are logged): the number is looked up by POST, listings take its id.
     const contact = await lookupContact(session, phone.value);
-    if (contact === null) return empty();
-    const { conversations } = await call<{ conversations: { id: number }[] }>(session, `/api/conversations?contact_id=${contact.id}&limit=1`);
-    const id = conversations[0]?.id;
-    if (!id) return empty();
-    const { messages } = await call<{ messages: Message[] }>(session, `/api/conversations/${id}`);
-    thread.replaceChildren(...messages.map((m) => el("li", { class: m.direction }, el("span", {}, m.text ?? ""), el("small", {}, formatDate(m.created_at)))));
+    const id = contact && (await call<{ conversations: { id: number }[] }>(session, `/api/conversations?contact_id=${contact.id}&limit=1`)).conversations[0]?.id;
+    const messages = id ? (await call<{ messages: Message[] }>(session, `/api/conversations/${id}`)).messages : [];
+    // A sent message the API does not show yet stays on screen until it does.
+    pending = pending.filter((p) => !messages.some((m) => m.direction === "in" && m.text === p.text));
+    const all = [...messages, ...pending];
+    if (all.length === 0) return empty();
+    thread.replaceChildren(...all.map(bubble));
   };
-  const form = el("form", { class: "actions" }, text, send);
+  const form = el("form", { class: "actions sim-form" }, text, send);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    if (!text.value.trim()) return;
+    const said = text.value.trim();
+    if (!said) return;
+    send.disabled = true;
     try {
-      await call(session, `/api/sandbox/${encodeURIComponent(tenant)}/inbound`, {
+      await call(session, `/api/sandbox/${encodeURIComponent(company.slug)}/inbound`, {
         method: "POST",
-        body: JSON.stringify({ from: phone.value, name: name.value, text: text.value }),
+        body: JSON.stringify({ from: phone.value, name: name.value, text: said }),
       });
       text.value = "";
       error.textContent = "";
+      sessionStorage.setItem(LAST_PHONE, phone.value);
+      pending.push({ direction: "in", text: said, created_at: new Date().toISOString() });
+      if (thread.querySelector(".empty")) thread.replaceChildren();
+      thread.append(bubble(pending[pending.length - 1] as Message));
       await refresh();
     } catch (err) {
-      error.textContent = err instanceof Error ? err.message : String(err);
+      error.textContent = errorMessage(err);
+    } finally {
+      send.disabled = false;
     }
   });
-  root.replaceChildren(
-    el("h1", {}, "Simulador WhatsApp"),
+  void refresh().catch((err: unknown) => {
+    error.textContent = errorMessage(err);
+  });
+  const poller = setInterval(() => void refresh().catch(() => undefined), 1500);
+  onLeave(() => clearInterval(poller));
+  return [
     el(
       "section",
       { class: "card thread" },
-      el("p", { class: "muted" }, "As mensagens seguem o mesmo caminho de um webhook real do WhatsApp; as respostas aparecem aqui em alguns segundos."),
-      el("div", { class: "actions" }, el("label", {}, "Telefone ", phone), el("label", {}, "Nome ", name)),
+      el("p", { class: "muted" }, t("simulator.intro")),
+      el("div", { class: "actions" }, el("label", {}, t("simulator.phone"), phone), el("label", {}, t("simulator.name"), name)),
       thread,
       form,
       error,
     ),
-  );
-  stopSimulator();
-  void refresh();
-  poller = setInterval(() => void refresh().catch(() => undefined), 1500);
+  ];
 }
 
 /** The tenant's contact for a phone (`POST /api/contacts/lookup`), or null when nobody wrote from it yet. */
-export async function lookupContact(session: Session, phone: string): Promise<{ id: number; phone: string; name: string | null } | null> {
+async function lookupContact(session: Session, phone: string): Promise<{ id: number; phone: string; name: string | null } | null> {
   try {
     const { contact } = await call<{ contact: { id: number; phone: string; name: string | null } }>(session, "/api/contacts/lookup", {
       method: "POST",

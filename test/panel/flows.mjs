@@ -1,0 +1,159 @@
+// The panel's working flows in pt-BR, as a receptionist goes through them: sign in, import the
+// history and analyse it, offer better slots, talk in the simulator, take a conversation over,
+// reprocess a failure, work the agenda (a destructive action asks first; Escape cancels it).
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { historyCsv, loadGenerator } from "../../scripts/synthetic-csv.mjs";
+import { check, TENANT, TOKEN, viewReady } from "./harness.mjs";
+
+const DAY = 86_400_000;
+export const CUSTOMER = "5511988887777";
+
+export async function flows(stage, page) {
+  const { api, sql, tmp } = stage;
+  const now = Date.now();
+  const generateHistory = await loadGenerator();
+  const csvFile = path.join(tmp, "historico.csv");
+  writeFileSync(csvFile, historyCsv(generateHistory({ seed: 3, rows: 3000, contacts: 300, start: now - 200 * DAY, days: 195, now }), "p"));
+
+  await page.goto(stage.base);
+  await check("a wrong token is refused on the login screen, in Portuguese", async () => {
+    await page.fill("#login-token", "not-a-token");
+    await page.click("#login-submit");
+    await page.waitForSelector("#login-error:has-text('Token inválido ou ausente.')", { timeout: 10_000 });
+  });
+  await check("the tenant token signs in and opens Insights de Agenda", async () => {
+    await page.fill("#login-token", TOKEN);
+    await page.click("#login-submit");
+    await page.waitForSelector("h1:has-text('Insights de Agenda')", { timeout: 15_000 });
+    await viewReady(page);
+    assert.match(await page.textContent("#insights-last-run"), /Nenhuma análise ainda/);
+  });
+  await check("importing the CSV through the page reports the rows imported", async () => {
+    await page.setInputFiles("#import-file", csvFile);
+    assert.equal(await page.textContent("#import-file-name"), "historico.csv");
+    await page.click("#import-submit");
+    // A ceiling, not a measure: on a loaded 2-core machine the 3,000 rows have taken over two minutes.
+    await page.waitForSelector("#import-result", { timeout: 300_000 });
+    assert.match(await page.textContent("#import-result"), /^3\.000 importados, 0 com erro/);
+  });
+  await check("“Analisar agora” fills the card: recommendation, three suggested slots, the model's AUC (pt-BR decimals)", async () => {
+    await page.click("#btn-optimize");
+    await page.waitForSelector("#insights-suggested li", { timeout: 60_000 });
+    const suggested = await page.$$eval("#insights-suggested li", (lis) => lis.map((li) => li.textContent ?? ""));
+    assert.equal(suggested.length, 3);
+    for (const s of suggested) assert.match(s, /^(Segunda|Terça|Quarta|Quinta|Sexta|Sábado|Domingo) · \d{1,2}h-\d{1,2}h — presença estimada \d+%$/);
+    assert.match(await page.textContent("#model-auc"), /^0,\d{3} {2}\(só dia\/hora: 0,\d{3}\)$/);
+    assert.match(await page.textContent("#insights-last-run"), /análise manual/);
+  });
+  await check("the chart draws the slots (Chart.js canvas with pixels)", async () => {
+    await page.waitForFunction(() => (document.querySelector("#insights-chart")?.width ?? 0) > 300, null, { timeout: 10_000 });
+    const painted = await page.$eval("#insights-chart", (c) => {
+      const { data } = c.getContext("2d").getImageData(0, 0, c.width, c.height);
+      let coloured = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0) coloured++;
+      return { w: c.width, h: c.height, coloured };
+    });
+    assert.ok(painted.w > 300 && painted.h > 300, `canvas ${painted.w}×${painted.h}`);
+    assert.ok(painted.coloured > 5_000, `${painted.coloured} painted pixels`);
+  });
+  await check("“Reagendar automaticamente faltas” asks first, then lists who was contacted and why", async () => {
+    // Every upcoming appointment counts as high risk for this check; one is booked for a known contact.
+    assert.equal((await api("/api/agenda/settings", { method: "PUT", body: JSON.stringify({ risk: { threshold: 0.01 } }) })).status, 200);
+    const { body } = await api("/api/agenda/availability?days=7");
+    assert.equal(
+      (await api("/api/agenda/appointments", { method: "POST", body: JSON.stringify({ contact: "5511900000007", name: "Maria Souza", start: body.slots[4].start }) })).status,
+      201,
+    );
+    await page.click("#btn-auto-reschedule");
+    await page.waitForSelector("dialog.confirm[open] #confirm-title:has-text('Enviar novas opções')");
+    await page.click("#confirm-ok");
+    await page.waitForSelector("#auto-reschedule-summary", { timeout: 30_000 });
+    assert.equal(await page.textContent("#auto-reschedule-summary"), "1 contato recebeu novas opções · 1 agendamento analisado · limiar 1%");
+    assert.match(
+      await page.textContent("#auto-reschedule-contacted li"),
+      /^Maria Souza · \+55 11 90000-0007 — .*: \d+% de risco \(risco alto de falta\)\. .*Opções: .+ · .+ · .+$/,
+    );
+  });
+
+  await check("the simulator shows the customer's message at once and then the assistant's answer", async () => {
+    await page.click("a[data-view=simulador]");
+    await viewReady(page);
+    await page.fill("#sim-phone", CUSTOMER);
+    await page.fill("#sim-name", "Joana Lima");
+    await page.fill("#sim-text", "Oi, quero marcar uma consulta");
+    await page.click("#sim-send");
+    await page.waitForSelector("#sim-thread li.in:has-text('quero marcar uma consulta')", { timeout: 5_000 });
+    await page.waitForSelector("#sim-thread li.out", { timeout: 60_000 });
+    assert.match(await page.textContent("#sim-thread li.out"), /Tenho estes horários disponíveis:\n1\. /);
+  });
+  await check("Conversas: open the thread (its own URL), take it over, answer as a person, give it back; Back returns to the list", async () => {
+    await page.click("a[data-view=conversas]");
+    await viewReady(page);
+    await page.click("#conversation-list li:has-text('Joana Lima') a");
+    await page.waitForSelector("#messages li.in", { timeout: 15_000 });
+    assert.match(page.url(), /#conversas\?id=\d+$/);
+    await page.click("#handoff");
+    await page.waitForSelector("#conversation-status:has-text('com uma pessoa')", { timeout: 15_000 });
+    await page.fill("#reply-text", "Olá Joana, aqui é a Ana da recepção. Posso ajudar?");
+    await page.click("#reply-send");
+    await page.waitForSelector("#messages li.out:has-text('aqui é a Ana da recepção')", { timeout: 15_000 });
+    assert.match(await page.textContent("#messages li.out:has-text('aqui é a Ana da recepção') small"), /^pessoa da equipe · /);
+    await page.click("#release");
+    await page.waitForSelector("#conversation-status:has-text('com a assistente')", { timeout: 15_000 });
+    // The reply really went out through the channel (the sandbox outbox holds it), looked up by id.
+    const { body: found } = await api("/api/contacts/lookup", { method: "POST", body: JSON.stringify({ phone: CUSTOMER }) });
+    const { body: outbox } = await api(`/api/sandbox/${TENANT}/outbox?contact_id=${found.contact.id}`);
+    assert.ok(outbox.messages.some((m) => m.text === "Olá Joana, aqui é a Ana da recepção. Posso ajudar?"));
+    await page.goBack();
+    await page.waitForURL(/#conversas$/);
+    await viewReady(page);
+    assert.equal(await page.$("#messages"), null, "the list without an open thread");
+  });
+  await check("Falhas lists a dead letter with its reason and reprocesses it once", async () => {
+    // A failed analysis as the jobs DLQ consumer files it (written straight to the local D1).
+    const payload = `'{"kind":"agenda_optimize","companyId":' || id || ',"trigger":"import","queuedAt":1,"generation":0}'`;
+    await sql(
+      `INSERT INTO dead_letters (company_id, queue, payload, reason, attempts, dedup_key) SELECT id, 'jobs', ${payload}, 'scheduling analysis failed after 6 attempts', 6, 'panel-test-1' FROM companies WHERE slug = '${TENANT}';`,
+    );
+    await page.click("a[data-view=falhas]");
+    await page.waitForSelector("#failures tr:has-text('scheduling analysis failed after 6 attempts')", { timeout: 15_000 });
+    assert.match(await page.textContent("#failures tbody tr td:nth-child(2)"), /^tarefa$/);
+    await page.click("#failures button[data-reprocess]");
+    await page.waitForSelector("#failures-empty", { timeout: 15_000 });
+    await page.click("#failures-toggle");
+    await page.waitForSelector("#failures td:has-text('reprocessada')", { timeout: 15_000 });
+  });
+  const row = "#appointments tr:has-text('Maria Souza')";
+  await check("Agenda: cancelling asks first; the dialog keeps Tab inside, Escape cancels and gives focus back", async () => {
+    await page.click("a[data-view=agenda]");
+    await page.waitForSelector(`${row}.risky`, { timeout: 15_000 });
+    await page.focus(`${row} button[data-action=cancel]`);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("dialog.confirm[open]");
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
+    assert.equal(await focused(), "confirm-cancel");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "confirm-ok");
+    await page.keyboard.press("Tab");
+    assert.equal(await focused(), "confirm-cancel", "Tab stays inside the dialog");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("dialog.confirm", { state: "detached" });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-action")), "cancel");
+    assert.ok(await page.$(row), "still scheduled");
+  });
+  await check("Agenda shows each appointment's risk with its reasons, saves the risk settings and confirms an appointment", async () => {
+    assert.match(await page.textContent(`${row} .risk`), /^\d+%$/);
+    assert.match(await page.textContent(`${row} td:nth-child(4)`), /novas opções enviadas/);
+    assert.match(await page.textContent(`${row} td:nth-child(2)`), /^Maria Souza · \+55 11 90000-0007$/);
+    await page.fill("#risk-threshold", "90");
+    await page.click("#risk-save");
+    await page.waitForSelector("#risk-status:has-text('Salvo.')", { timeout: 15_000 });
+    assert.equal(await page.$eval(row, (tr) => tr.classList.contains("risky")), true, "still flagged: it was marked high risk when offered");
+    const { body } = await api("/api/agenda/settings");
+    assert.deepEqual(body.risk, { threshold: 0.9, horizonHours: 72, unansweredReminderMinutes: 120, autoRescheduleDaily: false });
+    await page.click(`${row} button[data-action=confirm]`);
+    await page.waitForSelector(`${row} td:has-text('confirmado')`, { timeout: 15_000 });
+  });
+}

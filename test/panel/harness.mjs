@@ -1,0 +1,88 @@
+// The panel test's stage: a private `wrangler dev` on 127.0.0.1 with its own local D1 and a tenant,
+// a fake Gemini for the AI settings, Debian's Chromium driven by playwright-core, the checks' tally,
+// and a directory for screenshots that is kept (printed) for a person to look at.
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { executeLocal, freePort, migrateLocal, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../../scripts/dev.mjs";
+import { startFakeGemini } from "./fake-gemini.mjs";
+
+export const TENANT = "painel";
+export const TOKEN = "painel-token-0123456789";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export const results = [];
+/** One named check: failures are reported and counted, the run goes on. */
+export async function check(name, fn) {
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ✔ ${name}`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(
+      `  ✘ ${name}\n    ${String(err?.message ?? err)
+        .split("\n")
+        .join("\n    ")}`,
+    );
+  }
+}
+
+/** Starts everything; `stop()` tears it down (the screenshots stay). */
+export async function startStage() {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "panel-test-"));
+  const shots = process.env.PANEL_SCREENSHOTS ?? mkdtempSync(path.join(os.tmpdir(), "secretaria-panel-shots-"));
+  const stateDir = path.relative(ROOT, path.join(tmp, "state"));
+  const gemini = await startFakeGemini();
+  await migrateLocal({ persistTo: stateDir, quiet: true });
+  await executeLocal(tenantSeedSql({ slug: TENANT, name: "Clínica Painel", token: TOKEN }), { persistTo: stateDir, quiet: true });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = startWranglerDev({
+    port,
+    persistTo: stateDir,
+    output: createWriteStream(path.join(tmp, "wrangler.log")),
+    // A key to seal the tenant's own LLM key with, and Gemini pointed at the fake.
+    extraArgs: ["--log-level", "warn", "--var", "SECRETS_KEY:panel-test-secrets-key-0123456789", `GEMINI_API_URL:${gemini.url}`],
+  });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  const stop = async () => {
+    await browser.close();
+    await stopWrangler(child);
+    await gemini.close();
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(`${base}/health/live`, child, 120_000);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  /** The admin API as the tenant (for setting the stage; what is tested goes through the page). */
+  const api = async (p, init = {}) => {
+    const res = await fetch(`${base}${p}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...init.headers } });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  };
+  const sql = (statement) => executeLocal(statement, { persistTo: stateDir, quiet: true });
+  return { base, browser, api, sql, tmp, shots, gemini, stop };
+}
+
+/** Waits until the current view has painted its content (not loading, not busy). */
+export const viewReady = (page, timeout = 30_000) =>
+  page.waitForFunction(
+    () => {
+      const v = document.querySelector("#view");
+      return v && !v.hasAttribute("aria-busy") && !v.querySelector(".state.loading") && v.querySelector("h1");
+    },
+    null,
+    { timeout },
+  );
+
+export function report() {
+  const passed = results.filter((r) => r.ok).length;
+  const failed = results.length - passed;
+  if (process.env.PANEL_REPORT) writeFileSync(process.env.PANEL_REPORT, JSON.stringify({ passed, failed }));
+  console.log(`panel: ${passed} passed, ${failed} failed`);
+  return failed;
+}
