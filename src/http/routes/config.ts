@@ -7,7 +7,7 @@ import { detectSentiment } from "../../conversation/sentiment";
 import { AppError } from "../../lib/errors";
 import { sealSecret } from "../../lib/secret-box";
 import { sanitizeText } from "../../lib/text";
-import { AiSettings, HandoffSettings, Knowledge, readProfile, Templates, Tone, type CompanyProfile } from "../../tenants/profile";
+import { AiSettings, CompanyProfile, HandoffSettings, Knowledge, readProfile, Templates, Tone } from "../../tenants/profile";
 import { tenantStub } from "../../tenants/stubs";
 import { callerCompany, requireCaller } from "../auth";
 import { describer } from "../openapi/meta";
@@ -33,20 +33,19 @@ config.get(
   },
 );
 
+const ProfileView = CompanyProfile.extend({ ai: AiSettings.omit({ apiKeyCipher: true }).extend({ hasApiKey: z.boolean() }) });
+const PROFILE = { 200: { description: "The profile (the sealed key shown as whether there is one)", schema: ProfileView } };
+
 /** The profile as the API shows it: the sealed key is replaced by whether there is one. */
 function view(p: CompanyProfile) {
   const { apiKeyCipher, ...ai } = p.ai;
   return { ...p, ai: { ...ai, hasApiKey: Boolean(apiKeyCipher) } };
 }
 
-config.get(
-  "/api/config",
-  doc({ summary: "The tenant's knowledge, tone, ai (hasApiKey, never the key), templates, handoff", responses: { 200: { description: "The profile" } } }),
-  async (c) => {
-    const company = callerCompany(c.get("caller"));
-    return c.json(view(readProfile(await c.get("store").profiles.get(company.id))));
-  },
-);
+config.get("/api/config", doc({ summary: "The tenant's knowledge, tone, ai (hasApiKey, never the key), templates, handoff", responses: PROFILE }), async (c) => {
+  const company = callerCompany(c.get("caller"));
+  return c.json(view(readProfile(await c.get("store").profiles.get(company.id))));
+});
 
 // Strict: a misspelt setting is a 400, not silently ignored.
 const AiUpdate = z.strictObject({
@@ -72,13 +71,13 @@ async function saveProfile(c: Context<AppEnv>, section: string, next: CompanyPro
 }
 
 const storedProfile = async (c: Context<AppEnv>) => readProfile(await c.get("store").profiles.get(callerCompany(c.get("caller")).id));
-const replaced = (section: string) => doc({ summary: `Replace the ${section} section`, responses: { 200: { description: "The whole profile, as GET /api/config shows it" } } });
+const replaced = (section: string) => doc({ summary: `Replace the ${section} section`, responses: PROFILE });
 
 config.put(
   "/api/config/ai",
   doc({
     summary: "Change the ai section (fields left out are kept; apiKey is write-only, null removes it)",
-    responses: { 200: { description: "The whole profile, as GET /api/config shows it" } },
+    responses: PROFILE,
     errors: { 422: "`secrets_key_missing`: the server has no SECRETS_KEY to seal the key with" },
   }),
   jsonBody(AiUpdate),

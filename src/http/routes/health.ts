@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import * as z from "../../lib/zod";
 import { metricsStub } from "../../metrics/push";
 import { unattributedStub } from "../../tenants/stubs";
 import { describer } from "../openapi/meta";
@@ -13,12 +14,14 @@ export interface Probe {
   latencyMs: number;
   error?: string;
 }
-export interface CheckResult {
-  status: "ok" | "slow" | "error";
-  latency_ms: number;
-  threshold_ms: number;
-  error?: string;
-}
+const CheckResult = z.strictObject({ status: z.enum(["ok", "slow", "error"]), latency_ms: z.number(), threshold_ms: z.number(), error: z.string().optional() });
+export type CheckResult = z.infer<typeof CheckResult>;
+/** The answer of GET /health, as the API document shows it. */
+export const HealthBody = z.strictObject({
+  status: z.enum(["ok", "degraded"]),
+  reasons: z.array(z.string()),
+  checks: z.partialRecord(z.enum(Object.keys(HEALTH_THRESHOLDS_MS) as [Dependency, ...Dependency[]]), CheckResult),
+});
 
 /**
  * The verdict from measured probes: "ok" (200) when every dependency answered within its threshold,
@@ -57,7 +60,11 @@ export const health = new Hono<AppEnv>();
 const doc = describer({ tag: "Operations", auth: "public" });
 
 /** Liveness: answers without touching any binding (load balancers, and the benchmarks' baseline route). */
-health.get("/health/live", doc({ summary: "Liveness (touches no binding)", responses: { 200: { description: '`{status: "ok"}`' } } }), (c) => c.json({ status: "ok" }));
+health.get(
+  "/health/live",
+  doc({ summary: "Liveness (touches no binding)", responses: { 200: { description: "Alive", schema: z.strictObject({ status: z.literal("ok") }) } } }),
+  (c) => c.json({ status: "ok" }),
+);
 
 /** Deep health: each dependency timed against its threshold; see assessHealth for the verdict. */
 health.get(
@@ -65,8 +72,8 @@ health.get(
   doc({
     summary: "Each dependency timed against its threshold",
     responses: {
-      200: { description: "`ok`, or `degraded` with `reasons` when one is slow (or METRICS_TOKEN is missing where deployed)" },
-      503: { description: "`degraded`: a dependency failed" },
+      200: { description: "`ok`, or `degraded` with `reasons` when one is slow (or METRICS_TOKEN is missing where deployed)", schema: HealthBody },
+      503: { description: "`degraded`: a dependency failed", schema: HealthBody },
     },
   }),
   async (c) => {
