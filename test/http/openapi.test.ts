@@ -189,5 +189,8 @@ describe("GET /docs", () => {
     });
     expect(html).not.toContain("<script");
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+    // A code span in a description is markup of ours around escaped text.
+    const coded = renderDocsPage({ ...doc, paths: { "/x": { get: { operationId: "x", summary: "`<b>`", tags: ["t"], security: [], responses: {} } } } });
+    expect(coded).toContain("<code>&lt;b&gt;</code>");
   });
 });

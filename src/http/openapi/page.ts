@@ -7,6 +7,8 @@ import type { ApiDocument } from "./document";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 export const escapeHtml = (text: unknown) => String(text).replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
+/** Descriptions are CommonMark: their `code` spans are shown as code (on the escaped text, so nothing else becomes markup). */
+const prose = (text: unknown) => escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
 
 interface Operation {
   operationId: string;
@@ -37,14 +39,14 @@ function parameters(op: Operation): string {
   if (!op.parameters?.length) return "";
   const rows = op.parameters.map(
     (p) =>
-      `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.in)}</td><td>${p.required ? "yes" : "no"}</td><td>${escapeHtml(p.description ?? "")}</td><td><code>${escapeHtml(JSON.stringify(p.schema))}</code></td></tr>`,
+      `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.in)}</td><td>${p.required ? "yes" : "no"}</td><td>${prose(p.description ?? "")}</td><td><code>${escapeHtml(JSON.stringify(p.schema))}</code></td></tr>`,
   );
   return `<h4>Parameters</h4><table><tr><th>name</th><th>in</th><th>required</th><th>what</th><th>schema</th></tr>${rows.join("")}</table>`;
 }
 
 function operation(path: string, method: string, op: Operation): string {
   const body = op.requestBody
-    ? `<h4>Request body${op.requestBody.required ? "" : " (optional)"}</h4>${op.requestBody.description ? `<p>${escapeHtml(op.requestBody.description)}</p>` : ""}${Object.entries(
+    ? `<h4>Request body${op.requestBody.required ? "" : " (optional)"}</h4>${op.requestBody.description ? `<p>${prose(op.requestBody.description)}</p>` : ""}${Object.entries(
         op.requestBody.content,
       )
         .map(([media, c]) => `<p><code>${escapeHtml(media)}</code></p>${json(c.schema)}`)
@@ -53,11 +55,11 @@ function operation(path: string, method: string, op: Operation): string {
   const responses = Object.entries(op.responses)
     .map(([status, r]) => {
       const schema = r.content ? Object.values(r.content)[0]?.schema : undefined;
-      return `<li><strong>${escapeHtml(status)}</strong> ${escapeHtml(r.description)}${schema && Number(status) < 400 ? json(schema) : ""}</li>`;
+      return `<li><strong>${escapeHtml(status)}</strong> ${prose(r.description)}${schema && Number(status) < 400 ? json(schema) : ""}</li>`;
     })
     .join("");
-  return `<details id="${escapeHtml(op.operationId)}"><summary><span class="m ${escapeHtml(method)}">${escapeHtml(method)}</span> <code>${escapeHtml(path)}</code> ${escapeHtml(op.summary)}</summary>
-${op.description ? `<p>${escapeHtml(op.description)}</p>` : ""}${security(op)}${parameters(op)}${body}<h4>Responses</h4><ul>${responses}</ul></details>`;
+  return `<details id="${escapeHtml(op.operationId)}"><summary><span class="m ${escapeHtml(method)}">${escapeHtml(method)}</span> <code>${escapeHtml(path)}</code> ${prose(op.summary)}</summary>
+${op.description ? `<p>${prose(op.description)}</p>` : ""}${security(op)}${parameters(op)}${body}<h4>Responses</h4><ul>${responses}</ul></details>`;
 }
 
 export function renderDocsPage(doc: ApiDocument): string {
@@ -71,7 +73,7 @@ export function renderDocsPage(doc: ApiDocument): string {
   const nav = [...byTag.keys()].map((tag) => `<a href="#tag-${escapeHtml(tag)}">${escapeHtml(tag)}</a>`).join(" · ");
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(doc.info.title)}</title><style>${STYLE}</style></head><body>
-<h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1><p>${escapeHtml(doc.info.description)}</p>
+<h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1><p>${prose(doc.info.description)}</p>
 <p>The machine-readable document: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escapeHtml(doc.openapi)}).</p><nav>${nav}</nav>
 ${sections.join("\n")}</body></html>`;
 }

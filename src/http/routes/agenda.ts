@@ -119,7 +119,6 @@ agenda.put(
     const company = callerCompany(c.get("caller"));
     const store = c.get("store");
     const body = c.req.valid("json");
-    // The keys the caller sent: the validated body has zod's defaults filled in.
     const raw: unknown = await c.req.json();
     const profile = readProfile(await store.profiles.get(company.id));
     const { calcom, calendar, ...rest } = body;
