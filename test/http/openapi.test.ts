@@ -157,14 +157,20 @@ describe("GET /openapi.json", () => {
     expect(checked).toBeGreaterThanOrEqual(4);
   });
 
-  it("is cacheable: an ETag, and 304 when the client has it", async () => {
-    const first = await exports.default.fetch("http://localhost/openapi.json");
-    const etag = first.headers.get("etag");
-    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
-    expect(first.headers.get("cache-control")).toMatch(/max-age=\d+/);
-    const again = await exports.default.fetch("http://localhost/openapi.json", { headers: { "if-none-match": etag ?? "" } });
-    expect(again.status).toBe(304);
-    expect(await again.text()).toBe("");
+  it("is cacheable, and so is the page: an ETag each, and 304 when the client has it", async () => {
+    const tags = new Set<string>();
+    for (const url of ["http://localhost/openapi.json", "http://localhost/docs"]) {
+      const first = await exports.default.fetch(url);
+      const etag = first.headers.get("etag") ?? "";
+      expect(etag, url).toMatch(/^"[0-9a-f]{32}"$/);
+      expect(first.headers.get("cache-control"), url).toMatch(/max-age=\d+/);
+      tags.add(etag);
+      const again = await exports.default.fetch(url, { headers: { "if-none-match": `"other", ${etag}` } });
+      expect(again.status, url).toBe(304);
+      expect(await again.text(), url).toBe("");
+      expect((await exports.default.fetch(url, { headers: { "if-none-match": '"other"' } })).status, url).toBe(200);
+    }
+    expect(tags.size, "the document and the page are two representations, two tags").toBe(2);
   });
 });
 
