@@ -6,7 +6,7 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../src/http/app";
-import { ErrorEnvelope, type ApiDocument } from "../../src/http/openapi/document";
+import { ErrorEnvelopeSchema, type ApiDocument } from "../../src/http/openapi/document";
 import { renderDocsPage } from "../../src/http/openapi/page";
 import { ADMIN, postMeta, seedCompany } from "../support/helpers";
 
@@ -51,7 +51,7 @@ const adminHeaders = (extra: Record<string, string> = {}) => ({ ...ADMIN, "x-ten
 
 async function expectEnvelope(res: Response, status: number, what: string) {
   expect(res.status, what).toBe(status);
-  const body = ErrorEnvelope.safeParse(await res.json());
+  const body = ErrorEnvelopeSchema.safeParse(await res.json());
   expect(body.success, `${what}: ${JSON.stringify(body.error?.issues)}`).toBe(true);
   expect(body.data?.error.status, what).toBe(status);
   return body.data?.error.code;

@@ -7,8 +7,8 @@ import { version } from "../../../package.json";
 import * as z from "../../lib/zod";
 import { routeDocOf, type Auth, type OperationDoc, type RouteDoc } from "./meta";
 
-/** The one error envelope (src/http/errors.ts), as the document shows it for every 4xx. */
-export const ErrorEnvelope = z.strictObject({
+/** The one error envelope (ErrorEnvelope, sent by src/http/errors.ts) as the document shows it for every 4xx; the test holds real answers to it. */
+export const ErrorEnvelopeSchema = z.strictObject({
   error: z.strictObject({
     status: z.number().int(),
     code: z.string(),
@@ -50,7 +50,7 @@ const AUTH_ERRORS: Record<Auth, Record<number, string>> = {
 };
 
 /** `/api/agenda/appointments/:id/cancel` → `/api/agenda/appointments/{id}/cancel` */
-export const openApiPath = (honoPath: string) => honoPath.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
+const openApiPath = (honoPath: string) => honoPath.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
 const pathNames = (honoPath: string) => [...honoPath.matchAll(/:(\w+)/g)].map((m) => m[1] as string);
 
 function operationObject(method: string, path: string, op: OperationDoc, docs: RouteDoc[]) {
@@ -149,7 +149,7 @@ export function buildDocument(routes: readonly Route[]) {
     tags: [...tags].map((name) => ({ name })),
     paths,
     components: {
-      schemas: { Error: jsonSchema(ErrorEnvelope, "output") },
+      schemas: { Error: jsonSchema(ErrorEnvelopeSchema, "output") },
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer", description: "A tenant's API token, or the platform token (ADMIN_TOKEN)" },
         tenant: { type: "apiKey", in: "header", name: "x-tenant", description: "With the platform token: the slug of the tenant to act for" },

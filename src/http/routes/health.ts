@@ -17,7 +17,7 @@ export interface Probe {
 const CheckResult = z.strictObject({ status: z.enum(["ok", "slow", "error"]), latency_ms: z.number(), threshold_ms: z.number(), error: z.string().optional() });
 export type CheckResult = z.infer<typeof CheckResult>;
 /** The answer of GET /health, as the API document shows it. */
-export const HealthBody = z.strictObject({
+const HealthBody = z.strictObject({
   status: z.enum(["ok", "degraded"]),
   reasons: z.array(z.string()),
   checks: z.partialRecord(z.enum(Object.keys(HEALTH_THRESHOLDS_MS) as [Dependency, ...Dependency[]]), CheckResult),
