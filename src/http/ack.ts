@@ -15,6 +15,7 @@ import type { Company } from "../store/types";
 import { settingsOf } from "../tenants/lookup-cache";
 import { recordMetrics } from "../tenants/stubs";
 import { allowIp } from "./ip-limit";
+import { zodDetails } from "./errors";
 import { log } from "../lib/log";
 import type { AppEnv } from "./types";
 
@@ -52,13 +53,7 @@ export function parseWith<T>(parse: (body: unknown) => T, body: unknown): T {
   try {
     return parse(body);
   } catch (err) {
-    if (err instanceof ZodError)
-      throw new AppError(
-        400,
-        "invalid_body",
-        "The webhook body does not have the expected shape",
-        err.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message })),
-      );
+    if (err instanceof ZodError) throw new AppError(400, "invalid_body", "The webhook body does not have the expected shape", zodDetails(err));
     throw err;
   }
 }

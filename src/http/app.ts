@@ -3,6 +3,7 @@ import { requestId } from "hono/request-id";
 import { openStore } from "../store";
 import { notFound, onError } from "./errors";
 import { agenda } from "./routes/agenda";
+import { apiDocs } from "./routes/api-docs";
 import { bench } from "./routes/bench";
 import { config } from "./routes/config";
 import { contacts } from "./routes/contacts";
@@ -36,6 +37,10 @@ app.route("/", scheduling);
 app.route("/", agenda);
 app.route("/", ops);
 app.route("/", bench);
+app.route(
+  "/",
+  apiDocs(() => app.routes),
+);
 
 app.onError(onError);
 app.notFound(notFound);

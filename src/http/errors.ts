@@ -18,17 +18,14 @@ export function errorResponse(c: Context<AppEnv>, err: AppError) {
   return c.json(body, err.status);
 }
 
+/** A ZodError's first problems, as the envelope's `details`. */
+export const zodDetails = (err: ZodError) => err.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message }));
+
 /** Maps anything thrown to the one JSON envelope; only 5xx are logged (4xx are the caller's business). */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   let appErr: AppError;
   if (err instanceof AppError) appErr = err;
-  else if (err instanceof ZodError)
-    appErr = new AppError(
-      400,
-      "invalid_body",
-      "The request body does not have the expected shape",
-      err.issues.slice(0, 10).map((i) => ({ path: i.path.join("."), message: i.message })),
-    );
+  else if (err instanceof ZodError) appErr = new AppError(400, "invalid_body", "The request body does not have the expected shape", zodDetails(err));
   else if (err instanceof HTTPException)
     appErr = new AppError(err.status as AppError["status"], err.status === 413 ? "payload_too_large" : "http_error", err.message || "Request rejected");
   else appErr = new AppError(500, "internal", err instanceof Error ? err.message : String(err));

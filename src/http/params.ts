@@ -40,7 +40,8 @@ export function contactFilter(query: Record<string, string | undefined>): number
   return idParam(raw, "Contact");
 }
 
-const Id = z.coerce.number().int().positive();
+/** A row id in a path or query: what `idParam` accepts. */
+export const Id = z.coerce.number().int().positive();
 
 /** A numeric route id, or a 400 naming what it identifies ("Appointment ids are positive integers"). */
 export function idParam(raw: string | undefined, what: string): number {

@@ -12,5 +12,7 @@ export interface AppEnv {
     requestId: string;
     store: Store;
     caller: Caller;
+    /** The simulator's tenant, from its path, once the caller may use it (routes/sandbox.ts). */
+    sandboxCompany: Company;
   };
 }

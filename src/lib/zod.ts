@@ -23,9 +23,10 @@ export {
   record,
   strictObject,
   string,
+  toJSONSchema,
   union,
   unknown,
   url,
   ZodError,
 } from "zod";
-export type { infer, output, ZodType } from "zod";
+export type { infer, input, output, ZodType } from "zod";

@@ -16,12 +16,13 @@ import {
 import { AppError } from "../../lib/errors";
 import type { RiskPrediction } from "../../scheduling/model";
 import { riskOf } from "../../scheduling/service";
-import { contactFilter, idParam, phoneParam } from "../params";
+import { describer } from "../openapi/meta";
+import { jsonBody, pathId, queryParams } from "../openapi/validate";
+import { contactFilter, phoneParam } from "../params";
 import { sealSecret } from "../../lib/secret-box";
 import type { Appointment, AppointmentStatus, Contact } from "../../store/types";
 import { AgendaSettings, readProfile } from "../../tenants/profile";
 import { callerCompany, requireCaller } from "../auth";
-import { parseJson } from "../errors";
 import type { AppEnv } from "../types";
 import { configChanged } from "../../tenants/tenant-cache";
 
@@ -29,6 +30,9 @@ import { configChanged } from "../../tenants/tenant-cache";
 export const agenda = new Hono<AppEnv>();
 agenda.use("/api/agenda", requireCaller);
 agenda.use("/api/agenda/*", requireCaller);
+const doc = describer({ tag: "Agenda", auth: "admin" });
+const appointmentId = pathId("Appointment");
+const NOT_FOUND = "`not_found`: no such appointment for this tenant";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const STATUSES = ["scheduled", "confirmed", "cancelled", "attended", "no_show"] as const;
@@ -63,9 +67,8 @@ async function ctxOf(c: Context<AppEnv>) {
   return agendaCtx(c.env, c.get("store"), callerCompany(c.get("caller")));
 }
 
-async function load(c: Context<AppEnv>): Promise<Appointment> {
+async function load(c: Context<AppEnv>, id: number): Promise<Appointment> {
   const company = callerCompany(c.get("caller"));
-  const id = idParam(c.req.param("id"), "Appointment");
   const a = await c.get("store").appointments.byId(company.id, id);
   if (!a) throw new AppError(404, "not_found", "No such appointment for this tenant");
   return a;
@@ -77,22 +80,26 @@ const failed = (r: { code: string; message: string }): never => {
 };
 
 /** GET /api/agenda/settings and PUT: the agenda section of the tenant's profile (calendar hours validated). */
-agenda.get("/api/agenda/settings", async (c) => {
-  const ctx = await ctxOf(c);
-  const { calcom, ...rest } = ctx.profile.agenda;
-  return c.json({
-    ...rest,
-    calendar: CalendarSettings.parse(rest.calendar),
-    calcom: calcom
-      ? { eventTypeId: calcom.eventTypeId, apiUrl: calcom.apiUrl ?? null, hasApiKey: Boolean(calcom.apiKeyCipher), hasWebhookSecret: Boolean(calcom.webhookSecretCipher) }
-      : null,
-  });
-});
+agenda.get(
+  "/api/agenda/settings",
+  doc({ summary: "The agenda settings (Cal.com secrets shown as whether they are set)", responses: { 200: { description: "The settings" } } }),
+  async (c) => {
+    const ctx = await ctxOf(c);
+    const { calcom, ...rest } = ctx.profile.agenda;
+    return c.json({
+      ...rest,
+      calendar: CalendarSettings.parse(rest.calendar),
+      calcom: calcom
+        ? { eventTypeId: calcom.eventTypeId, apiUrl: calcom.apiUrl ?? null, hasApiKey: Boolean(calcom.apiKeyCipher), hasWebhookSecret: Boolean(calcom.webhookSecretCipher) }
+        : null,
+    });
+  },
+);
 
 const AgendaUpdate = AgendaSettings.omit({ calcom: true })
   .partial()
   .extend({
-    calendar: z.record(z.string(), z.unknown()).optional(),
+    calendar: CalendarSettings.optional(),
     calcom: z
       .strictObject({ eventTypeId: z.number().int().positive(), apiUrl: z.url().optional(), apiKey: z.string().min(8).optional(), webhookSecret: z.string().min(8).optional() })
       .nullable()
@@ -100,51 +107,69 @@ const AgendaUpdate = AgendaSettings.omit({ calcom: true })
   })
   .strict();
 
-agenda.put("/api/agenda/settings", async (c) => {
-  const company = callerCompany(c.get("caller"));
-  const store = c.get("store");
-  const raw = parseJson(await c.req.text());
-  const body = AgendaUpdate.parse(raw);
-  const profile = readProfile(await store.profiles.get(company.id));
-  const { calcom, calendar, ...rest } = body;
-  // zod fills the defaults of fields left out; only the fields the caller sent may change.
-  const sent = new Set(raw && typeof raw === "object" ? Object.keys(raw) : []);
-  const next = { ...profile.agenda, ...Object.fromEntries(Object.entries(rest).filter(([k, v]) => sent.has(k) && v !== undefined)) };
-  if (rest.risk && sent.has("risk")) {
-    const sentRisk = Object.keys((raw as { risk: object }).risk);
-    next.risk = { ...profile.agenda.risk, ...Object.fromEntries(Object.entries(rest.risk).filter(([k]) => sentRisk.includes(k))) };
-  }
-  if (calendar) next.calendar = CalendarSettings.parse(calendar);
-  if (calcom === null) next.calcom = undefined;
-  else if (calcom) {
-    const seal = async (v?: string) => {
-      if (v === undefined) return undefined;
-      if (!c.env.SECRETS_KEY) throw new AppError(422, "secrets_key_missing", "The server has no SECRETS_KEY to encrypt Cal.com credentials with");
-      return sealSecret(c.env.SECRETS_KEY, v);
-    };
-    next.calcom = {
-      eventTypeId: calcom.eventTypeId,
-      apiUrl: calcom.apiUrl,
-      apiKeyCipher: (await seal(calcom.apiKey)) ?? profile.agenda.calcom?.apiKeyCipher,
-      webhookSecretCipher: (await seal(calcom.webhookSecret)) ?? profile.agenda.calcom?.webhookSecretCipher,
-    };
-  }
-  await store.profiles.put(company.id, { ...profile, agenda: AgendaSettings.parse(next) }, Date.now());
-  await configChanged(c.env, company.id);
-  await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "config.agenda.update" });
-  return c.json({ ok: true });
-});
+agenda.put(
+  "/api/agenda/settings",
+  doc({
+    summary: "Change the agenda settings (only the fields sent change; Cal.com secrets are write-only, sealed)",
+    responses: { 200: { description: "`{ok: true}`" } },
+    errors: { 422: "`secrets_key_missing`: the server has no SECRETS_KEY to seal Cal.com credentials with" },
+  }),
+  jsonBody(AgendaUpdate),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const store = c.get("store");
+    const body = c.req.valid("json");
+    const raw: unknown = await c.req.json();
+    const profile = readProfile(await store.profiles.get(company.id));
+    const { calcom, calendar, ...rest } = body;
+    // zod fills the defaults of fields left out; only the fields the caller sent may change.
+    const sent = new Set(raw && typeof raw === "object" ? Object.keys(raw) : []);
+    const next = { ...profile.agenda, ...Object.fromEntries(Object.entries(rest).filter(([k, v]) => sent.has(k) && v !== undefined)) };
+    if (rest.risk && sent.has("risk")) {
+      const sentRisk = Object.keys((raw as { risk: object }).risk);
+      next.risk = { ...profile.agenda.risk, ...Object.fromEntries(Object.entries(rest.risk).filter(([k]) => sentRisk.includes(k))) };
+    }
+    if (calendar) next.calendar = calendar;
+    if (calcom === null) next.calcom = undefined;
+    else if (calcom) {
+      const seal = async (v?: string) => {
+        if (v === undefined) return undefined;
+        if (!c.env.SECRETS_KEY) throw new AppError(422, "secrets_key_missing", "The server has no SECRETS_KEY to encrypt Cal.com credentials with");
+        return sealSecret(c.env.SECRETS_KEY, v);
+      };
+      next.calcom = {
+        eventTypeId: calcom.eventTypeId,
+        apiUrl: calcom.apiUrl,
+        apiKeyCipher: (await seal(calcom.apiKey)) ?? profile.agenda.calcom?.apiKeyCipher,
+        webhookSecretCipher: (await seal(calcom.webhookSecret)) ?? profile.agenda.calcom?.webhookSecretCipher,
+      };
+    }
+    await store.profiles.put(company.id, { ...profile, agenda: AgendaSettings.parse(next) }, Date.now());
+    await configChanged(c.env, company.id);
+    await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "config.agenda.update" });
+    return c.json({ ok: true });
+  },
+);
 
 const Availability = z.object({ from: z.iso.datetime({ offset: true }).optional(), days: z.coerce.number().int().min(1).max(60).default(7) });
 
-agenda.get("/api/agenda/availability", async (c) => {
-  const ctx = await ctxOf(c);
-  const q = Availability.parse(c.req.query());
-  const from = Math.max(Date.now(), q.from ? Date.parse(q.from) : Date.now());
-  const slots = await freeSlots(ctx, from, q.days);
-  if (!slots.ok) return failed(slots);
-  return c.json({ time_zone: ctx.company.timeZone, slots: slots.value.map((s) => ({ ...s, label: label(ctx, s) })) });
-});
+agenda.get(
+  "/api/agenda/availability",
+  doc({
+    summary: "Free slots with local labels",
+    responses: { 200: { description: "`{time_zone, slots: [{start, end, label}]}`" } },
+    errors: { 503: "`unavailable`: the calendar provider did not answer" },
+  }),
+  queryParams(Availability),
+  async (c) => {
+    const ctx = await ctxOf(c);
+    const q = c.req.valid("query");
+    const from = Math.max(Date.now(), q.from ? Date.parse(q.from) : Date.now());
+    const slots = await freeSlots(ctx, from, q.days);
+    if (!slots.ok) return failed(slots);
+    return c.json({ time_zone: ctx.company.timeZone, slots: slots.value.map((s) => ({ ...s, label: label(ctx, s) })) });
+  },
+);
 
 const ListQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
@@ -155,34 +180,53 @@ const ListQuery = z.object({
     .pipe(z.array(z.enum(STATUSES)))
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Read by contactFilter (a phone in ?contact= is a 400 phone_in_url); listed here for the document. */
+  contact_id: z.string().optional(),
 });
 
-agenda.get("/api/agenda/appointments", async (c) => {
-  const company = callerCompany(c.get("caller"));
-  const query = c.req.query();
-  const contactId = contactFilter(query);
-  const q = ListQuery.parse(query);
-  const store = c.get("store");
-  const rows = await store.appointments.list(company.id, {
-    from: q.from ? Date.parse(q.from) : undefined,
-    to: q.to ? Date.parse(q.to) : undefined,
-    contactId,
-    status: q.status as AppointmentStatus[] | undefined,
-    limit: q.limit,
-  });
-  const risk = await riskOf(store, company, rows);
-  const contacts = new Map((await store.contacts.many(company.id, { ids: [...new Set(rows.map((r) => r.contactId))] })).map((k) => [k.id, k]));
-  return c.json({ appointments: rows.map((r) => view(r, contacts.get(r.contactId), risk.get(r.id))) });
-});
+agenda.get(
+  "/api/agenda/appointments",
+  doc({
+    summary: "Appointments, with a fresh no-show risk each",
+    responses: { 200: { description: "`{appointments: [...]}`" } },
+    errors: { 400: "`phone_in_url`: a phone in ?contact= or ?phone=; `invalid_id`: contact_id is not a positive integer" },
+  }),
+  queryParams(ListQuery),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const contactId = contactFilter(c.req.query());
+    const q = c.req.valid("query");
+    const store = c.get("store");
+    const rows = await store.appointments.list(company.id, {
+      from: q.from ? Date.parse(q.from) : undefined,
+      to: q.to ? Date.parse(q.to) : undefined,
+      contactId,
+      status: q.status as AppointmentStatus[] | undefined,
+      limit: q.limit,
+    });
+    const risk = await riskOf(store, company, rows);
+    const contacts = new Map((await store.contacts.many(company.id, { ids: [...new Set(rows.map((r) => r.contactId))] })).map((k) => [k.id, k]));
+    return c.json({ appointments: rows.map((r) => view(r, contacts.get(r.contactId), risk.get(r.id))) });
+  },
+);
 
-agenda.get("/api/agenda/appointments/:id", async (c) => {
-  const a = await load(c);
-  const tasks = await c.get("store").appointmentTasks.list(a.companyId, a.id);
-  return c.json({
-    ...(await viewOne(c, a)),
-    tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, offset_minutes: t.offsetMinutes, due_at: iso(t.dueAt), status: t.status, done_at: iso(t.doneAt) })),
-  });
-});
+agenda.get(
+  "/api/agenda/appointments/:id",
+  doc({
+    summary: "One appointment with its tasks (reminders, no-show check, follow-ups)",
+    responses: { 200: { description: "The appointment and `tasks`" } },
+    errors: { 404: NOT_FOUND },
+  }),
+  appointmentId,
+  async (c) => {
+    const a = await load(c, c.req.valid("param").id);
+    const tasks = await c.get("store").appointmentTasks.list(a.companyId, a.id);
+    return c.json({
+      ...(await viewOne(c, a)),
+      tasks: tasks.map((t) => ({ id: t.id, kind: t.kind, offset_minutes: t.offsetMinutes, due_at: iso(t.dueAt), status: t.status, done_at: iso(t.doneAt) })),
+    });
+  },
+);
 
 const Create = z.strictObject({
   contact: z.string().min(3).max(32),
@@ -193,63 +237,65 @@ const Create = z.strictObject({
 });
 
 /** Manual booking (reception desk, integrations); `Idempotency-Key` makes a retried call book once. */
-agenda.post("/api/agenda/appointments", async (c) => {
-  const ctx = await ctxOf(c);
-  const body = Create.parse(parseJson(await c.req.text()));
-  const phone = phoneParam(body.contact, "contact");
-  // Stored only once the slot is booked: a refused booking (409/422) must not leave a new contact behind.
-  const known = await ctx.store.contacts.byPhone(ctx.company.id, phone);
-  const contact = {
-    phone,
-    name: known?.name ?? (body.name || null),
-    create: async () => {
-      const c = known ?? (await ctx.store.contacts.ensure(ctx.company.id, phone));
-      return body.name && !c.name ? ctx.store.contacts.upsertInbound(ctx.company.id, { phone, name: body.name, at: c.lastInboundAt ?? 0 }) : c;
-    },
-  };
-  const booked = await bookAppointment(
-    ctx,
-    contact,
-    { start: new Date(body.start).toISOString() },
-    { source: "api", idempotencyKey: c.req.header("idempotency-key")?.slice(0, 100) ?? crypto.randomUUID(), service: body.service, notes: body.notes },
-  );
-  if (!booked.ok) return failed(booked);
-  return c.json(await viewOne(c, booked.value), 201);
-});
+agenda.post(
+  "/api/agenda/appointments",
+  doc({
+    summary: "Book an appointment by hand (reception desk, integrations)",
+    headers: { "Idempotency-Key": "A retried call with the same key books once" },
+    responses: { 201: { description: "The appointment" } },
+    errors: { 409: "`slot_taken`", 422: "`invalid_phone`, or the slot is outside the calendar's hours", 503: "`unavailable`: the calendar provider did not answer" },
+  }),
+  jsonBody(Create),
+  async (c) => {
+    const ctx = await ctxOf(c);
+    const body = c.req.valid("json");
+    const phone = phoneParam(body.contact, "contact");
+    // Stored only once the slot is booked: a refused booking (409/422) must not leave a new contact behind.
+    const known = await ctx.store.contacts.byPhone(ctx.company.id, phone);
+    const contact = {
+      phone,
+      name: known?.name ?? (body.name || null),
+      create: async () => {
+        const c = known ?? (await ctx.store.contacts.ensure(ctx.company.id, phone));
+        return body.name && !c.name ? ctx.store.contacts.upsertInbound(ctx.company.id, { phone, name: body.name, at: c.lastInboundAt ?? 0 }) : c;
+      },
+    };
+    const booked = await bookAppointment(
+      ctx,
+      contact,
+      { start: new Date(body.start).toISOString() },
+      { source: "api", idempotencyKey: c.req.header("idempotency-key")?.slice(0, 100) ?? crypto.randomUUID(), service: body.service, notes: body.notes },
+    );
+    if (!booked.ok) return failed(booked);
+    return c.json(await viewOne(c, booked.value), 201);
+  },
+);
 
 const Reschedule = z.strictObject({ start: z.iso.datetime({ offset: true }) });
 
-agenda.post("/api/agenda/appointments/:id/:action", async (c) => {
-  const a = await load(c);
+type Ctx = Awaited<ReturnType<typeof ctxOf>>;
+const outcome = (r: Awaited<ReturnType<typeof cancelAppointment>>) => (r.ok ? r.value : failed(r));
+
+/** Runs one lifecycle step on the appointment of the path: null means the step does not apply to its status. */
+async function transition(c: Context<AppEnv>, id: number, action: string, step: (ctx: Ctx, a: Appointment) => Promise<Appointment | null>) {
+  const a = await load(c, id);
   const ctx = await ctxOf(c);
-  const action = c.req.param("action");
-  let result: Appointment | null;
-  switch (action) {
-    case "cancel": {
-      const r = await cancelAppointment(ctx, a, "api");
-      result = r.ok ? r.value : failed(r);
-      break;
-    }
-    case "reschedule": {
-      const { start } = Reschedule.parse(parseJson(await c.req.text()));
-      const r = await rescheduleAppointment(ctx, a, new Date(start).toISOString(), "api");
-      result = r.ok ? r.value : failed(r);
-      break;
-    }
-    case "confirm":
-      result = await confirmAppointment(ctx, a);
-      break;
-    case "attended": {
-      const r = await markAttended(ctx, a);
-      result = r.ok ? r.value : failed(r);
-      break;
-    }
-    case "no-show": {
-      const r = await markNoShow(ctx, a, "api");
-      result = r.ok ? r.value : failed(r);
-      break;
-    }
-    case "remind": {
+  const result = await step(ctx, a);
+  if (!result) throw new AppError(409, "invalid_transition", `An appointment that is ${a.status} cannot be marked ${action}`);
+  return c.json(await viewOne(c, (await ctx.store.appointments.byId(ctx.company.id, a.id)) ?? result));
+}
+
+const INVALID_TRANSITION = "`invalid_transition`: the step does not apply to the appointment's status";
+const NOT_STARTED = { 409: `\`not_started\`: its outcome is not known before it starts; ${INVALID_TRANSITION}` };
+const STEPS: Record<string, { summary: string; errors?: Record<number, string>; step: (c: Context<AppEnv>, ctx: Ctx, a: Appointment) => Promise<Appointment | null> }> = {
+  cancel: { summary: "Cancel the appointment", step: async (_c, ctx, a) => outcome(await cancelAppointment(ctx, a, "api")) },
+  confirm: { summary: "Mark the appointment confirmed", step: (_c, ctx, a) => confirmAppointment(ctx, a) },
+  attended: { summary: "Mark the appointment attended (once it has started)", errors: NOT_STARTED, step: async (_c, ctx, a) => outcome(await markAttended(ctx, a)) },
+  "no-show": { summary: "Mark the appointment a no-show (once it has started)", errors: NOT_STARTED, step: async (_c, ctx, a) => outcome(await markNoShow(ctx, a, "api")) },
+  remind: {
+    summary: "Send a reminder now, outside the schedule (once per appointment)",
+    errors: { 409: "`not_remindable`: not scheduled or confirmed; `already_reminded`" },
+    step: async (c, ctx, a) => {
       // "Send now": a reminder outside the schedule, at offset 0 (once per appointment and time).
       if (!["scheduled", "confirmed"].includes(a.status)) throw new AppError(409, "not_remindable", `The appointment is ${a.status}`);
       const [task] = await ctx.store.appointmentTasks
@@ -257,17 +303,51 @@ agenda.post("/api/agenda/appointments/:id/:action", async (c) => {
         .then((ts) => ts.filter((t) => t.kind === "reminder" && t.offsetMinutes === 0));
       if (!task) throw new AppError(409, "already_reminded", "A manual reminder was already sent for this appointment");
       await runAppointmentTask(c.env, ctx.store, ctx.company.id, task.id);
-      result = a;
-      break;
-    }
-    default:
-      throw new AppError(404, "unknown_action", "Actions are cancel, reschedule, confirm, attended, no-show, remind");
-  }
-  if (!result) throw new AppError(409, "invalid_transition", `An appointment that is ${a.status} cannot be marked ${action}`);
-  return c.json(await viewOne(c, (await ctx.store.appointments.byId(ctx.company.id, a.id)) ?? result));
-});
+      return a;
+    },
+  },
+};
 
-agenda.get("/api/agenda/followups", async (c) => {
+for (const [action, { summary, errors, step }] of Object.entries(STEPS))
+  agenda.post(
+    `/api/agenda/appointments/:id/${action}`,
+    doc({ summary, responses: { 200: { description: "The appointment" } }, errors: { 404: NOT_FOUND, 409: INVALID_TRANSITION, ...errors } }),
+    appointmentId,
+    (c) => transition(c, c.req.valid("param").id, action, (ctx, a) => step(c, ctx, a)),
+  );
+
+agenda.post(
+  "/api/agenda/appointments/:id/reschedule",
+  doc({
+    summary: "Move the appointment to another start",
+    responses: { 200: { description: "The appointment" } },
+    errors: {
+      404: NOT_FOUND,
+      409: `\`slot_taken\`; ${INVALID_TRANSITION}`,
+      422: "The slot is outside the calendar's hours",
+      503: "`unavailable`: the calendar provider did not answer",
+    },
+  }),
+  appointmentId,
+  jsonBody(Reschedule),
+  (c) => {
+    const { start } = c.req.valid("json");
+    return transition(c, c.req.valid("param").id, "reschedule", async (ctx, a) => outcome(await rescheduleAppointment(ctx, a, new Date(start).toISOString(), "api")));
+  },
+);
+
+// Any other step: named, with the ones there are, once the appointment is found.
+agenda.post(
+  "/api/agenda/appointments/:id/:action",
+  doc({ summary: "Steps other than those above", responses: {}, errors: { 404: `${NOT_FOUND}; \`unknown_action\`` } }),
+  appointmentId,
+  async (c) => {
+    await load(c, c.req.valid("param").id);
+    throw new AppError(404, "unknown_action", "Actions are cancel, reschedule, confirm, attended, no-show, remind");
+  },
+);
+
+agenda.get("/api/agenda/followups", doc({ summary: "Follow-ups with their answers", responses: { 200: { description: "`{followups: [...]}`" } } }), async (c) => {
   const company = callerCompany(c.get("caller"));
   const store = c.get("store");
   const tasks = await store.appointmentTasks.followups(company.id, 200);
@@ -288,17 +368,26 @@ agenda.get("/api/agenda/followups", async (c) => {
 });
 
 /** Resend: the follow-up goes out again (a new task at offset 1, once). */
-agenda.post("/api/agenda/followups/:id/resend", async (c) => {
-  const company = callerCompany(c.get("caller"));
-  const id = idParam(c.req.param("id"), "Follow-up");
-  const store = c.get("store");
-  const task = await store.appointmentTasks.byId(company.id, id);
-  if (task?.kind !== "followup") throw new AppError(404, "not_found", "No such follow-up for this tenant");
-  const [again] = (await store.appointmentTasks.ensure(company.id, task.appointmentId, [{ kind: "followup", offsetMinutes: task.offsetMinutes + 1, dueAt: Date.now() }])).filter(
-    (t) => t.kind === "followup" && t.offsetMinutes === task.offsetMinutes + 1,
-  );
-  if (!again) throw new AppError(409, "already_resent", "This follow-up was already resent");
-  await runAppointmentTask(c.env, store, company.id, again.id);
-  const done = await store.appointmentTasks.byId(company.id, again.id);
-  return c.json({ id: again.id, status: done?.status ?? "pending" }, 202);
-});
+agenda.post(
+  "/api/agenda/followups/:id/resend",
+  doc({
+    summary: "Send a follow-up again (once)",
+    responses: { 202: { description: "`{id, status}` of the new follow-up" } },
+    errors: { 404: "`not_found`: no such follow-up for this tenant", 409: "`already_resent`" },
+  }),
+  pathId("Follow-up"),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const { id } = c.req.valid("param");
+    const store = c.get("store");
+    const task = await store.appointmentTasks.byId(company.id, id);
+    if (task?.kind !== "followup") throw new AppError(404, "not_found", "No such follow-up for this tenant");
+    const [again] = (await store.appointmentTasks.ensure(company.id, task.appointmentId, [{ kind: "followup", offsetMinutes: task.offsetMinutes + 1, dueAt: Date.now() }])).filter(
+      (t) => t.kind === "followup" && t.offsetMinutes === task.offsetMinutes + 1,
+    );
+    if (!again) throw new AppError(409, "already_resent", "This follow-up was already resent");
+    await runAppointmentTask(c.env, store, company.id, again.id);
+    const done = await store.appointmentTasks.byId(company.id, again.id);
+    return c.json({ id: again.id, status: done?.status ?? "pending" }, 202);
+  },
+);

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import * as z from "../../lib/zod";
 import { generateReply } from "../../conversation/reply-engine";
 import { PROVIDER_NAMES } from "../../ai/types";
@@ -7,10 +7,11 @@ import { detectSentiment } from "../../conversation/sentiment";
 import { AppError } from "../../lib/errors";
 import { sealSecret } from "../../lib/secret-box";
 import { sanitizeText } from "../../lib/text";
-import { AiSettings, HandoffSettings, Knowledge, readProfile, Templates, Tone, type CompanyProfile } from "../../tenants/profile";
+import { AiSettings, CompanyProfile, HandoffSettings, Knowledge, readProfile, Templates, Tone } from "../../tenants/profile";
 import { tenantStub } from "../../tenants/stubs";
 import { callerCompany, requireCaller } from "../auth";
-import { parseJson } from "../errors";
+import { describer } from "../openapi/meta";
+import { jsonBody } from "../openapi/validate";
 import type { AppEnv } from "../types";
 import { configChanged } from "../../tenants/tenant-cache";
 
@@ -19,13 +20,21 @@ export const config = new Hono<AppEnv>();
 config.use("/api/me", requireCaller);
 config.use("/api/config", requireCaller);
 config.use("/api/config/*", requireCaller);
+const doc = describer({ tag: "Config", auth: "admin" });
 
 /** Who the token is: the panel's sign-in check, and what it needs to know of the tenant. */
-config.get("/api/me", (c) => {
-  const caller = c.get("caller");
-  const co = caller.company;
-  return c.json({ kind: caller.kind, company: co ? { slug: co.slug, name: co.name, channel: co.channel, time_zone: co.timeZone, locale: co.locale } : null });
-});
+config.get(
+  "/api/me",
+  doc({ summary: "Who the token is (the panel's sign-in check)", responses: { 200: { description: "`{kind, company: {slug, name, channel, time_zone, locale} | null}`" } } }),
+  (c) => {
+    const caller = c.get("caller");
+    const co = caller.company;
+    return c.json({ kind: caller.kind, company: co ? { slug: co.slug, name: co.name, channel: co.channel, time_zone: co.timeZone, locale: co.locale } : null });
+  },
+);
+
+const ProfileView = CompanyProfile.extend({ ai: AiSettings.omit({ apiKeyCipher: true }).extend({ hasApiKey: z.boolean() }) });
+const PROFILE = { 200: { description: "The profile (the sealed key shown as whether there is one)", schema: ProfileView } };
 
 /** The profile as the API shows it: the sealed key is replaced by whether there is one. */
 function view(p: CompanyProfile) {
@@ -33,7 +42,7 @@ function view(p: CompanyProfile) {
   return { ...p, ai: { ...ai, hasApiKey: Boolean(apiKeyCipher) } };
 }
 
-config.get("/api/config", async (c) => {
+config.get("/api/config", doc({ summary: "The tenant's knowledge, tone, ai (hasApiKey, never the key), templates, handoff", responses: PROFILE }), async (c) => {
   const company = callerCompany(c.get("caller"));
   return c.json(view(readProfile(await c.get("store").profiles.get(company.id))));
 });
@@ -51,35 +60,55 @@ const AiUpdate = z.strictObject({
   apiKey: z.string().trim().min(8).max(500).nullable().optional(),
 });
 
-const SECTIONS = { knowledge: Knowledge.strict(), tone: Tone.strict(), templates: Templates, handoff: HandoffSettings.strict() } as const;
-
-config.put("/api/config/:section", async (c) => {
+/** Saves the new profile: caches are told, and the change is audited. */
+async function saveProfile(c: Context<AppEnv>, section: string, next: CompanyProfile) {
   const company = callerCompany(c.get("caller"));
-  const section = c.req.param("section");
   const store = c.get("store");
-  const profile = readProfile(await store.profiles.get(company.id));
-  const body = parseJson(await c.req.text());
-  let next: CompanyProfile;
-  if (section === "ai") {
-    const { apiKey, ...rest } = AiUpdate.parse(body);
+  await store.profiles.put(company.id, next, Date.now());
+  await configChanged(c.env, company.id);
+  await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: `config.${section}.update` });
+  return c.json(view(next));
+}
+
+const storedProfile = async (c: Context<AppEnv>) => readProfile(await c.get("store").profiles.get(callerCompany(c.get("caller")).id));
+const replaced = (section: string) => doc({ summary: `Replace the ${section} section`, responses: PROFILE });
+
+config.put(
+  "/api/config/ai",
+  doc({
+    summary: "Change the ai section (fields left out are kept; apiKey is write-only, null removes it)",
+    responses: PROFILE,
+    errors: { 422: "`secrets_key_missing`: the server has no SECRETS_KEY to seal the key with" },
+  }),
+  jsonBody(AiUpdate),
+  async (c) => {
+    const profile = await storedProfile(c);
+    const { apiKey, ...rest } = c.req.valid("json");
     let apiKeyCipher = profile.ai.apiKeyCipher;
     if (apiKey === null) apiKeyCipher = undefined;
     else if (apiKey !== undefined) {
       if (!c.env.SECRETS_KEY) throw new AppError(422, "secrets_key_missing", "The server has no SECRETS_KEY to encrypt tenant API keys with");
       apiKeyCipher = await sealSecret(c.env.SECRETS_KEY, apiKey);
     }
-    next = { ...profile, ai: { ...profile.ai, ...rest, apiKeyCipher } };
-  } else if (Object.hasOwn(SECTIONS, section)) {
-    // hasOwn, not `in`: "constructor" or "toString" are in every object and are not sections.
-    const key = section as keyof typeof SECTIONS;
-    next = { ...profile, [key]: SECTIONS[key].parse(body) };
-  } else {
-    throw new AppError(404, "unknown_section", `Config sections are ai, ${Object.keys(SECTIONS).join(", ")}`);
-  }
-  await store.profiles.put(company.id, next, Date.now());
-  await configChanged(c.env, company.id);
-  await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: `config.${section}.update` });
-  return c.json(view(next));
+    return saveProfile(c, "ai", { ...profile, ai: { ...profile.ai, ...rest, apiKeyCipher } });
+  },
+);
+
+config.put("/api/config/knowledge", replaced("knowledge"), jsonBody(Knowledge.strict()), async (c) =>
+  saveProfile(c, "knowledge", { ...(await storedProfile(c)), knowledge: c.req.valid("json") }),
+);
+config.put("/api/config/tone", replaced("tone"), jsonBody(Tone.strict()), async (c) => saveProfile(c, "tone", { ...(await storedProfile(c)), tone: c.req.valid("json") }));
+config.put("/api/config/templates", replaced("templates"), jsonBody(Templates), async (c) =>
+  saveProfile(c, "templates", { ...(await storedProfile(c)), templates: c.req.valid("json") }),
+);
+config.put("/api/config/handoff", replaced("handoff"), jsonBody(HandoffSettings.strict()), async (c) =>
+  saveProfile(c, "handoff", { ...(await storedProfile(c)), handoff: c.req.valid("json") }),
+);
+
+// Any other section: named, with the ones there are, rather than the bare 404 of an unknown route.
+config.put("/api/config/:section", doc({ summary: "Sections other than those above", responses: {}, errors: { 404: "`unknown_section`" } }), (c) => {
+  callerCompany(c.get("caller"));
+  throw new AppError(404, "unknown_section", "Config sections are ai, knowledge, tone, templates, handoff");
 });
 
 const Preview = z.object({
@@ -94,56 +123,64 @@ const Preview = z.object({
  * The reply the current settings would give to a sample message, for the panel's live preview. It
  * runs the real engine (LLM when on, templates otherwise) but stores no conversation.
  */
-config.post("/api/config/preview", async (c) => {
-  const company = callerCompany(c.get("caller"));
-  const store = c.get("store");
-  const input = Preview.parse(parseJson(await c.req.text()));
-  const stored = readProfile(await store.profiles.get(company.id));
-  const profile: CompanyProfile = { ...stored, tone: { ...stored.tone, ...input.tone }, knowledge: { ...stored.knowledge, ...input.knowledge } };
-  const text = sanitizeText(input.text);
-  const intent = turnIntent([{ type: "text", text }]);
-  const now = Date.now();
-  const reply = await generateReply(
-    { env: c.env, store, tenant: tenantStub(c.env, company.id) },
-    {
-      company,
-      profile,
+config.post(
+  "/api/config/preview",
+  doc({
+    summary: "The reply the settings would give to a sample message (nothing stored)",
+    responses: { 200: { description: "`{reply, source, reason, handoff, intent, sentiment, system_prompt}`" } },
+  }),
+  jsonBody(Preview),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const store = c.get("store");
+    const input = c.req.valid("json");
+    const stored = readProfile(await store.profiles.get(company.id));
+    const profile: CompanyProfile = { ...stored, tone: { ...stored.tone, ...input.tone }, knowledge: { ...stored.knowledge, ...input.knowledge } };
+    const text = sanitizeText(input.text);
+    const intent = turnIntent([{ type: "text", text }]);
+    const now = Date.now();
+    const reply = await generateReply(
+      { env: c.env, store, tenant: tenantStub(c.env, company.id) },
+      {
+        company,
+        profile,
+        intent,
+        text,
+        context: [],
+        contact: {
+          id: 0,
+          companyId: company.id,
+          phone: "0",
+          userId: null,
+          waId: null,
+          lid: null,
+          name: input.contact_name ?? null,
+          attributes: {},
+          optedOut: false,
+          lastInboundAt: now,
+        },
+        conversation: {
+          id: 0,
+          companyId: company.id,
+          contactId: 0,
+          status: "bot",
+          summary: null,
+          lastMessageAt: now,
+          handoffAt: null,
+          handoffReason: null,
+          firstHumanReplyAt: null,
+          createdAt: now,
+        },
+      },
+    );
+    return c.json({
+      reply: reply.text,
+      source: reply.source,
+      reason: reply.reason,
+      handoff: reply.handoff,
       intent,
-      text,
-      context: [],
-      contact: {
-        id: 0,
-        companyId: company.id,
-        phone: "0",
-        userId: null,
-        waId: null,
-        lid: null,
-        name: input.contact_name ?? null,
-        attributes: {},
-        optedOut: false,
-        lastInboundAt: now,
-      },
-      conversation: {
-        id: 0,
-        companyId: company.id,
-        contactId: 0,
-        status: "bot",
-        summary: null,
-        lastMessageAt: now,
-        handoffAt: null,
-        handoffReason: null,
-        firstHumanReplyAt: null,
-        createdAt: now,
-      },
-    },
-  );
-  return c.json({
-    reply: reply.text,
-    source: reply.source,
-    reason: reply.reason,
-    handoff: reply.handoff,
-    intent,
-    sentiment: detectSentiment(text).label,
-    system_prompt: reply.systemPrompt ?? null,
-  });
-});
+      sentiment: detectSentiment(text).label,
+      system_prompt: reply.systemPrompt ?? null,
+    });
+  },
+);

@@ -1,6 +1,8 @@
 import { Hono } from "hono";
+import * as z from "../../lib/zod";
 import { metricsStub } from "../../metrics/push";
 import { unattributedStub } from "../../tenants/stubs";
+import { describer } from "../openapi/meta";
 import type { AppEnv } from "../types";
 import { metricsAccess } from "./metrics-access";
 
@@ -12,12 +14,14 @@ export interface Probe {
   latencyMs: number;
   error?: string;
 }
-export interface CheckResult {
-  status: "ok" | "slow" | "error";
-  latency_ms: number;
-  threshold_ms: number;
-  error?: string;
-}
+const CheckResult = z.strictObject({ status: z.enum(["ok", "slow", "error"]), latency_ms: z.number(), threshold_ms: z.number(), error: z.string().optional() });
+export type CheckResult = z.infer<typeof CheckResult>;
+/** The answer of GET /health, as the API document shows it. */
+const HealthBody = z.strictObject({
+  status: z.enum(["ok", "degraded"]),
+  reasons: z.array(z.string()),
+  checks: z.partialRecord(z.enum(Object.keys(HEALTH_THRESHOLDS_MS) as [Dependency, ...Dependency[]]), CheckResult),
+});
 
 /**
  * The verdict from measured probes: "ok" (200) when every dependency answered within its threshold,
@@ -53,22 +57,37 @@ async function probe(fn: () => Promise<unknown>): Promise<Probe> {
 }
 
 export const health = new Hono<AppEnv>();
+const doc = describer({ tag: "Operations", auth: "public" });
 
 /** Liveness: answers without touching any binding (load balancers, and the benchmarks' baseline route). */
-health.get("/health/live", (c) => c.json({ status: "ok" }));
+health.get(
+  "/health/live",
+  doc({ summary: "Liveness (touches no binding)", responses: { 200: { description: "Alive", schema: z.strictObject({ status: z.literal("ok") }) } } }),
+  (c) => c.json({ status: "ok" }),
+);
 
 /** Deep health: each dependency timed against its threshold; see assessHealth for the verdict. */
-health.get("/health", async (c) => {
-  const [store, tenantDo, aggregate, queues] = await Promise.all([
-    probe(() => c.get("store").ping()),
-    probe(() => unattributedStub(c.env).ping()),
-    probe(() => metricsStub(c.env).ping()),
-    probe(async () => {
-      const missing = (["INBOUND_QUEUE", "OUTBOUND_QUEUE", "JOBS_QUEUE"] as const).filter((q) => typeof c.env[q]?.send !== "function");
-      if (missing.length) throw new Error(`queue binding missing: ${missing.join(", ")}`);
-    }),
-  ]);
-  const warnings = metricsAccess(c.env) === "refused" ? ["config: METRICS_TOKEN is not set, so /metrics refuses every scrape"] : [];
-  const verdict = assessHealth({ store, tenant_do: tenantDo, metrics_aggregate: aggregate, queues }, warnings);
-  return c.json(verdict.body, verdict.httpStatus);
-});
+health.get(
+  "/health",
+  doc({
+    summary: "Each dependency timed against its threshold",
+    responses: {
+      200: { description: "`ok`, or `degraded` with `reasons` when one is slow (or METRICS_TOKEN is missing where deployed)", schema: HealthBody },
+      503: { description: "`degraded`: a dependency failed", schema: HealthBody },
+    },
+  }),
+  async (c) => {
+    const [store, tenantDo, aggregate, queues] = await Promise.all([
+      probe(() => c.get("store").ping()),
+      probe(() => unattributedStub(c.env).ping()),
+      probe(() => metricsStub(c.env).ping()),
+      probe(async () => {
+        const missing = (["INBOUND_QUEUE", "OUTBOUND_QUEUE", "JOBS_QUEUE"] as const).filter((q) => typeof c.env[q]?.send !== "function");
+        if (missing.length) throw new Error(`queue binding missing: ${missing.join(", ")}`);
+      }),
+    ]);
+    const warnings = metricsAccess(c.env) === "refused" ? ["config: METRICS_TOKEN is not set, so /metrics refuses every scrape"] : [];
+    const verdict = assessHealth({ store, tenant_do: tenantDo, metrics_aggregate: aggregate, queues }, warnings);
+    return c.json(verdict.body, verdict.httpStatus);
+  },
+);

@@ -7,6 +7,7 @@ import { PROMETHEUS_CONTENT_TYPE } from "../../metrics/render";
 import { GzipMemo } from "../../metrics/gzip";
 import { assembleExposition, assembleGzipExposition } from "../../metrics/scrape";
 import { UNATTRIBUTED_COMPANY_LABEL } from "../../tenants/stubs";
+import { describer } from "../openapi/meta";
 import type { AppEnv } from "../types";
 import { health } from "./health";
 import { metricsAccess } from "./metrics-access";
@@ -48,23 +49,32 @@ ops.route("/", health);
  * (src/metrics/store-gauges.ts). A scrape is one call to the aggregate, whatever the tenant count,
  * and reads the tenants from the store only before the first refresh.
  */
-ops.get("/metrics", async (c) => {
-  const access = metricsAccess(c.env);
-  if (access === "refused") throw new AppError(403, "metrics_token_required", "Set the METRICS_TOKEN secret: /metrics names every tenant, so it is never anonymous when deployed");
-  if (access === "token") {
-    const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
-    if (!(await safeEqual(token, c.env.METRICS_TOKEN))) throw new AppError(401, "unauthorized", "Missing or wrong metrics token");
-  }
-  const aggregate = metricsStub(c.env);
-  const labels = async () => ownerLabels(await c.get("store").companies.list(), UNATTRIBUTED_COMPANY_LABEL);
-  const headers = { "content-type": PROMETHEUS_CONTENT_TYPE, vary: "accept-encoding" };
-  if (!acceptsGzip(clientAcceptEncoding(c.req.raw))) {
-    const families = (await aggregate.exposition()) ?? (await aggregate.exposition(await labels()));
-    return c.body(assembleExposition(families ?? {}), 200, headers);
-  }
-  const members = (await aggregate.gzipExposition()) ?? (await aggregate.gzipExposition(await labels()));
-  const body = assembleGzipExposition(members ?? { bytes: new Uint8Array(), families: {} }, scrapeMembers);
-  // Already gzip: `manual` keeps the runtime from compressing it again (it would, for the header alone).
-  const res = c.body(body, 200, { ...headers, "content-encoding": "gzip" });
-  return new Response(res.body, { status: res.status, headers: res.headers, encodeBody: "manual" });
-});
+ops.get(
+  "/metrics",
+  describer({ tag: "Operations", auth: "metrics" })({
+    summary: "Prometheus text 0.0.4 (gzip when asked)",
+    responses: { 200: { description: "The exposition", mediaType: PROMETHEUS_CONTENT_TYPE } },
+    errors: { 401: "`unauthorized`: missing or wrong metrics token", 403: "`metrics_token_required`: METRICS_TOKEN is not set where deployed" },
+  }),
+  async (c) => {
+    const access = metricsAccess(c.env);
+    if (access === "refused")
+      throw new AppError(403, "metrics_token_required", "Set the METRICS_TOKEN secret: /metrics names every tenant, so it is never anonymous when deployed");
+    if (access === "token") {
+      const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
+      if (!(await safeEqual(token, c.env.METRICS_TOKEN))) throw new AppError(401, "unauthorized", "Missing or wrong metrics token");
+    }
+    const aggregate = metricsStub(c.env);
+    const labels = async () => ownerLabels(await c.get("store").companies.list(), UNATTRIBUTED_COMPANY_LABEL);
+    const headers = { "content-type": PROMETHEUS_CONTENT_TYPE, vary: "accept-encoding" };
+    if (!acceptsGzip(clientAcceptEncoding(c.req.raw))) {
+      const families = (await aggregate.exposition()) ?? (await aggregate.exposition(await labels()));
+      return c.body(assembleExposition(families ?? {}), 200, headers);
+    }
+    const members = (await aggregate.gzipExposition()) ?? (await aggregate.gzipExposition(await labels()));
+    const body = assembleGzipExposition(members ?? { bytes: new Uint8Array(), families: {} }, scrapeMembers);
+    // Already gzip: `manual` keeps the runtime from compressing it again (it would, for the header alone).
+    const res = c.body(body, 200, { ...headers, "content-encoding": "gzip" });
+    return new Response(res.body, { status: res.status, headers: res.headers, encodeBody: "manual" });
+  },
+);

@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import * as z from "../../lib/zod";
 import { enqueueParts } from "../ack";
 import { contactFilter, phoneParam } from "../params";
@@ -6,7 +6,8 @@ import { sanitizeText } from "../../lib/text";
 import { AppError } from "../../lib/errors";
 import type { Company, Contact } from "../../store/types";
 import { assertTenantAccess, requireCaller } from "../auth";
-import { parseJson } from "../errors";
+import { describer } from "../openapi/meta";
+import { jsonBody } from "../openapi/validate";
 import type { AppEnv } from "../types";
 
 /**
@@ -33,63 +34,94 @@ sandbox.use("/api/sandbox/*", async (c, next) => {
   return requireCaller(c, next);
 });
 
-async function sandboxCompany(c: Context<AppEnv>): Promise<Company> {
+/** The path's tenant, checked before any body is read: it exists, the caller may use it, its channel is the simulator. */
+const sandboxTenant: MiddlewareHandler<AppEnv> = async (c, next) => {
   const company = await c.get("store").companies.bySlug(c.req.param("tenant") ?? "");
   if (!company) throw new AppError(404, "unknown_tenant", "No such tenant");
   assertTenantAccess(c.get("caller"), company);
   if (company.channel !== "sandbox") throw new AppError(409, "not_sandbox", "This tenant uses a real WhatsApp channel; the simulator is off for it");
-  return company;
-}
+  c.set("sandboxCompany", company);
+  await next();
+};
+sandbox.use("/api/sandbox/:tenant/*", sandboxTenant);
 
-sandbox.post("/api/sandbox/:tenant/inbound", async (c) => {
-  const received = Date.now();
-  const company = await sandboxCompany(c);
-  const body: SandboxInbound = SandboxInbound.parse(parseJson(await c.req.text()));
-  const phone = phoneParam(body.from, "from");
-  const id = body.id ?? `sandbox-in-${crypto.randomUUID()}`;
-  const name = body.name ? sanitizeText(body.name) : "";
-  await enqueueParts(
-    c,
-    "sandbox",
-    [
-      {
-        company,
-        batch: {
-          routeKey: company.slug,
-          ignored: 0,
-          statuses: [],
-          messages: [{ providerMessageId: id, from: phone, phone, ...(name && { contactName: name }), type: "text", text: sanitizeText(body.text), timestamp: received }],
+const doc = describer({ tag: "Sandbox", auth: "sandbox" });
+const TENANT_ERRORS = { 404: "`unknown_tenant`", 409: "`not_sandbox`: the tenant uses a real WhatsApp channel" };
+
+sandbox.post(
+  "/api/sandbox/:tenant/inbound",
+  doc({
+    summary: "A message from a simulated contact: it takes a real webhook's path",
+    responses: { 202: { description: '`{id, from, status: "queued"}`' } },
+    errors: { ...TENANT_ERRORS, 422: "`invalid_phone`" },
+  }),
+  jsonBody(SandboxInbound),
+  async (c) => {
+    const received = Date.now();
+    const company = c.get("sandboxCompany");
+    const body: SandboxInbound = c.req.valid("json");
+    const phone = phoneParam(body.from, "from");
+    const id = body.id ?? `sandbox-in-${crypto.randomUUID()}`;
+    const name = body.name ? sanitizeText(body.name) : "";
+    await enqueueParts(
+      c,
+      "sandbox",
+      [
+        {
+          company,
+          batch: {
+            routeKey: company.slug,
+            ignored: 0,
+            statuses: [],
+            messages: [{ providerMessageId: id, from: phone, phone, ...(name && { contactName: name }), type: "text", text: sanitizeText(body.text), timestamp: received }],
+          },
         },
-      },
-    ],
-    received,
-  );
-  // Admission (dedup, limits) happens in the queue consumer, as for every channel: a repeated id is answered once.
-  return c.json({ id, from: phone, status: "queued" }, 202);
-});
+      ],
+      received,
+    );
+    // Admission (dedup, limits) happens in the queue consumer, as for every channel: a repeated id is answered once.
+    return c.json({ id, from: phone, status: "queued" }, 202);
+  },
+);
 
 /**
  * The replies to one contact. `GET …/outbox?contact_id=<id>`, or `POST …/outbox {"contact":"<phone>"}`
  * for a caller that only knows the number (a phone never goes in the URL: URLs are logged). A number
  * nobody has written from yet is an empty outbox, so a client can poll before the contact exists.
  */
-sandbox.get("/api/sandbox/:tenant/outbox", async (c) => {
-  const company = await sandboxCompany(c);
-  const contactId = contactFilter(c.req.query());
-  if (contactId === undefined) throw new AppError(400, "contact_required", 'Pass ?contact_id=<id>, or POST {"contact":"<phone>"} to this URL');
-  return outboxOf(c, company, await c.get("store").contacts.byId(company.id, contactId));
-});
+const OUTBOX = { 200: { description: "`{contact, contact_id, messages: [...]}`: the replies to that contact (empty for a number nobody wrote from)" } };
+
+sandbox.get(
+  "/api/sandbox/:tenant/outbox",
+  doc({
+    summary: "The replies to one contact, by id",
+    queryParams: { contact_id: "The contact's id (POST the phone instead when only the number is known)" },
+    responses: OUTBOX,
+    errors: { 400: "`contact_required`; `phone_in_url`; `invalid_id`", ...TENANT_ERRORS },
+  }),
+  async (c) => {
+    const company = c.get("sandboxCompany");
+    const contactId = contactFilter(c.req.query());
+    if (contactId === undefined) throw new AppError(400, "contact_required", 'Pass ?contact_id=<id>, or POST {"contact":"<phone>"} to this URL');
+    return outboxOf(c, company, await c.get("store").contacts.byId(company.id, contactId));
+  },
+);
 
 const OutboxQuery = z.union([z.strictObject({ contact: z.string().min(3).max(32) }), z.strictObject({ contact_id: z.number().int().positive() })]);
 
-sandbox.post("/api/sandbox/:tenant/outbox", async (c) => {
-  const company = await sandboxCompany(c);
-  const body = OutboxQuery.parse(parseJson(await c.req.text()));
-  const store = c.get("store");
-  if ("contact_id" in body) return outboxOf(c, company, await store.contacts.byId(company.id, body.contact_id));
-  const phone = phoneParam(body.contact, "contact");
-  return outboxOf(c, company, await store.contacts.byPhone(company.id, phone), phone);
-});
+sandbox.post(
+  "/api/sandbox/:tenant/outbox",
+  doc({ summary: "The replies to one contact, by phone or id (a phone never goes in the URL)", responses: OUTBOX, errors: { ...TENANT_ERRORS, 422: "`invalid_phone`" } }),
+  jsonBody(OutboxQuery),
+  async (c) => {
+    const company = c.get("sandboxCompany");
+    const body = c.req.valid("json");
+    const store = c.get("store");
+    if ("contact_id" in body) return outboxOf(c, company, await store.contacts.byId(company.id, body.contact_id));
+    const phone = phoneParam(body.contact, "contact");
+    return outboxOf(c, company, await store.contacts.byPhone(company.id, phone), phone);
+  },
+);
 
 async function outboxOf(c: Context<AppEnv>, company: Company, contact: Contact | null, phone: string | null = contact?.phone ?? null) {
   const rows = contact ? await c.get("store").messages.listByContact(company.id, contact.id, { direction: "out", limit: 200 }) : [];

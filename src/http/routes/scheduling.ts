@@ -1,4 +1,4 @@
-import { Hono, type Context } from "hono";
+import { Hono } from "hono";
 import * as z from "../../lib/zod";
 import { agendaCtx } from "../../agenda/service";
 import type { AgendaOptimizeJob } from "../../jobs/agenda-optimize";
@@ -13,19 +13,19 @@ import { currentModel, runOptimization, scoreMany, type OptimizationSummary } fr
 import { WEEKDAYS as WEEKDAY_KEYS } from "../../lib/time-zone";
 import type { ImportJob } from "../../store/types";
 import { callerCompany, requireCaller } from "../auth";
-import { parseJson } from "../errors";
+import { describer } from "../openapi/meta";
+import { jsonBody, mediaType } from "../openapi/validate";
 import type { AppEnv } from "../types";
 
 /** Scheduling intelligence for operators and integrations: history import, risk scores, insights, acting on risk. */
 export const scheduling = new Hono<AppEnv>();
 scheduling.use("/api/agenda/*", requireCaller);
+const doc = describer({ tag: "Scheduling", auth: "admin" });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const CSV_TYPES = new Set(["text/csv", "application/csv", "text/plain"]);
+const CSV_TYPES = ["text/csv", "application/csv", "text/plain"];
 /** One risk batch: enough for a day's agenda of a busy clinic, small enough to answer in one request. */
 const MAX_RISK_ROWS = 1000;
-
-const mediaType = (c: Context<AppEnv>) => (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 
 const jobView = (j: ImportJob) => ({
   id: j.id,
@@ -46,30 +46,47 @@ const jobView = (j: ImportJob) => ({
  * job. While it runs, GET /api/agenda/imports shows it with its progress. A new analysis + training
  * run is queued once rows landed.
  */
-scheduling.post("/api/agenda/appointments/import", async (c) => {
-  const company = callerCompany(c.get("caller"));
-  if (!CSV_TYPES.has(mediaType(c))) throw new AppError(415, "unsupported_media_type", "Send the history as text/csv");
-  const body = c.req.raw.body;
-  if (!body) throw new AppError(400, "empty_csv", "The CSV has no header line");
-  const job = await importAppointmentsCsv(c.get("store"), company, body, crypto.randomUUID());
-  if (job.rowsImported > 0)
-    await c.env.JOBS_QUEUE.send({ kind: "agenda_optimize", companyId: company.id, trigger: "import", queuedAt: Date.now(), generation: 0 } satisfies AgendaOptimizeJob, {
-      contentType: "json",
-    });
-  return c.json(jobView(job));
-});
+scheduling.post(
+  "/api/agenda/appointments/import",
+  doc({
+    summary: "Import appointment history from CSV (streamed; then analysis and training are queued)",
+    body: { schema: z.string(), description: "The history: external_id, contact, booked_at, starts_at, ends_at, status, and optional columns", mediaType: "text/csv" },
+    responses: { 200: { description: "The finished import job, with its errors per line" } },
+    errors: { 400: "`empty_csv` / `invalid_csv` / `invalid_columns`", 415: "`unsupported_media_type`: not text/csv" },
+  }),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    if (!CSV_TYPES.includes(mediaType(c))) throw new AppError(415, "unsupported_media_type", "Send the history as text/csv");
+    const body = c.req.raw.body;
+    if (!body) throw new AppError(400, "empty_csv", "The CSV has no header line");
+    const job = await importAppointmentsCsv(c.get("store"), company, body, crypto.randomUUID());
+    if (job.rowsImported > 0)
+      await c.env.JOBS_QUEUE.send({ kind: "agenda_optimize", companyId: company.id, trigger: "import", queuedAt: Date.now(), generation: 0 } satisfies AgendaOptimizeJob, {
+        contentType: "json",
+      });
+    return c.json(jobView(job));
+  },
+);
 
-scheduling.get("/api/agenda/imports", async (c) => {
+scheduling.get("/api/agenda/imports", doc({ summary: "The last 50 imports with their progress", responses: { 200: { description: "`{imports: [...]}`" } } }), async (c) => {
   const company = callerCompany(c.get("caller"));
   return c.json({ imports: (await c.get("store").importJobs.list(company.id, 50)).map(jobView) });
 });
 
-scheduling.get("/api/agenda/imports/:id", async (c) => {
-  const company = callerCompany(c.get("caller"));
-  const job = await c.get("store").importJobs.byId(company.id, c.req.param("id"));
-  if (!job) throw new AppError(404, "not_found", "No such import for this tenant");
-  return c.json(jobView(job));
-});
+scheduling.get(
+  "/api/agenda/imports/:id",
+  doc({
+    summary: "One import: progress, counts and errors",
+    responses: { 200: { description: "The import job" } },
+    errors: { 404: "`not_found`: no such import for this tenant" },
+  }),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const job = await c.get("store").importJobs.byId(company.id, c.req.param("id"));
+    if (!job) throw new AppError(404, "not_found", "No such import for this tenant");
+    return c.json(jobView(job));
+  },
+);
 
 const RiskBody = z.strictObject({
   appointments: z
@@ -105,57 +122,65 @@ async function csvBatch(body: ReadableStream<Uint8Array>) {
  * CSV → `{external_id, no_show_prob, reasons}` per appointment from the tenant's current model.
  * Rows that don't parse are listed with their line (JSON: position from 1), the rest are scored.
  */
-scheduling.post("/api/agenda/risk", async (c) => {
-  const company = callerCompany(c.get("caller"));
-  const store = c.get("store");
-  const batch = CSV_TYPES.has(mediaType(c))
-    ? await csvBatch(c.req.raw.body ?? new Blob([]).stream())
-    : { ...jsonRecords(RiskBody.parse(parseJson(await c.req.text())).appointments), errors: [] };
-  const header = readHeader(
-    batch.header.map((h) => h.trim()),
-    { requireStatus: false },
-  );
-  if (!header.ok)
-    throw new AppError(400, "invalid_columns", "Each appointment needs external_id, contact, booked_at, starts_at, ends_at", {
-      missing: header.missing,
-      duplicate: header.duplicate,
+scheduling.post(
+  "/api/agenda/risk",
+  doc({
+    summary: "No-show probability and reasons for a batch of upcoming appointments (JSON or CSV)",
+    responses: { 200: { description: "`{model, results: [{line, external_id, no_show_prob, reasons, fallback}], errors}`" } },
+    errors: { 400: "`empty_csv` / `invalid_csv` / `invalid_columns`", 413: `\`too_many_rows\`: more than ${MAX_RISK_ROWS}` },
+  }),
+  jsonBody(RiskBody, { alsoAccepts: CSV_TYPES }),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const store = c.get("store");
+    // A CSV body passed the validator unread (alsoAccepts): it is streamed here.
+    const batch = CSV_TYPES.includes(mediaType(c)) ? await csvBatch(c.req.raw.body ?? new Blob([]).stream()) : { ...jsonRecords(c.req.valid("json").appointments), errors: [] };
+    const header = readHeader(
+      batch.header.map((h) => h.trim()),
+      { requireStatus: false },
+    );
+    if (!header.ok)
+      throw new AppError(400, "invalid_columns", "Each appointment needs external_id, contact, booked_at, starts_at, ends_at", {
+        missing: header.missing,
+        duplicate: header.duplicate,
+      });
+    const errors = [...batch.errors];
+    const rows: ImportRow[] = [];
+    for (const rec of batch.records) {
+      const parsed = parseRow(header.columns, rec, { timeZone: company.timeZone, requireStatus: false });
+      if (parsed.ok) rows.push(parsed.row);
+      else errors.push({ line: parsed.line, reason: parsed.reason });
+    }
+    const now = Date.now();
+    const model = await currentModel(store, company, now);
+    // A phone we know brings its contact's history; an unknown phone (or id) is a first visit.
+    const known = await store.contacts.many(company.id, {
+      ids: rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])),
+      phones: rows.flatMap((r) => ("phone" in r.contact ? [r.contact.phone] : [])),
     });
-  const errors = [...batch.errors];
-  const rows: ImportRow[] = [];
-  for (const rec of batch.records) {
-    const parsed = parseRow(header.columns, rec, { timeZone: company.timeZone, requireStatus: false });
-    if (parsed.ok) rows.push(parsed.row);
-    else errors.push({ line: parsed.line, reason: parsed.reason });
-  }
-  const now = Date.now();
-  const model = await currentModel(store, company, now);
-  // A phone we know brings its contact's history; an unknown phone (or id) is a first visit.
-  const known = await store.contacts.many(company.id, {
-    ids: rows.flatMap((r) => ("contactId" in r.contact ? [r.contact.contactId] : [])),
-    phones: rows.flatMap((r) => ("phone" in r.contact ? [r.contact.phone] : [])),
-  });
-  const ids = new Set(known.map((k) => k.id));
-  const byPhone = new Map(known.map((k) => [k.phone, k.id]));
-  const contactIds = rows.map((r) => ("contactId" in r.contact ? (ids.has(r.contact.contactId) ? r.contact.contactId : null) : (byPhone.get(r.contact.phone) ?? null)));
-  const predictions = await scoreMany(
-    store,
-    company,
-    model,
-    rows.map((r, i) => ({ contactId: contactIds[i] ?? null, input: { ...r, contact: "" } })),
-    now,
-  );
-  return c.json({
-    model: { kind: model.kind, trained_at: iso(model.trainedAt), fallback_reason: model.fallbackReason ?? null },
-    results: rows.map((r, i) => ({
-      line: r.line,
-      external_id: r.externalId,
-      no_show_prob: round(predictions[i]?.noShowProb ?? model.prior),
-      reasons: predictions[i]?.reasons ?? [],
-      fallback: predictions[i]?.fallback ?? true,
-    })),
-    errors,
-  });
-});
+    const ids = new Set(known.map((k) => k.id));
+    const byPhone = new Map(known.map((k) => [k.phone, k.id]));
+    const contactIds = rows.map((r) => ("contactId" in r.contact ? (ids.has(r.contact.contactId) ? r.contact.contactId : null) : (byPhone.get(r.contact.phone) ?? null)));
+    const predictions = await scoreMany(
+      store,
+      company,
+      model,
+      rows.map((r, i) => ({ contactId: contactIds[i] ?? null, input: { ...r, contact: "" } })),
+      now,
+    );
+    return c.json({
+      model: { kind: model.kind, trained_at: iso(model.trainedAt), fallback_reason: model.fallbackReason ?? null },
+      results: rows.map((r, i) => ({
+        line: r.line,
+        external_id: r.externalId,
+        no_show_prob: round(predictions[i]?.noShowProb ?? model.prior),
+        reasons: predictions[i]?.reasons ?? [],
+        fallback: predictions[i]?.fallback ?? true,
+      })),
+      errors,
+    });
+  },
+);
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
@@ -179,61 +204,69 @@ const evaluationView = (m: RiskModel) =>
   };
 
 /** GET /api/agenda/insights: the last analysis (slots, the three suggested, recommendations) and the model's evaluation. */
-scheduling.get("/api/agenda/insights", async (c) => {
-  const company = callerCompany(c.get("caller"));
-  const store = c.get("store");
-  const [slots, stored, run] = await Promise.all([store.scheduling.insights(company.id), store.scheduling.latestModel(company.id), store.scheduling.lastRun(company.id, "done")]);
-  const model = stored ? RiskModel.safeParse(stored.model) : null;
-  const summary = run?.detail as OptimizationSummary | undefined;
-  const slotView = slots.map((s) => ({
-    weekday: WEEKDAY_KEYS[s.weekday] ?? null,
-    weekday_index: s.weekday,
-    hour: s.hour,
-    label: s.label,
-    volume: s.volume,
-    resolved: s.resolved,
-    attendance_rate: round(s.attendanceRate),
-    no_show_prob: round(s.noShowProb),
-    confirmation_rate: round(s.confirmationRate),
-    score: round(s.score),
-    suggested_slot: s.suggestedSlot,
-  }));
-  return c.json({
-    time_zone: company.timeZone,
-    window_days: INSIGHTS_WINDOW_DAYS,
-    updated_at: iso(slots[0]?.updatedAt ?? null),
-    last_run: run ? { id: run.id, trigger: run.trigger, started_at: iso(run.startedAt), finished_at: iso(run.finishedAt) } : null,
-    mean_no_show_rate: summary ? round(summary.insights.meanNoShowRate) : null,
-    recommendations: summary?.insights.recommendations ?? [],
-    suggested: slotView.filter((s) => s.suggested_slot).sort((a, b) => b.score - a.score),
-    slots: slotView,
-    model: model?.success
-      ? { kind: model.data.kind, trained_at: iso(model.data.trainedAt), fallback_reason: model.data.fallbackReason ?? null, evaluation: evaluationView(model.data) }
-      : null,
-  });
-});
+scheduling.get(
+  "/api/agenda/insights",
+  doc({ summary: "Slot analysis, suggested slots, recommendations and the model's evaluation", responses: { 200: { description: "The last analysis" } } }),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const store = c.get("store");
+    const [slots, stored, run] = await Promise.all([store.scheduling.insights(company.id), store.scheduling.latestModel(company.id), store.scheduling.lastRun(company.id, "done")]);
+    const model = stored ? RiskModel.safeParse(stored.model) : null;
+    const summary = run?.detail as OptimizationSummary | undefined;
+    const slotView = slots.map((s) => ({
+      weekday: WEEKDAY_KEYS[s.weekday] ?? null,
+      weekday_index: s.weekday,
+      hour: s.hour,
+      label: s.label,
+      volume: s.volume,
+      resolved: s.resolved,
+      attendance_rate: round(s.attendanceRate),
+      no_show_prob: round(s.noShowProb),
+      confirmation_rate: round(s.confirmationRate),
+      score: round(s.score),
+      suggested_slot: s.suggestedSlot,
+    }));
+    return c.json({
+      time_zone: company.timeZone,
+      window_days: INSIGHTS_WINDOW_DAYS,
+      updated_at: iso(slots[0]?.updatedAt ?? null),
+      last_run: run ? { id: run.id, trigger: run.trigger, started_at: iso(run.startedAt), finished_at: iso(run.finishedAt) } : null,
+      mean_no_show_rate: summary ? round(summary.insights.meanNoShowRate) : null,
+      recommendations: summary?.insights.recommendations ?? [],
+      suggested: slotView.filter((s) => s.suggested_slot).sort((a, b) => b.score - a.score),
+      slots: slotView,
+      model: model?.success
+        ? { kind: model.data.kind, trained_at: iso(model.data.trainedAt), fallback_reason: model.data.fallbackReason ?? null, evaluation: evaluationView(model.data) }
+        : null,
+    });
+  },
+);
 
 /** POST /api/agenda/optimize: run the daily analysis + training now (the panel's "analyse now"; no 23 h guard). */
-scheduling.post("/api/agenda/optimize", async (c) => {
-  const company = callerCompany(c.get("caller"));
-  const result = await runOptimization(c.env, c.get("store"), company, "manual");
-  if ("skipped" in result) throw new AppError(409, "already_running", "An analysis is already running for this tenant");
-  return c.json({
-    run_id: result.runId,
-    rows: result.rows,
-    slots: result.insights.slots,
-    suggested: result.insights.suggested,
-    recommendations: result.insights.recommendations,
-    model: {
-      kind: result.model.kind,
-      fallback_reason: result.model.fallbackReason ?? null,
-      auc: result.model.evaluation?.auc ?? null,
-      brier: result.model.evaluation?.brier ?? null,
-    },
-    scored: result.scored,
-    high_risk: result.highRisk,
-  });
-});
+scheduling.post(
+  "/api/agenda/optimize",
+  doc({ summary: "Run the analysis and training now", responses: { 200: { description: "The run's summary" } }, errors: { 409: "`already_running`" } }),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const result = await runOptimization(c.env, c.get("store"), company, "manual");
+    if ("skipped" in result) throw new AppError(409, "already_running", "An analysis is already running for this tenant");
+    return c.json({
+      run_id: result.runId,
+      rows: result.rows,
+      slots: result.insights.slots,
+      suggested: result.insights.suggested,
+      recommendations: result.insights.recommendations,
+      model: {
+        kind: result.model.kind,
+        fallback_reason: result.model.fallbackReason ?? null,
+        auc: result.model.evaluation?.auc ?? null,
+        brier: result.model.evaluation?.brier ?? null,
+      },
+      scored: result.scored,
+      high_risk: result.highRisk,
+    });
+  },
+);
 
 const caseView = (r: RiskCase) => ({
   appointment_id: r.appointmentId,
@@ -249,8 +282,12 @@ const caseView = (r: RiskCase) => ({
 });
 
 /** POST /api/agenda/auto-reschedule: the panel button — contacts the high-risk appointments ahead, each once, and says who and why. */
-scheduling.post("/api/agenda/auto-reschedule", async (c) => {
-  const ctx = await agendaCtx(c.env, c.get("store"), callerCompany(c.get("caller")));
-  const result = await autoReschedule(ctx);
-  return c.json({ threshold: result.threshold, scanned: result.scanned, contacted: result.contacted.map(caseView), skipped: result.skipped.map(caseView) });
-});
+scheduling.post(
+  "/api/agenda/auto-reschedule",
+  doc({ summary: "Offer better slots to the high-risk appointments ahead", responses: { 200: { description: "`{threshold, scanned, contacted, skipped}`: who and why" } } }),
+  async (c) => {
+    const ctx = await agendaCtx(c.env, c.get("store"), callerCompany(c.get("caller")));
+    const result = await autoReschedule(ctx);
+    return c.json({ threshold: result.threshold, scanned: result.scanned, contacted: result.contacted.map(caseView), skipped: result.skipped.map(caseView) });
+  },
+);

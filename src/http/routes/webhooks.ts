@@ -1,9 +1,9 @@
 import { Hono } from "hono";
-import { parseMetaWebhook, verifyMetaSignature } from "../../channels/meta";
-import { parseEvolutionWebhook } from "../../channels/evolution";
-import { parseWhaticketWebhook, verifyWhaticketSignature } from "../../channels/whaticket";
+import { MetaWebhook, parseMetaWebhook, verifyMetaSignature } from "../../channels/meta";
+import { EvolutionWebhook, parseEvolutionWebhook } from "../../channels/evolution";
+import { parseWhaticketWebhook, verifyWhaticketSignature, WhaticketWebhook } from "../../channels/whaticket";
 import type { ChannelName, InboundBatch } from "../../channels/types";
-import { parseCalcomWebhook, verifyCalcomSignature, type CalcomEvent } from "../../agenda/calcom-events";
+import { CalcomWebhook, parseCalcomWebhook, verifyCalcomSignature, type CalcomEvent } from "../../agenda/calcom-events";
 import { applyCalcomEvent } from "../../agenda/calcom-webhook";
 import { agendaCtx } from "../../agenda/service";
 import { safeEqual, sha256Hex } from "../../lib/crypto";
@@ -13,9 +13,14 @@ import { companyByEvolutionInstance, companyByMetaPhoneNumberId, companyByWhatic
 import { recordMetrics } from "../../tenants/stubs";
 import { afterResponse, enqueueParts, parseWith, reject, webhookBodyLimit as limit, type AckPart } from "../ack";
 import { parseJson } from "../errors";
+import { describer } from "../openapi/meta";
 import type { AppEnv } from "../types";
 
 export const webhooks = new Hono<AppEnv>();
+const doc = describer({ tag: "Webhooks", auth: "public" });
+const ACK = { 200: { description: "`{ok: true, ...}`: verified, parsed, bounded and queued" } };
+/** A provider's body is checked by its parser once the signature over the raw bytes holds, so it is documented here, not validated by middleware. */
+const ACK_ERRORS = { 413: "`payload_too_large`: over 1 MiB", 429: "`rate_limited`: too many requests from this address" };
 
 /** One decoder for every request: a whole-buffer decode keeps no state between calls. */
 const utf8 = new TextDecoder();
@@ -24,106 +29,159 @@ const ack = async (c: Parameters<typeof enqueueParts>[0], channel: ChannelName, 
   c.json({ ok: true, ...(await enqueueParts(c, channel, parts, started)) });
 
 // Meta's subscription handshake.
-webhooks.get("/webhooks/whatsapp", async (c) => {
-  const mode = c.req.query("hub.mode");
-  const token = c.req.query("hub.verify_token") ?? "";
-  const challenge = c.req.query("hub.challenge") ?? "";
-  if (mode === "subscribe" && c.env.META_VERIFY_TOKEN && (await safeEqual(token, c.env.META_VERIFY_TOKEN))) return c.text(challenge);
-  throw new AppError(403, "verification_failed", "hub.mode or hub.verify_token does not match");
-});
+webhooks.get(
+  "/webhooks/whatsapp",
+  doc({
+    summary: "Meta's subscription handshake",
+    queryParams: { "hub.mode": "`subscribe`", "hub.verify_token": "META_VERIFY_TOKEN", "hub.challenge": "Echoed back" },
+    responses: { 200: { description: "The challenge, as text", mediaType: "text/plain" } },
+    errors: { 403: "`verification_failed`" },
+  }),
+  async (c) => {
+    const mode = c.req.query("hub.mode");
+    const token = c.req.query("hub.verify_token") ?? "";
+    const challenge = c.req.query("hub.challenge") ?? "";
+    if (mode === "subscribe" && c.env.META_VERIFY_TOKEN && (await safeEqual(token, c.env.META_VERIFY_TOKEN))) return c.text(challenge);
+    throw new AppError(403, "verification_failed", "hub.mode or hub.verify_token does not match");
+  },
+);
 
-webhooks.post("/webhooks/whatsapp", limit("meta"), async (c) => {
-  const started = Date.now();
-  const raw = await c.req.arrayBuffer();
-  if (!c.env.META_APP_SECRET || !(await verifyMetaSignature(raw, c.req.header("x-hub-signature-256"), c.env.META_APP_SECRET)))
-    return reject(c, "meta", "unauthorized", null, new AppError(401, "invalid_signature", "X-Hub-Signature-256 does not match the body"));
-  let batches: InboundBatch[];
-  try {
-    batches = parseWith(parseMetaWebhook, parseJson(utf8.decode(raw)));
-  } catch (err) {
-    return reject(c, "meta", "bad_request", null, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
-  }
-  const store = c.get("store");
-  const parts: AckPart[] = [];
-  let unknown = 0;
-  for (const batch of batches) {
-    const company = await companyByMetaPhoneNumberId(store, batch.routeKey);
-    if (company?.status !== "active") unknown++;
-    else parts.push({ company, batch });
-  }
-  if (parts.length === 0 && unknown > 0) return reject(c, "meta", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this phone_number_id"));
-  // Entries for numbers we do not serve are counted but do not fail the ones we do (Meta would retry all).
-  if (unknown > 0)
-    await afterResponse(c, recordMetrics(c.env, null, [{ metric: "secretaria_webhook_requests_total", labels: { channel: "meta", outcome: "unknown_tenant" }, inc: unknown }]));
-  return ack(c, "meta", parts, started);
-});
+webhooks.post(
+  "/webhooks/whatsapp",
+  doc({
+    summary: "Meta Cloud API: messages and statuses",
+    headers: { "X-Hub-Signature-256": "sha256=<hex HMAC-SHA256 of the raw body with META_APP_SECRET>" },
+    body: { schema: MetaWebhook, description: "Meta's webhook body, checked once the signature holds" },
+    responses: ACK,
+    errors: { ...ACK_ERRORS, 401: "`invalid_signature`", 404: "`unknown_tenant`: no tenant owns the phone_number_id" },
+  }),
+  limit("meta"),
+  async (c) => {
+    const started = Date.now();
+    const raw = await c.req.arrayBuffer();
+    if (!c.env.META_APP_SECRET || !(await verifyMetaSignature(raw, c.req.header("x-hub-signature-256"), c.env.META_APP_SECRET)))
+      return reject(c, "meta", "unauthorized", null, new AppError(401, "invalid_signature", "X-Hub-Signature-256 does not match the body"));
+    let batches: InboundBatch[];
+    try {
+      batches = parseWith(parseMetaWebhook, parseJson(utf8.decode(raw)));
+    } catch (err) {
+      return reject(c, "meta", "bad_request", null, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
+    }
+    const store = c.get("store");
+    const parts: AckPart[] = [];
+    let unknown = 0;
+    for (const batch of batches) {
+      const company = await companyByMetaPhoneNumberId(store, batch.routeKey);
+      if (company?.status !== "active") unknown++;
+      else parts.push({ company, batch });
+    }
+    if (parts.length === 0 && unknown > 0) return reject(c, "meta", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this phone_number_id"));
+    // Entries for numbers we do not serve are counted but do not fail the ones we do (Meta would retry all).
+    if (unknown > 0)
+      await afterResponse(c, recordMetrics(c.env, null, [{ metric: "secretaria_webhook_requests_total", labels: { channel: "meta", outcome: "unknown_tenant" }, inc: unknown }]));
+    return ack(c, "meta", parts, started);
+  },
+);
 
-webhooks.post("/webhooks/evolution/:instance", limit("evolution"), async (c) => {
-  const started = Date.now();
-  const store = c.get("store");
-  const company = await companyByEvolutionInstance(store, c.req.param("instance"));
-  if (company?.status !== "active") return reject(c, "evolution", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this Evolution instance"));
-  let body: unknown;
-  try {
-    body = parseJson(await c.req.text());
-  } catch (err) {
-    return reject(c, "evolution", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_json", String(err)));
-  }
-  // Evolution puts the instance key in the body (and optionally in a header); check it before the shape.
-  const bodyKey = typeof body === "object" && body !== null && "apikey" in body && typeof body.apikey === "string" ? body.apikey : undefined;
-  const apikey = c.req.header("apikey") ?? bodyKey;
-  const expected = settingsOf(company).evolution?.apikey;
-  if (!apikey || !expected || !(await safeEqual(apikey, expected)))
-    return reject(c, "evolution", "unauthorized", company, new AppError(401, "invalid_apikey", "apikey does not match this instance"));
-  let parsed: ReturnType<typeof parseEvolutionWebhook>;
-  try {
-    parsed = parseWith(parseEvolutionWebhook, body);
-  } catch (err) {
-    return reject(c, "evolution", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
-  }
-  return ack(c, "evolution", [{ company, batch: parsed.batch }], started);
-});
+webhooks.post(
+  "/webhooks/evolution/:instance",
+  doc({
+    summary: "Evolution API: messages.upsert and messages.update",
+    headers: { apikey: "The instance's key (or `apikey` in the body)" },
+    body: { schema: EvolutionWebhook, description: "Evolution's event, checked once the instance key holds" },
+    responses: ACK,
+    errors: { ...ACK_ERRORS, 401: "`invalid_apikey`", 404: "`unknown_tenant`: no tenant owns the instance" },
+  }),
+  limit("evolution"),
+  async (c) => {
+    const started = Date.now();
+    const store = c.get("store");
+    const company = await companyByEvolutionInstance(store, c.req.param("instance"));
+    if (company?.status !== "active") return reject(c, "evolution", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this Evolution instance"));
+    let body: unknown;
+    try {
+      body = parseJson(await c.req.text());
+    } catch (err) {
+      return reject(c, "evolution", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_json", String(err)));
+    }
+    // Evolution puts the instance key in the body (and optionally in a header); check it before the shape.
+    const bodyKey = typeof body === "object" && body !== null && "apikey" in body && typeof body.apikey === "string" ? body.apikey : undefined;
+    const apikey = c.req.header("apikey") ?? bodyKey;
+    const expected = settingsOf(company).evolution?.apikey;
+    if (!apikey || !expected || !(await safeEqual(apikey, expected)))
+      return reject(c, "evolution", "unauthorized", company, new AppError(401, "invalid_apikey", "apikey does not match this instance"));
+    let parsed: ReturnType<typeof parseEvolutionWebhook>;
+    try {
+      parsed = parseWith(parseEvolutionWebhook, body);
+    } catch (err) {
+      return reject(c, "evolution", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
+    }
+    return ack(c, "evolution", [{ company, batch: parsed.batch }], started);
+  },
+);
 
 /** Whaticket-style: the webhook token names the tenant, the HMAC proves the body. */
-webhooks.post("/webhook/whaticket", limit("whaticket"), async (c) => {
-  const started = Date.now();
-  const store = c.get("store");
-  const token = c.req.header("x-webhook-token");
-  const company = token ? await companyByWhaticketTokenHash(store, await sha256Hex(token)) : null;
-  if (company?.status !== "active") return reject(c, "whaticket", "unauthorized", null, new AppError(401, "invalid_token", "X-Webhook-Token is missing or unknown"));
-  const raw = await c.req.arrayBuffer();
-  const secret = settingsOf(company).whaticket?.webhookSecret;
-  if (!secret || !(await verifyWhaticketSignature(raw, c.req.header("x-signature"), secret)))
-    return reject(c, "whaticket", "unauthorized", company, new AppError(401, "invalid_signature", "X-Signature does not match the body"));
-  let batch: InboundBatch;
-  try {
-    batch = parseWith(parseWhaticketWebhook, parseJson(utf8.decode(raw)));
-  } catch (err) {
-    return reject(c, "whaticket", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
-  }
-  return ack(c, "whaticket", [{ company, batch }], started);
-});
+webhooks.post(
+  "/webhook/whaticket",
+  doc({
+    summary: "Whaticket-style webhook: the token names the tenant, the HMAC proves the body",
+    headers: { "X-Webhook-Token": "The tenant's webhook token", "X-Signature": "Hex HMAC-SHA256 of the raw body with the tenant's webhook secret" },
+    body: { schema: WhaticketWebhook, description: "The message, checked once the signature holds" },
+    responses: ACK,
+    errors: { ...ACK_ERRORS, 401: "`invalid_token` / `invalid_signature`" },
+  }),
+  limit("whaticket"),
+  async (c) => {
+    const started = Date.now();
+    const store = c.get("store");
+    const token = c.req.header("x-webhook-token");
+    const company = token ? await companyByWhaticketTokenHash(store, await sha256Hex(token)) : null;
+    if (company?.status !== "active") return reject(c, "whaticket", "unauthorized", null, new AppError(401, "invalid_token", "X-Webhook-Token is missing or unknown"));
+    const raw = await c.req.arrayBuffer();
+    const secret = settingsOf(company).whaticket?.webhookSecret;
+    if (!secret || !(await verifyWhaticketSignature(raw, c.req.header("x-signature"), secret)))
+      return reject(c, "whaticket", "unauthorized", company, new AppError(401, "invalid_signature", "X-Signature does not match the body"));
+    let batch: InboundBatch;
+    try {
+      batch = parseWith(parseWhaticketWebhook, parseJson(utf8.decode(raw)));
+    } catch (err) {
+      return reject(c, "whaticket", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
+    }
+    return ack(c, "whaticket", [{ company, batch }], started);
+  },
+);
 
 /** Cal.com: `X-Cal-Signature-256` is the hex HMAC-SHA256 of the raw body with the tenant's webhook secret. */
-webhooks.post("/webhooks/calcom/:tenant", limit("calcom"), async (c) => {
-  const store = c.get("store");
-  const company = await store.companies.bySlug(c.req.param("tenant"));
-  if (company?.status !== "active") return reject(c, "calcom", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No such tenant"));
-  const raw = await c.req.arrayBuffer();
-  const ctx = await agendaCtx(c.env, store, company);
-  const sealed = ctx.profile.agenda.calcom?.webhookSecretCipher;
-  const secret = sealed && c.env.SECRETS_KEY ? await openSecret(c.env.SECRETS_KEY, sealed) : null;
-  if (!secret || !(await verifyCalcomSignature(raw, c.req.header("x-cal-signature-256"), secret)))
-    return reject(c, "calcom", "unauthorized", company, new AppError(401, "invalid_signature", "X-Cal-Signature-256 does not match the body"));
-  let event: CalcomEvent;
-  try {
-    event = parseWith(parseCalcomWebhook, parseJson(utf8.decode(raw)));
-  } catch (err) {
-    return reject(c, "calcom", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
-  }
-  const result = await applyCalcomEvent(ctx, event);
-  await recordMetrics(c.env, company.id, [
-    { metric: "secretaria_webhook_requests_total", labels: { channel: "calcom", outcome: result.applied ? "accepted" : "ignored" }, inc: 1 },
-  ]);
-  return c.json({ ok: true, event: event.kind, applied: result.applied, appointment_id: result.appointmentId ?? null, note: result.note });
-});
+webhooks.post(
+  "/webhooks/calcom/:tenant",
+  doc({
+    summary: "Cal.com booking events",
+    headers: { "X-Cal-Signature-256": "Hex HMAC-SHA256 of the raw body with the tenant's Cal.com webhook secret" },
+    body: { schema: CalcomWebhook, description: "Cal.com's event, checked once the signature holds" },
+    responses: { 200: { description: "`{ok: true, event, applied, appointment_id, note}`" } },
+    errors: { 401: "`invalid_signature`", 404: "`unknown_tenant`", 413: ACK_ERRORS[413] },
+  }),
+  limit("calcom"),
+  async (c) => {
+    const store = c.get("store");
+    const company = await store.companies.bySlug(c.req.param("tenant"));
+    if (company?.status !== "active") return reject(c, "calcom", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No such tenant"));
+    const raw = await c.req.arrayBuffer();
+    const ctx = await agendaCtx(c.env, store, company);
+    const sealed = ctx.profile.agenda.calcom?.webhookSecretCipher;
+    const secret = sealed && c.env.SECRETS_KEY ? await openSecret(c.env.SECRETS_KEY, sealed) : null;
+    if (!secret || !(await verifyCalcomSignature(raw, c.req.header("x-cal-signature-256"), secret)))
+      return reject(c, "calcom", "unauthorized", company, new AppError(401, "invalid_signature", "X-Cal-Signature-256 does not match the body"));
+    let event: CalcomEvent;
+    try {
+      event = parseWith(parseCalcomWebhook, parseJson(utf8.decode(raw)));
+    } catch (err) {
+      return reject(c, "calcom", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
+    }
+    const result = await applyCalcomEvent(ctx, event);
+    await recordMetrics(c.env, company.id, [
+      { metric: "secretaria_webhook_requests_total", labels: { channel: "calcom", outcome: result.applied ? "accepted" : "ignored" }, inc: 1 },
+    ]);
+    return c.json({ ok: true, event: event.kind, applied: result.applied, appointment_id: result.appointmentId ?? null, note: result.note });
+  },
+);
