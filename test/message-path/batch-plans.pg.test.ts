@@ -152,6 +152,11 @@ describe("message path batches on Postgres read by key", () => {
       claimed.map((c) => ({ id: c.message.id, providerMessageId: `p.plans.${c.message.id}` })),
       Date.now(),
     );
+    // Each reply accepted with its provider id, and logged once as accepted.
+    const [settled] = await client<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM messages m JOIN delivery_logs d ON d.company_id = m.company_id AND d.message_id = m.id AND d.status = 'accepted'
+      WHERE m.company_id = ${big} AND m.client_ref LIKE 'plans:%' AND m.status = 'accepted' AND m.provider_message_id = 'p.plans.' || m.id`;
+    expect(settled?.n).toBe(turns.length);
 
     // Every statement of those paths ran (the merge and the number change included) and was planned.
     expect(seen.some((c) => /UPDATE contacts SET phone = j\.p FROM jsonb_to_recordset/.test(c.sql))).toBe(true);
