@@ -82,6 +82,58 @@ describe("cost meter on Postgres", () => {
     expect(many.pgStatements).toBe(one.pgStatements);
   });
 
+  it("sends a batch of 20 turns and their replies (recorded, stored, claimed, accepted) in a fixed number of round trips", async () => {
+    metered(envWith({ COST_METER: "true" }));
+    const store = createPostgresStore(url, { max: 1 });
+    const slug = `pg-trips-${crypto.randomUUID().slice(0, 6)}`;
+    const company = await store.companies.create({ slug, name: "Clínica" });
+    const steps: Record<string, ReturnType<typeof pgCounts>> = {};
+    const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      resetCosts();
+      const out = await run();
+      steps[name] = pgCounts();
+      return out;
+    };
+    const recorded = await step("record", () => store.turns.record(company.id, turns(20, slug), 1_760_000_000_000));
+    const stored = await step("storeMany", () =>
+      store.outbox.storeMany(
+        company.id,
+        recorded.map((t, i) => ({
+          conversationId: t.conversation.id,
+          contactId: t.contact.id,
+          channel: "sandbox",
+          clientRef: `${slug}:${i}`,
+          payload: { kind: "text", text: "Olá" },
+          correlationId: "c",
+        })),
+      ),
+    );
+    const claimed = await step("claimMany", () =>
+      store.outbox.claimMany(
+        company.id,
+        stored.map((s) => s.id),
+        Date.now(),
+        60_000,
+      ),
+    );
+    await step("markAcceptedMany", () =>
+      store.outbox.markAcceptedMany(
+        company.id,
+        claimed.map((c) => ({ id: c.message.id, providerMessageId: `p.${c.message.id}` })),
+        Date.now(),
+      ),
+    );
+    await store.close();
+    expect(claimed).toHaveLength(20);
+    // Round trips = statements with parameters × 2 (describe, then execute) + BEGIN and COMMIT × 1.
+    expect(steps).toEqual({
+      record: { pgStatements: 8, pgRoundTrips: 14, pgConnections: 0 },
+      storeMany: { pgStatements: 2, pgRoundTrips: 4, pgConnections: 0 },
+      claimMany: { pgStatements: 2, pgRoundTrips: 4, pgConnections: 0 },
+      markAcceptedMany: { pgStatements: 1, pgRoundTrips: 2, pgConnections: 0 },
+    });
+  });
+
   it("GET /__bench/costs names the engine and shows the Postgres counts of the requests before it", async () => {
     const meteredEnv = metered(envWith({ COST_METER: "true" }));
     const fetchApp = async (path: string, method = "GET") => {
