@@ -90,6 +90,9 @@ export function schedulingBulk({ d1 }: D1Ctx, screen: ImportScreen): Pick<Store[
       ]);
       return errors;
     },
+    // Nothing on D1: SQLite plans from the schema's indexes and keeps no statistics unless ANALYZE
+    // ever ran, so there are none to go stale.
+    async analyzeImported() {},
     async history(companyId, q) {
       // Newest first in pages (keyset on starts_at, id), so a 100k-row history never is one huge result.
       const out: HistoryRecord[] = [];
