@@ -52,6 +52,12 @@ const toHistory = (r: HistorySqlRow): HistoryRecord => ({
 /** A JSON array parameter unpacked by jsonb_to_recordset / jsonb_array_elements: one bound value for any number of rows. */
 const jsonParam = (v: unknown) => sql`${JSON.stringify(v)}::jsonb`;
 
+/** An imported row that comes again unchanged is not rewritten (as on D1): no new row version, no index entries, no WAL. */
+const CHANGED = `ROW(appointments.contact_id, appointments.starts_at, appointments.ends_at, appointments.status, appointments.booked_at,
+  appointments.confirmed_at, appointments.attended_at, appointments.reminder_sent, appointments.reminder_answered, appointments.last_contact_at, appointments.attrs)
+  IS DISTINCT FROM ROW(excluded.contact_id, excluded.starts_at, excluded.ends_at, excluded.status, excluded.booked_at,
+  excluded.confirmed_at, excluded.attended_at, excluded.reminder_sent, excluded.reminder_answered, excluded.last_contact_at, excluded.attrs)`;
+
 /** The analysis's bulk statements, in this engine's SQL. */
 export function schedulingBulk({ db }: PgCtx, screen: ImportScreen): Pick<Store["scheduling"], EngineSpecific["scheduling"]> {
   return {
@@ -97,7 +103,7 @@ export function schedulingBulk({ db }: PgCtx, screen: ImportScreen): Pick<Store[
             booked_at = excluded.booked_at, confirmed_at = excluded.confirmed_at, attended_at = excluded.attended_at,
             reminder_sent = excluded.reminder_sent, reminder_answered = excluded.reminder_answered,
             last_contact_at = excluded.last_contact_at, attrs = excluded.attrs, updated_at = excluded.updated_at
-          WHERE appointments.source = 'import'`);
+          WHERE appointments.source = 'import' AND ${sql.raw(CHANGED)}`);
       });
       return errors;
     },
