@@ -14,6 +14,8 @@ export const MAX_IMPORT_ROWS = 200_000;
 const CHUNK = 500;
 /** Errors kept for the report; rows_failed counts them all. */
 const MAX_ERRORS = 1000;
+/** From this many rows an import refreshes the planner's statistics before it reports done. */
+export const ANALYZE_AFTER_ROWS = 5000;
 
 const toRecord = (r: ImportRow & { status: NonNullable<ImportRow["status"]> }): ImportRecord => ({
   ...r,
@@ -83,6 +85,7 @@ export async function importAppointmentsCsv(store: Store, company: Company, body
     }
     if (!header) throw new AppError(400, "empty_csv", "The CSV has no header line");
     await flush();
+    if (job.rowsImported >= ANALYZE_AFTER_ROWS) await store.scheduling.analyzeImported();
     await store.importJobs.finish(company.id, jobId, "done", Date.now(), header.ignored);
   } catch (err) {
     if (header) {

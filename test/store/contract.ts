@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryStatus, OutboundPayload } from "../../src/channels/types";
 import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, StatusUpdate, Store } from "../../src/store/types";
+import { sqlRows } from "../support/sql";
 import { opsContract } from "./contract-ops";
 
 /**
@@ -864,6 +865,15 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(
           await store.scheduling.importRows(c.id, [row(2, "e-1", { contactId: contact!.id }, T0, "no_show"), row(3, "e-2", { phone: p }, T0 + DAY, "no_show")], T0 + 1),
         ).toEqual([]);
+        // Only the corrected row was rewritten: the one that came again unchanged keeps its updated_at.
+        const stamps = await sqlRows<{ e: string; u: number | string }>(
+          "SELECT external_id AS e, updated_at AS u FROM appointments WHERE company_id = ? ORDER BY external_id",
+          c.id,
+        );
+        expect(stamps.map((r) => [r.e, Number(r.u)])).toEqual([
+          ["e-1", T0 + 1],
+          ["e-2", T0],
+        ]);
         const history = await store.scheduling.history(c.id, { to: T0 + 10 * DAY, limit: 100 });
         expect(history.map((h) => [h.externalId, h.status, h.contactId])).toEqual([
           ["e-1", "no_show", contact!.id],

@@ -35,7 +35,7 @@ describe("cost meter on Postgres", () => {
     expect(pgCounts()).toEqual({ pgStatements: 0, pgRoundTrips: 0, pgConnections: 0 });
   });
 
-  it("counts a connection's startup, and two round trips for every statement with parameters", async () => {
+  it("counts a connection's startup, and a describe round trip only the first time a connection sees a statement", async () => {
     metered(envWith({ COST_METER: "true" }));
     const store = createPostgresStore(url, { max: 1 });
     resetCosts();
@@ -43,14 +43,19 @@ describe("cost meter on Postgres", () => {
     // Startup exchange + SELECT 1 (no parameters: parse, bind and execute in one write).
     expect(pgCounts()).toEqual({ pgStatements: 1, pgRoundTrips: 2, pgConnections: 1 });
 
-    // A statement with parameters: Postgres.js asks for its parameter types first (Parse, Describe,
-    // Flush), then binds and executes; drizzle does not name (prepare) its statements, so the same
-    // query on the same connection pays the describe again. bench/README.md says what it costs.
-    for (const slug of ["no-such-tenant", "no-such-tenant"]) {
+    // A statement with parameters: the first time, Postgres.js asks for its parameter types (Parse,
+    // Describe, Flush), then binds and executes; the store names (prepares) it (db.ts), so the same
+    // query again on the same connection is Bind + Execute, one round trip.
+    const trips = [];
+    for (const slug of ["no-such-tenant", "another-tenant"]) {
       resetCosts();
       await store.companies.bySlug(slug);
-      expect(pgCounts()).toEqual({ pgStatements: 1, pgRoundTrips: 2, pgConnections: 0 });
+      trips.push(pgCounts());
     }
+    expect(trips).toEqual([
+      { pgStatements: 1, pgRoundTrips: 2, pgConnections: 0 },
+      { pgStatements: 1, pgRoundTrips: 1, pgConnections: 0 },
+    ]);
 
     resetCosts();
     await store.close();
@@ -75,6 +80,58 @@ describe("cost meter on Postgres", () => {
     const many = await counted(20);
     expect(one.pgStatements).toBeGreaterThan(2); // BEGIN, the writes, COMMIT
     expect(many.pgStatements).toBe(one.pgStatements);
+  });
+
+  it("sends a batch of 20 turns and their replies (recorded, stored, claimed, accepted) in a fixed number of round trips", async () => {
+    metered(envWith({ COST_METER: "true" }));
+    const store = createPostgresStore(url, { max: 1 });
+    const slug = `pg-trips-${crypto.randomUUID().slice(0, 6)}`;
+    const company = await store.companies.create({ slug, name: "Clínica" });
+    const steps: Record<string, ReturnType<typeof pgCounts>> = {};
+    const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+      resetCosts();
+      const out = await run();
+      steps[name] = pgCounts();
+      return out;
+    };
+    const recorded = await step("record", () => store.turns.record(company.id, turns(20, slug), 1_760_000_000_000));
+    const stored = await step("storeMany", () =>
+      store.outbox.storeMany(
+        company.id,
+        recorded.map((t, i) => ({
+          conversationId: t.conversation.id,
+          contactId: t.contact.id,
+          channel: "sandbox",
+          clientRef: `${slug}:${i}`,
+          payload: { kind: "text", text: "Olá" },
+          correlationId: "c",
+        })),
+      ),
+    );
+    const claimed = await step("claimMany", () =>
+      store.outbox.claimMany(
+        company.id,
+        stored.map((s) => s.id),
+        Date.now(),
+        60_000,
+      ),
+    );
+    await step("markAcceptedMany", () =>
+      store.outbox.markAcceptedMany(
+        company.id,
+        claimed.map((c) => ({ id: c.message.id, providerMessageId: `p.${c.message.id}` })),
+        Date.now(),
+      ),
+    );
+    await store.close();
+    expect(claimed).toHaveLength(20);
+    // Round trips = statements with parameters × 2 (describe, then execute) + BEGIN and COMMIT × 1.
+    expect(steps).toEqual({
+      record: { pgStatements: 8, pgRoundTrips: 14, pgConnections: 0 },
+      storeMany: { pgStatements: 2, pgRoundTrips: 4, pgConnections: 0 },
+      claimMany: { pgStatements: 2, pgRoundTrips: 4, pgConnections: 0 },
+      markAcceptedMany: { pgStatements: 1, pgRoundTrips: 2, pgConnections: 0 },
+    });
   });
 
   it("GET /__bench/costs names the engine and shows the Postgres counts of the requests before it", async () => {

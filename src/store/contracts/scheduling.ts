@@ -70,6 +70,11 @@ export interface SchedulingStore {
      * Returns the rows it could not store (unknown contact id, id used by a live appointment).
      */
     importRows(companyId: number, rows: ImportRecord[], at: number): Promise<{ line: number; reason: string }[]>;
+    /**
+     * After a large import: brings the planner's statistics of the imported tables up to date, so
+     * the first analysis after it does not plan against statistics from before the rows were there.
+     */
+    analyzeImported(): Promise<void>;
     /** Appointments starting in [from, to), oldest first, at most `limit` (the newest ones when more exist). */
     history(companyId: number, q: { from?: number; to: number; limit: number; contactIds?: number[] }): Promise<HistoryRecord[]>;
     /** Appointments still on (scheduled, confirmed) starting in [from, to), with their calendar provider. */

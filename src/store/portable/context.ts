@@ -34,5 +34,5 @@ export interface PortableCtx {
 export interface EngineSpecific {
   messages: "applyStatus" | "applyStatuses";
   appointments: "reserve" | "move";
-  scheduling: "importRows" | "history" | "upcoming" | "setRisk" | "saveInsights" | "claimRun";
+  scheduling: "importRows" | "analyzeImported" | "history" | "upcoming" | "setRisk" | "saveInsights" | "claimRun";
 }

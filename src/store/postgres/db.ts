@@ -30,4 +30,33 @@ export function pgClient(connectionString: string, opts: { max?: number } = {}) 
   return postgres(connectionString, options);
 }
 
-export const pgCtx = (client: postgres.Sql): PgCtx => ({ db: drizzle(client, { schema: s }) });
+export const pgCtx = (client: postgres.Sql): PgCtx => ({ db: drizzle(preparing(client), { schema: s }) });
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+/**
+ * The client as drizzle sees it, with every statement that has parameters sent as a named prepared
+ * statement. drizzle asks Postgres.js for unnamed ones (`prepare: false` unless a query is named),
+ * and Postgres.js sends each of those with a describe round trip first, every time; a named one is
+ * described once per connection, then runs in one round trip (Bind + Execute). Hyperdrive supports
+ * named prepared statements (Postgres.js's default). Statements without parameters stay unnamed:
+ * they already take one round trip, and their text (inlined values) seldom repeats.
+ */
+function preparing<T extends Sql>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (typeof value !== "function") return value;
+      if (prop === "unsafe")
+        return (query: string, params?: unknown[], opts?: postgres.UnsafeQueryOptions) =>
+          target.unsafe(query, params as postgres.ParameterOrJSON<never>[], { ...opts, prepare: (params?.length ?? 0) > 0 });
+      // A transaction's (and a savepoint's) statements go through the sql handed to its callback.
+      if (prop === "begin" || prop === "savepoint")
+        return (...args: unknown[]) => {
+          const body = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return (value as (...a: unknown[]) => unknown).apply(target, [...args, (tx: postgres.TransactionSql) => body(preparing(tx))]);
+        };
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+}
