@@ -42,6 +42,9 @@ export class MetricsDO extends DurableObject<Env> {
   private readonly cache = new ChunkCache();
   /** The last-push gauge's members per block: it is rendered per scrape, compressed only when it changed. */
   private readonly lastPushMembers = new GzipMemo();
+  /** Bumped by every committed push: the last-push gauge's lines are rendered again only after one. */
+  private pushesVersion = 0;
+  private lastPush: { version: number; labels: Readonly<Record<string, string>>; blocks: [block: number, text: string][] } | undefined;
   /** The owner_labels table in memory; undefined until the first refresh pushed any. */
   private labels: Record<string, string> | undefined;
 
@@ -94,6 +97,7 @@ export class MetricsDO extends DurableObject<Env> {
     });
     // Only once committed: the cache never shows what storage does not hold.
     for (const [metric, text] of chunks) this.cache.set(metric, p.owner, text);
+    this.pushesVersion++;
   }
 
   /**
@@ -158,7 +162,7 @@ export class MetricsDO extends DurableObject<Env> {
     const labels = given ?? this.labels;
     if (!labels) return null;
     const out = this.cache.exposition(labels);
-    const last = lastPushBlocks(this.activePushes(), labels)
+    const last = this.lastPushBlocks(labels)
       .map(([, text]) => text)
       .join("");
     if (last !== "") out[LAST_PUSH_FAMILY] = last;
@@ -170,15 +174,22 @@ export class MetricsDO extends DurableObject<Env> {
     const labels = given ?? this.labels;
     if (!labels) return null;
     const out = this.cache.gzipExposition(labels);
-    const last = lastPushBlocks(this.activePushes(), labels).map(([block, text]) => this.lastPushMembers.member(String(block), text));
+    const last = this.lastPushBlocks(labels).map(([block, text]) => this.lastPushMembers.member(String(block), text));
     this.lastPushMembers.endRound();
     if (last.length > 0) out[LAST_PUSH_FAMILY] = last;
     return packMembers(out);
   }
 
-  /** Absent while a tenant is idle (it said so in its last push): only tenants expected to push go stale. */
-  private activePushes(): { owner: string; pushed_at: number }[] {
-    return this.sql.exec<{ owner: string; pushed_at: number }>(`SELECT owner, pushed_at FROM pushes WHERE idle = 0 ORDER BY owner`).toArray();
+  /**
+   * The last-push gauge's lines per block, read and rendered again only after a push or with other
+   * labels. Absent while a tenant is idle (it said so in its last push): only tenants expected to
+   * push go stale.
+   */
+  private lastPushBlocks(labels: Readonly<Record<string, string>>): [block: number, text: string][] {
+    if (this.lastPush?.version === this.pushesVersion && this.lastPush.labels === labels) return this.lastPush.blocks;
+    const pushes = this.sql.exec<{ owner: string; pushed_at: number }>(`SELECT owner, pushed_at FROM pushes WHERE idle = 0 ORDER BY owner`).toArray();
+    this.lastPush = { version: this.pushesVersion, labels, blocks: lastPushBlocks(pushes, labels) };
+    return this.lastPush.blocks;
   }
 
   /**

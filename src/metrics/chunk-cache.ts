@@ -39,6 +39,7 @@ export class ChunkCache {
   /** Per block, the labels it was last asked for (owner=label lines) and a number that changes with them. */
   private readonly blockLabels = new Map<number, { signature: string; version: number }>();
   private labelsVersions = 0;
+  private lastLabels: { labels: Readonly<Record<string, string>>; versions: Map<number, number> } | undefined;
 
   set(metric: string, owner: string, text: string | undefined): void {
     let family = this.families.get(metric);
@@ -132,6 +133,14 @@ export class ChunkCache {
    * block none of whose owners has a label). One pass over the labels per scrape, not one per family.
    */
   private labelVersions(labels: Readonly<Record<string, string>>): Map<number, number> {
+    // The same labels object as last time (the aggregate's own, until a refresh replaces it): same versions.
+    if (labels === this.lastLabels?.labels) return this.lastLabels.versions;
+    const versions = this.computeLabelVersions(labels);
+    this.lastLabels = { labels, versions };
+    return versions;
+  }
+
+  private computeLabelVersions(labels: Readonly<Record<string, string>>): Map<number, number> {
     const signatures = new Map<number, string>();
     for (const owner of Object.keys(labels)) {
       const id = ownerBlock(owner);

@@ -74,7 +74,8 @@ ops.get(
     const members = (await aggregate.gzipExposition()) ?? (await aggregate.gzipExposition(await labels()));
     const body = assembleGzipExposition(members ?? { bytes: new Uint8Array(), families: {} }, scrapeMembers);
     // Already gzip: `manual` keeps the runtime from compressing it again (it would, for the header alone).
-    const res = c.body(body, 200, { ...headers, "content-encoding": "gzip" });
-    return new Response(res.body, { status: res.status, headers: res.headers, encodeBody: "manual" });
+    // The bytes themselves, not `res.body`: a stream would go out chunked, piece by piece (~10 ms at 1,000 tenants).
+    const res = c.body(null, 200, { ...headers, "content-encoding": "gzip" });
+    return new Response(body, { status: res.status, headers: res.headers, encodeBody: "manual" });
   },
 );
