@@ -1,6 +1,7 @@
 import { buildSystemPrompt, chatHistory, HANDOFF_MARKER, publicFacts } from "./context";
 import type { Intent } from "./intents";
 import { truncateForLimit } from "./split";
+import { knowledgeReply } from "./knowledge-reply";
 import { renderReply, resolveLocale } from "./templates";
 import { openSecret } from "../lib/secret-box";
 import type { MetricEvent } from "../metrics/sql-metrics";
@@ -38,6 +39,8 @@ export interface TurnReply {
   reason: ReplyReason;
   /** The model said it cannot help: hand the conversation to a person. */
   handoff: boolean;
+  /** A template reply answered from the business's knowledge (so the turn counts as handled). */
+  fromKnowledge?: boolean;
   /** Metrics the caller records with the turn (exactly once per turn). */
   events: MetricEvent[];
   systemPrompt?: string;
@@ -86,8 +89,11 @@ export async function generateReply(deps: EngineDeps, input: TurnReplyInput): Pr
     const locale = resolveLocale(company.locale);
     // A burst with several requests gets each answered, in the order they were asked.
     const answered = as === intent && input.intents && input.intents.length > 1 ? input.intents : [as];
-    const text = answered.map((i) => renderReply(i, locale, vars)).join("\n\n");
-    return { text, source: "template", reason, handoff: false, events };
+    // A question (or what we could not classify) the knowledge answers gets the facts, not "the team will confirm".
+    const open = as === intent ? answered.findIndex((i) => i === "question" || i === "unknown") : -1;
+    const facts = open < 0 ? null : knowledgeReply({ text: input.text, knowledge: profile.knowledge, tone: profile.tone, locale, contactName: vars.contactName });
+    const text = answered.map((i, n) => (n === open && facts !== null ? facts : renderReply(i, locale, vars))).join("\n\n");
+    return { text, source: "template", reason, handoff: false, events, fromKnowledge: facts !== null };
   };
   if (!profile.tone.aiEnabled) return template("ai_disabled");
   const apiKey = await resolveApiKey(env, profile);
