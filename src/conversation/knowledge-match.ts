@@ -18,7 +18,11 @@ export interface KnowledgeMatch {
   faq: number[];
   /** Part of the question found nothing in the knowledge (a topic without a value, or no match at all). */
   unanswered: boolean;
+  /** The topics and FAQ entries above in the order the message asked for them. */
+  answers: Answer[];
 }
+
+export type Answer = { kind: "topic"; topic: Topic } | { kind: "faq"; index: number };
 
 const TOPIC_WORDS: Record<Topic, RegExp> = {
   address: new RegExp(
@@ -101,11 +105,14 @@ function sentences(text: string): string[] {
  * @example matchKnowledge("Qual o endereço e o horário?", k).topics // ["address", "hours"]
  */
 export function matchKnowledge(text: string, k: Knowledge): KnowledgeMatch {
-  const result: KnowledgeMatch = { topics: [], aspects: [], services: [], faq: [], unanswered: false };
+  const result: KnowledgeMatch = { topics: [], aspects: [], services: [], faq: [], unanswered: false, answers: [] };
+  // Which sentence first asked for each topic ("topic:hours") or FAQ entry ("faq:0").
+  const askedIn = new Map<string, number>();
+  const seen = (key: string, n: number) => askedIn.has(key) || askedIn.set(key, n);
   const topics = new Set<Topic>();
   const aspects = new Set<ServiceAspect>();
   const faqScores = new Map<number, number>();
-  for (const segment of sentences(text)) {
+  for (const [n, segment] of sentences(text).entries()) {
     const folded = foldText(segment);
     const asked = keywordStems(segment);
     let found = false;
@@ -114,6 +121,7 @@ export function matchKnowledge(text: string, k: Knowledge): KnowledgeMatch {
       const score = faqScore(asked, f.q);
       if (score >= FAQ_MIN_SCORE) {
         faqScores.set(i, Math.max(score, faqScores.get(i) ?? 0));
+        seen(`faq:${i}`, n);
         found = true;
       }
     }
@@ -124,6 +132,7 @@ export function matchKnowledge(text: string, k: Knowledge): KnowledgeMatch {
     if (named.length > 0 || asksAspect) {
       if (k.services.length > 0) {
         topics.add("services");
+        seen("topic:services", n);
         found = true;
       } else missing = true;
     }
@@ -132,6 +141,7 @@ export function matchKnowledge(text: string, k: Knowledge): KnowledgeMatch {
       if (!TOPIC_WORDS[topic].test(folded)) continue;
       if (hasValue(k, topic)) {
         topics.add(topic);
+        seen(`topic:${topic}`, n);
         found = true;
         // An FAQ entry may answer what the field leaves empty ("Vocês abrem no sábado?").
       } else if (!found) missing = true;
@@ -145,6 +155,10 @@ export function matchKnowledge(text: string, k: Knowledge): KnowledgeMatch {
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .slice(0, MAX_FAQ)
     .map(([i]) => i);
+  const answers: Answer[] = [...result.topics.map((topic): Answer => ({ kind: "topic", topic })), ...result.faq.map((index): Answer => ({ kind: "faq", index }))];
+  const at = (a: Answer) => askedIn.get(a.kind === "topic" ? `topic:${a.topic}` : `faq:${a.index}`) ?? 0;
+  // Stable sort: within one sentence, topics (in TOPICS order) come before FAQ entries (best first).
+  result.answers = answers.sort((a, b) => at(a) - at(b));
   return result;
 }
 

@@ -96,6 +96,8 @@ export interface KnowledgeReplyInput {
   tone: Tone;
   locale: Locale;
   contactName?: string;
+  /** Open with "Claro!" (false when the facts follow a greeting that already addressed the contact). */
+  lead?: boolean;
 }
 
 /**
@@ -109,9 +111,13 @@ export function knowledgeReply(input: KnowledgeReplyInput): string | null {
   const match = matchKnowledge(input.text, k);
   if (!answersSomething(match)) return null;
   const p = PHRASES[locale];
-  const lines: string[] = [p.lead[tone.formality](firstName(input.contactName))];
-  for (const i of match.faq) lines.push(cleanValue(k.faq[i]?.a, MAX_VALUE * 2));
-  for (const topic of match.topics) {
+  const lines: string[] = input.lead === false ? [] : [p.lead[tone.formality](firstName(input.contactName))];
+  for (const answer of match.answers) {
+    if (answer.kind === "faq") {
+      lines.push(cleanValue(k.faq[answer.index]?.a, MAX_VALUE * 2));
+      continue;
+    }
+    const { topic } = answer;
     if (topic === "address") lines.push(`${p.address}: ${cleanValue(k.address)}`);
     if (topic === "hours") lines.push(`${p.hours}: ${cleanValue(k.hours)}`);
     if (topic === "phones") {

@@ -89,10 +89,15 @@ export async function generateReply(deps: EngineDeps, input: TurnReplyInput): Pr
     const locale = resolveLocale(company.locale);
     // A burst with several requests gets each answered, in the order they were asked.
     const answered = as === intent && input.intents && input.intents.length > 1 ? input.intents : [as];
-    // A question (or what we could not classify) the knowledge answers gets the facts, not "the team will confirm".
+    // A question (or what we could not classify) the knowledge answers gets the facts, not "the team will
+    // confirm"; "Oi, qual o endereço?" reads as a greeting, so the facts follow the welcome.
     const open = as === intent ? answered.findIndex((i) => i === "question" || i === "unknown") : -1;
-    const facts = open < 0 ? null : knowledgeReply({ text: input.text, knowledge: profile.knowledge, tone: profile.tone, locale, contactName: vars.contactName });
-    const text = answered.map((i, n) => (n === open && facts !== null ? facts : renderReply(i, locale, vars))).join("\n\n");
+    const greeted = as === intent && open < 0 && answered.includes("greeting");
+    const facts =
+      open >= 0 || greeted ? knowledgeReply({ text: input.text, knowledge: profile.knowledge, tone: profile.tone, locale, contactName: vars.contactName, lead: !greeted }) : null;
+    const parts = answered.map((i, n) => (n === open && facts !== null ? facts : renderReply(i, locale, vars)));
+    if (greeted && facts !== null) parts.push(facts);
+    const text = parts.join("\n\n");
     return { text, source: "template", reason, handoff: false, events, fromKnowledge: facts !== null };
   };
   if (!profile.tone.aiEnabled) return template("ai_disabled");

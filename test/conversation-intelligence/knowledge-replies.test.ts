@@ -27,6 +27,14 @@ describe("template replies from the business's knowledge (no LLM)", () => {
     expect(seriesValue(m, "secretaria_replies_total", { company: "kn-pt", source: "template", reason: "no_key" })).toBe(1);
   });
 
+  it("follows the welcome with the facts when the question comes with a greeting", async () => {
+    await sandboxSay("kn-pt", "5511987653008", "Oi, qual o endereço?");
+    const [reply] = await delivered("kn-pt", "5511987653008", 1);
+    expect(reply?.text).toBe(
+      "Olá, Maria! 👋 Aqui é a assistente virtual. Clínica Demo agradece seu contato! Como posso ajudar você hoje?\n\n📍 Endereço: Rua Exemplo, 123 — Centro, São Paulo",
+    );
+  });
+
   it("answers a price question in English from the service list", async () => {
     await seedCompany({ slug: "kn-en", name: "Bright Smile", locale: "en" });
     await putConfig("kn-en", "knowledge", {
@@ -80,17 +88,17 @@ describe("template replies from the business's knowledge (no LLM)", () => {
           hours: "<b>24h</b>",
           faq: [{ q: "Qual o endereço?", a: `${"<i>sim</i>\u0000 ".repeat(60)}`.slice(0, 1000) }],
         },
-        tone: { maxReplyChars: 300 },
+        tone: { maxReplyChars: 600 },
       },
       Date.now(),
     );
     await sandboxSay("kn-hostile", "5511987653006", "Qual o endereço e o horário?");
     const [reply] = await delivered("kn-hostile", "5511987653006", 1);
     const text = reply?.text ?? "";
-    expect(text).toMatch(/^Claro, Maria!\nsim sim/);
+    expect(text).toMatch(/^Claro, Maria!\n📍 Endereço: Rua Um, 1 x{250}\n🕒 Horário de atendimento: 24h\nsim sim/);
     expect(text).not.toMatch(/[<>\p{Cf}]/u);
     expect(text.replaceAll("\n", "")).not.toMatch(/\p{Cc}/u);
-    expect(Array.from(text).length).toBeLessThanOrEqual(300);
+    expect(Array.from(text).length).toBeLessThanOrEqual(600);
   });
 
   it("never breaks on a stored 10 KB value: the profile falls back to defaults and the reply still goes out", async () => {

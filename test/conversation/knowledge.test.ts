@@ -89,6 +89,11 @@ describe("knowledgeReply", () => {
     expect(text).toMatch(/outro serviço, confirmo com a nossa equipe/);
   });
 
+  it("answers in the order the message asked", () => {
+    expect(reply("Oi, quanto custa o clareamento? Vocês aceitam pix?")).toBe("Claro, Maria!\n• Clareamento dental — R$ 800\nAceitamos cartão de crédito, débito e Pix.");
+    expect(reply("Vocês aceitam pix? Quanto custa o clareamento?")).toBe("Claro, Maria!\nAceitamos cartão de crédito, débito e Pix.\n• Clareamento dental — R$ 800");
+  });
+
   it("answers nothing when the knowledge has nothing for the question", () => {
     expect(reply("Qual o endereço e o horário?", empty)).toBeNull();
     expect(reply("Vocês fazem implante?")).toBeNull();
