@@ -28,11 +28,25 @@ describe("template replies from the business's knowledge (no LLM)", () => {
   });
 
   it("follows the welcome with the facts when the question comes with a greeting", async () => {
-    await sandboxSay("kn-pt", "5511987653008", "Oi, qual o endereço?");
-    const [reply] = await delivered("kn-pt", "5511987653008", 1);
+    await seedCompany({ slug: "kn-greet", name: "Clínica Demo" });
+    await putConfig("kn-greet", "knowledge", { address: "Rua Exemplo, 123 — Centro, São Paulo" });
+    await sandboxSay("kn-greet", "5511987653008", "Oi, qual o endereço?");
+    const [reply] = await delivered("kn-greet", "5511987653008", 1);
     expect(reply?.text).toBe(
       "Olá, Maria! 👋 Aqui é a assistente virtual. Clínica Demo agradece seu contato! Como posso ajudar você hoje?\n\n📍 Endereço: Rua Exemplo, 123 — Centro, São Paulo",
     );
+  });
+
+  it("counts an unclassified message answered from the knowledge as handled: no handoff for 'could not help'", async () => {
+    // "endereço" and "telefone" alone are no question by the intent rules (unknown); two unknown turns would hand over.
+    await seedCompany({ slug: "kn-handled", name: "Clínica Demo" });
+    await putConfig("kn-handled", "knowledge", { address: "Rua Exemplo, 123", phones: ["+55 11 3000-0000"] });
+    await sandboxSay("kn-handled", "5511987653009", "endereço");
+    await delivered("kn-handled", "5511987653009", 1);
+    await sandboxSay("kn-handled", "5511987653009", "telefone");
+    const replies = await delivered("kn-handled", "5511987653009", 2);
+    expect(replies.map((r) => r.text)).toEqual(["Claro, Maria!\n📍 Endereço: Rua Exemplo, 123", "Claro, Maria!\n📞 Telefone: +55 11 3000-0000"]);
+    // Had the first turn counted as unhandled, the second would have been the handoff's "Vou chamar uma pessoa…".
   });
 
   it("answers a price question in English from the service list", async () => {
