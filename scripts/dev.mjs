@@ -28,6 +28,22 @@ export const DEMO = {
   phoneNumberId: "100000000000001",
   token: "demo-token",
   checkFrom: "5511999990000",
+  /** So the first "Qual o endereço e o horário?" is answered without an LLM key (the hours match the built-in calendar's). */
+  knowledge: {
+    services: [
+      { name: "Consulta de avaliação", price: "R$ 120", durationMinutes: 30 },
+      { name: "Limpeza dental", price: "R$ 180", durationMinutes: 45 },
+      { name: "Clareamento dental", price: "R$ 900", durationMinutes: 60 },
+    ],
+    hours: "segunda a sexta, 8h às 12h e 13h às 18h; sábado, 8h às 12h",
+    address: "Rua Exemplo, 123 — Centro, São Paulo - SP",
+    phones: ["+55 11 3000-0000"],
+    faq: [
+      { q: "Vocês aceitam cartão ou Pix?", a: "Aceitamos cartão de crédito, débito e Pix." },
+      { q: "Tem estacionamento?", a: "Sim, há estacionamento conveniado ao lado da clínica." },
+    ],
+    notes: "",
+  },
 };
 
 /**
@@ -182,7 +198,9 @@ async function main() {
   console.log("[dev] applying local D1 migrations…");
   await migrateLocal();
   console.log(`[dev] seeding the demo tenant "${DEMO.slug}"…`);
-  await executeLocal(tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo" }), { quiet: true });
+  await executeLocal(tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge }), {
+    quiet: true,
+  });
   const extraArgs = ["--test-scheduled"];
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
@@ -195,7 +213,14 @@ async function main() {
     }
     console.log("[dev] DATABASE_URL is set: the store is Postgres (through a local Hyperdrive binding); applying migrations-pg/…");
     await migratePostgres(databaseUrl);
-    await seedTenantPostgres(databaseUrl, { slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo" });
+    await seedTenantPostgres(databaseUrl, {
+      slug: DEMO.slug,
+      name: DEMO.name,
+      phoneNumberId: DEMO.phoneNumberId,
+      token: DEMO.token,
+      tokenLabel: "demo",
+      knowledge: DEMO.knowledge,
+    });
     extraArgs.push("--config", postgresConfig(databaseUrl));
   }
 

@@ -88,7 +88,7 @@ export function executeLocal(sql, { persistTo, quiet } = {}) {
 }
 
 /**
- * SQL that creates a tenant and (optionally) an API token for it. Re-running keeps whatever exists
+ * SQL that creates a tenant and (optionally) an API token and a knowledge section for it. Re-running keeps whatever exists
  * (INSERT OR IGNORE on the unique slug / token hash), so operators' edits survive `npm start`.
  */
 export function tenantSeedSql({
@@ -102,6 +102,7 @@ export function tenantSeedSql({
   token = null,
   tokenLabel = slug,
   upsertSettings = false,
+  knowledge = null,
 }) {
   const settings = JSON.stringify(channelSettings);
   const values = [
@@ -124,6 +125,15 @@ export function tenantSeedSql({
     statements.push(
       `INSERT OR IGNORE INTO api_tokens (company_id, token_hash, label) SELECT id, ${sqlString(sha256Hex(token))}, ${sqlString(tokenLabel)} FROM companies WHERE slug = ${sqlString(slug)}`,
     );
+  if (knowledge) {
+    // The profile's knowledge section, unless the tenant already has one (edits through the API stay).
+    const json = sqlString(JSON.stringify(knowledge));
+    const company = `(SELECT id FROM companies WHERE slug = ${sqlString(slug)})`;
+    statements.push(
+      `INSERT OR IGNORE INTO company_profiles (company_id, profile, updated_at) SELECT id, json_object('knowledge', json(${json})), ${Date.now()} FROM companies WHERE slug = ${sqlString(slug)}`,
+      `UPDATE company_profiles SET profile = json_set(profile, '$.knowledge', json(${json})) WHERE company_id = ${company} AND json_extract(profile, '$.knowledge') IS NULL`,
+    );
+  }
   return statements.join("; ") + ";";
 }
 

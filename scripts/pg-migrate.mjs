@@ -40,8 +40,8 @@ export async function migratePostgres(url) {
   }
 }
 
-/** The demo tenant (and its API token) in Postgres, keeping whatever exists, like tenantSeedSql does for D1. */
-export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null, token = null, tokenLabel = slug }) {
+/** The demo tenant (its API token, its knowledge) in Postgres, keeping whatever exists, like tenantSeedSql does for D1. */
+export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null, token = null, tokenLabel = slug, knowledge = null }) {
   const client = postgres(url, quiet);
   try {
     await client.unsafe(
@@ -53,6 +53,13 @@ export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null
       await client.unsafe(
         `INSERT INTO api_tokens (company_id, token_hash, label) SELECT id, ${sqlString(sha256Hex(token))}, ${sqlString(tokenLabel)} FROM companies WHERE slug = ${sqlString(slug)}
          ON CONFLICT DO NOTHING`,
+      );
+    if (knowledge)
+      await client.unsafe(
+        `INSERT INTO company_profiles (company_id, profile, updated_at)
+         SELECT id, jsonb_build_object('knowledge', ${sqlString(JSON.stringify(knowledge))}::jsonb), ${Date.now()} FROM companies WHERE slug = ${sqlString(slug)}
+         ON CONFLICT (company_id) DO UPDATE SET profile = company_profiles.profile || jsonb_build_object('knowledge', EXCLUDED.profile -> 'knowledge')
+         WHERE company_profiles.profile -> 'knowledge' IS NULL`,
       );
   } finally {
     await client.end();

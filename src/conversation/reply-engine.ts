@@ -1,6 +1,7 @@
 import { buildSystemPrompt, chatHistory, HANDOFF_MARKER, publicFacts } from "./context";
 import type { Intent } from "./intents";
 import { truncateForLimit } from "./split";
+import { knowledgeReply } from "./knowledge-reply";
 import { renderReply, resolveLocale } from "./templates";
 import { openSecret } from "../lib/secret-box";
 import type { MetricEvent } from "../metrics/sql-metrics";
@@ -38,6 +39,8 @@ export interface TurnReply {
   reason: ReplyReason;
   /** The model said it cannot help: hand the conversation to a person. */
   handoff: boolean;
+  /** A template reply answered from the business's knowledge (so the turn counts as handled). */
+  fromKnowledge?: boolean;
   /** Metrics the caller records with the turn (exactly once per turn). */
   events: MetricEvent[];
   systemPrompt?: string;
@@ -86,8 +89,16 @@ export async function generateReply(deps: EngineDeps, input: TurnReplyInput): Pr
     const locale = resolveLocale(company.locale);
     // A burst with several requests gets each answered, in the order they were asked.
     const answered = as === intent && input.intents && input.intents.length > 1 ? input.intents : [as];
-    const text = answered.map((i) => renderReply(i, locale, vars)).join("\n\n");
-    return { text, source: "template", reason, handoff: false, events };
+    // A question (or what we could not classify) the knowledge answers gets the facts, not "the team will
+    // confirm"; "Oi, qual o endereço?" reads as a greeting, so the facts follow the welcome.
+    const open = as === intent ? answered.findIndex((i) => i === "question" || i === "unknown") : -1;
+    const greeted = as === intent && open < 0 && answered.includes("greeting");
+    const facts =
+      open >= 0 || greeted ? knowledgeReply({ text: input.text, knowledge: profile.knowledge, tone: profile.tone, locale, contactName: vars.contactName, lead: !greeted }) : null;
+    const parts = answered.map((i, n) => (n === open && facts !== null ? facts : renderReply(i, locale, vars)));
+    if (greeted && facts !== null) parts.push(facts);
+    const text = parts.join("\n\n");
+    return { text, source: "template", reason, handoff: false, events, fromKnowledge: facts !== null };
   };
   if (!profile.tone.aiEnabled) return template("ai_disabled");
   const apiKey = await resolveApiKey(env, profile);

@@ -226,7 +226,7 @@ export async function answerTurn(
       await handoff("assistant_cannot_help");
     } else {
       await reply(splitForWhatsApp(answer.text));
-      const handled = answer.source === "llm" || intent !== "unknown";
+      const handled = answer.source === "llm" || answer.fromKnowledge === true || intent !== "unknown";
       context.push({ role: "contact", text, at, sentiment, handled, intent }, { role: "assistant", text: answer.text, at: Date.now() });
     }
   }

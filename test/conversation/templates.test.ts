@@ -68,9 +68,9 @@ describe("renderReply", () => {
 
   it("greets by first name when known", () => {
     expect(renderReply("greeting", "pt-BR", { ...biz, contactName: "Maria Silva" })).toBe(
-      "Olá, Maria! 👋 Aqui é a assistente virtual de Clínica Sorriso. Como posso ajudar você hoje?",
+      "Olá, Maria! 👋 Aqui é a assistente virtual. Clínica Sorriso agradece seu contato! Como posso ajudar você hoje?",
     );
-    expect(renderReply("greeting", "pt-BR", biz)).toBe("Olá! 👋 Aqui é a assistente virtual de Clínica Sorriso. Como posso ajudar você hoje?");
+    expect(renderReply("greeting", "pt-BR", biz)).toBe("Olá! 👋 Aqui é a assistente virtual. Clínica Sorriso agradece seu contato! Como posso ajudar você hoje?");
     expect(renderReply("thanks", "en", { ...biz, contactName: "John" })).toContain("You're welcome, John!");
     expect(renderReply("confirm", "es", { ...biz, contactName: "María José" })).toContain("confirmar, María!");
   });
@@ -95,8 +95,15 @@ describe("renderReply", () => {
     expect(text).toContain("for {firstName} [Co].");
   });
 
-  it("falls back to a generic business name", () => {
-    expect(renderReply("question", "pt-BR", { businessName: " " })).toContain("equipe de nossa empresa");
+  it("leaves the business name out when the tenant has none, without a dangling word", () => {
+    expect(renderReply("greeting", "pt-BR", { businessName: " " })).toBe("Olá! 👋 Aqui é a assistente virtual. Como posso ajudar você hoje?");
+    expect(renderReply("greeting", "en", { businessName: "" })).toBe("Hi! 👋 This is the virtual assistant. How can I help you today?");
+    for (const [locale, intent] of combos) expect(renderReply(intent, locale, { businessName: "" })).not.toMatch(/ {2}| [.,!?]|\b(?:de|da|do|for|the|del|sobre|about)\s*[.!?]/);
+  });
+
+  // "equipe de Clínica Demo" wants "da" and "equipo de Clínica Demo" wants "de la": no article is right for every name.
+  it.each(combos)("%s %s never puts the business name after a preposition or article", (locale, intent) => {
+    expect(renderReply(intent, locale, { businessName: "Clínica Demo" })).not.toMatch(/\b(?:de|da|do|à|ao|a|para|com|sobre|the|about|del|el|la|al|con)\s+Clínica Demo/i);
   });
 
   it.each(LOCALES)("%s opt-out confirms and tells how to come back with a keyword we understand", (locale) => {
