@@ -17,8 +17,9 @@ export async function settingsJourney(stage, page) {
     await page.waitForSelector("#preview-source:has-text('Texto pronto')", { timeout: 15_000 });
     assert.equal(await page.inputValue("#preview-question"), "Qual o endereço e o horário?");
     assert.equal(await page.textContent("#preview-source"), "Texto pronto · sem chave de API");
-    assert.match(await page.textContent("#preview-hint"), /não usam o conhecimento do negócio/);
-    assert.match(await page.textContent("#preview-reply"), /Clínica Painel/);
+    assert.match(await page.textContent("#preview-hint"), /responde endereço, horário, telefones, serviços e perguntas frequentes com o conhecimento/);
+    // The knowledge is still empty: nothing to answer with, so the team will confirm.
+    assert.match(await page.textContent("#preview-reply"), /Vou confirmar essa informação com a nossa equipe/);
   });
   await check("a settings form refuses a value out of range before sending it", async () => {
     await page.fill("#tone-length", "10");
