@@ -77,6 +77,7 @@ function banner({ base, vars }) {
     `  Panel            ${base}/   (sign in with ${DEMO.token})`,
     `  Health           ${base}/health        (liveness: ${base}/health/live)`,
     `  Metrics          ${base}/metrics${metricsAuth}`,
+    `  API document     ${base}/openapi.json   (readable: ${base}/docs)`,
     "",
     "  Webhooks",
     `    Meta (Cloud API)   POST ${base}/webhooks/whatsapp   (X-Hub-Signature-256, secret META_APP_SECRET in .dev.vars)`,
