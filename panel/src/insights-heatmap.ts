@@ -18,7 +18,11 @@ export interface HeatSlot {
 
 /** Weekday names in the panel's language, Monday first (the API's weekday_index: 0 = Monday). */
 const weekdayNames = () =>
-  Array.from({ length: 7 }, (_, i) => new Intl.DateTimeFormat(currentLocale(), { weekday: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 1 + i))));
+  Array.from({ length: 7 }, (_, i) => {
+    const name = new Intl.DateTimeFormat(currentLocale(), { weekday: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, 0, 1 + i)));
+    // "segunda-feira" → "Segunda-feira" (CSS capitalize would give "Segunda-Feira").
+    return name.charAt(0).toLocaleUpperCase(currentLocale()) + name.slice(1);
+  });
 
 /** Five bands of attendance, so colour-blind readers still have the number in the cell. */
 const band = (rate: number) => (rate >= 0.9 ? 4 : rate >= 0.8 ? 3 : rate >= 0.7 ? 2 : rate >= 0.6 ? 1 : 0);

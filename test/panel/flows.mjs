@@ -55,7 +55,7 @@ export async function flows(stage, page) {
   });
   await check("the heatmap is a weekday × hour table: 7 rows, the rate as text in every cell, the suggested slots starred", async () => {
     const rows = await page.$$eval("#insights-heatmap tbody tr", (trs) => trs.map((tr) => tr.querySelector("th")?.textContent ?? ""));
-    assert.deepEqual(rows, ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"]);
+    assert.deepEqual(rows, ["Segunda-feira", "Terça-feira", "Quarta-feira", "Quinta-feira", "Sexta-feira", "Sábado", "Domingo"]);
     const cells = await page.$$eval("#insights-heatmap tbody td:not(.heat-none) span[aria-hidden]", (spans) => spans.map((s) => s.textContent ?? ""));
     assert.ok(cells.length >= 20, `${cells.length} cells with data`);
     for (const c of cells) assert.match(c, /^(★ )?\d+%$/);
@@ -83,6 +83,13 @@ export async function flows(stage, page) {
     const message = await page.textContent("#auto-reschedule-preview-list blockquote");
     assert.match(message, /costuma ter mais imprevistos.*\n1\. .*\n2\. .*\n3\. /s);
     assert.equal((await outboxOf()).length, before, "the preview sent nothing");
+    await page.screenshot({ path: path.join(stage.shots, "1366x900-pt-BR-insights-preview.png"), fullPage: true });
+    // On a phone the preview (and the long message in it) stays inside the window.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const phone = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: innerWidth }));
+    assert.ok(phone.scroll <= phone.inner, `${phone.scroll}px wide in a ${phone.inner}px window`);
+    await page.screenshot({ path: path.join(stage.shots, "390x844-pt-BR-insights-preview.png"), fullPage: true });
+    await page.setViewportSize({ width: 1366, height: 900 });
     assert.equal(await page.textContent("#preview-send"), "Enviar para 1 contato");
     await page.click("#preview-send");
     await page.waitForSelector("#auto-reschedule-summary", { timeout: 30_000 });
