@@ -1,4 +1,4 @@
-// Builds the admin panel (panel/src, TypeScript + Chart.js) into panel/public/app.js, the static
+// Builds the admin panel (panel/src, TypeScript) into panel/public/app.js, the static
 // assets the Worker serves. wrangler runs it before `wrangler dev` and `wrangler deploy` ([build]).
 import path from "node:path";
 import { fileURLToPath } from "node:url";

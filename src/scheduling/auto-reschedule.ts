@@ -5,7 +5,7 @@
  * windows first — with "1" answering at once (agenda state in the TenantDO) and MANTER keeping
  * the current time. Each appointment is flagged once and offered once.
  */
-import type { OutboundPayload } from "../channels/types";
+import { type OutboundPayload, payloadText } from "../channels/types";
 import { queueOutbound } from "../outbox/queue";
 import type { AgendaState } from "../tenants/state";
 import { CalendarSettings } from "../agenda/calendar";
@@ -32,6 +32,8 @@ export interface RiskCase {
   /** Why it was skipped (already offered, confirmed, no free slot, opted out). */
   detail?: string;
   options?: (Slot & { label: string })[];
+  /** The offer's text as the contact reads it (outside the 24 h window it goes as the `reschedule` template). */
+  message?: string;
   messageId?: number | null;
 }
 
@@ -73,6 +75,7 @@ interface OfferCache {
  * Builds the better-slot offer for one appointment, remembers it in the contact's agenda state,
  * hands it to `deliver` (if given) and only then marks the appointment offered, so a failed send
  * leaves it to be offered again (the send itself is idempotent by its client ref).
+ * `dryRun` builds the same offer and stops there: nothing remembered, sent, marked or counted.
  */
 export async function prepareOffer(
   ctx: AgendaCtx,
@@ -80,6 +83,7 @@ export async function prepareOffer(
   appointment: { id: number; startsAt: number; endsAt: number },
   cache: OfferCache = {},
   deliver?: (payload: ListPayload) => Promise<number | null>,
+  dryRun = false,
 ): Promise<{ options: Slot[]; payload: ListPayload; messageId: number | null } | { skipped: string }> {
   if (cache.slots === undefined) {
     const found = await freeSlots(ctx);
@@ -94,9 +98,13 @@ export async function prepareOffer(
     .filter((o) => (promised.get(o.start) ?? 0) < places)
     .slice(0, ctx.profile.agenda.offerCount);
   if (options.length === 0) return { skipped: "no better free slot" };
+  const payload = offerPayload(ctx, contact, appointment, options);
+  if (dryRun) {
+    for (const o of options) promised.set(o.start, (promised.get(o.start) ?? 0) + 1);
+    return { options, payload, messageId: null };
+  }
   const state: AgendaState = { stage: "choosing", purpose: "reschedule", options, appointmentId: appointment.id, offer: "risk" };
   await tenantStub(ctx.env, ctx.company.id).setAgendaState(contact.phone, state, Math.max(HOUR_MS, appointment.startsAt - Date.now()));
-  const payload = offerPayload(ctx, contact, appointment, options);
   const messageId = deliver ? await deliver(payload) : null;
   if (!(await ctx.store.scheduling.markOffered(ctx.company.id, appointment.id, Date.now()))) return { skipped: "already offered" };
   for (const o of options) promised.set(o.start, (promised.get(o.start) ?? 0) + 1);
@@ -119,8 +127,15 @@ async function reminderUnanswered(ctx: AgendaCtx, a: HistoryRecord, now: number)
   return sentAt > 0 && sentAt <= now - ctx.profile.agenda.risk.unansweredReminderMinutes * MINUTE_MS;
 }
 
-/** The panel button and the daily run: finds high-risk appointments ahead and contacts each once. */
-export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<{ threshold: number; scanned: number; contacted: RiskCase[]; skipped: RiskCase[] }> {
+/**
+ * The panel button and the daily run: finds high-risk appointments ahead and contacts each once.
+ * `dryRun` (the panel's preview) answers who would be contacted and with what text, and changes nothing.
+ */
+export async function autoReschedule(
+  ctx: AgendaCtx,
+  now = Date.now(),
+  dryRun = false,
+): Promise<{ threshold: number; scanned: number; contacted: RiskCase[]; skipped: RiskCase[] }> {
   const settings = ctx.profile.agenda.risk;
   const model = await currentModel(ctx.store, ctx.company, now);
   const scored = await scoreUpcoming(ctx.store, ctx.company, model, now, now + settings.horizonHours * HOUR_MS, now);
@@ -132,7 +147,7 @@ export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<
     if (prediction.noShowProb >= settings.threshold) why.push("risk");
     if (await reminderUnanswered(ctx, a, now)) why.push("unanswered_reminder");
     if (why.length === 0) continue;
-    await flagHighRisk(ctx, a.id, why[0] ?? "risk", now);
+    if (!dryRun) await flagHighRisk(ctx, a.id, why[0] ?? "risk", now);
     const contact = await ctx.store.contacts.byId(ctx.company.id, a.contactId);
     const base: RiskCase = {
       appointmentId: a.id,
@@ -158,24 +173,37 @@ export async function autoReschedule(ctx: AgendaCtx, now = Date.now()): Promise<
       continue;
     }
     const clientRef = `riskoffer:${a.id}`;
-    const offer = await prepareOffer(ctx, contact, a, cache, async (payload) => {
-      const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, now);
-      return queueOutbound(ctx.env, ctx.store, {
-        company: ctx.company,
-        contact,
-        conversation,
-        clientRef,
-        payload,
-        correlationId: clientRef,
-        author: "system",
-        purpose: "reschedule",
-      });
-    });
+    const offer = await prepareOffer(
+      ctx,
+      contact,
+      a,
+      cache,
+      async (payload) => {
+        const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, now);
+        return queueOutbound(ctx.env, ctx.store, {
+          company: ctx.company,
+          contact,
+          conversation,
+          clientRef,
+          payload,
+          correlationId: clientRef,
+          author: "system",
+          purpose: "reschedule",
+        });
+      },
+      dryRun,
+    );
     if ("skipped" in offer) {
       skip(offer.skipped);
       continue;
     }
-    contacted.push({ ...base, action: "offered", options: offer.options.map((o) => ({ ...o, label: label(ctx, o) })), messageId: offer.messageId });
+    contacted.push({
+      ...base,
+      action: "offered",
+      options: offer.options.map((o) => ({ ...o, label: label(ctx, o) })),
+      message: payloadText(offer.payload),
+      ...(dryRun ? {} : { messageId: offer.messageId }),
+    });
   }
   return { threshold: settings.threshold, scanned: scored.length, contacted, skipped };
 }

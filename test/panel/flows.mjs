@@ -38,43 +38,65 @@ export async function flows(stage, page) {
     await page.waitForSelector("#import-result", { timeout: 300_000 });
     assert.match(await page.textContent("#import-result"), /^3\.000 importados, 0 com erro/);
   });
-  await check("“Analisar agora” fills the card: recommendation, three suggested slots, the model's AUC (pt-BR decimals)", async () => {
+  await check("“Analisar agora” fills the card: recommendation, three suggested slots, the model in plain words, AUC only under “detalhes”", async () => {
     await page.click("#btn-optimize");
     await page.waitForSelector("#insights-suggested li", { timeout: 60_000 });
     const suggested = await page.$$eval("#insights-suggested li", (lis) => lis.map((li) => li.textContent ?? ""));
     assert.equal(suggested.length, 3);
     for (const s of suggested) assert.match(s, /^(Segunda|Terça|Quarta|Quinta|Sexta|Sábado|Domingo) · \d{1,2}h-\d{1,2}h — presença estimada \d+%$/);
+    const plain = await page.textContent("#model-plain");
+    assert.match(plain, /cerca de \d+ em cada 10\./);
+    assert.match(plain, /aponta quem faltou como mais arriscado \d+ em cada 10 vezes/);
+    assert.doesNotMatch(plain, /AUC|Brier/);
+    assert.equal(await page.isVisible("#model-auc"), false, "the AUC waits behind the disclosure");
+    await page.click("#model-details summary");
     assert.match(await page.textContent("#model-auc"), /^0,\d{3} {2}\(só dia\/hora: 0,\d{3}\)$/);
     assert.match(await page.textContent("#insights-last-run"), /análise manual/);
   });
-  await check("the chart draws the slots (Chart.js canvas with pixels)", async () => {
-    await page.waitForFunction(() => (document.querySelector("#insights-chart")?.width ?? 0) > 300, null, { timeout: 10_000 });
-    const painted = await page.$eval("#insights-chart", (c) => {
-      const { data } = c.getContext("2d").getImageData(0, 0, c.width, c.height);
-      let coloured = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0) coloured++;
-      return { w: c.width, h: c.height, coloured };
-    });
-    assert.ok(painted.w > 300 && painted.h > 300, `canvas ${painted.w}×${painted.h}`);
-    assert.ok(painted.coloured > 5_000, `${painted.coloured} painted pixels`);
+  await check("the heatmap is a weekday × hour table: 7 rows, the rate as text in every cell, the suggested slots starred", async () => {
+    const rows = await page.$$eval("#insights-heatmap tbody tr", (trs) => trs.map((tr) => tr.querySelector("th")?.textContent ?? ""));
+    assert.deepEqual(rows, ["Segunda-feira", "Terça-feira", "Quarta-feira", "Quinta-feira", "Sexta-feira", "Sábado", "Domingo"]);
+    const cells = await page.$$eval("#insights-heatmap tbody td:not(.heat-none) span[aria-hidden]", (spans) => spans.map((s) => s.textContent ?? ""));
+    assert.ok(cells.length >= 20, `${cells.length} cells with data`);
+    for (const c of cells) assert.match(c, /^(★ )?\d+%$/);
+    assert.equal(await page.$$eval("#insights-heatmap td.heat-suggested", (tds) => tds.length), 3);
+    // The screen reader hears the whole slot, not a bare number.
+    assert.match(
+      await page.textContent("#insights-heatmap td.heat-suggested .visually-hidden"),
+      /^.+ · \d{1,2}h-\d{1,2}h: presença \d+%, faltas \d+%, .+ atendimentos?\. sugerido$/,
+    );
+    assert.equal(await page.getAttribute(".heatmap-scroll", "tabindex"), "0");
   });
-  await check("“Reagendar automaticamente faltas” asks first, then lists who was contacted and why", async () => {
+  await check("“Reagendar automaticamente faltas” previews who would be contacted and the exact message; nothing goes out until “Enviar”", async () => {
     // Every upcoming appointment counts as high risk for this check; one is booked for a known contact.
     assert.equal((await api("/api/agenda/settings", { method: "PUT", body: JSON.stringify({ risk: { threshold: 0.01 } }) })).status, 200);
     const { body } = await api("/api/agenda/availability?days=7");
-    assert.equal(
-      (await api("/api/agenda/appointments", { method: "POST", body: JSON.stringify({ contact: "5511900000007", name: "Maria Souza", start: body.slots[4].start }) })).status,
-      201,
-    );
+    const booked = await api("/api/agenda/appointments", { method: "POST", body: JSON.stringify({ contact: "5511900000007", name: "Maria Souza", start: body.slots[4].start }) });
+    assert.equal(booked.status, 201);
+    const outboxOf = async () => (await api(`/api/sandbox/${TENANT}/outbox?contact_id=${booked.body.contact.id}`)).body.messages ?? [];
+    const before = (await outboxOf()).length;
     await page.click("#btn-auto-reschedule");
-    await page.waitForSelector("dialog.confirm[open] #confirm-title:has-text('Enviar novas opções')");
-    await page.click("#confirm-ok");
+    await page.waitForSelector("#auto-reschedule-preview", { timeout: 30_000 });
+    assert.equal(await page.textContent("#auto-reschedule-preview-summary"), "1 contato receberia a mensagem abaixo · 1 agendamento analisado · limiar 1%");
+    const item = await page.textContent("#auto-reschedule-preview-list li");
+    assert.match(item, /^Maria Souza · \+55 11 90000-0007 — .*: \d+% de risco \(risco alto de falta\)/);
+    const message = await page.textContent("#auto-reschedule-preview-list blockquote");
+    assert.match(message, /costuma ter mais imprevistos.*\n1\. .*\n2\. .*\n3\. /s);
+    assert.equal((await outboxOf()).length, before, "the preview sent nothing");
+    await page.screenshot({ path: path.join(stage.shots, "1366x900-pt-BR-insights-preview.png"), fullPage: true });
+    // On a phone the preview (and the long message in it) stays inside the window.
+    await page.setViewportSize({ width: 390, height: 844 });
+    const phone = await page.evaluate(() => ({ scroll: document.scrollingElement.scrollWidth, inner: innerWidth }));
+    assert.ok(phone.scroll <= phone.inner, `${phone.scroll}px wide in a ${phone.inner}px window`);
+    await page.screenshot({ path: path.join(stage.shots, "390x844-pt-BR-insights-preview.png"), fullPage: true });
+    await page.setViewportSize({ width: 1366, height: 900 });
+    assert.equal(await page.textContent("#preview-send"), "Enviar para 1 contato");
+    await page.click("#preview-send");
     await page.waitForSelector("#auto-reschedule-summary", { timeout: 30_000 });
     assert.equal(await page.textContent("#auto-reschedule-summary"), "1 contato recebeu novas opções · 1 agendamento analisado · limiar 1%");
-    assert.match(
-      await page.textContent("#auto-reschedule-contacted li"),
-      /^Maria Souza · \+55 11 90000-0007 — .*: \d+% de risco \(risco alto de falta\)\. .*Opções: .+ · .+ · .+$/,
-    );
+    assert.match(await page.textContent("#auto-reschedule-contacted li"), /^Maria Souza · \+55 11 90000-0007 — .*Opções: .+ · .+ · .+$/);
+    const after = await outboxOf();
+    assert.equal(after.length, before + 1, "the confirmed run sent one offer");
   });
 
   await check("the simulator shows the customer's message at once and then the assistant's answer", async () => {

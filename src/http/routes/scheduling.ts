@@ -278,16 +278,31 @@ const caseView = (r: RiskCase) => ({
   action: r.action,
   ...(r.detail ? { detail: r.detail } : {}),
   ...(r.options ? { options: r.options } : {}),
+  ...(r.message !== undefined ? { message: r.message } : {}),
   ...(r.messageId !== undefined ? { message_id: r.messageId } : {}),
 });
+
+/** `dry_run: true` is the panel's preview: the same answer, with nothing sent, flagged or remembered. */
+const AutoRescheduleBody = z.strictObject({ dry_run: z.boolean().default(false) }).default({ dry_run: false });
 
 /** POST /api/agenda/auto-reschedule: the panel button — contacts the high-risk appointments ahead, each once, and says who and why. */
 scheduling.post(
   "/api/agenda/auto-reschedule",
-  doc({ summary: "Offer better slots to the high-risk appointments ahead", responses: { 200: { description: "`{threshold, scanned, contacted, skipped}`: who and why" } } }),
+  doc({
+    summary: "Offer better slots to the high-risk appointments ahead (or, with `dry_run`, preview who and the message)",
+    responses: { 200: { description: "`{dry_run, threshold, scanned, contacted, skipped}`: who, why and the message text" } },
+  }),
+  jsonBody(AutoRescheduleBody, { optional: true }),
   async (c) => {
+    const { dry_run } = c.req.valid("json");
     const ctx = await agendaCtx(c.env, c.get("store"), callerCompany(c.get("caller")));
-    const result = await autoReschedule(ctx);
-    return c.json({ threshold: result.threshold, scanned: result.scanned, contacted: result.contacted.map(caseView), skipped: result.skipped.map(caseView) });
+    const result = await autoReschedule(ctx, Date.now(), dry_run);
+    return c.json({
+      dry_run,
+      threshold: result.threshold,
+      scanned: result.scanned,
+      contacted: result.contacted.map(caseView),
+      skipped: result.skipped.map(caseView),
+    });
   },
 );
