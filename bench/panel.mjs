@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Panel benchmark (issue 11): what the admin panel costs to download and to show. Builds the panel as
-// wrangler does (scripts/build-panel.mjs), prints each asset's raw/gzip/brotli size and Chart.js's part
-// of app.js (from an esbuild metafile of the same build), then opens it in Debian's Chromium against a
+// wrangler does (scripts/build-panel.mjs), prints each asset's raw/gzip/brotli size and what fills
+// app.js most (per package or panel folder, from an esbuild metafile of the same build), then opens it in Debian's Chromium against a
 // private `wrangler dev` on 127.0.0.1 with a seeded tenant, at two viewports with the CPU at 1× and 4×
 // (CDP Emulation.setCPUThrottlingRate). Each run is a fresh browser context with the cache off:
 //   - login FP/FCP: first paint / first contentful paint of the sign-in screen (cold load);
@@ -53,7 +53,7 @@ function sizes(buf) {
   return { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length, brotli: brotli.length };
 }
 
-/** Builds the panel with the project's script, then measures the assets and Chart.js's share of app.js. */
+/** Builds the panel with the project's script, then measures the assets and what fills app.js most. */
 async function measureBundle() {
   execFileSync(process.execPath, [path.join(ROOT, "scripts", "build-panel.mjs")], { cwd: ROOT, stdio: "inherit" });
   const assets = ["app.js", "styles.css", "index.html"].map((name) => ({ name, ...sizes(readFileSync(path.join(PUBLIC, name))) }));
@@ -74,16 +74,19 @@ async function measureBundle() {
   if (built.contents.length !== assets[0].raw)
     throw new Error(`the metafile build (${built.contents.length} B) differs from scripts/build-panel.mjs's (${assets[0].raw} B): keep their options equal`);
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
-  let chart = 0;
+  const parts = new Map();
   let total = 0;
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     total += bytesInOutput;
-    if (/node_modules[\\/](chart\.js|@kurkle)[\\/]/.test(input)) chart += bytesInOutput;
+    // A package (node_modules/<name> or <@scope/name>), else the panel's own folder.
+    const pkg = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(input)?.[1] ?? path.dirname(input);
+    parts.set(pkg, (parts.get(pkg) ?? 0) + bytesInOutput);
   }
-  return { assets, chart, total };
+  const largest = [...parts].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  return { assets, largest, total };
 }
 
-function printBundle({ assets, chart, total }) {
+function printBundle({ assets, largest, total }) {
   console.log("\nPanel bundle (panel/public, as scripts/build-panel.mjs builds it)");
   console.log(`  ${"asset".padEnd(12)}${"raw".padStart(11)}${"gzip -9".padStart(11)}${"brotli 11".padStart(11)}`);
   const sum = { raw: 0, gzip: 0, brotli: 0 };
@@ -92,8 +95,8 @@ function printBundle({ assets, chart, total }) {
     for (const k of Object.keys(sum)) sum[k] += a[k];
   }
   console.log(`  ${"total".padEnd(12)}${kb(sum.raw).padStart(11)}${kb(sum.gzip).padStart(11)}${kb(sum.brotli).padStart(11)}`);
-  const pct = Math.round((chart / total) * 100);
-  console.log(`  Chart.js (chart.js + @kurkle/color) in app.js: ${kb(chart)} of ${kb(total)} minified (${pct}%), from the esbuild metafile`);
+  console.log(`  app.js's largest parts (esbuild metafile, of ${kb(total)} minified):`);
+  for (const [name, bytes] of largest) console.log(`    ${name.padEnd(40)}${kb(bytes).padStart(11)} (${Math.round((bytes / total) * 100)}%)`);
 }
 
 /** A private `wrangler dev` with its own local D1 and one tenant; returns its base URL and a stop(). */
