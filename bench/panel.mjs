@@ -12,7 +12,6 @@
 // Medians of --runs runs. Stops by itself.
 // Usage: npm run bench:panel -- [--runs 5] [--port 8821]
 
-import { execFileSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +20,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
 import { executeLocal, freePort, migrateLocal, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../scripts/local-wrangler.mjs";
+import { PANEL_BUILD } from "../scripts/build-panel.mjs";
 import { describeMachine, machineInfo } from "./engines.mjs";
 
 const { values: opts } = parseArgs({
@@ -53,26 +53,10 @@ function sizes(buf) {
   return { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length, brotli: brotli.length };
 }
 
-/** Builds the panel with the project's script, then measures the assets and what fills app.js most. */
+/** Builds the panel with the project's options (scripts/build-panel.mjs) and a metafile, then measures the assets and what fills app.js most. */
 async function measureBundle() {
-  execFileSync(process.execPath, [path.join(ROOT, "scripts", "build-panel.mjs")], { cwd: ROOT, stdio: "inherit" });
+  const result = await build({ ...PANEL_BUILD, metafile: true });
   const assets = ["app.js", "styles.css", "index.html"].map((name) => ({ name, ...sizes(readFileSync(path.join(PUBLIC, name))) }));
-  // The same options as scripts/build-panel.mjs, in memory, for the metafile (which inputs fill app.js).
-  const result = await build({
-    entryPoints: [path.join(ROOT, "panel", "src", "main.ts")],
-    outfile: path.join(PUBLIC, "app.js"),
-    bundle: true,
-    format: "esm",
-    target: "es2022",
-    minify: true,
-    legalComments: "none",
-    logLevel: "warning",
-    write: false,
-    metafile: true,
-  });
-  const built = result.outputFiles.find((f) => f.path.endsWith("app.js"));
-  if (built.contents.length !== assets[0].raw)
-    throw new Error(`the metafile build (${built.contents.length} B) differs from scripts/build-panel.mjs's (${assets[0].raw} B): keep their options equal`);
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint);
   const parts = new Map();
   let total = 0;

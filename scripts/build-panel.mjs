@@ -1,11 +1,12 @@
 // Builds the admin panel (panel/src, TypeScript) into panel/public/app.js, the static
-// assets the Worker serves. wrangler runs it before `wrangler dev` and `wrangler deploy` ([build]).
+// assets the Worker serves. wrangler runs it before `wrangler dev` and `wrangler deploy` ([build]);
+// bench/panel.mjs builds with the same options plus a metafile.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-await build({
+export const PANEL_BUILD = {
   entryPoints: [path.join(root, "panel", "src", "main.ts")],
   outfile: path.join(root, "panel", "public", "app.js"),
   bundle: true,
@@ -14,4 +15,6 @@ await build({
   minify: true,
   legalComments: "none",
   logLevel: "warning",
-});
+};
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) await build(PANEL_BUILD);

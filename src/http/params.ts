@@ -40,6 +40,9 @@ export function contactFilter(query: Record<string, string | undefined>): number
   return idParam(raw, "Contact");
 }
 
+/** What `contactFilter` can answer, for a listing's API document. */
+export const CONTACT_FILTER_ERRORS = "`phone_in_url`: a phone in ?contact= or ?phone=; `invalid_id`: contact_id is not a positive integer";
+
 /** A row id in a path or query: what `idParam` accepts. */
 export const Id = z.coerce.number().int().positive();
 

@@ -18,7 +18,7 @@ import type { RiskPrediction } from "../../scheduling/model";
 import { riskOf } from "../../scheduling/service";
 import { describer } from "../openapi/meta";
 import { jsonBody, pathId, queryParams } from "../openapi/validate";
-import { contactFilter, phoneParam } from "../params";
+import { CONTACT_FILTER_ERRORS, contactFilter, phoneParam } from "../params";
 import { sealSecret } from "../../lib/secret-box";
 import type { Appointment, AppointmentStatus, Contact } from "../../store/types";
 import { AgendaSettings, readProfile } from "../../tenants/profile";
@@ -189,7 +189,7 @@ agenda.get(
   doc({
     summary: "Appointments, with a fresh no-show risk each",
     responses: { 200: { description: "`{appointments: [...]}`" } },
-    errors: { 400: "`phone_in_url`: a phone in ?contact= or ?phone=; `invalid_id`: contact_id is not a positive integer" },
+    errors: { 400: CONTACT_FILTER_ERRORS },
   }),
   queryParams(ListQuery),
   async (c) => {

@@ -5,7 +5,7 @@ import { queueOutbound } from "../../outbox/queue";
 import { AppError } from "../../lib/errors";
 import { describer } from "../openapi/meta";
 import { jsonBody, pathId, queryParams } from "../openapi/validate";
-import { contactFilter, phoneParam } from "../params";
+import { CONTACT_FILTER_ERRORS, contactFilter, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
 import type { Company, Contact, Conversation, MessageRow } from "../../store/types";
 import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
@@ -62,7 +62,7 @@ conversations.get(
   doc({
     summary: "Conversations, newest first (keyset pagination with `before`)",
     responses: { 200: { description: "`{conversations: [...], next_before}`" } },
-    errors: { 400: "`phone_in_url`: a phone in ?contact= or ?phone=; `invalid_id`: contact_id is not a positive integer" },
+    errors: { 400: CONTACT_FILTER_ERRORS },
   }),
   queryParams(ListQuery),
   async (c) => {
