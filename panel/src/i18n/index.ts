@@ -1,12 +1,12 @@
 /**
- * The panel's words: one catalogue per language (pt-BR by default, en, es), the chosen one remembered
+ * The panel's words: one catalogue per language (pt-BR by default, en, es; each a folder of per-area files), the chosen one remembered
  * in localStorage, and Intl formatters in that locale. API codes never reach the page: statuses and
  * errors are looked up here, and an unknown code gets a generic translated message.
  */
 import { ApiError } from "../api";
-import en from "./en.json";
-import es from "./es.json";
-import ptBR from "./pt-BR.json";
+import en from "./en";
+import es from "./es";
+import ptBR from "./pt-BR";
 
 export type Key = keyof typeof ptBR;
 // A key missing from a translation fails this declaration; a key only in a translation fails the next.
