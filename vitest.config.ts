@@ -9,5 +9,8 @@ export default defineConfig(async () => ({
     // Postgres-only files run in vitest.pg.config.ts (they need its HYPERDRIVE binding).
     exclude: [...configDefaults.exclude, "test/store/postgres.test.ts", "test/**/*.pg.test.ts"],
     testTimeout: 30_000,
+    // Two workerd processes, not vitest's default of cores − 1 (one on a 2-core CI machine): a test file
+    // spends most of its time starting its runtime or waiting on queues and alarms, not on a core.
+    maxWorkers: 2,
   },
 }));

@@ -91,8 +91,8 @@ describe("agenda journeys over WhatsApp", () => {
     await fireAlarm(c.id);
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await outbox("agd", phone)).toHaveLength(7);
-    // Seven turns through two queues (each batch waits up to max_batch_timeout, 1 s): ~20 s on a quiet
-    // machine and close to the suite's 30 s default on a loaded one, so this journey gets its own bound.
+    // Seven turns through two queues: a few seconds with the tests' 0.2 s batches, longer on a loaded
+    // machine, so this journey gets its own bound.
   }, 90_000);
 
   it("tapping a row of the interactive list (Meta list_reply) books that slot", async () => {

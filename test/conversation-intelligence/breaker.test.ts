@@ -17,7 +17,7 @@ const replyTo = (phone: string) =>
 describe("LLM circuit breaker per tenant and provider", () => {
   it("opens after failures, serves templates without calling the provider, half-opens, closes on success", async () => {
     await seedCompany({ slug: "brk" });
-    await putConfig("brk", "ai", { provider: "gemini", apiKey: KEY, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 8_000 } });
+    await putConfig("brk", "ai", { provider: "gemini", apiKey: KEY, breaker: { volumeThreshold: 2, errorThresholdPercentage: 50, resetTimeoutMs: 4_000 } });
     await gemini.mode(KEY, "500");
 
     // Two failing turns (each retried by the adapter) trip the breaker; contacts still get a template reply.
@@ -35,7 +35,7 @@ describe("LLM circuit breaker per tenant and provider", () => {
     expect(await gemini.requests(KEY)).toHaveLength(callsWhenOpened);
 
     // After the reset timeout the next call is a probe (half-open)…
-    await elapse(8_100);
+    await elapse(4_100);
     expect(await gauge()).toBe(1);
     await gemini.mode(KEY, "ok", "Olá! O serviço voltou ao normal.");
     await sandboxSay("brk", "5511987652004", "Oi de novo");

@@ -114,7 +114,7 @@ describe("gauges on GET /metrics", () => {
         state.storage.sql.exec(`INSERT INTO pending (contact, channel, body, received_at, bytes) VALUES (?, 'sandbox', '{"text":"Oi"}', ?, 13)`, who, Date.now());
     });
 
-    const text = await metricsText();
+    const text = await metricsText({ rowCounts: true });
     const v = (name: string, labels: Record<string, string>) => seriesValue(text, name, labels);
     expect(v("secretaria_queue_backlog", { company: "gauges", queue: "inbound" })).toBe(2);
     expect(v("secretaria_queue_backlog", { company: "gauges", queue: "outbound" })).toBe(1);

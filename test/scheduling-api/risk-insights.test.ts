@@ -145,6 +145,11 @@ describe("slot insights and the daily run", () => {
   it("POST /api/agenda/optimize analyses 180 days, marks three suggested slots and publishes the model's holdout evaluation", async () => {
     await seedCompany({ slug: "ins" });
     await importCsv("ins", historyCsv(rows));
+    // The import queues its own analysis; once it has run, the manual run below is the latest.
+    await eventually(async () => {
+      const after = (await (await api("/api/agenda/insights", { tenant: "ins" })).json()) as Insights;
+      expect(after.last_run?.trigger).toBe("import");
+    });
     const run = await api("/api/agenda/optimize", { method: "POST", tenant: "ins" });
     expect(run.status).toBe(200);
     const body = (await (await api("/api/agenda/insights", { tenant: "ins" })).json()) as Insights;
