@@ -53,6 +53,7 @@ interface Answer {
     appointment_starts_at: string;
     contact: { phone: string; name: string } | null;
     state: string;
+    resend: boolean;
     can_resend: boolean;
     answer: { sentiment: string; text: string | null } | null;
   }[];
@@ -119,7 +120,10 @@ describe("GET /api/agenda/followups and resend", () => {
     expect(((await twice.json()) as { error: { code: string } }).error.code).toBe("already_resent");
     const after = await list("fu-a");
     const both = after.followups.filter((f) => f.appointment_id === silent.appointment.id);
-    expect(both.map((f) => f.can_resend)).toEqual([false, false]);
+    expect(both.map((f) => [f.resend, f.can_resend])).toEqual([
+      [true, false],
+      [false, false],
+    ]);
     // The resend itself is not resent again.
     const resend = both.find((f) => f.id !== silent.task.id);
     const chained = await api(`/api/agenda/followups/${resend?.id}/resend`, { method: "POST", tenant: "fu-a" });

@@ -21,6 +21,8 @@ interface Followup {
   state: string;
   /** Unanswered or failed, and not resent yet (once per appointment). */
   can_resend: boolean;
+  /** This one is the resend of an earlier follow-up. */
+  resend: boolean;
   sent_at: string | null;
   due_at: string | null;
   answer: { sentiment: "positive" | "neutral" | "negative"; text: string | null; at: string | null } | null;
@@ -85,7 +87,7 @@ function table(ctx: ViewContext, rows: Followup[], status: HTMLElement): HTMLEle
           { "data-id": String(f.id), "data-state": f.state },
           cell(0, contactNode(f.contact)),
           cell(1, formatInZone(f.appointment_starts_at, zone)),
-          cell(2, f.sent_at ? formatInZone(f.sent_at, zone) : t("common.none")),
+          cell(2, f.sent_at ? formatInZone(f.sent_at, zone) : t("common.none"), f.resend ? el("span", { class: "muted" }, ` ${t("followups.resendMark")}`) : ""),
           cell(3, el("span", { class: `badge state-${f.state}` }, lookup("followups.state", f.state, "followups.state.other"))),
           cell(4, answerNode(f)),
           cell(5, f.can_resend ? resendButton(ctx, f, status) : el("span", { class: "muted" }, t("common.none"))),

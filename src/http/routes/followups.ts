@@ -32,7 +32,7 @@ followups.get(
     responses: {
       200: {
         description:
-          "`{followups: [{id, appointment_id, appointment_starts_at, contact, due_at, status, state, can_resend, message_status, sent_at, answer}], summary: {days, sent, answered, failed, response_rate, positive, neutral, negative, average_score}}`; `state` is scheduled, answered, unanswered, failed, skipped or cancelled",
+          "`{followups: [{id, appointment_id, appointment_starts_at, contact, due_at, status, state, resend, can_resend, message_status, sent_at, answer}], summary: {days, sent, answered, failed, response_rate, positive, neutral, negative, average_score}}`; `state` is scheduled, answered, unanswered, failed, skipped or cancelled",
       },
     },
   }),
@@ -73,6 +73,8 @@ followups.get(
           due_at: iso(t.dueAt),
           status: t.status,
           state,
+          /** A resend of an earlier follow-up of the same appointment. */
+          resend: t.offsetMinutes > 0,
           can_resend: (state === "unanswered" || state === "failed") && t.offsetMinutes === 0 && !resent.has(t.appointmentId),
           message_status: t.messageStatus,
           sent_at: iso(t.doneAt),
