@@ -58,8 +58,8 @@ async function buildFailures(ctx: ViewContext): Promise<Node[]> {
           { "data-id": String(d.id) },
           cell(0, formatDateTime(d.created_at)),
           cell(1, lookup("queue", d.queue.replace(/-dlq$/, ""), "queue.other")),
-          // The reason is the system's own record (often English, from a vendor): shown as a technical detail.
-          cell(2, el("code", { class: "detail" }, d.reason)),
+          // The reason is the system's own record (often English, from a vendor): said in the catalogue's words, the record under "detail".
+          cell(2, reasonNode(d.reason)),
           cell(3, formatNumber(d.attempts)),
           cell(4, action),
         );
@@ -72,4 +72,35 @@ async function buildFailures(ctx: ViewContext): Promise<Node[]> {
     error,
     el("section", { class: "card" }, rows.length ? table : emptyState(t(all ? "failures.emptyAll" : "failures.emptyPending"), "failures-empty")),
   ];
+}
+
+/** Known shapes of dead-letter reasons (src/dead-letters/consumer.ts, inbound/consumer.ts, the senders) → catalogue codes. */
+const REASONS: [RegExp, string][] = [
+  [/^turn failed after/, "turn_failed"],
+  [/^scheduling analysis failed/, "analysis_failed"],
+  [/^appointment task \d+ failed/, "task_failed"],
+  [/^notification failed/, "notify_failed"],
+  [/^retries exhausted/, "send_failed"],
+  [/^admission failed/, "admission_failed"],
+  [/^unreadable queue message/, "unreadable"],
+  [/window is closed/i, "window_closed"],
+  [/rate limit/i, "rate_limited"],
+  [/notification endpoint/i, "notify_failed"],
+  [/temporarily unavailable|unreachable/i, "provider_unavailable"],
+  [/rejected the message|undeliverable/i, "provider_rejected"],
+  [/credentials are not configured/i, "channel_not_configured"],
+  [/not on WhatsApp/i, "not_on_whatsapp"],
+  [/no phone|phone number/i, "no_phone"],
+  [/Nothing to send/i, "empty_text"],
+];
+
+export const reasonCode = (reason: string) => REASONS.find(([re]) => re.test(reason))?.[1] ?? "other";
+
+function reasonNode(reason: string): HTMLElement {
+  return el(
+    "div",
+    { class: "failure-reason" },
+    el("span", { "data-reason": reasonCode(reason) }, lookup("failures.reason", reasonCode(reason), "failures.reason.other")),
+    el("details", {}, el("summary", {}, t("failures.detail")), el("code", { class: "detail" }, reason)),
+  );
 }

@@ -5,6 +5,7 @@
  */
 import { el } from "./dom";
 import { currentLocale, formatPercent, t, tn } from "./i18n";
+import { hourText, slotText } from "./scheduling-text";
 
 export interface HeatSlot {
   weekday_index: number;
@@ -36,7 +37,7 @@ export function heatmapCard(slots: readonly HeatSlot[], timeZone: string): HTMLE
   const columns = Array.from({ length: last - first + 1 }, (_, i) => first + i);
   const bySlot = new Map(slots.map((s) => [s.weekday_index * 24 + s.hour, s]));
   const names = weekdayNames();
-  const head = el("tr", {}, el("td", {}), ...columns.map((h) => el("th", { scope: "col" }, `${h}h`)));
+  const head = el("tr", {}, el("td", {}), ...columns.map((h) => el("th", { scope: "col" }, hourText(h))));
   const rows = names.map((name, day) =>
     el(
       "tr",
@@ -46,7 +47,7 @@ export function heatmapCard(slots: readonly HeatSlot[], timeZone: string): HTMLE
         const s = bySlot.get(day * 24 + hour);
         if (!s) return el("td", { class: "heat-none", title: t("insights.heatmap.noData") }, el("span", { "aria-label": t("insights.heatmap.noData") }, "—"));
         const detail = t("insights.heatmap.cell", {
-          slot: s.label,
+          slot: slotText(s.weekday_index, s.hour),
           attendance: formatPercent(s.attendance_rate),
           noShow: formatPercent(s.no_show_prob),
           volume: tn("insights.chart.volume", s.volume),

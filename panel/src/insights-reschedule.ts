@@ -5,8 +5,9 @@
  */
 import { call, type Session } from "./api";
 import { el } from "./dom";
-import { formatDateTime, formatPercent, lookup, t, tn } from "./i18n";
+import { formatPercent, lookup, t, tn } from "./i18n";
 import { contactLabel } from "./phone";
+import { formatInZone, reasonTexts, type RiskFactor, skipText, slotStartText } from "./scheduling-text";
 import { busy } from "./ui/view";
 
 interface RiskCase {
@@ -15,9 +16,11 @@ interface RiskCase {
   starts_at: string;
   no_show_prob: number;
   reasons: string[];
+  risk_factors?: RiskFactor[];
   why: string[];
   detail?: string;
-  options?: { label: string }[];
+  detail_code?: string;
+  options?: { start: string; label: string }[];
   message?: string;
 }
 interface RescheduleAnswer {
@@ -32,15 +35,15 @@ const who = (c: RiskCase) => (c.contact ? contactLabel(c.contact) : t("insights.
 const why = (c: RiskCase) => c.why.map((w) => lookup("insights.why", w, "insights.why.other")).join(", ");
 const run = (session: Session, dryRun: boolean) => call<RescheduleAnswer>(session, "/api/agenda/auto-reschedule", { method: "POST", body: JSON.stringify({ dry_run: dryRun }) });
 
-function caseItem(c: RiskCase, withMessage: boolean): HTMLElement {
+function caseItem(c: RiskCase, withMessage: boolean, zone: string): HTMLElement {
   return el(
     "li",
     {},
-    el("p", {}, el("strong", {}, who(c)), " — ", t("insights.act.caseLine", { when: formatDateTime(c.starts_at), pct: formatPercent(c.no_show_prob), why: why(c) })),
-    c.reasons.length ? el("p", { class: "muted" }, c.reasons.join("; ")) : "",
-    withMessage && c.message
-      ? el("blockquote", { class: "message-preview" }, c.message)
-      : el("p", {}, t("insights.act.options", { options: (c.options ?? []).map((o) => o.label).join(" · ") })),
+    el("p", {}, el("strong", {}, who(c)), " — ", t("insights.act.caseLine", { when: formatInZone(c.starts_at, zone), pct: formatPercent(c.no_show_prob), why: why(c) })),
+    c.reasons.length ? el("p", { class: "muted reasons" }, reasonTexts(c.reasons, c.risk_factors).join("; ")) : "",
+    el("p", {}, t("insights.act.options", { options: (c.options ?? []).map((o) => slotStartText(o.start, zone)).join(" · ") })),
+    // The WhatsApp text itself is in the business's language, whatever the panel's: it says so.
+    withMessage && c.message ? el("div", {}, el("p", { class: "muted" }, t("sched.messageLabel")), el("blockquote", { class: "message-preview" }, c.message)) : "",
   );
 }
 
@@ -51,12 +54,12 @@ const skippedList = (r: RescheduleAnswer) =>
         el(
           "ul",
           { class: "muted", id: "auto-reschedule-skipped" },
-          ...r.skipped.map((c) => el("li", {}, t("insights.act.skipped", { who: who(c) }), " ", el("code", { class: "detail" }, c.detail ?? ""))),
+          ...r.skipped.map((c) => el("li", {}, t("insights.act.skipped", { who: who(c) }), " ", skipText(c.detail_code))),
         ),
       ]
     : [];
 
-export function rescheduleCard(session: Session, reanalyse: () => Promise<void>): HTMLElement {
+export function rescheduleCard(session: Session, zone: string, reanalyse: () => Promise<void>, refresh: () => Promise<void>): HTMLElement {
   const result = el("div", { id: "auto-reschedule-result", role: "status" });
   const optimize = el("button", { id: "btn-optimize", type: "button", class: "secondary" }, t("insights.act.optimize"));
   const reschedule = el("button", { id: "btn-auto-reschedule", type: "button" }, t("insights.act.reschedule"));
@@ -73,10 +76,11 @@ export function rescheduleCard(session: Session, reanalyse: () => Promise<void>)
             { id: "auto-reschedule-summary" },
             [tn("insights.act.contacted", r.contacted.length), tn("insights.act.scanned", r.scanned), t("insights.act.threshold", { pct: formatPercent(r.threshold) })].join(" · "),
           ),
-          el("ul", { id: "auto-reschedule-contacted", class: "cases" }, ...r.contacted.map((c) => caseItem(c, false))),
+          el("ul", { id: "auto-reschedule-contacted", class: "cases" }, ...r.contacted.map((c) => caseItem(c, false, zone))),
           ...skippedList(r),
         );
         result.focus();
+        await refresh();
       },
       result,
     );
@@ -111,7 +115,7 @@ export function rescheduleCard(session: Session, reanalyse: () => Promise<void>)
                   ].join(" · ")
                 : t("insights.act.nobody", { pct: formatPercent(r.threshold) }),
             ),
-            el("ul", { id: "auto-reschedule-preview-list", class: "cases" }, ...r.contacted.map((c) => caseItem(c, true))),
+            el("ul", { id: "auto-reschedule-preview-list", class: "cases" }, ...r.contacted.map((c) => caseItem(c, true, zone))),
             ...skippedList(r),
             el("div", { class: "actions" }, cancel, ...(r.contacted.length ? [confirm] : [])),
           ),

@@ -6,11 +6,12 @@
  */
 import { call } from "./api";
 import { el } from "./dom";
-import { formatDateTime, formatNumber, formatPercent, lookup, t } from "./i18n";
+import { currentLocale, formatNumber, formatPercent, lookup, t } from "./i18n";
 import { type HeatSlot, heatmapCard } from "./insights-heatmap";
 import { importCard } from "./insights-import";
 import { rescheduleCard } from "./insights-reschedule";
 import { contactLabel } from "./phone";
+import { factorText, formatInZone, precisionText, reasonTexts, recommendationTexts, type RiskFactor, slotText } from "./scheduling-text";
 import { showView, type ViewContext } from "./ui/view";
 
 interface Evaluation {
@@ -21,14 +22,17 @@ interface Evaluation {
   base_rate: number | null;
   rows: number;
   holdout_rows: number;
+  /** Holdout rows and no-shows per tenth of predicted risk (null for models trained before). */
+  bands?: { rows: number; no_shows: number }[] | null;
 }
 interface Insights {
   time_zone: string;
   last_run: { trigger: string; finished_at: string | null } | null;
   recommendations: string[];
+  recommendation_factors?: RiskFactor[] | null;
   suggested: HeatSlot[];
   slots: HeatSlot[];
-  model: { kind: "logistic" | "prior"; trained_at: string; fallback_reason: string | null; evaluation: Evaluation | null } | null;
+  model: { kind: "logistic" | "prior"; trained_at: string; fallback_reason: string | null; fallback_factor?: RiskFactor | null; evaluation: Evaluation | null } | null;
 }
 interface Upcoming {
   id: number;
@@ -37,6 +41,7 @@ interface Upcoming {
   contact: { phone: string; name: string | null } | null;
   no_show_prob: number | null;
   risk_reasons: string[];
+  risk_factors?: RiskFactor[];
   high_risk: boolean;
 }
 
@@ -49,28 +54,43 @@ export function renderInsights(ctx: ViewContext, soft = false): Promise<void> {
     ctx.root,
     t("insights.title"),
     async () => {
-      const now = Date.now();
-      const query = new URLSearchParams({
-        from: new Date(now).toISOString(),
-        to: new Date(now + UPCOMING_DAYS * 86_400_000).toISOString(),
-        status: "scheduled,confirmed",
-        limit: "500",
-      });
       const [data, settings, upcoming] = await Promise.all([
         call<Insights>(ctx.session, "/api/agenda/insights"),
         call<{ risk: { threshold: number } }>(ctx.session, "/api/agenda/settings"),
-        call<{ appointments: Upcoming[] }>(ctx.session, `/api/agenda/appointments?${query}`),
+        loadUpcoming(ctx),
       ]);
+      const threshold = settings.risk.threshold;
+      const zone = data.time_zone;
+      let risk = riskCard(upcoming, threshold, zone);
+      // After messages went out, the risk list shows who was offered (flags changed) without losing the result.
+      const refreshRisk = async () => {
+        // The threshold too: it may have changed on another screen since this one loaded.
+        const [now, list] = await Promise.all([call<{ risk: { threshold: number } }>(ctx.session, "/api/agenda/settings"), loadUpcoming(ctx)]);
+        const next = riskCard(list, now.risk.threshold, zone);
+        risk.replaceWith(next);
+        risk = next;
+      };
       return [
         recommendationCard(data),
-        heatmapCard(data.slots, data.time_zone),
-        el("div", { class: "grid" }, riskCard(upcoming.appointments, settings.risk.threshold), modelCard(data)),
-        rescheduleCard(ctx.session, () => reanalyse(ctx)),
+        heatmapCard(data.slots, zone),
+        el("div", { class: "grid" }, risk, modelCard(data, threshold)),
+        rescheduleCard(ctx.session, zone, () => reanalyse(ctx), refreshRisk),
         importCard(ctx.session),
       ];
     },
     soft,
   );
+}
+
+async function loadUpcoming(ctx: ViewContext): Promise<Upcoming[]> {
+  const now = Date.now();
+  const query = new URLSearchParams({
+    from: new Date(now).toISOString(),
+    to: new Date(now + UPCOMING_DAYS * 86_400_000).toISOString(),
+    status: "scheduled,confirmed",
+    limit: "500",
+  });
+  return (await call<{ appointments: Upcoming[] }>(ctx.session, `/api/agenda/appointments?${query}`)).appointments;
 }
 
 async function reanalyse(ctx: ViewContext): Promise<void> {
@@ -79,25 +99,30 @@ async function reanalyse(ctx: ViewContext): Promise<void> {
 }
 
 function recommendationCard(d: Insights): HTMLElement {
+  const recommendations = recommendationTexts(d.recommendations, d.recommendation_factors);
   const last = d.last_run
-    ? t("insights.lastRun", { date: formatDateTime(d.last_run.finished_at), trigger: lookup("insights.trigger", d.last_run.trigger, "insights.trigger.other") })
+    ? t("insights.lastRun", { date: formatInZone(d.last_run.finished_at, d.time_zone), trigger: lookup("insights.trigger", d.last_run.trigger, "insights.trigger.other") })
     : t("insights.never");
   return el(
     "section",
     { class: "card", id: "insights-card" },
     el("h2", {}, t("insights.recommendation")),
-    d.recommendations.length
-      ? el("ul", { id: "insights-recommendations", class: "recommendations" }, ...d.recommendations.map((r) => el("li", {}, r)))
+    recommendations.length
+      ? el("ul", { id: "insights-recommendations", class: "recommendations" }, ...recommendations.map((r) => el("li", {}, r)))
       : el("p", { class: "muted", id: "insights-recommendations" }, t("insights.noDifference")),
     el("h3", {}, t("insights.suggested")),
     d.suggested.length
-      ? el("ol", { id: "insights-suggested" }, ...d.suggested.map((s) => el("li", {}, t("insights.suggestedItem", { label: s.label, pct: formatPercent(s.attendance_rate) }))))
+      ? el(
+          "ol",
+          { id: "insights-suggested" },
+          ...d.suggested.map((s) => el("li", {}, t("insights.suggestedItem", { label: slotText(s.weekday_index, s.hour), pct: formatPercent(s.attendance_rate) }))),
+        )
       : el("p", { class: "muted", id: "insights-suggested" }, t("insights.suggestedNone")),
     el("p", { class: "muted", id: "insights-last-run" }, last),
   );
 }
 
-function riskCard(appointments: Upcoming[], threshold: number): HTMLElement {
+function riskCard(appointments: Upcoming[], threshold: number, zone: string): HTMLElement {
   const risky = appointments
     .filter((a) => a.high_risk || (a.no_show_prob ?? 0) >= threshold)
     .sort((a, b) => (b.no_show_prob ?? 0) - (a.no_show_prob ?? 0))
@@ -120,9 +145,9 @@ function riskCard(appointments: Upcoming[], threshold: number): HTMLElement {
                 {},
                 el("strong", {}, contactLabel(a.contact)),
                 " — ",
-                t("insights.risk.item", { when: formatDateTime(a.starts_at), pct: formatPercent(a.no_show_prob ?? 0) }),
+                t("insights.risk.item", { when: formatInZone(a.starts_at, zone), pct: formatPercent(a.no_show_prob ?? 0) }),
               ),
-              a.risk_reasons.length ? el("p", { class: "muted" }, a.risk_reasons.join("; ")) : "",
+              a.risk_reasons.length ? el("p", { class: "muted reasons" }, reasonTexts(a.risk_reasons, a.risk_factors).join("; ")) : "",
             ),
           ),
         )
@@ -133,13 +158,21 @@ function riskCard(appointments: Upcoming[], threshold: number): HTMLElement {
 /** "x in every 10", the way the card talks about rates. */
 const inTen = (x: number) => formatNumber(Math.round(x * 10));
 
-function modelCard(d: Insights): HTMLElement {
+/** Why the model is the average rate: from its code; a model stored before codes says its text only in pt-BR. */
+function priorText(m: NonNullable<Insights["model"]>): string {
+  if (m.fallback_factor) return factorText(m.fallback_factor);
+  return currentLocale() === "pt-BR" && m.fallback_reason ? m.fallback_reason : t("insights.model.prior");
+}
+
+function modelCard(d: Insights, threshold: number): HTMLElement {
   const m = d.model;
   const ev = m?.evaluation;
   const num = (x: number | null | undefined, digits: number) => (x === null || x === undefined ? t("common.none") : formatNumber(x, digits));
   const plain: HTMLElement[] = [];
   if (ev && m?.kind === "logistic") {
     if (ev.base_rate !== null) plain.push(el("li", {}, t("insights.model.plainRate", { pct: formatPercent(ev.base_rate), n: inTen(ev.base_rate) })));
+    const precision = precisionText(ev.bands, threshold);
+    if (precision) plain.push(el("li", { id: "model-precision" }, precision));
     if (ev.auc !== null) {
       const heuristic = ev.heuristic_auc === null ? "" : t("insights.model.plainHeuristic", { n: inTen(ev.heuristic_auc) });
       plain.push(el("li", {}, t("insights.model.plainAuc", { n: inTen(ev.auc), heuristic })));
@@ -152,7 +185,7 @@ function modelCard(d: Insights): HTMLElement {
   const body = !m
     ? [el("p", { class: "muted" }, t("insights.model.untrained"))]
     : m.kind === "prior" || !ev
-      ? [el("p", {}, m.fallback_reason ?? t("insights.model.prior"))]
+      ? [el("p", { id: "model-prior" }, priorText(m))]
       : [
           el("ul", { id: "model-plain", class: "plain" }, ...plain),
           el(
@@ -178,6 +211,6 @@ function modelCard(d: Insights): HTMLElement {
     { class: "card", id: "insights-model" },
     el("h2", {}, t("insights.model.title")),
     ...body,
-    el("p", { class: "muted" }, m ? t("insights.model.trained", { date: formatDateTime(m.trained_at) }) : ""),
+    el("p", { class: "muted" }, m ? t("insights.model.trained", { date: formatInZone(m.trained_at, d.time_zone) }) : ""),
   );
 }

@@ -4,6 +4,7 @@ import { ApiError, call, loadSession, type Session, saveSession } from "./api";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
+import { renderFollowups } from "./followups";
 import { currentLocale, errorMessage, type Key, LOCALES, type Locale, setLocale, t } from "./i18n";
 import { renderInsights } from "./insights";
 import { renderSettings } from "./settings";
@@ -23,6 +24,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sa
   { id: "insights", label: "nav.insights", render: renderInsights },
   { id: "agenda", label: "nav.agenda", render: renderAgenda },
   { id: "conversas", label: "nav.conversations", render: renderConversations },
+  { id: "pos-atendimento", label: "nav.followups", render: renderFollowups },
   { id: "configuracao", label: "nav.settings", render: renderSettings },
   { id: "simulador", label: "nav.simulator", render: renderSimulator, sandboxOnly: true },
   { id: "falhas", label: "nav.failures", render: renderFailures },

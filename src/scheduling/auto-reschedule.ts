@@ -12,12 +12,22 @@ import { CalendarSettings } from "../agenda/calendar";
 import { commaName, numbered, say, slotList } from "../agenda/messages";
 import { freeSlots, label, localeOf, slotOf, type AgendaCtx } from "../agenda/service";
 import type { Slot } from "../agenda/types";
-import type { Appointment, Contact, HistoryRecord, StoredInsight } from "../store/types";
+import type { Appointment, Contact, HistoryRecord, RiskFactor, StoredInsight } from "../store/types";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
 import { currentModel, scoreMany, scoreUpcoming, toRiskInput } from "./service";
 import { HOUR_MS, MINUTE_MS, ZoneClock } from "../lib/time-zone";
 
 export const KEEP_ROW_ID = "slot:keep";
+
+/** Why an at-risk appointment got no offer, as a code (the panel translates it) and the API's English text. */
+export const SKIPS = {
+  calendar_unavailable: "the calendar did not answer",
+  no_better_slot: "no better free slot",
+  already_offered: "already offered",
+  opted_out: "the contact opted out of messages",
+  confirmed: "confirmed by the contact",
+} as const;
+export type SkipCode = keyof typeof SKIPS;
 
 export type RiskWhy = "risk" | "unanswered_reminder";
 
@@ -27,10 +37,12 @@ export interface RiskCase {
   startsAt: string;
   noShowProb: number;
   reasons: string[];
+  factors: RiskFactor[];
   why: RiskWhy[];
   action: "offered" | "skipped";
-  /** Why it was skipped (already offered, confirmed, no free slot, opted out). */
+  /** Why it was skipped (already offered, confirmed, no free slot, opted out), in English for logs and integrations. */
   detail?: string;
+  detailCode?: SkipCode;
   options?: (Slot & { label: string })[];
   /** The offer's text as the contact reads it (outside the 24 h window it goes as the `reschedule` template). */
   message?: string;
@@ -84,12 +96,12 @@ export async function prepareOffer(
   cache: OfferCache = {},
   deliver?: (payload: ListPayload) => Promise<number | null>,
   dryRun = false,
-): Promise<{ options: Slot[]; payload: ListPayload; messageId: number | null } | { skipped: string }> {
+): Promise<{ options: Slot[]; payload: ListPayload; messageId: number | null } | { skipped: SkipCode }> {
   if (cache.slots === undefined) {
     const found = await freeSlots(ctx);
     cache.slots = found.ok ? found.value : null;
   }
-  if (!cache.slots) return { skipped: "the calendar did not answer" };
+  if (!cache.slots) return { skipped: "calendar_unavailable" };
   cache.insights ??= await ctx.store.scheduling.insights(ctx.company.id);
   // One run never promises a slot to more contacts than it has places (Cal.com: one).
   const places = ctx.profile.agenda.provider === "calcom" ? 1 : CalendarSettings.parse(ctx.profile.agenda.calendar).capacity;
@@ -97,7 +109,7 @@ export async function prepareOffer(
   const options = rankSlots(cache.slots, cache.insights, ctx.company.timeZone, appointment.startsAt)
     .filter((o) => (promised.get(o.start) ?? 0) < places)
     .slice(0, ctx.profile.agenda.offerCount);
-  if (options.length === 0) return { skipped: "no better free slot" };
+  if (options.length === 0) return { skipped: "no_better_slot" };
   const payload = offerPayload(ctx, contact, appointment, options);
   if (dryRun) {
     for (const o of options) promised.set(o.start, (promised.get(o.start) ?? 0) + 1);
@@ -106,7 +118,7 @@ export async function prepareOffer(
   const state: AgendaState = { stage: "choosing", purpose: "reschedule", options, appointmentId: appointment.id, offer: "risk" };
   await tenantStub(ctx.env, ctx.company.id).setAgendaState(contact.phone, state, Math.max(HOUR_MS, appointment.startsAt - Date.now()));
   const messageId = deliver ? await deliver(payload) : null;
-  if (!(await ctx.store.scheduling.markOffered(ctx.company.id, appointment.id, Date.now()))) return { skipped: "already offered" };
+  if (!(await ctx.store.scheduling.markOffered(ctx.company.id, appointment.id, Date.now()))) return { skipped: "already_offered" };
   for (const o of options) promised.set(o.start, (promised.get(o.start) ?? 0) + 1);
   await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_auto_rescheduled_total", labels: {}, inc: 1 }]);
   return { options, payload, messageId };
@@ -155,21 +167,22 @@ export async function autoReschedule(
       startsAt: new Date(a.startsAt).toISOString(),
       noShowProb: prediction.noShowProb,
       reasons: prediction.reasons,
+      factors: prediction.factors,
       why,
       action: "skipped",
     };
-    const skip = (detail: string) => skipped.push({ ...base, detail });
+    const skip = (code: SkipCode) => skipped.push({ ...base, detail: SKIPS[code], detailCode: code });
     if (!contact || contact.optedOut) {
-      skip("the contact opted out of messages");
+      skip("opted_out");
       continue;
     }
     // A contact who confirmed has said they are coming: no nudge to move.
     if (a.status === "confirmed") {
-      skip("confirmed by the contact");
+      skip("confirmed");
       continue;
     }
     if (a.rescheduleOfferedAt !== null) {
-      skip("already offered");
+      skip("already_offered");
       continue;
     }
     const clientRef = `riskoffer:${a.id}`;
@@ -222,7 +235,7 @@ export async function offerBeforeConfirming(ctx: AgendaCtx, contact: Contact, a:
   const model = await currentModel(ctx.store, ctx.company, now, { train: false });
   const [prediction] = await scoreMany(ctx.store, ctx.company, model, [{ contactId: a.contactId, input: toRiskInput(record) }], now);
   if (!prediction || prediction.noShowProb < ctx.profile.agenda.risk.threshold) return null;
-  await ctx.store.scheduling.setRisk(ctx.company.id, [{ id: a.id, prob: prediction.noShowProb, reasons: prediction.reasons }], now);
+  await ctx.store.scheduling.setRisk(ctx.company.id, [{ id: a.id, prob: prediction.noShowProb, reasons: prediction.factors }], now);
   await flagHighRisk(ctx, a.id, "risk", now);
   const offer = await prepareOffer(ctx, contact, a);
   return "skipped" in offer ? null : offer.payload;

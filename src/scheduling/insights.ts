@@ -18,6 +18,7 @@
  *   fewer no-shows): "Segundas entre 14h–17h têm 30% menos faltas"; then, likewise, the worst window
  *   ("… têm 40% mais faltas"). Nothing is said when no window clears the bar (empty list).
  */
+import type { RiskFactor } from "../store/types";
 import type { HistoryRow } from "./history";
 import { isResolved } from "./history";
 import { tenantRate } from "./features";
@@ -51,6 +52,8 @@ export interface SlotInsights {
   /** Slots with any volume, Monday first, by hour. */
   slots: SlotInsight[];
   recommendations: string[];
+  /** The same as codes: `window_fewer` / `window_more` with {weekday (0 = Monday), from_hour, to_hour, percent}. */
+  recommendationFactors: RiskFactor[];
   /** The tenant's mean no-show rate over the window (smoothed toward 20 % when thin). */
   meanNoShowRate: number;
   resolved: number;
@@ -165,7 +168,16 @@ export function slotInsights(rows: readonly HistoryRow[], options: InsightOption
   const ranked = [...slots].sort((a, b) => b.score - a.score || b.volume - a.volume || WEEKDAY_KEYS.indexOf(a.weekday) - WEEKDAY_KEYS.indexOf(b.weekday) || a.hour - b.hour);
   for (const s of ranked.slice(0, 3)) s.suggested = true;
 
-  return { slots, recommendations: recommend(resolved, noShows, m, locale), meanNoShowRate: m, resolved: totalResolved, from, to };
+  const factors = recommend(resolved, noShows, m);
+  return {
+    slots,
+    recommendations: factors.map((f) => recommendationText(f, locale)),
+    recommendationFactors: factors,
+    meanNoShowRate: m,
+    resolved: totalResolved,
+    from,
+    to,
+  };
 }
 
 function sumOf(a: Float64Array): number {
@@ -182,7 +194,13 @@ interface Window {
   z: number;
 }
 
-function recommend(resolved: Float64Array, noShows: Float64Array, m: number, locale: InsightLocale): string[] {
+/** One recommendation in the tenant's language (the API's `recommendations`). */
+export function recommendationText(f: RiskFactor, locale: InsightLocale): string {
+  const n = (k: string) => Number(f.params[k] ?? 0);
+  return sentence(n("weekday"), n("from_hour"), n("to_hour"), n("percent"), f.code === "window_fewer", locale);
+}
+
+function recommend(resolved: Float64Array, noShows: Float64Array, m: number): RiskFactor[] {
   const K = INSIGHTS_PRIOR_STRENGTH;
   let best: Window | null = null;
   let worst: Window | null = null;
@@ -206,12 +224,9 @@ function recommend(resolved: Float64Array, noShows: Float64Array, m: number, loc
       }
     }
   }
-  const out: string[] = [];
-  if (best && best.z >= MIN_Z && (m - best.rate) / m >= MIN_RELATIVE) {
-    out.push(sentence(best.weekday, best.first, best.end, Math.round(((m - best.rate) / m) * 100), true, locale));
-  }
-  if (worst && -worst.z >= MIN_Z && (worst.rate - m) / m >= MIN_RELATIVE) {
-    out.push(sentence(worst.weekday, worst.first, worst.end, Math.round(((worst.rate - m) / m) * 100), false, locale));
-  }
+  const out: RiskFactor[] = [];
+  const factor = (code: string, w: Window, percent: number): RiskFactor => ({ code, params: { weekday: w.weekday, from_hour: w.first, to_hour: w.end, percent } });
+  if (best && best.z >= MIN_Z && (m - best.rate) / m >= MIN_RELATIVE) out.push(factor("window_fewer", best, Math.round(((m - best.rate) / m) * 100)));
+  if (worst && -worst.z >= MIN_Z && (worst.rate - m) / m >= MIN_RELATIVE) out.push(factor("window_more", worst, Math.round(((worst.rate - m) / m) * 100)));
   return out;
 }

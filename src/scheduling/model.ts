@@ -31,7 +31,7 @@ import * as z from "../lib/zod";
 import { WEEK_SLOTS } from "../lib/time-zone";
 import { auc, brier, logLoss } from "./evaluate";
 import { columnMoments, fitLogistic, fitPlatt, linearPredictor, mapSigmoid, sigmoid, sum } from "./logistic";
-import { pct, reasonsFor } from "./reasons";
+import { factorsFor, reasonText, type RiskFactor } from "./reasons";
 import { designMatrix, featureNames, fitAttrEncoding } from "./design";
 import { computeFacts, orderBy, slotCounts, tenantRate } from "./features";
 import type { FrozenStats } from "./features";
@@ -61,6 +61,14 @@ export const RiskEvaluation = z.object({
   /** First start instant of the holdout (ms), null without a holdout. */
   holdoutFrom: z.number().nullable(),
   trainedAt: z.number(),
+  /**
+   * The holdout by served probability in tenths ([0, 0.1), …, [0.9, 1]): rows and no-shows each, so
+   * "of those scored ≥ 80 %, X in 10 missed" reads off any threshold. Absent in older models.
+   */
+  bands: z
+    .array(z.object({ rows: z.number().int(), noShows: z.number().int() }))
+    .length(10)
+    .optional(),
 });
 export type RiskEvaluation = z.infer<typeof RiskEvaluation>;
 
@@ -87,8 +95,10 @@ export const RiskModel = z.object({
     globalNoShows: z.number(),
   }),
   evaluation: RiskEvaluation.nullable(),
-  /** Why this is a prior model (pt-BR, shown to operators). */
+  /** Why this is a prior model (pt-BR, rendered from fallbackFactor). */
   fallbackReason: z.string().optional(),
+  /** The same as a code + params (absent in models stored before codes). */
+  fallbackFactor: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])) }).optional(),
 });
 export type RiskModel = z.infer<typeof RiskModel>;
 
@@ -109,9 +119,13 @@ export interface TrainResult {
   reason?: string;
 }
 
+const rate = (prior: number) => Math.round(prior * 10_000) / 10_000;
+
 export interface RiskPrediction {
   noShowProb: number;
-  /** Up to three, most important first, pt-BR. */
+  /** Up to three, most important first: codes + params. */
+  factors: RiskFactor[];
+  /** The same in pt-BR (reasonText of each factor). */
   reasons: string[];
   fallback: boolean;
 }
@@ -160,20 +174,14 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
       prior,
       stats,
       null,
-      n === 0
-        ? `Sem histórico com desfecho: usando a taxa padrão de faltas (${pct(prior)}).`
-        : `Histórico insuficiente: ${n} atendimentos com desfecho (mínimo ${minRows}); usando a taxa média de faltas (${pct(prior)}).`,
+      n === 0 ? { code: "prior_no_history", params: { rate: rate(prior) } } : { code: "prior_few_rows", params: { rows: n, min: minRows, rate: rate(prior) } },
     );
   }
   if (noShows === 0 || noShows === n) {
-    return priorResult(
-      timeZone,
-      now,
-      prior,
-      stats,
-      null,
-      `Histórico sem ${noShows === 0 ? "faltas" : "comparecimentos"} (${n} atendimentos): não há o que aprender; usando a taxa média suavizada (${pct(prior)}).`,
-    );
+    return priorResult(timeZone, now, prior, stats, null, {
+      code: "prior_one_outcome",
+      params: { missing: noShows === 0 ? "no_shows" : "attendances", rows: n, rate: rate(prior) },
+    });
   }
 
   // Time order; ties by booking, then input order.
@@ -195,7 +203,7 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   for (let i = 0; i < n; i++) y[i] = order[i]?.status === "no_show" ? 1 : 0;
   const trainNoShows = sum(y, 0, calStart);
   if (trainNoShows === 0 || trainNoShows === calStart) {
-    return priorResult(timeZone, now, prior, stats, null, `O período de treino tem uma só classe (${calStart} atendimentos); usando a taxa média de faltas (${pct(prior)}).`);
+    return priorResult(timeZone, now, prior, stats, null, { code: "prior_train_one_class", params: { rows: calStart, rate: rate(prior) } });
   }
 
   const facts = computeFacts(order, rows, { timeZone, now, slotCutoff: holdoutFrom });
@@ -243,17 +251,14 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
     holdoutRows: n - holdoutStart,
     holdoutFrom: n > holdoutStart ? holdoutFrom : null,
     trainedAt: now,
+    bands: bandsOf(served, yh),
   };
 
   if (evaluation.brier === null || evaluation.baseRateBrier === null || evaluation.brier >= evaluation.baseRateBrier) {
-    return priorResult(
-      timeZone,
-      now,
-      prior,
-      stats,
-      evaluation,
-      `O modelo não superou a taxa base no período de teste (Brier ${fmt(evaluation.brier)} vs ${fmt(evaluation.baseRateBrier)}); usando a taxa média de faltas (${pct(prior)}).`,
-    );
+    return priorResult(timeZone, now, prior, stats, evaluation, {
+      code: "prior_not_better",
+      params: { brier: evaluation.brier, base: evaluation.baseRateBrier, rate: rate(prior) },
+    });
   }
 
   const model: RiskModel = {
@@ -272,7 +277,8 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   return { model, evaluation, fallback: false };
 }
 
-function priorResult(timeZone: string, now: number, prior: number, stats: FrozenStats, evaluation: RiskEvaluation | null, reason: string): TrainResult {
+function priorResult(timeZone: string, now: number, prior: number, stats: FrozenStats, evaluation: RiskEvaluation | null, factor: RiskFactor): TrainResult {
+  const reason = reasonText(factor);
   const model: RiskModel = {
     version: 1,
     kind: "prior",
@@ -286,12 +292,21 @@ function priorResult(timeZone: string, now: number, prior: number, stats: Frozen
     stats,
     evaluation,
     fallbackReason: reason,
+    fallbackFactor: factor,
   };
   return { model, evaluation, fallback: true, reason };
 }
 
-function fmt(v: number | null): string {
-  return v === null ? "—" : v.toFixed(4);
+/** Holdout rows and no-shows per tenth of served probability. */
+function bandsOf(p: Float64Array, y: Uint8Array): { rows: number; noShows: number }[] {
+  const bands = Array.from({ length: 10 }, () => ({ rows: 0, noShows: 0 }));
+  p.forEach((v, i) => {
+    const b = bands[Math.min(9, Math.max(0, Math.floor(v * 10)))];
+    if (!b) return;
+    b.rows++;
+    b.noShows += y[i] ?? 0;
+  });
+  return bands;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,8 +325,9 @@ export function predict(model: RiskModel, row: RiskInput, context: PredictContex
 /** `predict` for a batch: one sweep over the history whatever the batch size. */
 export function predictMany(model: RiskModel, rows: readonly RiskInput[], context: PredictContext): RiskPrediction[] {
   if (model.kind === "prior") {
-    const reason = model.fallbackReason ?? `Histórico insuficiente: usando a taxa média de faltas (${pct(model.prior)}).`;
-    return rows.map(() => ({ noShowProb: model.prior, reasons: [reason], fallback: true }));
+    const factor = priorFactor(model);
+    const reason = model.fallbackReason ?? reasonText(factor);
+    return rows.map(() => ({ noShowProb: model.prior, factors: [factor], reasons: [reason], fallback: true }));
   }
   const names = featureNames(model.encoding);
   const d = names.length;
@@ -335,7 +351,14 @@ export function predictMany(model: RiskModel, rows: readonly RiskInput[], contex
     }
     const { a, b } = model.calibration;
     const noShowProb = sigmoid(a * z + b);
-    out.push({ noShowProb, reasons: reasonsFor(names, contributions, row, facts, i, Math.sign(a) || 1), fallback: false });
+    const factors = factorsFor(names, contributions, row, facts, i, Math.sign(a) || 1);
+    out.push({ noShowProb, factors, reasons: factors.map(reasonText), fallback: false });
   }
   return out;
+}
+
+/** Why a prior model scores what it does; a model stored before codes keeps its text as `legacy_text`. */
+export function priorFactor(model: RiskModel): RiskFactor {
+  if (model.fallbackFactor) return model.fallbackFactor;
+  return model.fallbackReason ? { code: "legacy_text", params: { text: model.fallbackReason } } : { code: "prior", params: { rate: rate(model.prior) } };
 }

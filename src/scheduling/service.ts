@@ -10,6 +10,7 @@ import type { Appointment, Company, HistoryRecord, Store } from "../store/types"
 import type { HistoryRow, RiskInput } from "./history";
 import { slotInsights } from "./insights";
 import { predictMany, RiskModel, trainRiskModel, type RiskPrediction } from "./model";
+import { reasonText, type RiskFactor } from "./reasons";
 import { HOUR_MS, WEEKDAYS as WEEKDAY_KEYS } from "../lib/time-zone";
 
 /** Training reads at most the newest 100k appointments: ~40 MB of rows, well inside a 128 MB isolate. */
@@ -63,10 +64,8 @@ export async function currentModel(store: Store, company: Company, now = Date.no
   if (parsed?.success) return parsed.data;
   if (!opts.train) {
     const prior = trainRiskModel([], { now, timeZone: company.timeZone }).model;
-    return {
-      ...prior,
-      fallbackReason: `Modelo ainda não treinado (a primeira análise roda após importar o histórico ou na análise diária): usando a taxa média de faltas (${Math.round(prior.prior * 100)}%).`,
-    };
+    const fallbackFactor = { code: "prior_untrained", params: { rate: prior.prior } };
+    return { ...prior, fallbackFactor, fallbackReason: reasonText(fallbackFactor) };
   }
   return (await trainAndStore(store, company, await loadHistory(store, company.id, now), now)).model;
 }
@@ -105,7 +104,7 @@ export async function scoreUpcoming(store: Store, company: Company, model: RiskM
   const scored = upcoming.map((a, i) => ({ appointment: a, prediction: scores[i] as RiskPrediction }));
   await store.scheduling.setRisk(
     company.id,
-    scored.map((s) => ({ id: s.appointment.id, prob: s.prediction.noShowProb, reasons: s.prediction.reasons })),
+    scored.map((s) => ({ id: s.appointment.id, prob: s.prediction.noShowProb, reasons: s.prediction.factors })),
     now,
   );
   return scored;
@@ -117,8 +116,8 @@ export interface OptimizationSummary {
   runId: number;
   trigger: RunTrigger;
   rows: number;
-  insights: { slots: number; suggested: string[]; recommendations: string[]; meanNoShowRate: number };
-  model: { kind: RiskModel["kind"]; fallbackReason?: string; evaluation: RiskModel["evaluation"] };
+  insights: { slots: number; suggested: string[]; recommendations: string[]; recommendationFactors?: RiskFactor[]; meanNoShowRate: number };
+  model: { kind: RiskModel["kind"]; fallbackReason?: string; fallbackFactor?: RiskFactor; evaluation: RiskModel["evaluation"] };
   scored: number;
   highRisk: number;
 }
@@ -168,9 +167,10 @@ export async function runOptimization(
         slots: analysis.slots.length,
         suggested: analysis.slots.filter((s) => s.suggested).map((s) => s.label),
         recommendations: analysis.recommendations,
+        recommendationFactors: analysis.recommendationFactors,
         meanNoShowRate: analysis.meanNoShowRate,
       },
-      model: { kind: model.kind, fallbackReason: model.fallbackReason, evaluation: model.evaluation },
+      model: { kind: model.kind, fallbackReason: model.fallbackReason, fallbackFactor: model.fallbackFactor, evaluation: model.evaluation },
       scored: scored.length,
       highRisk: scored.filter((s) => s.prediction.noShowProb >= threshold).length,
     };

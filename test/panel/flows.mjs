@@ -142,6 +142,7 @@ export async function flows(stage, page) {
     await page.click("a[data-view=falhas]");
     await page.waitForSelector("#failures tr:has-text('scheduling analysis failed after 6 attempts')", { timeout: 15_000 });
     assert.match(await page.textContent("#failures tbody tr td:nth-child(2)"), /^tarefa$/);
+    assert.equal(await page.textContent("#failures tbody tr [data-reason]"), "A análise da agenda falhou em todas as tentativas.");
     await page.click("#failures button[data-reprocess]");
     await page.waitForSelector("#failures-empty", { timeout: 15_000 });
     await page.click("#failures-toggle");

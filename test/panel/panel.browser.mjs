@@ -5,6 +5,7 @@
 // its screenshots in $PANEL_SCREENSHOTS (default: a new directory in the OS temp dir, printed).
 import { check, report, results, startStage } from "./harness.mjs";
 import { flows } from "./flows.mjs";
+import { followupsJourney } from "./followups.mjs";
 import { screens } from "./screens.mjs";
 import { settingsJourney } from "./settings.mjs";
 
@@ -15,6 +16,7 @@ try {
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     await flows(stage, page);
+    await followupsJourney(stage, page);
     await screens(stage, page);
     await settingsJourney(stage, page);
     await check("no script errors on the page", async () => {

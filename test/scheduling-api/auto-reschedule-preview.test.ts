@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { reasonText } from "../../src/scheduling/reasons";
 import { generateHistory } from "../../src/scheduling/synthetic";
+import type { RiskFactor } from "../../src/store/types";
 import { DAY_MS } from "../../src/lib/time-zone";
 import { api, metricsText, outbox, seedCompany, seriesValue } from "../support/helpers";
 import { freezeClockAtNextMonday, sayAndWait, waitForReplies } from "../agenda-journeys/support";
@@ -12,6 +14,9 @@ interface Case {
   contact: { phone: string } | null;
   no_show_prob: number;
   reasons: string[];
+  risk_factors: RiskFactor[];
+  detail?: string;
+  detail_code?: string;
   options?: { start: string; label: string }[];
   message?: string;
   message_id?: number | null;
@@ -58,6 +63,9 @@ describe("auto-reschedule preview (dry_run)", () => {
     expect(previewed?.options).toHaveLength(3);
     expect(previewed?.message).toMatch(/costuma ter mais imprevistos.*\n1\. .*\n2\. .*\n3\. /s);
     expect(previewed?.message_id).toBeUndefined();
+    // The reasons as codes too (the panel words them), the pt-BR text rendered from the same codes.
+    expect(previewed?.risk_factors.length).toBeGreaterThan(0);
+    expect(previewed?.risk_factors.map(reasonText)).toEqual(previewed?.reasons);
     // Nothing went out, nothing was flagged or counted; a second preview says the same.
     expect(await outbox(slug, phone)).toHaveLength(1);
     expect(await highRisk(slug, id)).toBe(false);
@@ -73,6 +81,9 @@ describe("auto-reschedule preview (dry_run)", () => {
     const [, offer] = await waitForReplies(slug, phone, 2);
     expect(offer?.text).toBe(previewed?.message);
     expect(await highRisk(slug, id)).toBe(true);
+    // Offered once: the next preview skips it, saying why as a code and in English.
+    const again = (await run(slug, { dry_run: true })).body.skipped.find((x) => x.appointment_id === id);
+    expect(again).toMatchObject({ detail_code: "already_offered", detail: "already offered" });
   });
 
   it("a body that is not {dry_run: boolean} is a 400 envelope", async () => {

@@ -2,11 +2,14 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
+import { recommendationText } from "../../src/scheduling/insights";
+import { reasonText } from "../../src/scheduling/reasons";
 import { runOptimization } from "../../src/scheduling/service";
+import type { RiskFactor } from "../../src/store/types";
 import { generateHistory } from "../../src/scheduling/synthetic";
 import { DAY_MS } from "../../src/lib/time-zone";
 import { api, contactId, eventually, metricsText, seedCompany, seriesValue, store } from "../support/helpers";
-import { sqlCount } from "../support/sql";
+import { sqlCount, sqlRows } from "../support/sql";
 import { historyCsv, importCsv, phoneOf } from "./support";
 
 const NOW = Date.now();
@@ -28,7 +31,7 @@ function extremes() {
 
 interface RiskAnswer {
   model: { kind: string; fallback_reason: string | null };
-  results: { line: number; external_id: string; no_show_prob: number; reasons: string[]; fallback: boolean }[];
+  results: { line: number; external_id: string; no_show_prob: number; reasons: string[]; risk_factors: RiskFactor[]; fallback: boolean }[];
   errors: { line: number; reason: string }[];
 }
 
@@ -62,6 +65,9 @@ describe("POST /api/agenda/risk", () => {
       expect(r.no_show_prob).toBeLessThan(1);
     }
     expect(a!.reasons.some((r) => /^Faltou em \d+ de \d+ atendimentos anteriores$/.test(r))).toBe(true);
+    // The same reasons as codes + params (what the panel words in en/es); the pt-BR text is rendered from them.
+    expect(a!.risk_factors.some((f) => f.code === "contact_no_shows" && Number(f.params.no_shows) > 0)).toBe(true);
+    for (const r of body.results) expect(r.risk_factors.map(reasonText)).toEqual(r.reasons);
     expect(body.errors).toEqual([{ line: 3, reason: expect.stringMatching(/^starts_at: /) }]);
 
     // The same appointments as CSV get the same scores.
@@ -80,7 +86,7 @@ describe("POST /api/agenda/risk", () => {
     const body = (await res.json()) as RiskAnswer;
     expect(body.model.kind).toBe("prior");
     expect(body.model.fallback_reason).toMatch(/histórico|Histórico/);
-    expect(body.results[0]).toMatchObject({ fallback: true, no_show_prob: 0.2 });
+    expect(body.results[0]).toMatchObject({ fallback: true, no_show_prob: 0.2, risk_factors: [{ code: "prior_no_history", params: { rate: 0.2 } }] });
     const insights = (await (await api("/api/agenda/insights", { tenant: "risk-new" })).json()) as { slots: unknown[]; model: { kind: string } };
     expect(insights.slots).toEqual([]);
     expect(insights.model.kind).toBe("prior");
@@ -108,7 +114,7 @@ describe("POST /api/agenda/risk", () => {
     const probOf = async (contact: string) => {
       const list = (await (
         await api(`/api/agenda/appointments?contact_id=${await contactId("risk-list", phoneOf(contact))}&from=${new Date(NOW).toISOString()}`, { tenant: "risk-list" })
-      ).json()) as { appointments: { provider: string; no_show_prob: number | null; risk_reasons: string[] }[] };
+      ).json()) as { appointments: { provider: string; no_show_prob: number | null; risk_reasons: string[]; risk_factors: RiskFactor[] }[] };
       const live = list.appointments.filter((a) => a.provider === "builtin");
       expect(live).toHaveLength(1);
       return live[0]!;
@@ -118,6 +124,25 @@ describe("POST /api/agenda/risk", () => {
     expect(typeof a.no_show_prob).toBe("number");
     expect(a.no_show_prob!).toBeGreaterThan(b.no_show_prob!);
     expect(a.risk_reasons.length).toBeGreaterThan(0);
+    expect(a.risk_factors.map(reasonText)).toEqual(a.risk_reasons);
+  });
+
+  it("stored reasons: codes as scored, and a row scored before codes shows its pt-BR text as legacy_text", async () => {
+    const c = await seedCompany({ slug: "risk-stored" });
+    const slots = ((await (await api("/api/agenda/availability?days=7", { tenant: "risk-stored" })).json()) as { slots: { start: string }[] }).slots;
+    const booked = (await (
+      await api("/api/agenda/appointments", { method: "POST", tenant: "risk-stored", body: JSON.stringify({ contact: "5511900000077", start: slots[0]!.start }) })
+    ).json()) as {
+      id: number;
+    };
+    // Cancelled: listings show the stored score, not a fresh one.
+    expect((await api(`/api/agenda/appointments/${booked.id}/cancel`, { method: "POST", tenant: "risk-stored" })).status).toBe(200);
+    await sqlRows(`UPDATE appointments SET no_show_prob = 0.5, risk_reasons = ? WHERE company_id = ? AND id = ?`, JSON.stringify(["Lembrete sem resposta"]), c.id, booked.id);
+    const old = (await (await api(`/api/agenda/appointments/${booked.id}`, { tenant: "risk-stored" })).json()) as { risk_reasons: string[]; risk_factors: RiskFactor[] };
+    expect(old).toMatchObject({ risk_reasons: ["Lembrete sem resposta"], risk_factors: [{ code: "legacy_text", params: { text: "Lembrete sem resposta" } }] });
+    await store().scheduling.setRisk(c.id, [{ id: booked.id, prob: 0.6, reasons: [{ code: "lead_days", params: { days: 12 } }] }], Date.now());
+    const now = (await (await api(`/api/agenda/appointments/${booked.id}`, { tenant: "risk-stored" })).json()) as { risk_reasons: string[]; risk_factors: RiskFactor[] };
+    expect(now).toMatchObject({ risk_reasons: ["Marcado com 12 dias de antecedência"], risk_factors: [{ code: "lead_days", params: { days: 12 } }] });
   });
 
   it("a listing never trains: before the first analysis it shows the prior and says the model is not trained yet", async () => {
@@ -127,7 +152,11 @@ describe("POST /api/agenda/risk", () => {
       (await api("/api/agenda/appointments", { method: "POST", tenant: "risk-untrained", body: JSON.stringify({ contact: "5511900000042", start: slots[0]!.start }) })).status,
     ).toBe(201);
     const list = (await (await api("/api/agenda/appointments", { tenant: "risk-untrained" })).json()) as { appointments: { no_show_prob: number; risk_reasons: string[] }[] };
-    expect(list.appointments[0]).toMatchObject({ no_show_prob: 0.2, risk_reasons: [expect.stringMatching(/^Modelo ainda não treinado/)] });
+    expect(list.appointments[0]).toMatchObject({
+      no_show_prob: 0.2,
+      risk_reasons: [expect.stringMatching(/^Modelo ainda não treinado/)],
+      risk_factors: [{ code: "prior_untrained", params: { rate: 0.2 } }],
+    });
     expect(await store().scheduling.latestModel((await store().companies.bySlug("risk-untrained"))!.id)).toBeNull();
   });
 });
@@ -135,10 +164,22 @@ describe("POST /api/agenda/risk", () => {
 interface Insights {
   updated_at: string | null;
   recommendations: string[];
+  recommendation_factors: RiskFactor[] | null;
   suggested: { label: string; suggested_slot: boolean; attendance_rate: number }[];
   slots: { weekday: string; hour: number; volume: number; attendance_rate: number; label: string }[];
   last_run: { trigger: string } | null;
-  model: { kind: string; evaluation: { auc: number; heuristic_auc: number; brier: number; base_rate_brier: number; rows: number; holdout_rows: number } | null } | null;
+  model: {
+    kind: string;
+    evaluation: {
+      auc: number;
+      heuristic_auc: number;
+      brier: number;
+      base_rate_brier: number;
+      rows: number;
+      holdout_rows: number;
+      bands: { rows: number; no_shows: number }[];
+    } | null;
+  } | null;
 }
 
 describe("slot insights and the daily run", () => {
@@ -160,11 +201,14 @@ describe("slot insights and the daily run", () => {
     const inWindow = rows.filter((r) => r.startsAt >= NOW - 180 * DAY_MS && r.status !== "cancelled").length;
     expect(body.slots.reduce((s, x) => s + x.volume, 0)).toBe(inWindow);
     for (const r of body.recommendations) expect(r).toMatch(/^(Segundas|Terças|Quartas|Quintas|Sextas|Sábados|Domingos) entre \d+h–\d+h têm \d+% (menos|mais) faltas$/);
+    expect(body.recommendation_factors?.map((f) => recommendationText(f, "pt-BR"))).toEqual(body.recommendations);
+    for (const f of body.recommendation_factors ?? []) expect(f.code).toMatch(/^window_(fewer|more)$/);
     const ev = body.model?.evaluation;
     expect(body.model?.kind).toBe("logistic");
     expect(ev!.auc).toBeGreaterThan(ev!.heuristic_auc + 0.05);
     expect(ev!.brier).toBeLessThan(ev!.base_rate_brier);
     expect(ev!.holdout_rows).toBeGreaterThan(0);
+    expect(ev!.bands.reduce((n, b) => n + b.rows, 0)).toBe(ev!.holdout_rows);
 
     // Attendance per weekday × hour is exported for the Grafana heatmap.
     const text = await metricsText();

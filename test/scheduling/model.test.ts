@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HistoryRow } from "../../src/scheduling/history";
 import { auc, brier } from "../../src/scheduling/evaluate";
 import { predict, predictMany, RiskModel, trainRiskModel } from "../../src/scheduling/model";
+import { reasonText } from "../../src/scheduling/reasons";
 import { generateHistory, generateSyntheticHistory } from "../../src/scheduling/synthetic";
 import { DAY_MS, HOUR_MS } from "../../src/lib/time-zone";
 
@@ -38,6 +39,23 @@ describe("trainRiskModel on 20k synthetic appointments (time-ordered holdout)", 
     expect(result.model.calibration).toEqual({ kind: "none", a: 1, b: 0 });
     // Time order: exactly the resolved rows starting at or after holdoutFrom are the holdout.
     expect(resolved.filter((r) => r.startsAt >= (ev.holdoutFrom ?? 0))).toHaveLength(ev.holdoutRows);
+    // The holdout by tenths of served probability: every holdout row in one band, its no-shows with it,
+    // and the riskier bands miss more (what "X in 10 of those flagged missed" reads from).
+    const bands = ev.bands ?? [];
+    expect(bands).toHaveLength(10);
+    expect(bands.reduce((n, b) => n + b.rows, 0)).toBe(ev.holdoutRows);
+    expect(bands.reduce((n, b) => n + b.noShows, 0)).toBe(Math.round((ev.baseRate ?? 0) * ev.holdoutRows));
+    const rate = (from: number, to: number) => {
+      const part = bands.slice(from, to);
+      return (
+        part.reduce((n, b) => n + b.noShows, 0) /
+        Math.max(
+          1,
+          part.reduce((n, b) => n + b.rows, 0),
+        )
+      );
+    };
+    expect(rate(5, 10)).toBeGreaterThan(rate(0, 2));
     console.info(
       `risk model (20k synthetic): AUC ${ev.auc?.toFixed(3)} vs slot heuristic ${ev.heuristicAuc?.toFixed(3)}; ` +
         `Brier ${ev.brier?.toFixed(4)} vs base-rate ${ev.baseRateBrier?.toFixed(4)}; base rate ${ev.baseRate?.toFixed(3)}; ` +
@@ -127,6 +145,10 @@ describe("trainRiskModel on 20k synthetic appointments (time-ordered holdout)", 
     expect(risky.reasons.length).toBeLessThanOrEqual(3);
     expect(risky.reasons[0]).toBe("Faltou em 4 de 4 atendimentos anteriores");
     expect(risky.reasons.join(" | ")).toMatch(/Lembrete sem resposta|Atendimento não confirmado|40 dias de antecedência/);
+    // The same reasons as codes + numbers, for the panel to word in its language; the text is rendered from them.
+    expect(risky.factors[0]).toEqual({ code: "contact_no_shows", params: { no_shows: 4, resolved: 4 } });
+    expect(risky.factors.map((f) => f.code).join(" ")).toMatch(/reminder_unanswered|not_confirmed|lead_days/);
+    expect(risky.factors.map(reasonText)).toEqual(risky.reasons);
 
     // The same appointment for a reliable contact, booked the same day, confirmed and answered.
     const attended = misses.map((m) => ({ ...m, contact: "+5511888880000", status: "attended" as const }));
@@ -172,6 +194,8 @@ describe("trainRiskModel on 20k synthetic appointments (time-ordered holdout)", 
       { history: [...rows, ...past] },
     );
     expect(p.reasons[0]).toMatch(/^Horário com mais faltas: segunda às 7h \(\d+% de faltas\)$/);
+    expect(p.factors[0]).toMatchObject({ code: "slot_no_shows", params: { weekday: 0, hour: 7 } });
+    expect(p.factors[0]?.params.rate).toBeGreaterThan(0);
   });
 
   it("a scored appointment's own status is ignored", () => {
@@ -213,7 +237,13 @@ describe("fallback to a prior", () => {
     const observed = resolved.filter((x) => x.status === "no_show").length / resolved.length;
     expect(Math.abs(r.model.prior - observed)).toBeLessThan(0.03);
     const p = predict(r.model, { ...(few[0] as HistoryRow), status: undefined }, { history: few });
-    expect(p).toEqual({ noShowProb: r.model.prior, reasons: [r.reason], fallback: true });
+    expect(p).toEqual({
+      noShowProb: r.model.prior,
+      factors: [{ code: "prior_few_rows", params: { rows: resolved.length, min: 200, rate: expect.any(Number) } }],
+      reasons: [r.reason],
+      fallback: true,
+    });
+    expect(r.model.fallbackFactor?.code).toBe("prior_few_rows");
     expect(RiskModel.parse(JSON.parse(JSON.stringify(r.model)))).toEqual(r.model);
   });
 

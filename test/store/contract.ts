@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryStatus, OutboundPayload } from "../../src/channels/types";
-import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, StatusUpdate, Store } from "../../src/store/types";
+import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, RiskFactor, StatusUpdate, Store } from "../../src/store/types";
 import { sqlRows } from "../support/sql";
+import { followupsContract } from "./contract-followups";
 import { opsContract } from "./contract-ops";
 
 /**
@@ -17,6 +18,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       store = await makeStore();
     });
     opsContract(makeStore);
+    followupsContract(makeStore);
 
     const uid = () => crypto.randomUUID().slice(0, 12);
     /** A unique phone (E.164 digits) so two tests never share a contact. */
@@ -927,11 +929,18 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(await store.scheduling.importRows(b.id, [row(2, "x-1", { contactId: contactOfA.id }, T0)], T0)).toHaveLength(1);
         expect(await store.scheduling.flagHighRisk(b.id, appt!.id, T0)).toBe(false);
         expect(await store.scheduling.markOffered(b.id, appt!.id, T0)).toBe(false);
-        await store.scheduling.setRisk(b.id, [{ id: appt!.id, prob: 0.99, reasons: ["forged"] }], T0);
+        await store.scheduling.setRisk(b.id, [{ id: appt!.id, prob: 0.99, reasons: [{ code: "forged", params: {} }] }], T0);
         await store.scheduling.noteReminder(b.id, appt!.id, "answered");
         const [after] = await store.scheduling.upcoming(a.id, T0, T0 + 2 * DAY, 10);
         expect(after).toMatchObject({ id: appt!.id, riskFlaggedAt: null, rescheduleOfferedAt: null, reminderAnswered: false });
         expect((await store.appointments.byId(a.id, appt!.id))?.noShowProb).toBeNull();
+        // The owner's scores keep their reasons as codes + params (JSON on D1, jsonb on Postgres).
+        const factors: RiskFactor[] = [
+          { code: "contact_no_shows", params: { no_shows: 2, resolved: 3 } },
+          { code: "attribute", params: { name: "plano", value: null } },
+        ];
+        await store.scheduling.setRisk(a.id, [{ id: appt!.id, prob: 0.42, reasons: factors }], T0);
+        expect(await store.appointments.byId(a.id, appt!.id)).toMatchObject({ noShowProb: 0.42, riskReasons: factors });
         await store.importJobs.create(a.id, `job-${uid()}`, T0);
         const [job] = await store.importJobs.list(a.id, 1);
         expect(await store.importJobs.byId(b.id, job!.id)).toBeNull();

@@ -15,6 +15,7 @@ import {
 } from "../../agenda/service";
 import { AppError } from "../../lib/errors";
 import type { RiskPrediction } from "../../scheduling/model";
+import { readReasons } from "../../scheduling/reasons";
 import { riskOf } from "../../scheduling/service";
 import { describer } from "../openapi/meta";
 import { jsonBody, pathId, queryParams } from "../openapi/validate";
@@ -39,6 +40,7 @@ const STATUSES = ["scheduled", "confirmed", "cancelled", "attended", "no_show"] 
 
 /** An appointment for the API; `risk` is a fresh score (listings), else the last stored one is shown. */
 function view(a: Appointment, contact: Contact | undefined | null, risk?: RiskPrediction) {
+  const reasons = risk ? { factors: risk.factors, reasons: risk.reasons } : readReasons(a.riskReasons);
   return {
     id: a.id,
     booking_uid: a.bookingUid,
@@ -55,7 +57,8 @@ function view(a: Appointment, contact: Contact | undefined | null, risk?: RiskPr
     attended_at: iso(a.attendedAt),
     notes: a.notes,
     no_show_prob: risk ? Math.round(risk.noShowProb * 10_000) / 10_000 : a.noShowProb,
-    risk_reasons: risk ? risk.reasons : (a.riskReasons ?? []),
+    risk_reasons: reasons.reasons,
+    risk_factors: reasons.factors,
     high_risk: a.riskFlaggedAt !== null,
     reschedule_offered_at: iso(a.rescheduleOfferedAt),
   };
@@ -347,47 +350,4 @@ agenda.post(
   },
 );
 
-agenda.get("/api/agenda/followups", doc({ summary: "Follow-ups with their answers", responses: { 200: { description: "`{followups: [...]}`" } } }), async (c) => {
-  const company = callerCompany(c.get("caller"));
-  const store = c.get("store");
-  const tasks = await store.appointmentTasks.followups(company.id, 200);
-  const feedback = await store.feedback.list(company.id, { limit: 500 });
-  return c.json({
-    followups: tasks.map((t) => {
-      const answer = feedback.find((f) => f.appointmentId === t.appointmentId && f.kind.startsWith("followup"));
-      return {
-        id: t.id,
-        appointment_id: t.appointmentId,
-        due_at: iso(t.dueAt),
-        status: t.status,
-        sent_at: iso(t.doneAt),
-        answer: answer ? { kind: answer.kind, score: answer.score, text: answer.text, at: iso(answer.createdAt) } : null,
-      };
-    }),
-  });
-});
-
-/** Resend: the follow-up goes out again (a new task at offset 1, once). */
-agenda.post(
-  "/api/agenda/followups/:id/resend",
-  doc({
-    summary: "Send a follow-up again (once)",
-    responses: { 202: { description: "`{id, status}` of the new follow-up" } },
-    errors: { 404: "`not_found`: no such follow-up for this tenant", 409: "`already_resent`" },
-  }),
-  pathId("Follow-up"),
-  async (c) => {
-    const company = callerCompany(c.get("caller"));
-    const { id } = c.req.valid("param");
-    const store = c.get("store");
-    const task = await store.appointmentTasks.byId(company.id, id);
-    if (task?.kind !== "followup") throw new AppError(404, "not_found", "No such follow-up for this tenant");
-    const [again] = (await store.appointmentTasks.ensure(company.id, task.appointmentId, [{ kind: "followup", offsetMinutes: task.offsetMinutes + 1, dueAt: Date.now() }])).filter(
-      (t) => t.kind === "followup" && t.offsetMinutes === task.offsetMinutes + 1,
-    );
-    if (!again) throw new AppError(409, "already_resent", "This follow-up was already resent");
-    await runAppointmentTask(c.env, store, company.id, again.id);
-    const done = await store.appointmentTasks.byId(company.id, again.id);
-    return c.json({ id: again.id, status: done?.status ?? "pending" }, 202);
-  },
-);
+// Follow-ups (Pós-atendimento) live in routes/followups.ts.

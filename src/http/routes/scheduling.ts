@@ -8,7 +8,7 @@ import { csvRecords } from "../../scheduling/csv";
 import { parseRow, readHeader, type ImportRow } from "../../scheduling/import-rows";
 import { importAppointmentsCsv } from "../../scheduling/import";
 import { INSIGHTS_WINDOW_DAYS } from "../../scheduling/insights";
-import { RiskModel } from "../../scheduling/model";
+import { priorFactor, RiskModel } from "../../scheduling/model";
 import { currentModel, runOptimization, scoreMany, type OptimizationSummary } from "../../scheduling/service";
 import { WEEKDAYS as WEEKDAY_KEYS } from "../../lib/time-zone";
 import type { ImportJob } from "../../store/types";
@@ -126,7 +126,9 @@ scheduling.post(
   "/api/agenda/risk",
   doc({
     summary: "No-show probability and reasons for a batch of upcoming appointments (JSON or CSV)",
-    responses: { 200: { description: "`{model, results: [{line, external_id, no_show_prob, reasons, fallback}], errors}`" } },
+    responses: {
+      200: { description: "`{model, results: [{line, external_id, no_show_prob, reasons, risk_factors, fallback}], errors}`: reasons in pt-BR, risk_factors as `{code, params}`" },
+    },
     errors: { 400: "`empty_csv` / `invalid_csv` / `invalid_columns`", 413: `\`too_many_rows\`: more than ${MAX_RISK_ROWS}` },
   }),
   jsonBody(RiskBody, { alsoAccepts: CSV_TYPES }),
@@ -169,12 +171,18 @@ scheduling.post(
       now,
     );
     return c.json({
-      model: { kind: model.kind, trained_at: iso(model.trainedAt), fallback_reason: model.fallbackReason ?? null },
+      model: {
+        kind: model.kind,
+        trained_at: iso(model.trainedAt),
+        fallback_reason: model.fallbackReason ?? null,
+        fallback_factor: model.kind === "prior" ? priorFactor(model) : null,
+      },
       results: rows.map((r, i) => ({
         line: r.line,
         external_id: r.externalId,
         no_show_prob: round(predictions[i]?.noShowProb ?? model.prior),
         reasons: predictions[i]?.reasons ?? [],
+        risk_factors: predictions[i]?.factors ?? [],
         fallback: predictions[i]?.fallback ?? true,
       })),
       errors,
@@ -201,6 +209,7 @@ const evaluationView = (m: RiskModel) =>
     holdout_rows: m.evaluation.holdoutRows,
     holdout_from: iso(m.evaluation.holdoutFrom),
     trained_at: iso(m.evaluation.trainedAt),
+    bands: m.evaluation.bands?.map((b) => ({ rows: b.rows, no_shows: b.noShows })) ?? null,
   };
 
 /** GET /api/agenda/insights: the last analysis (slots, the three suggested, recommendations) and the model's evaluation. */
@@ -233,10 +242,18 @@ scheduling.get(
       last_run: run ? { id: run.id, trigger: run.trigger, started_at: iso(run.startedAt), finished_at: iso(run.finishedAt) } : null,
       mean_no_show_rate: summary ? round(summary.insights.meanNoShowRate) : null,
       recommendations: summary?.insights.recommendations ?? [],
+      // Codes for the panel; null for a run stored before they existed (the panel then asks for a new analysis).
+      recommendation_factors: summary ? (summary.insights.recommendationFactors ?? null) : [],
       suggested: slotView.filter((s) => s.suggested_slot).sort((a, b) => b.score - a.score),
       slots: slotView,
       model: model?.success
-        ? { kind: model.data.kind, trained_at: iso(model.data.trainedAt), fallback_reason: model.data.fallbackReason ?? null, evaluation: evaluationView(model.data) }
+        ? {
+            kind: model.data.kind,
+            trained_at: iso(model.data.trainedAt),
+            fallback_reason: model.data.fallbackReason ?? null,
+            fallback_factor: model.data.kind === "prior" ? priorFactor(model.data) : null,
+            evaluation: evaluationView(model.data),
+          }
         : null,
     });
   },
@@ -256,9 +273,11 @@ scheduling.post(
       slots: result.insights.slots,
       suggested: result.insights.suggested,
       recommendations: result.insights.recommendations,
+      recommendation_factors: result.insights.recommendationFactors ?? [],
       model: {
         kind: result.model.kind,
         fallback_reason: result.model.fallbackReason ?? null,
+        fallback_factor: result.model.fallbackFactor ?? null,
         auc: result.model.evaluation?.auc ?? null,
         brier: result.model.evaluation?.brier ?? null,
       },
@@ -274,9 +293,11 @@ const caseView = (r: RiskCase) => ({
   starts_at: r.startsAt,
   no_show_prob: round(r.noShowProb),
   reasons: r.reasons,
+  risk_factors: r.factors,
   why: r.why,
   action: r.action,
   ...(r.detail ? { detail: r.detail } : {}),
+  ...(r.detailCode ? { detail_code: r.detailCode } : {}),
   ...(r.options ? { options: r.options } : {}),
   ...(r.message !== undefined ? { message: r.message } : {}),
   ...(r.messageId !== undefined ? { message_id: r.messageId } : {}),

@@ -1,5 +1,13 @@
 export type AppointmentStatus = "scheduled" | "confirmed" | "cancelled" | "attended" | "no_show";
 
+/** One reason for a no-show score: a code and its numbers (src/scheduling/reasons.ts words them). */
+export interface RiskFactor {
+  code: string;
+  params: Record<string, string | number | null>;
+}
+/** What `risk_reasons` holds: factors; rows scored before codes existed hold pt-BR text. */
+export type StoredRiskReason = RiskFactor | string;
+
 export interface Appointment {
   id: number;
   companyId: number;
@@ -22,7 +30,7 @@ export interface Appointment {
   reminderAnswered: boolean;
   /** Latest stored no-show score (daily run, auto-reschedule), null until scored. */
   noShowProb: number | null;
-  riskReasons: string[] | null;
+  riskReasons: StoredRiskReason[] | null;
   riskFlaggedAt: number | null;
   rescheduleOfferedAt: number | null;
 }
@@ -69,6 +77,13 @@ export interface AppointmentTask {
   messageId: number | null;
 }
 
+/** A follow-up task with what its screen shows: the appointment's start and contact, the message's status (null before it went out). */
+export interface FollowupDetail extends AppointmentTask {
+  startsAt: number;
+  contactId: number;
+  messageStatus: string | null;
+}
+
 export interface FeedbackEvent {
   id: number;
   appointmentId: number | null;
@@ -112,9 +127,12 @@ export interface AgendaStore {
     list(companyId: number, appointmentId: number): Promise<AppointmentTask[]>;
     /** Follow-ups, newest first, with their appointment (for /api/agenda/followups). */
     followups(companyId: number, limit: number): Promise<AppointmentTask[]>;
+    /** Follow-ups due since `since` (all without), newest first, with their appointment's start and contact and their message's status. */
+    followupDetails(companyId: number, opts: { since?: number; limit: number }): Promise<FollowupDetail[]>;
   };
   feedback: {
     add(companyId: number, f: Omit<FeedbackEvent, "id" | "createdAt">): Promise<void>;
-    list(companyId: number, opts: { appointmentId?: number; limit: number }): Promise<FeedbackEvent[]>;
+    /** Newest first; `appointmentIds` keeps those of the given appointments. */
+    list(companyId: number, opts: { appointmentId?: number; appointmentIds?: number[]; limit: number }): Promise<FeedbackEvent[]>;
   };
 }

@@ -1,4 +1,4 @@
-import type { Appointment, AppointmentStatus } from "./agenda";
+import type { Appointment, AppointmentStatus, RiskFactor } from "./agenda";
 
 /** What the scheduling intelligence knows of an appointment, stored or imported. */
 export interface AppointmentFacts {
@@ -84,7 +84,7 @@ export interface SchedulingStore {
       to: number,
       limit: number,
     ): Promise<(HistoryRecord & { provider: Appointment["provider"]; riskFlaggedAt: number | null; rescheduleOfferedAt: number | null })[]>;
-    setRisk(companyId: number, scores: { id: number; prob: number; reasons: string[] }[], at: number): Promise<void>;
+    setRisk(companyId: number, scores: { id: number; prob: number; reasons: RiskFactor[] }[], at: number): Promise<void>;
     /** Sets the flag once; true only for the call that set it. */
     flagHighRisk(companyId: number, id: number, at: number): Promise<boolean>;
     markOffered(companyId: number, id: number, at: number): Promise<boolean>;

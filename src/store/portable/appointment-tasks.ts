@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { AppointmentTask, FeedbackEvent, Store } from "../types";
 import type { PortableCtx } from "./context";
@@ -78,6 +78,19 @@ export function appointmentTasks({ db, schema: s }: PortableCtx): Store["appoint
         .orderBy(s.appointmentTasks.dueAt);
       return rows.map(toTask);
     },
+    async followupDetails(companyId, opts) {
+      const t = s.appointmentTasks;
+      const rows = await db
+        .select({ task: t, startsAt: s.appointments.startsAt, contactId: s.appointments.contactId, messageStatus: s.messages.status })
+        .from(t)
+        .innerJoin(s.appointments, and(eq(s.appointments.companyId, t.companyId), eq(s.appointments.id, t.appointmentId)))
+        // The message row of another tenant can't match: the join repeats the company.
+        .leftJoin(s.messages, and(eq(s.messages.companyId, t.companyId), eq(s.messages.id, t.messageId)))
+        .where(and(eq(t.companyId, companyId), eq(t.kind, "followup"), opts.since !== undefined ? gte(t.dueAt, opts.since) : undefined))
+        .orderBy(desc(t.dueAt), desc(t.id))
+        .limit(opts.limit);
+      return rows.map((r) => ({ ...toTask(r.task), startsAt: r.startsAt, contactId: r.contactId, messageStatus: r.messageStatus ?? null }));
+    },
     async followups(companyId, limit) {
       const rows = await db
         .select()
@@ -90,7 +103,7 @@ export function appointmentTasks({ db, schema: s }: PortableCtx): Store["appoint
   };
 }
 
-export function feedback({ db, schema: s }: PortableCtx): Store["feedback"] {
+export function feedback({ db, schema: s, dialect }: PortableCtx): Store["feedback"] {
   return {
     async add(companyId, f) {
       await db.insert(s.feedbackEvents).values({ companyId, ...f });
@@ -99,7 +112,13 @@ export function feedback({ db, schema: s }: PortableCtx): Store["feedback"] {
       const rows = await db
         .select()
         .from(s.feedbackEvents)
-        .where(and(eq(s.feedbackEvents.companyId, companyId), opts.appointmentId !== undefined ? eq(s.feedbackEvents.appointmentId, opts.appointmentId) : undefined))
+        .where(
+          and(
+            eq(s.feedbackEvents.companyId, companyId),
+            opts.appointmentId !== undefined ? eq(s.feedbackEvents.appointmentId, opts.appointmentId) : undefined,
+            opts.appointmentIds ? (opts.appointmentIds.length ? dialect.inList(s.feedbackEvents.appointmentId, opts.appointmentIds) : sql`0 = 1`) : undefined,
+          ),
+        )
         .orderBy(desc(s.feedbackEvents.id))
         .limit(opts.limit);
       return rows.map(

@@ -2,6 +2,7 @@ import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-or
 import { createdAt } from "./columns";
 import { companies } from "./tenants";
 import { contacts } from "./messaging";
+import type { StoredRiskReason } from "../contracts/agenda";
 
 // The agenda: appointments, the tasks they schedule (reminders, follow-ups) and feedback.
 
@@ -44,7 +45,7 @@ export const appointments = sqliteTable(
     attrs: text("attrs", { mode: "json" }).$type<Record<string, string | number>>(),
     /** The latest no-show score of an upcoming appointment, its reasons and when it was computed. */
     noShowProb: real("no_show_prob"),
-    riskReasons: text("risk_reasons", { mode: "json" }).$type<string[]>(),
+    riskReasons: text("risk_reasons", { mode: "json" }).$type<StoredRiskReason[]>(),
     riskScoredAt: integer("risk_scored_at"),
     /** First time it was marked high risk (counted once), and when a better slot was offered (offered once). */
     riskFlaggedAt: integer("risk_flagged_at"),

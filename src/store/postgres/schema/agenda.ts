@@ -2,6 +2,7 @@ import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text,
 import { createdAt } from "./columns";
 import { companies } from "./tenants";
 import { contacts } from "./messaging";
+import type { StoredRiskReason } from "../../contracts/agenda";
 
 // The agenda: appointments, the tasks they schedule (reminders, follow-ups) and feedback.
 
@@ -44,7 +45,7 @@ export const appointments = pgTable(
     attrs: jsonb("attrs").$type<Record<string, string | number>>(),
     /** The latest no-show score of an upcoming appointment, its reasons and when it was computed. */
     noShowProb: doublePrecision("no_show_prob"),
-    riskReasons: jsonb("risk_reasons").$type<string[]>(),
+    riskReasons: jsonb("risk_reasons").$type<StoredRiskReason[]>(),
     riskScoredAt: bigint("risk_scored_at", { mode: "number" }),
     /** First time it was marked high risk (counted once), and when a better slot was offered (offered once). */
     riskFlaggedAt: bigint("risk_flagged_at", { mode: "number" }),
