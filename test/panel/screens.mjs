@@ -2,7 +2,7 @@
 // window, no catalogue key or API code on the page, no console error, and a contact whose name is
 // markup shown as text. Each screen is photographed for a person to look at.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../../scripts/dev.mjs";
 import { check, TENANT, TOKEN, viewReady } from "./harness.mjs";
@@ -18,7 +18,11 @@ const PASSES = [
 ];
 const NAV_SETTINGS = { "pt-BR": "Configuração", en: "Settings", es: "Configuración" };
 const XSS = "<img src=x onerror=alert(1)>";
-const KEYS = Object.keys(JSON.parse(readFileSync(path.join(ROOT, "panel/src/i18n/pt-BR.json"), "utf8")));
+// The catalogue is one file per area (panel/src/i18n/pt-BR/<area>.json).
+const CATALOGUE = path.join(ROOT, "panel/src/i18n/pt-BR");
+const KEYS = readdirSync(CATALOGUE)
+  .filter((f) => f.endsWith(".json"))
+  .flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(CATALOGUE, f), "utf8"))));
 // What leaked into the pt-BR page before (issue 11), and the API's one-word statuses.
 const PT_LEAKS = ["Invalid token", "Internal error", "Choose File", "No file chosen", "received", "accepted", "scheduled", "confirmed", "delivered", "queued"];
 
@@ -83,7 +87,9 @@ export async function screens(stage, page) {
       await page.setViewportSize(size);
       const problems = [];
       for (const view of VIEWS) {
-        await page.evaluate((h) => (location.hash = h), view === "conversas" ? `conversas?id=${conversationId}` : view);
+        // Agenda as its list: the markup contact's appointment is in it whatever the weekday (agenda.mjs walks the calendar).
+        const hash = view === "conversas" ? `conversas?id=${conversationId}` : view === "agenda" ? "agenda?mode=list" : view;
+        await page.evaluate((h) => (location.hash = h), hash);
         await viewReady(page);
         if (view === "conversas") await page.waitForSelector("#messages li");
         if (view === "simulador") await page.waitForSelector("#sim-thread li");
