@@ -63,9 +63,14 @@ export async function agendaJourney(stage, page) {
     }
     const appt = `#agenda-calendar .cal-col[data-date="${week}"] .cal-appt[data-id="${maria.id}"]`;
     assert.match(await page.textContent(appt), /^Maria Souza\d{2}:\d{2} · confirmado/);
-    // The first grid time of Maria's weekday is the opening time.
-    const first = settings.calendar.weeklyHours[weekdayOf(week)][0].start;
-    assert.equal(await page.textContent(`#agenda-calendar .cal-col[data-date="${week}"] .cal-time`), first);
+    // Maria's day ends on the last slot that fits its hours (slot length + buffer), as the server cuts them.
+    const { slotMinutes, bufferMinutes } = settings.calendar;
+    const last = settings.calendar.weeklyHours[weekdayOf(week)].at(-1);
+    const toMin = (hm) => Number(hm.slice(0, 2)) * 60 + Number(hm.slice(3));
+    let m = toMin(last.start);
+    while (m + slotMinutes + bufferMinutes + slotMinutes <= toMin(last.end)) m += slotMinutes + bufferMinutes;
+    const times = await page.$$eval(`#agenda-calendar .cal-col[data-date="${week}"] .cal-time`, (ts) => ts.map((x) => x.textContent));
+    assert.equal(times.at(-1), `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`);
   });
 
   let booked;

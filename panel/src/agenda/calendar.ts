@@ -53,20 +53,20 @@ function dayColumn(s: Screen, date: string, data: Data, wide: boolean): HTMLElem
   }
   const hours = closed ? t("agenda.cal.closedDate") : intervals.length ? intervals.map((i) => `${i.start}–${i.end}`).join(" · ") : t("agenda.cal.closed");
   const isToday = date === today(s.tz);
-  const list = [...entries.values()].sort((a, b) => a.minute - b.minute);
+  // A slot already gone with nothing in it says nothing: the past only shows what happened in it.
+  const now = Date.now();
+  const list = [...entries.values()].filter((e) => e.appointments.length || e.free || instantOf(date, e.minute, s.tz) >= now).sort((a, b) => a.minute - b.minute);
   return el(
     "section",
     { class: `cal-col${isToday ? " today" : ""}`, "data-date": date, "aria-label": formatDay(date, { weekday: "long", day: "numeric", month: "long" }) },
     el("h3", {}, formatDay(date), isToday ? el("span", { class: "badge" }, t("agenda.today")) : ""),
     el("p", { class: "muted cal-hours" }, hours),
-    list.length ? el("ul", { class: "cal-slots" }, ...list.map((e) => slotItem(s, date, e, wide))) : el("p", { class: "muted cal-empty" }, t("agenda.cal.nothing")),
+    list.length ? el("ul", { class: "cal-slots" }, ...list.map((e) => slotItem(s, e, wide))) : el("p", { class: "muted cal-empty" }, t("agenda.cal.nothing")),
   );
 }
 
-function slotItem(s: Screen, date: string, e: Entry, wide: boolean): HTMLElement {
+function slotItem(s: Screen, e: Entry, wide: boolean): HTMLElement {
   const time = hhmm(e.minute);
-  // A slot already gone says nothing: the past only shows what happened in it.
-  const past = instantOf(date, e.minute, s.tz) < Date.now();
   const li = el("li", { class: e.appointments.length ? "busy" : e.free ? "free" : "past" });
   li.append(el("span", { class: "cal-time" }, time));
   const box = el("div", { class: "cal-items" });
@@ -91,7 +91,7 @@ function slotItem(s: Screen, date: string, e: Entry, wide: boolean): HTMLElement
     );
     b.addEventListener("click", () => openBooking(s, slot));
     box.append(b);
-  } else if (!e.appointments.length && !past) box.append(el("span", { class: "muted" }, t("agenda.cal.unavailable")));
+  } else if (!e.appointments.length) box.append(el("span", { class: "muted" }, t("agenda.cal.unavailable")));
   li.append(box);
   return li;
 }
