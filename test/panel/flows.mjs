@@ -151,6 +151,8 @@ export async function flows(stage, page) {
   const row = "#appointments tr:has-text('Maria Souza')";
   await check("Agenda: cancelling asks first; the dialog keeps Tab inside, Escape cancels and gives focus back", async () => {
     await page.click("a[data-view=agenda]");
+    await viewReady(page);
+    await page.click("button[data-mode=list]");
     await page.waitForSelector(`${row}.risky`, { timeout: 15_000 });
     await page.focus(`${row} button[data-action=cancel]`);
     await page.keyboard.press("Enter");

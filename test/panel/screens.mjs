@@ -18,7 +18,7 @@ const PASSES = [
 ];
 const NAV_SETTINGS = { "pt-BR": "Configuração", en: "Settings", es: "Configuración" };
 const XSS = "<img src=x onerror=alert(1)>";
-// The catalogue is a folder of per-area files: every key of every area.
+// The catalogue is one file per area (panel/src/i18n/pt-BR/<area>.json): every key of every area.
 const CATALOGUE = path.join(ROOT, "panel/src/i18n/pt-BR");
 const KEYS = readdirSync(CATALOGUE)
   .filter((f) => f.endsWith(".json"))
@@ -87,7 +87,9 @@ export async function screens(stage, page) {
       await page.setViewportSize(size);
       const problems = [];
       for (const view of VIEWS) {
-        await page.evaluate((h) => (location.hash = h), view === "conversas" ? `conversas?id=${conversationId}` : view);
+        // Agenda as its list: the markup contact's appointment is in it whatever the weekday (agenda.mjs walks the calendar).
+        const hash = view === "conversas" ? `conversas?id=${conversationId}` : view === "agenda" ? "agenda?mode=list" : view;
+        await page.evaluate((h) => (location.hash = h), hash);
         await viewReady(page);
         if (view === "conversas") await page.waitForSelector("#messages li");
         if (view === "simulador") await page.waitForSelector("#sim-thread li");
