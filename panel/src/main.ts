@@ -5,7 +5,7 @@ import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
 import { renderFollowups } from "./followups";
-import { currentLocale, errorMessage, type Key, LOCALES, type Locale, setLocale, t } from "./i18n";
+import { currentLocale, errorMessage, type Key, LOCALES, type Locale, restoreLocale, setLocale, t } from "./i18n";
 import { renderInsights } from "./insights";
 import { renderSettings } from "./settings";
 import { renderSimulator } from "./simulator";
@@ -38,9 +38,16 @@ function languageSwitch(onChange: () => void): HTMLElement {
     option.selected = code === currentLocale();
     select.append(option);
   }
-  select.addEventListener("change", () => {
-    setLocale(select.value as Locale);
-    onChange();
+  select.addEventListener("change", async () => {
+    select.disabled = true;
+    try {
+      await setLocale(select.value as Locale);
+      onChange();
+    } catch {
+      select.value = currentLocale(); // the catalogue could not be fetched: stay in the language shown
+    } finally {
+      select.disabled = false;
+    }
   });
   return select;
 }
@@ -132,6 +139,7 @@ function enter(session: Session, company: Company): void {
 }
 
 async function start(): Promise<void> {
+  await restoreLocale();
   const session = loadSession();
   if (!session) return showLogin();
   try {

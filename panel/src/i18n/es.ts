@@ -1,0 +1,12 @@
+// This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
+import agenda from "./es/agenda.json";
+import common from "./es/common.json";
+import conversations from "./es/conversations.json";
+import failures from "./es/failures.json";
+import followups from "./es/followups.json";
+import insights from "./es/insights.json";
+import scheduling from "./es/scheduling.json";
+import settings from "./es/settings.json";
+import simulator from "./es/simulator.json";
+
+export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling };
