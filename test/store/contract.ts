@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryStatus, OutboundPayload } from "../../src/channels/types";
 import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, StatusUpdate, Store } from "../../src/store/types";
 import { sqlRows } from "../support/sql";
+import { inboxContract } from "./contract-inbox";
 import { opsContract } from "./contract-ops";
 
 /**
@@ -17,6 +18,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
       store = await makeStore();
     });
     opsContract(makeStore);
+    inboxContract(makeStore);
 
     const uid = () => crypto.randomUUID().slice(0, 12);
     /** A unique phone (E.164 digits) so two tests never share a contact. */

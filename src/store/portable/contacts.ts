@@ -86,5 +86,17 @@ export function contacts({ db, schema: s, dialect }: PortableCtx): Store["contac
         .set({ optedOut })
         .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, contactId)));
     },
+    async card(companyId, id) {
+      const v = s.conversations;
+      const [row] = await db
+        .select({
+          contact: s.contacts,
+          conversations: sql<number>`(select count(*) from ${v} where ${v.companyId} = ${companyId} and ${v.contactId} = ${s.contacts.id})`.mapWith(Number),
+        })
+        .from(s.contacts)
+        .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id)))
+        .limit(1);
+      return row ? { contact: toContact(row.contact), createdAt: row.contact.createdAt, conversations: row.conversations } : null;
+    },
   };
 }
