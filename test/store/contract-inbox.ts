@@ -121,6 +121,11 @@ export function inboxContract(makeStore: () => Store | Promise<Store>): void {
 
     it("reads a contact's card with its first-seen time and conversation count", async () => {
       const t = await thread(undefined, { name: "Clara" });
+      // A contact we only wrote to has had no conversation (its id must not be confused with another row's).
+      for (let i = 0; i < 3; i++) {
+        const quiet = await store.contacts.ensure(t.company.id, phone());
+        expect((await store.contacts.card(t.company.id, quiet.id))?.conversations).toBe(0);
+      }
       await inbound(t, "Oi");
       const card = await store.contacts.card(t.company.id, t.contact.id);
       expect(card).toMatchObject({ contact: { id: t.contact.id, name: "Clara" }, conversations: 1 });

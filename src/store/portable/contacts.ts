@@ -91,7 +91,8 @@ export function contacts({ db, schema: s, dialect }: PortableCtx): Store["contac
       const [row] = await db
         .select({
           contact: s.contacts,
-          conversations: sql<number>`(select count(*) from ${v} where ${v.companyId} = ${companyId} and ${v.contactId} = ${s.contacts.id})`.mapWith(Number),
+          // The id as a parameter, not a column: drizzle writes columns unqualified here, and inside the subquery `id` would be the conversation's.
+          conversations: sql<number>`(select count(*) from ${v} where ${v.companyId} = ${companyId} and ${v.contactId} = ${id})`.mapWith(Number),
         })
         .from(s.contacts)
         .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id)))
