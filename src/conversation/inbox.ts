@@ -23,17 +23,18 @@ export function previewText(body: string): string {
 
 /**
  * Since when the customer of a conversation with a person waits for a human reply: the handoff when
- * no person answered since it, else the first inbound message after the last human reply; null when
- * the person spoke last, or the conversation is with the bot.
- * @example waitingSince({status: "human", handoffAt: 10}, {lastHumanReplyAt: null, …}) // 10
+ * no person answered since it (first_human_reply_at, reset by each handoff), else the first inbound
+ * message after the last human reply; null when the person spoke last, or the conversation is with
+ * the bot. Ordered by the handoff's own mark and by message ids, not by comparing times: D1 writes
+ * created_at in whole seconds, so a reply in the handoff's second would look older than it.
+ * @example waitingSince({status: "human", handoffAt: 10, firstHumanReplyAt: null}, undefined) // 10
  */
 export function waitingSince(
-  conv: Pick<Conversation, "status" | "handoffAt">,
-  facts: Pick<InboxFacts, "lastHumanReplyAt" | "firstInboundAfterHumanAt"> | undefined,
+  conv: Pick<Conversation, "status" | "handoffAt" | "firstHumanReplyAt">,
+  facts: Pick<InboxFacts, "firstInboundAfterHumanAt"> | undefined,
 ): number | null {
   if (conv.status !== "human" || conv.handoffAt === null) return null;
-  const replied = facts?.lastHumanReplyAt ?? null;
-  if (replied === null || replied < conv.handoffAt) return conv.handoffAt;
+  if (conv.firstHumanReplyAt === null) return conv.handoffAt;
   return facts?.firstInboundAfterHumanAt ?? null;
 }
 

@@ -125,7 +125,9 @@ describe("the inbox API", () => {
     expect((await list(company, "?queue=waiting")).conversations.map((c) => c.id)).toEqual([late.conversation.id]);
 
     // A person answered: nobody waits. The customer writes again: the wait starts over from that message.
+    // As POST …/messages does: the reply is stored, and the first one after the handoff is marked.
     await answer(company, late, "Oi, aqui é a Ana", "human");
+    await store().conversations.markHumanReply(company.id, late.conversation.id, Date.now());
     page = await list(company);
     expect(one(page, late.conversation.id)).toMatchObject({ waiting_since: null, sla: null });
     expect((await list(company, "?queue=waiting")).conversations).toEqual([]);
