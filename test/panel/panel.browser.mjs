@@ -1,10 +1,11 @@
 // The admin panel in a real browser (Debian's Chromium driven by playwright-core) against a private
-// `wrangler dev` on 127.0.0.1 (harness.mjs): the working flows in pt-BR (flows.mjs), every screen at
+// `wrangler dev` on 127.0.0.1 (harness.mjs): the working flows in pt-BR (flows.mjs), the inbox (inbox.mjs), every screen at
 // two widths in two languages (screens.mjs), and the Configuração journey (settings.mjs).
 // Run by `npm test` (scripts/test.mjs); writes {passed, failed} to $PANEL_REPORT when set and keeps
 // its screenshots in $PANEL_SCREENSHOTS (default: a new directory in the OS temp dir, printed).
 import { check, report, results, startStage } from "./harness.mjs";
 import { flows } from "./flows.mjs";
+import { inboxJourney } from "./inbox.mjs";
 import { screens } from "./screens.mjs";
 import { settingsJourney } from "./settings.mjs";
 
@@ -15,6 +16,7 @@ try {
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     await flows(stage, page);
+    await inboxJourney(stage, page);
     await screens(stage, page);
     await settingsJourney(stage, page);
     await check("no script errors on the page", async () => {

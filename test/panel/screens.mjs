@@ -2,7 +2,7 @@
 // window, no catalogue key or API code on the page, no console error, and a contact whose name is
 // markup shown as text. Each screen is photographed for a person to look at.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../../scripts/dev.mjs";
 import { check, TENANT, TOKEN, viewReady } from "./harness.mjs";
@@ -18,7 +18,11 @@ const PASSES = [
 ];
 const NAV_SETTINGS = { "pt-BR": "Configuração", en: "Settings", es: "Configuración" };
 const XSS = "<img src=x onerror=alert(1)>";
-const KEYS = Object.keys(JSON.parse(readFileSync(path.join(ROOT, "panel/src/i18n/pt-BR.json"), "utf8")));
+// Every area's keys (panel/src/i18n/pt-BR/<area>.json since the catalogues were split).
+const CATALOGUE_DIR = path.join(ROOT, "panel/src/i18n/pt-BR");
+const KEYS = readdirSync(CATALOGUE_DIR)
+  .filter((f) => f.endsWith(".json"))
+  .flatMap((f) => Object.keys(JSON.parse(readFileSync(path.join(CATALOGUE_DIR, f), "utf8"))));
 // What leaked into the pt-BR page before (issue 11), and the API's one-word statuses.
 const PT_LEAKS = ["Invalid token", "Internal error", "Choose File", "No file chosen", "received", "accepted", "scheduled", "confirmed", "delivered", "queued"];
 

@@ -1,148 +1,140 @@
 /**
- * Conversas: the inbox a person works from. Conversations newest first (all, with a person, with the
- * bot), one opened with its messages (#conversas?id=…), a reply box (the person takes the
- * conversation over), and the handoff / give-back-to-the-bot buttons.
+ * Conversas: the inbox a person works from. Conversations newest first with their last message,
+ * unread count and, when a customer waits for a person, the SLA timer; filters (all, with a person,
+ * with the assistant, waiting, overdue), a search by name or phone, and the open conversation
+ * (#conversas?id=…) with its messages, the reply box, take over / give back and the contact beside it.
+ * It refreshes itself every 15 s while the page is visible, in place (the open thread, the typed reply
+ * and the scroll stay), and marks what it shows as read.
  */
-import { call } from "./api";
-import { el } from "./dom";
-import { formatDateTime, type Key, lookup, t } from "./i18n";
-import { contactNode } from "./phone";
-import { navigate } from "./ui/router";
-import { busy, emptyState, showView, type ViewContext } from "./ui/view";
+import { call } from "../api";
+import { el } from "../dom";
+import { errorMessage, t } from "../i18n";
+import { navigate } from "../ui/router";
+import { onLeave, showView, type ViewContext } from "../ui/view";
+import { contactPanel } from "./contact-panel";
+import { inboxList } from "./list";
+import { thread } from "./thread";
+import { asFilter, type ContactCard, FILTERS, type Filter, fetchInbox, type OpenConversation } from "./types";
 
-interface Conversation {
-  id: number;
-  status: "bot" | "human" | "closed";
-  contact: { phone: string; name: string | null } | null;
-  last_message_at: string | null;
-  handoff: { at: string; reason: string | null; first_human_reply_at: string | null } | null;
-}
-interface Message {
-  id: number;
-  direction: "in" | "out";
-  author: string;
-  text: string | null;
-  status: string;
-  created_at: string;
-}
+const REFRESH_MS = 15_000;
+const SEARCH_DEBOUNCE_MS = 300;
+const FILTER_LABEL = {
+  "": "conversations.filter.all",
+  human: "conversations.filter.human",
+  bot: "conversations.filter.bot",
+  waiting: "conversations.filter.waiting",
+  overdue: "conversations.filter.overdue",
+} as const satisfies Record<Filter, string>;
 
-const FILTERS: [string, Key][] = [
-  ["", "conversations.filter.all"],
-  ["human", "conversations.filter.human"],
-  ["bot", "conversations.filter.bot"],
-];
-
-const statusText = (s: string) => lookup("status.conversation", s, "status.unknown");
+// The search survives opening a conversation (a new route), and is never put in the address.
+let search = "";
+let poller: ReturnType<typeof setInterval> | undefined;
 
 export function renderConversations(ctx: ViewContext, soft = false): Promise<void> {
-  return showView(ctx.root, t("conversations.title"), () => buildInbox(ctx), soft);
+  // Moving inside the inbox (opening another conversation) keeps the page until the new one is there.
+  const inside = soft || ctx.root.querySelector("#inbox-shell") !== null;
+  return showView(ctx.root, t("conversations.title"), () => buildInbox(ctx), inside);
 }
 
 async function buildInbox(ctx: ViewContext): Promise<Node[]> {
-  const filter = ctx.params.get("status") ?? "";
+  const { session } = ctx;
+  const filter = asFilter(ctx.params.get("status"));
   const openId = Number(ctx.params.get("id")) || undefined;
-  const [{ conversations }, open] = await Promise.all([
-    call<{ conversations: Conversation[] }>(ctx.session, `/api/conversations?limit=50${filter ? `&status=${encodeURIComponent(filter)}` : ""}`),
-    openId ? call<Conversation & { messages: Message[] }>(ctx.session, `/api/conversations/${openId}`) : Promise.resolve(null),
-  ]);
-  const list = el(
-    "ul",
-    { class: "inbox", id: "conversation-list", "aria-label": t("conversations.listLabel") },
-    ...conversations.map((c) =>
-      el(
-        "li",
-        { "data-id": String(c.id), class: c.id === openId ? "open" : "" },
-        el(
-          "a",
-          { href: `#conversas?${new URLSearchParams({ ...(filter ? { status: filter } : {}), id: String(c.id) })}`, ...(c.id === openId ? { "aria-current": "true" } : {}) },
-          el("strong", {}, c.contact ? contactNode(c.contact) : `#${c.id}`),
-          el("span", { class: `badge ${c.status}` }, statusText(c.status)),
-          el("span", { class: "muted" }, formatDateTime(c.last_message_at)),
-        ),
-      ),
-    ),
-  );
+  const getOpen = (id: number) => call<OpenConversation>(session, `/api/conversations/${id}`);
+  const getCard = (id: number) => call<ContactCard>(session, `/api/contacts/${id}`);
+  const [conversations, open] = await Promise.all([fetchInbox(session, filter, search), openId ? getOpen(openId) : Promise.resolve(null)]);
+  const card = open?.contact ? await getCard(open.contact.id) : null;
+
+  const listHolder = el("section", { class: "card inbox-card" });
+  const refreshError = el("p", { class: "error", id: "inbox-refresh-error", role: "status" });
+  const paintList = (rows: typeof conversations) => listHolder.replaceChildren(inboxList(rows, { openId, filter, q: search, now: Date.now() }));
+  paintList(conversations);
+
+  // What the operator has on screen is read: the mark moves to the newest message shown (a POST, never the GET).
+  let marked = 0;
+  const markRead = (c: OpenConversation) => {
+    const newest = c.messages.at(-1)?.id ?? 0;
+    if (newest <= marked) return;
+    marked = newest;
+    void call(session, `/api/conversations/${c.id}/read`, { method: "POST", body: JSON.stringify({ message_id: newest }) }).catch(() => undefined);
+  };
+
+  const sideHolder = el("div", { class: "contact-holder" });
+  const refresh = async () => {
+    const [rows, fresh] = await Promise.all([fetchInbox(session, filter, search), open ? getOpen(open.id) : Promise.resolve(null)]);
+    paintList(rows);
+    if (fresh) {
+      view?.update(fresh);
+      markRead(fresh);
+    }
+    refreshError.replaceChildren();
+  };
+  const refreshCard = async () => {
+    if (!open?.contact) return;
+    sideHolder.replaceChildren(contactPanel(session, await getCard(open.contact.id), refreshCard));
+  };
+  const backHref = `#conversas${filter ? `?status=${encodeURIComponent(filter)}` : ""}`;
+  const view = open ? thread(session, open, backHref, refresh) : null;
+  if (open) markRead(open);
+  if (card) sideHolder.replaceChildren(contactPanel(session, card, refreshCard));
+
+  if (poller !== undefined) clearInterval(poller);
+  const tick = () => {
+    if (document.visibilityState !== "visible") return;
+    refresh().catch((err: unknown) => refreshError.replaceChildren(t("conversations.refreshFailed", { reason: errorMessage(err) })));
+  };
+  poller = setInterval(tick, REFRESH_MS);
+  const onVisible = () => document.visibilityState === "visible" && tick();
+  document.addEventListener("visibilitychange", onVisible);
+  onLeave(() => {
+    clearInterval(poller);
+    poller = undefined;
+    document.removeEventListener("visibilitychange", onVisible);
+  });
+
   const tabs = el(
     "div",
-    { class: "actions", role: "group", "aria-label": t("conversations.filterLabel") },
-    ...FILTERS.map(([value, text]) => {
-      const b = el("button", { type: "button", class: value === filter ? "" : "secondary", "data-filter": value, "aria-pressed": String(value === filter) }, t(text));
+    { class: "actions filters", role: "group", "aria-label": t("conversations.filterLabel") },
+    ...FILTERS.map((value) => {
+      const b = el(
+        "button",
+        { type: "button", class: value === filter ? "" : "secondary", "data-filter": value, "aria-pressed": String(value === filter) },
+        t(FILTER_LABEL[value]),
+      );
       b.addEventListener("click", () => navigate("conversas", { status: value }));
       return b;
     }),
   );
+  const box = el("input", {
+    type: "search",
+    id: "inbox-search",
+    placeholder: t("conversations.searchPlaceholder"),
+    "aria-label": t("conversations.searchLabel"),
+    autocomplete: "off",
+  });
+  box.value = search;
+  let debounce: ReturnType<typeof setTimeout> | undefined;
+  box.addEventListener("input", () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      search = box.value;
+      refresh().catch((err: unknown) => refreshError.replaceChildren(errorMessage(err)));
+    }, SEARCH_DEBOUNCE_MS);
+  });
   const detail = el(
     "section",
     { class: "card thread", id: "conversation" },
-    ...(open ? thread(ctx, open) : [el("p", { class: "muted" }, t(conversations.length ? "conversations.pick" : "conversations.pickNone"))]),
+    ...(view ? view.nodes : [el("p", { class: "muted" }, t(conversations.length ? "conversations.pick" : "conversations.pickNone"))]),
   );
+  if (view) requestAnimationFrame(() => view.scrollToEnd());
   // On a phone an open conversation takes the screen; its back link returns to the list.
   return [
-    tabs,
     el(
       "div",
-      { class: open ? "split has-open" : "split" },
-      el("section", { class: "card inbox-card" }, conversations.length ? list : emptyState(t("conversations.empty"), "conversations-empty")),
+      { id: "inbox-shell", class: open ? "split inbox-split has-open" : "split inbox-split" },
+      el("div", { class: "inbox-column" }, el("div", { class: "inbox-tools" }, box, tabs), refreshError, listHolder),
       detail,
+      ...(open ? [sideHolder] : []),
     ),
-  ];
-}
-
-function thread(ctx: ViewContext, c: Conversation & { messages: Message[] }): Node[] {
-  const { session } = ctx;
-  const text = el("textarea", { id: "reply-text", rows: "3", placeholder: t("conversations.replyPlaceholder"), "aria-label": t("conversations.replyLabel") });
-  const send = el("button", { id: "reply-send", type: "button" }, t("conversations.send"));
-  const toggle =
-    c.status === "human"
-      ? el("button", { id: "release", type: "button", class: "secondary" }, t("conversations.release"))
-      : el("button", { id: "handoff", type: "button", class: "secondary" }, t("conversations.handoff"));
-  const error = el("div", { id: "reply-error" });
-  // One key per typed reply: a double click or a retried request sends it once.
-  let key = crypto.randomUUID();
-  send.addEventListener("click", () => {
-    if (!text.value.trim()) return;
-    void busy(
-      send,
-      async () => {
-        await call(session, `/api/conversations/${c.id}/messages`, { method: "POST", body: JSON.stringify({ text: text.value }), headers: { "idempotency-key": key } });
-        key = crypto.randomUUID();
-        await renderConversations(ctx, true);
-      },
-      error,
-    );
-  });
-  toggle.addEventListener("click", () =>
-    busy(
-      toggle,
-      async () => {
-        await call(session, `/api/conversations/${c.id}/${c.status === "human" ? "release" : "handoff"}`, { method: "POST", body: "{}" });
-        await renderConversations(ctx, true);
-      },
-      error,
-    ),
-  );
-  const handoff = c.handoff
-    ? ` · ${t("conversations.lastHandoff", { date: formatDateTime(c.handoff.at) })}${c.handoff.reason ? ` (${lookup("handoff.reason", c.handoff.reason, "handoff.reason.other")})` : ""}`
-    : "";
-  const filter = ctx.params.get("status");
-  return [
-    el("a", { class: "back-link", id: "conversation-back", href: `#conversas${filter ? `?status=${encodeURIComponent(filter)}` : ""}` }, t("conversations.back")),
-    el("h2", {}, contactNode(c.contact)),
-    el("p", { class: "muted", id: "conversation-status" }, `${statusText(c.status)}${handoff}`),
-    el(
-      "ol",
-      { class: "messages", id: "messages" },
-      ...c.messages.map((m) =>
-        el(
-          "li",
-          { class: m.direction },
-          el("span", {}, m.text ?? ""),
-          el("small", {}, [lookup("author", m.author, "author.other"), formatDateTime(m.created_at), lookup("status.message", m.status, "status.unknown")].join(" · ")),
-        ),
-      ),
-    ),
-    text,
-    el("div", { class: "actions" }, send, toggle),
-    error,
   ];
 }
