@@ -223,4 +223,23 @@ describe("the inbox API", () => {
     expect(one(await list(a), cid)?.unread).toBe(1);
     expect((await store().contacts.byId(a.id, t.contact.id))?.optedOut).toBe(false);
   });
+
+  it("answers ids past Postgres's 32-bit integer columns with a 400, never a 500", async () => {
+    const company = await tenant();
+    const t = await thread(company, "Ids grandes");
+    const huge = 3_000_000_000;
+    for (const [method, path, body] of [
+      ["GET", `/api/conversations/${huge}`, undefined],
+      ["GET", `/api/conversations?before=${huge}`, undefined],
+      ["GET", `/api/conversations?contact_id=${huge}`, undefined],
+      ["POST", `/api/conversations/${t.conversation.id}/read`, { message_id: huge }],
+      ["POST", "/api/conversations/search", { q: "ids", before: huge }],
+      ["GET", `/api/contacts/${huge}`, undefined],
+      ["POST", `/api/contacts/${huge}/opt-out`, undefined],
+    ] as const) {
+      const res = await api(path, { method, tenant: company.slug, ...(body ? { body: JSON.stringify(body) } : {}) });
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toMatch(/^invalid_(id|body)$/);
+    }
+  });
 });

@@ -5,7 +5,7 @@ import { queueOutbound } from "../../outbox/queue";
 import { AppError } from "../../lib/errors";
 import { describer } from "../openapi/meta";
 import { jsonBody, pathId, queryParams } from "../openapi/validate";
-import { CONTACT_FILTER_ERRORS, contactFilter, phoneParam } from "../params";
+import { CONTACT_FILTER_ERRORS, contactFilter, MAX_ID, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
 import type { Company, Contact, Conversation, ConversationFilter, MessageRow } from "../../store/types";
 import { type InboxEntry, loadInbox, previewOf, slaOf } from "../../conversation/inbox";
@@ -68,7 +68,7 @@ const ListQuery = z.object({
   queue: Queue,
   /** Read by contactFilter (a phone in ?contact= is a 400 phone_in_url); listed here for the document. */
   contact_id: z.string().optional(),
-  before: z.coerce.number().int().positive().optional(),
+  before: z.coerce.number().int().positive().max(MAX_ID).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 const LIST_ANSWER = "`{conversations: [{…, last_message: {text, direction, author, at}, unread, waiting_since, sla: {minutes, due_at, overdue}}], next_before, sla_minutes}`";
@@ -115,7 +115,7 @@ const Search = z.strictObject({
   q: z.string().trim().min(1).max(100).describe("Part of the contact's name, or of the phone's digits (at least 3)"),
   status: z.enum(["bot", "human", "closed"]).optional(),
   queue: Queue,
-  before: z.number().int().positive().optional(),
+  before: z.number().int().positive().max(MAX_ID).optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 
@@ -229,7 +229,9 @@ conversations.post(
   },
 );
 
-const ReadBody = z.strictObject({ message_id: z.number().int().positive().optional().describe("The newest message the operator saw (default: the newest)") }).default({});
+const ReadBody = z
+  .strictObject({ message_id: z.number().int().positive().max(MAX_ID).optional().describe("The newest message the operator saw (default: the newest)") })
+  .default({});
 
 /**
  * The operator read the conversation: a POST the panel sends after showing it, not a side effect of the
