@@ -157,7 +157,10 @@ describe("the inbox API", () => {
     const inUrl = await api(`/api/conversations?q=${p}`, { tenant: company.slug });
     expect(inUrl.status).toBe(400);
     expect(((await inUrl.json()) as { error: { code: string } }).error.code).toBe("search_in_url");
-    for (const body of [{}, { q: "" }, { q: "x".repeat(101) }, { q: "maria", extra: 1 }]) {
+    // Long or odd texts are a search like any other (D1 refuses LIKE patterns over 50 bytes; Postgres refuses a NUL).
+    for (const q of ["ã".repeat(100), "%", "_", "'; drop table contacts; --", "\\", "Maria\u0000"])
+      expect(await ids(q), JSON.stringify(q)).toEqual(q.startsWith("Maria") ? [maria.conversation.id] : []);
+    for (const body of [{}, { q: "" }, { q: "\u0000\u0001" }, { q: "x".repeat(101) }, { q: "maria", extra: 1 }]) {
       const res = await api("/api/conversations/search", { method: "POST", tenant: company.slug, body: JSON.stringify(body) });
       expect(res.status, JSON.stringify(body)).toBe(400);
     }

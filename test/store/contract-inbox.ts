@@ -112,10 +112,13 @@ export function inboxContract(makeStore: () => Store | Promise<Store>): void {
       expect(await ids("maria")).toEqual([maria.conversation.id]);
       expect(await ids("APARECIDA")).toEqual([maria.conversation.id]);
       expect(await ids(maria.contact.phone.slice(4, 10), maria.contact.phone.slice(4, 10))).toEqual([maria.conversation.id]);
-      // LIKE's wildcards are characters here: "50%" matches João's name, "%" alone matches nothing else.
+      // A search's "%" and "_" are characters, not wildcards: "50%" matches João's name, "_" alone matches nothing.
       expect(await ids("50%")).toEqual([joao.conversation.id]);
       expect(await ids("_")).toEqual([]);
       expect(await ids("ninguém")).toEqual([]);
+      // Longer than D1's 50-byte LIKE pattern limit, and with a quote: a search, not an error.
+      expect(await ids(`Maria Aparecida ${"ã".repeat(60)}`)).toEqual([]);
+      expect(await ids("o'")).toEqual([]);
       expect((await store.conversations.list(other.company.id, { search: { text: "aparecida", digits: null }, limit: 10 })).length).toBe(0);
     });
 

@@ -126,8 +126,11 @@ conversations.post(
   jsonBody(Search),
   async (c) => {
     const q = c.req.valid("json");
-    const digits = q.q.replace(/\D/g, "");
-    return inboxPage(c, { status: q.status, beforeId: q.before, limit: q.limit, search: { text: q.q, digits: digits.length >= 3 ? digits : null } }, q.queue);
+    // As names are stored: NFC, without control characters (a NUL is an error on Postgres, a cut string on SQLite).
+    const text = sanitizeText(q.q, 100);
+    if (!text) throw new AppError(400, "invalid_body", "The search text is empty once control characters are removed");
+    const digits = text.replace(/\D/g, "");
+    return inboxPage(c, { status: q.status, beforeId: q.before, limit: q.limit, search: { text, digits: digits.length >= 3 ? digits : null } }, q.queue);
   },
 );
 

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { Conversation, Store } from "../types";
 import type { PortableCtx } from "./context";
-import { inbox, likePattern } from "./inbox";
+import { inbox } from "./inbox";
 
 export const toConversation = (r: typeof schema.conversations.$inferSelect): Conversation => ({
   id: r.id,
@@ -20,7 +20,7 @@ export const toConversation = (r: typeof schema.conversations.$inferSelect): Con
 export function conversations(ctx: PortableCtx): Store["conversations"] {
   const { db, schema: s } = ctx;
   const k = s.contacts;
-  // The search's contacts as a subquery (no second round trip); lower() on both sides: LIKE is case-sensitive on Postgres.
+  // The search's contacts as a subquery (no second round trip); lower() on both sides, in SQL so each engine folds both alike.
   const matchingContacts = (companyId: number, q: { text: string; digits: string | null }) =>
     db
       .select({ id: k.id })
@@ -28,7 +28,7 @@ export function conversations(ctx: PortableCtx): Store["conversations"] {
       .where(
         and(
           eq(k.companyId, companyId),
-          or(sql`lower(${k.name}) like ${likePattern(q.text.toLowerCase())} escape '\\'`, q.digits ? sql`${k.phone} like ${likePattern(q.digits)} escape '\\'` : undefined),
+          or(ctx.dialect.contains(sql`lower(${k.name})`, sql`lower(cast(${q.text} as text))`), q.digits ? ctx.dialect.contains(k.phone, q.digits) : undefined),
         ),
       );
   return {

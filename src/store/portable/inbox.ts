@@ -5,9 +5,6 @@ import { toMessage } from "./messages";
 
 type InboxMethods = Pick<Store["conversations"], "inboxFacts" | "markRead">;
 
-/** `%text%` for LIKE with its own wildcards escaped (ESCAPE '\'), so a "50%" search means the characters. */
-export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 /**
  * The inbox's reads over many conversations at once: a constant number of statements per listing,
  * not one per row (the list route's statement count is pinned in test/http/inbox-statements.test.ts).
