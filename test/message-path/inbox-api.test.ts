@@ -203,7 +203,7 @@ describe("the inbox API", () => {
     const back = await json<{ contact: { opted_out: boolean } }>(await api(`/api/contacts/${t.contact.id}/opt-in`, { method: "POST", tenant: company.slug }));
     expect(back.contact.opted_out).toBe(false);
     const audit = await sqlRows<{ action: string }>("SELECT action FROM audit_logs WHERE company_id = ? ORDER BY id", company.id);
-    expect(audit.map((a) => a.action)).toEqual(["contact.opt-out", "contact.opt-in"]);
+    expect(audit.map((a) => a.action)).toEqual(["contact.opt_out", "contact.opt_in"]);
     expect((await api("/api/contacts/abc", { tenant: company.slug })).status).toBe(400);
   });
 

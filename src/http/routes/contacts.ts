@@ -119,7 +119,7 @@ for (const [action, optedOut] of [
       const changed = contact.optedOut !== optedOut;
       if (changed) {
         await store.contacts.setOptedOut(company.id, id, optedOut);
-        await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: `contact.${action}`, target: `contact:${id}` });
+        await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: optedOut ? "contact.opt_out" : "contact.opt_in", target: `contact:${id}` });
       }
       return c.json({ contact: contactView({ ...contact, optedOut }), changed });
     },
