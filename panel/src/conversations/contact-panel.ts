@@ -27,7 +27,7 @@ function appointmentList(id: string, title: string, rows: Appointment[]): Node[]
 
 const attributeText = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v));
 
-export function contactPanel(session: Session, card: ContactCard, onChange: () => Promise<void>): HTMLElement {
+export function contactPanel(session: Session, card: ContactCard, onChange: () => Promise<void>): HTMLDetailsElement {
   const k = card.contact;
   const error = el("div", { id: "contact-error" });
   const toggle = el(

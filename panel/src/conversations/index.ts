@@ -30,10 +30,8 @@ const FILTER_LABEL = {
 let search = "";
 let poller: ReturnType<typeof setInterval> | undefined;
 
-export function renderConversations(ctx: ViewContext, soft = false): Promise<void> {
-  // Moving inside the inbox (opening another conversation) keeps the page until the new one is there.
-  const inside = soft || ctx.root.querySelector("#inbox-shell") !== null;
-  return showView(ctx.root, t("conversations.title"), () => buildInbox(ctx), inside);
+export function renderConversations(ctx: ViewContext): Promise<void> {
+  return showView(ctx.root, t("conversations.title"), () => buildInbox(ctx));
 }
 
 async function buildInbox(ctx: ViewContext): Promise<Node[]> {
@@ -60,8 +58,12 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   };
 
   const sideHolder = el("div", { class: "contact-holder" });
+  // Only the newest refresh paints: a slow answer for "bru" must not replace the one for "bruno".
+  let asked = 0;
   const refresh = async () => {
+    const mine = ++asked;
     const [rows, fresh] = await Promise.all([fetchInbox(session, filter, search), open ? getOpen(open.id) : Promise.resolve(null)]);
+    if (mine !== asked) return;
     paintList(rows);
     if (fresh) {
       view?.update(fresh);
@@ -69,9 +71,14 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
     }
     refreshError.replaceChildren();
   };
+  // After an opt-out / opt-in: the new card stays unfolded (on a phone too) and keeps the keyboard on its switch.
   const refreshCard = async () => {
     if (!open?.contact) return;
-    sideHolder.replaceChildren(contactPanel(session, await getCard(open.contact.id), refreshCard));
+    const wasOpen = sideHolder.querySelector("details")?.open ?? false;
+    const next = contactPanel(session, await getCard(open.contact.id), refreshCard);
+    if (wasOpen) next.open = true;
+    sideHolder.replaceChildren(next);
+    next.querySelector<HTMLButtonElement>("#contact-opt")?.focus();
   };
   const backHref = `#conversas${filter ? `?status=${encodeURIComponent(filter)}` : ""}`;
   const view = open ? thread(session, open, backHref, refresh) : null;
