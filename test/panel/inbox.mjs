@@ -157,6 +157,18 @@ export async function inboxJourney(stage, page) {
     assert.equal(await page.getAttribute("#contact-panel", "open"), null, "folded on a phone");
     await page.click("#contact-panel summary");
     await page.waitForSelector("#contact-phone", { state: "visible" });
+    // Opt-out asks first; the new card stays unfolded with the keyboard on its switch; opt-in undoes it.
+    for (const [shown, button] of [
+      ["pediu para não receber", "Voltar a enviar mensagens"],
+      ["aceita receber", "Parar mensagens"],
+    ]) {
+      await page.click("#contact-opt");
+      await page.click("#confirm-ok");
+      await page.waitForSelector(`#contact-opted:has-text('${shown}')`, { timeout: 15_000 });
+      assert.equal(await page.getAttribute("#contact-panel", "open"), "", "still unfolded after the switch");
+      assert.equal(await page.textContent("#contact-opt"), button);
+      assert.equal(await page.evaluate(() => document.activeElement?.id), "contact-opt");
+    }
     const w = await fits(page);
     assert.ok(w.scroll <= w.inner, `${w.scroll}px wide in a ${w.inner}px window`);
     await page.screenshot({ path: path.join(stage.shots, "390x844-pt-BR-inbox-open.png"), fullPage: true });
