@@ -43,8 +43,10 @@ export function contactFilter(query: Record<string, string | undefined>): number
 /** What `contactFilter` can answer, for a listing's API document. */
 export const CONTACT_FILTER_ERRORS = "`phone_in_url`: a phone in ?contact= or ?phone=; `invalid_id`: contact_id is not a positive integer";
 
+/** The largest row id: ids are 32-bit `integer` columns on Postgres, which fails (a 500) on a larger parameter. */
+export const MAX_ID = 2_147_483_647;
 /** A row id in a path or query: what `idParam` accepts. */
-export const Id = z.coerce.number().int().positive();
+export const Id = z.coerce.number().int().positive().max(MAX_ID);
 
 /** A numeric route id, or a 400 naming what it identifies ("Appointment ids are positive integers"). */
 export function idParam(raw: string | undefined, what: string): number {

@@ -1,11 +1,12 @@
 // The admin panel in a real browser (Debian's Chromium driven by playwright-core) against a private
-// `wrangler dev` on 127.0.0.1 (harness.mjs): the working flows in pt-BR (flows.mjs), every screen at
-// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs) and the Agenda journey (agenda.mjs).
+// `wrangler dev` on 127.0.0.1 (harness.mjs): the working flows in pt-BR (flows.mjs), the inbox (inbox.mjs), every screen at
+// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs) and the Agenda journey (agenda.mjs).
 // Run by `npm test` (scripts/test.mjs); writes {passed, failed} to $PANEL_REPORT when set and keeps
 // its screenshots in $PANEL_SCREENSHOTS (default: a new directory in the OS temp dir, printed).
 import { check, report, results, startStage } from "./harness.mjs";
 import { flows } from "./flows.mjs";
 import { followupsJourney } from "./followups.mjs";
+import { inboxJourney } from "./inbox.mjs";
 import { screens } from "./screens.mjs";
 import { settingsJourney } from "./settings.mjs";
 import { agendaJourney } from "./agenda.mjs";
@@ -18,6 +19,7 @@ try {
     page.on("pageerror", (e) => errors.push(String(e)));
     await flows(stage, page);
     await followupsJourney(stage, page);
+    await inboxJourney(stage, page);
     await screens(stage, page);
     await settingsJourney(stage, page);
     await agendaJourney(stage, page);

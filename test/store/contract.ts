@@ -3,6 +3,7 @@ import type { DeliveryStatus, OutboundPayload } from "../../src/channels/types";
 import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, RiskFactor, StatusUpdate, Store } from "../../src/store/types";
 import { sqlRows } from "../support/sql";
 import { followupsContract } from "./contract-followups";
+import { inboxContract } from "./contract-inbox";
 import { opsContract } from "./contract-ops";
 
 /**
@@ -19,6 +20,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     });
     opsContract(makeStore);
     followupsContract(makeStore);
+    inboxContract(makeStore);
 
     const uid = () => crypto.randomUUID().slice(0, 12);
     /** A unique phone (E.164 digits) so two tests never share a contact. */

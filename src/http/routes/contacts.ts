@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import * as z from "../../lib/zod";
 import { AppError } from "../../lib/errors";
-import type { Contact } from "../../store/types";
+import type { Appointment, Contact } from "../../store/types";
 import { callerCompany, requireCaller } from "../auth";
 import { describer } from "../openapi/meta";
-import { jsonBody } from "../openapi/validate";
+import { jsonBody, pathId } from "../openapi/validate";
 import { phoneParam } from "../params";
 import type { AppEnv } from "../types";
 
@@ -47,3 +47,81 @@ contacts.post(
     return c.json({ contact: contactView(contact) });
   },
 );
+
+const contactId = pathId("Contact");
+const NO_CONTACT = "`contact_not_found`: no such contact in the caller's tenant";
+const DAY = 86_400_000;
+/** The side panel's window of appointments: the last RECENT_DAYS and everything ahead, a few of each. */
+const RECENT_DAYS = 180;
+const SHOWN = 5;
+
+const appointmentBrief = (a: Appointment) => ({
+  id: a.id,
+  status: a.status,
+  service: a.service,
+  starts_at: new Date(a.startsAt).toISOString(),
+  ends_at: new Date(a.endsAt).toISOString(),
+});
+
+/** GET /api/contacts/:id: the contact side panel of the inbox (who, attributes, appointments, conversations). */
+contacts.get(
+  "/api/contacts/:id",
+  doc({
+    summary: "A contact with its attributes, recent and upcoming appointments and conversation count",
+    responses: {
+      200: { description: "`{contact: {id, phone, name, wa_id, opted_out, last_inbound_at, attributes, created_at, conversations}, appointments: {recent, upcoming}}`" },
+    },
+    errors: { 404: NO_CONTACT },
+  }),
+  contactId,
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const store = c.get("store");
+    const id = c.req.valid("param").id;
+    const now = Date.now();
+    const [card, upcoming, past] = await Promise.all([
+      store.contacts.card(company.id, id),
+      store.appointments.list(company.id, { contactId: id, from: now, limit: SHOWN }),
+      // Oldest first in the window; the newest SHOWN of them are kept (a contact has few appointments).
+      store.appointments.list(company.id, { contactId: id, from: now - RECENT_DAYS * DAY, to: now, limit: 200 }),
+    ]);
+    if (!card) throw new AppError(404, "contact_not_found", "No such contact in this tenant");
+    return c.json({
+      contact: { ...contactView(card.contact), attributes: card.contact.attributes, created_at: new Date(card.createdAt).toISOString(), conversations: card.conversations },
+      appointments: { recent: past.slice(-SHOWN).reverse().map(appointmentBrief), upcoming: upcoming.map(appointmentBrief) },
+    });
+  },
+);
+
+/**
+ * An operator records the contact's opt-out (asked by phone, at the desk) or its opt-in again: the
+ * same flag the SAIR keyword sets, so nothing the business starts is sent to an opted-out contact.
+ * Audited, since it changes who may be messaged.
+ */
+for (const [action, optedOut] of [
+  ["opt-out", true],
+  ["opt-in", false],
+] as const) {
+  contacts.post(
+    `/api/contacts/:id/${action}`,
+    doc({
+      summary: optedOut ? "Records that the contact asked not to receive messages" : "Records that the contact agreed to receive messages again",
+      responses: { 200: { description: "`{contact, changed}`" } },
+      errors: { 404: NO_CONTACT },
+    }),
+    contactId,
+    async (c) => {
+      const company = callerCompany(c.get("caller"));
+      const store = c.get("store");
+      const id = c.req.valid("param").id;
+      const contact = await store.contacts.byId(company.id, id);
+      if (!contact) throw new AppError(404, "contact_not_found", "No such contact in this tenant");
+      const changed = contact.optedOut !== optedOut;
+      if (changed) {
+        await store.contacts.setOptedOut(company.id, id, optedOut);
+        await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: optedOut ? "contact.opt_out" : "contact.opt_in", target: `contact:${id}` });
+      }
+      return c.json({ contact: contactView({ ...contact, optedOut }), changed });
+    },
+  );
+}

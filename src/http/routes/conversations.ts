@@ -5,9 +5,10 @@ import { queueOutbound } from "../../outbox/queue";
 import { AppError } from "../../lib/errors";
 import { describer } from "../openapi/meta";
 import { jsonBody, pathId, queryParams } from "../openapi/validate";
-import { CONTACT_FILTER_ERRORS, contactFilter, phoneParam } from "../params";
+import { CONTACT_FILTER_ERRORS, contactFilter, MAX_ID, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
-import type { Company, Contact, Conversation, MessageRow } from "../../store/types";
+import type { Company, Contact, Conversation, ConversationFilter, MessageRow } from "../../store/types";
+import { type InboxEntry, loadInbox, previewOf, slaOf } from "../../conversation/inbox";
 import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
 import { recordMetrics } from "../../tenants/stubs";
 import { callerCompany, requireCaller } from "../auth";
@@ -27,7 +28,19 @@ function messageView(m: MessageRow) {
 }
 
 async function conversationView(c: Context<AppEnv>, company: Company, conv: Conversation) {
-  return viewOf(conv, await c.get("store").contacts.byId(company.id, conv.contactId));
+  const { entries, slaMinutes } = await loadInbox(c.get("store"), company.id, [conv]);
+  return entryView(entries[0] ?? { conversation: conv, contact: null, facts: undefined, waitingSince: null }, slaMinutes, Date.now());
+}
+
+/** A conversation as the inbox shows it: the row, its preview, unread count and, when a customer waits for a person, the SLA. */
+function entryView(e: InboxEntry, slaMinutes: number, now: number) {
+  return {
+    ...viewOf(e.conversation, e.contact),
+    last_message: previewOf(e.facts?.last ?? null),
+    unread: e.facts?.unread ?? 0,
+    waiting_since: iso(e.waitingSince),
+    sla: slaOf(e.waitingSince, slaMinutes, now),
+  };
 }
 
 function viewOf(conv: Conversation, contact: Contact | null) {
@@ -49,31 +62,75 @@ async function loadConversation(c: Context<AppEnv>, id: number): Promise<{ compa
   return { company, conv };
 }
 
+const Queue = z.enum(["waiting", "overdue"]).optional().describe("`waiting`: with a person and the customer waiting for a reply; `overdue`: waiting past the SLA");
 const ListQuery = z.object({
   status: z.enum(["bot", "human", "closed"]).optional(),
+  queue: Queue,
   /** Read by contactFilter (a phone in ?contact= is a 400 phone_in_url); listed here for the document. */
   contact_id: z.string().optional(),
-  before: z.coerce.number().int().positive().optional(),
+  before: z.coerce.number().int().positive().max(MAX_ID).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+const LIST_ANSWER = "`{conversations: [{…, last_message: {text, direction, author, at}, unread, waiting_since, sla: {minutes, due_at, overdue}}], next_before, sla_minutes}`";
+/** The conversations a `queue` filter looks through: the newest ones with a person (open handoffs are few). */
+const QUEUE_SCAN = 200;
+
+/**
+ * One page of the inbox in four statements whatever its length: the conversations, then at once their
+ * contacts, their messages' aggregate with the previews (unread, waiting) and the tenant's profile
+ * (pinned by test/http/inbox-statements.test.ts).
+ * A `queue` filter reads the QUEUE_SCAN newest conversations with a person and keeps the waiting ones.
+ */
+async function inboxPage(c: Context<AppEnv>, filter: ConversationFilter, queue: "waiting" | "overdue" | undefined) {
+  const company = callerCompany(c.get("caller"));
+  const store = c.get("store");
+  const limit = filter.limit;
+  const rows = await store.conversations.list(company.id, queue ? { ...filter, status: "human", limit: QUEUE_SCAN } : filter);
+  const { entries, slaMinutes } = await loadInbox(store, company.id, rows);
+  const now = Date.now();
+  const views = entries.map((e) => entryView(e, slaMinutes, now));
+  const kept = queue ? views.filter((v) => v.sla !== null && (queue === "waiting" || v.sla.overdue)).slice(0, limit) : views;
+  const next = !queue && rows.length === limit ? (rows.at(-1)?.id ?? null) : null;
+  return c.json({ conversations: kept, next_before: next, sla_minutes: slaMinutes });
+}
 
 conversations.get(
   "/api/conversations",
   doc({
-    summary: "Conversations, newest first (keyset pagination with `before`)",
-    responses: { 200: { description: "`{conversations: [...], next_before}`" } },
-    errors: { 400: CONTACT_FILTER_ERRORS },
+    summary: "Conversations, newest first (keyset pagination with `before`), with previews, unread counts and SLA",
+    responses: { 200: { description: LIST_ANSWER } },
+    errors: { 400: `${CONTACT_FILTER_ERRORS}; \`search_in_url\`: search with POST /api/conversations/search` },
   }),
   queryParams(ListQuery),
   async (c) => {
-    const company = callerCompany(c.get("caller"));
     const contactId = contactFilter(c.req.query());
+    // A search text may be a phone number, and URLs are logged: it goes in a POST body instead.
+    if (c.req.query("q") !== undefined) throw new AppError(400, "search_in_url", "Search with POST /api/conversations/search {q} (URLs are logged; a search may hold a phone)");
     const q = c.req.valid("query");
-    const store = c.get("store");
-    const rows = await store.conversations.list(company.id, { status: q.status, contactId, beforeId: q.before, limit: q.limit });
-    // Their contacts in one query, not one per conversation.
-    const contacts = new Map((await store.contacts.many(company.id, { ids: [...new Set(rows.map((r) => r.contactId))] })).map((k) => [k.id, k]));
-    return c.json({ conversations: rows.map((r) => viewOf(r, contacts.get(r.contactId) ?? null)), next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null });
+    return inboxPage(c, { status: q.status, contactId, beforeId: q.before, limit: q.limit }, q.queue);
+  },
+);
+
+const Search = z.strictObject({
+  q: z.string().trim().min(1).max(100).describe("Part of the contact's name, or of the phone's digits (at least 3)"),
+  status: z.enum(["bot", "human", "closed"]).optional(),
+  queue: Queue,
+  before: z.number().int().positive().max(MAX_ID).optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
+
+/** Search by name or phone digits: a POST, so a phone typed in the box never lands in a logged URL. */
+conversations.post(
+  "/api/conversations/search",
+  doc({ summary: "Conversations whose contact's name or phone matches `q` (the phone in the body, never in a URL)", responses: { 200: { description: LIST_ANSWER } } }),
+  jsonBody(Search),
+  async (c) => {
+    const q = c.req.valid("json");
+    // As names are stored: NFC, without control characters (a NUL is an error on Postgres, a cut string on SQLite).
+    const text = sanitizeText(q.q, 100);
+    if (!text) throw new AppError(400, "invalid_body", "The search text is empty once control characters are removed");
+    const digits = text.replace(/\D/g, "");
+    return inboxPage(c, { status: q.status, beforeId: q.before, limit: q.limit, search: { text, digits: digits.length >= 3 ? digits : null } }, q.queue);
   },
 );
 
@@ -172,6 +229,33 @@ conversations.post(
     if (changed) await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "conversation.release", target: `conversation:${conv.id}` });
     const now = await store.conversations.byId(company.id, conv.id);
     return c.json({ ...(now ? await conversationView(c, company, now) : {}), changed });
+  },
+);
+
+const ReadBody = z
+  .strictObject({ message_id: z.number().int().positive().max(MAX_ID).optional().describe("The newest message the operator saw (default: the newest)") })
+  .default({});
+
+/**
+ * The operator read the conversation: a POST the panel sends after showing it, not a side effect of the
+ * GET (a prefetch, a retry or another tool reading the API would clear the mark unseen).
+ */
+conversations.post(
+  "/api/conversations/:id/read",
+  doc({
+    summary: "Marks the conversation read up to a message (never backwards)",
+    responses: { 200: { description: "`{id, unread}`: what is still unread after the mark" } },
+    errors: { 404: NOT_FOUND },
+  }),
+  conversationId,
+  jsonBody(ReadBody, { optional: true }),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const id = c.req.valid("param").id;
+    const store = c.get("store");
+    if (!(await store.conversations.markRead(company.id, id, c.req.valid("json").message_id))) throw new AppError(404, "not_found", "No such conversation for this tenant");
+    const [facts] = await store.conversations.inboxFacts(company.id, [id]);
+    return c.json({ id, unread: facts?.unread ?? 0 });
   },
 );
 

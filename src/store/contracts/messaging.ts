@@ -34,7 +34,29 @@ export interface ConversationFilter {
   contactId?: number;
   /** Only conversations whose last message is older than this id (keyset pagination). */
   beforeId?: number;
+  /** Only conversations whose contact's name contains `text` (case-insensitive for ASCII) or whose phone contains `digits`. */
+  search?: { text: string; digits: string | null };
   limit: number;
+}
+
+/** What the inbox shows of a conversation besides its row, from its messages (conversations.inboxFacts). */
+export interface InboxFacts {
+  conversationId: number;
+  /** The newest message, in either direction: the list's preview. */
+  last: MessageRow | null;
+  /** Inbound messages after the operators' read mark (conversations.markRead). */
+  unread: number;
+  /** When a person last replied in this conversation, if ever. */
+  lastHumanReplyAt: number | null;
+  /** The first inbound message after that reply (after the start when there is none): since when the customer waits. */
+  firstInboundAfterHumanAt: number | null;
+}
+
+/** The contact side panel's row: the contact, when it was first seen and how many conversations it has had. */
+export interface ContactCard {
+  contact: Contact;
+  createdAt: number;
+  conversations: number;
 }
 
 export type OutboundStatus = "queued" | "sending" | "retrying" | "accepted" | DeliveryStatus | "dead";
@@ -125,6 +147,8 @@ export interface MessagingStore {
     /** Many at once (one query for a listing or a batch); unknown ids and phones are simply absent. */
     many(companyId: number, q: { ids?: number[]; phones?: string[] }): Promise<Contact[]>;
     setOptedOut(companyId: number, contactId: number, optedOut: boolean): Promise<void>;
+    /** The contact with its first-seen time and its number of conversations, in one statement. */
+    card(companyId: number, id: number): Promise<ContactCard | null>;
   };
   conversations: {
     /** The contact's open conversation (bot or human), opened if there is none. */
@@ -140,6 +164,17 @@ export interface MessagingStore {
     setSummary(companyId: number, id: number, summary: string): Promise<void>;
     /** Conversations with a person waiting longer than the SLA for a first human reply. */
     countOverdueHandoffs(companyId: number, olderThan: number): Promise<number>;
+    /**
+     * Previews, unread counts and waiting times of many conversations in one statement whatever their
+     * number (an aggregate over their messages joined to each one's newest message). Conversations
+     * without messages and unknown ids are absent.
+     */
+    inboxFacts(companyId: number, conversationIds: number[]): Promise<InboxFacts[]>;
+    /**
+     * Moves the read mark to the newest message (or to the newest up to `upToMessageId`, what the
+     * operator saw); never backwards. False when there is no such conversation in this tenant.
+     */
+    markRead(companyId: number, id: number, upToMessageId?: number): Promise<boolean>;
   };
   messages: {
     /** Idempotent by (company, provider id): `inserted` is false for a message already stored. */

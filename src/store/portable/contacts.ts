@@ -86,5 +86,18 @@ export function contacts({ db, schema: s, dialect }: PortableCtx): Store["contac
         .set({ optedOut })
         .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, contactId)));
     },
+    async card(companyId, id) {
+      const v = s.conversations;
+      const [row] = await db
+        .select({
+          contact: s.contacts,
+          // The id as a parameter, not a column: drizzle writes columns unqualified here, and inside the subquery `id` would be the conversation's.
+          conversations: sql<number>`(select count(*) from ${v} where ${v.companyId} = ${companyId} and ${v.contactId} = ${id})`.mapWith(Number),
+        })
+        .from(s.contacts)
+        .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id)))
+        .limit(1);
+      return row ? { contact: toContact(row.contact), createdAt: row.contact.createdAt, conversations: row.conversations } : null;
+    },
   };
 }

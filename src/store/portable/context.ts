@@ -15,6 +15,11 @@ export interface Dialect {
    * its spelling unpacks one JSON parameter with json_each; Postgres binds a plain IN list.
    */
   inList(column: AnyColumn, values: readonly (string | number)[]): SQL;
+  /**
+   * Whether `text` holds `part` as is (no wildcards): SQLite's instr(), Postgres's strpos(). Not LIKE:
+   * D1 refuses a LIKE pattern over 50 bytes (a 500 for a long search), and LIKE needs its wildcards escaped.
+   */
+  contains(text: SQL | AnyColumn, part: SQL | string): SQL;
 }
 
 /**

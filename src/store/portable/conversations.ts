@@ -1,7 +1,8 @@
-import { and, desc, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { Conversation, Store } from "../types";
 import type { PortableCtx } from "./context";
+import { inbox } from "./inbox";
 
 export const toConversation = (r: typeof schema.conversations.$inferSelect): Conversation => ({
   id: r.id,
@@ -16,8 +17,22 @@ export const toConversation = (r: typeof schema.conversations.$inferSelect): Con
   createdAt: r.createdAt,
 });
 
-export function conversations({ db, schema: s }: PortableCtx): Store["conversations"] {
+export function conversations(ctx: PortableCtx): Store["conversations"] {
+  const { db, schema: s } = ctx;
+  const k = s.contacts;
+  // The search's contacts as a subquery (no second round trip); lower() on both sides, in SQL so each engine folds both alike.
+  const matchingContacts = (companyId: number, q: { text: string; digits: string | null }) =>
+    db
+      .select({ id: k.id })
+      .from(k)
+      .where(
+        and(
+          eq(k.companyId, companyId),
+          or(ctx.dialect.contains(sql`lower(${k.name})`, sql`lower(cast(${q.text} as text))`), q.digits ? ctx.dialect.contains(k.phone, q.digits) : undefined),
+        ),
+      );
   return {
+    ...inbox(ctx),
     /**
      * One INSERT … ON CONFLICT on the partial unique index of open conversations
      * (conversations_company_contact_open_uq: one bot-or-human row per contact), so two opens racing
@@ -54,6 +69,7 @@ export function conversations({ db, schema: s }: PortableCtx): Store["conversati
             f.status ? eq(s.conversations.status, f.status) : undefined,
             f.contactId ? eq(s.conversations.contactId, f.contactId) : undefined,
             f.beforeId ? lt(s.conversations.id, f.beforeId) : undefined,
+            f.search ? inArray(s.conversations.contactId, matchingContacts(companyId, f.search)) : undefined,
           ),
         )
         .orderBy(desc(s.conversations.id))

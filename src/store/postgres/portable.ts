@@ -9,6 +9,7 @@ export const pgDialect: Dialect = {
   greatest: (a: SQL, b: SQL) => sql`greatest(${a}, ${b})`,
   // Postgres binds up to 65,535 parameters: a plain IN list.
   inList: (column: AnyColumn, values: readonly (string | number)[]) => inArray(column, [...values]),
+  contains: (text: SQL | AnyColumn, part: SQL | string) => sql`strpos(${text}, ${part}) > 0`,
 };
 
 /** True only when A and B are the same type (not merely assignable either way). */

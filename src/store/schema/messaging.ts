@@ -53,6 +53,8 @@ export const conversations = sqliteTable(
     handoffAt: integer("handoff_at"),
     handoffReason: text("handoff_reason"),
     firstHumanReplyAt: integer("first_human_reply_at"),
+    /** The newest message the operators have read (POST /api/conversations/:id/read): inbound messages after it are unread. */
+    lastReadMessageId: integer("last_read_message_id"),
     createdAt: createdAt(),
   },
   (t) => [

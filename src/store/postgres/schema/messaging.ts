@@ -53,6 +53,8 @@ export const conversations = pgTable(
     handoffAt: bigint("handoff_at", { mode: "number" }),
     handoffReason: text("handoff_reason"),
     firstHumanReplyAt: bigint("first_human_reply_at", { mode: "number" }),
+    /** The newest message the operators have read (POST /api/conversations/:id/read): inbound messages after it are unread. */
+    lastReadMessageId: integer("last_read_message_id"),
     createdAt: createdAt(),
   },
   (t) => [

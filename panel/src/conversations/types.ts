@@ -1,0 +1,54 @@
+/** The inbox's wire types (GET /api/conversations, POST …/search, GET /api/contacts/:id) and its calls. */
+import { call, type Session } from "../api";
+
+export interface Preview {
+  text: string;
+  direction: "in" | "out";
+  author: string;
+  at: string | null;
+}
+export interface Conversation {
+  id: number;
+  status: "bot" | "human" | "closed";
+  contact: { id: number; phone: string; name: string | null; opted_out: boolean } | null;
+  last_message_at: string | null;
+  handoff: { at: string; reason: string | null; first_human_reply_at: string | null } | null;
+  last_message: Preview | null;
+  unread: number;
+  waiting_since: string | null;
+  sla: { minutes: number; due_at: string; overdue: boolean } | null;
+}
+export interface Message {
+  id: number;
+  direction: "in" | "out";
+  author: string;
+  text: string | null;
+  status: string;
+  created_at: string;
+}
+export type OpenConversation = Conversation & { messages: Message[] };
+export interface Appointment {
+  id: number;
+  status: string;
+  service: string | null;
+  starts_at: string;
+}
+export interface ContactCard {
+  contact: { id: number; phone: string; name: string | null; opted_out: boolean; attributes: Record<string, unknown>; created_at: string; conversations: number };
+  appointments: { recent: Appointment[]; upcoming: Appointment[] };
+}
+
+/** The list's filters: a status, or a queue of conversations waiting for a person ("" is all). */
+export const FILTERS = ["", "human", "bot", "waiting", "overdue"] as const;
+export type Filter = (typeof FILTERS)[number];
+export const asFilter = (raw: string | null): Filter => ((FILTERS as readonly string[]).includes(raw ?? "") ? (raw as Filter) : "");
+
+/** One page of the inbox: a search goes in a POST body (a phone typed in the box never lands in a logged URL). */
+export async function fetchInbox(session: Session, filter: Filter, q: string): Promise<Conversation[]> {
+  const narrowing: Record<string, string> = filter === "waiting" || filter === "overdue" ? { queue: filter } : filter ? { status: filter } : {};
+  if (q.trim()) {
+    const body = JSON.stringify({ q: q.trim(), limit: 50, ...narrowing });
+    return (await call<{ conversations: Conversation[] }>(session, "/api/conversations/search", { method: "POST", body })).conversations;
+  }
+  return (await call<{ conversations: Conversation[] }>(session, `/api/conversations?${new URLSearchParams({ limit: "50", ...narrowing })}`)).conversations;
+}
