@@ -7,7 +7,7 @@ import path from "node:path";
 import { check, TENANT, viewReady } from "./harness.mjs";
 
 const MARIA = "5511900000007";
-const CARLA = { phone: "5511966665555", name: "Carla Dias" };
+const CARLA = { phone: "5511966667777", name: "Carla Dias" };
 const WIDE = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const localDate = (iso, tz) => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(iso));
@@ -124,7 +124,7 @@ export async function agendaJourney(stage, page) {
     assert.match(await page.textContent("#details-list"), /Consulta de rotina/);
     await page.click("#details-dialog button[data-action=cancel]");
     await page.waitForSelector("dialog.confirm[open] #confirm-body");
-    assert.match(await page.textContent("#confirm-body"), /^Carla Dias · \+55 11 96666-5555, /);
+    assert.match(await page.textContent("#confirm-body"), /^Carla Dias · \+55 11 96666-7777, /);
     await page.click("#confirm-cancel");
     await page.waitForSelector("#confirm-body", { state: "detached" });
     assert.equal((await all()).find((a) => a.id === booked.id).status, "scheduled", "nothing changed");

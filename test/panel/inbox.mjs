@@ -90,7 +90,7 @@ export async function inboxJourney(stage, page) {
   });
 
   await check("the search finds the conversation by name and by the phone's digits as people type them, and says when nothing matches", async () => {
-    await search("bruno");
+    await search("teixeira"); // any case (another journey has a "Bruno" too)
     await search("96666-5555");
     await page.fill("#inbox-search", "ninguém com esse nome");
     await page.waitForSelector("#conversations-empty:has-text('Nenhuma conversa encontrada para “ninguém com esse nome”.')", { timeout: 10_000 });
