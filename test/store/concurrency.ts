@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NewAppointment, Store } from "../../src/store/types";
+import { phone, T0, uid } from "./contract-ids";
 
 /**
  * What D1 got from its single writer and Postgres must get from constraints and locks: N callers race
@@ -8,9 +9,6 @@ import type { NewAppointment, Store } from "../../src/store/types";
  */
 export function concurrencyContract(name: string, open: () => Store): void {
   const N = 6;
-  const uid = () => crypto.randomUUID().slice(0, 12);
-  const phone = () => `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-  const T0 = 1_760_000_000_000;
   const HOUR = 3_600_000;
   const racers = () => Array.from({ length: N }, open);
 

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Company, Contact, Conversation, Store } from "../../src/store/types";
+import { phone, T0, uid } from "./contract-ids";
 
 /**
  * The inbox's store methods (previews, unread counts, read marks, waiting times, search, the contact
@@ -11,9 +12,6 @@ export function inboxContract(makeStore: () => Store | Promise<Store>): void {
     beforeEach(async () => {
       store = await makeStore();
     });
-    const uid = () => crypto.randomUUID().slice(0, 12);
-    const phone = () => `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-    const T0 = 1_760_000_000_000;
 
     interface Thread {
       company: Company;

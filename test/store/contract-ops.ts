@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { OpsGauges, Store } from "../../src/store/types";
+import { phone, T0, uid } from "./contract-ids";
 
 /**
  * The cross-tenant reads behind /health and /metrics (store/contracts/ops.ts), part of the store
@@ -12,9 +13,6 @@ export function opsContract(makeStore: () => Store | Promise<Store>): void {
     beforeEach(async () => {
       store = await makeStore();
     });
-    const uid = () => crypto.randomUUID().slice(0, 12);
-    const phone = () => `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-    const T0 = 1_760_000_000_000;
     const MIN = 60_000;
     const of = (rows: { companyId: number; n: number }[], id: number) => rows.find((r) => r.companyId === id)?.n ?? 0;
 

@@ -5,6 +5,7 @@ import { sqlRows } from "../support/sql";
 import { followupsContract } from "./contract-followups";
 import { inboxContract } from "./contract-inbox";
 import { opsContract } from "./contract-ops";
+import { phone, T0, uid } from "./contract-ids";
 
 /**
  * The behaviour every `Store` implementation must have, written once so D1 and Postgres (Hyperdrive)
@@ -22,10 +23,6 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     followupsContract(makeStore);
     inboxContract(makeStore);
 
-    const uid = () => crypto.randomUUID().slice(0, 12);
-    /** A unique phone (E.164 digits) so two tests never share a contact. */
-    const phone = () => `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-    const T0 = 1_760_000_000_000;
     const STALE = 60_000;
 
     const company = (c: Partial<NewCompany> = {}) => store.companies.create({ slug: `contract-${uid()}`, name: "Clínica Contrato", ...c });
