@@ -77,7 +77,7 @@ export function filtersForm(s: Screen): HTMLElement {
   syncQuick();
   const form = el(
     "form",
-    { id: "agenda-filters", class: "filters", role: "search" },
+    { id: "agenda-filters", class: "agenda-filters", role: "search" },
     quick,
     el(
       "div",
