@@ -209,4 +209,28 @@ export async function inboxJourney(stage, page) {
     await page.reload();
     await viewReady(page);
   });
+  await check("a long inbox shows one page, and “Mostrar mais conversas” brings the next", async () => {
+    // 60 archived conversations of 60 contacts, written straight into the local D1, then removed again.
+    const ARCHIVE = "551195550";
+    const ofTenant = `(SELECT id FROM companies WHERE slug = '${TENANT}')`;
+    await stage.sql(
+      `INSERT INTO contacts (company_id, phone, name) WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 60) SELECT ${ofTenant}, '${ARCHIVE}' || printf('%04d', n), 'Arquivo ' || n FROM s;` +
+        `INSERT INTO conversations (company_id, contact_id, status, last_message_at) SELECT company_id, id, 'closed', 1700000000000 FROM contacts WHERE company_id = ${ofTenant} AND phone LIKE '${ARCHIVE}%';`,
+    );
+    try {
+      await page.evaluate(() => (location.hash = "conversas"));
+      await viewReady(page);
+      await page.waitForSelector("#inbox-more", { timeout: 15_000 });
+      assert.equal(await page.locator("#conversation-list > li").count(), 50);
+      await page.click("#inbox-more");
+      await page.waitForFunction(() => document.querySelectorAll("#conversation-list > li").length > 50, null, { timeout: 15_000 });
+      // Every conversation is on screen now: no button promises more.
+      assert.equal(await page.$("#inbox-more"), null);
+    } finally {
+      await stage.sql(
+        `DELETE FROM conversations WHERE contact_id IN (SELECT id FROM contacts WHERE company_id = ${ofTenant} AND phone LIKE '${ARCHIVE}%');` +
+          `DELETE FROM contacts WHERE company_id = ${ofTenant} AND phone LIKE '${ARCHIVE}%';`,
+      );
+    }
+  });
 }

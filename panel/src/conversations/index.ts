@@ -14,7 +14,7 @@ import { onLeave, showView, type ViewContext } from "../ui/view";
 import { contactPanel } from "./contact-panel";
 import { inboxList } from "./list";
 import { thread } from "./thread";
-import { asFilter, type ContactCard, FILTERS, type Filter, fetchInbox, type OpenConversation } from "./types";
+import { asFilter, type ContactCard, FILTERS, type Filter, fetchInbox, MAX_SHOWN, type OpenConversation, PAGE } from "./types";
 
 const REFRESH_MS = 15_000;
 const SEARCH_DEBOUNCE_MS = 300;
@@ -28,6 +28,9 @@ const FILTER_LABEL = {
 
 // The search survives opening a conversation (a new route), and is never put in the address.
 let search = "";
+// How many rows the list shows ("Mostrar mais" grows it); back to one page when the filter changes.
+let shown = PAGE;
+let shownFor: Filter | undefined;
 let poller: ReturnType<typeof setInterval> | undefined;
 
 export function renderConversations(ctx: ViewContext): Promise<void> {
@@ -38,14 +41,19 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   const { session } = ctx;
   const filter = asFilter(ctx.params.get("status"));
   const openId = Number(ctx.params.get("id")) || undefined;
+  if (shownFor !== filter) shown = PAGE;
+  shownFor = filter;
   const getOpen = (id: number) => call<OpenConversation>(session, `/api/conversations/${id}`);
   const getCard = (id: number) => call<ContactCard>(session, `/api/contacts/${id}`);
-  const [conversations, open] = await Promise.all([fetchInbox(session, filter, search), openId ? getOpen(openId) : Promise.resolve(null)]);
+  const [conversations, open] = await Promise.all([fetchInbox(session, filter, search, shown), openId ? getOpen(openId) : Promise.resolve(null)]);
   const card = open?.contact ? await getCard(open.contact.id) : null;
 
   const listHolder = el("section", { class: "card inbox-card" });
   const refreshError = el("p", { class: "error", id: "inbox-refresh-error", role: "status" });
-  const paintList = (rows: typeof conversations) => listHolder.replaceChildren(inboxList(rows, { openId, filter, q: search, now: Date.now() }));
+  const more = el("button", { type: "button", class: "secondary", id: "inbox-more" }, t("conversations.more"));
+  // A full page may have more behind it; the refresh re-reads all that is shown, so rows never go stale.
+  const paintList = (rows: typeof conversations) =>
+    listHolder.replaceChildren(inboxList(rows, { openId, filter, q: search, now: Date.now() }), ...(rows.length >= shown && shown < MAX_SHOWN ? [more] : []));
   paintList(conversations);
 
   // What the operator has on screen is read: the mark moves to the newest message shown (a POST, never the GET).
@@ -57,12 +65,22 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
     void call(session, `/api/conversations/${c.id}/read`, { method: "POST", body: JSON.stringify({ message_id: newest }) }).catch(() => undefined);
   };
 
+  more.addEventListener("click", () => {
+    shown = Math.min(shown + PAGE, MAX_SHOWN);
+    more.disabled = true;
+    refresh()
+      .catch((err: unknown) => refreshError.replaceChildren(errorMessage(err)))
+      .finally(() => {
+        more.disabled = false;
+      });
+  });
+
   const sideHolder = el("div", { class: "contact-holder" });
   // Only the newest refresh paints: a slow answer for "bru" must not replace the one for "bruno".
   let asked = 0;
   const refresh = async () => {
     const mine = ++asked;
-    const [rows, fresh] = await Promise.all([fetchInbox(session, filter, search), open ? getOpen(open.id) : Promise.resolve(null)]);
+    const [rows, fresh] = await Promise.all([fetchInbox(session, filter, search, shown), open ? getOpen(open.id) : Promise.resolve(null)]);
     if (mine !== asked) return;
     paintList(rows);
     if (fresh) {

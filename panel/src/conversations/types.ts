@@ -44,11 +44,16 @@ export type Filter = (typeof FILTERS)[number];
 export const asFilter = (raw: string | null): Filter => ((FILTERS as readonly string[]).includes(raw ?? "") ? (raw as Filter) : "");
 
 /** One page of the inbox: a search goes in a POST body (a phone typed in the box never lands in a logged URL). */
-export async function fetchInbox(session: Session, filter: Filter, q: string): Promise<Conversation[]> {
+/** One screenful of the inbox; "Mostrar mais" adds another, up to the API's largest page. */
+export const PAGE = 50;
+export const MAX_SHOWN = 200;
+
+/** The newest `limit` conversations for the filter (and search): what the list shows and each refresh re-reads. */
+export async function fetchInbox(session: Session, filter: Filter, q: string, limit = PAGE): Promise<Conversation[]> {
   const narrowing: Record<string, string> = filter === "waiting" || filter === "overdue" ? { queue: filter } : filter ? { status: filter } : {};
   if (q.trim()) {
-    const body = JSON.stringify({ q: q.trim(), limit: 50, ...narrowing });
+    const body = JSON.stringify({ q: q.trim(), limit, ...narrowing });
     return (await call<{ conversations: Conversation[] }>(session, "/api/conversations/search", { method: "POST", body })).conversations;
   }
-  return (await call<{ conversations: Conversation[] }>(session, `/api/conversations?${new URLSearchParams({ limit: "50", ...narrowing })}`)).conversations;
+  return (await call<{ conversations: Conversation[] }>(session, `/api/conversations?${new URLSearchParams({ limit: String(limit), ...narrowing })}`)).conversations;
 }
