@@ -20,6 +20,7 @@ export default defineConfig(async () => ({
       // The journeys, end to end on Postgres: signed Meta message → reply, booking over chat, import + risk.
       "test/message-path/*.test.ts",
       "test/agenda-journeys/journeys.test.ts",
+      "test/agenda-journeys/held-reminder.test.ts",
       "test/scheduling-api/*.test.ts",
     ],
     testTimeout: 30_000,

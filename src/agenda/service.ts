@@ -131,6 +131,16 @@ async function schedule(ctx: AgendaCtx, a: Appointment, tasks: { kind: Appointme
 async function unschedule(ctx: AgendaCtx, a: Appointment, kinds?: AppointmentTask["kind"][]) {
   const ids = await ctx.store.appointmentTasks.cancelPending(ctx.company.id, a.id, kinds);
   if (ids.length) await tenantStub(ctx.env, ctx.company.id).unscheduleTasks(ids);
+  // A reminder already sent but held (24 h window closed) would go out when the contact next writes,
+  // naming the old time or a cancelled appointment: it is withdrawn with the plan it belonged to.
+  const sent = (await ctx.store.appointmentTasks.list(ctx.company.id, a.id)).filter((t) => t.kind === "reminder" && t.status === "done");
+  if (sent.length)
+    await ctx.store.messages.withdrawHeld(
+      ctx.company.id,
+      sent.map((t) => `task:${t.id}`),
+      `appointment ${a.status === "cancelled" ? "cancelled" : "changed"} before it could be sent`,
+      Date.now(),
+    );
 }
 
 const count = (ctx: AgendaCtx, events: MetricEvent[]) => recordMetrics(ctx.env, ctx.company.id, events);

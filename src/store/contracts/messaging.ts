@@ -60,8 +60,11 @@ export interface ContactCard {
 }
 
 export type OutboundStatus = "queued" | "sending" | "retrying" | "accepted" | DeliveryStatus | "dead";
-/** An inbound row is "received"; an outbound one moves through OutboundStatus, or is "held" (24 h window closed). */
-export type MessageStatus = "received" | "held" | OutboundStatus;
+/**
+ * An inbound row is "received"; an outbound one moves through OutboundStatus, or is "held" (24 h window
+ * closed), and a held one is "withdrawn" when what it says stopped being true (its appointment moved).
+ */
+export type MessageStatus = "received" | "held" | "withdrawn" | OutboundStatus;
 
 export interface MessageRow {
   id: number;
@@ -194,6 +197,8 @@ export interface MessagingStore {
     markHeld(companyId: number, id: number, reason: string, now: number): Promise<void>;
     /** Held messages of a contact go back in line (the contact wrote again: the window is open). */
     requeueHeld(companyId: number, contactId: number, now: number): Promise<number[]>;
+    /** Held messages with these client refs will never go (withdrawn, with the reason); their ids. */
+    withdrawHeld(companyId: number, clientRefs: string[], reason: string, now: number): Promise<number[]>;
     /** Replaces a claimed message's payload (free text → approved template). */
     setPayload(companyId: number, id: number, payload: OutboundPayload, body: string): Promise<void>;
     /** Puts a dead outbound message back in line for a reprocess; false if it is not dead. */

@@ -137,6 +137,15 @@ export function messages({ db, schema: s }: PortableCtx): Omit<Store["messages"]
         .returning({ id: s.messages.id });
       return rows.map((r) => r.id);
     },
+    async withdrawHeld(companyId, clientRefs, reason, now) {
+      if (clientRefs.length === 0) return [];
+      const rows = await db
+        .update(s.messages)
+        .set({ status: "withdrawn", error: reason, updatedAt: now })
+        .where(and(eq(s.messages.companyId, companyId), eq(s.messages.status, "held"), inArray(s.messages.clientRef, clientRefs)))
+        .returning({ id: s.messages.id });
+      return rows.map((r) => r.id);
+    },
     async setPayload(companyId, id, payload, body) {
       await db.update(s.messages).set({ payload, body, type: payload.kind }).where(where(companyId, id));
     },
