@@ -13,7 +13,8 @@ interface ImportJob {
   errors: { line: number; reason: string }[];
 }
 
-const COLUMNS = ["external_id", "contact", "booked_at", "starts_at", "ends_at", "status", "reminder_sent", "confirmed", "attr_<nome>"];
+// The CSV's own column names (the same in every language), then the attribute columns' pattern, worded per language.
+const COLUMNS = ["external_id", "contact", "booked_at", "starts_at", "ends_at", "status", "reminder_sent", "confirmed"];
 
 export function importCard(session: Session): HTMLElement {
   // The native file button speaks the browser's language ("Choose File"): a label of ours stands in for it.
@@ -65,7 +66,15 @@ export function importCard(session: Session): HTMLElement {
     "section",
     { class: "card" },
     el("h2", {}, t("import.title")),
-    el("p", { class: "muted" }, t("import.columns"), " ", ...COLUMNS.flatMap((c, i) => [i ? ", " : "", el("code", {}, c)]), ". ", t("import.idempotent")),
+    el(
+      "p",
+      { class: "muted" },
+      t("import.columns"),
+      " ",
+      ...[...COLUMNS, t("import.column.attr")].flatMap((c, i) => [i ? ", " : "", el("code", {}, c)]),
+      ". ",
+      t("import.idempotent"),
+    ),
     el("div", { class: "actions" }, file, el("label", { for: "import-file", class: "button secondary" }, t("import.pick")), chosen, submit),
     status,
   );

@@ -111,7 +111,8 @@ export function reasonText(f: RiskFactor): string {
     case "contact_no_shows":
       return `Faltou em ${num(p, "no_shows")} de ${num(p, "resolved")} atendimentos anteriores`;
     case "reminder_unanswered":
-      return "Lembrete sem resposta";
+      // The model's fact is "a reminder went out and the appointment is not confirmed", however recent the reminder.
+      return "Lembrete enviado, ainda sem confirmação";
     case "reminder_not_sent":
       return "Lembrete não enviado";
     case "not_confirmed":

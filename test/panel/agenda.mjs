@@ -149,7 +149,10 @@ export async function agendaJourney(stage, page) {
     await page.click(`.cal-appt[data-id="${maria.id}"]`);
     await page.click("#details-dialog button[data-action=remind]");
     await page.waitForSelector("#details-dialog", { state: "detached", timeout: 15_000 });
-    assert.equal(await page.textContent("#agenda-status"), "Lembrete enviado.");
+    assert.equal(
+      await page.textContent("#agenda-status"),
+      "Lembrete na fila de envio. Se o contato não escreve há mais de 24 h e não há modelo aprovado de lembrete, ele espera o contato escrever (veja em Conversas).",
+    );
     await page.click(`.cal-appt[data-id="${maria.id}"]`);
     await page.click("#details-dialog button[data-action=remind]");
     assert.equal(await page.textContent("#details-error p.error", { timeout: 15_000 }), "O lembrete já foi enviado.");

@@ -209,6 +209,15 @@ export async function inboxJourney(stage, page) {
     await page.reload();
     await viewReady(page);
   });
+  await check("an address naming a conversation that does not exist keeps the inbox and says so; “Todas” shows as chosen", async () => {
+    await page.evaluate(() => (location.hash = "conversas?id=987654321"));
+    await viewReady(page);
+    await page.waitForSelector("#conversation-gone", { timeout: 15_000 });
+    assert.equal(await page.textContent("#conversation-gone"), "Esta conversa não existe mais (ou não é deste negócio).");
+    assert.ok(await page.$("#conversation-list li"), "the list is still there");
+    assert.equal(await page.getAttribute("button[data-filter='']", "aria-pressed"), "true");
+  });
+
   await check("a long inbox shows one page, and “Mostrar mais conversas” brings the next", async () => {
     // 60 archived conversations of 60 contacts, written straight into the local D1, then removed again.
     const ARCHIVE = "551195550";

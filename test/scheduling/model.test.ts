@@ -144,7 +144,7 @@ describe("trainRiskModel on 20k synthetic appointments (time-ordered holdout)", 
     expect(risky.reasons.length).toBeGreaterThan(0);
     expect(risky.reasons.length).toBeLessThanOrEqual(3);
     expect(risky.reasons[0]).toBe("Faltou em 4 de 4 atendimentos anteriores");
-    expect(risky.reasons.join(" | ")).toMatch(/Lembrete sem resposta|Atendimento não confirmado|40 dias de antecedência/);
+    expect(risky.reasons.join(" | ")).toMatch(/Lembrete enviado, ainda sem confirmação|Atendimento não confirmado|40 dias de antecedência/);
     // The same reasons as codes + numbers, for the panel to word in its language; the text is rendered from them.
     expect(risky.factors[0]).toEqual({ code: "contact_no_shows", params: { no_shows: 4, resolved: 4 } });
     expect(risky.factors.map((f) => f.code).join(" ")).toMatch(/reminder_unanswered|not_confirmed|lead_days/);

@@ -6,7 +6,7 @@
  * It refreshes itself every 15 s while the page is visible, in place (the open thread, the typed reply
  * and the scroll stay), and marks what it shows as read.
  */
-import { call } from "../api";
+import { ApiError, call } from "../api";
 import { el } from "../dom";
 import { errorMessage, t } from "../i18n";
 import { navigate } from "../ui/router";
@@ -45,7 +45,9 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   shownFor = filter;
   const getOpen = (id: number) => call<OpenConversation>(session, `/api/conversations/${id}`);
   const getCard = (id: number) => call<ContactCard>(session, `/api/contacts/${id}`);
-  const [conversations, open] = await Promise.all([fetchInbox(session, filter, search, shown), openId ? getOpen(openId) : Promise.resolve(null)]);
+  // An address naming a conversation that is gone (or another business's) keeps the inbox and says so.
+  const openOrGone = (id: number) => getOpen(id).catch((err: unknown) => (err instanceof ApiError && err.status === 404 ? null : Promise.reject(err)));
+  const [conversations, open] = await Promise.all([fetchInbox(session, filter, search, shown), openId ? openOrGone(openId) : Promise.resolve(null)]);
   const card = open?.contact ? await getCard(open.contact.id) : null;
 
   const listHolder = el("section", { class: "card inbox-card" });
@@ -157,7 +159,14 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
     el(
       "div",
       { id: "inbox-shell", class: open ? "split inbox-split has-open" : "split inbox-split" },
-      el("div", { class: "inbox-column" }, el("div", { class: "inbox-tools" }, box, tabs), refreshError, listHolder),
+      el(
+        "div",
+        { class: "inbox-column" },
+        el("div", { class: "inbox-tools" }, box, tabs),
+        refreshError,
+        openId && !open ? el("p", { class: "error", id: "conversation-gone", role: "status" }, t("conversations.gone")) : "",
+        listHolder,
+      ),
       detail,
       ...(open ? [sideHolder] : []),
     ),

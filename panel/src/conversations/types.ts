@@ -41,14 +41,16 @@ export interface ContactCard {
 /** The list's filters: a status, or a queue of conversations waiting for a person ("" is all). */
 export const FILTERS = ["", "human", "bot", "waiting", "overdue"] as const;
 export type Filter = (typeof FILTERS)[number];
-export const asFilter = (raw: string | null): Filter => ((FILTERS as readonly string[]).includes(raw ?? "") ? (raw as Filter) : "");
+export const asFilter = (raw: string | null): Filter => ((FILTERS as readonly string[]).includes(raw ?? "") ? ((raw ?? "") as Filter) : "");
 
-/** One page of the inbox: a search goes in a POST body (a phone typed in the box never lands in a logged URL). */
 /** One screenful of the inbox; "Mostrar mais" adds another, up to the API's largest page. */
 export const PAGE = 50;
 export const MAX_SHOWN = 200;
 
-/** The newest `limit` conversations for the filter (and search): what the list shows and each refresh re-reads. */
+/**
+ * The newest `limit` conversations for the filter (and search): what the list shows and each refresh
+ * re-reads. A search goes in a POST body (a phone typed in the box never lands in a logged URL).
+ */
 export async function fetchInbox(session: Session, filter: Filter, q: string, limit = PAGE): Promise<Conversation[]> {
   const narrowing: Record<string, string> = filter === "waiting" || filter === "overdue" ? { queue: filter } : filter ? { status: filter } : {};
   if (q.trim()) {
