@@ -5,7 +5,7 @@ import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
 import { renderFollowups } from "./followups";
-import { currentLocale, errorMessage, type Key, LOCALES, type Locale, restoreLocale, setLocale, t } from "./i18n";
+import { currentLocale, errorMessage, type Key, LOCALES, type Locale, restoreLocale, setDisplayTimeZone, setLocale, t } from "./i18n";
 import { renderInsights } from "./insights";
 import { renderSettings } from "./settings";
 import { renderSimulator } from "./simulator";
@@ -133,6 +133,7 @@ function route(session: Session, company: Company, moved = false): void {
 
 /** Signed in: the hash picks the view from now on; a 401 anywhere goes back to sign-in. */
 function enter(session: Session, company: Company): void {
+  setDisplayTimeZone(company.time_zone);
   whenUnauthorized(() => signOut("login.expired"));
   startRouter(() => route(session, company, true));
   route(session, company);

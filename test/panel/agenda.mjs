@@ -4,7 +4,7 @@
 // refresh, screenshots of day / week / list at both widths, and the screen in English.
 import assert from "node:assert/strict";
 import path from "node:path";
-import { check, TENANT, viewReady } from "./harness.mjs";
+import { check, chooseLanguage, TENANT, viewReady } from "./harness.mjs";
 
 const MARIA = "5511900000007";
 const CARLA = { phone: "5511966667777", name: "Carla Dias" };
@@ -267,7 +267,7 @@ export async function agendaJourney(stage, page) {
   });
 
   await check("in English the Agenda (calendar, list, booking form, settings) keeps no pt-BR word", async () => {
-    await page.selectOption("#lang", "en");
+    await chooseLanguage(page, "en");
     const leftovers = [];
     for (const mode of ["week", "list"]) {
       await open(`agenda?mode=${mode}&date=${week}`);
@@ -283,7 +283,7 @@ export async function agendaJourney(stage, page) {
     assert.match(dialog, /New appointment/);
     await page.keyboard.press("Escape");
     await page.screenshot({ path: path.join(stage.shots, "1366x900-en-agenda-week.png"), fullPage: true });
-    await page.selectOption("#lang", "pt-BR");
+    await chooseLanguage(page, "pt-BR");
     assert.deepEqual(leftovers, []);
   });
 

@@ -3,7 +3,7 @@
 // in English carries no Portuguese reason or recommendation. Screenshots at 1366 and 390 wide.
 import assert from "node:assert/strict";
 import path from "node:path";
-import { check, TENANT, viewReady } from "./harness.mjs";
+import { check, chooseLanguage, TENANT, viewReady } from "./harness.mjs";
 
 const DAY = 86_400_000;
 const PEOPLE = [
@@ -47,7 +47,7 @@ export async function followupsJourney(stage, page) {
   await check("Pós-Atendimento shows the seeded follow-ups: response rate, satisfaction, each contact with its answer", async () => {
     await seed(stage);
     await page.setViewportSize({ width: 1366, height: 900 });
-    await page.selectOption("#lang", "pt-BR");
+    await chooseLanguage(page, "pt-BR");
     await page.evaluate(() => (location.hash = "pos-atendimento"));
     await viewReady(page);
     assert.equal(await page.textContent("a[data-view=pos-atendimento]"), "Pós-Atendimento");
@@ -101,7 +101,7 @@ export async function followupsJourney(stage, page) {
     await page.setViewportSize({ width: 1366, height: 900 });
   });
   await check("Insights in English: risk reasons, recommendation and slots in English, none of the server's Portuguese", async () => {
-    await page.selectOption("#lang", "en");
+    await chooseLanguage(page, "en");
     await page.evaluate(() => (location.hash = "insights"));
     await viewReady(page);
     const reasons = await page.$$eval("#insights-risk .reasons", (ps) => ps.map((p) => p.textContent ?? ""));
@@ -115,6 +115,6 @@ export async function followupsJourney(stage, page) {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(stage.shots, "390x844-en-insights-codes.png"), fullPage: true });
     await page.setViewportSize({ width: 1366, height: 900 });
-    await page.selectOption("#lang", "pt-BR");
+    await chooseLanguage(page, "pt-BR");
   });
 }

@@ -86,3 +86,9 @@ export function report() {
   console.log(`panel: ${passed} passed, ${failed} failed`);
   return failed;
 }
+
+/** Picks a language in the header and waits until the page has switched (en and es are fetched on first use). */
+export async function chooseLanguage(page, locale) {
+  await page.selectOption("#lang", locale);
+  await page.waitForFunction((l) => document.documentElement.lang === l, locale);
+}

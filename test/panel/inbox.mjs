@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../../scripts/dev.mjs";
-import { check, TENANT, viewReady } from "./harness.mjs";
+import { check, chooseLanguage, TENANT, viewReady } from "./harness.mjs";
 
 const PHONE = "5511966665555";
 const SHOWN_PHONE = "+55 11 96666-5555";
@@ -188,7 +188,7 @@ export async function inboxJourney(stage, page) {
       .filter((k) => /^(conversations\.|status\.(conversation|message|appointment)\.|author\.|handoff\.reason\.)/.test(k) && pt[k] !== en[k] && pt[k].length > 3)
       .map((k) => pt[k].replace(/\{\w+\}/g, "").trim())
       .filter((w) => w.length > 3);
-    await page.selectOption("#lang", "en");
+    await chooseLanguage(page, "en");
     await page.evaluate((h) => (location.hash = h), `conversas?id=${id}`);
     await page.reload();
     await viewReady(page);
@@ -205,10 +205,21 @@ export async function inboxJourney(stage, page) {
     assert.match(await page.textContent("#conversation-status"), /^with a person/);
     assert.ok(chrome.includes("Awaiting reply") && chrome.includes("Contact"));
     await page.screenshot({ path: path.join(stage.shots, "1366x900-en-inbox-open.png"), fullPage: true });
-    await page.selectOption("#lang", "pt-BR");
+    await chooseLanguage(page, "pt-BR");
     await page.reload();
     await viewReady(page);
   });
+  await check("times are the business's (America/Sao_Paulo), whatever the browser's zone (UTC here)", async () => {
+    const { body } = await api(`/api/conversations/${id}`);
+    const first = body.messages[0];
+    const expected = new Intl.DateTimeFormat("pt-BR", { dateStyle: "short", timeStyle: "short", timeZone: "America/Sao_Paulo" }).format(new Date(first.created_at));
+    await page.evaluate((h) => (location.hash = h), `conversas?id=${id}`);
+    await viewReady(page);
+    await page.waitForSelector("#messages li small");
+    assert.match(await page.textContent("#messages li small"), new RegExp(` · ${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}( · |$)`));
+    assert.equal(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone), "UTC");
+  });
+
   await check("an address naming a conversation that does not exist keeps the inbox and says so; “Todas” shows as chosen", async () => {
     await page.evaluate(() => (location.hash = "conversas?id=987654321"));
     await viewReady(page);

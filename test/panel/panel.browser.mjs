@@ -14,7 +14,8 @@ import { agendaJourney } from "./agenda.mjs";
 try {
   const stage = await startStage();
   try {
-    const page = await stage.browser.newPage({ viewport: { width: 1366, height: 900 }, locale: "pt-BR" });
+    // The browser in UTC, the tenant in São Paulo: times shown must be the business's, not the browser's.
+    const page = await stage.browser.newPage({ viewport: { width: 1366, height: 900 }, locale: "pt-BR", timezoneId: "UTC" });
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     await flows(stage, page);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../../scripts/dev.mjs";
-import { check, TENANT, TOKEN, viewReady } from "./harness.mjs";
+import { check, chooseLanguage, TENANT, TOKEN, viewReady } from "./harness.mjs";
 
 export const VIEWS = ["insights", "agenda", "conversas", "pos-atendimento", "configuracao", "simulador", "falhas"];
 const WIDE = { width: 1366, height: 900 };
@@ -76,7 +76,7 @@ export async function screens(stage, page) {
   });
   const shots = [];
   for (const [locale, sizes] of PASSES) {
-    await page.selectOption("#lang", locale);
+    await chooseLanguage(page, locale);
     await check(`the language switch turns the panel into ${locale} and is remembered after a reload`, async () => {
       await page.reload();
       await viewReady(page);
@@ -117,7 +117,7 @@ export async function screens(stage, page) {
     assert.deepEqual(dialogs, []);
   });
   await page.setViewportSize({ width: 360, height: 740 });
-  await page.selectOption("#lang", "pt-BR");
+  await chooseLanguage(page, "pt-BR");
   await check("at 360 px, the narrowest phone served, no screen is wider than the window", async () => {
     const wide = [];
     for (const view of VIEWS) {

@@ -1,11 +1,13 @@
 /** Times as the inbox shows them: a clock time today, a date before; a wait as "12 min" or "2 h 5 min". */
-import { currentLocale, t } from "../i18n";
+import { currentLocale, displayTimeZone, t } from "../i18n";
 
 export function shortWhen(iso: string | null, now = new Date()): string {
   if (!iso) return t("common.none");
   const d = new Date(iso);
-  const today = d.toDateString() === now.toDateString();
-  return new Intl.DateTimeFormat(currentLocale(), today ? { timeStyle: "short" } : { dateStyle: "short" }).format(d);
+  const timeZone = displayTimeZone();
+  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  const today = day.format(d) === day.format(now);
+  return new Intl.DateTimeFormat(currentLocale(), today ? { timeStyle: "short", timeZone } : { dateStyle: "short", timeZone }).format(d);
 }
 
 const unit = (n: number, u: "minute" | "hour" | "day") => new Intl.NumberFormat(currentLocale(), { style: "unit", unit: u, unitDisplay: "short" }).format(n);

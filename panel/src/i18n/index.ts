@@ -31,11 +31,12 @@ let catalogue: Catalogue = ptBR;
 export const currentLocale = () => locale;
 /** Switches to `next` once its catalogue is here (fetched the first time); remembered for the next visit. */
 export async function setLocale(next: Locale): Promise<void> {
+  // Remembered at once: a reload while the catalogue is still coming keeps the choice.
+  localStorage.setItem(STORAGE_KEY, next);
   const words = CATALOGUES[next] ?? (next === "pt-BR" ? ptBR : await LOADERS[next]());
   CATALOGUES[next] = words;
   locale = next;
   catalogue = words;
-  localStorage.setItem(STORAGE_KEY, next);
   document.documentElement.lang = next;
 }
 
@@ -67,7 +68,14 @@ export function tn(base: PluralBase, n: number, vars: Record<string, string | nu
 
 export const formatNumber = (n: number, digits = 0) => new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n);
 export const formatPercent = (x: number) => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }).format(x);
-export const formatDateTime = (iso: string | null) => (iso ? new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "short" }).format(new Date(iso)) : t("common.none"));
+// Times are the business's: shown in the tenant's zone (set at sign-in), wherever the browser is, as the Agenda does.
+let zone: string | undefined;
+export const setDisplayTimeZone = (tz: string | undefined) => {
+  zone = tz;
+};
+export const displayTimeZone = () => zone;
+export const formatDateTime = (iso: string | null) =>
+  iso ? new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "short", timeZone: zone }).format(new Date(iso)) : t("common.none");
 
 /** What a person should read for a failure: the API's code looked up, never its English message. */
 export function errorMessage(err: unknown): string {
