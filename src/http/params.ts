@@ -50,7 +50,8 @@ export const Id = z.coerce.number().int().positive().max(MAX_ID);
 
 /** A numeric route id, or a 400 naming what it identifies ("Appointment ids are positive integers"). */
 export function idParam(raw: string | undefined, what: string): number {
-  const id = Id.safeParse(raw);
+  // Decimal digits only: Number() would also read "0x1", "1e3" and " 7 " as ids.
+  const id = /^[1-9]\d{0,9}$/.test(raw ?? "") ? Id.safeParse(raw) : ({ success: false } as const);
   if (!id.success) throw new AppError(400, "invalid_id", `${what} ids are positive integers`);
   return id.data;
 }
