@@ -73,13 +73,14 @@ async function measureBundle() {
 
 function printBundle({ assets, largest, total }) {
   console.log("\nPanel bundle (panel/public, as scripts/build-panel.mjs builds it)");
-  console.log(`  ${"asset".padEnd(12)}${"raw".padStart(11)}${"gzip -9".padStart(11)}${"brotli 11".padStart(11)}`);
+  const w = Math.max(12, ...assets.map((a) => a.name.length + 2));
+  console.log(`  ${"asset".padEnd(w)}${"raw".padStart(11)}${"gzip -9".padStart(11)}${"brotli 11".padStart(11)}`);
   const sum = { raw: 0, gzip: 0, brotli: 0 };
   for (const a of assets) {
-    console.log(`  ${a.name.padEnd(12)}${kb(a.raw).padStart(11)}${kb(a.gzip).padStart(11)}${kb(a.brotli).padStart(11)}`);
+    console.log(`  ${a.name.padEnd(w)}${kb(a.raw).padStart(11)}${kb(a.gzip).padStart(11)}${kb(a.brotli).padStart(11)}`);
     for (const k of Object.keys(sum)) sum[k] += a[k];
   }
-  console.log(`  ${"total".padEnd(12)}${kb(sum.raw).padStart(11)}${kb(sum.gzip).padStart(11)}${kb(sum.brotli).padStart(11)}`);
+  console.log(`  ${"total".padEnd(w)}${kb(sum.raw).padStart(11)}${kb(sum.gzip).padStart(11)}${kb(sum.brotli).padStart(11)}`);
   console.log(`  app.js's largest parts (esbuild metafile, of ${kb(total)} minified):`);
   for (const [name, bytes] of largest) console.log(`    ${name.padEnd(40)}${kb(bytes).padStart(11)} (${Math.round((bytes / total) * 100)}%)`);
 }
