@@ -6,6 +6,7 @@
  */
 import type { Contact, Conversation, InboxFacts, MessageRow, Store } from "../store/types";
 import { readProfile } from "../tenants/profile";
+import { iso } from "../lib/time-zone";
 
 export const PREVIEW_CHARS = 120;
 
@@ -44,8 +45,6 @@ export function slaOf(since: number | null, slaMinutes: number, now: number) {
   const due = since + slaMinutes * 60_000;
   return { minutes: slaMinutes, due_at: new Date(due).toISOString(), overdue: now > due };
 }
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const previewOf = (m: MessageRow | null) => (m ? { text: previewText(m.body), direction: m.direction, author: m.author, at: iso(m.createdAt) } : null);
 

@@ -298,3 +298,6 @@ export class ZoneClock {
     return wall - Math.floor(ms / MINUTE_MS) * MINUTE_MS;
   }
 }
+
+/** A stored epoch-ms time as the API shows it (ISO 8601, UTC), or null when there is none. */
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -26,6 +26,7 @@ import { AgendaSettings, readProfile } from "../../tenants/profile";
 import { callerCompany, requireCaller } from "../auth";
 import type { AppEnv } from "../types";
 import { configChanged } from "../../tenants/tenant-cache";
+import { iso } from "../../lib/time-zone";
 
 /** The agenda for operators and integrations: availability, appointments, their lifecycle, follow-ups. */
 export const agenda = new Hono<AppEnv>();
@@ -35,7 +36,6 @@ const doc = describer({ tag: "Agenda", auth: "admin" });
 const appointmentId = pathId("Appointment");
 const NOT_FOUND = "`not_found`: no such appointment for this tenant";
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const STATUSES = ["scheduled", "confirmed", "cancelled", "attended", "no_show"] as const;
 
 /** An appointment for the API; `risk` is a fresh score (listings), else the last stored one is shown. */

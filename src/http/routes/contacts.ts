@@ -50,6 +50,7 @@ contacts.post(
 
 const contactId = pathId("Contact");
 const NO_CONTACT = "`contact_not_found`: no such contact in the caller's tenant";
+const contactNotFound = () => new AppError(404, "contact_not_found", "No such contact in this tenant");
 const DAY = 86_400_000;
 /** The side panel's window of appointments: the last RECENT_DAYS and everything ahead, a few of each. */
 const RECENT_DAYS = 180;
@@ -85,7 +86,7 @@ contacts.get(
       // Oldest first in the window; the newest SHOWN of them are kept (a contact has few appointments).
       store.appointments.list(company.id, { contactId: id, from: now - RECENT_DAYS * DAY, to: now, limit: 200 }),
     ]);
-    if (!card) throw new AppError(404, "contact_not_found", "No such contact in this tenant");
+    if (!card) throw contactNotFound();
     return c.json({
       contact: { ...contactView(card.contact), attributes: card.contact.attributes, created_at: new Date(card.createdAt).toISOString(), conversations: card.conversations },
       appointments: { recent: past.slice(-SHOWN).reverse().map(appointmentBrief), upcoming: upcoming.map(appointmentBrief) },
@@ -115,7 +116,7 @@ for (const [action, optedOut] of [
       const store = c.get("store");
       const id = c.req.valid("param").id;
       const contact = await store.contacts.byId(company.id, id);
-      if (!contact) throw new AppError(404, "contact_not_found", "No such contact in this tenant");
+      if (!contact) throw contactNotFound();
       const changed = contact.optedOut !== optedOut;
       if (changed) {
         await store.contacts.setOptedOut(company.id, id, optedOut);

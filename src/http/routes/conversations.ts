@@ -13,6 +13,7 @@ import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
 import { recordMetrics } from "../../tenants/stubs";
 import { callerCompany, requireCaller } from "../auth";
 import type { AppEnv } from "../types";
+import { iso } from "../../lib/time-zone";
 
 /** The human side of the inbox: list and read conversations, reply as a person, hand over and release. */
 export const conversations = new Hono<AppEnv>();
@@ -20,8 +21,6 @@ for (const path of ["/api/conversations", "/api/conversations/*", "/api/messages
 const doc = describer({ tag: "Conversations", auth: "admin" });
 const conversationId = pathId("Conversation");
 const NOT_FOUND = "`not_found`: no such conversation for this tenant";
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function messageView(m: MessageRow) {
   return { id: m.id, direction: m.direction, author: m.author, purpose: m.purpose, type: m.type, text: m.body, status: m.status, error: m.error, created_at: iso(m.createdAt) };

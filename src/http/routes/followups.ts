@@ -7,6 +7,7 @@ import { describer } from "../openapi/meta";
 import { pathId, queryParams } from "../openapi/validate";
 import { callerCompany, requireCaller } from "../auth";
 import type { AppEnv } from "../types";
+import { iso } from "../../lib/time-zone";
 
 /** Pós-atendimento: the follow-ups sent after attended appointments, their answers, a 30-day summary, resend. */
 export const followups = new Hono<AppEnv>();
@@ -14,7 +15,6 @@ followups.use("/api/agenda/followups", requireCaller);
 followups.use("/api/agenda/followups/*", requireCaller);
 const doc = describer({ tag: "Agenda", auth: "admin" });
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const DAY_MS = 86_400_000;
 const SUMMARY_DAYS = 30;
 /** The summary reads at most this many follow-ups of the window: months of a busy clinic. */

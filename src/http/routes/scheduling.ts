@@ -10,7 +10,7 @@ import { importAppointmentsCsv } from "../../scheduling/import";
 import { INSIGHTS_WINDOW_DAYS } from "../../scheduling/insights";
 import { priorFactor, RiskModel } from "../../scheduling/model";
 import { currentModel, runOptimization, scoreMany, type OptimizationSummary } from "../../scheduling/service";
-import { WEEKDAYS as WEEKDAY_KEYS } from "../../lib/time-zone";
+import { iso, WEEKDAYS as WEEKDAY_KEYS } from "../../lib/time-zone";
 import type { ImportJob } from "../../store/types";
 import { callerCompany, requireCaller } from "../auth";
 import { describer } from "../openapi/meta";
@@ -22,7 +22,6 @@ export const scheduling = new Hono<AppEnv>();
 scheduling.use("/api/agenda/*", requireCaller);
 const doc = describer({ tag: "Scheduling", auth: "admin" });
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const CSV_TYPES = ["text/csv", "application/csv", "text/plain"];
 /** One risk batch: enough for a day's agenda of a busy clinic, small enough to answer in one request. */
 const MAX_RISK_ROWS = 1000;
