@@ -8,6 +8,7 @@ export default defineConfig({
     "./src/store/postgres/schema/messaging.ts",
     "./src/store/postgres/schema/agenda.ts",
     "./src/store/postgres/schema/scheduling.ts",
+    "./src/store/postgres/schema/saas.ts",
   ],
   out: "./migrations-pg",
 });

@@ -13,7 +13,7 @@ import { currentRoute, startRouter, stopRouter } from "./ui/router";
 import { type Company, leaveView, type ViewContext, whenUnauthorized } from "./ui/view";
 
 interface Me {
-  kind: "platform" | "tenant";
+  kind: "platform" | "user" | "token";
   company: Company | null;
 }
 

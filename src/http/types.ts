@@ -1,9 +1,22 @@
 import type { Company, Store } from "../store/types";
+import type { Role } from "../tenants/roles";
 
+/**
+ * Who is calling. The platform (ADMIN_TOKEN, or a platform admin's session) may act for any tenant,
+ * named with x-tenant; a user's session and an integration token only for their own tenant.
+ */
 export interface Caller {
-  /** A platform token may act for any tenant (chosen with x-tenant); a tenant token only for its own. */
-  kind: "platform" | "tenant";
+  kind: "platform" | "user" | "token";
   company: Company | null;
+  /** A token acts as its tenant's owner, bounded by its scopes. */
+  role: Role;
+  /** An integration token's scopes (tenants/roles.ts); null for sessions and the platform token. */
+  scopes: readonly string[] | null;
+  userId: number | null;
+  tokenId: number | null;
+  sessionId: string | null;
+  /** How the audit log names the caller: "platform", "user:12", "token:3". */
+  actor: string;
 }
 
 export interface AppEnv {

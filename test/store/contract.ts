@@ -156,10 +156,20 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         await store.apiTokens.create(a.id, ha1, "ci");
         await store.apiTokens.create(a.id, ha2, "panel");
         await store.apiTokens.create(b.id, hb, "ci");
-        expect((await store.apiTokens.companyByTokenHash(ha1))?.id).toBe(a.id);
-        expect((await store.apiTokens.companyByTokenHash(ha2))?.id).toBe(a.id);
-        expect(await store.apiTokens.companyByTokenHash(hb)).toEqual(b);
-        expect(await store.apiTokens.companyByTokenHash(`tok-${uid()}`)).toBeNull();
+        expect((await store.apiTokens.byHash(ha1))?.company.id).toBe(a.id);
+        expect((await store.apiTokens.byHash(ha2))?.token.label).toBe("panel");
+        expect((await store.apiTokens.byHash(hb))?.company).toEqual(b);
+        expect(await store.apiTokens.byHash(`tok-${uid()}`)).toBeNull();
+      });
+
+      it("keeps a token's scopes, expiry and last use", async () => {
+        const a = await company();
+        const h = `tok-${uid()}`;
+        await store.apiTokens.create(a.id, h, "agenda bot", { scopes: ["agenda:write"], prefix: "sk_ab12", expiresAt: T0 + 86_400_000, createdBy: null });
+        const found = await store.apiTokens.byHash(h);
+        expect(found?.token).toMatchObject({ scopes: ["agenda:write"], prefix: "sk_ab12", expiresAt: T0 + 86_400_000, revokedAt: null, lastUsedAt: null });
+        await store.apiTokens.touch(found?.token.id ?? 0, T0 + 5);
+        expect((await store.apiTokens.byHash(h))?.token.lastUsedAt).toBe(T0 + 5);
       });
     });
 

@@ -5,6 +5,8 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { ZodType } from "../../lib/zod";
+import type { Permission, Resource } from "../../tenants/roles";
+import { assertCan } from "../auth";
 import type { AppEnv } from "../types";
 
 const ROUTE_DOC = Symbol("route-doc");
@@ -15,6 +17,12 @@ export type Auth = "admin" | "sandbox" | "metrics" | "public";
 export interface OperationDoc {
   tag: string;
   auth: Auth;
+  /**
+   * What the caller must be allowed (tenants/roles.ts), checked by the route's describer: by default
+   * `<resource>:read` for GET and `<resource>:write` otherwise; "signed-in" for any caller.
+   */
+  resource?: Resource;
+  permission?: Permission | "signed-in";
   summary: string;
   description?: string;
   /** Success answers by status; `schema` where the answer has one, `mediaType` when it is not JSON. */
@@ -48,7 +56,24 @@ export function routeDocOf(handler: unknown): RouteDoc | undefined {
  * A router's describer: `const doc = describer({ tag: "Agenda", auth: "admin" })`, then
  * `agenda.get(path, doc({ summary, responses }), handler)`. The middleware itself does nothing.
  */
-export function describer(defaults: { tag: string; auth: Auth }) {
-  return (operation: Omit<OperationDoc, "tag" | "auth"> & Partial<Pick<OperationDoc, "auth">>): MiddlewareHandler<AppEnv> =>
-    documented<MiddlewareHandler<AppEnv>>((_c, next) => next(), { kind: "operation", operation: { ...defaults, ...operation } });
+export function describer(defaults: { tag: string; auth: Auth; resource?: Resource }) {
+  return (operation: Omit<OperationDoc, "tag" | "auth"> & Partial<Pick<OperationDoc, "auth">>): MiddlewareHandler<AppEnv> => {
+    const op: OperationDoc = { ...defaults, ...operation };
+    return documented<MiddlewareHandler<AppEnv>>(
+      (c, next) => {
+        const permission = permissionOf(op, c.req.method);
+        if (permission) assertCan(c.get("caller"), permission);
+        return next();
+      },
+      { kind: "operation", operation: op },
+    );
+  };
+}
+
+/** The permission a route demands for a method (null: none beyond being signed in, or a public route). */
+export function permissionOf(op: OperationDoc, method: string): Permission | null {
+  if (op.permission === "signed-in") return null;
+  if (op.permission) return op.permission;
+  if (!op.resource) return null;
+  return `${op.resource}:${method === "GET" || method === "HEAD" ? "read" : "write"}`;
 }

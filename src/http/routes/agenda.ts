@@ -23,7 +23,7 @@ import { CONTACT_FILTER_ERRORS, contactFilter, phoneParam } from "../params";
 import { sealSecret } from "../../lib/secret-box";
 import type { Appointment, AppointmentStatus, Contact } from "../../store/types";
 import { AgendaSettings, readProfile } from "../../tenants/profile";
-import { callerCompany, requireCaller } from "../auth";
+import { callerCompany, requireCaller, audit } from "../auth";
 import type { AppEnv } from "../types";
 import { configChanged } from "../../tenants/tenant-cache";
 import { iso } from "../../lib/time-zone";
@@ -32,7 +32,7 @@ import { iso } from "../../lib/time-zone";
 export const agenda = new Hono<AppEnv>();
 agenda.use("/api/agenda", requireCaller);
 agenda.use("/api/agenda/*", requireCaller);
-const doc = describer({ tag: "Agenda", auth: "admin" });
+const doc = describer({ tag: "Agenda", auth: "admin", resource: "agenda" });
 const appointmentId = pathId("Appointment");
 const NOT_FOUND = "`not_found`: no such appointment for this tenant";
 
@@ -113,6 +113,7 @@ const AgendaUpdate = AgendaSettings.omit({ calcom: true })
 agenda.put(
   "/api/agenda/settings",
   doc({
+    permission: "config:write",
     summary: "Change the agenda settings (only the fields sent change; Cal.com secrets are write-only, sealed)",
     responses: { 200: { description: "`{ok: true}`" } },
     errors: { 422: "`secrets_key_missing`: the server has no SECRETS_KEY to seal Cal.com credentials with" },
@@ -149,7 +150,7 @@ agenda.put(
     }
     await store.profiles.put(company.id, { ...profile, agenda: AgendaSettings.parse(next) }, Date.now());
     await configChanged(c.env, company.id);
-    await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "config.agenda.update" });
+    await audit(c, company.id, { action: "config.agenda.update" });
     return c.json({ ok: true });
   },
 );

@@ -9,7 +9,8 @@ import { sealSecret } from "../../lib/secret-box";
 import { sanitizeText } from "../../lib/text";
 import { AiSettings, CompanyProfile, HandoffSettings, Knowledge, readProfile, Templates, Tone } from "../../tenants/profile";
 import { tenantStub } from "../../tenants/stubs";
-import { callerCompany, requireCaller } from "../auth";
+import { callerCompany, requireCaller, audit, can } from "../auth";
+import { permissionsOf } from "../../tenants/roles";
 import { describer } from "../openapi/meta";
 import { jsonBody } from "../openapi/validate";
 import type { AppEnv } from "../types";
@@ -20,16 +21,25 @@ export const config = new Hono<AppEnv>();
 config.use("/api/me", requireCaller);
 config.use("/api/config", requireCaller);
 config.use("/api/config/*", requireCaller);
-const doc = describer({ tag: "Config", auth: "admin" });
+const doc = describer({ tag: "Config", auth: "admin", resource: "config" });
 
 /** Who the token is: the panel's sign-in check, and what it needs to know of the tenant. */
 config.get(
   "/api/me",
-  doc({ summary: "Who the token is (the panel's sign-in check)", responses: { 200: { description: "`{kind, company: {slug, name, channel, time_zone, locale} | null}`" } } }),
+  doc({
+    permission: "signed-in",
+    summary: "Who the token is (the panel's sign-in check)",
+    responses: { 200: { description: "`{kind, role, permissions, company: {slug, name, channel, time_zone, locale, status} | null}`" } },
+  }),
   (c) => {
     const caller = c.get("caller");
     const co = caller.company;
-    return c.json({ kind: caller.kind, company: co ? { slug: co.slug, name: co.name, channel: co.channel, time_zone: co.timeZone, locale: co.locale } : null });
+    return c.json({
+      kind: caller.kind,
+      role: caller.role,
+      permissions: caller.scopes ? permissionsOf("owner").filter((p) => can(caller, p)) : permissionsOf(caller.role),
+      company: co ? { slug: co.slug, name: co.name, channel: co.channel, time_zone: co.timeZone, locale: co.locale, status: co.status } : null,
+    });
   },
 );
 
@@ -66,7 +76,7 @@ async function saveProfile(c: Context<AppEnv>, section: string, next: CompanyPro
   const store = c.get("store");
   await store.profiles.put(company.id, next, Date.now());
   await configChanged(c.env, company.id);
-  await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: `config.${section}.update` });
+  await audit(c, company.id, { action: `config.${section}.update` });
   return c.json(view(next));
 }
 
@@ -126,6 +136,7 @@ const Preview = z.object({
 config.post(
   "/api/config/preview",
   doc({
+    permission: "config:read",
     summary: "The reply the settings would give to a sample message (nothing stored)",
     responses: { 200: { description: "`{reply, source, reason, handoff, intent, sentiment, system_prompt}`" } },
   }),

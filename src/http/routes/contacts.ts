@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import * as z from "../../lib/zod";
 import { AppError } from "../../lib/errors";
 import type { Appointment, Contact } from "../../store/types";
-import { callerCompany, requireCaller } from "../auth";
+import { callerCompany, requireCaller, audit } from "../auth";
 import { describer } from "../openapi/meta";
 import { jsonBody, pathId } from "../openapi/validate";
 import { phoneParam } from "../params";
@@ -14,7 +14,7 @@ import type { AppEnv } from "../types";
  */
 export const contacts = new Hono<AppEnv>();
 contacts.use("/api/contacts/*", requireCaller);
-const doc = describer({ tag: "Contacts", auth: "admin" });
+const doc = describer({ tag: "Contacts", auth: "admin", resource: "contacts" });
 
 /** A contact for the API: the phone is the caller's own tenant's data, so it is shown in full. */
 export function contactView(k: Contact) {
@@ -34,6 +34,7 @@ const Lookup = z.strictObject({ phone: z.string().min(3).max(32) });
 contacts.post(
   "/api/contacts/lookup",
   doc({
+    permission: "contacts:read",
     summary: "A contact by phone (the phone in the body, never in a URL)",
     responses: { 200: { description: "`{contact: {id, phone, name, wa_id, opted_out, last_inbound_at}}`" } },
     errors: { 404: "`contact_not_found`: no contact with this phone in the caller's tenant", 422: "`invalid_phone`: not a phone number we can normalise" },
@@ -120,7 +121,7 @@ for (const [action, optedOut] of [
       const changed = contact.optedOut !== optedOut;
       if (changed) {
         await store.contacts.setOptedOut(company.id, id, optedOut);
-        await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: optedOut ? "contact.opt_out" : "contact.opt_in", target: `contact:${id}` });
+        await audit(c, company.id, { action: optedOut ? "contact.opt_out" : "contact.opt_in", target: `contact:${id}` });
       }
       return c.json({ contact: contactView({ ...contact, optedOut }), changed });
     },

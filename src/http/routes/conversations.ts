@@ -11,14 +11,14 @@ import type { Company, Contact, Conversation, ConversationFilter, MessageRow } f
 import { type InboxEntry, loadInbox, previewOf, slaOf } from "../../conversation/inbox";
 import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
 import { recordMetrics } from "../../tenants/stubs";
-import { callerCompany, requireCaller } from "../auth";
+import { callerCompany, requireCaller, audit } from "../auth";
 import type { AppEnv } from "../types";
 import { iso } from "../../lib/time-zone";
 
 /** The human side of the inbox: list and read conversations, reply as a person, hand over and release. */
 export const conversations = new Hono<AppEnv>();
 for (const path of ["/api/conversations", "/api/conversations/*", "/api/messages"]) conversations.use(path, requireCaller);
-const doc = describer({ tag: "Conversations", auth: "admin" });
+const doc = describer({ tag: "Conversations", auth: "admin", resource: "conversations" });
 const conversationId = pathId("Conversation");
 const NOT_FOUND = "`not_found`: no such conversation for this tenant";
 
@@ -121,7 +121,11 @@ const Search = z.strictObject({
 /** Search by name or phone digits: a POST, so a phone typed in the box never lands in a logged URL. */
 conversations.post(
   "/api/conversations/search",
-  doc({ summary: "Conversations whose contact's name or phone matches `q` (the phone in the body, never in a URL)", responses: { 200: { description: LIST_ANSWER } } }),
+  doc({
+    permission: "conversations:read",
+    summary: "Conversations whose contact's name or phone matches `q` (the phone in the body, never in a URL)",
+    responses: { 200: { description: LIST_ANSWER } },
+  }),
   jsonBody(Search),
   async (c) => {
     const q = c.req.valid("json");
@@ -225,7 +229,7 @@ conversations.post(
     const { company, conv } = await loadConversation(c, c.req.valid("param").id);
     const store = c.get("store");
     const changed = await store.conversations.release(company.id, conv.id);
-    if (changed) await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "conversation.release", target: `conversation:${conv.id}` });
+    if (changed) await audit(c, company.id, { action: "conversation.release", target: `conversation:${conv.id}` });
     const now = await store.conversations.byId(company.id, conv.id);
     return c.json({ ...(now ? await conversationView(c, company, now) : {}), changed });
   },

@@ -7,13 +7,13 @@ import { JobMessage } from "../../jobs/messages";
 import { AppError } from "../../lib/errors";
 import { describer } from "../openapi/meta";
 import { pathId, queryParams } from "../openapi/validate";
-import { callerCompany, requireCaller } from "../auth";
+import { callerCompany, requireCaller, audit } from "../auth";
 import type { AppEnv } from "../types";
 
 export const deadLetters = new Hono<AppEnv>();
 deadLetters.use("/api/dead-letters/*", requireCaller);
 deadLetters.use("/api/dead-letters", requireCaller);
-const doc = describer({ tag: "Dead letters", auth: "admin" });
+const doc = describer({ tag: "Dead letters", auth: "admin", resource: "dead_letters" });
 
 const ListQuery = z.object({
   status: z.enum(["pending", "all"]).default("pending"),
@@ -79,7 +79,7 @@ deadLetters.post(
       await store.deadLetters.unmarkReprocessed(company.id, dl.id);
       throw err;
     }
-    await store.auditLogs.append(company.id, { actor: c.get("caller").kind, action: "dead_letter.reprocess", target: String(dl.id) });
+    await audit(c, company.id, { action: "dead_letter.reprocess", target: String(dl.id) });
     return c.json({ id: dl.id, queue: dl.queue, status: "requeued" }, 202);
   },
 );

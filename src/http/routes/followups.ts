@@ -13,7 +13,7 @@ import { iso } from "../../lib/time-zone";
 export const followups = new Hono<AppEnv>();
 followups.use("/api/agenda/followups", requireCaller);
 followups.use("/api/agenda/followups/*", requireCaller);
-const doc = describer({ tag: "Agenda", auth: "admin" });
+const doc = describer({ tag: "Agenda", auth: "admin", resource: "agenda" });
 
 const DAY_MS = 86_400_000;
 const SUMMARY_DAYS = 30;

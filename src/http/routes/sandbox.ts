@@ -5,7 +5,7 @@ import { contactFilter, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
 import { AppError } from "../../lib/errors";
 import type { Company, Contact } from "../../store/types";
-import { assertTenantAccess, requireCaller } from "../auth";
+import { assertTenantAccess, PLATFORM, requireCaller } from "../auth";
 import { describer } from "../openapi/meta";
 import { jsonBody } from "../openapi/validate";
 import type { AppEnv } from "../types";
@@ -28,7 +28,7 @@ type SandboxInbound = z.infer<typeof SandboxInbound>;
 // Open only where the deployment says so (local development); otherwise the admin API rules apply.
 sandbox.use("/api/sandbox/*", async (c, next) => {
   if (c.env.SANDBOX_PUBLIC === "true") {
-    c.set("caller", { kind: "platform", company: null });
+    c.set("caller", { ...PLATFORM, company: null });
     return next();
   }
   return requireCaller(c, next);
@@ -45,7 +45,7 @@ const sandboxTenant: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 sandbox.use("/api/sandbox/:tenant/*", sandboxTenant);
 
-const doc = describer({ tag: "Sandbox", auth: "sandbox" });
+const doc = describer({ tag: "Sandbox", auth: "sandbox", resource: "sandbox" });
 const TENANT_ERRORS = { 404: "`unknown_tenant`", 409: "`not_sandbox`: the tenant uses a real WhatsApp channel" };
 
 sandbox.post(
@@ -111,7 +111,12 @@ const OutboxQuery = z.union([z.strictObject({ contact: z.string().min(3).max(32)
 
 sandbox.post(
   "/api/sandbox/:tenant/outbox",
-  doc({ summary: "The replies to one contact, by phone or id (a phone never goes in the URL)", responses: OUTBOX, errors: { ...TENANT_ERRORS, 422: "`invalid_phone`" } }),
+  doc({
+    permission: "sandbox:read",
+    summary: "The replies to one contact, by phone or id (a phone never goes in the URL)",
+    responses: OUTBOX,
+    errors: { ...TENANT_ERRORS, 422: "`invalid_phone`" },
+  }),
   jsonBody(OutboxQuery),
   async (c) => {
     const company = c.get("sandboxCompany");

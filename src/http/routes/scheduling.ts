@@ -20,7 +20,7 @@ import type { AppEnv } from "../types";
 /** Scheduling intelligence for operators and integrations: history import, risk scores, insights, acting on risk. */
 export const scheduling = new Hono<AppEnv>();
 scheduling.use("/api/agenda/*", requireCaller);
-const doc = describer({ tag: "Scheduling", auth: "admin" });
+const doc = describer({ tag: "Scheduling", auth: "admin", resource: "scheduling" });
 
 const CSV_TYPES = ["text/csv", "application/csv", "text/plain"];
 /** One risk batch: enough for a day's agenda of a busy clinic, small enough to answer in one request. */
@@ -124,6 +124,7 @@ async function csvBatch(body: ReadableStream<Uint8Array>) {
 scheduling.post(
   "/api/agenda/risk",
   doc({
+    permission: "scheduling:read",
     summary: "No-show probability and reasons for a batch of upcoming appointments (JSON or CSV)",
     responses: {
       200: { description: "`{model, results: [{line, external_id, no_show_prob, reasons, risk_factors, fallback}], errors}`: reasons in pt-BR, risk_factors as `{code, params}`" },

@@ -4,13 +4,39 @@ export interface Company {
   id: number;
   slug: string;
   name: string;
-  status: "active" | "suspended";
+  status: "active" | "suspended" | "closed";
   timeZone: string;
   locale: string;
   channel: ChannelName;
   metaPhoneNumberId: string | null;
   evolutionInstance: string | null;
   channelSettings: unknown;
+}
+
+/** One audited action: who (actor label, user, role), from where (IP, request id), what and on what. */
+export interface AuditEntry {
+  actor: string;
+  action: string;
+  target?: string;
+  detail?: unknown;
+  userId?: number | null;
+  actorRole?: string | null;
+  ip?: string | null;
+  correlationId?: string | null;
+}
+
+/** An integration token: what it may do and until when; the token itself is never stored. */
+export interface ApiToken {
+  id: number;
+  companyId: number;
+  label: string;
+  scopes: string[];
+  prefix: string;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+  createdBy: number | null;
+  createdAt: number;
 }
 
 export interface NewCompany {
@@ -37,8 +63,11 @@ export interface TenantStore {
     list(): Promise<Company[]>;
   };
   apiTokens: {
-    create(companyId: number, tokenHash: string, label: string): Promise<void>;
-    companyByTokenHash(tokenHash: string): Promise<Company | null>;
+    create(companyId: number, tokenHash: string, label: string, opts?: { scopes?: string[]; prefix?: string; expiresAt?: number | null; createdBy?: number | null }): Promise<void>;
+    /** The token with that hash and its tenant, whatever its state (the caller checks expiry and revocation). */
+    byHash(tokenHash: string): Promise<{ token: ApiToken; company: Company } | null>;
+    /** Last use, written at most once a minute per token (the caller throttles). */
+    touch(tokenId: number, at: number): Promise<void>;
   };
   profiles: {
     get(companyId: number): Promise<unknown>;
@@ -54,6 +83,6 @@ export interface TenantStore {
     ): Promise<{ day: string; provider: string; model: string; direction: string; tokens: number; estimatedTokens: number; requests: number }[]>;
   };
   auditLogs: {
-    append(companyId: number, e: { actor: string; action: string; target?: string; detail?: unknown }): Promise<void>;
+    append(companyId: number, e: AuditEntry): Promise<void>;
   };
 }

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type * as schema from "../schema";
-import type { Company, Store } from "../types";
+import type { ApiToken, Company, Store } from "../types";
 import type { PortableCtx } from "./context";
 
 export const toCompany = (r: typeof schema.companies.$inferSelect): Company => ({
@@ -52,19 +52,43 @@ export function companies({ db, schema: s }: PortableCtx): Store["companies"] {
   };
 }
 
+export const toApiToken = (r: typeof schema.apiTokens.$inferSelect): ApiToken => ({
+  id: r.id,
+  companyId: r.companyId,
+  label: r.label,
+  scopes: Array.isArray(r.scopes) ? r.scopes.filter((x): x is string => typeof x === "string") : [],
+  prefix: r.prefix,
+  expiresAt: r.expiresAt,
+  revokedAt: r.revokedAt,
+  lastUsedAt: r.lastUsedAt,
+  createdBy: r.createdBy,
+  createdAt: r.createdAt,
+});
+
 export function apiTokens({ db, schema: s }: PortableCtx): Store["apiTokens"] {
   return {
-    async create(companyId, tokenHash, label) {
-      await db.insert(s.apiTokens).values({ companyId, tokenHash, label });
+    async create(companyId, tokenHash, label, opts = {}) {
+      await db.insert(s.apiTokens).values({
+        companyId,
+        tokenHash,
+        label,
+        scopes: opts.scopes ?? ["*"],
+        prefix: opts.prefix ?? "",
+        expiresAt: opts.expiresAt ?? null,
+        createdBy: opts.createdBy ?? null,
+      });
     },
-    async companyByTokenHash(tokenHash) {
+    async byHash(tokenHash) {
       const [row] = await db
-        .select({ company: s.companies })
+        .select({ token: s.apiTokens, company: s.companies })
         .from(s.apiTokens)
         .innerJoin(s.companies, eq(s.companies.id, s.apiTokens.companyId))
         .where(eq(s.apiTokens.tokenHash, tokenHash))
         .limit(1);
-      return row ? toCompany(row.company) : null;
+      return row ? { token: toApiToken(row.token), company: toCompany(row.company) } : null;
+    },
+    async touch(tokenId, at) {
+      await db.update(s.apiTokens).set({ lastUsedAt: at }).where(eq(s.apiTokens.id, tokenId));
     },
   };
 }
@@ -88,7 +112,17 @@ export function profiles({ db, schema: s }: PortableCtx): Store["profiles"] {
 export function auditLogs({ db, schema: s }: PortableCtx): Store["auditLogs"] {
   return {
     async append(companyId, e) {
-      await db.insert(s.auditLogs).values({ companyId, actor: e.actor, action: e.action, target: e.target ?? null, detail: e.detail ?? null });
+      await db.insert(s.auditLogs).values({
+        companyId,
+        actor: e.actor,
+        action: e.action,
+        target: e.target ?? null,
+        detail: e.detail ?? null,
+        userId: e.userId ?? null,
+        actorRole: e.actorRole ?? null,
+        ip: e.ip ?? null,
+        correlationId: e.correlationId ?? null,
+      });
     },
   };
 }

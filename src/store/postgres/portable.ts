@@ -24,7 +24,7 @@ type TableName = { [K in keyof Lite]: Lite[K] extends { $inferSelect: unknown } 
  * insert omit it, where Postgres needs it. The portable code always passes it (the contract suite on
  * Postgres would fail otherwise).
  */
-type RowidKeys = { companyProfiles: "companyId" };
+type RowidKeys = { companyProfiles: "companyId"; subscriptions: "companyId" };
 type PgInsert<K extends keyof Pg & TableName> = K extends keyof RowidKeys
   ? Flat<Omit<Pg[K]["$inferInsert"], RowidKeys[K]> & Partial<Pick<Pg[K]["$inferInsert"], RowidKeys[K]>>>
   : Flat<Pg[K]["$inferInsert"]>;

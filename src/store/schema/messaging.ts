@@ -53,6 +53,9 @@ export const conversations = sqliteTable(
     handoffAt: integer("handoff_at"),
     handoffReason: text("handoff_reason"),
     firstHumanReplyAt: integer("first_human_reply_at"),
+    /** The person a handed-over conversation is assigned to (users.id), and since when. */
+    assignedUserId: integer("assigned_user_id"),
+    assignedAt: integer("assigned_at"),
     /** The newest message the operators have read (POST /api/conversations/:id/read): inbound messages after it are unread. */
     lastReadMessageId: integer("last_read_message_id"),
     createdAt: createdAt(),
@@ -93,6 +96,8 @@ export const messages = sqliteTable(
     author: text("author", { enum: ["contact", "bot", "human", "system"] })
       .notNull()
       .default("contact"),
+    /** author "human": the user who wrote it (null for the API's integration tokens). */
+    authorUserId: integer("author_user_id"),
     /** Why an outbound message exists; picks the approved template when the 24 h window is closed. */
     purpose: text("purpose").notNull().default("reply"),
     body: text("body").notNull(),

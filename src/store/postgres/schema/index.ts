@@ -8,5 +8,6 @@
  */
 export * from "./agenda";
 export * from "./messaging";
+export * from "./saas";
 export * from "./scheduling";
 export * from "./tenants";

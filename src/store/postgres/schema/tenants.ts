@@ -10,7 +10,7 @@ export const companies = pgTable(
     id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     slug: text("slug").notNull(),
     name: text("name").notNull(),
-    status: text("status", { enum: ["active", "suspended"] })
+    status: text("status", { enum: ["active", "suspended", "closed"] })
       .notNull()
       .default("active"),
     timeZone: text("time_zone").notNull().default("America/Sao_Paulo"),
@@ -23,6 +23,9 @@ export const companies = pgTable(
     evolutionInstance: text("evolution_instance"),
     whaticketTokenHash: text("whaticket_token_hash"),
     /** Channel credentials and per-tenant limits (JSON, validated by tenants/settings.ts). */
+    /** Why and when the status last changed (suspended by an admin, by billing, closed). */
+    statusReason: text("status_reason"),
+    statusChangedAt: bigint("status_changed_at", { mode: "number" }),
     channelSettings: jsonb("channel_settings").notNull().default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
@@ -44,6 +47,14 @@ export const apiTokens = pgTable(
     /** SHA-256 hex of the token: the token itself is shown once and never stored. */
     tokenHash: text("token_hash").notNull(),
     label: text("label").notNull(),
+    /** Permissions the token carries (tenants/roles.ts); ["*"] is everything a tenant owner may do. */
+    scopes: jsonb("scopes").notNull().default(sql`'["*"]'::jsonb`),
+    /** The first characters of the token, shown in lists so a person can tell tokens apart. */
+    prefix: text("prefix").notNull().default(""),
+    expiresAt: bigint("expires_at", { mode: "number" }),
+    revokedAt: bigint("revoked_at", { mode: "number" }),
+    lastUsedAt: bigint("last_used_at", { mode: "number" }),
+    createdBy: integer("created_by"),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("api_tokens_hash_uq").on(t.tokenHash), index("api_tokens_company_idx").on(t.companyId)],
@@ -57,6 +68,11 @@ export const auditLogs = pgTable(
       .notNull()
       .references(() => companies.id),
     actor: text("actor").notNull(),
+    /** Who acted: their user id (null for tokens and the platform token), role, address and request id. */
+    userId: integer("user_id"),
+    actorRole: text("actor_role"),
+    ip: text("ip"),
+    correlationId: text("correlation_id"),
     action: text("action").notNull(),
     target: text("target"),
     detail: jsonb("detail"),
