@@ -84,6 +84,8 @@ CREATE TABLE "users" (
 	"status" text DEFAULT 'invited' NOT NULL,
 	"available" boolean DEFAULT false NOT NULL,
 	"last_assigned_at" bigint,
+	"failed_logins" integer DEFAULT 0 NOT NULL,
+	"locked_until" bigint,
 	"last_login_at" bigint,
 	"created_at" bigint DEFAULT (extract(epoch from now()) * 1000)::bigint NOT NULL
 );

@@ -99,6 +99,8 @@ CREATE TABLE `users` (
 	`status` text DEFAULT 'invited' NOT NULL,
 	`available` integer DEFAULT false NOT NULL,
 	`last_assigned_at` integer,
+	`failed_logins` integer DEFAULT 0 NOT NULL,
+	`locked_until` integer,
 	`last_login_at` integer,
 	`created_at` integer DEFAULT (unixepoch() * 1000) NOT NULL,
 	FOREIGN KEY (`company_id`) REFERENCES `companies`(`id`) ON UPDATE no action ON DELETE no action

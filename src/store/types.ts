@@ -3,6 +3,7 @@ import type { MessagingStore } from "./contracts/messaging";
 import type { OpsStore } from "./contracts/ops";
 import type { SchedulingStore } from "./contracts/scheduling";
 import type { TenantStore } from "./contracts/tenants";
+import type { UserStore } from "./contracts/users";
 import type { OutboxStore, TurnsStore } from "./batch-types";
 
 /**
@@ -12,7 +13,7 @@ import type { OutboxStore, TurnsStore } from "./batch-types";
  * across tenants. The row types and each repository's methods live in store/contracts/, one file per
  * area; import them from here.
  */
-export interface Store extends TenantStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore {
+export interface Store extends TenantStore, UserStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -25,4 +26,5 @@ export type * from "./contracts/messaging";
 export type * from "./contracts/ops";
 export type * from "./contracts/scheduling";
 export type * from "./contracts/tenants";
+export type * from "./contracts/users";
 export type * from "./batch-types";

@@ -9,6 +9,7 @@ import { deliveryLogs } from "./delivery-logs";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
 import { importJobs, scheduling } from "./scheduling";
+import { sessions, userLinks, users } from "./users";
 
 export type { Dialect, EngineSpecific, PortableCtx } from "./context";
 
@@ -33,5 +34,8 @@ export function portableRepositories(x: PortableCtx) {
     scheduling: scheduling(x),
     importJobs: importJobs(x),
     auditLogs: auditLogs(x),
+    users: users(x),
+    sessions: sessions(x),
+    userLinks: userLinks(x),
   };
 }

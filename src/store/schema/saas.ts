@@ -23,6 +23,9 @@ export const users = sqliteTable(
     /** Agents marked available take handed-over conversations, round robin by lastAssignedAt. */
     available: integer("available", { mode: "boolean" }).notNull().default(false),
     lastAssignedAt: integer("last_assigned_at"),
+    /** Failed sign-ins in a row, and until when the account refuses passwords after too many. */
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: integer("locked_until"),
     lastLoginAt: integer("last_login_at"),
     createdAt: createdAt(),
   },

@@ -23,6 +23,9 @@ export const users = pgTable(
     /** Agents marked available take handed-over conversations, round robin by lastAssignedAt. */
     available: boolean("available").notNull().default(false),
     lastAssignedAt: bigint("last_assigned_at", { mode: "number" }),
+    /** Failed sign-ins in a row, and until when the account refuses passwords after too many. */
+    failedLogins: integer("failed_logins").notNull().default(0),
+    lockedUntil: bigint("locked_until", { mode: "number" }),
     lastLoginAt: bigint("last_login_at", { mode: "number" }),
     createdAt: createdAt(),
   },

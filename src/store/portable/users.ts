@@ -1,0 +1,127 @@
+import { and, count, eq, gt, isNull } from "drizzle-orm";
+import type * as schema from "../schema";
+import type { Session, Store, User } from "../types";
+import type { PortableCtx } from "./context";
+
+const toUser = (r: typeof schema.users.$inferSelect): User => ({
+  id: r.id,
+  companyId: r.companyId,
+  email: r.email,
+  name: r.name,
+  role: r.role,
+  status: r.status,
+  available: r.available,
+  lastAssignedAt: r.lastAssignedAt,
+  lastLoginAt: r.lastLoginAt,
+  failedLogins: r.failedLogins,
+  lockedUntil: r.lockedUntil,
+  createdAt: r.createdAt,
+});
+
+const toSession = (r: typeof schema.sessions.$inferSelect): Session => ({
+  id: r.id,
+  userId: r.userId,
+  companyId: r.companyId,
+  expiresAt: r.expiresAt,
+  revokedAt: r.revokedAt,
+  lastSeenAt: r.lastSeenAt,
+  ip: r.ip,
+  userAgent: r.userAgent,
+  createdAt: r.createdAt,
+});
+
+export function users({ db, schema: s }: PortableCtx): Store["users"] {
+  const tenantIs = (companyId: number | null) => (companyId === null ? isNull(s.users.companyId) : eq(s.users.companyId, companyId));
+  return {
+    // Insert-or-nothing on the unique e-mail: portable, and a race between two invitations makes one account.
+    async create(u) {
+      const [row] = await db
+        .insert(s.users)
+        .values({ companyId: u.companyId, email: u.email.toLowerCase(), name: u.name, role: u.role, passwordHash: u.passwordHash ?? null, status: u.status ?? "invited" })
+        .onConflictDoNothing()
+        .returning();
+      return row ? toUser(row) : null;
+    },
+    async byId(id) {
+      const [row] = await db.select().from(s.users).where(eq(s.users.id, id)).limit(1);
+      return row ? toUser(row) : null;
+    },
+    async byEmailForLogin(email) {
+      const [row] = await db.select().from(s.users).where(eq(s.users.email, email.toLowerCase())).limit(1);
+      return row ? { user: toUser(row), passwordHash: row.passwordHash } : null;
+    },
+    async list(companyId) {
+      return (await db.select().from(s.users).where(eq(s.users.companyId, companyId)).orderBy(s.users.id)).map(toUser);
+    },
+    async count(companyId) {
+      const [row] = await db.select({ n: count() }).from(s.users).where(eq(s.users.companyId, companyId));
+      return Number(row?.n ?? 0);
+    },
+    async update(companyId, id, patch) {
+      if (Object.keys(patch).length === 0) {
+        const [row] = await db
+          .select()
+          .from(s.users)
+          .where(and(eq(s.users.id, id), tenantIs(companyId)))
+          .limit(1);
+        return row ? toUser(row) : null;
+      }
+      const [row] = await db
+        .update(s.users)
+        .set(patch)
+        .where(and(eq(s.users.id, id), tenantIs(companyId)))
+        .returning();
+      return row ? toUser(row) : null;
+    },
+  };
+}
+
+export function sessions({ db, schema: s }: PortableCtx): Store["sessions"] {
+  return {
+    async create(x) {
+      await db.insert(s.sessions).values({ ...x, ip: x.ip ?? null, userAgent: x.userAgent ?? null });
+    },
+    async byId(id) {
+      const [row] = await db.select().from(s.sessions).where(eq(s.sessions.id, id)).limit(1);
+      return row ? toSession(row) : null;
+    },
+    async byRefreshHash(hash) {
+      const [row] = await db.select().from(s.sessions).where(eq(s.sessions.refreshHash, hash)).limit(1);
+      return row ? toSession(row) : null;
+    },
+    async rotate(id, refreshHash, expiresAt, at) {
+      await db.update(s.sessions).set({ refreshHash, expiresAt, lastSeenAt: at }).where(eq(s.sessions.id, id));
+    },
+    async revoke(id, at) {
+      await db
+        .update(s.sessions)
+        .set({ revokedAt: at })
+        .where(and(eq(s.sessions.id, id), isNull(s.sessions.revokedAt)));
+    },
+    async revokeAllOf(userId, at) {
+      const rows = await db
+        .update(s.sessions)
+        .set({ revokedAt: at })
+        .where(and(eq(s.sessions.userId, userId), isNull(s.sessions.revokedAt)))
+        .returning({ id: s.sessions.id });
+      return rows.length;
+    },
+  };
+}
+
+export function userLinks({ db, schema: s }: PortableCtx): Store["userLinks"] {
+  return {
+    async create(userId, purpose, tokenHash, expiresAt) {
+      await db.insert(s.userLinks).values({ userId, purpose, tokenHash, expiresAt });
+    },
+    // One UPDATE … RETURNING guarded on unused and unexpired: two clicks on one link use it once.
+    async consume(tokenHash, at) {
+      const [row] = await db
+        .update(s.userLinks)
+        .set({ usedAt: at })
+        .where(and(eq(s.userLinks.tokenHash, tokenHash), isNull(s.userLinks.usedAt), gt(s.userLinks.expiresAt, at)))
+        .returning({ userId: s.userLinks.userId, purpose: s.userLinks.purpose });
+      return row ?? null;
+    },
+  };
+}
