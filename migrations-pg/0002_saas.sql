@@ -122,4 +122,10 @@ CREATE UNIQUE INDEX "subscriptions_external_uq" ON "subscriptions" USING btree (
 CREATE UNIQUE INDEX "user_links_token_uq" ON "user_links" USING btree ("token_hash");--> statement-breakpoint
 CREATE INDEX "user_links_user_idx" ON "user_links" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_uq" ON "users" USING btree ("email");--> statement-breakpoint
-CREATE INDEX "users_company_role_idx" ON "users" USING btree ("company_id","role");
+CREATE INDEX "users_company_role_idx" ON "users" USING btree ("company_id","role");--> statement-breakpoint
+-- The plans a new tenant can be provisioned on (prices in cents, quotas per month; NULL: unlimited).
+INSERT INTO plans (code, name, price_cents, currency, messages_per_month, llm_tokens_per_month, max_contacts, max_users, over_quota) VALUES
+  ('trial', 'Teste', 0, 'BRL', 300, 200000, 200, 2, 'pause_outbound'),
+  ('starter', 'Essencial', 14900, 'BRL', 2000, 1000000, 1000, 3, 'templates'),
+  ('pro', 'Profissional', 44900, 'BRL', 10000, 5000000, 10000, 10, 'templates'),
+  ('enterprise', 'Empresa', 149000, 'BRL', NULL, NULL, NULL, NULL, 'templates');

@@ -122,4 +122,10 @@ ALTER TABLE `companies` ADD `status_reason` text;--> statement-breakpoint
 ALTER TABLE `companies` ADD `status_changed_at` integer;--> statement-breakpoint
 ALTER TABLE `conversations` ADD `assigned_user_id` integer;--> statement-breakpoint
 ALTER TABLE `conversations` ADD `assigned_at` integer;--> statement-breakpoint
-ALTER TABLE `messages` ADD `author_user_id` integer;
+ALTER TABLE `messages` ADD `author_user_id` integer;--> statement-breakpoint
+-- The plans a new tenant can be provisioned on (prices in cents, quotas per month; NULL: unlimited).
+INSERT INTO plans (code, name, price_cents, currency, messages_per_month, llm_tokens_per_month, max_contacts, max_users, over_quota) VALUES
+  ('trial', 'Teste', 0, 'BRL', 300, 200000, 200, 2, 'pause_outbound'),
+  ('starter', 'Essencial', 14900, 'BRL', 2000, 1000000, 1000, 3, 'templates'),
+  ('pro', 'Profissional', 44900, 'BRL', 10000, 5000000, 10000, 10, 'templates'),
+  ('enterprise', 'Empresa', 149000, 'BRL', NULL, NULL, NULL, NULL, 'templates');

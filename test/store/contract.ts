@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryStatus, OutboundPayload } from "../../src/channels/types";
 import type { Company, Contact, Conversation, ImportRecord, MessageRow, NewCompany, RiskFactor, StatusUpdate, Store } from "../../src/store/types";
 import { sqlRows } from "../support/sql";
+import { billingContract } from "./contract-billing";
 import { followupsContract } from "./contract-followups";
 import { inboxContract } from "./contract-inbox";
 import { opsContract } from "./contract-ops";
@@ -22,6 +23,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     opsContract(makeStore);
     followupsContract(makeStore);
     inboxContract(makeStore);
+    billingContract(makeStore);
 
     const STALE = 60_000;
 

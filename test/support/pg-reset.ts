@@ -7,5 +7,6 @@ import postgres from "postgres";
 const hyperdrive = (env as { HYPERDRIVE?: Hyperdrive }).HYPERDRIVE;
 if (!hyperdrive) throw new Error("the Postgres test project needs a HYPERDRIVE binding");
 const client = postgres(hyperdrive.connectionString, { max: 1, fetch_types: false, onnotice: () => {} });
-const tables = await client<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public'`;
+// plans are reference data the migration ships (as D1's fresh storage has them): kept.
+const tables = await client<{ tablename: string }[]>`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'plans'`;
 if (tables.length) await client.unsafe(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(", ")} RESTART IDENTITY CASCADE`);

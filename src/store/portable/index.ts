@@ -1,5 +1,6 @@
 import { appointmentTasks, feedback } from "./appointment-tasks";
 import { appointments } from "./appointments";
+import { billingEvents, plans, subscriptions, usage } from "./billing";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
 import { contacts } from "./contacts";
 import type { PortableCtx } from "./context";
@@ -37,5 +38,9 @@ export function portableRepositories(x: PortableCtx) {
     users: users(x),
     sessions: sessions(x),
     userLinks: userLinks(x),
+    plans: plans(x),
+    subscriptions: subscriptions(x),
+    usage: usage(x),
+    billingEvents: billingEvents(x),
   };
 }

@@ -1,0 +1,59 @@
+/** A plan: monthly quotas (null: unlimited), price, and what happens at 100 %. */
+export interface Plan {
+  id: number;
+  code: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+  messagesPerMonth: number | null;
+  llmTokensPerMonth: number | null;
+  maxContacts: number | null;
+  maxUsers: number | null;
+  overQuota: "templates" | "pause_outbound";
+}
+
+export type SubscriptionStatus = "trialing" | "active" | "past_due" | "canceled";
+
+export interface Subscription {
+  companyId: number;
+  planId: number;
+  status: SubscriptionStatus;
+  currentPeriodStart: number;
+  currentPeriodEnd: number;
+  externalId: string | null;
+  externalCustomer: string | null;
+  graceUntil: number | null;
+  updatedAt: number;
+}
+
+export type UsageMetric = "messages" | "llm_tokens";
+
+/** Plans, subscriptions, usage per period and the billing provider's events. */
+export interface BillingStore {
+  plans: {
+    list(): Promise<Plan[]>;
+    byCode(code: string): Promise<Plan | null>;
+    byId(id: number): Promise<Plan | null>;
+  };
+  subscriptions: {
+    /** Insert-or-nothing: a tenant has one subscription; returns whether this call created it. */
+    create(s: Omit<Subscription, "externalId" | "externalCustomer" | "graceUntil"> & Partial<Pick<Subscription, "externalId" | "externalCustomer">>): Promise<boolean>;
+    get(companyId: number): Promise<{ subscription: Subscription; plan: Plan } | null>;
+    byExternalId(externalId: string): Promise<Subscription | null>;
+    update(companyId: number, patch: Partial<Omit<Subscription, "companyId">>): Promise<void>;
+    /** Canceled subscriptions whose grace ended before `at` (the tenants to suspend). */
+    graceEnded(at: number): Promise<Subscription[]>;
+  };
+  usage: {
+    /** Adds to the period's counters (one statement for all metrics). */
+    add(companyId: number, period: string, deltas: Partial<Record<UsageMetric, number>>, at: number): Promise<void>;
+    get(companyId: number, period: string): Promise<Record<UsageMetric, number>>;
+    /** Records a threshold crossing once: true only the first time for (period, metric, threshold). */
+    fireAlert(companyId: number, a: { period: string; metric: UsageMetric; threshold: number; value: number; quota: number; at: number }): Promise<boolean>;
+    alerts(companyId: number, period: string): Promise<{ metric: UsageMetric; threshold: number; value: number; quota: number; firedAt: number }[]>;
+  };
+  billingEvents: {
+    /** Records an event id once: false when it was already seen (a replayed delivery). */
+    record(id: string, type: string, companyId: number | null, at: number): Promise<boolean>;
+  };
+}

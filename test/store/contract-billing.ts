@@ -1,0 +1,67 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Store } from "../../src/store/types";
+import { T0, uid } from "./contract-ids";
+
+/** Plans, subscriptions, usage counters, quota alerts and billing events: the same on both engines. */
+export function billingContract(makeStore: () => Store | Promise<Store>): void {
+  describe("billing", () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    const company = () => store.companies.create({ slug: `billing-${uid()}`, name: "Clínica Plano" });
+
+    it("ships the four plans, cheapest first, with their quotas and what happens at 100 %", async () => {
+      const plans = await store.plans.list();
+      expect(plans.map((p) => p.code)).toEqual(["trial", "starter", "pro", "enterprise"]);
+      expect(await store.plans.byCode("trial")).toMatchObject({ messagesPerMonth: 300, maxUsers: 2, overQuota: "pause_outbound" });
+      expect(await store.plans.byCode("enterprise")).toMatchObject({ messagesPerMonth: null, llmTokensPerMonth: null });
+      expect(await store.plans.byCode("nope")).toBeNull();
+    });
+
+    it("keeps one subscription per tenant and finds it by the provider's id", async () => {
+      const a = await company();
+      const starter = await store.plans.byCode("starter");
+      const planId = starter?.id ?? 0;
+      const sub = { companyId: a.id, planId, status: "trialing" as const, currentPeriodStart: T0, currentPeriodEnd: T0 + 30 * 86_400_000, updatedAt: T0 };
+      expect(await store.subscriptions.create({ ...sub, externalId: `sub_${uid()}` })).toBe(true);
+      expect(await store.subscriptions.create(sub)).toBe(false);
+      const got = await store.subscriptions.get(a.id);
+      expect(got?.plan.code).toBe("starter");
+      expect(got?.subscription.status).toBe("trialing");
+      expect((await store.subscriptions.byExternalId(got?.subscription.externalId ?? ""))?.companyId).toBe(a.id);
+      await store.subscriptions.update(a.id, { status: "canceled", graceUntil: T0 + 10, updatedAt: T0 + 1 });
+      expect((await store.subscriptions.graceEnded(T0 + 11)).map((s) => s.companyId)).toContain(a.id);
+      expect((await store.subscriptions.graceEnded(T0 + 5)).map((s) => s.companyId)).not.toContain(a.id);
+      const b = await company();
+      expect(await store.subscriptions.get(b.id)).toBeNull();
+    });
+
+    it("adds usage exactly, concurrently, per tenant and period", async () => {
+      const a = await company();
+      const b = await company();
+      await Promise.all(Array.from({ length: 10 }, () => store.usage.add(a.id, "2026-12", { messages: 1, llm_tokens: 150 }, T0)));
+      await store.usage.add(a.id, "2027-01", { messages: 5 }, T0);
+      await store.usage.add(b.id, "2026-12", { messages: 2 }, T0);
+      expect(await store.usage.get(a.id, "2026-12")).toEqual({ messages: 10, llm_tokens: 1500 });
+      expect(await store.usage.get(a.id, "2027-01")).toEqual({ messages: 5, llm_tokens: 0 });
+      expect(await store.usage.get(b.id, "2026-12")).toEqual({ messages: 2, llm_tokens: 0 });
+    });
+
+    it("fires each quota alert once per period, metric and threshold", async () => {
+      const a = await company();
+      const alert = { period: "2026-12", metric: "messages" as const, threshold: 80, value: 1600, quota: 2000, at: T0 };
+      const fired = await Promise.all([store.usage.fireAlert(a.id, alert), store.usage.fireAlert(a.id, alert)]);
+      expect(fired.filter(Boolean)).toHaveLength(1);
+      expect(await store.usage.fireAlert(a.id, { ...alert, threshold: 100, value: 2000 })).toBe(true);
+      expect(await store.usage.fireAlert(a.id, { ...alert, period: "2027-01" })).toBe(true);
+      expect((await store.usage.alerts(a.id, "2026-12")).map((x) => x.threshold)).toEqual([80, 100]);
+    });
+
+    it("records a billing event id once", async () => {
+      const id = `evt_${uid()}`;
+      expect(await store.billingEvents.record(id, "invoice.paid", null, T0)).toBe(true);
+      expect(await store.billingEvents.record(id, "invoice.paid", null, T0 + 1)).toBe(false);
+    });
+  });
+}
