@@ -5,7 +5,7 @@
  */
 import { version } from "../../../package.json";
 import * as z from "../../lib/zod";
-import { routeDocOf, type Auth, type OperationDoc, type RouteDoc } from "./meta";
+import { permissionOf, routeDocOf, type Auth, type OperationDoc, type RouteDoc } from "./meta";
 
 /** The one error envelope (ErrorEnvelope, sent by src/http/errors.ts) as the document shows it for every 4xx; the test holds real answers to it. */
 export const ErrorEnvelopeSchema = z.strictObject({
@@ -40,7 +40,7 @@ const SECURITY: Record<Auth, Record<string, string[]>[]> = {
 const AUTH_ERRORS: Record<Auth, Record<number, string>> = {
   admin: {
     401: "`unauthorized`: no token, or not one we know",
-    403: "`forbidden`: a tenant token naming another tenant",
+    403: "`forbidden`: a tenant token naming another tenant; `forbidden_role`: the caller's role or token scopes do not allow it (x-permission); `tenant_suspended`",
     404: "`unknown_tenant`: x-tenant names no tenant",
     400: "`tenant_required`: the platform token without x-tenant, on a route that acts for a tenant",
   },
@@ -111,6 +111,8 @@ function operationObject(method: string, path: string, op: OperationDoc, docs: R
     summary: op.summary,
     ...(op.description ? { description: op.description } : {}),
     security: SECURITY[op.auth],
+    // The role matrix's word on this operation (tenants/roles.ts): which roles and token scopes may call it.
+    ...(permissionOf(op, method) ? { "x-permission": permissionOf(op, method) } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses,
