@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LOGIN_BURST } from "../../src/identity/login-limit";
 import { seedCompany, store } from "../support/helpers";
@@ -30,7 +29,7 @@ describe("POST /api/auth/login", () => {
     const me = await browserFetch(jar, "/api/me");
     expect(await me.json()).toMatchObject({ kind: "user", role: "owner", company: { slug: "login-ok" } });
     const [row] = await sqlRows<{ last_login_at: number | null }>("SELECT last_login_at FROM users WHERE id = ?", owner.id);
-    expect(row?.last_login_at).toBeGreaterThan(0);
+    expect(Number(row?.last_login_at)).toBeGreaterThan(0);
   });
 
   it("answers an unknown e-mail and a wrong password alike (401 invalid_credentials), and never says which", async () => {
@@ -65,9 +64,7 @@ describe("POST /api/auth/login", () => {
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
     expect(locked.jar.cookies.size).toBe(0);
     // Once the lock has passed (moved into the past by SQL), the right password works and the count starts over.
-    await env.DB.prepare("UPDATE users SET locked_until = ? WHERE id = ?")
-      .bind(Date.now() - 1, user.id)
-      .run();
+    await sqlRows("UPDATE users SET locked_until = ? WHERE id = ?", Date.now() - 1, user.id);
     expect((await signIn("admin@login-lock.test", PASSWORD)).res.status).toBe(200);
     const [row] = await sqlRows<{ failed_logins: number; locked_until: number | null }>("SELECT failed_logins, locked_until FROM users WHERE id = ?", user.id);
     expect(row).toEqual({ failed_logins: 0, locked_until: null });
@@ -92,7 +89,7 @@ describe("POST /api/auth/login", () => {
     expect(await codeOf((await signIn("agent@login-closed.test")).res)).toBe("account_disabled");
     const other = await seedCompany({ slug: "login-suspended" });
     await seedUser(other, "owner", "owner@login-suspended.test");
-    await env.DB.prepare("UPDATE companies SET status = 'suspended' WHERE id = ?").bind(other.id).run();
+    await sqlRows("UPDATE companies SET status = 'suspended' WHERE id = ?", other.id);
     const res = (await signIn("owner@login-suspended.test")).res;
     expect(res.status).toBe(403);
     expect(await codeOf(res)).toBe("tenant_suspended");

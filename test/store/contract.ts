@@ -5,6 +5,7 @@ import { sqlRows } from "../support/sql";
 import { followupsContract } from "./contract-followups";
 import { inboxContract } from "./contract-inbox";
 import { opsContract } from "./contract-ops";
+import { usersContract } from "./contract-users";
 import { phone, T0, uid } from "./contract-ids";
 
 /**
@@ -22,6 +23,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     opsContract(makeStore);
     followupsContract(makeStore);
     inboxContract(makeStore);
+    usersContract(makeStore);
 
     const STALE = 60_000;
 
