@@ -122,7 +122,7 @@ auth.post(
   "/api/auth/logout",
   doc({
     summary: "Sign out: the session is revoked at once (send x-csrf-token)",
-    responses: { 204: { description: "Signed out; the cookies are cleared" } },
+    responses: { 200: { description: "`{signed_out: true}`; the cookies are cleared" } },
     errors: { 403: "`csrf_failed`" },
   }),
   async (c) => {
@@ -134,7 +134,7 @@ auth.post(
       await c.get("store").sessions.revoke(claims.sid, Date.now());
     }
     clearSessionCookies(c);
-    return c.body(null, 204);
+    return c.json({ signed_out: true });
   },
 );
 
