@@ -129,6 +129,8 @@ function route(session: Session, me: Me, company: Company, moved = false): void 
       ),
       nav,
     ),
+    // A screen the role may read but not change says so; the API refuses the changes anyway (403, translated).
+    ...(me.permissions.includes(view.needs.replace(/:read$/, ":write")) ? [] : [el("p", { class: "readonly-note", id: "readonly-note", role: "note" }, t("auth.readOnly"))]),
     main,
   );
   document.title = `${t(view.label)} · ${t("app.name")}`;

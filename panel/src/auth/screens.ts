@@ -14,6 +14,7 @@ interface Frame {
   onSignedIn: () => void;
 }
 
+// Fields carry a blank placeholder: the stylesheet marks :invalid only once something is typed (:not(:placeholder-shown)).
 function card(frame: Frame, id: string, redraw: () => void, ...children: HTMLElement[]): HTMLFormElement {
   return el("form", { class: "card login", id }, el("div", { class: "login-top" }, el("h1", {}, t("app.name")), frame.languageSwitch(redraw)), ...children);
 }
@@ -36,8 +37,8 @@ function onSubmit(form: HTMLFormElement, error: HTMLElement, work: () => Promise
 }
 
 export function renderLogin(frame: Frame, messageKey?: Key): void {
-  const email = el("input", { id: "login-email", type: "email", autocomplete: "username", required: "", autocapitalize: "off", spellcheck: "false" });
-  const password = el("input", { id: "login-password", type: "password", autocomplete: "current-password", required: "" });
+  const email = el("input", { id: "login-email", type: "email", autocomplete: "username", required: "", placeholder: " ", autocapitalize: "off", spellcheck: "false" });
+  const password = el("input", { id: "login-password", type: "password", autocomplete: "current-password", required: "", placeholder: " " });
   const error = el("p", { class: "error", id: "login-error", role: "alert" }, messageKey ? t(messageKey) : "");
   const form = card(
     frame,
@@ -59,8 +60,8 @@ export function renderLogin(frame: Frame, messageKey?: Key): void {
 
 /** #aceitar?token=…: choose a password (typed twice), then the panel opens signed in. */
 export function renderAccept(frame: Frame, token: string): void {
-  const password = el("input", { id: "accept-password", type: "password", autocomplete: "new-password", minlength: "10", required: "" });
-  const again = el("input", { id: "accept-again", type: "password", autocomplete: "new-password", minlength: "10", required: "" });
+  const password = el("input", { id: "accept-password", type: "password", autocomplete: "new-password", minlength: "10", required: "", placeholder: " " });
+  const again = el("input", { id: "accept-again", type: "password", autocomplete: "new-password", minlength: "10", required: "", placeholder: " " });
   const error = el("p", { class: "error", id: "accept-error", role: "alert" });
   const form = card(
     frame,

@@ -140,8 +140,8 @@ async function buildUsers(ctx: ViewContext): Promise<Node[]> {
 }
 
 function inviteForm(ctx: ViewContext, error: HTMLElement): HTMLElement {
-  const email = el("input", { id: "invite-email", type: "email", required: "", autocapitalize: "off", spellcheck: "false" });
-  const name = el("input", { id: "invite-name", required: "", maxlength: "120" });
+  const email = el("input", { id: "invite-email", type: "email", required: "", placeholder: " ", autocapitalize: "off", spellcheck: "false" });
+  const name = el("input", { id: "invite-name", required: "", placeholder: " ", maxlength: "120" });
   const role = roleSelect("invite-role", "agent");
   const submit = el("button", { type: "submit", id: "invite-submit" }, t("users.invite"));
   const form = el(
