@@ -90,6 +90,8 @@ describe("panel sessions (cookies)", () => {
     fake.cookies.set(REFRESH, `${sid}.bogus.0000`);
     fake.cookies.set("__Host-secretaria-csrf", fresh.csrf);
     expect(await codeOf(await browserFetch(fake, "/api/auth/refresh", { method: "POST" }))).toBe("unauthorized");
+    // No refresh cookie at all: 401, so the panel goes to sign-in.
+    expect(await codeOf(await browserFetch(new Jar(), "/api/auth/refresh", { method: "POST", csrf: "x" }))).toBe("unauthorized");
     expect((await browserFetch(fresh, "/api/me")).status).toBe(200);
   });
 

@@ -50,6 +50,15 @@ describe("POST /api/auth/login", () => {
     // Bad input is a 400 envelope, not a 500.
     const garbage = await browserFetch(new Jar(), "/api/auth/login", { method: "POST", body: "{nope", csrf: null });
     expect(garbage.status).toBe(400);
+    // Another site's page posting the attacker's credentials (login CSRF) is refused, and sets no cookie.
+    const jar = new Jar();
+    const forced = await browserFetch(jar, "/api/auth/login", {
+      method: "POST",
+      csrf: null,
+      headers: { "sec-fetch-site": "cross-site", "content-type": "text/plain" },
+      body: JSON.stringify({ email: "agente@login-bad.test", password: PASSWORD }),
+    });
+    expect([forced.status, await codeOf(forced), jar.cookies.size]).toEqual([403, "csrf_failed", 0]);
   });
 
   it("locks the account after five wrong passwords: 429 too_many_attempts with Retry-After, even for the right password", async () => {

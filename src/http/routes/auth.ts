@@ -25,6 +25,14 @@ const Login = z.strictObject({ email: Email, password: z.string().min(1).max(200
 const Accept = z.strictObject({ token: z.string().min(16).max(200), password: Password });
 const ResetRequest = z.strictObject({ email: Email });
 
+/**
+ * Sign-in from another site's page (a form posting JSON as text/plain) would sign the victim into
+ * the attacker's account; browsers say where a request comes from in Sec-Fetch-Site.
+ */
+function assertSameSite(c: Context<AppEnv>): void {
+  if (c.req.header("sec-fetch-site") === "cross-site") throw new AppError(403, "csrf_failed", "Sign in from the panel itself");
+}
+
 const ipOf = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? null;
 const client = (c: Context<AppEnv>) => ({ ip: ipOf(c), userAgent: c.req.header("user-agent") ?? null });
 
@@ -57,12 +65,13 @@ auth.post(
     responses: SIGNED_IN,
     errors: {
       401: "`invalid_credentials` (unknown e-mail or wrong password, alike), `account_disabled`",
-      403: "`tenant_suspended`",
+      403: "`tenant_suspended`; `csrf_failed` when a browser says the request comes from another site",
       429: "`too_many_attempts` (5 wrong passwords lock the account 15 min; 10 attempts a minute per IP), with Retry-After",
     },
   }),
   jsonBody(Login),
   async (c) => {
+    assertSameSite(c);
     const now = Date.now();
     const wait = loginWait(ipOf(c) ?? "unknown", now);
     if (wait > 0) return tooMany(c, new TooManyAttempts(wait));
@@ -105,9 +114,9 @@ auth.post(
   }),
   async (c) => {
     const secret = sessionSecret(c.env);
-    const token = refreshCookie(c) ?? "";
-    const sid = token.split(".")[0] ?? "";
-    await assertCsrf(c, secret, sid);
+    const token = refreshCookie(c);
+    if (!token) throw new AppError(401, "unauthorized", "No refresh cookie; sign in");
+    await assertCsrf(c, secret, token.split(".")[0] ?? "");
     try {
       const s = await refreshSession(c.get("store"), secret, token, Date.now());
       return signedIn(c, s, s.user, s.company);
@@ -143,10 +152,11 @@ auth.post(
   doc({
     summary: "Use an invitation or reset link: set the password, activate the account, sign in",
     responses: SIGNED_IN,
-    errors: { 400: "`invalid_link`: unknown, used or expired", 403: "`account_disabled`, `tenant_suspended`" },
+    errors: { 400: "`invalid_link`: unknown, used or expired", 403: "`account_disabled`, `tenant_suspended`, `csrf_failed` (from another site)" },
   }),
   jsonBody(Accept),
   async (c) => {
+    assertSameSite(c);
     const { token, password } = c.req.valid("json");
     const store = c.get("store");
     const secret = sessionSecret(c.env);
