@@ -22,7 +22,7 @@ const args = process.argv.slice(2);
 appendFileSync(${JSON.stringify(calls)}, args.join(" ") + "\\n");
 const fail = process.env.FAKE_FAIL;
 if (args[0] === "secret") {
-  const names = ["ADMIN_TOKEN", "META_APP_SECRET", "META_VERIFY_TOKEN", "SECRETS_KEY", "METRICS_TOKEN"].filter((n) => n !== process.env.FAKE_MISSING_SECRET);
+  const names = ["ADMIN_TOKEN", "META_APP_SECRET", "META_VERIFY_TOKEN", "SECRETS_KEY", "METRICS_TOKEN", "SESSION_SECRET"].filter((n) => n !== process.env.FAKE_MISSING_SECRET);
   console.log(JSON.stringify(names.map((name) => ({ name, type: "secret_text" }))));
 } else if (args[0] === "d1" && fail === "migrations") process.exit(1);
 else if (args[0] === "deploy") console.log("Deployed secretaria-x\\nCurrent Version ID: 0f1e2d3c-aaaa-bbbb-cccc-123456789abc");

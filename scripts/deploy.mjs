@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const ENVIRONMENTS = ["staging", "production"];
-const REQUIRED_SECRETS = ["ADMIN_TOKEN", "META_APP_SECRET", "META_VERIFY_TOKEN", "SECRETS_KEY", "METRICS_TOKEN"];
+const REQUIRED_SECRETS = ["ADMIN_TOKEN", "META_APP_SECRET", "META_VERIFY_TOKEN", "SECRETS_KEY", "METRICS_TOKEN", "SESSION_SECRET"];
 const NOTIFY_TIMEOUT_MS = 10_000;
 
 function usage(message) {

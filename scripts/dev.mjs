@@ -10,7 +10,8 @@
 // Plain Node ESM without dependencies. The wrangler helpers live in scripts/local-wrangler.mjs and are
 // re-exported here, where the benchmarks and the panel test have always imported them from.
 
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { appendFileSync, copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,6 +28,8 @@ export const DEMO = {
   name: "Clínica Demo",
   phoneNumberId: "100000000000001",
   token: "demo-token",
+  /** The demo's owner signs in to the panel with these (the token stays the demo's integration token). */
+  owner: { email: "dono@demo.local", name: "Dona Demo", password: "demo-senha-2026" },
   checkFrom: "5511999990000",
   /** So the first "Qual o endereço e o horário?" is answered without an LLM key (the hours match the built-in calendar's). */
   knowledge: {
@@ -74,7 +77,7 @@ function banner({ base, vars }) {
     "══════════════════════════════════════════════════════════════════════════════",
     "  Secretaria is running locally (offline: local D1, queues, Durable Objects)",
     "══════════════════════════════════════════════════════════════════════════════",
-    `  Panel            ${base}/   (sign in with ${DEMO.token})`,
+    `  Panel            ${base}/   (sign in as ${DEMO.owner.email} / ${DEMO.owner.password})`,
     `  Health           ${base}/health        (liveness: ${base}/health/live)`,
     `  Metrics          ${base}/metrics${metricsAuth}`,
     `  API document     ${base}/openapi.json   (readable: ${base}/docs)`,
@@ -99,7 +102,8 @@ function banner({ base, vars }) {
     `    Meta phone_number_id  ${DEMO.phoneNumberId}   (signed Meta webhooks for this number reach the demo tenant)`,
     `    Meta app secret       META_APP_SECRET (.dev.vars)`,
     `    Admin login           Authorization: Bearer ${vars.ADMIN_TOKEN || "<ADMIN_TOKEN from .dev.vars>"}  +  x-tenant: ${DEMO.slug}   (ADMIN_TOKEN in .dev.vars)`,
-    `    Tenant login          Authorization: Bearer ${DEMO.token}`,
+    `    Tenant API token      Authorization: Bearer ${DEMO.token}   (the demo's integration token)`,
+    `    Panel login           ${DEMO.owner.email} / ${DEMO.owner.password}   (the demo's owner)`,
     "",
     "  Try it:",
     `    curl -s -X POST ${base}/api/sandbox/${DEMO.slug}/inbound -H 'content-type: application/json'${sandboxAuth} -d '{"from":"${DEMO.checkFrom}","text":"Oi, quero marcar uma consulta"}'`,
@@ -192,6 +196,11 @@ async function main() {
     console.log("[dev] created .dev.vars from .dev.vars.example");
   } else {
     console.log("[dev] using existing .dev.vars");
+    // A .dev.vars from before panel sign-in: add the session key, so the panel does not answer 503.
+    if (!parseEnvFile(devVars).SESSION_SECRET) {
+      appendFileSync(devVars, `\nSESSION_SECRET=${randomBytes(24).toString("base64url")}\n`);
+      console.log("[dev] added SESSION_SECRET to .dev.vars");
+    }
   }
   const vars = parseEnvFile(devVars);
 
@@ -199,9 +208,12 @@ async function main() {
   console.log("[dev] applying local D1 migrations…");
   await migrateLocal();
   console.log(`[dev] seeding the demo tenant "${DEMO.slug}"…`);
-  await executeLocal(tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge }), {
-    quiet: true,
-  });
+  await executeLocal(
+    tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge, owner: DEMO.owner }),
+    {
+      quiet: true,
+    },
+  );
   const extraArgs = ["--test-scheduled"];
   const databaseUrl = process.env.DATABASE_URL;
   if (databaseUrl) {
@@ -221,6 +233,7 @@ async function main() {
       token: DEMO.token,
       tokenLabel: "demo",
       knowledge: DEMO.knowledge,
+      owner: DEMO.owner,
     });
     extraArgs.push("--config", postgresConfig(databaseUrl));
   }

@@ -4,7 +4,7 @@
 // Plain Node ESM without dependencies.
 
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -53,6 +53,13 @@ export function parseEnvFile(file) {
 export const sha256Hex = (s) => createHash("sha256").update(s).digest("hex");
 
 /** SQL string literal. */
+/** A password hash in src/lib/password.ts's format (PBKDF2-SHA256, 100,000 iterations), for seeded users. */
+export function passwordHash(password, iterations = 100_000) {
+  const salt = randomBytes(16);
+  const key = pbkdf2Sync(Buffer.from(password.normalize("NFKC")), salt, iterations, 32, "sha256");
+  return `pbkdf2-sha256$${iterations}$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
+
 export const sqlString = (s) => `'${String(s).replaceAll("'", "''")}'`;
 
 /**
@@ -103,6 +110,7 @@ export function tenantSeedSql({
   tokenLabel = slug,
   upsertSettings = false,
   knowledge = null,
+  owner = null,
 }) {
   const settings = JSON.stringify(channelSettings);
   const values = [
@@ -125,6 +133,12 @@ export function tenantSeedSql({
     statements.push(
       `INSERT OR IGNORE INTO api_tokens (company_id, token_hash, label) SELECT id, ${sqlString(sha256Hex(token))}, ${sqlString(tokenLabel)} FROM companies WHERE slug = ${sqlString(slug)}`,
     );
+  if (owner) {
+    // The tenant's first owner, able to sign in at once; an existing account (and its password) is kept.
+    statements.push(
+      `INSERT OR IGNORE INTO users (company_id, email, name, role, password_hash, status) SELECT id, ${sqlString(owner.email.toLowerCase())}, ${sqlString(owner.name ?? "Dono")}, 'owner', ${sqlString(passwordHash(owner.password))}, 'active' FROM companies WHERE slug = ${sqlString(slug)}`,
+    );
+  }
   if (knowledge) {
     // The profile's knowledge section, unless the tenant already has one (edits through the API stay).
     const json = sqlString(JSON.stringify(knowledge));

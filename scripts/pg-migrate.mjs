@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { ROOT, sha256Hex, sqlString } from "./local-wrangler.mjs";
+import { passwordHash, ROOT, sha256Hex, sqlString } from "./local-wrangler.mjs";
 
 const quiet = { onnotice: () => {}, max: 1 };
 
@@ -41,7 +41,7 @@ export async function migratePostgres(url) {
 }
 
 /** The demo tenant (its API token, its knowledge) in Postgres, keeping whatever exists, like tenantSeedSql does for D1. */
-export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null, token = null, tokenLabel = slug, knowledge = null }) {
+export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null, token = null, tokenLabel = slug, knowledge = null, owner = null }) {
   const client = postgres(url, quiet);
   try {
     await client.unsafe(
@@ -52,6 +52,12 @@ export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null
     if (token)
       await client.unsafe(
         `INSERT INTO api_tokens (company_id, token_hash, label) SELECT id, ${sqlString(sha256Hex(token))}, ${sqlString(tokenLabel)} FROM companies WHERE slug = ${sqlString(slug)}
+         ON CONFLICT DO NOTHING`,
+      );
+    if (owner)
+      await client.unsafe(
+        `INSERT INTO users (company_id, email, name, role, password_hash, status)
+         SELECT id, ${sqlString(owner.email.toLowerCase())}, ${sqlString(owner.name ?? "Dono")}, 'owner', ${sqlString(passwordHash(owner.password))}, 'active' FROM companies WHERE slug = ${sqlString(slug)}
          ON CONFLICT DO NOTHING`,
       );
     if (knowledge)

@@ -1,33 +1,40 @@
-/** The admin panel: sign in with a token, then the views, each at its own hash route (#agenda, #configuracao…). */
+/** The admin panel: sign in with e-mail and password, then the views the role allows, each at its own hash route (#agenda, #configuracao…). */
 import { renderAgenda } from "./agenda";
-import { ApiError, call, loadSession, type Session, saveSession } from "./api";
+import { ApiError, call, loadSession, logout, type Session, saveTenant } from "./api";
+import { renderAccept, renderLogin, tenantSwitcher } from "./auth/screens";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
 import { renderFollowups } from "./followups";
-import { currentLocale, errorMessage, type Key, LOCALES, type Locale, restoreLocale, setDisplayTimeZone, setLocale, t } from "./i18n";
+import { currentLocale, type Key, LOCALES, type Locale, restoreLocale, setDisplayTimeZone, setLocale, t } from "./i18n";
 import { renderInsights } from "./insights";
 import { renderSettings } from "./settings";
 import { renderSimulator } from "./simulator";
 import { currentRoute, startRouter, stopRouter } from "./ui/router";
+import { renderUsers } from "./users";
 import { type Company, leaveView, type ViewContext, whenUnauthorized } from "./ui/view";
 
 interface Me {
   kind: "platform" | "user" | "token";
+  role: string;
+  permissions: string[];
   company: Company | null;
 }
 
 const app = document.querySelector<HTMLElement>("#app");
 if (!app) throw new Error("#app missing");
 
-const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sandboxOnly?: boolean }[] = [
-  { id: "insights", label: "nav.insights", render: renderInsights },
-  { id: "agenda", label: "nav.agenda", render: renderAgenda },
-  { id: "conversas", label: "nav.conversations", render: renderConversations },
-  { id: "pos-atendimento", label: "nav.followups", render: renderFollowups },
-  { id: "configuracao", label: "nav.settings", render: renderSettings },
-  { id: "simulador", label: "nav.simulator", render: renderSimulator, sandboxOnly: true },
-  { id: "falhas", label: "nav.failures", render: renderFailures },
+/** Each view and the permission (GET /api/me's `permissions`) without which it is not in the nav. */
+const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; needs: string; sandboxOnly?: boolean }[] = [
+  { id: "insights", label: "nav.insights", render: renderInsights, needs: "scheduling:read" },
+  { id: "agenda", label: "nav.agenda", render: renderAgenda, needs: "agenda:read" },
+  { id: "conversas", label: "nav.conversations", render: renderConversations, needs: "conversations:read" },
+  { id: "pos-atendimento", label: "nav.followups", render: renderFollowups, needs: "agenda:read" },
+  // Configuração is for those who may change it; an agent reads the settings only through the views that use them.
+  { id: "configuracao", label: "nav.settings", render: renderSettings, needs: "config:write" },
+  { id: "simulador", label: "nav.simulator", render: renderSimulator, needs: "sandbox:write", sandboxOnly: true },
+  { id: "falhas", label: "nav.failures", render: renderFailures, needs: "dead_letters:read" },
+  { id: "usuarios", label: "nav.users", render: renderUsers, needs: "users:read" },
 ];
 
 /** The language switch: each language named in itself; the choice is remembered and applied at once. */
@@ -52,51 +59,50 @@ function languageSwitch(onChange: () => void): HTMLElement {
   return select;
 }
 
-function showLogin(messageKey?: Key, detail?: string): void {
+const frame = (root: HTMLElement) => ({ root, languageSwitch, onSignedIn: () => void start() });
+
+function showLogin(messageKey?: Key): void {
   stopRouter();
   leaveView();
-  const token = el("input", { id: "login-token", type: "password", autocomplete: "current-password", placeholder: t("login.tokenPlaceholder"), required: "" });
-  const tenant = el("input", { id: "login-tenant", placeholder: t("login.tenantPlaceholder"), autocapitalize: "off" });
-  const form = el(
-    "form",
-    { class: "card login", id: "login" },
-    el(
-      "div",
-      { class: "login-top" },
-      el("h1", {}, t("app.name")),
-      languageSwitch(() => showLogin(messageKey, detail)),
-    ),
-    el("label", {}, t("login.token"), token),
-    el("label", {}, t("login.tenant"), tenant),
-    el("button", { id: "login-submit", type: "submit" }, t("login.submit")),
-    el("p", { class: "error", id: "login-error", role: "alert" }, detail ?? (messageKey ? t(messageKey) : "")),
-  );
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const session: Session = { token: token.value.trim(), tenant: tenant.value.trim() };
-    try {
-      const me = await call<Me>(session, "/api/me");
-      if (!me.company) return showLogin("login.needTenant");
-      saveSession(session);
-      enter(session, me.company);
-    } catch (err) {
-      showLogin(undefined, errorMessage(err));
-    }
-  });
-  app?.replaceChildren(form);
-  token.focus();
+  if (app) renderLogin(frame(app), messageKey);
 }
 
+/** The login screen only once the server has revoked the session (and cleared the cookies). */
 function signOut(messageKey?: Key): void {
-  saveSession(null);
-  showLogin(messageKey);
+  saveTenant("");
+  void logout().then(() => showLogin(messageKey));
+}
+
+/** A platform admin without a tenant yet: the switcher alone. */
+async function showTenantPicker(session: Session, messageKey?: Key): Promise<void> {
+  stopRouter();
+  leaveView();
+  const logoutButton = el("button", { class: "link", id: "logout", type: "button" }, t("nav.logout"));
+  logoutButton.addEventListener("click", () => signOut());
+  const error = el("p", { class: "error", id: "tenant-error", role: "alert" }, messageKey ? t(messageKey) : "");
+  const switcher = await tenantSwitcher(session, (slug) => switchTenant(slug));
+  app?.replaceChildren(
+    el(
+      "div",
+      { class: "card login", id: "tenant-picker" },
+      el("div", { class: "login-top" }, el("h1", {}, t("app.name")), logoutButton),
+      el("p", {}, t("auth.pickTenant")),
+      switcher,
+      error,
+    ),
+  );
+}
+
+function switchTenant(slug: string): void {
+  saveTenant(slug);
+  void start();
 }
 
 /** The header (brand, views, company, language, sign out) and the current view under it. */
 let shownView = "";
-function route(session: Session, company: Company, moved = false): void {
+function route(session: Session, me: Me, company: Company, moved = false): void {
   leaveView();
-  const views = VIEWS.filter((v) => !v.sandboxOnly || company.channel === "sandbox");
+  const views = VIEWS.filter((v) => me.permissions.includes(v.needs) && (!v.sandboxOnly || company.channel === "sandbox"));
   const { view: wanted, params } = currentRoute();
   const view = views.find((v) => v.id === wanted) ?? views[0];
   if (!view) return;
@@ -117,39 +123,62 @@ function route(session: Session, company: Company, moved = false): void {
       el(
         "div",
         { class: "header-tools" },
-        languageSwitch(() => route(session, company)),
+        ...(me.kind === "platform" ? [platformSwitcher(session)] : []),
+        languageSwitch(() => route(session, me, company)),
         logout,
       ),
       nav,
     ),
+    // A screen the role may read but not change says so; the API refuses the changes anyway (403, translated).
+    ...(me.permissions.includes(view.needs.replace(/:read$/, ":write")) ? [] : [el("p", { class: "readonly-note", id: "readonly-note", role: "note" }, t("auth.readOnly"))]),
     main,
   );
   document.title = `${t(view.label)} · ${t("app.name")}`;
-  view.render({ root: main, session, params, company });
+  view.render({ root: main, session, params, company, permissions: me.permissions });
   // After going to another view, keyboard and screen-reader users continue from it, not the header.
   if (moved && view.id !== shownView) main.focus({ preventScroll: true });
   shownView = view.id;
 }
 
+/** The header's tenant switcher for a platform admin (filled in when its list arrives). */
+function platformSwitcher(session: Session): HTMLElement {
+  const slot = el("span", { class: "tenant-slot" });
+  void tenantSwitcher(session, switchTenant).then((f) => slot.replaceChildren(f));
+  return slot;
+}
+
 /** Signed in: the hash picks the view from now on; a 401 anywhere goes back to sign-in. */
-function enter(session: Session, company: Company): void {
+function enter(session: Session, me: Me, company: Company): void {
   setDisplayTimeZone(company.time_zone);
   whenUnauthorized(() => signOut("login.expired"));
-  startRouter(() => route(session, company, true));
-  route(session, company);
+  startRouter(() => route(session, me, company, true));
+  route(session, me, company);
 }
 
 async function start(): Promise<void> {
-  await restoreLocale();
+  const { view, params } = currentRoute();
+  const token = params.get("token");
+  if (view === "aceitar" && token) {
+    stopRouter();
+    leaveView();
+    return app ? renderAccept(frame(app), token) : undefined;
+  }
   const session = loadSession();
-  if (!session) return showLogin();
   try {
     const me = await call<Me>(session, "/api/me");
-    if (!me.company) return signOut();
-    enter(session, me.company);
+    if (me.company) return enter(session, me, me.company);
+    if (me.kind === "platform") return showTenantPicker(session);
+    signOut();
   } catch (err) {
-    signOut(err instanceof ApiError && err.status === 401 ? "login.expired" : undefined);
+    if (!(err instanceof ApiError)) return showLogin();
+    // A platform admin's remembered tenant may be gone: pick again rather than sign out.
+    if (err.code === "unknown_tenant") {
+      saveTenant("");
+      return showTenantPicker({ tenant: "" }, "auth.unknownTenant");
+    }
+    // No cookie at all is a first visit, not an expired session.
+    showLogin(err.status === 401 && err.code !== "unauthorized" ? "login.expired" : undefined);
   }
 }
 
-void start();
+void restoreLocale().then(start);

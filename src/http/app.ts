@@ -4,6 +4,7 @@ import { openStore } from "../store";
 import { notFound, onError } from "./errors";
 import { agenda } from "./routes/agenda";
 import { apiDocs } from "./routes/api-docs";
+import { auth } from "./routes/auth";
 import { bench } from "./routes/bench";
 import { config } from "./routes/config";
 import { contacts } from "./routes/contacts";
@@ -14,6 +15,7 @@ import { warnIfMetricsUnprotected } from "./routes/metrics-access";
 import { ops } from "./routes/ops";
 import { sandbox } from "./routes/sandbox";
 import { scheduling } from "./routes/scheduling";
+import { users } from "./routes/users";
 import { webhooks } from "./routes/webhooks";
 import type { AppEnv } from "./types";
 
@@ -37,6 +39,8 @@ app.route("/", contacts);
 app.route("/", scheduling);
 app.route("/", followups);
 app.route("/", agenda);
+app.route("/", auth);
+app.route("/", users);
 app.route("/", ops);
 app.route("/", bench);
 app.route(

@@ -2,12 +2,15 @@ import type { Context, MiddlewareHandler } from "hono";
 import { AppError } from "../lib/errors";
 import { safeEqual, sha256Hex } from "../lib/crypto";
 import type { AuditEntry, Company, Store } from "../store/types";
+import { sessionSecret, verifyAccess } from "../identity/tokens";
 import { type Permission, roleCan, scopesAllow } from "../tenants/roles";
+import { accessCookie, assertCsrf } from "./session-cookies";
 import type { AppEnv, Caller } from "./types";
 
 /**
- * Admin API auth: `Authorization: Bearer <token>`. An integration token carries its tenant; the
- * platform token (ADMIN_TOKEN) names one with `x-tenant: <slug>`.
+ * Admin API auth: `Authorization: Bearer <token>`, or the panel's session cookie. An integration
+ * token carries its tenant; the platform token (ADMIN_TOKEN) and platform users name one with
+ * `x-tenant: <slug>`.
  */
 export const requireCaller: MiddlewareHandler<AppEnv> = async (c, next) => {
   // Routers sharing a prefix (agenda, scheduling) each guard it; authenticate once per request.
@@ -24,7 +27,11 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
   const store = c.get("store");
   const xTenant = c.req.header("x-tenant");
   const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim();
-  if (!token) throw new AppError(401, "unauthorized", "Missing Authorization: Bearer <token>");
+  if (!token) {
+    const access = accessCookie(c);
+    if (access) return sessionCaller(c, access, xTenant);
+    throw new AppError(401, "unauthorized", "Missing Authorization: Bearer <token>");
+  }
   if (env.ADMIN_TOKEN && (await safeEqual(token, env.ADMIN_TOKEN))) return platformCaller(store, xTenant, c.req.method);
   const found = await store.apiTokens.byHash(await sha256Hex(token));
   const now = Date.now();
@@ -50,6 +57,32 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
     sessionId: null,
     actor: `token:${found.token.id}`,
   };
+}
+
+/**
+ * A signed-in user: the JWT says which session, then one store read (session + user + company) says
+ * whether it still holds, so logout, revocation, a disabled account and a role change act on the
+ * very next request. The role is the user's current one, not the JWT's.
+ */
+async function sessionCaller(c: Context<AppEnv>, access: string, xTenant: string | undefined): Promise<Caller> {
+  const secret = sessionSecret(c.env);
+  const now = Date.now();
+  const claims = await verifyAccess(secret, access, now);
+  if (claims === "expired") throw new AppError(401, "session_expired", "The access token has expired; POST /api/auth/refresh");
+  if (claims === "invalid") throw new AppError(401, "unauthorized", "Invalid session");
+  await assertCsrf(c, secret, claims.sid);
+  const found = await c.get("store").sessions.active(claims.sid);
+  if (!found || String(found.user.id) !== claims.sub) throw new AppError(401, "unauthorized", "Invalid session");
+  const { session, user, company } = found;
+  if (session.revokedAt !== null) throw new AppError(401, "session_revoked", "This session was signed out");
+  if (session.expiresAt <= now) throw new AppError(401, "session_expired", "This session has expired; sign in again");
+  if (user.status !== "active") throw new AppError(401, "account_disabled", "This account is disabled");
+  const who = { userId: user.id, tokenId: null, sessionId: session.id, actor: `user:${user.id}` };
+  if (user.role === "platform" && user.companyId === null) return { ...(await platformCaller(c.get("store"), xTenant, c.req.method)), ...who };
+  if (!company) throw new AppError(401, "unauthorized", "Invalid session");
+  if (xTenant && xTenant !== company.slug) throw new AppError(403, "forbidden", "This session belongs to another tenant");
+  assertActive(company);
+  return { kind: "user", company, role: user.role, scopes: null, ...who };
 }
 
 /** The platform acting for a tenant: a suspended or closed one can be read (to support it), not changed. */

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { historyCsv, loadGenerator } from "../../scripts/synthetic-csv.mjs";
-import { check, TENANT, TOKEN, viewReady } from "./harness.mjs";
+import { check, OWNER, signIn, TENANT, viewReady } from "./harness.mjs";
 
 const DAY = 86_400_000;
 export const CUSTOMER = "5511988887777";
@@ -18,15 +18,14 @@ export async function flows(stage, page) {
   writeFileSync(csvFile, historyCsv(generateHistory({ seed: 3, rows: 3000, contacts: 300, start: now - 200 * DAY, days: 195, now }), "p"));
 
   await page.goto(stage.base);
-  await check("a wrong token is refused on the login screen, in Portuguese", async () => {
-    await page.fill("#login-token", "not-a-token");
+  await check("a wrong password is refused on the login screen, in Portuguese", async () => {
+    await page.fill("#login-email", OWNER.email);
+    await page.fill("#login-password", "nao-e-a-senha");
     await page.click("#login-submit");
-    await page.waitForSelector("#login-error:has-text('Token inválido ou ausente.')", { timeout: 10_000 });
+    await page.waitForSelector("#login-error:has-text('E-mail ou senha incorretos.')", { timeout: 10_000 });
   });
-  await check("the tenant token signs in and opens Insights de Agenda", async () => {
-    await page.fill("#login-token", TOKEN);
-    await page.click("#login-submit");
-    await page.waitForSelector("h1:has-text('Insights de Agenda')", { timeout: 15_000 });
+  await check("the owner's e-mail and password sign in and open Insights de Agenda", async () => {
+    await signIn(page, OWNER, "h1:has-text('Insights de Agenda')");
     await viewReady(page);
     assert.match(await page.textContent("#insights-last-run"), /Nenhuma análise ainda/);
   });

@@ -10,6 +10,8 @@ import { startFakeGemini } from "./fake-gemini.mjs";
 
 export const TENANT = "painel";
 export const TOKEN = "painel-token-0123456789";
+/** The tenant's owner, seeded with a password like `npm start`'s demo owner; the page signs in as them. */
+export const OWNER = { email: "dona@painel.local", name: "Dona Painel", password: "painel-senha-2026" };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export const results = [];
@@ -36,7 +38,7 @@ export async function startStage() {
   const stateDir = path.relative(ROOT, path.join(tmp, "state"));
   const gemini = await startFakeGemini();
   await migrateLocal({ persistTo: stateDir, quiet: true });
-  await executeLocal(tenantSeedSql({ slug: TENANT, name: "Clínica Painel", token: TOKEN }), { persistTo: stateDir, quiet: true });
+  await executeLocal(tenantSeedSql({ slug: TENANT, name: "Clínica Painel", token: TOKEN, owner: OWNER }), { persistTo: stateDir, quiet: true });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = startWranglerDev({
@@ -44,7 +46,14 @@ export async function startStage() {
     persistTo: stateDir,
     output: createWriteStream(path.join(tmp, "wrangler.log")),
     // A key to seal the tenant's own LLM key with, and Gemini pointed at the fake.
-    extraArgs: ["--log-level", "warn", "--var", "SECRETS_KEY:panel-test-secrets-key-0123456789", `GEMINI_API_URL:${gemini.url}`],
+    extraArgs: [
+      "--log-level",
+      "warn",
+      "--var",
+      "SECRETS_KEY:panel-test-secrets-key-0123456789",
+      "SESSION_SECRET:panel-test-session-secret-0123456789",
+      `GEMINI_API_URL:${gemini.url}`,
+    ],
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
   const stop = async () => {
@@ -85,6 +94,15 @@ export function report() {
   if (process.env.PANEL_REPORT) writeFileSync(process.env.PANEL_REPORT, JSON.stringify({ passed, failed }));
   console.log(`panel: ${passed} passed, ${failed} failed`);
   return failed;
+}
+
+/** Signs in on the login screen with e-mail and password and waits for the first view (or `expect` on the page). */
+export async function signIn(page, { email, password }, expect = "#view h1") {
+  await page.waitForSelector("#login");
+  await page.fill("#login-email", email);
+  await page.fill("#login-password", password);
+  await page.click("#login-submit");
+  await page.waitForSelector(expect, { timeout: 15_000 });
 }
 
 /** Picks a language in the header and waits until the page has switched (en and es are fetched on first use). */

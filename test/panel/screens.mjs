@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ROOT } from "../../scripts/dev.mjs";
-import { check, chooseLanguage, TENANT, TOKEN, viewReady } from "./harness.mjs";
+import { check, chooseLanguage, OWNER, signIn, TENANT, viewReady } from "./harness.mjs";
 
-export const VIEWS = ["insights", "agenda", "conversas", "pos-atendimento", "configuracao", "simulador", "falhas"];
+export const VIEWS = ["insights", "agenda", "conversas", "pos-atendimento", "configuracao", "simulador", "falhas", "usuarios"];
 const WIDE = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 // Spanish is walked at the phone's width only (its layout is the same; the words are what differ).
@@ -168,8 +168,7 @@ export async function screens(stage, page) {
     }
     assert.equal(await page.textContent("#login-submit"), "Entrar");
     await page.setViewportSize(WIDE);
-    await page.fill("#login-token", TOKEN);
-    await page.click("#login-submit");
+    await signIn(page, OWNER);
     await viewReady(page);
   });
   console.log(`  screenshots: ${stage.shots} (${shots.length + 2})`);

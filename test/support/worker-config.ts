@@ -44,6 +44,7 @@ export async function workerUnderTest(extra: { bindings?: Record<string, unknown
         OPENAI_API_KEY: "",
         ANTHROPIC_API_KEY: "",
         SECRETS_KEY: "test-secrets-key-0123456789abcdef",
+        SESSION_SECRET: "test-session-secret-0123456789abcdef",
         METRICS_TOKEN: "",
         // Local development: /metrics may answer without METRICS_TOKEN (a deployed Worker refuses).
         ENVIRONMENT: "development",

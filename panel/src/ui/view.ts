@@ -20,6 +20,8 @@ export interface ViewContext {
   session: Session;
   params: URLSearchParams;
   company: Company;
+  /** What the caller may do (GET /api/me): a view hides the actions that would be refused. */
+  permissions: readonly string[];
 }
 export interface Company {
   slug: string;

@@ -1,4 +1,5 @@
 import type { Role } from "../../tenants/roles";
+import type { Company } from "./tenants";
 
 /** A person who signs in. Platform admins have companyId null. */
 export interface User {
@@ -53,13 +54,20 @@ export interface UserStore {
     count(companyId: number): Promise<number>;
     /** Changes a user of that tenant (null: a platform admin); null when there is no such user there. */
     update(companyId: number | null, id: number, patch: UserPatch): Promise<User | null>;
+    /** One failed sign-in, counted atomically (two wrong passwords at once count twice); returns the new count. */
+    loginFailed(id: number): Promise<number>;
   };
   sessions: {
     create(s: { id: string; userId: number; companyId: number | null; refreshHash: string; expiresAt: number; ip?: string | null; userAgent?: string | null }): Promise<void>;
     byId(id: string): Promise<Session | null>;
     byRefreshHash(hash: string): Promise<Session | null>;
-    /** Swaps the refresh token (the old one stops working) and extends the session. */
-    rotate(id: string, refreshHash: string, expiresAt: number, at: number): Promise<void>;
+    /**
+     * Swaps the refresh token (the old one stops working) and extends the session, only while `fromHash`
+     * is still the current one: of two refreshes racing with one token, one wins and the other gets false.
+     */
+    rotate(id: string, fromHash: string, toHash: string, expiresAt: number, at: number): Promise<boolean>;
+    /** The one read behind every cookie-authenticated request: the session, its user and the user's company (null: platform). */
+    active(id: string): Promise<{ session: Session; user: User; company: Company | null } | null>;
     revoke(id: string, at: number): Promise<void>;
     /** Every session of a user (password change, disabled account, role change). */
     revokeAllOf(userId: number, at: number): Promise<number>;

@@ -1,6 +1,7 @@
-import { and, count, eq, gt, isNull } from "drizzle-orm";
+import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { Session, Store, User } from "../types";
+import { toCompany } from "./companies";
 import type { PortableCtx } from "./context";
 
 const toUser = (r: typeof schema.users.$inferSelect): User => ({
@@ -73,6 +74,15 @@ export function users({ db, schema: s }: PortableCtx): Store["users"] {
         .returning();
       return row ? toUser(row) : null;
     },
+    // An increment in the database, not read-modify-write: parallel guesses each count.
+    async loginFailed(id) {
+      const [row] = await db
+        .update(s.users)
+        .set({ failedLogins: sql`${s.users.failedLogins} + 1` })
+        .where(eq(s.users.id, id))
+        .returning({ n: s.users.failedLogins });
+      return Number(row?.n ?? 0);
+    },
   };
 }
 
@@ -89,8 +99,23 @@ export function sessions({ db, schema: s }: PortableCtx): Store["sessions"] {
       const [row] = await db.select().from(s.sessions).where(eq(s.sessions.refreshHash, hash)).limit(1);
       return row ? toSession(row) : null;
     },
-    async rotate(id, refreshHash, expiresAt, at) {
-      await db.update(s.sessions).set({ refreshHash, expiresAt, lastSeenAt: at }).where(eq(s.sessions.id, id));
+    async rotate(id, fromHash, toHash, expiresAt, at) {
+      const rows = await db
+        .update(s.sessions)
+        .set({ refreshHash: toHash, expiresAt, lastSeenAt: at })
+        .where(and(eq(s.sessions.id, id), eq(s.sessions.refreshHash, fromHash), isNull(s.sessions.revokedAt)))
+        .returning({ id: s.sessions.id });
+      return rows.length === 1;
+    },
+    async active(id) {
+      const [row] = await db
+        .select({ session: s.sessions, user: s.users, company: s.companies })
+        .from(s.sessions)
+        .innerJoin(s.users, eq(s.users.id, s.sessions.userId))
+        .leftJoin(s.companies, eq(s.companies.id, s.users.companyId))
+        .where(eq(s.sessions.id, id))
+        .limit(1);
+      return row ? { session: toSession(row.session), user: toUser(row.user), company: row.company ? toCompany(row.company) : null } : null;
     },
     async revoke(id, at) {
       await db
