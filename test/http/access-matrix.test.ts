@@ -12,6 +12,7 @@ import { sha256Hex } from "../../src/lib/crypto";
 import type { Company } from "../../src/store/types";
 import { permissionsOf, roleCan, scopesAllow, TENANT_ROLES } from "../../src/tenants/roles";
 import { seedCompany, store } from "../support/helpers";
+import { browserFetch, type Jar, seedUser, signIn } from "../support/sessions";
 
 interface ApiRoute {
   method: string;
@@ -48,10 +49,16 @@ const BODIES: Record<string, unknown> = {
   "POST /api/agenda/appointments/:id/reschedule": { start: new Date(Date.now() + 5 * 86_400_000).toISOString() },
 };
 
-async function call(route: ApiRoute, token: string, path: string, headers: Record<string, string> = {}) {
-  const init: RequestInit = { method: route.method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...headers } };
+/** An integration token, or a person's signed-in browser (cookies + CSRF header). */
+type Credential = string | Jar;
+
+async function call(route: ApiRoute, who: Credential, path: string, headers: Record<string, string> = {}) {
+  const init: RequestInit = { method: route.method, headers: { "content-type": "application/json", ...headers } };
   if (route.method !== "GET" && route.method !== "HEAD") init.body = JSON.stringify(BODIES[`${route.method} ${route.path}`] ?? {});
-  const res = await exports.default.fetch(`http://localhost${path}`, init);
+  const res =
+    typeof who === "string"
+      ? await exports.default.fetch(`http://localhost${path}`, { ...init, headers: { ...headers, "content-type": "application/json", authorization: `Bearer ${who}` } })
+      : await browserFetch(who, path, init);
   const text = await res.text();
   let code = "";
   try {
@@ -93,19 +100,23 @@ describe("the role matrix", () => {
     expect(scopesAllow([], "config:read")).toBe(false);
   });
 
-  describe("route by route, for each tenant role (a token holding exactly that role's permissions)", () => {
+  describe("route by route, for each tenant role: a signed-in person of that role, and a token holding exactly its permissions", () => {
     let company: Company;
-    const tokens = new Map<string, string>();
+    const callers = new Map<string, Credential>();
     beforeAll(async () => {
       company = await seedCompany({ slug: "matrix-roles" });
-      for (const role of TENANT_ROLES) tokens.set(role, await tokenFor(company, permissionsOf(role)));
+      for (const role of TENANT_ROLES) {
+        callers.set(`${role} token`, await tokenFor(company, permissionsOf(role)));
+        await seedUser(company, role, `${role}@matrix-roles.test`);
+        callers.set(`${role} session`, (await signIn(`${role}@matrix-roles.test`)).jar);
+      }
     });
 
-    for (const role of TENANT_ROLES) {
-      it(`${role}: forbidden exactly where the matrix says, and never a 500`, async () => {
+    for (const [role, how] of TENANT_ROLES.flatMap((r) => [[r, "token"] as const, [r, "session"] as const])) {
+      it(`${role} (${how}): forbidden exactly where the matrix says, and never a 500`, async () => {
         const wrong: string[] = [];
         for (const route of apiRoutes()) {
-          const r = await call(route, tokens.get(role) ?? "", concrete(route.path, company.slug));
+          const r = await call(route, callers.get(`${role} ${how}`) ?? "", concrete(route.path, company.slug));
           const allowed = !route.permission || roleCan(role, route.permission);
           const refused = r.status === 403 && r.code === "forbidden_role";
           if (allowed === refused || r.status >= 500) wrong.push(`${route.method} ${route.path} → ${r.status} ${r.code} (${route.permission}, allowed: ${allowed})`);
@@ -119,6 +130,7 @@ describe("the role matrix", () => {
 describe("another tenant's caller, on every admin route", () => {
   let a: Company;
   let bToken: string;
+  let bSession: Jar;
   let aToken: string;
   const ids: Record<string, number> = {};
   const secret = { name: "Maria Sigilosa", phone: "5511988887777", body: "meu exame deu positivo" };
@@ -128,6 +140,8 @@ describe("another tenant's caller, on every admin route", () => {
     const b = await seedCompany({ slug: "matrix-b" });
     aToken = await tokenFor(a, ["*"]);
     bToken = await tokenFor(b, ["*"]);
+    await seedUser(b, "owner", "owner@matrix-b.test");
+    bSession = (await signIn("owner@matrix-b.test")).jar;
     const s = store();
     const contact = await s.contacts.upsertInbound(a.id, { phone: secret.phone, name: secret.name, at: Date.now() });
     const conversation = await s.conversations.open(a.id, contact.id, Date.now());
@@ -154,7 +168,9 @@ describe("another tenant's caller, on every admin route", () => {
     });
     await s.deadLetters.insert(a.id, { queue: "secretaria-outbound", payload: { secret: secret.body }, reason: "matrix", attempts: 1, dedupKey: "matrix-dl" });
     const [dl] = await s.deadLetters.list(a.id, { pendingOnly: true, limit: 1 });
+    const aOwner = await seedUser(a, "owner", "owner@matrix-a.test");
     Object.assign(ids, {
+      "/api/users/": aOwner.id,
       "/api/conversations/": conversation.id,
       "/api/contacts/": contact.id,
       "/api/agenda/appointments/": appointment.id,
@@ -166,7 +182,8 @@ describe("another tenant's caller, on every admin route", () => {
   /** What B might have changed in A, read back through A's own token and the store. */
   async function stateOfA() {
     const s = store();
-    const [conversation, contact, appointment, deadLetter, profile, messages] = await Promise.all([
+    const [user, conversation, contact, appointment, deadLetter, profile, messages] = await Promise.all([
+      s.users.byId(ids["/api/users/"] ?? 0),
       s.conversations.byId(a.id, ids["/api/conversations/"] ?? 0),
       s.contacts.byId(a.id, ids["/api/contacts/"] ?? 0),
       s.appointments.byId(a.id, ids["/api/agenda/appointments/"] ?? 0),
@@ -174,7 +191,7 @@ describe("another tenant's caller, on every admin route", () => {
       s.profiles.get(a.id),
       exports.default.fetch(`http://localhost/api/conversations/${ids["/api/conversations/"]}`, { headers: { authorization: `Bearer ${aToken}` } }).then((r) => r.json()),
     ]);
-    return { conversation, contact, appointment, deadLetter, profile, messages };
+    return { user, conversation, contact, appointment, deadLetter, profile, messages };
   }
 
   it("is refused with 403/404 everywhere, sees none of A's data, and changes nothing", async () => {
@@ -182,16 +199,18 @@ describe("another tenant's caller, on every admin route", () => {
     expect(JSON.stringify(before.messages)).toContain(secret.body);
     const leaks: string[] = [];
     for (const route of apiRoutes()) {
-      // B's token naming A, and B's token on A's ids (no x-tenant): both must fail.
-      for (const [how, path, headers] of [
-        ["x-tenant A", concrete(route.path, a.slug, ids), { "x-tenant": a.slug }],
-        ["A's ids", concrete(route.path, a.slug, ids), {}],
+      // B's token and B's owner session, naming A, and on A's ids (no x-tenant): all must fail.
+      for (const [how, path, headers, who] of [
+        ["token, x-tenant A", concrete(route.path, a.slug, ids), { "x-tenant": a.slug }, bToken],
+        ["token, A's ids", concrete(route.path, a.slug, ids), {}, bToken],
+        ["session, x-tenant A", concrete(route.path, a.slug, ids), { "x-tenant": a.slug }, bSession],
+        ["session, A's ids", concrete(route.path, a.slug, ids), {}, bSession],
       ] as const) {
-        const r = await call(route, bToken, path, headers);
+        const r = await call(route, who, path, headers);
         const visible = [secret.name, secret.phone, secret.body].some((x) => r.text.includes(x));
         const refused = r.status === 403 || r.status === 404;
         // Routes with no id in the path act on B itself when no x-tenant is sent: those may answer, with B's data only.
-        const actsOnB = how === "A's ids" && !/:(id|tenant)/.test(route.path);
+        const actsOnB = how.endsWith("A's ids") && !/:(id|tenant)/.test(route.path);
         if (visible || r.status >= 500 || (!refused && !actsOnB)) leaks.push(`${how}: ${route.method} ${path} → ${r.status} ${r.code}${visible ? " LEAKED A's data" : ""}`);
       }
     }
