@@ -1,4 +1,6 @@
 /** The admin panel: sign in with a token, then the views, each at its own hash route (#agenda, #configuracao…). */
+import { renderAudit } from "./access/audit";
+import { renderTokens } from "./access/tokens";
 import { renderAgenda } from "./agenda";
 import { ApiError, call, loadSession, type Session, saveSession } from "./api";
 import { renderConversations } from "./conversations";
@@ -15,12 +17,15 @@ import { type Company, leaveView, type ViewContext, whenUnauthorized } from "./u
 interface Me {
   kind: "platform" | "user" | "token";
   company: Company | null;
+  /** What the caller may do (GET /api/me); views needing something else are left out of the nav. */
+  permissions?: string[];
 }
+let granted: readonly string[] | undefined;
 
 const app = document.querySelector<HTMLElement>("#app");
 if (!app) throw new Error("#app missing");
 
-const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sandboxOnly?: boolean }[] = [
+const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sandboxOnly?: boolean; permission?: string }[] = [
   { id: "insights", label: "nav.insights", render: renderInsights },
   { id: "agenda", label: "nav.agenda", render: renderAgenda },
   { id: "conversas", label: "nav.conversations", render: renderConversations },
@@ -28,6 +33,8 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sa
   { id: "configuracao", label: "nav.settings", render: renderSettings },
   { id: "simulador", label: "nav.simulator", render: renderSimulator, sandboxOnly: true },
   { id: "falhas", label: "nav.failures", render: renderFailures },
+  { id: "tokens", label: "nav.tokens", render: renderTokens, permission: "tokens:read" },
+  { id: "auditoria", label: "nav.audit", render: renderAudit, permission: "audit:read" },
 ];
 
 /** The language switch: each language named in itself; the choice is remembered and applied at once. */
@@ -77,6 +84,7 @@ function showLogin(messageKey?: Key, detail?: string): void {
     try {
       const me = await call<Me>(session, "/api/me");
       if (!me.company) return showLogin("login.needTenant");
+      granted = me.permissions;
       saveSession(session);
       enter(session, me.company);
     } catch (err) {
@@ -96,7 +104,7 @@ function signOut(messageKey?: Key): void {
 let shownView = "";
 function route(session: Session, company: Company, moved = false): void {
   leaveView();
-  const views = VIEWS.filter((v) => !v.sandboxOnly || company.channel === "sandbox");
+  const views = VIEWS.filter((v) => (!v.sandboxOnly || company.channel === "sandbox") && (!v.permission || !granted || granted.includes(v.permission)));
   const { view: wanted, params } = currentRoute();
   const view = views.find((v) => v.id === wanted) ?? views[0];
   if (!view) return;
@@ -146,6 +154,7 @@ async function start(): Promise<void> {
   try {
     const me = await call<Me>(session, "/api/me");
     if (!me.company) return signOut();
+    granted = me.permissions;
     enter(session, me.company);
   } catch (err) {
     signOut(err instanceof ApiError && err.status === 401 ? "login.expired" : undefined);

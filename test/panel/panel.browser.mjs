@@ -10,6 +10,7 @@ import { inboxJourney } from "./inbox.mjs";
 import { screens } from "./screens.mjs";
 import { settingsJourney } from "./settings.mjs";
 import { agendaJourney } from "./agenda.mjs";
+import { accessJourney } from "./access.mjs";
 
 try {
   const stage = await startStage();
@@ -24,6 +25,7 @@ try {
     await screens(stage, page);
     await settingsJourney(stage, page);
     await agendaJourney(stage, page);
+    await accessJourney(stage, page);
     await check("no script errors on the page", async () => {
       if (errors.length) throw new Error(errors.join("\n"));
     });
