@@ -47,11 +47,16 @@ export async function accessJourney(stage, page) {
     assert.ok(await page.isVisible("#token-copy"));
     const row = page.locator("#tokens tbody tr").first();
     assert.match(await row.textContent(), /CRM da recepção/);
-    assert.match(await row.textContent(), /Agenda \(leitura\), Conversas \(leitura\)/);
+    assert.match(await row.textContent(), /Conversas \(leitura\), Agenda \(leitura\)/);
     assert.match(await row.textContent(), new RegExp(`${secret.slice(0, 9)}…`));
     assert.match(await row.textContent(), /Nunca usado/);
     assert.equal((await asToken(secret, "/api/agenda/appointments")).status, 200);
-    assert.equal((await asToken(secret, "/api/config/tone")).status, 403, "read scopes do not write");
+    const write = await fetch(`${stage.base}/api/config/tone`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+      body: '{"formality":"formal"}',
+    });
+    assert.equal(write.status, 403, "read scopes do not write");
     for (const [w, h] of [
       [1280, 900],
       [360, 740],

@@ -137,7 +137,7 @@ function tokenTable(ctx: ViewContext, tokens: Token[], error: HTMLElement): HTML
           "tr",
           { "data-id": String(k.id), "data-status": k.status },
           cell(0, k.name),
-          cell(1, el("code", {}, `${k.prefix}…`)),
+          cell(1, k.prefix ? el("code", {}, `${k.prefix}…`) : t("common.none")),
           cell(2, k.scopes.map(scopeLabel).join(", ")),
           cell(3, lookup("tokens.status", k.status, "tokens.status.active")),
           cell(4, k.last_used_at ? formatDateTime(k.last_used_at) : t("tokens.never")),
