@@ -1,4 +1,6 @@
 /** The admin panel: sign in with e-mail and password, then the views the role allows, each at its own hash route (#agenda, #configuracao…). */
+import { renderAudit } from "./access/audit";
+import { renderTokens } from "./access/tokens";
 import { renderAgenda } from "./agenda";
 import { ApiError, call, loadSession, logout, type Session, saveTenant } from "./api";
 import { renderAccept, renderLogin, tenantSwitcher } from "./auth/screens";
@@ -35,6 +37,8 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "simulador", label: "nav.simulator", render: renderSimulator, needs: "sandbox:write", sandboxOnly: true },
   { id: "falhas", label: "nav.failures", render: renderFailures, needs: "dead_letters:read" },
   { id: "usuarios", label: "nav.users", render: renderUsers, needs: "users:read" },
+  { id: "tokens", label: "nav.tokens", render: renderTokens, needs: "tokens:read" },
+  { id: "auditoria", label: "nav.audit", render: renderAudit, needs: "audit:read" },
 ];
 
 /** The language switch: each language named in itself; the choice is remembered and applied at once. */

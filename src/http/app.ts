@@ -17,11 +17,16 @@ import { sandbox } from "./routes/sandbox";
 import { scheduling } from "./routes/scheduling";
 import { users } from "./routes/users";
 import { webhooks } from "./routes/webhooks";
+import { tokens } from "./routes/tokens";
+import { auditTrail } from "./routes/audit";
+import { securityHeaders } from "./security-headers";
 import type { AppEnv } from "./types";
 
 export const app = new Hono<AppEnv>();
 
 // Honours an incoming x-request-id so a provider's or proxy's id follows the message through queues and logs.
+// First, so every answer carries them, the error envelope and 404s included.
+app.use(securityHeaders);
 app.use(requestId({ headerName: "x-request-id", limitLength: 128 }));
 app.use(async (c, next) => {
   c.set("store", openStore(c.env));
@@ -41,6 +46,8 @@ app.route("/", followups);
 app.route("/", agenda);
 app.route("/", auth);
 app.route("/", users);
+app.route("/", tokens);
+app.route("/", auditTrail);
 app.route("/", ops);
 app.route("/", bench);
 app.route(

@@ -11,6 +11,7 @@ import { screens } from "./screens.mjs";
 import { settingsJourney } from "./settings.mjs";
 import { agendaJourney } from "./agenda.mjs";
 import { usersJourney } from "./users.mjs";
+import { accessJourney } from "./access.mjs";
 
 try {
   const stage = await startStage();
@@ -26,6 +27,7 @@ try {
     await settingsJourney(stage, page);
     await agendaJourney(stage, page);
     await usersJourney(stage, page);
+    await accessJourney(stage, page);
     await check("no script errors on the page", async () => {
       if (errors.length) throw new Error(errors.join("\n"));
     });

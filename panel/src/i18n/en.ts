@@ -9,5 +9,6 @@ import scheduling from "./en/scheduling.json";
 import settings from "./en/settings.json";
 import simulator from "./en/simulator.json";
 import users from "./en/users.json";
+import access from "./en/access.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users };
+export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access };

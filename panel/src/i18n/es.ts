@@ -9,5 +9,6 @@ import scheduling from "./es/scheduling.json";
 import settings from "./es/settings.json";
 import simulator from "./es/simulator.json";
 import users from "./es/users.json";
+import access from "./es/access.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users };
+export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access };

@@ -9,5 +9,6 @@ import scheduling from "./pt-BR/scheduling.json";
 import settings from "./pt-BR/settings.json";
 import simulator from "./pt-BR/simulator.json";
 import users from "./pt-BR/users.json";
+import access from "./pt-BR/access.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users };
+export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access };

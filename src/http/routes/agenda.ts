@@ -24,6 +24,7 @@ import { sealSecret } from "../../lib/secret-box";
 import type { Appointment, AppointmentStatus, Contact } from "../../store/types";
 import { AgendaSettings, readProfile } from "../../tenants/profile";
 import { callerCompany, requireCaller, audit } from "../auth";
+import { auditBulkRead } from "../personal-data";
 import type { AppEnv } from "../types";
 import { configChanged } from "../../tenants/tenant-cache";
 import { iso } from "../../lib/time-zone";
@@ -210,6 +211,7 @@ agenda.get(
     });
     const risk = await riskOf(store, company, rows);
     const contacts = new Map((await store.contacts.many(company.id, { ids: [...new Set(rows.map((r) => r.contactId))] })).map((k) => [k.id, k]));
+    await auditBulkRead(c, company.id, "appointments.list", { count: rows.length });
     return c.json({ appointments: rows.map((r) => view(r, contacts.get(r.contactId), risk.get(r.id))) });
   },
 );

@@ -12,6 +12,7 @@ import { type InboxEntry, loadInbox, previewOf, slaOf } from "../../conversation
 import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
 import { recordMetrics } from "../../tenants/stubs";
 import { callerCompany, requireCaller, audit } from "../auth";
+import { auditBulkRead } from "../personal-data";
 import type { AppEnv } from "../types";
 import { iso } from "../../lib/time-zone";
 
@@ -90,6 +91,8 @@ async function inboxPage(c: Context<AppEnv>, filter: ConversationFilter, queue: 
   const views = entries.map((e) => entryView(e, slaMinutes, now));
   const kept = queue ? views.filter((v) => v.sla !== null && (queue === "waiting" || v.sla.overdue)).slice(0, limit) : views;
   const next = !queue && rows.length === limit ? (rows.at(-1)?.id ?? null) : null;
+  // The count, never the search text: it may be a phone number.
+  await auditBulkRead(c, company.id, filter.search ? "conversations.search" : "conversations.list", { count: kept.length });
   return c.json({ conversations: kept, next_before: next, sla_minutes: slaMinutes });
 }
 

@@ -25,6 +25,33 @@ export interface AuditEntry {
   correlationId?: string | null;
 }
 
+/** An entry as read back: the entry with its id and time. */
+export interface AuditRecord {
+  id: number;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: unknown;
+  userId: number | null;
+  actorRole: string | null;
+  ip: string | null;
+  correlationId: string | null;
+  createdAt: number;
+}
+
+/**
+ * What GET /api/audit filters by: `action` is an exact action or its family (`tokens` matches
+ * `tokens.create`), `actor` an exact actor label, `from`/`to` epoch ms (from inclusive, to exclusive).
+ */
+export interface AuditFilter {
+  action?: string;
+  actor?: string;
+  from?: number;
+  to?: number;
+  before?: number;
+  limit: number;
+}
+
 /** An integration token: what it may do and until when; the token itself is never stored. */
 export interface ApiToken {
   id: number;
@@ -68,6 +95,13 @@ export interface TenantStore {
     byHash(tokenHash: string): Promise<{ token: ApiToken; company: Company } | null>;
     /** Last use, written at most once a minute per token (the caller throttles). */
     touch(tokenId: number, at: number): Promise<void>;
+    /** The tenant's tokens, newest first, whatever their state (the panel shows revoked and expired ones too). */
+    list(companyId: number): Promise<ApiToken[]>;
+    byId(companyId: number, id: number): Promise<ApiToken | null>;
+    /** Revokes at once; false when the tenant has no such token or it was already revoked. */
+    revoke(companyId: number, id: number, at: number): Promise<boolean>;
+    /** Moves a live token's expiry (rotation's grace window); false when there is no such live token. */
+    setExpiry(companyId: number, id: number, expiresAt: number | null): Promise<boolean>;
   };
   profiles: {
     get(companyId: number): Promise<unknown>;
@@ -84,5 +118,7 @@ export interface TenantStore {
   };
   auditLogs: {
     append(companyId: number, e: AuditEntry): Promise<void>;
+    /** The tenant's entries newest first, by id (keyset: `before` is the last id of the previous page). */
+    list(companyId: number, filter: AuditFilter): Promise<AuditRecord[]>;
   };
 }

@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type * as schema from "../schema";
-import type { ApiToken, Company, Store } from "../types";
+import type { ApiToken, AuditRecord, Company, Store } from "../types";
 import type { PortableCtx } from "./context";
 
 export const toCompany = (r: typeof schema.companies.$inferSelect): Company => ({
@@ -90,6 +90,35 @@ export function apiTokens({ db, schema: s }: PortableCtx): Store["apiTokens"] {
     async touch(tokenId, at) {
       await db.update(s.apiTokens).set({ lastUsedAt: at }).where(eq(s.apiTokens.id, tokenId));
     },
+    async list(companyId) {
+      const rows = await db.select().from(s.apiTokens).where(eq(s.apiTokens.companyId, companyId)).orderBy(desc(s.apiTokens.id));
+      return rows.map(toApiToken);
+    },
+    async byId(companyId, id) {
+      const [row] = await db
+        .select()
+        .from(s.apiTokens)
+        .where(and(eq(s.apiTokens.companyId, companyId), eq(s.apiTokens.id, id)))
+        .limit(1);
+      return row ? toApiToken(row) : null;
+    },
+    // RETURNING tells both engines' callers whether a row changed, in the one statement.
+    async revoke(companyId, id, at) {
+      const rows = await db
+        .update(s.apiTokens)
+        .set({ revokedAt: at })
+        .where(and(eq(s.apiTokens.companyId, companyId), eq(s.apiTokens.id, id), isNull(s.apiTokens.revokedAt)))
+        .returning({ id: s.apiTokens.id });
+      return rows.length > 0;
+    },
+    async setExpiry(companyId, id, expiresAt) {
+      const rows = await db
+        .update(s.apiTokens)
+        .set({ expiresAt })
+        .where(and(eq(s.apiTokens.companyId, companyId), eq(s.apiTokens.id, id), isNull(s.apiTokens.revokedAt)))
+        .returning({ id: s.apiTokens.id });
+      return rows.length > 0;
+    },
   };
 }
 
@@ -123,6 +152,37 @@ export function auditLogs({ db, schema: s }: PortableCtx): Store["auditLogs"] {
         ip: e.ip ?? null,
         correlationId: e.correlationId ?? null,
       });
+    },
+    async list(companyId, f) {
+      const t = s.auditLogs;
+      const where: SQL[] = [eq(t.companyId, companyId)];
+      // A family ("tokens") matches its actions ("tokens.create") by prefix: substr is the same on both
+      // engines, where LIKE is case-insensitive on SQLite only and treats "_" as a wildcard.
+      if (f.action) where.push(sql`(${t.action} = ${f.action} OR substr(${t.action}, 1, ${f.action.length + 1}) = ${`${f.action}.`})`);
+      if (f.actor) where.push(eq(t.actor, f.actor));
+      if (f.from !== undefined) where.push(gte(t.createdAt, f.from));
+      if (f.to !== undefined) where.push(lt(t.createdAt, f.to));
+      if (f.before !== undefined) where.push(lt(t.id, f.before));
+      const rows = await db
+        .select()
+        .from(t)
+        .where(and(...where))
+        .orderBy(desc(t.id))
+        .limit(f.limit);
+      return rows.map(
+        (r): AuditRecord => ({
+          id: r.id,
+          actor: r.actor,
+          action: r.action,
+          target: r.target,
+          detail: r.detail ?? null,
+          userId: r.userId,
+          actorRole: r.actorRole,
+          ip: r.ip,
+          correlationId: r.correlationId,
+          createdAt: r.createdAt,
+        }),
+      );
     },
   };
 }
