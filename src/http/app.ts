@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { openStore } from "../store";
 import { notFound, onError } from "./errors";
+import { hostTenant } from "./host-tenant";
 import { agenda } from "./routes/agenda";
 import { apiDocs } from "./routes/api-docs";
 import { bench } from "./routes/bench";
@@ -14,6 +15,7 @@ import { warnIfMetricsUnprotected } from "./routes/metrics-access";
 import { ops } from "./routes/ops";
 import { sandbox } from "./routes/sandbox";
 import { scheduling } from "./routes/scheduling";
+import { tenants } from "./routes/tenants";
 import { webhooks } from "./routes/webhooks";
 import type { AppEnv } from "./types";
 
@@ -27,6 +29,7 @@ app.use(async (c, next) => {
   warnIfMetricsUnprotected(c.env);
   await next();
 });
+app.use(hostTenant);
 
 app.route("/", webhooks);
 app.route("/", sandbox);
@@ -38,6 +41,7 @@ app.route("/", scheduling);
 app.route("/", followups);
 app.route("/", agenda);
 app.route("/", ops);
+app.route("/", tenants);
 app.route("/", bench);
 app.route(
   "/",

@@ -25,12 +25,16 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
   const xTenant = c.req.header("x-tenant");
   const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim();
   if (!token) throw new AppError(401, "unauthorized", "Missing Authorization: Bearer <token>");
-  if (env.ADMIN_TOKEN && (await safeEqual(token, env.ADMIN_TOKEN))) return platformCaller(store, xTenant, c.req.method);
+  const host = c.get("hostCompany") ?? null;
+  if (env.ADMIN_TOKEN && (await safeEqual(token, env.ADMIN_TOKEN))) {
+    if (host && xTenant && xTenant !== host.slug) throw new AppError(403, "forbidden", "x-tenant names another tenant than the host name");
+    return platformCaller(store, xTenant ?? host?.slug, c.req.method);
+  }
   const found = await store.apiTokens.byHash(await sha256Hex(token));
   const now = Date.now();
   if (!found || found.token.revokedAt !== null) throw new AppError(401, "unauthorized", "Invalid token");
   if (found.token.expiresAt !== null && found.token.expiresAt <= now) throw new AppError(401, "token_expired", "This token has expired");
-  if (xTenant && xTenant !== found.company.slug) throw new AppError(403, "forbidden", "This token belongs to another tenant");
+  if ((xTenant && xTenant !== found.company.slug) || (host && host.id !== found.company.id)) throw new AppError(403, "forbidden", "This token belongs to another tenant");
   assertActive(found.company);
   if (found.token.lastUsedAt === null || now - found.token.lastUsedAt > TOUCH_EVERY_MS) {
     const touched = store.apiTokens.touch(found.token.id, now).catch(() => undefined);

@@ -10,6 +10,7 @@ export {
   boolean,
   coerce,
   discriminatedUnion,
+  email,
   enum,
   iso,
   literal,

@@ -6,6 +6,7 @@ import { billingContract } from "./contract-billing";
 import { followupsContract } from "./contract-followups";
 import { inboxContract } from "./contract-inbox";
 import { opsContract } from "./contract-ops";
+import { tenantsContract } from "./contract-tenants";
 import { phone, T0, uid } from "./contract-ids";
 
 /**
@@ -24,6 +25,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     followupsContract(makeStore);
     inboxContract(makeStore);
     billingContract(makeStore);
+    tenantsContract(makeStore);
 
     const STALE = 60_000;
 
