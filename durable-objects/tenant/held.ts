@@ -32,7 +32,9 @@ export function released(rows: ScheduleRow[]): { sends: OutboundJob[]; tasks: Ag
 
 /** Everything held is due now; returns how many rows that was. */
 export function releaseAll(sql: SqlStorage, now: number): number {
-  return sql.exec(`UPDATE schedule SET due_at = ? WHERE kind = 'held'`, now).rowsWritten;
+  const n = heldCount(sql);
+  sql.exec(`UPDATE schedule SET due_at = ? WHERE kind = 'held'`, now);
+  return n;
 }
 
 export const heldCount = (sql: SqlStorage): number => sql.exec<{ n: number }>(`SELECT count(*) AS n FROM schedule WHERE kind = 'held'`).one().n;
