@@ -15,8 +15,8 @@ const call = (url: string, init: RequestInit & { token?: string } = {}) => {
   return app.request(url, { ...init, headers }, vars);
 };
 const codeOf = async (res: Response) => [res.status, ((await res.json()) as { error?: { code: string } }).error?.code ?? "ok"];
-const say = (slug: string, from: string) => ({ method: "POST", body: JSON.stringify({ from, text: "Oi" }) }) as const;
-const outboxOf = (slug: string, phone: string) => ({ method: "POST", body: JSON.stringify({ contact: phone }) }) as const;
+const say = (from: string) => ({ method: "POST", body: JSON.stringify({ from, text: "Oi" }) }) as const;
+const outboxOf = (phone: string) => ({ method: "POST", body: JSON.stringify({ contact: phone }) }) as const;
 
 async function tenantWithToken(slug: string, extra: Record<string, unknown> = {}) {
   const co = await seedCompany({ slug, ...extra });
@@ -37,16 +37,16 @@ describe("SANDBOX_PUBLIC never lets one tenant act for another", () => {
     await seedCompany({ slug: "sbx-open" });
     await seedCompany({ slug: "sbx-closed" });
     // Tenant A's token on B's outbox (B public or not) → 403.
-    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-open/outbox", { ...outboxOf("sbx-open", "5511955550001"), token: a.token }))).toEqual([403, "forbidden"]);
-    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-closed/inbound", { ...say("sbx-closed", "5511955550001"), token: a.token }))).toEqual([403, "forbidden"]);
+    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-open/outbox", { ...outboxOf("5511955550001"), token: a.token }))).toEqual([403, "forbidden"]);
+    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-closed/inbound", { ...say("5511955550001"), token: a.token }))).toEqual([403, "forbidden"]);
     // Anonymous: a tenant not listed → 401; the listed one works, and only its own simulator.
-    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-closed/outbox", outboxOf("sbx-closed", "5511955550001")))).toEqual([401, "unauthorized"]);
-    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-a/inbound", say("sbx-a", "5511955550001")))).toEqual([401, "unauthorized"]);
-    expect((await call("http://localhost/api/sandbox/sbx-open/outbox", outboxOf("sbx-open", "5511955550001"))).status).toBe(200);
+    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-closed/outbox", outboxOf("5511955550001")))).toEqual([401, "unauthorized"]);
+    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-a/inbound", say("5511955550001")))).toEqual([401, "unauthorized"]);
+    expect((await call("http://localhost/api/sandbox/sbx-open/outbox", outboxOf("5511955550001"))).status).toBe(200);
     // Anonymous reaches nothing else of the listed tenant.
     expect((await call("http://localhost/api/conversations", { headers: { "x-tenant": "sbx-open" } })).status).toBe(401);
     // A forged token is not anonymous.
-    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-open/outbox", { ...outboxOf("sbx-open", "5511955550001"), token: "nope" }))).toEqual([401, "unauthorized"]);
+    expect(await codeOf(await call("http://localhost/api/sandbox/sbx-open/outbox", { ...outboxOf("5511955550001"), token: "nope" }))).toEqual([401, "unauthorized"]);
     expect(await sqlCount("SELECT count(*) AS n FROM messages m JOIN companies c ON c.id = m.company_id WHERE c.slug IN ('sbx-closed', 'sbx-open')")).toBe(0);
   });
 });
@@ -74,7 +74,7 @@ describe("tenants by host name (<slug>.PANEL_DOMAIN)", () => {
     // The apex is the platform's: no tenant named.
     expect(await (await call("http://example.app/api/me", { token: "test-admin-token" })).json()).toMatchObject({ company: null });
     // The simulator on a host is that host's tenant's only (public or not).
-    expect(await codeOf(await call("http://host-a.example.app/api/sandbox/host-b/outbox", { ...outboxOf("host-b", "5511955550002"), token: "test-admin-token" }))).toEqual([
+    expect(await codeOf(await call("http://host-a.example.app/api/sandbox/host-b/outbox", { ...outboxOf("5511955550002"), token: "test-admin-token" }))).toEqual([
       403,
       "forbidden",
     ]);
