@@ -66,8 +66,15 @@ async function seedDemoHistory(base) {
   console.log(`[dev] imported ${job.rows_imported} synthetic appointments into the demo tenant (Insights de Agenda)`);
 }
 
+/** SANDBOX_PUBLIC lists the tenants whose simulator needs no token (src/http/routes/sandbox.ts). */
+const demoSandboxOpen = (vars) =>
+  (vars.SANDBOX_PUBLIC ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .includes(DEMO.slug);
+
 function banner({ base, vars }) {
-  const sandboxAuth = vars.SANDBOX_PUBLIC === "true" ? "" : ` -H 'authorization: Bearer ${DEMO.token}'`;
+  const sandboxAuth = demoSandboxOpen(vars) ? "" : ` -H 'authorization: Bearer ${DEMO.token}'`;
   const metricsAuth = vars.METRICS_TOKEN ? ` (Authorization: Bearer <METRICS_TOKEN from .dev.vars>)` : "";
   const lines = [
     "",
@@ -91,7 +98,8 @@ function banner({ base, vars }) {
     `    ${base}/api/agenda/insights · POST ${base}/api/agenda/appointments/import (text/csv) · POST ${base}/api/agenda/auto-reschedule`,
     `    ${base}/api/config · ${base}/api/dead-letters · POST ${base}/api/contacts/lookup {"phone"} → contact id for ?contact_id=   (see README for every route)`,
     "",
-    "  Sandbox (WhatsApp simulator)" + (vars.SANDBOX_PUBLIC === "true" ? " — open without a token (SANDBOX_PUBLIC=true)" : " — needs a token (SANDBOX_PUBLIC is not true)"),
+    "  Sandbox (WhatsApp simulator)" +
+      (demoSandboxOpen(vars) ? ` — open without a token for ${DEMO.slug} (SANDBOX_PUBLIC=${DEMO.slug})` : ` — needs a token (SANDBOX_PUBLIC does not list ${DEMO.slug})`),
     `    POST ${base}/api/sandbox/${DEMO.slug}/inbound   {"from": "<phone>", "text": "<message>"}`,
     `    POST ${base}/api/sandbox/${DEMO.slug}/outbox    {"contact": "<phone>"}   (or GET …/outbox?contact_id=<id>: phones never go in URLs)`,
     "",
@@ -115,7 +123,7 @@ function banner({ base, vars }) {
 /** The --check round trip: one sandbox message in, one new reply in the outbox within 30 s. */
 async function sandboxRoundTrip(base, vars) {
   const headers = { "content-type": "application/json" };
-  if (vars.SANDBOX_PUBLIC !== "true") headers.authorization = `Bearer ${DEMO.token}`;
+  if (!demoSandboxOpen(vars)) headers.authorization = `Bearer ${DEMO.token}`;
   // The phone goes in the body (phones never go in URLs); the answer's contact_id is what a GET takes.
   const outboxUrl = `${base}/api/sandbox/${DEMO.slug}/outbox`;
   const outbox = async () => {

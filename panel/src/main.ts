@@ -9,18 +9,24 @@ import { currentLocale, errorMessage, type Key, LOCALES, type Locale, restoreLoc
 import { renderInsights } from "./insights";
 import { renderSettings } from "./settings";
 import { renderSimulator } from "./simulator";
+import { renderTenants } from "./tenants";
 import { currentRoute, startRouter, stopRouter } from "./ui/router";
 import { type Company, leaveView, type ViewContext, whenUnauthorized } from "./ui/view";
 
 interface Me {
   kind: "platform" | "user" | "token";
   company: Company | null;
+  permissions?: string[];
 }
+
+/** The platform signed in without a tenant: the views that need none (Empresas) get this stand-in. */
+const platformCompany = (): Company => ({ slug: "", name: t("tenants.platform"), channel: "", time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone });
 
 const app = document.querySelector<HTMLElement>("#app");
 if (!app) throw new Error("#app missing");
 
-const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sandboxOnly?: boolean }[] = [
+/** `permission`: shown only to callers holding it (GET /api/me); "tenants:read" views need no tenant. */
+const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sandboxOnly?: boolean; permission?: string }[] = [
   { id: "insights", label: "nav.insights", render: renderInsights },
   { id: "agenda", label: "nav.agenda", render: renderAgenda },
   { id: "conversas", label: "nav.conversations", render: renderConversations },
@@ -28,6 +34,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sa
   { id: "configuracao", label: "nav.settings", render: renderSettings },
   { id: "simulador", label: "nav.simulator", render: renderSimulator, sandboxOnly: true },
   { id: "falhas", label: "nav.failures", render: renderFailures },
+  { id: "empresas", label: "nav.tenants", render: renderTenants, permission: "tenants:read" },
 ];
 
 /** The language switch: each language named in itself; the choice is remembered and applied at once. */
@@ -76,9 +83,9 @@ function showLogin(messageKey?: Key, detail?: string): void {
     const session: Session = { token: token.value.trim(), tenant: tenant.value.trim() };
     try {
       const me = await call<Me>(session, "/api/me");
-      if (!me.company) return showLogin("login.needTenant");
+      if (!me.company && me.kind !== "platform") return showLogin("login.needTenant");
       saveSession(session);
-      enter(session, me.company);
+      enter(session, me);
     } catch (err) {
       showLogin(undefined, errorMessage(err));
     }
@@ -94,9 +101,12 @@ function signOut(messageKey?: Key): void {
 
 /** The header (brand, views, company, language, sign out) and the current view under it. */
 let shownView = "";
-function route(session: Session, company: Company, moved = false): void {
+function route(session: Session, me: Me, moved = false): void {
   leaveView();
-  const views = VIEWS.filter((v) => !v.sandboxOnly || company.channel === "sandbox");
+  const company = me.company ?? platformCompany();
+  const held = new Set(me.permissions ?? []);
+  // Without a tenant (the platform signed in alone) only the views that need none are shown.
+  const views = VIEWS.filter((v) => (!v.permission || held.has(v.permission)) && (me.company ? !v.sandboxOnly || company.channel === "sandbox" : v.permission === "tenants:read"));
   const { view: wanted, params } = currentRoute();
   const view = views.find((v) => v.id === wanted) ?? views[0];
   if (!view) return;
@@ -117,7 +127,7 @@ function route(session: Session, company: Company, moved = false): void {
       el(
         "div",
         { class: "header-tools" },
-        languageSwitch(() => route(session, company)),
+        languageSwitch(() => route(session, me)),
         logout,
       ),
       nav,
@@ -132,11 +142,11 @@ function route(session: Session, company: Company, moved = false): void {
 }
 
 /** Signed in: the hash picks the view from now on; a 401 anywhere goes back to sign-in. */
-function enter(session: Session, company: Company): void {
-  setDisplayTimeZone(company.time_zone);
+function enter(session: Session, me: Me): void {
+  setDisplayTimeZone((me.company ?? platformCompany()).time_zone);
   whenUnauthorized(() => signOut("login.expired"));
-  startRouter(() => route(session, company, true));
-  route(session, company);
+  startRouter(() => route(session, me, true));
+  route(session, me);
 }
 
 async function start(): Promise<void> {
@@ -145,8 +155,8 @@ async function start(): Promise<void> {
   if (!session) return showLogin();
   try {
     const me = await call<Me>(session, "/api/me");
-    if (!me.company) return signOut();
-    enter(session, me.company);
+    if (!me.company && me.kind !== "platform") return signOut();
+    enter(session, me);
   } catch (err) {
     signOut(err instanceof ApiError && err.status === 401 ? "login.expired" : undefined);
   }

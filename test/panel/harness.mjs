@@ -10,6 +10,8 @@ import { startFakeGemini } from "./fake-gemini.mjs";
 
 export const TENANT = "painel";
 export const TOKEN = "painel-token-0123456789";
+/** The platform token (ADMIN_TOKEN) of the stage: signs in without a tenant to Empresas. */
+export const ADMIN_TOKEN = "painel-admin-token-0123456789";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export const results = [];
@@ -44,7 +46,7 @@ export async function startStage() {
     persistTo: stateDir,
     output: createWriteStream(path.join(tmp, "wrangler.log")),
     // A key to seal the tenant's own LLM key with, and Gemini pointed at the fake.
-    extraArgs: ["--log-level", "warn", "--var", "SECRETS_KEY:panel-test-secrets-key-0123456789", `GEMINI_API_URL:${gemini.url}`],
+    extraArgs: ["--log-level", "warn", "--var", "SECRETS_KEY:panel-test-secrets-key-0123456789", `GEMINI_API_URL:${gemini.url}`, `ADMIN_TOKEN:${ADMIN_TOKEN}`],
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
   const stop = async () => {
