@@ -26,10 +26,16 @@ export function renderTenants(ctx: ViewContext, soft = false): Promise<void> {
   return showView(ctx.root, t("tenants.title"), () => buildTenants(ctx), soft);
 }
 
-/** A usage bar: used against the quota (a <meter>, so its value is read out), or "no limit". */
-function usage(label: Key, used: number, quota: number | null): HTMLElement {
-  const text = quota === null ? t("tenants.usage.unlimited", { used: formatNumber(used) }) : t("tenants.usage.of", { used: formatNumber(used), quota: formatNumber(quota) });
-  const meter = quota === null ? null : el("meter", { min: "0", max: String(quota), value: String(Math.min(used, quota)), high: String(quota * 0.8), optimum: "0" });
+/** A usage bar: used against the quota (a <meter>, so its value is read out), "no limit", or just the count (no plan yet). */
+function usage(label: Key, used: number, quota: number | null | undefined): HTMLElement {
+  const text =
+    quota === undefined
+      ? formatNumber(used)
+      : quota === null
+        ? t("tenants.usage.unlimited", { used: formatNumber(used) })
+        : t("tenants.usage.of", { used: formatNumber(used), quota: formatNumber(quota) });
+  const meter =
+    quota === undefined || quota === null ? null : el("meter", { min: "0", max: String(quota), value: String(Math.min(used, quota)), high: String(quota * 0.8), optimum: "0" });
   return el("div", { class: "usage" }, el("span", { class: "muted" }, `${t(label)}: ${text}`), ...(meter ? [meter] : []));
 }
 
@@ -65,8 +71,8 @@ async function buildTenants(ctx: ViewContext): Promise<Node[]> {
           ),
           cell(
             3,
-            usage("tenants.usage.messages", tn.usage.messages, tn.plan?.messages_per_month ?? null),
-            usage("tenants.usage.llm", tn.usage.llm_tokens, tn.plan?.llm_tokens_per_month ?? null),
+            usage("tenants.usage.messages", tn.usage.messages, tn.plan ? tn.plan.messages_per_month : undefined),
+            usage("tenants.usage.llm", tn.usage.llm_tokens, tn.plan ? tn.plan.llm_tokens_per_month : undefined),
           ),
           cell(4, formatNumber(tn.users)),
           cell(5, actions(ctx, tn, error)),
