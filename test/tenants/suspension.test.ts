@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/http/app";
 import { sha256Hex } from "../../src/lib/crypto";
+import { hmacSha256Hex } from "../../src/lib/hmac";
 import { queueOutbound } from "../../src/outbox/queue";
 import { tenantStub } from "../../src/tenants/stubs";
 import { sandboxSay } from "../support/ai";
@@ -56,6 +57,54 @@ describe("a suspended tenant", () => {
     await resume("susp-hook");
     expect((await postMeta(metaText("100000000000771", "5511966660001", "Oi de novo"))).status).toBe(200);
     await eventually(async () => expect(await sqlCount("SELECT count(*) AS n FROM messages WHERE company_id = ? AND direction = 'in'", co.id)).toBe(1));
+  });
+
+  it("Evolution and Whaticket: credentials still checked (401), then 200 with nothing stored", async () => {
+    const evo = await seedCompany({
+      slug: "susp-evo",
+      evolutionInstance: "susp-evo",
+      channelSettings: { evolution: { baseUrl: "http://evolution.fake.test", instance: "susp-evo", apikey: "evo-key-susp" }, ...FAST },
+    });
+    const wht = await seedCompany({
+      slug: "susp-wht",
+      whaticketTokenHash: await sha256Hex("susp-wht-token"),
+      channelSettings: { whaticket: { baseUrl: "http://whaticket.fake.test", token: "out", webhookSecret: "wht-secret-susp" }, ...FAST },
+    });
+    await suspend("susp-evo");
+    await suspend("susp-wht");
+    const upsert = (apikey: string) =>
+      JSON.stringify({
+        event: "messages.upsert",
+        instance: "susp-evo",
+        data: {
+          key: { remoteJid: "5511966660005@s.whatsapp.net", fromMe: false, id: "EVO-SUSP-1" },
+          pushName: "João",
+          message: { conversation: "Olá" },
+          messageType: "conversation",
+          messageTimestamp: Math.floor(Date.now() / 1000),
+        },
+        apikey,
+      });
+    const postEvo = (body: string) =>
+      exports.default.fetch("http://localhost/webhooks/evolution/susp-evo", { method: "POST", headers: { "content-type": "application/json" }, body });
+    expect((await postEvo(upsert("wrong"))).status).toBe(401);
+    const evoRes = await postEvo(upsert("evo-key-susp"));
+    expect([evoRes.status, await evoRes.json()]).toMatchObject([200, { ignored: "tenant_suspended" }]);
+
+    const raw = JSON.stringify({ event: "message", message: { id: "WHT-SUSP-1", body: "Oi", fromMe: false }, contact: { number: "5511966660006", name: "Ana" } });
+    const postWht = async (secret: string) =>
+      exports.default.fetch("http://localhost/webhook/whaticket", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-webhook-token": "susp-wht-token", "x-signature": `sha256=${await hmacSha256Hex(secret, raw)}` },
+        body: raw,
+      });
+    expect((await postWht("forged")).status).toBe(401);
+    const whtRes = await postWht("wht-secret-susp");
+    expect([whtRes.status, await whtRes.json()]).toMatchObject([200, { ignored: "tenant_suspended" }]);
+    for (const co of [evo, wht]) {
+      expect(await rows(co.id)).toBe(0);
+      expect(await tenantStub(env, co.id).inFlight()).toBe(0);
+    }
   });
 
   it("holds queued outbound work (not sent, not lost) and sends it after resume", async () => {
