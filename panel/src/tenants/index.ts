@@ -8,6 +8,7 @@ import { el } from "../dom";
 import { formatNumber, type Key, lookup, t } from "../i18n";
 import { confirmAction } from "../ui/confirm";
 import { busy, emptyState, showView, type ViewContext } from "../ui/view";
+import { platform } from "./session";
 import { showWizard } from "./wizard";
 
 export interface Tenant {
@@ -40,7 +41,7 @@ function usage(label: Key, used: number, quota: number | null | undefined): HTML
 }
 
 async function buildTenants(ctx: ViewContext): Promise<Node[]> {
-  const { tenants } = await call<{ tenants: Tenant[] }>(ctx.session, "/api/tenants");
+  const { tenants } = await call<{ tenants: Tenant[] }>(platform(ctx), "/api/tenants");
   const error = el("div", { id: "tenants-error" });
   const create = el("button", { type: "button", id: "tenant-new" }, t("tenants.new"));
   create.addEventListener("click", () => showWizard(ctx, () => void renderTenants(ctx, true)));
@@ -104,18 +105,18 @@ function actions(ctx: ViewContext, tn: Tenant, error: HTMLElement): HTMLElement 
 async function lifecycle(ctx: ViewContext, tn: Tenant, kind: "suspend" | "resume" | "close"): Promise<void> {
   const path = `/api/tenants/${tn.id}/${kind}`;
   if (kind === "resume") {
-    await call(ctx.session, path, { method: "POST" });
+    await call(platform(ctx), path, { method: "POST" });
     return renderTenants(ctx, true);
   }
   if (kind === "suspend") {
     const ok = await confirmAction({ title: t("tenants.suspend.title", { name: tn.name }), body: t("tenants.suspend.body"), confirm: t("tenants.suspend") });
     if (!ok) return;
-    await call(ctx.session, path, { method: "POST", body: JSON.stringify({ reason: t("tenants.suspend.reason") }) });
+    await call(platform(ctx), path, { method: "POST", body: JSON.stringify({ reason: t("tenants.suspend.reason") }) });
     return renderTenants(ctx, true);
   }
   const typed = await confirmSlug(tn);
   if (typed === null) return;
-  await call(ctx.session, path, { method: "POST", body: JSON.stringify({ confirm: typed }) });
+  await call(platform(ctx), path, { method: "POST", body: JSON.stringify({ confirm: typed }) });
   return renderTenants(ctx, true);
 }
 

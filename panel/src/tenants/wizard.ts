@@ -7,6 +7,7 @@ import { call } from "../api";
 import { el } from "../dom";
 import { type Key, t } from "../i18n";
 import { busy, type ViewContext } from "../ui/view";
+import { platform } from "./session";
 
 /** The plans store.plans ships (migration 0009); their quotas show in the list once a tenant has one. */
 const PLANS = ["trial", "starter", "pro", "enterprise"] as const;
@@ -115,7 +116,7 @@ function step(box: HTMLElement, ctx: ViewContext, draft: Draft, n: number, done:
         async () => {
           const { password, ...owner } = draft.owner;
           const body = { ...draft, owner: password ? { ...owner, password } : owner };
-          const result = await call<ProvisionResult>(ctx.session, "/api/tenants/provision", { method: "POST", body: JSON.stringify(body) });
+          const result = await call<ProvisionResult>(platform(ctx), "/api/tenants/provision", { method: "POST", body: JSON.stringify(body) });
           showResult(box, result, done);
         },
         error,
