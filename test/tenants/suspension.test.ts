@@ -5,6 +5,7 @@ import { sha256Hex } from "../../src/lib/crypto";
 import { hmacSha256Hex } from "../../src/lib/hmac";
 import { queueOutbound } from "../../src/outbox/queue";
 import { tenantStub } from "../../src/tenants/stubs";
+import created from "../fixtures/calcom/webhook-booking-created.json";
 import { sandboxSay } from "../support/ai";
 import { api, drained, eventually, flushMetrics, metaText, metricsText, outbox, postMeta, seedCompany, seriesValue, store } from "../support/helpers";
 import { sqlCount, sqlRows } from "../support/sql";
@@ -105,6 +106,30 @@ describe("a suspended tenant", () => {
       expect(await rows(co.id)).toBe(0);
       expect(await tenantStub(env, co.id).inFlight()).toBe(0);
     }
+  });
+
+  it("Cal.com: a signed booking for a suspended tenant is answered 200 and creates no appointment", async () => {
+    const co = await seedCompany({ slug: "susp-cal" });
+    const secret = "whsec-susp-0123456789";
+    const put = await api("/api/agenda/settings", {
+      method: "PUT",
+      tenant: "susp-cal",
+      body: JSON.stringify({ provider: "calcom", calcom: { eventTypeId: 812345, apiKey: "cal_live_0123456789", webhookSecret: secret } }),
+    });
+    expect(put.status).toBe(200);
+    await suspend("susp-cal");
+    const start = new Date(Date.now() + 3 * 86_400_000);
+    const raw = JSON.stringify({ ...created, payload: { ...created.payload, startTime: start.toISOString(), endTime: new Date(start.getTime() + 1_800_000).toISOString() } });
+    const post = async (key: string) =>
+      exports.default.fetch("http://localhost/webhooks/calcom/susp-cal", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-cal-signature-256": await hmacSha256Hex(key, raw) },
+        body: raw,
+      });
+    expect((await post("forged")).status).toBe(401);
+    const res = await post(secret);
+    expect([res.status, await res.json()]).toMatchObject([200, { ignored: "tenant_suspended" }]);
+    expect(await sqlCount("SELECT count(*) AS n FROM appointments WHERE company_id = ?", co.id)).toBe(0);
   });
 
   it("holds queued outbound work (not sent, not lost) and sends it after resume", async () => {
