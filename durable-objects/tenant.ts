@@ -11,14 +11,16 @@ import { SqlMetrics, type MetricEvent } from "../src/metrics/sql-metrics";
 import type { MetricSnapshot } from "../src/metrics/snapshot";
 import type { AdmitSettings } from "../src/tenants/settings";
 import type { AdmitRequest, AdmitResult, AgendaState, ClaimedTurn, ClaimResult, FinishRequest, FinishResult } from "../src/tenants/state";
+import type { HeldWork } from "../src/tenants/state";
 import { Breakers } from "./tenant/breakers";
+import { hold, heldCount, releaseAll, released } from "./tenant/held";
 import { ConversationState } from "./tenant/conversation-state";
 import { housekeeping } from "./tenant/housekeeping";
 import { Kv } from "./tenant/kv";
 import { Lanes, type Leased } from "./tenant/lanes";
 import { buildPush, planAfterPush, planPush, PUSH_KEY, tenantGauges } from "./tenant/metrics-push";
 import { migrate } from "./tenant/schema";
-import { Scheduler } from "./tenant/scheduler";
+import { Scheduler, type ScheduleRow } from "./tenant/scheduler";
 
 const DEFAULT_SETTINGS: AdmitSettings = {
   debounceMs: 2_000,
@@ -56,6 +58,31 @@ export class TenantDO extends DurableObject<Env> {
 
   async ping(): Promise<"pong"> {
     return "pong";
+  }
+
+  /** Provisioning: the constructor has created the schema by now; this names the object's tenant. */
+  async init(companyId: number): Promise<{ companyId: number; schemaVersion: number }> {
+    this.kv.set("company_id", String(companyId));
+    const schemaVersion = this.sql.exec<{ version: number }>(`SELECT version FROM schema_version`).one().version;
+    return { companyId, schemaVersion };
+  }
+
+  /** Work that reached a consumer while the tenant was suspended: kept here until `resume` (tenant/held.ts). */
+  async hold(work: HeldWork[]): Promise<void> {
+    hold(this.scheduler, work, Date.now());
+    await this.scheduler.arm();
+  }
+
+  /** The tenant is active again: everything held goes back to its queue now. */
+  async resume(): Promise<number> {
+    const n = releaseAll(this.sql, Date.now());
+    await this.scheduler.arm();
+    return n;
+  }
+
+  /** How many sends and tasks are held (tests and operators). */
+  async held(): Promise<number> {
+    return heldCount(this.sql);
   }
 
   /**
@@ -175,11 +202,32 @@ export class TenantDO extends DurableObject<Env> {
         );
       }
     }
+    await this.releaseHeld(ofKind("held"), now);
     if (ofKind("housekeeping").length) housekeeping(this.sql, this.scheduler, now, this.settings().context.ttlMs);
     if (ofKind("metrics").length) await this.pushMetrics(now, false);
     // Rows of a kind this version does not know are dropped rather than retried forever.
-    this.scheduler.remove(due.filter((r) => !["dispatch", "lease", "task", "housekeeping", "metrics"].includes(r.kind)).map((r) => r.key));
+    this.scheduler.remove(due.filter((r) => !["dispatch", "lease", "task", "housekeeping", "metrics", "held"].includes(r.kind)).map((r) => r.key));
     await this.scheduler.arm();
+  }
+
+  /**
+   * Held rows go back to their queues; removed before the send (a consumer holding them again while
+   * the send is awaited must not lose its row), put back with backoff if the send fails.
+   */
+  private async releaseHeld(rows: ScheduleRow[], now: number): Promise<void> {
+    if (rows.length === 0) return;
+    this.scheduler.remove(rows.map((r) => r.key));
+    const { sends, tasks } = released(rows);
+    try {
+      await Promise.all([sendAll(this.env.OUTBOUND_QUEUE, sends), sendAll(this.env.JOBS_QUEUE, tasks)]);
+    } catch (err) {
+      for (const r of rows) this.scheduler.put(r.key, "held", now, r.payload);
+      this.scheduler.failed(
+        rows.map((r) => r.key),
+        now,
+        String(err),
+      );
+    }
   }
 
   /** (Re)schedules appointment tasks by id: a moved appointment's tasks move with it. */

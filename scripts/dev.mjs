@@ -16,7 +16,19 @@ import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { historyCsv, loadGenerator } from "./synthetic-csv.mjs";
-import { executeLocal, killGroup, migrateLocal, parseEnvFile, ROOT, runMinuteCron, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "./local-wrangler.mjs";
+import {
+  executeLocal,
+  killGroup,
+  platformAdminSql,
+  migrateLocal,
+  parseEnvFile,
+  ROOT,
+  runMinuteCron,
+  startWranglerDev,
+  stopWrangler,
+  tenantSeedSql,
+  waitForHttp,
+} from "./local-wrangler.mjs";
 import { migratePostgres, seedTenantPostgres } from "./pg-migrate.mjs";
 
 export * from "./local-wrangler.mjs";
@@ -30,6 +42,8 @@ export const DEMO = {
   token: "demo-token",
   /** The demo's owner signs in to the panel with these (the token stays the demo's integration token). */
   owner: { email: "dono@demo.local", name: "Dona Demo", password: "demo-senha-2026" },
+  /** A platform admin: Empresas (provision, suspend, resume) and every tenant through the switcher. */
+  platform: { email: "admin@secretaria.local", name: "Equipe Secretaria", password: "admin-senha-2026" },
   checkFrom: "5511999990000",
   /** So the first "Qual o endereço e o horário?" is answered without an LLM key (the hours match the built-in calendar's). */
   knowledge: {
@@ -69,8 +83,15 @@ async function seedDemoHistory(base) {
   console.log(`[dev] imported ${job.rows_imported} synthetic appointments into the demo tenant (Insights de Agenda)`);
 }
 
+/** SANDBOX_PUBLIC lists the tenants whose simulator needs no token (src/http/routes/sandbox.ts). */
+const demoSandboxOpen = (vars) =>
+  (vars.SANDBOX_PUBLIC ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .includes(DEMO.slug);
+
 function banner({ base, vars }) {
-  const sandboxAuth = vars.SANDBOX_PUBLIC === "true" ? "" : ` -H 'authorization: Bearer ${DEMO.token}'`;
+  const sandboxAuth = demoSandboxOpen(vars) ? "" : ` -H 'authorization: Bearer ${DEMO.token}'`;
   const metricsAuth = vars.METRICS_TOKEN ? ` (Authorization: Bearer <METRICS_TOKEN from .dev.vars>)` : "";
   const lines = [
     "",
@@ -94,7 +115,8 @@ function banner({ base, vars }) {
     `    ${base}/api/agenda/insights · POST ${base}/api/agenda/appointments/import (text/csv) · POST ${base}/api/agenda/auto-reschedule`,
     `    ${base}/api/config · ${base}/api/dead-letters · POST ${base}/api/contacts/lookup {"phone"} → contact id for ?contact_id=   (see README for every route)`,
     "",
-    "  Sandbox (WhatsApp simulator)" + (vars.SANDBOX_PUBLIC === "true" ? " — open without a token (SANDBOX_PUBLIC=true)" : " — needs a token (SANDBOX_PUBLIC is not true)"),
+    "  Sandbox (WhatsApp simulator)" +
+      (demoSandboxOpen(vars) ? ` — open without a token for ${DEMO.slug} (SANDBOX_PUBLIC=${DEMO.slug})` : ` — needs a token (SANDBOX_PUBLIC does not list ${DEMO.slug})`),
     `    POST ${base}/api/sandbox/${DEMO.slug}/inbound   {"from": "<phone>", "text": "<message>"}`,
     `    POST ${base}/api/sandbox/${DEMO.slug}/outbox    {"contact": "<phone>"}   (or GET …/outbox?contact_id=<id>: phones never go in URLs)`,
     "",
@@ -104,6 +126,7 @@ function banner({ base, vars }) {
     `    Admin login           Authorization: Bearer ${vars.ADMIN_TOKEN || "<ADMIN_TOKEN from .dev.vars>"}  +  x-tenant: ${DEMO.slug}   (ADMIN_TOKEN in .dev.vars)`,
     `    Tenant API token      Authorization: Bearer ${DEMO.token}   (the demo's integration token)`,
     `    Panel login           ${DEMO.owner.email} / ${DEMO.owner.password}   (the demo's owner)`,
+    `    Platform admin        ${DEMO.platform.email} / ${DEMO.platform.password}   (Empresas: provision, suspend; every tenant through the switcher)`,
     "",
     "  Try it:",
     `    curl -s -X POST ${base}/api/sandbox/${DEMO.slug}/inbound -H 'content-type: application/json'${sandboxAuth} -d '{"from":"${DEMO.checkFrom}","text":"Oi, quero marcar uma consulta"}'`,
@@ -119,7 +142,7 @@ function banner({ base, vars }) {
 /** The --check round trip: one sandbox message in, one new reply in the outbox within 30 s. */
 async function sandboxRoundTrip(base, vars) {
   const headers = { "content-type": "application/json" };
-  if (vars.SANDBOX_PUBLIC !== "true") headers.authorization = `Bearer ${DEMO.token}`;
+  if (!demoSandboxOpen(vars)) headers.authorization = `Bearer ${DEMO.token}`;
   // The phone goes in the body (phones never go in URLs); the answer's contact_id is what a GET takes.
   const outboxUrl = `${base}/api/sandbox/${DEMO.slug}/outbox`;
   const outbox = async () => {
@@ -209,7 +232,7 @@ async function main() {
   await migrateLocal();
   console.log(`[dev] seeding the demo tenant "${DEMO.slug}"…`);
   await executeLocal(
-    tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge, owner: DEMO.owner }),
+    `${tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge, owner: DEMO.owner })} ${platformAdminSql(DEMO.platform)};`,
     {
       quiet: true,
     },
@@ -234,6 +257,7 @@ async function main() {
       tokenLabel: "demo",
       knowledge: DEMO.knowledge,
       owner: DEMO.owner,
+      platformAdmin: DEMO.platform,
     });
     extraArgs.push("--config", postgresConfig(databaseUrl));
   }

@@ -155,6 +155,14 @@ export function tenantSeedSql({
  * Starts `wrangler dev` on 127.0.0.1 in its own process group (so stopping it also stops workerd).
  * `output`: "inherit" streams to our terminal; a writable stream receives both stdout and stderr.
  */
+/**
+ * A platform admin (no tenant: every tenant, Empresas, the tenant switcher) who can sign in at once;
+ * an existing account is kept. The same statement on SQLite and Postgres.
+ */
+export function platformAdminSql({ email, name = "Plataforma", password }) {
+  return `INSERT INTO users (company_id, email, name, role, password_hash, status) VALUES (NULL, ${sqlString(email.toLowerCase())}, ${sqlString(name)}, 'platform', ${sqlString(passwordHash(password))}, 'active') ON CONFLICT DO NOTHING`;
+}
+
 export function startWranglerDev({ port, persistTo, extraArgs = [], output = "inherit" } = {}) {
   const args = [
     WRANGLER_JS,

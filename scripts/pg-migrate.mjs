@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { passwordHash, ROOT, sha256Hex, sqlString } from "./local-wrangler.mjs";
+import { passwordHash, platformAdminSql, ROOT, sha256Hex, sqlString } from "./local-wrangler.mjs";
 
 const quiet = { onnotice: () => {}, max: 1 };
 
@@ -41,7 +41,7 @@ export async function migratePostgres(url) {
 }
 
 /** The demo tenant (its API token, its knowledge) in Postgres, keeping whatever exists, like tenantSeedSql does for D1. */
-export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null, token = null, tokenLabel = slug, knowledge = null, owner = null }) {
+export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null, token = null, tokenLabel = slug, knowledge = null, owner = null, platformAdmin = null }) {
   const client = postgres(url, quiet);
   try {
     await client.unsafe(
@@ -60,6 +60,7 @@ export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null
          SELECT id, ${sqlString(owner.email.toLowerCase())}, ${sqlString(owner.name ?? "Dono")}, 'owner', ${sqlString(passwordHash(owner.password))}, 'active' FROM companies WHERE slug = ${sqlString(slug)}
          ON CONFLICT DO NOTHING`,
       );
+    if (platformAdmin) await client.unsafe(platformAdminSql(platformAdmin));
     if (knowledge)
       await client.unsafe(
         `INSERT INTO company_profiles (company_id, profile, updated_at)

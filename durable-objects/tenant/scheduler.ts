@@ -6,9 +6,10 @@
 
 /**
  * dispatch: a lane's debounce ended; lease: re-send a turn nobody finished; task: an appointment task;
- * housekeeping: purges; metrics: push changed series to the metrics aggregate (tenant/metrics-push.ts).
+ * housekeeping: purges; metrics: push changed series to the metrics aggregate (tenant/metrics-push.ts);
+ * held: work postponed while the tenant is suspended (tenant/held.ts).
  */
-export type ScheduleKind = "dispatch" | "lease" | "task" | "housekeeping" | "metrics";
+export type ScheduleKind = "dispatch" | "lease" | "task" | "housekeeping" | "metrics" | "held";
 
 export interface ScheduleRow {
   key: string;

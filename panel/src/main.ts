@@ -12,6 +12,7 @@ import { currentLocale, type Key, LOCALES, type Locale, restoreLocale, setDispla
 import { renderInsights } from "./insights";
 import { renderSettings } from "./settings";
 import { renderSimulator } from "./simulator";
+import { renderTenants } from "./tenants";
 import { currentRoute, startRouter, stopRouter } from "./ui/router";
 import { renderUsers } from "./users";
 import { type Company, leaveView, type ViewContext, whenUnauthorized } from "./ui/view";
@@ -39,7 +40,12 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "usuarios", label: "nav.users", render: renderUsers, needs: "users:read" },
   { id: "tokens", label: "nav.tokens", render: renderTokens, needs: "tokens:read" },
   { id: "auditoria", label: "nav.audit", render: renderAudit, needs: "audit:read" },
+  // The platform's own view: the only one it has before choosing a tenant.
+  { id: "empresas", label: "nav.tenants", render: renderTenants, needs: "tenants:read" },
 ];
+
+/** The platform signed in without a tenant: the views that need none (Empresas) get this stand-in. */
+const platformCompany = (): Company => ({ slug: "", name: t("tenants.platform"), channel: "", time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone });
 
 /** The language switch: each language named in itself; the choice is remembered and applied at once. */
 function languageSwitch(onChange: () => void): HTMLElement {
@@ -77,26 +83,6 @@ function signOut(messageKey?: Key): void {
   void logout().then(() => showLogin(messageKey));
 }
 
-/** A platform admin without a tenant yet: the switcher alone. */
-async function showTenantPicker(session: Session, messageKey?: Key): Promise<void> {
-  stopRouter();
-  leaveView();
-  const logoutButton = el("button", { class: "link", id: "logout", type: "button" }, t("nav.logout"));
-  logoutButton.addEventListener("click", () => signOut());
-  const error = el("p", { class: "error", id: "tenant-error", role: "alert" }, messageKey ? t(messageKey) : "");
-  const switcher = await tenantSwitcher(session, (slug) => switchTenant(slug));
-  app?.replaceChildren(
-    el(
-      "div",
-      { class: "card login", id: "tenant-picker" },
-      el("div", { class: "login-top" }, el("h1", {}, t("app.name")), logoutButton),
-      el("p", {}, t("auth.pickTenant")),
-      switcher,
-      error,
-    ),
-  );
-}
-
 function switchTenant(slug: string): void {
   saveTenant(slug);
   void start();
@@ -106,7 +92,7 @@ function switchTenant(slug: string): void {
 let shownView = "";
 function route(session: Session, me: Me, company: Company, moved = false): void {
   leaveView();
-  const views = VIEWS.filter((v) => me.permissions.includes(v.needs) && (!v.sandboxOnly || company.channel === "sandbox"));
+  const views = VIEWS.filter((v) => me.permissions.includes(v.needs) && (me.company ? !v.sandboxOnly || company.channel === "sandbox" : v.needs === "tenants:read"));
   const { view: wanted, params } = currentRoute();
   const view = views.find((v) => v.id === wanted) ?? views[0];
   if (!view) return;
@@ -171,14 +157,14 @@ async function start(): Promise<void> {
   try {
     const me = await call<Me>(session, "/api/me");
     if (me.company) return enter(session, me, me.company);
-    if (me.kind === "platform") return showTenantPicker(session);
+    if (me.kind === "platform") return enter(session, me, platformCompany());
     signOut();
   } catch (err) {
     if (!(err instanceof ApiError)) return showLogin();
     // A platform admin's remembered tenant may be gone: pick again rather than sign out.
     if (err.code === "unknown_tenant") {
       saveTenant("");
-      return showTenantPicker({ tenant: "" }, "auth.unknownTenant");
+      return start();
     }
     // No cookie at all is a first visit, not an expired session.
     showLogin(err.status === 401 && err.code !== "unauthorized" ? "login.expired" : undefined);

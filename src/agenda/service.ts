@@ -7,6 +7,7 @@ import type { Appointment, AppointmentTask, Company, Contact, Store } from "../s
 import type { AgendaSettings, CompanyProfile } from "../tenants/profile";
 import { readProfile } from "../tenants/profile";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
+import type { AgendaTaskJob } from "../jobs/agenda-task";
 import { phoneOfAddress } from "../lib/phone";
 import { utcToZoned, zonedTimeToUtc } from "../lib/time-zone";
 import { CalendarSettings, formatSlotLabel, slotsBetween } from "./calendar";
@@ -330,10 +331,18 @@ async function sendAbout(ctx: AgendaCtx, a: Appointment, key: Parameters<typeof 
  * Runs one due appointment task (from the jobs queue). The outbound message is idempotent by the task
  * id and the task row completes once, so an alarm or queue delivered twice does nothing twice.
  */
+async function holdTask(env: Env, company: Company, job: AgendaTaskJob): Promise<void> {
+  if (company.status !== "suspended") return;
+  await tenantStub(env, company.id).hold([{ kind: "task", job }]);
+  await recordMetrics(env, company.id, [{ metric: "secretaria_work_held_total", labels: { kind: "task" }, inc: 1 }]);
+}
+
 export async function runAppointmentTask(env: Env, store: Store, companyId: number, taskId: number): Promise<void> {
   const task = await store.appointmentTasks.byId(companyId, taskId);
   if (task?.status !== "pending") return;
   const company = await store.companies.byId(companyId);
+  // Suspended: the task stays pending and its DO offers it again on resume; closed: it stays pending with the data.
+  if (company && company.status !== "active") return holdTask(env, company, { kind: "agenda_task", companyId, taskId, generation: 0 });
   const appointment = await store.appointments.byId(companyId, task.appointmentId);
   if (!company || !appointment) return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: "appointment gone" }));
   const ctx = await agendaCtx(env, store, company);

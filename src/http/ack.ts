@@ -42,6 +42,20 @@ export async function reject(c: Context<AppEnv>, channel: ChannelName | "calcom"
   throw err;
 }
 
+/**
+ * A suspended or closed tenant's webhook: 200, so the provider does not retry for days, and nothing
+ * stored or queued; each is counted against its tenant as outcome "tenant_suspended".
+ */
+export async function suspendedAck(c: Context<AppEnv>, channel: ChannelName | "calcom", companies: Company[]): Promise<void> {
+  await Promise.all(
+    companies.map((co) =>
+      afterResponse(c, recordMetrics(c.env, co.id, [{ metric: "secretaria_webhook_requests_total", labels: { channel, outcome: "tenant_suspended" }, inc: 1 }])),
+    ),
+  );
+}
+
+export const SUSPENDED_BODY = { ok: true, received: 0, statuses: 0, ignored: "tenant_suspended" } as const;
+
 export const webhookBodyLimit = (channel: ChannelName | "calcom") =>
   bodyLimit({
     maxSize: MAX_WEBHOOK_BYTES,

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { openStore } from "../store";
 import { notFound, onError } from "./errors";
+import { hostTenant } from "./host-tenant";
 import { agenda } from "./routes/agenda";
 import { apiDocs } from "./routes/api-docs";
 import { auth } from "./routes/auth";
@@ -16,6 +17,7 @@ import { ops } from "./routes/ops";
 import { sandbox } from "./routes/sandbox";
 import { scheduling } from "./routes/scheduling";
 import { users } from "./routes/users";
+import { tenants } from "./routes/tenants";
 import { webhooks } from "./routes/webhooks";
 import { tokens } from "./routes/tokens";
 import { auditTrail } from "./routes/audit";
@@ -34,6 +36,7 @@ app.use(async (c, next) => {
   warnIfMetricsUnprotected(c.env);
   await next();
 });
+app.use(hostTenant);
 
 app.route("/", webhooks);
 app.route("/", sandbox);
@@ -49,6 +52,7 @@ app.route("/", users);
 app.route("/", tokens);
 app.route("/", auditTrail);
 app.route("/", ops);
+app.route("/", tenants);
 app.route("/", bench);
 app.route(
   "/",

@@ -27,17 +27,18 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
   const store = c.get("store");
   const xTenant = c.req.header("x-tenant");
   const token = /^Bearer\s+(.+)$/i.exec(c.req.header("authorization") ?? "")?.[1]?.trim();
+  const host = c.get("hostCompany") ?? null;
   if (!token) {
     const access = accessCookie(c);
-    if (access) return sessionCaller(c, access, xTenant);
+    if (access) return sessionCaller(c, access, xTenant, host);
     throw new AppError(401, "unauthorized", "Missing Authorization: Bearer <token>");
   }
-  if (env.ADMIN_TOKEN && (await safeEqual(token, env.ADMIN_TOKEN))) return platformCaller(store, xTenant, c.req.method);
+  if (env.ADMIN_TOKEN && (await safeEqual(token, env.ADMIN_TOKEN))) return platformCaller(store, hostTenant(xTenant, host), c.req.method);
   const found = await store.apiTokens.byHash(await sha256Hex(token));
   const now = Date.now();
   if (!found || found.token.revokedAt !== null) throw new AppError(401, "unauthorized", "Invalid token");
   if (found.token.expiresAt !== null && found.token.expiresAt <= now) throw new AppError(401, "token_expired", "This token has expired");
-  if (xTenant && xTenant !== found.company.slug) throw new AppError(403, "forbidden", "This token belongs to another tenant");
+  if ((xTenant && xTenant !== found.company.slug) || (host && host.id !== found.company.id)) throw new AppError(403, "forbidden", "This token belongs to another tenant");
   assertActive(found.company);
   if (found.token.lastUsedAt === null || now - found.token.lastUsedAt > TOUCH_EVERY_MS) {
     const touched = store.apiTokens.touch(found.token.id, now).catch(() => undefined);
@@ -64,7 +65,7 @@ async function authenticate(c: Context<AppEnv>): Promise<Caller> {
  * whether it still holds, so logout, revocation, a disabled account and a role change act on the
  * very next request. The role is the user's current one, not the JWT's.
  */
-async function sessionCaller(c: Context<AppEnv>, access: string, xTenant: string | undefined): Promise<Caller> {
+async function sessionCaller(c: Context<AppEnv>, access: string, xTenant: string | undefined, host: Company | null): Promise<Caller> {
   const secret = sessionSecret(c.env);
   const now = Date.now();
   const claims = await verifyAccess(secret, access, now);
@@ -78,11 +79,17 @@ async function sessionCaller(c: Context<AppEnv>, access: string, xTenant: string
   if (session.expiresAt <= now) throw new AppError(401, "session_expired", "This session has expired; sign in again");
   if (user.status !== "active") throw new AppError(401, "account_disabled", "This account is disabled");
   const who = { userId: user.id, tokenId: null, sessionId: session.id, actor: `user:${user.id}` };
-  if (user.role === "platform" && user.companyId === null) return { ...(await platformCaller(c.get("store"), xTenant, c.req.method)), ...who };
+  if (user.role === "platform" && user.companyId === null) return { ...(await platformCaller(c.get("store"), hostTenant(xTenant, host), c.req.method)), ...who };
   if (!company) throw new AppError(401, "unauthorized", "Invalid session");
-  if (xTenant && xTenant !== company.slug) throw new AppError(403, "forbidden", "This session belongs to another tenant");
+  if ((xTenant && xTenant !== company.slug) || (host && host.id !== company.id)) throw new AppError(403, "forbidden", "This session belongs to another tenant");
   assertActive(company);
   return { kind: "user", company, role: user.role, scopes: null, ...who };
+}
+
+/** On `<slug>.<PANEL_DOMAIN>` the host names the tenant; an x-tenant naming another one is refused. */
+function hostTenant(xTenant: string | undefined, host: Company | null): string | undefined {
+  if (host && xTenant && xTenant !== host.slug) throw new AppError(403, "forbidden", "x-tenant names another tenant than the host name");
+  return xTenant ?? host?.slug;
 }
 
 /** The platform acting for a tenant: a suspended or closed one can be read (to support it), not changed. */

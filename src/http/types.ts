@@ -27,5 +27,7 @@ export interface AppEnv {
     caller: Caller;
     /** The simulator's tenant, from its path, once the caller may use it (routes/sandbox.ts). */
     sandboxCompany: Company;
+    /** The tenant the host name names (`<slug>.<PANEL_DOMAIN>`), or null (host-tenant.ts). */
+    hostCompany: Company | null;
   };
 }

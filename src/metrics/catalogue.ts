@@ -30,6 +30,8 @@ export const WEBHOOK_OUTCOMES = [
   "unknown_tenant",
   "too_large",
   "unavailable",
+  /** The tenant is suspended or closed: answered 200 so the provider stops retrying, nothing stored. */
+  "tenant_suspended",
 ] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
@@ -184,6 +186,12 @@ export const METRICS = {
     help: "Outbound messages held because the 24 h window was closed and no approved template fits.",
     type: "counter",
     labels: ["company", "purpose"],
+  },
+  workHeld: {
+    name: "secretaria_work_held_total",
+    help: "Outbound sends (kind=send) and appointment tasks (kind=task) postponed because the tenant is suspended; they run on resume.",
+    type: "counter",
+    labels: ["company", "kind"],
   },
   templateFallbacks: {
     name: "secretaria_template_sends_total",

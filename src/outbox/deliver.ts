@@ -4,7 +4,7 @@ import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Company, Contact, MessageRow, Store } from "../store/types";
 import { loadTenant } from "../tenants/tenant-cache";
 import type { CompanyProfile, MessagePurpose } from "../tenants/profile";
-import { recordMetrics } from "../tenants/stubs";
+import { recordMetrics, tenantStub } from "../tenants/stubs";
 import { senderFor } from "../channels/senders";
 import { payloadText, type ChannelSender, type OutboundPayload } from "../channels/types";
 
@@ -35,6 +35,9 @@ export async function deliverBatch(
   pickSender: typeof senderFor = senderFor,
 ): Promise<SendOutcome[]> {
   const now = Date.now();
+  // Read before the claim: a suspended tenant's messages stay queued and unclaimed, so they go out on resume.
+  const tenant = await loadTenant(store, companyId);
+  if (tenant && tenant.company.status !== "active") return holdWhileSuspended(env, tenant.company, jobs);
   const claimed = await store.outbox.claimMany(
     companyId,
     jobs.map((j) => j.job.messageId),
@@ -42,7 +45,6 @@ export async function deliverBatch(
     CLAIM_STALE_MS,
   );
   const byId = new Map(claimed.map((c) => [c.message.id, c]));
-  const tenant = claimed.length ? await loadTenant(store, companyId) : null;
   // One sender for the batch: choosing it reads (parses) the tenant's channel settings.
   const sender = tenant ? pickSender(env, tenant.company) : null;
   const results = await Promise.all(
@@ -124,6 +126,19 @@ async function sendClaimed(
   await store.deliveryLogs.append(company.id, message.id, result.kind, reason);
   await deadLetter(env, store, job, message.attempts, reason);
   return { outcome: { ack: true }, events };
+}
+
+/**
+ * A suspended tenant sends nothing: its jobs are handed to its DO, which queues them again on resume
+ * (durable-objects/tenant/held.ts); the rows stay "queued". A closed tenant's are acked and stay
+ * queued in the store with its other data (closing is final; nothing will send them).
+ */
+async function holdWhileSuspended(env: Env, company: Company, jobs: { job: OutboundJob }[]): Promise<SendOutcome[]> {
+  if (company.status === "suspended") {
+    await tenantStub(env, company.id).hold(jobs.map(({ job }) => ({ kind: "send" as const, job })));
+    await recordMetrics(env, company.id, [{ metric: "secretaria_work_held_total", labels: { kind: "send" }, inc: jobs.length }]);
+  }
+  return jobs.map(() => ({ ack: true }));
 }
 
 const WINDOW_MS = 24 * 3_600_000;

@@ -3,11 +3,11 @@ import { readSettings, type TenantSettings } from "./settings";
 
 /**
  * Webhooks resolve their tenant on every request; the routing keys change rarely. This per-isolate
- * cache spares D1 that lookup for TTL_MS. It is only a cache: a miss (or a new isolate) asks D1, and
+ * cache spares D1 that lookup for LOOKUP_TTL_MS. It is only a cache: a miss (or a new isolate) asks D1, and
  * unknown keys are never cached, so a tenant created a moment ago is found at once. A change to a
- * tenant's settings reaches the webhooks within TTL_MS.
+ * tenant's settings reaches the webhooks within LOOKUP_TTL_MS, and so does a suspension (this isolate at once: forgetTenant).
  */
-const TTL_MS = 30_000;
+export const LOOKUP_TTL_MS = 30_000;
 const MAX_ENTRIES = 5_000;
 const entries = new Map<string, { company: Company; expires: number }>();
 
@@ -18,11 +18,17 @@ async function cached(key: string, load: () => Promise<Company | null>): Promise
   const company = await load();
   if (company) {
     if (entries.size >= MAX_ENTRIES) entries.clear();
-    entries.set(key, { company, expires: now + TTL_MS });
+    entries.set(key, { company, expires: now + LOOKUP_TTL_MS });
   } else entries.delete(key);
   return company;
 }
 
+/** Drops this isolate's entries of a tenant whose row changed (a suspension must not wait for the TTL here). */
+export function forgetTenant(companyId: number): void {
+  for (const [key, hit] of entries) if (hit.company.id === companyId) entries.delete(key);
+}
+
+export const companyBySlug = (store: Store, slug: string) => cached(`slug:${slug}`, () => store.companies.bySlug(slug));
 export const companyByMetaPhoneNumberId = (store: Store, id: string) => cached(`meta:${id}`, () => store.companies.byMetaPhoneNumberId(id));
 export const companyByEvolutionInstance = (store: Store, name: string) => cached(`evolution:${name}`, () => store.companies.byEvolutionInstance(name));
 export const companyByWhaticketTokenHash = (store: Store, hash: string) => cached(`whaticket:${hash}`, () => store.companies.byWhaticketTokenHash(hash));

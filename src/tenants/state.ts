@@ -7,6 +7,8 @@ import type { ChannelName } from "../channels/types";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { AdmitSettings } from "./settings";
 import type { IngressItem, TurnMessage } from "../inbound/messages";
+import type { AgendaTaskJob } from "../jobs/agenda-task";
+import type { OutboundJob } from "../outbox/job";
 
 /**
  * Hand-outs of one turn before it is given up and filed as a dead letter (the first one included):
@@ -119,3 +121,6 @@ export interface AbandonedTurn {
 export interface FinishResult {
   abandoned: AbandonedTurn[];
 }
+
+/** Work a suspended tenant's consumer hands back to its DO, to be queued again on resume. */
+export type HeldWork = { kind: "send"; job: OutboundJob } | { kind: "task"; job: AgendaTaskJob };

@@ -7,7 +7,8 @@ import type { Company, Store } from "../store/types";
 import { readProfile, type CompanyProfile } from "./profile";
 import { tenantStub } from "./stubs";
 
-const TTL_MS = 60_000;
+/** Also the bound on how long a send can miss a suspension in another isolate (outbox/deliver.ts reads it uncompared). */
+export const TENANT_TTL_MS = 30_000;
 const MAX_ENTRIES = 2_000;
 const entries = new Map<number, { company: Company; profile: CompanyProfile; version: number; expires: number }>();
 
@@ -23,7 +24,7 @@ export async function loadTenant(store: Store, companyId: number, version?: numb
   }
   const profile = readProfile(await store.profiles.get(companyId));
   if (entries.size >= MAX_ENTRIES) entries.clear();
-  const entry = { company, profile, version: version ?? hit?.version ?? -1, expires: now + TTL_MS };
+  const entry = { company, profile, version: version ?? hit?.version ?? -1, expires: now + TENANT_TTL_MS };
   entries.set(companyId, entry);
   return entry;
 }

@@ -5,13 +5,17 @@ import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
-import { executeLocal, freePort, migrateLocal, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../../scripts/dev.mjs";
+import { executeLocal, platformAdminSql, freePort, migrateLocal, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../../scripts/dev.mjs";
 import { startFakeGemini } from "./fake-gemini.mjs";
 
 export const TENANT = "painel";
 export const TOKEN = "painel-token-0123456789";
 /** The tenant's owner, seeded with a password like `npm start`'s demo owner; the page signs in as them. */
 export const OWNER = { email: "dona@painel.local", name: "Dona Painel", password: "painel-senha-2026" };
+/** The platform token (ADMIN_TOKEN) of the stage, for setting it up through the API. */
+export const ADMIN_TOKEN = "painel-admin-token-0123456789";
+/** A platform admin: signs in without a tenant to Empresas. */
+export const PLATFORM = { email: "plataforma@painel.local", name: "Equipe Secretaria", password: "plataforma-senha-2026" };
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export const results = [];
@@ -39,6 +43,7 @@ export async function startStage() {
   const gemini = await startFakeGemini();
   await migrateLocal({ persistTo: stateDir, quiet: true });
   await executeLocal(tenantSeedSql({ slug: TENANT, name: "Clínica Painel", token: TOKEN, owner: OWNER }), { persistTo: stateDir, quiet: true });
+  await executeLocal(platformAdminSql(PLATFORM), { persistTo: stateDir, quiet: true });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = startWranglerDev({
@@ -53,6 +58,7 @@ export async function startStage() {
       "SECRETS_KEY:panel-test-secrets-key-0123456789",
       "SESSION_SECRET:panel-test-session-secret-0123456789",
       `GEMINI_API_URL:${gemini.url}`,
+      `ADMIN_TOKEN:${ADMIN_TOKEN}`,
     ],
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });

@@ -7,6 +7,7 @@ import { followupsContract } from "./contract-followups";
 import { inboxContract } from "./contract-inbox";
 import { opsContract } from "./contract-ops";
 import { usersContract } from "./contract-users";
+import { tenantsContract } from "./contract-tenants";
 import { phone, T0, uid } from "./contract-ids";
 
 /**
@@ -26,6 +27,7 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
     inboxContract(makeStore);
     billingContract(makeStore);
     usersContract(makeStore);
+    tenantsContract(makeStore);
 
     const STALE = 60_000;
 

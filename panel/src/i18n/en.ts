@@ -10,5 +10,6 @@ import settings from "./en/settings.json";
 import simulator from "./en/simulator.json";
 import users from "./en/users.json";
 import access from "./en/access.json";
+import tenants from "./en/tenants.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access };
+export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access, ...tenants };

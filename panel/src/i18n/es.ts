@@ -10,5 +10,6 @@ import settings from "./es/settings.json";
 import simulator from "./es/simulator.json";
 import users from "./es/users.json";
 import access from "./es/access.json";
+import tenants from "./es/tenants.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access };
+export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access, ...tenants };

@@ -10,5 +10,6 @@ import settings from "./pt-BR/settings.json";
 import simulator from "./pt-BR/simulator.json";
 import users from "./pt-BR/users.json";
 import access from "./pt-BR/access.json";
+import tenants from "./pt-BR/tenants.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access };
+export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access, ...tenants };

@@ -44,7 +44,7 @@ const AUTH_ERRORS: Record<Auth, Record<number, string>> = {
     404: "`unknown_tenant`: x-tenant names no tenant",
     400: "`tenant_required`: the platform token without x-tenant, on a route that acts for a tenant",
   },
-  sandbox: { 401: "`unauthorized`: no token (unless SANDBOX_PUBLIC)", 403: "`forbidden`: another tenant's simulator" },
+  sandbox: { 401: "`unauthorized`: no token (unless SANDBOX_PUBLIC lists the tenant)", 403: "`forbidden`: another tenant's simulator" },
   metrics: {},
   public: {},
 };

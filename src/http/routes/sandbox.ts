@@ -5,7 +5,8 @@ import { contactFilter, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
 import { AppError } from "../../lib/errors";
 import type { Company, Contact } from "../../store/types";
-import { assertTenantAccess, PLATFORM, requireCaller } from "../auth";
+import { assertActive, assertTenantAccess, requireCaller } from "../auth";
+import { hostAllows } from "../host-tenant";
 import { describer } from "../openapi/meta";
 import { jsonBody } from "../openapi/validate";
 import type { AppEnv } from "../types";
@@ -25,20 +26,41 @@ const SandboxInbound = z.object({
 });
 type SandboxInbound = z.infer<typeof SandboxInbound>;
 
-// Open only where the deployment says so (local development); otherwise the admin API rules apply.
+/**
+ * SANDBOX_PUBLIC: the comma-separated slugs whose simulator answers without a token (local
+ * development; "false" or empty: none, and "true" no longer opens every tenant). A caller that sends
+ * a token is always checked as one, so it reaches its own tenant only, listed or not.
+ */
+export function publicSandboxTenants(value: string | undefined): Set<string> {
+  return new Set(
+    (value ?? "")
+      .split(",")
+      .map((s) => s.trim().toLowerCase())
+      .filter((s) => s && s !== "true" && s !== "false"),
+  );
+}
+
 sandbox.use("/api/sandbox/*", async (c, next) => {
-  if (c.env.SANDBOX_PUBLIC === "true") {
-    c.set("caller", { ...PLATFORM, company: null });
-    return next();
-  }
-  return requireCaller(c, next);
+  if (c.req.header("authorization")) return requireCaller(c, next);
+  const slug = /^\/api\/sandbox\/([^/]+)\//.exec(c.req.path)?.[1] ?? "";
+  if (!publicSandboxTenants(c.env.SANDBOX_PUBLIC).has(slug)) throw new AppError(401, "unauthorized", "Missing Authorization: Bearer <token>");
+  const company = await c.get("store").companies.bySlug(slug);
+  if (!company) throw new AppError(404, "unknown_tenant", "No such tenant");
+  // Anonymous, bounded like a token that may use this one tenant's simulator and nothing else.
+  c.set("caller", { kind: "token", company, role: "agent", scopes: ["sandbox:write"], userId: null, tokenId: null, sessionId: null, actor: "anonymous" });
+  return next();
 });
 
-/** The path's tenant, checked before any body is read: it exists, the caller may use it, its channel is the simulator. */
+/**
+ * The path's tenant, checked before any body is read: it exists, the caller (and the host name) may
+ * use it, it is active, its channel is the simulator.
+ */
 const sandboxTenant: MiddlewareHandler<AppEnv> = async (c, next) => {
   const company = await c.get("store").companies.bySlug(c.req.param("tenant") ?? "");
   if (!company) throw new AppError(404, "unknown_tenant", "No such tenant");
   assertTenantAccess(c.get("caller"), company);
+  if (!hostAllows(c, company)) throw new AppError(403, "forbidden", "The host name names another tenant");
+  assertActive(company);
   if (company.channel !== "sandbox") throw new AppError(409, "not_sandbox", "This tenant uses a real WhatsApp channel; the simulator is off for it");
   c.set("sandboxCompany", company);
   await next();
@@ -46,7 +68,11 @@ const sandboxTenant: MiddlewareHandler<AppEnv> = async (c, next) => {
 sandbox.use("/api/sandbox/:tenant/*", sandboxTenant);
 
 const doc = describer({ tag: "Sandbox", auth: "sandbox", resource: "sandbox" });
-const TENANT_ERRORS = { 404: "`unknown_tenant`", 409: "`not_sandbox`: the tenant uses a real WhatsApp channel" };
+const TENANT_ERRORS = {
+  403: "`forbidden`: another tenant's simulator; `tenant_suspended`",
+  404: "`unknown_tenant`",
+  409: "`not_sandbox`: the tenant uses a real WhatsApp channel",
+};
 
 sandbox.post(
   "/api/sandbox/:tenant/inbound",

@@ -11,19 +11,27 @@ import { openSecret } from "../../lib/secret-box";
 import { AppError } from "../../lib/errors";
 import { companyByEvolutionInstance, companyByMetaPhoneNumberId, companyByWhaticketTokenHash, settingsOf } from "../../tenants/lookup-cache";
 import { recordMetrics } from "../../tenants/stubs";
-import { afterResponse, enqueueParts, parseWith, reject, webhookBodyLimit as limit, type AckPart } from "../ack";
+import type { Company } from "../../store/types";
+import { afterResponse, enqueueParts, parseWith, reject, SUSPENDED_BODY, suspendedAck, webhookBodyLimit as limit, type AckPart } from "../ack";
+import { hostAllows } from "../host-tenant";
 import { parseJson } from "../errors";
 import { describer } from "../openapi/meta";
 import type { AppEnv } from "../types";
 
 export const webhooks = new Hono<AppEnv>();
 const doc = describer({ tag: "Webhooks", auth: "public" });
-const ACK = { 200: { description: "`{ok: true, ...}`: verified, parsed, bounded and queued" } };
+const ACK = { 200: { description: '`{ok: true, ...}`: verified, parsed, bounded and queued; a suspended tenant\'s: `ignored: "tenant_suspended"`, nothing stored' } };
 /** A provider's body is checked by its parser once the signature over the raw bytes holds, so it is documented here, not validated by middleware. */
 const ACK_ERRORS = { 413: "`payload_too_large`: over 1 MiB", 429: "`rate_limited`: too many requests from this address" };
 
 /** One decoder for every request: a whole-buffer decode keeps no state between calls. */
 const utf8 = new TextDecoder();
+
+/** Verified, but the tenant is suspended or closed: 200 and nothing stored (ack.ts). */
+const suspended = async (c: Parameters<typeof enqueueParts>[0], channel: ChannelName | "calcom", company: Company) => {
+  await suspendedAck(c, channel, [company]);
+  return c.json(SUSPENDED_BODY);
+};
 
 const ack = async (c: Parameters<typeof enqueueParts>[0], channel: ChannelName, parts: AckPart[], started: number) =>
   c.json({ ok: true, ...(await enqueueParts(c, channel, parts, started)) });
@@ -69,12 +77,16 @@ webhooks.post(
     }
     const store = c.get("store");
     const parts: AckPart[] = [];
+    const suspended: Company[] = [];
     let unknown = 0;
     for (const batch of batches) {
       const company = await companyByMetaPhoneNumberId(store, batch.routeKey);
-      if (company?.status !== "active") unknown++;
+      if (!company || !hostAllows(c, company)) unknown++;
+      else if (company.status !== "active") suspended.push(company);
       else parts.push({ company, batch });
     }
+    await suspendedAck(c, "meta", suspended);
+    if (parts.length === 0 && suspended.length > 0) return c.json(SUSPENDED_BODY);
     if (parts.length === 0 && unknown > 0) return reject(c, "meta", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this phone_number_id"));
     // Entries for numbers we do not serve are counted but do not fail the ones we do (Meta would retry all).
     if (unknown > 0)
@@ -96,8 +108,9 @@ webhooks.post(
   async (c) => {
     const started = Date.now();
     const store = c.get("store");
-    const company = await companyByEvolutionInstance(store, c.req.param("instance"));
-    if (company?.status !== "active") return reject(c, "evolution", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this Evolution instance"));
+    const found = await companyByEvolutionInstance(store, c.req.param("instance"));
+    const company = found && hostAllows(c, found) ? found : null;
+    if (!company) return reject(c, "evolution", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this Evolution instance"));
     let body: unknown;
     try {
       body = parseJson(await c.req.text());
@@ -116,6 +129,7 @@ webhooks.post(
     } catch (err) {
       return reject(c, "evolution", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
     }
+    if (company.status !== "active") return suspended(c, "evolution", company);
     return ack(c, "evolution", [{ company, batch: parsed.batch }], started);
   },
 );
@@ -135,8 +149,9 @@ webhooks.post(
     const started = Date.now();
     const store = c.get("store");
     const token = c.req.header("x-webhook-token");
-    const company = token ? await companyByWhaticketTokenHash(store, await sha256Hex(token)) : null;
-    if (company?.status !== "active") return reject(c, "whaticket", "unauthorized", null, new AppError(401, "invalid_token", "X-Webhook-Token is missing or unknown"));
+    const found = token ? await companyByWhaticketTokenHash(store, await sha256Hex(token)) : null;
+    const company = found && hostAllows(c, found) ? found : null;
+    if (!company) return reject(c, "whaticket", "unauthorized", null, new AppError(401, "invalid_token", "X-Webhook-Token is missing or unknown"));
     const raw = await c.req.arrayBuffer();
     const secret = settingsOf(company).whaticket?.webhookSecret;
     if (!secret || !(await verifyWhaticketSignature(raw, c.req.header("x-signature"), secret)))
@@ -147,6 +162,7 @@ webhooks.post(
     } catch (err) {
       return reject(c, "whaticket", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
     }
+    if (company.status !== "active") return suspended(c, "whaticket", company);
     return ack(c, "whaticket", [{ company, batch }], started);
   },
 );
@@ -164,8 +180,9 @@ webhooks.post(
   limit("calcom"),
   async (c) => {
     const store = c.get("store");
-    const company = await store.companies.bySlug(c.req.param("tenant"));
-    if (company?.status !== "active") return reject(c, "calcom", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No such tenant"));
+    const found = await store.companies.bySlug(c.req.param("tenant"));
+    const company = found && hostAllows(c, found) ? found : null;
+    if (!company) return reject(c, "calcom", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No such tenant"));
     const raw = await c.req.arrayBuffer();
     const ctx = await agendaCtx(c.env, store, company);
     const sealed = ctx.profile.agenda.calcom?.webhookSecretCipher;
@@ -178,6 +195,7 @@ webhooks.post(
     } catch (err) {
       return reject(c, "calcom", "bad_request", company, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
     }
+    if (company.status !== "active") return suspended(c, "calcom", company);
     const result = await applyCalcomEvent(ctx, event);
     await recordMetrics(c.env, company.id, [
       { metric: "secretaria_webhook_requests_total", labels: { channel: "calcom", outcome: result.applied ? "accepted" : "ignored" }, inc: 1 },

@@ -1,10 +1,15 @@
 import type { ChannelName } from "../../channels/types";
 
+export type CompanyStatus = "active" | "suspended" | "closed";
+
 export interface Company {
   id: number;
   slug: string;
   name: string;
-  status: "active" | "suspended" | "closed";
+  status: CompanyStatus;
+  /** Why the platform last changed the status (suspend/close reason); null while never changed. */
+  statusReason: string | null;
+  statusChangedAt: number | null;
   timeZone: string;
   locale: string;
   channel: ChannelName;
@@ -78,6 +83,8 @@ export interface NewCompany {
   channelSettings?: unknown;
 }
 
+export type CompanyPatch = Partial<Pick<Company, "name" | "timeZone" | "locale">>;
+
 /** Tenants and what hangs off them directly: tokens, profile, LLM usage, audit log. */
 export interface TenantStore {
   companies: {
@@ -87,7 +94,15 @@ export interface TenantStore {
     byMetaPhoneNumberId(id: string): Promise<Company | null>;
     byEvolutionInstance(instance: string): Promise<Company | null>;
     byWhaticketTokenHash(hash: string): Promise<Company | null>;
-    list(): Promise<Company[]>;
+    /** Every tenant by id, or those in one status. */
+    list(filter?: { status?: CompanyStatus }): Promise<Company[]>;
+    /** Changes what the platform may change after provisioning; null when there is no such tenant. */
+    update(id: number, patch: CompanyPatch): Promise<Company | null>;
+    /**
+     * Moves the tenant to `status` only from one of `from` (a closed tenant is never reopened by a
+     * resume that raced the close); null when it is not in one of them (or does not exist).
+     */
+    setStatus(id: number, status: CompanyStatus, opts: { from: CompanyStatus[]; reason: string | null; at: number }): Promise<Company | null>;
   };
   apiTokens: {
     create(companyId: number, tokenHash: string, label: string, opts?: { scopes?: string[]; prefix?: string; expiresAt?: number | null; createdBy?: number | null }): Promise<void>;

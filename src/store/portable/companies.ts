@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { ApiToken, AuditRecord, Company, Store } from "../types";
 import type { PortableCtx } from "./context";
@@ -8,6 +8,8 @@ export const toCompany = (r: typeof schema.companies.$inferSelect): Company => (
   slug: r.slug,
   name: r.name,
   status: r.status,
+  statusReason: r.statusReason,
+  statusChangedAt: r.statusChangedAt,
   timeZone: r.timeZone,
   locale: r.locale,
   channel: r.channel,
@@ -46,8 +48,25 @@ export function companies({ db, schema: s }: PortableCtx): Store["companies"] {
     byMetaPhoneNumberId: (id) => oneCompany(eq(s.companies.metaPhoneNumberId, id)),
     byEvolutionInstance: (name) => oneCompany(eq(s.companies.evolutionInstance, name)),
     byWhaticketTokenHash: (hash) => oneCompany(eq(s.companies.whaticketTokenHash, hash)),
-    async list() {
-      return (await db.select().from(s.companies).orderBy(s.companies.id)).map(toCompany);
+    async list(filter = {}) {
+      const q = db.select().from(s.companies);
+      const rows = await (filter.status ? q.where(eq(s.companies.status, filter.status)) : q).orderBy(s.companies.id);
+      return rows.map(toCompany);
+    },
+    async update(id, patch) {
+      const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      if (Object.keys(set).length === 0) return oneCompany(eq(s.companies.id, id));
+      const [row] = await db.update(s.companies).set(set).where(eq(s.companies.id, id)).returning();
+      return row ? toCompany(row) : null;
+    },
+    // One conditional UPDATE: two racing lifecycle calls cannot both win, on either engine.
+    async setStatus(id, status, { from, reason, at }) {
+      const [row] = await db
+        .update(s.companies)
+        .set({ status, statusReason: reason, statusChangedAt: at })
+        .where(and(eq(s.companies.id, id), inArray(s.companies.status, from)))
+        .returning();
+      return row ? toCompany(row) : null;
     },
   };
 }
