@@ -1,6 +1,7 @@
 import { appointmentTasks, feedback } from "./appointment-tasks";
 import { appointments } from "./appointments";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
+import { companyChannel } from "./company-channel";
 import { contacts } from "./contacts";
 import type { PortableCtx } from "./context";
 import { conversations } from "./conversations";
@@ -20,6 +21,7 @@ export type { Dialect, EngineSpecific, PortableCtx } from "./context";
 export function portableRepositories(x: PortableCtx) {
   return {
     companies: companies(x),
+    companyChannel: companyChannel(x),
     apiTokens: apiTokens(x),
     contacts: contacts(x),
     conversations: conversations(x),
