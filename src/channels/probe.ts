@@ -54,7 +54,7 @@ export async function probeChannel(t: ProbeTarget, opts: { fetch?: FetchFn; time
           // (400) only after the token check (401/403), so it proves the token and sends nothing.
           await requestJson(doFetch, "POST", `${root}/api/messages/send`, { authorization: `Bearer ${t.token}` }, {}, timeoutMs);
   const label = LABEL[t.provider];
-  if (outcome.kind === "timeout") return { ok: false, code: `${t.provider}_timeout`, detail: `${label} did not answer within ${Math.round(timeoutMs / 1000)} s` };
+  if (outcome.kind === "timeout") return { ok: false, code: `${t.provider}_timeout`, detail: `${label} did not answer within ${timeoutMs / 1000} s` };
   if (outcome.kind === "network") return { ok: false, code: `${t.provider}_network`, detail: cleanReason(`Could not reach ${label}: ${outcome.message}`, secrets) };
   const { status, body } = outcome;
   const fail = (code: string, detail: string): ProbeResult => ({ ok: false, code, detail: cleanReason(detail, secrets) });

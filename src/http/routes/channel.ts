@@ -156,11 +156,11 @@ channel.post(
     responses: { 200: { description: "`{rotated, previous_until, verify_token?, webhook_secret?}`: new generated values, shown once" } },
     errors: { 404: "`unknown_tenant`", 422: "`nothing_to_rotate` / `channel_not_configured`" },
   }),
-  jsonBody(RotateInput, { optional: true }),
+  jsonBody(RotateInput.prefault({}), { optional: true }),
   async (c) => {
     const company = await tenantParam(c);
     assertTenantAccess(c.get("caller"), company);
-    const input = c.req.valid("json") ?? RotateInput.parse({});
+    const input = c.req.valid("json");
     const r = await rotateSecrets(c.env, c.get("store"), company, input);
     await configChanged(c.env, company.id);
     await audit(c, company.id, { action: "channel.rotate_secrets", target: r.rotated.join(","), detail: { window_hours: input.window_hours } });
