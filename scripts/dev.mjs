@@ -66,6 +66,20 @@ async function seedDemoHistory(base) {
   console.log(`[dev] imported ${job.rows_imported} synthetic appointments into the demo tenant (Insights de Agenda)`);
 }
 
+/**
+ * The demo's Meta number, connected the way a tenant connects one (PUT /api/channel: routing key,
+ * verify token, audit): the sandbox channel answers in the simulator, and signed Meta-format webhooks
+ * for the number reach the demo tenant. Left alone once the channel was connected (or changed).
+ */
+async function connectDemoChannel(base) {
+  const headers = { authorization: `Bearer ${DEMO.token}`, "content-type": "application/json" };
+  const current = await (await fetch(`${base}/api/channel`, { headers })).json();
+  if (current.provider !== "sandbox" || current.meta !== null) return;
+  const res = await fetch(`${base}/api/channel`, { method: "PUT", headers, body: JSON.stringify({ provider: "sandbox", phone_number_id: DEMO.phoneNumberId }) });
+  if (!res.ok) return console.log(`[dev] the demo tenant's Meta number was not connected: PUT /api/channel answered ${res.status} ${(await res.text()).slice(0, 300)}`);
+  console.log(`[dev] connected the demo tenant's Meta number ${DEMO.phoneNumberId} (PUT /api/channel)`);
+}
+
 function banner({ base, vars }) {
   const sandboxAuth = vars.SANDBOX_PUBLIC === "true" ? "" : ` -H 'authorization: Bearer ${DEMO.token}'`;
   const metricsAuth = vars.METRICS_TOKEN ? ` (Authorization: Bearer <METRICS_TOKEN from .dev.vars>)` : "";
@@ -199,7 +213,8 @@ async function main() {
   console.log("[dev] applying local D1 migrations…");
   await migrateLocal();
   console.log(`[dev] seeding the demo tenant "${DEMO.slug}"…`);
-  await executeLocal(tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge }), {
+  // The demo's Meta number is connected through the API once the server is up (connectDemoChannel).
+  await executeLocal(tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge }), {
     quiet: true,
   });
   const extraArgs = ["--test-scheduled"];
@@ -217,7 +232,6 @@ async function main() {
     await seedTenantPostgres(databaseUrl, {
       slug: DEMO.slug,
       name: DEMO.name,
-      phoneNumberId: DEMO.phoneNumberId,
       token: DEMO.token,
       tokenLabel: "demo",
       knowledge: DEMO.knowledge,
@@ -258,6 +272,7 @@ async function main() {
     await stopWrangler(child);
     process.exit(1);
   }
+  await connectDemoChannel(base);
   await seedDemoHistory(base);
   runMinuteCron(base);
   banner({ base, vars });

@@ -1,6 +1,7 @@
 /** The admin panel: sign in with a token, then the views, each at its own hash route (#agenda, #configuracao…). */
 import { renderAgenda } from "./agenda";
 import { ApiError, call, loadSession, type Session, saveSession } from "./api";
+import { renderChannel } from "./channel";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
@@ -20,12 +21,14 @@ interface Me {
 const app = document.querySelector<HTMLElement>("#app");
 if (!app) throw new Error("#app missing");
 
-const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sandboxOnly?: boolean }[] = [
+/** `permission`: what GET /api/me must list for the view to be offered (tenants/roles.ts). */
+const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sandboxOnly?: boolean; permission?: string }[] = [
   { id: "insights", label: "nav.insights", render: renderInsights },
   { id: "agenda", label: "nav.agenda", render: renderAgenda },
   { id: "conversas", label: "nav.conversations", render: renderConversations },
   { id: "pos-atendimento", label: "nav.followups", render: renderFollowups },
   { id: "configuracao", label: "nav.settings", render: renderSettings },
+  { id: "canal", label: "nav.channel", render: renderChannel, permission: "channel:read" },
   { id: "simulador", label: "nav.simulator", render: renderSimulator, sandboxOnly: true },
   { id: "falhas", label: "nav.failures", render: renderFailures },
 ];

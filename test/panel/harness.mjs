@@ -7,9 +7,12 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { executeLocal, freePort, migrateLocal, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../../scripts/dev.mjs";
 import { startFakeGemini } from "./fake-gemini.mjs";
+import { startFakeGraph } from "./fake-graph.mjs";
 
 export const TENANT = "painel";
 export const TOKEN = "painel-token-0123456789";
+/** The Meta access token the fake Graph API accepts (the Canal journey connects a number with it). */
+export const META_TOKEN = "EAAG-painel-fake-token-0001";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export const results = [];
@@ -35,6 +38,7 @@ export async function startStage() {
   const shots = process.env.PANEL_SCREENSHOTS ?? mkdtempSync(path.join(os.tmpdir(), "secretaria-panel-shots-"));
   const stateDir = path.relative(ROOT, path.join(tmp, "state"));
   const gemini = await startFakeGemini();
+  const graph = await startFakeGraph({ goodToken: META_TOKEN });
   await migrateLocal({ persistTo: stateDir, quiet: true });
   await executeLocal(tenantSeedSql({ slug: TENANT, name: "Clínica Painel", token: TOKEN }), { persistTo: stateDir, quiet: true });
   const port = await freePort();
@@ -43,14 +47,15 @@ export async function startStage() {
     port,
     persistTo: stateDir,
     output: createWriteStream(path.join(tmp, "wrangler.log")),
-    // A key to seal the tenant's own LLM key with, and Gemini pointed at the fake.
-    extraArgs: ["--log-level", "warn", "--var", "SECRETS_KEY:panel-test-secrets-key-0123456789", `GEMINI_API_URL:${gemini.url}`],
+    // A key to seal the tenant's own LLM key with, and Gemini and Meta's Graph API pointed at the fakes.
+    extraArgs: ["--log-level", "warn", "--var", "SECRETS_KEY:panel-test-secrets-key-0123456789", `GEMINI_API_URL:${gemini.url}`, `META_GRAPH_URL:${graph.url}`],
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
   const stop = async () => {
     await browser.close();
     await stopWrangler(child);
     await gemini.close();
+    await graph.close();
     rmSync(tmp, { recursive: true, force: true });
   };
   try {
@@ -65,7 +70,7 @@ export async function startStage() {
     return { status: res.status, body: await res.json().catch(() => null) };
   };
   const sql = (statement) => executeLocal(statement, { persistTo: stateDir, quiet: true });
-  return { base, browser, api, sql, tmp, shots, gemini, stop };
+  return { base, browser, api, sql, tmp, shots, gemini, graph, stop };
 }
 
 /** Waits until the current view has painted its content (not loading, not busy). */
