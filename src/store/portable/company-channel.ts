@@ -14,13 +14,13 @@ export function companyChannel({ db, schema: s }: PortableCtx): ChannelStore["co
     ].filter((k) => k !== null);
     if (keys.length === 0) return null;
     const [other] = await db
-      .select({ meta: c.metaPhoneNumberId, evolution: c.evolutionInstance, whaticket: c.whaticketTokenHash })
+      .select({ pnid: c.metaPhoneNumberId, instance: c.evolutionInstance, tokenHash: c.whaticketTokenHash })
       .from(c)
       .where(and(ne(c.id, companyId), or(...keys)))
       .limit(1);
     if (!other) return null;
-    if (u.metaPhoneNumberId !== null && other.meta === u.metaPhoneNumberId) return "meta_phone_number_id" as const;
-    if (u.evolutionInstance !== null && other.evolution === u.evolutionInstance) return "evolution_instance" as const;
+    if (u.metaPhoneNumberId !== null && other.pnid === u.metaPhoneNumberId) return "meta_phone_number_id" as const;
+    if (u.evolutionInstance !== null && other.instance === u.evolutionInstance) return "evolution_instance" as const;
     return "whaticket_token" as const;
   }
   return {
