@@ -90,6 +90,20 @@ const demoSandboxOpen = (vars) =>
     .map((s) => s.trim())
     .includes(DEMO.slug);
 
+/**
+ * The demo's Meta number, connected the way a tenant connects one (PUT /api/channel: routing key,
+ * verify token, audit): the sandbox channel answers in the simulator, and signed Meta-format webhooks
+ * for the number reach the demo tenant. Left alone once the channel was connected (or changed).
+ */
+async function connectDemoChannel(base) {
+  const headers = { authorization: `Bearer ${DEMO.token}`, "content-type": "application/json" };
+  const current = await (await fetch(`${base}/api/channel`, { headers })).json();
+  if (current.provider !== "sandbox" || current.meta !== null) return;
+  const res = await fetch(`${base}/api/channel`, { method: "PUT", headers, body: JSON.stringify({ provider: "sandbox", phone_number_id: DEMO.phoneNumberId }) });
+  if (!res.ok) return console.log(`[dev] the demo tenant's Meta number was not connected: PUT /api/channel answered ${res.status} ${(await res.text()).slice(0, 300)}`);
+  console.log(`[dev] connected the demo tenant's Meta number ${DEMO.phoneNumberId} (PUT /api/channel)`);
+}
+
 function banner({ base, vars }) {
   const sandboxAuth = demoSandboxOpen(vars) ? "" : ` -H 'authorization: Bearer ${DEMO.token}'`;
   const metricsAuth = vars.METRICS_TOKEN ? ` (Authorization: Bearer <METRICS_TOKEN from .dev.vars>)` : "";
@@ -231,11 +245,10 @@ async function main() {
   console.log("[dev] applying local D1 migrations…");
   await migrateLocal();
   console.log(`[dev] seeding the demo tenant "${DEMO.slug}"…`);
+  // The demo's Meta number is connected through the API once the server is up (connectDemoChannel).
   await executeLocal(
-    `${tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, phoneNumberId: DEMO.phoneNumberId, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge, owner: DEMO.owner })} ${platformAdminSql(DEMO.platform)};`,
-    {
-      quiet: true,
-    },
+    `${tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge, owner: DEMO.owner })} ${platformAdminSql(DEMO.platform)};`,
+    { quiet: true },
   );
   const extraArgs = ["--test-scheduled"];
   const databaseUrl = process.env.DATABASE_URL;
@@ -252,7 +265,6 @@ async function main() {
     await seedTenantPostgres(databaseUrl, {
       slug: DEMO.slug,
       name: DEMO.name,
-      phoneNumberId: DEMO.phoneNumberId,
       token: DEMO.token,
       tokenLabel: "demo",
       knowledge: DEMO.knowledge,
@@ -295,6 +307,7 @@ async function main() {
     await stopWrangler(child);
     process.exit(1);
   }
+  await connectDemoChannel(base);
   await seedDemoHistory(base);
   runMinuteCron(base);
   banner({ base, vars });

@@ -4,6 +4,7 @@ import { renderTokens } from "./access/tokens";
 import { renderAgenda } from "./agenda";
 import { ApiError, call, loadSession, logout, type Session, saveTenant } from "./api";
 import { renderAccept, renderLogin, tenantSwitcher } from "./auth/screens";
+import { renderChannel } from "./channel";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
@@ -35,6 +36,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "pos-atendimento", label: "nav.followups", render: renderFollowups, needs: "agenda:read" },
   // Configuração is for those who may change it; an agent reads the settings only through the views that use them.
   { id: "configuracao", label: "nav.settings", render: renderSettings, needs: "config:write" },
+  { id: "canal", label: "nav.channel", render: renderChannel, needs: "channel:read" },
   { id: "simulador", label: "nav.simulator", render: renderSimulator, needs: "sandbox:write", sandboxOnly: true },
   { id: "falhas", label: "nav.failures", render: renderFailures, needs: "dead_letters:read" },
   { id: "usuarios", label: "nav.users", render: renderUsers, needs: "users:read" },

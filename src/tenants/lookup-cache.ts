@@ -33,6 +33,16 @@ export const companyByMetaPhoneNumberId = (store: Store, id: string) => cached(`
 export const companyByEvolutionInstance = (store: Store, name: string) => cached(`evolution:${name}`, () => store.companies.byEvolutionInstance(name));
 export const companyByWhaticketTokenHash = (store: Store, hash: string) => cached(`whaticket:${hash}`, () => store.companies.byWhaticketTokenHash(hash));
 
+/**
+ * Drops this isolate's cached rows for routing keys (old and new ones) after a channel change, so the
+ * change is seen here at once; other isolates see it within TTL_MS.
+ */
+export function forgetRouteKeys(keys: { meta?: string | null; evolution?: string | null; whaticketHash?: string | null }): void {
+  if (keys.meta) entries.delete(`meta:${keys.meta}`);
+  if (keys.evolution) entries.delete(`evolution:${keys.evolution}`);
+  if (keys.whaticketHash) entries.delete(`whaticket:${keys.whaticketHash}`);
+}
+
 const parsedSettings = new WeakMap<Company, TenantSettings>();
 
 /** The company's channel settings, parsed once per cached company row (zod is not free on every request). */

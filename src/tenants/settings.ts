@@ -1,6 +1,16 @@
 import * as z from "../lib/zod";
 import { log } from "../lib/log";
 
+/**
+ * A sealed credential (secret-box format) and, while a rotation's window lasts, the previous one:
+ * webhooks signed or keyed with either are accepted until `previous.until` (ms).
+ */
+export const Sealed = z.object({
+  cipher: z.string().min(1),
+  previous: z.object({ cipher: z.string().min(1), until: z.number() }).optional(),
+});
+export type Sealed = z.infer<typeof Sealed>;
+
 /** Per-tenant knobs stored in companies.channel_settings; every field has a safe default. */
 export const TenantSettings = z.object({
   /** Messages of one contact arriving within this window are answered as one turn. */
@@ -26,9 +36,33 @@ export const TenantSettings = z.object({
       maxEntries: z.number().int().positive().max(100).default(20),
     })
     .prefault({}),
-  meta: z.object({ phoneNumberId: z.string().min(1), accessToken: z.string().min(1) }).optional(),
-  evolution: z.object({ baseUrl: z.url(), instance: z.string().min(1), apikey: z.string().min(1) }).optional(),
-  whaticket: z.object({ baseUrl: z.url(), token: z.string().min(1), webhookSecret: z.string().min(1) }).optional(),
+  /**
+   * Channel credentials. Connected through PUT /api/channel they are sealed (`*Sealed`, see
+   * channels/credentials.ts); the plaintext fields are what older versions wrote, still read until the
+   * next save seals them.
+   */
+  meta: z
+    .object({
+      phoneNumberId: z.string().min(1),
+      wabaId: z.string().min(1).optional(),
+      accessToken: z.string().min(1).optional(),
+      accessTokenSealed: Sealed.optional(),
+      appSecretSealed: Sealed.optional(),
+      verifyTokenSealed: Sealed.optional(),
+    })
+    .optional(),
+  evolution: z.object({ baseUrl: z.url(), instance: z.string().min(1), apikey: z.string().min(1).optional(), apikeySealed: Sealed.optional() }).optional(),
+  whaticket: z
+    .object({
+      baseUrl: z.url(),
+      token: z.string().min(1).optional(),
+      tokenSealed: Sealed.optional(),
+      webhookSecret: z.string().min(1).optional(),
+      webhookSecretSealed: Sealed.optional(),
+    })
+    .optional(),
+  /** The last POST /api/channel/test, shown by GET /api/channel. */
+  lastTest: z.object({ ok: z.boolean(), code: z.string().max(80), detail: z.string().max(300).optional(), provider: z.string().max(20), at: z.number() }).optional(),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

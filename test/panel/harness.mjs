@@ -7,6 +7,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { executeLocal, platformAdminSql, freePort, migrateLocal, ROOT, startWranglerDev, stopWrangler, tenantSeedSql, waitForHttp } from "../../scripts/dev.mjs";
 import { startFakeGemini } from "./fake-gemini.mjs";
+import { startFakeGraph } from "./fake-graph.mjs";
 
 export const TENANT = "painel";
 export const TOKEN = "painel-token-0123456789";
@@ -16,6 +17,8 @@ export const OWNER = { email: "dona@painel.local", name: "Dona Painel", password
 export const ADMIN_TOKEN = "painel-admin-token-0123456789";
 /** A platform admin: signs in without a tenant to Empresas. */
 export const PLATFORM = { email: "plataforma@painel.local", name: "Equipe Secretaria", password: "plataforma-senha-2026" };
+/** The Meta access token the fake Graph API accepts (the Canal journey connects a number with it). */
+export const META_TOKEN = "EAAG-painel-fake-token-0001";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export const results = [];
@@ -41,6 +44,7 @@ export async function startStage() {
   const shots = process.env.PANEL_SCREENSHOTS ?? mkdtempSync(path.join(os.tmpdir(), "secretaria-panel-shots-"));
   const stateDir = path.relative(ROOT, path.join(tmp, "state"));
   const gemini = await startFakeGemini();
+  const graph = await startFakeGraph({ goodToken: META_TOKEN });
   await migrateLocal({ persistTo: stateDir, quiet: true });
   await executeLocal(tenantSeedSql({ slug: TENANT, name: "Clínica Painel", token: TOKEN, owner: OWNER }), { persistTo: stateDir, quiet: true });
   await executeLocal(platformAdminSql(PLATFORM), { persistTo: stateDir, quiet: true });
@@ -50,7 +54,7 @@ export async function startStage() {
     port,
     persistTo: stateDir,
     output: createWriteStream(path.join(tmp, "wrangler.log")),
-    // A key to seal the tenant's own LLM key with, and Gemini pointed at the fake.
+    // A key to seal the tenant's own LLM key with, and Gemini and Meta's Graph API pointed at the fakes.
     extraArgs: [
       "--log-level",
       "warn",
@@ -59,6 +63,7 @@ export async function startStage() {
       "SESSION_SECRET:panel-test-session-secret-0123456789",
       `GEMINI_API_URL:${gemini.url}`,
       `ADMIN_TOKEN:${ADMIN_TOKEN}`,
+      `META_GRAPH_URL:${graph.url}`,
     ],
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
@@ -66,6 +71,7 @@ export async function startStage() {
     await browser.close();
     await stopWrangler(child);
     await gemini.close();
+    await graph.close();
     rmSync(tmp, { recursive: true, force: true });
   };
   try {
@@ -80,7 +86,7 @@ export async function startStage() {
     return { status: res.status, body: await res.json().catch(() => null) };
   };
   const sql = (statement) => executeLocal(statement, { persistTo: stateDir, quiet: true });
-  return { base, browser, api, sql, tmp, shots, gemini, stop };
+  return { base, browser, api, sql, tmp, shots, gemini, graph, stop };
 }
 
 /** Waits until the current view has painted its content (not loading, not busy). */

@@ -262,6 +262,22 @@ const calls: fc.Arbitrary<Call> = fc.oneof(
     (t) => `/api/sandbox/${t.slug}/inbound`,
     jsonBody(fc.oneof(plausible({ from: phone, text, id: fc.string({ minLength: 1, maxLength: 128 }), name: text }), shaped(["from", "text", "id", "name"]))),
   ),
+  // The channel: hostile bodies for each provider; rotation by the tenant's slug (or a hostile segment).
+  fc.record({
+    method: fc.constant<"PUT">("PUT"),
+    path: fc.constant(() => "/api/channel"),
+    body: jsonBody(
+      fc.oneof(
+        plausible({ provider: fc.constantFrom("meta", "sandbox"), phone_number_id: fc.constantFrom("106540352242922", "1e5", "abc"), access_token: text, app_secret: text }),
+        shaped(["provider", "phone_number_id", "waba_id", "access_token", "app_secret", "base_url", "instance", "apikey", "token", "webhook_secret"]),
+      ),
+    ),
+    contentType: fc.constant("application/json"),
+  }),
+  fc.constant({ method: "POST" as const, path: () => "/api/channel/test" }),
+  fc
+    .tuple(fc.oneof(fc.constant("SLUG"), hostileSegment), jsonBody(shaped(["window_hours", "app_secret", "apikey"])))
+    .map(([id, body]) => ({ method: "POST" as const, path: (t: Seeded) => `/api/tenants/${id === "SLUG" ? t.slug : id}/rotate-secrets`, body, contentType: "application/json" })),
   // Query strings and ids of the listings.
   fc
     .tuple(

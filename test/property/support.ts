@@ -218,10 +218,11 @@ const STATES = {
   conversationStates: "SELECT group_concat(id || ':' || status, ',') AS s FROM conversations WHERE company_id = ?",
   deadLetterStates: "SELECT group_concat(id || ':' || ifnull(reprocessed_at, ''), ',') AS s FROM dead_letters WHERE company_id = ?",
   appointmentStates: "SELECT group_concat(id || ':' || status || ':' || starts_at, ',') AS s FROM appointments WHERE company_id = ?",
+  channel: "SELECT channel || '@' || ifnull(meta_phone_number_id, '') || '@' || ifnull(evolution_instance, '') || '@' || channel_settings AS s FROM companies WHERE id = ?",
 };
 
 /**
- * Row counts of every tenant table, the stored profile and the states of messages, conversations,
+ * Row counts of every tenant table, the stored profile, the channel and the states of messages, conversations,
  * dead letters and appointments, in one D1 batch: equal before and after means nothing was stored.
  */
 export async function footprint(companyId: number): Promise<Record<string, unknown>> {

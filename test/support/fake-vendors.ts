@@ -63,6 +63,13 @@ export async function fakeVendors(request: Request): Promise<Response> {
     }
     return json({ sent: sent.get(pnid) ?? [] });
   }
+  // The connection test's GET /<phone_number_id>?fields=…: the recorded answer, or the expired-token 190 in mode "190".
+  const number = /^\/v[\d.]+\/(\d+)$/.exec(url.pathname);
+  if (number && request.method === "GET") {
+    const id = number[1] ?? "";
+    if (!/^Bearer .+/.test(request.headers.get("authorization") ?? "") || modes.get(id) === "190") return new Response(ERRORS["190"].body, { status: 401 });
+    return json({ ...(JSON.parse(fixture("phone-number.json")) as object), id });
+  }
   const send = /^\/v[\d.]+\/([^/]+)\/messages$/.exec(url.pathname);
   if (!send || request.method !== "POST") return json({ error: { message: "Unknown path", code: 100 } }, 400);
   const pnid = send[1] ?? "";

@@ -1,5 +1,6 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
 import agenda from "./en/agenda.json";
+import channel from "./en/channel.json";
 import common from "./en/common.json";
 import conversations from "./en/conversations.json";
 import failures from "./en/failures.json";
@@ -12,4 +13,18 @@ import users from "./en/users.json";
 import access from "./en/access.json";
 import tenants from "./en/tenants.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access, ...tenants };
+export default {
+  ...common,
+  ...agenda,
+  ...conversations,
+  ...failures,
+  ...insights,
+  ...settings,
+  ...simulator,
+  ...followups,
+  ...scheduling,
+  ...users,
+  ...access,
+  ...tenants,
+  ...channel,
+};

@@ -1,5 +1,6 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
 import agenda from "./es/agenda.json";
+import channel from "./es/channel.json";
 import common from "./es/common.json";
 import conversations from "./es/conversations.json";
 import failures from "./es/failures.json";
@@ -12,4 +13,18 @@ import users from "./es/users.json";
 import access from "./es/access.json";
 import tenants from "./es/tenants.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access, ...tenants };
+export default {
+  ...common,
+  ...agenda,
+  ...conversations,
+  ...failures,
+  ...insights,
+  ...settings,
+  ...simulator,
+  ...followups,
+  ...scheduling,
+  ...users,
+  ...access,
+  ...tenants,
+  ...channel,
+};

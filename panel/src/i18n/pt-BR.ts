@@ -1,5 +1,6 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
 import agenda from "./pt-BR/agenda.json";
+import channel from "./pt-BR/channel.json";
 import common from "./pt-BR/common.json";
 import conversations from "./pt-BR/conversations.json";
 import failures from "./pt-BR/failures.json";
@@ -12,4 +13,18 @@ import users from "./pt-BR/users.json";
 import access from "./pt-BR/access.json";
 import tenants from "./pt-BR/tenants.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...users, ...access, ...tenants };
+export default {
+  ...common,
+  ...agenda,
+  ...conversations,
+  ...failures,
+  ...insights,
+  ...settings,
+  ...simulator,
+  ...followups,
+  ...scheduling,
+  ...users,
+  ...access,
+  ...tenants,
+  ...channel,
+};

@@ -1,15 +1,16 @@
 import { Hono } from "hono";
-import { MetaWebhook, parseMetaWebhook, verifyMetaSignature } from "../../channels/meta";
+import { MetaWebhook, parseMetaWebhook } from "../../channels/meta";
+import { accepted, channelCredentials, type Opened } from "../../channels/credentials";
 import { EvolutionWebhook, parseEvolutionWebhook } from "../../channels/evolution";
 import { parseWhaticketWebhook, verifyWhaticketSignature, WhaticketWebhook } from "../../channels/whaticket";
 import type { ChannelName, InboundBatch } from "../../channels/types";
 import { CalcomWebhook, parseCalcomWebhook, verifyCalcomSignature, type CalcomEvent } from "../../agenda/calcom-events";
 import { applyCalcomEvent } from "../../agenda/calcom-webhook";
 import { agendaCtx } from "../../agenda/service";
-import { safeEqual, sha256Hex } from "../../lib/crypto";
+import { sha256Hex } from "../../lib/crypto";
 import { openSecret } from "../../lib/secret-box";
 import { AppError } from "../../lib/errors";
-import { companyByEvolutionInstance, companyByMetaPhoneNumberId, companyByWhaticketTokenHash, settingsOf } from "../../tenants/lookup-cache";
+import { companyByEvolutionInstance, companyByMetaPhoneNumberId, companyByWhaticketTokenHash } from "../../tenants/lookup-cache";
 import { recordMetrics } from "../../tenants/stubs";
 import type { Company } from "../../store/types";
 import { afterResponse, enqueueParts, parseWith, reject, SUSPENDED_BODY, suspendedAck, webhookBodyLimit as limit, type AckPart } from "../ack";
@@ -17,12 +18,20 @@ import { hostAllows } from "../host-tenant";
 import { parseJson } from "../errors";
 import { describer } from "../openapi/meta";
 import type { AppEnv } from "../types";
+import { checkMetaSignature, matchesAny, verifyTokenMatches } from "../webhook-auth";
 
 export const webhooks = new Hono<AppEnv>();
 const doc = describer({ tag: "Webhooks", auth: "public" });
 const ACK = { 200: { description: '`{ok: true, ...}`: verified, parsed, bounded and queued; a suspended tenant\'s: `ignored: "tenant_suspended"`, nothing stored' } };
 /** A provider's body is checked by its parser once the signature over the raw bytes holds, so it is documented here, not validated by middleware. */
 const ACK_ERRORS = { 413: "`payload_too_large`: over 1 MiB", 429: "`rate_limited`: too many requests from this address" };
+
+const NONE: Opened = { current: null, previous: null };
+/** Whether any of a secret's accepted values verifies the body (the previous one during a rotation). */
+async function verifiedWithAny(secrets: string[], verify: (secret: string) => Promise<boolean>): Promise<boolean> {
+  for (const s of secrets) if (await verify(s)) return true;
+  return false;
+}
 
 /** One decoder for every request: a whole-buffer decode keeps no state between calls. */
 const utf8 = new TextDecoder();
@@ -41,7 +50,7 @@ webhooks.get(
   "/webhooks/whatsapp",
   doc({
     summary: "Meta's subscription handshake",
-    queryParams: { "hub.mode": "`subscribe`", "hub.verify_token": "META_VERIFY_TOKEN", "hub.challenge": "Echoed back" },
+    queryParams: { "hub.mode": "`subscribe`", "hub.verify_token": "The tenant's verify token (GET /api/channel), or META_VERIFY_TOKEN", "hub.challenge": "Echoed back" },
     responses: { 200: { description: "The challenge, as text", mediaType: "text/plain" } },
     errors: { 403: "`verification_failed`" },
   }),
@@ -49,7 +58,7 @@ webhooks.get(
     const mode = c.req.query("hub.mode");
     const token = c.req.query("hub.verify_token") ?? "";
     const challenge = c.req.query("hub.challenge") ?? "";
-    if (mode === "subscribe" && c.env.META_VERIFY_TOKEN && (await safeEqual(token, c.env.META_VERIFY_TOKEN))) return c.text(challenge);
+    if (mode === "subscribe" && (await verifyTokenMatches(c.env, c.get("store"), token))) return c.text(challenge);
     throw new AppError(403, "verification_failed", "hub.mode or hub.verify_token does not match");
   },
 );
@@ -58,7 +67,7 @@ webhooks.post(
   "/webhooks/whatsapp",
   doc({
     summary: "Meta Cloud API: messages and statuses",
-    headers: { "X-Hub-Signature-256": "sha256=<hex HMAC-SHA256 of the raw body with META_APP_SECRET>" },
+    headers: { "X-Hub-Signature-256": "sha256=<hex HMAC-SHA256 of the raw body with the tenant's app secret, else META_APP_SECRET>" },
     body: { schema: MetaWebhook, description: "Meta's webhook body, checked once the signature holds" },
     responses: ACK,
     errors: { ...ACK_ERRORS, 401: "`invalid_signature`", 404: "`unknown_tenant`: no tenant owns the phone_number_id" },
@@ -67,24 +76,36 @@ webhooks.post(
   async (c) => {
     const started = Date.now();
     const raw = await c.req.arrayBuffer();
-    if (!c.env.META_APP_SECRET || !(await verifyMetaSignature(raw, c.req.header("x-hub-signature-256"), c.env.META_APP_SECRET)))
-      return reject(c, "meta", "unauthorized", null, new AppError(401, "invalid_signature", "X-Hub-Signature-256 does not match the body"));
+    const store = c.get("store");
+    let json: unknown = null;
+    let jsonError: AppError | null = null;
+    try {
+      json = parseJson(utf8.decode(raw));
+    } catch (err) {
+      jsonError = err instanceof AppError ? err : new AppError(400, "invalid_json", String(err));
+    }
+    const signature = await checkMetaSignature(c.env, store, raw, c.req.header("x-hub-signature-256"), json);
+    const forged = () => reject(c, "meta", "unauthorized", null, new AppError(401, "invalid_signature", "X-Hub-Signature-256 does not match the body"));
+    if (!signature.any) return forged();
     let batches: InboundBatch[];
     try {
-      batches = parseWith(parseMetaWebhook, parseJson(utf8.decode(raw)));
+      if (jsonError) throw jsonError;
+      batches = parseWith(parseMetaWebhook, json);
     } catch (err) {
       return reject(c, "meta", "bad_request", null, err instanceof AppError ? err : new AppError(400, "invalid_body", String(err)));
     }
-    const store = c.get("store");
     const parts: AckPart[] = [];
     const suspended: Company[] = [];
     let unknown = 0;
+    let unsigned = 0;
     for (const batch of batches) {
       const company = await companyByMetaPhoneNumberId(store, batch.routeKey);
       if (!company || !hostAllows(c, company)) unknown++;
+      else if (!signature.verifiedFor(company)) unsigned++;
       else if (company.status !== "active") suspended.push(company);
       else parts.push({ company, batch });
     }
+    if (parts.length === 0 && unsigned > 0) return forged();
     await suspendedAck(c, "meta", suspended);
     if (parts.length === 0 && suspended.length > 0) return c.json(SUSPENDED_BODY);
     if (parts.length === 0 && unknown > 0) return reject(c, "meta", "unknown_tenant", null, new AppError(404, "unknown_tenant", "No tenant owns this phone_number_id"));
@@ -120,8 +141,8 @@ webhooks.post(
     // Evolution puts the instance key in the body (and optionally in a header); check it before the shape.
     const bodyKey = typeof body === "object" && body !== null && "apikey" in body && typeof body.apikey === "string" ? body.apikey : undefined;
     const apikey = c.req.header("apikey") ?? bodyKey;
-    const expected = settingsOf(company).evolution?.apikey;
-    if (!apikey || !expected || !(await safeEqual(apikey, expected)))
+    const expected = accepted((await channelCredentials(c.env, company)).evolution?.apikey ?? NONE);
+    if (!apikey || !(await matchesAny(apikey, expected)))
       return reject(c, "evolution", "unauthorized", company, new AppError(401, "invalid_apikey", "apikey does not match this instance"));
     let parsed: ReturnType<typeof parseEvolutionWebhook>;
     try {
@@ -153,8 +174,8 @@ webhooks.post(
     const company = found && hostAllows(c, found) ? found : null;
     if (!company) return reject(c, "whaticket", "unauthorized", null, new AppError(401, "invalid_token", "X-Webhook-Token is missing or unknown"));
     const raw = await c.req.arrayBuffer();
-    const secret = settingsOf(company).whaticket?.webhookSecret;
-    if (!secret || !(await verifyWhaticketSignature(raw, c.req.header("x-signature"), secret)))
+    const secrets = accepted((await channelCredentials(c.env, company)).whaticket?.webhookSecret ?? NONE);
+    if (!(await verifiedWithAny(secrets, (s) => verifyWhaticketSignature(raw, c.req.header("x-signature"), s))))
       return reject(c, "whaticket", "unauthorized", company, new AppError(401, "invalid_signature", "X-Signature does not match the body"));
     let batch: InboundBatch;
     try {

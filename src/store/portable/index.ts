@@ -2,6 +2,7 @@ import { appointmentTasks, feedback } from "./appointment-tasks";
 import { appointments } from "./appointments";
 import { billingEvents, plans, subscriptions, usage } from "./billing";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
+import { companyChannel } from "./company-channel";
 import { contacts } from "./contacts";
 import type { PortableCtx } from "./context";
 import { conversations } from "./conversations";
@@ -21,6 +22,7 @@ export type { Dialect, EngineSpecific, PortableCtx } from "./context";
 export function portableRepositories(x: PortableCtx) {
   return {
     companies: companies(x),
+    companyChannel: companyChannel(x),
     apiTokens: apiTokens(x),
     contacts: contacts(x),
     conversations: conversations(x),
