@@ -119,7 +119,9 @@ describe("the role matrix", () => {
           const r = await call(route, callers.get(`${role} ${how}`) ?? "", concrete(route.path, company.slug));
           const allowed = !route.permission || roleCan(role, route.permission);
           const refused = r.status === 403 && r.code === "forbidden_role";
-          if (allowed === refused || r.status >= 500) wrong.push(`${route.method} ${route.path} → ${r.status} ${r.code} (${route.permission}, allowed: ${allowed})`);
+          // Allowed is not merely "not forbidden": the caller must have been recognised (no 401) as well.
+          if (allowed === refused || r.status >= 500 || r.status === 401)
+            wrong.push(`${route.method} ${route.path} → ${r.status} ${r.code} (${route.permission}, allowed: ${allowed})`);
         }
         expect(wrong).toEqual([]);
       });

@@ -21,7 +21,8 @@ describe("a suspended tenant", () => {
     const co = await seedCompany({ slug: "susp-matrix" });
     await store().apiTokens.create(co.id, await sha256Hex("susp-matrix-token"), "t", { scopes: ["*"] });
     expect((await suspend("susp-matrix")).status).toBe(200);
-    const routes = [...new Set(app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/api/")).map((r) => `${r.method} ${r.path}`))];
+    // Sign-in takes no token (its own test refuses a suspended tenant's people: test/identity).
+    const routes = [...new Set(app.routes.filter((r) => r.method !== "ALL" && r.path.startsWith("/api/") && !r.path.startsWith("/api/auth/")).map((r) => `${r.method} ${r.path}`))];
     expect(routes.length).toBeGreaterThan(40);
     const answered: string[] = [];
     for (const route of routes) {

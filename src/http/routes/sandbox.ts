@@ -8,6 +8,7 @@ import type { Company, Contact } from "../../store/types";
 import { assertActive, assertTenantAccess, requireCaller } from "../auth";
 import { hostAllows } from "../host-tenant";
 import { describer } from "../openapi/meta";
+import { accessCookie } from "../session-cookies";
 import { jsonBody } from "../openapi/validate";
 import type { AppEnv } from "../types";
 
@@ -41,7 +42,8 @@ export function publicSandboxTenants(value: string | undefined): Set<string> {
 }
 
 sandbox.use("/api/sandbox/*", async (c, next) => {
-  if (c.req.header("authorization")) return requireCaller(c, next);
+  // A token or a signed-in person is always checked as such (the panel's simulator sends the session's cookies).
+  if (c.req.header("authorization") || accessCookie(c)) return requireCaller(c, next);
   const slug = /^\/api\/sandbox\/([^/]+)\//.exec(c.req.path)?.[1] ?? "";
   if (!publicSandboxTenants(c.env.SANDBOX_PUBLIC).has(slug)) throw new AppError(401, "unauthorized", "Missing Authorization: Bearer <token>");
   const company = await c.get("store").companies.bySlug(slug);
