@@ -56,4 +56,17 @@ export interface BillingStore {
     /** Records an event id once: false when it was already seen (a replayed delivery). */
     record(id: string, type: string, companyId: number | null, at: number): Promise<boolean>;
   };
+  /** What the billing capability changes outside its own tables (src/billing/). */
+  billingOps: {
+    /** Whether an event id was already recorded (checked before applying, recorded after). */
+    seen(id: string): Promise<boolean>;
+    /** The tenant's contacts, for the plan's max_contacts (read once per usage flush, not per message). */
+    contacts(companyId: number): Promise<number>;
+    /** Held outbound messages whose error is exactly `reason` go back in line; their ids and correlation ids. */
+    releaseHeld(companyId: number, reason: string, now: number): Promise<{ id: number; correlationId: string | null }[]>;
+    /** active → suspended with status_reason "billing"; false when the tenant was not active. */
+    suspendForBilling(companyId: number, at: number): Promise<boolean>;
+    /** suspended → active, only when billing suspended it (an operator's suspension stays). */
+    resumeFromBilling(companyId: number, at: number): Promise<boolean>;
+  };
 }

@@ -5,6 +5,8 @@ export interface Company {
   slug: string;
   name: string;
   status: "active" | "suspended" | "closed";
+  /** Why it is not active ("billing" when a canceled subscription's grace ended); null when active. */
+  statusReason?: string | null;
   timeZone: string;
   locale: string;
   channel: ChannelName;

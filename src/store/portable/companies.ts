@@ -8,6 +8,7 @@ export const toCompany = (r: typeof schema.companies.$inferSelect): Company => (
   slug: r.slug,
   name: r.name,
   status: r.status,
+  statusReason: r.statusReason,
   timeZone: r.timeZone,
   locale: r.locale,
   channel: r.channel,
