@@ -8,7 +8,7 @@
  * dispatch: a lane's debounce ended; lease: re-send a turn nobody finished; task: an appointment task;
  * housekeeping: purges; metrics: push changed series to the metrics aggregate (tenant/metrics-push.ts).
  */
-export type ScheduleKind = "dispatch" | "lease" | "task" | "housekeeping" | "metrics";
+export type ScheduleKind = "dispatch" | "lease" | "task" | "housekeeping" | "metrics" | "usage";
 
 export interface ScheduleRow {
   key: string;

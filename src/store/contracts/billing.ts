@@ -27,6 +27,8 @@ export interface Subscription {
 }
 
 export type UsageMetric = "messages" | "llm_tokens";
+/** What a quota alert is about: the monthly counters, or the contacts a plan allows. */
+export type AlertMetric = UsageMetric | "contacts";
 
 /** Plans, subscriptions, usage per period and the billing provider's events. */
 export interface BillingStore {
@@ -49,8 +51,8 @@ export interface BillingStore {
     add(companyId: number, period: string, deltas: Partial<Record<UsageMetric, number>>, at: number): Promise<void>;
     get(companyId: number, period: string): Promise<Record<UsageMetric, number>>;
     /** Records a threshold crossing once: true only the first time for (period, metric, threshold). */
-    fireAlert(companyId: number, a: { period: string; metric: UsageMetric; threshold: number; value: number; quota: number; at: number }): Promise<boolean>;
-    alerts(companyId: number, period: string): Promise<{ metric: UsageMetric; threshold: number; value: number; quota: number; firedAt: number }[]>;
+    fireAlert(companyId: number, a: { period: string; metric: AlertMetric; threshold: number; value: number; quota: number; at: number }): Promise<boolean>;
+    alerts(companyId: number, period: string): Promise<{ metric: AlertMetric; threshold: number; value: number; quota: number; firedAt: number }[]>;
   };
   billingEvents: {
     /** Records an event id once: false when it was already seen (a replayed delivery). */

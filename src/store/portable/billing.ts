@@ -1,6 +1,6 @@
 import { and, count, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type * as schema from "../schema";
-import type { Plan, Store, Subscription, UsageMetric } from "../types";
+import type { AlertMetric, Plan, Store, Subscription, UsageMetric } from "../types";
 import type { PortableCtx } from "./context";
 
 const toPlan = (r: typeof schema.plans.$inferSelect): Plan => ({
@@ -120,7 +120,7 @@ export function usage({ db, schema: s }: PortableCtx): Store["usage"] {
         .from(s.usageAlerts)
         .where(and(eq(s.usageAlerts.companyId, companyId), eq(s.usageAlerts.period, period)))
         .orderBy(s.usageAlerts.firedAt);
-      return rows.map((r) => ({ metric: r.metric as UsageMetric, threshold: r.threshold, value: Number(r.value), quota: Number(r.quota), firedAt: r.firedAt }));
+      return rows.map((r) => ({ metric: r.metric as AlertMetric, threshold: r.threshold, value: Number(r.value), quota: Number(r.quota), firedAt: r.firedAt }));
     },
   };
 }
