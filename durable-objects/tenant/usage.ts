@@ -47,7 +47,12 @@ export class UsageCounter {
     if (sums.size === 0) return false;
     const minute = Math.floor(now / 60_000);
     for (const [metric, value] of sums)
-      this.sql.exec(`INSERT INTO usage_pending (minute, metric, value) VALUES (?, ?, ?) ON CONFLICT (minute, metric) DO UPDATE SET value = value + excluded.value`, minute, metric, value);
+      this.sql.exec(
+        `INSERT INTO usage_pending (minute, metric, value) VALUES (?, ?, ?) ON CONFLICT (minute, metric) DO UPDATE SET value = value + excluded.value`,
+        minute,
+        metric,
+        value,
+      );
     this.scheduler.ensure(USAGE_FLUSH_KEY, "usage", now + USAGE_FLUSH_MS);
     return true;
   }

@@ -53,7 +53,16 @@ export async function flushUsage(env: Env, store: Store, companyId: number, pend
   const fired: FlushResult["fired"] = [];
   if (plan) {
     for (const c of crossed(plan, usage)) {
-      if (!(await store.usage.fireAlert(companyId, { period, metric: c.metric as "messages" | "llm_tokens" | "contacts", threshold: c.threshold, value: c.value, quota: c.quota, at: now })))
+      if (
+        !(await store.usage.fireAlert(companyId, {
+          period,
+          metric: c.metric as "messages" | "llm_tokens" | "contacts",
+          threshold: c.threshold,
+          value: c.value,
+          quota: c.quota,
+          at: now,
+        }))
+      )
         continue;
       fired.push({ metric: c.metric, threshold: c.threshold });
       await notifyBilling(env, company, profile, `quota:${period}:${c.metric}:${c.threshold}`, quotaAlertText({ ...c, period, plan: plan.name }), {

@@ -7,7 +7,14 @@ import type { CompanyProfile } from "../tenants/profile";
 export async function notifyBilling(env: Env, company: Company, profile: CompanyProfile, dedupKey: string, text: string, event: Record<string, unknown>): Promise<boolean> {
   const url = profile.handoff.notifyUrl;
   if (!url) return false;
-  const job: NotifyJob = { kind: "notify", companyId: company.id, url, dedupKey, generation: 0, body: { text: `${company.name}: ${text}`, secretaria: { company: company.slug, ...event } } };
+  const job: NotifyJob = {
+    kind: "notify",
+    companyId: company.id,
+    url,
+    dedupKey,
+    generation: 0,
+    body: { text: `${company.name}: ${text}`, secretaria: { company: company.slug, ...event } },
+  };
   await env.JOBS_QUEUE.send(job, { contentType: "json" });
   return true;
 }

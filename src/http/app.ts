@@ -5,6 +5,8 @@ import { notFound, onError } from "./errors";
 import { agenda } from "./routes/agenda";
 import { apiDocs } from "./routes/api-docs";
 import { bench } from "./routes/bench";
+import { billing } from "./routes/billing";
+import { billingWebhook } from "./routes/billing-webhook";
 import { config } from "./routes/config";
 import { contacts } from "./routes/contacts";
 import { conversations } from "./routes/conversations";
@@ -29,6 +31,7 @@ app.use(async (c, next) => {
 });
 
 app.route("/", webhooks);
+app.route("/", billingWebhook);
 app.route("/", sandbox);
 app.route("/", deadLetters);
 app.route("/", config);
@@ -38,6 +41,7 @@ app.route("/", scheduling);
 app.route("/", followups);
 app.route("/", agenda);
 app.route("/", ops);
+app.route("/", billing);
 app.route("/", bench);
 app.route(
   "/",

@@ -87,7 +87,15 @@ export function billingContract(makeStore: () => Store | Promise<Store>): void {
         const contact = await store.contacts.ensure(companyId, `55119${uid().slice(0, 8).replace(/\D/g, "1").padEnd(8, "1")}`);
         const conversation = await store.conversations.open(companyId, contact.id, T0);
         const [row] = await store.outbox.storeMany(companyId, [
-          { conversationId: conversation.id, contactId: contact.id, channel: "sandbox", clientRef: `held:${uid()}`, payload: { kind: "text", text: "Lembrete" }, correlationId: `c-${uid()}`, purpose: "reminder" },
+          {
+            conversationId: conversation.id,
+            contactId: contact.id,
+            channel: "sandbox",
+            clientRef: `held:${uid()}`,
+            payload: { kind: "text", text: "Lembrete" },
+            correlationId: `c-${uid()}`,
+            purpose: "reminder",
+          },
         ]);
         await store.messages.markHeld(companyId, row?.id ?? 0, reason, T0);
         return row?.id ?? 0;
