@@ -7,7 +7,8 @@ import { api, seedCompany, store } from "../support/helpers";
 import { sqlCount } from "../support/sql";
 import { subscribed } from "./support";
 
-const as = (token: string, path: string, init: RequestInit = {}) => api(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+const as = (token: string, path: string, init: RequestInit = {}) =>
+  api(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
 const planOf = async (companyId: number) => (await store().subscriptions.get(companyId))?.plan.code;
 
 describe("billing API", () => {
@@ -43,7 +44,11 @@ describe("billing API", () => {
     expect(readOnly.status).toBe(403);
     expect(((await readOnly.json()) as { error: { code: string } }).error.code).toBe("forbidden_role");
     // Tenant B's owner token aimed at A: its own tenant is the only one it can reach.
-    const cross = await api("/api/billing/plan", { method: "PUT", body: JSON.stringify({ plan: "enterprise" }), headers: { authorization: "Bearer bill-b-owner-token", "x-tenant": "bill-api-a" } });
+    const cross = await api("/api/billing/plan", {
+      method: "PUT",
+      body: JSON.stringify({ plan: "enterprise" }),
+      headers: { authorization: "Bearer bill-b-owner-token", "x-tenant": "bill-api-a" },
+    });
     expect(cross.status).toBe(403);
     expect(await planOf(a)).toBe("starter");
     expect(await planOf(b)).toBe("pro");
