@@ -1,5 +1,6 @@
 /** The admin panel: sign in with a token, then the views, each at its own hash route (#agenda, #configuracao…). */
 import { renderAgenda } from "./agenda";
+import { renderBilling } from "./billing";
 import { ApiError, call, loadSession, type Session, saveSession } from "./api";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
@@ -20,7 +21,7 @@ interface Me {
 const app = document.querySelector<HTMLElement>("#app");
 if (!app) throw new Error("#app missing");
 
-const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sandboxOnly?: boolean }[] = [
+const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sandboxOnly?: boolean; permission?: string }[] = [
   { id: "insights", label: "nav.insights", render: renderInsights },
   { id: "agenda", label: "nav.agenda", render: renderAgenda },
   { id: "conversas", label: "nav.conversations", render: renderConversations },
@@ -28,6 +29,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; sa
   { id: "configuracao", label: "nav.settings", render: renderSettings },
   { id: "simulador", label: "nav.simulator", render: renderSimulator, sandboxOnly: true },
   { id: "falhas", label: "nav.failures", render: renderFailures },
+  { id: "plano", label: "nav.billing", render: renderBilling, permission: "billing:read" },
 ];
 
 /** The language switch: each language named in itself; the choice is remembered and applied at once. */

@@ -7,7 +7,7 @@ import path from "node:path";
 import { ROOT } from "../../scripts/dev.mjs";
 import { check, chooseLanguage, TENANT, TOKEN, viewReady } from "./harness.mjs";
 
-export const VIEWS = ["insights", "agenda", "conversas", "pos-atendimento", "configuracao", "simulador", "falhas"];
+export const VIEWS = ["insights", "agenda", "conversas", "pos-atendimento", "configuracao", "simulador", "falhas", "plano"];
 const WIDE = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 // Spanish is walked at the phone's width only (its layout is the same; the words are what differ).
