@@ -1,5 +1,5 @@
 // Plano e consumo in the browser: a tenant on the trial plan with a failed payment and 83 % of its
-// messages used sees the banner, the four quota bars (the messages one past its 80 % mark), the
+// messages or more used sees the banner, the four quota bars (the messages one past its 80 % mark), the
 // period's alert; the plan change asks first, then the page shows the new plan. Screenshots at 1280 and 360.
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -40,10 +40,11 @@ export async function billingJourney(stage, page) {
       ["messages", "llm_tokens", "contacts", "users"],
     );
     const messages = bars[0];
-    assert.equal(messages.pct, "83");
+    // 250 seeded plus what the earlier journeys' messages added (counted live by the tenant's DO).
+    assert.ok(Number(messages.pct) >= 83 && Number(messages.pct) < 100, messages.pct);
     assert.match(messages.level, /warn/);
     assert.equal(messages.marks, 2);
-    assert.match(await page.textContent(".quota[data-metric=messages]"), /(\d[\d.]*) de 300 \(83 %\)/);
+    assert.match(await page.textContent(".quota[data-metric=messages]"), new RegExp(`\\d+ de 300 \\(${messages.pct} %\\)`));
     assert.match(await page.textContent("#billing-alerts"), /80 % da cota de Mensagens: 240 de 300/);
     await page.screenshot({ path: path.join(stage.shots, "1280-pt-BR-plano.png"), fullPage: true });
     await page.setViewportSize({ width: 360, height: 740 });
