@@ -1,5 +1,9 @@
+// size: the tenant DO's RPC surface must be methods of one class (Workers RPC); each method delegates to tenant/*.ts, and splitting the class further would only move the delegation around.
 import { DurableObject } from "cloudflare:workers";
 import type { Acquired, BreakerConfig, BreakerState } from "../src/ai/breaker";
+import { type FlushResult, flushUsage } from "../src/billing/flush";
+import { periodOf } from "../src/billing/period";
+import type { QuotaState } from "../src/billing/quota";
 import type { AgendaTaskJob } from "../src/jobs/agenda-task";
 import type { TurnRef, TurnMessage } from "../src/inbound/messages";
 import type { ChannelName } from "../src/channels/types";
@@ -21,6 +25,8 @@ import { Lanes, type Leased } from "./tenant/lanes";
 import { buildPush, planAfterPush, planPush, PUSH_KEY, tenantGauges } from "./tenant/metrics-push";
 import { migrate } from "./tenant/schema";
 import { Scheduler, type ScheduleRow } from "./tenant/scheduler";
+import { USAGE_FLUSH_KEY, USAGE_RESET_KEY, UsageCounter } from "./tenant/usage";
+import { openStore } from "../src/store";
 
 const DEFAULT_SETTINGS: AdmitSettings = {
   debounceMs: 2_000,
@@ -43,6 +49,7 @@ export class TenantDO extends DurableObject<Env> {
   private readonly lanes: Lanes;
   private readonly state: ConversationState;
   private readonly breakers: Breakers;
+  private readonly usage: UsageCounter;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, metered(env));
@@ -53,6 +60,7 @@ export class TenantDO extends DurableObject<Env> {
     this.lanes = new Lanes(this.sql, this.scheduler);
     this.state = new ConversationState(this.sql);
     this.breakers = new Breakers(this.sql, this.kv, this.metrics);
+    this.usage = new UsageCounter(this.sql, this.kv, this.scheduler);
     void ctx.blockConcurrencyWhile(async () => migrate(ctx.storage));
   }
 
@@ -107,6 +115,7 @@ export class TenantDO extends DurableObject<Env> {
         events.push({ metric: "secretaria_webhook_duration_seconds", labels: { channel: env.channel }, observe: Math.max(0, env.ackedAt - env.receivedAt) / 1000 });
       });
       this.metrics.record(events);
+      this.usage.count(events, now);
       planPush(this.scheduler, now); // the inbound backlog changed, whatever the counters did
       this.scheduler.ensure("housekeeping", "housekeeping", now + FIRST_HOUSEKEEPING_MS);
       const leased = this.lanes.lease(admitted.dueNow, now);
@@ -138,7 +147,9 @@ export class TenantDO extends DurableObject<Env> {
         settings.context.maxEntries,
       );
       for (const d of done) if (d.agenda) this.state.setAgendaState(d.contact, d.agenda.state, now, d.agenda.ttlMs);
-      this.metrics.record([...req.metrics, ...done.flatMap((d) => d.metrics)]);
+      const events = [...req.metrics, ...done.flatMap((d) => d.metrics)];
+      this.metrics.record(events);
+      this.usage.count(events, now);
       planPush(this.scheduler, now);
       return this.lanes.fail(req.failed, now, settings);
     });
@@ -205,8 +216,10 @@ export class TenantDO extends DurableObject<Env> {
     await this.releaseHeld(ofKind("held"), now);
     if (ofKind("housekeeping").length) housekeeping(this.sql, this.scheduler, now, this.settings().context.ttlMs);
     if (ofKind("metrics").length) await this.pushMetrics(now, false);
+    const usage = ofKind("usage");
+    if (usage.length) await this.flushUsageNow(usage.map((r) => r.key));
     // Rows of a kind this version does not know are dropped rather than retried forever.
-    this.scheduler.remove(due.filter((r) => !["dispatch", "lease", "task", "housekeeping", "metrics", "held"].includes(r.kind)).map((r) => r.key));
+    this.scheduler.remove(due.filter((r) => !["dispatch", "lease", "task", "housekeeping", "metrics", "held", "usage"].includes(r.kind)).map((r) => r.key));
     await this.scheduler.arm();
   }
 
@@ -282,6 +295,8 @@ export class TenantDO extends DurableObject<Env> {
 
   /** May this tenant call `provider` now? (Circuit breaker; the state lives here for every isolate.) */
   async llmAcquire(provider: string, cfg: Partial<BreakerConfig> = {}): Promise<Acquired> {
+    // Over quota the LLM is off for the rest of the period: refused here, on the call the reply engine already makes.
+    if (this.quotaState()?.llmOff) return { state: this.breakers.peek(provider), allowed: false, probe: false, overQuota: true };
     const before = this.metrics.state().seq;
     const got = this.ctx.storage.transactionSync(() => this.breakers.acquire(provider, cfg, Date.now()));
     // A breaker that changed state counted a transition: the gauge and the counter go out with the next push.
@@ -297,6 +312,7 @@ export class TenantDO extends DurableObject<Env> {
     const state = this.ctx.storage.transactionSync(() => {
       const state = this.breakers.record(provider, ok, cfg, Date.now());
       this.metrics.record(events);
+      this.usage.count(events, Date.now());
       planPush(this.scheduler, Date.now());
       return state;
     });
@@ -305,7 +321,8 @@ export class TenantDO extends DurableObject<Env> {
   }
 
   async record(events: MetricEvent[]): Promise<void> {
-    if (this.metrics.record(events)) {
+    const counted = this.usage.count(events, Date.now());
+    if (this.metrics.record(events) || counted) {
       planPush(this.scheduler, Date.now());
       await this.scheduler.arm();
     }
@@ -318,6 +335,54 @@ export class TenantDO extends DurableObject<Env> {
   async flushMetrics(full = false): Promise<void> {
     await this.pushMetrics(Date.now(), full);
     await this.scheduler.arm();
+  }
+
+  /** The over-quota switches of the current period (null: none known yet, or a new period has begun). */
+  async quota(): Promise<QuotaState | null> {
+    return this.quotaState();
+  }
+
+  /** Usage counted here and not yet in the store, for the current period in `timeZone` (the API adds it to the stored totals). */
+  async pendingUsage(timeZone: string): Promise<{ messages: number; llm_tokens: number }> {
+    const period = periodOf(Date.now(), timeZone);
+    const out = { messages: 0, llm_tokens: 0 };
+    for (const p of this.usage.pending()) if (periodOf(p.minute * 60_000, timeZone) === period) out[p.metric] += p.value;
+    return out;
+  }
+
+  /** Flushes usage and re-evaluates the switches now (a plan change; tests) instead of within USAGE_FLUSH_MS. */
+  async flushUsage(): Promise<FlushResult | null> {
+    const result = await this.flushUsageNow([USAGE_FLUSH_KEY]);
+    await this.scheduler.arm();
+    return result;
+  }
+
+  private quotaState(): QuotaState | null {
+    const tz = this.usage.timeZone();
+    return tz ? this.usage.state(periodOf(Date.now(), tz)) : null;
+  }
+
+  private async flushUsageNow(keys: string[]): Promise<FlushResult | null> {
+    const companyId = Number(/^company:(\d+)$/.exec(this.owner() ?? "")?.[1] ?? Number.NaN);
+    if (!Number.isSafeInteger(companyId)) {
+      this.scheduler.remove([USAGE_FLUSH_KEY, USAGE_RESET_KEY]);
+      return null;
+    }
+    const pending = this.usage.pending();
+    try {
+      const result = await flushUsage(this.env, openStore(this.env), companyId, pending, this.usage.state(null), Date.now());
+      this.ctx.storage.transactionSync(() => {
+        this.scheduler.remove([USAGE_FLUSH_KEY]);
+        this.usage.flushed(pending, Date.now());
+        this.usage.setState(result.state, result.timeZone, result.resetAt);
+      });
+      return result;
+    } catch (err) {
+      // Kept and retried with backoff: the counts stay here until the store has them.
+      log.warn("usage flush failed", { company_id: companyId, error: err });
+      this.scheduler.failed(keys, Date.now(), String(err));
+      return null;
+    }
   }
 
   /** This object's name (`company:<id>` / `~unattributed`): what the aggregate files its series under. */

@@ -2,6 +2,7 @@ import type { AgendaOptimizeJob } from "./jobs/agenda-optimize";
 import { log } from "./lib/log";
 import { sendAll } from "./lib/queue-send";
 import { refreshStoreGauges, STORE_GAUGES_CRON } from "./metrics/store-gauges";
+import { suspendAfterGrace } from "./billing/status";
 import { openStore } from "./store";
 
 /** The daily analysis' trigger (wrangler.toml). */
@@ -27,6 +28,8 @@ export async function scheduled(controller: ScheduledController, env: Env): Prom
       return queueDailyAnalysis(env);
     case STORE_GAUGES_CRON:
       await refreshStoreGauges(env, controller.scheduledTime);
+      // The minute cron also ends canceled subscriptions' grace: one query over subscriptions when nobody is due.
+      await suspendAfterGrace(env, openStore(env), controller.scheduledTime);
       return;
     default:
       log.warn("cron trigger with no handler: add it to src/scheduled.ts or remove it from wrangler.toml", { cron: controller.cron });

@@ -17,6 +17,11 @@ export class Breakers {
     return got;
   }
 
+  /** The provider's breaker as stored, unchanged (an over-quota refusal touches no breaker). */
+  peek(provider: string): BreakerState {
+    return this.load(provider);
+  }
+
   record(provider: string, ok: boolean, cfg: Partial<BreakerConfig>, now: number): BreakerState["state"] {
     const before = this.load(provider);
     const after = record(before, ok, now, this.config(cfg));

@@ -9,7 +9,7 @@
  * housekeeping: purges; metrics: push changed series to the metrics aggregate (tenant/metrics-push.ts);
  * held: work postponed while the tenant is suspended (tenant/held.ts).
  */
-export type ScheduleKind = "dispatch" | "lease" | "task" | "housekeeping" | "metrics" | "held";
+export type ScheduleKind = "dispatch" | "lease" | "task" | "housekeeping" | "metrics" | "held" | "usage";
 
 export interface ScheduleRow {
   key: string;

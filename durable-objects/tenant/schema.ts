@@ -1,4 +1,5 @@
 import { SqlMetrics } from "../../src/metrics/sql-metrics";
+import { USAGE_SCHEMA } from "./usage";
 
 /**
  * The tenant DO's SQLite schema, as steps applied in order once per object (cloudflare/agents'
@@ -43,6 +44,8 @@ export const SCHEMA: string[][] = [
   ],
   // v5 (issue 10): change numbers on metric series, so the metrics push ships only what changed.
   SqlMetrics.pushSchema,
+  // v6 (issue 12): billable usage counted per UTC minute until the next flush to the store.
+  USAGE_SCHEMA,
 ];
 
 /** Applies the steps this object has not seen yet, in one transaction. */

@@ -5,6 +5,7 @@ import { renderAgenda } from "./agenda";
 import { ApiError, call, loadSession, logout, type Session, saveTenant } from "./api";
 import { renderAccept, renderLogin, tenantSwitcher } from "./auth/screens";
 import { renderChannel } from "./channel";
+import { renderBilling } from "./billing";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
@@ -41,6 +42,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "falhas", label: "nav.failures", render: renderFailures, needs: "dead_letters:read" },
   { id: "usuarios", label: "nav.users", render: renderUsers, needs: "users:read" },
   { id: "tokens", label: "nav.tokens", render: renderTokens, needs: "tokens:read" },
+  { id: "plano", label: "nav.billing", render: renderBilling, needs: "billing:read" },
   { id: "auditoria", label: "nav.audit", render: renderAudit, needs: "audit:read" },
   // The platform's own view: the only one it has before choosing a tenant.
   { id: "empresas", label: "nav.tenants", render: renderTenants, needs: "tenants:read" },

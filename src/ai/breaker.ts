@@ -39,6 +39,8 @@ export interface Acquired {
   state: BreakerState;
   /** Set when this acquisition is the half-open probe. */
   probe: boolean;
+  /** Refused because the tenant is over its plan's quota (billing), not because the provider is failing. */
+  overQuota?: boolean;
 }
 
 /** May a call go to the provider now? Moves open → half_open when the reset timeout has passed. */

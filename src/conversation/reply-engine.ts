@@ -119,6 +119,8 @@ export async function generateReply(deps: EngineDeps, input: TurnReplyInput): Pr
   }
 
   const gate = await tenant.llmAcquire(provider, profile.ai.breaker);
+  // The plan's quota is spent (src/billing): templates until the period ends, the breaker untouched.
+  if (gate.overQuota) return template("quota_exhausted");
   if (!gate.allowed) {
     events.push({ metric: "secretaria_llm_requests_total", labels: { provider, outcome: "breaker_open" }, inc: 1 });
     return template("breaker_open");

@@ -8,6 +8,8 @@ import { apiDocs } from "./routes/api-docs";
 import { auth } from "./routes/auth";
 import { bench } from "./routes/bench";
 import { channel } from "./routes/channel";
+import { billing } from "./routes/billing";
+import { billingWebhook } from "./routes/billing-webhook";
 import { config } from "./routes/config";
 import { contacts } from "./routes/contacts";
 import { conversations } from "./routes/conversations";
@@ -40,6 +42,7 @@ app.use(async (c, next) => {
 app.use(hostTenant);
 
 app.route("/", webhooks);
+app.route("/", billingWebhook);
 app.route("/", sandbox);
 app.route("/", deadLetters);
 app.route("/", config);
@@ -55,6 +58,7 @@ app.route("/", tokens);
 app.route("/", auditTrail);
 app.route("/", ops);
 app.route("/", tenants);
+app.route("/", billing);
 app.route("/", bench);
 app.route(
   "/",

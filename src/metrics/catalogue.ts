@@ -35,6 +35,9 @@ export const WEBHOOK_OUTCOMES = [
 ] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 
+export const BILLING_WEBHOOK_OUTCOMES = ["applied", "duplicate", "ignored", "unauthorized", "bad_request", "too_large"] as const;
+export type BillingWebhookOutcome = (typeof BILLING_WEBHOOK_OUTCOMES)[number];
+
 export const OUTBOUND_KINDS = ["text", "template"] as const;
 export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
 
@@ -124,6 +127,12 @@ export const METRICS = {
     help: "LLM calls by outcome (ok, retryable, fatal, breaker_open).",
     type: "counter",
     labels: ["company", "provider", "outcome"],
+  },
+  billingWebhooks: {
+    name: "secretaria_billing_webhooks_total",
+    help: "Billing provider (Stripe) webhook deliveries, by outcome: applied, duplicate (event id seen), ignored (no tenant or event type), unauthorized, bad_request, too_large.",
+    type: "counter",
+    labels: ["company", "outcome"],
   },
   llmTokens: {
     name: "secretaria_llm_tokens_total",

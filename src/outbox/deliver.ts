@@ -5,6 +5,7 @@ import type { Company, Contact, MessageRow, Store } from "../store/types";
 import { loadTenant } from "../tenants/tenant-cache";
 import type { CompanyProfile, MessagePurpose } from "../tenants/profile";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
+import { QUOTA_HOLD_REASON, REPLY_PURPOSES } from "./pause";
 import { senderFor } from "../channels/senders";
 import { payloadText, type ChannelSender, type OutboundPayload } from "../channels/types";
 
@@ -45,6 +46,8 @@ export async function deliverBatch(
     CLAIM_STALE_MS,
   );
   const byId = new Map(claimed.map((c) => [c.message.id, c]));
+  // Replies never ask: only a batch with a system send (reminder, follow-up, campaign…) pays one DO call.
+  const paused = claimed.some((c) => !REPLY_PURPOSES.has(c.message.purpose)) && (await tenantStub(env, companyId).quota())?.outboundPaused === true;
   // One sender for the batch: choosing it reads (parses) the tenant's channel settings.
   const sender = tenant ? pickSender(env, tenant.company) : null;
   const results = await Promise.all(
@@ -55,6 +58,7 @@ export async function deliverBatch(
         await deadLetter(env, store, job, c.message.attempts, "the message's tenant, contact or payload no longer exists");
         return { outcome: { ack: true }, events: [] };
       }
+      if (paused && !REPLY_PURPOSES.has(c.message.purpose)) return hold(store, companyId, c.message.id, c.message.purpose, QUOTA_HOLD_REASON);
       return sendClaimed(env, store, tenant, c.message, c.contact, job, attempt, sender);
     }),
   );
@@ -157,8 +161,8 @@ function asTemplate(profile: CompanyProfile, company: Company, contact: Contact,
 }
 
 /** Free text may not go out and there is no template: park it with the reason; the contact's next message releases it. */
-async function hold(store: Store, companyId: number, messageId: number, purpose: string): Promise<SentOne> {
-  const reason = `24 h customer-service window closed and no approved template for purpose "${purpose}"; held until the contact writes again`;
+async function hold(store: Store, companyId: number, messageId: number, purpose: string, why?: string): Promise<SentOne> {
+  const reason = why ?? `24 h customer-service window closed and no approved template for purpose "${purpose}"; held until the contact writes again`;
   await store.messages.markHeld(companyId, messageId, reason, Date.now());
   await store.deliveryLogs.append(companyId, messageId, "held", reason);
   return { outcome: { ack: true }, events: [{ metric: "secretaria_messages_held_total", labels: { purpose }, inc: 1 }] };

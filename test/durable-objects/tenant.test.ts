@@ -247,6 +247,7 @@ describe("TenantDO schema", () => {
         "metric_counters",
         "metric_histograms",
         "metric_push",
+        "usage_pending",
         "schema_version",
       ])
         sql.exec(`DROP TABLE IF EXISTS ${t}`);

@@ -63,5 +63,63 @@ export function billingContract(makeStore: () => Store | Promise<Store>): void {
       expect(await store.billingEvents.record(id, "invoice.paid", null, T0)).toBe(true);
       expect(await store.billingEvents.record(id, "invoice.paid", null, T0 + 1)).toBe(false);
     });
+    it("tells a seen event id from a new one", async () => {
+      const id = `evt_${uid()}`;
+      expect(await store.billingOps.seen(id)).toBe(false);
+      await store.billingEvents.record(id, "customer.subscription.updated", null, T0);
+      expect(await store.billingOps.seen(id)).toBe(true);
+    });
+
+    it("counts a tenant's contacts and nobody else's", async () => {
+      const a = await company();
+      const b = await company();
+      await store.contacts.ensure(a.id, "5511990000001");
+      await store.contacts.ensure(a.id, "5511990000002");
+      await store.contacts.ensure(b.id, "5511990000003");
+      expect(await store.billingOps.contacts(a.id)).toBe(2);
+      expect(await store.billingOps.contacts(b.id)).toBe(1);
+    });
+
+    it("releases only the tenant's messages held for that exact reason", async () => {
+      const a = await company();
+      const b = await company();
+      const held = async (companyId: number, reason: string) => {
+        const contact = await store.contacts.ensure(companyId, `55119${uid().slice(0, 8).replace(/\D/g, "1").padEnd(8, "1")}`);
+        const conversation = await store.conversations.open(companyId, contact.id, T0);
+        const [row] = await store.outbox.storeMany(companyId, [
+          {
+            conversationId: conversation.id,
+            contactId: contact.id,
+            channel: "sandbox",
+            clientRef: `held:${uid()}`,
+            payload: { kind: "text", text: "Lembrete" },
+            correlationId: `c-${uid()}`,
+            purpose: "reminder",
+          },
+        ]);
+        await store.messages.markHeld(companyId, row?.id ?? 0, reason, T0);
+        return row?.id ?? 0;
+      };
+      const quota = await held(a.id, "quota: paused");
+      const windowHeld = await held(a.id, "24 h window closed");
+      const other = await held(b.id, "quota: paused");
+      const released = await store.billingOps.releaseHeld(a.id, "quota: paused", T0 + 1);
+      expect(released.map((r) => r.id)).toEqual([quota]);
+      expect(released[0]?.correlationId).toMatch(/^c-/);
+      expect((await store.messages.byId(a.id, quota))?.status).toBe("queued");
+      expect((await store.messages.byId(a.id, windowHeld))?.status).toBe("held");
+      expect((await store.messages.byId(b.id, other))?.status).toBe("held");
+      expect(await store.billingOps.releaseHeld(a.id, "quota: paused", T0 + 2)).toEqual([]);
+    });
+
+    it("suspends for billing only an active tenant and resumes only what billing suspended", async () => {
+      const a = await company();
+      expect(await store.billingOps.suspendForBilling(a.id, T0)).toBe(true);
+      expect(await store.companies.byId(a.id)).toMatchObject({ status: "suspended", statusReason: "billing" });
+      expect(await store.billingOps.suspendForBilling(a.id, T0 + 1)).toBe(false);
+      expect(await store.billingOps.resumeFromBilling(a.id, T0 + 2)).toBe(true);
+      expect(await store.companies.byId(a.id)).toMatchObject({ status: "active", statusReason: null });
+      expect(await store.billingOps.resumeFromBilling(a.id, T0 + 3)).toBe(false);
+    });
   });
 }

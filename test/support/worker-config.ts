@@ -34,6 +34,7 @@ export async function workerUnderTest(extra: { bindings?: Record<string, unknown
         TEST_CRONS: crons,
         ADMIN_TOKEN: "test-admin-token",
         META_APP_SECRET: "test-app-secret",
+        BILLING_WEBHOOK_SECRET: "whsec_test_billing",
         META_VERIFY_TOKEN: "test-verify-token",
         META_GRAPH_URL: FAKE_GRAPH_URL,
         GEMINI_API_URL: FAKE_LLM_URLS.gemini,

@@ -1,5 +1,7 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
+import access from "./en/access.json";
 import agenda from "./en/agenda.json";
+import billing from "./en/billing.json";
 import channel from "./en/channel.json";
 import common from "./en/common.json";
 import conversations from "./en/conversations.json";
@@ -9,9 +11,8 @@ import insights from "./en/insights.json";
 import scheduling from "./en/scheduling.json";
 import settings from "./en/settings.json";
 import simulator from "./en/simulator.json";
-import users from "./en/users.json";
-import access from "./en/access.json";
 import tenants from "./en/tenants.json";
+import users from "./en/users.json";
 
 export default {
   ...common,
@@ -27,4 +28,5 @@ export default {
   ...access,
   ...tenants,
   ...channel,
+  ...billing,
 };

@@ -1,5 +1,7 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
+import access from "./es/access.json";
 import agenda from "./es/agenda.json";
+import billing from "./es/billing.json";
 import channel from "./es/channel.json";
 import common from "./es/common.json";
 import conversations from "./es/conversations.json";
@@ -9,9 +11,8 @@ import insights from "./es/insights.json";
 import scheduling from "./es/scheduling.json";
 import settings from "./es/settings.json";
 import simulator from "./es/simulator.json";
-import users from "./es/users.json";
-import access from "./es/access.json";
 import tenants from "./es/tenants.json";
+import users from "./es/users.json";
 
 export default {
   ...common,
@@ -27,4 +28,5 @@ export default {
   ...access,
   ...tenants,
   ...channel,
+  ...billing,
 };

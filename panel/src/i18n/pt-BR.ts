@@ -1,5 +1,7 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
+import access from "./pt-BR/access.json";
 import agenda from "./pt-BR/agenda.json";
+import billing from "./pt-BR/billing.json";
 import channel from "./pt-BR/channel.json";
 import common from "./pt-BR/common.json";
 import conversations from "./pt-BR/conversations.json";
@@ -9,9 +11,8 @@ import insights from "./pt-BR/insights.json";
 import scheduling from "./pt-BR/scheduling.json";
 import settings from "./pt-BR/settings.json";
 import simulator from "./pt-BR/simulator.json";
-import users from "./pt-BR/users.json";
-import access from "./pt-BR/access.json";
 import tenants from "./pt-BR/tenants.json";
+import users from "./pt-BR/users.json";
 
 export default {
   ...common,
@@ -27,4 +28,5 @@ export default {
   ...access,
   ...tenants,
   ...channel,
+  ...billing,
 };

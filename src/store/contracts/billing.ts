@@ -27,6 +27,8 @@ export interface Subscription {
 }
 
 export type UsageMetric = "messages" | "llm_tokens";
+/** What a quota alert is about: the monthly counters, or the contacts a plan allows. */
+export type AlertMetric = UsageMetric | "contacts";
 
 /** Plans, subscriptions, usage per period and the billing provider's events. */
 export interface BillingStore {
@@ -49,11 +51,24 @@ export interface BillingStore {
     add(companyId: number, period: string, deltas: Partial<Record<UsageMetric, number>>, at: number): Promise<void>;
     get(companyId: number, period: string): Promise<Record<UsageMetric, number>>;
     /** Records a threshold crossing once: true only the first time for (period, metric, threshold). */
-    fireAlert(companyId: number, a: { period: string; metric: UsageMetric; threshold: number; value: number; quota: number; at: number }): Promise<boolean>;
-    alerts(companyId: number, period: string): Promise<{ metric: UsageMetric; threshold: number; value: number; quota: number; firedAt: number }[]>;
+    fireAlert(companyId: number, a: { period: string; metric: AlertMetric; threshold: number; value: number; quota: number; at: number }): Promise<boolean>;
+    alerts(companyId: number, period: string): Promise<{ metric: AlertMetric; threshold: number; value: number; quota: number; firedAt: number }[]>;
   };
   billingEvents: {
     /** Records an event id once: false when it was already seen (a replayed delivery). */
     record(id: string, type: string, companyId: number | null, at: number): Promise<boolean>;
+  };
+  /** What the billing capability changes outside its own tables (src/billing/). */
+  billingOps: {
+    /** Whether an event id was already recorded (checked before applying, recorded after). */
+    seen(id: string): Promise<boolean>;
+    /** The tenant's contacts, for the plan's max_contacts (read once per usage flush, not per message). */
+    contacts(companyId: number): Promise<number>;
+    /** Held outbound messages whose error is exactly `reason` go back in line; their ids and correlation ids. */
+    releaseHeld(companyId: number, reason: string, now: number): Promise<{ id: number; correlationId: string | null }[]>;
+    /** active → suspended with status_reason "billing"; false when the tenant was not active. */
+    suspendForBilling(companyId: number, at: number): Promise<boolean>;
+    /** suspended → active, only when billing suspended it (an operator's suspension stays). */
+    resumeFromBilling(companyId: number, at: number): Promise<boolean>;
   };
 }

@@ -1,6 +1,6 @@
-import { and, eq, isNotNull, lt, sql } from "drizzle-orm";
+import { and, count, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type * as schema from "../schema";
-import type { Plan, Store, Subscription, UsageMetric } from "../types";
+import type { AlertMetric, Plan, Store, Subscription, UsageMetric } from "../types";
 import type { PortableCtx } from "./context";
 
 const toPlan = (r: typeof schema.plans.$inferSelect): Plan => ({
@@ -120,7 +120,7 @@ export function usage({ db, schema: s }: PortableCtx): Store["usage"] {
         .from(s.usageAlerts)
         .where(and(eq(s.usageAlerts.companyId, companyId), eq(s.usageAlerts.period, period)))
         .orderBy(s.usageAlerts.firedAt);
-      return rows.map((r) => ({ metric: r.metric as UsageMetric, threshold: r.threshold, value: Number(r.value), quota: Number(r.quota), firedAt: r.firedAt }));
+      return rows.map((r) => ({ metric: r.metric as AlertMetric, threshold: r.threshold, value: Number(r.value), quota: Number(r.quota), firedAt: r.firedAt }));
     },
   };
 }
@@ -129,6 +129,42 @@ export function billingEvents({ db, schema: s }: PortableCtx): Store["billingEve
   return {
     async record(id, type, companyId, at) {
       const rows = await db.insert(s.billingEvents).values({ id, type, companyId, receivedAt: at }).onConflictDoNothing().returning({ id: s.billingEvents.id });
+      return rows.length > 0;
+    },
+  };
+}
+
+export function billingOps({ db, schema: s }: PortableCtx): Store["billingOps"] {
+  return {
+    async seen(id) {
+      const [row] = await db.select({ id: s.billingEvents.id }).from(s.billingEvents).where(eq(s.billingEvents.id, id)).limit(1);
+      return row !== undefined;
+    },
+    async contacts(companyId) {
+      const [row] = await db.select({ n: count() }).from(s.contacts).where(eq(s.contacts.companyId, companyId));
+      return Number(row?.n ?? 0);
+    },
+    async releaseHeld(companyId, reason, now) {
+      return db
+        .update(s.messages)
+        .set({ status: "queued", attempts: 0, claimedAt: null, error: null, updatedAt: now })
+        .where(and(eq(s.messages.companyId, companyId), eq(s.messages.direction, "out"), eq(s.messages.status, "held"), eq(s.messages.error, reason)))
+        .returning({ id: s.messages.id, correlationId: s.messages.correlationId });
+    },
+    async suspendForBilling(companyId, at) {
+      const rows = await db
+        .update(s.companies)
+        .set({ status: "suspended", statusReason: "billing", statusChangedAt: at })
+        .where(and(eq(s.companies.id, companyId), eq(s.companies.status, "active")))
+        .returning({ id: s.companies.id });
+      return rows.length > 0;
+    },
+    async resumeFromBilling(companyId, at) {
+      const rows = await db
+        .update(s.companies)
+        .set({ status: "active", statusReason: null, statusChangedAt: at })
+        .where(and(eq(s.companies.id, companyId), eq(s.companies.status, "suspended"), eq(s.companies.statusReason, "billing")))
+        .returning({ id: s.companies.id });
       return rows.length > 0;
     },
   };

@@ -1,6 +1,6 @@
 import { appointmentTasks, feedback } from "./appointment-tasks";
 import { appointments } from "./appointments";
-import { billingEvents, plans, subscriptions, usage } from "./billing";
+import { billingEvents, billingOps, plans, subscriptions, usage } from "./billing";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
 import { companyChannel } from "./company-channel";
 import { contacts } from "./contacts";
@@ -44,5 +44,6 @@ export function portableRepositories(x: PortableCtx) {
     subscriptions: subscriptions(x),
     usage: usage(x),
     billingEvents: billingEvents(x),
+    billingOps: billingOps(x),
   };
 }
