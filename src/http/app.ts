@@ -4,6 +4,7 @@ import { openStore } from "../store";
 import { notFound, onError } from "./errors";
 import { agenda } from "./routes/agenda";
 import { apiDocs } from "./routes/api-docs";
+import { assignment } from "./routes/assignment";
 import { bench } from "./routes/bench";
 import { config } from "./routes/config";
 import { contacts } from "./routes/contacts";
@@ -32,6 +33,7 @@ app.route("/", webhooks);
 app.route("/", sandbox);
 app.route("/", deadLetters);
 app.route("/", config);
+app.route("/", assignment); // before conversations: /api/conversations/assignees is not an id
 app.route("/", conversations);
 app.route("/", contacts);
 app.route("/", scheduling);

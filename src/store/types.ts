@@ -1,4 +1,5 @@
 import type { AgendaStore } from "./contracts/agenda";
+import type { AssignmentStore } from "./contracts/assignment";
 import type { MessagingStore } from "./contracts/messaging";
 import type { OpsStore } from "./contracts/ops";
 import type { SchedulingStore } from "./contracts/scheduling";
@@ -13,7 +14,7 @@ import type { OutboxStore, TurnsStore } from "./batch-types";
  * across tenants. The row types and each repository's methods live in store/contracts/, one file per
  * area; import them from here.
  */
-export interface Store extends TenantStore, UserStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore {
+export interface Store extends TenantStore, UserStore, AssignmentStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -22,6 +23,7 @@ export interface Store extends TenantStore, UserStore, MessagingStore, AgendaSto
 }
 
 export type * from "./contracts/agenda";
+export type * from "./contracts/assignment";
 export type * from "./contracts/messaging";
 export type * from "./contracts/ops";
 export type * from "./contracts/scheduling";

@@ -1,5 +1,6 @@
 import { appointmentTasks, feedback } from "./appointment-tasks";
 import { appointments } from "./appointments";
+import { assignment } from "./assignment";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
 import { contacts } from "./contacts";
 import type { PortableCtx } from "./context";
@@ -37,5 +38,6 @@ export function portableRepositories(x: PortableCtx) {
     users: users(x),
     sessions: sessions(x),
     userLinks: userLinks(x),
+    assignment: assignment(x),
   };
 }

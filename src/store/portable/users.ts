@@ -3,7 +3,7 @@ import type * as schema from "../schema";
 import type { Session, Store, User } from "../types";
 import type { PortableCtx } from "./context";
 
-const toUser = (r: typeof schema.users.$inferSelect): User => ({
+export const toUser = (r: typeof schema.users.$inferSelect): User => ({
   id: r.id,
   companyId: r.companyId,
   email: r.email,
