@@ -80,6 +80,8 @@ describe("handoff goes to a person", () => {
     expect(views.map((v) => v.assignee?.id)).toEqual([...agents, ...agents].map((a) => a.id));
     for (const a of agents) expect(await listIds(slug, `assignee=${a.id}`)).toHaveLength(2);
     expect(await listIds(slug, `assignee=${resting.id}`)).toEqual([]);
+    const searched = await api("/api/conversations/search", { method: "POST", tenant: slug, body: JSON.stringify({ q: "5511", assignee: String(agents[1]?.id) }) });
+    expect(((await searched.json()) as { conversations: View[] }).conversations.map((c) => c.id)).toEqual([convs[4]?.id, convs[1]?.id]);
     expect(await listIds(slug, `assignee=${gone.id}`)).toEqual([]);
     // Handing over again changes nothing, and takes no one's turn.
     expect(await handoff(slug, convs[0]?.id ?? 0)).toMatchObject({ changed: false, assignee: { id: agents[0]?.id } });
@@ -174,6 +176,9 @@ describe("handoff goes to a person", () => {
     const put = await api("/api/me/availability", { method: "PUT", tenant: slug, body: JSON.stringify({ available: true }) });
     expect(put.status).toBe(409);
     expect(await code(put)).toBe("session_required");
+    const got = await api("/api/me/availability", { tenant: slug });
+    expect(got.status).toBe(409);
+    expect(await code(got)).toBe("session_required");
     const me = await api("/api/conversations?assignee=me", { tenant: slug });
     expect(me.status).toBe(400);
     expect(await code(me)).toBe("assignee_me_needs_user");

@@ -1,6 +1,6 @@
 // The admin panel in a real browser (Debian's Chromium driven by playwright-core) against a private
 // `wrangler dev` on 127.0.0.1 (harness.mjs): the working flows in pt-BR (flows.mjs), the inbox (inbox.mjs), every screen at
-// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs) and the Agenda journey (agenda.mjs).
+// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs) and assignment (assignment.mjs).
 // Run by `npm test` (scripts/test.mjs); writes {passed, failed} to $PANEL_REPORT when set and keeps
 // its screenshots in $PANEL_SCREENSHOTS (default: a new directory in the OS temp dir, printed).
 import { check, report, results, startStage } from "./harness.mjs";
@@ -10,6 +10,7 @@ import { inboxJourney } from "./inbox.mjs";
 import { screens } from "./screens.mjs";
 import { settingsJourney } from "./settings.mjs";
 import { agendaJourney } from "./agenda.mjs";
+import { assignmentJourney } from "./assignment.mjs";
 
 try {
   const stage = await startStage();
@@ -21,6 +22,7 @@ try {
     await flows(stage, page);
     await followupsJourney(stage, page);
     await inboxJourney(stage, page);
+    await assignmentJourney(stage, page);
     await screens(stage, page);
     await settingsJourney(stage, page);
     await agendaJourney(stage, page);

@@ -37,6 +37,14 @@ export function assignmentContract(name: string, open: () => Store): void {
       expect((await store.users.byId(a.id))?.lastAssignedAt).toBe(T0 + 3000);
     });
 
+    it("keeps the turn order when handoffs claim out of order (an earlier `at` arriving later still goes to the back)", async () => {
+      const co = await tenant();
+      const [a, b, c] = [await person(co, "agent"), await person(co, "agent"), await person(co, "agent")];
+      const picked: number[] = [];
+      for (const at of [100, 50, 60, 70, 80, 90]) picked.push((await store.assignment.claimNext(co.id, T0 + at))?.id ?? -1);
+      expect(picked).toEqual([a.id, b.id, c.id, a.id, b.id, c.id]);
+    });
+
     it("skips unavailable, disabled and invited agents, viewers and other tenants' people; admins only when no agent is free", async () => {
       const co = await tenant();
       const other = await tenant();
@@ -65,7 +73,8 @@ export function assignmentContract(name: string, open: () => Store): void {
     it("stays balanced when handoffs race: six at once in the same millisecond, two each", async () => {
       const co = await tenant();
       const agents = [await person(co, "agent"), await person(co, "agent"), await person(co, "agent")];
-      const won = await Promise.all(Array.from({ length: 6 }, () => open().assignment.claimNext(co.id, T0)));
+      // Racers whose `at` differ and may claim in any order, as concurrent requests do.
+      const won = await Promise.all(Array.from({ length: 6 }, (_, i) => open().assignment.claimNext(co.id, T0 + (i % 2 ? -i : i))));
       expect(counts(won.map((u) => u?.id))).toEqual(Object.fromEntries(agents.map((a) => [a.id, 2])));
       // And after the race the rotation carries on from the stored values: three more, one each.
       const next = await Promise.all(Array.from({ length: 3 }, () => open().assignment.claimNext(co.id, T0 + 5)));

@@ -1,5 +1,6 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
 import agenda from "./es/agenda.json";
+import assignment from "./es/assignment.json";
 import common from "./es/common.json";
 import conversations from "./es/conversations.json";
 import failures from "./es/failures.json";
@@ -9,4 +10,4 @@ import scheduling from "./es/scheduling.json";
 import settings from "./es/settings.json";
 import simulator from "./es/simulator.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling };
+export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...assignment };

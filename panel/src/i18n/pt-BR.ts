@@ -1,5 +1,6 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
 import agenda from "./pt-BR/agenda.json";
+import assignment from "./pt-BR/assignment.json";
 import common from "./pt-BR/common.json";
 import conversations from "./pt-BR/conversations.json";
 import failures from "./pt-BR/failures.json";
@@ -9,4 +10,4 @@ import scheduling from "./pt-BR/scheduling.json";
 import settings from "./pt-BR/settings.json";
 import simulator from "./pt-BR/simulator.json";
 
-export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling };
+export default { ...common, ...agenda, ...conversations, ...failures, ...insights, ...settings, ...simulator, ...followups, ...scheduling, ...assignment };

@@ -84,16 +84,17 @@ export async function loadConversation(c: Context<AppEnv>, id: number): Promise<
 }
 
 const Queue = z.enum(["waiting", "overdue"]).optional().describe("`waiting`: with a person and the customer waiting for a reply; `overdue`: waiting past the SLA");
+const Assignee = z
+  .string()
+  .regex(/^(me|none|[1-9]\d{0,15})$/, "me, none or a user id")
+  .optional()
+  .describe("`me`: assigned to the signed-in person; `none`: the team queue (with a person, nobody assigned); a user id");
 const ListQuery = z.object({
   status: z.enum(["bot", "human", "closed"]).optional(),
   queue: Queue,
   /** Read by contactFilter (a phone in ?contact= is a 400 phone_in_url); listed here for the document. */
   contact_id: z.string().optional(),
-  assignee: z
-    .string()
-    .regex(/^(me|none|[1-9]\d{0,15})$/, "me, none or a user id")
-    .optional()
-    .describe("`me`: assigned to the signed-in person; `none`: the team queue (with a person, nobody assigned); a user id"),
+  assignee: Assignee,
   before: z.coerce.number().int().positive().max(MAX_ID).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -152,6 +153,7 @@ const Search = z.strictObject({
   q: z.string().trim().min(1).max(100).describe("Part of the contact's name, or of the phone's digits (at least 3)"),
   status: z.enum(["bot", "human", "closed"]).optional(),
   queue: Queue,
+  assignee: Assignee,
   before: z.number().int().positive().max(MAX_ID).optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
@@ -171,7 +173,11 @@ conversations.post(
     const text = sanitizeText(q.q, 100);
     if (!text) throw new AppError(400, "invalid_body", "The search text is empty once control characters are removed");
     const digits = text.replace(/\D/g, "");
-    return inboxPage(c, { status: q.status, beforeId: q.before, limit: q.limit, search: { text, digits: digits.length >= 3 ? digits : null } }, q.queue);
+    return inboxPage(
+      c,
+      { status: q.status, beforeId: q.before, limit: q.limit, search: { text, digits: digits.length >= 3 ? digits : null }, assignee: assigneeFilter(c, q.assignee) },
+      q.queue,
+    );
   },
 );
 
