@@ -42,7 +42,7 @@ describe("a signed-in person and assignment", () => {
     expect(on.status).toBe(200);
     expect(await on.json()).toEqual({ id: ana.id, name: "Ana", available: true });
     expect((await store().users.byId(ana.id))?.available).toBe(true);
-    expect(await (await as(ana.id, "/api/me/availability")).json()).toEqual({ id: ana.id, name: "Ana", available: true });
+    expect(await (await as(ana.id, "/api/me/availability")).json()).toEqual({ me: { id: ana.id, name: "Ana", available: true } });
     const first = await conversation(co);
     expect(((await (await as(ana.id, `/api/conversations/${first.id}/handoff`, { method: "POST" })).json()) as View).assignee?.id).toBe(ana.id);
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { check, TENANT, viewReady } from "./harness.mjs";
 
-const PHONE = "5511955554444";
+const PHONE = "5511944443321";
 const NAME = "Carla Mendes";
 
 async function until(fn, what, timeout = 60_000) {

@@ -2,9 +2,9 @@
  * Who holds a conversation, in Conversas: the "Minhas / Fila da equipe / Todas" quick filter, the
  * assignee's name on rows and in the header, the reassign select, and the signed-in person's
  * availability toggle. A token or the platform token is no person: it gets no "Minhas" and no toggle
- * (GET /api/me/availability answers 409 session_required), but may still reassign.
+ * (GET /api/me/availability answers `{me: null}`), but may still reassign.
  */
-import { ApiError, call, type Session } from "../api";
+import { call, type Session } from "../api";
 import { el } from "../dom";
 import { errorMessage, t } from "../i18n";
 import { busy } from "../ui/view";
@@ -28,9 +28,8 @@ export type Scope = (typeof SCOPES)[number];
 export const asScope = (raw: string | null): Scope => ((SCOPES as readonly string[]).includes(raw ?? "") ? ((raw ?? "") as Scope) : "");
 const SCOPE_LABEL = { "": "assignment.filter.all", me: "assignment.filter.mine", none: "assignment.filter.queue" } as const satisfies Record<Scope, string>;
 
-/** The signed-in person, or null for a token or the platform token (any other failure is thrown). */
-export const loadMe = (session: Session) =>
-  call<Me>(session, "/api/me/availability").catch((err: unknown) => (err instanceof ApiError && err.status === 409 ? null : Promise.reject(err)));
+/** The signed-in person, or null for a token or the platform token. */
+export const loadMe = async (session: Session) => (await call<{ me: Me | null }>(session, "/api/me/availability")).me;
 export const loadAssignees = async (session: Session) => (await call<{ assignees: Assignee[] }>(session, "/api/conversations/assignees")).assignees;
 
 /** "Atendente: Ana" / "Fila da equipe" for a conversation with a person; nothing for one with the bot. */

@@ -64,20 +64,23 @@ assignment.post(
   },
 );
 
-/** The signed-in person's own availability; the panel shows its toggle (and "Minhas") only when there is one. */
+/**
+ * The signed-in person's own availability; the panel shows its toggle (and "Minhas") only when there
+ * is one. A token or the platform token is no person: `{me: null}`, an answer rather than an error, as
+ * the panel asks on every visit to Conversas.
+ */
 assignment.get(
   "/api/me/availability",
   doc({
     summary: "Whether the signed-in person takes handed-over conversations",
-    responses: { 200: { description: "`{id, name, available}`" } },
-    errors: { 409: "`session_required`: a token or the platform token is no person" },
+    responses: { 200: { description: "`{me: {id, name, available} | null}` (null: a token or the platform token, no person)" } },
   }),
   async (c) => {
     const caller = c.get("caller");
     const company = callerCompany(caller);
     const user = caller.kind === "user" && caller.userId !== null ? await c.get("store").users.byId(caller.userId) : null;
-    if (!user || user.companyId !== company.id) throw new AppError(409, "session_required", "Availability belongs to a signed-in person of this tenant");
-    return c.json({ id: user.id, name: user.name, available: user.available });
+    const me = user && user.companyId === company.id ? { id: user.id, name: user.name, available: user.available } : null;
+    return c.json({ me });
   },
 );
 
