@@ -45,6 +45,8 @@ export function scopeTabs(current: Scope, me: Me | null, go: (scope: Scope) => v
   return el(
     "div",
     { class: "actions filters", role: "group", "aria-label": t("assignment.filterLabel"), id: "assignee-filter" },
+    // Visible too: beside the status filters, a second "Todas" needs to say what it is about.
+    el("span", { class: "muted filter-caption", "aria-hidden": "true" }, t("assignment.filterCaption")),
     ...scopes.map((value) => {
       const b = el(
         "button",
