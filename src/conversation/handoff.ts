@@ -2,7 +2,7 @@ import type { ContextEntry } from "../tenants/state";
 import type { NotifyJob } from "../jobs/notify";
 import { maskPhone } from "../lib/phone";
 import type { MetricEvent } from "../metrics/sql-metrics";
-import type { Company, Contact, Conversation, Store } from "../store/types";
+import type { Company, Contact, Conversation, Store, User } from "../store/types";
 import type { CompanyProfile } from "../tenants/profile";
 import { foldText, type Intent } from "./intents";
 
@@ -57,18 +57,29 @@ export function handoffSummary(context: ContextEntry[], turnText: string): strin
 }
 
 /**
- * Switches the conversation to a person (once), counts it, and queues the tenant's notification.
- * Returns false when it already was with a person.
+ * Switches the conversation to a person (once), assigns it, counts it, and queues the tenant's
+ * notification. Returns false when it already was with a person.
+ * The assignee is `assignTo` (a signed-in person who replied) or the next available person of the
+ * tenant, claimed before the status flips so that the flip writes both in one UPDATE; nobody
+ * available leaves it in the team queue. Cost: 2 statements for the claim (uncontended) + the
+ * UPDATE + the audit row, on handoffs only; an ordinary turn pays nothing.
  */
 export async function startHandoff(
   env: Env,
   store: Store,
-  p: { company: Company; profile: CompanyProfile; contact: Contact; conversation: Conversation; trigger: HandoffTrigger; summary: string },
-): Promise<{ changed: boolean; events: MetricEvent[] }> {
+  p: { company: Company; profile: CompanyProfile; contact: Contact; conversation: Conversation; trigger: HandoffTrigger; summary: string; assignTo?: number },
+): Promise<{ changed: boolean; events: MetricEvent[]; assignee: User | null }> {
   const at = Date.now();
-  const changed = await store.conversations.handoff(p.company.id, p.conversation.id, p.trigger, at);
-  if (!changed) return { changed, events: [] };
-  await store.auditLogs.append(p.company.id, { actor: "bot", action: "conversation.handoff", target: `conversation:${p.conversation.id}`, detail: { trigger: p.trigger } });
+  // Read as "bot" but handed over meanwhile: the claim is wasted (that person waits one turn more), never doubled.
+  const assignee = p.conversation.status !== "bot" ? null : p.assignTo !== undefined ? await store.users.byId(p.assignTo) : await store.assignment.claimNext(p.company.id, at);
+  const changed = await store.conversations.handoff(p.company.id, p.conversation.id, p.trigger, at, assignee?.id ?? null);
+  if (!changed) return { changed, events: [], assignee: null };
+  await store.auditLogs.append(p.company.id, {
+    actor: "bot",
+    action: "conversation.handoff",
+    target: `conversation:${p.conversation.id}`,
+    detail: { trigger: p.trigger, assigned_user_id: assignee?.id ?? null },
+  });
   const url = p.profile.handoff.notifyUrl;
   if (url) {
     const who = p.contact.name ? `${p.contact.name} (${maskPhone(p.contact.phone)})` : maskPhone(p.contact.phone);
@@ -79,11 +90,18 @@ export async function startHandoff(
       dedupKey: `handoff:${p.conversation.id}:${at}`,
       generation: 0,
       body: {
-        text: `🔔 ${p.company.name}: a conversa com ${who} passou para atendimento humano (${HANDOFF_REASONS[p.trigger]}).\n${p.summary}`,
-        secretaria: { event: "conversation.handoff", company: p.company.slug, conversation_id: p.conversation.id, trigger: p.trigger, sla_minutes: p.profile.handoff.slaMinutes },
+        text: `🔔 ${p.company.name}: a conversa com ${who} passou para atendimento humano (${HANDOFF_REASONS[p.trigger]}); ${assignee ? `atendente: ${assignee.name}` : "na fila da equipe"}.\n${p.summary}`,
+        secretaria: {
+          event: "conversation.handoff",
+          company: p.company.slug,
+          conversation_id: p.conversation.id,
+          trigger: p.trigger,
+          sla_minutes: p.profile.handoff.slaMinutes,
+          assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
+        },
       },
     };
     await env.JOBS_QUEUE.send(job, { contentType: "json" });
   }
-  return { changed, events: [{ metric: "secretaria_handoffs_total", labels: { trigger: p.trigger }, inc: 1 }] };
+  return { changed, events: [{ metric: "secretaria_handoffs_total", labels: { trigger: p.trigger }, inc: 1 }], assignee };
 }

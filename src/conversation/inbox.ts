@@ -4,7 +4,7 @@
  * tenant's handoff SLA. Pure helpers plus one loader that reads everything for a page of
  * conversations in a constant number of statements.
  */
-import type { Contact, Conversation, InboxFacts, MessageRow, Store } from "../store/types";
+import type { Contact, Conversation, InboxFacts, ListedConversation, MessageRow, Store } from "../store/types";
 import { readProfile } from "../tenants/profile";
 import { iso } from "../lib/time-zone";
 
@@ -49,7 +49,7 @@ export function slaOf(since: number | null, slaMinutes: number, now: number) {
 export const previewOf = (m: MessageRow | null) => (m ? { text: previewText(m.body), direction: m.direction, author: m.author, at: iso(m.createdAt) } : null);
 
 export interface InboxEntry {
-  conversation: Conversation;
+  conversation: ListedConversation;
   contact: Contact | null;
   facts: InboxFacts | undefined;
   waitingSince: number | null;
@@ -59,7 +59,7 @@ export interface InboxEntry {
  * The entries for a page of conversations: their contacts, facts and the tenant's SLA, read in three
  * statements at once: the contacts, the messages' aggregate with the previews, the profile.
  */
-export async function loadInbox(store: Store, companyId: number, rows: Conversation[]): Promise<{ entries: InboxEntry[]; slaMinutes: number }> {
+export async function loadInbox(store: Store, companyId: number, rows: ListedConversation[]): Promise<{ entries: InboxEntry[]; slaMinutes: number }> {
   const ids = rows.map((r) => r.id);
   const [contacts, facts, profile] = await Promise.all([
     store.contacts.many(companyId, { ids: [...new Set(rows.map((r) => r.contactId))] }),

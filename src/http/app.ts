@@ -6,6 +6,7 @@ import { hostTenant } from "./host-tenant";
 import { agenda } from "./routes/agenda";
 import { apiDocs } from "./routes/api-docs";
 import { auth } from "./routes/auth";
+import { assignment } from "./routes/assignment";
 import { bench } from "./routes/bench";
 import { channel } from "./routes/channel";
 import { billing } from "./routes/billing";
@@ -46,6 +47,7 @@ app.route("/", billingWebhook);
 app.route("/", sandbox);
 app.route("/", deadLetters);
 app.route("/", config);
+app.route("/", assignment); // before conversations: /api/conversations/assignees is not an id
 app.route("/", channel);
 app.route("/", conversations);
 app.route("/", contacts);

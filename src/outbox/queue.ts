@@ -18,6 +18,8 @@ export interface NewOutbound {
   author: "bot" | "human" | "system";
   purpose: string;
   receivedAt?: number;
+  /** The signed-in person who wrote it (human replies). */
+  authorUserId?: number | null;
 }
 
 /** Sends jobs in as few calls as the queue allows. */
@@ -34,6 +36,7 @@ export async function queueOutbound(env: Env, store: Store, m: NewOutbound): Pro
     correlationId: m.correlationId,
     author: m.author,
     purpose: m.purpose,
+    authorUserId: m.authorUserId ?? null,
   });
   // Already sent (or being sent) by an earlier call with the same clientRef: nothing to queue again.
   if (message.status === "queued")

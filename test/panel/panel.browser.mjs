@@ -1,7 +1,6 @@
 // The admin panel in a real browser (Debian's Chromium driven by playwright-core) against a private
 // `wrangler dev` on 127.0.0.1 (harness.mjs): the working flows in pt-BR (flows.mjs), the inbox (inbox.mjs), every screen at
-// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs), Usuários e papéis (users.mjs), Tokens and Auditoria (access.mjs), Empresas as the platform (tenants.mjs) and Canal (channel.mjs).
-// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs) and Plano e consumo (billing.mjs).
+// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs), Usuários e papéis (users.mjs), Tokens and Auditoria (access.mjs), Empresas as the platform (tenants.mjs), Plano e consumo (billing.mjs), assignment (assignment.mjs) and Canal (channel.mjs).
 // Run by `npm test` (scripts/test.mjs); writes {passed, failed} to $PANEL_REPORT when set and keeps
 // its screenshots in $PANEL_SCREENSHOTS (default: a new directory in the OS temp dir, printed).
 import { check, report, results, startStage } from "./harness.mjs";
@@ -16,6 +15,7 @@ import { accessJourney } from "./access.mjs";
 import { tenantsJourney } from "./tenants.mjs";
 import { channelJourney } from "./channel.mjs";
 import { billingJourney } from "./billing.mjs";
+import { assignmentJourney } from "./assignment.mjs";
 
 try {
   const stage = await startStage();
@@ -27,15 +27,17 @@ try {
     await flows(stage, page);
     await followupsJourney(stage, page);
     await inboxJourney(stage, page);
+    await assignmentJourney(stage, page);
     await screens(stage, page);
     await settingsJourney(stage, page);
     await agendaJourney(stage, page);
     await usersJourney(stage, page);
     await accessJourney(stage, page);
+    await billingJourney(stage, page);
+    // Signs in as the platform admin; the Canal journey signs the owner in again.
     await tenantsJourney(stage, page);
     // Last: it connects the tenant to Meta for a while (the simulator's journeys need the sandbox).
     await channelJourney(stage, page);
-    await billingJourney(stage, page);
     await check("no script errors on the page", async () => {
       if (errors.length) throw new Error(errors.join("\n"));
     });

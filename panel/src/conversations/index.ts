@@ -11,6 +11,7 @@ import { el } from "../dom";
 import { errorMessage, t } from "../i18n";
 import { navigate } from "../ui/router";
 import { onLeave, showView, type ViewContext } from "../ui/view";
+import { type Assignee, asScope, availabilityToggle, loadAssignees, loadMe, scopeTabs } from "./assignment";
 import { contactPanel } from "./contact-panel";
 import { inboxList } from "./list";
 import { thread } from "./thread";
@@ -40,6 +41,7 @@ export function renderConversations(ctx: ViewContext): Promise<void> {
 async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   const { session } = ctx;
   const filter = asFilter(ctx.params.get("status"));
+  const scope = asScope(ctx.params.get("assignee"));
   const openId = Number(ctx.params.get("id")) || undefined;
   if (shownFor !== filter) shown = PAGE;
   shownFor = filter;
@@ -47,7 +49,9 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   const getCard = (id: number) => call<ContactCard>(session, `/api/contacts/${id}`);
   // An address naming a conversation that is gone (or another business's) keeps the inbox and says so.
   const openOrGone = (id: number) => getOpen(id).catch((err: unknown) => (err instanceof ApiError && err.status === 404 ? null : Promise.reject(err)));
-  const [conversations, open] = await Promise.all([fetchInbox(session, filter, search, shown), openId ? openOrGone(openId) : Promise.resolve(null)]);
+  const [conversations, open, me] = await Promise.all([fetchInbox(session, filter, search, shown, scope), openId ? openOrGone(openId) : Promise.resolve(null), loadMe(session)]);
+  // Who a conversation may be given to: read with the open conversation; a failure shows beside the select, with a retry.
+  let team: Assignee[] | Error = open ? await loadAssignees(session).catch((err: unknown) => new Error(errorMessage(err))) : [];
   const card = open?.contact ? await getCard(open.contact.id) : null;
 
   const listHolder = el("section", { class: "card inbox-card" });
@@ -55,7 +59,7 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   const more = el("button", { type: "button", class: "secondary", id: "inbox-more" }, t("conversations.more"));
   // A full page may have more behind it; the refresh re-reads all that is shown, so rows never go stale.
   const paintList = (rows: typeof conversations) =>
-    listHolder.replaceChildren(inboxList(rows, { openId, filter, q: search, now: Date.now() }), ...(rows.length >= shown && shown < MAX_SHOWN ? [more] : []));
+    listHolder.replaceChildren(inboxList(rows, { openId, filter, scope, q: search, now: Date.now() }), ...(rows.length >= shown && shown < MAX_SHOWN ? [more] : []));
   paintList(conversations);
 
   // What the operator has on screen is read: the mark moves to the newest message shown (a POST, never the GET).
@@ -82,7 +86,7 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   let asked = 0;
   const refresh = async () => {
     const mine = ++asked;
-    const [rows, fresh] = await Promise.all([fetchInbox(session, filter, search, shown), open ? getOpen(open.id) : Promise.resolve(null)]);
+    const [rows, fresh] = await Promise.all([fetchInbox(session, filter, search, shown, scope), open ? getOpen(open.id) : Promise.resolve(null)]);
     if (mine !== asked) return;
     paintList(rows);
     if (fresh) {
@@ -100,8 +104,22 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
     sideHolder.replaceChildren(next);
     next.querySelector<HTMLButtonElement>("#contact-opt")?.focus();
   };
-  const backHref = `#conversas${filter ? `?status=${encodeURIComponent(filter)}` : ""}`;
-  const view = open ? thread(session, open, backHref, refresh) : null;
+  const backQuery = new URLSearchParams({ ...(filter ? { status: filter } : {}), ...(scope ? { assignee: scope } : {}) }).toString();
+  const backHref = `#conversas${backQuery ? `?${backQuery}` : ""}`;
+  const reloadTeam = () => {
+    loadAssignees(session)
+      .then((people) => {
+        team = people;
+      })
+      .catch((err: unknown) => {
+        team = new Error(errorMessage(err));
+      })
+      .finally(() => {
+        // The refresh repaints the thread, and with it the select (or the error again).
+        refresh().catch((err: unknown) => refreshError.replaceChildren(errorMessage(err)));
+      });
+  };
+  const view = open ? thread(session, open, backHref, refresh, { get: () => team, reload: reloadTeam }) : null;
   if (open) markRead(open);
   if (card) sideHolder.replaceChildren(contactPanel(session, card, refreshCard));
 
@@ -128,7 +146,7 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
         { type: "button", class: value === filter ? "" : "secondary", "data-filter": value, "aria-pressed": String(value === filter) },
         t(FILTER_LABEL[value]),
       );
-      b.addEventListener("click", () => navigate("conversas", { status: value }));
+      b.addEventListener("click", () => navigate("conversas", { status: value, assignee: scope }));
       return b;
     }),
   );
@@ -162,7 +180,14 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
       el(
         "div",
         { class: "inbox-column" },
-        el("div", { class: "inbox-tools" }, box, tabs),
+        el(
+          "div",
+          { class: "inbox-tools" },
+          box,
+          scopeTabs(scope, me, (value) => navigate("conversas", { status: filter, assignee: value })),
+          tabs,
+          ...(me ? [availabilityToggle(session, me)] : []),
+        ),
         refreshError,
         openId && !open ? el("p", { class: "error", id: "conversation-gone", role: "status" }, t("conversations.gone")) : "",
         listHolder,

@@ -8,13 +8,16 @@ import { el } from "../dom";
 import { formatDateTime, lookup, t } from "../i18n";
 import { contactNode } from "../phone";
 import { busy } from "../ui/view";
+import { type Assignee, assigneeText, reassignControl } from "./assignment";
 import type { Message, OpenConversation } from "./types";
 import { waitingText } from "./when";
 
 const statusText = (s: string) => lookup("status.conversation", s, "status.unknown");
 
 function bubble(m: Message): Node {
-  const meta = [lookup("author", m.author, "author.other"), formatDateTime(m.created_at)];
+  // A human message names the person who wrote it, when a signed-in person did.
+  const who = m.author === "human" && m.author_user?.name ? m.author_user.name : lookup("author", m.author, "author.other");
+  const meta = [who, formatDateTime(m.created_at)];
   if (m.direction === "out") meta.push(lookup("status.message", m.status, "status.unknown"));
   return el("li", { class: m.direction, "data-id": String(m.id) }, el("span", {}, m.text ?? ""), el("small", {}, meta.join(" · ")));
 }
@@ -38,7 +41,14 @@ export interface Thread {
   scrollToEnd(): void;
 }
 
-export function thread(session: Session, first: OpenConversation, backHref: string, refresh: () => Promise<void>): Thread {
+/** `team`: who it may be given to (or why that list could not be read); `reloadTeam` reads it again. */
+export function thread(
+  session: Session,
+  first: OpenConversation,
+  backHref: string,
+  refresh: () => Promise<void>,
+  team: { get: () => Assignee[] | Error; reload: () => void },
+): Thread {
   let current = first;
   const text = el("textarea", { id: "reply-text", rows: "3", placeholder: t("conversations.replyPlaceholder"), "aria-label": t("conversations.replyLabel") });
   const send = el("button", { id: "reply-send", type: "button" }, t("conversations.send"));
@@ -46,6 +56,8 @@ export function thread(session: Session, first: OpenConversation, backHref: stri
   const status = el("p", { class: "muted", id: "conversation-status" });
   const messages = el("ol", { class: "messages", id: "messages", tabindex: "0", "aria-label": t("conversations.messagesLabel") });
   const controls = el("div", { class: "actions" });
+  const assign = el("div", { id: "assign-holder" });
+  let assignKey = "";
   // One key per typed reply: a double click or a retried request sends it once.
   let key = crypto.randomUUID();
   send.addEventListener("click", () => {
@@ -89,6 +101,16 @@ export function thread(session: Session, first: OpenConversation, backHref: stri
     messages.replaceChildren(...c.messages.map(bubble));
     if (c.messages.length === 0) messages.append(el("li", { class: "muted empty" }, t("conversations.noMessages")));
     controls.replaceChildren(send, toggleButton());
+    // Only a conversation with a person is assigned. Repainted only when something it shows changed,
+    // so a live refresh never resets a choice being made in the select.
+    const people = team.get();
+    const key = `${c.status}|${c.assignee?.id ?? ""}|${people instanceof Error ? "error" : people.map((p) => `${p.id}:${p.available}`).join(",")}`;
+    const holder = assigneeText(c);
+    if (key !== assignKey)
+      assign.replaceChildren(
+        ...(holder ? [el("p", { id: "conversation-assignee", class: "assignee-line" }, holder), reassignControl(session, c, people, refresh, team.reload)] : []),
+      );
+    assignKey = key;
     // A new message scrolls into view only for someone already at the end (never yanks a reader up the thread).
     if (atEnd && known !== String(c.messages.at(-1)?.id)) scrollToEnd();
   };
@@ -98,6 +120,7 @@ export function thread(session: Session, first: OpenConversation, backHref: stri
       el("a", { class: "back-link", id: "conversation-back", href: backHref }, t("conversations.back")),
       el("h2", {}, contactNode(first.contact)),
       status,
+      assign,
       messages,
       text,
       controls,

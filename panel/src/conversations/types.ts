@@ -17,11 +17,15 @@ export interface Conversation {
   unread: number;
   waiting_since: string | null;
   sla: { minutes: number; due_at: string; overdue: boolean } | null;
+  /** Who holds it (null: the team queue, or with the bot). */
+  assignee: { id: number; name: string | null } | null;
 }
 export interface Message {
   id: number;
   direction: "in" | "out";
   author: string;
+  /** The person who wrote a human message, when one signed in wrote it. */
+  author_user: { id: number; name: string | null } | null;
   text: string | null;
   status: string;
   created_at: string;
@@ -51,8 +55,9 @@ export const MAX_SHOWN = 200;
  * The newest `limit` conversations for the filter (and search): what the list shows and each refresh
  * re-reads. A search goes in a POST body (a phone typed in the box never lands in a logged URL).
  */
-export async function fetchInbox(session: Session, filter: Filter, q: string, limit = PAGE): Promise<Conversation[]> {
+export async function fetchInbox(session: Session, filter: Filter, q: string, limit = PAGE, assignee = ""): Promise<Conversation[]> {
   const narrowing: Record<string, string> = filter === "waiting" || filter === "overdue" ? { queue: filter } : filter ? { status: filter } : {};
+  if (assignee) narrowing.assignee = assignee;
   if (q.trim()) {
     const body = JSON.stringify({ q: q.trim(), limit, ...narrowing });
     return (await call<{ conversations: Conversation[] }>(session, "/api/conversations/search", { method: "POST", body })).conversations;

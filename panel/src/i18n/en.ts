@@ -1,6 +1,7 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
 import access from "./en/access.json";
 import agenda from "./en/agenda.json";
+import assignment from "./en/assignment.json";
 import billing from "./en/billing.json";
 import channel from "./en/channel.json";
 import common from "./en/common.json";
@@ -29,4 +30,5 @@ export default {
   ...tenants,
   ...channel,
   ...billing,
+  ...assignment,
 };

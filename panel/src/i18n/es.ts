@@ -1,6 +1,7 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
 import access from "./es/access.json";
 import agenda from "./es/agenda.json";
+import assignment from "./es/assignment.json";
 import billing from "./es/billing.json";
 import channel from "./es/channel.json";
 import common from "./es/common.json";
@@ -29,4 +30,5 @@ export default {
   ...tenants,
   ...channel,
   ...billing,
+  ...assignment,
 };

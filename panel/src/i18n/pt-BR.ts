@@ -1,6 +1,7 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
 import access from "./pt-BR/access.json";
 import agenda from "./pt-BR/agenda.json";
+import assignment from "./pt-BR/assignment.json";
 import billing from "./pt-BR/billing.json";
 import channel from "./pt-BR/channel.json";
 import common from "./pt-BR/common.json";
@@ -29,4 +30,5 @@ export default {
   ...tenants,
   ...channel,
   ...billing,
+  ...assignment,
 };

@@ -180,6 +180,8 @@ config.post(
           handoffAt: null,
           handoffReason: null,
           firstHumanReplyAt: null,
+          assignedUserId: null,
+          assignedAt: null,
           createdAt: now,
         },
       },

@@ -7,7 +7,8 @@ import { describer } from "../openapi/meta";
 import { jsonBody, pathId, queryParams } from "../openapi/validate";
 import { CONTACT_FILTER_ERRORS, contactFilter, MAX_ID, phoneParam } from "../params";
 import { sanitizeText } from "../../lib/text";
-import type { Company, Contact, Conversation, ConversationFilter, MessageRow } from "../../store/types";
+import type { Company, Contact, ConversationFilter, ListedConversation, MessageRow } from "../../store/types";
+import { ASSIGNABLE_ROLES, assigneeView } from "../../conversation/assignment";
 import { type InboxEntry, loadInbox, previewOf, slaOf } from "../../conversation/inbox";
 import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
 import { recordMetrics } from "../../tenants/stubs";
@@ -23,11 +24,30 @@ const doc = describer({ tag: "Conversations", auth: "admin", resource: "conversa
 const conversationId = pathId("Conversation");
 const NOT_FOUND = "`not_found`: no such conversation for this tenant";
 
-function messageView(m: MessageRow) {
-  return { id: m.id, direction: m.direction, author: m.author, purpose: m.purpose, type: m.type, text: m.body, status: m.status, error: m.error, created_at: iso(m.createdAt) };
+/** `names`: the tenant's people by id, so that a human message says who answered. */
+function messageView(m: MessageRow, names: ReadonlyMap<number, string> = new Map()) {
+  const authorUser = m.authorUserId === null ? null : { id: m.authorUserId, name: names.get(m.authorUserId) ?? null };
+  return {
+    id: m.id,
+    direction: m.direction,
+    author: m.author,
+    author_user: authorUser,
+    purpose: m.purpose,
+    type: m.type,
+    text: m.body,
+    status: m.status,
+    error: m.error,
+    created_at: iso(m.createdAt),
+  };
 }
 
-async function conversationView(c: Context<AppEnv>, company: Company, conv: Conversation) {
+/** The names of the people who wrote these messages: one read of the tenant's users, none when no person wrote. */
+async function authorNames(c: Context<AppEnv>, companyId: number, messages: MessageRow[]): Promise<Map<number, string>> {
+  if (!messages.some((m) => m.authorUserId !== null)) return new Map();
+  return new Map((await c.get("store").users.list(companyId)).map((u) => [u.id, u.name]));
+}
+
+export async function conversationView(c: Context<AppEnv>, company: Company, conv: ListedConversation) {
   const { entries, slaMinutes } = await loadInbox(c.get("store"), company.id, [conv]);
   return entryView(entries[0] ?? { conversation: conv, contact: null, facts: undefined, waitingSince: null }, slaMinutes, Date.now());
 }
@@ -43,10 +63,12 @@ function entryView(e: InboxEntry, slaMinutes: number, now: number) {
   };
 }
 
-function viewOf(conv: Conversation, contact: Contact | null) {
+function viewOf(conv: ListedConversation, contact: Contact | null) {
   return {
     id: conv.id,
     status: conv.status,
+    assignee: assigneeView(conv),
+    assigned_at: iso(conv.assignedAt),
     contact: contact ? { id: contact.id, phone: contact.phone, name: contact.name, opted_out: contact.optedOut } : null,
     summary: conv.summary,
     last_message_at: iso(conv.lastMessageAt),
@@ -55,7 +77,7 @@ function viewOf(conv: Conversation, contact: Contact | null) {
   };
 }
 
-async function loadConversation(c: Context<AppEnv>, id: number): Promise<{ company: Company; conv: Conversation }> {
+export async function loadConversation(c: Context<AppEnv>, id: number): Promise<{ company: Company; conv: ListedConversation }> {
   const company = callerCompany(c.get("caller"));
   const conv = await c.get("store").conversations.byId(company.id, id);
   if (!conv) throw new AppError(404, "not_found", "No such conversation for this tenant");
@@ -63,15 +85,22 @@ async function loadConversation(c: Context<AppEnv>, id: number): Promise<{ compa
 }
 
 const Queue = z.enum(["waiting", "overdue"]).optional().describe("`waiting`: with a person and the customer waiting for a reply; `overdue`: waiting past the SLA");
+const Assignee = z
+  .string()
+  .regex(/^(me|none|[1-9]\d{0,15})$/, "me, none or a user id")
+  .optional()
+  .describe("`me`: assigned to the signed-in person; `none`: the team queue (with a person, nobody assigned); a user id");
 const ListQuery = z.object({
   status: z.enum(["bot", "human", "closed"]).optional(),
   queue: Queue,
   /** Read by contactFilter (a phone in ?contact= is a 400 phone_in_url); listed here for the document. */
   contact_id: z.string().optional(),
+  assignee: Assignee,
   before: z.coerce.number().int().positive().max(MAX_ID).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-const LIST_ANSWER = "`{conversations: [{…, last_message: {text, direction, author, at}, unread, waiting_since, sla: {minutes, due_at, overdue}}], next_before, sla_minutes}`";
+const LIST_ANSWER =
+  "`{conversations: [{…, assignee: {id, name} | null, last_message: {text, direction, author, at}, unread, waiting_since, sla: {minutes, due_at, overdue}}], next_before, sla_minutes}`";
 /** The conversations a `queue` filter looks through: the newest ones with a person (open handoffs are few). */
 const QUEUE_SCAN = 200;
 
@@ -101,7 +130,7 @@ conversations.get(
   doc({
     summary: "Conversations, newest first (keyset pagination with `before`), with previews, unread counts and SLA",
     responses: { 200: { description: LIST_ANSWER } },
-    errors: { 400: `${CONTACT_FILTER_ERRORS}; \`search_in_url\`: search with POST /api/conversations/search` },
+    errors: { 400: `${CONTACT_FILTER_ERRORS}; \`search_in_url\`: search with POST /api/conversations/search; \`assignee_me_needs_user\`: ?assignee=me from a token` },
   }),
   queryParams(ListQuery),
   async (c) => {
@@ -109,14 +138,25 @@ conversations.get(
     // A search text may be a phone number, and URLs are logged: it goes in a POST body instead.
     if (c.req.query("q") !== undefined) throw new AppError(400, "search_in_url", "Search with POST /api/conversations/search {q} (URLs are logged; a search may hold a phone)");
     const q = c.req.valid("query");
-    return inboxPage(c, { status: q.status, contactId, beforeId: q.before, limit: q.limit }, q.queue);
+    return inboxPage(c, { status: q.status, contactId, beforeId: q.before, limit: q.limit, assignee: assigneeFilter(c, q.assignee) }, q.queue);
   },
 );
+
+/** `me` is the signed-in person: a token or the platform token has no "me" to filter by. */
+function assigneeFilter(c: Context<AppEnv>, v: string | undefined): ConversationFilter["assignee"] {
+  if (v === undefined) return undefined;
+  if (v === "none") return "none";
+  if (v !== "me") return Number(v);
+  const userId = c.get("caller").userId;
+  if (userId === null) throw new AppError(400, "assignee_me_needs_user", "?assignee=me needs a signed-in person; a token has none (filter by a user id)");
+  return userId;
+}
 
 const Search = z.strictObject({
   q: z.string().trim().min(1).max(100).describe("Part of the contact's name, or of the phone's digits (at least 3)"),
   status: z.enum(["bot", "human", "closed"]).optional(),
   queue: Queue,
+  assignee: Assignee,
   before: z.number().int().positive().max(MAX_ID).optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
@@ -136,7 +176,11 @@ conversations.post(
     const text = sanitizeText(q.q, 100);
     if (!text) throw new AppError(400, "invalid_body", "The search text is empty once control characters are removed");
     const digits = text.replace(/\D/g, "");
-    return inboxPage(c, { status: q.status, beforeId: q.before, limit: q.limit, search: { text, digits: digits.length >= 3 ? digits : null } }, q.queue);
+    return inboxPage(
+      c,
+      { status: q.status, beforeId: q.before, limit: q.limit, search: { text, digits: digits.length >= 3 ? digits : null }, assignee: assigneeFilter(c, q.assignee) },
+      q.queue,
+    );
   },
 );
 
@@ -147,7 +191,8 @@ conversations.get(
   async (c) => {
     const { company, conv } = await loadConversation(c, c.req.valid("param").id);
     const messages = await c.get("store").messages.listByConversation(company.id, conv.id, 200);
-    return c.json({ ...(await conversationView(c, company, conv)), messages: messages.map(messageView) });
+    const names = await authorNames(c, company.id, messages);
+    return c.json({ ...(await conversationView(c, company, conv)), messages: messages.map((m) => messageView(m, names)) });
   },
 );
 
@@ -156,6 +201,9 @@ const HumanReply = z.object({ text: z.string().trim().min(1).max(4096) });
 /**
  * A person answers through the tenant's channel. Replying takes the conversation over (the bot stops),
  * the first reply after a handoff is measured for the SLA, and an Idempotency-Key makes retries safe.
+ * The message records who wrote it (the signed-in person; null for a token). A signed-in person of the
+ * tenant who answers a conversation nobody holds takes it (they are on it now); one held by someone
+ * else stays theirs: reassigning is an explicit POST …/assign.
  */
 conversations.post(
   "/api/conversations/:id/messages",
@@ -174,10 +222,15 @@ conversations.post(
     const store = c.get("store");
     const contact = await store.contacts.byId(company.id, conv.contactId);
     if (!contact) throw new AppError(404, "not_found", "The conversation's contact no longer exists");
+    const caller = c.get("caller");
+    // Only a person of this tenant who may answer takes conversations (a platform admin helping out does not).
+    const replier = caller.userId !== null && caller.kind === "user" && ASSIGNABLE_ROLES.includes(caller.role) ? caller.userId : undefined;
     if (conv.status === "bot") {
       const profile = readProfile(await store.profiles.get(company.id));
-      const { events } = await startHandoff(c.env, store, { company, profile, contact, conversation: conv, trigger: "agent_reply", summary: "" });
+      const { events } = await startHandoff(c.env, store, { company, profile, contact, conversation: conv, trigger: "agent_reply", summary: "", assignTo: replier });
       await recordMetrics(c.env, company.id, events);
+    } else if (replier !== undefined && conv.assignedUserId === null && (await store.conversations.assign(company.id, conv.id, replier, Date.now(), { onlyIfUnassigned: true }))) {
+      await audit(c, company.id, { action: "conversation.assign", target: `conversation:${conv.id}`, detail: { from: null, to: replier, by: "reply" } });
     }
     const key = c.req.header("idempotency-key")?.slice(0, 128) ?? crypto.randomUUID();
     const id = await queueOutbound(c.env, store, {
@@ -189,6 +242,7 @@ conversations.post(
       correlationId: c.get("requestId"),
       author: "human",
       purpose: "human",
+      authorUserId: caller.userId,
     });
     const now = Date.now();
     const handoffAt = await store.conversations.markHumanReply(company.id, conv.id, now);
@@ -303,6 +357,7 @@ conversations.post(
       correlationId: c.get("requestId"),
       author,
       purpose: input.purpose,
+      authorUserId: c.get("caller").userId,
     });
     const row = await store.messages.byId(company.id, id);
     return c.json({ message: row ? messageView(row) : { id }, conversation_id: conversation.id }, 202);

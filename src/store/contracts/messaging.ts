@@ -26,7 +26,15 @@ export interface Conversation {
   handoffAt: number | null;
   handoffReason: string | null;
   firstHumanReplyAt: number | null;
+  /** The person a handed-over conversation is assigned to (null: the team queue), and since when. */
+  assignedUserId: number | null;
+  assignedAt: number | null;
   createdAt: number;
+}
+
+/** A conversation as the inbox reads it (list, byId): with its assignee's name, joined in the same statement. */
+export interface ListedConversation extends Conversation {
+  assigneeName: string | null;
 }
 
 export interface ConversationFilter {
@@ -36,6 +44,8 @@ export interface ConversationFilter {
   beforeId?: number;
   /** Only conversations whose contact's name contains `text` (case-insensitive for ASCII) or whose phone contains `digits`. */
   search?: { text: string; digits: string | null };
+  /** Only those assigned to this user, or (`"none"`) the handed-over ones nobody holds: the team queue. */
+  assignee?: number | "none";
   limit: number;
 }
 
@@ -85,6 +95,8 @@ export interface MessageRow {
   unanswered: string | null;
   attempts: number;
   correlationId: string | null;
+  /** The signed-in person who wrote a human message (null: the bot, the system, a token, the contact). */
+  authorUserId: number | null;
   createdAt: number;
 }
 
@@ -109,6 +121,7 @@ export interface NewOutboundMessage {
   correlationId: string;
   author?: "bot" | "human" | "system";
   purpose?: string;
+  authorUserId?: number | null;
 }
 
 /** One provider status callback, as applyStatuses takes it. */
@@ -156,14 +169,22 @@ export interface MessagingStore {
   conversations: {
     /** The contact's open conversation (bot or human), opened if there is none. */
     open(companyId: number, contactId: number, at: number): Promise<Conversation>;
-    byId(companyId: number, id: number): Promise<Conversation | null>;
-    list(companyId: number, filter: ConversationFilter): Promise<Conversation[]>;
-    /** bot → human; false when it already was with a person (the first reason is kept). */
-    handoff(companyId: number, id: number, reason: string, at: number): Promise<boolean>;
+    byId(companyId: number, id: number): Promise<ListedConversation | null>;
+    list(companyId: number, filter: ConversationFilter): Promise<ListedConversation[]>;
+    /**
+     * bot → human, assigned to `assignTo` in the same statement (null or absent: the team queue); false
+     * when it already was with a person (the first reason and assignee are kept).
+     */
+    handoff(companyId: number, id: number, reason: string, at: number, assignTo?: number | null): Promise<boolean>;
     /** human → bot; false when it was not with a person. */
     release(companyId: number, id: number): Promise<boolean>;
     /** Sets first_human_reply_at once; returns the handoff time when this was the first reply. */
     markHumanReply(companyId: number, id: number, at: number): Promise<number | null>;
+    /**
+     * Sets (or clears, with null) the conversation's assignee. `onlyIfUnassigned` makes it a claim that
+     * never takes a conversation from someone else. False when nothing changed (no such conversation, or claimed).
+     */
+    assign(companyId: number, id: number, userId: number | null, at: number, opts?: { onlyIfUnassigned?: boolean }): Promise<boolean>;
     setSummary(companyId: number, id: number, summary: string): Promise<void>;
     /** Conversations with a person waiting longer than the SLA for a first human reply. */
     countOverdueHandoffs(companyId: number, olderThan: number): Promise<number>;

@@ -40,6 +40,8 @@ export const rowToConversation = (r: Row): Conversation => ({
   handoffAt: num(r.handoff_at),
   handoffReason: (r.handoff_reason as string | null) ?? null,
   firstHumanReplyAt: num(r.first_human_reply_at),
+  assignedUserId: num(r.assigned_user_id),
+  assignedAt: num(r.assigned_at),
   createdAt: Number(r.created_at),
 });
 
@@ -62,6 +64,7 @@ export const rowToMessage = (r: Row): MessageRow => ({
   unanswered: (r.unanswered as string | null) ?? null,
   attempts: Number(r.attempts),
   correlationId: (r.correlation_id as string | null) ?? null,
+  authorUserId: num(r.author_user_id),
   createdAt: Number(r.created_at),
 });
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type * as schema from "../schema";
-import type { Conversation, Store } from "../types";
+import type { Conversation, ListedConversation, Store } from "../types";
 import type { PortableCtx } from "./context";
 import { inbox } from "./inbox";
 
@@ -14,6 +14,8 @@ export const toConversation = (r: typeof schema.conversations.$inferSelect): Con
   handoffAt: r.handoffAt,
   handoffReason: r.handoffReason,
   firstHumanReplyAt: r.firstHumanReplyAt,
+  assignedUserId: r.assignedUserId,
+  assignedAt: r.assignedAt,
   createdAt: r.createdAt,
 });
 
@@ -31,6 +33,18 @@ export function conversations(ctx: PortableCtx): Store["conversations"] {
           or(ctx.dialect.contains(sql`lower(${k.name})`, sql`lower(cast(${q.text} as text))`), q.digits ? ctx.dialect.contains(k.phone, q.digits) : undefined),
         ),
       );
+  const c = s.conversations;
+  // The assignee's name joined in the same statement (the inbox pays no extra round trip for it);
+  // the join also checks the company, so a stray id from another tenant never shows a name.
+  const listed = () =>
+    db
+      .select({ row: c, assigneeName: s.users.name })
+      .from(c)
+      .leftJoin(s.users, and(eq(s.users.id, c.assignedUserId), eq(s.users.companyId, c.companyId)));
+  const toListed = (r: { row: typeof schema.conversations.$inferSelect; assigneeName: string | null }): ListedConversation => ({
+    ...toConversation(r.row),
+    assigneeName: r.assigneeName,
+  });
   return {
     ...inbox(ctx),
     /**
@@ -52,17 +66,13 @@ export function conversations(ctx: PortableCtx): Store["conversations"] {
       return toConversation(row);
     },
     async byId(companyId, id) {
-      const [row] = await db
-        .select()
-        .from(s.conversations)
-        .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id)))
+      const [row] = await listed()
+        .where(and(eq(c.companyId, companyId), eq(c.id, id)))
         .limit(1);
-      return row ? toConversation(row) : null;
+      return row ? toListed(row) : null;
     },
     async list(companyId, f) {
-      const rows = await db
-        .select()
-        .from(s.conversations)
+      const rows = await listed()
         .where(
           and(
             eq(s.conversations.companyId, companyId),
@@ -70,18 +80,20 @@ export function conversations(ctx: PortableCtx): Store["conversations"] {
             f.contactId ? eq(s.conversations.contactId, f.contactId) : undefined,
             f.beforeId ? lt(s.conversations.id, f.beforeId) : undefined,
             f.search ? inArray(s.conversations.contactId, matchingContacts(companyId, f.search)) : undefined,
+            f.assignee === "none" ? and(eq(c.status, "human"), isNull(c.assignedUserId)) : f.assignee ? eq(c.assignedUserId, f.assignee) : undefined,
           ),
         )
         .orderBy(desc(s.conversations.id))
         .limit(f.limit);
-      return rows.map(toConversation);
+      return rows.map(toListed);
     },
     // handoff, release and markHumanReply are conditional UPDATEs (status / null guard in the WHERE):
     // atomic per row on both engines, so no lock is needed.
-    async handoff(companyId, id, reason, at) {
+    async handoff(companyId, id, reason, at, assignTo) {
+      const assignee = assignTo ?? null;
       const rows = await db
         .update(s.conversations)
-        .set({ status: "human", handoffAt: at, handoffReason: reason, firstHumanReplyAt: null })
+        .set({ status: "human", handoffAt: at, handoffReason: reason, firstHumanReplyAt: null, assignedUserId: assignee, assignedAt: assignee === null ? null : at })
         .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), eq(s.conversations.status, "bot")))
         .returning({ id: s.conversations.id });
       return rows.length > 0;
@@ -89,7 +101,7 @@ export function conversations(ctx: PortableCtx): Store["conversations"] {
     async release(companyId, id) {
       const rows = await db
         .update(s.conversations)
-        .set({ status: "bot" })
+        .set({ status: "bot", assignedUserId: null, assignedAt: null }) // back with the bot: the next handoff assigns afresh
         .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), eq(s.conversations.status, "human")))
         .returning({ id: s.conversations.id });
       return rows.length > 0;
@@ -101,6 +113,14 @@ export function conversations(ctx: PortableCtx): Store["conversations"] {
         .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), isNull(s.conversations.firstHumanReplyAt), sql`${s.conversations.handoffAt} IS NOT NULL`))
         .returning({ handoffAt: s.conversations.handoffAt });
       return row?.handoffAt ?? null;
+    },
+    async assign(companyId, id, userId, at, opts) {
+      const rows = await db
+        .update(c)
+        .set({ assignedUserId: userId, assignedAt: userId === null ? null : at })
+        .where(and(eq(c.companyId, companyId), eq(c.id, id), opts?.onlyIfUnassigned ? isNull(c.assignedUserId) : undefined))
+        .returning({ id: c.id });
+      return rows.length > 0;
     },
     async setSummary(companyId, id, summary) {
       await db

@@ -1,6 +1,7 @@
 import { appointmentTasks, feedback } from "./appointment-tasks";
 import { appointments } from "./appointments";
 import { billingEvents, billingOps, plans, subscriptions, usage } from "./billing";
+import { assignment } from "./assignment";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
 import { companyChannel } from "./company-channel";
 import { contacts } from "./contacts";
@@ -45,5 +46,6 @@ export function portableRepositories(x: PortableCtx) {
     usage: usage(x),
     billingEvents: billingEvents(x),
     billingOps: billingOps(x),
+    assignment: assignment(x),
   };
 }

@@ -27,6 +27,7 @@ export const toMessage = (r: typeof schema.messages.$inferSelect): MessageRow =>
   unanswered: r.unanswered,
   attempts: r.attempts,
   correlationId: r.correlationId,
+  authorUserId: r.authorUserId,
   createdAt: r.createdAt,
 });
 
@@ -76,6 +77,7 @@ export function messages({ db, schema: s }: PortableCtx): Omit<Store["messages"]
         payload: m.payload,
         status: "queued",
         correlationId: m.correlationId,
+        authorUserId: m.authorUserId ?? null,
       };
       return insertOrRead(values, and(eq(s.messages.companyId, companyId), eq(s.messages.clientRef, m.clientRef)), "outbound");
     },

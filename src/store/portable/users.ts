@@ -4,7 +4,7 @@ import type { Session, Store, User } from "../types";
 import { toCompany } from "./companies";
 import type { PortableCtx } from "./context";
 
-const toUser = (r: typeof schema.users.$inferSelect): User => ({
+export const toUser = (r: typeof schema.users.$inferSelect): User => ({
   id: r.id,
   companyId: r.companyId,
   email: r.email,
