@@ -61,6 +61,8 @@ describe("over quota on a 'pause_outbound' plan", () => {
   it("holds a reminder (not lost), still answers the contact, and releases the reminder on a plan change", async () => {
     await sandboxSay("oq-pause", PHONE, "Oi");
     await drained("oq-pause");
+    // Admission is not the turn: wait until the contact's first reply exists before going over quota.
+    await eventually(async () => expect((await outbox("oq-pause", PHONE)).length).toBeGreaterThan(0));
     await store().usage.add(companyId, period(), { messages: 300 }, Date.now());
     expect((await tenantStub(env, companyId).flushUsage())?.state).toMatchObject({ outboundPaused: true, llmOff: false });
 

@@ -46,6 +46,7 @@ function concrete(path: string, slug: string, ids: Record<string, number> = {}):
 /** Valid bodies where an empty one would stop at validation before the route looks the id up. */
 const BODIES: Record<string, unknown> = {
   "POST /api/conversations/:id/messages": { text: "oi" },
+  "POST /api/conversations/:id/assign": { user_id: null },
   "POST /api/agenda/appointments/:id/reschedule": { start: new Date(Date.now() + 5 * 86_400_000).toISOString() },
 };
 
