@@ -1,8 +1,8 @@
 // Handoff goes to a person, in Conversas: with Ana (agent) available and Bia (admin) not, a customer
 // who asks for a person lands with Ana; the row and the header say so, the "Fila da equipe" filter
 // shows the ones nobody holds, the header's select hands it to Bia, and a human message names who
-// wrote it. The page signs in with the tenant's token (no person: no "Minhas", no availability
-// toggle). Photographed at 1280 and 360 (no horizontal scroll).
+// wrote it. The page is signed in as the owner (a person: "Minhas" and the availability toggle are
+// there). Photographed at 1280 and 360 (no horizontal scroll).
 import assert from "node:assert/strict";
 import path from "node:path";
 import { check, TENANT, viewReady } from "./harness.mjs";
@@ -52,8 +52,8 @@ export async function assignmentJourney(stage, page) {
     await viewReady(page);
     await page.waitForSelector(`${row()} .assignee`, { timeout: 15_000 });
     assert.equal(await page.textContent(`${row()} .assignee`), "Atendente: Ana Recepção");
-    assert.equal(await page.$("button[data-scope=me]"), null, "no “Minhas” for a token");
-    assert.equal(await page.$("#availability"), null, "no availability toggle for a token");
+    assert.ok(await page.$("button[data-scope=me]"), "“Minhas” for a signed-in person");
+    assert.ok(await page.$("#availability"), "the availability toggle for a signed-in person");
     await page.click(`${row()} a`);
     await page.waitForSelector("#conversation-assignee", { timeout: 15_000 });
     assert.equal(await page.textContent("#conversation-assignee"), "Atendente: Ana Recepção");

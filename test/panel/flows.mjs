@@ -120,7 +120,7 @@ export async function flows(stage, page) {
     await page.fill("#reply-text", "Olá Joana, aqui é a Ana da recepção. Posso ajudar?");
     await page.click("#reply-send");
     await page.waitForSelector("#messages li.out:has-text('aqui é a Ana da recepção')", { timeout: 15_000 });
-    assert.match(await page.textContent("#messages li.out:has-text('aqui é a Ana da recepção') small"), /^pessoa da equipe · /);
+    assert.match(await page.textContent("#messages li.out:has-text('aqui é a Ana da recepção') small"), /^Dona Painel · /, "a signed-in reply names its author (the owner)");
     await page.click("#release");
     await page.waitForSelector("#conversation-status:has-text('com a assistente')", { timeout: 15_000 });
     // The reply really went out through the channel (the sandbox outbox holds it), looked up by id.
