@@ -9,6 +9,8 @@ export default defineConfig({
     "./src/store/postgres/schema/agenda.ts",
     "./src/store/postgres/schema/scheduling.ts",
     "./src/store/postgres/schema/saas.ts",
+    "./src/store/postgres/schema/jobs.ts",
+    "./src/store/postgres/schema/campaigns.ts",
   ],
   out: "./migrations-pg",
 });

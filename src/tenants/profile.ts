@@ -1,6 +1,7 @@
 import * as z from "../lib/zod";
 import { PROVIDER_NAMES } from "../ai/types";
 import { log } from "../lib/log";
+import { BusinessHours } from "./business-hours";
 
 /** What the assistant knows about the business: editable through PUT /api/config/knowledge. */
 export const Knowledge = z.object({
@@ -141,6 +142,8 @@ export const CompanyProfile = z.object({
   templates: Templates,
   handoff: HandoffSettings.prefault({}),
   agenda: AgendaSettings.prefault({}),
+  /** Business hours, holidays and quiet hours (tenants/business-hours.ts). */
+  businessHours: BusinessHours.prefault({}),
 });
 export type CompanyProfile = z.infer<typeof CompanyProfile>;
 

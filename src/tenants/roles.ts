@@ -23,6 +23,10 @@ export const RESOURCES = [
   "tokens",
   "billing",
   "audit",
+  /** The job table's runs, pause switches and per-tenant overrides. */
+  "jobs",
+  /** Campaigns (audience, sending, results). */
+  "campaigns",
   /** Provisioning and the lifecycle of tenants: the platform only. */
   "tenants",
 ] as const;
@@ -39,8 +43,8 @@ const MATRIX: Record<Role, readonly Permission[]> = {
   // An admin runs the tenant but does not pay for it.
   admin: [...all("write", ["billing"]), "billing:read"],
   // An agent answers conversations and runs the agenda.
-  agent: ["conversations:write", "contacts:write", "agenda:write", "sandbox:write", "scheduling:read", "config:read"],
-  viewer: ["conversations:read", "contacts:read", "agenda:read", "scheduling:read", "config:read", "billing:read", "dead_letters:read"],
+  agent: ["conversations:write", "contacts:write", "agenda:write", "sandbox:write", "scheduling:read", "config:read", "campaigns:read"],
+  viewer: ["conversations:read", "contacts:read", "agenda:read", "scheduling:read", "config:read", "billing:read", "dead_letters:read", "jobs:read", "campaigns:read"],
 };
 
 function grants(held: readonly string[], wanted: Permission): boolean {

@@ -24,7 +24,22 @@ interface Minted {
 }
 
 /** The resources a tenant's token may reach (src/tenants/roles.ts without the platform's "tenants"). */
-const RESOURCES = ["conversations", "contacts", "agenda", "scheduling", "config", "channel", "sandbox", "dead_letters", "users", "tokens", "billing", "audit"] as const;
+const RESOURCES = [
+  "conversations",
+  "contacts",
+  "agenda",
+  "scheduling",
+  "config",
+  "channel",
+  "sandbox",
+  "dead_letters",
+  "users",
+  "tokens",
+  "billing",
+  "audit",
+  "jobs",
+  "campaigns",
+] as const;
 const EXPIRIES = ["", "30", "90", "365"] as const;
 
 export function renderTokens(ctx: ViewContext, soft = false, revealed?: Minted): Promise<void> {

@@ -52,6 +52,8 @@ export const conversations = sqliteTable(
     /** Human handoff: when and why the bot stepped back, and when a person first answered. */
     handoffAt: integer("handoff_at"),
     handoffReason: text("handoff_reason"),
+    /** When the handoff's SLA breach was notified (once per handoff; a new handoff clears it). */
+    escalatedAt: integer("escalated_at"),
     firstHumanReplyAt: integer("first_human_reply_at"),
     /** The person a handed-over conversation is assigned to (users.id), and since when. */
     assignedUserId: integer("assigned_user_id"),

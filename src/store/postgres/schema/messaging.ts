@@ -52,6 +52,8 @@ export const conversations = pgTable(
     /** Human handoff: when and why the bot stepped back, and when a person first answered. */
     handoffAt: bigint("handoff_at", { mode: "number" }),
     handoffReason: text("handoff_reason"),
+    /** When the handoff's SLA breach was notified (once per handoff; a new handoff clears it). */
+    escalatedAt: bigint("escalated_at", { mode: "number" }),
     firstHumanReplyAt: bigint("first_human_reply_at", { mode: "number" }),
     /** The person a handed-over conversation is assigned to (users.id), and since when. */
     assignedUserId: integer("assigned_user_id"),
