@@ -76,7 +76,7 @@ export const TemplateRef = z.object({
 });
 export type TemplateRef = z.infer<typeof TemplateRef>;
 
-export const MESSAGE_PURPOSES = ["reply", "human", "reminder", "followup", "reactivation", "reschedule", "campaign"] as const;
+export const MESSAGE_PURPOSES = ["reply", "human", "reminder", "followup", "reactivation", "reschedule", "campaign", "report"] as const;
 export type MessagePurpose = (typeof MESSAGE_PURPOSES)[number];
 export const Templates = z.partialRecord(z.enum(MESSAGE_PURPOSES), TemplateRef).default({});
 export type Templates = z.infer<typeof Templates>;

@@ -48,5 +48,5 @@ export interface Config {
 }
 
 /** Message purposes that can have an approved template (MESSAGE_PURPOSES on the server). */
-export const PURPOSES = ["reply", "human", "reminder", "followup", "reactivation", "reschedule", "campaign"] as const;
+export const PURPOSES = ["reply", "human", "reminder", "followup", "reactivation", "reschedule", "campaign", "report"] as const;
 export const PROVIDERS = ["gemini", "openai", "anthropic", "workers-ai"] as const;
