@@ -3,8 +3,12 @@
  * after a grace period, paying again resumes). Shared by the webhook and the grace job.
  */
 import type { Company, Store, SubscriptionStatus } from "../store/types";
-import { configChanged, loadTenant } from "../tenants/tenant-cache";
+import { moveStatus } from "../tenants/lifecycle";
+import { loadTenant } from "../tenants/tenant-cache";
 import { notifyBilling } from "./notify";
+
+/** The status_reason of a suspension billing made (and the only one it lifts). */
+export const BILLING_REASON = "billing";
 
 /** How long a canceled subscription keeps the service running. */
 export const GRACE_MS = 7 * 86_400_000;
@@ -24,9 +28,9 @@ export async function statusChanged(
   const profile = tenant?.profile;
   const audit = (action: string, detail: unknown) => store.auditLogs.append(company.id, { actor: "billing", action, target: `company:${company.id}`, detail });
   if (after === "active" || after === "trialing") {
-    if (await store.billingOps.resumeFromBilling(company.id, now)) {
+    // Only billing's own suspension is lifted (an operator's stays); held sends and tasks go out again.
+    if (await moveStatus(env, store, company.id, "resume", null, { at: now, whenReason: BILLING_REASON })) {
       await audit("billing.resumed", { status: after, event: change.eventId });
-      await configChanged(env, company.id);
       if (profile)
         await notifyBilling(env, company, profile, `billing:${change.eventId}`, "✅ pagamento regularizado: o atendimento foi retomado.", {
           event: "billing.resumed",
@@ -60,10 +64,9 @@ export async function statusChanged(
 export async function suspendAfterGrace(env: Env, store: Store, now: number): Promise<number[]> {
   const suspended: number[] = [];
   for (const sub of await store.subscriptions.graceEnded(now)) {
-    if (!(await store.billingOps.suspendForBilling(sub.companyId, now))) continue;
+    if (!(await moveStatus(env, store, sub.companyId, "suspend", BILLING_REASON, { at: now }))) continue;
     suspended.push(sub.companyId);
     await store.auditLogs.append(sub.companyId, { actor: "billing", action: "billing.suspended", target: `company:${sub.companyId}`, detail: { grace_until: sub.graceUntil } });
-    await configChanged(env, sub.companyId);
     const tenant = await loadTenant(store, sub.companyId);
     if (tenant)
       await notifyBilling(

@@ -27,16 +27,34 @@ export async function transition(
   move: Transition,
   reason: string | null,
 ): Promise<{ company: Company; changed: boolean; released: number }> {
-  const { to, from } = MOVES[move];
-  const moved = await store.companies.setStatus(company.id, to, { from, reason, at: Date.now() });
+  const moved = await moveStatus(env, store, company.id, move, reason);
   if (!moved) {
     const now = (await store.companies.byId(company.id)) ?? company;
-    if (now.status === to) return { company: now, changed: false, released: move === "resume" ? await tenantStub(env, now.id).resume() : 0 };
+    if (now.status === MOVES[move].to) return { company: now, changed: false, released: move === "resume" ? await tenantStub(env, now.id).resume() : 0 };
     if (now.status === "closed") throw new AppError(409, "tenant_closed", "This tenant is closed; closing is final");
     throw new AppError(409, "invalid_transition", `A ${now.status} tenant cannot ${move}`);
   }
+  return { ...moved, changed: true };
+}
+
+/**
+ * The move and what must follow it (caches, held work released on resume), or null when the tenant
+ * was not in a status it moves from — or, with `whenReason`, not there for that reason (billing lifts
+ * only its own suspension). Every status change goes through here, so none forgets what follows.
+ */
+export async function moveStatus(
+  env: Env,
+  store: Store,
+  companyId: number,
+  move: Transition,
+  reason: string | null,
+  opts: { at?: number; whenReason?: string } = {},
+): Promise<{ company: Company; released: number } | null> {
+  const { to, from } = MOVES[move];
+  const moved = await store.companies.setStatus(companyId, to, { from, reason, at: opts.at ?? Date.now(), whenReason: opts.whenReason });
+  if (!moved) return null;
   forgetTenant(moved.id);
   await configChanged(env, moved.id);
   const released = move === "resume" ? await tenantStub(env, moved.id).resume() : 0;
-  return { company: moved, changed: true, released };
+  return { company: moved, released };
 }

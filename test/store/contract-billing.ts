@@ -111,15 +111,5 @@ export function billingContract(makeStore: () => Store | Promise<Store>): void {
       expect((await store.messages.byId(b.id, other))?.status).toBe("held");
       expect(await store.billingOps.releaseHeld(a.id, "quota: paused", T0 + 2)).toEqual([]);
     });
-
-    it("suspends for billing only an active tenant and resumes only what billing suspended", async () => {
-      const a = await company();
-      expect(await store.billingOps.suspendForBilling(a.id, T0)).toBe(true);
-      expect(await store.companies.byId(a.id)).toMatchObject({ status: "suspended", statusReason: "billing" });
-      expect(await store.billingOps.suspendForBilling(a.id, T0 + 1)).toBe(false);
-      expect(await store.billingOps.resumeFromBilling(a.id, T0 + 2)).toBe(true);
-      expect(await store.companies.byId(a.id)).toMatchObject({ status: "active", statusReason: null });
-      expect(await store.billingOps.resumeFromBilling(a.id, T0 + 3)).toBe(false);
-    });
   });
 }

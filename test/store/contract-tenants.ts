@@ -28,6 +28,9 @@ export function tenantsContract(makeStore: () => Store | Promise<Store>): void {
       expect(suspended).toMatchObject({ status: "suspended", statusReason: "unpaid", statusChangedAt: T0 });
       // A second suspend (from active only) does not win and does not overwrite the reason.
       expect(await store.companies.setStatus(a.id, "suspended", { from: ["active"], reason: "other", at: T0 + 1 })).toBeNull();
+      // whenReason: billing lifts only a suspension made for its reason, never an operator's.
+      expect(await store.companies.setStatus(a.id, "active", { from: ["suspended"], reason: null, at: T0 + 1, whenReason: "billing" })).toBeNull();
+      expect(await store.companies.byId(a.id)).toMatchObject({ status: "suspended", statusReason: "unpaid" });
       expect(await store.companies.setStatus(a.id, "closed", { from: ["active", "suspended"], reason: "left", at: T0 + 2 })).toMatchObject({ status: "closed" });
       // Closed is final: a resume from suspended finds nothing to move.
       expect(await store.companies.setStatus(a.id, "active", { from: ["suspended"], reason: null, at: T0 + 3 })).toBeNull();

@@ -5,7 +5,11 @@ import { sha256Hex } from "../../src/lib/crypto";
 import { hmacSha256Hex } from "../../src/lib/hmac";
 import { queueOutbound } from "../../src/outbox/queue";
 import { tenantStub } from "../../src/tenants/stubs";
+import { suspendAfterGrace } from "../../src/billing/status";
+import { eventFrom, postBilling } from "../billing/support";
 import created from "../fixtures/calcom/webhook-booking-created.json";
+import subscriptionCreated from "../fixtures/stripe/subscription-created.json";
+import subscriptionDeleted from "../fixtures/stripe/subscription-deleted.json";
 import { sandboxSay } from "../support/ai";
 import { api, drained, eventually, flushMetrics, metaText, metricsText, outbox, postMeta, seedCompany, seriesValue, store } from "../support/helpers";
 import { sqlCount, sqlRows } from "../support/sql";
@@ -159,6 +163,42 @@ describe("a suspended tenant", () => {
 
     expect(await (await resume("susp-out")).json()).toMatchObject({ status: "active", released: 1 });
     await eventually(async () => expect((await outbox("susp-out", "5511966660002")).find((m) => m.id === id)?.status).toBe("accepted"));
+    expect(await tenantStub(env, co.id).held()).toBe(0);
+  });
+
+  it("holds sends while billing suspends it, and paying again releases them (the same path as an operator's resume)", async () => {
+    const co = await seedCompany({ slug: "susp-bill", channelSettings: FAST });
+    const phone = "5511966660009";
+    await sandboxSay("susp-bill", phone, "Oi");
+    await eventually(async () => expect((await outbox("susp-bill", phone)).filter((m) => m.status === "accepted")).toHaveLength(1));
+    await drained("susp-bill");
+    const sub = "sub_susp_bill";
+    await postBilling(eventFrom(subscriptionCreated, { slug: "susp-bill", subscription: sub }));
+    await postBilling(eventFrom(subscriptionDeleted, { slug: "susp-bill", subscription: sub }));
+    const grace = (await store().subscriptions.get(co.id))?.subscription.graceUntil ?? 0;
+    expect(await suspendAfterGrace(env, store(), grace + 1)).toEqual([co.id]);
+    const company = (await store().companies.byId(co.id)) ?? co;
+    expect(company).toMatchObject({ status: "suspended", statusReason: "billing" });
+    const contact = await store().contacts.ensure(co.id, phone);
+    const conversation = await store().conversations.open(co.id, contact.id, Date.now());
+    const id = await queueOutbound(env, store(), {
+      company,
+      contact,
+      conversation,
+      clientRef: "susp-bill-1",
+      payload: { kind: "text", text: "Lembrete retido" },
+      correlationId: "susp-bill",
+      author: "system",
+      purpose: "reminder",
+    });
+    await eventually(async () => expect(await tenantStub(env, co.id).held()).toBe(1));
+
+    const renewed = eventFrom(subscriptionCreated, { slug: "susp-bill", subscription: sub });
+    renewed.type = "customer.subscription.updated";
+    renewed.data.object.status = "active";
+    expect((await postBilling(renewed)).status).toBe(200);
+    expect(await store().companies.byId(co.id)).toMatchObject({ status: "active", statusReason: null });
+    await eventually(async () => expect((await outbox("susp-bill", phone)).find((m) => m.id === id)?.status).toBe("accepted"));
     expect(await tenantStub(env, co.id).held()).toBe(0);
   });
 

@@ -66,9 +66,5 @@ export interface BillingStore {
     contacts(companyId: number): Promise<number>;
     /** Held outbound messages whose error is exactly `reason` go back in line; their ids and correlation ids. */
     releaseHeld(companyId: number, reason: string, now: number): Promise<{ id: number; correlationId: string | null }[]>;
-    /** active → suspended with status_reason "billing"; false when the tenant was not active. */
-    suspendForBilling(companyId: number, at: number): Promise<boolean>;
-    /** suspended → active, only when billing suspended it (an operator's suspension stays). */
-    resumeFromBilling(companyId: number, at: number): Promise<boolean>;
   };
 }

@@ -100,9 +100,10 @@ export interface TenantStore {
     update(id: number, patch: CompanyPatch): Promise<Company | null>;
     /**
      * Moves the tenant to `status` only from one of `from` (a closed tenant is never reopened by a
-     * resume that raced the close); null when it is not in one of them (or does not exist).
+     * resume that raced the close), and with `whenReason` only when its current reason is that one;
+     * null when it is not (or does not exist).
      */
-    setStatus(id: number, status: CompanyStatus, opts: { from: CompanyStatus[]; reason: string | null; at: number }): Promise<Company | null>;
+    setStatus(id: number, status: CompanyStatus, opts: { from: CompanyStatus[]; reason: string | null; at: number; whenReason?: string }): Promise<Company | null>;
   };
   apiTokens: {
     create(companyId: number, tokenHash: string, label: string, opts?: { scopes?: string[]; prefix?: string; expiresAt?: number | null; createdBy?: number | null }): Promise<void>;

@@ -151,21 +151,5 @@ export function billingOps({ db, schema: s }: PortableCtx): Store["billingOps"] 
         .where(and(eq(s.messages.companyId, companyId), eq(s.messages.direction, "out"), eq(s.messages.status, "held"), eq(s.messages.error, reason)))
         .returning({ id: s.messages.id, correlationId: s.messages.correlationId });
     },
-    async suspendForBilling(companyId, at) {
-      const rows = await db
-        .update(s.companies)
-        .set({ status: "suspended", statusReason: "billing", statusChangedAt: at })
-        .where(and(eq(s.companies.id, companyId), eq(s.companies.status, "active")))
-        .returning({ id: s.companies.id });
-      return rows.length > 0;
-    },
-    async resumeFromBilling(companyId, at) {
-      const rows = await db
-        .update(s.companies)
-        .set({ status: "active", statusReason: null, statusChangedAt: at })
-        .where(and(eq(s.companies.id, companyId), eq(s.companies.status, "suspended"), eq(s.companies.statusReason, "billing")))
-        .returning({ id: s.companies.id });
-      return rows.length > 0;
-    },
   };
 }

@@ -60,11 +60,11 @@ export function companies({ db, schema: s }: PortableCtx): Store["companies"] {
       return row ? toCompany(row) : null;
     },
     // One conditional UPDATE: two racing lifecycle calls cannot both win, on either engine.
-    async setStatus(id, status, { from, reason, at }) {
+    async setStatus(id, status, { from, reason, at, whenReason }) {
       const [row] = await db
         .update(s.companies)
         .set({ status, statusReason: reason, statusChangedAt: at })
-        .where(and(eq(s.companies.id, id), inArray(s.companies.status, from)))
+        .where(and(eq(s.companies.id, id), inArray(s.companies.status, from), whenReason === undefined ? undefined : eq(s.companies.statusReason, whenReason)))
         .returning();
       return row ? toCompany(row) : null;
     },
