@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../../src/lib/crypto";
 import { api, seedCompany, store } from "../support/helpers";
 import { sqlRows } from "../support/sql";
 
@@ -121,5 +122,16 @@ describe("bulk reads of personal data are audited, one entry per request", () =>
     ]);
     expect(entries.every((e) => e.action === "personal_data.read" && e.actor === "platform")).toBe(true);
     expect(JSON.stringify(entries)).not.toContain("11900005001");
+  });
+
+  it("folds an inbox that polls its list: one entry per reader and window, a second reader gets its own, searches are never folded", async () => {
+    const co = await seedCompany({ slug: "aud-poll" });
+    await store().apiTokens.create(co.id, await sha256Hex("aud-poll-token"), "poller", { scopes: ["*"] });
+    for (let i = 0; i < 3; i++) expect((await api("/api/conversations", { tenant: "aud-poll" })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await api("/api/conversations", { headers: { authorization: "Bearer aud-poll-token" } })).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await api("/api/conversations/search", { method: "POST", tenant: "aud-poll", body: JSON.stringify({ q: "Maria" }) })).status).toBe(200);
+    const entries = (await page("aud-poll", "?action=personal_data")).entries;
+    const seen = entries.map((e) => `${e.actor.replace(/^token:\d+$/, "token")} ${e.target}`).sort();
+    expect(seen).toEqual(["platform conversations.list", "platform conversations.search", "platform conversations.search", "token conversations.list"]);
   });
 });
