@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { verifyPassword } from "../../src/lib/password";
 import { tenantStub } from "../../src/tenants/stubs";
@@ -136,6 +136,18 @@ describe("POST /api/tenants/provision", () => {
 });
 
 describe("tenant lifecycle API", () => {
+  it("shows this month's usage in the tenant's own month (the counters are filed that way), not the UTC one", async () => {
+    const co = await seedCompany({ slug: "life-tokyo", timeZone: "Asia/Tokyo" });
+    // 20:00 UTC on 31 December is already 05:00 on 1 January in Tokyo.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-12-31T20:00:00Z") });
+    try {
+      await store().usage.add(co.id, "2026-12", { messages: 3 }, Date.now());
+      await store().usage.add(co.id, "2027-01", { messages: 7 }, Date.now());
+      expect(await (await api("/api/tenants/life-tokyo")).json()).toMatchObject({ usage: { period: "2027-01", messages: 7 } });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
   it("lists, shows by id or slug, updates, suspends, resumes and closes (typed slug), each audited", async () => {
     const created = (await (await provision(body("life-a"))).json()) as Created;
     const id = created.tenant.id;

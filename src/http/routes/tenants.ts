@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { periodOf } from "../../billing/period";
 import { AppError } from "../../lib/errors";
 import { iso } from "../../lib/time-zone";
 import * as z from "../../lib/zod";
@@ -19,9 +20,6 @@ tenants.use("/api/tenants/*", requireCaller);
 const doc = describer({ tag: "Tenants", auth: "admin", resource: "tenants" });
 const NOT_FOUND = "`unknown_tenant`: no tenant with that id or slug";
 
-/** This month's usage period (UTC calendar month, as the usage counters are filed). */
-const period = (now: number) => new Date(now).toISOString().slice(0, 7);
-
 /** `:id` is the numeric id or the slug. */
 async function tenantOf(c: Context<AppEnv>): Promise<Company> {
   const raw = c.req.param("id") ?? "";
@@ -33,7 +31,9 @@ async function tenantOf(c: Context<AppEnv>): Promise<Company> {
 }
 
 async function tenantView(store: Store, company: Company, now = Date.now()) {
-  const [sub, usage, users] = await Promise.all([store.subscriptions.get(company.id), store.usage.get(company.id, period(now)), store.users.count(company.id)]);
+  // Usage is filed under the tenant's local month (billing/flush.ts), not the UTC one.
+  const period = periodOf(now, company.timeZone);
+  const [sub, usage, users] = await Promise.all([store.subscriptions.get(company.id), store.usage.get(company.id, period), store.users.count(company.id)]);
   return {
     id: company.id,
     slug: company.slug,
@@ -48,7 +48,7 @@ async function tenantView(store: Store, company: Company, now = Date.now()) {
       ? { code: sub.plan.code, name: sub.plan.name, messages_per_month: sub.plan.messagesPerMonth, llm_tokens_per_month: sub.plan.llmTokensPerMonth, max_users: sub.plan.maxUsers }
       : null,
     subscription: sub ? { status: sub.subscription.status, current_period_end: iso(sub.subscription.currentPeriodEnd) } : null,
-    usage: { period: period(now), messages: usage.messages, llm_tokens: usage.llm_tokens },
+    usage: { period, messages: usage.messages, llm_tokens: usage.llm_tokens },
     users,
   };
 }
