@@ -66,4 +66,17 @@ export async function tenantsJourney(stage, page) {
     await page.click("#close-cancel");
     assert.equal(await page.$("dialog[open]"), null);
   });
+  await check("the header's tenant switcher takes the platform admin into a company's screens and back to Empresas", async () => {
+    await page.selectOption("#tenant-switch", "painel");
+    await page.click("#tenant-go");
+    await page.waitForSelector("nav a[data-view='conversas']", { timeout: 15_000 });
+    await viewReady(page);
+    const views = await page.$$eval("nav a", (as) => as.map((a) => a.dataset.view));
+    assert.ok(views.includes("agenda") && views.includes("empresas"), `a company's screens and Empresas: ${views.join(", ")}`);
+    const me = await page.evaluate(async () => (await fetch("/api/me", { headers: { "x-tenant": sessionStorage.getItem("secretaria.tenant") ?? "" } })).json());
+    assert.equal(me.company?.slug, "painel");
+    await page.selectOption("#tenant-switch", "");
+    await page.click("#tenant-go");
+    await page.waitForFunction(() => [...document.querySelectorAll("nav a")].map((a) => a.dataset.view).join() === "empresas", null, { timeout: 15_000 });
+  });
 }

@@ -48,6 +48,30 @@ export function billingContract(makeStore: () => Store | Promise<Store>): void {
       expect(await store.usage.get(b.id, "2026-12")).toEqual({ messages: 2, llm_tokens: 0 });
     });
 
+    it("reads many tenants' subscriptions, usage (each in its own period) and user counts at once, past the bind limit", async () => {
+      const a = await company();
+      const b = await company();
+      const starter = await store.plans.byCode("starter");
+      await store.subscriptions.create({ companyId: a.id, planId: starter?.id ?? 0, status: "active", currentPeriodStart: T0, currentPeriodEnd: T0 + 1, updatedAt: T0 });
+      await store.usage.add(a.id, "2026-12", { messages: 4 }, T0);
+      await store.usage.add(a.id, "2027-01", { messages: 9 }, T0);
+      await store.usage.add(b.id, "2027-01", { llm_tokens: 30 }, T0);
+      await store.users.create({ companyId: a.id, email: `u-${uid()}@x.test`, name: "U", role: "agent" });
+      await store.users.create({ companyId: a.id, email: `v-${uid()}@x.test`, name: "V", role: "viewer" });
+      // 200 ids: more than D1 binds in one statement.
+      const ids = [a.id, b.id, ...Array.from({ length: 198 }, (_, i) => 1_000_000 + i)];
+      const subs = await store.subscriptions.getMany(ids);
+      expect([...subs.keys()]).toEqual([a.id]);
+      expect(subs.get(a.id)?.plan.code).toBe("starter");
+      const usage = await store.usage.getMany(ids.map((companyId) => ({ companyId, period: companyId === a.id ? "2026-12" : "2027-01" })));
+      expect(usage.get(a.id)).toEqual({ messages: 4, llm_tokens: 0 });
+      expect(usage.get(b.id)).toEqual({ messages: 0, llm_tokens: 30 });
+      expect(usage.get(1_000_050)).toEqual({ messages: 0, llm_tokens: 0 });
+      const users = await store.users.countMany(ids);
+      expect(users.get(a.id)).toBe(2);
+      expect(users.has(b.id)).toBe(false);
+    });
+
     it("fires each quota alert once per period, metric and threshold", async () => {
       const a = await company();
       const alert = { period: "2026-12", metric: "messages" as const, threshold: 80, value: 1600, quota: 2000, at: T0 };

@@ -3,7 +3,7 @@ import { periodOf } from "../../billing/period";
 import { AppError } from "../../lib/errors";
 import { iso } from "../../lib/time-zone";
 import * as z from "../../lib/zod";
-import type { Company, Store } from "../../store/types";
+import type { Company, Plan, Store, Subscription, UsageMetric } from "../../store/types";
 import { transition, type Transition } from "../../tenants/lifecycle";
 import { assertTimeZone, LOCALES, planOrFail, ProvisionBody, provision } from "../../tenants/provision";
 import { configChanged } from "../../tenants/tenant-cache";
@@ -30,10 +30,21 @@ async function tenantOf(c: Context<AppEnv>): Promise<Company> {
   return company;
 }
 
-async function tenantView(store: Store, company: Company, now = Date.now()) {
+/** Many tenants' views in a few statements (subscriptions, usage and user counts for all at once). */
+async function tenantViews(store: Store, companies: Company[], now = Date.now()) {
+  const ids = companies.map((co) => co.id);
   // Usage is filed under the tenant's local month (billing/flush.ts), not the UTC one.
-  const period = periodOf(now, company.timeZone);
-  const [sub, usage, users] = await Promise.all([store.subscriptions.get(company.id), store.usage.get(company.id, period), store.users.count(company.id)]);
+  const periods = companies.map((co) => ({ companyId: co.id, period: periodOf(now, co.timeZone) }));
+  const [subs, usage, users] = await Promise.all([store.subscriptions.getMany(ids), store.usage.getMany(periods), store.users.countMany(ids)]);
+  return companies.map((co, i) => viewOf(co, subs.get(co.id) ?? null, periods[i]?.period ?? "", usage.get(co.id) ?? { messages: 0, llm_tokens: 0 }, users.get(co.id) ?? 0));
+}
+
+async function tenantView(store: Store, company: Company) {
+  const [view] = await tenantViews(store, [company]);
+  return view;
+}
+
+function viewOf(company: Company, sub: { subscription: Subscription; plan: Plan } | null, period: string, usage: Record<UsageMetric, number>, users: number) {
   return {
     id: company.id,
     slug: company.slug,
@@ -102,7 +113,7 @@ tenants.get(
     const store = c.get("store");
     const list = await store.companies.list(c.req.valid("query"));
     const now = Date.now();
-    return c.json({ tenants: await Promise.all(list.map((co) => tenantView(store, co, now))) });
+    return c.json({ tenants: await tenantViews(store, list, now) });
   },
 );
 

@@ -41,6 +41,8 @@ export interface BillingStore {
     /** Insert-or-nothing: a tenant has one subscription; returns whether this call created it. */
     create(s: Omit<Subscription, "externalId" | "externalCustomer" | "graceUntil"> & Partial<Pick<Subscription, "externalId" | "externalCustomer">>): Promise<boolean>;
     get(companyId: number): Promise<{ subscription: Subscription; plan: Plan } | null>;
+    /** Many tenants' at once (the platform's tenant list): a few statements, not one per tenant. */
+    getMany(companyIds: number[]): Promise<Map<number, { subscription: Subscription; plan: Plan }>>;
     byExternalId(externalId: string): Promise<Subscription | null>;
     update(companyId: number, patch: Partial<Omit<Subscription, "companyId">>): Promise<void>;
     /** Canceled subscriptions whose grace ended before `at` (the tenants to suspend). */
@@ -50,6 +52,8 @@ export interface BillingStore {
     /** Adds to the period's counters (one statement for all metrics). */
     add(companyId: number, period: string, deltas: Partial<Record<UsageMetric, number>>, at: number): Promise<void>;
     get(companyId: number, period: string): Promise<Record<UsageMetric, number>>;
+    /** Each tenant's counters for its own period (periods differ by time zone), by company id. */
+    getMany(periods: { companyId: number; period: string }[]): Promise<Map<number, Record<UsageMetric, number>>>;
     /** Records a threshold crossing once: true only the first time for (period, metric, threshold). */
     fireAlert(companyId: number, a: { period: string; metric: AlertMetric; threshold: number; value: number; quota: number; at: number }): Promise<boolean>;
     alerts(companyId: number, period: string): Promise<{ metric: AlertMetric; threshold: number; value: number; quota: number; firedAt: number }[]>;

@@ -52,6 +52,8 @@ export interface UserStore {
     byEmailForLogin(email: string): Promise<{ user: User; passwordHash: string | null } | null>;
     list(companyId: number): Promise<User[]>;
     count(companyId: number): Promise<number>;
+    /** Users per tenant for many tenants (the platform's tenant list); tenants without users are absent. */
+    countMany(companyIds: number[]): Promise<Map<number, number>>;
     /** Changes a user of that tenant (null: a platform admin); null when there is no such user there. */
     update(companyId: number | null, id: number, patch: UserPatch): Promise<User | null>;
     /** One failed sign-in, counted atomically (two wrong passwords at once count twice); returns the new count. */

@@ -1,7 +1,7 @@
-import { and, count, eq, isNotNull, lt, sql } from "drizzle-orm";
+import { and, count, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { AlertMetric, Plan, Store, Subscription, UsageMetric } from "../types";
-import type { PortableCtx } from "./context";
+import { idChunks, type PortableCtx } from "./context";
 
 const toPlan = (r: typeof schema.plans.$inferSelect): Plan => ({
   id: r.id,
@@ -65,6 +65,18 @@ export function subscriptions({ db, schema: s }: PortableCtx): Store["subscripti
         .limit(1);
       return row ? { subscription: toSubscription(row.subscription), plan: toPlan(row.plan) } : null;
     },
+    async getMany(companyIds) {
+      const out = new Map<number, { subscription: Subscription; plan: Plan }>();
+      for (const ids of idChunks(companyIds)) {
+        const rows = await db
+          .select({ subscription: s.subscriptions, plan: s.plans })
+          .from(s.subscriptions)
+          .innerJoin(s.plans, eq(s.plans.id, s.subscriptions.planId))
+          .where(inArray(s.subscriptions.companyId, ids));
+        for (const r of rows) out.set(r.subscription.companyId, { subscription: toSubscription(r.subscription), plan: toPlan(r.plan) });
+      }
+      return out;
+    },
     async byExternalId(externalId) {
       const [row] = await db.select().from(s.subscriptions).where(eq(s.subscriptions.externalId, externalId)).limit(1);
       return row ? toSubscription(row) : null;
@@ -104,6 +116,22 @@ export function usage({ db, schema: s }: PortableCtx): Store["usage"] {
         .where(and(eq(s.usageCounters.companyId, companyId), eq(s.usageCounters.period, period)));
       const out: Record<UsageMetric, number> = { messages: 0, llm_tokens: 0 };
       for (const r of rows) if ((METRICS as readonly string[]).includes(r.metric)) out[r.metric as UsageMetric] = Number(r.value);
+      return out;
+    },
+    async getMany(periods) {
+      const want = new Map(periods.map((p) => [p.companyId, p.period]));
+      const out = new Map<number, Record<UsageMetric, number>>(periods.map((p) => [p.companyId, { messages: 0, llm_tokens: 0 }]));
+      const distinct = [...new Set(want.values())];
+      for (const ids of idChunks([...want.keys()], 90 - distinct.length)) {
+        const rows = await db
+          .select({ companyId: s.usageCounters.companyId, period: s.usageCounters.period, metric: s.usageCounters.metric, value: s.usageCounters.value })
+          .from(s.usageCounters)
+          .where(and(inArray(s.usageCounters.companyId, ids), inArray(s.usageCounters.period, distinct)));
+        for (const r of rows) {
+          const counters = out.get(r.companyId);
+          if (counters && want.get(r.companyId) === r.period && (METRICS as readonly string[]).includes(r.metric)) counters[r.metric as UsageMetric] = Number(r.value);
+        }
+      }
       return out;
     },
     async fireAlert(companyId, a) {

@@ -1,8 +1,8 @@
-import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, count, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { Session, Store, User } from "../types";
 import { toCompany } from "./companies";
-import type { PortableCtx } from "./context";
+import { idChunks, type PortableCtx } from "./context";
 
 export const toUser = (r: typeof schema.users.$inferSelect): User => ({
   id: r.id,
@@ -57,6 +57,14 @@ export function users({ db, schema: s }: PortableCtx): Store["users"] {
     async count(companyId) {
       const [row] = await db.select({ n: count() }).from(s.users).where(eq(s.users.companyId, companyId));
       return Number(row?.n ?? 0);
+    },
+    async countMany(companyIds) {
+      const out = new Map<number, number>();
+      for (const ids of idChunks(companyIds)) {
+        const rows = await db.select({ companyId: s.users.companyId, n: count() }).from(s.users).where(inArray(s.users.companyId, ids)).groupBy(s.users.companyId);
+        for (const r of rows) if (r.companyId !== null) out.set(r.companyId, Number(r.n));
+      }
+      return out;
     },
     async update(companyId, id, patch) {
       if (Object.keys(patch).length === 0) {
