@@ -210,7 +210,8 @@ export async function answerTurn(
       // The complaint goes to a person: out of hours, the contact is told when they are back.
       const last = agenda.replies.length - 1;
       const lastReply = agenda.replies[last];
-      if (started.changed && typeof lastReply === "string") agenda.replies[last] = withBackAt(lastReply, { company, profile, locale: resolveLocale(company.locale), now: Date.now() });
+      if (started.changed && typeof lastReply === "string")
+        agenda.replies[last] = withBackAt(lastReply, { company, profile, locale: resolveLocale(company.locale), now: Date.now() });
     }
     await reply(agenda.replies.flatMap((r): (string | OutboundPayload)[] => (typeof r === "string" ? splitForWhatsApp(r) : [r])));
     context.push(

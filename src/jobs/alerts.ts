@@ -60,11 +60,13 @@ export const alertsJob: JobHandler = async (run) => {
   };
   for (const r of signals.deadLetters) if (r.n >= ALERT_RULES.deadLetters) add(r.companyId, "dead_letters", { count: r.n }, "hour");
   for (const r of signals.sends) {
-    if (r.total >= ALERT_RULES.sendFailureMinSends && r.failed / r.total > ALERT_RULES.sendFailureRate) add(r.companyId, "send_failures", { failed: r.failed, total: r.total }, "hour");
+    if (r.total >= ALERT_RULES.sendFailureMinSends && r.failed / r.total > ALERT_RULES.sendFailureRate)
+      add(r.companyId, "send_failures", { failed: r.failed, total: r.total }, "hour");
   }
   for (const r of signals.held) if (r.n >= ALERT_RULES.held) add(r.companyId, "held_messages", { count: r.n }, "day");
   for (const t of backlog) {
-    if (t.overdue.length >= ALERT_RULES.handoffBacklog) add(t.company.id, "handoff_backlog", { count: t.overdue.length, conversation_ids: t.overdue.map((h) => h.conversationId).slice(0, 20) }, "hour");
+    if (t.overdue.length >= ALERT_RULES.handoffBacklog)
+      add(t.company.id, "handoff_backlog", { count: t.overdue.length, conversation_ids: t.overdue.map((h) => h.conversationId).slice(0, 20) }, "hour");
   }
 
   let fired = 0;

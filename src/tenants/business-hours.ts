@@ -83,7 +83,8 @@ export function businessHoursProblems(h: BusinessHoursUpdate): Problem[] {
       const start = minutesOf(iv.start);
       const end = minutesOf(iv.end);
       if (end <= start) problems.push({ path: [...at, "end"], message: `end ${iv.end} must be after start ${iv.start}` });
-      else if (start < previousEnd) problems.push({ path: [...at, "start"], message: `${iv.start}–${iv.end} starts before the previous interval ends (intervals in order, not overlapping)` });
+      else if (start < previousEnd)
+        problems.push({ path: [...at, "start"], message: `${iv.start}–${iv.end} starts before the previous interval ends (intervals in order, not overlapping)` });
       previousEnd = Math.max(previousEnd, end);
     }
   }

@@ -31,7 +31,14 @@ describe("nextOpeningAt", () => {
   });
 
   it("a lunch break: back at 13:00 the same day", () => {
-    const h = hours({ weekly: { wed: [{ start: "08:00", end: "12:00" }, { start: "13:00", end: "18:00" }] } });
+    const h = hours({
+      weekly: {
+        wed: [
+          { start: "08:00", end: "12:00" },
+          { start: "13:00", end: "18:00" },
+        ],
+      },
+    });
     expect(nextOpeningAt(h, SP, ms("2026-12-02T15:10:00Z"))).toBe(ms("2026-12-02T16:00:00Z"));
   });
 
@@ -90,18 +97,25 @@ describe("businessMillisBetween", () => {
     });
     const instant = fc.integer({ min: ms("2026-01-01T00:00:00Z"), max: ms("2026-12-31T00:00:00Z") });
     fc.assert(
-      fc.property(zone, fc.array(day, { minLength: 7, maxLength: 7 }), instant, fc.integer({ min: 0, max: 9 * 86_400_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (tz, days, from, span, cut) => {
-        const weekly = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d, i) => [d, days[i] ?? []]));
-        const h = BusinessHours.parse({ enabled: true, weekly, holidays: [{ date: "2026-06-15" }] });
-        const to = from + span;
-        const mid = from + Math.floor(span * cut);
-        const whole = businessMillisBetween(h, tz, from, to);
-        expect(whole).toBeLessThanOrEqual(to - from);
-        expect(whole).toBeGreaterThanOrEqual(0);
-        expect(businessMillisBetween(h, tz, from, mid) + businessMillisBetween(h, tz, mid, to)).toBe(whole);
-        const next = nextOpeningAt(h, tz, from);
-        if (next !== null) expect(businessMillisBetween(h, tz, from, next)).toBe(0);
-      }),
+      fc.property(
+        zone,
+        fc.array(day, { minLength: 7, maxLength: 7 }),
+        instant,
+        fc.integer({ min: 0, max: 9 * 86_400_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (tz, days, from, span, cut) => {
+          const weekly = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d, i) => [d, days[i] ?? []]));
+          const h = BusinessHours.parse({ enabled: true, weekly, holidays: [{ date: "2026-06-15" }] });
+          const to = from + span;
+          const mid = from + Math.floor(span * cut);
+          const whole = businessMillisBetween(h, tz, from, to);
+          expect(whole).toBeLessThanOrEqual(to - from);
+          expect(whole).toBeGreaterThanOrEqual(0);
+          expect(businessMillisBetween(h, tz, from, mid) + businessMillisBetween(h, tz, mid, to)).toBe(whole);
+          const next = nextOpeningAt(h, tz, from);
+          if (next !== null) expect(businessMillisBetween(h, tz, from, next)).toBe(0);
+        },
+      ),
       { numRuns: 150 },
     );
   });

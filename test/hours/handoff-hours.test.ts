@@ -56,8 +56,18 @@ describe("PUT /api/config/business-hours", () => {
 
   it("answers clear 422s for values, 400s for the shape, and another tenant's token cannot change it", async () => {
     const co = await seedCompany({ slug: "bh-bad" });
-    const put = (body: unknown, headers: Record<string, string> = {}) => api("/api/config/business-hours", { method: "PUT", tenant: "bh-bad", headers, body: JSON.stringify(body) });
-    const overlap = await put(hoursBody({ weekly: { mon: [{ start: "08:00", end: "12:00" }, { start: "11:30", end: "18:00" }] } }));
+    const put = (body: unknown, headers: Record<string, string> = {}) =>
+      api("/api/config/business-hours", { method: "PUT", tenant: "bh-bad", headers, body: JSON.stringify(body) });
+    const overlap = await put(
+      hoursBody({
+        weekly: {
+          mon: [
+            { start: "08:00", end: "12:00" },
+            { start: "11:30", end: "18:00" },
+          ],
+        },
+      }),
+    );
     expect(overlap.status).toBe(422);
     const err = (await overlap.json()) as { error: { code: string; message: string; details: { issues: { path: unknown[] }[] } } };
     expect(err.error.code).toBe("invalid_business_hours");

@@ -37,20 +37,14 @@ export function hours(ctx: PortableCtx): HoursStore {
         const rows = await db
           .update(c)
           .set({ escalatedAt: at })
-          .where(
-            and(eq(c.companyId, companyId), eq(c.id, conversationId), eq(c.status, "human"), eq(c.handoffAt, handoffAt), isNull(c.firstHumanReplyAt), isNull(c.escalatedAt)),
-          )
+          .where(and(eq(c.companyId, companyId), eq(c.id, conversationId), eq(c.status, "human"), eq(c.handoffAt, handoffAt), isNull(c.firstHumanReplyAt), isNull(c.escalatedAt)))
           .returning({ id: c.id });
         return rows.length > 0;
       },
     },
     alerts: {
       async fire(companyId, alert, at) {
-        const rows = await db
-          .insert(a)
-          .values({ companyId, kind: alert.kind, key: alert.key, detail: alert.detail, firedAt: at })
-          .onConflictDoNothing()
-          .returning();
+        const rows = await db.insert(a).values({ companyId, kind: alert.kind, key: alert.key, detail: alert.detail, firedAt: at }).onConflictDoNothing().returning();
         return rows[0] ? toAlert(rows[0]) : null;
       },
       async list(companyId, opts) {
