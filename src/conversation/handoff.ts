@@ -85,6 +85,8 @@ export async function startHandoff(
   });
   const url = p.profile.handoff.notifyUrl;
   if (url) {
+    const hours = p.profile.businessHours;
+    const backAt = isOpenAt(hours, p.company.timeZone, at) ? null : nextOpeningAt(hours, p.company.timeZone, at);
     const who = p.contact.name ? `${p.contact.name} (${maskPhone(p.contact.phone)})` : maskPhone(p.contact.phone);
     const job: NotifyJob = {
       kind: "notify",
@@ -101,6 +103,8 @@ export async function startHandoff(
           trigger: p.trigger,
           sla_minutes: p.profile.handoff.slaMinutes,
           assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
+          // Out of business hours: when the team is back (the SLA clock starts then).
+          back_at: backAt === null ? null : new Date(backAt).toISOString(),
         },
       },
     };

@@ -82,8 +82,10 @@ export function hoursContract(name: string, makeStore: () => Store | Promise<Sto
         });
         await sqlRows("UPDATE messages SET status = ?, created_at = ? WHERE id = ?", status, createdAt, message.id);
       };
-      for (const s of ["accepted", "failed", "dead", "held", "held"]) await out(s, now - 5 * MIN);
+      // In insert order, as the database writes created_at (the window becomes an id range).
+      await out("failed", now - 2_000 * MIN); // before every cut
       await out("failed", now - 90 * MIN); // before the sends' cut
+      for (const s of ["accepted", "failed", "dead", "held", "held"]) await out(s, now - 5 * MIN);
       await store.deadLetters.insert(a.id, { queue: "outbound", payload: {}, reason: "x", attempts: 3, dedupKey: uid() });
       const sig = await store.alerts.signals({ deadLetters: now - 30 * MIN - 5_000, sends: now - 30 * MIN, held: now - 1_440 * MIN });
       expect(sig.deadLetters.find((r) => r.companyId === a.id)?.n).toBe(1);
