@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { addDays, WEEKDAYS, weekdayOf, zonedParts } from "../../src/lib/time-zone";
 import { api, eventually, outbox, seedCompany, store } from "../support/helpers";
-import { putConfig, sandboxSay } from "../support/ai";
+import { hooksReceived, putConfig, sandboxSay } from "../support/ai";
 
 const SP = "America/Sao_Paulo";
 const everyDay = (start: string, end: string) => Object.fromEntries(WEEKDAYS.map((d) => [d, [{ start, end }]]));
@@ -24,9 +24,17 @@ describe("handoff outside business hours", () => {
   it("pt-BR: closed today (a holiday) → the reply says the team is back tomorrow at 08:00", async () => {
     await seedCompany({ slug: "bh-pt", timeZone: SP, locale: "pt-BR" });
     await putConfig("bh-pt", "business-hours", hoursBody({ holidays: [{ date: today(), name: "Feriado" }] }));
+    await putConfig("bh-pt", "handoff", { notifyUrl: "http://hooks.fake.test/slack/bh-pt" });
     const text = await handoffReply("bh-pt", "5511987650001", "quero falar com um atendente");
     expect(text).toMatch(/pessoa da equipe/);
     expect(text).toContain("Nossa equipe volta amanhã às 08:00.");
+    // The team's notice says when the SLA clock starts: tomorrow 08:00 in São Paulo.
+    const [notice] = await eventually(async () => {
+      const r = await hooksReceived("/slack/bh-pt");
+      expect(r).toHaveLength(1);
+      return r;
+    });
+    expect(notice?.secretaria?.back_at).toBe(new Date(Date.parse(`${addDays(today(), 1)}T08:00:00-03:00`)).toISOString());
   });
 
   it("en: the same in English", async () => {
