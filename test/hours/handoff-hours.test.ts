@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/lib/crypto";
 import { addDays, WEEKDAYS, weekdayOf, zonedParts } from "../../src/lib/time-zone";
 import { api, eventually, outbox, seedCompany, store } from "../support/helpers";
-import { hooksReceived, putConfig, sandboxSay } from "../support/ai";
+import { gemini, hooksReceived, putConfig, sandboxSay } from "../support/ai";
 
 const SP = "America/Sao_Paulo";
 const everyDay = (start: string, end: string) => Object.fromEntries(WEEKDAYS.map((d) => [d, [{ start, end }]]));
@@ -42,6 +42,17 @@ describe("handoff outside business hours", () => {
     await putConfig("bh-en", "business-hours", hoursBody({ holidays: [{ date: today(), name: "Holiday" }] }));
     const text = await handoffReply("bh-en", "5511987650002", "quero falar com um atendente");
     expect(text).toContain("Our team is back tomorrow at 08:00.");
+  });
+
+  it("the LLM path: the model's handoff marker ends in the same template, with the same sentence", async () => {
+    const key = "gemini-key-bh-llm";
+    await seedCompany({ slug: "bh-llm", timeZone: SP });
+    await putConfig("bh-llm", "ai", { provider: "gemini", model: "gemini-2.0-flash", apiKey: key });
+    await putConfig("bh-llm", "business-hours", hoursBody({ holidays: [{ date: today(), name: "Feriado" }] }));
+    await gemini.mode(key, "ok", "[[HANDOFF]]");
+    const text = await handoffReply("bh-llm", "5511987650004", "preciso de uma segunda via do laudo de 2019");
+    expect(text).toMatch(/pessoa da equipe/);
+    expect(text).toContain("Nossa equipe volta amanhã às 08:00.");
   });
 
   it("in business hours (open all day) the reply does not say when the team is back", async () => {
