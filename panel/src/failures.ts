@@ -3,6 +3,7 @@
  * Reprocessar puts one back on its queue, once; the consumers' idempotency keeps it from doubling.
  */
 import { call } from "./api";
+import { alertsCard } from "./hours/alerts";
 import { el } from "./dom";
 import { formatDateTime, formatNumber, type Key, lookup, t } from "./i18n";
 import { navigate } from "./ui/router";
@@ -66,7 +67,10 @@ async function buildFailures(ctx: ViewContext): Promise<Node[]> {
       }),
     ),
   );
+  // The monitoring job's alerts (config:read) above the failures they often point at.
+  const alerts = ctx.permissions.includes("config:read") ? [await alertsCard(ctx.session, ctx.permissions.includes("config:write"))] : [];
   return [
+    ...alerts,
     el("p", { class: "muted" }, t("failures.intro")),
     el("div", { class: "actions" }, toggle),
     error,

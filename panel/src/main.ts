@@ -105,24 +105,26 @@ function route(session: Session, me: Me, company: Company, moved = false): void 
   logout.addEventListener("click", () => signOut());
   const nav = el(
     "nav",
-    { "aria-label": t("nav.label") },
+    { "aria-label": t("nav.label"), id: "main-nav" },
     ...views.map((v) => el("a", { href: `#${v.id}`, "data-view": v.id, ...(v === view ? { class: "active", "aria-current": "page" } : {}) }, t(v.label))),
   );
-  app?.replaceChildren(
+  const header = el(
+    "header",
+    {},
+    el("strong", { class: "brand" }, t("app.name")),
+    el("span", { class: "muted", id: "company-name" }, company.name),
     el(
-      "header",
-      {},
-      el("strong", { class: "brand" }, t("app.name")),
-      el("span", { class: "muted", id: "company-name" }, company.name),
-      el(
-        "div",
-        { class: "header-tools" },
-        ...(me.kind === "platform" ? [platformSwitcher(session)] : []),
-        languageSwitch(() => route(session, me, company)),
-        logout,
-      ),
-      nav,
+      "div",
+      { class: "header-tools" },
+      ...(me.kind === "platform" ? [platformSwitcher(session)] : []),
+      languageSwitch(() => route(session, me, company)),
+      logout,
     ),
+    navToggle(nav, t(view.label)),
+    nav,
+  );
+  app?.replaceChildren(
+    header,
     // A screen the role may read but not change says so; the API refuses the changes anyway (403, translated).
     ...(me.permissions.includes(view.needs.replace(/:read$/, ":write")) ? [] : [el("p", { class: "readonly-note", id: "readonly-note", role: "note" }, t("auth.readOnly"))]),
     main,
@@ -132,6 +134,33 @@ function route(session: Session, me: Me, company: Company, moved = false): void 
   // After going to another view, keyboard and screen-reader users continue from it, not the header.
   if (moved && view.id !== shownView) main.focus({ preventScroll: true });
   shownView = view.id;
+}
+
+/**
+ * On a phone the ~17 views do not fit a line: a "Menu" button (shown by the stylesheet below 640 px
+ * only) opens and closes the list; it names the current view, Escape closes it and returns focus.
+ * On a desktop the button is hidden and the nav is the usual row.
+ */
+function navToggle(nav: HTMLElement, current: string): HTMLElement {
+  const button = el(
+    "button",
+    { type: "button", class: "nav-toggle secondary", id: "nav-toggle", "aria-expanded": "false", "aria-controls": "main-nav" },
+    el("span", { "aria-hidden": "true" }, "☰ "),
+    `${t("nav.menu")}: `,
+    el("strong", {}, current),
+  );
+  const set = (open: boolean) => {
+    button.setAttribute("aria-expanded", String(open));
+    nav.classList.toggle("open", open);
+  };
+  button.addEventListener("click", () => set(button.getAttribute("aria-expanded") !== "true"));
+  nav.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && nav.classList.contains("open")) {
+      set(false);
+      button.focus();
+    }
+  });
+  return button;
 }
 
 /** The header's tenant switcher for a platform admin (filled in when its list arrives). */

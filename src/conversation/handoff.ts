@@ -5,6 +5,9 @@ import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Company, Contact, Conversation, Store, User } from "../store/types";
 import type { CompanyProfile } from "../tenants/profile";
 import { foldText, type Intent } from "./intents";
+import { dayDiff, zonedParts } from "../lib/time-zone";
+import { type BusinessHours, isOpenAt, nextOpeningAt } from "../tenants/business-hours";
+import type { Locale } from "./templates";
 
 export type HandoffTrigger = "human_request" | "keyword" | "negative_sentiment" | "assistant_cannot_help" | "operator" | "agent_reply" | "followup_negative";
 
@@ -82,6 +85,8 @@ export async function startHandoff(
   });
   const url = p.profile.handoff.notifyUrl;
   if (url) {
+    const hours = p.profile.businessHours;
+    const backAt = isOpenAt(hours, p.company.timeZone, at) ? null : nextOpeningAt(hours, p.company.timeZone, at);
     const who = p.contact.name ? `${p.contact.name} (${maskPhone(p.contact.phone)})` : maskPhone(p.contact.phone);
     const job: NotifyJob = {
       kind: "notify",
@@ -98,10 +103,68 @@ export async function startHandoff(
           trigger: p.trigger,
           sla_minutes: p.profile.handoff.slaMinutes,
           assignee: assignee ? { id: assignee.id, name: assignee.name } : null,
+          // Out of business hours: when the team is back (the SLA clock starts then).
+          back_at: backAt === null ? null : new Date(backAt).toISOString(),
         },
       },
     };
     await env.JOBS_QUEUE.send(job, { contentType: "json" });
   }
   return { changed, events: [{ metric: "secretaria_handoffs_total", labels: { trigger: p.trigger }, inc: 1 }], assignee };
+}
+
+/** "Nossa equipe volta {when}." per locale: today, tomorrow, a weekday within the week, else the date. */
+const BACK_AT: Record<Locale, { sentence: string; today: string; tomorrow: string; weekday: readonly string[]; date: string }> = {
+  "pt-BR": {
+    sentence: "Nossa equipe volta {when}.",
+    today: "hoje às {time}",
+    tomorrow: "amanhã às {time}",
+    weekday: ["segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"].map((d) => `${d} às {time}`),
+    date: "no dia {dd}/{mm} às {time}",
+  },
+  en: {
+    sentence: "Our team is back {when}.",
+    today: "today at {time}",
+    tomorrow: "tomorrow at {time}",
+    weekday: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].map((d) => `on ${d} at {time}`),
+    date: "on {month} {d} at {time}",
+  },
+  es: {
+    sentence: "Nuestro equipo vuelve {when}.",
+    today: "hoy a las {time}",
+    tomorrow: "mañana a las {time}",
+    weekday: ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"].map((d) => `el ${d} a las {time}`),
+    date: "el {dd}/{mm} a las {time}",
+  },
+};
+const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const WEEKDAY_INDEX = { mon: 0, tue: 1, wed: 2, thu: 3, fri: 4, sat: 5, sun: 6 } as const;
+
+/**
+ * What a handoff outside business hours adds to its reply: when a person is back, on the tenant's wall
+ * clock and in its locale ("Nossa equipe volta amanhã às 08:00."); null while open (or never open).
+ * @example backAtNote(hours, "America/Sao_Paulo", "pt-BR", fridayEvening) // "Nossa equipe volta segunda-feira às 08:00."
+ */
+export function backAtNote(hours: BusinessHours, timeZone: string, locale: Locale, now: number): string | null {
+  if (isOpenAt(hours, timeZone, now)) return null;
+  const back = nextOpeningAt(hours, timeZone, now);
+  if (back === null || back <= now) return null;
+  const local = zonedParts(back, timeZone);
+  const days = dayDiff(zonedParts(now, timeZone).date, local.date);
+  const t = BACK_AT[locale];
+  const [, mm = "", dd = ""] = local.date.split("-");
+  const when = days === 0 ? t.today : days === 1 ? t.tomorrow : days < 7 ? (t.weekday[WEEKDAY_INDEX[local.weekday]] ?? t.date) : t.date;
+  const filled = when
+    .replace("{time}", local.time)
+    .replace("{dd}", dd)
+    .replace("{mm}", mm)
+    .replace("{d}", String(Number(dd)))
+    .replace("{month}", MONTHS_EN[Number(mm) - 1] ?? mm);
+  return t.sentence.replace("{when}", filled);
+}
+
+/** A handoff's reply to the contact, with when the team is back when it is out of hours (template and LLM paths alike). */
+export function withBackAt(text: string, p: { company: Company; profile: CompanyProfile; locale: Locale; now: number }): string {
+  const note = backAtNote(p.profile.businessHours, p.company.timeZone, p.locale, p.now);
+  return note ? `${text} ${note}` : text;
 }

@@ -4,9 +4,10 @@
  * tenant's handoff SLA. Pure helpers plus one loader that reads everything for a page of
  * conversations in a constant number of statements.
  */
-import type { Contact, Conversation, InboxFacts, ListedConversation, MessageRow, Store } from "../store/types";
+import type { Company, Contact, Conversation, InboxFacts, ListedConversation, MessageRow, Store } from "../store/types";
 import { readProfile } from "../tenants/profile";
 import { iso } from "../lib/time-zone";
+import { BusinessCalendar } from "../tenants/business-hours";
 
 export const PREVIEW_CHARS = 120;
 
@@ -39,11 +40,17 @@ export function waitingSince(
   return facts?.firstInboundAfterHumanAt ?? null;
 }
 
-/** The SLA of a waiting conversation: when the answer is due and whether that has passed. */
-export function slaOf(since: number | null, slaMinutes: number, now: number) {
+/**
+ * The SLA of a waiting conversation: when the answer is due and whether that has passed. With business
+ * hours on (`calendar`), the clock runs only while the business is open: overdue once the business time
+ * since `since` exceeds the SLA (a Friday 17:50 handoff with 15 min is not overdue on Saturday).
+ * `due_at` is null only when the business never opens again.
+ */
+export function slaOf(since: number | null, slaMinutes: number, now: number, calendar?: BusinessCalendar | null) {
   if (since === null) return null;
-  const due = since + slaMinutes * 60_000;
-  return { minutes: slaMinutes, due_at: new Date(due).toISOString(), overdue: now > due };
+  const sla = slaMinutes * 60_000;
+  if (!calendar?.hours.enabled) return { minutes: slaMinutes, due_at: new Date(since + sla).toISOString(), overdue: now > since + sla };
+  return { minutes: slaMinutes, due_at: iso(calendar.deadline(since, sla)), overdue: calendar.millisBetween(since, now) > sla };
 }
 
 export const previewOf = (m: MessageRow | null) => (m ? { text: previewText(m.body), direction: m.direction, author: m.author, at: iso(m.createdAt) } : null);
@@ -57,11 +64,17 @@ export interface InboxEntry {
 
 /**
  * The entries for a page of conversations: their contacts, facts and the tenant's SLA, read in three
- * statements at once: the contacts, the messages' aggregate with the previews, the profile.
+ * statements at once: the contacts, the messages' aggregate with the previews, the profile. `calendar`
+ * is the tenant's business clock (null while business hours are off), shared by the page's rows.
  */
-export async function loadInbox(store: Store, companyId: number, rows: ListedConversation[]): Promise<{ entries: InboxEntry[]; slaMinutes: number }> {
+export async function loadInbox(
+  store: Store,
+  company: Pick<Company, "id" | "timeZone">,
+  rows: ListedConversation[],
+): Promise<{ entries: InboxEntry[]; slaMinutes: number; calendar: BusinessCalendar | null }> {
+  const companyId = company.id;
   const ids = rows.map((r) => r.id);
-  const [contacts, facts, profile] = await Promise.all([
+  const [contacts, facts, stored] = await Promise.all([
     store.contacts.many(companyId, { ids: [...new Set(rows.map((r) => r.contactId))] }),
     store.conversations.inboxFacts(companyId, ids),
     store.profiles.get(companyId),
@@ -72,5 +85,7 @@ export async function loadInbox(store: Store, companyId: number, rows: ListedCon
     const f = byConversation.get(conversation.id);
     return { conversation, contact: byContact.get(conversation.contactId) ?? null, facts: f, waitingSince: waitingSince(conversation, f) };
   });
-  return { entries, slaMinutes: readProfile(profile).handoff.slaMinutes };
+  const profile = readProfile(stored);
+  const calendar = profile.businessHours.enabled ? new BusinessCalendar(profile.businessHours, company.timeZone) : null;
+  return { entries, slaMinutes: profile.handoff.slaMinutes, calendar };
 }

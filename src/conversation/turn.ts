@@ -11,7 +11,7 @@ import { agendaTurn, type AgendaStateWriter } from "./agenda-flow";
 import { burstIntents, turnIntent } from "./burst";
 import { summarize } from "./context";
 import { answerFlow } from "./flow-submission";
-import { handoffSummary, handoffTrigger, startHandoff } from "./handoff";
+import { handoffSummary, handoffTrigger, startHandoff, withBackAt } from "./handoff";
 import type { Intent } from "./intents";
 import { generateReply, type EngineDeps } from "./reply-engine";
 import { detectSentiment } from "./sentiment";
@@ -183,7 +183,7 @@ export async function answerTurn(
   const handoff = async (trigger: Parameters<typeof startHandoff>[2]["trigger"]) => {
     const started = await startHandoff(env, store, { company, profile, contact, conversation, trigger, summary: handoffSummary(shortContext, text) });
     metrics.push(...started.events);
-    const confirmation = template("human_request");
+    const confirmation = withBackAt(template("human_request"), { company, profile, locale: resolveLocale(company.locale), now: Date.now() });
     await reply([confirmation]);
     context.push({ role: "contact", text, at, sentiment, handled: true, intent }, { role: "assistant", text: confirmation, at: Date.now() });
   };
@@ -207,6 +207,11 @@ export async function answerTurn(
     if (agenda.handoff) {
       const started = await startHandoff(env, store, { company, profile, contact, conversation, trigger: agenda.handoff, summary: handoffSummary(shortContext, text) });
       metrics.push(...started.events);
+      // The complaint goes to a person: out of hours, the contact is told when they are back.
+      const last = agenda.replies.length - 1;
+      const lastReply = agenda.replies[last];
+      if (started.changed && typeof lastReply === "string")
+        agenda.replies[last] = withBackAt(lastReply, { company, profile, locale: resolveLocale(company.locale), now: Date.now() });
     }
     await reply(agenda.replies.flatMap((r): (string | OutboundPayload)[] => (typeof r === "string" ? splitForWhatsApp(r) : [r])));
     context.push(

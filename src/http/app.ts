@@ -4,6 +4,7 @@ import { openStore } from "../store";
 import { notFound, onError } from "./errors";
 import { hostTenant } from "./host-tenant";
 import { agenda } from "./routes/agenda";
+import { alerts } from "./routes/alerts";
 import { apiDocs } from "./routes/api-docs";
 import { auth } from "./routes/auth";
 import { assignment } from "./routes/assignment";
@@ -47,6 +48,7 @@ app.route("/", billingWebhook);
 app.route("/", sandbox);
 app.route("/", deadLetters);
 app.route("/", config);
+app.route("/", alerts);
 app.route("/", assignment); // before conversations: /api/conversations/assignees is not an id
 app.route("/", channel);
 app.route("/", conversations);

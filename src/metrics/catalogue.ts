@@ -177,6 +177,18 @@ export const METRICS = {
     type: "counter",
     labels: ["company", "trigger"],
   },
+  handoffEscalations: {
+    name: "secretaria_handoff_escalations_total",
+    help: "Handoffs notified as past their SLA (counted in business hours), once per handoff.",
+    type: "counter",
+    labels: ["company"],
+  },
+  tenantAlerts: {
+    name: "secretaria_tenant_alerts_total",
+    help: "Alerts fired to a tenant (dead letters, send failures, held messages, handoff backlog), once per kind and key.",
+    type: "counter",
+    labels: ["company", "kind"],
+  },
   handoffFirstReply: {
     name: "secretaria_handoff_first_reply_seconds",
     help: "Time from a handoff to the first human reply, in seconds (the SLA).",

@@ -15,6 +15,7 @@ import { accessJourney } from "./access.mjs";
 import { tenantsJourney } from "./tenants.mjs";
 import { channelJourney } from "./channel.mjs";
 import { billingJourney } from "./billing.mjs";
+import { hoursJourney } from "./hours.mjs";
 import { assignmentJourney } from "./assignment.mjs";
 import { saasJourney } from "./saas.mjs";
 
@@ -35,6 +36,7 @@ try {
     await usersJourney(stage, page);
     await accessJourney(stage, page);
     await billingJourney(stage, page);
+    await hoursJourney(stage, page);
     // Signs in as the platform admin; the Canal journey signs the owner in again.
     await tenantsJourney(stage, page);
     // Provision → owner → Meta number → agent, each person in a fresh browser (issue 12).

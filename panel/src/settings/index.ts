@@ -7,6 +7,7 @@ import { el } from "../dom";
 import { t } from "../i18n";
 import { onLeave, showView, type ViewContext } from "../ui/view";
 import { aiSection } from "./ai";
+import { businessHoursSection } from "./business-hours";
 import { handoffSection } from "./handoff";
 import { knowledgeSection } from "./knowledge";
 import { previewCard } from "./preview";
@@ -26,7 +27,12 @@ export function renderSettings(ctx: ViewContext): Promise<void> {
     }
     // Leaving with unsaved edits asks the browser's own question (a reload or closing the tab).
     const dirty = new Set<HTMLFormElement>();
-    const others = [aiSection(ctx.session, config, preview.refresh), templatesSection(ctx.session, config), handoffSection(ctx.session, config)];
+    const others = [
+      aiSection(ctx.session, config, preview.refresh),
+      templatesSection(ctx.session, config),
+      handoffSection(ctx.session, config),
+      businessHoursSection(ctx.session, config),
+    ];
     for (const form of [knowledge.form, tone.form, ...others]) {
       form.addEventListener("input", () => dirty.add(form));
       form.addEventListener("submit", () => dirty.delete(form));

@@ -15,6 +15,7 @@ import { describer } from "../openapi/meta";
 import { jsonBody } from "../openapi/validate";
 import type { AppEnv } from "../types";
 import { configChanged } from "../../tenants/tenant-cache";
+import { BusinessHours, BusinessHoursUpdate, businessHoursProblems } from "../../tenants/business-hours";
 
 /** The tenant's assistant settings: business knowledge, tone, LLM, approved templates, handoff rules. */
 export const config = new Hono<AppEnv>();
@@ -115,10 +116,29 @@ config.put("/api/config/handoff", replaced("handoff"), jsonBody(HandoffSettings.
   saveProfile(c, "handoff", { ...(await storedProfile(c)), handoff: c.req.valid("json") }),
 );
 
+config.put(
+  "/api/config/business-hours",
+  doc({
+    summary: "Replace the business hours section (weekly intervals, holidays, quiet hours, on/off)",
+    responses: PROFILE,
+    errors: { 422: "`invalid_business_hours`: a time, an interval out of order or overlapping, a holiday date; `details` names each" },
+  }),
+  jsonBody(BusinessHoursUpdate),
+  async (c) => {
+    const input = c.req.valid("json");
+    const problems = businessHoursProblems(input);
+    if (problems.length > 0) {
+      throw new AppError(422, "invalid_business_hours", problems.map((p) => `${p.path.join(".")}: ${p.message}`).join("; "), { issues: problems });
+    }
+    const holidays = [...input.holidays].sort((a, b) => a.date.localeCompare(b.date));
+    return saveProfile(c, "business_hours", { ...(await storedProfile(c)), businessHours: BusinessHours.parse({ ...input, holidays }) });
+  },
+);
+
 // Any other section: named, with the ones there are, rather than the bare 404 of an unknown route.
 config.put("/api/config/:section", doc({ summary: "Sections other than those above", responses: {}, errors: { 404: "`unknown_section`" } }), (c) => {
   callerCompany(c.get("caller"));
-  throw new AppError(404, "unknown_section", "Config sections are ai, knowledge, tone, templates, handoff");
+  throw new AppError(404, "unknown_section", "Config sections are ai, knowledge, tone, templates, handoff, business-hours");
 });
 
 const Preview = z.object({

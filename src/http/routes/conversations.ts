@@ -11,6 +11,7 @@ import type { Company, Contact, ConversationFilter, ListedConversation, MessageR
 import { ASSIGNABLE_ROLES, assigneeView } from "../../conversation/assignment";
 import { type InboxEntry, loadInbox, previewOf, slaOf } from "../../conversation/inbox";
 import { MESSAGE_PURPOSES, readProfile } from "../../tenants/profile";
+import type { BusinessCalendar } from "../../tenants/business-hours";
 import { recordMetrics } from "../../tenants/stubs";
 import { callerCompany, requireCaller, audit } from "../auth";
 import { auditBulkRead } from "../personal-data";
@@ -48,18 +49,18 @@ async function authorNames(c: Context<AppEnv>, companyId: number, messages: Mess
 }
 
 export async function conversationView(c: Context<AppEnv>, company: Company, conv: ListedConversation) {
-  const { entries, slaMinutes } = await loadInbox(c.get("store"), company.id, [conv]);
-  return entryView(entries[0] ?? { conversation: conv, contact: null, facts: undefined, waitingSince: null }, slaMinutes, Date.now());
+  const { entries, slaMinutes, calendar } = await loadInbox(c.get("store"), company, [conv]);
+  return entryView(entries[0] ?? { conversation: conv, contact: null, facts: undefined, waitingSince: null }, slaMinutes, Date.now(), calendar);
 }
 
 /** A conversation as the inbox shows it: the row, its preview, unread count and, when a customer waits for a person, the SLA. */
-function entryView(e: InboxEntry, slaMinutes: number, now: number) {
+function entryView(e: InboxEntry, slaMinutes: number, now: number, calendar: BusinessCalendar | null) {
   return {
     ...viewOf(e.conversation, e.contact),
     last_message: previewOf(e.facts?.last ?? null),
     unread: e.facts?.unread ?? 0,
     waiting_since: iso(e.waitingSince),
-    sla: slaOf(e.waitingSince, slaMinutes, now),
+    sla: slaOf(e.waitingSince, slaMinutes, now, calendar),
   };
 }
 
@@ -115,9 +116,9 @@ async function inboxPage(c: Context<AppEnv>, filter: ConversationFilter, queue: 
   const store = c.get("store");
   const limit = filter.limit;
   const rows = await store.conversations.list(company.id, queue ? { ...filter, status: "human", limit: QUEUE_SCAN } : filter);
-  const { entries, slaMinutes } = await loadInbox(store, company.id, rows);
+  const { entries, slaMinutes, calendar } = await loadInbox(store, company, rows);
   const now = Date.now();
-  const views = entries.map((e) => entryView(e, slaMinutes, now));
+  const views = entries.map((e) => entryView(e, slaMinutes, now, calendar));
   const kept = queue ? views.filter((v) => v.sla !== null && (queue === "waiting" || v.sla.overdue)).slice(0, limit) : views;
   const next = !queue && rows.length === limit ? (rows.at(-1)?.id ?? null) : null;
   // The count, never the search text: it may be a phone number.

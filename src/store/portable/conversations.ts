@@ -93,7 +93,15 @@ export function conversations(ctx: PortableCtx): Store["conversations"] {
       const assignee = assignTo ?? null;
       const rows = await db
         .update(s.conversations)
-        .set({ status: "human", handoffAt: at, handoffReason: reason, firstHumanReplyAt: null, assignedUserId: assignee, assignedAt: assignee === null ? null : at })
+        .set({
+          status: "human",
+          handoffAt: at,
+          handoffReason: reason,
+          firstHumanReplyAt: null,
+          escalatedAt: null,
+          assignedUserId: assignee,
+          assignedAt: assignee === null ? null : at,
+        })
         .where(and(eq(s.conversations.companyId, companyId), eq(s.conversations.id, id), eq(s.conversations.status, "bot")))
         .returning({ id: s.conversations.id });
       return rows.length > 0;

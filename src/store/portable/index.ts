@@ -9,6 +9,7 @@ import type { PortableCtx } from "./context";
 import { conversations } from "./conversations";
 import { deadLetters } from "./dead-letters";
 import { deliveryLogs } from "./delivery-logs";
+import { hours } from "./hours";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
 import { importJobs, scheduling } from "./scheduling";
@@ -47,5 +48,6 @@ export function portableRepositories(x: PortableCtx) {
     billingEvents: billingEvents(x),
     billingOps: billingOps(x),
     assignment: assignment(x),
+    ...hours(x),
   };
 }
