@@ -1,8 +1,11 @@
 import type { JobName } from "./table";
 import type { JobHandler } from "./types";
+import { sendScheduledMessages } from "../outreach/scheduled-job";
 
 /**
  * Each job's work, by name. The dispatcher runs only what is here; test/jobs/ holds this table to
  * JOBS (every job has a handler). Handlers live with their capability; this file only names them.
  */
-export const HANDLERS: Partial<Record<JobName, JobHandler>> = {};
+export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
+  scheduled_messages: sendScheduledMessages,
+};

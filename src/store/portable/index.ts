@@ -11,6 +11,8 @@ import { deadLetters } from "./dead-letters";
 import { deliveryLogs } from "./delivery-logs";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
+import { outreachReports } from "./outreach-reports";
+import { scheduledMessages } from "./scheduled-messages";
 import { importJobs, scheduling } from "./scheduling";
 import { sessions, userLinks, users } from "./users";
 
@@ -47,5 +49,7 @@ export function portableRepositories(x: PortableCtx) {
     billingEvents: billingEvents(x),
     billingOps: billingOps(x),
     assignment: assignment(x),
+    scheduledMessages: scheduledMessages(x),
+    outreachReports: outreachReports(x),
   };
 }

@@ -1,0 +1,91 @@
+import { and, desc, eq, gte, lt, ne, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import type { OutreachStore } from "../contracts/outreach";
+import type { PortableCtx } from "./context";
+import { toContact } from "./contacts";
+
+/** count(*) of the rows where `cond` holds, as a number on both engines (Postgres counts are bigint strings). */
+const countIf = (cond: SQL) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`.mapWith(Number);
+const within = (col: AnyColumn, from: number, to: number) => sql`${col} >= ${from} and ${col} < ${to}`;
+
+/**
+ * What the periodic reports and re-engagement read: one grouped statement per table (six for a report,
+ * run together), whatever the number of rows. campaign_recipients may be empty (campaigns are optional).
+ */
+export function outreachReports({ db, schema: s }: PortableCtx): OutreachStore["outreachReports"] {
+  return {
+    async counts(companyId, from, to) {
+      const msg = s.messages;
+      const a = s.appointments;
+      const f = s.feedbackEvents;
+      const cv = s.conversations;
+      const r = s.campaignRecipients;
+      const [conv, contacts, appts, fb, handoffs, camp] = await Promise.all([
+        // Conversations the contacts wrote in during the period (not those the business alone wrote to).
+        db
+          .select({ n: sql<number>`count(distinct ${msg.conversationId})`.mapWith(Number) })
+          .from(msg)
+          .where(and(eq(msg.companyId, companyId), eq(msg.direction, "in"), gte(msg.createdAt, from), lt(msg.createdAt, to))),
+        db
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
+          .from(s.contacts)
+          .where(and(eq(s.contacts.companyId, companyId), gte(s.contacts.createdAt, from), lt(s.contacts.createdAt, to))),
+        db
+          .select({ booked: countIf(and(ne(a.source, "import"), within(a.bookedAt, from, to)) as SQL), cancelled: countIf(within(a.cancelledAt, from, to)) })
+          .from(a)
+          .where(eq(a.companyId, companyId)),
+        db
+          .select({ noShows: countIf(sql`${f.kind} = 'no_show'`), answers: countIf(sql`${f.kind} <> 'no_show'`) })
+          .from(f)
+          .where(and(eq(f.companyId, companyId), gte(f.createdAt, from), lt(f.createdAt, to))),
+        db
+          .select({ handoffs: countIf(within(cv.handoffAt, from, to)), waiting: countIf(sql`${cv.status} = 'human' and ${cv.firstHumanReplyAt} is null`) })
+          .from(cv)
+          // Still with a person, or handed over during the period (and since back with the bot or closed).
+          .where(and(eq(cv.companyId, companyId), or(eq(cv.status, "human"), gte(cv.handoffAt, from)))),
+        db
+          .select({ sent: countIf(within(r.sentAt, from, to)), replied: countIf(within(r.repliedAt, from, to)), booked: countIf(within(r.bookedAt, from, to)) })
+          .from(r)
+          .where(eq(r.companyId, companyId)),
+      ]);
+      return {
+        conversations: conv[0]?.n ?? 0,
+        newContacts: contacts[0]?.n ?? 0,
+        bookings: appts[0]?.booked ?? 0,
+        cancellations: appts[0]?.cancelled ?? 0,
+        noShows: fb[0]?.noShows ?? 0,
+        handoffs: handoffs[0]?.handoffs ?? 0,
+        waiting: handoffs[0]?.waiting ?? 0,
+        followupAnswers: fb[0]?.answers ?? 0,
+        campaigns: { sent: camp[0]?.sent ?? 0, replied: camp[0]?.replied ?? 0, booked: camp[0]?.booked ?? 0 },
+      };
+    },
+    async stalled(companyId, from, to, limit) {
+      const cv = s.conversations;
+      const msg = s.messages;
+      // The conversation's newest message, found on messages_company_conversation_idx.
+      const newest = sql`(select max(m2.id) from ${msg} m2 where m2.company_id = ${cv.companyId} and m2.conversation_id = ${cv.id})`;
+      const rows = await db
+        .select({ conversationId: cv.id, contact: s.contacts, body: msg.body, at: msg.createdAt })
+        .from(cv)
+        .innerJoin(msg, and(eq(msg.companyId, cv.companyId), sql`${msg.id} = ${newest}`))
+        .innerJoin(s.contacts, and(eq(s.contacts.companyId, cv.companyId), eq(s.contacts.id, cv.contactId)))
+        .where(
+          and(
+            eq(cv.companyId, companyId),
+            eq(cv.status, "bot"),
+            // last_message_at follows the contact's messages; the assistant answers right after, so a day's margin covers it.
+            gte(cv.lastMessageAt, from - 86_400_000),
+            lt(cv.lastMessageAt, to),
+            eq(msg.direction, "out"),
+            eq(msg.author, "bot"),
+            gte(msg.createdAt, from),
+            lt(msg.createdAt, to),
+            eq(s.contacts.optedOut, false),
+          ),
+        )
+        .orderBy(desc(msg.createdAt))
+        .limit(limit);
+      return rows.map((r) => ({ conversationId: r.conversationId, contact: toContact(r.contact), lastText: r.body, lastAt: r.at }));
+    },
+  };
+}
