@@ -1,6 +1,7 @@
 import type { JobName } from "./table";
 import type { JobHandler } from "./types";
 import { sendScheduledMessages } from "../outreach/scheduled-job";
+import { sendReport } from "../outreach/reports";
 
 /**
  * Each job's work, by name. The dispatcher runs only what is here; test/jobs/ holds this table to
@@ -8,4 +9,9 @@ import { sendScheduledMessages } from "../outreach/scheduled-job";
  */
 export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
   scheduled_messages: sendScheduledMessages,
+  report_morning: sendReport,
+  report_lunch: sendReport,
+  report_afternoon: sendReport,
+  report_end_of_day: sendReport,
+  report_weekly: sendReport,
 };
