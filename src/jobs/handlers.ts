@@ -2,6 +2,7 @@ import type { JobName } from "./table";
 import type { JobHandler } from "./types";
 import { sendScheduledMessages } from "../outreach/scheduled-job";
 import { sendReport } from "../outreach/reports";
+import { reengage } from "../outreach/reengagement";
 
 /**
  * Each job's work, by name. The dispatcher runs only what is here; test/jobs/ holds this table to
@@ -14,4 +15,5 @@ export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
   report_afternoon: sendReport,
   report_end_of_day: sendReport,
   report_weekly: sendReport,
+  reengagement: reengage,
 };

@@ -69,5 +69,43 @@ export function scheduledContract(name: string, makeStore: () => Store | Promise
       expect(await store.scheduledMessages.byId(a.company.id, ra.id)).toMatchObject({ status: "sent", messageId: 42 });
       expect(await store.scheduledMessages.byId(b.company.id, rb.id)).toMatchObject({ status: "failed", error: "contact opted out", messageId: null });
     });
+
+    it("outreachReports: the grouped counts and the stalled read run on this engine, and a nudged conversation is never stalled again", async () => {
+      const store = await makeStore();
+      const { company } = await seed(store);
+      const now = Date.now();
+      const contact = await store.contacts.upsertInbound(company.id, { phone: `55${Math.floor(Math.random() * 1e11)}`, name: "Rita", at: now });
+      const conversation = await store.conversations.open(company.id, contact.id, now);
+      const out = (clientRef: string, text: string, author: "bot" | "system") =>
+        store.messages.insertOutbound(company.id, {
+          conversationId: conversation.id,
+          contactId: contact.id,
+          channel: "sandbox",
+          clientRef,
+          payload: { kind: "text", text },
+          correlationId: "c",
+          author,
+          purpose: "reply",
+        });
+      await out(`r-${uid()}`, "Qual dia?", "bot");
+      const stalled = await store.outreachReports.stalled(company.id, now - 3_600_000, now + 3_600_000, 10);
+      expect(stalled.map((s) => [s.conversation.id, s.contact.name, s.lastText, s.lastPayload?.kind])).toEqual([[conversation.id, "Rita", "Qual dia?", "text"]]);
+      await out(`reengage:${conversation.id}`, "Oi Rita!", "system");
+      await out(`r-${uid()}`, "E que horas?", "bot");
+      expect(await store.outreachReports.stalled(company.id, now - 3_600_000, now + 3_600_000, 10)).toEqual([]);
+      const counts = await store.outreachReports.counts(company.id, now - 3_600_000, now + 3_600_000);
+      // seed() made one contact, upsertInbound the other.
+      expect(counts).toEqual({
+        conversations: 0,
+        newContacts: 2,
+        bookings: 0,
+        cancellations: 0,
+        noShows: 0,
+        handoffs: 0,
+        waiting: 0,
+        followupAnswers: 0,
+        campaigns: { sent: 0, replied: 0, booked: 0 },
+      });
+    });
   });
 }

@@ -1,4 +1,5 @@
-import type { Contact } from "./messaging";
+import type { OutboundPayload } from "../../channels/types";
+import type { Contact, Conversation } from "./messaging";
 
 export type ScheduledStatus = "pending" | "sending" | "sent" | "cancelled" | "failed";
 
@@ -48,9 +49,10 @@ export interface ReportCounts {
 
 /** A conversation left unanswered by the contact after the assistant asked something (re-engagement). */
 export interface StalledConversation {
-  conversationId: number;
+  conversation: Conversation;
   contact: Contact;
   lastText: string;
+  lastPayload: OutboundPayload | null;
   lastAt: number;
 }
 
@@ -78,7 +80,8 @@ export interface OutreachStore {
     counts(companyId: number, from: number, to: number): Promise<ReportCounts>;
     /**
      * Bot conversations whose newest message is the assistant's, sent in [from, to), whose contact has not
-     * opted out; newest first, at most `limit`. The caller decides which texts ask something.
+     * opted out and that were never nudged (no message with clientRef `reengage:<conversation>`); newest
+     * first, at most `limit`. The caller decides which texts ask something.
      */
     stalled(companyId: number, from: number, to: number, limit: number): Promise<StalledConversation[]>;
   };

@@ -1,7 +1,9 @@
 import { and, desc, eq, gte, lt, ne, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { OutreachStore } from "../contracts/outreach";
 import type { PortableCtx } from "./context";
+import type { OutboundPayload } from "../../channels/types";
 import { toContact } from "./contacts";
+import { toConversation } from "./conversations";
 
 /** count(*) of the rows where `cond` holds, as a number on both engines (Postgres counts are bigint strings). */
 const countIf = (cond: SQL) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`.mapWith(Number);
@@ -65,7 +67,7 @@ export function outreachReports({ db, schema: s }: PortableCtx): OutreachStore["
       // The conversation's newest message, found on messages_company_conversation_idx.
       const newest = sql`(select max(m2.id) from ${msg} m2 where m2.company_id = ${cv.companyId} and m2.conversation_id = ${cv.id})`;
       const rows = await db
-        .select({ conversationId: cv.id, contact: s.contacts, body: msg.body, at: msg.createdAt })
+        .select({ conversation: cv, contact: s.contacts, body: msg.body, payload: msg.payload, at: msg.createdAt })
         .from(cv)
         .innerJoin(msg, and(eq(msg.companyId, cv.companyId), sql`${msg.id} = ${newest}`))
         .innerJoin(s.contacts, and(eq(s.contacts.companyId, cv.companyId), eq(s.contacts.id, cv.contactId)))
@@ -81,11 +83,19 @@ export function outreachReports({ db, schema: s }: PortableCtx): OutreachStore["
             gte(msg.createdAt, from),
             lt(msg.createdAt, to),
             eq(s.contacts.optedOut, false),
+            // Nudged once per conversation, ever: the nudge's clientRef, on messages_company_client_ref_uq.
+            sql`not exists (select 1 from ${msg} m3 where m3.company_id = ${cv.companyId} and m3.client_ref = cast(${"reengage:"} as text) || cast(${cv.id} as text))`,
           ),
         )
         .orderBy(desc(msg.createdAt))
         .limit(limit);
-      return rows.map((r) => ({ conversationId: r.conversationId, contact: toContact(r.contact), lastText: r.body, lastAt: r.at }));
+      return rows.map((r) => ({
+        conversation: toConversation(r.conversation),
+        contact: toContact(r.contact),
+        lastText: r.body,
+        lastPayload: (r.payload ?? null) as OutboundPayload | null,
+        lastAt: r.at,
+      }));
     },
   };
 }
