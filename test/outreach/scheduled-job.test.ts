@@ -96,7 +96,10 @@ describe("scheduled_messages job", () => {
       ...s,
       scheduledMessages: {
         ...s.scheduledMessages,
-        claim: async (ids, now) => (await api(`/api/scheduled-messages/${t.id}`, { method: "DELETE", tenant: t.slug }), s.scheduledMessages.claim(ids, now)),
+        claim: async (ids, now) => {
+          expect((await api(`/api/scheduled-messages/${t.id}`, { method: "DELETE", tenant: t.slug })).status).toBe(200);
+          return s.scheduledMessages.claim(ids, now);
+        },
       },
     };
     expect(await handler(run(t.sendAt, { store: racing }))).toMatchObject({ items: 0 });

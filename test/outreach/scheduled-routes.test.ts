@@ -110,6 +110,8 @@ describe("scheduled messages API", () => {
     });
     expect(edited.status).toBe(200);
     expect(await edited.json()).toMatchObject({ text: "Olá de novo!", send_at_local: `${YEAR + 1}-03-05T18:15`, send_at: `${YEAR + 1}-03-05T21:15:00.000Z` });
+    const empty = await api(`/api/scheduled-messages/${created.id}`, { method: "PATCH", tenant: t.slug, body: "{}" });
+    expect(await codeOf(empty)).toBe("invalid_body");
     const pastEdit = await api(`/api/scheduled-messages/${created.id}`, { method: "PATCH", tenant: t.slug, body: JSON.stringify({ send_at: `${YEAR - 1}-03-05T18:15` }) });
     expect(await codeOf(pastEdit)).toBe("send_at_past");
 

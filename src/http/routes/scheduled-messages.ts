@@ -33,9 +33,8 @@ const Create = z
     purpose: z.enum(SCHEDULED_PURPOSES).default("reminder"),
   })
   .refine((b) => (b.contact_id === undefined) !== (b.to === undefined), { message: "give exactly one of contact_id or to", path: ["contact_id"] });
-const Patch = z.strictObject({ text: Text.optional(), send_at: SendAt.optional() }).refine((b) => b.text !== undefined || b.send_at !== undefined, {
-  message: "give text or send_at",
-});
+// "Give text or send_at" is checked after the row is found: another tenant's id is a 404 whatever the body.
+const Patch = z.strictObject({ text: Text.optional(), send_at: SendAt.optional() });
 const ListQuery = z.object({
   status: z.enum(STATUSES).optional(),
   /** Read by contactFilter (a phone in ?contact= is a 400 phone_in_url); listed here for the document. */
@@ -163,6 +162,7 @@ scheduledMessages.patch(
     const { company, row } = await load(c, c.req.valid("param").id);
     if (row.status !== "pending") throw notPending(row);
     const b = c.req.valid("json");
+    if (b.text === undefined && b.send_at === undefined) throw new AppError(400, "invalid_body", "Give text or send_at");
     const now = Date.now();
     const patch = { text: b.text !== undefined ? cleanText(b.text) : undefined, sendAt: b.send_at !== undefined ? parseSendAt(b.send_at, company.timeZone, now) : undefined };
     const store = c.get("store");
