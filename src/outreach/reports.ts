@@ -7,6 +7,7 @@
 import type { NotifyJob } from "../jobs/notify";
 import type { JobHandler } from "../jobs/types";
 import { addDays, hhmm, minutesOf, zonedParts, zonedTimeToUtc } from "../lib/time-zone";
+import { normalizePhone } from "../lib/phone";
 import { queueOutbound } from "../outbox/queue";
 import type { Company, Store } from "../store/types";
 import { inQuietHours } from "../tenants/business-hours";
@@ -60,8 +61,9 @@ async function deliver(env: Env, store: Store, company: Company, profile: Compan
     await env.JOBS_QUEUE.send(job, { contentType: "json" });
     sent++;
   }
-  if (r.whatsapp && !quiet) {
-    const contact = await store.contacts.ensure(company.id, r.whatsapp.replace(/^\+/, ""));
+  const owner = r.whatsapp ? normalizePhone(r.whatsapp) : null;
+  if (owner && !quiet) {
+    const contact = await store.contacts.ensure(company.id, owner);
     const conversation = await store.conversations.open(company.id, contact.id, Date.now());
     await queueOutbound(env, store, { company, contact, conversation, clientRef: ref, payload: { kind: "text", text }, correlationId: ref, author: "system", purpose: "report" });
     sent++;

@@ -12,20 +12,30 @@ import { loadTenant } from "../tenants/tenant-cache";
 /** At most this many per minute across tenants; what is left goes on the next tick. */
 export const DUE_BATCH = 500;
 
+/** A claim this old belongs to a run that crashed before sending; the quarter-hour sweep finishes it. */
+export const STUCK_AFTER_MS = 5 * 60_000;
+const SWEEP_EVERY_MS = 15 * 60_000;
+
 export const sendScheduledMessages: JobHandler = async (run) => {
-  const { env, store, scheduledFor } = run;
-  const due = await store.scheduledMessages.due(scheduledFor, DUE_BATCH, [...run.pausedTenants]);
-  if (due.length === 0) return { items: 0 };
-  const claimed = new Set(
-    await store.scheduledMessages.claim(
-      due.map((d) => d.message.id),
-      Date.now(),
-    ),
-  );
+  const { store, scheduledFor } = run;
+  const skip = [...run.pausedTenants];
+  const due = await store.scheduledMessages.due(scheduledFor, DUE_BATCH, skip);
+  const claimed =
+    due.length === 0
+      ? []
+      : await store.scheduledMessages.claim(
+          due.map((d) => d.message.id),
+          Date.now(),
+        );
+  const taken = new Set(claimed);
+  // Sending again is safe: the outbound message is idempotent by its clientRef (a second queueOutbound queues nothing).
+  // Not on the due index, so read only on a quarter-hour (a partial index on status = 'sending' would make it cheap every minute).
+  const stuck = scheduledFor % SWEEP_EVERY_MS === 0 ? await store.scheduledMessages.stuck(Date.now() - STUCK_AFTER_MS, DUE_BATCH, skip) : [];
+  const work = [...due.filter((d) => taken.has(d.message.id)), ...stuck];
+  if (work.length === 0) return { items: 0 };
   let sent = 0;
   let failed = 0;
-  for (const { message, contact } of due) {
-    if (!claimed.has(message.id)) continue;
+  for (const { message, contact } of work) {
     const now = Date.now();
     if (contact.optedOut) {
       await store.scheduledMessages.finish(message.companyId, message.id, { status: "failed", error: "contact opted out" }, now);
@@ -40,7 +50,7 @@ export const sendScheduledMessages: JobHandler = async (run) => {
       continue;
     }
     const conversation = await store.conversations.open(message.companyId, contact.id, now);
-    const messageId = await queueOutbound(env, store, {
+    const messageId = await queueOutbound(run.env, store, {
       company: tenant.company,
       contact,
       conversation,
@@ -53,5 +63,8 @@ export const sendScheduledMessages: JobHandler = async (run) => {
     await store.scheduledMessages.finish(message.companyId, message.id, { status: "sent", messageId }, Date.now());
     sent++;
   }
-  return { items: sent, note: failed > 0 ? `${failed} failed (opted out or tenant gone)` : undefined };
+  const notes = [failed > 0 ? `${failed} failed (opted out or tenant gone)` : "", stuck.length > 0 ? `${stuck.length} left sending by an earlier run finished` : ""].filter(
+    Boolean,
+  );
+  return { items: sent, note: notes.length > 0 ? notes.join("; ") : undefined };
 };

@@ -140,6 +140,35 @@ describe("scheduled_messages job", () => {
     expect((await rowOf(paused.id))?.status).toBe("sent");
   });
 
+  it("a run that crashed after its claim is finished by the quarter-hour sweep, sending once even if it had queued the message", async () => {
+    const before = await scheduled();
+    const after = await scheduled();
+    const quarter = Math.ceil((Date.now() + 120_000) / 900_000) * 900_000;
+    // One crashed right after the claim; the other after queueOutbound too (its outbound row exists).
+    await sqlRows("UPDATE scheduled_messages SET status = 'sending', updated_at = ? WHERE id IN (?, ?)", Date.now() - 10 * 60_000, before.id, after.id);
+    const s = store();
+    const conversation = await s.conversations.open(after.company.id, after.contact.id, Date.now());
+    await s.messages.insertOutbound(after.company.id, {
+      conversationId: conversation.id,
+      contactId: after.contact.id,
+      channel: "sandbox",
+      clientRef: `scheduled:${after.id}`,
+      payload: { kind: "text", text: "Seu exame está pronto" },
+      correlationId: "crashed",
+      author: "system",
+      purpose: "reminder",
+    });
+    // Not a quarter-hour: left alone (the sweep is not on the due index).
+    await handler(run(quarter - 60_000));
+    expect((await rowOf(before.id))?.status).toBe("sending");
+    const r = await handler(run(quarter));
+    expect(r.note).toContain("2 left sending by an earlier run finished");
+    for (const t of [before, after]) {
+      expect((await rowOf(t.id))?.status).toBe("sent");
+      expect((await outbound(t.company.id)).map((m) => m.client_ref)).toEqual([`scheduled:${t.id}`]);
+    }
+  });
+
   it("costs one read and one claim for the batch, then a constant handful per message, across tenants", async () => {
     const meteredEnv = metered(envWith({ COST_METER: "true" }));
     const counted = createD1Store(meteredEnv.DB);

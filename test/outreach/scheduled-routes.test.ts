@@ -16,7 +16,8 @@ interface Row {
   time_zone: string;
 }
 const uid = () => crypto.randomUUID().slice(0, 8);
-const phone = () => `5511${String(Math.floor(Math.random() * 1e9)).padStart(9, "0")}`;
+// A Brazilian mobile (11 9xxxx-xxxx): what normalizePhone keeps as is.
+const phone = () => `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
 const post = (tenant: string, body: unknown) => api("/api/scheduled-messages", { method: "POST", tenant, body: JSON.stringify(body) });
 const codeOf = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 const YEAR = new Date().getUTCFullYear();

@@ -62,6 +62,12 @@ export function scheduledContract(name: string, makeStore: () => Store | Promise
       expect([...(first ?? []), ...(second ?? [])].sort()).toEqual([ra.id, rb.id].sort());
       expect(await store.scheduledMessages.claim([ra.id], 3)).toEqual([]);
       expect((await store.scheduledMessages.due(now, 100, [])).map((d) => d.message.id)).not.toContain(ra.id);
+      // Claimed at 2: "stuck" once the claim is older than the cutoff, and only for active, unskipped tenants.
+      const stuckIds = async (before: number, skip: number[]) =>
+        (await store.scheduledMessages.stuck(before, 1000, skip)).map((d) => d.message.id).filter((id) => id === ra.id || id === rb.id);
+      expect(await stuckIds(2, [])).toEqual([]);
+      expect((await stuckIds(3, [])).sort()).toEqual([ra.id, rb.id].sort());
+      expect(await stuckIds(3, [a.company.id])).toEqual([rb.id]);
       await store.scheduledMessages.finish(a.company.id, ra.id, { status: "sent", messageId: 42 }, 4);
       await store.scheduledMessages.finish(b.company.id, rb.id, { status: "failed", error: "contact opted out" }, 4);
       // finish is tenant-scoped: another tenant's id changes nothing.

@@ -8,6 +8,7 @@ import common from "./en/common.json";
 import conversations from "./en/conversations.json";
 import failures from "./en/failures.json";
 import followups from "./en/followups.json";
+import outreach from "./en/outreach.json";
 import insights from "./en/insights.json";
 import scheduling from "./en/scheduling.json";
 import settings from "./en/settings.json";
@@ -31,4 +32,5 @@ export default {
   ...channel,
   ...billing,
   ...assignment,
+  ...outreach,
 };

@@ -8,6 +8,7 @@ import common from "./es/common.json";
 import conversations from "./es/conversations.json";
 import failures from "./es/failures.json";
 import followups from "./es/followups.json";
+import outreach from "./es/outreach.json";
 import insights from "./es/insights.json";
 import scheduling from "./es/scheduling.json";
 import settings from "./es/settings.json";
@@ -31,4 +32,5 @@ export default {
   ...channel,
   ...billing,
   ...assignment,
+  ...outreach,
 };

@@ -8,6 +8,7 @@ import common from "./pt-BR/common.json";
 import conversations from "./pt-BR/conversations.json";
 import failures from "./pt-BR/failures.json";
 import followups from "./pt-BR/followups.json";
+import outreach from "./pt-BR/outreach.json";
 import insights from "./pt-BR/insights.json";
 import scheduling from "./pt-BR/scheduling.json";
 import settings from "./pt-BR/settings.json";
@@ -31,4 +32,5 @@ export default {
   ...channel,
   ...billing,
   ...assignment,
+  ...outreach,
 };

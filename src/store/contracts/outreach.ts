@@ -71,6 +71,11 @@ export interface OutreachStore {
      * (the platform job's read), with each row's contact. Tenants in `skip` are left out.
      */
     due(now: number, limit: number, skip: readonly number[]): Promise<DueScheduled[]>;
+    /**
+     * Rows left "sending" since before `claimedBefore` (a run that crashed between its claim and its send),
+     * across active tenants, with their contact. Read on a quarter-hour only: see outreach/scheduled-job.ts.
+     */
+    stuck(claimedBefore: number, limit: number, skip: readonly number[]): Promise<DueScheduled[]>;
     /** pending → sending for these ids in one statement; the ids this call took (a doubled run takes none). */
     claim(ids: readonly number[], now: number): Promise<number[]>;
     /** sending → sent/failed. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, lte, not, or, sql } from "drizzle-orm";
+import { type AnyColumn, and, asc, eq, gt, lt, lte, not, or, type SQL, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { OutreachStore, ScheduledMessage } from "../contracts/outreach";
 import type { PortableCtx } from "./context";
@@ -24,6 +24,18 @@ export function scheduledMessages({ db, schema: s, dialect }: PortableCtx): Outr
   // A literal, not a bound parameter: SQLite only uses the partial index scheduled_messages_due_idx
   // when the query's term is the index's own `status = 'pending'`.
   const pending = sql`${m.status} = 'pending'`;
+  /** Rows across active tenants (not those in `skip`) with their contact, oldest first. */
+  async function withContacts(where: SQL | undefined, order: AnyColumn, limit: number, skip: readonly number[]) {
+    const rows = await db
+      .select({ message: m, contact: s.contacts })
+      .from(m)
+      .innerJoin(s.companies, and(eq(s.companies.id, m.companyId), eq(s.companies.status, "active")))
+      .innerJoin(s.contacts, and(eq(s.contacts.companyId, m.companyId), eq(s.contacts.id, m.contactId)))
+      .where(and(where, skip.length > 0 ? not(dialect.inList(m.companyId, skip)) : undefined))
+      .orderBy(asc(order))
+      .limit(limit);
+    return rows.map((r) => ({ message: toScheduled(r.message), contact: toContact(r.contact) }));
+  }
   return {
     async create(companyId, x) {
       const [row] = await db
@@ -75,17 +87,8 @@ export function scheduledMessages({ db, schema: s, dialect }: PortableCtx): Outr
     },
     // The platform's one cross-tenant read of this table: a range on the partial due index, joined to
     // the contact and to the company (active tenants only).
-    async due(now, limit, skip) {
-      const rows = await db
-        .select({ message: m, contact: s.contacts })
-        .from(m)
-        .innerJoin(s.companies, and(eq(s.companies.id, m.companyId), eq(s.companies.status, "active")))
-        .innerJoin(s.contacts, and(eq(s.contacts.companyId, m.companyId), eq(s.contacts.id, m.contactId)))
-        .where(and(pending, lte(m.sendAt, now), skip.length > 0 ? not(dialect.inList(m.companyId, skip)) : undefined))
-        .orderBy(asc(m.sendAt))
-        .limit(limit);
-      return rows.map((r) => ({ message: toScheduled(r.message), contact: toContact(r.contact) }));
-    },
+    due: (now, limit, skip) => withContacts(and(pending, lte(m.sendAt, now)), m.sendAt, limit, skip),
+    stuck: (claimedBefore, limit, skip) => withContacts(and(eq(m.status, "sending"), lt(m.updatedAt, claimedBefore)), m.updatedAt, limit, skip),
     // Compare-and-set on status: two runs claiming the same rows split them, none is taken twice.
     async claim(ids, now) {
       if (ids.length === 0) return [];
