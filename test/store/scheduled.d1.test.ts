@@ -15,3 +15,17 @@ describe("D1: the every-minute due read", () => {
     expect(plan).not.toMatch(/SCAN scheduled_messages\b(?! USING)/);
   });
 });
+
+describe("D1: the reports' and re-engagement's reads stay on the tenant's indexes", () => {
+  it("never scans a whole table", async () => {
+    const { db, seen } = capturing(env.DB);
+    const s = createD1Store(db);
+    await s.outreachReports.stalled(1, 0, Date.now(), 50);
+    await s.outreachReports.counts(1, 0, Date.now());
+    for (const c of seen) {
+      const plan = (await planOf(c)).join("\n");
+      console.log(`${c.sql.slice(0, 60)}…\n${plan}\n`);
+      expect(plan).not.toMatch(/SCAN (conversations|messages|contacts|appointments|feedback_events|campaign_recipients)\b(?! USING)/);
+    }
+  });
+});

@@ -1,17 +1,20 @@
-import { and, desc, eq, gte, lt, ne, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, lt, ne, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { OutreachStore } from "../contracts/outreach";
 import type { PortableCtx } from "./context";
 import type { OutboundPayload } from "../../channels/types";
 import { toContact } from "./contacts";
 import { toConversation } from "./conversations";
 
+/** Appointments that started this long before a period are not counted as booked or cancelled in it. */
+const APPOINTMENT_LOOKBACK_MS = 30 * 86_400_000;
+
 /** count(*) of the rows where `cond` holds, as a number on both engines (Postgres counts are bigint strings). */
 const countIf = (cond: SQL) => sql<number>`coalesce(sum(case when ${cond} then 1 else 0 end), 0)`.mapWith(Number);
 const within = (col: AnyColumn, from: number, to: number) => sql`${col} >= ${from} and ${col} < ${to}`;
 
 /**
- * What the periodic reports and re-engagement read: one grouped statement per table (six for a report,
- * run together), whatever the number of rows. campaign_recipients may be empty (campaigns are optional).
+ * What the periodic reports and re-engagement read: a grouped statement per question (seven for a
+ * report, run together), each on a tenant index, whatever the number of rows. campaign_recipients may be empty (campaigns are optional).
  */
 export function outreachReports({ db, schema: s }: PortableCtx): OutreachStore["outreachReports"] {
   return {
@@ -21,12 +24,20 @@ export function outreachReports({ db, schema: s }: PortableCtx): OutreachStore["
       const f = s.feedbackEvents;
       const cv = s.conversations;
       const r = s.campaignRecipients;
-      const [conv, contacts, appts, fb, handoffs, camp] = await Promise.all([
-        // Conversations the contacts wrote in during the period (not those the business alone wrote to).
+      const [conv, contacts, appts, fb, handoffs, waiting, camp] = await Promise.all([
+        // Conversations the contacts wrote in during the period (not those the business alone wrote to). Only
+        // those active since the period's start (last_message_at follows the contact's messages; an hour's
+        // margin for the provider's clock) are looked into, each on its own messages: not the tenant's history.
         db
-          .select({ n: sql<number>`count(distinct ${msg.conversationId})`.mapWith(Number) })
-          .from(msg)
-          .where(and(eq(msg.companyId, companyId), eq(msg.direction, "in"), gte(msg.createdAt, from), lt(msg.createdAt, to))),
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
+          .from(cv)
+          .where(
+            and(
+              eq(cv.companyId, companyId),
+              gte(cv.lastMessageAt, from - 3_600_000),
+              sql`exists (select 1 from ${msg} m where m.company_id = ${cv.companyId} and m.conversation_id = ${cv.id} and m.direction = 'in' and m.created_at >= ${from} and m.created_at < ${to})`,
+            ),
+          ),
         db
           .select({ n: sql<number>`count(*)`.mapWith(Number) })
           .from(s.contacts)
@@ -34,16 +45,22 @@ export function outreachReports({ db, schema: s }: PortableCtx): OutreachStore["
         db
           .select({ booked: countIf(and(ne(a.source, "import"), within(a.bookedAt, from, to)) as SQL), cancelled: countIf(within(a.cancelledAt, from, to)) })
           .from(a)
-          .where(eq(a.companyId, companyId)),
+          // What is booked or cancelled in a period starts after it, or shortly before: not the tenant's whole history.
+          .where(and(eq(a.companyId, companyId), gte(a.startsAt, from - APPOINTMENT_LOOKBACK_MS))),
         db
           .select({ noShows: countIf(sql`${f.kind} = 'no_show'`), answers: countIf(sql`${f.kind} <> 'no_show'`) })
           .from(f)
           .where(and(eq(f.companyId, companyId), gte(f.createdAt, from), lt(f.createdAt, to))),
+        // Handed over during the period, whatever became of them since: a range per status on conversations_company_status_idx.
         db
-          .select({ handoffs: countIf(within(cv.handoffAt, from, to)), waiting: countIf(sql`${cv.status} = 'human' and ${cv.firstHumanReplyAt} is null`) })
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
           .from(cv)
-          // Still with a person, or handed over during the period (and since back with the bot or closed).
-          .where(and(eq(cv.companyId, companyId), or(eq(cv.status, "human"), gte(cv.handoffAt, from)))),
+          .where(and(eq(cv.companyId, companyId), inArray(cv.status, ["bot", "human", "closed"]), gte(cv.handoffAt, from), lt(cv.handoffAt, to))),
+        // Waiting for a person right now.
+        db
+          .select({ n: sql<number>`count(*)`.mapWith(Number) })
+          .from(cv)
+          .where(and(eq(cv.companyId, companyId), eq(cv.status, "human"), isNull(cv.firstHumanReplyAt))),
         db
           .select({ sent: countIf(within(r.sentAt, from, to)), replied: countIf(within(r.repliedAt, from, to)), booked: countIf(within(r.bookedAt, from, to)) })
           .from(r)
@@ -55,8 +72,8 @@ export function outreachReports({ db, schema: s }: PortableCtx): OutreachStore["
         bookings: appts[0]?.booked ?? 0,
         cancellations: appts[0]?.cancelled ?? 0,
         noShows: fb[0]?.noShows ?? 0,
-        handoffs: handoffs[0]?.handoffs ?? 0,
-        waiting: handoffs[0]?.waiting ?? 0,
+        handoffs: handoffs[0]?.n ?? 0,
+        waiting: waiting[0]?.n ?? 0,
         followupAnswers: fb[0]?.answers ?? 0,
         campaigns: { sent: camp[0]?.sent ?? 0, replied: camp[0]?.replied ?? 0, booked: camp[0]?.booked ?? 0 },
       };
