@@ -12,6 +12,7 @@ import { renderFailures } from "./failures";
 import { renderFollowups } from "./followups";
 import { currentLocale, type Key, LOCALES, type Locale, restoreLocale, setDisplayTimeZone, setLocale, t } from "./i18n";
 import { renderInsights } from "./insights";
+import { renderScheduled } from "./outreach";
 import { renderSettings } from "./settings";
 import { renderSimulator } from "./simulator";
 import { renderTenants } from "./tenants";
@@ -35,6 +36,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "agenda", label: "nav.agenda", render: renderAgenda, needs: "agenda:read" },
   { id: "conversas", label: "nav.conversations", render: renderConversations, needs: "conversations:read" },
   { id: "pos-atendimento", label: "nav.followups", render: renderFollowups, needs: "agenda:read" },
+  { id: "agendadas", label: "nav.scheduled", render: renderScheduled, needs: "conversations:read" },
   // Configuração is for those who may change it; an agent reads the settings only through the views that use them.
   { id: "configuracao", label: "nav.settings", render: renderSettings, needs: "config:write" },
   { id: "canal", label: "nav.channel", render: renderChannel, needs: "channel:read" },

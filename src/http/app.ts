@@ -21,6 +21,8 @@ import { warnIfMetricsUnprotected } from "./routes/metrics-access";
 import { ops } from "./routes/ops";
 import { sandbox } from "./routes/sandbox";
 import { scheduling } from "./routes/scheduling";
+import { scheduledMessages } from "./routes/scheduled-messages";
+import { reports } from "./routes/reports";
 import { users } from "./routes/users";
 import { tenants } from "./routes/tenants";
 import { webhooks } from "./routes/webhooks";
@@ -47,6 +49,7 @@ app.route("/", webhooks);
 app.route("/", billingWebhook);
 app.route("/", sandbox);
 app.route("/", deadLetters);
+app.route("/", reports); // before config: its /api/config/:section answers unknown sections
 app.route("/", config);
 app.route("/", alerts);
 app.route("/", assignment); // before conversations: /api/conversations/assignees is not an id
@@ -55,6 +58,7 @@ app.route("/", conversations);
 app.route("/", contacts);
 app.route("/", scheduling);
 app.route("/", followups);
+app.route("/", scheduledMessages);
 app.route("/", agenda);
 app.route("/", auth);
 app.route("/", users);

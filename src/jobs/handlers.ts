@@ -2,6 +2,9 @@ import { alertsJob } from "./alerts";
 import { handoffEscalation } from "./escalation";
 import type { JobName } from "./table";
 import type { JobHandler } from "./types";
+import { sendScheduledMessages } from "../outreach/scheduled-job";
+import { sendReport } from "../outreach/reports";
+import { reengage } from "../outreach/reengagement";
 
 /**
  * Each job's work, by name. The dispatcher runs only what is here; test/jobs/ holds this table to
@@ -10,4 +13,11 @@ import type { JobHandler } from "./types";
 export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
   handoff_escalation: handoffEscalation,
   alerts: alertsJob,
+  scheduled_messages: sendScheduledMessages,
+  report_morning: sendReport,
+  report_lunch: sendReport,
+  report_afternoon: sendReport,
+  report_end_of_day: sendReport,
+  report_weekly: sendReport,
+  reengagement: reengage,
 };

@@ -5,6 +5,7 @@ import type { AssignmentStore } from "./contracts/assignment";
 import type { MessagingStore } from "./contracts/messaging";
 import type { OpsStore } from "./contracts/ops";
 import type { HoursStore } from "./contracts/hours";
+import type { OutreachStore } from "./contracts/outreach";
 import type { SchedulingStore } from "./contracts/scheduling";
 import type { TenantStore } from "./contracts/tenants";
 import type { UserStore } from "./contracts/users";
@@ -17,7 +18,18 @@ import type { OutboxStore, TurnsStore } from "./batch-types";
  * across tenants. The row types and each repository's methods live in store/contracts/, one file per
  * area; import them from here.
  */
-export interface Store extends TenantStore, ChannelStore, UserStore, AssignmentStore, BillingStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore, HoursStore {
+export interface Store
+  extends TenantStore,
+    ChannelStore,
+    UserStore,
+    AssignmentStore,
+    BillingStore,
+    MessagingStore,
+    AgendaStore,
+    SchedulingStore,
+    OpsStore,
+    HoursStore,
+    OutreachStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -32,6 +44,7 @@ export type * from "./contracts/assignment";
 export type * from "./contracts/messaging";
 export type * from "./contracts/ops";
 export type * from "./contracts/hours";
+export type * from "./contracts/outreach";
 export type * from "./contracts/scheduling";
 export type * from "./contracts/tenants";
 export type * from "./contracts/users";

@@ -2,6 +2,7 @@ import * as z from "../lib/zod";
 import { PROVIDER_NAMES } from "../ai/types";
 import { log } from "../lib/log";
 import { BusinessHours } from "./business-hours";
+import { ReportSettings } from "../outreach/report-settings";
 
 /** What the assistant knows about the business: editable through PUT /api/config/knowledge. */
 export const Knowledge = z.object({
@@ -144,6 +145,8 @@ export const CompanyProfile = z.object({
   agenda: AgendaSettings.prefault({}),
   /** Business hours, holidays and quiet hours (tenants/business-hours.ts). */
   businessHours: BusinessHours.prefault({}),
+  /** Periodic reports and re-engagement (outreach/report-settings.ts). */
+  reports: ReportSettings.prefault({}),
 });
 export type CompanyProfile = z.infer<typeof CompanyProfile>;
 

@@ -11,6 +11,7 @@ import { busy } from "../ui/view";
 import { type Assignee, assigneeText, reassignControl } from "./assignment";
 import type { Message, OpenConversation } from "./types";
 import { waitingText } from "./when";
+import { scheduleLink } from "../outreach/link";
 
 const statusText = (s: string) => lookup("status.conversation", s, "status.unknown");
 
@@ -100,7 +101,7 @@ export function thread(
     status.textContent = statusLine(c);
     messages.replaceChildren(...c.messages.map(bubble));
     if (c.messages.length === 0) messages.append(el("li", { class: "muted empty" }, t("conversations.noMessages")));
-    controls.replaceChildren(send, toggleButton());
+    controls.replaceChildren(send, toggleButton(), scheduleLink(c.contact));
     // Only a conversation with a person is assigned. Repainted only when something it shows changed,
     // so a live refresh never resets a choice being made in the select.
     const people = team.get();

@@ -9,6 +9,7 @@ import conversations from "./en/conversations.json";
 import failures from "./en/failures.json";
 import followups from "./en/followups.json";
 import hours from "./en/hours.json";
+import outreach from "./en/outreach.json";
 import insights from "./en/insights.json";
 import scheduling from "./en/scheduling.json";
 import settings from "./en/settings.json";
@@ -33,4 +34,5 @@ export default {
   ...billing,
   ...assignment,
   ...hours,
+  ...outreach,
 };

@@ -9,6 +9,7 @@ import conversations from "./es/conversations.json";
 import failures from "./es/failures.json";
 import followups from "./es/followups.json";
 import hours from "./es/hours.json";
+import outreach from "./es/outreach.json";
 import insights from "./es/insights.json";
 import scheduling from "./es/scheduling.json";
 import settings from "./es/settings.json";
@@ -33,4 +34,5 @@ export default {
   ...billing,
   ...assignment,
   ...hours,
+  ...outreach,
 };

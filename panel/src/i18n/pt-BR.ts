@@ -9,6 +9,7 @@ import conversations from "./pt-BR/conversations.json";
 import failures from "./pt-BR/failures.json";
 import followups from "./pt-BR/followups.json";
 import hours from "./pt-BR/hours.json";
+import outreach from "./pt-BR/outreach.json";
 import insights from "./pt-BR/insights.json";
 import scheduling from "./pt-BR/scheduling.json";
 import settings from "./pt-BR/settings.json";
@@ -33,4 +34,5 @@ export default {
   ...billing,
   ...assignment,
   ...hours,
+  ...outreach,
 };

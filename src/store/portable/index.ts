@@ -12,6 +12,8 @@ import { deliveryLogs } from "./delivery-logs";
 import { hours } from "./hours";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
+import { outreachReports } from "./outreach-reports";
+import { scheduledMessages } from "./scheduled-messages";
 import { importJobs, scheduling } from "./scheduling";
 import { sessions, userLinks, users } from "./users";
 
@@ -49,5 +51,7 @@ export function portableRepositories(x: PortableCtx) {
     billingOps: billingOps(x),
     assignment: assignment(x),
     ...hours(x),
+    scheduledMessages: scheduledMessages(x),
+    outreachReports: outreachReports(x),
   };
 }
