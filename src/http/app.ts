@@ -23,6 +23,7 @@ import { scheduling } from "./routes/scheduling";
 import { users } from "./routes/users";
 import { tenants } from "./routes/tenants";
 import { webhooks } from "./routes/webhooks";
+import { templates } from "./routes/templates";
 import { tokens } from "./routes/tokens";
 import { auditTrail } from "./routes/audit";
 import { securityHeaders } from "./security-headers";
@@ -49,6 +50,7 @@ app.route("/", deadLetters);
 app.route("/", config);
 app.route("/", assignment); // before conversations: /api/conversations/assignees is not an id
 app.route("/", channel);
+app.route("/", templates);
 app.route("/", conversations);
 app.route("/", contacts);
 app.route("/", scheduling);

@@ -1,3 +1,5 @@
+import { channelHealthHandler } from "../channels/health";
+import { templateSyncHandler } from "../channels/templates";
 import type { JobName } from "./table";
 import type { JobHandler } from "./types";
 
@@ -5,4 +7,7 @@ import type { JobHandler } from "./types";
  * Each job's work, by name. The dispatcher runs only what is here; test/jobs/ holds this table to
  * JOBS (every job has a handler). Handlers live with their capability; this file only names them.
  */
-export const HANDLERS: Partial<Record<JobName, JobHandler>> = {};
+export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
+  channel_health: channelHealthHandler,
+  template_sync: templateSyncHandler,
+};

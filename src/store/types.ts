@@ -7,6 +7,7 @@ import type { OpsStore } from "./contracts/ops";
 import type { SchedulingStore } from "./contracts/scheduling";
 import type { TenantStore } from "./contracts/tenants";
 import type { UserStore } from "./contracts/users";
+import type { WaTemplatesStore } from "./contracts/wa-templates";
 import type { OutboxStore, TurnsStore } from "./batch-types";
 
 /**
@@ -16,7 +17,7 @@ import type { OutboxStore, TurnsStore } from "./batch-types";
  * across tenants. The row types and each repository's methods live in store/contracts/, one file per
  * area; import them from here.
  */
-export interface Store extends TenantStore, ChannelStore, UserStore, AssignmentStore, BillingStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore {
+export interface Store extends TenantStore, ChannelStore, UserStore, AssignmentStore, BillingStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore, WaTemplatesStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -33,4 +34,5 @@ export type * from "./contracts/ops";
 export type * from "./contracts/scheduling";
 export type * from "./contracts/tenants";
 export type * from "./contracts/users";
+export type * from "./contracts/wa-templates";
 export type * from "./batch-types";

@@ -13,6 +13,7 @@ import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
 import { importJobs, scheduling } from "./scheduling";
 import { sessions, userLinks, users } from "./users";
+import { channelAlerts, channelHealth, waTemplates } from "./wa-templates";
 
 export type { Dialect, EngineSpecific, PortableCtx } from "./context";
 
@@ -47,5 +48,8 @@ export function portableRepositories(x: PortableCtx) {
     billingEvents: billingEvents(x),
     billingOps: billingOps(x),
     assignment: assignment(x),
+    waTemplates: waTemplates(x),
+    channelHealth: channelHealth(x),
+    channelAlerts: channelAlerts(x),
   };
 }

@@ -1,0 +1,25 @@
+/**
+ * Whether a purpose's template can go out: what GET /api/templates and the panel show per purpose,
+ * and what outbox/deliver.ts reads (from the cached profile, no query) before sending a template.
+ */
+import type { WaTemplate } from "../store/types";
+import type { TemplateRef } from "../tenants/profile";
+
+/** Meta sends only APPROVED templates; PENDING ones are refused too (not yet reviewed). */
+export const isUsableStatus = (status: string | undefined) => status === undefined || status === "APPROVED";
+
+/** "REJECTED (INVALID_FORMAT)": the status and, when Meta gave one, its reason. */
+export const statusText = (status: string, reason?: string | null) => (reason ? `${status} (${reason})` : status);
+
+/** The reason a message is held when its purpose's template is known not to be approved; null when it may go. */
+export function unusableReason(purpose: string, ref: TemplateRef): string | null {
+  if (isUsableStatus(ref.status)) return null;
+  return `the template "${ref.name}" (${ref.language}) for purpose "${purpose}" is not usable: ${statusText(ref.status ?? "", ref.statusReason)}; held until it is approved again or another template is mapped`;
+}
+
+/** The status a sync gives a mapped template: the listed row's, or DELETED when the account no longer has it. */
+export function syncedStatus(ref: TemplateRef, rows: readonly Pick<WaTemplate, "name" | "language" | "status" | "rejectedReason">[]): { status: string; statusReason?: string } {
+  const row = rows.find((r) => r.name === ref.name && r.language === ref.language);
+  if (!row) return { status: "DELETED", statusReason: "not in the WhatsApp Business Account" };
+  return row.rejectedReason ? { status: row.status, statusReason: row.rejectedReason } : { status: row.status };
+}
