@@ -13,6 +13,7 @@ import scheduling from "./en/scheduling.json";
 import settings from "./en/settings.json";
 import simulator from "./en/simulator.json";
 import tenants from "./en/tenants.json";
+import templates from "./en/templates.json";
 import users from "./en/users.json";
 
 export default {
@@ -31,4 +32,5 @@ export default {
   ...channel,
   ...billing,
   ...assignment,
+  ...templates,
 };

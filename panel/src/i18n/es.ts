@@ -13,6 +13,7 @@ import scheduling from "./es/scheduling.json";
 import settings from "./es/settings.json";
 import simulator from "./es/simulator.json";
 import tenants from "./es/tenants.json";
+import templates from "./es/templates.json";
 import users from "./es/users.json";
 
 export default {
@@ -31,4 +32,5 @@ export default {
   ...channel,
   ...billing,
   ...assignment,
+  ...templates,
 };

@@ -13,6 +13,7 @@ import scheduling from "./pt-BR/scheduling.json";
 import settings from "./pt-BR/settings.json";
 import simulator from "./pt-BR/simulator.json";
 import tenants from "./pt-BR/tenants.json";
+import templates from "./pt-BR/templates.json";
 import users from "./pt-BR/users.json";
 
 export default {
@@ -31,4 +32,5 @@ export default {
   ...channel,
   ...billing,
   ...assignment,
+  ...templates,
 };
