@@ -99,15 +99,14 @@ const same = (a: Health, b: Health | undefined) => b !== undefined && a.ok === b
 export async function applyHealth(env: Env, store: Store, company: Company, h: Health, now: number): Promise<"unchanged" | "changed" | "down" | "up"> {
   const prev = settingsOf(company).lastHealth;
   if (same(h, prev)) return "unchanged";
-  const fresh = (await store.companies.byId(company.id)) ?? company;
   const lastHealth = { ok: h.ok, status: h.status, ...(h.quality ? { quality: h.quality } : {}), ...(h.detail ? { detail: h.detail.slice(0, 300) } : {}), at: now };
-  await store.companyChannel.saveSettings(company.id, { ...(fresh.channelSettings as Record<string, unknown>), lastHealth });
+  await store.companyChannel.saveSettings(company.id, { ...(company.channelSettings as Record<string, unknown>), lastHealth });
   await recordMetrics(env, company.id, [{ metric: "secretaria_channel_health_changes_total", labels: { status: h.status }, inc: 1 }]);
   const wasOk = prev?.ok ?? true;
   if (h.ok) {
-    if (wasOk) return "changed";
-    await store.channelAlerts.resolve(company.id, ALERT_KIND, now);
-    return "up";
+    // A first verdict may follow a provider switch (the old verdict dropped): an alert left open by it ends too.
+    const resolved = !wasOk || prev === undefined ? await store.channelAlerts.resolve(company.id, ALERT_KIND, now) : 0;
+    return !wasOk || resolved > 0 ? "up" : "changed";
   }
   if (!wasOk) return "changed";
   // One alert a local day: a channel that flaps all day is one row, reopened (and notified) each time it goes down.

@@ -85,7 +85,7 @@ export async function probeChannel(t: ProbeTarget, opts: { fetch?: FetchFn; time
     // "open" is a paired phone; "connecting" / "close" need the QR code scanned again.
     if (state.data.instance.state !== "open")
       return { ...fail("evolution_not_connected", `Instance "${t.instance}" is ${state.data.instance.state}: scan the QR code again`), state: state.data.instance.state };
-    return { ok: true, code: "ok", detail: `Instance "${t.instance}" is open`, state: "open" };
+    return { ok: true, code: "ok", detail: `Instance "${t.instance}" is open` };
   }
   if (status === 401 || status === 403) return fail("whaticket_invalid_token", `Whaticket refused the token (HTTP ${status})`);
   if (status === 400 || status === 422 || (status >= 200 && status < 300)) return { ok: true, code: "ok", detail: "Whaticket accepted the token" };

@@ -204,7 +204,7 @@ export const METRICS = {
   },
   channelHealthChanges: {
     name: "secretaria_channel_health_changes_total",
-    help: "Channel health changes seen by the 5-minute check (Meta phone number status, Evolution connection state), by the status entered (CONNECTED, FLAGGED, RESTRICTED, open, close, invalid_token…); written only on a change.",
+    help: "Channel health changes seen by the 5-minute check (the Meta number's status, the Evolution connection state), by the status entered (CONNECTED, FLAGGED, RESTRICTED, open, close, invalid_token…); written only on a change.",
     type: "counter",
     labels: ["company", "status"],
   },
