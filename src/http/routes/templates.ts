@@ -1,6 +1,5 @@
 import { Hono, type Context } from "hono";
 import * as z from "../../lib/zod";
-import { channelCredentials } from "../../channels/credentials";
 import { syncTemplates } from "../../channels/templates";
 import { bodyTextOf, componentOf, usesNamedParameters } from "../../channels/templates-graph";
 import { isUsableStatus, statusText } from "../../channels/templates-status";
@@ -50,9 +49,10 @@ function purposeViews(profile: CompanyProfile, rows: readonly WaTemplate[]) {
 
 async function view(c: Context<AppEnv>, company: Company) {
   const store = c.get("store");
-  const [rows, rawProfile, creds] = await Promise.all([store.waTemplates.list(company.id), store.profiles.get(company.id), channelCredentials(c.env, company)]);
+  const [rows, rawProfile] = await Promise.all([store.waTemplates.list(company.id), store.profiles.get(company.id)]);
   const profile = readProfile(rawProfile);
   const s = settingsOf(company);
+  const wabaId = s.meta?.wabaId ?? null;
   const supported = company.channel === "meta";
   const byTemplate = new Map<string, MessagePurpose[]>();
   for (const [purpose, ref] of Object.entries(profile.templates) as [MessagePurpose, TemplateRef][]) {
@@ -63,11 +63,11 @@ async function view(c: Context<AppEnv>, company: Company) {
     provider: company.channel,
     supported,
     note: supported
-      ? creds.meta?.wabaId
+      ? wabaId
         ? null
         : "No WhatsApp Business Account id: connect the channel with its waba_id to sync templates"
       : `The ${company.channel} channel has no WhatsApp templates: only the Meta Cloud API has them`,
-    waba_id: creds.meta?.wabaId ?? null,
+    waba_id: wabaId,
     last_sync: s.templateSync
       ? { ok: s.templateSync.ok, code: s.templateSync.code, detail: s.templateSync.detail ?? "", count: s.templateSync.count, at: iso(s.templateSync.at) }
       : null,
