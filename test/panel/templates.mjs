@@ -22,6 +22,11 @@ export async function templatesJourney(stage, page) {
   };
   await page.context().clearCookies();
   graph.templates = "two-pages";
+  // What Configuração's journey leaves (a reminder template typed by hand, two parameters): set here too, so the journey runs alone.
+  await api("/api/config/templates", {
+    method: "PUT",
+    body: JSON.stringify({ reminder: { name: "lembrete_consulta", language: "pt_BR", parameters: ["{contact_name}", "{text}"] } }),
+  });
   const connected = await api("/api/channel", { method: "PUT", body: JSON.stringify({ provider: "meta", phone_number_id: PNID, waba_id: WABA, access_token: META_TOKEN }) });
   assert.equal(connected.status, 200);
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -45,6 +50,10 @@ export async function templatesJourney(stage, page) {
       graph.calls.some((c) => c.path.includes(`/${WABA}/message_templates`) && c.path.includes("&after=")),
       "the second page was asked for",
     );
+  });
+  await check("a reminder template typed by hand with two parameters is flagged: the approved one has three", async () => {
+    const warning = await page.textContent(".purpose-warning[data-purpose='reminder']");
+    assert.match(warning, /^O modelo desta finalidade não pode ser usado: Parâmetros não conferem \(o modelo tem 3, a finalidade preenche 2\)/);
   });
   await check("a purpose maps onto an approved template; rejected and paused ones are not offered", async () => {
     const options = await page.locator("#purpose-reminder option").allTextContents();

@@ -13,8 +13,20 @@ function counted(s: Store) {
   const n = { writes: 0, reads: 0 };
   const wrapped: Store = {
     ...s,
-    companyChannel: { ...s.companyChannel, saveSettings: (...a) => (n.writes++, s.companyChannel.saveSettings(...a)) },
-    channelHealth: { ...s.channelHealth, companies: (ids) => (n.reads++, s.channelHealth.companies(ids)) },
+    companyChannel: {
+      ...s.companyChannel,
+      saveSettings: (...a) => {
+        n.writes++;
+        return s.companyChannel.saveSettings(...a);
+      },
+    },
+    channelHealth: {
+      ...s.channelHealth,
+      companies: (ids) => {
+        n.reads++;
+        return s.channelHealth.companies(ids);
+      },
+    },
   };
   return { store: wrapped, n };
 }

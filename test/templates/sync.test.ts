@@ -144,6 +144,30 @@ describe("template sync", () => {
     expect(reminderAlert?.resolved_at).not.toBeNull();
   });
 
+  it("a template set by hand with the wrong number of parameters is flagged by the sync, and re-mapping it fixes that", async () => {
+    const t = await metaTenant("tpl-mismatch");
+    const put = await api("/api/config/templates", {
+      method: "PUT",
+      headers: t.auth,
+      body: JSON.stringify({ reminder: { name: "lembrete_consulta", language: "pt_BR", parameters: ["{contact_name}", "{text}"] } }),
+    });
+    expect(put.status).toBe(200);
+    // Before any sync nothing is known: the purpose is not flagged.
+    expect((await listTemplates(t.auth)).purposes.find((p) => p.purpose === "reminder")?.problem).toBeNull();
+    await syncNow(t.auth);
+    const reminder = (await listTemplates(t.auth)).purposes.find((p) => p.purpose === "reminder");
+    expect(reminder).toMatchObject({
+      usable: false,
+      problem: "this purpose's template is not usable: PARAMETER_MISMATCH (the template has 3 body parameter(s); the purpose fills 2)",
+    });
+    expect(readProfile(await store().profiles.get(t.company.id)).templates.reminder?.status).toBe("PARAMETER_MISMATCH");
+    const fixed = (await (await putPurposes(t.auth, { reminder: { name: "lembrete_consulta", language: "pt_BR" } })).json()) as Awaited<ReturnType<typeof listTemplates>>;
+    expect(fixed.purposes.find((p) => p.purpose === "reminder")).toMatchObject({
+      usable: true,
+      template: { parameters: ["{contact_name}", "{business_name}", "{text}"], status: "APPROVED" },
+    });
+  });
+
   it("is skipped with a clear note without a WABA id, and on Evolution (no templates there)", async () => {
     const noWaba = await metaTenant("tpl-nowaba", { waba: null });
     const res = await syncNow(noWaba.auth);

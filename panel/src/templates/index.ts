@@ -84,14 +84,9 @@ function purposesCard(session: Session, view: TemplatesView, canWrite: boolean, 
     if (current && !options.some(([v]) => v === current)) options.push([current, `${p.template?.name} (${p.template?.language}) — ${statusLabel(p.template?.status ?? "")}`]);
     const node = select({ id: `purpose-${p.purpose}`, "aria-label": purposeLabel(p.purpose) }, options, current);
     node.disabled = !canWrite;
-    selects.set(p.purpose, { node, initial: current });
-    const warning = p.problem
-      ? el(
-          "p",
-          { class: "error purpose-warning", "data-purpose": p.purpose },
-          t("templates.purposes.unusable", { status: statusLabel(p.template?.status ?? ""), reason: p.template?.status_reason ? ` (${p.template.status_reason})` : "" }),
-        )
-      : null;
+    // Choosing the same template again re-maps it with its own parameter count (what fixes a mismatch).
+    selects.set(p.purpose, { node, initial: p.template?.status === "PARAMETER_MISMATCH" ? "\u0000" : current });
+    const warning = p.problem ? el("p", { class: "error purpose-warning", "data-purpose": p.purpose }, problemText(p, view.templates)) : null;
     return el(
       "div",
       { class: "purpose-row", "data-purpose": p.purpose },
@@ -125,6 +120,20 @@ function purposesCard(session: Session, view: TemplatesView, canWrite: boolean, 
   }
   children.push(status);
   return el("section", { class: "card settings", id: "templates-purposes" }, ...children);
+}
+
+/** Why a purpose's template cannot go out, in the panel's language (a mismatch in counts, else Meta's status and reason). */
+function problemText(p: PurposeRow, rows: TemplateRow[]): string {
+  const ref = p.template;
+  const status = ref?.status ?? "";
+  const row = rows.find((x) => x.name === ref?.name && x.language === ref?.language);
+  const reason =
+    status === "PARAMETER_MISMATCH" && row && ref
+      ? t("templates.purposes.mismatch", { expected: row.parameter_count, given: ref.parameters.length })
+      : ref?.status_reason && status !== "DELETED"
+        ? ` (${ref.status_reason})`
+        : "";
+  return t("templates.purposes.unusable", { status: statusLabel(status), reason });
 }
 
 function templateList(rows: TemplateRow[]): HTMLElement {

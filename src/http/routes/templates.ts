@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import * as z from "../../lib/zod";
 import { syncTemplates } from "../../channels/templates";
 import { bodyTextOf, componentOf, usesNamedParameters } from "../../channels/templates-graph";
-import { isUsableStatus, statusText } from "../../channels/templates-status";
+import { isUsableStatus, statusText, syncedStatus } from "../../channels/templates-status";
 import { AppError } from "../../lib/errors";
 import { iso } from "../../lib/time-zone";
 import type { Company, WaTemplate } from "../../store/types";
@@ -34,9 +34,11 @@ function purposeViews(profile: CompanyProfile, rows: readonly WaTemplate[]) {
   return MESSAGE_PURPOSES.map((purpose) => {
     const ref = profile.templates[purpose];
     if (!ref) return { purpose, template: null, usable: false, problem: null };
-    const row = rows.find((r) => r.name === ref.name && r.language === ref.language);
-    const status = row?.status ?? ref.status;
-    const reason = row ? row.rejectedReason : (ref.statusReason ?? null);
+    const known = rows.some((r) => r.name === ref.name && r.language === ref.language);
+    // Never synced (the channel has no WABA yet): what the profile last recorded, if anything.
+    const synced = known || rows.length > 0 ? syncedStatus(ref, rows) : { status: ref.status, statusReason: ref.statusReason };
+    const status = synced.status;
+    const reason = synced.statusReason ?? null;
     const usable = isUsableStatus(status);
     return {
       purpose,
