@@ -15,6 +15,7 @@ import { renderInsights } from "./insights";
 import { renderScheduled } from "./outreach";
 import { renderSettings } from "./settings";
 import { renderSimulator } from "./simulator";
+import { renderTemplates } from "./templates";
 import { renderTenants } from "./tenants";
 import { currentRoute, startRouter, stopRouter } from "./ui/router";
 import { renderUsers } from "./users";
@@ -40,6 +41,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   // Configuração is for those who may change it; an agent reads the settings only through the views that use them.
   { id: "configuracao", label: "nav.settings", render: renderSettings, needs: "config:write" },
   { id: "canal", label: "nav.channel", render: renderChannel, needs: "channel:read" },
+  { id: "modelos", label: "nav.templates", render: renderTemplates, needs: "channel:read" },
   { id: "simulador", label: "nav.simulator", render: renderSimulator, needs: "sandbox:write", sandboxOnly: true },
   { id: "falhas", label: "nav.failures", render: renderFailures, needs: "dead_letters:read" },
   { id: "usuarios", label: "nav.users", render: renderUsers, needs: "users:read" },

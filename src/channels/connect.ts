@@ -104,6 +104,11 @@ export async function connectChannel(env: Pick<Env, "SECRETS_KEY">, store: Store
   }
   // A provider change drops the old one's saved test result; its credentials stay for a switch back.
   if (raw.lastTest && (raw.lastTest as { provider?: string }).provider !== input.provider) delete raw.lastTest;
+  // The health check's verdict and the template sync were about the provider being replaced.
+  if (input.provider !== company.channel) {
+    delete raw.lastHealth;
+    delete raw.templateSync;
+  }
 
   const saved = await store.companyChannel.save(company.id, { channel: input.provider, ...routing, channelSettings: raw });
   if (!saved.ok) throw new AppError(409, "channel_taken", `Another tenant already uses this ${saved.taken.replace(/_/g, " ")}`, { field: saved.taken });

@@ -17,6 +17,8 @@ export interface ProbeResult {
   code: string;
   /** Short and free of credentials: shown in the panel and stored with the tenant. */
   detail: string;
+  /** Evolution's connection state as it answered (open, close, connecting), for the health check. */
+  state?: string;
 }
 
 export const PROBE_TIMEOUT_MS = 8_000;
@@ -81,7 +83,8 @@ export async function probeChannel(t: ProbeTarget, opts: { fetch?: FetchFn; time
     const state = EvolutionState.safeParse(body);
     if (!state.success) return fail("evolution_bad_response", `Evolution API answered HTTP ${status} without instance.state`);
     // "open" is a paired phone; "connecting" / "close" need the QR code scanned again.
-    if (state.data.instance.state !== "open") return fail("evolution_not_connected", `Instance "${t.instance}" is ${state.data.instance.state}: scan the QR code again`);
+    if (state.data.instance.state !== "open")
+      return { ...fail("evolution_not_connected", `Instance "${t.instance}" is ${state.data.instance.state}: scan the QR code again`), state: state.data.instance.state };
     return { ok: true, code: "ok", detail: `Instance "${t.instance}" is open` };
   }
   if (status === 401 || status === 403) return fail("whaticket_invalid_token", `Whaticket refused the token (HTTP ${status})`);

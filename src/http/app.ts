@@ -26,6 +26,7 @@ import { reports } from "./routes/reports";
 import { users } from "./routes/users";
 import { tenants } from "./routes/tenants";
 import { webhooks } from "./routes/webhooks";
+import { templates } from "./routes/templates";
 import { tokens } from "./routes/tokens";
 import { auditTrail } from "./routes/audit";
 import { securityHeaders } from "./security-headers";
@@ -54,6 +55,7 @@ app.route("/", config);
 app.route("/", alerts);
 app.route("/", assignment); // before conversations: /api/conversations/assignees is not an id
 app.route("/", channel);
+app.route("/", templates);
 app.route("/", conversations);
 app.route("/", contacts);
 app.route("/", scheduling);

@@ -1,5 +1,7 @@
 import { alertsJob } from "./alerts";
 import { handoffEscalation } from "./escalation";
+import { channelHealthHandler } from "../channels/health";
+import { templateSyncHandler } from "../channels/templates";
 import type { JobName } from "./table";
 import type { JobHandler } from "./types";
 import { sendScheduledMessages } from "../outreach/scheduled-job";
@@ -20,4 +22,6 @@ export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
   report_end_of_day: sendReport,
   report_weekly: sendReport,
   reengagement: reengage,
+  channel_health: channelHealthHandler,
+  template_sync: templateSyncHandler,
 };

@@ -1,10 +1,11 @@
 import * as z from "../lib/zod";
+import { ChannelHealthBatchJob } from "../channels/health";
 import { AgendaOptimizeJob } from "./agenda-optimize";
 import { AgendaTaskJob } from "./agenda-task";
 import { NotifyJob } from "./notify";
 
 /** Every body the jobs queue carries; its dead letters are filed and reprocessed through this. */
-export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob]);
+export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob, ChannelHealthBatchJob]);
 export type JobMessage = z.infer<typeof JobMessage>;
 
 /** One dead letter per failed unit of work and generation, however often the DLQ delivers it. */
@@ -14,6 +15,8 @@ export function jobDedupKey(job: JobMessage): string {
       return `jobs:${job.dedupKey}:g${job.generation}`;
     case "agenda_task":
       return `jobs:agenda_task:${job.taskId}:g${job.generation}`;
+    case "channel_health_batch":
+      return `jobs:channel_health_batch:${job.scheduledFor}:${job.companyIds[0]}:g${job.generation}`;
     case "agenda_optimize":
       return `jobs:agenda_optimize:${job.trigger}:${job.queuedAt}:g${job.generation}`;
   }

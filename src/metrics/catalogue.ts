@@ -214,6 +214,12 @@ export const METRICS = {
     type: "counter",
     labels: ["company", "kind"],
   },
+  channelHealthChanges: {
+    name: "secretaria_channel_health_changes_total",
+    help: "Channel health changes seen by the 5-minute check (the Meta number's status, the Evolution connection state), by the status entered (CONNECTED, FLAGGED, RESTRICTED, open, close, invalid_token…); written only on a change.",
+    type: "counter",
+    labels: ["company", "status"],
+  },
   templateFallbacks: {
     name: "secretaria_template_sends_total",
     help: "Outbound messages sent as an approved template because the 24 h window was closed.",

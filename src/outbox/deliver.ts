@@ -7,6 +7,7 @@ import type { CompanyProfile, MessagePurpose } from "../tenants/profile";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
 import { QUOTA_HOLD_REASON, REPLY_PURPOSES } from "./pause";
 import { senderFor } from "../channels/senders";
+import { unusableReason } from "../channels/templates-status";
 import { payloadText, type ChannelSender, type OutboundPayload } from "../channels/types";
 
 /** A claim older than this belongs to a consumer that died mid-send; the next delivery takes over. */
@@ -92,7 +93,7 @@ async function sendClaimed(
   let payload = message.payload as OutboundPayload;
   if (payload.kind !== "template" && enforcesWindow(channel) && !windowOpen(contact, now)) {
     const template = asTemplate(profile, company, contact, message.purpose, payloadText(payload));
-    if (!template) return hold(store, company.id, message.id, message.purpose);
+    if (!template) return hold(store, company.id, message.id, message.purpose, templateProblem(profile, message.purpose));
     payload = template;
     await store.messages.setPayload(company.id, message.id, template, describeTemplate(template));
     await store.deliveryLogs.append(company.id, message.id, "template", `24 h window closed: sent as template ${template.name}`);
@@ -119,7 +120,7 @@ async function sendClaimed(
     await store.deliveryLogs.append(company.id, message.id, result.kind, reason);
     const template = asTemplate(profile, company, contact, message.purpose, payloadText(payload));
     if (!template) {
-      const held = await hold(store, company.id, message.id, message.purpose);
+      const held = await hold(store, company.id, message.id, message.purpose, templateProblem(profile, message.purpose));
       return { ...held, events: [...events, ...held.events] };
     }
     await store.messages.setPayload(company.id, message.id, template, describeTemplate(template));
@@ -154,10 +155,18 @@ const describeTemplate = (t: Extract<OutboundPayload, { kind: "template" }>) => 
 /** The tenant's approved template for this purpose, filled in; null when it has none. */
 function asTemplate(profile: CompanyProfile, company: Company, contact: Contact, purpose: string, text: string): Extract<OutboundPayload, { kind: "template" }> | null {
   const ref = profile.templates[purpose as MessagePurpose];
-  if (!ref) return null;
+  // Known not approved (the template sync wrote its status into the profile): never sent to Meta to fail.
+  if (!ref || unusableReason(purpose, ref)) return null;
   const firstName = contact.name?.trim().split(/\s+/)[0] ?? "";
   const fill = (p: string) => p.replaceAll("{text}", text).replaceAll("{contact_name}", firstName).replaceAll("{business_name}", company.name);
   return { kind: "template", name: ref.name, language: ref.language, parameters: ref.parameters.map(fill) };
+}
+
+/** Why a closed-window message cannot go as its purpose's template, when the template is known unusable. */
+function templateProblem(profile: CompanyProfile, purpose: string): string | undefined {
+  const ref = profile.templates[purpose as MessagePurpose];
+  const why = ref && unusableReason(purpose, ref);
+  return why ? `24 h customer-service window closed and ${why}` : undefined;
 }
 
 /** Free text may not go out and there is no template: park it with the reason; the contact's next message releases it. */

@@ -9,6 +9,7 @@ import type { OutreachStore } from "./contracts/outreach";
 import type { SchedulingStore } from "./contracts/scheduling";
 import type { TenantStore } from "./contracts/tenants";
 import type { UserStore } from "./contracts/users";
+import type { WaTemplatesStore } from "./contracts/wa-templates";
 import type { OutboxStore, TurnsStore } from "./batch-types";
 
 /**
@@ -29,7 +30,8 @@ export interface Store
     SchedulingStore,
     OpsStore,
     HoursStore,
-    OutreachStore {
+    OutreachStore,
+    WaTemplatesStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -48,4 +50,5 @@ export type * from "./contracts/outreach";
 export type * from "./contracts/scheduling";
 export type * from "./contracts/tenants";
 export type * from "./contracts/users";
+export type * from "./contracts/wa-templates";
 export type * from "./batch-types";

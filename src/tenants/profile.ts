@@ -74,6 +74,12 @@ export const TemplateRef = z.object({
     .regex(/^[a-z0-9_]{1,512}$/, "template names are lowercase letters, digits and _"),
   language: z.string().trim().min(2).max(15).default("pt_BR"),
   parameters: z.array(z.string().max(200)).max(10).default(["{text}"]),
+  /**
+   * Meta's status as the last template sync saw it (channels/templates.ts writes it); anything but
+   * APPROVED holds the message at send time with `statusReason`. Absent: never synced (sent as is).
+   */
+  status: z.string().max(20).optional(),
+  statusReason: z.string().max(300).optional(),
 });
 export type TemplateRef = z.infer<typeof TemplateRef>;
 

@@ -63,6 +63,10 @@ export const TenantSettings = z.object({
     .optional(),
   /** The last POST /api/channel/test, shown by GET /api/channel. */
   lastTest: z.object({ ok: z.boolean(), code: z.string().max(80), detail: z.string().max(300).optional(), provider: z.string().max(20), at: z.number() }).optional(),
+  /** The channel_health job's last verdict, written only when it changes (`at`: since when). */
+  lastHealth: z.object({ ok: z.boolean(), status: z.string().max(40), quality: z.string().max(20).optional(), detail: z.string().max(300).optional(), at: z.number() }).optional(),
+  /** The last template sync (job or "Sincronizar agora"): when, how it went, how many templates. */
+  templateSync: z.object({ ok: z.boolean(), code: z.string().max(80), detail: z.string().max(300).optional(), count: z.number().int(), at: z.number() }).optional(),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

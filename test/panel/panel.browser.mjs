@@ -1,6 +1,7 @@
 // The admin panel in a real browser (Debian's Chromium driven by playwright-core) against a private
 // `wrangler dev` on 127.0.0.1 (harness.mjs): the working flows in pt-BR (flows.mjs), the inbox (inbox.mjs), every screen at
 // two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs), Usuários e papéis (users.mjs), Tokens and Auditoria (access.mjs), Empresas as the platform (tenants.mjs), Plano e consumo (billing.mjs), Mensagens agendadas (outreach.mjs), assignment (assignment.mjs), the SaaS journey from provisioning to an agent (saas.mjs) and Canal (channel.mjs).
+// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs), Usuários e papéis (users.mjs), Tokens and Auditoria (access.mjs), Empresas as the platform (tenants.mjs), Plano e consumo (billing.mjs), assignment (assignment.mjs), the SaaS journey from provisioning to an agent (saas.mjs), Canal (channel.mjs) and Modelos (templates.mjs).
 // Run by `npm test` (scripts/test.mjs); writes {passed, failed} to $PANEL_REPORT when set and keeps
 // its screenshots in $PANEL_SCREENSHOTS (default: a new directory in the OS temp dir, printed).
 import { check, report, results, startStage } from "./harness.mjs";
@@ -14,6 +15,7 @@ import { usersJourney } from "./users.mjs";
 import { accessJourney } from "./access.mjs";
 import { tenantsJourney } from "./tenants.mjs";
 import { channelJourney } from "./channel.mjs";
+import { templatesJourney } from "./templates.mjs";
 import { billingJourney } from "./billing.mjs";
 import { hoursJourney } from "./hours.mjs";
 import { assignmentJourney } from "./assignment.mjs";
@@ -45,6 +47,8 @@ try {
     await saasJourney(stage, page);
     // Last: it connects the tenant to Meta for a while (the simulator's journeys need the sandbox).
     await channelJourney(stage, page);
+    // After Canal: it connects a Meta number with its WABA id, and leaves the tenant on the simulator again.
+    await templatesJourney(stage, page);
     await check("no script errors on the page", async () => {
       if (errors.length) throw new Error(errors.join("\n"));
     });

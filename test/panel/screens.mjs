@@ -15,6 +15,7 @@ export const VIEWS = [
   "agendadas",
   "configuracao",
   "canal",
+  "modelos",
   "simulador",
   "falhas",
   "usuarios",

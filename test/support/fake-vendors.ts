@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fakeTemplateVendors } from "../templates/fake-graph.ts";
 
 export const FAKE_GRAPH_URL = "http://graph.fake.test";
 /** Fake LLM vendors; each tenant in a test uses its own API key, which keys the fake's state. */
@@ -43,6 +44,8 @@ export async function fakeVendors(request: Request): Promise<Response> {
     if (run.error) return json({ error: `promtool not runnable: ${run.error.message}` }, 501);
     return json({ code: run.status, output: `${run.stdout}${run.stderr}` });
   }
+  const templated = await fakeTemplateVendors(request, url);
+  if (templated) return templated;
   if (url.origin === FAKE_LLM_URLS.gemini) return fakeGemini(request, url);
   if (url.origin === FAKE_CALCOM_URL) return fakeCalcom(request, url);
   if (url.origin === FAKE_HOOKS_URL) {

@@ -190,5 +190,14 @@ function testCard(session: Session, view: ChannelView): HTMLElement {
     el("p", { class: "muted" }, t("channel.test.intro")),
     el("div", { class: "actions" }, button),
     result,
+    healthLine(view),
   );
+}
+
+/** The channel_health job's last verdict, in one line. */
+function healthLine(view: ChannelView): HTMLElement {
+  const h = view.last_health;
+  if (!h) return el("p", { class: "muted", id: "channel-health" }, t("templates.health.never"));
+  const vars = { status: h.status, quality: h.quality ? t("templates.health.quality", { quality: h.quality }) : "", since: formatDateTime(h.since) };
+  return el("p", { class: h.ok ? "ok-text" : "error", id: "channel-health", "data-ok": String(h.ok) }, t(h.ok ? "templates.health.ok" : "templates.health.down", vars));
 }

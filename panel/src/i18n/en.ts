@@ -15,6 +15,7 @@ import scheduling from "./en/scheduling.json";
 import settings from "./en/settings.json";
 import simulator from "./en/simulator.json";
 import tenants from "./en/tenants.json";
+import templates from "./en/templates.json";
 import users from "./en/users.json";
 
 export default {
@@ -35,4 +36,5 @@ export default {
   ...assignment,
   ...hours,
   ...outreach,
+  ...templates,
 };

@@ -15,6 +15,7 @@ import scheduling from "./es/scheduling.json";
 import settings from "./es/settings.json";
 import simulator from "./es/simulator.json";
 import tenants from "./es/tenants.json";
+import templates from "./es/templates.json";
 import users from "./es/users.json";
 
 export default {
@@ -35,4 +36,5 @@ export default {
   ...assignment,
   ...hours,
   ...outreach,
+  ...templates,
 };

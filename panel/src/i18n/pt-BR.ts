@@ -15,6 +15,7 @@ import scheduling from "./pt-BR/scheduling.json";
 import settings from "./pt-BR/settings.json";
 import simulator from "./pt-BR/simulator.json";
 import tenants from "./pt-BR/tenants.json";
+import templates from "./pt-BR/templates.json";
 import users from "./pt-BR/users.json";
 
 export default {
@@ -35,4 +36,5 @@ export default {
   ...assignment,
   ...hours,
   ...outreach,
+  ...templates,
 };

@@ -68,10 +68,18 @@ async function view(c: Context<AppEnv>, company: Company) {
         }
       : null,
     last_test: s.lastTest ? { ok: s.lastTest.ok, code: s.lastTest.code, detail: s.lastTest.detail ?? "", provider: s.lastTest.provider, at: iso(s.lastTest.at) } : null,
+    // The 5-minute health check's verdict (channels/health.ts); `since`: when it last changed.
+    last_health: s.lastHealth
+      ? { ok: s.lastHealth.ok, status: s.lastHealth.status, quality: s.lastHealth.quality ?? null, detail: s.lastHealth.detail ?? "", since: iso(s.lastHealth.at) }
+      : null,
   };
 }
 
-const VIEW = { 200: { description: "`{provider, webhook_url, verify_token, meta|evolution|whaticket: {non-secret fields, has_*}, last_test}`" } };
+const VIEW = {
+  200: {
+    description: "`{provider, webhook_url, verify_token, meta|evolution|whaticket: {non-secret fields, has_*}, last_test, last_health: {ok, status, quality, detail, since}}`",
+  },
+};
 
 channel.get("/api/channel", doc({ summary: "The tenant's channel: what to paste at the provider, which secrets are stored (never the secrets)", responses: VIEW }), async (c) =>
   c.json(await view(c, callerCompany(c.get("caller")))),

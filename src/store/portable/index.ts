@@ -16,6 +16,7 @@ import { outreachReports } from "./outreach-reports";
 import { scheduledMessages } from "./scheduled-messages";
 import { importJobs, scheduling } from "./scheduling";
 import { sessions, userLinks, users } from "./users";
+import { channelAlerts, channelHealth, waTemplates } from "./wa-templates";
 
 export type { Dialect, EngineSpecific, PortableCtx } from "./context";
 
@@ -53,5 +54,8 @@ export function portableRepositories(x: PortableCtx) {
     ...hours(x),
     scheduledMessages: scheduledMessages(x),
     outreachReports: outreachReports(x),
+    waTemplates: waTemplates(x),
+    channelHealth: channelHealth(x),
+    channelAlerts: channelAlerts(x),
   };
 }

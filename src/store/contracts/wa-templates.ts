@@ -1,0 +1,60 @@
+import type { ChannelName } from "../../channels/types";
+import type { Company } from "./tenants";
+
+/** A WhatsApp template of the tenant's Business Account, as the last sync saw it. */
+export interface WaTemplate {
+  id: number;
+  companyId: number;
+  externalId: string | null;
+  name: string;
+  language: string;
+  category: string;
+  /** Meta's status (APPROVED, PENDING, REJECTED, PAUSED, DISABLED…), or DELETED when the account no longer lists it. */
+  status: string;
+  parameterCount: number;
+  components: unknown[];
+  rejectedReason: string | null;
+  /** When a sync last saw it listed. */
+  syncedAt: number;
+}
+
+export type WaTemplateInput = Omit<WaTemplate, "id" | "companyId" | "syncedAt">;
+
+/** A monitoring alert (tenant_alerts): one row per (kind, key), reopened when it fires again after being resolved. */
+export interface ChannelAlert {
+  id: number;
+  kind: string;
+  key: string;
+  detail: Record<string, unknown>;
+  firedAt: number;
+  resolvedAt: number | null;
+}
+
+export interface WaTemplatesStore {
+  waTemplates: {
+    /** The tenant's templates by name and language. */
+    list(companyId: number): Promise<WaTemplate[]>;
+    /**
+     * The account's whole list, as one sync read it: each template upserted by (name, language) with
+     * `syncedAt = at`; the tenant's rows not in the list become DELETED (kept, never removed).
+     */
+    sync(companyId: number, rows: WaTemplateInput[], at: number): Promise<{ upserted: number; deleted: number }>;
+  };
+  channelHealth: {
+    /** Active tenants on a channel with a health check (Meta, Evolution): one query across tenants. */
+    targets(): Promise<{ id: number; channel: ChannelName }[]>;
+    /** These tenants' rows (one query), for a batch of checks. */
+    companies(ids: readonly number[]): Promise<Company[]>;
+  };
+  channelAlerts: {
+    /**
+     * Fires the alert: true when this call opened it (a new row, or one resolved before and reopened),
+     * false when it is already open — so two runs notify once.
+     */
+    fire(companyId: number, a: { kind: string; key: string; detail: Record<string, unknown>; at: number }): Promise<boolean>;
+    /** Resolves the tenant's open alerts of this kind (and key, when given); how many it resolved. */
+    resolve(companyId: number, kind: string, at: number, key?: string): Promise<number>;
+    /** The tenant's open alerts of this kind. */
+    open(companyId: number, kind: string): Promise<ChannelAlert[]>;
+  };
+}
