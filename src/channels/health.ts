@@ -105,13 +105,13 @@ export async function applyHealth(env: Env, store: Store, company: Company, h: H
   const wasOk = prev?.ok ?? true;
   if (h.ok) {
     // A first verdict may follow a provider switch (the old verdict dropped): an alert left open by it ends too.
-    const resolved = !wasOk || prev === undefined ? await store.channelAlerts.resolve(company.id, ALERT_KIND, now) : 0;
+    const resolved = !wasOk || prev === undefined ? await store.alerts.resolveOpen(company.id, ALERT_KIND, now) : 0;
     return !wasOk || resolved > 0 ? "up" : "changed";
   }
   if (!wasOk) return "changed";
   // One alert a local day: a channel that flaps all day is one row, reopened (and notified) each time it goes down.
   const key = utcToZoned(now, company.timeZone).date;
-  const fired = await store.channelAlerts.fire(company.id, { kind: ALERT_KIND, key, detail: { ...lastHealth, channel: company.channel }, at: now });
+  const fired = (await store.alerts.fire(company.id, { kind: ALERT_KIND, key, detail: { ...lastHealth, channel: company.channel } }, now)) !== null;
   const url = fired ? readProfile(await store.profiles.get(company.id)).handoff.notifyUrl : undefined;
   if (url) {
     const job: NotifyJob = {

@@ -96,13 +96,13 @@ async function reconcilePurposes(env: Env, store: Store, company: Company, rows:
   for (const [purpose, ref] of Object.entries(next) as [MessagePurpose, TemplateRef][]) {
     const key = `${purpose}:${ref.name}`;
     if (isUsableStatus(ref.status)) {
-      await store.channelAlerts.resolve(company.id, ALERT_KIND, now, key);
+      await store.alerts.resolveOpen(company.id, ALERT_KIND, now, key);
       continue;
     }
     // Fired on the change only: a template still rejected at the next sync is not news.
     if (!moved.has(purpose)) continue;
     const detail = { purpose, template: ref.name, language: ref.language, status: ref.status, reason: ref.statusReason ?? null };
-    const fired = await store.channelAlerts.fire(company.id, { kind: ALERT_KIND, key, detail, at: now });
+    const fired = (await store.alerts.fire(company.id, { kind: ALERT_KIND, key, detail }, now)) !== null;
     const url = profile.handoff.notifyUrl;
     if (fired && url) {
       const job: NotifyJob = {

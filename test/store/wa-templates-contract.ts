@@ -14,7 +14,7 @@ const tpl = (name: string, o: Partial<WaTemplateInput> = {}): WaTemplateInput =>
   ...o,
 });
 
-/** store.waTemplates / channelHealth / channelAlerts on both engines. */
+/** store.waTemplates / channelHealth (and the alerts they fire) on both engines. */
 export function waTemplatesContract(name: string, makeStore: () => Store | Promise<Store>): void {
   describe(`${name}: waTemplates`, () => {
     const company = (store: Store, channel: "sandbox" | "meta" | "evolution" | "whaticket" = "sandbox") =>
@@ -69,25 +69,25 @@ export function waTemplatesContract(name: string, makeStore: () => Store | Promi
       expect(await store.channelHealth.companies([])).toEqual([]);
     });
 
-    it("channelAlerts fires once per key, resolves, and reopens when it fires again", async () => {
+    it("the monitoring alerts (store.alerts) fire once per key, resolve by kind, and reopen when they fire again", async () => {
       const store = await makeStore();
       const a = await company(store);
       const b = await company(store);
-      const fire = (id: number, at: number, key = "2026-12-02") => store.channelAlerts.fire(id, { kind: "channel_down", key, detail: { status: "close" }, at });
+      const fire = async (id: number, at: number, key = "2026-12-02") => (await store.alerts.fire(id, { kind: "channel_down", key, detail: { status: "close" } }, at)) !== null;
       expect(await fire(a.id, 10)).toBe(true);
       expect(await fire(a.id, 20)).toBe(false);
       expect(await fire(b.id, 20)).toBe(true);
-      expect(await store.channelAlerts.open(a.id, "channel_down")).toMatchObject([{ key: "2026-12-02", firedAt: 10, resolvedAt: null, detail: { status: "close" } }]);
-      expect(await store.channelAlerts.resolve(a.id, "channel_down", 30)).toBe(1);
-      expect(await store.channelAlerts.resolve(a.id, "channel_down", 31)).toBe(0);
-      expect(await store.channelAlerts.open(a.id, "channel_down")).toEqual([]);
-      expect(await store.channelAlerts.open(b.id, "channel_down")).toHaveLength(1);
+      expect(await store.alerts.open(a.id, "channel_down")).toMatchObject([{ key: "2026-12-02", firedAt: 10, resolvedAt: null, detail: { status: "close" } }]);
+      expect(await store.alerts.resolveOpen(a.id, "channel_down", 30)).toBe(1);
+      expect(await store.alerts.resolveOpen(a.id, "channel_down", 31)).toBe(0);
+      expect(await store.alerts.open(a.id, "channel_down")).toEqual([]);
+      expect(await store.alerts.open(b.id, "channel_down")).toHaveLength(1);
       expect(await fire(a.id, 40)).toBe(true);
-      expect(await store.channelAlerts.open(a.id, "channel_down")).toMatchObject([{ firedAt: 40, resolvedAt: null }]);
+      expect(await store.alerts.open(a.id, "channel_down")).toMatchObject([{ firedAt: 40, resolvedAt: null }]);
       // By key: only that one.
       await fire(a.id, 50, "reminder:x");
-      expect(await store.channelAlerts.resolve(a.id, "channel_down", 60, "reminder:x")).toBe(1);
-      expect(await store.channelAlerts.open(a.id, "channel_down")).toHaveLength(1);
+      expect(await store.alerts.resolveOpen(a.id, "channel_down", 60, "reminder:x")).toBe(1);
+      expect(await store.alerts.open(a.id, "channel_down")).toHaveLength(1);
     });
   });
 }

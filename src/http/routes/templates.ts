@@ -183,7 +183,7 @@ templates.put(
     await store.profiles.put(company.id, { ...profile, templates: next }, Date.now());
     await configChanged(c.env, company.id);
     // A purpose moved off an unusable template: its alert is over.
-    for (const key of released) await store.channelAlerts.resolve(company.id, "template_unusable", Date.now(), key);
+    for (const key of released) await store.alerts.resolveOpen(company.id, "template_unusable", Date.now(), key);
     await audit(c, company.id, { action: "templates.purposes.update", target: Object.keys(input).join(","), detail: { purposes: input } });
     return c.json(await view(c, company));
   },

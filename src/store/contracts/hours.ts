@@ -40,8 +40,15 @@ export interface HoursStore {
     markEscalated(companyId: number, conversationId: number, handoffAt: number, at: number): Promise<boolean>;
   };
   alerts: {
-    /** Insert-or-ignore on (company, kind, key): the alert when this call fired it, null when it had fired before. */
+    /**
+     * Fires once per (company, kind, key): the alert when this call opened it (new, or reopened after it
+     * was resolved: it happened again), null while it is still open — so two runs notify once.
+     */
     fire(companyId: number, a: { kind: string; key: string; detail: Record<string, unknown> }, at: number): Promise<TenantAlert | null>;
+    /** Resolves the tenant's open alerts of this kind (and key, when given); how many it resolved. */
+    resolveOpen(companyId: number, kind: string, at: number, key?: string): Promise<number>;
+    /** The tenant's open alerts of this kind, oldest first. */
+    open(companyId: number, kind: string): Promise<TenantAlert[]>;
     list(companyId: number, opts: { open?: boolean; limit: number }): Promise<TenantAlert[]>;
     /** Marks it resolved (once); null when the tenant has no such alert. */
     resolve(companyId: number, id: number, at: number): Promise<TenantAlert | null>;

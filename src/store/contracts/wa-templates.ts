@@ -20,16 +20,6 @@ export interface WaTemplate {
 
 export type WaTemplateInput = Omit<WaTemplate, "id" | "companyId" | "syncedAt">;
 
-/** A monitoring alert (tenant_alerts): one row per (kind, key), reopened when it fires again after being resolved. */
-export interface ChannelAlert {
-  id: number;
-  kind: string;
-  key: string;
-  detail: Record<string, unknown>;
-  firedAt: number;
-  resolvedAt: number | null;
-}
-
 export interface WaTemplatesStore {
   waTemplates: {
     /** The tenant's templates by name and language. */
@@ -45,16 +35,5 @@ export interface WaTemplatesStore {
     targets(): Promise<{ id: number; channel: ChannelName }[]>;
     /** These tenants' rows (one query), for a batch of checks. */
     companies(ids: readonly number[]): Promise<Company[]>;
-  };
-  channelAlerts: {
-    /**
-     * Fires the alert: true when this call opened it (a new row, or one resolved before and reopened),
-     * false when it is already open — so two runs notify once.
-     */
-    fire(companyId: number, a: { kind: string; key: string; detail: Record<string, unknown>; at: number }): Promise<boolean>;
-    /** Resolves the tenant's open alerts of this kind (and key, when given); how many it resolved. */
-    resolve(companyId: number, kind: string, at: number, key?: string): Promise<number>;
-    /** The tenant's open alerts of this kind. */
-    open(companyId: number, kind: string): Promise<ChannelAlert[]>;
   };
 }

@@ -1,4 +1,4 @@
-import { and, asc, between, desc, eq, gte, isNull, lt, notInArray, sql } from "drizzle-orm";
+import { and, asc, between, desc, eq, gte, isNotNull, isNull, lt, notInArray, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { HoursStore, TenantAlert } from "../contracts/hours";
 import type { PortableCtx } from "./context";
@@ -61,8 +61,33 @@ export function hours(ctx: PortableCtx): HoursStore {
     },
     alerts: {
       async fire(companyId, alert, at) {
-        const rows = await db.insert(a).values({ companyId, kind: alert.kind, key: alert.key, detail: alert.detail, firedAt: at }).onConflictDoNothing().returning();
+        // Insert, or reopen a resolved row (it happened again); an open one is left alone: no row back.
+        const rows = await db
+          .insert(a)
+          .values({ companyId, kind: alert.kind, key: alert.key, detail: alert.detail, firedAt: at })
+          .onConflictDoUpdate({
+            target: [a.companyId, a.kind, a.key],
+            set: { detail: sql`excluded.detail`, firedAt: sql`excluded.fired_at`, resolvedAt: null },
+            setWhere: isNotNull(a.resolvedAt),
+          })
+          .returning();
         return rows[0] ? toAlert(rows[0]) : null;
+      },
+      async resolveOpen(companyId, kind, at, key) {
+        const rows = await db
+          .update(a)
+          .set({ resolvedAt: at })
+          .where(and(eq(a.companyId, companyId), eq(a.kind, kind), isNull(a.resolvedAt), key === undefined ? undefined : eq(a.key, key)))
+          .returning({ id: a.id });
+        return rows.length;
+      },
+      async open(companyId, kind) {
+        const rows = await db
+          .select()
+          .from(a)
+          .where(and(eq(a.companyId, companyId), eq(a.kind, kind), isNull(a.resolvedAt)))
+          .orderBy(asc(a.firedAt));
+        return rows.map(toAlert);
       },
       async list(companyId, opts) {
         const rows = await db

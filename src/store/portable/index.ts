@@ -16,7 +16,7 @@ import { outreachReports } from "./outreach-reports";
 import { scheduledMessages } from "./scheduled-messages";
 import { importJobs, scheduling } from "./scheduling";
 import { sessions, userLinks, users } from "./users";
-import { channelAlerts, channelHealth, waTemplates } from "./wa-templates";
+import { channelHealth, waTemplates } from "./wa-templates";
 
 export type { Dialect, EngineSpecific, PortableCtx } from "./context";
 
@@ -56,6 +56,5 @@ export function portableRepositories(x: PortableCtx) {
     outreachReports: outreachReports(x),
     waTemplates: waTemplates(x),
     channelHealth: channelHealth(x),
-    channelAlerts: channelAlerts(x),
   };
 }

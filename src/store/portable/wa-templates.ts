@@ -1,5 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
-import type { ChannelAlert, WaTemplatesStore } from "../contracts/wa-templates";
+import type { WaTemplatesStore } from "../contracts/wa-templates";
 import { toCompany } from "./companies";
 import type { PortableCtx } from "./context";
 
@@ -65,49 +65,6 @@ export function channelHealth({ db, schema: s, dialect }: PortableCtx): WaTempla
       if (ids.length === 0) return [];
       const rows = await db.select().from(c).where(dialect.inList(c.id, ids));
       return rows.map(toCompany);
-    },
-  };
-}
-
-export function channelAlerts({ db, schema: s }: PortableCtx): WaTemplatesStore["channelAlerts"] {
-  const a = s.tenantAlerts;
-  const toAlert = (r: typeof a.$inferSelect): ChannelAlert => ({
-    id: r.id,
-    kind: r.kind,
-    key: r.key,
-    detail: (r.detail ?? {}) as Record<string, unknown>,
-    firedAt: r.firedAt,
-    resolvedAt: r.resolvedAt,
-  });
-  return {
-    async fire(companyId, { kind, key, detail, at }) {
-      // Insert, or reopen a resolved row; an open one is left alone (no row back: already fired).
-      const rows = await db
-        .insert(a)
-        .values({ companyId, kind, key, detail, firedAt: at })
-        .onConflictDoUpdate({
-          target: [a.companyId, a.kind, a.key],
-          set: { detail: sql`excluded.detail`, firedAt: sql`excluded.fired_at`, resolvedAt: null },
-          setWhere: isNotNull(a.resolvedAt),
-        })
-        .returning({ id: a.id });
-      return rows.length > 0;
-    },
-    async resolve(companyId, kind, at, key) {
-      const rows = await db
-        .update(a)
-        .set({ resolvedAt: at })
-        .where(and(eq(a.companyId, companyId), eq(a.kind, kind), isNull(a.resolvedAt), key === undefined ? undefined : eq(a.key, key)))
-        .returning({ id: a.id });
-      return rows.length;
-    },
-    async open(companyId, kind) {
-      const rows = await db
-        .select()
-        .from(a)
-        .where(and(eq(a.companyId, companyId), eq(a.kind, kind), isNull(a.resolvedAt)))
-        .orderBy(asc(a.firedAt));
-      return rows.map(toAlert);
     },
   };
 }
