@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, eq, lt, ne, sql } from "drizzle-orm";
 import type { WaTemplatesStore } from "../contracts/wa-templates";
 import { toCompany } from "./companies";
 import type { PortableCtx } from "./context";
