@@ -2,6 +2,7 @@ import type { AgendaStore } from "./contracts/agenda";
 import type { BillingStore } from "./contracts/billing";
 import type { ChannelStore } from "./contracts/channels";
 import type { AssignmentStore } from "./contracts/assignment";
+import type { JobsStore } from "./contracts/jobs";
 import type { MessagingStore } from "./contracts/messaging";
 import type { OpsStore } from "./contracts/ops";
 import type { SchedulingStore } from "./contracts/scheduling";
@@ -16,7 +17,7 @@ import type { OutboxStore, TurnsStore } from "./batch-types";
  * across tenants. The row types and each repository's methods live in store/contracts/, one file per
  * area; import them from here.
  */
-export interface Store extends TenantStore, ChannelStore, UserStore, AssignmentStore, BillingStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore {
+export interface Store extends TenantStore, ChannelStore, UserStore, AssignmentStore, BillingStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore, JobsStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -28,6 +29,7 @@ export type * from "./contracts/agenda";
 export type * from "./contracts/billing";
 export type * from "./contracts/channels";
 export type * from "./contracts/assignment";
+export type * from "./contracts/jobs";
 export type * from "./contracts/messaging";
 export type * from "./contracts/ops";
 export type * from "./contracts/scheduling";

@@ -39,5 +39,6 @@ export interface PortableCtx {
 export interface EngineSpecific {
   messages: "applyStatus" | "applyStatuses";
   appointments: "reserve" | "move";
+  jobs: "insertDue";
   scheduling: "importRows" | "analyzeImported" | "history" | "upcoming" | "setRisk" | "saveInsights" | "claimRun";
 }

@@ -11,6 +11,7 @@ import { deadLetters } from "./dead-letters";
 import { deliveryLogs } from "./delivery-logs";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
+import { jobControls, jobs } from "./jobs";
 import { importJobs, scheduling } from "./scheduling";
 import { sessions, userLinks, users } from "./users";
 
@@ -47,5 +48,7 @@ export function portableRepositories(x: PortableCtx) {
     billingEvents: billingEvents(x),
     billingOps: billingOps(x),
     assignment: assignment(x),
+    jobs: jobs(x),
+    jobControls: jobControls(x),
   };
 }
