@@ -15,6 +15,8 @@ export async function recordDeadLetter(env: Env, store: Store, queue: "inbound" 
   if (queue === "jobs") {
     const job = JobMessage.safeParse(body);
     if (!job.success) return logUnreadable(queue, body);
+    // The job table's runs are their own record: job_executions shows them failed, with their error.
+    if (job.data.kind === "job_run") return log.warn("job runs dead-lettered; see job_executions", { execution_ids: job.data.executionIds });
     const what = job.data.kind === "notify" ? "notification" : job.data.kind === "agenda_task" ? `appointment task ${job.data.taskId}` : "scheduling analysis";
     const reason = knownReason ?? `${what} failed after ${attempts} attempts`;
     await store.deadLetters.insert(job.data.companyId, { queue: "jobs", payload: job.data, reason, attempts, dedupKey: jobDedupKey(job.data) });

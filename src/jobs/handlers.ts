@@ -1,3 +1,4 @@
+import { followupWindow, maintenance, schedulingAnalysis } from "./builtin";
 import type { JobName } from "./table";
 import type { JobHandler } from "./types";
 
@@ -5,4 +6,9 @@ import type { JobHandler } from "./types";
  * Each job's work, by name. The dispatcher runs only what is here; test/jobs/ holds this table to
  * JOBS (every job has a handler). Handlers live with their capability; this file only names them.
  */
-export const HANDLERS: Partial<Record<JobName, JobHandler>> = {};
+export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
+  scheduling_analysis: schedulingAnalysis,
+  followups_morning: followupWindow,
+  followups_afternoon: followupWindow,
+  maintenance: maintenance,
+};

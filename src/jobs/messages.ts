@@ -2,9 +2,10 @@ import * as z from "../lib/zod";
 import { AgendaOptimizeJob } from "./agenda-optimize";
 import { AgendaTaskJob } from "./agenda-task";
 import { NotifyJob } from "./notify";
+import { JobRunJob } from "./run-message";
 
 /** Every body the jobs queue carries; its dead letters are filed and reprocessed through this. */
-export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob]);
+export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob, JobRunJob]);
 export type JobMessage = z.infer<typeof JobMessage>;
 
 /** One dead letter per failed unit of work and generation, however often the DLQ delivers it. */
@@ -16,5 +17,7 @@ export function jobDedupKey(job: JobMessage): string {
       return `jobs:agenda_task:${job.taskId}:g${job.generation}`;
     case "agenda_optimize":
       return `jobs:agenda_optimize:${job.trigger}:${job.queuedAt}:g${job.generation}`;
+    case "job_run":
+      return `jobs:job_run:${job.executionIds.join(",")}:g${job.generation}`;
   }
 }

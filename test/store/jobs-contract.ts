@@ -130,6 +130,21 @@ export function jobsContract(name: string, makeStore: () => Store | Promise<Stor
       await store.jobControls.set(b.id, "*", { paused: true }, null, 3);
       const listed = await store.jobControls.list([a.id]);
       expect(listed.map((c) => c.target)).toEqual(["maintenance"]);
+      const paused = await store.jobControls.pausedOn(["*", "maintenance"]);
+      expect(
+        paused
+          .filter((p) => p.companyId === a.id || p.companyId === b.id)
+          .map((p) => [p.companyId, p.target])
+          .sort(),
+      ).toEqual(
+        [
+          [a.id, "maintenance"],
+          [b.id, "*"],
+        ].sort(),
+      );
+      const overrides = await store.jobControls.overrides();
+      expect(overrides.find((o) => o.companyId === a.id)).toMatchObject({ target: "maintenance", cron: "0 4 * * *", timeZone: "America/Sao_Paulo" });
+      expect(overrides.some((o) => o.companyId === b.id)).toBe(false);
     });
   });
 }

@@ -89,6 +89,10 @@ export interface JobsStore {
   jobControls: {
     /** The controls of these companies (include 0 for the global ones). */
     list(companyIds: readonly number[]): Promise<JobControl[]>;
+    /** Every pause switch on one of these targets, any company (what a platform run must leave alone). */
+    pausedOn(targets: readonly string[]): Promise<JobControl[]>;
+    /** Every per-tenant cron override of an active tenant, with its zone (few rows; the dispatcher caches them). */
+    overrides(): Promise<(JobControl & { timeZone: string })[]>;
     /** Upsert of one switch: `paused` and/or `cron` (undefined leaves it as it is). */
     set(companyId: number, target: string, change: { paused?: boolean; cron?: string | null }, by: number | null, now: number): Promise<JobControl>;
   };

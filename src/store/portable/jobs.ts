@@ -177,6 +177,22 @@ export function jobControls({ db, schema: s, dialect }: PortableCtx): Store["job
       const rows = await db.select().from(c).where(dialect.inList(c.companyId, companyIds));
       return rows.map(toControl);
     },
+    async pausedOn(targets) {
+      if (targets.length === 0) return [];
+      const rows = await db
+        .select()
+        .from(c)
+        .where(and(eq(c.paused, true), dialect.inList(c.target, targets)));
+      return rows.map(toControl);
+    },
+    async overrides() {
+      const rows = await db
+        .select({ control: c, timeZone: s.companies.timeZone })
+        .from(c)
+        .innerJoin(s.companies, eq(s.companies.id, c.companyId))
+        .where(and(isNotNull(c.cron), eq(s.companies.status, "active")));
+      return rows.map((r) => ({ ...toControl(r.control), timeZone: r.timeZone }));
+    },
     async set(companyId, target, change, by, now) {
       const set: Partial<typeof c.$inferInsert> = { updatedAt: now, updatedBy: by };
       if (change.paused !== undefined) set.paused = change.paused;
