@@ -16,6 +16,7 @@ import { contacts } from "./routes/contacts";
 import { conversations } from "./routes/conversations";
 import { deadLetters } from "./routes/dead-letters";
 import { followups } from "./routes/followups";
+import { jobs } from "./routes/jobs";
 import { warnIfMetricsUnprotected } from "./routes/metrics-access";
 import { ops } from "./routes/ops";
 import { sandbox } from "./routes/sandbox";
@@ -46,6 +47,7 @@ app.route("/", webhooks);
 app.route("/", billingWebhook);
 app.route("/", sandbox);
 app.route("/", deadLetters);
+app.route("/", jobs);
 app.route("/", config);
 app.route("/", assignment); // before conversations: /api/conversations/assignees is not an id
 app.route("/", channel);
