@@ -38,13 +38,13 @@ const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 
 /** A cron in words ("every 5 min", "Mon–Fri 10:00"); the cron itself when it is none of the usual shapes. */
 export function describeCron(cron: string): string {
-  const [m, h, dom, mon, dow] = cron.split(" ");
+  const [m = "", h = "", dom, mon, dow] = cron.split(" ");
   if (cron === "* * * * *") return "every minute";
-  if (m?.startsWith("*/") && h === "*") return `every ${m.slice(2)} min`;
-  if (m === "0" && h?.startsWith("*/")) return `every ${h.slice(2)} h`;
+  if (m.startsWith("*/") && h === "*") return `every ${m.slice(2)} min`;
+  if (m === "0" && h.startsWith("*/")) return `every ${h.slice(2)} h`;
   if (m === "0" && h === "*") return "every hour";
-  if (/^\d+$/.test(m ?? "") && /^\d+$/.test(h ?? "") && dom === "*" && mon === "*") {
-    const at = `${h!.padStart(2, "0")}:${m!.padStart(2, "0")}`;
+  if (/^\d+$/.test(m) && /^\d+$/.test(h) && dom === "*" && mon === "*") {
+    const at = `${h.padStart(2, "0")}:${m.padStart(2, "0")}`;
     if (dow === "*") return `daily ${at}`;
     if (dow === "1-5") return `Mon–Fri ${at}`;
     if (dow === "1") return `Mondays ${at}`;
