@@ -57,7 +57,7 @@ export interface JobsStore {
      * or null-cursor on the very first tick.
      */
     beginTick(tick: number): Promise<{ cursor: number | null } | null>;
-    /** Records what the tick did on its own row. */
+    /** Records what the tick did on its own row (written "succeeded" by beginTick). */
     endTick(tick: number, items: number, note: string): Promise<void>;
     /** Insert-or-ignore every due run in one statement; returns only the rows this call inserted. */
     insertDue(groups: readonly DueGroup[]): Promise<JobExecution[]>;

@@ -60,7 +60,7 @@ export function jobs({ db, schema: s, dialect }: PortableCtx): Omit<Store["jobs"
     async beginTick(tick) {
       const inserted = await db
         .insert(e)
-        .values({ companyId: 0, job: DISPATCH_JOB, category: "critical", scheduledFor: tick, status: "running", attempts: 1, startedAt: tick })
+        .values({ companyId: 0, job: DISPATCH_JOB, category: "critical", scheduledFor: tick, status: "succeeded", attempts: 1, startedAt: tick, finishedAt: tick })
         .onConflictDoNothing()
         .returning({ id: e.id });
       if (inserted.length === 0) return null;
@@ -74,7 +74,7 @@ export function jobs({ db, schema: s, dialect }: PortableCtx): Omit<Store["jobs"
     async endTick(tick, items, note) {
       await db
         .update(e)
-        .set({ status: "succeeded", items, note, finishedAt: sql`${Date.now()}` })
+        .set({ items, note, finishedAt: Date.now() })
         .where(and(eq(e.companyId, 0), eq(e.job, DISPATCH_JOB), eq(e.scheduledFor, tick)));
     },
     async claim(id, now, maxAttempts) {
