@@ -1,6 +1,6 @@
 // The admin panel in a real browser (Debian's Chromium driven by playwright-core) against a private
 // `wrangler dev` on 127.0.0.1 (harness.mjs): the working flows in pt-BR (flows.mjs), the inbox (inbox.mjs), every screen at
-// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs), Usuários e papéis (users.mjs), Tokens and Auditoria (access.mjs), Empresas as the platform (tenants.mjs), Plano e consumo (billing.mjs), assignment (assignment.mjs), the SaaS journey from provisioning to an agent (saas.mjs) and Canal (channel.mjs).
+// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs), Usuários e papéis (users.mjs), Tokens and Auditoria (access.mjs), Empresas as the platform (tenants.mjs), Plano e consumo (billing.mjs), Tarefas automáticas (jobs.mjs), assignment (assignment.mjs), the SaaS journey from provisioning to an agent (saas.mjs) and Canal (channel.mjs).
 // Run by `npm test` (scripts/test.mjs); writes {passed, failed} to $PANEL_REPORT when set and keeps
 // its screenshots in $PANEL_SCREENSHOTS (default: a new directory in the OS temp dir, printed).
 import { check, report, results, startStage } from "./harness.mjs";
@@ -15,6 +15,7 @@ import { accessJourney } from "./access.mjs";
 import { tenantsJourney } from "./tenants.mjs";
 import { channelJourney } from "./channel.mjs";
 import { billingJourney } from "./billing.mjs";
+import { jobsJourney } from "./jobs.mjs";
 import { assignmentJourney } from "./assignment.mjs";
 import { saasJourney } from "./saas.mjs";
 
@@ -35,6 +36,7 @@ try {
     await usersJourney(stage, page);
     await accessJourney(stage, page);
     await billingJourney(stage, page);
+    await jobsJourney(stage, page);
     // Signs in as the platform admin; the Canal journey signs the owner in again.
     await tenantsJourney(stage, page);
     // Provision → owner → Meta number → agent, each person in a fresh browser (issue 12).

@@ -9,6 +9,7 @@ import conversations from "./en/conversations.json";
 import failures from "./en/failures.json";
 import followups from "./en/followups.json";
 import insights from "./en/insights.json";
+import jobs from "./en/jobs.json";
 import scheduling from "./en/scheduling.json";
 import settings from "./en/settings.json";
 import simulator from "./en/simulator.json";
@@ -31,4 +32,5 @@ export default {
   ...channel,
   ...billing,
   ...assignment,
+  ...jobs,
 };

@@ -9,6 +9,7 @@ import conversations from "./es/conversations.json";
 import failures from "./es/failures.json";
 import followups from "./es/followups.json";
 import insights from "./es/insights.json";
+import jobs from "./es/jobs.json";
 import scheduling from "./es/scheduling.json";
 import settings from "./es/settings.json";
 import simulator from "./es/simulator.json";
@@ -31,4 +32,5 @@ export default {
   ...channel,
   ...billing,
   ...assignment,
+  ...jobs,
 };

@@ -9,6 +9,7 @@ import conversations from "./pt-BR/conversations.json";
 import failures from "./pt-BR/failures.json";
 import followups from "./pt-BR/followups.json";
 import insights from "./pt-BR/insights.json";
+import jobs from "./pt-BR/jobs.json";
 import scheduling from "./pt-BR/scheduling.json";
 import settings from "./pt-BR/settings.json";
 import simulator from "./pt-BR/simulator.json";
@@ -31,4 +32,5 @@ export default {
   ...channel,
   ...billing,
   ...assignment,
+  ...jobs,
 };
