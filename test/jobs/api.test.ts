@@ -140,7 +140,8 @@ describe("the jobs API", () => {
     expect(page1.executions.length).toBe(2);
     expect(page2.executions.map((e) => e.id)).toEqual(all.executions.slice(2).map((e) => e.id));
     expect((await json<{ executions: unknown[] }>(await as(token, `/api/jobs/executions?${q}&category=followup`))).executions.length).toBe(1);
-    for (const bad of ["status=exploded", "job=x'--", "from=yesterday", "limit=0", "before=-1", "category=1"])
+    expect((await json<{ executions: { scope: string }[] }>(await as(token, `/api/jobs/executions?${q}&scope=platform`))).executions.map((e) => e.scope)).toEqual(["platform"]);
+    for (const bad of ["scope=everyone", "status=exploded", "job=x'--", "from=yesterday", "limit=0", "before=-1", "category=1"])
       expect((await as(token, `/api/jobs/executions?${bad}`)).status, bad).toBe(400);
     expect(await codeOf(await as(token, "/api/jobs/executions?from=2030-06-03T14:00:00Z&to=2030-06-03T12:00:00Z"))).toBe("invalid_range");
   });

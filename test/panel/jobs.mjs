@@ -36,7 +36,9 @@ export async function jobsJourney(stage, page) {
     const failed = runs.find((r) => r.status === "failed");
     assert.ok(failed, JSON.stringify(runs));
     assert.match(failed.text, /Relatório do almoço.*Falhou.*×3.*report backend answered 503/s);
-    assert.ok(runs.some((r) => /Alertas · plataforma/.test(r.text)));
+    assert.ok(!runs.some((r) => /plataforma/.test(r.text)), "this business's runs by default");
+    await page.selectOption("#jobs-scope-filter", "");
+    await page.waitForFunction(() => /Alertas · plataforma/.test(document.querySelector("#jobs-runs")?.textContent ?? ""));
     await page.screenshot({ path: path.join(stage.shots, "1280-pt-BR-tarefas.png"), fullPage: true });
     await page.setViewportSize({ width: 360, height: 740 });
     await viewReady(page);

@@ -96,6 +96,8 @@ export function jobsContract(name: string, makeStore: () => Store | Promise<Stor
       expect(page2.length).toBe(2);
       expect(page2.every((r) => r.id < page1.at(-1)!.id)).toBe(true);
       expect((await store.jobs.list(b.id, { ...range, job: "reengagement", limit: 50 })).length).toBe(0);
+      expect(new Set((await store.jobs.list(a.id, { ...range, scope: "tenant", limit: 50 })).map((r) => r.companyId))).toEqual(new Set([a.id]));
+      expect((await store.jobs.list(a.id, { ...range, scope: "platform", limit: 50 })).map((r) => r.job)).toEqual(["alerts"]);
     });
 
     it("purges only the company's old runs and resolved old alerts", async () => {

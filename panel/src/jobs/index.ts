@@ -47,14 +47,18 @@ export function renderJobs(ctx: ViewContext, soft = false): Promise<void> {
 
 async function build(ctx: ViewContext): Promise<Node[]> {
   const status = ctx.params.get("status") ?? "";
-  const [data, runs] = await Promise.all([call<Jobs>(ctx.session, "/api/jobs"), executions(ctx, status)]);
+  const [data, runs] = await Promise.all([call<Jobs>(ctx.session, "/api/jobs"), executions(ctx, status, scopeOf(ctx))]);
   const canWrite = ctx.permissions.includes("jobs:write");
   return [timeline(data), table(ctx, data, canWrite), runsCard(ctx, runs, status)];
 }
 
-const executions = (ctx: ViewContext, status: string, before?: number) => {
+/** The runs shown: this business's own by default (the platform's every-minute runs would bury them). */
+const scopeOf = (ctx: ViewContext) => ctx.params.get("scope") ?? "tenant";
+
+const executions = (ctx: ViewContext, status: string, scope: string, before?: number) => {
   const q = new URLSearchParams({ limit: "30" });
   if (status) q.set("status", status);
+  if (scope) q.set("scope", scope);
   if (before) q.set("before", String(before));
   return call<{ executions: Execution[]; next_before: number | null }>(ctx.session, `/api/jobs/executions?${q}`);
 };
@@ -157,6 +161,16 @@ function runsCard(ctx: ViewContext, first: { executions: Execution[]; next_befor
     if (!filter.value) ctx.params.delete("status");
     void renderJobs(ctx, true);
   });
+  const scope = el("select", { id: "jobs-scope-filter", "aria-label": t("jobs.runs.scope") });
+  for (const s of ["tenant", "platform", ""]) {
+    const o = el("option", { value: s }, t(`jobs.runs.scope.${s || "all"}` as Key));
+    o.selected = s === scopeOf(ctx);
+    scope.append(o);
+  }
+  scope.addEventListener("change", () => {
+    ctx.params.set("scope", scope.value);
+    void renderJobs(ctx, true);
+  });
   const body = el("tbody", {});
   const more = el("button", { type: "button", class: "secondary", id: "jobs-more" }, t("jobs.runs.more"));
   const moreError = el("div", {});
@@ -167,7 +181,7 @@ function runsCard(ctx: ViewContext, first: { executions: Execution[]; next_befor
   more.addEventListener("click", async () => {
     more.disabled = true;
     try {
-      const page = await executions(ctx, status, before ?? undefined);
+      const page = await executions(ctx, status, scopeOf(ctx), before ?? undefined);
       add(page.executions);
       before = page.next_before;
       more.hidden = before === null;
@@ -193,7 +207,7 @@ function runsCard(ctx: ViewContext, first: { executions: Execution[]; next_befor
         ),
       )
     : emptyState(t("jobs.runs.empty"), "jobs-runs-empty");
-  return el("section", { class: "card", id: "jobs-executions" }, el("h2", {}, t("jobs.runs.title")), el("div", { class: "actions" }, filter), content, more, moreError);
+  return el("section", { class: "card", id: "jobs-executions" }, el("h2", {}, t("jobs.runs.title")), el("div", { class: "actions" }, scope, filter), content, more, moreError);
 }
 
 function runRow(e: Execution): HTMLElement {

@@ -72,6 +72,8 @@ const ExecutionQuery = z.object({
   job: z.enum(JOB_NAMES as [string, ...string[]]).optional(),
   category: z.enum(JOB_CATEGORIES).optional(),
   status: z.enum(STATUSES).optional(),
+  /** tenant: this tenant's own runs; platform: the runs for everyone; both when absent. */
+  scope: z.enum(["tenant", "platform"]).optional(),
   from: instant.optional(),
   to: instant.optional(),
   /** Keyset: the previous page's `next_before`. */
@@ -82,7 +84,7 @@ const ExecutionQuery = z.object({
 jobs.get(
   "/api/jobs/executions",
   doc({
-    summary: "Runs of the job table for this tenant and the platform's runs for everyone, newest first (keyset paging)",
+    summary: "Runs of the job table for this tenant and the platform's runs for everyone (`scope` to keep one), newest first (keyset paging)",
     responses: {
       200: {
         description:
@@ -95,7 +97,9 @@ jobs.get(
     const company = callerCompany(c.get("caller"));
     const q = c.req.valid("query");
     if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new AppError(400, "invalid_range", "`from` must be before `to`");
-    const rows = await c.get("store").jobs.list(company.id, { job: q.job, category: q.category, status: q.status, from: q.from, to: q.to, beforeId: q.before, limit: q.limit });
+    const rows = await c
+      .get("store")
+      .jobs.list(company.id, { job: q.job, category: q.category, status: q.status, scope: q.scope, from: q.from, to: q.to, beforeId: q.before, limit: q.limit });
     return c.json({
       executions: rows.map((e) => executionView(e, company.timeZone)),
       next_before: rows.length === q.limit ? (rows.at(-1)?.id ?? null) : null,

@@ -41,6 +41,8 @@ export interface ExecutionFilter {
   job?: string;
   category?: string;
   status?: JobExecutionStatus;
+  /** Only the tenant's own runs, or only the platform's; both when absent. */
+  scope?: "tenant" | "platform";
   /** scheduled_for in [from, to). */
   from?: number;
   to?: number;

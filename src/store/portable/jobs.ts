@@ -126,7 +126,11 @@ export function jobs({ db, schema: s, dialect }: PortableCtx): Omit<Store["jobs"
         .from(e)
         .where(
           and(
-            or(eq(e.companyId, companyId), and(eq(e.companyId, 0), ne(e.job, DISPATCH_JOB))),
+            f.scope === "tenant"
+              ? eq(e.companyId, companyId)
+              : f.scope === "platform"
+                ? and(eq(e.companyId, 0), ne(e.job, DISPATCH_JOB))
+                : or(eq(e.companyId, companyId), and(eq(e.companyId, 0), ne(e.job, DISPATCH_JOB))),
             f.job ? eq(e.job, f.job) : undefined,
             f.category ? eq(e.category, f.category) : undefined,
             f.status ? eq(e.status, f.status) : undefined,
