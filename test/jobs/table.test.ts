@@ -35,6 +35,10 @@ describe("the job table", () => {
     for (const j of TABLE) expect(cronProblem(j.cron), j.name).toBeNull();
   });
 
+  // On this branch only the jobs engineer's handlers are registered; the others land with their branches.
+  // After the merge this becomes: expect(JOB_NAMES.filter((n) => !HANDLERS[n])).toEqual([]).
+  it.todo("every job of the table has a handler (campaigns, reports, monitoring, template sync, re-engagement, scheduled messages: their branches)");
+
   it("cron checks refuse what the dispatcher cannot run", () => {
     expect(cronProblem("0 3 * * *")).toBeNull();
     expect(cronProblem("0 0 3 * * *")).toMatch(/five fields/);
