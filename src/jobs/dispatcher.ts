@@ -58,7 +58,16 @@ export async function dispatch(env: Env, store: Store, tickMs: number): Promise<
   if (!begun) return { doubled: true, cursor: null, queued: 0, requeued: 0, timedOut: 0 };
   // The first tick ever has no cursor: only this minute is due.
   const cursor = Math.max(begun.cursor ?? tick - MINUTE, tick - MAX_GAP_MS);
+  try {
+    return await dispatchWindow(env, store, tick, cursor, begun.cursor);
+  } catch (err) {
+    // A tick that failed half-way gives its window back: the next tick catches it up (inserts are idempotent).
+    await store.jobs.releaseTick(tick).catch(() => undefined);
+    throw err;
+  }
+}
 
+async function dispatchWindow(env: Env, store: Store, tick: number, cursor: number, previous: number | null): Promise<DispatchSummary> {
   const groups: DueGroup[] = [];
   for (const job of PLATFORM_JOBS) {
     const at = latestDue(job.cron, "UTC", cursor, tick);
@@ -78,7 +87,7 @@ export async function dispatch(env: Env, store: Store, tickMs: number): Promise<
   if (ids.length > 1 || swept.requeued.length || swept.timedOut)
     await store.jobs.endTick(tick, ids.length, `${ids.length} queued, ${swept.requeued.length} requeued, ${swept.timedOut} timed out`);
   if (swept.timedOut > 0) log.warn("job runs timed out", { count: swept.timedOut });
-  return { doubled: false, cursor: begun.cursor, queued: ids.length, requeued: swept.requeued.length, timedOut: swept.timedOut };
+  return { doubled: false, cursor: previous, queued: ids.length, requeued: swept.requeued.length, timedOut: swept.timedOut };
 }
 
 /** Tenant jobs due in (cursor, tick], each zone's clock; tenants and switches read only when something is. */

@@ -78,6 +78,20 @@ describe("the dispatcher: the job table on each tenant's clock", () => {
     expect((await runsOf(co.id, "template_sync", t, t + 3 * H)).map((r) => r.scheduled_for)).toEqual([t + 3 * H]);
   });
 
+  it("a tick that fails half-way gives its window back: the next tick catches it up", async () => {
+    const co = await seedCompany({ slug: "jd-fault", timeZone: "Asia/Tokyo" });
+    // Monday 2028-01-17 10:00 in Tokyo (UTC+9) = 01:00Z.
+    await primeBefore("2028-01-17T01:00:00Z");
+    const t = Date.parse("2028-01-17T01:00:00Z");
+    const real = store();
+    // The outside-world failure a tick can meet: the database refusing one read.
+    const failing = { ...real, jobs: { ...real.jobs, activeInZones: async () => Promise.reject(new Error("D1_ERROR: network connection lost")) } };
+    await expect(dispatch(env, failing, t)).rejects.toThrow(/network connection lost/);
+    expect(await jobsAt(co.id, "2028-01-17T01:00:00Z")).toEqual([]);
+    await tick(t + 60_000);
+    expect(await jobsAt(co.id, "2028-01-17T01:00:00Z")).toEqual(["campaigns_morning", "followups_morning", "report_morning"]);
+  });
+
   it("pause switches: global category, tenant everything, tenant category, tenant job; an override moves one tenant's job", async () => {
     const [a, b, c, d] = await Promise.all(["a", "b", "c", "d"].map((x) => seedCompany({ slug: `jd-pause-${x}`, timeZone: "America/Sao_Paulo" })));
     const s = store();

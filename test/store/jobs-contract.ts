@@ -18,6 +18,10 @@ export function jobsContract(name: string, makeStore: () => Store | Promise<Stor
       expect(await store.jobs.beginTick(t + 60_000)).toEqual({ cursor: expect.any(Number) });
       expect((await store.jobs.beginTick(t + 120_000))?.cursor).toBe(t + 60_000);
       await store.jobs.endTick(t + 120_000, 3, "3 queued");
+      // A failed tick released: the minute can be dispatched again, and the cursor goes back past it.
+      await store.jobs.releaseTick(t + 120_000);
+      expect((await store.jobs.beginTick(t + 180_000))?.cursor).toBe(t + 60_000);
+      expect(await store.jobs.beginTick(t + 120_000)).not.toBeNull();
     });
 
     it("insertDue inserts each (company, job, instant) once, in one call for many tenants, and returns only what it inserted", async () => {

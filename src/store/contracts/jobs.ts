@@ -59,6 +59,8 @@ export interface JobsStore {
      * or null-cursor on the very first tick.
      */
     beginTick(tick: number): Promise<{ cursor: number | null } | null>;
+    /** Removes a tick's guard row (the tick failed): the next tick's cursor goes back past it. */
+    releaseTick(tick: number): Promise<void>;
     /** Records what the tick did on its own row (written "succeeded" by beginTick). */
     endTick(tick: number, items: number, note: string): Promise<void>;
     /** Insert-or-ignore every due run in one statement; returns only the rows this call inserted. */

@@ -71,6 +71,9 @@ export function jobs({ db, schema: s, dialect }: PortableCtx): Omit<Store["jobs"
       const at = prev?.at;
       return { cursor: at === null || at === undefined ? null : Number(at) };
     },
+    async releaseTick(tick) {
+      await db.delete(e).where(and(eq(e.companyId, 0), eq(e.job, DISPATCH_JOB), eq(e.scheduledFor, tick)));
+    },
     async endTick(tick, items, note) {
       await db
         .update(e)
