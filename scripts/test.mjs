@@ -44,6 +44,7 @@ run("dashboards are Grafana JSON on catalogue metrics, filtered by company", "no
 run("alert rules on catalogue metrics, each with a runbook section", "node", ["scripts/check-ops.mjs", "alerts"]);
 run("docs/configuration.md names every var, secret and binding", "node", ["scripts/check-ops.mjs", "docs"]);
 run("deploy script: order, notification, failures (local hook, fake wrangler)", "node", ["scripts/check-deploy.mjs"]);
+run("docs/jobs-schedule.md is generated from the job table", "node", ["scripts/jobs-schedule.mjs", "--check"]);
 
 const report = join(mkdtempSync(join(tmpdir(), "secretaria-vitest-")), "report.json");
 const vitestOk = run("vitest (workerd)", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);

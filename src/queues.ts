@@ -5,6 +5,7 @@ import { consumeInbound } from "./inbound/consumer";
 import { runAgendaOptimizeJob } from "./jobs/agenda-optimize";
 import { JobMessage } from "./jobs/messages";
 import { deliverNotification } from "./jobs/notify";
+import { runExecutions } from "./jobs/run";
 import { backoffSeconds } from "./lib/backoff";
 import { describeBody, log } from "./lib/log";
 import { deliverBatch } from "./outbox/deliver";
@@ -52,7 +53,10 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
       if (job.kind === "agenda_task") await runAppointmentTask(env, store, job.companyId, job.taskId);
       else if (job.kind === "agenda_optimize") await runAgendaOptimizeJob(env, store, job);
       else if (job.kind === "channel_health_batch") await runChannelHealthBatch(env, store, job);
-      else {
+      else if (job.kind === "job_run") {
+        const { failed } = await runExecutions(env, store, job.executionIds);
+        if (failed > 0) return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 5, 900) });
+      } else {
         const sent = await deliverNotification(job);
         if (!sent.ok && sent.retry) return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 10, 900) });
         if (!sent.ok) await recordDeadLetter(env, store, "jobs", job, msg.attempts, sent.reason);

@@ -9,6 +9,7 @@ import { renderBilling } from "./billing";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
+import { renderJobs } from "./jobs";
 import { renderFollowups } from "./followups";
 import { currentLocale, type Key, LOCALES, type Locale, restoreLocale, setDisplayTimeZone, setLocale, t } from "./i18n";
 import { renderInsights } from "./insights";
@@ -44,6 +45,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "modelos", label: "nav.templates", render: renderTemplates, needs: "channel:read" },
   { id: "simulador", label: "nav.simulator", render: renderSimulator, needs: "sandbox:write", sandboxOnly: true },
   { id: "falhas", label: "nav.failures", render: renderFailures, needs: "dead_letters:read" },
+  { id: "tarefas", label: "nav.jobs", render: renderJobs, needs: "jobs:read" },
   { id: "usuarios", label: "nav.users", render: renderUsers, needs: "users:read" },
   { id: "tokens", label: "nav.tokens", render: renderTokens, needs: "tokens:read" },
   { id: "plano", label: "nav.billing", render: renderBilling, needs: "billing:read" },

@@ -8,6 +8,7 @@ import type { AgendaSettings, CompanyProfile } from "../tenants/profile";
 import { readProfile } from "../tenants/profile";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
 import type { AgendaTaskJob } from "../jobs/agenda-task";
+import { nextFollowupWindow } from "../jobs/schedule";
 import { phoneOfAddress } from "../lib/phone";
 import { utcToZoned, zonedTimeToUtc } from "../lib/time-zone";
 import { CalendarSettings, formatSlotLabel, slotsBetween } from "./calendar";
@@ -279,7 +280,10 @@ const cannotMark = (a: Appointment, what: string): AgendaResult<never> => ({
   message: `An appointment that is ${a.status} cannot be marked ${what}`,
 });
 
-/** Attended: the no-show check is off, the follow-up is planned at the tenant's delay. */
+/**
+ * Attended: the no-show check is off, the follow-up is planned in the first follow-up window (10:00 /
+ * 16:00 Mon–Fri, the tenant's clock) at least the tenant's delay after the visit ends.
+ */
 export async function markAttended(ctx: AgendaCtx, a: Appointment): Promise<AgendaResult<Appointment>> {
   const now = Date.now();
   const early = notStarted(a, now);
@@ -288,7 +292,8 @@ export async function markAttended(ctx: AgendaCtx, a: Appointment): Promise<Agen
   if (!attended) return cannotMark(a, "attended");
   await unschedule(ctx, attended, ["no_show_check", "reminder"]);
   if (ctx.profile.agenda.followupEnabled) {
-    await schedule(ctx, attended, [{ kind: "followup", offsetMinutes: 0, dueAt: Math.max(now, attended.endsAt) + ctx.profile.agenda.followupDelayMinutes * MINUTE }]);
+    const earliest = Math.max(now, attended.endsAt) + ctx.profile.agenda.followupDelayMinutes * MINUTE;
+    await schedule(ctx, attended, [{ kind: "followup", offsetMinutes: 0, dueAt: nextFollowupWindow(ctx.company.timeZone, earliest) }]);
   }
   await count(ctx, [{ metric: "secretaria_appointments_attended_total", labels: {}, inc: 1 }]);
   return { ok: true, value: attended };

@@ -17,6 +17,7 @@ import { contacts } from "./routes/contacts";
 import { conversations } from "./routes/conversations";
 import { deadLetters } from "./routes/dead-letters";
 import { followups } from "./routes/followups";
+import { jobs } from "./routes/jobs";
 import { warnIfMetricsUnprotected } from "./routes/metrics-access";
 import { ops } from "./routes/ops";
 import { sandbox } from "./routes/sandbox";
@@ -51,6 +52,7 @@ app.route("/", billingWebhook);
 app.route("/", sandbox);
 app.route("/", deadLetters);
 app.route("/", reports); // before config: its /api/config/:section answers unknown sections
+app.route("/", jobs);
 app.route("/", config);
 app.route("/", alerts);
 app.route("/", assignment); // before conversations: /api/conversations/assignees is not an id

@@ -4,7 +4,7 @@ import { autoReschedule } from "../scheduling/auto-reschedule";
 import { runOptimization } from "../scheduling/service";
 import type { Store } from "../store/types";
 
-/** A tenant's scheduling analysis + training, queued by the daily cron or after an import. */
+/** A tenant's scheduling analysis + training, queued after an import (and run by the job table's scheduling_analysis window, src/jobs/builtin.ts). */
 export const AgendaOptimizeJob = z.object({
   kind: z.literal("agenda_optimize"),
   companyId: z.number().int(),
@@ -16,11 +16,12 @@ export const AgendaOptimizeJob = z.object({
 export type AgendaOptimizeJob = z.infer<typeof AgendaOptimizeJob>;
 
 /** Runs the analysis (a cron run at most once per 23 h); tenants who opted in also get the proactive offers. */
-export async function runAgendaOptimizeJob(env: Env, store: Store, job: AgendaOptimizeJob): Promise<void> {
+export async function runAgendaOptimizeJob(env: Env, store: Store, job: AgendaOptimizeJob) {
   const company = await store.companies.byId(job.companyId);
-  if (company?.status !== "active") return;
+  if (company?.status !== "active") return null;
   const result = await runOptimization(env, store, company, job.trigger);
-  if ("skipped" in result || job.trigger !== "cron") return;
+  if ("skipped" in result || job.trigger !== "cron") return result;
   const ctx = await agendaCtx(env, store, company);
   if (ctx.profile.agenda.risk.autoRescheduleDaily) await autoReschedule(ctx);
+  return result;
 }

@@ -2,6 +2,7 @@ import { alertsJob } from "./alerts";
 import { handoffEscalation } from "./escalation";
 import { channelHealthHandler } from "../channels/health";
 import { templateSyncHandler } from "../channels/templates";
+import { followupWindow, maintenance, schedulingAnalysis } from "./builtin";
 import type { JobName } from "./table";
 import type { JobHandler } from "./types";
 import { sendScheduledMessages } from "../outreach/scheduled-job";
@@ -24,4 +25,8 @@ export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
   reengagement: reengage,
   channel_health: channelHealthHandler,
   template_sync: templateSyncHandler,
+  scheduling_analysis: schedulingAnalysis,
+  followups_morning: followupWindow,
+  followups_afternoon: followupWindow,
+  maintenance: maintenance,
 };

@@ -3,9 +3,10 @@ import { ChannelHealthBatchJob } from "../channels/health";
 import { AgendaOptimizeJob } from "./agenda-optimize";
 import { AgendaTaskJob } from "./agenda-task";
 import { NotifyJob } from "./notify";
+import { JobRunJob } from "./run-message";
 
 /** Every body the jobs queue carries; its dead letters are filed and reprocessed through this. */
-export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob, ChannelHealthBatchJob]);
+export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob, ChannelHealthBatchJob, JobRunJob]);
 export type JobMessage = z.infer<typeof JobMessage>;
 
 /** One dead letter per failed unit of work and generation, however often the DLQ delivers it. */
@@ -19,5 +20,7 @@ export function jobDedupKey(job: JobMessage): string {
       return `jobs:channel_health_batch:${job.scheduledFor}:${job.companyIds[0]}:g${job.generation}`;
     case "agenda_optimize":
       return `jobs:agenda_optimize:${job.trigger}:${job.queuedAt}:g${job.generation}`;
+    case "job_run":
+      return `jobs:job_run:${job.executionIds.join(",")}:g${job.generation}`;
   }
 }

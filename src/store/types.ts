@@ -2,6 +2,7 @@ import type { AgendaStore } from "./contracts/agenda";
 import type { BillingStore } from "./contracts/billing";
 import type { ChannelStore } from "./contracts/channels";
 import type { AssignmentStore } from "./contracts/assignment";
+import type { JobsStore } from "./contracts/jobs";
 import type { MessagingStore } from "./contracts/messaging";
 import type { OpsStore } from "./contracts/ops";
 import type { HoursStore } from "./contracts/hours";
@@ -31,7 +32,8 @@ export interface Store
     OpsStore,
     HoursStore,
     OutreachStore,
-    WaTemplatesStore {
+    WaTemplatesStore,
+    JobsStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -43,6 +45,7 @@ export type * from "./contracts/agenda";
 export type * from "./contracts/billing";
 export type * from "./contracts/channels";
 export type * from "./contracts/assignment";
+export type * from "./contracts/jobs";
 export type * from "./contracts/messaging";
 export type * from "./contracts/ops";
 export type * from "./contracts/hours";

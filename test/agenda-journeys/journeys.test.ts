@@ -62,7 +62,8 @@ describe("agenda journeys over WhatsApp", () => {
     const afterAttended = (await appointment("agd", booked!.id)).tasks ?? [];
     expect(afterAttended.find((t) => t.kind === "no_show_check")?.status).toBe("cancelled");
     const followup = afterAttended.find((t) => t.kind === "followup");
-    expect(Date.parse(followup!.due_at)).toBe(start + 40 * 60_000 + 120 * 60_000);
+    // Marked at 09:10 local with the 2 h delay: not before 11:10, so in the 16:00 follow-up window (Wednesday).
+    expect(Date.parse(followup!.due_at)).toBe(start + 7.5 * 3_600_000);
 
     setClock(Date.parse(followup!.due_at) + 1_000);
     await fireAlarm(c.id);

@@ -2,6 +2,7 @@
 // `wrangler dev` on 127.0.0.1 (harness.mjs): the working flows in pt-BR (flows.mjs), the inbox (inbox.mjs), every screen at
 // two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs), Usuários e papéis (users.mjs), Tokens and Auditoria (access.mjs), Empresas as the platform (tenants.mjs), Plano e consumo (billing.mjs), Mensagens agendadas (outreach.mjs), assignment (assignment.mjs), the SaaS journey from provisioning to an agent (saas.mjs) and Canal (channel.mjs).
 // two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs), Usuários e papéis (users.mjs), Tokens and Auditoria (access.mjs), Empresas as the platform (tenants.mjs), Plano e consumo (billing.mjs), assignment (assignment.mjs), the SaaS journey from provisioning to an agent (saas.mjs), Canal (channel.mjs) and Modelos (templates.mjs).
+// two widths in two languages (screens.mjs), the Configuração journey (settings.mjs), Pós-Atendimento (followups.mjs), the Agenda journey (agenda.mjs), Usuários e papéis (users.mjs), Tokens and Auditoria (access.mjs), Empresas as the platform (tenants.mjs), Plano e consumo (billing.mjs), Tarefas automáticas (jobs.mjs), assignment (assignment.mjs), the SaaS journey from provisioning to an agent (saas.mjs) and Canal (channel.mjs).
 // Run by `npm test` (scripts/test.mjs); writes {passed, failed} to $PANEL_REPORT when set and keeps
 // its screenshots in $PANEL_SCREENSHOTS (default: a new directory in the OS temp dir, printed).
 import { check, report, results, startStage } from "./harness.mjs";
@@ -18,6 +19,7 @@ import { channelJourney } from "./channel.mjs";
 import { templatesJourney } from "./templates.mjs";
 import { billingJourney } from "./billing.mjs";
 import { hoursJourney } from "./hours.mjs";
+import { jobsJourney } from "./jobs.mjs";
 import { assignmentJourney } from "./assignment.mjs";
 import { saasJourney } from "./saas.mjs";
 import { outreachJourney } from "./outreach.mjs";
@@ -41,6 +43,7 @@ try {
     await billingJourney(stage, page);
     await hoursJourney(stage, page);
     await outreachJourney(stage, page);
+    await jobsJourney(stage, page);
     // Signs in as the platform admin; the Canal journey signs the owner in again.
     await tenantsJourney(stage, page);
     // Provision → owner → Meta number → agent, each person in a fresh browser (issue 12).

@@ -8,6 +8,7 @@ import { runOptimization } from "../../src/scheduling/service";
 import type { RiskFactor } from "../../src/store/types";
 import { generateHistory } from "../../src/scheduling/synthetic";
 import { DAY_MS } from "../../src/lib/time-zone";
+import { nextRun } from "../../src/jobs/schedule";
 import { api, contactId, eventually, metricsText, seedCompany, seriesValue, store } from "../support/helpers";
 import { sqlCount, sqlRows } from "../support/sql";
 import { historyCsv, importCsv, phoneOf } from "./support";
@@ -217,10 +218,12 @@ describe("slot insights and the daily run", () => {
     expect(seriesValue(text, "secretaria_agenda_optimization_runs_total", { company: "ins", trigger: "manual" })).toBe(1);
   });
 
-  it("the daily cron queues a run per tenant and never runs one twice within 23 h", async () => {
+  it("the job table's 02:00 (tenant's zone) window runs the analysis per tenant and never twice within 23 h", async () => {
     const c = await seedCompany({ slug: "cron" });
     await importCsv("cron", historyCsv(rows.slice(0, 500)));
-    await worker.scheduled(createScheduledController({ scheduledTime: NOW, cron: "0 6 * * *" }), env);
+    // The minute trigger at the tenant's next 02:00 (São Paulo): the dispatcher queues its scheduling_analysis.
+    const twoAm = nextRun("0 2 * * *", c.timeZone, NOW)!;
+    await worker.scheduled(createScheduledController({ scheduledTime: twoAm, cron: "* * * * *" }), env);
     await eventually(async () => {
       const last = await store().scheduling.lastRun(c.id, "done");
       if (last?.trigger !== "cron") throw new Error("no cron run yet");

@@ -11,6 +11,7 @@ import followups from "./en/followups.json";
 import hours from "./en/hours.json";
 import outreach from "./en/outreach.json";
 import insights from "./en/insights.json";
+import jobs from "./en/jobs.json";
 import scheduling from "./en/scheduling.json";
 import settings from "./en/settings.json";
 import simulator from "./en/simulator.json";
@@ -37,4 +38,5 @@ export default {
   ...hours,
   ...outreach,
   ...templates,
+  ...jobs,
 };

@@ -11,6 +11,7 @@ import followups from "./es/followups.json";
 import hours from "./es/hours.json";
 import outreach from "./es/outreach.json";
 import insights from "./es/insights.json";
+import jobs from "./es/jobs.json";
 import scheduling from "./es/scheduling.json";
 import settings from "./es/settings.json";
 import simulator from "./es/simulator.json";
@@ -37,4 +38,5 @@ export default {
   ...hours,
   ...outreach,
   ...templates,
+  ...jobs,
 };

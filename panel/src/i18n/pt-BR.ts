@@ -11,6 +11,7 @@ import followups from "./pt-BR/followups.json";
 import hours from "./pt-BR/hours.json";
 import outreach from "./pt-BR/outreach.json";
 import insights from "./pt-BR/insights.json";
+import jobs from "./pt-BR/jobs.json";
 import scheduling from "./pt-BR/scheduling.json";
 import settings from "./pt-BR/settings.json";
 import simulator from "./pt-BR/simulator.json";
@@ -37,4 +38,5 @@ export default {
   ...hours,
   ...outreach,
   ...templates,
+  ...jobs,
 };

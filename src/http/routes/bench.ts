@@ -4,6 +4,7 @@ import { AppError } from "../../lib/errors";
 import { PROMETHEUS_CONTENT_TYPE } from "../../metrics/render";
 import type { MetricEvent } from "../../metrics/sql-metrics";
 import { GzipMemo } from "../../metrics/gzip";
+import { dispatch, forgetZones } from "../../jobs/dispatcher";
 import { storeEngine } from "../../store";
 import { acceptsGzip } from "./ops";
 import { tenantStub } from "../../tenants/stubs";
@@ -97,4 +98,16 @@ bench.get("/__bench/bytes", (c) => {
   if (!acceptsGzip(c.req.header("accept-encoding"))) return c.body(filler.slice(0, bytes), 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   const body = fillerGzip.member(String(bytes), filler.slice(0, bytes));
   return new Response(body, { headers: { "content-type": PROMETHEUS_CONTENT_TYPE, "content-encoding": "gzip" }, encodeBody: "manual" });
+});
+
+/** bench/jobs.mjs: one dispatcher tick at `time` (ms), and what it cost (the minute trigger's other work apart). */
+bench.post("/__bench/jobs/tick", async (c) => {
+  const at = Number(c.req.query("time"));
+  if (!Number.isFinite(at)) throw new AppError(400, "bad_time", "time: ms since 1970");
+  if (c.req.query("forget") === "1") forgetZones();
+  resetCosts();
+  const t0 = performance.now();
+  const summary = await dispatch(c.env, c.get("store"), at);
+  const ms = performance.now() - t0;
+  return c.json({ summary, ms, costs: { ...costs } });
 });

@@ -6,6 +6,7 @@ import { calendarWrites } from "./appointments";
 import { createOutboxStore, createTurnsStore } from "./batch";
 import { d1Ctx } from "./db";
 import { d1Dialect } from "./dialect";
+import { jobsInsertDue } from "./jobs";
 import { ops } from "./ops";
 import { schedulingBulk } from "./scheduling";
 import { statusMoves } from "./statuses";
@@ -26,6 +27,7 @@ export function createD1Store(binding: D1Database): Store {
     messages: { ...shared.messages, ...statusMoves(x) },
     appointments: { ...shared.appointments, ...calendarWrites(x, shared.appointments) },
     scheduling: { ...shared.scheduling, ...schedulingBulk(x, importScreen(portable)) },
+    jobs: { ...shared.jobs, ...jobsInsertDue(x) },
     ops: ops(x),
     async ping() {
       await binding.prepare("SELECT 1").first();

@@ -39,6 +39,7 @@ export interface PortableCtx {
 export interface EngineSpecific {
   messages: "applyStatus" | "applyStatuses";
   appointments: "reserve" | "move";
+  jobs: "insertDue";
   scheduling: "importRows" | "analyzeImported" | "history" | "upcoming" | "setRisk" | "saveInsights" | "claimRun";
 }
 

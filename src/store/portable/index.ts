@@ -14,6 +14,7 @@ import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
 import { outreachReports } from "./outreach-reports";
 import { scheduledMessages } from "./scheduled-messages";
+import { jobControls, jobs } from "./jobs";
 import { importJobs, scheduling } from "./scheduling";
 import { sessions, userLinks, users } from "./users";
 import { channelHealth, waTemplates } from "./wa-templates";
@@ -56,5 +57,7 @@ export function portableRepositories(x: PortableCtx) {
     outreachReports: outreachReports(x),
     waTemplates: waTemplates(x),
     channelHealth: channelHealth(x),
+    jobs: jobs(x),
+    jobControls: jobControls(x),
   };
 }

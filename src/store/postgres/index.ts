@@ -4,6 +4,7 @@ import type { Store } from "../types";
 import { calendarWrites } from "./appointments";
 import { createOutboxStore, createTurnsStore } from "./batch";
 import { pgClient, pgCtx } from "./db";
+import { jobsInsertDue } from "./jobs";
 import { ops } from "./ops";
 import { portableCtx } from "./portable";
 import { schedulingBulk } from "./scheduling";
@@ -26,6 +27,7 @@ export function createPostgresStore(connectionString: string, opts: { max?: numb
     messages: { ...shared.messages, ...statusMoves(x) },
     appointments: { ...shared.appointments, ...calendarWrites(x) },
     scheduling: { ...shared.scheduling, ...schedulingBulk(x, importScreen(portable)) },
+    jobs: { ...shared.jobs, ...jobsInsertDue(x) },
     ops: ops(x),
     async ping() {
       await client`SELECT 1`;
