@@ -1,4 +1,5 @@
 import { runAppointmentTask } from "./agenda/service";
+import { runCampaignBatch } from "./campaigns/send";
 import { recordDeadLetter } from "./dead-letters/consumer";
 import { consumeInbound } from "./inbound/consumer";
 import { runAgendaOptimizeJob } from "./jobs/agenda-optimize";
@@ -50,6 +51,7 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
       const job = parsed.data;
       if (job.kind === "agenda_task") await runAppointmentTask(env, store, job.companyId, job.taskId);
       else if (job.kind === "agenda_optimize") await runAgendaOptimizeJob(env, store, job);
+      else if (job.kind === "campaign_batch") await runCampaignBatch(env, store, job);
       else {
         const sent = await deliverNotification(job);
         if (!sent.ok && sent.retry) return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 10, 900) });

@@ -8,6 +8,7 @@ import { apiDocs } from "./routes/api-docs";
 import { auth } from "./routes/auth";
 import { assignment } from "./routes/assignment";
 import { bench } from "./routes/bench";
+import { campaigns } from "./routes/campaigns";
 import { channel } from "./routes/channel";
 import { billing } from "./routes/billing";
 import { billingWebhook } from "./routes/billing-webhook";
@@ -51,6 +52,7 @@ app.route("/", assignment); // before conversations: /api/conversations/assignee
 app.route("/", channel);
 app.route("/", conversations);
 app.route("/", contacts);
+app.route("/", campaigns);
 app.route("/", scheduling);
 app.route("/", followups);
 app.route("/", agenda);

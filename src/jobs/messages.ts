@@ -1,10 +1,11 @@
 import * as z from "../lib/zod";
+import { CampaignBatchJob } from "../campaigns/batch-job";
 import { AgendaOptimizeJob } from "./agenda-optimize";
 import { AgendaTaskJob } from "./agenda-task";
 import { NotifyJob } from "./notify";
 
 /** Every body the jobs queue carries; its dead letters are filed and reprocessed through this. */
-export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob]);
+export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob, CampaignBatchJob]);
 export type JobMessage = z.infer<typeof JobMessage>;
 
 /** One dead letter per failed unit of work and generation, however often the DLQ delivers it. */
@@ -16,5 +17,7 @@ export function jobDedupKey(job: JobMessage): string {
       return `jobs:agenda_task:${job.taskId}:g${job.generation}`;
     case "agenda_optimize":
       return `jobs:agenda_optimize:${job.trigger}:${job.queuedAt}:g${job.generation}`;
+    case "campaign_batch":
+      return `jobs:campaign_batch:${job.campaignId}:${job.token}:g${job.generation}`;
   }
 }

@@ -1,5 +1,6 @@
 import type { AgendaStore } from "./contracts/agenda";
 import type { BillingStore } from "./contracts/billing";
+import type { CampaignStore } from "./contracts/campaigns";
 import type { ChannelStore } from "./contracts/channels";
 import type { AssignmentStore } from "./contracts/assignment";
 import type { MessagingStore } from "./contracts/messaging";
@@ -16,7 +17,7 @@ import type { OutboxStore, TurnsStore } from "./batch-types";
  * across tenants. The row types and each repository's methods live in store/contracts/, one file per
  * area; import them from here.
  */
-export interface Store extends TenantStore, ChannelStore, UserStore, AssignmentStore, BillingStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore {
+export interface Store extends TenantStore, ChannelStore, UserStore, AssignmentStore, BillingStore, MessagingStore, AgendaStore, SchedulingStore, OpsStore, CampaignStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -26,6 +27,7 @@ export interface Store extends TenantStore, ChannelStore, UserStore, AssignmentS
 
 export type * from "./contracts/agenda";
 export type * from "./contracts/billing";
+export type * from "./contracts/campaigns";
 export type * from "./contracts/channels";
 export type * from "./contracts/assignment";
 export type * from "./contracts/messaging";

@@ -2,6 +2,7 @@ import { appointmentTasks, feedback } from "./appointment-tasks";
 import { appointments } from "./appointments";
 import { billingEvents, billingOps, plans, subscriptions, usage } from "./billing";
 import { assignment } from "./assignment";
+import { campaigns } from "./campaigns";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
 import { companyChannel } from "./company-channel";
 import { contacts } from "./contacts";
@@ -47,5 +48,6 @@ export function portableRepositories(x: PortableCtx) {
     billingEvents: billingEvents(x),
     billingOps: billingOps(x),
     assignment: assignment(x),
+    campaigns: campaigns(x),
   };
 }
