@@ -47,7 +47,12 @@ export async function runCampaignBatch(env: Env, store: Store, job: CampaignBatc
   const tenant = await loadTenant(store, job.companyId);
   if (tenant?.company.status !== "active") return { sent: 0, skipped: 0, stopped: "not_running" };
   if (inQuietHours(tenant.profile.businessHours, tenant.company.timeZone, now)) return { sent: 0, skipped: 0, stopped: "quiet_hours" };
-  const claimed = await store.campaigns.claimDue(job.companyId, campaign.id, now + BATCH_MS - 1, campaign.throttlePerMinute, now - CLAIM_STALE_MS);
+  const claimed = await store.campaigns.claimDue(job.companyId, campaign.id, {
+    dueBy: now + BATCH_MS - 1,
+    now,
+    limit: campaign.throttlePerMinute,
+    staleBefore: now - CLAIM_STALE_MS,
+  });
   const outcomes = await sendClaimed(env, store, tenant.company, campaign, claimed, now);
   await store.campaigns.finish(job.companyId, campaign.id, outcomes);
   const result = { sent: outcomes.filter((o) => o.status === "sent").length, skipped: outcomes.filter((o) => o.status !== "sent").length };

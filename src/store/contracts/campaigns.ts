@@ -112,8 +112,11 @@ export interface CampaignStore {
     materialise(companyId: number, campaignId: number, audience: AudienceQuery, now: number, start: number, perMinute: number): Promise<number>;
     /** Shifts the pending recipients so that the first is due at `from`, keeping their spacing (after a pause or a quiet stop). */
     respace(companyId: number, campaignId: number, from: number): Promise<void>;
-    /** Takes up to `limit` pending recipients due by `now` (or whose claim went stale before `staleBefore`). */
-    claimDue(companyId: number, campaignId: number, now: number, limit: number, staleBefore: number): Promise<ClaimedRecipient[]>;
+    /**
+     * Takes (compare-and-set, claim time `now`) up to `limit` pending recipients due by `dueBy`, unclaimed
+     * or whose claim went stale before `staleBefore`.
+     */
+    claimDue(companyId: number, campaignId: number, q: { dueBy: number; now: number; limit: number; staleBefore: number }): Promise<ClaimedRecipient[]>;
     /** Records the outcomes of claimed recipients (a few statements whatever their number). */
     finish(companyId: number, campaignId: number, outcomes: RecipientOutcome[]): Promise<void>;
     /** Whether a recipient is still pending (claimed or not). */

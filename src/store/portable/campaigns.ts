@@ -180,9 +180,9 @@ export function campaigns(x: PortableCtx): Store["campaigns"] {
           .set({ dueAt: sql`${r.dueAt} + ${shift}` })
           .where(pending);
     },
-    async claimDue(companyId, campaignId, now, limit, staleBefore) {
+    async claimDue(companyId, campaignId, { dueBy, now, limit, staleBefore }) {
       if (limit <= 0) return [];
-      const claimable = and(ofCampaign(companyId, campaignId), eq(r.status, "pending"), lte(r.dueAt, now), or(isNull(r.sentAt), lte(r.sentAt, staleBefore)));
+      const claimable = and(ofCampaign(companyId, campaignId), eq(r.status, "pending"), lte(r.dueAt, dueBy), or(isNull(r.sentAt), lte(r.sentAt, staleBefore)));
       const candidates = await db.select({ id: r.id }).from(r).where(claimable).orderBy(asc(r.dueAt), asc(r.id)).limit(limit);
       if (!candidates.length) return [];
       // Compare-and-set: the same conditions again, so a concurrent batch that took a row first keeps it.
@@ -261,7 +261,8 @@ export function campaigns(x: PortableCtx): Store["campaigns"] {
           .groupBy(r.status, r.skipReason, m.status),
         db
           .select({
-            replied: sql`sum(case when exists (select 1 from ${m} where ${m.companyId} = ${companyId} and ${m.contactId} = ${r.contactId} and ${m.direction} = 'in' and ${m.createdAt} > ${r.sentAt}) then 1 else 0 end)`,
+            // created_at has whole seconds on D1 (unixepoch() * 1000): a reply in the send's second counts.
+            replied: sql`sum(case when exists (select 1 from ${m} where ${m.companyId} = ${companyId} and ${m.contactId} = ${r.contactId} and ${m.direction} = 'in' and ${m.createdAt} >= ${r.sentAt} - ${r.sentAt} % 1000) then 1 else 0 end)`,
             booked: sql`sum(case when exists (select 1 from ${ap} where ${ap.companyId} = ${companyId} and ${ap.contactId} = ${r.contactId} and ${ap.source} in ('whatsapp', 'calcom') and ${ap.bookedAt} > ${r.sentAt} and ${ap.bookedAt} <= ${r.sentAt} + ${bookedWithinMs}) then 1 else 0 end)`,
             optedOut: sql`sum(case when ${k.optedOut} then 1 else 0 end)`,
           })
