@@ -17,6 +17,7 @@ import { channelJourney } from "./channel.mjs";
 import { billingJourney } from "./billing.mjs";
 import { assignmentJourney } from "./assignment.mjs";
 import { saasJourney } from "./saas.mjs";
+import { campaignsJourney } from "./campaigns.mjs";
 
 try {
   const stage = await startStage();
@@ -39,6 +40,8 @@ try {
     await tenantsJourney(stage, page);
     // Provision → owner → Meta number → agent, each person in a fresh browser (issue 12).
     await saasJourney(stage, page);
+    // Campanhas: signs the owner in again, builds an audience with its live preview, schedules, pauses.
+    await campaignsJourney(stage, page);
     // Last: it connects the tenant to Meta for a while (the simulator's journeys need the sandbox).
     await channelJourney(stage, page);
     await check("no script errors on the page", async () => {

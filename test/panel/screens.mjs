@@ -7,7 +7,21 @@ import path from "node:path";
 import { ROOT } from "../../scripts/dev.mjs";
 import { check, chooseLanguage, OWNER, signIn, TENANT, viewReady } from "./harness.mjs";
 
-export const VIEWS = ["insights", "agenda", "conversas", "pos-atendimento", "configuracao", "canal", "simulador", "falhas", "usuarios", "tokens", "plano", "auditoria"];
+export const VIEWS = [
+  "insights",
+  "agenda",
+  "conversas",
+  "pos-atendimento",
+  "campanhas",
+  "configuracao",
+  "canal",
+  "simulador",
+  "falhas",
+  "usuarios",
+  "tokens",
+  "plano",
+  "auditoria",
+];
 const WIDE = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 // Spanish is walked at the phone's width only (its layout is the same; the words are what differ).
