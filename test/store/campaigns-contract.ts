@@ -100,6 +100,24 @@ export function campaignsContract(name: string, makeStore: () => Store | Promise
       expect(results).toMatchObject({ sent: 1, skipped: 1, skipReasons: { opted_out: 1 }, replied: 0, booked: 0 });
     });
 
+    it("materialises a large audience in a few statements (no bound parameter per row)", async () => {
+      const store = await makeStore();
+      const c = await company(store);
+      const many = 1_203;
+      for (let i = 0; i < many; i += 100)
+        await Promise.all(Array.from({ length: Math.min(100, many - i) }, () => store.contacts.upsertInbound(c.id, { phone: phone(), name: "Lote", at: NOW - DAY })));
+      const k = await store.campaigns.create(
+        c.id,
+        { name: "lote", type: "offer", audience: {}, message: "m", template: null, startsAt: null, throttlePerMinute: 120, createdBy: null },
+        NOW,
+      );
+      expect(await store.campaigns.materialise(c.id, k.id, audienceQuery({}), NOW, NOW, 120)).toBe(many);
+      const rows = await store.campaigns.schedule(c.id, k.id);
+      expect(rows).toHaveLength(many);
+      expect(rows[many - 1]?.dueAt).toBe(NOW + (many - 1) * 500);
+      expect(new Set(rows.map((r) => r.contactId)).size).toBe(many);
+    });
+
     it("moves status and the batch lease by compare-and-set, and finds the campaigns due in a window", async () => {
       const store = await makeStore();
       const c = await company(store);

@@ -1,7 +1,11 @@
 import { Hono, type Context } from "hono";
 import * as z from "../../lib/zod";
 import { Audience, audienceQuery, CampaignBody, CampaignTemplateBody, THROTTLE } from "../../campaigns/audience";
-import { queueBatch } from "../../campaigns/send";
+import type { CampaignBatchJob } from "../../campaigns/batch-job";
+import { queueBatch, runCampaignBatch } from "../../campaigns/send";
+import { runCampaignWindow } from "../../campaigns/window";
+import { jobByName } from "../../jobs/table";
+import { costs, metering } from "../../lib/cost-meter";
 import { campaignView, VIEW } from "../../campaigns/view";
 import { AppError } from "../../lib/errors";
 import { maskPhone } from "../../lib/phone";
@@ -244,3 +248,34 @@ async function goOn(c: Context<AppEnv>, companyId: number, id: number, now: numb
   const current = await store.campaigns.byId(companyId, id);
   if (current?.status === "running") await queueBatch(c.env, companyId, id, current.updatedAt, 0);
 }
+
+/**
+ * bench/campaigns.mjs drives one campaign through its window run and its batches at simulated instants
+ * (the jobs queue captured, so the next batch is handed back instead of waiting a real minute), with
+ * what each step cost. 404 unless COST_METER=true, like the rest of /__bench.
+ */
+campaigns.post("/__bench/campaigns/step", async (c) => {
+  if (!metering(c.env)) throw new AppError(404, "not_found", "No such route");
+  const body = (await c.req.json()) as { company: string; campaign_id: number; at: number; job?: CampaignBatchJob; read?: boolean };
+  const store = c.get("store");
+  const company = await store.companies.bySlug(body.company);
+  const job = jobByName("campaigns_morning");
+  if (!company || !job) throw new AppError(404, "not_found", "No such tenant");
+  if (body.read) return c.json({ schedule: await store.campaigns.schedule(company.id, body.campaign_id) });
+  const queued: CampaignBatchJob[] = [];
+  const jobsQueue = {
+    send: async (b: unknown) => void queued.push(b as CampaignBatchJob),
+    sendBatch: async (ms: { body: unknown }[]) => void queued.push(...ms.map((m) => m.body as CampaignBatchJob)),
+  };
+  const env = Object.create(c.env, { JOBS_QUEUE: { value: jobsQueue } }) as Env;
+  const before = { ...costs };
+  const result = body.job
+    ? await runCampaignBatch(env, store, body.job, body.at)
+    : await runCampaignWindow({ env, store, job, scheduledFor: body.at, company, pausedTenants: new Set() });
+  const spent = {
+    d1_statements: costs.d1Statements - before.d1Statements,
+    d1_round_trips: costs.d1RoundTrips - before.d1RoundTrips,
+    queue_messages: costs.queueMessages - before.queueMessages,
+  };
+  return c.json({ result, next: queued[0] ?? null, ...spent });
+});
