@@ -20,6 +20,8 @@ async function seed(stage) {
         ([phone, name, labels]) =>
           `INSERT INTO contacts (company_id, phone, name, attributes, last_inbound_at) VALUES (${company}, '${phone}', '${name}', '{"labels":${labels}}', ${now - 40 * 86_400_000}) ON CONFLICT (company_id, phone) DO UPDATE SET attributes = excluded.attributes, opted_out = 0;`,
       ),
+      // Lúcia has a conversation: her labels are edited from the Conversas contact panel.
+      `INSERT INTO conversations (company_id, contact_id, status, last_message_at) SELECT ${company}, id, 'bot', ${now} FROM contacts WHERE company_id = ${company} AND phone = '5511955510001' AND NOT EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = contacts.id AND v.status IN ('bot', 'human'));`,
       // One opted out: never in an audience.
       `UPDATE contacts SET opted_out = 1 WHERE company_id = ${company} AND phone = '5511955510004';`,
       // A finished campaign, for the results.
@@ -97,6 +99,20 @@ export async function campaignsJourney(stage, page) {
     await page.waitForSelector("dialog.confirm[open]");
     await page.click("#confirm-cancel");
     assert.equal((await api(`/api/campaigns/${createdId}`)).body.campaign.status, "scheduled");
+  });
+
+  await check("the Conversas contact panel shows the contact's labels and saves new ones, which audiences then select by", async () => {
+    const list = (await api("/api/conversations?limit=100")).body.conversations;
+    const conv = list.find((c) => c.contact?.phone === "5511955510001");
+    await page.evaluate((id) => (location.hash = `conversas?id=${id}`), conv.id);
+    await viewReady(page);
+    await page.waitForSelector("#contact-labels .badge");
+    assert.deepEqual(await page.$$eval("#contact-labels .badge", (bs) => bs.map((b) => b.textContent)), ["vip", "implante"]);
+    await page.fill("#contact-labels-input", "vip, Retorno");
+    await page.click("#contact-labels-save");
+    await page.waitForSelector("#contact-labels .badge:has-text('retorno')");
+    assert.equal((await api("/api/campaigns/preview", { method: "POST", body: JSON.stringify({ audience: { labels: ["retorno"] } }) })).body.count, 1);
+    await page.screenshot({ path: path.join(stage.shots, "1280-pt-BR-contato-etiquetas.png"), fullPage: true });
   });
 
   await check("a finished campaign's detail shows its results and why some were not sent", async () => {
