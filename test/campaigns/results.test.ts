@@ -9,7 +9,8 @@ const MIN = 60_000;
 type Stored = {
   contact_id: number;
   status: string;
-  payload: string;
+  /** JSON text on D1, an object on Postgres. */
+  payload: unknown;
   provider_message_id: string | null;
 };
 const stored = (companyId: number) =>
@@ -48,7 +49,7 @@ describe("campaign sending: who is skipped, what goes outside the 24 h window, a
     await eventually(async () => {
       const rows = await stored(a.id);
       expect(rows.map((m) => m.status).every((s) => s === "accepted" || s === "sent")).toBe(true);
-      const byContact = new Map(rows.map((m) => [m.contact_id, JSON.parse(m.payload)]));
+      const byContact = new Map(rows.map((m) => [m.contact_id, typeof m.payload === "string" ? JSON.parse(m.payload) : m.payload]));
       expect(byContact.get(inside.id)).toEqual({ kind: "text", text: `Oi Rita, saudades! — ${a.name}` });
       expect(byContact.get(outside.id)).toEqual({ kind: "template", name: "reativacao_outubro", language: "pt_BR", parameters: ["Joana", a.name] });
     });
