@@ -11,7 +11,7 @@ const NAME = "Clínica E2E";
 const OWNER = { email: "dona@clinica-e2e.test", name: "Dona E2E", password: "senha-da-dona-e2e-2026" };
 const AGENT = { email: "agente@clinica-e2e.test", name: "Beto Agente", password: "senha-do-beto-e2e-2026" };
 const PNID = "100000000000777";
-const AGENT_VIEWS = ["insights", "agenda", "conversas", "pos-atendimento"];
+const AGENT_VIEWS = ["insights", "agenda", "conversas", "pos-atendimento", "campanhas"];
 const NOT_AGENT = ["configuracao", "canal", "usuarios", "tokens", "auditoria", "plano", "empresas", "falhas"];
 
 const navViews = (p) => p.$$eval("nav a", (as) => as.map((a) => a.dataset.view));
