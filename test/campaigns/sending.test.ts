@@ -98,6 +98,12 @@ describe("campaign windows and batches", () => {
     expect(rows.filter((r) => r.status === "sent")).toHaveLength(3);
     expect(rows.filter((r) => r.status === "pending").map((r) => r.dueAt - t1)).toEqual([MIN]);
     expect((await move(a.slug, id, "cancel")).status).toBe(200);
+    // What was left is skipped as cancelled: the progress is complete, the results say why.
+    const cancelled = await json<{ campaign: { progress: { pending: number; percent: number } }; results: { skip_reasons: Record<string, number> } }>(
+      api(`/api/campaigns/${id}`, { tenant: a.slug }),
+    );
+    expect(cancelled.campaign.progress).toMatchObject({ pending: 0, percent: 100 });
+    expect(cancelled.results.skip_reasons).toEqual({ cancelled: 1 });
     expect(await json(move(a.slug, id, "cancel"))).toMatchObject({ error: { code: "campaign_finished" } });
     expect(await json(move(a.slug, id, "resume"))).toMatchObject({ error: { code: "campaign_not_paused" } });
     const audit = await json<{ entries?: { action: string }[]; audit?: { action: string }[] }>(api("/api/audit", { tenant: a.slug }));

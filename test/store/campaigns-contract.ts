@@ -98,6 +98,8 @@ export function campaignsContract(name: string, makeStore: () => Store | Promise
       expect((await store.campaigns.schedule(c.id, k.id)).find((r) => r.status === "pending")?.dueAt).toBe(NOW + DAY);
       const results = await store.campaigns.results(c.id, k.id, 7 * DAY);
       expect(results).toMatchObject({ sent: 1, skipped: 1, skipReasons: { opted_out: 1 }, replied: 0, booked: 0 });
+      expect(await store.campaigns.skipPending(c.id, k.id, "cancelled")).toBe(1);
+      expect(await store.campaigns.pendingCount(c.id, k.id)).toBe(0);
     });
 
     it("materialises a large audience in a few statements (no bound parameter per row)", async () => {

@@ -232,6 +232,8 @@ for (const [action, move] of Object.entries(MOVES)) {
         throw new AppError(409, move.code, move.message, { status: campaign.status });
       await audit(c, company.id, { action: `campaign.${action}`, target: `campaign:${id}`, detail: { from: campaign.status, to } });
       if (to === "running") await goOn(c, company.id, id, now);
+      // A batch already past its status check may still send its minute; nothing after it will.
+      if (to === "cancelled") await store.campaigns.skipPending(company.id, id, "cancelled");
       const after = await store.campaigns.byId(company.id, id);
       const [progress] = await store.campaigns.progress(company.id, [id]);
       return c.json({ campaign: campaignView(after ?? campaign, progress) });

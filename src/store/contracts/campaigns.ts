@@ -119,6 +119,8 @@ export interface CampaignStore {
     claimDue(companyId: number, campaignId: number, q: { dueBy: number; now: number; limit: number; staleBefore: number }): Promise<ClaimedRecipient[]>;
     /** Records the outcomes of claimed recipients (a few statements whatever their number). */
     finish(companyId: number, campaignId: number, outcomes: RecipientOutcome[]): Promise<void>;
+    /** Marks every pending recipient skipped with `reason` (a cancelled campaign); how many. */
+    skipPending(companyId: number, campaignId: number, reason: string): Promise<number>;
     /** Whether a recipient is still pending (claimed or not). */
     pendingCount(companyId: number, campaignId: number): Promise<number>;
     /** Recipients by status, for many campaigns in one grouped query. */

@@ -232,6 +232,14 @@ export function campaigns(x: PortableCtx): Store["campaigns"] {
           .set({ status, skipReason: key.slice(status.length + 1) })
           .where(and(scope, eq(r.status, "pending"), dialect.inList(r.id, ids)));
     },
+    async skipPending(companyId, campaignId, reason) {
+      const rows = await db
+        .update(r)
+        .set({ status: "skipped", skipReason: reason })
+        .where(and(ofCampaign(companyId, campaignId), eq(r.status, "pending")))
+        .returning({ id: r.id });
+      return rows.length;
+    },
     async pendingCount(companyId, campaignId) {
       const [row] = await db
         .select({ n: sql<number>`count(*)`.mapWith(Number) })
