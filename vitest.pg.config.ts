@@ -24,6 +24,10 @@ export default defineConfig(async () => ({
       "test/scheduling-api/*.test.ts",
       // Sign-in, sessions, users and roles on Postgres too (the session read is one join).
       "test/identity/*.test.ts",
+      // Campaigns through the routes and the window handler: the audience SQL and the batches on Postgres too.
+      "test/campaigns/audience.test.ts",
+      "test/campaigns/sending.test.ts",
+      "test/campaigns/results.test.ts",
     ],
     testTimeout: 30_000,
   },

@@ -1,5 +1,6 @@
 import { runAppointmentTask } from "./agenda/service";
 import { runChannelHealthBatch } from "./channels/health";
+import { runCampaignBatch } from "./campaigns/send";
 import { recordDeadLetter } from "./dead-letters/consumer";
 import { consumeInbound } from "./inbound/consumer";
 import { runAgendaOptimizeJob } from "./jobs/agenda-optimize";
@@ -53,6 +54,7 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
       if (job.kind === "agenda_task") await runAppointmentTask(env, store, job.companyId, job.taskId);
       else if (job.kind === "agenda_optimize") await runAgendaOptimizeJob(env, store, job);
       else if (job.kind === "channel_health_batch") await runChannelHealthBatch(env, store, job);
+      else if (job.kind === "campaign_batch") await runCampaignBatch(env, store, job);
       else if (job.kind === "job_run") {
         const { failed } = await runExecutions(env, store, job.executionIds);
         if (failed > 0) return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 5, 900) });

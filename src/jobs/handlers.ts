@@ -3,6 +3,7 @@ import { handoffEscalation } from "./escalation";
 import { channelHealthHandler } from "../channels/health";
 import { templateSyncHandler } from "../channels/templates";
 import { followupWindow, maintenance, schedulingAnalysis } from "./builtin";
+import { runCampaignWindow } from "../campaigns/window";
 import type { JobName } from "./table";
 import type { JobHandler } from "./types";
 import { sendScheduledMessages } from "../outreach/scheduled-job";
@@ -29,4 +30,7 @@ export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
   followups_morning: followupWindow,
   followups_afternoon: followupWindow,
   maintenance: maintenance,
+  campaigns_morning: runCampaignWindow,
+  campaigns_afternoon: runCampaignWindow,
+  campaigns_evening: runCampaignWindow,
 };

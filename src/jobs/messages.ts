@@ -1,12 +1,13 @@
 import * as z from "../lib/zod";
 import { ChannelHealthBatchJob } from "../channels/health";
+import { CampaignBatchJob } from "../campaigns/batch-job";
 import { AgendaOptimizeJob } from "./agenda-optimize";
 import { AgendaTaskJob } from "./agenda-task";
 import { NotifyJob } from "./notify";
 import { JobRunJob } from "./run-message";
 
 /** Every body the jobs queue carries; its dead letters are filed and reprocessed through this. */
-export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob, ChannelHealthBatchJob, JobRunJob]);
+export const JobMessage = z.discriminatedUnion("kind", [AgendaTaskJob, AgendaOptimizeJob, NotifyJob, ChannelHealthBatchJob, JobRunJob, CampaignBatchJob]);
 export type JobMessage = z.infer<typeof JobMessage>;
 
 /** One dead letter per failed unit of work and generation, however often the DLQ delivers it. */
@@ -22,5 +23,7 @@ export function jobDedupKey(job: JobMessage): string {
       return `jobs:agenda_optimize:${job.trigger}:${job.queuedAt}:g${job.generation}`;
     case "job_run":
       return `jobs:job_run:${job.executionIds.join(",")}:g${job.generation}`;
+    case "campaign_batch":
+      return `jobs:campaign_batch:${job.campaignId}:${job.token}:g${job.generation}`;
   }
 }

@@ -1,5 +1,6 @@
 import type { AgendaStore } from "./contracts/agenda";
 import type { BillingStore } from "./contracts/billing";
+import type { CampaignStore } from "./contracts/campaigns";
 import type { ChannelStore } from "./contracts/channels";
 import type { AssignmentStore } from "./contracts/assignment";
 import type { JobsStore } from "./contracts/jobs";
@@ -33,7 +34,8 @@ export interface Store
     HoursStore,
     OutreachStore,
     WaTemplatesStore,
-    JobsStore {
+    JobsStore,
+    CampaignStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -43,6 +45,7 @@ export interface Store
 
 export type * from "./contracts/agenda";
 export type * from "./contracts/billing";
+export type * from "./contracts/campaigns";
 export type * from "./contracts/channels";
 export type * from "./contracts/assignment";
 export type * from "./contracts/jobs";

@@ -23,6 +23,7 @@ import { jobsJourney } from "./jobs.mjs";
 import { assignmentJourney } from "./assignment.mjs";
 import { saasJourney } from "./saas.mjs";
 import { outreachJourney } from "./outreach.mjs";
+import { campaignsJourney } from "./campaigns.mjs";
 
 try {
   const stage = await startStage();
@@ -48,6 +49,8 @@ try {
     await tenantsJourney(stage, page);
     // Provision → owner → Meta number → agent, each person in a fresh browser (issue 12).
     await saasJourney(stage, page);
+    // Campanhas: signs the owner in again, builds an audience with its live preview, schedules, pauses.
+    await campaignsJourney(stage, page);
     // Last: it connects the tenant to Meta for a while (the simulator's journeys need the sandbox).
     await channelJourney(stage, page);
     // After Canal: it connects a Meta number with its WABA id, and leaves the tenant on the simulator again.

@@ -11,8 +11,8 @@ const NAME = "Clínica E2E";
 const OWNER = { email: "dona@clinica-e2e.test", name: "Dona E2E", password: "senha-da-dona-e2e-2026" };
 const AGENT = { email: "agente@clinica-e2e.test", name: "Beto Agente", password: "senha-do-beto-e2e-2026" };
 const PNID = "100000000000777";
-// Agents schedule messages too (Mensagens agendadas is conversations:read, its form conversations:write).
-const AGENT_VIEWS = ["insights", "agenda", "conversas", "pos-atendimento", "agendadas"];
+// Agents schedule messages too (Mensagens agendadas is conversations:read, its form conversations:write) and see campaigns.
+const AGENT_VIEWS = ["insights", "agenda", "conversas", "pos-atendimento", "agendadas", "campanhas"];
 const NOT_AGENT = ["configuracao", "canal", "usuarios", "tokens", "auditoria", "plano", "empresas", "falhas"];
 
 const navViews = (p) => p.$$eval("nav a", (as) => as.map((a) => a.dataset.view));

@@ -13,6 +13,7 @@ export const VIEWS = [
   "conversas",
   "pos-atendimento",
   "agendadas",
+  "campanhas",
   "configuracao",
   "canal",
   "modelos",

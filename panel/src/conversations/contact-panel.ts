@@ -4,6 +4,7 @@
  * A <details>: open beside the thread on a wide screen, folded under it on a phone.
  */
 import { call, type Session } from "../api";
+import { labelsEditor } from "../campaigns/labels";
 import { el } from "../dom";
 import { formatDateTime, formatNumber, lookup, t } from "../i18n";
 import { formatPhone } from "../phone";
@@ -51,7 +52,8 @@ export function contactPanel(session: Session, card: ContactCard, onChange: () =
       error,
     );
   });
-  const attributes = Object.entries(k.attributes);
+  // Labels have their own editor (campaigns/labels.ts).
+  const attributes = Object.entries(k.attributes).filter(([key]) => key !== "labels");
   const details = el(
     "details",
     { class: "card contact-panel", id: "contact-panel" },
@@ -74,6 +76,7 @@ export function contactPanel(session: Session, card: ContactCard, onChange: () =
     ...appointmentList("contact-upcoming", t("conversations.contact.upcoming"), card.appointments.upcoming),
     ...appointmentList("contact-recent", t("conversations.contact.recent"), card.appointments.recent),
     ...(card.appointments.upcoming.length + card.appointments.recent.length === 0 ? [el("p", { class: "muted" }, t("conversations.contact.noAppointments"))] : []),
+    labelsEditor(session, k.id, k.attributes, onChange),
     el("div", { class: "actions" }, toggle),
     error,
   );

@@ -3,6 +3,7 @@ import access from "./en/access.json";
 import agenda from "./en/agenda.json";
 import assignment from "./en/assignment.json";
 import billing from "./en/billing.json";
+import campaigns from "./en/campaigns.json";
 import channel from "./en/channel.json";
 import common from "./en/common.json";
 import conversations from "./en/conversations.json";
@@ -39,4 +40,5 @@ export default {
   ...outreach,
   ...templates,
   ...jobs,
+  ...campaigns,
 };

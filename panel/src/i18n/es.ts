@@ -3,6 +3,7 @@ import access from "./es/access.json";
 import agenda from "./es/agenda.json";
 import assignment from "./es/assignment.json";
 import billing from "./es/billing.json";
+import campaigns from "./es/campaigns.json";
 import channel from "./es/channel.json";
 import common from "./es/common.json";
 import conversations from "./es/conversations.json";
@@ -39,4 +40,5 @@ export default {
   ...outreach,
   ...templates,
   ...jobs,
+  ...campaigns,
 };

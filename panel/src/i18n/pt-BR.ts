@@ -3,6 +3,7 @@ import access from "./pt-BR/access.json";
 import agenda from "./pt-BR/agenda.json";
 import assignment from "./pt-BR/assignment.json";
 import billing from "./pt-BR/billing.json";
+import campaigns from "./pt-BR/campaigns.json";
 import channel from "./pt-BR/channel.json";
 import common from "./pt-BR/common.json";
 import conversations from "./pt-BR/conversations.json";
@@ -39,4 +40,5 @@ export default {
   ...outreach,
   ...templates,
   ...jobs,
+  ...campaigns,
 };

@@ -127,3 +127,50 @@ for (const [action, optedOut] of [
     },
   );
 }
+
+const AttributeValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+const ContactPatch = z.strictObject({
+  name: z.string().trim().max(120).nullable().optional(),
+  /** Replaces attributes.labels (lowercased, deduplicated): what campaign audiences select by. */
+  labels: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(50).optional(),
+  /** Merged into the attributes; a null value removes the key. `labels` is set with the field above. */
+  attributes: z
+    .record(z.string().regex(/^[A-Za-z0-9_]{1,40}$/, "attribute keys are letters, digits and _"), AttributeValue)
+    .refine((a) => Object.keys(a).length <= 30, "at most 30 attributes at once")
+    .refine((a) => !("labels" in a), "labels are set with the labels field")
+    .optional(),
+});
+
+/** PATCH /api/contacts/:id: the contact's name, labels and attributes (audited: audiences select by them). */
+contacts.patch(
+  "/api/contacts/:id",
+  doc({
+    summary: "Changes a contact's name, labels (attributes.labels) and attributes",
+    responses: { 200: { description: "`{contact: {id, phone, name, wa_id, opted_out, last_inbound_at, attributes}}`" } },
+    errors: { 404: NO_CONTACT, 422: "`too_many_attributes`: the contact would hold more than 50 attributes" },
+  }),
+  contactId,
+  jsonBody(ContactPatch),
+  async (c) => {
+    const company = callerCompany(c.get("caller"));
+    const store = c.get("store");
+    const id = c.req.valid("param").id;
+    const b = c.req.valid("json");
+    const contact = await store.contacts.byId(company.id, id);
+    if (!contact) throw contactNotFound();
+    let attributes: Record<string, unknown> | undefined;
+    if (b.labels !== undefined || b.attributes !== undefined) {
+      attributes = { ...contact.attributes };
+      for (const [k, v] of Object.entries(b.attributes ?? {})) {
+        if (v === null) delete attributes[k];
+        else attributes[k] = v;
+      }
+      if (b.labels !== undefined) attributes.labels = [...new Set(b.labels)];
+      if (Object.keys(attributes).length > 50) throw new AppError(422, "too_many_attributes", "A contact holds at most 50 attributes");
+    }
+    const updated = await store.contacts.update(company.id, id, { name: b.name, attributes });
+    if (!updated) throw contactNotFound();
+    await audit(c, company.id, { action: "contact.update", target: `contact:${id}`, detail: { fields: Object.keys(b) } });
+    return c.json({ contact: { ...contactView(updated), attributes: updated.attributes } });
+  },
+);

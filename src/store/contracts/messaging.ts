@@ -163,6 +163,8 @@ export interface MessagingStore {
     /** Many at once (one query for a listing or a batch); unknown ids and phones are simply absent. */
     many(companyId: number, q: { ids?: number[]; phones?: string[] }): Promise<Contact[]>;
     setOptedOut(companyId: number, contactId: number, optedOut: boolean): Promise<void>;
+    /** Changes the name and/or replaces the attributes (labels live in attributes.labels); null when no such contact. */
+    update(companyId: number, id: number, patch: { name?: string | null; attributes?: Record<string, unknown> }): Promise<Contact | null>;
     /** The contact with its first-seen time and its number of conversations, in one statement. */
     card(companyId: number, id: number): Promise<ContactCard | null>;
   };

@@ -25,6 +25,14 @@ export function contacts({ db, schema: s, dialect }: PortableCtx): Store["contac
       .limit(1);
     return row ? toContact(row) : null;
   };
+  const byIdOf = async (companyId: number, id: number) => {
+    const [row] = await db
+      .select()
+      .from(s.contacts)
+      .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id)))
+      .limit(1);
+    return row ? toContact(row) : null;
+  };
   return {
     // Idempotent by the unique (company_id, phone) index with ON CONFLICT DO UPDATE: atomic per row on both engines.
     async upsertInbound(companyId, c) {
@@ -85,6 +93,18 @@ export function contacts({ db, schema: s, dialect }: PortableCtx): Store["contac
         .update(s.contacts)
         .set({ optedOut })
         .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, contactId)));
+    },
+    async update(companyId, id, patch) {
+      const set: { name?: string | null; attributes?: Record<string, unknown> } = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.attributes !== undefined) set.attributes = patch.attributes;
+      if (!Object.keys(set).length) return byIdOf(companyId, id);
+      const [row] = await db
+        .update(s.contacts)
+        .set(set)
+        .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, id)))
+        .returning();
+      return row ? toContact(row) : null;
     },
     async card(companyId, id) {
       const v = s.conversations;

@@ -2,6 +2,7 @@ import { appointmentTasks, feedback } from "./appointment-tasks";
 import { appointments } from "./appointments";
 import { billingEvents, billingOps, plans, subscriptions, usage } from "./billing";
 import { assignment } from "./assignment";
+import { campaigns } from "./campaigns";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
 import { companyChannel } from "./company-channel";
 import { contacts } from "./contacts";
@@ -59,5 +60,6 @@ export function portableRepositories(x: PortableCtx) {
     channelHealth: channelHealth(x),
     jobs: jobs(x),
     jobControls: jobControls(x),
+    campaigns: campaigns(x),
   };
 }
