@@ -1,5 +1,4 @@
-import { env } from "cloudflare:workers";
-import { createPostgresStore } from "../../src/store/postgres";
+import { pgStores } from "../support/pg-store";
 import { accessContract } from "./contract-access";
 
-accessContract("Postgres store: tokens and audit", () => createPostgresStore((env as { HYPERDRIVE?: Hyperdrive }).HYPERDRIVE?.connectionString ?? ""));
+accessContract("Postgres store: tokens and audit", pgStores());

@@ -1,5 +1,4 @@
-import { env } from "cloudflare:workers";
-import { createPostgresStore } from "../../src/store/postgres";
+import { pgStores } from "../support/pg-store";
 import { campaignsContract } from "./campaigns-contract";
 
-campaignsContract("Postgres store", () => createPostgresStore((env as { HYPERDRIVE?: Hyperdrive }).HYPERDRIVE?.connectionString ?? ""));
+campaignsContract("Postgres store", pgStores());

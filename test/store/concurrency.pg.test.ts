@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
-import { createPostgresStore } from "../../src/store/postgres";
+import { pgStores } from "../support/pg-store";
 import { concurrencyContract } from "./concurrency";
 
 // Each racer its own client and connection, as concurrent requests through Hyperdrive would be (max 1: one connection each).
-concurrencyContract("Postgres store", () => createPostgresStore((env as { HYPERDRIVE?: Hyperdrive }).HYPERDRIVE?.connectionString ?? "", { max: 1 }));
+concurrencyContract("Postgres store", pgStores({ max: 1 }));

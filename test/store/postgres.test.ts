@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
-import { createPostgresStore } from "../../src/store/postgres";
+import { pgStores } from "../support/pg-store";
 import { storeContract } from "./contract";
 
 // Runs in the Postgres vitest project (vitest.pg.config.ts), where HYPERDRIVE points at secretaria_test.
-storeContract("Postgres store", () => createPostgresStore((env as { HYPERDRIVE?: Hyperdrive }).HYPERDRIVE?.connectionString ?? ""));
+storeContract("Postgres store", pgStores());

@@ -1,5 +1,4 @@
-import { env } from "cloudflare:workers";
-import { createPostgresStore } from "../../src/store/postgres";
+import { pgStores } from "../support/pg-store";
 import { waTemplatesContract } from "./wa-templates-contract";
 
-waTemplatesContract("Postgres store", () => createPostgresStore((env as { HYPERDRIVE?: Hyperdrive }).HYPERDRIVE?.connectionString ?? ""));
+waTemplatesContract("Postgres store", pgStores());
