@@ -10,6 +10,7 @@ export default defineConfig({
     "./src/store/schema/saas.ts",
     "./src/store/schema/jobs.ts",
     "./src/store/schema/campaigns.ts",
+    "./src/store/schema/business.ts",
   ],
   out: "./migrations",
 });

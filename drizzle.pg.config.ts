@@ -11,6 +11,7 @@ export default defineConfig({
     "./src/store/postgres/schema/saas.ts",
     "./src/store/postgres/schema/jobs.ts",
     "./src/store/postgres/schema/campaigns.ts",
+    "./src/store/postgres/schema/business.ts",
   ],
   out: "./migrations-pg",
 });

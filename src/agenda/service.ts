@@ -7,6 +7,8 @@ import type { Appointment, AppointmentTask, Company, Contact, Store } from "../s
 import type { AgendaSettings, CompanyProfile } from "../tenants/profile";
 import { readProfile } from "../tenants/profile";
 import { recordMetrics, tenantStub } from "../tenants/stubs";
+import { publish } from "../events/publish";
+import { appointmentData, businessEvent } from "../events/types";
 import type { AgendaTaskJob } from "../jobs/agenda-task";
 import { nextFollowupWindow } from "../jobs/schedule";
 import { phoneOfAddress } from "../lib/phone";
@@ -212,6 +214,7 @@ export async function bookAppointment(
       { metric: "secretaria_appointments_booking_latency_seconds", labels: { provider: provider.name }, observe: (now - started) / 1000 },
     ]);
     await ctx.store.auditLogs.append(ctx.company.id, { actor: opts.source, action: "appointment.create", target: `appointment:${appointment.id}` });
+    await publish(ctx.env, ctx.store, [businessEvent("appointment.booked", ctx.company.id, appointment.id, appointmentData(appointment))]);
   }
   return { ok: true, value: appointment };
 }
@@ -227,6 +230,7 @@ export async function cancelAppointment(ctx: AgendaCtx, a: Appointment, source: 
   await unschedule(ctx, cancelled);
   await count(ctx, [{ metric: "secretaria_appointments_cancelled_total", labels: { source }, inc: 1 }]);
   await ctx.store.auditLogs.append(ctx.company.id, { actor: source, action: "appointment.cancel", target: `appointment:${a.id}`, detail: reason ? { reason } : undefined });
+  await publish(ctx.env, ctx.store, [businessEvent("appointment.cancelled", ctx.company.id, a.id, { ...appointmentData(cancelled), reason: reason ?? null })]);
   return { ok: true, value: cancelled };
 }
 
@@ -257,12 +261,19 @@ export async function rescheduleAppointment(ctx: AgendaCtx, a: Appointment, star
   await schedule(ctx, updated, planTasks(ctx.profile.agenda, updated, now, ctx.company.timeZone));
   await count(ctx, [{ metric: "secretaria_appointments_rescheduled_total", labels: { source }, inc: 1 }]);
   await ctx.store.auditLogs.append(ctx.company.id, { actor: source, action: "appointment.reschedule", target: `appointment:${a.id}` });
+  const previous = new Date(a.startsAt).toISOString();
+  await publish(ctx.env, ctx.store, [
+    businessEvent("appointment.rescheduled", ctx.company.id, `${a.id}:${updated.startsAt}`, { ...appointmentData(updated), previous_starts_at: previous }),
+  ]);
   return { ok: true, value: updated };
 }
 
 export async function confirmAppointment(ctx: AgendaCtx, a: Appointment): Promise<Appointment | null> {
   const confirmed = await ctx.store.appointments.transition(ctx.company.id, a.id, ["scheduled"], "confirmed", Date.now());
-  if (confirmed) await count(ctx, [{ metric: "secretaria_appointments_confirmed_total", labels: {}, inc: 1 }]);
+  if (confirmed) {
+    await count(ctx, [{ metric: "secretaria_appointments_confirmed_total", labels: {}, inc: 1 }]);
+    await publish(ctx.env, ctx.store, [businessEvent("appointment.confirmed", ctx.company.id, a.id, appointmentData(confirmed))]);
+  }
   return confirmed;
 }
 
@@ -310,6 +321,7 @@ export async function markNoShow(ctx: AgendaCtx, a: Appointment, source: string)
   await ctx.store.feedback.add(ctx.company.id, { appointmentId: missed.id, contactId: missed.contactId, kind: "no_show", score: -1, text: "Cliente não compareceu" });
   await count(ctx, [{ metric: "secretaria_appointments_no_shows_total", labels: {}, inc: 1 }]);
   await ctx.store.auditLogs.append(ctx.company.id, { actor: source, action: "appointment.no_show", target: `appointment:${a.id}` });
+  await publish(ctx.env, ctx.store, [businessEvent("appointment.no_show", ctx.company.id, a.id, appointmentData(missed))]);
   if (ctx.profile.agenda.rebookOnNoShow) await sendAbout(ctx, missed, "noShow", "reactivation", `noshow:${missed.id}`);
   return { ok: true, value: missed };
 }

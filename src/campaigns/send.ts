@@ -3,6 +3,8 @@
  * (one per minute, on the jobs queue) sends at most the throttle's worth and queues the next. Quiet
  * hours, a pause or a cancel end the chain; what is left waits for the next window of its type.
  */
+import { publish } from "../events/publish";
+import { businessEvent } from "../events/types";
 import { sendAll } from "../lib/queue-send";
 import { log } from "../lib/log";
 import { queueOutbound } from "../outbox/queue";
@@ -57,7 +59,8 @@ export async function runCampaignBatch(env: Env, store: Store, job: CampaignBatc
   await store.campaigns.finish(job.companyId, campaign.id, outcomes);
   const result = { sent: outcomes.filter((o) => o.status === "sent").length, skipped: outcomes.filter((o) => o.status !== "sent").length };
   if ((await store.campaigns.pendingCount(job.companyId, campaign.id)) === 0) {
-    await store.campaigns.transition(job.companyId, campaign.id, ["running"], "completed", next, { finishedAt: now });
+    const finished = await store.campaigns.transition(job.companyId, campaign.id, ["running"], "completed", next, { finishedAt: now });
+    if (finished) await publish(env, store, [businessEvent("campaign.finished", job.companyId, campaign.id, { campaign_id: campaign.id, name: campaign.name })]);
     return { ...result, stopped: "completed" };
   }
   await queueBatch(env, job.companyId, campaign.id, next, BATCH_MS / 1000);

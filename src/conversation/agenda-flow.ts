@@ -1,4 +1,6 @@
 import type { AgendaState } from "../tenants/state";
+import { publish } from "../events/publish";
+import { businessEvent } from "../events/types";
 import { detectIntent, type Intent } from "./intents";
 import { detectSentiment } from "./sentiment";
 import type { OutboundPayload } from "../channels/types";
@@ -144,6 +146,15 @@ export async function agendaTurn(
       score: kind === "followup_feedback" ? sentiment.score : kind === "followup_positive" ? Math.max(0.5, sentiment.score) : Math.min(-0.5, sentiment.score),
       text: p.text,
     });
+    await publish(ctx.env, ctx.store, [
+      businessEvent("followup.answered", ctx.company.id, `${state.appointmentId}`, {
+        appointment_id: state.appointmentId,
+        contact_id: p.contact.id,
+        kind,
+        score: sentiment.score,
+        text: p.text,
+      }),
+    ]);
     await tenant.setAgendaState(p.phone, null);
     if (kind === "followup_positive")
       return { handled: true, replies: [say(locale, "followupPositive")], events: [{ metric: "secretaria_appointments_followups_positive_total", labels: {}, inc: 1 }] };

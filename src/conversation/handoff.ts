@@ -1,4 +1,6 @@
 import type { ContextEntry } from "../tenants/state";
+import { publish } from "../events/publish";
+import { businessEvent } from "../events/types";
 import type { NotifyJob } from "../jobs/notify";
 import { maskPhone } from "../lib/phone";
 import type { MetricEvent } from "../metrics/sql-metrics";
@@ -83,6 +85,14 @@ export async function startHandoff(
     target: `conversation:${p.conversation.id}`,
     detail: { trigger: p.trigger, assigned_user_id: assignee?.id ?? null },
   });
+  await publish(env, store, [
+    businessEvent("handoff.started", p.company.id, `${p.conversation.id}:${at}`, {
+      conversation_id: p.conversation.id,
+      contact_id: p.contact.id,
+      trigger: p.trigger,
+      assignee_id: assignee?.id ?? null,
+    }),
+  ]);
   const url = p.profile.handoff.notifyUrl;
   if (url) {
     const hours = p.profile.businessHours;

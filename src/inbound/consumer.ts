@@ -6,6 +6,8 @@
  * backoff and, out of attempts, filed here as a dead letter with its messages — its lane is free
  * again either way, so nothing after it waits.
  */
+import { publish } from "../events/publish";
+import { type AnyBusinessEvent, businessEvent } from "../events/types";
 import { answerTurn, turnRecord, type TurnOutcome } from "../conversation/turn";
 import { PermanentError } from "../lib/errors";
 import { describeBody, log } from "../lib/log";
@@ -91,6 +93,7 @@ async function consumeTenant(env: Env, store: Store, companyId: number, items: P
   const tenant = turns.length ? await loadTenant(store, companyId, version) : null;
   const live = turns.filter((t) => t.attempts <= MAX_TURN_ATTEMPTS);
   const recorded = tenant ? await recordTurns(store, companyId, live) : new Map<string, RecordedTurn | Error>();
+  await publish(env, store, receivedEvents(companyId, live, recorded));
   const settled: Settled[] = [];
   const answering = Promise.all(
     turns.map(async (turn) => {
@@ -198,6 +201,30 @@ async function recordTurns(store: Store, companyId: number, turns: ClaimedTurn[]
     }),
   );
   return out;
+}
+
+/** One message.received per stored customer message (its id is the provider's: a redelivered turn publishes the same ids). */
+function receivedEvents(companyId: number, turns: ClaimedTurn[], recorded: Map<string, RecordedTurn | Error>): AnyBusinessEvent[] {
+  return turns.flatMap((t) => {
+    const r = recorded.get(t.turnId);
+    if (!r || r instanceof Error) return [];
+    return t.messages.map((m) =>
+      businessEvent(
+        "message.received",
+        companyId,
+        m.providerMessageId,
+        {
+          message_id: null,
+          conversation_id: r.conversation.id,
+          contact_id: r.contact.id,
+          channel: t.channel,
+          type: m.type,
+          text: m.text,
+        },
+        m.receivedAt,
+      ),
+    );
+  });
 }
 
 function envelope(m: IngressMessage) {

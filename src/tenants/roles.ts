@@ -27,6 +27,16 @@ export const RESOURCES = [
   "jobs",
   /** Campaigns (audience, sending, results). */
   "campaigns",
+  /** Analytics, costs, exports and the business recommendations. */
+  "analytics",
+  /** A/B tests of replies. */
+  "experiments",
+  /** Feedback and NPS (ingested from other systems, follow-up answers). */
+  "feedback",
+  /** Outgoing event webhooks and their delivery log. */
+  "integrations",
+  /** LGPD: a contact's data exported or erased, retention policies, consent history. */
+  "compliance",
   /** Provisioning and the lifecycle of tenants: the platform only. */
   "tenants",
 ] as const;
@@ -44,7 +54,20 @@ const MATRIX: Record<Role, readonly Permission[]> = {
   admin: [...all("write", ["billing"]), "billing:read"],
   // An agent answers conversations and runs the agenda.
   agent: ["conversations:write", "contacts:write", "agenda:write", "sandbox:write", "scheduling:read", "config:read", "campaigns:read"],
-  viewer: ["conversations:read", "contacts:read", "agenda:read", "scheduling:read", "config:read", "billing:read", "dead_letters:read", "jobs:read", "campaigns:read"],
+  viewer: [
+    "conversations:read",
+    "contacts:read",
+    "agenda:read",
+    "scheduling:read",
+    "config:read",
+    "billing:read",
+    "dead_letters:read",
+    "jobs:read",
+    "campaigns:read",
+    "analytics:read",
+    "experiments:read",
+    "feedback:read",
+  ],
 };
 
 function grants(held: readonly string[], wanted: Permission): boolean {

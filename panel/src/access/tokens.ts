@@ -39,6 +39,11 @@ const RESOURCES = [
   "audit",
   "jobs",
   "campaigns",
+  "analytics",
+  "experiments",
+  "feedback",
+  "integrations",
+  "compliance",
 ] as const;
 const EXPIRIES = ["", "30", "90", "365"] as const;
 

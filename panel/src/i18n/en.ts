@@ -1,4 +1,8 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
+import analytics from "./en/analytics.json";
+import business from "./en/business.json";
+import integrations from "./en/integrations.json";
+import compliance from "./en/compliance.json";
 import access from "./en/access.json";
 import agenda from "./en/agenda.json";
 import assignment from "./en/assignment.json";
@@ -21,6 +25,10 @@ import templates from "./en/templates.json";
 import users from "./en/users.json";
 
 export default {
+  ...analytics,
+  ...business,
+  ...integrations,
+  ...compliance,
   ...common,
   ...agenda,
   ...conversations,

@@ -1,4 +1,8 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
+import analytics from "./es/analytics.json";
+import business from "./es/business.json";
+import integrations from "./es/integrations.json";
+import compliance from "./es/compliance.json";
 import access from "./es/access.json";
 import agenda from "./es/agenda.json";
 import assignment from "./es/assignment.json";
@@ -21,6 +25,10 @@ import templates from "./es/templates.json";
 import users from "./es/users.json";
 
 export default {
+  ...analytics,
+  ...business,
+  ...integrations,
+  ...compliance,
   ...common,
   ...agenda,
   ...conversations,

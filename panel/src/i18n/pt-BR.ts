@@ -1,4 +1,8 @@
 // This language's catalogue, one file per area of the panel (so that screens grow without touching each other).
+import analytics from "./pt-BR/analytics.json";
+import business from "./pt-BR/business.json";
+import integrations from "./pt-BR/integrations.json";
+import compliance from "./pt-BR/compliance.json";
 import access from "./pt-BR/access.json";
 import agenda from "./pt-BR/agenda.json";
 import assignment from "./pt-BR/assignment.json";
@@ -21,6 +25,10 @@ import templates from "./pt-BR/templates.json";
 import users from "./pt-BR/users.json";
 
 export default {
+  ...analytics,
+  ...business,
+  ...integrations,
+  ...compliance,
   ...common,
   ...agenda,
   ...conversations,

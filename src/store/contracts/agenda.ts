@@ -88,9 +88,15 @@ export interface FeedbackEvent {
   id: number;
   appointmentId: number | null;
   contactId: number;
-  kind: "no_show" | "followup_positive" | "followup_negative" | "followup_feedback";
+  kind: "no_show" | "followup_positive" | "followup_negative" | "followup_feedback" | "nps" | "comment";
   score: number;
   text: string | null;
+  /** followup (the default), no_show, or the external system's name for ingested feedback. */
+  source?: string;
+  /** 0–10 for kind nps. */
+  nps?: number | null;
+  /** The external system's id (ingesting it twice stores it once). */
+  externalId?: string | null;
   createdAt: number;
 }
 

@@ -122,7 +122,18 @@ export function feedback({ db, schema: s, dialect }: PortableCtx): Store["feedba
         .orderBy(desc(s.feedbackEvents.id))
         .limit(opts.limit);
       return rows.map(
-        (r): FeedbackEvent => ({ id: r.id, appointmentId: r.appointmentId, contactId: r.contactId, kind: r.kind, score: r.score, text: r.text, createdAt: r.createdAt }),
+        (r): FeedbackEvent => ({
+          id: r.id,
+          appointmentId: r.appointmentId,
+          contactId: r.contactId,
+          kind: r.kind,
+          score: r.score,
+          text: r.text,
+          source: r.source,
+          nps: r.nps,
+          externalId: r.externalId,
+          createdAt: r.createdAt,
+        }),
       );
     },
   };

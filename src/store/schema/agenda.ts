@@ -106,11 +106,22 @@ export const feedbackEvents = sqliteTable(
     contactId: integer("contact_id")
       .notNull()
       .references(() => contacts.id),
-    kind: text("kind", { enum: ["no_show", "followup_positive", "followup_negative", "followup_feedback"] }).notNull(),
+    kind: text("kind", { enum: ["no_show", "followup_positive", "followup_negative", "followup_feedback", "nps", "comment"] }).notNull(),
+    /** Where it came from: a follow-up answer, a no-show, or an external system (POST /api/feedback/ingest). */
+    source: text("source").notNull().default("followup"),
+    /** NPS 0–10 when the source gave one (kind nps). */
+    nps: integer("nps"),
+    /** The external system's id: ingesting it twice stores it once. */
+    externalId: text("external_id"),
     /** -1 … 1 from the answer's sentiment (no_show: -1). */
     score: real("score").notNull(),
     text: text("text"),
     createdAt: createdAt(),
   },
-  (t) => [index("feedback_company_appt_idx").on(t.companyId, t.appointmentId), index("feedback_company_created_idx").on(t.companyId, t.createdAt)],
+  (t) => [
+    index("feedback_company_appt_idx").on(t.companyId, t.appointmentId),
+    index("feedback_company_created_idx").on(t.companyId, t.createdAt),
+    index("feedback_company_contact_idx").on(t.companyId, t.contactId, t.createdAt),
+    uniqueIndex("feedback_company_external_uq").on(t.companyId, t.source, t.externalId),
+  ],
 );

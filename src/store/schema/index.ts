@@ -5,6 +5,7 @@
  * Every tenant-owned row carries company_id, and every index on such a table starts with it.
  */
 export * from "./agenda";
+export * from "./business";
 export * from "./campaigns";
 export * from "./jobs";
 export * from "./messaging";

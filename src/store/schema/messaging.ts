@@ -25,12 +25,18 @@ export const contacts = sqliteTable(
     attributes: text("attributes", { mode: "json" }).notNull().default(sql`'{}'`),
     optedOut: integer("opted_out", { mode: "boolean" }).notNull().default(false),
     lastInboundAt: integer("last_inbound_at"),
+    /** When the current opt-out (or opt-in) was recorded; its history is consent_events. */
+    consentChangedAt: integer("consent_changed_at"),
+    /** Set when the contact was erased (LGPD): the row stays only as an anonymous id. */
+    erasedAt: integer("erased_at"),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("contacts_company_phone_uq").on(t.companyId, t.phone),
     uniqueIndex("contacts_company_user_uq").on(t.companyId, t.userId),
     index("contacts_company_lid_idx").on(t.companyId, t.lid),
+    // New contacts per period (reports, analytics).
+    index("contacts_company_created_idx").on(t.companyId, t.createdAt),
   ],
 );
 

@@ -70,6 +70,8 @@ export const campaignRecipients = pgTable(
     uniqueIndex("campaign_recipients_uq").on(t.companyId, t.campaignId, t.contactId),
     index("campaign_recipients_due_idx").on(t.companyId, t.campaignId, t.status, t.dueAt),
     index("campaign_recipients_contact_idx").on(t.companyId, t.contactId, t.sentAt),
+    // Sends per period (reports, analytics).
+    index("campaign_recipients_sent_idx").on(t.companyId, t.sentAt),
   ],
 );
 

@@ -25,12 +25,18 @@ export const contacts = pgTable(
     attributes: jsonb("attributes").notNull().default(sql`'{}'::jsonb`),
     optedOut: boolean("opted_out").notNull().default(false),
     lastInboundAt: bigint("last_inbound_at", { mode: "number" }),
+    /** When the current opt-out (or opt-in) was recorded; its history is consent_events. */
+    consentChangedAt: bigint("consent_changed_at", { mode: "number" }),
+    /** Set when the contact was erased (LGPD): the row stays only as an anonymous id. */
+    erasedAt: bigint("erased_at", { mode: "number" }),
     createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex("contacts_company_phone_uq").on(t.companyId, t.phone),
     uniqueIndex("contacts_company_user_uq").on(t.companyId, t.userId),
     index("contacts_company_lid_idx").on(t.companyId, t.lid),
+    // New contacts per period (reports, analytics).
+    index("contacts_company_created_idx").on(t.companyId, t.createdAt),
   ],
 );
 

@@ -1,0 +1,4 @@
+import type { Subscriber } from "./publish";
+
+/** Who reacts to business events: A/B test outcomes, outgoing webhooks. */
+export const SUBSCRIBERS: readonly Subscriber[] = [];
