@@ -72,7 +72,8 @@ export const CampaignBody = z.strictObject({
   audience: Audience.default(Audience.parse({})),
   message: z.string().trim().min(1).max(1000),
   template: CampaignTemplateBody.nullable().optional(),
-  starts_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  /** The tenant's wall time "YYYY-MM-DDTHH:MM" or an ISO instant with its offset (outreach/send-at.ts). */
+  starts_at: z.string().max(40).nullable().optional(),
   throttle_per_minute: z.number().int().min(THROTTLE.min).max(THROTTLE.max).default(THROTTLE.default),
 });
 

@@ -87,13 +87,34 @@ describe("POST /api/campaigns/preview: the audience", () => {
       { ...campaign, type: "spam" },
       { ...campaign, message: "" },
       { ...campaign, template: { name: "Promo Outubro!" } },
-      { ...campaign, starts_at: "amanhã" },
     ])
       expect((await api("/api/campaigns", { method: "POST", tenant: a.slug, body: JSON.stringify(body) })).status).toBe(400);
+    const vague = await api("/api/campaigns", { method: "POST", tenant: a.slug, body: JSON.stringify({ ...campaign, starts_at: "amanhã" }) });
+    expect(vague.status).toBe(422);
+    expect(await vague.json()).toMatchObject({ error: { code: "starts_at_invalid" } });
     // A label with quotes and an attribute value with SQL are just data.
     await contact(a, { labels: ['a"b'], attrs: { nota: "'; drop table contacts; --" } });
     expect((await preview(a.slug, { labels: ['a"b'] })).count).toBe(1);
     expect((await preview(a.slug, { attributes: [{ key: "nota", value: "'; drop table contacts; --" }] })).count).toBe(1);
+  });
+
+  it("reads a typed start on the tenant's clock, across a DST change, and refuses a time the change skips", async () => {
+    const ny = await tenant("camp-aud-ny");
+    await store().companies.update(ny.id, { timeZone: "America/New_York" });
+    const startOf = async (id: number) => (await store().campaigns.byId(ny.id, id))?.startsAt;
+    // 14 March 2027: New York springs forward at 02:00 (UTC−5 before, UTC−4 after).
+    expect(await startOf(await createCampaign(ny.slug, { starts_at: "2027-03-13T10:00" }))).toBe(Date.parse("2027-03-13T15:00:00Z"));
+    const after = await createCampaign(ny.slug, { starts_at: "2027-03-14T10:00" });
+    expect(await startOf(after)).toBe(Date.parse("2027-03-14T14:00:00Z"));
+    // An instant with its offset is taken as it is.
+    expect(await startOf(await createCampaign(ny.slug, { starts_at: "2027-03-14T10:00:00-04:00" }))).toBe(Date.parse("2027-03-14T14:00:00Z"));
+    const gap = await api("/api/campaigns", { method: "POST", tenant: ny.slug, body: JSON.stringify({ name: "x", type: "offer", message: "oi", starts_at: "2027-03-14T02:30" }) });
+    expect(gap.status).toBe(422);
+    expect(await gap.json()).toMatchObject({ error: { code: "starts_at_nonexistent" } });
+    const edited = await api(`/api/campaigns/${after}`, { method: "PUT", tenant: ny.slug, body: JSON.stringify({ starts_at: "2027-11-07T01:30" }) });
+    expect(edited.status).toBe(200);
+    // 7 November 2027 01:30 happens twice in New York; the first (EDT, UTC−4) is the one meant.
+    expect(await startOf(after)).toBe(Date.parse("2027-11-07T05:30:00Z"));
   });
 
   it("another tenant's token neither previews nor sees, changes or moves A's campaigns", async () => {

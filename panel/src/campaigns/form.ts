@@ -25,26 +25,6 @@ function select(id: string, options: [string, Key][]): HTMLSelectElement {
   return s;
 }
 
-/** "YYYY-MM-DDTHH:MM" on the tenant's wall clock → an ISO instant. */
-export function zonedToIso(local: string, timeZone: string): string {
-  const [date = "", time = "00:00"] = local.split("T");
-  const [y = 0, m = 1, d = 1] = date.split("-").map(Number);
-  const [h = 0, mi = 0] = time.split(":").map(Number);
-  const guess = Date.UTC(y, m - 1, d, h, mi);
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).formatToParts(guess);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const shown = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-  return new Date(guess - (shown - guess)).toISOString();
-}
-
 export function campaignForm(ctx: ViewContext): HTMLElement {
   const name = input({ id: "campaign-name", required: "", maxlength: "120" });
   const type = select(
@@ -166,7 +146,8 @@ export function campaignForm(ctx: ViewContext): HTMLElement {
           audience: audience(),
           throttle_per_minute: Math.trunc(Number(throttle.value) || 30),
           template: tplName.value.trim() ? { name: tplName.value.trim(), language: "pt_BR", parameters: words(tplParams.value) } : null,
-          starts_at: startsAt.value ? zonedToIso(startsAt.value, ctx.company.time_zone) : null,
+          // The tenant's wall time as typed: the API reads it on the tenant's clock (DST included).
+          starts_at: startsAt.value || null,
         };
         const { campaign } = await call<{ campaign: { id: number } }>(ctx.session, "/api/campaigns", { method: "POST", body: JSON.stringify(body) });
         if (schedule.checked) await call(ctx.session, `/api/campaigns/${campaign.id}/schedule`, { method: "POST", body: "{}" });

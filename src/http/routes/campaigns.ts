@@ -8,6 +8,7 @@ import { jobByName } from "../../jobs/table";
 import { costs, metering } from "../../lib/cost-meter";
 import { campaignView, VIEW } from "../../campaigns/view";
 import { AppError } from "../../lib/errors";
+import { parseWallTime } from "../../outreach/send-at";
 import { maskPhone } from "../../lib/phone";
 import type { Campaign, CampaignStatus, NewCampaign } from "../../store/types";
 import { inQuietHours } from "../../tenants/business-hours";
@@ -33,14 +34,18 @@ const SAMPLE = 10;
 const NOT_FOUND = "`campaign_not_found`: no such campaign in the caller's tenant";
 const notFound = () => new AppError(404, "campaign_not_found", "No such campaign in this tenant");
 const campaignId = pathId("Campaign");
+const STARTS_AT =
+  '`starts_at_invalid`: not a local "YYYY-MM-DDTHH:MM" (the tenant\'s clock) nor an ISO instant with its offset; `starts_at_nonexistent`: a time the DST change skips';
 
-const toNew = (b: z.infer<typeof CampaignBody>, createdBy: number | null): NewCampaign => ({
+const startsAtOf = (value: string | null | undefined, timeZone: string) => (value ? parseWallTime(value, timeZone, "starts_at") : null);
+
+const toNew = (b: z.infer<typeof CampaignBody>, timeZone: string, createdBy: number | null): NewCampaign => ({
   name: b.name,
   type: b.type,
   audience: b.audience,
   message: b.message,
   template: b.template ?? null,
-  startsAt: b.starts_at ? Date.parse(b.starts_at) : null,
+  startsAt: startsAtOf(b.starts_at, timeZone),
   throttlePerMinute: b.throttle_per_minute,
   createdBy,
 });
@@ -65,13 +70,17 @@ campaigns.post(
 
 campaigns.post(
   "/api/campaigns",
-  doc({ summary: "Creates a campaign (a draft; schedule it to send)", responses: { 201: { description: `\`{campaign: ${VIEW}}\`` } } }),
+  doc({
+    summary: "Creates a campaign (a draft; schedule it to send)",
+    responses: { 201: { description: `\`{campaign: ${VIEW}}\`` } },
+    errors: { 422: STARTS_AT },
+  }),
   jsonBody(CampaignBody),
   async (c) => {
     const company = callerCompany(c.get("caller"));
     const b = c.req.valid("json");
     // The audience is stored as given (snake_case): the API reads it back as it was sent.
-    const created = await c.get("store").campaigns.create(company.id, toNew(b, c.get("caller").userId), Date.now());
+    const created = await c.get("store").campaigns.create(company.id, toNew(b, company.timeZone, c.get("caller").userId), Date.now());
     await audit(c, company.id, { action: "campaign.create", target: `campaign:${created.id}`, detail: { name: created.name, type: created.type } });
     return c.json({ campaign: campaignView(created, undefined) }, 201);
   },
@@ -146,7 +155,7 @@ const Update = z.strictObject({
   audience: Audience.optional(),
   message: z.string().trim().min(1).max(1000).optional(),
   template: CampaignTemplateBody.nullable().optional(),
-  starts_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  starts_at: CampaignBody.shape.starts_at,
   throttle_per_minute: z.number().int().min(THROTTLE.min).max(THROTTLE.max).optional(),
 });
 
@@ -155,7 +164,7 @@ campaigns.put(
   doc({
     summary: "Changes a draft or scheduled campaign",
     responses: { 200: { description: `\`{campaign: ${VIEW}}\`` } },
-    errors: { 404: NOT_FOUND, 409: "`campaign_locked`: it started (or ended); pause does not unlock it" },
+    errors: { 404: NOT_FOUND, 409: "`campaign_locked`: it started (or ended); pause does not unlock it", 422: STARTS_AT },
   }),
   campaignId,
   jsonBody(Update),
@@ -170,7 +179,7 @@ campaigns.put(
     if (b.audience !== undefined) patch.audience = b.audience;
     if (b.message !== undefined) patch.message = b.message;
     if (b.template !== undefined) patch.template = b.template;
-    if (b.starts_at !== undefined) patch.startsAt = b.starts_at ? Date.parse(b.starts_at) : null;
+    if (b.starts_at !== undefined) patch.startsAt = startsAtOf(b.starts_at, company.timeZone);
     if (b.throttle_per_minute !== undefined) patch.throttlePerMinute = b.throttle_per_minute;
     const updated = await store.campaigns.update(company.id, id, patch, ["draft", "scheduled"], Date.now());
     if (!updated) throw (await store.campaigns.byId(company.id, id)) ? new AppError(409, "campaign_locked", "Only a draft or scheduled campaign can be changed") : notFound();
