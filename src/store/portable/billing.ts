@@ -1,7 +1,7 @@
-import { and, count, eq, inArray, isNotNull, lt, sql } from "drizzle-orm";
+import { and, count, eq, isNotNull, lt, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { AlertMetric, Plan, Store, Subscription, UsageMetric } from "../types";
-import { idChunks, type PortableCtx } from "./context";
+import type { PortableCtx } from "./context";
 
 const toPlan = (r: typeof schema.plans.$inferSelect): Plan => ({
   id: r.id,
@@ -46,7 +46,7 @@ export function plans({ db, schema: s }: PortableCtx): Store["plans"] {
   };
 }
 
-export function subscriptions({ db, schema: s }: PortableCtx): Store["subscriptions"] {
+export function subscriptions({ db, schema: s, dialect }: PortableCtx): Store["subscriptions"] {
   return {
     async create(x) {
       const rows = await db
@@ -67,14 +67,13 @@ export function subscriptions({ db, schema: s }: PortableCtx): Store["subscripti
     },
     async getMany(companyIds) {
       const out = new Map<number, { subscription: Subscription; plan: Plan }>();
-      for (const ids of idChunks(companyIds)) {
-        const rows = await db
-          .select({ subscription: s.subscriptions, plan: s.plans })
-          .from(s.subscriptions)
-          .innerJoin(s.plans, eq(s.plans.id, s.subscriptions.planId))
-          .where(inArray(s.subscriptions.companyId, ids));
-        for (const r of rows) out.set(r.subscription.companyId, { subscription: toSubscription(r.subscription), plan: toPlan(r.plan) });
-      }
+      if (companyIds.length === 0) return out;
+      const rows = await db
+        .select({ subscription: s.subscriptions, plan: s.plans })
+        .from(s.subscriptions)
+        .innerJoin(s.plans, eq(s.plans.id, s.subscriptions.planId))
+        .where(dialect.inList(s.subscriptions.companyId, companyIds));
+      for (const r of rows) out.set(r.subscription.companyId, { subscription: toSubscription(r.subscription), plan: toPlan(r.plan) });
       return out;
     },
     async byExternalId(externalId) {
@@ -95,7 +94,7 @@ export function subscriptions({ db, schema: s }: PortableCtx): Store["subscripti
   };
 }
 
-export function usage({ db, schema: s }: PortableCtx): Store["usage"] {
+export function usage({ db, schema: s, dialect }: PortableCtx): Store["usage"] {
   return {
     // One INSERT … ON CONFLICT DO UPDATE adding to the stored value: atomic per row on both engines.
     async add(companyId, period, deltas, at) {
@@ -121,16 +120,14 @@ export function usage({ db, schema: s }: PortableCtx): Store["usage"] {
     async getMany(periods) {
       const want = new Map(periods.map((p) => [p.companyId, p.period]));
       const out = new Map<number, Record<UsageMetric, number>>(periods.map((p) => [p.companyId, { messages: 0, llm_tokens: 0 }]));
-      const distinct = [...new Set(want.values())];
-      for (const ids of idChunks([...want.keys()], 90 - distinct.length)) {
-        const rows = await db
-          .select({ companyId: s.usageCounters.companyId, period: s.usageCounters.period, metric: s.usageCounters.metric, value: s.usageCounters.value })
-          .from(s.usageCounters)
-          .where(and(inArray(s.usageCounters.companyId, ids), inArray(s.usageCounters.period, distinct)));
-        for (const r of rows) {
-          const counters = out.get(r.companyId);
-          if (counters && want.get(r.companyId) === r.period && (METRICS as readonly string[]).includes(r.metric)) counters[r.metric as UsageMetric] = Number(r.value);
-        }
+      if (want.size === 0) return out;
+      const rows = await db
+        .select({ companyId: s.usageCounters.companyId, period: s.usageCounters.period, metric: s.usageCounters.metric, value: s.usageCounters.value })
+        .from(s.usageCounters)
+        .where(and(dialect.inList(s.usageCounters.companyId, [...want.keys()]), dialect.inList(s.usageCounters.period, [...new Set(want.values())])));
+      for (const r of rows) {
+        const counters = out.get(r.companyId);
+        if (counters && want.get(r.companyId) === r.period && (METRICS as readonly string[]).includes(r.metric)) counters[r.metric as UsageMetric] = Number(r.value);
       }
       return out;
     },

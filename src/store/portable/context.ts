@@ -42,13 +42,3 @@ export interface EngineSpecific {
   jobs: "insertDue";
   scheduling: "importRows" | "analyzeImported" | "history" | "upcoming" | "setRisk" | "saveInsights" | "claimRun";
 }
-
-/**
- * Ids in slices a statement can bind: D1 takes at most 100 bound parameters per statement, so an
- * `IN (…)` over many tenants is asked in a few statements rather than one that fails.
- */
-export function idChunks(ids: readonly number[], size = 90): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < ids.length; i += size) out.push(ids.slice(i, i + size));
-  return out;
-}

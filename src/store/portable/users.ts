@@ -1,8 +1,8 @@
-import { and, count, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { Session, Store, User } from "../types";
 import { toCompany } from "./companies";
-import { idChunks, type PortableCtx } from "./context";
+import type { PortableCtx } from "./context";
 
 export const toUser = (r: typeof schema.users.$inferSelect): User => ({
   id: r.id,
@@ -31,7 +31,7 @@ const toSession = (r: typeof schema.sessions.$inferSelect): Session => ({
   createdAt: r.createdAt,
 });
 
-export function users({ db, schema: s }: PortableCtx): Store["users"] {
+export function users({ db, schema: s, dialect }: PortableCtx): Store["users"] {
   const tenantIs = (companyId: number | null) => (companyId === null ? isNull(s.users.companyId) : eq(s.users.companyId, companyId));
   return {
     // Insert-or-nothing on the unique e-mail: portable, and a race between two invitations makes one account.
@@ -60,10 +60,9 @@ export function users({ db, schema: s }: PortableCtx): Store["users"] {
     },
     async countMany(companyIds) {
       const out = new Map<number, number>();
-      for (const ids of idChunks(companyIds)) {
-        const rows = await db.select({ companyId: s.users.companyId, n: count() }).from(s.users).where(inArray(s.users.companyId, ids)).groupBy(s.users.companyId);
-        for (const r of rows) if (r.companyId !== null) out.set(r.companyId, Number(r.n));
-      }
+      if (companyIds.length === 0) return out;
+      const rows = await db.select({ companyId: s.users.companyId, n: count() }).from(s.users).where(dialect.inList(s.users.companyId, companyIds)).groupBy(s.users.companyId);
+      for (const r of rows) if (r.companyId !== null) out.set(r.companyId, Number(r.n));
       return out;
     },
     async update(companyId, id, patch) {
