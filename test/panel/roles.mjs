@@ -111,6 +111,8 @@ async function seed(stage) {
       `INSERT INTO messages (company_id, conversation_id, contact_id, direction, channel, type, body, status, author, purpose, client_ref) VALUES (${company}, ${conversation.id}, ${contact.id}, 'out', 'sandbox', 'text', 'Como foi o seu atendimento?', 'delivered', 'system', 'followup', 'panel-roles-fu');`,
       `INSERT INTO appointment_tasks (company_id, appointment_id, kind, offset_minutes, due_at, status, done_at, message_id) VALUES (${company}, (SELECT id FROM appointments WHERE booking_uid = 'panel-roles-past'), 'followup', 0, ${past + 86_400_000}, 'done', ${past + 86_400_000}, (SELECT id FROM messages WHERE client_ref = 'panel-roles-fu'));`,
       `INSERT INTO appointments (company_id, contact_id, provider, booking_uid, starts_at, ends_at, status, source, booked_at) SELECT c.id, ${contact.id}, 'builtin', 'panel-roles-1', ${tomorrow}, ${tomorrow + 1_800_000}, 'scheduled', 'api', ${Date.now()} FROM companies c WHERE c.slug = '${TENANT}' AND NOT EXISTS (SELECT 1 FROM appointments WHERE booking_uid = 'panel-roles-1');`,
+      // An open alert above the failures: a viewer reads it (config:read), only config:write resolves it.
+      `INSERT OR IGNORE INTO tenant_alerts (company_id, kind, key, detail, fired_at) VALUES (${company}, 'handoff_backlog', 'panel-roles-1', '{"count":3}', ${Date.now()});`,
       `INSERT INTO dead_letters (company_id, queue, payload, reason, attempts, dedup_key) SELECT id, 'jobs', '{"kind":"agenda_optimize","companyId":' || id || ',"trigger":"import","queuedAt":1,"generation":0}', 'scheduling analysis failed after 6 attempts', 6, 'panel-roles-1' FROM companies WHERE slug = '${TENANT}' AND NOT EXISTS (SELECT 1 FROM dead_letters WHERE dedup_key = 'panel-roles-1');`,
     ].join("\n"),
   );
@@ -216,6 +218,10 @@ export async function rolesJourney(stage, page) {
         assert.match(await p.textContent("#view"), /Retorno de dezembro/);
         await visit(p, `agenda?mode=list&date=${s.day}`);
         assert.ok(await p.isVisible(`#appointments tr[data-id="${s.appointment.id}"]`), "the appointment is listed");
+        if (person.role === "viewer") {
+          await visit(p, "falhas");
+          assert.match(await p.textContent("#alerts"), /3 conversas aguardam atendimento/);
+        }
         await visit(p, "pos-atendimento");
         assert.match(await p.textContent("#followups tr:has-text('Paula Papéis')"), /Sem resposta/);
       });
@@ -261,7 +267,7 @@ export async function rolesJourney(stage, page) {
       assert.ok(offered.has(p), `no control for ${p}`);
     const ids = Object.values(result.seen).flatMap((cs) => cs.map((c) => c.what));
     for (const id of ["#btn-optimize", "#import-submit", "#risk-save", "#reply-send", "#contact-opt"]) assert.ok(ids.includes(id), `${id} not offered to the owner`);
-    for (const control of [/^button\[data-resend=\d+\]/, /^button\[data-reprocess=\d+\]/, /^button\[data-move=/, /^button\[data-action=confirm\]/])
+    for (const control of [/^button\[data-resolve=\d+\]/, /^button\[data-resend=\d+\]/, /^button\[data-reprocess=\d+\]/, /^button\[data-move=/, /^button\[data-action=confirm\]/])
       assert.ok(
         ids.some((w) => control.test(w)),
         `${control} not offered to the owner`,
