@@ -6,6 +6,7 @@ import { call } from "./api";
 import { alertsCard } from "./hours/alerts";
 import { el } from "./dom";
 import { formatDateTime, formatNumber, type Key, lookup, t } from "./i18n";
+import { can } from "./ui/can";
 import { navigate } from "./ui/router";
 import { busy, emptyState, showView, type ViewContext } from "./ui/view";
 
@@ -40,6 +41,8 @@ async function buildFailures(ctx: ViewContext): Promise<Node[]> {
       ...rows.map((d) => {
         let action: HTMLElement;
         if (d.reprocessed_at) action = el("span", { class: "muted" }, t("failures.reprocessed", { date: formatDateTime(d.reprocessed_at) }));
+        // Reprocessing is dead_letters:write (owner, admin); a viewer reads the failures only.
+        else if (!can(ctx, "dead_letters:write")) action = el("span", { class: "muted" }, t("common.none"));
         else {
           const button = el("button", { type: "button", "data-reprocess": String(d.id) }, t("failures.reprocess"));
           button.addEventListener("click", () =>
@@ -68,7 +71,7 @@ async function buildFailures(ctx: ViewContext): Promise<Node[]> {
     ),
   );
   // The monitoring job's alerts (config:read) above the failures they often point at.
-  const alerts = ctx.permissions.includes("config:read") ? [await alertsCard(ctx.session, ctx.permissions.includes("config:write"))] : [];
+  const alerts = can(ctx, "config:read") ? [await alertsCard(ctx.session, can(ctx, "config:write"))] : [];
   return [
     ...alerts,
     el("p", { class: "muted" }, t("failures.intro")),

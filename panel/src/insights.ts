@@ -12,6 +12,7 @@ import { importCard } from "./insights-import";
 import { rescheduleCard } from "./insights-reschedule";
 import { contactLabel } from "./phone";
 import { factorText, formatInZone, precisionText, reasonTexts, recommendationTexts, type RiskFactor, slotText } from "./scheduling-text";
+import { can } from "./ui/can";
 import { showView, type ViewContext } from "./ui/view";
 
 interface Evaluation {
@@ -74,8 +75,8 @@ export function renderInsights(ctx: ViewContext, soft = false): Promise<void> {
         recommendationCard(data),
         heatmapCard(data.slots, zone),
         el("div", { class: "grid" }, risk, modelCard(data, threshold)),
-        rescheduleCard(ctx.session, zone, () => reanalyse(ctx), refreshRisk),
-        importCard(ctx.session),
+        // Re-analysing, messaging patients and importing history are scheduling:write (owner, admin).
+        ...(can(ctx, "scheduling:write") ? [rescheduleCard(ctx.session, zone, () => reanalyse(ctx), refreshRisk), importCard(ctx.session)] : []),
       ];
     },
     soft,

@@ -24,6 +24,7 @@ import { assignmentJourney } from "./assignment.mjs";
 import { saasJourney } from "./saas.mjs";
 import { outreachJourney } from "./outreach.mjs";
 import { campaignsJourney } from "./campaigns.mjs";
+import { rolesJourney } from "./roles.mjs";
 
 try {
   const stage = await startStage();
@@ -55,6 +56,8 @@ try {
     await channelJourney(stage, page);
     // After Canal: it connects a Meta number with its WABA id, and leaves the tenant on the simulator again.
     await templatesJourney(stage, page);
+    // A viewer and an agent, invited through the API, see on every screen only the controls their role may use.
+    await rolesJourney(stage, page);
     await check("no script errors on the page", async () => {
       if (errors.length) throw new Error(errors.join("\n"));
     });

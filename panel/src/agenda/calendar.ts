@@ -7,6 +7,7 @@
 import { el } from "../dom";
 import { lookup, t } from "../i18n";
 import { contactLabel } from "../phone";
+import { can } from "../ui/can";
 import { openBooking } from "./booking";
 import { openDetails } from "./details";
 import { isRisky } from "./risk";
@@ -83,7 +84,9 @@ function slotItem(s: Screen, e: Entry, wide: boolean): HTMLElement {
     box.append(b);
   }
   const slot = e.free;
-  if (slot) {
+  // A role that may not book (viewer) still sees which times are free, as text.
+  if (slot && !can(s.ctx, "agenda:write")) box.append(el("span", { class: "muted" }, t("agenda.cal.free")));
+  else if (slot) {
     const b = el(
       "button",
       { type: "button", class: "cal-free", "data-start": slot.start, "data-key": `free-${slot.start}`, "aria-label": t("agenda.cal.freeAria", { time }) },

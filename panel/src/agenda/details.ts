@@ -2,6 +2,7 @@
 import { el } from "../dom";
 import { formatPercent, lookup, t } from "../i18n";
 import { contactLabel } from "../phone";
+import { can } from "../ui/can";
 import { actionButtons } from "./actions";
 import { openModal } from "./modal";
 import { reasonsText } from "./risk";
@@ -24,5 +25,5 @@ export function openDetails(s: Screen, a: Appointment): void {
     ...(reasons ? row(t("agenda.reasons"), reasons) : []),
   );
   const modal = openModal("details-dialog", contactLabel(a.contact), list, error);
-  modal.body.append(actionButtons(s, a, error, () => modal.close()));
+  if (can(s.ctx, "agenda:write")) modal.body.append(actionButtons(s, a, error, () => modal.close()));
 }

@@ -7,6 +7,7 @@
 import { ApiError, call } from "../api";
 import { el } from "../dom";
 import { errorMessage, t } from "../i18n";
+import { can } from "../ui/can";
 import { onLeave, showView, type ViewContext } from "../ui/view";
 import { calendarView } from "./calendar";
 import { byName, filtersForm, listView, looksLikePhone } from "./list";
@@ -107,7 +108,9 @@ async function buildAgenda(ctx: ViewContext): Promise<Node[]> {
   }, REFRESH_MS);
   onLeave(() => clearInterval(timer));
   syncUrl(s.state);
-  return [el("section", { class: "card agenda-main" }, bar.node, status, errorBox, statsHost, filters, bodyHost), calendarForm(s), riskForm(s)];
+  // The calendar's and the risk's rules are the tenant's settings (config:write): not an agent's or a viewer's.
+  const settingsForms = can(ctx, "config:write") ? [calendarForm(s), riskForm(s)] : [];
+  return [el("section", { class: "card agenda-main" }, bar.node, status, errorBox, statsHost, filters, bodyHost), ...settingsForms];
 }
 
 interface Loaded {

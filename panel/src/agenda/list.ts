@@ -6,6 +6,7 @@
 import { el } from "../dom";
 import { formatPercent, type Key, lookup, t } from "../i18n";
 import { contactLabel, contactNode } from "../phone";
+import { can } from "../ui/can";
 import { emptyState } from "../ui/view";
 import { actionButtons } from "./actions";
 import { isRisky, reasonsText } from "./risk";
@@ -108,6 +109,9 @@ const COLS: Key[] = ["agenda.col.when", "agenda.col.contact", "agenda.col.status
 export function listView(s: Screen, appointments: Appointment[]): HTMLElement {
   if (!appointments.length) return emptyState(t("agenda.list.empty"), "appointments-empty");
   const threshold = s.settings.risk.threshold;
+  // A role that may not act on appointments (viewer) gets no "Ações" column at all.
+  const acts = can(s.ctx, "agenda:write");
+  const cols = acts ? COLS : COLS.slice(0, -1);
   // One box per cell: on a phone the row becomes a card, each cell a label and its content.
   const cell = (i: number, ...children: (Node | string)[]) => el("td", { "data-label": t(COLS[i] ?? "common.none") }, el("div", {}, ...children));
   const rows = appointments.map((a) => {
@@ -124,14 +128,14 @@ export function listView(s: Screen, appointments: Appointment[]): HTMLElement {
         a.reschedule_offered_at ? el("small", {}, ` · ${t("agenda.offered")}`) : "",
         reasons ? el("small", { class: "reasons" }, reasons) : "",
       ),
-      cell(4, actionButtons(s, a, s.errorBox)),
+      ...(acts ? [cell(4, actionButtons(s, a, s.errorBox))] : []),
     );
   });
   return el(
     "table",
     { id: "appointments", class: "cards-narrow" },
     el("caption", { class: "visually-hidden" }, t("agenda.list.caption")),
-    el("thead", {}, el("tr", {}, ...COLS.map((h) => el("th", { scope: "col" }, t(h))))),
+    el("thead", {}, el("tr", {}, ...cols.map((h) => el("th", { scope: "col" }, t(h))))),
     el("tbody", {}, ...rows),
   );
 }

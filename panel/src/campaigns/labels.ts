@@ -1,6 +1,7 @@
 /**
  * The contact's labels (attributes.labels), shown and edited in the Conversas contact panel: what
- * campaign audiences select by. Saved with PATCH /api/contacts/:id (the whole list at once).
+ * campaign audiences select by. Saved with PATCH /api/contacts/:id (the whole list at once); without
+ * contacts:write (`mayWrite` false) only shown.
  */
 import { call, type Session } from "../api";
 import { el } from "../dom";
@@ -10,7 +11,7 @@ import { busy } from "../ui/view";
 export const labelsOf = (attributes: Record<string, unknown>): string[] =>
   Array.isArray(attributes.labels) ? attributes.labels.filter((l): l is string => typeof l === "string") : [];
 
-export function labelsEditor(session: Session, contactId: number, attributes: Record<string, unknown>, onChange: () => Promise<void>): HTMLElement {
+export function labelsEditor(session: Session, contactId: number, attributes: Record<string, unknown>, onChange: () => Promise<void>, mayWrite: boolean): HTMLElement {
   const labels = labelsOf(attributes);
   const input = el("input", { id: "contact-labels-input", maxlength: "400", placeholder: t("campaigns.labels.placeholder"), "aria-label": t("campaigns.labels.title") });
   input.value = labels.join(", ");
@@ -39,7 +40,6 @@ export function labelsEditor(session: Session, contactId: number, attributes: Re
       { id: "contact-labels" },
       ...(labels.length ? labels.map((l) => el("span", { class: "badge label" }, l)) : [el("span", { class: "muted" }, t("campaigns.labels.none"))]),
     ),
-    el("div", { class: "actions" }, input, save),
-    status,
+    ...(mayWrite ? [el("div", { class: "actions" }, input, save), status] : []),
   );
 }

@@ -1,6 +1,7 @@
 /**
  * The contact beside the open conversation: number, since when, conversations, what the business
- * knows (attributes), appointments ahead and recent, and the opt-out switch (which asks first).
+ * knows (attributes), appointments ahead and recent, and the opt-out switch (which asks first;
+ * shown only with contacts:write, like the labels editor).
  * A <details>: open beside the thread on a wide screen, folded under it on a phone.
  */
 import { call, type Session } from "../api";
@@ -28,7 +29,7 @@ function appointmentList(id: string, title: string, rows: Appointment[]): Node[]
 
 const attributeText = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v));
 
-export function contactPanel(session: Session, card: ContactCard, onChange: () => Promise<void>): HTMLDetailsElement {
+export function contactPanel(session: Session, card: ContactCard, onChange: () => Promise<void>, mayWrite: boolean): HTMLDetailsElement {
   const k = card.contact;
   const error = el("div", { id: "contact-error" });
   const toggle = el(
@@ -76,8 +77,8 @@ export function contactPanel(session: Session, card: ContactCard, onChange: () =
     ...appointmentList("contact-upcoming", t("conversations.contact.upcoming"), card.appointments.upcoming),
     ...appointmentList("contact-recent", t("conversations.contact.recent"), card.appointments.recent),
     ...(card.appointments.upcoming.length + card.appointments.recent.length === 0 ? [el("p", { class: "muted" }, t("conversations.contact.noAppointments"))] : []),
-    labelsEditor(session, k.id, k.attributes, onChange),
-    el("div", { class: "actions" }, toggle),
+    labelsEditor(session, k.id, k.attributes, onChange, mayWrite),
+    ...(mayWrite ? [el("div", { class: "actions" }, toggle)] : []),
     error,
   );
   if (window.matchMedia(WIDE).matches) details.open = true;

@@ -9,6 +9,7 @@
 import { ApiError, call } from "../api";
 import { el } from "../dom";
 import { errorMessage, t } from "../i18n";
+import { can } from "../ui/can";
 import { navigate } from "../ui/router";
 import { onLeave, showView, type ViewContext } from "../ui/view";
 import { type Assignee, asScope, availabilityToggle, loadAssignees, loadMe, scopeTabs } from "./assignment";
@@ -43,6 +44,9 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   const filter = asFilter(ctx.params.get("status"));
   const scope = asScope(ctx.params.get("assignee"));
   const openId = Number(ctx.params.get("id")) || undefined;
+  // A viewer reads the inbox: no reply, take-over, assignment, availability, read mark or contact edits.
+  const mayWrite = can(ctx, "conversations:write");
+  const mayEditContact = can(ctx, "contacts:write");
   if (shownFor !== filter) shown = PAGE;
   shownFor = filter;
   const getOpen = (id: number) => call<OpenConversation>(session, `/api/conversations/${id}`);
@@ -66,7 +70,7 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   let marked = 0;
   const markRead = (c: OpenConversation) => {
     const newest = c.messages.at(-1)?.id ?? 0;
-    if (newest <= marked) return;
+    if (!mayWrite || newest <= marked) return;
     marked = newest;
     void call(session, `/api/conversations/${c.id}/read`, { method: "POST", body: JSON.stringify({ message_id: newest }) }).catch(() => undefined);
   };
@@ -99,7 +103,7 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
   const refreshCard = async () => {
     if (!open?.contact) return;
     const wasOpen = sideHolder.querySelector("details")?.open ?? false;
-    const next = contactPanel(session, await getCard(open.contact.id), refreshCard);
+    const next = contactPanel(session, await getCard(open.contact.id), refreshCard, mayEditContact);
     if (wasOpen) next.open = true;
     sideHolder.replaceChildren(next);
     next.querySelector<HTMLButtonElement>("#contact-opt")?.focus();
@@ -119,9 +123,9 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
         refresh().catch((err: unknown) => refreshError.replaceChildren(errorMessage(err)));
       });
   };
-  const view = open ? thread(session, open, backHref, refresh, { get: () => team, reload: reloadTeam }) : null;
+  const view = open ? thread(session, open, backHref, refresh, { get: () => team, reload: reloadTeam }, mayWrite) : null;
   if (open) markRead(open);
-  if (card) sideHolder.replaceChildren(contactPanel(session, card, refreshCard));
+  if (card) sideHolder.replaceChildren(contactPanel(session, card, refreshCard, mayEditContact));
 
   if (poller !== undefined) clearInterval(poller);
   const tick = () => {
@@ -186,7 +190,7 @@ async function buildInbox(ctx: ViewContext): Promise<Node[]> {
           box,
           scopeTabs(scope, me, (value) => navigate("conversas", { status: filter, assignee: value })),
           tabs,
-          ...(me ? [availabilityToggle(session, me)] : []),
+          ...(me && mayWrite ? [availabilityToggle(session, me)] : []),
         ),
         refreshError,
         openId && !open ? el("p", { class: "error", id: "conversation-gone", role: "status" }, t("conversations.gone")) : "",

@@ -42,13 +42,17 @@ export interface Thread {
   scrollToEnd(): void;
 }
 
-/** `team`: who it may be given to (or why that list could not be read); `reloadTeam` reads it again. */
+/**
+ * `team`: who it may be given to (or why that list could not be read); `reloadTeam` reads it again.
+ * `mayWrite` (conversations:write): without it the thread is read only, with no reply box or buttons.
+ */
 export function thread(
   session: Session,
   first: OpenConversation,
   backHref: string,
   refresh: () => Promise<void>,
   team: { get: () => Assignee[] | Error; reload: () => void },
+  mayWrite: boolean,
 ): Thread {
   let current = first;
   const text = el("textarea", { id: "reply-text", rows: "3", placeholder: t("conversations.replyPlaceholder"), "aria-label": t("conversations.replyLabel") });
@@ -101,7 +105,7 @@ export function thread(
     status.textContent = statusLine(c);
     messages.replaceChildren(...c.messages.map(bubble));
     if (c.messages.length === 0) messages.append(el("li", { class: "muted empty" }, t("conversations.noMessages")));
-    controls.replaceChildren(send, toggleButton(), scheduleLink(c.contact));
+    controls.replaceChildren(...(mayWrite ? [send, toggleButton(), scheduleLink(c.contact)] : []));
     // Only a conversation with a person is assigned. Repainted only when something it shows changed,
     // so a live refresh never resets a choice being made in the select.
     const people = team.get();
@@ -109,7 +113,9 @@ export function thread(
     const holder = assigneeText(c);
     if (key !== assignKey)
       assign.replaceChildren(
-        ...(holder ? [el("p", { id: "conversation-assignee", class: "assignee-line" }, holder), reassignControl(session, c, people, refresh, team.reload)] : []),
+        ...(holder
+          ? [el("p", { id: "conversation-assignee", class: "assignee-line" }, holder), ...(mayWrite ? [reassignControl(session, c, people, refresh, team.reload)] : [])]
+          : []),
       );
     assignKey = key;
     // A new message scrolls into view only for someone already at the end (never yanks a reader up the thread).
@@ -123,7 +129,7 @@ export function thread(
       status,
       assign,
       messages,
-      text,
+      ...(mayWrite ? [text] : []),
       controls,
       error,
     ],

@@ -8,6 +8,7 @@ import { el } from "../dom";
 import { type Key, lookup, t } from "../i18n";
 import { contactNode } from "../phone";
 import { formatInZone } from "../scheduling-text";
+import { can } from "../ui/can";
 import { confirmAction } from "../ui/confirm";
 import { navigate } from "../ui/router";
 import { busy, emptyState, showView, type ViewContext } from "../ui/view";
@@ -90,7 +91,7 @@ function table(ctx: ViewContext, rows: Followup[], status: HTMLElement): HTMLEle
           cell(2, f.sent_at ? formatInZone(f.sent_at, zone) : t("common.none"), f.resend ? el("span", { class: "muted" }, ` ${t("followups.resendMark")}`) : ""),
           cell(3, el("span", { class: `badge state-${f.state}` }, lookup("followups.state", f.state, "followups.state.other"))),
           cell(4, answerNode(f)),
-          cell(5, f.can_resend ? resendButton(ctx, f, status) : el("span", { class: "muted" }, t("common.none"))),
+          cell(5, f.can_resend && can(ctx, "agenda:write") ? resendButton(ctx, f, status) : el("span", { class: "muted" }, t("common.none"))),
         ),
       ),
     ),

@@ -6,6 +6,7 @@
 import { call } from "../api";
 import { el } from "../dom";
 import { errorMessage, formatDateTime, formatNumber, type Key, lookup, t } from "../i18n";
+import { can } from "../ui/can";
 import { emptyState, showView, type ViewContext } from "../ui/view";
 
 interface JobView {
@@ -48,7 +49,7 @@ export function renderJobs(ctx: ViewContext, soft = false): Promise<void> {
 async function build(ctx: ViewContext): Promise<Node[]> {
   const status = ctx.params.get("status") ?? "";
   const [data, runs] = await Promise.all([call<Jobs>(ctx.session, "/api/jobs"), executions(ctx, status, scopeOf(ctx))]);
-  const canWrite = ctx.permissions.includes("jobs:write");
+  const canWrite = can(ctx, "jobs:write");
   return [timeline(data), table(ctx, data, canWrite), runsCard(ctx, runs, status)];
 }
 

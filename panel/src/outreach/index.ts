@@ -8,6 +8,7 @@ import { el } from "../dom";
 import { type Key, lookup, t } from "../i18n";
 import { contactNode } from "../phone";
 import { formatInZone } from "../scheduling-text";
+import { can } from "../ui/can";
 import { confirmAction } from "../ui/confirm";
 import { navigate } from "../ui/router";
 import { busy, emptyState, showView, type ViewContext } from "../ui/view";
@@ -20,7 +21,7 @@ export function renderScheduled(ctx: ViewContext, soft = false, notice?: Key): P
 }
 
 async function build(ctx: ViewContext, notice?: Key): Promise<Node[]> {
-  const canWrite = ctx.permissions.includes("conversations:write");
+  const canWrite = can(ctx, "conversations:write");
   const filter = STATUSES.find((s) => s === ctx.params.get("status")) ?? "";
   const rows = await listScheduled(ctx.session, filter);
   const status = el("div", { id: "sched-status", role: "status" }, ...(notice ? [el("p", {}, t(notice))] : []));
@@ -54,7 +55,7 @@ async function build(ctx: ViewContext, notice?: Key): Promise<Node[]> {
       status,
       list,
     ),
-    ...(ctx.permissions.includes("config:write") ? [await reportsSection(ctx)] : []),
+    ...(can(ctx, "config:write") ? [await reportsSection(ctx)] : []),
   ];
 }
 

@@ -7,6 +7,7 @@ import { call, type Session } from "../api";
 import { el } from "../dom";
 import { formatDateTime, lookup, t, tn } from "../i18n";
 import { select } from "../settings/fields";
+import { can } from "../ui/can";
 import { busy, emptyState, showView, type ViewContext } from "../ui/view";
 import type { PurposeRow, TemplateRow, TemplatesView } from "./types";
 
@@ -15,7 +16,7 @@ const statusLabel = (s: string) => lookup("templates.status", s, "templates.stat
 const keyOf = (name: string, language: string) => `${name}|${language}`;
 
 export function renderTemplates(ctx: ViewContext): Promise<void> {
-  const canWrite = ctx.permissions.includes("channel:write");
+  const canWrite = can(ctx, "channel:write");
   const draw = (soft = false): Promise<void> =>
     showView(
       ctx.root,

@@ -5,6 +5,7 @@
 import { call } from "../api";
 import { el } from "../dom";
 import { errorMessage, formatDateTime, type Key, lookup, t } from "../i18n";
+import { can } from "../ui/can";
 import { confirmAction } from "../ui/confirm";
 import { busy, emptyState, showView, type ViewContext } from "../ui/view";
 
@@ -57,7 +58,7 @@ function linkBox(link: Link, what: Key): HTMLElement {
 
 async function buildUsers(ctx: ViewContext): Promise<Node[]> {
   const { users } = await call<{ users: UserRow[] }>(ctx.session, "/api/users");
-  const canWrite = ctx.permissions.includes("users:write");
+  const canWrite = can(ctx, "users:write");
   const error = el("div", { id: "users-error" });
   const shown = el("div", { id: "users-link" });
   const refresh = () => renderUsers(ctx, true);
