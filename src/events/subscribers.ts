@@ -1,4 +1,4 @@
-import type { Subscriber } from "./publish";
+import type { Subscriber } from "./types";
 
 /** Who reacts to business events: A/B test outcomes, outgoing webhooks. */
 export const SUBSCRIBERS: readonly Subscriber[] = [];
