@@ -78,6 +78,8 @@ export interface SlotQuery {
   timeZone: string;
   /** The current instant: min notice and the horizon count from it. */
   now: string;
+  /** How long the booking lasts (a service's duration); slotMinutes when absent. Slots start on the slotMinutes grid. */
+  lengthMinutes?: number;
 }
 
 /** A booking that already holds capacity (any provider, any length). */
@@ -87,7 +89,8 @@ export interface TakenInterval {
 }
 
 /**
- * Free slots of the built-in calendar whose start lies in [from, to), ascending, without duplicates.
+ * Free slots of the built-in calendar whose start lies in [from, to), ascending, without duplicates;
+ * each lasts `lengthMinutes` and is offered only where all of it fits in an opening interval and has room.
  * Taken bookings (widened by the buffer on both sides) remove a slot once as many of them overlap at
  * one moment of the slot as its capacity allows.
  */
@@ -99,7 +102,8 @@ export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: re
   formatterFor(tz); // an unknown zone fails here, even for an empty range
   if (to <= from) return [];
 
-  const slotMs = settings.slotMinutes * MINUTE_MS;
+  const length = q.lengthMinutes ?? settings.slotMinutes;
+  const slotMs = length * MINUTE_MS;
   const step = settings.slotMinutes + settings.bufferMinutes;
   const bufferMs = settings.bufferMinutes * MINUTE_MS;
   const earliest = Math.max(from, now + settings.minNoticeMinutes * MINUTE_MS);
@@ -119,7 +123,7 @@ export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: re
     const toInstant = dayConverter(day, tz);
     for (const interval of intervals) {
       const close = minutesOf(interval.end);
-      for (let t = minutesOf(interval.start); t + settings.slotMinutes <= close; t += step) {
+      for (let t = minutesOf(interval.start); t + length <= close; t += step) {
         const s = toInstant(t);
         if (s === null) continue; // in the spring-forward gap
         if (s < earliest || s >= to || found.has(s)) continue;

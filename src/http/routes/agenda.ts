@@ -156,12 +156,17 @@ agenda.put(
   },
 );
 
-const Availability = z.object({ from: z.iso.datetime({ offset: true }).optional(), days: z.coerce.number().int().min(1).max(60).default(7) });
+const Availability = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  days: z.coerce.number().int().min(1).max(60).default(7),
+  /** A service of the knowledge: slots are as long as its duration. */
+  service: z.string().max(120).optional(),
+});
 
 agenda.get(
   "/api/agenda/availability",
   doc({
-    summary: "Free slots with local labels",
+    summary: "Free slots with local labels (`?service=` makes each as long as that service)",
     responses: { 200: { description: "`{time_zone, slots: [{start, end, label}]}`" } },
     errors: { 503: "`unavailable`: the calendar provider did not answer" },
   }),
@@ -170,7 +175,7 @@ agenda.get(
     const ctx = await ctxOf(c);
     const q = c.req.valid("query");
     const from = Math.max(Date.now(), q.from ? Date.parse(q.from) : Date.now());
-    const slots = await freeSlots(ctx, from, q.days);
+    const slots = await freeSlots(ctx, from, q.days, q.service);
     if (!slots.ok) return failed(slots);
     return c.json({ time_zone: ctx.company.timeZone, slots: slots.value.map((s) => ({ ...s, label: label(ctx, s) })) });
   },
