@@ -1,13 +1,21 @@
 /** The built-in calendar provider: the tenant's hours (agenda settings) minus what is booked in the store. */
 import type { Company, Store } from "../store/types";
 import type { AgendaSettings, CompanyProfile } from "../tenants/profile";
-import { CalendarSettings, slotsBetween } from "./calendar";
+import { CalendarSettings, refusalOf, type SlotRefusal, slotsBetween } from "./calendar";
 import type { BookingProvider, BookingResult, Slot } from "./types";
 
 const MINUTE = 60_000;
 
 export const calendarSettings = (a: AgendaSettings) => CalendarSettings.parse(a.calendar);
 export const builtinUid = (idempotencyKey: string) => `builtin-${idempotencyKey}`;
+
+const refusalMessage = (why: SlotRefusal, settings: CalendarSettings, lengthMinutes: number): string =>
+  ({
+    slot_in_past: "That time has already passed",
+    too_soon: `Appointments are booked at least ${settings.minNoticeMinutes} minutes ahead`,
+    beyond_horizon: `Appointments are booked at most ${settings.horizonDays} days ahead`,
+    outside_hours: `The business is closed then, or a ${lengthMinutes} min appointment does not fit an opening (slots every ${settings.slotMinutes + settings.bufferMinutes} min)`,
+  })[why];
 
 /**
  * How long an appointment for `service` lasts: the duration the business gave that service
@@ -33,7 +41,11 @@ export function builtinProvider(ctx: { store: Store; company: Company; profile: 
   const check = async (start: string, service?: string | null): Promise<BookingResult<Slot>> => {
     // Only slot starts in [start, start + 1 min) can match: the one asked for, or none.
     const found = (await free(start, new Date(Date.parse(start) + MINUTE).toISOString(), service)).find((s) => s.start === start);
-    return found ? { ok: true, value: found } : { ok: false, code: "slot_taken", message: "That time is no longer available", retryable: false };
+    if (found) return { ok: true, value: found };
+    const length = serviceMinutes(ctx.profile, service);
+    const why = refusalOf(settings, start, { timeZone: ctx.company.timeZone, now: new Date().toISOString(), lengthMinutes: length });
+    if (why === null) return { ok: false, code: "slot_taken", message: "That time is no longer available", retryable: false };
+    return { ok: false, code: why, message: refusalMessage(why, settings, length), retryable: false };
   };
   return {
     name: "builtin",

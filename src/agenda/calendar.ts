@@ -135,6 +135,32 @@ export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: re
   return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([s, e]) => ({ start: new Date(s).toISOString(), end: new Date(e).toISOString() }));
 }
 
+/** Why a start is not one of the calendar's slots, whatever is booked; null when it is one. */
+export type SlotRefusal = "slot_in_past" | "too_soon" | "beyond_horizon" | "outside_hours";
+
+/**
+ * Checks `start` against the calendar alone (now, notice, horizon, closed dates, opening hours and the
+ * slot grid) so a refusal can say what is wrong instead of "taken". A booking of `lengthMinutes` must
+ * fit its opening interval whole.
+ */
+export function refusalOf(settings: CalendarSettings, start: string, q: Pick<SlotQuery, "timeZone" | "now" | "lengthMinutes">): SlotRefusal | null {
+  const s = toMs(start, "start");
+  const now = toMs(q.now, "now");
+  if (s < now) return "slot_in_past";
+  if (s < now + settings.minNoticeMinutes * MINUTE_MS) return "too_soon";
+  const at = zonedParts(s, q.timeZone);
+  if (at.date > addDays(zonedParts(now, q.timeZone).date, settings.horizonDays)) return "beyond_horizon";
+  if (settings.closedDates.includes(at.date)) return "outside_hours";
+  const minute = minutesOf(at.time);
+  const length = q.lengthMinutes ?? settings.slotMinutes;
+  const step = settings.slotMinutes + settings.bufferMinutes;
+  const fits = (settings.weeklyHours[weekdayOf(at.date)] ?? []).some((i) => {
+    const open = minutesOf(i.start);
+    return minute >= open && minute + length <= minutesOf(i.end) && (minute - open) % step === 0;
+  });
+  return fits ? null : "outside_hours";
+}
+
 interface Busy {
   start: number;
   end: number;

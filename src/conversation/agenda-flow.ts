@@ -8,7 +8,7 @@ import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Appointment, Contact } from "../store/types";
 import { commaName, numbered, say, slotList } from "../agenda/messages";
 import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, label, localeOf, rescheduleAppointment, slotOf, type AgendaCtx } from "../agenda/service";
-import type { Slot } from "../agenda/types";
+import { isSlotRefusal, type Slot } from "../agenda/types";
 import { matchSlots, parseChoice, parseWhen } from "../agenda/when";
 import { serviceNamed } from "./knowledge-match";
 import { KEEP_ROW_ID, offerBeforeConfirming } from "../scheduling/auto-reschedule";
@@ -67,7 +67,7 @@ export async function agendaTurn(
         const events: MetricEvent[] = s.offer === "risk" ? [{ metric: "secretaria_appointments_auto_reschedule_accepted_total", labels: {}, inc: 1 }] : [];
         return { handled: true, replies: [say(locale, "rescheduled", { slot: label(ctx, slotOf(moved.value)) })], events };
       }
-      if (moved && moved.code !== "slot_taken") return replies(say(locale, "nothingToChange"));
+      if (moved && !isSlotRefusal(moved.code)) return replies(say(locale, "nothingToChange"));
     } else {
       // The turn id makes a retried turn book the same booking, never a second one.
       const booked = await bookAppointment(ctx, p.contact, slot, { source: "whatsapp", idempotencyKey: `${p.turnId}`, service: s.service });
@@ -75,7 +75,7 @@ export async function agendaTurn(
         await tenant.setAgendaState(p.phone, null);
         return replies(say(locale, "booked", { name: commaName(p.contact.name), slot: label(ctx, slotOf(booked.value)) }));
       }
-      if (booked.code !== "slot_taken") return replies(say(locale, "noSlots", { when: "" }));
+      if (!isSlotRefusal(booked.code)) return replies(say(locale, "noSlots", { when: "" }));
     }
     const again = await offer(s.purpose, undefined);
     return again.handled ? { ...again, replies: [say(locale, "slotTaken"), ...again.replies] } : again;

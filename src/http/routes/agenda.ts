@@ -239,6 +239,9 @@ agenda.get(
   },
 );
 
+const TIME_REFUSED =
+  "the time itself: `slot_in_past`, `too_soon` (inside the minimum notice), `beyond_horizon`, `outside_hours` (a closed day, outside the opening hours, not a slot start, or the service does not fit before closing)";
+
 const Create = z.strictObject({
   contact: z.string().min(3).max(32),
   name: z.string().max(128).optional(),
@@ -254,7 +257,7 @@ agenda.post(
     summary: "Book an appointment by hand (reception desk, integrations)",
     headers: { "Idempotency-Key": "A retried call with the same key books once" },
     responses: { 201: { description: "The appointment" } },
-    errors: { 409: "`slot_taken`", 422: "`invalid_phone`, or the slot is outside the calendar's hours", 503: "`unavailable`: the calendar provider did not answer" },
+    errors: { 409: "`slot_taken`", 422: `\`invalid_phone\`; ${TIME_REFUSED}`, 503: "`unavailable`: the calendar provider did not answer" },
   }),
   jsonBody(Create),
   async (c) => {
@@ -335,7 +338,7 @@ agenda.post(
     errors: {
       404: NOT_FOUND,
       409: `\`slot_taken\`; ${INVALID_TRANSITION}`,
-      422: "The slot is outside the calendar's hours",
+      422: TIME_REFUSED,
       503: "`unavailable`: the calendar provider did not answer",
     },
   }),
