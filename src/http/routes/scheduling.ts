@@ -250,7 +250,8 @@ scheduling.get(
       recommendations: summary?.insights.recommendations ?? [],
       // Codes for the panel; null for a run stored before they existed (the panel then asks for a new analysis).
       recommendation_factors: summary ? (summary.insights.recommendationFactors ?? null) : [],
-      suggested: slotView.filter((s) => s.suggested_slot).sort((a, b) => b.score - a.score),
+      // The three the score picked, best first by what each line shows (the estimated attendance), then by score.
+      suggested: slotView.filter((s) => s.suggested_slot).sort((a, b) => b.attendance_rate - a.attendance_rate || b.score - a.score),
       slots: slotView,
       model: model?.success
         ? {
