@@ -45,6 +45,8 @@ export const DEMO = {
   /** A platform admin: Empresas (provision, suspend, resume) and every tenant through the switcher. */
   platform: { email: "admin@secretaria.local", name: "Equipe Secretaria", password: "admin-senha-2026" },
   checkFrom: "5511999990000",
+  /** On a plan as a provisioned tenant is (Plano e consumo, Empresas): starter, one month active from the first start. */
+  plan: "starter",
   /** So the first "Qual o endereço e o horário?" is answered without an LLM key (the hours match the built-in calendar's). */
   knowledge: {
     services: [
@@ -247,7 +249,7 @@ async function main() {
   console.log(`[dev] seeding the demo tenant "${DEMO.slug}"…`);
   // The demo's Meta number is connected through the API once the server is up (connectDemoChannel).
   await executeLocal(
-    `${tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge, owner: DEMO.owner })} ${platformAdminSql(DEMO.platform)};`,
+    `${tenantSeedSql({ slug: DEMO.slug, name: DEMO.name, token: DEMO.token, tokenLabel: "demo", knowledge: DEMO.knowledge, owner: DEMO.owner, plan: DEMO.plan })} ${platformAdminSql(DEMO.platform)};`,
     { quiet: true },
   );
   const extraArgs = ["--test-scheduled"];
@@ -269,6 +271,7 @@ async function main() {
       tokenLabel: "demo",
       knowledge: DEMO.knowledge,
       owner: DEMO.owner,
+      plan: DEMO.plan,
       platformAdmin: DEMO.platform,
     });
     extraArgs.push("--config", postgresConfig(databaseUrl));

@@ -111,6 +111,7 @@ export function tenantSeedSql({
   upsertSettings = false,
   knowledge = null,
   owner = null,
+  plan = null,
 }) {
   const settings = JSON.stringify(channelSettings);
   const values = [
@@ -148,7 +149,21 @@ export function tenantSeedSql({
       `UPDATE company_profiles SET profile = json_set(profile, '$.knowledge', json(${json})) WHERE company_id = ${company} AND json_extract(profile, '$.knowledge') IS NULL`,
     );
   }
+  if (plan) statements.push(subscriptionSql(slug, plan, "INSERT OR IGNORE"));
   return statements.join("; ") + ";";
+}
+
+/**
+ * The tenant's subscription as provisioning starts it (src/tenants/provision.ts firstPeriod): a 14-day
+ * trial for "trial", else one month active; an existing subscription (a plan changed since) is kept.
+ * `insert`: "INSERT OR IGNORE" on SQLite, "INSERT" (with ON CONFLICT DO NOTHING) on Postgres.
+ */
+export function subscriptionSql(slug, plan, insert, now = Date.now()) {
+  const end = new Date(now);
+  if (plan === "trial") end.setTime(now + 14 * 86_400_000);
+  else end.setUTCMonth(end.getUTCMonth() + 1);
+  const status = plan === "trial" ? "trialing" : "active";
+  return `${insert} INTO subscriptions (company_id, plan_id, status, current_period_start, current_period_end, updated_at) SELECT c.id, p.id, ${sqlString(status)}, ${now}, ${end.getTime()}, ${now} FROM companies c, plans p WHERE c.slug = ${sqlString(slug)} AND p.code = ${sqlString(plan)}${insert === "INSERT" ? " ON CONFLICT DO NOTHING" : ""}`;
 }
 
 /**

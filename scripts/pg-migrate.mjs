@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { passwordHash, platformAdminSql, ROOT, sha256Hex, sqlString } from "./local-wrangler.mjs";
+import { passwordHash, platformAdminSql, ROOT, sha256Hex, sqlString, subscriptionSql } from "./local-wrangler.mjs";
 
 const quiet = { onnotice: () => {}, max: 1 };
 
@@ -41,7 +41,10 @@ export async function migratePostgres(url) {
 }
 
 /** The demo tenant (its API token, its knowledge) in Postgres, keeping whatever exists, like tenantSeedSql does for D1. */
-export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null, token = null, tokenLabel = slug, knowledge = null, owner = null, platformAdmin = null }) {
+export async function seedTenantPostgres(
+  url,
+  { slug, name, phoneNumberId = null, token = null, tokenLabel = slug, knowledge = null, owner = null, platformAdmin = null, plan = null },
+) {
   const client = postgres(url, quiet);
   try {
     await client.unsafe(
@@ -61,6 +64,7 @@ export async function seedTenantPostgres(url, { slug, name, phoneNumberId = null
          ON CONFLICT DO NOTHING`,
       );
     if (platformAdmin) await client.unsafe(platformAdminSql(platformAdmin));
+    if (plan) await client.unsafe(subscriptionSql(slug, plan, "INSERT"));
     if (knowledge)
       await client.unsafe(
         `INSERT INTO company_profiles (company_id, profile, updated_at)

@@ -78,6 +78,8 @@ export interface SlotQuery {
   timeZone: string;
   /** The current instant: min notice and the horizon count from it. */
   now: string;
+  /** How long the booking lasts (a service's duration); slotMinutes when absent. Slots start on the slotMinutes grid. */
+  lengthMinutes?: number;
 }
 
 /** A booking that already holds capacity (any provider, any length). */
@@ -87,7 +89,8 @@ export interface TakenInterval {
 }
 
 /**
- * Free slots of the built-in calendar whose start lies in [from, to), ascending, without duplicates.
+ * Free slots of the built-in calendar whose start lies in [from, to), ascending, without duplicates;
+ * each lasts `lengthMinutes` and is offered only where all of it fits in an opening interval and has room.
  * Taken bookings (widened by the buffer on both sides) remove a slot once as many of them overlap at
  * one moment of the slot as its capacity allows.
  */
@@ -99,7 +102,8 @@ export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: re
   formatterFor(tz); // an unknown zone fails here, even for an empty range
   if (to <= from) return [];
 
-  const slotMs = settings.slotMinutes * MINUTE_MS;
+  const length = q.lengthMinutes ?? settings.slotMinutes;
+  const slotMs = length * MINUTE_MS;
   const step = settings.slotMinutes + settings.bufferMinutes;
   const bufferMs = settings.bufferMinutes * MINUTE_MS;
   const earliest = Math.max(from, now + settings.minNoticeMinutes * MINUTE_MS);
@@ -119,7 +123,7 @@ export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: re
     const toInstant = dayConverter(day, tz);
     for (const interval of intervals) {
       const close = minutesOf(interval.end);
-      for (let t = minutesOf(interval.start); t + settings.slotMinutes <= close; t += step) {
+      for (let t = minutesOf(interval.start); t + length <= close; t += step) {
         const s = toInstant(t);
         if (s === null) continue; // in the spring-forward gap
         if (s < earliest || s >= to || found.has(s)) continue;
@@ -129,6 +133,32 @@ export function slotsBetween(settings: CalendarSettings, q: SlotQuery, taken: re
     }
   }
   return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([s, e]) => ({ start: new Date(s).toISOString(), end: new Date(e).toISOString() }));
+}
+
+/** Why a start is not one of the calendar's slots, whatever is booked; null when it is one. */
+export type SlotRefusal = "slot_in_past" | "too_soon" | "beyond_horizon" | "outside_hours";
+
+/**
+ * Checks `start` against the calendar alone (now, notice, horizon, closed dates, opening hours and the
+ * slot grid) so a refusal can say what is wrong instead of "taken". A booking of `lengthMinutes` must
+ * fit its opening interval whole.
+ */
+export function refusalOf(settings: CalendarSettings, start: string, q: Pick<SlotQuery, "timeZone" | "now" | "lengthMinutes">): SlotRefusal | null {
+  const s = toMs(start, "start");
+  const now = toMs(q.now, "now");
+  if (s < now) return "slot_in_past";
+  if (s < now + settings.minNoticeMinutes * MINUTE_MS) return "too_soon";
+  const at = zonedParts(s, q.timeZone);
+  if (at.date > addDays(zonedParts(now, q.timeZone).date, settings.horizonDays)) return "beyond_horizon";
+  if (settings.closedDates.includes(at.date)) return "outside_hours";
+  const minute = minutesOf(at.time);
+  const length = q.lengthMinutes ?? settings.slotMinutes;
+  const step = settings.slotMinutes + settings.bufferMinutes;
+  const fits = (settings.weeklyHours[weekdayOf(at.date)] ?? []).some((i) => {
+    const open = minutesOf(i.start);
+    return minute >= open && minute + length <= minutesOf(i.end) && (minute - open) % step === 0;
+  });
+  return fits ? null : "outside_hours";
 }
 
 interface Busy {

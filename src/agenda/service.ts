@@ -13,7 +13,8 @@ import type { AgendaTaskJob } from "../jobs/agenda-task";
 import { nextFollowupWindow } from "../jobs/schedule";
 import { phoneOfAddress } from "../lib/phone";
 import { utcToZoned, zonedTimeToUtc } from "../lib/time-zone";
-import { CalendarSettings, formatSlotLabel, slotsBetween } from "./calendar";
+import { builtinProvider, builtinUid, calendarSettings } from "./builtin";
+import { formatSlotLabel } from "./calendar";
 import { createCalcomProvider } from "./calcom";
 import { commaName, say } from "./messages";
 import type { Booking, BookingProvider, BookingResult, Slot } from "./types";
@@ -41,51 +42,10 @@ export const agendaCtx = async (env: Env, store: Store, company: Company, fetchF
 export const localeOf = (ctx: AgendaCtx): Locale => resolveLocale(ctx.company.locale);
 export const label = (ctx: AgendaCtx, slot: { start: string; end: string }) => formatSlotLabel(slot, ctx.company.timeZone, localeOf(ctx), new Date().toISOString());
 export const slotOf = (a: Pick<Appointment, "startsAt" | "endsAt">): Slot => ({ start: new Date(a.startsAt).toISOString(), end: new Date(a.endsAt).toISOString() });
-const calendarSettings = (a: AgendaSettings) => CalendarSettings.parse(a.calendar);
-
-const builtinUid = (idempotencyKey: string) => `builtin-${idempotencyKey}`;
 const roomOf = (ctx: AgendaCtx) => {
   const settings = calendarSettings(ctx.profile.agenda);
   return { capacity: settings.capacity, bufferMs: settings.bufferMinutes * MINUTE };
 };
-
-/** The built-in calendar: availability from the tenant's hours minus what is booked in D1. */
-function builtinProvider(ctx: AgendaCtx): BookingProvider {
-  const settings = calendarSettings(ctx.profile.agenda);
-  const free = async (from: string, to: string) => {
-    const busy = await ctx.store.appointments.busy(ctx.company.id, Date.parse(from) - 24 * 60 * MINUTE, Date.parse(to) + 24 * 60 * MINUTE);
-    return slotsBetween(
-      settings,
-      { from, to, timeZone: ctx.company.timeZone, now: new Date().toISOString() },
-      busy.map((b) => ({ start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString() })),
-    );
-  };
-  const lengthMs = settings.slotMinutes * MINUTE;
-  const check = async (start: string): Promise<BookingResult<Slot>> => {
-    const end = new Date(Date.parse(start) + lengthMs).toISOString();
-    const found = (await free(start, end)).find((s) => s.start === start);
-    return found ? { ok: true, value: found } : { ok: false, code: "slot_taken", message: "That time is no longer available", retryable: false };
-  };
-  return {
-    name: "builtin",
-    async availability(q) {
-      return { ok: true, value: await free(q.from, q.to) };
-    },
-    async book(req) {
-      const slot = await check(req.start);
-      if (!slot.ok) return slot;
-      return { ok: true, value: { uid: builtinUid(req.idempotencyKey), start: slot.value.start, end: slot.value.end, status: "accepted" } };
-    },
-    async cancel(uid) {
-      return { ok: true, value: { uid, start: "", end: "", status: "cancelled" } };
-    },
-    async reschedule(uid, newStart) {
-      const slot = await check(newStart);
-      if (!slot.ok) return slot;
-      return { ok: true, value: { uid, start: slot.value.start, end: slot.value.end, status: "accepted" } };
-    },
-  };
-}
 
 /** The tenant's booking provider: Cal.com when configured (key sealed in its profile), else the built-in calendar. */
 export async function bookingProvider(ctx: AgendaCtx): Promise<BookingProvider> {
@@ -97,10 +57,15 @@ export async function bookingProvider(ctx: AgendaCtx): Promise<BookingProvider> 
   return builtinProvider(ctx);
 }
 
-/** Free slots from now for the tenant's search window. */
-export async function freeSlots(ctx: AgendaCtx, fromMs = Date.now(), days = ctx.profile.agenda.searchDays): Promise<BookingResult<Slot[]>> {
+/** Free slots from now for the tenant's search window, each long enough for `service` when one is named. */
+export async function freeSlots(ctx: AgendaCtx, fromMs = Date.now(), days = ctx.profile.agenda.searchDays, service?: string): Promise<BookingResult<Slot[]>> {
   const provider = await bookingProvider(ctx);
-  return provider.availability({ from: new Date(fromMs).toISOString(), to: new Date(fromMs + days * 24 * 60 * MINUTE).toISOString(), timeZone: ctx.company.timeZone });
+  return provider.availability({
+    from: new Date(fromMs).toISOString(),
+    to: new Date(fromMs + days * 24 * 60 * MINUTE).toISOString(),
+    timeZone: ctx.company.timeZone,
+    service,
+  });
 }
 
 /**

@@ -34,7 +34,11 @@ export interface Booking {
   status: "accepted" | "pending" | "cancelled";
 }
 
-export type BookingErrorCode = "slot_taken" | "not_found" | "invalid_request" | "unauthorized" | "unavailable" | "no_phone";
+/** slot_in_past … outside_hours: the built-in calendar's own refusals, before anything booked is looked at. */
+export const CALENDAR_REFUSALS = ["slot_taken", "slot_in_past", "too_soon", "beyond_horizon", "outside_hours"] as const;
+export type BookingErrorCode = (typeof CALENDAR_REFUSALS)[number] | "not_found" | "invalid_request" | "unauthorized" | "unavailable" | "no_phone";
+/** A refusal of the time itself: the chat offers other times instead of giving up. */
+export const isSlotRefusal = (code: string) => (CALENDAR_REFUSALS as readonly string[]).includes(code);
 
 /** Provider failures come back as values with a clear message for the contact or the operator. */
 export type BookingResult<T> = { ok: true; value: T } | { ok: false; code: BookingErrorCode; message: string; retryable: boolean };

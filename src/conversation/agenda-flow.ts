@@ -8,8 +8,9 @@ import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Appointment, Contact } from "../store/types";
 import { commaName, numbered, say, slotList } from "../agenda/messages";
 import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, label, localeOf, rescheduleAppointment, slotOf, type AgendaCtx } from "../agenda/service";
-import type { Slot } from "../agenda/types";
+import { isSlotRefusal, type Slot } from "../agenda/types";
 import { matchSlots, parseChoice, parseWhen } from "../agenda/when";
+import { serviceNamed } from "./knowledge-match";
 import { KEEP_ROW_ID, offerBeforeConfirming } from "../scheduling/auto-reschedule";
 
 /** "manter", "keep", "mantener": stay with the current time when better slots were offered. */
@@ -41,13 +42,16 @@ export async function agendaTurn(
   const locale = localeOf(ctx);
 
   const offer = async (purpose: "book" | "reschedule", appointment?: Appointment): Promise<AgendaTurn> => {
-    const found = await freeSlots(ctx);
+    // A move keeps the appointment's service; a new booking takes the one the message names (or the one named before).
+    const named = purpose === "book" ? (serviceNamed(p.text, ctx.profile.knowledge.services) ?? (state?.stage === "choosing" ? state.service : undefined)) : undefined;
+    const service = appointment?.service ?? named;
+    const found = await freeSlots(ctx, undefined, undefined, service ?? undefined);
     if (!found.ok) return replies(say(locale, "noSlots", { when: "" }));
     const when = parseWhen(p.text, { now: new Date().toISOString(), timeZone: ctx.company.timeZone, locale });
     const wanted = when ? matchSlots(found.value, when, ctx.company.timeZone) : found.value;
     const options = wanted.slice(0, ctx.profile.agenda.offerCount);
     if (options.length === 0) return replies(say(locale, "noSlots", { when: "" }));
-    await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id });
+    await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id, ...(named ? { service: named } : {}) });
     const labels = options.map((o) => label(ctx, o));
     const list = numbered(labels);
     const body = appointment ? say(locale, "offerReschedule", { current: label(ctx, slotOf(appointment)), options: list }) : say(locale, "offer", { options: list });
@@ -63,15 +67,15 @@ export async function agendaTurn(
         const events: MetricEvent[] = s.offer === "risk" ? [{ metric: "secretaria_appointments_auto_reschedule_accepted_total", labels: {}, inc: 1 }] : [];
         return { handled: true, replies: [say(locale, "rescheduled", { slot: label(ctx, slotOf(moved.value)) })], events };
       }
-      if (moved && moved.code !== "slot_taken") return replies(say(locale, "nothingToChange"));
+      if (moved && !isSlotRefusal(moved.code)) return replies(say(locale, "nothingToChange"));
     } else {
       // The turn id makes a retried turn book the same booking, never a second one.
-      const booked = await bookAppointment(ctx, p.contact, slot, { source: "whatsapp", idempotencyKey: `${p.turnId}` });
+      const booked = await bookAppointment(ctx, p.contact, slot, { source: "whatsapp", idempotencyKey: `${p.turnId}`, service: s.service });
       if (booked.ok) {
         await tenant.setAgendaState(p.phone, null);
         return replies(say(locale, "booked", { name: commaName(p.contact.name), slot: label(ctx, slotOf(booked.value)) }));
       }
-      if (booked.code !== "slot_taken") return replies(say(locale, "noSlots", { when: "" }));
+      if (!isSlotRefusal(booked.code)) return replies(say(locale, "noSlots", { when: "" }));
     }
     const again = await offer(s.purpose, undefined);
     return again.handled ? { ...again, replies: [say(locale, "slotTaken"), ...again.replies] } : again;

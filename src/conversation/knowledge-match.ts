@@ -174,6 +174,12 @@ function hasValue(k: Knowledge, topic: Topic): boolean {
   return k.services.length > 0;
 }
 
+/** The one service a message names ("quero marcar um clareamento" → "Clareamento dental"), if exactly one. */
+export function serviceNamed(text: string, services: Knowledge["services"]): string | undefined {
+  const named = namedServices(keywordStems(text), services);
+  return named.length === 1 ? services[named[0] ?? -1]?.name : undefined;
+}
+
 /**
  * The services the words name: those sharing the most name words with them ("clareamento" names
  * "Clareamento dental", not "Limpeza dental"), so a generic word shared by all names them all.

@@ -4,7 +4,7 @@ import { audit } from "./auth";
 import type { AppEnv } from "./types";
 
 /**
- * Records a read of personal data in bulk (a list, a search, an import): one entry per request with
+ * Records a read of personal data in bulk (a list, a search): one entry per request with
  * how many records it returned, never one per row. Written after the answer (waitUntil), so a
  * listing costs one INSERT and no latency.
  * @example auditBulkRead(c, company.id, "conversations.list", { count: rows.length })

@@ -165,7 +165,11 @@ export async function runOptimization(
       rows: rows.length,
       insights: {
         slots: analysis.slots.length,
-        suggested: analysis.slots.filter((s) => s.suggested).map((s) => s.label),
+        // Best first, as GET /api/agenda/insights lists them.
+        suggested: analysis.slots
+          .filter((s) => s.suggested)
+          .sort((a, b) => b.attendanceRate - a.attendanceRate || b.score - a.score)
+          .map((s) => s.label),
         recommendations: analysis.recommendations,
         recommendationFactors: analysis.recommendationFactors,
         meanNoShowRate: analysis.meanNoShowRate,

@@ -29,8 +29,11 @@ export interface ContextEntry {
 
 /** Where a contact is in a booking conversation, so an answer like "1" resolves at once. */
 export type AgendaState =
-  /** offer "risk": better slots proposed for a high-risk appointment; "keep" confirms the current one. */
-  | { stage: "choosing"; purpose: "book" | "reschedule"; options: { start: string; end: string }[]; appointmentId?: number; offer?: "risk" }
+  /**
+   * offer "risk": better slots proposed for a high-risk appointment; "keep" confirms the current one.
+   * service: the one the contact named when asking, booked with the options (which fit its duration).
+   */
+  | { stage: "choosing"; purpose: "book" | "reschedule"; options: { start: string; end: string }[]; appointmentId?: number; offer?: "risk"; service?: string }
   | { stage: "reminded"; appointmentId: number }
   | { stage: "awaiting_followup"; appointmentId: number };
 

@@ -51,7 +51,7 @@ describe("/api/agenda rejects bad input and stays inside the tenant", () => {
     const bad = [
       ["/api/agenda/appointments", { contact: "5511987657002" }, 400],
       ["/api/agenda/appointments", { contact: "nope", start: "2030-01-01T10:00:00Z" }, 422],
-      ["/api/agenda/appointments", { contact: "5511987657002", start: "2000-01-01T10:00:00Z" }, 409],
+      ["/api/agenda/appointments", { contact: "5511987657002", start: "2000-01-01T10:00:00Z" }, 422], // slot_in_past, not "taken"
     ] as const;
     for (const [path, body, status] of bad) {
       const res = await api(path, { method: "POST", tenant: "agd-api", body: JSON.stringify(body) });

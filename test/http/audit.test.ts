@@ -101,7 +101,7 @@ describe("GET /api/audit", () => {
 });
 
 describe("bulk reads of personal data are audited, one entry per request", () => {
-  it("conversation lists and searches, appointment lists and a CSV import, with their counts and never the search text", async () => {
+  it("conversation lists and searches and appointment lists, with their counts and never the search text; a CSV import as an import", async () => {
     const co = await seedCompany({ slug: "aud-pd" });
     const contact = await store().contacts.upsertInbound(co.id, { phone: "5511900005001", name: "Maria", at: Date.now() });
     await store().conversations.open(co.id, contact.id, Date.now());
@@ -115,13 +115,15 @@ describe("bulk reads of personal data are audited, one entry per request", () =>
     };
     const entries = (await page("aud-pd", "?action=personal_data")).entries;
     expect(entries.map((e) => [e.target, e.detail])).toEqual([
-      ["appointments.import", { count: imported.rows_imported, rows_read: imported.rows_read, rows_failed: expect.any(Number) }],
       ["appointments.list", { count: 0 }],
       ["conversations.search", { count: 1 }],
       ["conversations.list", { count: 1 }],
     ]);
     expect(entries.every((e) => e.action === "personal_data.read" && e.actor === "platform")).toBe(true);
     expect(JSON.stringify(entries)).not.toContain("11900005001");
+    // The import writes appointments: logged as an import, not as a read.
+    const [imports] = (await page("aud-pd", "?action=appointment.import")).entries;
+    expect(imports).toMatchObject({ action: "appointment.import", detail: { count: imported.rows_imported, rows_read: imported.rows_read, rows_failed: expect.any(Number) } });
   });
 
   it("folds an inbox that polls its list: one entry per reader and window, a second reader gets its own, searches are never folded", async () => {

@@ -24,7 +24,7 @@ interface Listed {
 }
 interface Page {
   conversations: Listed[];
-  next_before: number | null;
+  next_before: string | null;
   sla_minutes: number;
 }
 
@@ -102,6 +102,27 @@ describe("the inbox API", () => {
     const bad = await api(`/api/conversations/${t.conversation.id}/read`, { method: "POST", tenant: company.slug, body: JSON.stringify({ message_id: "x" }) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("invalid_body");
+  });
+
+  it("lists by latest activity first and pages with the next_before cursor, also in a search", async () => {
+    const company = await tenant();
+    const [old, mid, fresh] = [await thread(company, "Ana Antiga"), await thread(company, "Bia Meio"), await thread(company, "Cida Nova")];
+    // The oldest conversation gets the newest message (the lane reopens it at the message's time).
+    await store().conversations.open(company.id, old.contact.id, Date.now() + 60_000);
+    const all = await list(company);
+    expect(all.conversations.map((c) => c.id)).toEqual([old, fresh, mid].map((t) => t.conversation.id));
+    const walk = async (page: (before?: string) => Promise<Page>) => {
+      const ids: number[] = [];
+      let next: string | undefined;
+      do {
+        const p = await page(next);
+        ids.push(...p.conversations.map((c) => c.id));
+        next = p.next_before ?? undefined;
+      } while (next);
+      return ids;
+    };
+    expect(await walk((b) => list(company, `?limit=1${b ? `&before=${b}` : ""}`))).toEqual(all.conversations.map((c) => c.id));
+    expect(await walk((b) => search(company, { q: "a", limit: 1, ...(b ? { before: b } : {}) }))).toEqual(all.conversations.map((c) => c.id));
   });
 
   it("times the wait for a person against the tenant's SLA: from the handoff, or from the first message after the last human reply", async () => {
@@ -233,10 +254,11 @@ describe("the inbox API", () => {
     const huge = 3_000_000_000;
     for (const [method, path, body] of [
       ["GET", `/api/conversations/${huge}`, undefined],
-      ["GET", `/api/conversations?before=${huge}`, undefined],
+      ["GET", `/api/conversations?before=1764000000000.${huge}`, undefined],
+      ["GET", "/api/conversations?before=42", undefined],
       ["GET", `/api/conversations?contact_id=${huge}`, undefined],
       ["POST", `/api/conversations/${t.conversation.id}/read`, { message_id: huge }],
-      ["POST", "/api/conversations/search", { q: "ids", before: huge }],
+      ["POST", "/api/conversations/search", { q: "ids", before: `1764000000000.${huge}` }],
       ["GET", `/api/contacts/${huge}`, undefined],
       ["POST", `/api/contacts/${huge}/opt-out`, undefined],
     ] as const) {

@@ -11,6 +11,7 @@ const CARLA = { phone: "5511966667777", name: "Carla Dias" };
 const WIDE = { width: 1366, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const localDate = (iso, tz) => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(iso));
+const localTime = (iso, tz) => new Intl.DateTimeFormat("pt-BR", { timeZone: tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
 const WEEKDAY = { Mon: "mon", Tue: "tue", Wed: "wed", Thu: "thu", Fri: "fri", Sat: "sat", Sun: "sun" };
 const weekdayOf = (date) => WEEKDAY[new Intl.DateTimeFormat("en-US", { timeZone: "UTC", weekday: "short" }).format(new Date(`${date}T12:00:00Z`))];
 // pt-BR words of this screen that must not survive in English.
@@ -62,7 +63,7 @@ export async function agendaJourney(stage, page) {
       assert.equal(c.hours, intervals.length ? intervals.map((i) => `${i.start}–${i.end}`).join(" · ") : "Fechado", c.date);
     }
     const appt = `#agenda-calendar .cal-col[data-date="${week}"] .cal-appt[data-id="${maria.id}"]`;
-    assert.match(await page.textContent(appt), /^Maria Souza\d{2}:\d{2} · confirmado/);
+    assert.match(await page.textContent(appt), /^Maria Souza\d{2}:\d{2}–\d{2}:\d{2} · confirmado/);
     // Maria's day ends on the last slot that fits its hours (slot length + buffer), as the server cuts them.
     const { slotMinutes, bufferMinutes } = settings.calendar;
     const last = settings.calendar.weeklyHours[weekdayOf(week)].at(-1);
@@ -94,6 +95,11 @@ export async function agendaJourney(stage, page) {
     booked = (await all()).find((a) => a.contact?.phone === CARLA.phone);
     assert.equal(booked.starts_at, start);
     assert.equal(booked.service, "Consulta de rotina");
+    // The card names the service and the time it holds (its end is the service's, not one slot's).
+    const card = `#agenda-calendar .cal-appt[data-id="${booked.id}"]`;
+    assert.equal(await page.textContent(`${card} .cal-service`), "Consulta de rotina");
+    assert.ok((await page.textContent(card)).includes(`${localTime(booked.starts_at, tz)}–${localTime(booked.ends_at, tz)}`));
+    await page.screenshot({ path: path.join(stage.shots, "agenda-service-card.png") });
     await page.click("button[data-mode=list]");
     const day = localDate(start, tz);
     await page.fill("#filter-from", day);

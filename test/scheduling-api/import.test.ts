@@ -99,5 +99,8 @@ describe("POST /api/agenda/appointments/import", () => {
     expect(insights.last_run?.trigger).toBe("import");
     expect(insights.model?.kind).toBe("logistic");
     expect(insights.suggested).toHaveLength(3);
+    // Best first, by what each line shows (the estimated attendance), never worst to best.
+    const shown = (insights.suggested as { attendance_rate: number }[]).map((s) => s.attendance_rate);
+    expect(shown).toEqual([...shown].sort((a, b) => b - a));
   });
 });

@@ -120,6 +120,50 @@ export function inboxContract(makeStore: () => Store | Promise<Store>): void {
       expect((await store.conversations.list(other.company.id, { search: { text: "aparecida", digits: null }, limit: 10 })).length).toBe(0);
     });
 
+    it("lists by latest activity, ties by newest id, and pages by cursor with no row lost or repeated while messages arrive", async () => {
+      const co = await store.companies.create({ slug: `inbox-order-${uid()}`, name: "Clínica Ordem" });
+      const other = await thread(undefined, { name: "Outra empresa" });
+      await store.conversations.open(other.company.id, other.contact.id, T0 + 99_000);
+      // Opened oldest-id first, but active in another order; two share an activity time.
+      const at = [T0 + 5_000, T0 + 1_000, T0 + 9_000, T0 + 5_000, T0 + 7_000, T0 + 3_000];
+      const threads: Thread[] = [];
+      for (const t of at) {
+        const th = await thread(co, { name: `Contato ${threads.length}` });
+        await store.conversations.open(co.id, th.contact.id, t);
+        threads.push(th);
+      }
+      const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
+      const expected = threads
+        .map((th, i) => ({ id: th.conversation.id, at: at[i] ?? 0 }))
+        .sort((a, b) => b.at - a.at || b.id - a.id)
+        .map((r) => r.id);
+      expect(ids(await store.conversations.list(co.id, { limit: 50 }))).toEqual(expected);
+
+      // Two at a time; between pages one already seen and one not yet seen get a new message.
+      const seen: number[] = [];
+      let page = await store.conversations.list(co.id, { limit: 2 });
+      const moved: number[] = [];
+      let now = T0 + 20_000;
+      while (page.length) {
+        seen.push(...ids(page));
+        const unseen = expected.find((id) => !seen.includes(id) && !moved.includes(id));
+        for (const id of [seen[0], unseen]) {
+          const th = threads.find((t) => t.conversation.id === id);
+          if (!th || moved.includes(th.conversation.id)) continue;
+          await store.conversations.open(co.id, th.contact.id, (now += 1_000));
+          moved.push(th.conversation.id);
+        }
+        const last = page.at(-1);
+        page = last ? await store.conversations.list(co.id, { limit: 2, before: { lastMessageAt: last.lastMessageAt, id: last.id } }) : [];
+      }
+      expect(new Set(seen).size).toBe(seen.length); // nothing twice
+      // Every conversation was either in the walk or moved to the top, where a fresh first page has it.
+      const top = ids(await store.conversations.list(co.id, { limit: moved.length }));
+      expect(top).toEqual([...moved].reverse());
+      expect(new Set([...seen, ...top])).toEqual(new Set(expected));
+      expect(seen).not.toContain(other.conversation.id);
+    });
+
     it("reads a contact's card with its first-seen time and conversation count", async () => {
       const t = await thread(undefined, { name: "Clara" });
       // A contact we only wrote to has had no conversation (its id must not be confused with another row's).

@@ -78,7 +78,15 @@ function slotItem(s: Screen, e: Entry, wide: boolean): HTMLElement {
       { type: "button", class: `cal-appt st-${a.status}${risky ? " risky" : ""}`, "data-id": String(a.id), "data-key": `appt-${a.id}` },
       // A week's column is narrow: the name alone (the phone when there is none); the day shows both.
       el("span", { class: "who" }, wide || !a.contact?.name ? contactLabel(a.contact) : a.contact.name),
-      el("small", {}, [formatTime(a.starts_at, s.tz), lookup("status.appointment", a.status, "status.unknown"), risky ? t("agenda.cal.risky") : ""].filter(Boolean).join(" · ")),
+      el(
+        "small",
+        {},
+        // Start–end: a service longer than one slot shows the time it really holds.
+        [`${formatTime(a.starts_at, s.tz)}–${formatTime(a.ends_at, s.tz)}`, lookup("status.appointment", a.status, "status.unknown"), risky ? t("agenda.cal.risky") : ""]
+          .filter(Boolean)
+          .join(" · "),
+      ),
+      ...(a.service ? [el("small", { class: "cal-service" }, a.service)] : []),
     );
     b.addEventListener("click", () => openDetails(s, a));
     box.append(b);

@@ -156,12 +156,17 @@ agenda.put(
   },
 );
 
-const Availability = z.object({ from: z.iso.datetime({ offset: true }).optional(), days: z.coerce.number().int().min(1).max(60).default(7) });
+const Availability = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  days: z.coerce.number().int().min(1).max(60).default(7),
+  /** A service of the knowledge: slots are as long as its duration. */
+  service: z.string().max(120).optional(),
+});
 
 agenda.get(
   "/api/agenda/availability",
   doc({
-    summary: "Free slots with local labels",
+    summary: "Free slots with local labels (`?service=` makes each as long as that service)",
     responses: { 200: { description: "`{time_zone, slots: [{start, end, label}]}`" } },
     errors: { 503: "`unavailable`: the calendar provider did not answer" },
   }),
@@ -170,7 +175,7 @@ agenda.get(
     const ctx = await ctxOf(c);
     const q = c.req.valid("query");
     const from = Math.max(Date.now(), q.from ? Date.parse(q.from) : Date.now());
-    const slots = await freeSlots(ctx, from, q.days);
+    const slots = await freeSlots(ctx, from, q.days, q.service);
     if (!slots.ok) return failed(slots);
     return c.json({ time_zone: ctx.company.timeZone, slots: slots.value.map((s) => ({ ...s, label: label(ctx, s) })) });
   },
@@ -234,6 +239,9 @@ agenda.get(
   },
 );
 
+const TIME_REFUSED =
+  "the time itself: `slot_in_past`, `too_soon` (inside the minimum notice), `beyond_horizon`, `outside_hours` (a closed day, outside the opening hours, not a slot start, or the service does not fit before closing)";
+
 const Create = z.strictObject({
   contact: z.string().min(3).max(32),
   name: z.string().max(128).optional(),
@@ -249,7 +257,7 @@ agenda.post(
     summary: "Book an appointment by hand (reception desk, integrations)",
     headers: { "Idempotency-Key": "A retried call with the same key books once" },
     responses: { 201: { description: "The appointment" } },
-    errors: { 409: "`slot_taken`", 422: "`invalid_phone`, or the slot is outside the calendar's hours", 503: "`unavailable`: the calendar provider did not answer" },
+    errors: { 409: "`slot_taken`", 422: `\`invalid_phone\`; ${TIME_REFUSED}`, 503: "`unavailable`: the calendar provider did not answer" },
   }),
   jsonBody(Create),
   async (c) => {
@@ -330,7 +338,7 @@ agenda.post(
     errors: {
       404: NOT_FOUND,
       409: `\`slot_taken\`; ${INVALID_TRANSITION}`,
-      422: "The slot is outside the calendar's hours",
+      422: TIME_REFUSED,
       503: "`unavailable`: the calendar provider did not answer",
     },
   }),

@@ -91,13 +91,27 @@ const Assignee = z
   .regex(/^(me|none|[1-9]\d{0,15})$/, "me, none or a user id")
   .optional()
   .describe("`me`: assigned to the signed-in person; `none`: the team queue (with a person, nobody assigned); a user id");
+/**
+ * The keyset cursor of the inbox, `next_before` of the previous page: `<last activity ms>.<id>` of its
+ * last row (`none.<id>` for a conversation with no activity yet).
+ */
+const Cursor = z
+  .string()
+  .regex(/^(\d{1,15}|none)\.[1-9]\d{0,15}$/, "the next_before of the previous page")
+  .transform((v, ctx) => {
+    const [at = "", id = ""] = v.split(".");
+    if (Number(id) > MAX_ID) ctx.addIssue({ code: "custom", message: "the id is out of range" });
+    return { lastMessageAt: at === "none" ? null : Number(at), id: Number(id) };
+  });
+const cursorOf = (r: { lastMessageAt: number | null; id: number }) => `${r.lastMessageAt ?? "none"}.${r.id}`;
+
 const ListQuery = z.object({
   status: z.enum(["bot", "human", "closed"]).optional(),
   queue: Queue,
   /** Read by contactFilter (a phone in ?contact= is a 400 phone_in_url); listed here for the document. */
   contact_id: z.string().optional(),
   assignee: Assignee,
-  before: z.coerce.number().int().positive().max(MAX_ID).optional(),
+  before: Cursor.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 const LIST_ANSWER =
@@ -120,7 +134,8 @@ async function inboxPage(c: Context<AppEnv>, filter: ConversationFilter, queue: 
   const now = Date.now();
   const views = entries.map((e) => entryView(e, slaMinutes, now, calendar));
   const kept = queue ? views.filter((v) => v.sla !== null && (queue === "waiting" || v.sla.overdue)).slice(0, limit) : views;
-  const next = !queue && rows.length === limit ? (rows.at(-1)?.id ?? null) : null;
+  const last = rows.at(-1);
+  const next = !queue && rows.length === limit && last ? cursorOf(last) : null;
   // The count, never the search text: it may be a phone number.
   await auditBulkRead(c, company.id, filter.search ? "conversations.search" : "conversations.list", { count: kept.length });
   return c.json({ conversations: kept, next_before: next, sla_minutes: slaMinutes });
@@ -129,7 +144,7 @@ async function inboxPage(c: Context<AppEnv>, filter: ConversationFilter, queue: 
 conversations.get(
   "/api/conversations",
   doc({
-    summary: "Conversations, newest first (keyset pagination with `before`), with previews, unread counts and SLA",
+    summary: "Conversations, latest activity first (keyset pagination: `before` = the previous page's `next_before`), with previews, unread counts and SLA",
     responses: { 200: { description: LIST_ANSWER } },
     errors: { 400: `${CONTACT_FILTER_ERRORS}; \`search_in_url\`: search with POST /api/conversations/search; \`assignee_me_needs_user\`: ?assignee=me from a token` },
   }),
@@ -139,7 +154,7 @@ conversations.get(
     // A search text may be a phone number, and URLs are logged: it goes in a POST body instead.
     if (c.req.query("q") !== undefined) throw new AppError(400, "search_in_url", "Search with POST /api/conversations/search {q} (URLs are logged; a search may hold a phone)");
     const q = c.req.valid("query");
-    return inboxPage(c, { status: q.status, contactId, beforeId: q.before, limit: q.limit, assignee: assigneeFilter(c, q.assignee) }, q.queue);
+    return inboxPage(c, { status: q.status, contactId, before: q.before, limit: q.limit, assignee: assigneeFilter(c, q.assignee) }, q.queue);
   },
 );
 
@@ -158,7 +173,7 @@ const Search = z.strictObject({
   status: z.enum(["bot", "human", "closed"]).optional(),
   queue: Queue,
   assignee: Assignee,
-  before: z.number().int().positive().max(MAX_ID).optional(),
+  before: Cursor.optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });
 
@@ -179,7 +194,7 @@ conversations.post(
     const digits = text.replace(/\D/g, "");
     return inboxPage(
       c,
-      { status: q.status, beforeId: q.before, limit: q.limit, search: { text, digits: digits.length >= 3 ? digits : null }, assignee: assigneeFilter(c, q.assignee) },
+      { status: q.status, before: q.before, limit: q.limit, search: { text, digits: digits.length >= 3 ? digits : null }, assignee: assigneeFilter(c, q.assignee) },
       q.queue,
     );
   },

@@ -12,8 +12,7 @@ import { priorFactor, RiskModel } from "../../scheduling/model";
 import { currentModel, runOptimization, scoreMany, type OptimizationSummary } from "../../scheduling/service";
 import { iso, WEEKDAYS as WEEKDAY_KEYS } from "../../lib/time-zone";
 import type { ImportJob } from "../../store/types";
-import { callerCompany, requireCaller } from "../auth";
-import { auditBulkRead } from "../personal-data";
+import { audit, callerCompany, requireCaller } from "../auth";
 import { describer } from "../openapi/meta";
 import { jsonBody, mediaType } from "../openapi/validate";
 import type { AppEnv } from "../types";
@@ -60,8 +59,12 @@ scheduling.post(
     const body = c.req.raw.body;
     if (!body) throw new AppError(400, "empty_csv", "The CSV has no header line");
     const job = await importAppointmentsCsv(c.get("store"), company, body, crypto.randomUUID());
-    // An import writes contacts' personal data in bulk: recorded once, with its counts.
-    await auditBulkRead(c, company.id, "appointments.import", { count: job.rowsImported, rows_read: job.rowsRead, rows_failed: job.rowsFailed });
+    // An import writes appointments and contacts in bulk (not a read): recorded once, with its counts.
+    await audit(c, company.id, {
+      action: "appointment.import",
+      target: `import:${job.id}`,
+      detail: { count: job.rowsImported, rows_read: job.rowsRead, rows_failed: job.rowsFailed },
+    });
     if (job.rowsImported > 0)
       await c.env.JOBS_QUEUE.send({ kind: "agenda_optimize", companyId: company.id, trigger: "import", queuedAt: Date.now(), generation: 0 } satisfies AgendaOptimizeJob, {
         contentType: "json",
@@ -247,7 +250,8 @@ scheduling.get(
       recommendations: summary?.insights.recommendations ?? [],
       // Codes for the panel; null for a run stored before they existed (the panel then asks for a new analysis).
       recommendation_factors: summary ? (summary.insights.recommendationFactors ?? null) : [],
-      suggested: slotView.filter((s) => s.suggested_slot).sort((a, b) => b.score - a.score),
+      // The three the score picked, best first by what each line shows (the estimated attendance), then by score.
+      suggested: slotView.filter((s) => s.suggested_slot).sort((a, b) => b.attendance_rate - a.attendance_rate || b.score - a.score),
       slots: slotView,
       model: model?.success
         ? {

@@ -37,11 +37,20 @@ export interface ListedConversation extends Conversation {
   assigneeName: string | null;
 }
 
+/** Where a page of the inbox ended: its last row's activity time and id. */
+export interface ConversationCursor {
+  lastMessageAt: number | null;
+  id: number;
+}
+
 export interface ConversationFilter {
   status?: "bot" | "human" | "closed";
   contactId?: number;
-  /** Only conversations whose last message is older than this id (keyset pagination). */
-  beforeId?: number;
+  /**
+   * Keyset pagination: only conversations after this one in the list's order (latest activity first,
+   * then newest id; no activity yet sorts last), the last row of the previous page.
+   */
+  before?: ConversationCursor;
   /** Only conversations whose contact's name contains `text` (case-insensitive for ASCII) or whose phone contains `digits`. */
   search?: { text: string; digits: string | null };
   /** Only those assigned to this user, or (`"none"`) the handed-over ones nobody holds: the team queue. */

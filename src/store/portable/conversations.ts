@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type * as schema from "../schema";
-import type { Conversation, ListedConversation, Store } from "../types";
+import type { Conversation, ConversationCursor, ListedConversation, Store } from "../types";
 import type { PortableCtx } from "./context";
 import { inbox } from "./inbox";
 
@@ -45,6 +45,11 @@ export function conversations(ctx: PortableCtx): Store["conversations"] {
     ...toConversation(r.row),
     assigneeName: r.assigneeName,
   });
+  // The rows after a cursor in (last_message_at DESC NULLS LAST, id DESC) order.
+  const after = (k: ConversationCursor) =>
+    k.lastMessageAt === null
+      ? and(isNull(c.lastMessageAt), lt(c.id, k.id))
+      : or(lt(c.lastMessageAt, k.lastMessageAt), and(eq(c.lastMessageAt, k.lastMessageAt), lt(c.id, k.id)), isNull(c.lastMessageAt));
   return {
     ...inbox(ctx),
     /**
@@ -78,12 +83,14 @@ export function conversations(ctx: PortableCtx): Store["conversations"] {
             eq(s.conversations.companyId, companyId),
             f.status ? eq(s.conversations.status, f.status) : undefined,
             f.contactId ? eq(s.conversations.contactId, f.contactId) : undefined,
-            f.beforeId ? lt(s.conversations.id, f.beforeId) : undefined,
+            f.before ? after(f.before) : undefined,
             f.search ? inArray(s.conversations.contactId, matchingContacts(companyId, f.search)) : undefined,
             f.assignee === "none" ? and(eq(c.status, "human"), isNull(c.assignedUserId)) : f.assignee ? eq(c.assignedUserId, f.assignee) : undefined,
           ),
         )
-        .orderBy(desc(s.conversations.id))
+        // Latest activity first (conversations_company_last_idx); the id breaks ties so pages never overlap.
+        // NULLS LAST spelled out: Postgres puts nulls first in a DESC order, SQLite last.
+        .orderBy(sql`${c.lastMessageAt} DESC NULLS LAST`, desc(c.id))
         .limit(f.limit);
       return rows.map(toListed);
     },
