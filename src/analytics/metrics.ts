@@ -120,7 +120,8 @@ export const emptyMetrics = (): Metrics => ({
 });
 
 const FOLLOWUP_KINDS = new Set(["followup_positive", "followup_negative", "followup_feedback"]);
-const round6 = (x: number) => Math.round(x * 1_000_000) / 1_000_000;
+/** Sums of money and scores kept to 9 decimals: floating-point additions do not drift the stored figures. */
+const round9 = (x: number) => Math.round(x * 1e9) / 1e9;
 
 /** The figures of each period from one read (`periods` long); `usage[i]` is period i's llm_usage rows. */
 export function buildMetrics(raw: RawFigures, usage: readonly UsageRow[][], prices: readonly LlmPrice[], companyId: number, periods: number): Metrics[] {
@@ -156,7 +157,7 @@ export function buildMetrics(raw: RawFigures, usage: readonly UsageRow[][], pric
     const x = at(r.b);
     if (FOLLOWUP_KINDS.has(r.kind)) {
       x.followupAnswers += r.n;
-      x.satisfactionSum = round6(x.satisfactionSum + r.scoreSum);
+      x.satisfactionSum = round9(x.satisfactionSum + r.scoreSum);
       if (r.kind === "followup_positive") x.followupPositive += r.n;
       if (r.kind === "followup_negative") x.followupNegative += r.n;
     }
@@ -174,7 +175,7 @@ export function buildMetrics(raw: RawFigures, usage: readonly UsageRow[][], pric
       x.tokensIn += u.input;
       x.tokensOut += u.output;
       x.llmRequests += u.requests;
-      x.cost = round6(x.cost + cost);
+      x.cost = round9(x.cost + cost);
       x.currency = price.currency;
     }
   });
@@ -190,7 +191,7 @@ function addModel(list: ModelUsage[], u: ModelUsage): void {
   same.input += u.input;
   same.output += u.output;
   same.requests += u.requests;
-  same.cost = round6(same.cost + u.cost);
+  same.cost = round9(same.cost + u.cost);
 }
 
 /** Several periods' figures added up (a summary over days); a stored report missing a field counts 0. */
@@ -199,7 +200,7 @@ export function combine(list: readonly Partial<Metrics>[]): Metrics {
   for (const m of list) {
     for (const [k, v] of Object.entries(m)) {
       const key = k as keyof Metrics;
-      if (typeof v === "number" && typeof sum[key] === "number") (sum as unknown as Record<string, number>)[key] = round6((sum[key] as number) + v);
+      if (typeof v === "number" && typeof sum[key] === "number") (sum as unknown as Record<string, number>)[key] = round9((sum[key] as number) + v);
     }
     for (const [ch, [i, o]] of Object.entries(m.byChannel ?? {})) {
       const c = (sum.byChannel[ch] ??= [0, 0]);

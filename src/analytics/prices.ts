@@ -42,7 +42,7 @@ export function priceFor(rows: readonly LlmPrice[], companyId: number, provider:
   return { inputPerMillion: d[0], outputPerMillion: d[1], currency: "USD", from: "default" };
 }
 
-/** tokens × price, rounded to a millionth of the currency unit. */
+/** tokens × price, rounded to a billionth of the currency unit (a reply of a cheap model costs millionths). */
 export function costOf(price: Price, input: number, output: number): number {
-  return Math.round(input * price.inputPerMillion + output * price.outputPerMillion) / 1_000_000;
+  return Math.round((input * price.inputPerMillion + output * price.outputPerMillion) * 1000) / 1e9;
 }

@@ -94,6 +94,18 @@ export function analyticsContract(name: string, makeStore: () => Store | Promise
       });
     }
 
+    it("one period alone is computed too (its period expression is not a GROUP BY position)", async () => {
+      const store = await makeStore();
+      const a = await store.companies.create({ slug: `an-${uid()}`, name: "Clínica", timeZone: "Asia/Tokyo" });
+      const bounds = ["2026-11-30", "2026-12-01"].map((d) => midnight(d, 9));
+      await seedTenant(a.id, bounds, ["2026-11-30"], 3);
+      await computeReports(store, a, "day", ["2026-11-30"], Date.now());
+      const [r] = await store.analytics.reports(a.id, "day", "2026-11-30", "2026-11-30");
+      const n = await sqlCount("SELECT count(*) AS n FROM messages WHERE company_id = ? AND created_at >= ? AND created_at < ?", a.id, bounds[0], bounds[1]);
+      expect(n).toBeGreaterThan(0);
+      expect((r?.metrics as unknown as Metrics).messagesIn + (r?.metrics as unknown as Metrics).messagesOut).toBe(n);
+    });
+
     it("a night's run computes yesterday, and only the missing days before it", async () => {
       const store = await makeStore();
       const a = await store.companies.create({ slug: `an-${uid()}`, name: "Clínica", timeZone: "America/Sao_Paulo" });

@@ -19,7 +19,8 @@ const total = (v: SQL) => sql<number>`coalesce(sum(${v}), 0)`.mapWith(Number);
  */
 function bucketOf(col: AnyColumn | SQL, edges: readonly number[]): SQL<number> {
   const inner = edges.slice(1, -1).map((e, i) => sql`when ${col} < ${sql.raw(String(Math.trunc(e)))} then ${sql.raw(String(i))}`);
-  if (inner.length === 0) return sql<number>`0`.mapWith(Number);
+  // One period: an expression, not the literal 0 (GROUP BY 0 would name a column by position).
+  if (inner.length === 0) return sql<number>`cast(0 as integer)`.mapWith(Number);
   return sql<number>`case ${sql.join(inner, sql` `)} else ${sql.raw(String(edges.length - 2))} end`.mapWith(Number);
 }
 
