@@ -31,31 +31,29 @@ export function analytics({ db, schema: s }: PortableCtx): AnalyticsStore["analy
   const m = s.messages;
   const c = s.conversations;
   /**
-   * The ids of a tenant's rows written in [from, to): a binary search over the primary key (each probe a
-   * seek on it), relying on ids handed out in insert order with created_at set at insert (as in hours.ts),
-   * within the tenant. messages and conversations have no created_at index; this keeps a night's read to
-   * the night's rows, not the tenant's history.
+   * The first id of a tenant's rows written at or after `from`, and the table's last id: a binary search
+   * over the primary key (each probe a seek on it), relying on ids handed out in insert order with
+   * created_at set at insert (as in hours.ts). messages and conversations have no created_at index; this
+   * keeps a night's read to the rows since the period began, not the tenant's history. The upper end is
+   * the last id, not a second search: rows written with an older created_at after newer ones (imports,
+   * seeded tests) are then still counted, and a run reads at most the few days of its catch-up beyond.
    */
-  const idRange = async (t: typeof m | typeof c, companyId: number, from: number, to: number): Promise<[number, number]> => {
+  const idsSince = async (t: typeof m | typeof c, companyId: number, from: number): Promise<[number, number]> => {
     const [top] = await db.select({ id: sql<number>`max(${t.id})`.mapWith(Number) }).from(t);
-    const first = async (since: number) => {
-      let lo = 0;
-      let hi = (top?.id ?? 0) + 1;
-      while (lo < hi) {
-        const mid = Math.floor((lo + hi) / 2);
-        const [row] = await db
-          .select({ id: t.id, createdAt: t.createdAt })
-          .from(t)
-          .where(and(eq(t.companyId, companyId), gte(t.id, mid)))
-          .orderBy(asc(t.id))
-          .limit(1);
-        if (!row || row.createdAt >= since) hi = mid;
-        else lo = row.id + 1;
-      }
-      return lo;
-    };
-    const [lo, end] = await Promise.all([first(from), first(to)]);
-    return [lo, end - 1];
+    let lo = 0;
+    let hi = (top?.id ?? 0) + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const [row] = await db
+        .select({ id: t.id, createdAt: t.createdAt })
+        .from(t)
+        .where(and(eq(t.companyId, companyId), gte(t.id, mid)))
+        .orderBy(asc(t.id))
+        .limit(1);
+      if (!row || row.createdAt >= from) hi = mid;
+      else lo = row.id + 1;
+    }
+    return [lo, top?.id ?? 0];
   };
   return {
     async raw(companyId, edges) {
@@ -63,7 +61,7 @@ export function analytics({ db, schema: s }: PortableCtx): AnalyticsStore["analy
       const to = edges[edges.length - 1] ?? 0;
       const b = (col: AnyColumn | SQL) => bucketOf(col, edges);
       const inRange = (col: AnyColumn) => and(gte(col, from), lt(col, to));
-      const [[mLo, mHi], [cLo, cHi]] = await Promise.all([idRange(m, companyId, from, to), idRange(c, companyId, from, to)]);
+      const [[mLo, mHi], [cLo, cHi]] = await Promise.all([idsSince(m, companyId, from), idsSince(c, companyId, from)]);
       const a = s.appointments;
       const f = s.feedbackEvents;
       const r = s.campaignRecipients;
