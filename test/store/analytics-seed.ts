@@ -18,8 +18,9 @@ const values = (rows: (string | number | null)[][]) => rows.map((r) => `(${r.map
  * NPS, a campaign and llm_usage. Inserted in time order (ids follow created_at, as on the real path),
  * literal values in one statement per table (D1 binds at most 100 parameters).
  */
-export async function seedTenant(companyId: number, bounds: readonly number[], days: readonly string[], salt: number): Promise<Seeded> {
-  const times = bounds.flatMap((b) => OFFSETS.map((o) => b + o));
+export async function seedTenant(companyId: number, bounds: readonly number[], days: readonly string[], salt: number, repeat = 1): Promise<Seeded> {
+  // `repeat`: each instant that many times over (more rows in the same periods).
+  const times = bounds.flatMap((b) => OFFSETS.flatMap((o) => Array.from({ length: repeat }, (_, r) => b + o + r)));
   const phones = times.map((_, i) => `5511${String(salt).padStart(3, "0")}${String(i).padStart(6, "0")}`);
   await sqlRows(`INSERT INTO contacts (company_id, phone, created_at) VALUES ${values(times.map((t, i) => [companyId, phones[i] ?? "", t]))}`);
   const contacts = await sqlRows<{ id: number; phone: string }>("SELECT id, phone FROM contacts WHERE company_id = ? ORDER BY created_at, id", companyId);
