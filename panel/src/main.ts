@@ -2,6 +2,7 @@
 import { renderAudit } from "./access/audit";
 import { renderTokens } from "./access/tokens";
 import { renderAgenda } from "./agenda";
+import { renderAnalytics } from "./analytics";
 import { ApiError, call, loadSession, logout, type Session, saveTenant } from "./api";
 import { renderAccept, renderLogin, tenantSwitcher } from "./auth/screens";
 import { renderChannel } from "./channel";
@@ -41,6 +42,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "pos-atendimento", label: "nav.followups", render: renderFollowups, needs: "agenda:read" },
   { id: "agendadas", label: "nav.scheduled", render: renderScheduled, needs: "conversations:read" },
   { id: "campanhas", label: "nav.campaigns", render: renderCampaigns, needs: "campaigns:read" },
+  { id: "analytics", label: "nav.analytics", render: renderAnalytics, needs: "analytics:read" },
   // Configuração is for those who may change it; an agent reads the settings only through the views that use them.
   { id: "configuracao", label: "nav.settings", render: renderSettings, needs: "config:write" },
   { id: "canal", label: "nav.channel", render: renderChannel, needs: "channel:read" },

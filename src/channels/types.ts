@@ -94,7 +94,8 @@ export interface InboundBatch {
 export type ParsedBatch = InboundBatch & { rejected: string[] };
 
 export type OutboundPayload =
-  | { kind: "text"; text: string }
+  /** source "llm": written by the LLM (analytics tells LLM from template replies by it); providers ignore it. */
+  | { kind: "text"; text: string; source?: "llm" }
   | { kind: "template"; name: string; language: string; parameters: string[] }
   /**
    * An interactive list (Meta): `body` reads well on its own, so channels without lists send it as

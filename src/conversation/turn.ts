@@ -126,10 +126,10 @@ export async function answerTurn(
   const sentiment = detectSentiment(text).label;
   // Replies are stored with the whole batch's (one round trip), idempotent by the turn id.
   // Parts are numbered across the turn (a Flow's answer, then the messages'), in an order a retry repeats.
-  const reply = async (parts: (string | OutboundPayload)[]) => {
+  const reply = async (parts: (string | OutboundPayload)[], source?: "llm") => {
     for (const p of parts) {
       const i = outgoing.length;
-      const payload: OutboundPayload = typeof p === "string" ? { kind: "text", text: p } : p;
+      const payload: OutboundPayload = typeof p === "string" ? { kind: "text", text: p, ...(source ? { source } : {}) } : p;
       outgoing.push({
         conversationId: conversation.id,
         contactId: contact.id,
@@ -230,7 +230,7 @@ export async function answerTurn(
     if (answer.handoff) {
       await handoff("assistant_cannot_help");
     } else {
-      await reply(splitForWhatsApp(answer.text));
+      await reply(splitForWhatsApp(answer.text), answer.source === "llm" ? "llm" : undefined);
       const handled = answer.source === "llm" || answer.fromKnowledge === true || intent !== "unknown";
       context.push({ role: "contact", text, at, sentiment, handled, intent }, { role: "assistant", text: answer.text, at: Date.now() });
     }

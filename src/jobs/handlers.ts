@@ -1,4 +1,5 @@
 import { alertsJob } from "./alerts";
+import { analyticsJob } from "../analytics/jobs";
 import { handoffEscalation } from "./escalation";
 import { channelHealthHandler } from "../channels/health";
 import { templateSyncHandler } from "../channels/templates";
@@ -33,4 +34,6 @@ export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
   campaigns_morning: runCampaignWindow,
   campaigns_afternoon: runCampaignWindow,
   campaigns_evening: runCampaignWindow,
+  analytics_daily: analyticsJob,
+  analytics_weekly: analyticsJob,
 };

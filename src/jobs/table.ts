@@ -58,6 +58,8 @@ export const JOBS = [
   { name: "report_lunch", cron: "0 13 * * *", category: "report", scope: "tenant", description: "Report: the morning", report: "lunch" },
   { name: "report_afternoon", cron: "0 17 * * *", category: "report", scope: "tenant", description: "Report: the afternoon", report: "afternoon" },
   { name: "report_end_of_day", cron: "0 20 * * *", category: "report", scope: "tenant", description: "Report: the day", report: "end_of_day" },
+  { name: "analytics_daily", cron: "20 0 * * *", category: "analysis", scope: "tenant", description: "Analytics: yesterday's figures (and missing days of the last week)" },
+  { name: "analytics_weekly", cron: "40 0 * * 1", category: "analysis", scope: "tenant", description: "Analytics: last ISO week's figures (and a missing week before it)" },
   { name: "report_weekly", cron: "0 9 * * 1", category: "report", scope: "tenant", description: "Report: the week", report: "weekly" },
 ] as const satisfies readonly JobDef[];
 

@@ -1,4 +1,5 @@
 import type { AgendaStore } from "./contracts/agenda";
+import type { AnalyticsStore } from "./contracts/analytics";
 import type { BillingStore } from "./contracts/billing";
 import type { CampaignStore } from "./contracts/campaigns";
 import type { ChannelStore } from "./contracts/channels";
@@ -35,7 +36,8 @@ export interface Store
     OutreachStore,
     WaTemplatesStore,
     JobsStore,
-    CampaignStore {
+    CampaignStore,
+    AnalyticsStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -44,6 +46,7 @@ export interface Store
 }
 
 export type * from "./contracts/agenda";
+export type * from "./contracts/analytics";
 export type * from "./contracts/billing";
 export type * from "./contracts/campaigns";
 export type * from "./contracts/channels";

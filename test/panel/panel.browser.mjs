@@ -25,6 +25,7 @@ import { saasJourney } from "./saas.mjs";
 import { outreachJourney } from "./outreach.mjs";
 import { campaignsJourney } from "./campaigns.mjs";
 import { rolesJourney } from "./roles.mjs";
+import { analyticsJourney } from "./analytics.mjs";
 
 try {
   const stage = await startStage();
@@ -52,6 +53,8 @@ try {
     await saasJourney(stage, page);
     // Campanhas: signs the owner in again, builds an audience with its live preview, schedules, pauses.
     await campaignsJourney(stage, page);
+    // Analytics e Consumo: signs the owner in again, recomputes seeded days, reads cards, charts, downloads.
+    await analyticsJourney(stage, page);
     // Last: it connects the tenant to Meta for a while (the simulator's journeys need the sandbox).
     await channelJourney(stage, page);
     // After Canal: it connects a Meta number with its WABA id, and leaves the tenant on the simulator again.

@@ -1,4 +1,5 @@
 import { appointmentTasks, feedback } from "./appointment-tasks";
+import { analytics, llmPrices } from "./analytics";
 import { appointments } from "./appointments";
 import { billingEvents, billingOps, plans, subscriptions, usage } from "./billing";
 import { assignment } from "./assignment";
@@ -61,5 +62,7 @@ export function portableRepositories(x: PortableCtx) {
     jobs: jobs(x),
     jobControls: jobControls(x),
     campaigns: campaigns(x),
+    analytics: analytics(x),
+    llmPrices: llmPrices(x),
   };
 }

@@ -1,0 +1,31 @@
+/** Exports come through the authenticated API (cookies, x-tenant) as a file the browser saves. */
+import { ApiError, refresh, type Session } from "../api";
+
+async function fetchFile(session: Session, path: string): Promise<Response> {
+  const headers = new Headers();
+  if (session.tenant) headers.set("x-tenant", session.tenant);
+  return fetch(path, { headers, credentials: "same-origin" });
+}
+
+/** Fetches `path` and saves it under the name the server gave (content-disposition), or `fallback`. */
+export async function download(session: Session, path: string, fallback: string): Promise<void> {
+  let res = await fetchFile(session, path);
+  if (res.status === 401) {
+    await refresh();
+    res = await fetchFile(session, path);
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+    throw new ApiError(res.status, body?.error?.code ?? "http_error", body?.error?.message ?? `HTTP ${res.status}`);
+  }
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallback;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The click has handed the blob to the download; the URL is not needed after this turn.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
