@@ -15,7 +15,9 @@ import { phoneOfAddress } from "../lib/phone";
 import { utcToZoned, zonedTimeToUtc } from "../lib/time-zone";
 import { CalendarSettings, formatSlotLabel, slotsBetween } from "./calendar";
 import { createCalcomProvider } from "./calcom";
-import { commaName, say } from "./messages";
+import { commaName, fill, type say } from "./messages";
+import { pickVariant, recordSent } from "../experiments/send";
+import { targetOfText, tenantText } from "../experiments/targets";
 import type { Booking, BookingProvider, BookingResult, Slot } from "./types";
 
 const MINUTE = 60_000;
@@ -331,8 +333,12 @@ async function sendAbout(ctx: AgendaCtx, a: Appointment, key: Parameters<typeof 
   const contact = await ctx.store.contacts.byId(ctx.company.id, a.contactId);
   if (!contact || contact.optedOut) return null;
   const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, Date.now());
-  const text = say(localeOf(ctx), key, { name: commaName(contact.name), business: ctx.company.name, slot: label(ctx, slotOf(a)) });
-  return queueOutbound(ctx.env, ctx.store, {
+  const vars = { name: commaName(contact.name), business: ctx.company.name, slot: label(ctx, slotOf(a)) };
+  const target = targetOfText(key);
+  // A running A/B test on this message picks the contact's variant (no statement when there is none).
+  const pick = target ? await pickVariant(ctx.store, ctx.company.id, ctx.profile, target, contact.id) : null;
+  const text = pick ? fill(pick.text, vars) : tenantText(ctx.profile, key, localeOf(ctx), vars);
+  const messageId = await queueOutbound(ctx.env, ctx.store, {
     company: ctx.company,
     contact,
     conversation,
@@ -342,6 +348,8 @@ async function sendAbout(ctx: AgendaCtx, a: Appointment, key: Parameters<typeof 
     author: "system",
     purpose,
   });
+  if (pick) await recordSent(ctx.store, ctx.company.id, pick, contact.id, clientRef);
+  return messageId;
 }
 
 /**

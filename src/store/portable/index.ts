@@ -10,6 +10,8 @@ import type { PortableCtx } from "./context";
 import { conversations } from "./conversations";
 import { deadLetters } from "./dead-letters";
 import { deliveryLogs } from "./delivery-logs";
+import { experiments } from "./experiments";
+import { recommendations } from "./recommendations";
 import { hours } from "./hours";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
@@ -61,5 +63,7 @@ export function portableRepositories(x: PortableCtx) {
     jobs: jobs(x),
     jobControls: jobControls(x),
     campaigns: campaigns(x),
+    abTests: experiments(x),
+    recommendations: recommendations(x),
   };
 }
