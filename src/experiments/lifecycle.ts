@@ -23,7 +23,12 @@ export function checkVariants(company: Company, t: NewAbTest): void {
     keys.add(v.key);
     const used = placeholders(v.text);
     const unknown = used.filter((p) => !allowed.includes(p));
-    if (unknown.length) throw new AppError(422, "unknown_placeholder", `Variant "${v.key}" uses {${unknown.join("}, {")}}; this message fills only {${allowed.join("}, {")}}`, { variant: v.key, unknown, allowed });
+    if (unknown.length)
+      throw new AppError(422, "unknown_placeholder", `Variant "${v.key}" uses {${unknown.join("}, {")}}; this message fills only {${allowed.join("}, {")}}`, {
+        variant: v.key,
+        unknown,
+        allowed,
+      });
     const missing = TARGETS[target].required.filter((p) => !used.includes(p));
     if (missing.length) throw new AppError(422, "missing_placeholder", `Variant "${v.key}" must contain {${missing.join("}, {")}}`, { variant: v.key, missing });
   }

@@ -2,10 +2,9 @@
  * What an A/B test can vary: the agenda messages written by agenda/service.ts (reminder, follow-up) and
  * scheduling/auto-reschedule.ts (the better-slot offer), each with the placeholders its text fills.
  */
-import { type AgendaText, say } from "../agenda/messages";
+import { type AgendaText, builtInText, fill, say } from "../agenda/messages";
 import type { Locale } from "../conversation/templates";
 import type { CompanyProfile, CustomTextPurpose } from "../tenants/profile";
-import { fill } from "../agenda/messages";
 
 export interface Target {
   purpose: CustomTextPurpose;
@@ -26,7 +25,7 @@ export const TARGET_NAMES = Object.keys(TARGETS) as TargetName[];
 export const placeholders = (text: string): string[] => [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ""))];
 
 /** The placeholders the current (built-in) text of a target uses: a variant may use these and no other. */
-export const allowedPlaceholders = (target: TargetName, locale: Locale) => placeholders(say(locale, TARGETS[target].text));
+export const allowedPlaceholders = (target: TargetName, locale: Locale) => placeholders(builtInText(locale, TARGETS[target].text));
 
 /** The target a purpose's text belongs to (sendAbout's text keys). */
 export const targetOfText = (key: AgendaText): TargetName | null => TARGET_NAMES.find((t) => TARGETS[t].text === key) ?? null;

@@ -77,7 +77,13 @@ export async function refreshRecommendations(env: Env, store: Store, company: Co
       env,
       store,
       created.map((r) =>
-        businessEvent("recommendation.created", company.id, `${r.id}:${r.firstSeenAt}`, { recommendation_id: r.id, kind: r.kind, key: r.key, severity: r.severity, title: r.title }, now),
+        businessEvent(
+          "recommendation.created",
+          company.id,
+          `${r.id}:${r.firstSeenAt}`,
+          { recommendation_id: r.id, kind: r.kind, key: r.key, severity: r.severity, title: r.title },
+          now,
+        ),
       ),
     );
     await store.recommendations.notified(

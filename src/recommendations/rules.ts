@@ -79,7 +79,14 @@ export function candidates(s: RecommendationSignals, quotas: readonly QuotaUse[]
     });
   }
   if (s.unconfirmedTomorrow > 0) {
-    out.push({ kind: "next_action", key: "confirm_tomorrow", severity: "info", magnitude: s.unconfirmedTomorrow, figures: { appointments: s.unconfirmedTomorrow }, action: "agenda" });
+    out.push({
+      kind: "next_action",
+      key: "confirm_tomorrow",
+      severity: "info",
+      magnitude: s.unconfirmedTomorrow,
+      figures: { appointments: s.unconfirmedTomorrow },
+      action: "agenda",
+    });
   }
   if (s.inactive >= MIN.inactive) {
     out.push({ kind: "next_action", key: "reactivate_90d", severity: "info", magnitude: s.inactive, figures: { contacts: s.inactive, days: 90 }, action: "campanhas" });

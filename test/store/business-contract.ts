@@ -13,7 +13,8 @@ export function businessContract(name: string, makeStore: () => Store | Promise<
   describe(`${name}: A/B tests and recommendations`, () => {
     const company = (store: Store) => store.companies.create({ slug: `biz-${uid()}`, name: "Clínica Negócios", channelSettings: { debounceMs: 100 } });
     const contact = async (store: Store, c: Company) => store.contacts.upsertInbound(c.id, { phone: phone(), name: "Ana Lima", at: Date.now() });
-    const test = (store: Store, c: Company, target = "purpose:reminder") => store.abTests.create(c.id, { name: "Lembrete curto", target, goal: "confirmed", epsilon: 0.1, variants: VARIANTS }, 1_000);
+    const test = (store: Store, c: Company, target = "purpose:reminder") =>
+      store.abTests.create(c.id, { name: "Lembrete curto", target, goal: "confirmed", epsilon: 0.1, variants: VARIANTS }, 1_000);
 
     it("creates, lists and moves a test through its states, one running test per target", async () => {
       const store = await makeStore();
@@ -97,7 +98,10 @@ export function businessContract(name: string, makeStore: () => Store | Promise<
       expect(await store.recommendations.close(c.id, b?.id ?? 0, "done", 2_600)).toBeNull();
       expect(await store.recommendations.expire(c.id, [a?.id ?? 0, b?.id ?? 0], 3_000)).toBe(1);
       expect((await store.recommendations.byId(c.id, a?.id ?? 0))?.status).toBe("expired");
-      expect((await store.recommendations.list(c.id, { statuses: ["dismissed", "expired"], limit: 10 })).map((r) => r.key).sort()).toEqual(["confirm_tomorrow", "handoffs_waiting"]);
+      expect((await store.recommendations.list(c.id, { statuses: ["dismissed", "expired"], limit: 10 })).map((r) => r.key).sort()).toEqual([
+        "confirm_tomorrow",
+        "handoffs_waiting",
+      ]);
       await store.recommendations.notified(c.id, [a?.id ?? 0], 3_100);
       expect((await store.recommendations.byId(c.id, a?.id ?? 0))?.notifiedAt).toBe(3_100);
       const other = await company(store);
@@ -106,6 +110,22 @@ export function businessContract(name: string, makeStore: () => Store | Promise<
       expect(await store.recommendations.all(other.id)).toEqual([]);
       await store.recommendations.write(other.id, [rec("confirm_tomorrow")], 4_000);
       expect((await store.recommendations.all(c.id)).length).toBe(2);
+    });
+
+    it("writes many rows at once within D1's 100 bound parameters (events and recommendations)", async () => {
+      const store = await makeStore();
+      const c = await company(store);
+      const t = await test(store, c);
+      const k = await contact(store, c);
+      const rows = Array.from({ length: 30 }, (_, i) => ({ testId: t.id, contactId: k.id, variant: "a", event: "replied" as const, ref: `message.received:w${i}`, at: 100 + i }));
+      expect(await store.abTests.record(c.id, rows)).toBe(30);
+      expect(await store.abTests.record(c.id, rows)).toBe(0);
+      const written = await store.recommendations.write(
+        c.id,
+        Array.from({ length: 12 }, (_, i) => rec(`key_${i}`)),
+        5_000,
+      );
+      expect(written.map((r) => r.key).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `key_${i}`).sort());
     });
 
     it("counts the signals from the tenant's own rows", async () => {
@@ -131,8 +151,17 @@ export function businessContract(name: string, makeStore: () => Store | Promise<
           providerTimestamp: now,
         });
       const book = async (contactId: number, startsAt: number) =>
-        (await store.appointments.create(c.id, { contactId, provider: "builtin", bookingUid: `b-${uid()}`, startsAt, endsAt: startsAt + 1_800_000, source: "api", bookedAt: now - 200 * DAY }))
-          .appointment;
+        (
+          await store.appointments.create(c.id, {
+            contactId,
+            provider: "builtin",
+            bookingUid: `b-${uid()}`,
+            startsAt,
+            endsAt: startsAt + 1_800_000,
+            source: "api",
+            bookedAt: now - 200 * DAY,
+          })
+        ).appointment;
       const missed = await book(k.id, now - 2 * DAY);
       await store.appointments.transition(c.id, missed.id, ["scheduled"], "no_show", now - 2 * DAY);
       await book(k.id, now - 3 * DAY);

@@ -109,13 +109,17 @@ export function experiments(ctx: PortableCtx): ExperimentStore["abTests"] {
       return rows.map((r) => ({ ...r, firstSentAt: r.firstSentAt === null ? null : Number(r.firstSentAt) }));
     },
     async record(companyId, rows) {
-      if (rows.length === 0) return 0;
-      const inserted = await db
-        .insert(e)
-        .values(rows.map((r) => ({ companyId, testId: r.testId, contactId: r.contactId, variant: r.variant, event: r.event, ref: r.ref, createdAt: r.at })))
-        .onConflictDoNothing()
-        .returning({ id: e.id });
-      return inserted.length;
+      // Seven parameters a row and D1 binds at most 100 a statement: 14 rows per statement.
+      let added = 0;
+      for (let i = 0; i < rows.length; i += 14) {
+        const inserted = await db
+          .insert(e)
+          .values(rows.slice(i, i + 14).map((r) => ({ companyId, testId: r.testId, contactId: r.contactId, variant: r.variant, event: r.event, ref: r.ref, createdAt: r.at })))
+          .onConflictDoNothing()
+          .returning({ id: e.id });
+        added += inserted.length;
+      }
+      return added;
     },
   };
 }

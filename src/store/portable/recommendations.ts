@@ -1,7 +1,7 @@
 import type { AnyColumn } from "drizzle-orm";
 import { and, desc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
 import type * as schema from "../schema";
-import type { Recommendation, RecommendationStore } from "../contracts/recommendations";
+import type { Recommendation, RecommendationStore, RecommendationWrite } from "../contracts/recommendations";
 import type { PortableCtx } from "./context";
 
 const toRec = (r: typeof schema.recommendations.$inferSelect): Recommendation => ({
@@ -27,6 +27,24 @@ export function recommendations(ctx: PortableCtx): RecommendationStore["recommen
   const { db, schema: s } = ctx;
   const r = s.recommendations;
   const between = (col: AnyColumn, from: number, to: number) => sql`case when ${col} >= ${from} and ${col} < ${to} then 1 else 0 end`;
+  const upsert = (companyId: number, rows: readonly RecommendationWrite[], at: number) =>
+    db
+      .insert(r)
+      .values(rows.map((w) => ({ companyId, ...w, computedAt: at })))
+      .onConflictDoUpdate({
+        target: [r.companyId, r.kind, r.key],
+        set: {
+          severity: sql`excluded.severity`,
+          title: sql`excluded.title`,
+          body: sql`excluded.body`,
+          evidence: sql`excluded.evidence`,
+          status: sql`excluded.status`,
+          firstSeenAt: sql`excluded.first_seen_at`,
+          dismissedAt: sql`excluded.dismissed_at`,
+          computedAt: sql`excluded.computed_at`,
+        },
+      })
+      .returning();
   return {
     // Six grouped statements in parallel, each on a (company_id, …) index or the tenant's own rows.
     async signals(companyId, w) {
@@ -115,24 +133,9 @@ export function recommendations(ctx: PortableCtx): RecommendationStore["recommen
       return row ? toRec(row) : null;
     },
     async write(companyId, rows, at) {
-      if (rows.length === 0) return [];
-      const stored = await db
-        .insert(r)
-        .values(rows.map((w) => ({ companyId, ...w, computedAt: at })))
-        .onConflictDoUpdate({
-          target: [r.companyId, r.kind, r.key],
-          set: {
-            severity: sql`excluded.severity`,
-            title: sql`excluded.title`,
-            body: sql`excluded.body`,
-            evidence: sql`excluded.evidence`,
-            status: sql`excluded.status`,
-            firstSeenAt: sql`excluded.first_seen_at`,
-            dismissedAt: sql`excluded.dismissed_at`,
-            computedAt: sql`excluded.computed_at`,
-          },
-        })
-        .returning();
+      // Eleven parameters a row and D1 binds at most 100 a statement: 9 rows per statement (a tenant has about that many).
+      const stored: (typeof r.$inferSelect)[] = [];
+      for (let i = 0; i < rows.length; i += 9) stored.push(...(await upsert(companyId, rows.slice(i, i + 9), at)));
       return stored.map(toRec);
     },
     async expire(companyId, ids, at) {
