@@ -15,9 +15,8 @@ import { phoneOfAddress } from "../lib/phone";
 import { utcToZoned, zonedTimeToUtc } from "../lib/time-zone";
 import { CalendarSettings, formatSlotLabel, slotsBetween } from "./calendar";
 import { createCalcomProvider } from "./calcom";
-import { commaName, fill, type say } from "./messages";
-import { pickVariant, recordSent } from "../experiments/send";
-import { targetOfText, tenantText } from "../experiments/targets";
+import { commaName, type say } from "./messages";
+import { agendaText, recordSent } from "../experiments/send";
 import type { Booking, BookingProvider, BookingResult, Slot } from "./types";
 
 const MINUTE = 60_000;
@@ -334,20 +333,10 @@ async function sendAbout(ctx: AgendaCtx, a: Appointment, key: Parameters<typeof 
   if (!contact || contact.optedOut) return null;
   const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, Date.now());
   const vars = { name: commaName(contact.name), business: ctx.company.name, slot: label(ctx, slotOf(a)) };
-  const target = targetOfText(key);
-  // A running A/B test on this message picks the contact's variant (no statement when there is none).
-  const pick = target ? await pickVariant(ctx.store, ctx.company.id, ctx.profile, target, contact.id) : null;
-  const text = pick ? fill(pick.text, vars) : tenantText(ctx.profile, key, localeOf(ctx), vars);
-  const messageId = await queueOutbound(ctx.env, ctx.store, {
-    company: ctx.company,
-    contact,
-    conversation,
-    clientRef,
-    payload: { kind: "text", text },
-    correlationId: clientRef,
-    author: "system",
-    purpose,
-  });
+  // The tenant's own text, or a running A/B test's variant for this contact.
+  const { text, pick } = await agendaText(ctx.store, ctx.company.id, ctx.profile, key, localeOf(ctx), contact.id, vars);
+  const message = { company: ctx.company, contact, conversation, clientRef, correlationId: clientRef, author: "system" as const, purpose };
+  const messageId = await queueOutbound(ctx.env, ctx.store, { ...message, payload: { kind: "text", text } });
   if (pick) await recordSent(ctx.store, ctx.company.id, pick, contact.id, clientRef);
   return messageId;
 }

@@ -6,7 +6,9 @@
 import type { Store } from "../store/types";
 import type { CompanyProfile } from "../tenants/profile";
 import { type ArmStats, chooseVariant, drawFor } from "./allocate";
-import type { TargetName } from "./targets";
+import { type AgendaText, fill } from "../agenda/messages";
+import type { Locale } from "../conversation/templates";
+import { type TargetName, targetOfText, tenantText } from "./targets";
 
 export interface Pick {
   testId: number;
@@ -46,4 +48,19 @@ export async function pickVariant(store: Store, companyId: number, profile: Comp
 /** Records the send (idempotent by ref: a retried send counts once). */
 export async function recordSent(store: Store, companyId: number, pick: Pick, contactId: number, ref: string, at = Date.now()): Promise<void> {
   await store.abTests.record(companyId, [{ testId: pick.testId, contactId, variant: pick.variant, event: "sent", ref, at }]);
+}
+
+/** An agenda message's text: the running test's variant for this contact if any (then `pick` is set), else the tenant's own text. */
+export async function agendaText(
+  store: Store,
+  companyId: number,
+  profile: CompanyProfile,
+  key: AgendaText,
+  locale: Locale,
+  contactId: number,
+  vars: Record<string, string>,
+): Promise<{ text: string; pick: Pick | null }> {
+  const target = targetOfText(key);
+  const pick = target ? await pickVariant(store, companyId, profile, target, contactId) : null;
+  return { text: pick ? fill(pick.text, vars) : tenantText(profile, key, locale, vars), pick };
 }

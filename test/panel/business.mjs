@@ -24,7 +24,8 @@ async function seed(stage) {
     { key: "b", label: "Direta", text: "{slot}: sua consulta{name}. Responda 1 para confirmar." },
   ]);
   const test = `(SELECT max(id) FROM ab_tests WHERE company_id = ${company} AND name = 'Lembrete direto')`;
-  const event = (p, variant, ev, ref) => `INSERT INTO ab_events (company_id, test_id, contact_id, variant, event, ref, created_at) VALUES (${company}, ${test}, ${contact(p)}, '${variant}', '${ev}', '${ref}', ${Date.now() - DAY}) ON CONFLICT DO NOTHING;`;
+  const event = (p, variant, ev, ref) =>
+    `INSERT INTO ab_events (company_id, test_id, contact_id, variant, event, ref, created_at) VALUES (${company}, ${test}, ${contact(p)}, '${variant}', '${ev}', '${ref}', ${Date.now() - DAY}) ON CONFLICT DO NOTHING;`;
   await stage.sql(
     [
       ...phones.map((p, i) => `INSERT INTO contacts (company_id, phone, name) VALUES (${company}, '${p}', 'Cliente ${i + 1}') ON CONFLICT (company_id, phone) DO NOTHING;`),
@@ -36,7 +37,10 @@ async function seed(stage) {
             `INSERT INTO appointments (company_id, contact_id, provider, booking_uid, starts_at, ends_at, source, booked_at) VALUES (${company}, ${contact(p)}, 'builtin', 'biz-${noon}-${i}', ${noon + i * 3_600_000}, ${noon + i * 3_600_000 + 1_800_000}, 'api', ${Date.now() - DAY}) ON CONFLICT DO NOTHING;`,
         ),
       `INSERT INTO ab_tests (company_id, name, target, goal, epsilon, variants, status, started_at, stopped_at, updated_at) VALUES (${company}, 'Lembrete direto', 'purpose:reminder', 'confirmed', 0.1, '${variants}', 'stopped', ${Date.now() - 10 * DAY}, ${Date.now() - DAY}, ${Date.now() - DAY});`,
-      ...phones.map((p, i) => `INSERT INTO ab_assignments (company_id, test_id, contact_id, variant, assigned_at) VALUES (${company}, ${test}, ${contact(p)}, '${i < 4 ? "a" : "b"}', ${Date.now() - 5 * DAY});`),
+      ...phones.map(
+        (p, i) =>
+          `INSERT INTO ab_assignments (company_id, test_id, contact_id, variant, assigned_at) VALUES (${company}, ${test}, ${contact(p)}, '${i < 4 ? "a" : "b"}', ${Date.now() - 5 * DAY});`,
+      ),
       ...phones.map((p, i) => event(p, i < 4 ? "a" : "b", "sent", `task:seed-${i}`)),
       ...[0, 4, 5, 6].map((i) => event(phones[i], i < 4 ? "a" : "b", "confirmed", `appointment.confirmed:seed-${i}`)),
     ].join("\n"),

@@ -73,7 +73,15 @@ async function addTomorrow(c: Company, n: number) {
   for (let i = 0; i < n; i++) {
     const k = await store().contacts.ensure(c.id, phone());
     const startsAt = windows(Date.now(), c.timeZone).tomorrowFrom + 12 * 3_600_000; // tomorrow noon, on the tenant's clock
-    await store().appointments.create(c.id, { contactId: k.id, provider: "builtin", bookingUid: `r-${uid()}`, startsAt, endsAt: startsAt + 1_800_000, source: "api", bookedAt: Date.now() });
+    await store().appointments.create(c.id, {
+      contactId: k.id,
+      provider: "builtin",
+      bookingUid: `r-${uid()}`,
+      startsAt,
+      endsAt: startsAt + 1_800_000,
+      source: "api",
+      bookedAt: Date.now(),
+    });
   }
 }
 
@@ -103,7 +111,11 @@ describe("recomputing a tenant's recommendations", () => {
     await addTomorrow(c, 1);
     const reopened = await refreshRecommendations(env, store(), c, t0 + 3_000);
     expect(reopened.created).toBe(1);
-    expect(await store().recommendations.byId(c.id, confirm?.id ?? 0)).toMatchObject({ status: "open", firstSeenAt: t0 + 3_000, title: "Confirmar os 5 agendamentos de amanhã sem confirmação" });
+    expect(await store().recommendations.byId(c.id, confirm?.id ?? 0)).toMatchObject({
+      status: "open",
+      firstSeenAt: t0 + 3_000,
+      title: "Confirmar os 5 agendamentos de amanhã sem confirmação",
+    });
 
     // Done: still holding the same day, it stays done; a day later it is back.
     expect((await api(`/api/recommendations/${confirm?.id}/done`, { method: "POST", tenant: c.slug })).status).toBe(200);

@@ -111,7 +111,8 @@ export async function abTestDetail(ctx: ViewContext, id: number, reload: () => P
     if (test.status === "running") {
       const stop = button("business.ab.stop", "stop", "secondary");
       stop.addEventListener("click", async () => {
-        if (await confirmAction({ title: t("business.ab.confirmStop.title"), body: t("business.ab.confirmStop.body", { name: test.name }), confirm: t("business.ab.stop") })) await post(stop, "stop");
+        if (await confirmAction({ title: t("business.ab.confirmStop.title"), body: t("business.ab.confirmStop.body", { name: test.name }), confirm: t("business.ab.stop") }))
+          await post(stop, "stop");
       });
     }
     if (test.status === "stopped") {
@@ -125,7 +126,13 @@ export async function abTestDetail(ctx: ViewContext, id: number, reload: () => P
         const apply = button("business.ab.apply", "apply");
         apply.addEventListener("click", async () => {
           const label = test.variants.find((v) => v.key === test.winner)?.label ?? "";
-          if (await confirmAction({ title: t("business.ab.confirmApply.title"), body: t("business.ab.confirmApply.body", { variant: label, target: targetText(test.target) }), confirm: t("business.ab.apply") }))
+          if (
+            await confirmAction({
+              title: t("business.ab.confirmApply.title"),
+              body: t("business.ab.confirmApply.body", { variant: label, target: targetText(test.target) }),
+              confirm: t("business.ab.apply"),
+            })
+          )
             await post(apply, "apply");
         });
       }
@@ -170,7 +177,8 @@ export async function abTestDetail(ctx: ViewContext, id: number, reload: () => P
   ];
 }
 
-const field = (label: Key, control: HTMLElement, hint?: string) => el("label", { class: "field" }, el("span", {}, t(label)), control, hint ? el("small", { class: "muted" }, hint) : "");
+const field = (label: Key, control: HTMLElement, hint?: string) =>
+  el("label", { class: "field" }, el("span", {}, t(label)), control, hint ? el("small", { class: "muted" }, hint) : "");
 
 export function abTestForm(ctx: ViewContext): HTMLElement {
   const name = el("input", { id: "abtest-name", required: "", maxlength: "120" });
@@ -211,7 +219,14 @@ export function abTestForm(ctx: ViewContext): HTMLElement {
   const form = el(
     "form",
     { id: "abtest-form", class: "card campaign-form" },
-    el("div", { class: "campaign-grid" }, field("business.ab.col.name", name), field("business.ab.col.target", target), field("business.ab.col.goal", goal), field("business.ab.epsilonPercent", epsilon)),
+    el(
+      "div",
+      { class: "campaign-grid" },
+      field("business.ab.col.name", name),
+      field("business.ab.col.target", target),
+      field("business.ab.col.goal", goal),
+      field("business.ab.epsilonPercent", epsilon),
+    ),
     hint,
     variants,
     el("div", { class: "actions" }, add),

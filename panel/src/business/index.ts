@@ -25,7 +25,8 @@ async function overview(ctx: ViewContext): Promise<Node[]> {
   return [el("p", { class: "muted" }, t("business.intro")), recommendations(ctx, recs.recommendations), ...(tests ? [tests] : [])];
 }
 
-const severityBadge = (r: Recommendation) => el("span", { class: `badge rec-${r.severity}`, "data-severity": r.severity }, lookup("business.severity", r.severity, "business.severity.info"));
+const severityBadge = (r: Recommendation) =>
+  el("span", { class: `badge rec-${r.severity}`, "data-severity": r.severity }, lookup("business.severity", r.severity, "business.severity.info"));
 
 function evidence(r: Recommendation): HTMLElement {
   const dl = el("dl", { class: "review rec-evidence" });
