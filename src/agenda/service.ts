@@ -337,7 +337,7 @@ async function sendAbout(ctx: AgendaCtx, a: Appointment, key: Parameters<typeof 
   const { text, pick } = await agendaText(ctx.store, ctx.company.id, ctx.profile, key, localeOf(ctx), contact.id, vars);
   const message = { company: ctx.company, contact, conversation, clientRef, correlationId: clientRef, author: "system" as const, purpose };
   const messageId = await queueOutbound(ctx.env, ctx.store, { ...message, payload: { kind: "text", text } });
-  if (pick) await recordSent(ctx.store, ctx.company.id, pick, contact.id, clientRef);
+  if (pick) await recordSent(ctx.env, ctx.store, ctx.company.id, pick, contact.id, clientRef);
   return messageId;
 }
 

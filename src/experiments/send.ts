@@ -3,7 +3,9 @@
  * recorded once per message (by its client ref). A tenant with no running test on the target costs no
  * statement: the running tests come from the profile the caller already holds.
  */
+import { METRICS } from "../metrics/catalogue";
 import type { Store } from "../store/types";
+import { recordMetrics } from "../tenants/stubs";
 import type { CompanyProfile } from "../tenants/profile";
 import { type ArmStats, chooseVariant, drawFor } from "./allocate";
 import { type AgendaText, fill } from "../agenda/messages";
@@ -46,8 +48,9 @@ export async function pickVariant(store: Store, companyId: number, profile: Comp
 }
 
 /** Records the send (idempotent by ref: a retried send counts once). */
-export async function recordSent(store: Store, companyId: number, pick: Pick, contactId: number, ref: string, at = Date.now()): Promise<void> {
-  await store.abTests.record(companyId, [{ testId: pick.testId, contactId, variant: pick.variant, event: "sent", ref, at }]);
+export async function recordSent(env: Env, store: Store, companyId: number, pick: Pick, contactId: number, ref: string, at = Date.now()): Promise<void> {
+  const added = await store.abTests.record(companyId, [{ testId: pick.testId, contactId, variant: pick.variant, event: "sent", ref, at }]);
+  if (added) await recordMetrics(env, companyId, [{ metric: METRICS.abEvents.name, labels: { event: "sent" }, inc: added }]);
 }
 
 /** An agenda message's text: the running test's variant for this contact if any (then `pick` is set), else the tenant's own text. */

@@ -5,6 +5,9 @@
  */
 import type { AnyBusinessEvent, EventType } from "../events/types";
 import type { AbEventKind, AbEventRow, Store } from "../store/types";
+import { METRICS } from "../metrics/catalogue";
+import type { MetricEvent } from "../metrics/sql-metrics";
+import { recordMetrics } from "../tenants/stubs";
 import { loadTenant } from "../tenants/tenant-cache";
 
 const OUTCOME: Partial<Record<EventType, AbEventKind>> = {
@@ -19,7 +22,7 @@ const contactOf = (e: AnyBusinessEvent): number | null => ("contact_id" in e.dat
 /** Typed by shape, not by events/publish.ts's Subscriber: importing it would close an import cycle through subscribers.ts. */
 export const abOutcomes = {
   name: "ab_outcomes",
-  async handle(_env: Env, store: Store, events: readonly AnyBusinessEvent[]): Promise<void> {
+  async handle(env: Env, store: Store, events: readonly AnyBusinessEvent[]): Promise<void> {
     const relevant = events.filter((e) => OUTCOME[e.type] !== undefined && contactOf(e) !== null);
     const companyId = relevant[0]?.companyId;
     if (companyId === undefined) return;
@@ -37,6 +40,15 @@ export const abOutcomes = {
         .filter((a) => a.contactId === contactOf(e) && a.firstSentAt !== null && a.firstSentAt <= e.at)
         .map((a) => ({ testId: a.testId, contactId: a.contactId, variant: a.variant, event: OUTCOME[e.type] as AbEventKind, ref: e.id, at: e.at })),
     );
-    await store.abTests.record(companyId, rows);
+    // Counted per kind only when a test was running and the rows were new (the insert says which were).
+    const metrics: MetricEvent[] = [];
+    for (const event of new Set(rows.map((r) => r.event))) {
+      const added = await store.abTests.record(
+        companyId,
+        rows.filter((r) => r.event === event),
+      );
+      if (added) metrics.push({ metric: METRICS.abEvents.name, labels: { event }, inc: added });
+    }
+    await recordMetrics(env, companyId, metrics);
   },
 };

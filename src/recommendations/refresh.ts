@@ -8,6 +8,8 @@
 import { billingSummary } from "../billing/summary";
 import { resolveLocale } from "../conversation/templates";
 import { publish } from "../events/publish";
+import { METRICS } from "../metrics/catalogue";
+import { recordMetrics } from "../tenants/stubs";
 import { businessEvent } from "../events/types";
 import { addDays, DAY_MS, zonedParts, zonedTimeToUtc } from "../lib/time-zone";
 import type { Company, Recommendation, RecommendationWrite, Severity, SignalWindows, Store } from "../store/types";
@@ -85,6 +87,13 @@ export async function refreshRecommendations(env: Env, store: Store, company: Co
           now,
         ),
       ),
+    );
+    const byKind = new Map<string, number>();
+    for (const r of created) byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+    await recordMetrics(
+      env,
+      company.id,
+      [...byKind].map(([kind, inc]) => ({ metric: METRICS.recommendationsCreated.name, labels: { kind }, inc })),
     );
     await store.recommendations.notified(
       company.id,

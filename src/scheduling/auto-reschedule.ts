@@ -124,7 +124,7 @@ export async function prepareOffer(
   await tenantStub(ctx.env, ctx.company.id).setAgendaState(contact.phone, state, Math.max(HOUR_MS, appointment.startsAt - Date.now()));
   const messageId = deliver ? await deliver(payload) : null;
   if (!(await ctx.store.scheduling.markOffered(ctx.company.id, appointment.id, Date.now()))) return { skipped: "already_offered" };
-  if (pick) await recordSent(ctx.store, ctx.company.id, pick, contact.id, `riskoffer:${appointment.id}`);
+  if (pick) await recordSent(ctx.env, ctx.store, ctx.company.id, pick, contact.id, `riskoffer:${appointment.id}`);
   for (const o of options) promised.set(o.start, (promised.get(o.start) ?? 0) + 1);
   await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_auto_rescheduled_total", labels: {}, inc: 1 }]);
   return { options, payload, messageId };

@@ -12,7 +12,7 @@ import { abOutcomes } from "../../src/experiments/subscriber";
 import { createD1Store } from "../../src/store/d1";
 import { loadTenant } from "../../src/tenants/tenant-cache";
 import { capturing } from "../support/d1-plans";
-import { api, seedCompany, store } from "../support/helpers";
+import { api, metricsText, seedCompany, seriesValue, store } from "../support/helpers";
 import { sayAndWait, waitForReplies } from "../agenda-journeys/support";
 
 const FAST = { debounceMs: 0, maxTurnWaitMs: 0 };
@@ -73,7 +73,7 @@ describe("A/B outcomes joined from the pipeline", () => {
     expect((await results(c.slug, testId)).map((v) => ({ variant: v.variant, counts: v.counts }))).toEqual(expected);
 
     // The same events again (a retried step publishes the same ids): nothing more is counted.
-    const [inbound] = await store().messages.listByContact(c.id, contact.id, { direction: "in", limit: 1 });
+    const inbound = (await store().messages.listByContact(c.id, contact.id, { direction: "in", limit: 10 })).find((m) => m.body === "confirmo");
     const confirmed = await store().appointments.byId(c.id, appointment.id);
     if (!inbound?.providerMessageId || !confirmed) throw new Error("no inbound message");
     await publish(env, store(), [
@@ -88,6 +88,8 @@ describe("A/B outcomes joined from the pipeline", () => {
       businessEvent("appointment.confirmed", c.id, confirmed.id, appointmentData(confirmed)),
     ]);
     expect((await results(c.slug, testId)).map((v) => ({ variant: v.variant, counts: v.counts }))).toEqual(expected);
+    const m = await metricsText();
+    for (const event of ["sent", "replied", "confirmed"]) expect(seriesValue(m, "secretaria_ab_events_total", { company: c.slug, event })).toBe(1);
   });
 
   it("a tenant with no running test: message.received costs zero statements and zero queue sends", async () => {
