@@ -6,6 +6,8 @@ import { words } from "../../src/recommendations/text";
 import type { Company, RecommendationSignals } from "../../src/store/types";
 import { api, seedCompany, store } from "../support/helpers";
 import { sqlRows } from "../support/sql";
+import { capturing } from "../support/d1-plans";
+import { createD1Store } from "../../src/store/d1";
 import { asToken, tokenOf } from "../campaigns/support";
 
 const DAY = 86_400_000;
@@ -131,6 +133,21 @@ describe("recomputing a tenant's recommendations", () => {
     const later = await refreshRecommendations(env, store(), c, Date.now() + 3 * DAY);
     expect(later.expired).toBeGreaterThanOrEqual(1);
     expect((await store().recommendations.byId(c.id, confirm?.id ?? 0))?.status).toBe("expired");
+  });
+
+  it("costs the same few statements whatever the tenant's size (grouped counts, one upsert)", async () => {
+    const measure = async (appointments: number) => {
+      const c = await tenantWithTomorrow(appointments);
+      await refreshRecommendations(env, store(), c); // the first run creates; the daily one updates
+      const counted = capturing(env.DB);
+      await refreshRecommendations(env, createD1Store(counted.db), c);
+      return counted.seen.length;
+    };
+    const small = await measure(2);
+    const large = await measure(30);
+    expect(large).toBe(small);
+    // 6 grouped signals, the stored rows, the plan's usage (5), one upsert, nothing to expire.
+    expect(small).toBeLessThanOrEqual(14);
   });
 
   it("routes: list, refresh and dismiss for the tenant only; 409 when not open; viewers read, cannot dismiss", async () => {
