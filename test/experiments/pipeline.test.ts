@@ -9,6 +9,7 @@ import { runAppointmentTask } from "../../src/agenda/service";
 import { publish } from "../../src/events/publish";
 import { appointmentData, businessEvent } from "../../src/events/types";
 import { abOutcomes } from "../../src/experiments/subscriber";
+import { agendaText, recordSent } from "../../src/experiments/send";
 import { createD1Store } from "../../src/store/d1";
 import { loadTenant } from "../../src/tenants/tenant-cache";
 import { capturing } from "../support/d1-plans";
@@ -118,5 +119,24 @@ describe("A/B outcomes joined from the pipeline", () => {
     expect(counted.seen.length).toBe(3);
     expect(sends).toEqual([]);
     expect((await store().abTests.counts(c.id, testId)).find((r) => r.event === "replied")?.contacts).toBe(1);
+  });
+
+  it("a send costs nothing without a running test, 5 statements for a contact's first draw and 3 after", async () => {
+    const c = await seedCompany({ slug: `ab-cost-${uid()}` });
+    const k = await store().contacts.ensure(c.id, `55116${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`);
+    const counted = capturing(env.DB);
+    const s = createD1Store(counted.db);
+    const send = async (ref: string) => {
+      const profile = (await loadTenant(store(), c.id))?.profile;
+      if (!profile) throw new Error("no tenant");
+      const before = counted.seen.length;
+      const { pick } = await agendaText(s, c.id, profile, "reminder", "pt-BR", k.id, { slot: "amanhã às 10:00" });
+      if (pick) await recordSent(env, s, c.id, pick, k.id, ref);
+      return counted.seen.length - before;
+    };
+    expect(await send("task:c1")).toBe(0);
+    await runningTest(c.slug);
+    expect(await send("task:c2")).toBe(5);
+    expect(await send("task:c3")).toBe(3);
   });
 });
