@@ -8,6 +8,7 @@ import { renderAccept, renderLogin, tenantSwitcher } from "./auth/screens";
 import { renderChannel } from "./channel";
 import { renderBilling } from "./billing";
 import { renderCampaigns } from "./campaigns";
+import { renderBusiness } from "./business";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
@@ -43,6 +44,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "agendadas", label: "nav.scheduled", render: renderScheduled, needs: "conversations:read" },
   { id: "campanhas", label: "nav.campaigns", render: renderCampaigns, needs: "campaigns:read" },
   { id: "analytics", label: "nav.analytics", render: renderAnalytics, needs: "analytics:read" },
+  { id: "negocios", label: "nav.business", render: renderBusiness, needs: "analytics:read" },
   // Configuração is for those who may change it; an agent reads the settings only through the views that use them.
   { id: "configuracao", label: "nav.settings", render: renderSettings, needs: "config:write" },
   { id: "canal", label: "nav.channel", render: renderChannel, needs: "channel:read" },

@@ -75,7 +75,15 @@ export type AgendaText = keyof (typeof TEXTS)["pt-BR"];
 
 /** e.g. say("pt-BR", "booked", { name: "Maria", slot: "amanhã às 14:00" }) */
 export function say(locale: Locale, key: AgendaText, vars: Record<string, string> = {}): string {
-  return TEXTS[locale][key].replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? "");
+  return fill(builtInText(locale, key), vars);
+}
+
+/** The built-in text with its `{x}` placeholders unfilled (what an A/B variant is checked against). */
+export const builtInText = (locale: Locale, key: AgendaText): string => TEXTS[locale][key];
+
+/** Fills `{x}` placeholders: a tenant's own text (an A/B variant) the same way as the built-in ones. */
+export function fill(text: string, vars: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? "");
 }
 
 const LIST_BUTTON = { "pt-BR": "Ver horários", en: "See times", es: "Ver horarios" } as const;

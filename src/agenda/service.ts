@@ -16,7 +16,8 @@ import { utcToZoned, zonedTimeToUtc } from "../lib/time-zone";
 import { builtinProvider, builtinUid, calendarSettings } from "./builtin";
 import { formatSlotLabel } from "./calendar";
 import { createCalcomProvider } from "./calcom";
-import { commaName, say } from "./messages";
+import { commaName, type say } from "./messages";
+import { agendaText, recordSent } from "../experiments/send";
 import type { Booking, BookingProvider, BookingResult, Slot } from "./types";
 
 const MINUTE = 60_000;
@@ -296,17 +297,13 @@ async function sendAbout(ctx: AgendaCtx, a: Appointment, key: Parameters<typeof 
   const contact = await ctx.store.contacts.byId(ctx.company.id, a.contactId);
   if (!contact || contact.optedOut) return null;
   const conversation = await ctx.store.conversations.open(ctx.company.id, contact.id, Date.now());
-  const text = say(localeOf(ctx), key, { name: commaName(contact.name), business: ctx.company.name, slot: label(ctx, slotOf(a)) });
-  return queueOutbound(ctx.env, ctx.store, {
-    company: ctx.company,
-    contact,
-    conversation,
-    clientRef,
-    payload: { kind: "text", text },
-    correlationId: clientRef,
-    author: "system",
-    purpose,
-  });
+  const vars = { name: commaName(contact.name), business: ctx.company.name, slot: label(ctx, slotOf(a)) };
+  // The tenant's own text, or a running A/B test's variant for this contact.
+  const { text, pick } = await agendaText(ctx.store, ctx.company.id, ctx.profile, key, localeOf(ctx), contact.id, vars);
+  const message = { company: ctx.company, contact, conversation, clientRef, correlationId: clientRef, author: "system" as const, purpose };
+  const messageId = await queueOutbound(ctx.env, ctx.store, { ...message, payload: { kind: "text", text } });
+  if (pick) await recordSent(ctx.env, ctx.store, ctx.company.id, pick, contact.id, clientRef);
+  return messageId;
 }
 
 /**

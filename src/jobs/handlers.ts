@@ -10,6 +10,7 @@ import type { JobHandler } from "./types";
 import { sendScheduledMessages } from "../outreach/scheduled-job";
 import { sendReport } from "../outreach/reports";
 import { reengage } from "../outreach/reengagement";
+import { recommendationsJob } from "../recommendations/job";
 
 /**
  * Each job's work, by name. The dispatcher runs only what is here; test/jobs/ holds this table to
@@ -36,4 +37,5 @@ export const HANDLERS: Partial<Record<JobName, JobHandler>> = {
   campaigns_evening: runCampaignWindow,
   analytics_daily: analyticsJob,
   analytics_weekly: analyticsJob,
+  recommendations: recommendationsJob,
 };

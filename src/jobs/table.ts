@@ -54,6 +54,7 @@ export const JOBS = [
   { name: "template_sync", cron: "0 */6 * * *", category: "sync", scope: "tenant", description: "Syncs WhatsApp templates from the Business Account" },
   { name: "maintenance", cron: "0 3 * * *", category: "maintenance", scope: "tenant", description: "Retention purges, dedup and context clean-ups, metrics consolidation" },
   { name: "scheduling_analysis", cron: "0 2 * * *", category: "analysis", scope: "tenant", description: "Scheduling analysis and no-show model training" },
+  { name: "recommendations", cron: "0 7 * * *", category: "analysis", scope: "tenant", description: "Business recommendations: churn risk, upgrade, next best actions" },
   { name: "report_morning", cron: "0 10 * * *", category: "report", scope: "tenant", description: "Report: the night and early morning", report: "morning" },
   { name: "report_lunch", cron: "0 13 * * *", category: "report", scope: "tenant", description: "Report: the morning", report: "lunch" },
   { name: "report_afternoon", cron: "0 17 * * *", category: "report", scope: "tenant", description: "Report: the afternoon", report: "afternoon" },

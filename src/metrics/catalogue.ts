@@ -302,6 +302,18 @@ export const METRICS = {
     type: "gauge",
     labels: ["company"],
   },
+  abEvents: {
+    name: "secretaria_ab_events_total",
+    help: "A/B test events recorded once each: sent (a variant went out), replied, confirmed, booked, opted_out.",
+    type: "counter",
+    labels: ["company", "event"],
+  },
+  recommendationsCreated: {
+    name: "secretaria_recommendations_created_total",
+    help: "Business recommendations that appeared (new, or back after expiring, being dismissed or done), by kind.",
+    type: "counter",
+    labels: ["company", "kind"],
+  },
   storeGaugesRefreshed: {
     name: "secretaria_store_gauges_timestamp_seconds",
     help: "When the gauges from stored rows (handoffs overdue, dead letters pending, outbound backlog, attendance) were last computed (Unix seconds; every minute by the cron, rows per table hourly). Stale = the cron is not running.",

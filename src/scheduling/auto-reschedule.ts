@@ -9,7 +9,9 @@ import { type OutboundPayload, payloadText } from "../channels/types";
 import { queueOutbound } from "../outbox/queue";
 import type { AgendaState } from "../tenants/state";
 import { CalendarSettings } from "../agenda/calendar";
-import { commaName, numbered, say, slotList } from "../agenda/messages";
+import { commaName, fill, numbered, say, slotList } from "../agenda/messages";
+import { pickVariant, recordSent } from "../experiments/send";
+import { tenantText } from "../experiments/targets";
 import { freeSlots, label, localeOf, slotOf, type AgendaCtx } from "../agenda/service";
 import type { Slot } from "../agenda/types";
 import type { Appointment, Contact, HistoryRecord, RiskFactor, StoredInsight } from "../store/types";
@@ -67,10 +69,11 @@ export function rankSlots(slots: readonly Slot[], insights: readonly StoredInsig
 }
 
 /** The offer as an interactive list (text on channels without lists): options plus "keep my time". */
-function offerPayload(ctx: AgendaCtx, contact: Contact, appointment: { startsAt: number; endsAt: number }, options: Slot[]): ListPayload {
+function offerPayload(ctx: AgendaCtx, contact: Contact, appointment: { startsAt: number; endsAt: number }, options: Slot[], variant: string | null): ListPayload {
   const locale = localeOf(ctx);
   const labels = options.map((o) => label(ctx, o));
-  const body = say(locale, "riskOffer", { name: commaName(contact.name), business: ctx.company.name, current: label(ctx, slotOf(appointment)), options: numbered(labels) });
+  const vars = { name: commaName(contact.name), business: ctx.company.name, current: label(ctx, slotOf(appointment)), options: numbered(labels) };
+  const body = variant === null ? tenantText(ctx.profile, "riskOffer", locale, vars) : fill(variant, vars);
   return slotList(locale, body, labels, [{ id: KEEP_ROW_ID, title: say(locale, "keepOption").slice(0, 24) }]);
 }
 
@@ -110,7 +113,9 @@ export async function prepareOffer(
     .filter((o) => (promised.get(o.start) ?? 0) < places)
     .slice(0, ctx.profile.agenda.offerCount);
   if (options.length === 0) return { skipped: "no_better_slot" };
-  const payload = offerPayload(ctx, contact, appointment, options);
+  // A preview shows the tenant's text; a real offer goes through a running A/B test, if any.
+  const pick = dryRun ? null : await pickVariant(ctx.store, ctx.company.id, ctx.profile, "purpose:reschedule_offer", contact.id);
+  const payload = offerPayload(ctx, contact, appointment, options, pick?.text ?? null);
   if (dryRun) {
     for (const o of options) promised.set(o.start, (promised.get(o.start) ?? 0) + 1);
     return { options, payload, messageId: null };
@@ -119,6 +124,7 @@ export async function prepareOffer(
   await tenantStub(ctx.env, ctx.company.id).setAgendaState(contact.phone, state, Math.max(HOUR_MS, appointment.startsAt - Date.now()));
   const messageId = deliver ? await deliver(payload) : null;
   if (!(await ctx.store.scheduling.markOffered(ctx.company.id, appointment.id, Date.now()))) return { skipped: "already_offered" };
+  if (pick) await recordSent(ctx.env, ctx.store, ctx.company.id, pick, contact.id, `riskoffer:${appointment.id}`);
   for (const o of options) promised.set(o.start, (promised.get(o.start) ?? 0) + 1);
   await recordMetrics(ctx.env, ctx.company.id, [{ metric: "secretaria_appointments_auto_rescheduled_total", labels: {}, inc: 1 }]);
   return { options, payload, messageId };

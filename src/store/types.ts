@@ -13,6 +13,8 @@ import type { SchedulingStore } from "./contracts/scheduling";
 import type { TenantStore } from "./contracts/tenants";
 import type { UserStore } from "./contracts/users";
 import type { WaTemplatesStore } from "./contracts/wa-templates";
+import type { ExperimentStore } from "./contracts/experiments";
+import type { RecommendationStore } from "./contracts/recommendations";
 import type { OutboxStore, TurnsStore } from "./batch-types";
 
 /**
@@ -37,7 +39,9 @@ export interface Store
     WaTemplatesStore,
     JobsStore,
     CampaignStore,
-    AnalyticsStore {
+    AnalyticsStore,
+    ExperimentStore,
+    RecommendationStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -60,4 +64,6 @@ export type * from "./contracts/scheduling";
 export type * from "./contracts/tenants";
 export type * from "./contracts/users";
 export type * from "./contracts/wa-templates";
+export type * from "./contracts/experiments";
+export type * from "./contracts/recommendations";
 export type * from "./batch-types";

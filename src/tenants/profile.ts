@@ -142,6 +142,22 @@ export const AgendaSettings = z.object({
 });
 export type AgendaSettings = z.infer<typeof AgendaSettings>;
 
+/** The agenda messages a tenant may reword (an applied A/B test winner writes them; absent: the built-in text). */
+export const CUSTOM_TEXT_PURPOSES = ["reminder", "followup", "reschedule_offer"] as const;
+export type CustomTextPurpose = (typeof CUSTOM_TEXT_PURPOSES)[number];
+export const CustomTexts = z.partialRecord(z.enum(CUSTOM_TEXT_PURPOSES), z.string().trim().min(1).max(1000)).default({});
+
+/**
+ * The tenant's running A/B tests, written when one starts or stops (experiments/lifecycle.ts): the send
+ * path and the events subscriber read it from the cached profile, so a tenant with none costs nothing.
+ */
+export const ExperimentFlags = z.object({
+  running: z
+    .array(z.object({ id: z.number().int().positive(), target: z.string().max(60) }))
+    .max(20)
+    .default([]),
+});
+
 export const CompanyProfile = z.object({
   knowledge: Knowledge.prefault({}),
   tone: Tone.prefault({}),
@@ -153,6 +169,8 @@ export const CompanyProfile = z.object({
   businessHours: BusinessHours.prefault({}),
   /** Periodic reports and re-engagement (outreach/report-settings.ts). */
   reports: ReportSettings.prefault({}),
+  texts: CustomTexts,
+  experiments: ExperimentFlags.prefault({}),
 });
 export type CompanyProfile = z.infer<typeof CompanyProfile>;
 

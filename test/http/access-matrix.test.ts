@@ -48,6 +48,7 @@ const BODIES: Record<string, unknown> = {
   "POST /api/conversations/:id/messages": { text: "oi" },
   "POST /api/conversations/:id/assign": { user_id: null },
   "POST /api/agenda/appointments/:id/reschedule": { start: new Date(Date.now() + 5 * 86_400_000).toISOString() },
+  "POST /api/abtests/:id/winner": { variant: "a" },
 };
 
 /** An integration token, or a person's signed-in browser (cookies + CSRF header). */

@@ -26,6 +26,7 @@ import { outreachJourney } from "./outreach.mjs";
 import { campaignsJourney } from "./campaigns.mjs";
 import { rolesJourney } from "./roles.mjs";
 import { analyticsJourney } from "./analytics.mjs";
+import { businessJourney } from "./business.mjs";
 
 try {
   const stage = await startStage();
@@ -55,6 +56,8 @@ try {
     await campaignsJourney(stage, page);
     // Analytics e Consumo: signs the owner in again, recomputes seeded days, reads cards, charts, downloads.
     await analyticsJourney(stage, page);
+    // IA de Negócios: signs the owner in again; recommendations, A/B tests (results, winner, a new one).
+    await businessJourney(stage, page);
     // Last: it connects the tenant to Meta for a while (the simulator's journeys need the sandbox).
     await channelJourney(stage, page);
     // After Canal: it connects a Meta number with its WABA id, and leaves the tenant on the simulator again.

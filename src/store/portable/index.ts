@@ -11,6 +11,8 @@ import type { PortableCtx } from "./context";
 import { conversations } from "./conversations";
 import { deadLetters } from "./dead-letters";
 import { deliveryLogs } from "./delivery-logs";
+import { experiments } from "./experiments";
+import { recommendations } from "./recommendations";
 import { hours } from "./hours";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
@@ -64,5 +66,7 @@ export function portableRepositories(x: PortableCtx) {
     campaigns: campaigns(x),
     analytics: analytics(x),
     llmPrices: llmPrices(x),
+    abTests: experiments(x),
+    recommendations: recommendations(x),
   };
 }

@@ -1,0 +1,4 @@
+import { pgStores } from "../support/pg-store";
+import { businessContract } from "./business-contract";
+
+businessContract("Postgres store", pgStores());
