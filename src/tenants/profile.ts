@@ -153,6 +153,11 @@ export const CompanyProfile = z.object({
   businessHours: BusinessHours.prefault({}),
   /** Periodic reports and re-engagement (outreach/report-settings.ts). */
   reports: ReportSettings.prefault({}),
+  /**
+   * The event types some active outgoing webhook takes (integrations/endpoints.ts keeps it): the
+   * subscriber reads it from the cached profile, so a tenant without webhooks costs nothing per event.
+   */
+  webhooks: z.object({ events: z.array(z.string().max(60)).max(50).default([]) }).prefault({}),
 });
 export type CompanyProfile = z.infer<typeof CompanyProfile>;
 

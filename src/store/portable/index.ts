@@ -14,11 +14,13 @@ import { hours } from "./hours";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
 import { outreachReports } from "./outreach-reports";
+import { satisfaction } from "./satisfaction";
 import { scheduledMessages } from "./scheduled-messages";
 import { jobControls, jobs } from "./jobs";
 import { importJobs, scheduling } from "./scheduling";
 import { sessions, userLinks, users } from "./users";
 import { channelHealth, waTemplates } from "./wa-templates";
+import { webhookDeliveries, webhookEndpoints } from "./webhooks";
 
 export type { Dialect, EngineSpecific, PortableCtx } from "./context";
 
@@ -61,5 +63,8 @@ export function portableRepositories(x: PortableCtx) {
     jobs: jobs(x),
     jobControls: jobControls(x),
     campaigns: campaigns(x),
+    webhookEndpoints: webhookEndpoints(x),
+    webhookDeliveries: webhookDeliveries(x),
+    satisfaction: satisfaction(x),
   };
 }
