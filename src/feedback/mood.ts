@@ -1,4 +1,4 @@
-import type { Subscriber } from "../events/publish";
+import type { Subscriber } from "../events/subscriber";
 import type { Contact, Store } from "../store/types";
 
 /**

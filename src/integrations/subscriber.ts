@@ -1,4 +1,4 @@
-import type { Subscriber } from "../events/publish";
+import type { Subscriber } from "../events/subscriber";
 import type { AnyBusinessEvent } from "../events/types";
 import { sendAll } from "../lib/queue-send";
 import type { Company, WebhookDelivery } from "../store/types";
