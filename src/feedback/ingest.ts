@@ -27,7 +27,11 @@ export const FeedbackItem = z.strictObject({
 export type FeedbackItem = z.infer<typeof FeedbackItem>;
 
 /** One item, a JSON array of them, or `{items: [...]}`; the items themselves are checked one by one. */
-export const IngestBody = z.union([z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_ITEMS) }), z.array(z.unknown()).min(1).max(MAX_ITEMS), z.record(z.string(), z.unknown())]);
+export const IngestBody = z.union([
+  z.strictObject({ items: z.array(z.unknown()).min(1).max(MAX_ITEMS) }),
+  z.array(z.unknown()).min(1).max(MAX_ITEMS),
+  z.record(z.string(), z.unknown()).refine((o) => !("items" in o), "items must be an array of 1 to 100 items"),
+]);
 
 export type ItemResult =
   | { index: number; external_id: string | null; status: "stored" | "duplicate"; id_key: string }
@@ -38,7 +42,7 @@ export const npsCategory = (nps: number) => (nps >= 9 ? "promoter" : nps >= 7 ? 
 /** 0 → −1, 5 → 0, 10 → 1: the same scale as a follow-up answer's sentiment. */
 export const npsScore = (nps: number) => Math.round(((nps - 5) / 5) * 100) / 100;
 
-const itemsOf = (body: z.infer<typeof IngestBody>): unknown[] => (Array.isArray(body) ? body : Array.isArray(body.items) && "items" in body ? body.items : [body]);
+const itemsOf = (body: z.infer<typeof IngestBody>): unknown[] => (Array.isArray(body) ? body : Array.isArray(body.items) ? body.items : [body]);
 
 /**
  * Stores NPS answers and comments from an external system. Each item is validated on its own (a bad
