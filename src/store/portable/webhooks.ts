@@ -3,8 +3,8 @@ import type * as schema from "../schema";
 import type { Store, WebhookDelivery, WebhookEndpoint } from "../types";
 import type { PortableCtx } from "./context";
 
-/** Six bound values a row: 15 rows stay under D1's 100 parameters per statement. */
-const ENQUEUE_CHUNK = 15;
+/** Eight bound values a row (defaults included): 12 rows stay under D1's 100 parameters per statement. */
+const ENQUEUE_CHUNK = 12;
 
 const toEndpoint = (r: typeof schema.webhookEndpoints.$inferSelect): WebhookEndpoint => ({
   id: r.id,
