@@ -1,6 +1,7 @@
 import { detectSentiment, SENTIMENT_THRESHOLD } from "../conversation/sentiment";
 import * as z from "../lib/zod";
 import { normalizePhone } from "../lib/phone";
+import type { MetricEvent } from "../metrics/sql-metrics";
 import type { Contact, IngestedFeedback, Store } from "../store/types";
 import { recordMood } from "./mood";
 
@@ -51,7 +52,7 @@ const itemsOf = (body: z.infer<typeof IngestBody>): unknown[] => (Array.isArray(
  * feedback is about someone who talked to the business, and creating contacts from a survey tool would
  * put people who never wrote into campaign audiences.
  */
-export async function ingestFeedback(store: Store, companyId: number, body: z.infer<typeof IngestBody>, now = Date.now()): Promise<{ stored: number; duplicates: number; rejected: number; results: ItemResult[] }> {
+export async function ingestFeedback(store: Store, companyId: number, body: z.infer<typeof IngestBody>, now = Date.now()): Promise<{ stored: number; duplicates: number; rejected: number; results: ItemResult[]; metrics: MetricEvent[] }> {
   const raw = itemsOf(body);
   const results: ItemResult[] = [];
   const valid: { index: number; item: FeedbackItem; phone: string | null; at: number }[] = [];
@@ -109,10 +110,18 @@ export async function ingestFeedback(store: Store, companyId: number, body: z.in
     const key = `${r.source}\n${r.externalId}`;
     results.push({ index: r.index, external_id: r.externalId, status: inserted.has(key) ? "stored" : "duplicate", id_key: `${r.source}:${r.externalId}` });
   }
-  await markMoods(store, companyId, rows.filter((r) => inserted.has(`${r.source}\n${r.externalId}`)));
+  const fresh = rows.filter((r) => inserted.has(`${r.source}\n${r.externalId}`));
+  await markMoods(store, companyId, fresh);
   results.sort((a, b) => a.index - b.index);
   const count = (s: ItemResult["status"]) => results.filter((r) => r.status === s).length;
-  return { stored: count("stored"), duplicates: count("duplicate"), rejected: count("rejected"), results };
+  const stored = count("stored");
+  const duplicates = count("duplicate");
+  const rejected = count("rejected");
+  const metrics: MetricEvent[] = [];
+  for (const [outcome, inc] of [["stored", stored], ["duplicate", duplicates], ["rejected", rejected]] as const)
+    if (inc) metrics.push({ metric: "secretaria_feedback_ingested_total", labels: { outcome }, inc });
+  for (const r of fresh) if (r.nps !== null) metrics.push({ metric: "secretaria_feedback_nps_responses_total", labels: { category: npsCategory(r.nps) }, inc: 1 });
+  return { stored, duplicates, rejected, results, metrics };
 }
 
 /** The newest new item of each contact sets its mood: a detractor or a negative comment is a complaint. */

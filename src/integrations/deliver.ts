@@ -2,6 +2,7 @@ import { recordDeadLetter } from "../dead-letters/consumer";
 import { backoffSeconds } from "../lib/backoff";
 import { openSecret } from "../lib/secret-box";
 import type { Store, WebhookEndpoint } from "../store/types";
+import { recordMetrics } from "../tenants/stubs";
 import { WEBHOOK_MAX_ATTEMPTS, type WebhookDeliveryJob } from "./delivery-job";
 import { signatureHeader } from "./signature";
 
@@ -74,16 +75,21 @@ export async function runWebhookDelivery(env: Env, store: Store, job: WebhookDel
   const sent = await signedPost(env, endpoint, delivery.event, `${delivery.id}`, JSON.stringify(delivery.payload), fetchFn, at);
   if (sent.ok) {
     await store.webhookDeliveries.recordAttempt(job.companyId, delivery.id, { status: "delivered", responseStatus: sent.status, error: null, at });
+    await counted(env, job.companyId, "delivered");
     return { ack: true, result: "delivered" };
   }
   const last = attempt >= WEBHOOK_MAX_ATTEMPTS;
   const status = last ? "dead" : "failed";
   await store.webhookDeliveries.recordAttempt(job.companyId, delivery.id, { status, responseStatus: sent.status || null, error: sent.error, at });
+  await counted(env, job.companyId, status);
   if (!last) return { ack: false, retryAfterSeconds: backoffSeconds(attempt, retryBase(env), 3_600) };
   const reason = `webhook ${delivery.event} to ${new URL(endpoint.url).host} failed ${attempt} times; last: ${sent.error ?? "unknown"}`;
   await recordDeadLetter(env, store, "jobs", job, attempt, reason);
   return { ack: true, result: "dead" };
 }
+
+const counted = (env: Env, companyId: number, result: "delivered" | "failed" | "dead") =>
+  recordMetrics(env, companyId, [{ metric: "secretaria_event_webhook_deliveries_total", labels: { result }, inc: 1 }]);
 
 /** Seconds before the first retry (WEBHOOK_RETRY_BASE_SECONDS, default 30; the tests set 0). */
 const retryBase = (env: Env & { WEBHOOK_RETRY_BASE_SECONDS?: string }) => {

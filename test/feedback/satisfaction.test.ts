@@ -5,7 +5,7 @@ import { businessEvent } from "../../src/events/types";
 import { moodOf, recentComplaint } from "../../src/feedback/mood";
 import type { Company } from "../../src/store/types";
 import { gemini, putConfig, sandboxSay } from "../support/ai";
-import { eventually, outbox, store } from "../support/helpers";
+import { eventually, metricsText, outbox, seriesValue, store } from "../support/helpers";
 import { asToken, contact, json, tenant, tokenOf } from "../integrations/support";
 
 interface IngestAnswer {
@@ -75,6 +75,11 @@ describe("POST /api/feedback/ingest", () => {
     // The detractor and the complaint mark their contacts; the promoter does not.
     expect(recentComplaint((await store().contacts.byId(a.id, joao.id))!, Date.now())).toBe(true);
     expect(moodOf((await store().contacts.byId(a.id, maria.id))!)).toMatchObject({ negative: false, source: "typeform" });
+    const m = await metricsText();
+    expect(seriesValue(m, "secretaria_feedback_nps_responses_total", { company: a.slug, category: "promoter" })).toBe(1);
+    expect(seriesValue(m, "secretaria_feedback_nps_responses_total", { company: a.slug, category: "detractor" })).toBe(1);
+    expect(seriesValue(m, "secretaria_feedback_ingested_total", { company: a.slug, outcome: "rejected" })).toBe(9);
+    expect(seriesValue(m, "secretaria_feedback_ingested_total", { company: a.slug, outcome: "duplicate" })).toBe(2);
   });
 
   it("refuses a body that is no batch, and callers without feedback:write", async () => {

@@ -7,6 +7,7 @@ import { AppError } from "../../lib/errors";
 import { callerCompany, requireCaller } from "../auth";
 import { describer } from "../openapi/meta";
 import { jsonBody, queryParams } from "../openapi/validate";
+import { recordMetrics } from "../../tenants/stubs";
 import type { AppEnv } from "../types";
 
 /** Satisfaction: NPS and comments from external systems beside the follow-up answers, and their summary. */
@@ -29,7 +30,8 @@ feedback.post(
   jsonBody(IngestBody),
   async (c) => {
     const company = callerCompany(c.get("caller"));
-    const answer = await ingestFeedback(c.get("store"), company.id, c.req.valid("json"));
+    const { metrics, ...answer } = await ingestFeedback(c.get("store"), company.id, c.req.valid("json"));
+    await recordMetrics(c.env, company.id, metrics);
     return c.json(answer);
   },
 );
