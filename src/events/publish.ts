@@ -6,7 +6,6 @@ import type { AnyBusinessEvent } from "./types";
 
 export type { Subscriber } from "./subscriber";
 
-
 /**
  * Hands events to every subscriber. What already happened (a booking, a message) stands whatever a
  * subscriber does: its failure is logged, never thrown back into the step that published.

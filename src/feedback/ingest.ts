@@ -52,31 +52,52 @@ const itemsOf = (body: z.infer<typeof IngestBody>): unknown[] => (Array.isArray(
  * feedback is about someone who talked to the business, and creating contacts from a survey tool would
  * put people who never wrote into campaign audiences.
  */
-export async function ingestFeedback(store: Store, companyId: number, body: z.infer<typeof IngestBody>, now = Date.now()): Promise<{ stored: number; duplicates: number; rejected: number; results: ItemResult[]; metrics: MetricEvent[] }> {
+export async function ingestFeedback(
+  store: Store,
+  companyId: number,
+  body: z.infer<typeof IngestBody>,
+  now = Date.now(),
+): Promise<{ stored: number; duplicates: number; rejected: number; results: ItemResult[]; metrics: MetricEvent[] }> {
   const raw = itemsOf(body);
   const results: ItemResult[] = [];
   const valid: { index: number; item: FeedbackItem; phone: string | null; at: number }[] = [];
   const seen = new Set<string>();
-  raw.forEach((candidate, index) => {
+  for (const [index, candidate] of raw.entries()) {
     const parsed = FeedbackItem.safeParse(candidate);
     const externalId = typeof (candidate as { external_id?: unknown })?.external_id === "string" ? String((candidate as { external_id: string }).external_id) : null;
-    const reject = (code: string, message: string) => results.push({ index, external_id: externalId, status: "rejected", code, message });
+    const reject = (code: string, message: string) => void results.push({ index, external_id: externalId, status: "rejected", code, message });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return reject("invalid_item", `${issue?.path.join(".") || "item"}: ${issue?.message ?? "invalid"}`);
+      reject("invalid_item", `${issue?.path.join(".") || "item"}: ${issue?.message ?? "invalid"}`);
+      continue;
     }
     const item = parsed.data;
-    if (item.contact_id === undefined && item.phone === undefined) return reject("contact_required", "give phone or contact_id");
-    if (item.nps === undefined && item.comment === undefined) return reject("score_required", "give nps (0–10), comment, or both");
+    if (item.contact_id === undefined && item.phone === undefined) {
+      reject("contact_required", "give phone or contact_id");
+      continue;
+    }
+    if (item.nps === undefined && item.comment === undefined) {
+      reject("score_required", "give nps (0–10), comment, or both");
+      continue;
+    }
     const phone = item.phone === undefined ? null : normalizePhone(item.phone);
-    if (item.phone !== undefined && !phone) return reject("invalid_phone", "phone is not a phone number");
+    if (item.phone !== undefined && !phone) {
+      reject("invalid_phone", "phone is not a phone number");
+      continue;
+    }
     const at = item.created_at ? Date.parse(item.created_at) : now;
-    if (at > now + FUTURE_SLACK_MS) return reject("invalid_created_at", "created_at is in the future");
+    if (at > now + FUTURE_SLACK_MS) {
+      reject("invalid_created_at", "created_at is in the future");
+      continue;
+    }
     const key = `${item.source}\n${item.external_id}`;
-    if (seen.has(key)) return reject("duplicate_in_batch", "the same source and external_id appear twice in this request");
+    if (seen.has(key)) {
+      reject("duplicate_in_batch", "the same source and external_id appear twice in this request");
+      continue;
+    }
     seen.add(key);
     valid.push({ index, item, phone, at });
-  });
+  }
 
   const contacts = await store.satisfaction.contacts(companyId, {
     phones: valid.flatMap((v) => (v.phone && v.item.contact_id === undefined ? [v.phone] : [])),
@@ -105,7 +126,12 @@ export async function ingestFeedback(store: Store, companyId: number, body: z.in
       createdAt: v.at,
     });
   }
-  const inserted = new Set(await store.satisfaction.ingest(companyId, rows.map(({ index: _i, contact: _c, ...r }) => r)));
+  const inserted = new Set(
+    await store.satisfaction.ingest(
+      companyId,
+      rows.map(({ index: _i, contact: _c, ...r }) => r),
+    ),
+  );
   for (const r of rows) {
     const key = `${r.source}\n${r.externalId}`;
     results.push({ index: r.index, external_id: r.externalId, status: inserted.has(key) ? "stored" : "duplicate", id_key: `${r.source}:${r.externalId}` });
@@ -118,7 +144,11 @@ export async function ingestFeedback(store: Store, companyId: number, body: z.in
   const duplicates = count("duplicate");
   const rejected = count("rejected");
   const metrics: MetricEvent[] = [];
-  for (const [outcome, inc] of [["stored", stored], ["duplicate", duplicates], ["rejected", rejected]] as const)
+  for (const [outcome, inc] of [
+    ["stored", stored],
+    ["duplicate", duplicates],
+    ["rejected", rejected],
+  ] as const)
     if (inc) metrics.push({ metric: "secretaria_feedback_ingested_total", labels: { outcome }, inc });
   for (const r of fresh) if (r.nps !== null) metrics.push({ metric: "secretaria_feedback_nps_responses_total", labels: { category: npsCategory(r.nps) }, inc: 1 });
   return { stored, duplicates, rejected, results, metrics };

@@ -26,7 +26,7 @@ export function moodOf(contact: Pick<Contact, "attributes">): Mood | null {
 /** True when the contact's latest feedback was negative and is recent. */
 export function recentComplaint(contact: Pick<Contact, "attributes">, now: number): boolean {
   const m = moodOf(contact);
-  return m !== null && m.negative && now - m.at < COMPLAINT_WINDOW_MS;
+  return m?.negative === true && now - m.at < COMPLAINT_WINDOW_MS;
 }
 
 /** The attributes with this signal, when it is newer than the one held (a back-dated import never overrides a newer answer). */

@@ -39,11 +39,18 @@ export const webhookSubscriber: Subscriber = {
     const inserted = await store.webhookDeliveries.enqueue(companyId, rows, Date.now());
     if (inserted.length === 0) return;
     try {
-      await sendAll(env.JOBS_QUEUE, inserted.map((d) => deliveryJob(d)));
+      await sendAll(
+        env.JOBS_QUEUE,
+        inserted.map((d) => deliveryJob(d)),
+      );
     } catch (error) {
       // The rows exist and a republished event will not queue them again: mark them so the log shows them, redeliverable.
       const at = Date.now();
-      await Promise.all(inserted.map((d) => store.webhookDeliveries.recordAttempt(companyId, d.id, { status: "failed", responseStatus: null, error: "not queued (queue send failed): redeliver it", at })));
+      await Promise.all(
+        inserted.map((d) =>
+          store.webhookDeliveries.recordAttempt(companyId, d.id, { status: "failed", responseStatus: null, error: "not queued (queue send failed): redeliver it", at }),
+        ),
+      );
       throw error;
     }
   },

@@ -121,7 +121,11 @@ describe("GET /api/feedback/summary", () => {
     await s.feedback.add(a.id, { appointmentId: null, contactId: k.id, kind: "followup_negative", score: -0.7, text: "não gostei" });
     await s.feedback.add(a.id, { appointmentId: null, contactId: k.id, kind: "followup_positive", score: 0.6, text: "tudo certo" });
 
-    type Figures = { nps: { responses: number; promoters: number; passives: number; detractors: number; score: number | null }; followups: { answers: number; satisfaction: number | null }; comments: number };
+    type Figures = {
+      nps: { responses: number; promoters: number; passives: number; detractors: number; score: number | null };
+      followups: { answers: number; satisfaction: number | null };
+      comments: number;
+    };
     const sum = await json<{ total: Figures; periods: ({ period_start: string } & Figures)[]; recent_comments: { text: string }[] }>(
       asToken(token, "/api/feedback/summary?from=2026-11-30&to=2026-12-02&granularity=day"),
     );
@@ -165,7 +169,9 @@ describe("the assistant's tone after a complaint", () => {
 
     // A negative follow-up answer marks a contact the same way (the mood subscriber).
     const other = await contact(a);
-    await publish(env, store(), [businessEvent("followup.answered", a.id, "77", { appointment_id: null, contact_id: other.id, kind: "followup_negative", score: -0.8, text: "não gostei" })]);
+    await publish(env, store(), [
+      businessEvent("followup.answered", a.id, "77", { appointment_id: null, contact_id: other.id, kind: "followup_negative", score: -0.8, text: "não gostei" }),
+    ]);
     expect(recentComplaint((await store().contacts.byId(a.id, other.id))!, Date.now())).toBe(true);
   });
 });

@@ -18,9 +18,29 @@ import { sqlRows } from "../support/sql";
 import { asToken, capturedQueue, contact, createEndpoint, json, received, tenant, tokenOf } from "./support";
 
 const booked = (company: Company, id: number, contactId: number) =>
-  businessEvent("appointment.booked", company.id, id, appointmentData({ id, contactId, startsAt: Date.parse("2026-12-03T13:00:00Z"), endsAt: Date.parse("2026-12-03T13:30:00Z"), service: "Limpeza", status: "scheduled", source: "whatsapp" } as Appointment));
+  businessEvent(
+    "appointment.booked",
+    company.id,
+    id,
+    appointmentData({
+      id,
+      contactId,
+      startsAt: Date.parse("2026-12-03T13:00:00Z"),
+      endsAt: Date.parse("2026-12-03T13:30:00Z"),
+      service: "Limpeza",
+      status: "scheduled",
+      source: "whatsapp",
+    } as Appointment),
+  );
 const received_ = (company: Company, n: number, contactId: number) =>
-  businessEvent("message.received", company.id, `${company.id}-${n}`, { message_id: n, conversation_id: 1, contact_id: contactId, channel: "sandbox", type: "text", text: "Oi, queria marcar uma limpeza" });
+  businessEvent("message.received", company.id, `${company.id}-${n}`, {
+    message_id: n,
+    conversation_id: 1,
+    contact_id: contactId,
+    channel: "sandbox",
+    type: "text",
+    text: "Oi, queria marcar uma limpeza",
+  });
 
 /** A fake receiver as a fetch: answers `status` and keeps each request. */
 function fakeFetch(status: number | (() => number)) {
@@ -36,9 +56,18 @@ describe("webhook endpoints: the API", () => {
   it("creates an endpoint with a secret shown once and sealed at rest, lists it without it, keeps the subscribed types in the profile", async () => {
     const a = await tenant("wh-create");
     const token = await tokenOf(a);
-    const { endpoint, secret } = await createEndpoint(a, { url: "https://n8n.clinica.example/webhook/agenda", events: ["appointment.booked", "appointment.cancelled", "appointment.booked"], description: "n8n agenda" }, token);
+    const { endpoint, secret } = await createEndpoint(
+      a,
+      { url: "https://n8n.clinica.example/webhook/agenda", events: ["appointment.booked", "appointment.cancelled", "appointment.booked"], description: "n8n agenda" },
+      token,
+    );
     expect(secret).toMatch(/^whsec_[0-9a-f]{64}$/);
-    expect(endpoint).toMatchObject({ url: "https://n8n.clinica.example/webhook/agenda", events: ["appointment.booked", "appointment.cancelled"], active: true, description: "n8n agenda" });
+    expect(endpoint).toMatchObject({
+      url: "https://n8n.clinica.example/webhook/agenda",
+      events: ["appointment.booked", "appointment.cancelled"],
+      active: true,
+      description: "n8n agenda",
+    });
     const [row] = await sqlRows<{ secret: string }>("select secret from webhook_endpoints where id = ?", endpoint.id);
     expect(row?.secret.startsWith("v1.")).toBe(true);
     expect(row?.secret).not.toContain(secret.slice(6));
@@ -87,7 +116,11 @@ describe("webhook endpoints: the API", () => {
       expect([url, res.status]).toEqual([url, 422]);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
     }
-    for (const body of [{ url: "https://ok.example/h", events: ["appointment.teleported"] }, { url: "https://ok.example/h", events: [] }, { url: "https://ok.example/h", events: ["appointment.booked"], secret: "mine" }]) {
+    for (const body of [
+      { url: "https://ok.example/h", events: ["appointment.teleported"] },
+      { url: "https://ok.example/h", events: [] },
+      { url: "https://ok.example/h", events: ["appointment.booked"], secret: "mine" },
+    ]) {
       const res = await asToken(token, "/api/webhooks/endpoints", { method: "POST", body: JSON.stringify(body) });
       expect(res.status).toBe(400);
     }
@@ -102,7 +135,11 @@ describe("webhook endpoints: the API", () => {
     const a = await tenant("wh-iso-a");
     const b = await tenant("wh-iso-b");
     const { endpoint } = await createEndpoint(a, { url: `${FAKE_RECEIVER_URL}/iso-a`, events: ["appointment.booked"] });
-    const [delivery] = await store().webhookDeliveries.enqueue(a.id, [{ endpointId: endpoint.id, event: "appointment.booked", eventId: "appointment.booked:1", payload: {} }], Date.now());
+    const [delivery] = await store().webhookDeliveries.enqueue(
+      a.id,
+      [{ endpointId: endpoint.id, event: "appointment.booked", eventId: "appointment.booked:1", payload: {} }],
+      Date.now(),
+    );
     const other = await tokenOf(b);
     expect((await json<{ endpoints: unknown[] }>(asToken(other, "/api/webhooks/endpoints"))).endpoints).toEqual([]);
     expect((await json<{ deliveries: unknown[] }>(asToken(other, `/api/webhooks/deliveries?endpoint_id=${endpoint.id}`))).deliveries).toEqual([]);
@@ -121,7 +158,9 @@ describe("webhook endpoints: the API", () => {
 
     const reader = await tokenOf(a, ["integrations:read"]);
     expect((await asToken(reader, "/api/webhooks/endpoints")).status).toBe(200);
-    expect((await asToken(reader, "/api/webhooks/endpoints", { method: "POST", body: JSON.stringify({ url: "https://x.example/h", events: ["appointment.booked"] }) })).status).toBe(403);
+    expect(
+      (await asToken(reader, "/api/webhooks/endpoints", { method: "POST", body: JSON.stringify({ url: "https://x.example/h", events: ["appointment.booked"] }) })).status,
+    ).toBe(403);
     const analyst = await tokenOf(a, ["analytics:read", "feedback:*"]);
     expect((await asToken(analyst, "/api/webhooks/endpoints")).status).toBe(403);
     expect((await asToken(analyst, "/api/webhooks/deliveries")).status).toBe(403);
@@ -143,12 +182,21 @@ describe("webhook deliveries", () => {
     expect(got.headers["secretaria-event"]).toBe("appointment.booked");
     const check = await verifyStripeSignature(new TextEncoder().encode(got.body), got.headers["secretaria-signature"], secret, Date.now());
     expect(check.ok).toBe(true);
-    expect((await verifyStripeSignature(new TextEncoder().encode(got.body.replace("Limpeza", "Implante")), got.headers["secretaria-signature"], secret, Date.now())).ok).toBe(false);
+    expect((await verifyStripeSignature(new TextEncoder().encode(got.body.replace("Limpeza", "Implante")), got.headers["secretaria-signature"], secret, Date.now())).ok).toBe(
+      false,
+    );
     const body = JSON.parse(got.body) as Record<string, unknown>;
-    expect(body).toMatchObject({ id: "appointment.booked:910001", type: "appointment.booked", company: { id: a.id, slug: a.slug }, data: { appointment_id: 910_001, contact_id: k.id, service: "Limpeza" } });
+    expect(body).toMatchObject({
+      id: "appointment.booked:910001",
+      type: "appointment.booked",
+      company: { id: a.id, slug: a.slug },
+      data: { appointment_id: 910_001, contact_id: k.id, service: "Limpeza" },
+    });
     expect(Date.parse(String(body.created_at))).toBeGreaterThan(0);
     expect(await received("/e2e-other")).toEqual([]);
-    const log = await json<{ deliveries: { endpoint_id: number; status: string; attempts: number; response_status: number }[] }>(asToken(await tokenOf(a), "/api/webhooks/deliveries"));
+    const log = await json<{ deliveries: { endpoint_id: number; status: string; attempts: number; response_status: number }[] }>(
+      asToken(await tokenOf(a), "/api/webhooks/deliveries"),
+    );
     expect(log.deliveries).toHaveLength(1);
     expect(log.deliveries[0]).toMatchObject({ endpoint_id: endpoint.id, status: "delivered", attempts: 1, response_status: 200 });
   });

@@ -107,7 +107,13 @@ export async function integrationsJourney(stage, page) {
 
     await check("a dead delivery in the log is redelivered and arrives signed", async () => {
       const company = `(SELECT id FROM companies WHERE slug = '${TENANT}')`;
-      const payload = JSON.stringify({ id: "appointment.booked:777", type: "appointment.booked", created_at: new Date().toISOString(), company: { slug: TENANT }, data: { appointment_id: 777 } });
+      const payload = JSON.stringify({
+        id: "appointment.booked:777",
+        type: "appointment.booked",
+        created_at: new Date().toISOString(),
+        company: { slug: TENANT },
+        data: { appointment_id: 777 },
+      });
       await stage.sql(
         `INSERT INTO webhook_deliveries (company_id, endpoint_id, event, event_id, payload, status, attempts, response_status, error, created_at, last_attempt_at) VALUES (${company}, (SELECT max(id) FROM webhook_endpoints WHERE company_id = ${company}), 'appointment.booked', 'appointment.booked:777', '${payload}', 'dead', 6, 503, 'HTTP 503', ${Date.now() - 3_600_000}, ${Date.now() - 3_000_000});`,
       );

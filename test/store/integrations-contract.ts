@@ -11,8 +11,16 @@ export function integrationsContract(name: string, makeStore: () => Store | Prom
       const store = await makeStore();
       const a = await company(store);
       const b = await company(store);
-      const e1 = await store.webhookEndpoints.create(a.id, { url: "https://n8n.example/a", description: "n8n", events: ["appointment.booked"], secret: "v1.sealed", active: true }, T0);
-      const e2 = await store.webhookEndpoints.create(a.id, { url: "https://n8n.example/b", description: null, events: ["message.received", "handoff.started"], secret: "v1.x", active: false }, T0);
+      const e1 = await store.webhookEndpoints.create(
+        a.id,
+        { url: "https://n8n.example/a", description: "n8n", events: ["appointment.booked"], secret: "v1.sealed", active: true },
+        T0,
+      );
+      const e2 = await store.webhookEndpoints.create(
+        a.id,
+        { url: "https://n8n.example/b", description: null, events: ["message.received", "handoff.started"], secret: "v1.x", active: false },
+        T0,
+      );
       expect(e1).toMatchObject({ companyId: a.id, events: ["appointment.booked"], active: true, createdAt: T0, description: "n8n" });
       expect((await store.webhookEndpoints.list(a.id)).map((e) => e.id)).toEqual([e1.id, e2.id]);
       expect((await store.webhookEndpoints.list(a.id, { activeOnly: true })).map((e) => e.id)).toEqual([e1.id]);
@@ -35,7 +43,9 @@ export function integrationsContract(name: string, makeStore: () => Store | Prom
       const e1 = await store.webhookEndpoints.create(a.id, { url: "https://x.example/1", description: null, events: ["message.received"], secret: "s", active: true }, T0);
       const e2 = await store.webhookEndpoints.create(a.id, { url: "https://x.example/2", description: null, events: ["message.received"], secret: "s", active: true }, T0);
       // 40 rows: more than one statement's worth on D1; the payload holds a contact's text with quotes and accents.
-      const rows = Array.from({ length: 20 }, (_, i) => [e1, e2].map((e) => ({ endpointId: e.id, event: "message.received", eventId: `message.received:${i}`, payload: { text: `Olá "doutora" ${i} — ção` } }))).flat();
+      const rows = Array.from({ length: 20 }, (_, i) =>
+        [e1, e2].map((e) => ({ endpointId: e.id, event: "message.received", eventId: `message.received:${i}`, payload: { text: `Olá "doutora" ${i} — ção` } })),
+      ).flat();
       const first = await store.webhookDeliveries.enqueue(a.id, rows, T0);
       expect(first).toHaveLength(40);
       expect(first[0]).toMatchObject({ companyId: a.id, status: "pending", attempts: 0, createdAt: T0, payload: { text: 'Olá "doutora" 0 — ção' } });
@@ -51,7 +61,12 @@ export function integrationsContract(name: string, makeStore: () => Store | Prom
       expect(await store.webhookDeliveries.byId(b.id, d.id)).toBeNull();
       expect((await store.webhookDeliveries.list(a.id, { endpointId: e2.id, limit: 100 })).length).toBe(20);
       const page = await store.webhookDeliveries.list(a.id, { limit: 3 });
-      expect(page.map((x) => x.id)).toEqual([...first].map((x) => x.id).sort((x, y) => y - x).slice(0, 3));
+      expect(page.map((x) => x.id)).toEqual(
+        [...first]
+          .map((x) => x.id)
+          .sort((x, y) => y - x)
+          .slice(0, 3),
+      );
       expect((await store.webhookDeliveries.list(a.id, { beforeId: page[2]?.id, limit: 100 })).length).toBe(37);
       expect((await store.webhookDeliveries.list(a.id, { status: "pending", limit: 100 })).length).toBe(40);
       expect(await store.webhookDeliveries.list(b.id, { limit: 100 })).toEqual([]);

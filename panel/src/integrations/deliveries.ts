@@ -24,7 +24,11 @@ export async function deliveryLog(ctx: ViewContext, refresh: () => Promise<void>
   const query = status ? `?status=${status}&limit=50` : "?limit=50";
   const { deliveries } = await call<{ deliveries: Delivery[] }>(ctx.session, `/api/webhooks/deliveries${query}`);
   const card = el("section", { class: "card", id: "webhook-log" });
-  const filter = el("select", { id: "webhook-log-status", "aria-label": t("integrations.log.filter") }, ...STATUSES.map((s) => el("option", { value: s }, s ? t(`integrations.status.${s}` as Key) : t("integrations.log.all"))));
+  const filter = el(
+    "select",
+    { id: "webhook-log-status", "aria-label": t("integrations.log.filter") },
+    ...STATUSES.map((s) => el("option", { value: s }, s ? t(`integrations.status.${s}` as Key) : t("integrations.log.all"))),
+  );
   filter.value = status;
   const error = el("div", {});
   filter.addEventListener("change", async () => {
@@ -56,7 +60,12 @@ export async function deliveryLog(ctx: ViewContext, refresh: () => Promise<void>
       { "data-id": String(d.id), "data-status": d.status },
       cell(0, formatDateTime(d.created_at)),
       cell(1, lookup("integrations.event", d.event.replace(".", "_"), "integrations.event.other"), el("span", { class: "muted" }, ` #${d.endpoint_id}`)),
-      cell(2, el("span", { class: `badge ${BADGE[d.status]}` }, t(`integrations.status.${d.status}` as Key)), " ", el("span", { class: "muted" }, t("integrations.log.attempts", { n: d.attempts }))),
+      cell(
+        2,
+        el("span", { class: `badge ${BADGE[d.status]}` }, t(`integrations.status.${d.status}` as Key)),
+        " ",
+        el("span", { class: "muted" }, t("integrations.log.attempts", { n: d.attempts })),
+      ),
       cell(3, answer),
       cell(4, ctx.permissions.includes("integrations:write") ? again : ""),
     );
@@ -66,7 +75,12 @@ export async function deliveryLog(ctx: ViewContext, refresh: () => Promise<void>
     el("div", { class: "filter-fields" }, filter),
     error,
     rows.length
-      ? el("table", { id: "webhook-deliveries", class: "cards-narrow" }, el("thead", {}, el("tr", {}, ...cols.map((h) => el("th", { scope: "col" }, t(h))))), el("tbody", {}, ...rows))
+      ? el(
+          "table",
+          { id: "webhook-deliveries", class: "cards-narrow" },
+          el("thead", {}, el("tr", {}, ...cols.map((h) => el("th", { scope: "col" }, t(h))))),
+          el("tbody", {}, ...rows),
+        )
       : emptyState(t("integrations.log.empty"), "webhook-log-empty"),
   );
   return card;

@@ -138,7 +138,7 @@ function endpointTable(ctx: ViewContext, endpoints: Endpoint[], error: HTMLEleme
         el(
           "tr",
           { "data-id": String(ep.id), "data-active": String(ep.active) },
-          cell(0, el("code", { class: "wrap" }, ep.url), ep.description ? el("span", { class: "muted" }, ep.description) : ""),
+          cell(0, el("code", { class: "wrap" }, ep.url), ep.description ? el("div", { class: "muted" }, ep.description) : ""),
           cell(1, ep.events.map(eventName).join(", ")),
           cell(2, el("span", { class: `badge ${ep.active ? "state-answered" : "state-unanswered"}` }, t(ep.active ? "integrations.active" : "integrations.inactive"))),
           cell(3, el("div", { class: "actions" }, ...actions(ctx, ep, error, answer))),
@@ -165,7 +165,8 @@ function actions(ctx: ViewContext, ep: Endpoint, error: HTMLElement, answer: HTM
   if (!canWrite(ctx)) return [];
   const rotate = button("rotate", "integrations.rotate");
   rotate.addEventListener("click", async () => {
-    if (!(await confirmAction({ title: t("integrations.confirmRotate.title"), body: t("integrations.confirmRotate.body", { url: ep.url }), confirm: t("integrations.rotate") }))) return;
+    if (!(await confirmAction({ title: t("integrations.confirmRotate.title"), body: t("integrations.confirmRotate.body", { url: ep.url }), confirm: t("integrations.rotate") })))
+      return;
     await busy(
       rotate,
       async () => {
@@ -186,9 +187,10 @@ function actions(ctx: ViewContext, ep: Endpoint, error: HTMLElement, answer: HTM
       error,
     ),
   );
-  const remove = button("delete", "integrations.delete", "secondary danger");
+  const remove = button("delete", "integrations.delete", "danger");
   remove.addEventListener("click", async () => {
-    if (!(await confirmAction({ title: t("integrations.confirmDelete.title"), body: t("integrations.confirmDelete.body", { url: ep.url }), confirm: t("integrations.delete") }))) return;
+    if (!(await confirmAction({ title: t("integrations.confirmDelete.title"), body: t("integrations.confirmDelete.body", { url: ep.url }), confirm: t("integrations.delete") })))
+      return;
     await busy(
       remove,
       async () => {
@@ -202,7 +204,9 @@ function actions(ctx: ViewContext, ep: Endpoint, error: HTMLElement, answer: HTM
 }
 
 function testResult(ep: Endpoint, r: TestAnswer): HTMLElement {
-  const head = r.status ? t(r.ok ? "integrations.testOk" : "integrations.testFailed", { status: r.status, ms: r.duration_ms }) : t("integrations.testNoAnswer", { error: r.error ?? "" });
+  const head = r.status
+    ? t(r.ok ? "integrations.testOk" : "integrations.testFailed", { status: r.status, ms: r.duration_ms })
+    : t("integrations.testNoAnswer", { error: r.error ?? "" });
   return el(
     "div",
     { class: `card ${r.ok ? "" : "error-state"}`, "data-ok": String(r.ok) },

@@ -124,7 +124,11 @@ function comments(s: Summary): HTMLElement {
               "li",
               { "data-kind": c.kind },
               el("blockquote", { class: "message-preview" }, c.text ?? ""),
-              el("span", { class: "muted" }, `${lookup("satisfaction.kind", c.kind, "satisfaction.kind.other")} · ${c.source}${c.nps === null ? "" : ` · NPS ${c.nps}`} · ${formatDateTime(c.created_at)}`),
+              el(
+                "span",
+                { class: "muted" },
+                `${lookup("satisfaction.kind", c.kind, "satisfaction.kind.other")} · ${c.source}${c.nps === null ? "" : ` · NPS ${c.nps}`} · ${formatDateTime(c.created_at)}`,
+              ),
             ),
           ),
         )

@@ -82,14 +82,22 @@ integrations.post(
     const company = callerCompany(c.get("caller"));
     const b = c.req.valid("json");
     const { endpoint, secret } = await createEndpoint(c.env, c.get("store"), company.id, b);
-    await audit(c, company.id, { action: "webhook_endpoint.create", target: `webhook_endpoint:${endpoint.id}`, detail: { host: new URL(endpoint.url).host, events: endpoint.events } });
+    await audit(c, company.id, {
+      action: "webhook_endpoint.create",
+      target: `webhook_endpoint:${endpoint.id}`,
+      detail: { host: new URL(endpoint.url).host, events: endpoint.events },
+    });
     return c.json({ endpoint: endpointView(endpoint), secret }, 201);
   },
 );
 
 integrations.patch(
   "/api/webhooks/endpoints/:id",
-  doc({ summary: "Changes an endpoint's URL, events, description or active flag", responses: { 200: { description: `\`{endpoint: ${ENDPOINT_VIEW}}\`` } }, errors: { 404: NOT_FOUND, 422: "the URL is refused" } }),
+  doc({
+    summary: "Changes an endpoint's URL, events, description or active flag",
+    responses: { 200: { description: `\`{endpoint: ${ENDPOINT_VIEW}}\`` } },
+    errors: { 404: NOT_FOUND, 422: "the URL is refused" },
+  }),
   endpointId,
   jsonBody(EndpointPatch),
   async (c) => {
@@ -117,7 +125,11 @@ integrations.delete(
 
 integrations.post(
   "/api/webhooks/endpoints/:id/rotate",
-  doc({ summary: "Replaces the signing secret (the old one stops at once); the new one is in this answer only", responses: { 200: { description: `\`{endpoint: ${ENDPOINT_VIEW}, secret}\`` } }, errors: { 404: NOT_FOUND } }),
+  doc({
+    summary: "Replaces the signing secret (the old one stops at once); the new one is in this answer only",
+    responses: { 200: { description: `\`{endpoint: ${ENDPOINT_VIEW}, secret}\`` } },
+    errors: { 404: NOT_FOUND },
+  }),
   endpointId,
   async (c) => {
     const company = callerCompany(c.get("caller"));
@@ -155,7 +167,10 @@ const DeliveryQuery = z.object({
 
 integrations.get(
   "/api/webhooks/deliveries",
-  doc({ summary: "The delivery log, newest first (filter by endpoint and status; page with before_id)", responses: { 200: { description: `\`{deliveries: [${DELIVERY_VIEW}]}\`` } } }),
+  doc({
+    summary: "The delivery log, newest first (filter by endpoint and status; page with before_id)",
+    responses: { 200: { description: `\`{deliveries: [${DELIVERY_VIEW}]}\`` } },
+  }),
   queryParams(DeliveryQuery),
   async (c) => {
     const company = callerCompany(c.get("caller"));
@@ -167,7 +182,11 @@ integrations.get(
 
 integrations.post(
   "/api/webhooks/deliveries/:id/redeliver",
-  doc({ summary: "Queues a delivery again (any status), with a fresh budget of attempts", responses: { 202: { description: `\`{delivery: ${DELIVERY_VIEW}}\`` } }, errors: { 404: "`delivery_not_found`" } }),
+  doc({
+    summary: "Queues a delivery again (any status), with a fresh budget of attempts",
+    responses: { 202: { description: `\`{delivery: ${DELIVERY_VIEW}}\`` } },
+    errors: { 404: "`delivery_not_found`" },
+  }),
   deliveryId,
   async (c) => {
     const company = callerCompany(c.get("caller"));

@@ -33,6 +33,9 @@ export interface SatisfactionStore {
     /** Every feedback row in [from, to), oldest first, at most `limit`. */
     scores(companyId: number, from: number, to: number, limit: number): Promise<FeedbackScore[]>;
     /** Newest first; `withText` keeps comments only; `beforeId` pages on. */
-    list(companyId: number, f: { from?: number; to?: number; source?: string; kind?: FeedbackEvent["kind"]; withText?: boolean; beforeId?: number; limit: number }): Promise<FeedbackEvent[]>;
+    list(
+      companyId: number,
+      f: { from?: number; to?: number; source?: string; kind?: FeedbackEvent["kind"]; withText?: boolean; beforeId?: number; limit: number },
+    ): Promise<FeedbackEvent[]>;
   };
 }
