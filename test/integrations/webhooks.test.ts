@@ -243,6 +243,27 @@ describe("webhook deliveries", () => {
     expect(WEBHOOK_MAX_ATTEMPTS).toBe(QUEUE_MAX_ATTEMPTS.jobs);
   });
 
+  it("a test send posts a signed webhook.test now and shows the receiver's answer, good or bad", async () => {
+    const a = await tenant("wh-test-send");
+    const token = await tokenOf(a);
+    const good = await createEndpoint(a, { url: `${FAKE_RECEIVER_URL}/test-ok`, events: ["handoff.started"] }, token);
+    const bad = await createEndpoint(a, { url: `${FAKE_RECEIVER_URL}/test/status/500`, events: ["handoff.started"] }, token);
+    const ok = await json<{ ok: boolean; status: number; body: string; error: string | null }>(
+      asToken(token, `/api/webhooks/endpoints/${good.endpoint.id}/test`, { method: "POST" }),
+    );
+    expect(ok).toMatchObject({ ok: true, status: 200, body: '{"received":true}', error: null });
+    const [got] = await received("/test-ok");
+    expect(got?.headers["secretaria-event"]).toBe("webhook.test");
+    expect((await verifyStripeSignature(new TextEncoder().encode(got?.body ?? ""), got?.headers["secretaria-signature"], good.secret, Date.now())).ok).toBe(true);
+    // The other endpoint's secret does not verify it.
+    expect((await verifyStripeSignature(new TextEncoder().encode(got?.body ?? ""), got?.headers["secretaria-signature"], bad.secret, Date.now())).ok).toBe(false);
+    const failed = await json<{ ok: boolean; status: number; body: string; error: string }>(asToken(token, `/api/webhooks/endpoints/${bad.endpoint.id}/test`, { method: "POST" }));
+    expect(failed).toMatchObject({ ok: false, status: 500, error: "HTTP 500" });
+    expect(failed.body).toContain("receiver says no");
+    // Not an event: nothing in the delivery log.
+    expect((await json<{ deliveries: unknown[] }>(asToken(token, "/api/webhooks/deliveries"))).deliveries).toEqual([]);
+  });
+
   it("costs no statement and no queue send on the message path when nothing takes the event", async () => {
     const a = await tenant("wh-cost");
     const k = await contact(a);
