@@ -5,6 +5,7 @@ import type { Store, WebhookEndpoint } from "../store/types";
 import { recordMetrics } from "../tenants/stubs";
 import { WEBHOOK_MAX_ATTEMPTS, type WebhookDeliveryJob } from "./delivery-job";
 import { signatureHeader } from "./signature";
+import { allowLocalWebhooks, checkWebhookUrl } from "./url-guard";
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 /** What the log keeps of a receiver's answer. */
@@ -21,7 +22,7 @@ export interface PostResult {
 
 /** POSTs a signed body to an endpoint now. Never throws: a network error or timeout is a result. */
 export async function signedPost(
-  env: Pick<Env, "SECRETS_KEY">,
+  env: Env,
   endpoint: WebhookEndpoint,
   type: string,
   deliveryRef: string,
@@ -29,6 +30,9 @@ export async function signedPost(
   fetchFn: typeof fetch = fetch,
   now = Date.now(),
 ): Promise<PostResult> {
+  // Checked again at send time: a URL stored while a dev machine allowed 127.0.0.1 never goes out from elsewhere.
+  const refused = checkWebhookUrl(endpoint.url, allowLocalWebhooks(env));
+  if (refused) return { status: 0, ok: false, body: "", error: `URL refused (${refused})`, durationMs: 0 };
   const secret = await openSecret(env.SECRETS_KEY, endpoint.secret);
   if (secret === null) return { status: 0, ok: false, body: "", error: "signing secret unreadable (SECRETS_KEY changed?): rotate it", durationMs: 0 };
   const started = Date.now();

@@ -228,6 +228,18 @@ describe("webhook deliveries", () => {
     // The dead one does not hold up the next.
     const up = fakeFetch(200);
     expect(await runWebhookDelivery(e, store(), second, 1, up.fn)).toEqual({ ack: true, result: "delivered" });
+    // A URL stored while local receivers were allowed is refused at send time elsewhere.
+    await store().webhookEndpoints.update(a.id, endpoint.id, { url: "http://127.0.0.1:9000/hook" }, Date.now());
+    const [third] = await store().webhookDeliveries.enqueue(
+      a.id,
+      [{ endpointId: endpoint.id, event: "appointment.booked", eventId: "appointment.booked:920003", payload: {} }],
+      Date.now(),
+    );
+    if (!third) throw new Error("no third delivery");
+    const local = fakeFetch(200);
+    expect(await runWebhookDelivery(e, store(), { kind: "webhook_delivery", companyId: a.id, deliveryId: third.id, generation: 0 }, 1, local.fn)).toMatchObject({ ack: false });
+    expect(local.calls).toHaveLength(0);
+    expect((await store().webhookDeliveries.byId(a.id, third.id))?.error).toBe("URL refused (https_required)");
     // A queue redelivery of a delivered one sends nothing.
     expect(await runWebhookDelivery(e, store(), second, 2, up.fn)).toEqual({ ack: true, result: "skipped" });
     expect(up.calls).toHaveLength(1);
