@@ -4,3 +4,9 @@
 interface Env {
   AI?: { run(model: string, input: unknown): Promise<unknown> };
 }
+
+// Optional, never in wrangler.toml: "1" (with ENVIRONMENT=development) lets outgoing webhooks go to
+// http://127.0.0.1 or localhost, for a receiver on the developer's machine (integrations/url-guard.ts).
+interface Env {
+  WEBHOOKS_ALLOW_LOCAL?: string;
+}

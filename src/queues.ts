@@ -3,6 +3,7 @@ import { runChannelHealthBatch } from "./channels/health";
 import { runCampaignBatch } from "./campaigns/send";
 import { recordDeadLetter } from "./dead-letters/consumer";
 import { consumeInbound } from "./inbound/consumer";
+import { runWebhookDelivery } from "./integrations/deliver";
 import { runAgendaOptimizeJob } from "./jobs/agenda-optimize";
 import { JobMessage } from "./jobs/messages";
 import { deliverNotification } from "./jobs/notify";
@@ -55,7 +56,10 @@ async function handle(role: Role | undefined, msg: Message<unknown>, env: Env, s
       else if (job.kind === "agenda_optimize") await runAgendaOptimizeJob(env, store, job);
       else if (job.kind === "channel_health_batch") await runChannelHealthBatch(env, store, job);
       else if (job.kind === "campaign_batch") await runCampaignBatch(env, store, job);
-      else if (job.kind === "job_run") {
+      else if (job.kind === "webhook_delivery") {
+        const outcome = await runWebhookDelivery(env, store, job, msg.attempts);
+        if (!outcome.ack) return msg.retry({ delaySeconds: outcome.retryAfterSeconds });
+      } else if (job.kind === "job_run") {
         const { failed } = await runExecutions(env, store, job.executionIds);
         if (failed > 0) return msg.retry({ delaySeconds: backoffSeconds(msg.attempts, 5, 900) });
       } else {

@@ -16,7 +16,9 @@ import { renderJobs } from "./jobs";
 import { renderFollowups } from "./followups";
 import { currentLocale, type Key, LOCALES, type Locale, restoreLocale, setDisplayTimeZone, setLocale, t } from "./i18n";
 import { renderInsights } from "./insights";
+import { renderIntegrations } from "./integrations";
 import { renderScheduled } from "./outreach";
+import { renderSatisfaction } from "./satisfaction";
 import { renderSettings } from "./settings";
 import { renderSimulator } from "./simulator";
 import { renderTemplates } from "./templates";
@@ -45,6 +47,8 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "campanhas", label: "nav.campaigns", render: renderCampaigns, needs: "campaigns:read" },
   { id: "analytics", label: "nav.analytics", render: renderAnalytics, needs: "analytics:read" },
   { id: "negocios", label: "nav.business", render: renderBusiness, needs: "analytics:read" },
+  { id: "satisfacao", label: "nav.satisfaction", render: renderSatisfaction, needs: "feedback:read" },
+  { id: "integracoes", label: "nav.integrations", render: renderIntegrations, needs: "integrations:read" },
   // Configuração is for those who may change it; an agent reads the settings only through the views that use them.
   { id: "configuracao", label: "nav.settings", render: renderSettings, needs: "config:write" },
   { id: "canal", label: "nav.channel", render: renderChannel, needs: "channel:read" },

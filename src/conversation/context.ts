@@ -2,6 +2,7 @@ import type { ChatMessage } from "../ai/types";
 import type { ContextEntry } from "../tenants/state";
 import type { Company, Contact, Conversation } from "../store/types";
 import type { CompanyProfile } from "../tenants/profile";
+import { recentComplaint } from "../feedback/mood";
 import { resolveLocale, type Locale } from "./templates";
 
 /** The model answers exactly this when it cannot help: the pipeline then hands the conversation to a person. */
@@ -27,7 +28,10 @@ export interface PromptInput {
  * conversation summary), and the rules it must keep. Data the contact wrote never goes here.
  */
 export function buildSystemPrompt({ company, profile, contact, conversation }: PromptInput): string {
-  const { knowledge: k, tone } = profile;
+  const { knowledge: k } = profile;
+  // After a complaint (a detractor NPS, a negative comment or follow-up) the next replies lean to empathy.
+  const complained = recentComplaint(contact, Date.now());
+  const tone = complained ? { ...profile.tone, empathy: 1 } : profile.tone;
   const locale = resolveLocale(company.locale);
   const lines: string[] = [
     `You are the WhatsApp assistant of "${company.name}". You answer its customers on its behalf.`,
@@ -61,6 +65,10 @@ export function buildSystemPrompt({ company, profile, contact, conversation }: P
         .join("; ")}`,
     );
   if (conversation.summary) lines.push(`Earlier in this conversation: ${conversation.summary}`);
+  if (complained)
+    lines.push(
+      "This customer recently told the business they were unhappy. Be especially warm and patient: acknowledge it, apologise for the inconvenience where it fits, and offer to bring in a person from the team.",
+    );
   lines.push(
     "",
     "## Rules",

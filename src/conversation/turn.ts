@@ -14,6 +14,7 @@ import { answerFlow } from "./flow-submission";
 import { handoffSummary, handoffTrigger, startHandoff, withBackAt } from "./handoff";
 import type { Intent } from "./intents";
 import { generateReply, type EngineDeps } from "./reply-engine";
+import { quickReplyEvents } from "./quick-replies";
 import { detectSentiment } from "./sentiment";
 import { splitForWhatsApp } from "./split";
 import { renderReply, resolveLocale } from "./templates";
@@ -116,6 +117,7 @@ export async function answerTurn(
   const flows = turn.messages.filter((m) => !m.unanswered).filter(isFlow);
   const answerable = turn.messages.filter((m) => !m.unanswered && !NOT_ANSWERED[m.type] && !isFlow(m) && !(m.type === "unknown" && !m.text));
   const text = answerable.map((m) => m.text).join("\n");
+  metrics.push(...quickReplyEvents(answerable));
   if (answerable.length === 0 && flows.length === 0) {
     const why = turn.messages.some((m) => m.unanswered) ? "unanswered_rate_limited" : "unanswered_notice";
     metrics.push({ metric: "secretaria_turns_total", labels: { intent: why }, inc: 1 });

@@ -19,7 +19,14 @@ export async function recordDeadLetter(env: Env, store: Store, queue: "inbound" 
     if (job.data.kind === "channel_health_batch") return log.warn("channel health batch dropped", { companies: job.data.companyIds.length, attempts });
     // The job table's runs are their own record: job_executions shows them failed, with their error.
     if (job.data.kind === "job_run") return log.warn("job runs dead-lettered; see job_executions", { execution_ids: job.data.executionIds });
-    const what = job.data.kind === "notify" ? "notification" : job.data.kind === "agenda_task" ? `appointment task ${job.data.taskId}` : "scheduling analysis";
+    const what =
+      job.data.kind === "notify"
+        ? "notification"
+        : job.data.kind === "agenda_task"
+          ? `appointment task ${job.data.taskId}`
+          : job.data.kind === "webhook_delivery"
+            ? `webhook delivery ${job.data.deliveryId}`
+            : "scheduling analysis";
     const reason = knownReason ?? `${what} failed after ${attempts} attempts`;
     await store.deadLetters.insert(job.data.companyId, { queue: "jobs", payload: job.data, reason, attempts, dedupKey: jobDedupKey(job.data) });
     await recordMetrics(env, job.data.companyId, [{ metric: "secretaria_dead_letters_total", labels: { queue: "jobs" }, inc: 1 }]);

@@ -1,7 +1,8 @@
 import { log } from "../lib/log";
 import type { Store } from "../store/types";
 import { SUBSCRIBERS } from "./subscribers";
-import type { AnyBusinessEvent, Subscriber } from "./types";
+import type { Subscriber } from "./subscriber";
+import type { AnyBusinessEvent } from "./types";
 
 /**
  * Hands events to every subscriber. What already happened (a booking, a message) stands whatever a

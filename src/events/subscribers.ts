@@ -1,5 +1,7 @@
 import { abOutcomes } from "../experiments/subscriber";
-import type { Subscriber } from "./types";
+import { moodSubscriber } from "../feedback/mood";
+import { webhookSubscriber } from "../integrations/subscriber";
+import type { Subscriber } from "./subscriber";
 
-/** Who reacts to business events: A/B test outcomes, outgoing webhooks. */
-export const SUBSCRIBERS: readonly Subscriber[] = [abOutcomes];
+/** Who reacts to business events: outgoing webhooks, the contact's mood for the reply tone, A/B test outcomes. */
+export const SUBSCRIBERS: readonly Subscriber[] = [webhookSubscriber, moodSubscriber, abOutcomes];

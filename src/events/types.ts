@@ -1,4 +1,4 @@
-import type { Appointment, Store } from "../store/types";
+import type { Appointment } from "../store/types";
 
 /**
  * What happened in a tenant that other parts of the product (A/B tests, recommendations) and the
@@ -77,17 +77,4 @@ export function appointmentData(a: Appointment): AppointmentData {
     status: a.status,
     source: a.source,
   };
-}
-
-/**
- * One reaction to business events (events/subscribers.ts lists them). A subscriber imports this file,
- * never publish.ts: publish.ts imports the list of subscribers.
- */
-export interface Subscriber {
-  name: string;
-  /**
-   * Called with every batch of events of one tenant. It must cost nothing (no statement, no queue send)
-   * when the tenant has nothing that listens to those types: publish runs on the message path.
-   */
-  handle(env: Env, store: Store, events: readonly AnyBusinessEvent[]): Promise<void>;
 }

@@ -3,6 +3,7 @@
  * a confirmation, a booking, an opt-out. On the message path: a tenant with no running test costs no
  * statement (its running tests come from the tenant cache the inbound consumer has just filled).
  */
+import type { Subscriber } from "../events/subscriber";
 import type { AnyBusinessEvent, EventType } from "../events/types";
 import type { AbEventKind, AbEventRow, Store } from "../store/types";
 import { METRICS } from "../metrics/catalogue";
@@ -19,8 +20,8 @@ const OUTCOME: Partial<Record<EventType, AbEventKind>> = {
 
 const contactOf = (e: AnyBusinessEvent): number | null => ("contact_id" in e.data ? e.data.contact_id : null);
 
-/** Typed by shape, not by events/publish.ts's Subscriber: importing it would close an import cycle through subscribers.ts. */
-export const abOutcomes = {
+/** A/B outcomes: a contact with a variant replied, confirmed, booked or opted out. */
+export const abOutcomes: Subscriber = {
   name: "ab_outcomes",
   async handle(env: Env, store: Store, events: readonly AnyBusinessEvent[]): Promise<void> {
     const relevant = events.filter((e) => OUTCOME[e.type] !== undefined && contactOf(e) !== null);

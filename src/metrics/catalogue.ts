@@ -241,6 +241,30 @@ export const METRICS = {
   followupsSent: { name: "secretaria_appointments_followups_sent_total", help: "Follow-ups sent after attended appointments.", type: "counter", labels: ["company"] },
   followupsPositive: { name: "secretaria_appointments_followups_positive_total", help: "Positive answers to follow-ups.", type: "counter", labels: ["company"] },
   followupsNegative: { name: "secretaria_appointments_followups_negative_total", help: "Negative answers to follow-ups.", type: "counter", labels: ["company"] },
+  npsResponses: {
+    name: "secretaria_feedback_nps_responses_total",
+    help: "NPS answers ingested from external systems, by category (promoter 9–10, passive 7–8, detractor 0–6).",
+    type: "counter",
+    labels: ["company", "category"],
+  },
+  feedbackIngested: {
+    name: "secretaria_feedback_ingested_total",
+    help: "Items sent to POST /api/feedback/ingest, by outcome (stored, duplicate, rejected).",
+    type: "counter",
+    labels: ["company", "outcome"],
+  },
+  quickReplies: {
+    name: "secretaria_quick_replies_total",
+    help: "Taps on the interactive options we send (list rows and reply buttons) instead of typed answers, by kind (slot, keep, other).",
+    type: "counter",
+    labels: ["company", "kind"],
+  },
+  webhookDeliveries: {
+    name: "secretaria_event_webhook_deliveries_total",
+    help: "Attempts to deliver outgoing event webhooks, by result (delivered, failed, dead).",
+    type: "counter",
+    labels: ["company", "result"],
+  },
   optimizationRuns: {
     name: "secretaria_agenda_optimization_runs_total",
     help: "Completed scheduling analyses (insights + risk model training), by what started them.",

@@ -8,6 +8,8 @@ import type { JobsStore } from "./contracts/jobs";
 import type { MessagingStore } from "./contracts/messaging";
 import type { OpsStore } from "./contracts/ops";
 import type { HoursStore } from "./contracts/hours";
+import type { IntegrationsStore } from "./contracts/integrations";
+import type { SatisfactionStore } from "./contracts/satisfaction";
 import type { OutreachStore } from "./contracts/outreach";
 import type { SchedulingStore } from "./contracts/scheduling";
 import type { TenantStore } from "./contracts/tenants";
@@ -41,7 +43,9 @@ export interface Store
     CampaignStore,
     AnalyticsStore,
     ExperimentStore,
-    RecommendationStore {
+    RecommendationStore,
+    IntegrationsStore,
+    SatisfactionStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -59,6 +63,8 @@ export type * from "./contracts/jobs";
 export type * from "./contracts/messaging";
 export type * from "./contracts/ops";
 export type * from "./contracts/hours";
+export type * from "./contracts/integrations";
+export type * from "./contracts/satisfaction";
 export type * from "./contracts/outreach";
 export type * from "./contracts/scheduling";
 export type * from "./contracts/tenants";

@@ -171,6 +171,11 @@ export const CompanyProfile = z.object({
   reports: ReportSettings.prefault({}),
   texts: CustomTexts,
   experiments: ExperimentFlags.prefault({}),
+  /**
+   * The event types some active outgoing webhook takes (integrations/endpoints.ts keeps it): the
+   * subscriber reads it from the cached profile, so a tenant without webhooks costs nothing per event.
+   */
+  webhooks: z.object({ events: z.array(z.string().max(60)).max(50).default([]) }).prefault({}),
 });
 export type CompanyProfile = z.infer<typeof CompanyProfile>;
 

@@ -64,6 +64,8 @@ export async function startStage() {
       `GEMINI_API_URL:${gemini.url}`,
       `ADMIN_TOKEN:${ADMIN_TOKEN}`,
       `META_GRAPH_URL:${graph.url}`,
+      // Outgoing webhooks may go to a receiver on 127.0.0.1 (the Integrações journey runs one).
+      "WEBHOOKS_ALLOW_LOCAL:1",
     ],
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });

@@ -27,6 +27,7 @@ import { campaignsJourney } from "./campaigns.mjs";
 import { rolesJourney } from "./roles.mjs";
 import { analyticsJourney } from "./analytics.mjs";
 import { businessJourney } from "./business.mjs";
+import { integrationsJourney } from "./integrations.mjs";
 
 try {
   const stage = await startStage();
@@ -58,6 +59,8 @@ try {
     await analyticsJourney(stage, page);
     // IA de Negócios: signs the owner in again; recommendations, A/B tests (results, winner, a new one).
     await businessJourney(stage, page);
+    // Integrações (a receiver on 127.0.0.1) and Satisfação: signs the owner in again.
+    await integrationsJourney(stage, page);
     // Last: it connects the tenant to Meta for a while (the simulator's journeys need the sandbox).
     await channelJourney(stage, page);
     // After Canal: it connects a Meta number with its WABA id, and leaves the tenant on the simulator again.

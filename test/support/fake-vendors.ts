@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fakeTemplateVendors } from "../templates/fake-graph.ts";
+import { FAKE_RECEIVER_URL, fakeReceiver } from "./fake-receiver.ts";
 
 export const FAKE_GRAPH_URL = "http://graph.fake.test";
 /** Fake LLM vendors; each tenant in a test uses its own API key, which keys the fake's state. */
@@ -48,6 +49,7 @@ export async function fakeVendors(request: Request): Promise<Response> {
   if (templated) return templated;
   if (url.origin === FAKE_LLM_URLS.gemini) return fakeGemini(request, url);
   if (url.origin === FAKE_CALCOM_URL) return fakeCalcom(request, url);
+  if (url.origin === FAKE_RECEIVER_URL) return fakeReceiver(request, url);
   if (url.origin === FAKE_HOOKS_URL) {
     if (request.method === "GET") return json({ received: hooks.get(url.searchParams.get("path") ?? "") ?? [] });
     const list = hooks.get(url.pathname) ?? [];

@@ -17,11 +17,13 @@ import { hours } from "./hours";
 import { llmUsage } from "./llm-usage";
 import { messages } from "./messages";
 import { outreachReports } from "./outreach-reports";
+import { satisfaction } from "./satisfaction";
 import { scheduledMessages } from "./scheduled-messages";
 import { jobControls, jobs } from "./jobs";
 import { importJobs, scheduling } from "./scheduling";
 import { sessions, userLinks, users } from "./users";
 import { channelHealth, waTemplates } from "./wa-templates";
+import { webhookDeliveries, webhookEndpoints } from "./webhooks";
 
 export type { Dialect, EngineSpecific, PortableCtx } from "./context";
 
@@ -68,5 +70,8 @@ export function portableRepositories(x: PortableCtx) {
     llmPrices: llmPrices(x),
     abTests: experiments(x),
     recommendations: recommendations(x),
+    webhookEndpoints: webhookEndpoints(x),
+    webhookDeliveries: webhookDeliveries(x),
+    satisfaction: satisfaction(x),
   };
 }
