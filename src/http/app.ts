@@ -10,6 +10,7 @@ import { auth } from "./routes/auth";
 import { assignment } from "./routes/assignment";
 import { bench } from "./routes/bench";
 import { campaigns } from "./routes/campaigns";
+import { compliance } from "./routes/compliance";
 import { channel } from "./routes/channel";
 import { billing } from "./routes/billing";
 import { billingWebhook } from "./routes/billing-webhook";
@@ -52,6 +53,7 @@ app.route("/", webhooks);
 app.route("/", billingWebhook);
 app.route("/", sandbox);
 app.route("/", deadLetters);
+app.route("/", compliance); // before reports: PUT /api/config/retention is its own
 app.route("/", reports); // before config: its /api/config/:section answers unknown sections
 app.route("/", jobs);
 app.route("/", config);

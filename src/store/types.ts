@@ -1,6 +1,7 @@
 import type { AgendaStore } from "./contracts/agenda";
 import type { BillingStore } from "./contracts/billing";
 import type { CampaignStore } from "./contracts/campaigns";
+import type { ComplianceStore } from "./contracts/compliance";
 import type { ChannelStore } from "./contracts/channels";
 import type { AssignmentStore } from "./contracts/assignment";
 import type { JobsStore } from "./contracts/jobs";
@@ -35,7 +36,8 @@ export interface Store
     OutreachStore,
     WaTemplatesStore,
     JobsStore,
-    CampaignStore {
+    CampaignStore,
+    ComplianceStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -46,6 +48,7 @@ export interface Store
 export type * from "./contracts/agenda";
 export type * from "./contracts/billing";
 export type * from "./contracts/campaigns";
+export type * from "./contracts/compliance";
 export type * from "./contracts/channels";
 export type * from "./contracts/assignment";
 export type * from "./contracts/jobs";

@@ -3,6 +3,7 @@ import { PROVIDER_NAMES } from "../ai/types";
 import { log } from "../lib/log";
 import { BusinessHours } from "./business-hours";
 import { ReportSettings } from "../outreach/report-settings";
+import { RetentionSettings } from "../compliance/retention-settings";
 
 /** What the assistant knows about the business: editable through PUT /api/config/knowledge. */
 export const Knowledge = z.object({
@@ -153,6 +154,8 @@ export const CompanyProfile = z.object({
   businessHours: BusinessHours.prefault({}),
   /** Periodic reports and re-engagement (outreach/report-settings.ts). */
   reports: ReportSettings.prefault({}),
+  /** How long message content is kept (compliance/retention-settings.ts). */
+  retention: RetentionSettings.prefault({}),
 });
 export type CompanyProfile = z.infer<typeof CompanyProfile>;
 

@@ -5,6 +5,7 @@ import { assignment } from "./assignment";
 import { campaigns } from "./campaigns";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
 import { companyChannel } from "./company-channel";
+import { compliance } from "./compliance";
 import { contacts } from "./contacts";
 import type { PortableCtx } from "./context";
 import { conversations } from "./conversations";
@@ -61,5 +62,6 @@ export function portableRepositories(x: PortableCtx) {
     jobs: jobs(x),
     jobControls: jobControls(x),
     campaigns: campaigns(x),
+    compliance: compliance(x),
   };
 }
