@@ -7,6 +7,7 @@ import { renderAccept, renderLogin, tenantSwitcher } from "./auth/screens";
 import { renderChannel } from "./channel";
 import { renderBilling } from "./billing";
 import { renderCampaigns } from "./campaigns";
+import { renderCompliance } from "./compliance";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
@@ -41,6 +42,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "pos-atendimento", label: "nav.followups", render: renderFollowups, needs: "agenda:read" },
   { id: "agendadas", label: "nav.scheduled", render: renderScheduled, needs: "conversations:read" },
   { id: "campanhas", label: "nav.campaigns", render: renderCampaigns, needs: "campaigns:read" },
+  { id: "compliance", label: "nav.compliance", render: renderCompliance, needs: "compliance:read" },
   // Configuração is for those who may change it; an agent reads the settings only through the views that use them.
   { id: "configuracao", label: "nav.settings", render: renderSettings, needs: "config:write" },
   { id: "canal", label: "nav.channel", render: renderChannel, needs: "channel:read" },

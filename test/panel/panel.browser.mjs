@@ -24,6 +24,7 @@ import { assignmentJourney } from "./assignment.mjs";
 import { saasJourney } from "./saas.mjs";
 import { outreachJourney } from "./outreach.mjs";
 import { campaignsJourney } from "./campaigns.mjs";
+import { complianceJourney } from "./compliance.mjs";
 
 try {
   const stage = await startStage();
@@ -51,6 +52,8 @@ try {
     await saasJourney(stage, page);
     // Campanhas: signs the owner in again, builds an audience with its live preview, schedules, pauses.
     await campaignsJourney(stage, page);
+    // Compliance (LGPD): signs the owner in again, exports and erases a seeded contact, sets retention.
+    await complianceJourney(stage, page);
     // Last: it connects the tenant to Meta for a while (the simulator's journeys need the sandbox).
     await channelJourney(stage, page);
     // After Canal: it connects a Meta number with its WABA id, and leaves the tenant on the simulator again.
