@@ -78,7 +78,7 @@ export async function complianceJourney(stage, page) {
     await page.waitForSelector("#compliance-contact");
     await viewReady(page);
     const row = await page.textContent("#consent-history tbody tr");
-    assert.match(row, /Saiu.*Palavra-chave do contato.*contact/s);
+    assert.match(row, /Saiu.*Palavra-chave do contato.*O próprio contato/s);
     const json = await downloaded(page, "#export-json");
     assert.match(json.name, /^contato-\d+\.json$/);
     const data = JSON.parse(json.text);

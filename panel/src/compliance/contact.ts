@@ -40,7 +40,7 @@ export async function contactDetail(ctx: ViewContext, id: number, reload: () => 
               el("td", { "data-label": t("compliance.consent.when") }, formatInZone(e.at, zone)),
               el("td", { "data-label": t("compliance.consent.what") }, t(`compliance.consent.${e.kind}`)),
               el("td", { "data-label": t("compliance.consent.source") }, lookup("compliance.source", e.source, "compliance.source.other")),
-              el("td", { "data-label": t("compliance.consent.actor") }, e.actor ?? "—"),
+              el("td", { "data-label": t("compliance.consent.actor") }, e.actor === "contact" ? t("compliance.actor.contact") : (e.actor ?? "—")),
             ),
           ),
         ),
@@ -70,7 +70,7 @@ export async function contactDetail(ctx: ViewContext, id: number, reload: () => 
 }
 
 function eraseForm(ctx: ViewContext, id: number, reload: () => Promise<void>): HTMLElement {
-  const confirm = el("input", { id: "erase-confirm", type: "text", inputmode: "tel", autocomplete: "off", required: "" });
+  const confirm = el("input", { id: "erase-confirm", type: "text", inputmode: "tel", autocomplete: "off", required: "", placeholder: t("compliance.erase.placeholder") });
   const button = el("button", { type: "submit", class: "danger", id: "erase" }, t("compliance.erase.button"));
   const status = el("div", {});
   const form = el(

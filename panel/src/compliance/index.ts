@@ -18,7 +18,7 @@ export function renderCompliance(ctx: ViewContext, soft = false): Promise<void> 
 }
 
 function search(ctx: ViewContext): HTMLElement {
-  const input = el("input", { id: "compliance-q", type: "search", autocomplete: "off", required: "", maxlength: "100" });
+  const input = el("input", { id: "compliance-q", type: "search", autocomplete: "off", required: "", maxlength: "100", placeholder: t("compliance.q.placeholder") });
   const button = el("button", { type: "submit", id: "compliance-search" }, t("compliance.search"));
   const results = el("div", { id: "compliance-results" });
   const status = el("div", { role: "status" });
