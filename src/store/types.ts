@@ -49,6 +49,7 @@ export type * from "./contracts/agenda";
 export type * from "./contracts/billing";
 export type * from "./contracts/campaigns";
 export type * from "./contracts/compliance";
+export type * from "./contracts/consent";
 export type * from "./contracts/channels";
 export type * from "./contracts/assignment";
 export type * from "./contracts/jobs";

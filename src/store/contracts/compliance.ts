@@ -1,29 +1,7 @@
 import type { Contact } from "./messaging";
+import type { ConsentEvent } from "./consent";
 
 /** LGPD: consent history, what is held about a contact, its erasure and the retention of old messages. */
-
-/** Where a consent change came from: the contact's keyword (SAIR/STOP…), the panel, the API, an import. */
-export type ConsentSource = "keyword" | "panel" | "api" | "import";
-
-/** Who and why, recorded with an opt-out or opt-in. */
-export interface ConsentChange {
-  source: ConsentSource;
-  /** "contact" for a keyword, else the user or token label. */
-  actor: string | null;
-  detail?: string | null;
-  /** ms; now when absent. */
-  at?: number;
-}
-
-export interface ConsentEvent {
-  id: number;
-  contactId: number;
-  kind: "opt_out" | "opt_in";
-  source: string;
-  actor: string | null;
-  detail: string | null;
-  createdAt: number;
-}
 
 /** A contact as the compliance console lists it: with its consent and erasure times. */
 export interface ComplianceContact extends Contact {

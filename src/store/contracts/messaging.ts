@@ -1,4 +1,4 @@
-import type { ConsentChange, ConsentEvent } from "./compliance";
+import type { ConsentChange, ConsentEvent } from "./consent";
 import type { ChannelName, DeliveryStatus, InboundType, OutboundPayload } from "../../channels/types";
 
 export interface Contact {

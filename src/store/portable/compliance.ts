@@ -2,7 +2,7 @@ import { type AnyColumn, and, asc, desc, eq, inArray, isNotNull, or, sql } from 
 import type { ComplianceContact, ConsentEvent, ContactRecords, Store } from "../types";
 import { toContact } from "./contacts";
 import type { PortableCtx } from "./context";
-import { erasure } from "./erase";
+import { auditTargets, erasure } from "./erase";
 import type * as schema from "../schema";
 
 const toComplianceContact = (r: typeof schema.contacts.$inferSelect): ComplianceContact => ({
@@ -11,13 +11,6 @@ const toComplianceContact = (r: typeof schema.contacts.$inferSelect): Compliance
   erasedAt: r.erasedAt,
   createdAt: r.createdAt,
 });
-
-/** The audit targets that are about a contact: itself, its conversations and its appointments. */
-export const auditTargets = (contactId: number, conversationIds: number[], appointmentIds: number[]) => [
-  `contact:${contactId}`,
-  ...conversationIds.map((id) => `conversation:${id}`),
-  ...appointmentIds.map((id) => `appointment:${id}`),
-];
 
 export function compliance(x: PortableCtx): Store["compliance"] {
   const { db, schema: s, dialect } = x;

@@ -1,7 +1,13 @@
 import { type AnyColumn, and, asc, count, eq, inArray, isNotNull, lt, ne, or, sql } from "drizzle-orm";
 import type { ComplianceContact, Store, TableCounts } from "../types";
-import { auditTargets } from "./compliance";
 import type { PortableCtx } from "./context";
+
+/** The audit targets that are about a contact: itself, its conversations and its appointments. */
+export const auditTargets = (contactId: number, conversationIds: number[], appointmentIds: number[]) => [
+  `contact:${contactId}`,
+  ...conversationIds.map((id) => `conversation:${id}`),
+  ...appointmentIds.map((id) => `appointment:${id}`),
+];
 
 type Erasure = Pick<Store["compliance"], "erase" | "retentionPreview" | "applyRetention">;
 
