@@ -11,8 +11,8 @@ export const auditTargets = (contactId: number, conversationIds: number[], appoi
 
 type Erasure = Pick<Store["compliance"], "erase" | "retentionPreview" | "applyRetention">;
 
-/** Provider ids per CASE statement: two bound parameters each, under D1's 100. */
-const HASHES_PER_STATEMENT = 40;
+/** Provider ids per CASE statement: two bound parameters each (the IN list is one JSON parameter on D1), under D1's 100. */
+const HASHES_PER_STATEMENT = 45;
 
 /**
  * Erasure and retention. Each is a sequence of idempotent UPDATEs (set to the anonymous value, so
@@ -46,7 +46,7 @@ export function erasure({ db, schema: s, dialect }: PortableCtx, contactOf: (com
           .where(
             and(
               own(m),
-              inArray(
+              dialect.inList(
                 m.providerMessageId,
                 slice.map(([raw]) => raw),
               ),
