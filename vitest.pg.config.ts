@@ -28,6 +28,8 @@ export default defineConfig(async () => ({
       "test/campaigns/audience.test.ts",
       "test/campaigns/sending.test.ts",
       "test/campaigns/results.test.ts",
+      // LGPD through the routes: export, erasure (store and DO searched), consent, retention on Postgres too.
+      "test/compliance/*.test.ts",
     ],
     testTimeout: 30_000,
   },

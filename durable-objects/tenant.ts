@@ -16,9 +16,11 @@ import type { MetricSnapshot } from "../src/metrics/snapshot";
 import type { AdmitSettings } from "../src/tenants/settings";
 import type { AdmitRequest, AdmitResult, AgendaState, ClaimedTurn, ClaimResult, FinishRequest, FinishResult } from "../src/tenants/state";
 import type { HeldWork } from "../src/tenants/state";
+import type { ContactState, ContactStateErased } from "../src/tenants/contact-state";
 import { Breakers } from "./tenant/breakers";
 import { hold, heldCount, releaseAll, released } from "./tenant/held";
 import { ConversationState } from "./tenant/conversation-state";
+import { contactState, eraseContactState } from "./tenant/personal-data";
 import { housekeeping } from "./tenant/housekeeping";
 import { Kv } from "./tenant/kv";
 import { Lanes, type Leased } from "./tenant/lanes";
@@ -274,6 +276,18 @@ export class TenantDO extends DurableObject<Env> {
   /** Recent turns of this contact still within the tenant's context TTL, oldest first. */
   async context(contact: string) {
     return this.state.contexts([contact], Date.now(), this.settings().context.ttlMs).get(contact) ?? [];
+  }
+
+  /** LGPD export: everything this object holds about the contact's addresses (phone, BSUID). */
+  async contactState(addresses: string[]): Promise<ContactState[]> {
+    return addresses.map((a) => contactState(this.sql, a));
+  }
+
+  /** LGPD erasure: the contact's context, lanes, waiting messages, agenda state and rate key, in one transaction. */
+  async eraseContact(addresses: string[]): Promise<ContactStateErased> {
+    const erased = this.ctx.storage.transactionSync(() => eraseContactState(this.sql, addresses));
+    await this.scheduler.arm();
+    return erased;
   }
 
   /** A lane's state, for tests and operators: the turn in flight, its attempts and last error. */

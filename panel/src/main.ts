@@ -9,6 +9,7 @@ import { renderChannel } from "./channel";
 import { renderBilling } from "./billing";
 import { renderCampaigns } from "./campaigns";
 import { renderBusiness } from "./business";
+import { renderCompliance } from "./compliance";
 import { renderConversations } from "./conversations";
 import { el } from "./dom";
 import { renderFailures } from "./failures";
@@ -49,6 +50,7 @@ const VIEWS: { id: string; label: Key; render: (ctx: ViewContext) => unknown; ne
   { id: "negocios", label: "nav.business", render: renderBusiness, needs: "analytics:read" },
   { id: "satisfacao", label: "nav.satisfaction", render: renderSatisfaction, needs: "feedback:read" },
   { id: "integracoes", label: "nav.integrations", render: renderIntegrations, needs: "integrations:read" },
+  { id: "compliance", label: "nav.compliance", render: renderCompliance, needs: "compliance:read" },
   // Configuração is for those who may change it; an agent reads the settings only through the views that use them.
   { id: "configuracao", label: "nav.settings", render: renderSettings, needs: "config:write" },
   { id: "canal", label: "nav.channel", render: renderChannel, needs: "channel:read" },

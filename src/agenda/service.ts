@@ -328,6 +328,9 @@ export async function runAppointmentTask(env: Env, store: Store, companyId: numb
   const tenant = tenantStub(env, company.id);
   const contact = await store.contacts.byId(companyId, appointment.contactId);
   const live = ["scheduled", "confirmed"].includes(appointment.status);
+  // Checked at send time: an opt-out after booking stops its reminders and follow-up, recorded as skipped (not as sent).
+  if (contact?.optedOut && task.kind !== "no_show_check")
+    return void (await store.appointmentTasks.complete(companyId, task.id, Date.now(), { status: "skipped", detail: "contact opted out" }));
 
   if (task.kind === "reminder") {
     if (!live || appointment.startsAt <= Date.now() || !contact)

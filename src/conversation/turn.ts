@@ -1,4 +1,5 @@
 import type { OutboundPayload } from "../channels/types";
+import { recordConsent } from "../compliance/consent";
 import type { TurnMessage } from "../inbound/messages";
 import type { MetricEvent } from "../metrics/sql-metrics";
 import type { OutboundJob } from "../outbox/job";
@@ -149,7 +150,7 @@ export async function answerTurn(
   // Opt-out first: after SAIR nothing more is sent but the confirmation.
   if (intent === "opt_out" || (contact.optedOut && intent === "opt_in")) {
     const optOut = intent === "opt_out";
-    if (optOut !== contact.optedOut) await store.contacts.setOptedOut(company.id, contact.id, optOut);
+    if (optOut !== contact.optedOut) await recordConsent(env, store, company.id, contact.id, optOut, { source: "keyword", actor: "contact", detail: text.slice(0, 40), at });
     if (optOut && !contact.optedOut) metrics.push({ metric: "secretaria_opt_outs_total", labels: {}, inc: 1 });
     await reply([template(intent)]);
     metrics.push({ metric: "secretaria_turns_total", labels: { intent }, inc: 1 });

@@ -13,6 +13,7 @@ import { analytics } from "./routes/analytics";
 import { campaigns } from "./routes/campaigns";
 import { abtests } from "./routes/abtests";
 import { recommendations } from "./routes/recommendations";
+import { compliance } from "./routes/compliance";
 import { channel } from "./routes/channel";
 import { billing } from "./routes/billing";
 import { billingWebhook } from "./routes/billing-webhook";
@@ -57,6 +58,7 @@ app.route("/", webhooks);
 app.route("/", billingWebhook);
 app.route("/", sandbox);
 app.route("/", deadLetters);
+app.route("/", compliance); // before reports: PUT /api/config/retention is its own
 app.route("/", reports); // before config: its /api/config/:section answers unknown sections
 app.route("/", jobs);
 app.route("/", config);

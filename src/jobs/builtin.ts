@@ -1,4 +1,6 @@
 import { runAppointmentTask } from "../agenda/service";
+import { applyRetention } from "../compliance/retention";
+import { readProfile } from "../tenants/profile";
 import { runAgendaOptimizeJob } from "./agenda-optimize";
 import type { JobHandler } from "./types";
 
@@ -30,13 +32,14 @@ export const followupWindow: JobHandler = async ({ env, store, company, schedule
   return { items: due.length, note: due.length ? `${due.length} due follow-ups run` : "no follow-up left pending" };
 };
 
-/** Night maintenance: this tenant's old job runs and old resolved alerts. */
+/** Night maintenance: this tenant's old job runs and old resolved alerts, and its message retention policy. */
 export const maintenance: JobHandler = async ({ store, company, scheduledFor }) => {
   if (!company) return { items: 0, status: "skipped", note: "tenant job run without a tenant" };
   const runs = await store.jobs.purge(company.id, scheduledFor - EXECUTION_RETENTION_MS);
   const alerts = await store.jobs.purgeResolvedAlerts(company.id, scheduledFor - RESOLVED_ALERT_RETENTION_MS);
+  const retention = await applyRetention({ store, scheduledFor }, company.id, readProfile(await store.profiles.get(company.id)).retention);
   return {
-    items: runs + alerts,
-    note: `${runs} job runs (>30 d) and ${alerts} resolved alerts (>90 d) purged; dedup ids and conversation context are purged by the tenant's Durable Object on its own alarm`,
+    items: runs + alerts + retention.items,
+    note: `${runs} job runs (>30 d) and ${alerts} resolved alerts (>90 d) purged; ${retention.note}; dedup ids and conversation context are purged by the tenant's Durable Object on its own alarm`,
   };
 };

@@ -2,6 +2,7 @@ import type { AgendaStore } from "./contracts/agenda";
 import type { AnalyticsStore } from "./contracts/analytics";
 import type { BillingStore } from "./contracts/billing";
 import type { CampaignStore } from "./contracts/campaigns";
+import type { ComplianceStore } from "./contracts/compliance";
 import type { ChannelStore } from "./contracts/channels";
 import type { AssignmentStore } from "./contracts/assignment";
 import type { JobsStore } from "./contracts/jobs";
@@ -45,7 +46,8 @@ export interface Store
     ExperimentStore,
     RecommendationStore,
     IntegrationsStore,
-    SatisfactionStore {
+    SatisfactionStore,
+    ComplianceStore {
   /** The message path's batched writes (store/d1/batch.ts). */
   turns: TurnsStore;
   outbox: OutboxStore;
@@ -57,6 +59,8 @@ export type * from "./contracts/agenda";
 export type * from "./contracts/analytics";
 export type * from "./contracts/billing";
 export type * from "./contracts/campaigns";
+export type * from "./contracts/compliance";
+export type * from "./contracts/consent";
 export type * from "./contracts/channels";
 export type * from "./contracts/assignment";
 export type * from "./contracts/jobs";

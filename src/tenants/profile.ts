@@ -3,6 +3,7 @@ import { PROVIDER_NAMES } from "../ai/types";
 import { log } from "../lib/log";
 import { BusinessHours } from "./business-hours";
 import { ReportSettings } from "../outreach/report-settings";
+import { RetentionSettings } from "../compliance/retention-settings";
 
 /** What the assistant knows about the business: editable through PUT /api/config/knowledge. */
 export const Knowledge = z.object({
@@ -176,6 +177,8 @@ export const CompanyProfile = z.object({
    * subscriber reads it from the cached profile, so a tenant without webhooks costs nothing per event.
    */
   webhooks: z.object({ events: z.array(z.string().max(60)).max(50).default([]) }).prefault({}),
+  /** How long message content is kept (compliance/retention-settings.ts). */
+  retention: RetentionSettings.prefault({}),
 });
 export type CompanyProfile = z.infer<typeof CompanyProfile>;
 

@@ -28,6 +28,7 @@ import { rolesJourney } from "./roles.mjs";
 import { analyticsJourney } from "./analytics.mjs";
 import { businessJourney } from "./business.mjs";
 import { integrationsJourney } from "./integrations.mjs";
+import { complianceJourney } from "./compliance.mjs";
 
 try {
   const stage = await startStage();
@@ -61,6 +62,8 @@ try {
     await businessJourney(stage, page);
     // Integrações (a receiver on 127.0.0.1) and Satisfação: signs the owner in again.
     await integrationsJourney(stage, page);
+    // Compliance (LGPD): signs the owner in again, exports and erases a seeded contact, sets retention.
+    await complianceJourney(stage, page);
     // Last: it connects the tenant to Meta for a while (the simulator's journeys need the sandbox).
     await channelJourney(stage, page);
     // After Canal: it connects a Meta number with its WABA id, and leaves the tenant on the simulator again.

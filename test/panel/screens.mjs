@@ -14,6 +14,7 @@ export const VIEWS = [
   "pos-atendimento",
   "agendadas",
   "campanhas",
+  "compliance",
   "configuracao",
   "canal",
   "modelos",

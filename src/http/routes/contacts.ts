@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import * as z from "../../lib/zod";
+import { recordConsent } from "../../compliance/consent";
 import { AppError } from "../../lib/errors";
 import type { Appointment, Contact } from "../../store/types";
 import { callerCompany, requireCaller, audit } from "../auth";
@@ -118,11 +119,9 @@ for (const [action, optedOut] of [
       const id = c.req.valid("param").id;
       const contact = await store.contacts.byId(company.id, id);
       if (!contact) throw contactNotFound();
-      const changed = contact.optedOut !== optedOut;
-      if (changed) {
-        await store.contacts.setOptedOut(company.id, id, optedOut);
-        await audit(c, company.id, { action: optedOut ? "contact.opt_out" : "contact.opt_in", target: `contact:${id}` });
-      }
+      const caller = c.get("caller");
+      const changed = (await recordConsent(c.env, store, company.id, id, optedOut, { source: caller.kind === "user" ? "panel" : "api", actor: caller.actor })) !== null;
+      if (changed) await audit(c, company.id, { action: optedOut ? "contact.opt_out" : "contact.opt_in", target: `contact:${id}` });
       return c.json({ contact: contactView({ ...contact, optedOut }), changed });
     },
   );

@@ -1,3 +1,4 @@
+import type { ConsentChange, ConsentEvent } from "./consent";
 import type { ChannelName, DeliveryStatus, InboundType, OutboundPayload } from "../../channels/types";
 
 export interface Contact {
@@ -171,7 +172,12 @@ export interface MessagingStore {
     byId(companyId: number, id: number): Promise<Contact | null>;
     /** Many at once (one query for a listing or a batch); unknown ids and phones are simply absent. */
     many(companyId: number, q: { ids?: number[]; phones?: string[] }): Promise<Contact[]>;
-    setOptedOut(companyId: number, contactId: number, optedOut: boolean): Promise<void>;
+    /**
+     * Sets the opt-out flag and, when it changed, records the consent event and consent_changed_at in
+     * the same round trip; returns that event (null: no change, no such contact, or an erased one).
+     * Without `change` it is recorded as source api with no actor.
+     */
+    setOptedOut(companyId: number, contactId: number, optedOut: boolean, change?: ConsentChange): Promise<ConsentEvent | null>;
     /** Changes the name and/or replaces the attributes (labels live in attributes.labels); null when no such contact. */
     update(companyId: number, id: number, patch: { name?: string | null; attributes?: Record<string, unknown> }): Promise<Contact | null>;
     /** The contact with its first-seen time and its number of conversations, in one statement. */

@@ -3,6 +3,7 @@ import { importScreen } from "../portable/scheduling";
 import * as schema from "../schema";
 import type { Store } from "../types";
 import { calendarWrites } from "./appointments";
+import { consentWrites } from "./consent";
 import { createOutboxStore, createTurnsStore } from "./batch";
 import { d1Ctx } from "./db";
 import { d1Dialect } from "./dialect";
@@ -24,6 +25,7 @@ export function createD1Store(binding: D1Database): Store {
     ...shared,
     turns: createTurnsStore(binding),
     outbox: createOutboxStore(binding),
+    contacts: { ...shared.contacts, ...consentWrites(x) },
     messages: { ...shared.messages, ...statusMoves(x) },
     appointments: { ...shared.appointments, ...calendarWrites(x, shared.appointments) },
     scheduling: { ...shared.scheduling, ...schedulingBulk(x, importScreen(portable)) },

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { Contact, Store } from "../types";
-import type { PortableCtx } from "./context";
+import type { EngineSpecific, PortableCtx } from "./context";
 
 export const toContact = (r: typeof schema.contacts.$inferSelect): Contact => ({
   id: r.id,
@@ -16,7 +16,7 @@ export const toContact = (r: typeof schema.contacts.$inferSelect): Contact => ({
   lastInboundAt: r.lastInboundAt,
 });
 
-export function contacts({ db, schema: s, dialect }: PortableCtx): Store["contacts"] {
+export function contacts({ db, schema: s, dialect }: PortableCtx): Omit<Store["contacts"], EngineSpecific["contacts"]> {
   const byPhone = async (companyId: number, phone: string) => {
     const [row] = await db
       .select()
@@ -87,12 +87,6 @@ export function contacts({ db, schema: s, dialect }: PortableCtx): Store["contac
       const found = new Map<number, Contact>();
       for (const rows of await Promise.all([byIds, byPhones])) for (const r of rows ?? []) found.set(r.id, toContact(r));
       return [...found.values()];
-    },
-    async setOptedOut(companyId, contactId, optedOut) {
-      await db
-        .update(s.contacts)
-        .set({ optedOut })
-        .where(and(eq(s.contacts.companyId, companyId), eq(s.contacts.id, contactId)));
     },
     async update(companyId, id, patch) {
       const set: { name?: string | null; attributes?: Record<string, unknown> } = {};

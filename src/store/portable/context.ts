@@ -37,6 +37,7 @@ export interface PortableCtx {
 
 /** The methods each engine writes itself, because their SQL or their locking differs (see each engine's file). */
 export interface EngineSpecific {
+  contacts: "setOptedOut";
   messages: "applyStatus" | "applyStatuses";
   appointments: "reserve" | "move";
   jobs: "insertDue";

@@ -6,6 +6,7 @@ import { assignment } from "./assignment";
 import { campaigns } from "./campaigns";
 import { apiTokens, auditLogs, companies, profiles } from "./companies";
 import { companyChannel } from "./company-channel";
+import { compliance } from "./compliance";
 import { contacts } from "./contacts";
 import type { PortableCtx } from "./context";
 import { conversations } from "./conversations";
@@ -73,5 +74,6 @@ export function portableRepositories(x: PortableCtx) {
     webhookEndpoints: webhookEndpoints(x),
     webhookDeliveries: webhookDeliveries(x),
     satisfaction: satisfaction(x),
+    compliance: compliance(x),
   };
 }

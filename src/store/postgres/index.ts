@@ -2,6 +2,7 @@ import { portableRepositories } from "../portable";
 import { importScreen } from "../portable/scheduling";
 import type { Store } from "../types";
 import { calendarWrites } from "./appointments";
+import { consentWrites } from "./consent";
 import { createOutboxStore, createTurnsStore } from "./batch";
 import { pgClient, pgCtx } from "./db";
 import { jobsInsertDue } from "./jobs";
@@ -24,6 +25,7 @@ export function createPostgresStore(connectionString: string, opts: { max?: numb
     ...shared,
     turns: createTurnsStore(x),
     outbox: createOutboxStore(x),
+    contacts: { ...shared.contacts, ...consentWrites(x) },
     messages: { ...shared.messages, ...statusMoves(x) },
     appointments: { ...shared.appointments, ...calendarWrites(x) },
     scheduling: { ...shared.scheduling, ...schedulingBulk(x, importScreen(portable)) },
