@@ -170,7 +170,8 @@ export async function abTestDetail(ctx: ViewContext, id: number, reload: () => P
       resultsTable(test, results),
       differences.length ? el("ul", { class: "ab-differences" }, ...differences) : "",
       el("h3", {}, t("business.ab.variants")),
-      el("dl", { class: "review ab-texts" }, ...test.variants.flatMap((v) => [el("dt", {}, v.label), el("dd", {}, v.text)])),
+      // The texts as written, placeholders and all: <code> marks them literal.
+      el("dl", { class: "review ab-texts" }, ...test.variants.flatMap((v) => [el("dt", {}, v.label), el("dd", {}, el("code", {}, v.text))])),
       el("div", { class: "actions" }, ...controls),
       status,
     ),
