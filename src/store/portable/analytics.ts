@@ -31,14 +31,14 @@ export function analytics({ db, schema: s }: PortableCtx): AnalyticsStore["analy
   const m = s.messages;
   const c = s.conversations;
   /**
-   * The first id of a tenant's rows written at or after `from`, and the table's last id: a binary search
-   * over the primary key (each probe a seek on it), relying on ids handed out in insert order with
-   * created_at set at insert (as in hours.ts). messages and conversations have no created_at index; this
-   * keeps a night's read to the rows since the period began, not the tenant's history. The upper end is
-   * the last id, not a second search: rows written with an older created_at after newer ones (imports,
-   * seeded tests) are then still counted, and a run reads at most the few days of its catch-up beyond.
+   * The first id of a tenant's conversations opened at or after `from`, and the table's last id: a binary
+   * search on conversations_company_id_idx (company_id, id), relying on ids handed out in insert order with
+   * created_at set at insert (as in hours.ts); conversations have no created_at index. The upper end is the
+   * last id, not a second search: rows written later with an older created_at (imports, seeded tests) are
+   * still counted. (messages has no (company_id, id) or (company_id, created_at) index at all: see
+   * docs/notes/analytics.md.)
    */
-  const idsSince = async (t: typeof m | typeof c, companyId: number, from: number): Promise<[number, number]> => {
+  const idsSince = async (t: typeof c, companyId: number, from: number): Promise<[number, number]> => {
     const [top] = await db.select({ id: sql<number>`max(${t.id})`.mapWith(Number) }).from(t);
     let lo = 0;
     let hi = (top?.id ?? 0) + 1;
@@ -61,12 +61,13 @@ export function analytics({ db, schema: s }: PortableCtx): AnalyticsStore["analy
       const to = edges[edges.length - 1] ?? 0;
       const b = (col: AnyColumn | SQL) => bucketOf(col, edges);
       const inRange = (col: AnyColumn) => and(gte(col, from), lt(col, to));
-      const [[mLo, mHi], [cLo, cHi]] = await Promise.all([idsSince(m, companyId, from), idsSince(c, companyId, from)]);
+      const [cLo, cHi] = await idsSince(c, companyId, from);
       const a = s.appointments;
       const f = s.feedbackEvents;
       const r = s.campaignRecipients;
       const task = s.appointmentTasks;
-      const ofMessages = and(between(m.id, mLo, mHi), eq(m.companyId, companyId), inRange(m.createdAt));
+      // The tenant's messages through messages_company_conversation_idx, filtered on created_at (no index has it).
+      const ofMessages = and(eq(m.companyId, companyId), inRange(m.createdAt));
       const isLlm = sql`${m.payload} ->> 'source' = 'llm'`;
       const firstIn = sql`(select min(m1.created_at) from ${m} m1 where m1.company_id = ${c.companyId} and m1.conversation_id = ${c.id} and m1.direction = 'in')`;
       const firstOut = sql`(select min(m2.created_at) from ${m} m2 where m2.company_id = ${c.companyId} and m2.conversation_id = ${c.id} and m2.direction = 'out' and m2.author in ('bot', 'human') and m2.created_at >= ${firstIn})`;
