@@ -77,6 +77,7 @@ export const conversations = pgTable(
     index("conversations_company_status_id_idx").on(t.companyId, t.status, t.id),
     index("conversations_company_last_idx").on(t.companyId, t.lastMessageAt),
     index("conversations_company_status_idx").on(t.companyId, t.status, t.handoffAt),
+    index("conversations_company_created_idx").on(t.companyId, t.createdAt),
   ],
 );
 
@@ -127,6 +128,8 @@ export const messages = pgTable(
     uniqueIndex("messages_company_client_ref_uq").on(t.companyId, t.clientRef),
     index("messages_company_contact_idx").on(t.companyId, t.contactId, t.id),
     index("messages_company_conversation_idx").on(t.companyId, t.conversationId, t.id),
+    // Per-period reads (analytics, reports, retention) start at the period instead of walking the tenant.
+    index("messages_company_created_idx").on(t.companyId, t.createdAt),
   ],
 );
 

@@ -1,0 +1,2 @@
+CREATE INDEX `conversations_company_created_idx` ON `conversations` (`company_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `messages_company_created_idx` ON `messages` (`company_id`,`created_at`);
