@@ -12,6 +12,8 @@ const TEMPLATED: Record<string, string[]> = {
   "`config.${section}.update`": ["knowledge", "tone", "templates", "handoff"].map((s) => `config.${s}.update`),
   "`tenant.${what}`": ["suspend", "resume", "close"].map((s) => `tenant.${s}`),
   "`campaign.${action}`": ["schedule", "pause", "resume", "cancel"].map((s) => `campaign.${s}`),
+  "`abtest.${step.path}`": ["start", "stop"].map((s) => `abtest.${s}`),
+  "`recommendation.${path}`": ["dismiss", "done"].map((s) => `recommendation.${s}`),
 };
 
 function auditedActions(): Set<string> {
