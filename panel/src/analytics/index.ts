@@ -9,7 +9,7 @@ import { formatNumber, formatPercent, type Key, t, tn } from "../i18n";
 import { navigate } from "../ui/router";
 import { busy, emptyState, onLeave, showView, type ViewContext } from "../ui/view";
 import { drawChart } from "./chart";
-import { download } from "./download";
+import { download } from "../ui/download";
 import { change, type Totals, totalsOf } from "./figures";
 import { canWrite, type History } from "./types";
 

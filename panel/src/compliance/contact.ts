@@ -5,7 +5,7 @@ import { lookup, t } from "../i18n";
 import { formatInZone } from "../scheduling-text";
 import { confirmAction } from "../ui/confirm";
 import { busy, emptyState, type ViewContext } from "../ui/view";
-import { download } from "./download";
+import { download } from "../ui/download";
 import { type FoundContact, contactBadges } from "./types";
 
 interface ConsentEntry {

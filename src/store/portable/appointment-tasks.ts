@@ -121,20 +121,20 @@ export function feedback({ db, schema: s, dialect }: PortableCtx): Store["feedba
         )
         .orderBy(desc(s.feedbackEvents.id))
         .limit(opts.limit);
-      return rows.map(
-        (r): FeedbackEvent => ({
-          id: r.id,
-          appointmentId: r.appointmentId,
-          contactId: r.contactId,
-          kind: r.kind,
-          score: r.score,
-          text: r.text,
-          source: r.source,
-          nps: r.nps,
-          externalId: r.externalId,
-          createdAt: r.createdAt,
-        }),
-      );
+      return rows.map(toFeedback);
     },
   };
 }
+
+export const toFeedback = (r: typeof schema.feedbackEvents.$inferSelect): FeedbackEvent => ({
+  id: r.id,
+  appointmentId: r.appointmentId,
+  contactId: r.contactId,
+  kind: r.kind,
+  score: r.score,
+  text: r.text,
+  source: r.source,
+  nps: r.nps,
+  externalId: r.externalId,
+  createdAt: r.createdAt,
+});

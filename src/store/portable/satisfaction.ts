@@ -3,22 +3,10 @@ import type * as schema from "../schema";
 import type { FeedbackEvent, Store } from "../types";
 import type { PortableCtx } from "./context";
 import { toContact } from "./contacts";
+import { toFeedback } from "./appointment-tasks";
 
 /** Nine bound values a row: 10 rows stay under D1's 100 parameters per statement. */
 const INGEST_CHUNK = 10;
-
-const toFeedback = (r: typeof schema.feedbackEvents.$inferSelect): FeedbackEvent => ({
-  id: r.id,
-  appointmentId: r.appointmentId,
-  contactId: r.contactId,
-  kind: r.kind,
-  score: r.score,
-  text: r.text,
-  source: r.source,
-  nps: r.nps,
-  externalId: r.externalId,
-  createdAt: r.createdAt,
-});
 
 export function satisfaction({ db, schema: s, dialect }: PortableCtx): Store["satisfaction"] {
   const f = s.feedbackEvents;

@@ -1,4 +1,7 @@
-/** An authenticated download: the export is fetched with the session's cookies and saved as a file (no token in a URL). */
+/**
+ * Exports (analytics CSV/PDF, a contact's LGPD export) come through the authenticated API — cookies and
+ * x-tenant, never a token in a URL — as a file the browser saves.
+ */
 import { ApiError, refresh, type Session } from "../api";
 
 async function fetchFile(session: Session, path: string): Promise<Response> {
@@ -7,7 +10,8 @@ async function fetchFile(session: Session, path: string): Promise<Response> {
   return fetch(path, { headers, credentials: "same-origin" });
 }
 
-export async function download(session: Session, path: string, filename: string): Promise<void> {
+/** Fetches `path` and saves it under the name the server gave (content-disposition), or `fallback`. */
+export async function download(session: Session, path: string, fallback: string): Promise<void> {
   let res = await fetchFile(session, path);
   if (res.status === 401) {
     await refresh();
@@ -17,10 +21,11 @@ export async function download(session: Session, path: string, filename: string)
     const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     throw new ApiError(res.status, body?.error?.code ?? "http_error", body?.error?.message ?? `HTTP ${res.status}`);
   }
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallback;
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement("a");
   a.href = url;
-  a.download = filename;
+  a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
