@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { check, chooseLanguage, OWNER, signIn, TENANT, viewReady } from "./harness.mjs";
 
-const HELENA = "5511955520001";
-const TWIN = "5511955520002";
+const HELENA = "5511955530001";
+const TWIN = "5511955530002";
 
 async function seed(stage) {
   const company = `(SELECT id FROM companies WHERE slug = '${TENANT}')`;
@@ -97,7 +97,7 @@ export async function complianceJourney(stage, page) {
     await page.click("#erase");
     await page.click("#confirm-ok");
     await page.waitForSelector("#erase-form .error:has-text('O telefone digitado não é o deste contato.')");
-    await page.fill("#erase-confirm", `+55 11 95552-0001`);
+    await page.fill("#erase-confirm", `+55 11 95553-0001`);
     await page.click("#erase");
     await page.click("#confirm-ok");
     await page.waitForSelector("#compliance-contact .badge.erased");

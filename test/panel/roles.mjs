@@ -37,6 +37,20 @@ const READS = [
   "#jobs-status-filter",
   "#jobs-scope-filter",
   "#jobs-more",
+  // Analytics e Consumo, Satisfação: the period pickers; the exports read (analytics:read).
+  "#analytics-period",
+  "#analytics-granularity",
+  "#analytics-from",
+  "#analytics-to",
+  "#analytics-apply",
+  "#analytics-export-csv",
+  "#analytics-export-pdf",
+  "#sat-from",
+  "#sat-to",
+  "#sat-granularity",
+  "#sat-apply",
+  // IA de Negócios: a recommendation's "go to the screen that acts on it" is a link.
+  "a[data-go]",
 ];
 
 /** Controls that change something, and the permission their route demands (src/tenants/roles.ts). */
@@ -53,6 +67,9 @@ const WRITES = [
   ["[data-reprocess]", "dead_letters:write"],
   ["[data-resolve]", "config:write"],
   ["[id^=job-switch-]", "jobs:write"],
+  ["#analytics-recompute", "analytics:write"],
+  ["#rec-refresh, button[data-rec]", "analytics:write"],
+  ["#abtest-new", "experiments:write"],
   ["#billing-plan-select, #billing-change", "billing:write"],
   ["[id^=sim-]", "sandbox:write"],
 ];

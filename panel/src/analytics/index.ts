@@ -99,7 +99,7 @@ function controls(ctx: ViewContext, choice: Choice, status: HTMLElement): HTMLEl
 
   const exporter = (format: "csv" | "pdf") => {
     const b = el("button", { type: "button", class: "secondary", id: `analytics-export-${format}` }, t(`analytics.export.${format}`));
-    b.addEventListener("click", () => busy(b, () => download(ctx.session, `/api/analytics/export?format=${format}&${query(choice)}`, `analytics.${format}`), status));
+    b.addEventListener("click", () => busy(b, () => download(ctx.session, `/api/analytics/export?format=${format}&${query(choice)}`, { fallback: `analytics.${format}` }), status));
     return b;
   };
   const actions = el("div", { class: "actions" }, exporter("csv"), exporter("pdf"));

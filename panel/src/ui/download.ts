@@ -10,8 +10,12 @@ async function fetchFile(session: Session, path: string): Promise<Response> {
   return fetch(path, { headers, credentials: "same-origin" });
 }
 
-/** Fetches `path` and saves it under the name the server gave (content-disposition), or `fallback`. */
-export async function download(session: Session, path: string, fallback: string): Promise<void> {
+/**
+ * Fetches `path` and saves it: under `name` when given as a string, else under the name the server gave
+ * (content-disposition) or `name.fallback`.
+ * @example await download(session, "/api/compliance/export?contact_id=7&format=csv", "contato-7.csv")
+ */
+export async function download(session: Session, path: string, name: string | { fallback: string }): Promise<void> {
   let res = await fetchFile(session, path);
   if (res.status === 401) {
     await refresh();
@@ -21,11 +25,11 @@ export async function download(session: Session, path: string, fallback: string)
     const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
     throw new ApiError(res.status, body?.error?.code ?? "http_error", body?.error?.message ?? `HTTP ${res.status}`);
   }
-  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallback;
+  const saveAs = typeof name === "string" ? name : (/filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? name.fallback);
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement("a");
   a.href = url;
-  a.download = name;
+  a.download = saveAs;
   document.body.append(a);
   a.click();
   a.remove();
