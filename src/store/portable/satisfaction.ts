@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, gte, isNotNull, isNull, lt, or } from "drizzle-orm";
-import type * as schema from "../schema";
-import type { FeedbackEvent, Store } from "../types";
+import type { Store } from "../types";
 import type { PortableCtx } from "./context";
 import { toContact } from "./contacts";
 import { toFeedback } from "./appointment-tasks";
