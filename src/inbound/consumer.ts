@@ -93,7 +93,6 @@ async function consumeTenant(env: Env, store: Store, companyId: number, items: P
   const tenant = turns.length ? await loadTenant(store, companyId, version) : null;
   const live = turns.filter((t) => t.attempts <= MAX_TURN_ATTEMPTS);
   const recorded = tenant ? await recordTurns(store, companyId, live) : new Map<string, RecordedTurn | Error>();
-  await publish(env, store, receivedEvents(companyId, live, recorded));
   const settled: Settled[] = [];
   const answering = Promise.all(
     turns.map(async (turn) => {
@@ -111,6 +110,8 @@ async function consumeTenant(env: Env, store: Store, companyId: number, items: P
   ]);
   if (timer !== null) clearTimeout(timer);
   await flush(env, store, stub, companyId, settled.splice(0), metrics);
+  // After the first replies went out: a subscriber's statements and sends (webhooks) never delay them.
+  await publish(env, store, receivedEvents(companyId, live, recorded));
   if (first === "some") {
     await answering;
     await flush(env, store, stub, companyId, settled.splice(0), []);
