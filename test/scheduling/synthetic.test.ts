@@ -62,6 +62,22 @@ describe("generateHistory", () => {
     });
   });
 
+  it("is pinned byte for byte: SHA-256 of the rows and true probabilities (with and without `now`)", async () => {
+    const sha256 = async (value: unknown) => {
+      const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(value)));
+      return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+    };
+    // Probabilities to 10 digits: Math.exp/log may differ in the last bit between V8 builds (Node, workerd).
+    const tenDigits = (p: number) => p.toFixed(10);
+    const pinned = { seed: 7, rows: 2000, contacts: 600, start: Date.UTC(2024, 0, 1, 3), days: 365 };
+    const plain = generateSyntheticHistory(pinned);
+    expect(await sha256(plain.rows)).toBe("7dd80961bdbc46d5a1885c35320f9c12f2a26a20e134def29c64d84a93eddf43");
+    expect(await sha256(Array.from(plain.noShowProb, tenDigits))).toBe("30bef80ba4ab82df480f75219b66c68d5cc1807764740fd3ad033df066d93eda");
+    const cut = generateSyntheticHistory({ ...pinned, now: Date.UTC(2024, 9, 1) });
+    expect(await sha256(cut.rows)).toBe("83ff93ea512f97d8826c29f275ff41777beb6efb54004b458df34b355b54dd54");
+    expect(await sha256(Array.from(cut.noShowProb, tenDigits))).toBe("fc79883df32d3713d4b8f21f02dd3732891efd0f055cf27dc30d318f1efa5ec6");
+  });
+
   it("produces valid, time-ordered rows inside opening hours", () => {
     const rows = generateHistory(options);
     const zone = new ZoneClock(SP);
