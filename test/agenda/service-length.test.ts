@@ -80,9 +80,10 @@ describe("a booking lasts its service's duration", () => {
   it("rescheduling keeps the service's length", async () => {
     await seedCompany({ slug: "svc-move" });
     await putConfig("svc-move", "knowledge", { services: SERVICES });
-    const list = await slots("svc-move");
-    const booked = (await (await book("svc-move", "5511900003301", list[0]!.start, "Clareamento dental")).json()) as View;
-    const target = list[6]!.start;
+    // Starts where the whole 60 min fit (a plain slot near closing would not, whatever the hour the test runs).
+    const fits = await slots("svc-move", `&service=${encodeURIComponent("Clareamento dental")}`);
+    const booked = (await (await book("svc-move", "5511900003301", fits[0]!.start, "Clareamento dental")).json()) as View;
+    const target = fits.find((s) => Date.parse(s.start) >= Date.parse(booked.ends_at) + 60 * MIN)!.start;
     const res = await api(`/api/agenda/appointments/${booked.id}/reschedule`, { method: "POST", tenant: "svc-move", body: JSON.stringify({ start: target }) });
     expect(res.status).toBe(200);
     const moved = (await res.json()) as View;
