@@ -12,7 +12,6 @@
 // counts CPU, not wall time; inside workerd Date.now is frozen, hence this measurement in Node).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import v8 from "node:v8";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -69,7 +68,7 @@ const cpuMs = (c0) => {
 
 console.log(`$ npx node ${process.execArgv.join(" ")} bench/risk-scale.mjs ${process.argv.slice(2).join(" ")}`.replace(/\s+/g, " ").trimEnd());
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, Node ${process.version}; best of ${runs} runs per size\n`);
-console.log("     rows  insights     train   analysis+train   rows/s      CPU ms   AUC    heap MB per 100k rows: history + run");
+console.log("     rows  insights     train   analysis+train   rows/s      CPU ms   AUC    MB per 100k rows: history heap + run peak ≤");
 for (const rows of sizes) {
   const heap0 = heapMb();
   const { rows: history } = generateSyntheticHistory({ seed, rows, contacts: Math.max(10, Math.round(rows / 10)), start, days });
@@ -78,7 +77,7 @@ for (const rows of sizes) {
   let peak = 0;
   for (let r = 0; r < runs; r++) {
     heapMb();
-    const base = v8.getHeapStatistics().total_heap_size;
+    const rssBefore = process.memoryUsage().rss;
     const c0 = process.cpuUsage();
     let t0 = performance.now();
     const insights = slotInsights(history, { now, timeZone, locale: "pt-BR" });
@@ -87,8 +86,9 @@ for (const rows of sizes) {
     const trained = trainRiskModel(history, { now, timeZone });
     const trainMs = performance.now() - t0;
     const cpu = cpuMs(c0);
-    // The heap V8 had to grow to during the run (it does not shrink right away): the run's peak, roughly.
-    peak = Math.max(peak, (v8.getHeapStatistics().total_heap_size - base) / 2 ** 20);
+    // Peak resident memory minus what was resident before the run: an upper bound of what the run
+    // added at its peak, JS heap and typed arrays (the design matrix, the fact columns) together.
+    peak = Math.max(peak, (process.resourceUsage().maxRSS * 1024 - rssBefore) / 2 ** 20);
     const run = { insightsMs, trainMs, cpu, auc: trained.evaluation?.auc ?? null, slots: insights.slots.length };
     if (!best || run.insightsMs + run.trainMs < best.insightsMs + best.trainMs) best = run;
   }
@@ -102,4 +102,7 @@ for (const rows of sizes) {
       .padStart(9)} ${best.cpu.toFixed(0).padStart(10)} ${(best.auc ?? Number.NaN).toFixed(3).padStart(6)}    ${per100k(heapRows).toFixed(1)} + ${per100k(peak).toFixed(1)}`,
   );
 }
-console.log("\nheap: the history's rows held (after GC) + how far V8 grew its heap during the run (roughly the run's peak).");
+console.log(
+  "\nmemory: the history's JS heap (after GC), then an upper bound of what analysis + training add at their peak" +
+    " (peak RSS minus RSS before the run: JS heap and typed arrays). CPU ms: process.cpuUsage over the run (GC threads included).",
+);

@@ -1,8 +1,8 @@
 /**
  * Stable index sorts of numeric keys for the million-row paths (features, AUC): an LSD radix sort over
- * the keys' IEEE-754 bits, 16 bits a pass, skipping the passes whose digit is the same for every key
- * (timestamps of one history share their top bits, so most sorts take 2–3 passes). A comparator sort
- * with closures spent ~1 s on 1M rows; this takes a few tens of ms.
+ * the keys' IEEE-754 bits, 16 bits a pass, skipping a pass whose digit is the same for every key (a
+ * history's timestamps share sign, exponent and top bits: 3 passes). On 1M shuffled timestamps a
+ * comparator sort took 450–930 ms here, this 50–85 ms; it allocates 6 arrays of n uint32 and no objects.
  *
  * Order: ascending; -0 equals 0; NaN after +Infinity; equal keys keep their index order.
  */
@@ -10,44 +10,31 @@
 const BUCKETS = 1 << 16;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/**
- * Each key as two uint32 words [low, high] whose unsigned order is the keys' numeric order: flip the
- * sign bit of positives, every bit of negatives.
- */
-function orderedWords(keys: ArrayLike<number>): Uint32Array {
-  const n = keys.length;
-  const f = new Float64Array(n);
-  for (let i = 0; i < n; i++) f[i] = (keys[i] ?? 0) + 0; // -0 + 0 === +0
-  const raw = new Uint32Array(f.buffer);
-  const lo = LITTLE_ENDIAN ? 0 : 1;
-  const hi = 1 - lo;
-  const out = new Uint32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const l = raw[2 * i + lo] ?? 0;
-    const h = raw[2 * i + hi] ?? 0;
-    if (h & 0x80000000) {
-      out[2 * i] = ~l >>> 0;
-      out[2 * i + 1] = ~h >>> 0;
-    } else {
-      out[2 * i] = l;
-      out[2 * i + 1] = (h | 0x80000000) >>> 0;
-    }
-  }
-  return out;
-}
+// One key's IEEE bits, read through a shared 8-byte scratch (no per-sort copy of the keys).
+const scratch = new Float64Array(1);
+const scratchWords = new Uint32Array(scratch.buffer);
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
 
 /** `order` (a permutation of 0..n-1) stably re-sorted by `keys`. */
 function radixBy(order: Uint32Array, keys: ArrayLike<number>): Uint32Array {
   const n = order.length;
-  const words = orderedWords(keys);
-  // The words travel with the indices: each pass then reads its digits in sequence.
+  // The key's two uint32 words [low, high] in an order-preserving form (flip the sign bit of
+  // positives, every bit of negatives) travel with the indices: each pass reads its digits in sequence.
   let idx: Uint32Array = order;
   let lo = new Uint32Array(n);
   let hi = new Uint32Array(n);
   for (let r = 0; r < n; r++) {
-    const i = idx[r] ?? 0;
-    lo[r] = words[2 * i] ?? 0;
-    hi[r] = words[2 * i + 1] ?? 0;
+    scratch[0] = (keys[idx[r] ?? 0] ?? 0) + 0; // -0 + 0 === +0
+    const l = scratchWords[LO] ?? 0;
+    const h = scratchWords[HI] ?? 0;
+    if (h & 0x80000000) {
+      lo[r] = ~l >>> 0;
+      hi[r] = ~h >>> 0;
+    } else {
+      lo[r] = l;
+      hi[r] = (h | 0x80000000) >>> 0;
+    }
   }
   // All four digit histograms in one read.
   const counts = new Uint32Array(4 * BUCKETS);
