@@ -30,6 +30,7 @@
 import type { ScoredAppointment, HistoryRow } from "./history";
 import { outcomeKnown } from "./history";
 import { DAY_MS, HOUR_MS, WEEK_SLOTS, ZoneClock } from "../lib/time-zone";
+import { argsort } from "./sort";
 
 export const TENANT_PRIOR = { rate: 0.2, strength: 20 } as const;
 export const CONTACT_PRIOR_STRENGTH = 2;
@@ -135,22 +136,24 @@ function emptyTable(n: number): FactTable {
   };
 }
 
-/** Indices 0..n-1 ordered by key ascending, then by `then` (if given), then by index (stable). */
+/**
+ * Indices 0..n-1 ordered by key ascending, then by `then` (if given), then by index (stable). The
+ * keys are read once each; the sort itself is a typed radix sort (sort.ts).
+ */
 export function orderBy(n: number, key: (i: number) => number, then?: (i: number) => number): Uint32Array {
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) keys[i] = key(i);
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  if (!then) return idx.sort((a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || a - b);
+  if (!then) return argsort(keys);
   const second = new Float64Array(n);
   for (let i = 0; i < n; i++) second[i] = then(i);
-  return idx.sort((a, b) => (keys[a] ?? 0) - (keys[b] ?? 0) || (second[a] ?? 0) - (second[b] ?? 0) || a - b);
+  return argsort(keys, second);
 }
 
 /**
  * Facts of `targets` (in their order) from the outcomes in `history`, each target seeing only
  * outcomes that ended at or before its own booking (see the header). One sweep in time order:
- * O((targets + history) · log) whatever the sizes.
+ * O(targets + history) after two radix sorts, whatever the sizes; every per-row value lives in a
+ * typed array (1M rows: no per-row objects, so no garbage for the collector).
  */
 export function computeFacts(
   targets: readonly ScoredAppointment[],
@@ -175,32 +178,52 @@ export function computeFacts(
     return id;
   };
 
-  // Known outcomes as columns, ordered by end.
-  const known: number[] = [];
+  // Known outcomes as columns (end, no-show, slot, contact), then put in end order.
+  let m = 0;
+  const knownEnd = new Float64Array(history.length);
+  const knownNoShow = new Uint8Array(history.length);
+  const knownSlot = new Int16Array(history.length);
+  const knownContact = new Int32Array(history.length);
   for (let j = 0; j < history.length; j++) {
     const h = history[j];
-    if (h && outcomeKnown(h, now)) known.push(j);
+    if (!h || !outcomeKnown(h, now)) continue;
+    knownEnd[m] = h.endsAt;
+    knownNoShow[m] = h.status === "no_show" ? 1 : 0;
+    knownSlot[m] = frozen || h.endsAt > slotCutoff ? -1 : zone.slotOf(h.startsAt);
+    knownContact[m] = idOf(h.contact);
+    m++;
   }
-  const knownContact = new Int32Array(known.length);
-  for (let k = 0; k < known.length; k++) knownContact[k] = idOf(history[known[k] ?? 0]?.contact ?? "");
-  const byEnd = orderBy(known.length, (k) => history[known[k] ?? 0]?.endsAt ?? 0);
-  const m = byEnd.length;
+  const byEnd = argsort(knownEnd.subarray(0, m));
   const evEnd = new Float64Array(m);
   const evNoShow = new Uint8Array(m);
   const evSlot = new Int16Array(m);
   const evContact = new Int32Array(m);
   for (let e = 0; e < m; e++) {
     const k = byEnd[e] ?? 0;
-    const h = history[known[k] ?? 0];
-    if (!h) continue;
-    evEnd[e] = h.endsAt;
-    evNoShow[e] = h.status === "no_show" ? 1 : 0;
-    evSlot[e] = frozen || h.endsAt > slotCutoff ? -1 : zone.slotOf(h.startsAt);
+    evEnd[e] = knownEnd[k] ?? 0;
+    evNoShow[e] = knownNoShow[k] ?? 0;
+    evSlot[e] = knownSlot[k] ?? -1;
     evContact[e] = knownContact[k] ?? 0;
   }
+  // What a target's own fields say, read in input order (sequential); the sweep below then reads
+  // typed arrays only.
   const targetContact = new Int32Array(n);
-  for (let i = 0; i < n; i++) targetContact[i] = idOf(targets[i]?.contact ?? "");
-  const queries = orderBy(n, (i) => targets[i]?.bookedAt ?? 0);
+  const booked = new Float64Array(n);
+  const targetSlot = new Int16Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = targets[i];
+    if (!t) continue;
+    targetContact[i] = idOf(t.contact);
+    booked[i] = t.bookedAt;
+    const s = zone.slotOf(t.startsAt);
+    targetSlot[i] = s;
+    out.leadHours[i] = Math.max(0, t.startsAt - t.bookedAt) / HOUR_MS;
+    out.sameDay[i] = zone.dayOf(t.bookedAt) === zone.dayOf(t.startsAt) ? 1 : 0;
+    out.weekday[i] = Math.floor(s / 24);
+    out.hour[i] = s % 24;
+    out.silenceDays[i] = t.lastContactAt !== undefined && t.lastContactAt <= t.startsAt ? (t.startsAt - t.lastContactAt) / DAY_MS : Number.NaN;
+  }
+  const queries = argsort(booked);
 
   const contactResolved = new Uint32Array(contactIds.size);
   const contactNoShows = new Uint32Array(contactIds.size);
@@ -214,9 +237,7 @@ export function computeFacts(
   let p = 0;
   for (let q = 0; q < n; q++) {
     const i = queries[q] ?? 0;
-    const t = targets[i];
-    if (!t) continue;
-    const cutoff = t.bookedAt;
+    const cutoff = booked[i] ?? 0;
     for (; p < m && (evEnd[p] ?? 0) <= cutoff; p++) {
       const noShow = evNoShow[p] ?? 0;
       const cid = evContact[p] ?? 0;
@@ -234,7 +255,7 @@ export function computeFacts(
       }
     }
 
-    const s = zone.slotOf(t.startsAt);
+    const s = targetSlot[i] ?? 0;
     const mean = tenantRate(globalNoShows, globalResolved);
     const slotMean = tenantRate(slotTotalNoShows, slotTotalResolved);
     const sr = slotResolved[s] ?? 0;
@@ -242,11 +263,6 @@ export function computeFacts(
     const cid = targetContact[i] ?? 0;
     const cr = contactResolved[cid] ?? 0;
     const cn = contactNoShows[cid] ?? 0;
-
-    out.leadHours[i] = Math.max(0, t.startsAt - t.bookedAt) / HOUR_MS;
-    out.sameDay[i] = zone.dayOf(t.bookedAt) === zone.dayOf(t.startsAt) ? 1 : 0;
-    out.weekday[i] = Math.floor(s / 24);
-    out.hour[i] = s % 24;
     out.slotResolved[i] = sr;
     out.slotNoShows[i] = sn;
     out.slotRate[i] = (sn + SLOT_PRIOR_STRENGTH * slotMean) / (sr + SLOT_PRIOR_STRENGTH);
@@ -254,7 +270,6 @@ export function computeFacts(
     out.contactNoShows[i] = cn;
     out.contactRate[i] = (cn + CONTACT_PRIOR_STRENGTH * mean) / (cr + CONTACT_PRIOR_STRENGTH);
     out.globalRate[i] = mean;
-    out.silenceDays[i] = t.lastContactAt !== undefined && t.lastContactAt <= t.startsAt ? (t.startsAt - t.lastContactAt) / DAY_MS : Number.NaN;
   }
   return out;
 }

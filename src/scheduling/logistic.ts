@@ -93,9 +93,80 @@ export function fitLogistic(x: Float32Array, y: Uint8Array, d: number, from: num
     const r = newton(x, y, d, sub, (l2 * sub.length) / all.length, penalty, theta, 30);
     theta = r.theta;
     iterations += r.iterations;
+    // The sample's optimum is close to the full one: one undamped Newton step over all rows finishes
+    // the fit in a single pass (no objective passes for a line search) when the step is small.
+    const finished = fullStep(x, y, d, all, l2, penalty, theta);
+    if (finished) return { theta: finished, iterations: iterations + 1 };
   }
   const r = newton(x, y, d, all, l2, penalty, theta, 30);
   return { theta: r.theta, iterations: iterations + r.iterations };
+}
+
+/**
+ * Above this Newton decrement per row (gᵀH⁻¹g / n, twice the predicted loss drop per row) the start
+ * is not near enough to trust an undamped step: the damped iteration runs instead.
+ */
+const FULL_STEP_MAX_DECREMENT = 1e-3;
+
+function fullStep(x: Float32Array, y: Uint8Array, d: number, rows: Uint32Array, l2: number, penalty: Float64Array, theta: Float64Array): Float64Array | null {
+  const D = d + 1;
+  const g = new Float64Array(D);
+  const H = new Float64Array(D * D);
+  accumulate(x, y, d, rows, theta, l2, penalty, g, H);
+  const step = solveSpd(H, g, D);
+  let decrement = 0;
+  for (let j = 0; j < D; j++) decrement += (g[j] ?? 0) * (step[j] ?? 0);
+  if (!(decrement >= 0 && decrement <= FULL_STEP_MAX_DECREMENT * rows.length)) return null;
+  const next = new Float64Array(D);
+  for (let j = 0; j < D; j++) next[j] = (theta[j] ?? 0) - (step[j] ?? 0);
+  return next;
+}
+
+/** Gradient g and Hessian H (both zeroed first) of the penalised log-loss at theta over `rows`. */
+function accumulate(x: Float32Array, y: Uint8Array, d: number, rows: Uint32Array, theta: Float64Array, l2: number, penalty: Float64Array, g: Float64Array, H: Float64Array): void {
+  const D = d + 1;
+  const nzIdx = new Int32Array(D);
+  const nzVal = new Float64Array(D);
+  g.fill(0);
+  H.fill(0);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r] ?? 0;
+    const o = i * d;
+    nzIdx[0] = 0;
+    nzVal[0] = 1;
+    let nz = 1;
+    let z = theta[0] ?? 0;
+    for (let j = 0; j < d; j++) {
+      const v = x[o + j] ?? 0;
+      if (v !== 0) {
+        nzIdx[nz] = j + 1;
+        nzVal[nz] = v;
+        nz++;
+        z += (theta[j + 1] ?? 0) * v;
+      }
+    }
+    const p = sigmoid(z);
+    const e = p - (y[i] ?? 0);
+    const w = p * (1 - p);
+    for (let a = 0; a < nz; a++) {
+      const ia = nzIdx[a] ?? 0;
+      const va = nzVal[a] ?? 0;
+      g[ia] = (g[ia] ?? 0) + e * va;
+      const wa = w * va;
+      const rowBase = ia * D;
+      for (let b = a; b < nz; b++) {
+        const k = rowBase + (nzIdx[b] ?? 0);
+        H[k] = (H[k] ?? 0) + wa * (nzVal[b] ?? 0);
+      }
+    }
+  }
+  for (let j = 1; j < D; j++) {
+    const pj = l2 * (penalty[j] ?? 1);
+    g[j] = (g[j] ?? 0) + pj * (theta[j] ?? 0);
+    H[j * D + j] = (H[j * D + j] ?? 0) + pj;
+  }
+  // nz indices ascend, so only the upper triangle (row ≤ column) was filled: mirror it.
+  for (let a = 0; a < D; a++) for (let b = a + 1; b < D; b++) H[b * D + a] = H[a * D + b] ?? 0;
 }
 
 function newton(x: Float32Array, y: Uint8Array, d: number, rows: Uint32Array, l2: number, penalty: Float64Array, start: Float64Array, maxIterations: number): LogisticFit {
@@ -103,52 +174,11 @@ function newton(x: Float32Array, y: Uint8Array, d: number, rows: Uint32Array, l2
   let theta: Float64Array = Float64Array.from(start);
   const g = new Float64Array(D);
   const H = new Float64Array(D * D);
-  const nzIdx = new Int32Array(D);
-  const nzVal = new Float64Array(D);
   let iterations = 0;
   let loss = objective(x, y, d, rows, theta, l2, penalty);
 
   for (; iterations < maxIterations; iterations++) {
-    g.fill(0);
-    H.fill(0);
-    for (let r = 0; r < rows.length; r++) {
-      const i = rows[r] ?? 0;
-      const o = i * d;
-      nzIdx[0] = 0;
-      nzVal[0] = 1;
-      let nz = 1;
-      let z = theta[0] ?? 0;
-      for (let j = 0; j < d; j++) {
-        const v = x[o + j] ?? 0;
-        if (v !== 0) {
-          nzIdx[nz] = j + 1;
-          nzVal[nz] = v;
-          nz++;
-          z += (theta[j + 1] ?? 0) * v;
-        }
-      }
-      const p = sigmoid(z);
-      const e = p - (y[i] ?? 0);
-      const w = p * (1 - p);
-      for (let a = 0; a < nz; a++) {
-        const ia = nzIdx[a] ?? 0;
-        const va = nzVal[a] ?? 0;
-        g[ia] = (g[ia] ?? 0) + e * va;
-        const wa = w * va;
-        const rowBase = ia * D;
-        for (let b = a; b < nz; b++) {
-          const k = rowBase + (nzIdx[b] ?? 0);
-          H[k] = (H[k] ?? 0) + wa * (nzVal[b] ?? 0);
-        }
-      }
-    }
-    for (let j = 1; j < D; j++) {
-      const pj = l2 * (penalty[j] ?? 1);
-      g[j] = (g[j] ?? 0) + pj * (theta[j] ?? 0);
-      H[j * D + j] = (H[j * D + j] ?? 0) + pj;
-    }
-    // nz indices ascend, so only the upper triangle (row ≤ column) was filled: mirror it.
-    for (let a = 0; a < D; a++) for (let b = a + 1; b < D; b++) H[b * D + a] = H[a * D + b] ?? 0;
+    accumulate(x, y, d, rows, theta, l2, penalty, g, H);
     const step = solveSpd(H, g, D);
     let decrement = 0;
     for (let j = 0; j < D; j++) decrement += (g[j] ?? 0) * (step[j] ?? 0);

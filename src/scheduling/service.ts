@@ -70,6 +70,24 @@ export async function currentModel(store: Store, company: Company, now = Date.no
   return (await trainAndStore(store, company, await loadHistory(store, company.id, now), now)).model;
 }
 
+/** Contacts per history query: a 10k-row risk batch is then ≤ 5 queries of ≤ 20k rows each (one page). */
+export const CONTACT_CHUNK = 2000;
+
+/**
+ * The past appointments of `ids`, CONTACT_CHUNK contacts per query. Each chunk may read its share of
+ * HISTORY_LIMIT (the newest rows of its contacts), so the whole stays within the isolate's memory
+ * however many contacts a batch names, and no chunk starves the others.
+ */
+async function contactsHistory(store: Store, companyId: number, ids: readonly number[], now: number): Promise<HistoryRow[]> {
+  const out: HistoryRow[] = [];
+  for (let from = 0; from < ids.length; from += CONTACT_CHUNK) {
+    const chunk = ids.slice(from, from + CONTACT_CHUNK);
+    const limit = Math.max(1, Math.floor((HISTORY_LIMIT * chunk.length) / ids.length));
+    for (const r of await store.scheduling.history(companyId, { to: now, limit, contactIds: chunk })) out.push(toHistoryRow(r));
+  }
+  return out;
+}
+
 /**
  * Scores appointments with the tenant's model. Each target names its contact (our contact id, or
  * none for a phone we have never seen); the contacts' own past appointments are loaded once, unless
@@ -85,7 +103,7 @@ export async function scoreMany(
 ): Promise<RiskPrediction[]> {
   if (targets.length === 0) return [];
   const ids = [...new Set(targets.flatMap((t) => (t.contactId === null ? [] : [t.contactId])))];
-  const history = loaded ?? (ids.length ? (await store.scheduling.history(company.id, { to: now, limit: HISTORY_LIMIT, contactIds: ids })).map(toHistoryRow) : []);
+  const history = loaded ?? (await contactsHistory(store, company.id, ids, now));
   const inputs = targets.map((t, i) => ({ ...t.input, contact: t.contactId === null ? `unknown:${i}` : contactKey(t.contactId) }));
   return predictMany(model, inputs, { history, now });
 }

@@ -1,0 +1,91 @@
+/**
+ * Stable index sorts of numeric keys for the million-row paths (features, AUC): an LSD radix sort over
+ * the keys' IEEE-754 bits, 16 bits a pass, skipping a pass whose digit is the same for every key (a
+ * history's timestamps share sign, exponent and top bits: 3 passes). On 1M shuffled timestamps a
+ * comparator sort took 450–930 ms here, this 50–85 ms; it allocates 6 arrays of n uint32 and no objects.
+ *
+ * Order: ascending; -0 equals 0; NaN after +Infinity; equal keys keep their index order.
+ */
+
+const BUCKETS = 1 << 16;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// One key's IEEE bits, read through a shared 8-byte scratch (no per-sort copy of the keys).
+const scratch = new Float64Array(1);
+const scratchWords = new Uint32Array(scratch.buffer);
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+
+/** `order` (a permutation of 0..n-1) stably re-sorted by `keys`. */
+function radixBy(order: Uint32Array, keys: ArrayLike<number>): Uint32Array {
+  const n = order.length;
+  // The key's two uint32 words [low, high] in an order-preserving form (flip the sign bit of
+  // positives, every bit of negatives) travel with the indices: each pass reads its digits in sequence.
+  let idx: Uint32Array = order;
+  let lo = new Uint32Array(n);
+  let hi = new Uint32Array(n);
+  for (let r = 0; r < n; r++) {
+    scratch[0] = (keys[idx[r] ?? 0] ?? 0) + 0; // -0 + 0 === +0
+    const l = scratchWords[LO] ?? 0;
+    const h = scratchWords[HI] ?? 0;
+    if (h & 0x80000000) {
+      lo[r] = ~l >>> 0;
+      hi[r] = ~h >>> 0;
+    } else {
+      lo[r] = l;
+      hi[r] = (h | 0x80000000) >>> 0;
+    }
+  }
+  // All four digit histograms in one read.
+  const counts = new Uint32Array(4 * BUCKETS);
+  for (let r = 0; r < n; r++) {
+    const l = lo[r] ?? 0;
+    const h = hi[r] ?? 0;
+    counts[l & 0xffff] = (counts[l & 0xffff] ?? 0) + 1;
+    counts[BUCKETS + (l >>> 16)] = (counts[BUCKETS + (l >>> 16)] ?? 0) + 1;
+    counts[2 * BUCKETS + (h & 0xffff)] = (counts[2 * BUCKETS + (h & 0xffff)] ?? 0) + 1;
+    counts[3 * BUCKETS + (h >>> 16)] = (counts[3 * BUCKETS + (h >>> 16)] ?? 0) + 1;
+  }
+  let nextIdx: Uint32Array = new Uint32Array(n);
+  let nextLo = new Uint32Array(n);
+  let nextHi = new Uint32Array(n);
+  const start = new Uint32Array(BUCKETS);
+  for (let pass = 0; pass < 4; pass++) {
+    const base = pass * BUCKETS;
+    const shift = (pass & 1) * 16;
+    const first = n > 0 ? (((pass < 2 ? lo[0] : hi[0]) ?? 0) >>> shift) & 0xffff : 0;
+    if ((counts[base + first] ?? 0) === n) continue; // one digit value: the pass would change nothing
+    let sum = 0;
+    for (let b = 0; b < BUCKETS; b++) {
+      start[b] = sum;
+      sum += counts[base + b] ?? 0;
+    }
+    const digits = pass < 2 ? lo : hi;
+    for (let r = 0; r < n; r++) {
+      const dgt = ((digits[r] ?? 0) >>> shift) & 0xffff;
+      const to = start[dgt] ?? 0;
+      start[dgt] = to + 1;
+      nextIdx[to] = idx[r] ?? 0;
+      nextLo[to] = lo[r] ?? 0;
+      nextHi[to] = hi[r] ?? 0;
+    }
+    [idx, nextIdx] = [nextIdx, idx];
+    [lo, nextLo] = [nextLo, lo];
+    [hi, nextHi] = [nextHi, hi];
+  }
+  return idx;
+}
+
+/**
+ * Indices 0..n-1 ordered by `keys` ascending, then by `then` (if given), then by index.
+ * @example argsort([3, 1, 2]) // Uint32Array [1, 2, 0]
+ */
+export function argsort(keys: ArrayLike<number>, then?: ArrayLike<number>): Uint32Array {
+  const n = keys.length;
+  let order: Uint32Array = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (n < 2) return order;
+  // LSD: the minor key first; the stable major pass keeps its order among equal major keys.
+  if (then) order = radixBy(order, then);
+  return radixBy(order, keys);
+}
