@@ -71,6 +71,8 @@ export interface Span {
 /** What takeRanges read; periods and time bounds join parseWhen's own. */
 export interface RangeParts {
   spans: Span[];
+  /** Single days named through a month phrase ("dia 15 do mês que vem"). */
+  dates: Civil[];
   except: Weekday[];
   periods: DayPeriod[];
   afters: RawTime[];
@@ -102,7 +104,7 @@ const WEEKDAY_ITEM = String.raw`(?:(?:a|o|as|os|na|no|nas|nos|el|la|los|las|on|d
 
 /** Cuts the ranges, exclusions and fine day parts out of `scan` (folded text) and returns them. */
 export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "es"): RangeParts {
-  const out: RangeParts = { spans: [], except: [], periods: [], afters: [], befores: [] };
+  const out: RangeParts = { spans: [], dates: [], except: [], periods: [], afters: [], befores: [] };
   const span = (kind: SpanKind, from: Civil, to?: Civil) => {
     out.spans.push({ kind, from: compareCivil(from, today) < 0 ? today : from, ...(to ? { to } : {}) });
   };
@@ -141,6 +143,17 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
   });
   scan.take(/\b(?:esta|essa|nesta|nessa|desta|dessa|this) (?:semana|week)\b/g, () => span("this_week", today, addDays(monday, 6)));
 
+  // "dia 15 do mês que vem" is one day of next month, not the next 15th.
+  scan.take(
+    /\b(?:(o|el|the) )?(?:(dia|day) )?(\d{1,2})(o|st|nd|rd|th)? (?:do|de|del|of) (?:(?:the|el|o) )?(?:mes que vem|mes que viene|mes seguinte|mes siguiente|proximo mes|next month)\b/g,
+    (m) => {
+      if (!(m[1] || m[2] || m[4])) return false;
+      const first = monthStart(true);
+      const d = Number(m[3]);
+      if (d < 1 || d > daysInMonth(first.y, first.m)) return false;
+      out.dates.push({ ...first, d });
+    },
+  );
   scan.take(new RegExp(String.raw`\b(?:(${MONTH_POS}) (?:(?:d[oe]|del|da|of) )?(?:(?:the|o|el) )?)?(${MONTH_REF})\b`, "g"), (m) => {
     const pos = m[1];
     const ref = m[2] ?? "";

@@ -135,6 +135,7 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   // Ranges first: "depois do dia 10" is not the 10th, "menos segunda" not Monday, "fim da tarde" not "tarde".
   const ranges = takeRanges(scan, today, opts.locale);
   periods.push(...ranges.periods);
+  dates.push(...ranges.dates);
   afters.push(...ranges.afters);
   befores.push(...ranges.befores);
   const weekSpan = ranges.spans.find((s) => s.kind === "this_week" || s.kind === "next_week");

@@ -72,6 +72,7 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     ["sexta dessa semana", { date: "2026-11-27", weekday: "fri" }],
     ["amanhã cedo", { date: "2026-11-25", period: "morning" }],
     ["em 3 dias", { date: "2026-11-27" }],
+    ["dia 15 do mês que vem", { date: "2026-12-15" }],
   ])("pt-BR %j → %j", (text, want) => {
     expect(pt(text)).toEqual(want);
   });
@@ -137,6 +138,9 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     // Fewer than three left: next month's last week.
     expect(pt("fim do mês", "2026-12-30T12:00:00Z")).toEqual({ from: "2027-01-25", to: "2027-01-31", span: "month_end" });
     expect(pt("depois do dia 10", dec28)).toEqual({ from: "2027-01-11", span: "after" });
+    // Not the next 3rd / 15th: that day of next month.
+    expect(en("the 3rd of next month", "2026-12-01T12:00:00Z")).toEqual({ date: "2027-01-03" });
+    expect(pt("dia 15 do mês que vem", "2026-11-05T12:00:00Z")).toEqual({ date: "2026-12-15" });
     expect(es("dentro de 15 días", dec28)).toEqual({ from: "2027-01-10", to: "2027-01-14", span: "around" });
   });
 
