@@ -20,7 +20,8 @@
  * - "depois do dia 10" / "after the 10th" / "después del 10": from the 11th (someone who says "after" is
  *   usually busy on the day itself); "a partir do dia 10" / "from the 10th" / "desde el 10": from the 10th.
  *   "antes do dia 20" / "before the 20th": through the 19th; "até o dia 20" / "by the 20th": through the
- *   20th. A day without a month is the next such day from today on; "do dia 10 ao 15" is both bounds.
+ *   20th. A day without a month is the next such day from today on. "do dia 10 ao 15" is both bounds:
+ *   the last day is found first, the first one is in its month or the month before ("de 28 a 5/1").
  *   A bare number after "after"/"antes" stays a time ("after 10" is 10:00): a day needs "dia", "day",
  *   an ordinal suffix, a month, a slash date or an article ("del 10", "the 10").
  * - "qualquer dia menos segunda" / "any day except Monday" / "menos el lunes" / "não posso na sexta":
@@ -98,8 +99,19 @@ const NEXT_RE = /\b(?:que vem|que viene|seguinte|siguiente|proximo|next)\b/;
 const MONTH_POS = "finalzinho|finales|final|fim|fin|end|late|inicio|comeco|comienzo|principios|principio|beginning|start|early";
 const MONTH_REF = String.raw`(?:mes|month) (?:que vem|que viene|seguinte|siguiente)|(?:proximo|next) (?:mes|month)|(?:este|esse|neste|nesse|this) (?:mes|month)|mes|month`;
 
-// A day of the month after a bound word: "(do) dia 10", "the 10th", "del 10", "10 de dezembro", "December 10", "10/12".
-const DAY_ARG = String.raw`(?:(?<art>do|de|del|da|the|o|el) )?(?:(?<kw>dia|day) )?(?:(?<a>\d{1,2})\/(?<b>\d{1,2})|(?<mon2>${MONTH_RE}) (?<d2>\d{1,2})(?:st|nd|rd|th)?|(?<d>\d{1,2})(?<suf>o|st|nd|rd|th)?(?:(?: de| of)? (?<mon>${MONTH_RE}))?)(?![\d:/h]|\p{L})`;
+// A day of the month after a bound word: "(do) dia 10", "the 10th", "del 10", "10 de dezembro", "December 10",
+// "10/12"; `t` tags the group names so that two fit one regex.
+const dayArg = (t = "") =>
+  String.raw`(?:(?<art${t}>do|de|del|da|the|o|el) )?(?:(?<kw${t}>dia|day) )?(?:(?<a${t}>\d{1,2})\/(?<b${t}>\d{1,2})|(?<mon2${t}>${MONTH_RE}) (?<d2${t}>\d{1,2})(?:st|nd|rd|th)?|(?<d${t}>\d{1,2})(?<suf${t}>o|st|nd|rd|th)?(?:(?: de| of)? (?<mon${t}>${MONTH_RE}))?)(?![\d:/h]|\p{L})`;
+
+/** A day read by dayArg: `marked` when it says it is a day (not an hour), `article` for "del 10" / "the 10". */
+interface DayRef {
+  d: number;
+  m?: number;
+  marked: boolean;
+  article: boolean;
+}
+
 const WEEKDAY_ITEM = String.raw`(?:(?:a|o|as|os|na|no|nas|nos|el|la|los|las|on|de) )?(?:${WEEKDAY_RE})(?: feira)?s?\b`;
 
 /** Cuts the ranges, exclusions and fine day parts out of `scan` (folded text) and returns them. */
@@ -177,36 +189,54 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
   });
 
   // Day bounds: "depois do dia 10", "antes do dia 20", "do dia 10 ao 15".
-  const dayOf = (g: Record<string, string | undefined>, needsMarker: boolean): Civil | null => {
-    if (g.a !== undefined) {
-      const [x, y] = [Number(g.a), Number(g.b)];
-      const [d, mo] = locale === "en" && x <= 12 ? [y, x] : [x, y];
-      return mo <= 12 ? dayInMonth(today, d, mo) : null;
+  const refOf = (g: Record<string, string | undefined>, t = ""): DayRef | null => {
+    const v = (k: string) => g[k + t];
+    if (v("a") !== undefined) {
+      const [x, y] = [Number(v("a")), Number(v("b"))];
+      // The locale's order first (MM/DD in English), the other one when that is impossible.
+      const [d, m] = locale === "en" ? [y, x] : [x, y];
+      if (m <= 12 && d <= 31) return { d, m, marked: true, article: false };
+      return d <= 12 && m <= 31 ? { d: m, m: d, marked: true, article: false } : null;
     }
-    if (g.d2 !== undefined) return dayInMonth(today, Number(g.d2), MONTHS[g.mon2 ?? ""]);
-    if (needsMarker && !(g.kw || g.suf || g.mon || (g.art && g.art !== "de" && g.art !== "da"))) return null;
-    return dayInMonth(today, Number(g.d), g.mon === undefined ? undefined : MONTHS[g.mon]);
+    if (v("d2") !== undefined) return { d: Number(v("d2")), m: MONTHS[v("mon2") ?? ""], marked: true, article: false };
+    const mon = v("mon");
+    const art = v("art");
+    return {
+      d: Number(v("d")),
+      m: mon === undefined ? undefined : MONTHS[mon],
+      marked: Boolean(v("kw") || v("suf") || mon),
+      article: Boolean(art && art !== "de" && art !== "da"),
+    };
   };
-  scan.take(
-    new RegExp(String.raw`\b(?:entre|between|do|del|de|from) (?:o |el |the )?(?:dia |day )?(\d{1,2})(?:o|st|nd|rd|th)? (?:e|y|and|a|al|ao|to|ate|hasta|-) ${DAY_ARG}`, "gu"),
-    (m) => {
-      const g = m.groups ?? {};
-      // "entre 2 e 4" is a time range: a day range says "dia", an ordinal, a month or a slash date.
-      if (!(g.a || g.mon || g.mon2 || /\b(?:dia|day)\b|\d(?:o|st|nd|rd|th)\b/.test(m[0]))) return false;
-      const end = dayOf(g, false);
-      const month = g.mon !== undefined ? MONTHS[g.mon] : end && (g.a || g.mon2) ? end.m : undefined;
-      const start = end && dayInMonth(today, Number(m[1]), month);
-      if (!end || !start || compareCivil(start, end) > 0) return false;
-      span("within", start, end);
-    },
-  );
-  scan.take(new RegExp(String.raw`\b(depois|apos|after|despues|a partir|from|desde|starting|beginning) ${DAY_ARG}`, "gu"), (m) => {
-    const day = dayOf(m.groups ?? {}, true);
+  const bound = (g: Record<string, string | undefined>): Civil | null => {
+    const ref = refOf(g);
+    return ref && (ref.marked || ref.article) ? dayInMonth(today, ref.d, ref.m) : null;
+  };
+  scan.take(new RegExp(String.raw`\b(?:entre|between|do|del|de|from) ${dayArg("A")} (?:e|y|and|a|al|ao|to|ate|hasta|-) ${dayArg("B")}`, "gu"), (m) => {
+    const a = refOf(m.groups ?? {}, "A");
+    const b = refOf(m.groups ?? {}, "B");
+    // "entre 2 e 4" is a time range: a day range says "dia", an ordinal, a month or a slash date.
+    if (!a || !b || !(a.marked || b.marked)) return false;
+    let start: Civil | null;
+    let end: Civil | null;
+    if (a.m !== undefined) {
+      start = dayInMonth(today, a.d, a.m);
+      end = start && dayInMonth(start, b.d, b.m);
+    } else {
+      // The first day belongs to the last one's month, or the month before ("de 28 a 5 de janeiro").
+      end = dayInMonth(today, b.d, b.m);
+      start = end && (a.d <= end.d ? { ...end, d: a.d } : dayBefore(end, a.d));
+    }
+    if (!end || !start || compareCivil(start, end) > 0) return false;
+    span("within", start, end);
+  });
+  scan.take(new RegExp(String.raw`\b(depois|apos|after|despues|a partir|from|desde|starting|beginning) ${dayArg()}`, "gu"), (m) => {
+    const day = bound(m.groups ?? {});
     if (!day) return false;
     span("after", /^(?:depois|apos|after|despues)$/.test(m[1] ?? "") ? addDays(day, 1) : day);
   });
-  scan.take(new RegExp(String.raw`\b(antes|before|ate|hasta|until|till|by) ${DAY_ARG}`, "gu"), (m) => {
-    const day = dayOf(m.groups ?? {}, true);
+  scan.take(new RegExp(String.raw`\b(antes|before|ate|hasta|until|till|by) ${dayArg()}`, "gu"), (m) => {
+    const day = bound(m.groups ?? {});
     if (!day) return false;
     span("before", today, /^(?:antes|before)$/.test(m[1] ?? "") ? addDays(day, -1) : day);
   });
@@ -267,6 +297,12 @@ function dayInMonth(today: Civil, d: number, m?: number): Civil | null {
     if (d <= daysInMonth(y, mo)) return { y, m: mo, d };
   }
   return null;
+}
+
+/** Day `d` of the month before `c`'s, or null when that month has no such day. */
+function dayBefore(c: Civil, d: number): Civil | null {
+  const prev = c.m === 1 ? { y: c.y - 1, m: 12 } : { y: c.y, m: c.m - 1 };
+  return d <= daysInMonth(prev.y, prev.m) ? { ...prev, d } : null;
 }
 
 /** The spans read, intersected, as WhenQuery fields; {} when none or when they do not overlap. */

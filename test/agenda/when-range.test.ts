@@ -42,6 +42,8 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     ["até o dia 30", { from: "2026-11-24", to: "2026-11-30", span: "before" }],
     ["do dia 10 ao 15", { from: "2026-12-10", to: "2026-12-15", span: "within" }],
     ["depois de 5/12", { from: "2026-12-06", span: "after" }],
+    ["entre 28/12 e 5/1", { from: "2026-12-28", to: "2027-01-05", span: "within" }],
+    ["de 28 a 5 de janeiro", { from: "2026-12-28", to: "2027-01-05", span: "within" }],
     ["nos próximos 10 dias", { from: "2026-11-24", to: "2026-12-04", span: "within" }],
     ["no fim do mês", MONTH_END],
     ["final do mês", MONTH_END],
@@ -86,6 +88,8 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     ["before the 20th", { from: "2026-11-24", to: "2026-12-19", span: "before" }],
     ["by December 5", { from: "2026-11-24", to: "2026-12-05", span: "before" }],
     ["between the 10th and the 15th", { from: "2026-12-10", to: "2026-12-15", span: "within" }],
+    ["from Dec 28 to Jan 5", { from: "2026-12-28", to: "2027-01-05", span: "within" }],
+    ["between 12/28 and 1/5", { from: "2026-12-28", to: "2027-01-05", span: "within" }],
     ["within 2 weeks", { from: "2026-11-24", to: "2026-12-08", span: "within" }],
     ["end of the month", MONTH_END],
     ["early next month", { from: "2026-12-01", to: "2026-12-07", span: "month_start" }],
@@ -149,6 +153,11 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     expect(pt("semana que vem", "2026-11-30T02:30:00Z")).toEqual(NEXT_WEEK);
     expect(pt("fim de semana", "2026-11-30T02:30:00Z")).toEqual({ from: "2026-11-29", to: "2026-11-29", span: "weekend" });
     expect(pt("fim de semana que vem", "2026-11-29T12:00:00Z")).toEqual({ from: "2026-12-05", to: "2026-12-06", span: "weekend" });
+  });
+
+  it("finds a day range's last day first: 'do dia 10 ao 15' on the 12th is what is left of it", () => {
+    expect(pt("do dia 10 ao 15", "2026-11-12T12:00:00Z")).toEqual({ from: "2026-11-12", to: "2026-11-15", span: "within" });
+    expect(pt("do dia 10 ao 15", "2026-11-16T12:00:00Z")).toEqual({ from: "2026-12-10", to: "2026-12-15", span: "within" });
   });
 
   it("drops two ranges that do not overlap", () => {
