@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { seedCompany } from "../support/helpers";
+import { api, seedCompany } from "../support/helpers";
 import { appointmentsOf, freezeClockAtNextMonday, sayAndWait } from "./support";
 
 const FAST = { debounceMs: 0, maxTurnWaitMs: 0 };
@@ -16,6 +16,10 @@ const span = (a: number, b: number) => {
   const tail = `${y.getUTCDate()}/${pad(y.getUTCMonth() + 1)}`;
   return x.getUTCMonth() === y.getUTCMonth() ? `${x.getUTCDate()} a ${tail}` : `${x.getUTCDate()}/${pad(x.getUTCMonth() + 1)} a ${tail}`;
 };
+const EN_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const mmmD = (ms: number) => `${EN_MONTHS[local(ms).getUTCMonth()]} ${local(ms).getUTCDate()}`;
+/** describeWhen's "Dec 7–13" or "Nov 30–Dec 6". */
+const spanEn = (a: number, b: number) => (local(a).getUTCMonth() === local(b).getUTCMonth() ? `${mmmD(a)}–${local(b).getUTCDate()}` : `${mmmD(a)}–${mmmD(b)}`);
 const rows = (m: unknown) => (m as { payload: { rows: { description: string }[] } }).payload.rows.map((r) => r.description);
 
 describe("when the customer wants to come, through the Worker", () => {
@@ -55,6 +59,22 @@ describe("when the customer wants to come, through the Worker", () => {
     expect(rows(again[1])).toEqual([`ter, ${ddmm(tuesday)} às 13:00`, `ter, ${ddmm(tuesday)} às 13:30`, `ter, ${ddmm(tuesday)} às 14:00`]);
     const booked = await sayAndWait(c.id, "when-re", phone, "2", 3);
     expect(booked[2]?.text).toMatch(new RegExp(`marcado para ter, ${ddmm(tuesday)} às 13:30`));
+  });
+
+  it("an English tenant's 'reschedule to next week' is offered next week and says so", async () => {
+    const monday = freezeClockAtNextMonday();
+    const c = await seedCompany({ slug: "when-en", locale: "en", channelSettings: FAST });
+    const phone = "5511987658004";
+    const start = new Date(monday + 2 * DAY + 6 * 3_600_000).toISOString(); // Wednesday 15:00 local
+    await api("/api/agenda/appointments", { method: "POST", tenant: "when-en", body: JSON.stringify({ contact: phone, name: "Ann", start }) });
+    await sayAndWait(c.id, "when-en", phone, "Hi", 1);
+    const offer = await sayAndWait(c.id, "when-en", phone, "I need to reschedule to next week please", 2);
+    const nextMonday = monday + 7 * DAY;
+    expect(offer[1]?.text).toMatch(
+      new RegExp(
+        `^Let's move your appointment on .*3:00 PM\\. For next week \\(${spanEn(nextMonday, nextMonday + 6 * DAY)}\\), these times are free:\\n1\\. Mon, ${mmmD(nextMonday)} at 8:00 AM\\n`,
+      ),
+    );
   });
 
   it("when nothing fits, the reply names what was understood", async () => {
