@@ -149,7 +149,7 @@ export function describeWhen(q: WhenQuery, locale: Locale): string {
     const named = q.span ? w.span[q.span] : null;
     if (q.to === undefined) parts.push(w.from(one(q.from)));
     else if (q.span === "before") parts.push(w.until(one(q.to)));
-    else if (q.from === q.to) parts.push(w.date(one(q.from)));
+    else if (q.from === q.to) parts.push(named ? `${named} (${one(q.from)})` : w.date(one(q.from)));
     else {
       const range = w.range(dayOf(q.from), dayOf(q.to));
       parts.push(named ? `${named} (${range})` : w.days(range));

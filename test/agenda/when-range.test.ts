@@ -245,6 +245,9 @@ describe("describeWhen", () => {
       "a partir del 11/12, por la tarde, menos el lunes y el viernes",
     ],
     [{ from: "2026-11-24", to: "2026-12-19", span: "before" }, "até 19/12", "until Dec 19", "hasta el 19/12"],
+    // Sunday evening: what is left of the weekend is one day, still named.
+    [{ from: "2026-11-29", to: "2026-11-29", span: "weekend" }, "para o fim de semana (29/11)", "for the weekend (Nov 29)", "para el fin de semana (29/11)"],
+    [{ from: "2026-11-29", to: "2026-11-29" }, "para o dia 29/11", "for Nov 29", "para el 29/11"],
     [{ from: "2026-12-07", to: "2026-12-11", span: "around" }, "para os dias 7 a 11/12", "for Dec 7–11", "para los días 7 al 11/12"],
     [
       { ...MONTH_END, ...EARLY },
