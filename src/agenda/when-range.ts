@@ -13,10 +13,12 @@
  *   a weekend day moves to the following one. "next weekend" on a weekday is the coming one.
  * - "este mês": today..month end. "mês que vem" / "next month": all of next month. "fim do mês" / "end of
  *   the month" / "a fin de mes": its last 7 days, or next month's when fewer than 3 days are left after
- *   today. "início do mês (que vem)": days 1–7 (of next month once this month's 7th has passed).
+ *   today. "início do mês (que vem)": days 1–7 (of next month once this month's 7th has passed);
+ *   "meados do mês" / "mid-month": days 11–20 (of next month once this month's 20th has passed).
  * - "daqui a / em / in / dentro de N dias|semanas": from 7 days on, the target day ±2 days (people round:
  *   "daqui a 15 dias" is about two weeks); below 7 days the exact day (when.ts). "nos próximos N dias" /
- *   "within N days" / "next N weeks": today..today+N days.
+ *   "within N days" / "next N weeks": today..today+N days. "daqui a um mês" / "in a month": the same
+ *   day of that month (or its last day) ±3.
  * - "depois do dia 10" / "after the 10th" / "después del 10": from the 11th (someone who says "after" is
  *   usually busy on the day itself); "a partir do dia 10" / "from the 10th" / "desde el 10": from the 10th.
  *   "antes do dia 20" / "before the 20th": through the 19th; "até o dia 20" / "by the 20th": through the
@@ -49,7 +51,7 @@ import {
 } from "./when-words";
 
 /** Which phrase named the range (describeWhen words it back). */
-export type SpanKind = "this_week" | "next_week" | "weekend" | "this_month" | "next_month" | "month_start" | "month_end" | "around" | "after" | "before" | "within";
+export type SpanKind = "this_week" | "next_week" | "weekend" | "this_month" | "next_month" | "month_start" | "month_mid" | "month_end" | "around" | "after" | "before" | "within";
 
 /** The range part of a WhenQuery. */
 export interface WhenRange {
@@ -96,7 +98,7 @@ const UNIT_RE = "dias?|days?|semanas?|weeks?";
 const unitDays = (unit: string) => (/^(?:semana|week)/.test(unit) ? 7 : 1);
 
 const NEXT_RE = /\b(?:que vem|que viene|seguinte|siguiente|proximo|next)\b/;
-const MONTH_POS = "finalzinho|finales|final|fim|fin|end|late|inicio|comeco|comienzo|principios|principio|beginning|start|early";
+const MONTH_POS = "meados|mediados|middle|mid|metade|finalzinho|finales|final|fim|fin|end|late|inicio|comeco|comienzo|principios|principio|beginning|start|early";
 const MONTH_REF = String.raw`(?:mes|month) (?:que vem|que viene|seguinte|siguiente)|(?:proximo|next) (?:mes|month)|(?:este|esse|neste|nesse|this) (?:mes|month)|mes|month`;
 
 // A day of the month after a bound word: "(do) dia 10", "the 10th", "del 10", "10 de dezembro", "December 10",
@@ -184,6 +186,11 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
       span("month_end", { ...end, d: end.d - 6 }, end);
       return;
     }
+    if (/^(?:meados|mediados|mid|metade)/.test(pos)) {
+      const first = monthStart(next || today.d > 20);
+      span("month_mid", { ...first, d: 11 }, { ...first, d: 20 });
+      return;
+    }
     const first = monthStart(next || today.d > 7);
     span("month_start", first, { ...first, d: 7 });
   });
@@ -258,6 +265,15 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
     if (!Number.isInteger(days) || days < 7) return false;
     const target = addDays(today, days);
     span("around", addDays(target, -2), addDays(target, 2));
+  });
+  scan.take(new RegExp(String.raw`\b(?:daqui a|daqui|de aqui a|dentro de|em|in|en) (${COUNT_RE}) (?:mes|meses|months?)\b`, "g"), (m) => {
+    const n = countOf(m[1] ?? "");
+    if (!Number.isInteger(n) || n < 1 || n > 12) return false;
+    const month = today.m - 1 + n;
+    const y = today.y + Math.floor(month / 12);
+    const mo = (month % 12) + 1;
+    const target = { y, m: mo, d: Math.min(today.d, daysInMonth(y, mo)) };
+    span("around", addDays(target, -3), addDays(target, 3));
   });
 
   scan.take(

@@ -52,6 +52,8 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     ["no próximo mês", NEXT_MONTH],
     ["este mês", { from: "2026-11-24", to: "2026-11-30", span: "this_month" }],
     ["fim do mês que vem", { from: "2026-12-25", to: "2026-12-31", span: "month_end" }],
+    ["meados do mês que vem", { from: "2026-12-11", to: "2026-12-20", span: "month_mid" }],
+    ["daqui a um mês", { from: "2026-12-21", to: "2026-12-27", span: "around" }],
     ["no fim de semana", WEEKEND],
     ["final de semana", WEEKEND],
     ["qualquer dia menos segunda", EXCEPT_MONDAY],
@@ -93,6 +95,9 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     ["within 2 weeks", { from: "2026-11-24", to: "2026-12-08", span: "within" }],
     ["end of the month", MONTH_END],
     ["early next month", { from: "2026-12-01", to: "2026-12-07", span: "month_start" }],
+    // past the 20th: next month's middle
+    ["mid-month", { from: "2026-12-11", to: "2026-12-20", span: "month_mid" }],
+    ["in a month", { from: "2026-12-21", to: "2026-12-27", span: "around" }],
     ["next month", NEXT_MONTH],
     ["the weekend", WEEKEND],
     ["any day except Monday", EXCEPT_MONDAY],
@@ -118,6 +123,8 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     ["del 10 al 15 de diciembre", { from: "2026-12-10", to: "2026-12-15", span: "within" }],
     ["a fin de mes", MONTH_END],
     ["el mes que viene", NEXT_MONTH],
+    ["a mediados de mes", { from: "2026-12-11", to: "2026-12-20", span: "month_mid" }],
+    ["en un mes", { from: "2026-12-21", to: "2026-12-27", span: "around" }],
     ["el fin de semana", WEEKEND],
     ["cualquier día menos el lunes", EXCEPT_MONDAY],
     ["por la mañana temprano", EARLY],
@@ -145,6 +152,8 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     // Not the next 3rd / 15th: that day of next month.
     expect(en("the 3rd of next month", "2026-12-01T12:00:00Z")).toEqual({ date: "2027-01-03" });
     expect(pt("dia 15 do mês que vem", "2026-11-05T12:00:00Z")).toEqual({ date: "2026-12-15" });
+    // 31 January + 1 month: the last day of February.
+    expect(pt("daqui a um mês", "2027-01-31T12:00:00Z")).toEqual({ from: "2027-02-25", to: "2027-03-03", span: "around" });
     expect(es("dentro de 15 días", dec28)).toEqual({ from: "2027-01-10", to: "2027-01-14", span: "around" });
   });
 
