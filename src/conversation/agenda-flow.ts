@@ -57,17 +57,17 @@ export async function agendaTurn(
     if (!found.ok) return replies(say(locale, "noSlots", { when: "" }));
     const wanted = when ? matchSlots(found.value, when, ctx.company.timeZone) : found.value;
     const options = wanted.slice(0, ctx.profile.agenda.offerCount);
-    // Said back when the reading is not obvious from the options themselves (a range, excluded days).
-    const told = isRangeQuery(when) ? describeWhen(when, locale) : "";
-    if (options.length === 0) return replies(say(locale, "noSlots", { when: when ? ` ${describeWhen(when, locale)}` : "" }));
+    const reading = when ? describeWhen(when, locale) : "";
+    if (options.length === 0) return replies(say(locale, "noSlots", { when: reading ? ` ${reading}` : "" }));
     await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id, ...(named ? { service: named } : {}) });
     const labels = options.map((o) => label(ctx, o));
     const list = numbered(labels);
-    const When = told.charAt(0).toLocaleUpperCase() + told.slice(1);
-    const current = appointment ? label(ctx, slotOf(appointment)) : "";
+    // The offer says how it read a range or excluded days; a plain day or time shows in the options themselves.
+    const told = isRangeQuery(when);
+    const vars = { options: list, When: reading.charAt(0).toLocaleUpperCase() + reading.slice(1) };
     const body = appointment
-      ? say(locale, told ? "offerRescheduleFor" : "offerReschedule", { current, options: list, When })
-      : say(locale, told ? "offerFor" : "offer", { options: list, When });
+      ? say(locale, told ? "offerRescheduleFor" : "offerReschedule", { ...vars, current: label(ctx, slotOf(appointment)) })
+      : say(locale, told ? "offerFor" : "offer", vars);
     return replies(slotList(locale, body, labels));
   };
 
