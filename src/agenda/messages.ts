@@ -6,6 +6,8 @@ const TEXTS = {
   "pt-BR": {
     offer: "Tenho estes horários disponíveis:\n{options}\nResponda com o número da opção (ou me diga outro dia e horário).",
     offerReschedule: "Vamos remarcar sua consulta de {current}. Tenho estes horários:\n{options}\nResponda com o número da opção.",
+    offerFor: "{When}, tenho estes horários:\n{options}\nResponda com o número da opção (ou me diga outro dia e horário).",
+    offerRescheduleFor: "Vamos remarcar sua consulta de {current}. {When}, tenho estes horários:\n{options}\nResponda com o número da opção.",
     noSlots: "No momento não encontrei horários livres{when}. Quer que eu procure outro dia? É só me dizer quando fica melhor.",
     booked: "Pronto{name}! Seu horário está marcado para {slot}. Vou te lembrar antes. Se precisar remarcar ou cancelar, é só me avisar.",
     rescheduled: "Feito! Sua consulta foi remarcada para {slot}.",
@@ -28,6 +30,8 @@ const TEXTS = {
   en: {
     offer: "Here are the times I have available:\n{options}\nReply with the option number (or tell me another day and time).",
     offerReschedule: "Let's move your appointment on {current}. These times are free:\n{options}\nReply with the option number.",
+    offerFor: "{When}, I have these times:\n{options}\nReply with the option number (or tell me another day and time).",
+    offerRescheduleFor: "Let's move your appointment on {current}. {When}, these times are free:\n{options}\nReply with the option number.",
     noSlots: "I couldn't find free times{when} right now. Shall I look at another day? Just tell me what suits you.",
     booked: "All set{name}! You're booked for {slot}. I'll remind you beforehand. If you need to reschedule or cancel, just tell me.",
     rescheduled: "Done! Your appointment is now {slot}.",
@@ -50,6 +54,8 @@ const TEXTS = {
   es: {
     offer: "Tengo estos horarios disponibles:\n{options}\nResponde con el número de la opción (o dime otro día y hora).",
     offerReschedule: "Vamos a cambiar tu cita del {current}. Tengo estos horarios:\n{options}\nResponde con el número de la opción.",
+    offerFor: "{When}, tengo estos horarios:\n{options}\nResponde con el número de la opción (o dime otro día y hora).",
+    offerRescheduleFor: "Vamos a cambiar tu cita del {current}. {When}, tengo estos horarios:\n{options}\nResponde con el número de la opción.",
     noSlots: "Por ahora no encontré horarios libres{when}. ¿Busco otro día? Dime cuándo te queda mejor.",
     booked: "¡Listo{name}! Tu cita quedó para {slot}. Te lo recordaré antes. Si necesitas cambiarla o cancelarla, avísame.",
     rescheduled: "¡Hecho! Tu cita ahora es {slot}.",

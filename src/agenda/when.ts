@@ -28,7 +28,10 @@
  * - Spanish "mañana" is tomorrow unless it follows "por/de/en/a la" or "esta" (morning).
  * - Greetings are not periods: "boa tarde, amanhã pode?" is tomorrow, not the afternoon.
  * - Two different dates, times, weekdays or periods in one message ("hoje ou amanhã") drop that field:
- *   asking again beats guessing. "semana que vem" alone has no representation here and yields null.
+ *   asking again beats guessing.
+ * - Ranges ("semana que vem", "depois do dia 10", "fim do mês"), excluded weekdays and the finer parts of
+ *   the day are read first by when-range.ts (its header has their semantics). A single date wins over
+ *   a range; a weekday with a week ("sexta da semana que vem") is that date, with another range a filter.
  * - Vocabularies of the three languages are merged (contacts switch languages); `locale` only picks the
  *   numeric date order.
  */
@@ -61,12 +64,14 @@ import {
   WEEKDAYS,
   weekdayOf,
 } from "./when-words";
+import { rangeOf, takeRanges, type WhenRange } from "./when-range";
 
 export { parseChoice } from "./choice";
 export type { DayPeriod } from "./when-words";
+export type { SpanKind } from "./when-range";
 
 /** What a contact asked for, in the tenant's time zone. Absent fields were not mentioned. */
-export interface WhenQuery {
+export interface WhenQuery extends WhenRange {
   /** Local calendar date, YYYY-MM-DD. */
   date?: string;
   /** As named by the contact (a named weekday also resolves `date`). */
@@ -106,7 +111,6 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   const befores: RawTime[] = [];
   const periods: DayPeriod[] = [];
   const weekdays: Weekday[] = [];
-  let nextWeek = false;
 
   const scan = new Scan(
     ` ${foldText(text)
@@ -127,6 +131,14 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
       (w: string) => String(HOUR_WORDS[w]),
     )
     .replace(new RegExp(String.raw`\b(as|das|las) (${HOUR_WORD_RE}) (?=horas?\b)`, "g"), (_, p: string, w: string) => `${p} ${HOUR_WORDS[w]} `);
+
+  // Ranges first: "depois do dia 10" is not the 10th, "menos segunda" not Monday, "fim da tarde" not "tarde".
+  const ranges = takeRanges(scan, today, opts.locale);
+  periods.push(...ranges.periods);
+  dates.push(...ranges.dates);
+  afters.push(...ranges.afters);
+  befores.push(...ranges.befores);
+  const weekSpan = ranges.spans.find((s) => s.kind === "this_week" || s.kind === "next_week");
 
   scan.take(/\b(?:bom dia|boa tarde|boa noite|buenos dias|buen dia|buenas tardes|buenas noches|good (?:morning|afternoon|evening|night))\b/g, () => {});
 
@@ -287,9 +299,6 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
     dates.push(addDays(today, 1));
   });
 
-  scan.take(/\b(?:(?:da|na|de la|en la|of|on) )?(?:semana que vem|proxima semana|next week|semana que viene|semana proxima)\b/g, () => {
-    nextWeek = true;
-  });
   scan.take(new RegExp(String.raw`\b(${WEEKDAY_RE})(?: feira)?\b(?! (?:opcao|alternativa|option|opcion|vez|semana|quinzena|horario|vaga|one)\b)`, "g"), (m) => {
     const wd = WEEKDAYS[m[1] ?? ""];
     if (wd === undefined) return false;
@@ -302,12 +311,12 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   const dateKeys = dates.map(isoDate);
   const date = distinct(dateKeys);
   if (date !== undefined) q.date = date;
-  else if (weekday !== undefined && dates.length === 0) {
+  else if (weekday !== undefined && dates.length === 0 && (weekSpan || ranges.spans.length === 0)) {
     // Indexes from Monday = 0, so "next week" counts from this week's Monday.
     const todayWd = weekdayIndex(weekdayOf(today));
     const wanted = weekdayIndex(weekday);
     const monday = addDays(today, -todayWd);
-    q.date = isoDate(nextWeek ? addDays(monday, 7 + wanted) : addDays(today, (wanted - todayWd + 7) % 7 || 7));
+    q.date = isoDate(weekSpan?.kind === "next_week" ? addDays(monday, 7 + wanted) : addDays(today, (wanted - todayWd + 7) % 7 || 7));
   }
   if (weekday !== undefined) q.weekday = weekday;
   const time = distinct(times.map((t) => settle(t, period1)));
@@ -317,6 +326,8 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   if (after !== undefined) q.after = hhmm(after);
   const before = distinct(befores.map((t) => settle(t, period1)));
   if (before !== undefined) q.before = hhmm(before);
+  if (q.date === undefined) Object.assign(q, rangeOf(ranges.spans));
+  if (ranges.except.length > 0) q.exceptWeekdays = [...new Set(ranges.except)];
   return Object.keys(q).length > 0 ? q : null;
 }
 
@@ -339,7 +350,8 @@ function minutesOf(s: string | undefined): number | undefined {
 }
 
 /**
- * The slots (UTC ISO starts) that fit a query in the tenant's zone: same local date (or weekday), period
+ * The slots (UTC ISO starts) that fit a query in the tenant's zone: same local date (or weekday), local
+ * date within `from`..`to` (inclusive) and not on an excluded weekday, period
  * window (morning 06–12, afternoon 12–18, evening 18–22), `after` ≤ start < `before`, and the asked time —
  * exact starts if any, else every start within ±30 min, nearest first (ties: earlier first). Without a time
  * the input order is kept. Slots with an unparsable start are dropped.
@@ -354,9 +366,12 @@ export function matchSlots<T extends { start: string }>(slots: T[], q: WhenQuery
     const ms = Date.parse(slot.start);
     if (Number.isNaN(ms)) continue;
     const local = localAt(ms, timeZone);
+    const day = isoDate(local);
     if (q.date !== undefined) {
-      if (isoDate(local) !== q.date) continue;
+      if (day !== q.date) continue;
     } else if (q.weekday !== undefined && weekdayOf(local) !== q.weekday) continue;
+    if ((q.from !== undefined && day < q.from) || (q.to !== undefined && day > q.to)) continue;
+    if (q.exceptWeekdays?.includes(weekdayOf(local))) continue;
     if (window && (local.minutes < window[0] || local.minutes >= window[1])) continue;
     if (after !== undefined && local.minutes < after) continue;
     if (before !== undefined && local.minutes >= before) continue;

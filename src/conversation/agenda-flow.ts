@@ -10,6 +10,9 @@ import { commaName, numbered, say, slotList } from "../agenda/messages";
 import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, label, localeOf, rescheduleAppointment, slotOf, type AgendaCtx } from "../agenda/service";
 import { isSlotRefusal, type Slot } from "../agenda/types";
 import { matchSlots, parseChoice, parseWhen } from "../agenda/when";
+import { describeWhen, isRangeQuery } from "../agenda/when-describe";
+import { searchWindow } from "../agenda/when-range";
+import { calendarSettings } from "../agenda/builtin";
 import { serviceNamed } from "./knowledge-match";
 import { KEEP_ROW_ID, offerBeforeConfirming } from "../scheduling/auto-reschedule";
 
@@ -45,16 +48,26 @@ export async function agendaTurn(
     // A move keeps the appointment's service; a new booking takes the one the message names (or the one named before).
     const named = purpose === "book" ? (serviceNamed(p.text, ctx.profile.knowledge.services) ?? (state?.stage === "choosing" ? state.service : undefined)) : undefined;
     const service = appointment?.service ?? named;
-    const found = await freeSlots(ctx, undefined, undefined, service ?? undefined);
+    // The message first: "semana que vem" or "dia 10 de fevereiro" is searched where it lies, not in the next days.
+    const nowMs = Date.now();
+    const when = parseWhen(p.text, { now: new Date(nowMs).toISOString(), timeZone: ctx.company.timeZone, locale });
+    const horizonDays = ctx.profile.agenda.provider === "calcom" ? undefined : calendarSettings(ctx.profile.agenda).horizonDays;
+    const window = searchWindow(when, { nowMs, timeZone: ctx.company.timeZone, searchDays: ctx.profile.agenda.searchDays, horizonDays });
+    const found = await freeSlots(ctx, window.fromMs, window.days, service ?? undefined);
     if (!found.ok) return replies(say(locale, "noSlots", { when: "" }));
-    const when = parseWhen(p.text, { now: new Date().toISOString(), timeZone: ctx.company.timeZone, locale });
     const wanted = when ? matchSlots(found.value, when, ctx.company.timeZone) : found.value;
     const options = wanted.slice(0, ctx.profile.agenda.offerCount);
-    if (options.length === 0) return replies(say(locale, "noSlots", { when: "" }));
+    const reading = when ? describeWhen(when, locale) : "";
+    if (options.length === 0) return replies(say(locale, "noSlots", { when: reading ? ` ${reading}` : "" }));
     await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id, ...(named ? { service: named } : {}) });
     const labels = options.map((o) => label(ctx, o));
     const list = numbered(labels);
-    const body = appointment ? say(locale, "offerReschedule", { current: label(ctx, slotOf(appointment)), options: list }) : say(locale, "offer", { options: list });
+    // The offer says how it read a range or excluded days; a plain day or time shows in the options themselves.
+    const told = isRangeQuery(when);
+    const vars = { options: list, When: reading.charAt(0).toLocaleUpperCase() + reading.slice(1) };
+    const body = appointment
+      ? say(locale, told ? "offerRescheduleFor" : "offerReschedule", { ...vars, current: label(ctx, slotOf(appointment)) })
+      : say(locale, told ? "offerFor" : "offer", vars);
     return replies(slotList(locale, body, labels));
   };
 
@@ -109,7 +122,8 @@ export async function agendaTurn(
     if (when) {
       const matches = matchSlots(state.options, when, ctx.company.timeZone);
       const first = matches[0];
-      if (matches.length === 1 && first) return take(state, first);
+      // One offered slot on the named day/time is that choice; a range ("semana que vem") asks for new options.
+      if (matches.length === 1 && first && !isRangeQuery(when)) return take(state, first);
       const appt = state.appointmentId ? await ctx.store.appointments.byId(ctx.company.id, state.appointmentId) : null;
       return offer(state.purpose, appt ?? undefined);
     }
