@@ -9,7 +9,7 @@ import { trainRiskModel } from "../../src/scheduling/model";
 import { generateHistory } from "../../src/scheduling/synthetic";
 import { openStore } from "../../src/store";
 import type { Appointment, AppointmentStatus } from "../../src/store/types";
-import { envWith, seedCompany, store } from "../support/helpers";
+import { api, envWith, seedCompany, store } from "../support/helpers";
 
 const TZ = "America/Sao_Paulo";
 /** Sunday 6 January 2030, 09:00 in São Paulo: the offers below are for the week after. */
@@ -141,6 +141,16 @@ describe("rankForContact through the store", () => {
     const inB = await store().contacts.ensure(b.company.id, "5511955500003");
     expect((await contactHistory(a.ctx, inA))?.preferences).toMatchObject({ weekday: "tue" });
     expect(await contactHistory(b.ctx, inB)).toBeNull();
+  });
+
+  it("the contact card (GET /api/contacts/:id) shows the habits the offers follow; none for a newcomer", async () => {
+    const { company } = await tenant("prefs-card");
+    const regular = await store().contacts.ensure(company.id, "5511955500005");
+    for (const d of ["2029-12-04", "2029-12-11", "2029-12-18"]) await visit(company.id, regular.id, d, "09:00", "attended");
+    const newcomer = await store().contacts.ensure(company.id, "5511955500006");
+    const card = async (id: number) => ((await (await api(`/api/contacts/${id}`, { tenant: company.slug })).json()) as { preferences: unknown }).preferences;
+    expect(await card(regular.id)).toEqual({ weekday: "tue", period: "morning", service: null, visits: 3 });
+    expect(await card(newcomer.id)).toEqual({ weekday: null, period: null, service: null, visits: 0 });
   });
 
   it("a contact at or above the risk threshold gets the better-attended windows first; below it, habits only", async () => {
