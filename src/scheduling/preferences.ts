@@ -57,9 +57,16 @@ export function preferencesOf(appointments: readonly Appointment[], timeZone: st
   return { visits: n, ...(weekday ? { weekday } : {}), ...(period ? { period } : {}), ...(service ? { service } : {}) };
 }
 
-/** The contact's appointments (this tenant's only) and habits; null for a contact with none, who is offered as before. */
+/**
+ * The contact's appointments (this tenant's only) and habits; null for a contact with none, who is
+ * offered as before. The usual service is kept only while the business still lists it (in its spelling),
+ * so a habit never books a service that is no longer offered.
+ */
 export async function contactHistory(ctx: AgendaCtx, contact: Contact): Promise<ContactHistory | null> {
   const appointments = await ctx.store.appointments.list(ctx.company.id, { contactId: contact.id, limit: CONTACT_HISTORY_LIMIT });
   if (appointments.length === 0) return null;
-  return { appointments, preferences: preferencesOf(appointments, ctx.company.timeZone) };
+  const { service, ...preferences } = preferencesOf(appointments, ctx.company.timeZone);
+  const key = service?.toLocaleLowerCase();
+  const listed = key ? ctx.profile.knowledge.services.find((s) => s.name.trim().toLocaleLowerCase() === key) : undefined;
+  return { appointments, preferences: listed ? { ...preferences, service: listed.name } : preferences };
 }

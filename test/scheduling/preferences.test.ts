@@ -143,6 +143,31 @@ describe("rankForContact through the store", () => {
     expect(await contactHistory(b.ctx, inB)).toBeNull();
   });
 
+  it("the usual service is the business's listed one, or none once it is no longer listed", async () => {
+    const { company, ctx } = await tenant("prefs-svc");
+    const contact = await store().contacts.ensure(company.id, "5511955500007");
+    for (const d of ["2029-12-04", "2029-12-06"]) {
+      const startsAt = at(d, "09:00");
+      await store().appointments.create(company.id, {
+        contactId: contact.id,
+        provider: "builtin",
+        bookingUid: `svc-${crypto.randomUUID()}`,
+        service: "limpeza",
+        startsAt,
+        endsAt: startsAt + HOUR_MS,
+        status: "attended",
+        source: "whatsapp",
+        bookedAt: startsAt - DAY_MS,
+      });
+    }
+    const listing = (names: string[]): AgendaCtx => ({
+      ...ctx,
+      profile: { ...ctx.profile, knowledge: { ...ctx.profile.knowledge, services: names.map((name) => ({ name })) } } as AgendaCtx["profile"],
+    });
+    expect((await contactHistory(listing(["Limpeza", "Canal"]), contact))?.preferences.service).toBe("Limpeza");
+    expect((await contactHistory(listing(["Canal"]), contact))?.preferences).toEqual({ visits: 2, period: "morning" });
+  });
+
   it("the contact card (GET /api/contacts/:id) shows the habits the offers follow; none for a newcomer", async () => {
     const { company } = await tenant("prefs-card");
     const regular = await store().contacts.ensure(company.id, "5511955500005");
