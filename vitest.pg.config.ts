@@ -22,6 +22,7 @@ export default defineConfig(async () => ({
       "test/agenda-journeys/journeys.test.ts",
       "test/agenda-journeys/held-reminder.test.ts",
       "test/agenda-journeys/when-journey.test.ts",
+      "test/agenda-journeys/preferences-journey.test.ts",
       "test/scheduling-api/*.test.ts",
       // Sign-in, sessions, users and roles on Postgres too (the session read is one join).
       "test/identity/*.test.ts",

@@ -15,6 +15,8 @@ import { searchWindow } from "../agenda/when-range";
 import { calendarSettings } from "../agenda/builtin";
 import { serviceNamed } from "./knowledge-match";
 import { KEEP_ROW_ID, offerBeforeConfirming } from "../scheduling/auto-reschedule";
+import { contactHistory } from "../scheduling/preferences";
+import { rankForContact } from "../scheduling/slot-ranking";
 
 /** "manter", "keep", "mantener": stay with the current time when better slots were offered. */
 const KEEP = /\b(mant(er|enho|ém|em|ener|engo)|keep)\b/i;
@@ -45,8 +47,12 @@ export async function agendaTurn(
   const locale = localeOf(ctx);
 
   const offer = async (purpose: "book" | "reschedule", appointment?: Appointment): Promise<AgendaTurn> => {
-    // A move keeps the appointment's service; a new booking takes the one the message names (or the one named before).
-    const named = purpose === "book" ? (serviceNamed(p.text, ctx.profile.knowledge.services) ?? (state?.stage === "choosing" ? state.service : undefined)) : undefined;
+    // A move keeps the appointment's service; a new booking takes the one the message names (or the one named before, or the usual one).
+    const history = await contactHistory(ctx, p.contact);
+    const named =
+      purpose === "book"
+        ? (serviceNamed(p.text, ctx.profile.knowledge.services) ?? (state?.stage === "choosing" ? state.service : undefined) ?? history?.preferences.service)
+        : undefined;
     const service = appointment?.service ?? named;
     // The message first: "semana que vem" or "dia 10 de fevereiro" is searched where it lies, not in the next days.
     const nowMs = Date.now();
@@ -56,7 +62,7 @@ export async function agendaTurn(
     const found = await freeSlots(ctx, window.fromMs, window.days, service ?? undefined);
     if (!found.ok) return replies(say(locale, "noSlots", { when: "" }));
     const wanted = when ? matchSlots(found.value, when, ctx.company.timeZone) : found.value;
-    const options = wanted.slice(0, ctx.profile.agenda.offerCount);
+    const options = (await rankForContact(ctx, p.contact, history, wanted)).slots.slice(0, ctx.profile.agenda.offerCount);
     const reading = when ? describeWhen(when, locale) : "";
     if (options.length === 0) return replies(say(locale, "noSlots", { when: reading ? ` ${reading}` : "" }));
     await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id, ...(named ? { service: named } : {}) });

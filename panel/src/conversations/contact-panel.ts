@@ -29,6 +29,16 @@ function appointmentList(id: string, title: string, rows: Appointment[]): Node[]
 
 const attributeText = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v));
 
+/** "Terça-feira · manhã · Limpeza": what the chat offers this contact first; nothing when no habit is known. */
+function habits(card: ContactCard): Node[] {
+  const p = card.preferences;
+  const parts = p
+    ? [p.weekday && lookup("hours.day", p.weekday, "common.none"), p.period && lookup("conversations.contact.period", p.period, "common.none"), p.service].filter(Boolean)
+    : [];
+  if (parts.length === 0) return [];
+  return [el("dt", {}, t("conversations.contact.habits")), el("dd", { id: "contact-habits" }, parts.join(" · "))];
+}
+
 export function contactPanel(session: Session, card: ContactCard, onChange: () => Promise<void>, mayWrite: boolean): HTMLDetailsElement {
   const k = card.contact;
   const error = el("div", { id: "contact-error" });
@@ -72,6 +82,7 @@ export function contactPanel(session: Session, card: ContactCard, onChange: () =
       el("dd", {}, formatNumber(k.conversations)),
       el("dt", {}, t("conversations.contact.messages")),
       el("dd", { id: "contact-opted" }, t(k.opted_out ? "conversations.contact.optedOut" : "conversations.contact.optedIn")),
+      ...habits(card),
       ...attributes.flatMap(([key, v]) => [el("dt", {}, key), el("dd", {}, attributeText(v))]),
     ),
     ...appointmentList("contact-upcoming", t("conversations.contact.upcoming"), card.appointments.upcoming),

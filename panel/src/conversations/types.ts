@@ -40,6 +40,8 @@ export interface Appointment {
 export interface ContactCard {
   contact: { id: number; phone: string; name: string | null; opted_out: boolean; attributes: Record<string, unknown>; created_at: string; conversations: number };
   appointments: { recent: Appointment[]; upcoming: Appointment[] };
+  /** The habits the chat's offers follow (usual weekday, period, service); absent from an older API. */
+  preferences?: { weekday: string | null; period: string | null; service: string | null; visits: number };
 }
 
 /** The list's filters: a status, or a queue of conversations waiting for a person ("" is all). */

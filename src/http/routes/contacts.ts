@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import * as z from "../../lib/zod";
 import { recordConsent } from "../../compliance/consent";
 import { AppError } from "../../lib/errors";
+import { CONTACT_HISTORY_LIMIT, preferencesOf } from "../../scheduling/preferences";
 import type { Appointment, Contact } from "../../store/types";
 import { callerCompany, requireCaller, audit } from "../auth";
 import { describer } from "../openapi/meta";
@@ -66,13 +67,18 @@ const appointmentBrief = (a: Appointment) => ({
   ends_at: new Date(a.endsAt).toISOString(),
 });
 
+const preferencesView = (p: ReturnType<typeof preferencesOf>) => ({ weekday: p.weekday ?? null, period: p.period ?? null, service: p.service ?? null, visits: p.visits });
+
 /** GET /api/contacts/:id: the contact side panel of the inbox (who, attributes, appointments, conversations). */
 contacts.get(
   "/api/contacts/:id",
   doc({
     summary: "A contact with its attributes, recent and upcoming appointments and conversation count",
     responses: {
-      200: { description: "`{contact: {id, phone, name, wa_id, opted_out, last_inbound_at, attributes, created_at, conversations}, appointments: {recent, upcoming}}`" },
+      200: {
+        description:
+          "`{contact: {id, phone, name, wa_id, opted_out, last_inbound_at, attributes, created_at, conversations}, appointments: {recent, upcoming}, preferences: {weekday, period, service, visits}}` (the habits the chat's offers follow; null where none)",
+      },
     },
     errors: { 404: NO_CONTACT },
   }),
@@ -82,16 +88,19 @@ contacts.get(
     const store = c.get("store");
     const id = c.req.valid("param").id;
     const now = Date.now();
-    const [card, upcoming, past] = await Promise.all([
+    const [card, upcoming, past, all] = await Promise.all([
       store.contacts.card(company.id, id),
       store.appointments.list(company.id, { contactId: id, from: now, limit: SHOWN }),
       // Oldest first in the window; the newest SHOWN of them are kept (a contact has few appointments).
       store.appointments.list(company.id, { contactId: id, from: now - RECENT_DAYS * DAY, to: now, limit: 200 }),
+      // The habits the chat's offers follow, read from the same rows it reads (scheduling/preferences.ts).
+      store.appointments.list(company.id, { contactId: id, limit: CONTACT_HISTORY_LIMIT }),
     ]);
     if (!card) throw contactNotFound();
     return c.json({
       contact: { ...contactView(card.contact), attributes: card.contact.attributes, created_at: new Date(card.createdAt).toISOString(), conversations: card.conversations },
       appointments: { recent: past.slice(-SHOWN).reverse().map(appointmentBrief), upcoming: upcoming.map(appointmentBrief) },
+      preferences: preferencesView(preferencesOf(all, company.timeZone)),
     });
   },
 );
