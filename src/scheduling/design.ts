@@ -6,8 +6,9 @@
  * string) — standardised with the training mean/sd, clipped to ±5 sd, missing → mean plus a
  * "missing" indicator; otherwise categorical — one-hot per level, levels under 1 % of training rows
  * (and beyond the 20 most frequent) pooled into "other", unseen levels at scoring time go to "other".
- * A categorical attribute whose levels did not all fit also gets `attr_<name>_rate`, its level's
- * smoothed no-show rate (target-encoding.ts); the trees read that instead of its one-hot columns.
+ * A categorical attribute with more levels than the one-hot keeps at most (20) also gets
+ * `attr_<name>_rate`, its level's smoothed no-show rate (target-encoding.ts); the trees read that
+ * instead of its one-hot columns.
  */
 import type { FactTable } from "./features";
 import { logit, TENANT_PRIOR } from "./features";
@@ -112,8 +113,9 @@ export function fitAttrEncoding(rows: readonly Pick<HistoryRow, "attrs">[], opti
         .slice(0, maxLevels)
         .map(([l]) => l);
       categorical.push({ name, levels, hasOther: levels.length < ranked.length });
-      // Counts are filled when training freezes them (target-encoding.ts).
-      if (levels.length < ranked.length) target.push({ name, levels: [], resolved: [], noShows: [] });
+      // More levels than the one-hot can ever keep: a rate per level. Counts are filled when training
+      // freezes them (target-encoding.ts).
+      if (ranked.length > maxLevels) target.push({ name, levels: [], resolved: [], noShows: [] });
     }
   }
   return { numeric, categorical, target };
@@ -198,11 +200,12 @@ export function treeColumns(encoding: AttrEncoding): number[] {
 /**
  * The feature matrix, row-major (n × featureNames(encoding).length), unscaled. Float32: a million
  * rows × 25 columns is 100 MB in Float32, twice that in Float64, and the model needs no more precision.
- * `rates`: each target-encoded attribute's per-row rate (target-encoding.ts), in encoding.target order.
+ * `rates`: each target-encoded attribute's per-row rate (target-encoding.ts), in encoding.target order;
+ * without them (callers that only look at the other columns) those columns hold the default prior.
  */
 export function designMatrix(targets: readonly ScoredAppointment[], facts: FactTable, encoding: AttrEncoding, rates: readonly Float64Array[] = []): Float32Array {
   const targetCount = encoding.target?.length ?? 0;
-  if (rates.length !== targetCount) throw new Error("one rate column per target-encoded attribute");
+  if (rates.length !== 0 && rates.length !== targetCount) throw new Error("one rate column per target-encoded attribute");
   const d = featureNames(encoding).length;
   const n = targets.length;
   const x = new Float32Array(n * d);

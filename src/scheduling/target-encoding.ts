@@ -2,9 +2,9 @@
  * Target encoding of high-cardinality categorical attributes: `attr_<name>_rate`, the smoothed
  * no-show rate of the row's level, (no-shows + 20 × tenant rate) / (resolved + 20).
  *
- * Which attributes: the categorical ones whose levels do not all fit the one-hot (design.ts pools
- * rare levels into "other"): an 80-level neighbourhood then says something about each of its rare
- * levels instead of one pooled column.
+ * Which attributes: the categorical ones with more levels than the one-hot keeps at most (design.ts
+ * keeps 20 and pools the rest into "other"): an 80-level neighbourhood then says something about
+ * each of its rare levels instead of one pooled column.
  *
  * Leakage: in training every row sees only outcomes that ended before it was booked (and before
  * the training window closes), the same rule as the contact rate in features.ts, so a row's own
