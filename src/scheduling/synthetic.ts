@@ -34,9 +34,15 @@
  * activity (σ 1), so a few come often and many once or twice. With `now`, rows booked after it are
  * dropped and rows ending after it stay "scheduled"/"confirmed" with reminders not yet sent if the
  * 24 h mark is still ahead. Rows come out sorted by `startsAt`.
+ *
+ * `dateOnly: true` keeps these mechanics but shows times as a date-only export would: every row
+ * starts at 08:00 local on its day (same duration), is booked at local midnight of its booking day,
+ * and its last message is at local midnight of that day; the hour effects then act unseen.
+ * `shape: "clinic"` is another generator altogether (synthetic-clinic.ts, its own effects table).
  */
 import type { HistoryRow } from "./history";
 import { DAY_MS, HOUR_MS, MINUTE_MS, ZoneClock } from "../lib/time-zone";
+import { DATE_ONLY_HOUR, generateClinicHistory } from "./synthetic-clinic";
 
 export interface SyntheticEffects {
   intercept: number;
@@ -86,6 +92,10 @@ export interface SyntheticOptions {
   /** When set: rows booked after it are dropped, rows ending after it have no outcome yet. */
   now?: number;
   cancelRate?: number;
+  /** Default effects (the table above; `effects` applies) or the clinic export's shape (`contacts` unused). */
+  shape?: "default" | "clinic";
+  /** Dates only, every row at 08:00 local: default false, true for the clinic shape. */
+  dateOnly?: boolean;
   effects?: Partial<SyntheticEffects>;
 }
 
@@ -174,6 +184,7 @@ export function generateHistory(options: SyntheticOptions): HistoryRow[] {
 
 /** `generateHistory` plus each row's true no-show probability (for oracle comparisons). */
 export function generateSyntheticHistory(options: SyntheticOptions): SyntheticHistory {
+  if (options.shape === "clinic") return generateClinicHistory(options, mulberry32(options.seed));
   const fx: SyntheticEffects = { ...DEFAULT_EFFECTS, ...options.effects };
   const rnd = mulberry32(options.seed);
   const gauss = () => {
@@ -187,6 +198,8 @@ export function generateSyntheticHistory(options: SyntheticOptions): SyntheticHi
   const nContacts = Math.max(1, Math.floor(options.contacts));
   const nRows = Math.max(0, Math.floor(options.rows));
   const days = Math.max(1, Math.floor(options.days));
+  const dateOnly = options.dateOnly === true;
+  const localMidnight = (t: number) => zone.toUtc(zone.dayOf(t), 0);
 
   // Contacts: persistent tendency, attributes, booking activity.
   // One string per contact, shared by its rows (as a database driver would hand them out; a fresh
@@ -304,18 +317,28 @@ export function generateSyntheticHistory(options: SyntheticOptions): SyntheticHi
       lastContactAt,
       attrs,
     };
+    if (dateOnly) {
+      const shownStart = zone.toUtc(zone.dayOf(startsAt), DATE_ONLY_HOUR * 60);
+      row = {
+        ...row,
+        bookedAt: localMidnight(bookedAt),
+        startsAt: shownStart,
+        endsAt: shownStart + (endsAt - startsAt),
+        lastContactAt: lastContactAt === undefined ? undefined : localMidnight(lastContactAt),
+      };
+    }
     if (options.now !== undefined) {
       const now = options.now;
-      if (bookedAt > now) continue;
-      if (endsAt > now) {
+      if (row.bookedAt > now) continue;
+      if (row.endsAt > now) {
         if (!cancelled) status = confirmed ? "confirmed" : "scheduled";
-        const reminderDue = startsAt - 24 * HOUR_MS <= now;
+        const reminderDue = row.startsAt - 24 * HOUR_MS <= now;
         row = {
           ...row,
           status,
           reminderSent: reminderDue && reminderSent,
           reminderAnswered: reminderDue && reminderAnswered,
-          lastContactAt: lastContactAt !== undefined && lastContactAt <= now ? lastContactAt : undefined,
+          lastContactAt: row.lastContactAt !== undefined && row.lastContactAt <= now ? row.lastContactAt : undefined,
         };
       }
     }

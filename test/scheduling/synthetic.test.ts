@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HistoryRow } from "../../src/scheduling/history";
 import { HistoryRow as HistoryRowSchema } from "../../src/scheduling/history";
+import { auc } from "../../src/scheduling/evaluate";
 import { generateHistory, generateSyntheticHistory, mulberry32 } from "../../src/scheduling/synthetic";
 import { DAY_MS, HOUR_MS, ZoneClock } from "../../src/lib/time-zone";
 
@@ -60,6 +61,22 @@ describe("generateHistory", () => {
       lastContactAt: 1734883260000,
       attrs: { insurance: "sus", age: 68 },
     });
+  });
+
+  it("is pinned byte for byte: SHA-256 of the rows and true probabilities (with and without `now`)", async () => {
+    const sha256 = async (value: unknown) => {
+      const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify(value)));
+      return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+    };
+    // Probabilities to 10 digits: Math.exp/log may differ in the last bit between V8 builds (Node, workerd).
+    const tenDigits = (p: number) => p.toFixed(10);
+    const pinned = { seed: 7, rows: 2000, contacts: 600, start: Date.UTC(2024, 0, 1, 3), days: 365 };
+    const plain = generateSyntheticHistory(pinned);
+    expect(await sha256(plain.rows)).toBe("7dd80961bdbc46d5a1885c35320f9c12f2a26a20e134def29c64d84a93eddf43");
+    expect(await sha256(Array.from(plain.noShowProb, tenDigits))).toBe("30bef80ba4ab82df480f75219b66c68d5cc1807764740fd3ad033df066d93eda");
+    const cut = generateSyntheticHistory({ ...pinned, now: Date.UTC(2024, 9, 1) });
+    expect(await sha256(cut.rows)).toBe("83ff93ea512f97d8826c29f275ff41777beb6efb54004b458df34b355b54dd54");
+    expect(await sha256(Array.from(cut.noShowProb, tenDigits))).toBe("fc79883df32d3713d4b8f21f02dd3732891efd0f055cf27dc30d318f1efa5ec6");
   });
 
   it("produces valid, time-ordered rows inside opening hours", () => {
@@ -190,5 +207,175 @@ describe("the documented effects are in the data", () => {
     const recent = rate(rows, (r) => silence(r) <= 2).rate;
     const silent = rate(rows, (r) => silence(r) > 60).rate;
     expect(silent - recent).toBeGreaterThan(0.06);
+  });
+});
+
+describe("dateOnly on the default shape", () => {
+  const options = { seed: 4, rows: 3000, contacts: 400, start: Date.UTC(2025, 0, 6, 3), days: 120 };
+
+  it("keeps the outcomes and shows dates only: starts at 08:00 local, booked and last message at local midnight", () => {
+    const zone = new ZoneClock(SP);
+    const timed = generateSyntheticHistory(options);
+    const dated = generateSyntheticHistory({ ...options, dateOnly: true });
+    expect(dated.rows.map((r) => r.status)).toEqual(timed.rows.map((r) => r.status));
+    expect(Array.from(dated.noShowProb)).toEqual(Array.from(timed.noShowProb));
+    dated.rows.forEach((r, i) => {
+      const t = timed.rows[i] as HistoryRow;
+      expect(zone.dayOf(r.startsAt)).toBe(zone.dayOf(t.startsAt));
+      expect(zone.local(r.startsAt).hour).toBe(8);
+      expect(r.startsAt % HOUR_MS).toBe(0);
+      expect(r.endsAt - r.startsAt).toBe(t.endsAt - t.startsAt);
+      expect(r.bookedAt).toBe(zone.toUtc(zone.dayOf(t.bookedAt), 0));
+      expect(r.bookedAt).toBeLessThanOrEqual(r.startsAt);
+      if (r.lastContactAt !== undefined) expect(r.lastContactAt).toBeLessThanOrEqual(r.startsAt);
+    });
+  });
+
+  it("with `now`: nothing booked after it and nothing resolved that ends after it", () => {
+    const now = options.start + 60 * DAY_MS + 9 * HOUR_MS;
+    const rows = generateHistory({ ...options, dateOnly: true, now });
+    for (const r of rows) {
+      expect(r.bookedAt).toBeLessThanOrEqual(now);
+      if (r.endsAt > now && r.status !== "cancelled") expect(["scheduled", "confirmed"]).toContain(r.status);
+    }
+  });
+});
+
+describe("the clinic shape", () => {
+  const options = { seed: 5, rows: 4000, contacts: 1, start: Date.UTC(2025, 0, 6, 3), days: 90, shape: "clinic" as const };
+  const zone = new ZoneClock(SP);
+
+  it("is deterministic per seed and valid: date-only rows on weekdays, clinic attributes, no message history", () => {
+    const a = generateSyntheticHistory(options);
+    expect(generateSyntheticHistory(options)).toEqual(a);
+    expect(generateHistory({ ...options, seed: 6 }).map((r) => r.status)).not.toEqual(a.rows.map((r) => r.status));
+    expect(a.rows).toHaveLength(4000);
+    expect(a.noShowProb).toHaveLength(4000);
+    a.rows.forEach((r, i) => {
+      expect(HistoryRowSchema.safeParse(r).success).toBe(true);
+      if (i > 0) expect(r.startsAt).toBeGreaterThanOrEqual((a.rows[i - 1] as HistoryRow).startsAt);
+      const local = zone.local(r.startsAt);
+      expect(local.hour).toBe(8);
+      expect(local.weekday).toBeLessThan(5);
+      expect(r.bookedAt).toBe(zone.toUtc(zone.dayOf(r.bookedAt), 0));
+      expect(r.lastContactAt).toBeUndefined();
+      expect(r.reminderAnswered).toBeUndefined();
+      expect(Object.keys(r.attrs).sort()).toEqual(["age", "alcoholism", "diabetes", "gender", "handicap", "hypertension", "neighbourhood", "scholarship"]);
+      expect(r.attrs.age).toBeGreaterThanOrEqual(0);
+      expect(r.attrs.age).toBeLessThanOrEqual(100);
+      expect(["F", "M"]).toContain(r.attrs.gender);
+    });
+  });
+
+  it("dateOnly: false gives times inside opening hours, booked before the start", () => {
+    const rows = generateHistory({ ...options, dateOnly: false });
+    const hours = new Set(rows.map((r) => zone.local(r.startsAt).hour));
+    expect(hours.size).toBeGreaterThan(5);
+    for (const r of rows) {
+      const { hour } = zone.local(r.startsAt);
+      expect(hour).toBeGreaterThanOrEqual(7);
+      expect(hour).toBeLessThanOrEqual(17);
+      expect(r.bookedAt).toBeLessThanOrEqual(r.startsAt);
+    }
+  });
+
+  it("with `now`: nothing booked after it, unresolved after it, reminders only once due", () => {
+    const now = options.start + 45 * DAY_MS;
+    const rows = generateHistory({ ...options, now });
+    expect(rows.length).toBeLessThan(4000);
+    for (const r of rows) {
+      expect(r.bookedAt).toBeLessThanOrEqual(now);
+      if (r.endsAt > now) expect(["scheduled", "confirmed"]).toContain(r.status);
+      if (r.startsAt - 24 * HOUR_MS > now) expect(r.reminderSent).toBe(false);
+    }
+  });
+});
+
+describe("the clinic shape's mechanics are in the data (100k rows)", () => {
+  const { rows, noShowProb } = generateSyntheticHistory({ seed: 3, rows: 100_000, contacts: 1, start: START, days: 365, shape: "clinic" });
+  const lead = (r: HistoryRow) => Math.round((r.startsAt - r.bookedAt) / DAY_MS);
+  const leadIn = (lo: number, hi: number) => (r: HistoryRow) => lead(r) >= lo && lead(r) <= hi;
+  const age = (r: HistoryRow) => Number(r.attrs.age);
+
+  it("about 20 % no-shows; the true probabilities rank them at AUC 0.70–0.80, above lead time alone", () => {
+    const base = rate(rows, () => true).rate;
+    expect(base).toBeGreaterThan(0.17);
+    expect(base).toBeLessThan(0.23);
+    const labels = rows.map((r) => (r.status === "no_show" ? 1 : 0));
+    const truth = auc(noShowProb, labels) ?? 0;
+    expect(truth).toBeGreaterThan(0.7);
+    expect(truth).toBeLessThan(0.8);
+    expect(truth - (auc(rows.map(lead), labels) ?? 1)).toBeGreaterThan(0.04);
+  });
+
+  it("lead time: ~35 % same-day with < 8 % no-shows, then climbing and flattening", () => {
+    expect(rows.filter(leadIn(0, 0)).length / rows.length).toBeCloseTo(0.35, 1);
+    expect(rate(rows, leadIn(0, 0)).rate).toBeLessThan(0.08);
+    const short = rate(rows, leadIn(1, 3)).rate;
+    const month = rate(rows, leadIn(14, 30)).rate;
+    const longer = rate(rows, leadIn(31, 60)).rate;
+    expect(month - short).toBeGreaterThan(0.08);
+    expect(month).toBeGreaterThan(0.25);
+    expect(month).toBeLessThan(0.4);
+    expect(Math.abs(longer - month)).toBeLessThan(0.04); // saturated: not log-linear
+  });
+
+  it("age is a hump: teens and young adults miss most, small children and the elderly less", () => {
+    const young = rate(rows, (r) => age(r) >= 12 && age(r) <= 25).rate;
+    expect(young - rate(rows, (r) => age(r) <= 5).rate).toBeGreaterThan(0.06);
+    expect(young - rate(rows, (r) => age(r) >= 66).rate).toBeGreaterThan(0.12);
+    expect(rows.some((r) => age(r) === 0) && rows.some((r) => age(r) >= 95)).toBe(true);
+  });
+
+  it("reminders only from 3 days' lead (65 % of those), and reminded rows miss MORE (the lead confound)", () => {
+    expect(rows.some((r) => r.reminderSent && lead(r) < 3)).toBe(false);
+    const eligible = rows.filter(leadIn(3, 999));
+    const share = eligible.filter((r) => r.reminderSent).length / eligible.length;
+    expect(share).toBeGreaterThan(0.6);
+    expect(share).toBeLessThan(0.7);
+    expect(rate(rows, (r) => r.reminderSent).rate - rate(rows, (r) => !r.reminderSent).rate).toBeGreaterThan(0.08);
+    // Among comparable leads the reminder's own effect is small (slightly protective).
+    const within = rate(rows, (r) => lead(r) >= 3 && !r.reminderSent).rate - rate(rows, (r) => lead(r) >= 3 && r.reminderSent).rate;
+    expect(within).toBeGreaterThan(-0.01);
+    expect(within).toBeLessThan(0.04);
+  });
+
+  it("lead time hurts the young more than the elderly (an interaction a linear model misses)", () => {
+    const climb = (keep: (r: HistoryRow) => boolean) => rate(rows, (r) => keep(r) && lead(r) >= 14).rate - rate(rows, (r) => keep(r) && lead(r) === 0).rate;
+    expect(climb((r) => age(r) >= 12 && age(r) <= 30) - climb((r) => age(r) >= 60)).toBeGreaterThan(0.12);
+  });
+
+  it("neighbourhood: ≥ 80 levels, Zipf-like (many rare), differing rates among the common ones", () => {
+    const counts = new Map<string, number>();
+    for (const r of rows) counts.set(String(r.attrs.neighbourhood), (counts.get(String(r.attrs.neighbourhood)) ?? 0) + 1);
+    expect(counts.size).toBeGreaterThanOrEqual(80);
+    const sizes = [...counts.values()].sort((a, b) => b - a);
+    expect((sizes[0] ?? 0) / rows.length).toBeLessThan(0.1);
+    expect(sizes.filter((n) => n < 100).length).toBeGreaterThanOrEqual(10);
+    const common = [...counts].filter(([, n]) => n >= 2000).map(([name]) => rate(rows, (r) => r.attrs.neighbourhood === name).rate);
+    expect(Math.max(...common) - Math.min(...common)).toBeGreaterThan(0.08);
+  });
+
+  it("binary attributes at realistic prevalences; scholarship raises no-shows, hypertension comes with age", () => {
+    const share = (name: string) => rows.filter((r) => r.attrs[name] === 1).length / rows.length;
+    expect(share("scholarship")).toBeGreaterThan(0.08);
+    expect(share("scholarship")).toBeLessThan(0.2);
+    expect(share("hypertension")).toBeGreaterThan(0.1);
+    expect(share("hypertension")).toBeLessThan(0.3);
+    for (const name of ["diabetes", "alcoholism", "handicap"]) expect(share(name)).toBeLessThan(0.1);
+    expect(rate(rows, (r) => r.attrs.scholarship === 1).rate - rate(rows, (r) => r.attrs.scholarship === 0).rate).toBeGreaterThan(0.02);
+    const old = rows.filter((r) => age(r) >= 60);
+    expect(old.filter((r) => r.attrs.hypertension === 1).length / old.length).toBeGreaterThan(0.25);
+    expect(rows.filter((r) => r.attrs.gender === "F").length / rows.length).toBeCloseTo(0.65, 1);
+  });
+
+  it("thin personal history: ≥ 55 % of patients come once, ≥ 85 % at most 3 times, a few often; confirmations rare", () => {
+    const visits = new Map<string, number>();
+    for (const r of rows) visits.set(r.contact, (visits.get(r.contact) ?? 0) + 1);
+    const counts = [...visits.values()];
+    expect(counts.filter((n) => n <= 1).length / counts.length).toBeGreaterThanOrEqual(0.55);
+    expect(counts.filter((n) => n <= 3).length / counts.length).toBeGreaterThanOrEqual(0.85);
+    expect(Math.max(...counts)).toBeGreaterThanOrEqual(10);
+    expect(rows.filter((r) => r.confirmed).length / rows.length).toBeLessThan(0.05);
   });
 });
