@@ -129,7 +129,7 @@ describe("version-1 models stored by the previous code", () => {
     const rows = generateHistory({ seed: 11, rows: 4000, contacts: 500, start: START, days: 300 });
     const preds = predictMany(model, rows.slice(-8).map(upcoming), { history: rows });
     expect(preds.map((p) => p.factors)).toEqual(v1.predictions.map((p) => p.factors));
-    preds.forEach((p, i) => expect(p.noShowProb).toBeCloseTo(v1.predictions[i]?.noShowProb ?? -1, 12));
+    for (const [i, p] of preds.entries()) expect(p.noShowProb).toBeCloseTo(v1.predictions[i]?.noShowProb ?? -1, 12);
   });
 
   it("a version-1 prior still says its reason; an unknown version is refused", () => {
