@@ -29,17 +29,69 @@ export function treeValue(tree: GbdtTree, x: Float32Array, d: number, i: number)
   return tree.value[k] ?? 0;
 }
 
+/** All trees' nodes in flat typed arrays (child indices global): one walk per row and tree, no objects. */
+interface Forest {
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  /** Node k's children at 2k (left) and 2k + 1 (right): the walk indexes instead of branching. */
+  children: Int32Array;
+  value: Float64Array;
+}
+
+const forests = new WeakMap<GbdtModel, Forest>();
+
+function forestOf(model: GbdtModel): Forest {
+  const cached = forests.get(model);
+  if (cached) return cached;
+  const size = model.trees.reduce((s, t) => s + t.feature.length, 0);
+  const f: Forest = {
+    roots: new Int32Array(model.trees.length),
+    feature: new Int32Array(size),
+    threshold: new Float64Array(size),
+    children: new Int32Array(2 * size),
+    value: new Float64Array(size),
+  };
+  let offset = 0;
+  model.trees.forEach((t, k) => {
+    f.roots[k] = offset;
+    for (let j = 0; j < t.feature.length; j++) {
+      f.feature[offset + j] = t.feature[j] ?? -1;
+      f.threshold[offset + j] = t.threshold[j] ?? 0;
+      f.children[2 * (offset + j)] = offset + (t.left[j] ?? 0);
+      f.children[2 * (offset + j) + 1] = offset + (t.right[j] ?? 0);
+      f.value[offset + j] = t.value[j] ?? 0;
+    }
+    offset += t.feature.length;
+  });
+  forests.set(model, f);
+  return f;
+}
+
+function marginOf(model: GbdtModel, f: Forest, x: Float32Array, o: number): number {
+  let z = model.base;
+  const { roots, feature, threshold, children, value } = f;
+  for (let t = 0; t < roots.length; t++) {
+    let k = roots[t] as number;
+    for (let c = feature[k] as number; c >= 0; c = feature[k] as number) {
+      // NaN compares false: missing values go left, as in training.
+      k = children[2 * k + ((x[o + c] as number) > (threshold[k] as number) ? 1 : 0)] as number;
+    }
+    z += value[k] as number;
+  }
+  return z;
+}
+
 /** The model's log-odds for row i. */
 export function gbdtMargin(model: GbdtModel, x: Float32Array, d: number, i: number): number {
-  let z = model.base;
-  for (const tree of model.trees) z += treeValue(tree, x, d, i);
-  return z;
+  return marginOf(model, forestOf(model), x, i * d);
 }
 
 /** Log-odds of rows [from, to). */
 export function gbdtMargins(model: GbdtModel, x: Float32Array, d: number, from: number, to: number): Float64Array {
-  const z = new Float64Array(Math.max(0, to - from)).fill(model.base);
-  for (const tree of model.trees) for (let i = from; i < to; i++) z[i - from] = (z[i - from] ?? 0) + treeValue(tree, x, d, i);
+  const f = forestOf(model);
+  const z = new Float64Array(Math.max(0, to - from));
+  for (let i = from; i < to; i++) z[i - from] = marginOf(model, f, x, i * d);
   return z;
 }
 

@@ -147,8 +147,8 @@ export function fitGbdt(
   const mcw = options.minChildWeight ?? 5;
   const lambda = options.l2 ?? 1;
   const subsample = options.subsample ?? 0.5;
-  const maxTreeRows = options.maxTreeRows ?? 120_000;
-  const patience = options.patience ?? 15;
+  const maxTreeRows = options.maxTreeRows ?? 100_000;
+  const patience = options.patience ?? 10;
   const rnd = prng(options.seed ?? 1);
 
   // Training sample (stride, so every period is represented) and its bins.
