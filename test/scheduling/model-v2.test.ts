@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { DAY_MS, HOUR_MS } from "../../src/lib/time-zone";
 import type { HistoryRow, RiskInput } from "../../src/scheduling/history";
 import { predictMany, RiskModel, trainRiskModel } from "../../src/scheduling/model";
-import { generateHistory, generateSyntheticHistory } from "../../src/scheduling/synthetic";
+import { generateHistory, generateSyntheticHistory, mulberry32 } from "../../src/scheduling/synthetic";
+import { calibrate, chooseCalibration, fitIsotonic } from "../../src/scheduling/calibration";
+import { featureNames, fitAttrEncoding, treeColumns } from "../../src/scheduling/design";
+import { freezeTargets, frozenRates, sweepRates } from "../../src/scheduling/target-encoding";
 import v1 from "./fixtures/risk-model-v1.json";
 
 const SP = "America/Sao_Paulo";
@@ -139,5 +142,94 @@ describe("version-1 models stored by the previous code", () => {
     expect(p).toMatchObject({ noShowProb: v1.model.prior, fallback: true, factors: [{ code: "prior_few_rows" }] });
     expect(RiskModel.safeParse({ ...v1.model, version: 3 }).success).toBe(false);
     expect(RiskModel.safeParse({ ...v1.model, kind: "gbdt" }).success).toBe(false);
+  });
+});
+
+describe("target encoding of many-level attributes (attr_<name>_rate)", () => {
+  const row = (i: number, level: string, status: HistoryRow["status"], bookedAt: number, startsAt: number): HistoryRow => ({
+    externalId: `t-${i}`,
+    contact: `c-${i}`,
+    bookedAt,
+    startsAt,
+    endsAt: startsAt + HOUR_MS,
+    status,
+    reminderSent: false,
+    confirmed: false,
+    attrs: { bairro: level },
+  });
+
+  it("is time-respecting: a row sees only its level's outcomes that ended before it was booked, never its own", () => {
+    const t = START;
+    const rows = [
+      row(0, "a", "no_show", t, t + DAY_MS),
+      row(1, "a", "no_show", t, t + 2 * DAY_MS),
+      // Booked after rows 0 and 1 ended: both count. Its own no-show does not.
+      row(2, "A ", "no_show", t + 3 * DAY_MS, t + 4 * DAY_MS),
+      row(3, "b", "attended", t + 3 * DAY_MS, t + 4 * DAY_MS),
+    ];
+    const [rates] = sweepRates(rows, rows, ["bairro"], Number.POSITIVE_INFINITY);
+    // Rows 0 and 1: nothing known when booked → the 20 % prior.
+    expect(rates?.[0]).toBeCloseTo(0.2, 12);
+    expect(rates?.[1]).toBeCloseTo(0.2, 12);
+    const mean = (2 + 20 * 0.2) / (2 + 20); // tenant rate after two no-shows
+    expect(rates?.[2]).toBeCloseTo((2 + 20 * mean) / (2 + 20), 12);
+    expect(rates?.[3]).toBeCloseTo(mean, 12);
+    // The training cutoff stops what even later rows see.
+    const [cut] = sweepRates(rows, rows, ["bairro"], t + DAY_MS + HOUR_MS);
+    expect(cut?.[2]).toBeCloseTo((1 + 20 * ((1 + 4) / 21)) / 21, 12);
+  });
+
+  it("serving uses the counts frozen at training; unseen levels get the tenant rate", () => {
+    const rows = [0, 1, 2, 3].map((i) => row(i, i < 3 ? "x" : "y", i < 2 ? "no_show" : "attended", START, START + DAY_MS));
+    const frozen = freezeTargets(rows, ["bairro"], START + 2 * DAY_MS);
+    expect(frozen).toEqual([{ name: "bairro", levels: ["x", "y"], resolved: [3, 1], noShows: [2, 0] }]);
+    const [rates] = frozenRates([rows[0] as HistoryRow, { ...(rows[0] as HistoryRow), attrs: { bairro: "z" } }], frozen, 4, 2);
+    const mean = (2 + 4) / (4 + 20);
+    expect(rates?.[0]).toBeCloseTo((2 + 20 * mean) / 23, 12);
+    expect(rates?.[1]).toBeCloseTo(mean, 12);
+  });
+
+  it("only attributes with more levels than the one-hot keeps get a rate column, and the trees read it instead of the one-hots", () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => ({ attrs: { bairro: `b-${i % 40}`, plano: i % 3 === 0 ? "sus" : "unimed" } }));
+    const enc = fitAttrEncoding(rows);
+    expect(enc.target?.map((t) => t.name)).toEqual(["bairro"]);
+    const names = featureNames(enc);
+    expect(names[names.length - 1]).toBe("attr_bairro_rate");
+    const tree = treeColumns(enc).map((j) => names[j]);
+    expect(tree).toContain("attr_bairro_rate");
+    expect(tree).toContain("attr_plano=sus");
+    expect(tree.some((n) => n?.startsWith("attr_bairro="))).toBe(false);
+  });
+});
+
+describe("calibration on the validation slice", () => {
+  const rnd = mulberry32(4);
+  const n = 8000;
+  const z = Float64Array.from({ length: n }, () => (rnd() - 0.5) * 6);
+  const truth = (zi: number, scale: number) => 1 / (1 + Math.exp(-scale * zi));
+
+  it("leaves calibrated scores alone and fixes over-confident ones", () => {
+    const calibrated = Uint8Array.from(z, (zi) => (rnd() < truth(zi, 1) ? 1 : 0));
+    expect(chooseCalibration(z, calibrated)).toEqual({ kind: "none", a: 1, b: 0 });
+    const overconfident = Uint8Array.from(z, (zi) => (rnd() < truth(zi, 0.4) ? 1 : 0));
+    const c = chooseCalibration(z, overconfident);
+    expect(["platt", "isotonic"]).toContain(c.kind);
+    // The served probabilities follow the truth closely, and keep the order.
+    for (const zi of [-2, -1, 0, 1, 2]) expect(Math.abs(calibrate(c, zi) - truth(zi, 0.4))).toBeLessThan(0.05);
+    expect(calibrate(c, 2)).toBeGreaterThan(calibrate(c, 1));
+  });
+
+  it("isotonic is a monotone map through the pooled blocks' means", () => {
+    const y = Uint8Array.from(z, (zi) => (rnd() < (zi > 0 ? 0.6 : 0.1) ? 1 : 0));
+    const c = fitIsotonic(z, y);
+    const xs = c.x ?? [];
+    const ys = c.y ?? [];
+    expect(xs.length).toBeGreaterThan(1);
+    for (let k = 1; k < xs.length; k++) {
+      expect(xs[k] ?? 0).toBeGreaterThan(xs[k - 1] ?? 0);
+      expect(ys[k] ?? 0).toBeGreaterThan(ys[k - 1] ?? 0);
+    }
+    expect(calibrate(c, -2)).toBeCloseTo(0.1, 1);
+    expect(calibrate(c, 2)).toBeCloseTo(0.6, 1);
   });
 });
