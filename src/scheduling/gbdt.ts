@@ -125,7 +125,12 @@ interface Leaf {
   gain: number;
   feature: number;
   bin: number;
+  /** Σ grad and Σ hess left of the best split. */
+  gl: number;
+  hl: number;
 }
+
+const EMPTY = new Float64Array(0);
 
 /**
  * Fits trees on rows [trainFrom, trainTo) of `x` (n × d), early-stopped on [validFrom, validTo),
@@ -288,7 +293,7 @@ function growTree(a: GrowInput): LocalTree {
     g += a.grad[k] as number;
     h += a.hess[k] as number;
   }
-  const open: Leaf[] = [withBestSplit(a, { node: addNode(g, h), start: 0, end: a.n, depth: 0, g, h, hist: rootHist, gain: 0, feature: -1, bin: 0 })];
+  const open: Leaf[] = [withBestSplit(a, { node: addNode(g, h), start: 0, end: a.n, depth: 0, g, h, hist: rootHist, gain: 0, feature: -1, bin: 0, gl: 0, hl: 0 })];
   let leaves = 1;
   while (leaves < a.maxLeaves) {
     let pick = -1;
@@ -306,22 +311,38 @@ function growTree(a: GrowInput): LocalTree {
       else a.scratch[r++] = row;
     }
     a.index.set(a.scratch.subarray(0, r), l);
-    const leftSmaller = l - leaf.start <= leaf.end - l;
-    const small = leftSmaller ? histogram(a, leaf.start, l) : histogram(a, l, leaf.end);
-    const large = leaf.hist;
-    for (let k = 0; k < large.length; k++) large[k] = (large[k] ?? 0) - (small[k] ?? 0);
-    const [leftHist, rightHist] = leftSmaller ? [small, large] : [large, small];
-    const gl = sumOf(leftHist, a, leaf.feature, 0);
-    const hl = sumOf(leftHist, a, leaf.feature, 1);
+    const gl = leaf.gl;
+    const hl = leaf.hl;
+    const gr = leaf.g - gl;
+    const hr = leaf.h - hl;
     const leftNode = addNode(gl, hl);
-    const rightNode = addNode(leaf.g - gl, leaf.h - hl);
+    const rightNode = addNode(gr, hr);
     tree.feature[leaf.node] = leaf.feature;
     tree.bin[leaf.node] = leaf.bin;
     tree.left[leaf.node] = leftNode;
     tree.right[leaf.node] = rightNode;
     const depth = leaf.depth + 1;
-    open.push(withBestSplit(a, { node: leftNode, start: leaf.start, end: l, depth, g: gl, h: hl, hist: leftHist, gain: 0, feature: -1, bin: 0 }));
-    open.push(withBestSplit(a, { node: rightNode, start: l, end: leaf.end, depth, g: leaf.g - gl, h: leaf.h - hl, hist: rightHist, gain: 0, feature: -1, bin: 0 }));
+    // Histograms only for children that may still split (the last split's and the deepest need none).
+    const more = leaves + 1 < a.maxLeaves && depth < a.maxDepth;
+    const wantLeft = more && hl >= 2 * a.mcw;
+    const wantRight = more && hr >= 2 * a.mcw;
+    let leftHist: Float64Array = EMPTY;
+    let rightHist: Float64Array = EMPTY;
+    if (wantLeft || wantRight) {
+      const leftSmaller = l - leaf.start <= leaf.end - l;
+      const small = leftSmaller ? histogram(a, leaf.start, l) : histogram(a, l, leaf.end);
+      const needLarge = leftSmaller ? wantRight : wantLeft;
+      const large = leaf.hist;
+      if (needLarge) for (let k = 0; k < large.length; k++) large[k] = (large[k] as number) - (small[k] as number);
+      leftHist = leftSmaller ? small : needLarge ? large : EMPTY;
+      rightHist = leftSmaller ? (needLarge ? large : EMPTY) : small;
+    }
+    const child = (node: number, start: number, end: number, g: number, h: number, hist: Float64Array, want: boolean): Leaf => {
+      const c: Leaf = { node, start, end, depth, g, h, hist, gain: 0, feature: -1, bin: 0, gl: 0, hl: 0 };
+      return want ? withBestSplit(a, c) : c;
+    };
+    open.push(child(leftNode, leaf.start, l, gl, hl, leftHist, wantLeft));
+    open.push(child(rightNode, l, leaf.end, gr, hr, rightHist, wantRight));
     leaves++;
   }
   tree.leaves = open.map(({ node, start, end }) => ({ node, start, end }));
@@ -347,14 +368,6 @@ function histogram(a: GrowInput, from: number, to: number): Float64Array {
   return hist;
 }
 
-/** Σ over one feature's bins of grad (which = 0) or hess (1): the node's total seen through that feature. */
-function sumOf(hist: Float64Array, a: GrowInput, feature: number, which: 0 | 1): number {
-  let s = 0;
-  const nb = a.nBins[feature] ?? 0;
-  for (let b = 0; b < nb; b++) s += hist[(feature * BIN_STRIDE + b) * 2 + which] ?? 0;
-  return s;
-}
-
 function withBestSplit(a: GrowInput, leaf: Leaf): Leaf {
   if (leaf.depth >= a.maxDepth || leaf.h < 2 * a.mcw) return leaf;
   const parent = (leaf.g * leaf.g) / (leaf.h + a.lambda);
@@ -376,6 +389,8 @@ function withBestSplit(a: GrowInput, leaf: Leaf): Leaf {
         leaf.gain = gain;
         leaf.feature = f;
         leaf.bin = b;
+        leaf.gl = gl;
+        leaf.hl = hl;
       }
     }
   }
