@@ -171,9 +171,6 @@ export function fitGbdt(
     const o = (rows[k] ?? 0) * d;
     for (let f = 0; f < F; f++) bins[k * F + f] = binOf(x[o + (columns[f] ?? 0)] ?? Number.NaN, cuts[f] as Float64Array);
   }
-  // The same bins column by column: a partition reads one column of a leaf's rows.
-  const byColumn = new Uint8Array(n * F);
-  for (let k = 0; k < n; k++) for (let f = 0; f < F; f++) byColumn[f * n + k] = bins[k * F + f] as number;
 
   let positives = 0;
   for (let k = 0; k < n; k++) positives += y[rows[k] ?? 0] ?? 0;
@@ -208,7 +205,7 @@ export function fitGbdt(
       grad[k] = p - (y[rows[k] as number] as number);
       hess[k] = Math.max(1e-6, p * (1 - p));
     }
-    const tree = growTree({ bins, byColumn, F, nBins, grad, hess, bag, index, scratch, n, maxLeaves, maxDepth, mcw, lambda, lr });
+    const tree = growTree({ bins, F, nBins, grad, hess, bag, index, scratch, n, maxLeaves, maxDepth, mcw, lambda, lr });
     if (tree.feature.length === 1) break; // no split is worth it any more
     for (const leaf of tree.leaves) {
       const v = tree.value[leaf.node] ?? 0;
@@ -248,7 +245,6 @@ function logLossOf(margin: Float64Array, y: Uint8Array): number {
 
 interface GrowInput {
   bins: Uint8Array;
-  byColumn: Uint8Array;
   F: number;
   nBins: Int32Array;
   grad: Float64Array;
@@ -304,10 +300,9 @@ function growTree(a: GrowInput): LocalTree {
     // Stable partition of the leaf's rows: bin ≤ split → left.
     let l = leaf.start;
     let r = 0;
-    const column = a.byColumn.subarray(leaf.feature * a.n, (leaf.feature + 1) * a.n);
     for (let k = leaf.start; k < leaf.end; k++) {
       const row = a.index[k] as number;
-      if ((column[row] as number) <= leaf.bin) a.index[l++] = row;
+      if ((a.bins[row * a.F + leaf.feature] as number) <= leaf.bin) a.index[l++] = row;
       else a.scratch[r++] = row;
     }
     a.index.set(a.scratch.subarray(0, r), l);
