@@ -57,7 +57,11 @@ export interface TrainOptions {
   minRows?: number;
   /** Ridge strength on standardised weights. Default 1. */
   l2?: number;
-  /** The models to fit and choose from on the validation slice. Default both. */
+  /**
+   * The models to fit and choose from on the validation slice. Default both. The trees need
+   * GBDT_MIN_TRAIN_ROWS training rows; when none of the listed candidates can be fitted, the
+   * logistic model is.
+   */
   candidates?: readonly CandidateKind[];
   /** Tree settings (gbdt.ts defaults otherwise). */
   gbdt?: GbdtOptions;
