@@ -211,7 +211,8 @@ if (compareRows > 0) {
   const shapes = ["default", "clinic"].map((shape) => {
     const c = compare(shape);
     const heapEmpty = heapMb();
-    return { ...c, historyMb: c.heapHistory - heapEmpty, modelsMb: c.heapFull - c.heapHistory };
+    // A model is small next to its history: GC noise can make the difference a little negative.
+    return { ...c, historyMb: c.heapHistory - heapEmpty, modelsMb: Math.max(0, c.heapFull - c.heapHistory) };
   });
   // Without TrainOptions.candidates both runs train the same model; the columns still print.
   const supported = shapes.some((c) => c.fresh.ev && ("chosen" in c.fresh.ev || "candidates" in c.fresh.ev));

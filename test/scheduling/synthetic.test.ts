@@ -340,9 +340,11 @@ describe("the clinic shape's mechanics are in the data (100k rows)", () => {
     expect(within).toBeLessThan(0.04);
   });
 
-  it("lead time hurts the young more than the elderly (an interaction a linear model misses)", () => {
+  it("lead time hurts the young more than children and the elderly (an interaction a linear model misses)", () => {
     const climb = (keep: (r: HistoryRow) => boolean) => rate(rows, (r) => keep(r) && lead(r) >= 14).rate - rate(rows, (r) => keep(r) && lead(r) === 0).rate;
-    expect(climb((r) => age(r) >= 12 && age(r) <= 30) - climb((r) => age(r) >= 60)).toBeGreaterThan(0.12);
+    const young = climb((r) => age(r) >= 12 && age(r) <= 30);
+    expect(young - climb((r) => age(r) >= 60)).toBeGreaterThan(0.3);
+    expect(young - climb((r) => age(r) < 12)).toBeGreaterThan(0.2);
   });
 
   it("neighbourhood: ≥ 80 levels, Zipf-like (many rare), differing rates among the common ones", () => {
