@@ -40,9 +40,9 @@ describe("clinic-shaped history (date-only, non-linear lead and age, 85 neighbou
       `clinic 100k: logistic AUC ${evL.auc.toFixed(4)} Brier ${evL.brier.toFixed(4)}; chosen ${ev.chosen} AUC ${ev.auc.toFixed(4)} ` +
         `Brier ${ev.brier.toFixed(4)} (calibration ${ev.calibration}); base-rate Brier ${ev.baseRateBrier?.toFixed(4)}`,
     );
-    // The gap to the generator's truth is mostly each patient's own tendency, which one visit can't show.
-    expect(ev.auc - evL.auc).toBeGreaterThanOrEqual(0.006);
-    expect(ev.brier).toBeLessThan(evL.brier - 0.0015);
+    // Non-linear lead time and age, and their interaction: a clear margin.
+    expect(ev.auc - evL.auc).toBeGreaterThanOrEqual(0.015);
+    expect(ev.brier).toBeLessThan(evL.brier - 0.004);
   });
 
   it("date-only times: the weekday × hour slot carries nothing, and the model does not lean on it", () => {
