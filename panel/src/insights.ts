@@ -23,6 +23,10 @@ interface Evaluation {
   base_rate: number | null;
   rows: number;
   holdout_rows: number;
+  calibration?: "platt" | "isotonic" | "none";
+  /** The candidate chosen on the validation slice, and each candidate's validation figures (null for older models). */
+  chosen?: "logistic" | "gbdt" | null;
+  candidates?: { kind: "logistic" | "gbdt"; auc: number | null; brier: number | null }[] | null;
   /** Holdout rows and no-shows per tenth of predicted risk (null for models trained before). */
   bands?: { rows: number; no_shows: number }[] | null;
 }
@@ -33,7 +37,7 @@ interface Insights {
   recommendation_factors?: RiskFactor[] | null;
   suggested: HeatSlot[];
   slots: HeatSlot[];
-  model: { kind: "logistic" | "prior"; trained_at: string; fallback_reason: string | null; fallback_factor?: RiskFactor | null; evaluation: Evaluation | null } | null;
+  model: { kind: "logistic" | "gbdt" | "prior"; trained_at: string; fallback_reason: string | null; fallback_factor?: RiskFactor | null; evaluation: Evaluation | null } | null;
 }
 interface Upcoming {
   id: number;
@@ -165,12 +169,35 @@ function priorText(m: NonNullable<Insights["model"]>): string {
   return currentLocale() === "pt-BR" && m.fallback_reason ? m.fallback_reason : t("insights.model.prior");
 }
 
+const kindText = (kind: string) => lookup("insights.model.kind", kind, "insights.model.kind.other");
+
+/** Which model serves, what it was chosen against (validation figures) and its calibration. */
+function choiceDetails(kind: string, ev: Evaluation, num: (x: number | null | undefined, digits: number) => string): HTMLElement[] {
+  const out = [el("dt", {}, t("insights.model.chosen")), el("dd", { id: "model-chosen" }, kindText(kind))];
+  if (ev.candidates?.length) {
+    out.push(
+      el("dt", {}, t("insights.model.candidates")),
+      el(
+        "dd",
+        { id: "model-candidates" },
+        ev.candidates.map((c) => t("insights.model.candidateValue", { kind: kindText(c.kind), auc: num(c.auc, 3), brier: num(c.brier, 4) })).join("; "),
+      ),
+    );
+  }
+  if (ev.calibration)
+    out.push(
+      el("dt", {}, t("insights.model.calibration")),
+      el("dd", { id: "model-calibration" }, lookup("insights.model.calibration", ev.calibration, "insights.model.kind.other")),
+    );
+  return out;
+}
+
 function modelCard(d: Insights, threshold: number): HTMLElement {
   const m = d.model;
   const ev = m?.evaluation;
   const num = (x: number | null | undefined, digits: number) => (x === null || x === undefined ? t("common.none") : formatNumber(x, digits));
   const plain: HTMLElement[] = [];
-  if (ev && m?.kind === "logistic") {
+  if (ev && m && m.kind !== "prior") {
     if (ev.base_rate !== null) plain.push(el("li", {}, t("insights.model.plainRate", { pct: formatPercent(ev.base_rate), n: inTen(ev.base_rate) })));
     const precision = precisionText(ev.bands, threshold);
     if (precision) plain.push(el("li", { id: "model-precision" }, precision));
@@ -204,6 +231,7 @@ function modelCard(d: Insights, threshold: number): HTMLElement {
               el("dd", {}, ev.base_rate === null ? t("common.none") : formatPercent(ev.base_rate)),
               el("dt", {}, t("insights.model.rows")),
               el("dd", {}, t("insights.model.rowsValue", { rows: formatNumber(ev.rows), holdout: formatNumber(ev.holdout_rows) })),
+              ...choiceDetails(m.kind, ev, num),
             ),
           ),
         ];

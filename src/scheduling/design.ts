@@ -6,10 +6,16 @@
  * string) — standardised with the training mean/sd, clipped to ±5 sd, missing → mean plus a
  * "missing" indicator; otherwise categorical — one-hot per level, levels under 1 % of training rows
  * (and beyond the 20 most frequent) pooled into "other", unseen levels at scoring time go to "other".
+ * A categorical attribute with more levels than the one-hot keeps at most (20) also gets
+ * `attr_<name>_rate`, its level's smoothed no-show rate (target-encoding.ts); the trees read that
+ * instead of its one-hot columns.
  */
 import type { FactTable } from "./features";
 import { logit, TENANT_PRIOR } from "./features";
 import type { HistoryRow, ScoredAppointment } from "./history";
+import { levelOf, MISSING_LEVEL, type TargetAttr } from "./target-encoding";
+
+export { MISSING_LEVEL };
 
 // ---------------------------------------------------------------------------------------------
 // Attribute encoding
@@ -33,6 +39,8 @@ export interface CategoricalAttr {
 export interface AttrEncoding {
   numeric: NumericAttr[];
   categorical: CategoricalAttr[];
+  /** Target-encoded categoricals with their frozen counts (absent in version-1 models). */
+  target?: TargetAttr[];
 }
 
 export interface EncodingOptions {
@@ -44,19 +52,12 @@ export interface EncodingOptions {
   maxAttrs?: number;
 }
 
-export const MISSING_LEVEL = "(vazio)";
 const NUMERIC = /^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
 
 function asNumber(v: string | number | undefined): number | null {
   if (typeof v === "number") return Number.isFinite(v) ? v : null;
   if (typeof v === "string" && NUMERIC.test(v)) return Number(v);
   return null;
-}
-
-function levelOf(v: string | number | undefined): string {
-  if (v === undefined) return MISSING_LEVEL;
-  const s = String(v).trim().toLowerCase();
-  return s === "" ? MISSING_LEVEL : s;
 }
 
 /** Learns how to encode the `attrs` of training rows (never look at holdout rows here). */
@@ -83,6 +84,7 @@ export function fitAttrEncoding(rows: readonly Pick<HistoryRow, "attrs">[], opti
     .sort();
   const numeric: NumericAttr[] = [];
   const categorical: CategoricalAttr[] = [];
+  const target: TargetAttr[] = [];
   const n = rows.length;
   for (const name of names) {
     if (numericOk.get(name)) {
@@ -111,9 +113,12 @@ export function fitAttrEncoding(rows: readonly Pick<HistoryRow, "attrs">[], opti
         .slice(0, maxLevels)
         .map(([l]) => l);
       categorical.push({ name, levels, hasOther: levels.length < ranked.length });
+      // More levels than the one-hot can ever keep: a rate per level. Counts are filled when training
+      // freezes them (target-encoding.ts).
+      if (ranked.length > maxLevels) target.push({ name, levels: [], resolved: [], noShows: [] });
     }
   }
-  return { numeric, categorical };
+  return { numeric, categorical, target };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -135,25 +140,72 @@ export const BASE_FEATURES = [
   "silence_unknown",
 ] as const;
 
-/** Column names: base features, then `attr_<name>`, `attr_<name>_missing`, `attr_<name>=<level>`, `attr_<name>=other`. */
-export function featureNames(encoding: AttrEncoding): string[] {
-  const names: string[] = [...BASE_FEATURES];
+const BASE_FAMILY: Record<(typeof BASE_FEATURES)[number], string> = {
+  lead_log_days: "lead",
+  same_day: "lead",
+  slot_logit: "slot",
+  contact_logit: "contact",
+  contact_noshows_log: "contact",
+  contact_attended_log: "contact",
+  contact_new: "contact",
+  reminder_sent: "reminder",
+  reminder_answered: "reminder",
+  confirmed: "confirmed",
+  silence_log_days: "silence",
+  silence_unknown: "silence",
+};
+
+interface Column {
+  name: string;
+  /** The reason family (reasons.ts): lead, slot, contact, reminder, confirmed, silence or attr:<name>. */
+  family: string;
+  /** A one-hot column of an attribute that also has a rate column (the trees skip it). */
+  oneHotOfRated: boolean;
+}
+
+function columns(encoding: AttrEncoding): Column[] {
+  const out: Column[] = BASE_FEATURES.map((name) => ({ name, family: BASE_FAMILY[name], oneHotOfRated: false }));
+  const attr = (name: string, a: string, oneHotOfRated = false) => out.push({ name, family: `attr:${a}`, oneHotOfRated });
   for (const a of encoding.numeric) {
-    names.push(`attr_${a.name}`);
-    if (a.hasMissing) names.push(`attr_${a.name}_missing`);
+    attr(`attr_${a.name}`, a.name);
+    if (a.hasMissing) attr(`attr_${a.name}_missing`, a.name);
   }
+  const rated = new Set((encoding.target ?? []).map((t) => t.name));
   for (const a of encoding.categorical) {
-    for (const l of a.levels) names.push(`attr_${a.name}=${l}`);
-    if (a.hasOther) names.push(`attr_${a.name}=other`);
+    for (const l of a.levels) attr(`attr_${a.name}=${l}`, a.name, rated.has(a.name));
+    if (a.hasOther) attr(`attr_${a.name}=other`, a.name, rated.has(a.name));
   }
-  return names;
+  for (const t of encoding.target ?? []) attr(`attr_${t.name}_rate`, t.name);
+  return out;
+}
+
+/**
+ * Column names: base features, then `attr_<name>`, `attr_<name>_missing`, `attr_<name>=<level>`,
+ * `attr_<name>=other`, then `attr_<name>_rate` (the logit of the level's smoothed rate).
+ */
+export function featureNames(encoding: AttrEncoding): string[] {
+  return columns(encoding).map((c) => c.name);
+}
+
+/** Each column's reason family, in column order. */
+export function featureFamilies(encoding: AttrEncoding): string[] {
+  return columns(encoding).map((c) => c.family);
+}
+
+/** The columns the trees split on: all but the one-hots an attribute's rate column stands for. */
+export function treeColumns(encoding: AttrEncoding): number[] {
+  return columns(encoding).flatMap((c, j) => (c.oneHotOfRated ? [] : [j]));
 }
 
 /**
  * The feature matrix, row-major (n × featureNames(encoding).length), unscaled. Float32: a million
  * rows × 25 columns is 100 MB in Float32, twice that in Float64, and the model needs no more precision.
+ * `rates`: each target-encoded attribute's per-row rate (target-encoding.ts), in encoding.target order;
+ * without them (callers that only look at the other columns) those columns hold the default prior.
  */
-export function designMatrix(targets: readonly ScoredAppointment[], facts: FactTable, encoding: AttrEncoding): Float32Array {
+export function designMatrix(targets: readonly ScoredAppointment[], facts: FactTable, encoding: AttrEncoding, rates: readonly Float64Array[] = []): Float32Array {
+  const targetCount = encoding.target?.length ?? 0;
+  if (rates.length !== 0 && rates.length !== targetCount) throw new Error("one rate column per target-encoded attribute");
   const d = featureNames(encoding).length;
   const n = targets.length;
   const x = new Float32Array(n * d);
@@ -196,6 +248,7 @@ export function designMatrix(targets: readonly ScoredAppointment[], facts: FactT
       for (let j = 0; j < a.levels.length; j++) x[o++] = j === k ? 1 : 0;
       if (a.hasOther) x[o++] = k === -1 ? 1 : 0;
     }
+    for (let a = 0; a < targetCount; a++) x[o++] = logit(rates[a]?.[i] ?? TENANT_PRIOR.rate);
   }
   return x;
 }

@@ -1,106 +1,53 @@
 /**
- * Per-tenant no-show risk: L2-regularised logistic regression on the features of `features.ts`,
- * trained by Newton's method (IRLS) over typed arrays, evaluated on a time-ordered holdout.
+ * Per-tenant no-show risk: two candidate models on the features of `features.ts` / design.ts — an
+ * L2-regularised logistic regression (logistic.ts) and gradient-boosted trees (gbdt.ts) — each fitted
+ * on the training slice, the better one on the time-ordered validation slice served, calibrated,
+ * and evaluated on a time-ordered holdout it never saw.
  *
  * Training (`trainRiskModel`):
  * - rows: the tenant's appointments whose outcome is known at `now` (attended = 0, no_show = 1),
  *   ordered by start. Fewer than `minRows` (200), or one class only → a prior model (`fallback`).
- * - split by time, never at random: the first 70 % fit the weights, the next 10 % (calibration
- *   slice) decide on Platt scaling, the last 20 % (holdout) only measure. Slot statistics see outcomes
- *   up to the holdout's start; contact statistics are as of each row's booking (features.ts).
+ * - split by time, never at random: the first 70 % fit the candidates, the next 10 % (validation
+ *   slice) stop the trees early, choose the candidate (lower log-loss) and its calibration, the last
+ *   20 % (holdout) only measure. Slot statistics and level rates (target-encoding.ts) see outcomes up
+ *   to the holdout's start; contact statistics are as of each row's booking (features.ts).
+ * - candidates: `candidates` (default both); the trees need GBDT_MIN_TRAIN_ROWS training rows (fewer
+ *   rows, and a linear model is what the data can support).
  * - Newton: ~10 columns' worth of non-zeros per row, so each iteration is one pass accumulating the
  *   gradient and the sparse upper Hessian, then a Cholesky solve and a backtracking step. Above 150k
  *   training rows a stride subsample of ~60k rows is fitted first and the full data then needs 1–3
  *   iterations. Penalty (λ / 2) Σ (w_j · sd_j)² (λ = 1): ridge on standardised columns, without
  *   rewriting the matrix; the intercept is not penalised.
- * - calibration: a logistic model fitted by maximum likelihood is close to calibrated in-sample, but
- *   time moves on. On the calibration slice we fit Platt's σ(a·z + b) and keep it only when it lowers
- *   that slice's Brier score by at least 0.1 % (else identity). The holdout then reports the Brier
- *   score of what is served, next to the uncalibrated one.
+ * - calibration (calibration.ts): time moves on, and trees are not calibrated by construction. On the
+ *   validation slice Platt's σ(a·z + b) and isotonic regression are tried, cross-fitted, each kept
+ *   only when it lowers that slice's Brier score by at least 0.1 % (else identity). The holdout then
+ *   reports the Brier score of what is served, next to the uncalibrated one.
  * - the holdout also scores two baselines: the training base rate (constant) and the slot heuristic
  *   (the smoothed weekday × hour rate alone, what the seeds' v2.3 did). A model whose holdout Brier
  *   is not below the base rate's is not served: the result falls back to the prior and says why.
  * - the served weights are the evaluated ones (no refit on the holdout), so the evaluation describes
  *   exactly what scores; the slot and tenant counts it carries are refreshed to `now`.
  *
- * Serving (`predict`, `predictMany`): probability, plus up to three reasons in pt-BR — the feature
- * groups that push this appointment's risk above an average appointment's the most (w · (x − mean)).
- * The numeric fit is logistic.ts; the reasons' wording is reasons.ts.
+ * Serving (model-serve.ts: `predict`, `predictMany`): probability, plus up to three reasons — the
+ * feature groups that push this appointment's risk up the most. The JSON schema is model-schema.ts.
  */
-import * as z from "../lib/zod";
-import { WEEK_SLOTS } from "../lib/time-zone";
 import { auc, brier, logLoss } from "./evaluate";
-import { columnMoments, fitLogistic, fitPlatt, linearPredictor, mapSigmoid, sigmoid, sum } from "./logistic";
-import { factorsFor, reasonText, type RiskFactor } from "./reasons";
-import { designMatrix, featureNames, fitAttrEncoding } from "./design";
+import { columnMoments, fitLogistic, linearPredictor, mapSigmoid, sum } from "./logistic";
+import { reasonText, type RiskFactor } from "./reasons";
+import { designMatrix, featureNames, fitAttrEncoding, treeColumns } from "./design";
 import { computeFacts, orderBy, slotCounts, tenantRate } from "./features";
 import type { FrozenStats } from "./features";
-import type { HistoryRow, RiskInput } from "./history";
+import type { HistoryRow } from "./history";
 import { outcomeKnown } from "./history";
+import { calibrateAll, chooseCalibration } from "./calibration";
+import { fitGbdt, gbdtMargins, type GbdtModel, type GbdtOptions } from "./gbdt";
+import { RiskEvaluation, RiskModel } from "./model-schema";
+import { freezeTargets, sweepRates } from "./target-encoding";
 
-export const RiskEvaluation = z.object({
-  /** Holdout AUC of the served probabilities; null without both classes in the holdout. */
-  auc: z.number().nullable(),
-  /** Holdout Brier score of the served probabilities. */
-  brier: z.number().nullable(),
-  brierUncalibrated: z.number().nullable(),
-  logLoss: z.number().nullable(),
-  /** No-show share in the holdout. */
-  baseRate: z.number().nullable(),
-  /** Brier score on the holdout of always predicting the training base rate. */
-  baseRateBrier: z.number().nullable(),
-  /** The weekday × hour rate alone (the seeds' heuristic) on the same holdout. */
-  heuristicAuc: z.number().nullable(),
-  heuristicBrier: z.number().nullable(),
-  calibration: z.enum(["platt", "none"]),
-  /** Resolved appointments used (train + calibration + holdout). */
-  rows: z.number().int(),
-  trainRows: z.number().int(),
-  calibrationRows: z.number().int(),
-  holdoutRows: z.number().int(),
-  /** First start instant of the holdout (ms), null without a holdout. */
-  holdoutFrom: z.number().nullable(),
-  trainedAt: z.number(),
-  /**
-   * The holdout by served probability in tenths ([0, 0.1), …, [0.9, 1]): rows and no-shows each, so
-   * "of those scored ≥ 80 %, X in 10 missed" reads off any threshold. Absent in older models.
-   */
-  bands: z
-    .array(z.object({ rows: z.number().int(), noShows: z.number().int() }))
-    .length(10)
-    .optional(),
-});
-export type RiskEvaluation = z.infer<typeof RiskEvaluation>;
+export { RiskEvaluation, RiskModel };
+export { predict, predictMany, priorFactor, type PredictContext, type RiskPrediction } from "./model-serve";
 
-const Counts = z.array(z.number().nonnegative()).length(WEEK_SLOTS);
-
-/** The stored model: plain JSON, parse it back with `RiskModel.parse`. */
-export const RiskModel = z.object({
-  version: z.literal(1),
-  kind: z.enum(["logistic", "prior"]),
-  timeZone: z.string(),
-  trainedAt: z.number(),
-  /** Smoothed tenant base rate: the whole answer of a prior model. */
-  prior: z.number().min(0).max(1),
-  features: z.array(z.object({ name: z.string(), mean: z.number(), sd: z.number(), weight: z.number() })),
-  intercept: z.number(),
-  calibration: z.object({ kind: z.enum(["platt", "none"]), a: z.number(), b: z.number() }),
-  encoding: z.object({
-    numeric: z.array(z.object({ name: z.string(), mean: z.number(), sd: z.number(), hasMissing: z.boolean() })),
-    categorical: z.array(z.object({ name: z.string(), levels: z.array(z.string()), hasOther: z.boolean() })),
-  }),
-  stats: z.object({
-    slots: z.object({ resolved: Counts, noShows: Counts, totalResolved: z.number(), totalNoShows: z.number() }),
-    globalResolved: z.number(),
-    globalNoShows: z.number(),
-  }),
-  evaluation: RiskEvaluation.nullable(),
-  /** Why this is a prior model (pt-BR, rendered from fallbackFactor). */
-  fallbackReason: z.string().optional(),
-  /** The same as a code + params (absent in models stored before codes). */
-  fallbackFactor: z.object({ code: z.string(), params: z.record(z.string(), z.union([z.string(), z.number(), z.null()])) }).optional(),
-});
-export type RiskModel = z.infer<typeof RiskModel>;
+export type CandidateKind = "logistic" | "gbdt";
 
 export interface TrainOptions {
   /** Outcomes after this are unknown; also the model's trainedAt. */
@@ -110,6 +57,14 @@ export interface TrainOptions {
   minRows?: number;
   /** Ridge strength on standardised weights. Default 1. */
   l2?: number;
+  /**
+   * The models to fit and choose from on the validation slice. Default both. The trees need
+   * GBDT_MIN_TRAIN_ROWS training rows; when none of the listed candidates can be fitted, the
+   * logistic model is.
+   */
+  candidates?: readonly CandidateKind[];
+  /** Tree settings (gbdt.ts defaults otherwise). */
+  gbdt?: GbdtOptions;
 }
 
 export interface TrainResult {
@@ -121,28 +76,11 @@ export interface TrainResult {
 
 const rate = (prior: number) => Math.round(prior * 10_000) / 10_000;
 
-export interface RiskPrediction {
-  noShowProb: number;
-  /** Up to three, most important first: codes + params. */
-  factors: RiskFactor[];
-  /** The same in pt-BR (reasonText of each factor). */
-  reasons: string[];
-  fallback: boolean;
-}
-
-export interface PredictContext {
-  /**
-   * Past appointments of (at least) the contacts being scored; only outcomes that ended by each
-   * scored row's booking are read. Tenant-wide slot statistics come from the model.
-   */
-  history: readonly HistoryRow[];
-  /** Outcomes ending after this are ignored (default: all). */
-  now?: number;
-}
-
 const DEFAULT_PRIOR = 0.2;
 const HOLDOUT_SHARE = 0.2;
 const CALIBRATION_SHARE = 0.1;
+/** Below this many training rows the trees are not tried (too little to split on honestly). */
+export const GBDT_MIN_TRAIN_ROWS = 2000;
 
 // ---------------------------------------------------------------------------------------------
 // Training
@@ -208,29 +146,44 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
 
   const facts = computeFacts(order, rows, { timeZone, now, slotCutoff: holdoutFrom });
   const encoding = fitAttrEncoding(order.slice(0, calStart));
+  const targetNames = (encoding.target ?? []).map((t) => t.name);
+  const rates = sweepRates(order, order, targetNames, holdoutFrom);
   const names = featureNames(encoding);
   const d = names.length;
-  const x = designMatrix(order, facts, encoding);
+  const x = designMatrix(order, facts, encoding, rates);
   const { mean, sd } = columnMoments(x, d, 0, calStart);
 
-  const fit = fitLogistic(x, y, d, 0, calStart, l2, sd);
-  const z = linearPredictor(x, d, fit.theta, 0, n);
-
-  // Calibration slice: Platt only if it helps there.
-  let calibration: RiskModel["calibration"] = { kind: "none", a: 1, b: 0 };
-  if (holdoutStart - calStart >= 50) {
-    const zc = z.subarray(calStart, holdoutStart);
-    const yc = y.subarray(calStart, holdoutStart);
-    const platt = fitPlatt(zc, yc);
-    const raw = brier(mapSigmoid(zc, 1, 0), yc) ?? 1;
-    const scaled = brier(mapSigmoid(zc, platt.a, platt.b), yc) ?? 1;
-    if (scaled < raw * 0.999 && platt.a > 0) calibration = { kind: "platt", ...platt };
+  // Candidates, each scored on the validation slice; their log-odds on validation + holdout.
+  const yv = y.subarray(calStart, holdoutStart);
+  const wanted = options.candidates?.length ? options.candidates : (["logistic", "gbdt"] as const);
+  const kinds = wanted.filter((k) => k !== "gbdt" || (calStart >= GBDT_MIN_TRAIN_ROWS && holdoutStart > calStart));
+  const fitted: { kind: CandidateKind; z: Float64Array; theta?: Float64Array; trees?: GbdtModel; validLogLoss: number }[] = [];
+  const candidates: NonNullable<RiskEvaluation["candidates"]> = [];
+  for (const kind of kinds.length ? kinds : (["logistic"] as const)) {
+    let z: Float64Array;
+    let theta: Float64Array | undefined;
+    let trees: GbdtModel | undefined;
+    if (kind === "logistic") {
+      theta = fitLogistic(x, y, d, 0, calStart, l2, sd).theta;
+      z = linearPredictor(x, d, theta, calStart, n);
+    } else {
+      trees = fitGbdt(x, d, y, { from: 0, to: calStart }, { from: calStart, to: holdoutStart }, treeColumns(encoding), options.gbdt).model;
+      z = gbdtMargins(trees, x, d, calStart, n);
+    }
+    const pv = mapSigmoid(z.subarray(0, holdoutStart - calStart), 1, 0);
+    const validLogLoss = logLoss(pv, yv) ?? Number.POSITIVE_INFINITY;
+    fitted.push({ kind, z, theta, trees, validLogLoss });
+    candidates.push({ kind, auc: auc(pv, yv), brier: brier(pv, yv), logLoss: logLoss(pv, yv), ...(trees ? { trees: trees.trees.length } : {}) });
   }
+  const best = fitted.reduce((a, b) => (b.validLogLoss < a.validLogLoss ? b : a));
+
+  const zv = best.z.subarray(0, holdoutStart - calStart);
+  const calibration = chooseCalibration(zv, yv);
 
   // Holdout.
-  const zh = z.subarray(holdoutStart, n);
+  const zh = best.z.subarray(holdoutStart - calStart);
   const yh = y.subarray(holdoutStart, n);
-  const served = mapSigmoid(zh, calibration.a, calibration.b);
+  const served = calibrateAll(calibration, zh);
   const uncalibrated = mapSigmoid(zh, 1, 0);
   const trainRate = sum(y, 0, holdoutStart) / Math.max(1, holdoutStart);
   const constant = new Float64Array(n - holdoutStart).fill(trainRate);
@@ -245,6 +198,8 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
     heuristicAuc: auc(heuristic, yh),
     heuristicBrier: brier(heuristic, yh),
     calibration: calibration.kind,
+    chosen: best.kind,
+    candidates,
     rows: n,
     trainRows: calStart,
     calibrationRows: holdoutStart - calStart,
@@ -261,16 +216,19 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
     });
   }
 
+  const theta = best.theta;
   const model: RiskModel = {
-    version: 1,
-    kind: "logistic",
+    version: 2,
+    kind: best.kind,
     timeZone,
     trainedAt: now,
     prior,
-    features: names.map((name, j) => ({ name, mean: mean[j] ?? 0, sd: sd[j] ?? 1, weight: fit.theta[j + 1] ?? 0 })),
-    intercept: fit.theta[0] ?? 0,
+    features: names.map((name, j) => ({ name, mean: mean[j] ?? 0, sd: sd[j] ?? 1, weight: theta?.[j + 1] ?? 0 })),
+    intercept: theta ? (theta[0] ?? 0) : (best.trees?.base ?? 0),
+    ...(best.trees ? { gbdt: best.trees } : {}),
     calibration,
-    encoding,
+    // Level counts frozen at `now` for serving, like the slot and tenant counts.
+    encoding: { ...encoding, target: freezeTargets(rows, targetNames, now) },
     stats,
     evaluation,
   };
@@ -280,7 +238,7 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
 function priorResult(timeZone: string, now: number, prior: number, stats: FrozenStats, evaluation: RiskEvaluation | null, factor: RiskFactor): TrainResult {
   const reason = reasonText(factor);
   const model: RiskModel = {
-    version: 1,
+    version: 2,
     kind: "prior",
     timeZone,
     trainedAt: now,
@@ -307,58 +265,4 @@ function bandsOf(p: Float64Array, y: Uint8Array): { rows: number; noShows: numbe
     b.noShows += y[i] ?? 0;
   });
   return bands;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Serving
-
-/**
- * No-show probability and reasons for one upcoming appointment.
- * @example predict(model, row, { history }) // { noShowProb: 0.41, reasons: ["Faltou em 2 de 3 atendimentos anteriores", …], fallback: false }
- */
-export function predict(model: RiskModel, row: RiskInput, context: PredictContext): RiskPrediction {
-  const [p] = predictMany(model, [row], context);
-  if (!p) throw new Error("predictMany returned nothing for one row");
-  return p;
-}
-
-/** `predict` for a batch: one sweep over the history whatever the batch size. */
-export function predictMany(model: RiskModel, rows: readonly RiskInput[], context: PredictContext): RiskPrediction[] {
-  if (model.kind === "prior") {
-    const factor = priorFactor(model);
-    const reason = model.fallbackReason ?? reasonText(factor);
-    return rows.map(() => ({ noShowProb: model.prior, factors: [factor], reasons: [reason], fallback: true }));
-  }
-  const names = featureNames(model.encoding);
-  const d = names.length;
-  if (d !== model.features.length || names.some((n, j) => model.features[j]?.name !== n)) {
-    throw new Error("risk model features do not match its encoding");
-  }
-  const facts = computeFacts(rows, context.history, { timeZone: model.timeZone, now: context.now, frozen: model.stats });
-  const x = designMatrix(rows, facts, model.encoding);
-  const out: RiskPrediction[] = [];
-  const contributions = new Float64Array(d);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    if (!row) continue;
-    let z = model.intercept;
-    for (let j = 0; j < d; j++) {
-      const f = model.features[j];
-      const v = x[i * d + j] ?? 0;
-      if (!f) continue;
-      z += f.weight * v;
-      contributions[j] = f.weight * (v - f.mean);
-    }
-    const { a, b } = model.calibration;
-    const noShowProb = sigmoid(a * z + b);
-    const factors = factorsFor(names, contributions, row, facts, i, Math.sign(a) || 1);
-    out.push({ noShowProb, factors, reasons: factors.map(reasonText), fallback: false });
-  }
-  return out;
-}
-
-/** Why a prior model scores what it does; a model stored before codes keeps its text as `legacy_text`. */
-export function priorFactor(model: RiskModel): RiskFactor {
-  if (model.fallbackFactor) return model.fallbackFactor;
-  return model.fallbackReason ? { code: "legacy_text", params: { text: model.fallbackReason } } : { code: "prior", params: { rate: rate(model.prior) } };
 }

@@ -1,7 +1,8 @@
 /**
  * Why an appointment scores high: the feature families (lead time, slot, contact history, reminder,
  * confirmation, silence, each attr_ column) that push this appointment's logit above an average
- * appointment's the most (w · (x − mean)), at most three. Each reason is a code with its numbers
+ * appointment's the most, at most three: w · (x − mean) for the logistic model, the Saabas path
+ * contributions (gbdt.ts) for the trees. Each reason is a code with its numbers
  * (`RiskFactor`), so the panel says it in the reader's language; `reasonText` is the one pt-BR
  * rendering the API keeps in `risk_reasons` / `reasons` for integrations.
  */
@@ -28,25 +29,13 @@ const WEEKDAY_PT: Record<string, string> = {
   sun: "domingo",
 };
 
-function familyOf(name: string): string {
-  if (name.startsWith("attr_")) {
-    const rest = name.slice(5);
-    const cut = rest.search(/=|_missing$/);
-    return `attr:${cut === -1 ? rest : rest.slice(0, cut)}`;
-  }
-  if (name === "lead_log_days" || name === "same_day") return "lead";
-  if (name === "slot_logit") return "slot";
-  if (name.startsWith("contact_")) return "contact";
-  if (name.startsWith("reminder_")) return "reminder";
-  if (name.startsWith("silence_")) return "silence";
-  return name;
-}
-
-/** The top reasons (codes + params) for row `i`, most important first. */
-export function factorsFor(names: readonly string[], contributions: Float64Array, row: RiskInput, table: FactTable, i: number, sign: number): RiskFactor[] {
+/**
+ * The top reasons (codes + params) for row `i`, most important first: the families (design.ts'
+ * featureFamilies, one per column) whose summed contributions push the logit up the most.
+ */
+export function factorsFor(families: readonly string[], contributions: Float64Array, row: RiskInput, table: FactTable, i: number, sign: number): RiskFactor[] {
   const byFamily = new Map<string, number>();
-  names.forEach((n, j) => {
-    const f = familyOf(n);
+  families.forEach((f, j) => {
     byFamily.set(f, (byFamily.get(f) ?? 0) + sign * (contributions[j] ?? 0));
   });
   const facts = factsAt(table, i);

@@ -216,6 +216,8 @@ const evaluationView = (m: RiskModel) =>
     heuristic_auc: m.evaluation.heuristicAuc,
     heuristic_brier: m.evaluation.heuristicBrier,
     calibration: m.evaluation.calibration,
+    chosen: m.evaluation.chosen ?? null,
+    candidates: m.evaluation.candidates?.map((c) => ({ kind: c.kind, auc: c.auc, brier: c.brier })) ?? null,
     rows: m.evaluation.rows,
     train_rows: m.evaluation.trainRows,
     calibration_rows: m.evaluation.calibrationRows,

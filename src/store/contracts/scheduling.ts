@@ -89,8 +89,8 @@ export interface SchedulingStore {
     flagHighRisk(companyId: number, id: number, at: number): Promise<boolean>;
     markOffered(companyId: number, id: number, at: number): Promise<boolean>;
     noteReminder(companyId: number, id: number, what: "sent" | "answered"): Promise<void>;
-    saveModel(companyId: number, m: { kind: "logistic" | "prior"; trainedAt: number; model: unknown }): Promise<void>;
-    latestModel(companyId: number): Promise<{ kind: "logistic" | "prior"; trainedAt: number; model: unknown } | null>;
+    saveModel(companyId: number, m: { kind: "logistic" | "gbdt" | "prior"; trainedAt: number; model: unknown }): Promise<void>;
+    latestModel(companyId: number): Promise<{ kind: "logistic" | "gbdt" | "prior"; trainedAt: number; model: unknown } | null>;
     /** Replaces the tenant's insight rows with these. */
     saveInsights(companyId: number, rows: Omit<StoredInsight, "updatedAt">[], at: number): Promise<void>;
     insights(companyId: number): Promise<StoredInsight[]>;

@@ -37,7 +37,7 @@ export const riskModels = sqliteTable(
     companyId: integer("company_id")
       .notNull()
       .references(() => companies.id),
-    kind: text("kind", { enum: ["logistic", "prior"] }).notNull(),
+    kind: text("kind", { enum: ["logistic", "gbdt", "prior"] }).notNull(),
     trainedAt: integer("trained_at").notNull(),
     model: text("model", { mode: "json" }).notNull(),
   },

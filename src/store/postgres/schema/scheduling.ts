@@ -37,7 +37,7 @@ export const riskModels = pgTable(
     companyId: integer("company_id")
       .notNull()
       .references(() => companies.id),
-    kind: text("kind", { enum: ["logistic", "prior"] }).notNull(),
+    kind: text("kind", { enum: ["logistic", "gbdt", "prior"] }).notNull(),
     trainedAt: bigint("trained_at", { mode: "number" }).notNull(),
     model: jsonb("model").notNull(),
   },
