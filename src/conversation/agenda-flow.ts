@@ -12,6 +12,7 @@ import { isSlotRefusal, type Slot } from "../agenda/types";
 import { matchSlots, parseChoice, parseWhen } from "../agenda/when";
 import { describeWhen, isRangeQuery } from "../agenda/when-describe";
 import { searchWindow } from "../agenda/when-range";
+import { spreadOverDays } from "../agenda/offer-spread";
 import { calendarSettings } from "../agenda/builtin";
 import { serviceNamed } from "./knowledge-match";
 import { KEEP_ROW_ID, offerBeforeConfirming } from "../scheduling/auto-reschedule";
@@ -62,7 +63,10 @@ export async function agendaTurn(
     const found = await freeSlots(ctx, window.fromMs, window.days, service ?? undefined);
     if (!found.ok) return replies(say(locale, "noSlots", { when: "" }));
     const wanted = when ? matchSlots(found.value, when, ctx.company.timeZone) : found.value;
-    const options = (await rankForContact(ctx, p.contact, history, wanted)).slots.slice(0, ctx.profile.agenda.offerCount);
+    const ranked = (await rankForContact(ctx, p.contact, history, wanted)).slots;
+    const count = ctx.profile.agenda.offerCount;
+    // A range without a time ("semana que vem") is answered with different days, not the first morning's three slots.
+    const options = isRangeQuery(when) && when.time === undefined ? spreadOverDays(ranked, count, ctx.company.timeZone) : ranked.slice(0, count);
     const reading = when ? describeWhen(when, locale) : "";
     if (options.length === 0) return replies(say(locale, "noSlots", { when: reading ? ` ${reading}` : "" }));
     await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id, ...(named ? { service: named } : {}) });

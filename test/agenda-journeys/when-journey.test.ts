@@ -33,8 +33,8 @@ describe("when the customer wants to come, through the Worker", () => {
     expect(offer?.text).toMatch(
       new RegExp(`^Para a próxima semana \\(${span(nextMonday, nextMonday + 6 * DAY)}\\), tenho estes horários:\\n1\\. seg, ${ddmm(nextMonday)} às 08:00\\n`),
     );
-    // Not today's or tomorrow's: the first three of next Monday.
-    expect(rows(offer)).toEqual([`seg, ${ddmm(nextMonday)} às 08:00`, `seg, ${ddmm(nextMonday)} às 08:30`, `seg, ${ddmm(nextMonday)} às 09:00`]);
+    // Not today's or tomorrow's, and not three times of one morning: next Monday, Tuesday and Wednesday.
+    expect(rows(offer)).toEqual([`seg, ${ddmm(nextMonday)} às 08:00`, `ter, ${ddmm(nextMonday + DAY)} às 08:00`, `qua, ${ddmm(nextMonday + 2 * DAY)} às 08:00`]);
 
     const replies = await sayAndWait(c.id, "when-nw", phone, "1", 2);
     expect(replies[1]?.text).toMatch(new RegExp(`marcado para seg, ${ddmm(nextMonday)} às 08:00`));
@@ -56,9 +56,10 @@ describe("when the customer wants to come, through the Worker", () => {
     expect(again[1]?.text).toMatch(
       new RegExp(`^Para os dias ${span(monday + 19 * DAY, monday + 23 * DAY)}, à tarde, menos segunda, tenho estes horários:\\n1\\. ter, ${ddmm(tuesday)} às 13:00\\n`),
     );
-    expect(rows(again[1])).toEqual([`ter, ${ddmm(tuesday)} às 13:00`, `ter, ${ddmm(tuesday)} às 13:30`, `ter, ${ddmm(tuesday)} às 14:00`]);
+    // Saturday afternoon and Sunday are closed: one per open day first (Tuesday, Wednesday), then Tuesday's next.
+    expect(rows(again[1])).toEqual([`ter, ${ddmm(tuesday)} às 13:00`, `qua, ${ddmm(tuesday + DAY)} às 13:00`, `ter, ${ddmm(tuesday)} às 13:30`]);
     const booked = await sayAndWait(c.id, "when-re", phone, "2", 3);
-    expect(booked[2]?.text).toMatch(new RegExp(`marcado para ter, ${ddmm(tuesday)} às 13:30`));
+    expect(booked[2]?.text).toMatch(new RegExp(`marcado para qua, ${ddmm(tuesday + DAY)} às 13:00`));
   });
 
   it("an English tenant's 'reschedule to next week' is offered next week and says so", async () => {
