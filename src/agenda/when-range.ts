@@ -323,7 +323,7 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
 }
 
 /** Day `d` of month `m` (this year unless past), or the next month from today on that has a day `d`. */
-function dayInMonth(today: Civil, d: number, m?: number): Civil | null {
+export function dayInMonth(today: Civil, d: number, m?: number): Civil | null {
   if (d < 1 || d > 31) return null;
   if (m !== undefined) {
     for (const y of [today.y, today.y + 1]) {

@@ -64,7 +64,7 @@ import {
   WEEKDAYS,
   weekdayOf,
 } from "./when-words";
-import { rangeOf, takeRanges, type WhenRange } from "./when-range";
+import { dayInMonth, rangeOf, takeRanges, type WhenRange } from "./when-range";
 
 export { parseChoice } from "./choice";
 export type { DayPeriod } from "./when-words";
@@ -242,21 +242,9 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
     pushDate(m[3] === undefined ? undefined : Number(m[3]), MONTHS[m[1] ?? ""] ?? 0, Number(m[2])),
   );
   const dayOfMonth = (d: number): boolean => {
-    if (d < 1 || d > 31) return false;
-    let y = today.y;
-    let mo = today.m;
-    if (d < today.d) mo++;
-    for (let i = 0; i < 13; i++, mo++) {
-      if (mo > 12) {
-        mo = 1;
-        y++;
-      }
-      if (d <= daysInMonth(y, mo)) {
-        dates.push({ y, m: mo, d });
-        return true;
-      }
-    }
-    return false;
+    const day = dayInMonth(today, d);
+    if (day) dates.push(day);
+    return day !== null;
   };
   // "dia 25 ou 26" names two days: both are kept, so the date is dropped as ambiguous.
   scan.take(
