@@ -54,3 +54,42 @@ describe("POST /api/agenda/risk: hostile JSON bodies", () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("invalid_body");
   });
 });
+
+describe("POST /api/agenda/risk: extreme values against a trained model, and another tenant's contact", () => {
+  it("scores a 200-digit age (the longest field) to a probability, and another tenant's contact id as a first visit", async () => {
+    const { generateHistory } = await import("../../src/scheduling/synthetic");
+    const { historyCsv, importCsv, phoneOf } = await import("./support");
+    const { contactId } = await import("../support/helpers");
+    const DAY = 24 * HOUR;
+    const history = generateHistory({ seed: 5, rows: 3000, contacts: 400, start: NOW - 200 * DAY, days: 195, now: NOW });
+    await seedCompany({ slug: "risk-x-a" });
+    await seedCompany({ slug: "risk-x-b" });
+    expect((await importCsv("risk-x-a", historyCsv(history, "a"))).body.rows_imported).toBe(history.length);
+    expect((await importCsv("risk-x-b", historyCsv(history, "b"))).body.rows_imported).toBe(history.length);
+    const score = async (tenant: string, rows: Record<string, unknown>[]) => {
+      const res = await risk(tenant, JSON.stringify({ appointments: rows }));
+      expect(res.status).toBe(200);
+      const out = (await res.json()) as { results: { no_show_prob: number | null }[]; errors: unknown[] };
+      expect(out.errors).toEqual([]);
+      return out.results.map((r) => r.no_show_prob);
+    };
+    const huge = "9".repeat(200);
+    const probs = await score("risk-x-a", [row(1, { attr_age: huge }), row(2, { attr_age: `-${huge.slice(1)}` }), row(3, { attr_age: "0.0000000001" })]);
+    expect(probs).toHaveLength(3);
+    for (const p of probs) expect(p !== null && Number.isFinite(p) && p > 0 && p < 1).toBe(true);
+
+    // The busiest contact of tenant A, named by id in tenant B: B knows nothing of it.
+    const counts = new Map<string, number>();
+    for (const r of history) counts.set(r.contact, (counts.get(r.contact) ?? 0) + 1);
+    const busiest = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "";
+    const idInA = await contactId("risk-x-a", phoneOf(busiest));
+    expect(idInA).not.toBeNull();
+    const [asA] = await score("risk-x-a", [row(1, { contact: String(idInA) })]);
+    const [crossed, stranger] = await score("risk-x-b", [row(1, { contact: String(idInA) }), row(2, { contact: "987654321" })]);
+    const [sameInB] = await score("risk-x-b", [row(1, { contact: phoneOf(busiest) })]);
+    expect(crossed).toBe(stranger);
+    // The contact's history matters (else the comparison above proves nothing).
+    expect(sameInB).not.toBe(stranger);
+    expect(asA).toBe(sameInB);
+  });
+});
