@@ -32,6 +32,8 @@
  * - Ranges ("semana que vem", "depois do dia 10", "fim do mês"), excluded weekdays and the finer parts of
  *   the day are read first by when-range.ts (its header has their semantics). A single date wins over
  *   a range; a weekday with a week ("sexta da semana que vem") is that date, with another range a filter.
+ * - "o quanto antes", "o mais cedo possível", "as soon as possible", "lo antes posible" set `soonest`: the offer
+ *   keeps the earliest slots first (no reordering by habit or risk); "mais cedo" is then not the morning.
  * - Vocabularies of the three languages are merged (contacts switch languages); `locale` only picks the
  *   numeric date order.
  */
@@ -83,6 +85,8 @@ export interface WhenQuery extends WhenRange {
   after?: string;
   /** Local HH:MM, exclusive upper bound. */
   before?: string;
+  /** "o quanto antes" / "as soon as possible": the earliest slots first, whatever the contact's habits. */
+  soonest?: boolean;
 }
 
 export interface WhenOptions {
@@ -131,6 +135,12 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
       (w: string) => String(HOUR_WORDS[w]),
     )
     .replace(new RegExp(String.raw`\b(as|das|las) (${HOUR_WORD_RE}) (?=horas?\b)`, "g"), (_, p: string, w: string) => `${p} ${HOUR_WORDS[w]} `);
+
+  // "o quanto antes" / "as soon as possible": the earliest slot, before "cedo" reads as the morning.
+  let soonest = false;
+  scan.take(SOONEST, () => {
+    soonest = true;
+  });
 
   // Ranges first: "depois do dia 10" is not the 10th, "menos segunda" not Monday, "fim da tarde" not "tarde".
   const ranges = takeRanges(scan, today, opts.locale);
@@ -316,8 +326,16 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   if (before !== undefined) q.before = hhmm(before);
   if (q.date === undefined) Object.assign(q, rangeOf(ranges.spans));
   if (ranges.except.length > 0) q.exceptWeekdays = [...new Set(ranges.except)];
+  if (soonest) q.soonest = true;
   return Object.keys(q).length > 0 ? q : null;
 }
+
+// biome-ignore format: one alternative per language reads better
+const SOONEST = new RegExp([
+  String.raw`\b(?:o |a )?(?:quanto antes|mais (?:cedo|rapido|breve) possivel|primeir[oa] (?:horario|vaga|data) (?:livre|disponivel|vago|que tiver)|o mais rapido)\b`,
+  String.raw`\b(?:as soon as possible|asap|as early as possible|(?:the )?(?:earliest|first) (?:available|free|possible)(?: (?:slot|time|one))?|(?:the )?earliest(?: slot| time)?)\b`,
+  String.raw`\b(?:lo )?(?:antes posible|mas pronto posible|mas temprano posible|cuanto antes|primer (?:horario|turno|hueco) (?:libre|disponible))\b`,
+].join("|"), "g");
 
 // ───────────────────────────── matching slots ─────────────────────────────
 

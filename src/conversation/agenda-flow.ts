@@ -62,7 +62,9 @@ export async function agendaTurn(
     const found = await freeSlots(ctx, window.fromMs, window.days, service ?? undefined);
     if (!found.ok) return replies(say(locale, "noSlots", { when: "" }));
     const wanted = when ? matchSlots(found.value, when, ctx.company.timeZone) : found.value;
-    const options = (await rankForContact(ctx, p.contact, history, wanted)).slots.slice(0, ctx.profile.agenda.offerCount);
+    // "o quanto antes" asks for the earliest: habits and risk do not reorder it.
+    const ranked = when?.soonest ? wanted : (await rankForContact(ctx, p.contact, history, wanted)).slots;
+    const options = ranked.slice(0, ctx.profile.agenda.offerCount);
     const reading = when ? describeWhen(when, locale) : "";
     if (options.length === 0) return replies(say(locale, "noSlots", { when: reading ? ` ${reading}` : "" }));
     await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id, ...(named ? { service: named } : {}) });
