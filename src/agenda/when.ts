@@ -12,7 +12,8 @@
  *   options should try `parseChoice` before `parseWhen`, which reads "a segunda" as Monday.
  * - Weekday without a date → the next such day strictly after today ("sexta" on a Friday = in 7 days).
  *   "que vem" / "next" / "próximo" / "this" do not move it further: "sexta que vem" on a Tuesday is in 3 days.
- *   Only "<weekday> da semana que vem" / "<weekday> next week" means the following Monday-started week.
+ *   Only "<weekday> da semana que vem" / "<weekday> next week" means the following Monday-started week;
+ *   "<weekday> dessa semana" / "<weekday> this week" is this week's (today included; once past, no date).
  * - "dia 25" → the next 25th on or after today (today counts); a month without that day is skipped
  *   ("dia 31" in November → 31 December). "25/11" without a year → this year unless already past.
  * - Numeric dates are DD/MM for pt-BR and es, MM/DD for en; if that order is impossible (13+ as month) the
@@ -314,7 +315,11 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
     const todayWd = weekdayIndex(weekdayOf(today));
     const wanted = weekdayIndex(weekday);
     const monday = addDays(today, -todayWd);
-    q.date = isoDate(weekSpan?.kind === "next_week" ? addDays(monday, 7 + wanted) : addDays(today, (wanted - todayWd + 7) % 7 || 7));
+    if (weekSpan?.kind === "next_week") q.date = isoDate(addDays(monday, 7 + wanted));
+    // "sexta dessa semana": this week's, today included; one already past stays a filter on the week.
+    else if (weekSpan?.kind === "this_week") {
+      if (wanted >= todayWd) q.date = isoDate(addDays(monday, wanted));
+    } else q.date = isoDate(addDays(today, (wanted - todayWd + 7) % 7 || 7));
   }
   if (weekday !== undefined) q.weekday = weekday;
   const time = distinct(times.map((t) => settle(t, period1)));

@@ -38,3 +38,16 @@ describe("'before the Nth' on the Nth", () => {
     expect(pt("antes do dia 25")).toEqual({ from: "2026-11-24", to: "2026-11-24", span: "before" });
   });
 });
+
+describe("a weekday with 'this week'", () => {
+  // Friday 2026-11-27. Was next week's Friday / Thursday: outside the week the contact named.
+  const pt = at("pt-BR", "2026-11-27T12:00:00Z");
+  const en = at("en", "2026-11-27T12:00:00Z");
+  it("is this week's day, today included", () => {
+    expect(pt("sexta dessa semana")).toEqual({ date: "2026-11-27", weekday: "fri" });
+    expect(en("saturday this week")).toEqual({ date: "2026-11-28", weekday: "sat" });
+  });
+  it("already past, it is no date: the week stays, with the weekday as a filter (nothing fits, and the reply says so)", () => {
+    expect(pt("quinta desta semana")).toEqual({ from: "2026-11-27", to: "2026-11-29", span: "this_week", weekday: "thu" });
+  });
+});
