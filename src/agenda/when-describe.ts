@@ -24,6 +24,7 @@ interface Words {
   after: (t: string) => string;
   before: (t: string) => string;
   except: (names: string[]) => string;
+  soonest: string;
 }
 
 interface Day {
@@ -71,6 +72,7 @@ const WORDS: Record<Locale, Words> = {
     after: (t) => `a partir das ${t}`,
     before: (t) => `antes das ${t}`,
     except: (names) => `menos ${list(names, "e")}`,
+    soonest: "o quanto antes",
   },
   en: {
     span: {
@@ -100,6 +102,7 @@ const WORDS: Record<Locale, Words> = {
     after: (t) => `from ${t}`,
     before: (t) => `before ${t}`,
     except: (names) => `except ${list(names, "and")}`,
+    soonest: "as soon as possible",
   },
   es: {
     span: {
@@ -133,6 +136,7 @@ const WORDS: Record<Locale, Words> = {
         names.map((n) => `el ${n}`),
         "y",
       )}`,
+    soonest: "lo antes posible",
   },
 };
 
@@ -164,6 +168,7 @@ export function describeWhen(q: WhenQuery, locale: Locale): string {
   if (q.after) parts.push(w.after(q.after));
   if (q.before) parts.push(w.before(q.before));
   if (q.exceptWeekdays?.length) parts.push(w.except(q.exceptWeekdays.map((d) => w.weekday[d])));
+  if (q.soonest) parts.push(w.soonest);
   return parts.join(", ");
 }
 

@@ -22,7 +22,9 @@
  * - "depois do dia 10" / "after the 10th" / "después del 10": from the 11th (someone who says "after" is
  *   usually busy on the day itself); "a partir do dia 10" / "from the 10th" / "desde el 10": from the 10th.
  *   "antes do dia 20" / "before the 20th": through the 19th; "até o dia 20" / "by the 20th": through the
- *   20th. A day without a month is the next such day from today on. "do dia 10 ao 15" is both bounds:
+ *   20th. A day without a month is the next such day from today on (after today for "antes": "antes do
+ *   dia 24" on the 24th is before next month's); "dia 10 do mês que vem" after a bound word is that
+ *   bound's day ("depois do dia 10 do mês que vem"). "do dia 10 ao 15" is both bounds:
  *   the last day is found first, the first one is in its month or the month before ("de 28 a 5/1").
  *   A bare number after "after"/"antes" stays a time ("after 10" is 10:00): a day needs "dia", "day",
  *   an ordinal suffix, a month, a slash date or an article ("del 10", "the 10").
@@ -97,6 +99,16 @@ const countOf = (s: string) => (/^\d/.test(s) ? Number(s) : (COUNT_WORDS[s] ?? N
 const UNIT_RE = "dias?|days?|semanas?|weeks?";
 const unitDays = (unit: string) => (/^(?:semana|week)/.test(unit) ? 7 : 1);
 
+// Words that bound a range by a day, by meaning: "after" excludes the day, "from" includes it, "before"
+// excludes it, "until" includes it.
+const AFTER_WORDS = "depois|apos|after|despues";
+const FROM_WORDS = "a partir|from|desde|starting|beginning";
+const BEFORE_WORDS = "antes|before";
+const UNTIL_WORDS = "ate|hasta|until|till|by";
+const AFTER_WORD = new RegExp(`^(?:${AFTER_WORDS})$`);
+const FROM_WORD = new RegExp(`^(?:${FROM_WORDS})$`);
+const BEFORE_WORD = new RegExp(`^(?:${BEFORE_WORDS})$`);
+
 const NEXT_RE = /\b(?:que vem|que viene|seguinte|siguiente|proximo|next)\b/;
 const MONTH_POS = "meados|mediados|middle|mid|metade|finalzinho|finales|final|fim|fin|end|late|inicio|comeco|comienzo|principios|principio|beginning|start|early";
 const MONTH_REF = String.raw`(?:mes|month) (?:que vem|que viene|seguinte|siguiente)|(?:proximo|next) (?:mes|month)|(?:este|esse|neste|nesse|this) (?:mes|month)|mes|month`;
@@ -121,6 +133,13 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
   const out: RangeParts = { spans: [], dates: [], except: [], periods: [], afters: [], befores: [] };
   const span = (kind: SpanKind, from: Civil, to?: Civil) => {
     out.spans.push({ kind, from: compareCivil(from, today) < 0 ? today : from, ...(to ? { to } : {}) });
+  };
+  /** "depois do dia 10": from the 11th; "a partir do dia 10": from the 10th; "antes do dia 20": through the 19th; "até o dia 20": through the 20th. */
+  const boundSpan = (word: string, day: Civil) => {
+    if (AFTER_WORD.test(word)) span("after", addDays(day, 1));
+    else if (FROM_WORD.test(word)) span("after", day);
+    else if (BEFORE_WORD.test(word)) span("before", today, addDays(day, -1));
+    else span("before", today, day);
   };
   const todayWd = weekdayIndex(weekdayOf(today));
   const monday = addDays(today, -todayWd);
@@ -157,15 +176,22 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
   });
   scan.take(/\b(?:esta|essa|nesta|nessa|desta|dessa|this) (?:semana|week)\b/g, () => span("this_week", today, addDays(monday, 6)));
 
-  // "dia 15 do mês que vem" is one day of next month, not the next 15th.
+  // "dia 15 do mês que vem" is one day of next month, not the next 15th; after a bound word
+  // ("depois do dia 10 do mês que vem") it is that bound's day.
   scan.take(
-    /\b(?:(o|el|the) )?(?:(dia|day) )?(\d{1,2})(o|st|nd|rd|th)? (?:do|de|del|of) (?:(?:the|el|o) )?(?:mes que vem|mes que viene|mes seguinte|mes siguiente|proximo mes|next month)\b/g,
+    new RegExp(
+      String.raw`\b(?:(${AFTER_WORDS}|${FROM_WORDS}|${BEFORE_WORDS}|${UNTIL_WORDS}) (?:(do|de|del|da) )?)?(?:(o|el|the) )?(?:(dia|day) )?(\d{1,2})(o|st|nd|rd|th)? (?:do|de|del|of) (?:(?:the|el|o) )?(?:mes que vem|mes que viene|mes seguinte|mes siguiente|proximo mes|next month)\b`,
+      "g",
+    ),
     (m) => {
-      if (!(m[1] || m[2] || m[4])) return false;
+      const word = m[1];
+      if (!(m[3] || m[4] || m[6] || (word && m[2]))) return false;
       const first = monthStart(true);
-      const d = Number(m[3]);
+      const d = Number(m[5]);
       if (d < 1 || d > daysInMonth(first.y, first.m)) return false;
-      out.dates.push({ ...first, d });
+      const day = { ...first, d };
+      if (word === undefined) out.dates.push(day);
+      else boundSpan(word, day);
     },
   );
   scan.take(new RegExp(String.raw`\b(?:(${MONTH_POS}) (?:(?:d[oe]|del|da|of) )?(?:(?:the|o|el) )?)?(${MONTH_REF})\b`, "g"), (m) => {
@@ -215,9 +241,11 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
       article: Boolean(art && art !== "de" && art !== "da"),
     };
   };
-  const bound = (g: Record<string, string | undefined>): Civil | null => {
+  /** The day a bound names; `afterToday` for a day without a month that cannot be today ("antes do dia 24"). */
+  const bound = (g: Record<string, string | undefined>, afterToday = false): Civil | null => {
     const ref = refOf(g);
-    return ref && (ref.marked || ref.article) ? dayInMonth(today, ref.d, ref.m) : null;
+    if (!ref || !(ref.marked || ref.article)) return null;
+    return dayInMonth(afterToday && ref.m === undefined ? addDays(today, 1) : today, ref.d, ref.m);
   };
   scan.take(new RegExp(String.raw`\b(?:entre|between|do|del|de|from) ${dayArg("A")} (?:e|y|and|a|al|ao|to|ate|hasta|-) ${dayArg("B")}`, "gu"), (m) => {
     const a = refOf(m.groups ?? {}, "A");
@@ -237,15 +265,16 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
     if (!end || !start || compareCivil(start, end) > 0) return false;
     span("within", start, end);
   });
-  scan.take(new RegExp(String.raw`\b(depois|apos|after|despues|a partir|from|desde|starting|beginning) ${dayArg()}`, "gu"), (m) => {
+  scan.take(new RegExp(String.raw`\b(${AFTER_WORDS}|${FROM_WORDS}) ${dayArg()}`, "gu"), (m) => {
     const day = bound(m.groups ?? {});
     if (!day) return false;
-    span("after", /^(?:depois|apos|after|despues)$/.test(m[1] ?? "") ? addDays(day, 1) : day);
+    boundSpan(m[1] ?? "", day);
   });
-  scan.take(new RegExp(String.raw`\b(antes|before|ate|hasta|until|till|by) ${dayArg()}`, "gu"), (m) => {
-    const day = bound(m.groups ?? {});
+  scan.take(new RegExp(String.raw`\b(${BEFORE_WORDS}|${UNTIL_WORDS}) ${dayArg()}`, "gu"), (m) => {
+    // "antes do dia 24" said on the 24th is before next month's: today..the 23rd is empty.
+    const day = bound(m.groups ?? {}, BEFORE_WORD.test(m[1] ?? ""));
     if (!day) return false;
-    span("before", today, /^(?:antes|before)$/.test(m[1] ?? "") ? addDays(day, -1) : day);
+    boundSpan(m[1] ?? "", day);
   });
 
   scan.take(
@@ -294,7 +323,7 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
 }
 
 /** Day `d` of month `m` (this year unless past), or the next month from today on that has a day `d`. */
-function dayInMonth(today: Civil, d: number, m?: number): Civil | null {
+export function dayInMonth(today: Civil, d: number, m?: number): Civil | null {
   if (d < 1 || d > 31) return null;
   if (m !== undefined) {
     for (const y of [today.y, today.y + 1]) {

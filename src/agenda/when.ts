@@ -12,7 +12,8 @@
  *   options should try `parseChoice` before `parseWhen`, which reads "a segunda" as Monday.
  * - Weekday without a date → the next such day strictly after today ("sexta" on a Friday = in 7 days).
  *   "que vem" / "next" / "próximo" / "this" do not move it further: "sexta que vem" on a Tuesday is in 3 days.
- *   Only "<weekday> da semana que vem" / "<weekday> next week" means the following Monday-started week.
+ *   Only "<weekday> da semana que vem" / "<weekday> next week" means the following Monday-started week;
+ *   "<weekday> dessa semana" / "<weekday> this week" is this week's (today included; once past, no date).
  * - "dia 25" → the next 25th on or after today (today counts); a month without that day is skipped
  *   ("dia 31" in November → 31 December). "25/11" without a year → this year unless already past.
  * - Numeric dates are DD/MM for pt-BR and es, MM/DD for en; if that order is impossible (13+ as month) the
@@ -32,6 +33,8 @@
  * - Ranges ("semana que vem", "depois do dia 10", "fim do mês"), excluded weekdays and the finer parts of
  *   the day are read first by when-range.ts (its header has their semantics). A single date wins over
  *   a range; a weekday with a week ("sexta da semana que vem") is that date, with another range a filter.
+ * - "o quanto antes", "o mais cedo possível", "as soon as possible", "lo antes posible" set `soonest`: the offer
+ *   keeps the earliest slots first (no reordering by habit or risk); "mais cedo" is then not the morning.
  * - Vocabularies of the three languages are merged (contacts switch languages); `locale` only picks the
  *   numeric date order.
  */
@@ -64,7 +67,7 @@ import {
   WEEKDAYS,
   weekdayOf,
 } from "./when-words";
-import { rangeOf, takeRanges, type WhenRange } from "./when-range";
+import { dayInMonth, rangeOf, takeRanges, type WhenRange } from "./when-range";
 
 export { parseChoice } from "./choice";
 export type { DayPeriod } from "./when-words";
@@ -83,6 +86,8 @@ export interface WhenQuery extends WhenRange {
   after?: string;
   /** Local HH:MM, exclusive upper bound. */
   before?: string;
+  /** "o quanto antes" / "as soon as possible": the earliest slots first, whatever the contact's habits. */
+  soonest?: boolean;
 }
 
 export interface WhenOptions {
@@ -131,6 +136,12 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
       (w: string) => String(HOUR_WORDS[w]),
     )
     .replace(new RegExp(String.raw`\b(as|das|las) (${HOUR_WORD_RE}) (?=horas?\b)`, "g"), (_, p: string, w: string) => `${p} ${HOUR_WORDS[w]} `);
+
+  // "o quanto antes" / "as soon as possible": the earliest slot, before "cedo" reads as the morning.
+  let soonest = false;
+  scan.take(SOONEST, () => {
+    soonest = true;
+  });
 
   // Ranges first: "depois do dia 10" is not the 10th, "menos segunda" not Monday, "fim da tarde" not "tarde".
   const ranges = takeRanges(scan, today, opts.locale);
@@ -242,21 +253,9 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
     pushDate(m[3] === undefined ? undefined : Number(m[3]), MONTHS[m[1] ?? ""] ?? 0, Number(m[2])),
   );
   const dayOfMonth = (d: number): boolean => {
-    if (d < 1 || d > 31) return false;
-    let y = today.y;
-    let mo = today.m;
-    if (d < today.d) mo++;
-    for (let i = 0; i < 13; i++, mo++) {
-      if (mo > 12) {
-        mo = 1;
-        y++;
-      }
-      if (d <= daysInMonth(y, mo)) {
-        dates.push({ y, m: mo, d });
-        return true;
-      }
-    }
-    return false;
+    const day = dayInMonth(today, d);
+    if (day) dates.push(day);
+    return day !== null;
   };
   // "dia 25 ou 26" names two days: both are kept, so the date is dropped as ambiguous.
   scan.take(
@@ -316,7 +315,11 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
     const todayWd = weekdayIndex(weekdayOf(today));
     const wanted = weekdayIndex(weekday);
     const monday = addDays(today, -todayWd);
-    q.date = isoDate(weekSpan?.kind === "next_week" ? addDays(monday, 7 + wanted) : addDays(today, (wanted - todayWd + 7) % 7 || 7));
+    if (weekSpan?.kind === "next_week") q.date = isoDate(addDays(monday, 7 + wanted));
+    // "sexta dessa semana": this week's, today included; one already past stays a filter on the week.
+    else if (weekSpan?.kind === "this_week") {
+      if (wanted >= todayWd) q.date = isoDate(addDays(monday, wanted));
+    } else q.date = isoDate(addDays(today, (wanted - todayWd + 7) % 7 || 7));
   }
   if (weekday !== undefined) q.weekday = weekday;
   const time = distinct(times.map((t) => settle(t, period1)));
@@ -328,8 +331,16 @@ export function parseWhen(text: string, opts: WhenOptions): WhenQuery | null {
   if (before !== undefined) q.before = hhmm(before);
   if (q.date === undefined) Object.assign(q, rangeOf(ranges.spans));
   if (ranges.except.length > 0) q.exceptWeekdays = [...new Set(ranges.except)];
+  if (soonest) q.soonest = true;
   return Object.keys(q).length > 0 ? q : null;
 }
+
+// biome-ignore format: one alternative per language reads better
+const SOONEST = new RegExp([
+  String.raw`\b(?:o |a )?(?:quanto antes|mais (?:cedo|rapido|breve) possivel|primeir[oa] (?:horario|vaga|data) (?:livre|disponivel|vago|que tiver)|o mais rapido)\b`,
+  String.raw`\b(?:as soon as possible|asap|as early as possible|(?:the )?(?:earliest|first) (?:available|free|possible)(?: (?:slot|time|one))?|(?:the )?earliest(?: slot| time)?)\b`,
+  String.raw`\b(?:lo )?(?:antes posible|mas pronto posible|mas temprano posible|cuanto antes|primer (?:horario|turno|hueco) (?:libre|disponible))\b`,
+].join("|"), "g");
 
 // ───────────────────────────── matching slots ─────────────────────────────
 

@@ -63,10 +63,12 @@ export async function agendaTurn(
     const found = await freeSlots(ctx, window.fromMs, window.days, service ?? undefined);
     if (!found.ok) return replies(say(locale, "noSlots", { when: "" }));
     const wanted = when ? matchSlots(found.value, when, ctx.company.timeZone) : found.value;
-    const ranked = (await rankForContact(ctx, p.contact, history, wanted)).slots;
+    // "o quanto antes" asks for the earliest: habits and risk do not reorder it, nor does spreading over days.
+    const ranked = when?.soonest ? wanted : (await rankForContact(ctx, p.contact, history, wanted)).slots;
     const count = ctx.profile.agenda.offerCount;
     // A range without a time ("semana que vem") is answered with different days, not the first morning's three slots.
-    const options = isRangeQuery(when) && when.time === undefined ? spreadOverDays(ranked, count, ctx.company.timeZone) : ranked.slice(0, count);
+    const spread = isRangeQuery(when) && when.time === undefined && !when.soonest;
+    const options = spread ? spreadOverDays(ranked, count, ctx.company.timeZone) : ranked.slice(0, count);
     const reading = when ? describeWhen(when, locale) : "";
     if (options.length === 0) return replies(say(locale, "noSlots", { when: reading ? ` ${reading}` : "" }));
     await tenant.setAgendaState(p.phone, { stage: "choosing", purpose, options, appointmentId: appointment?.id, ...(named ? { service: named } : {}) });

@@ -65,8 +65,13 @@ export function preferencesOf(appointments: readonly Appointment[], timeZone: st
 export async function contactHistory(ctx: AgendaCtx, contact: Contact): Promise<ContactHistory | null> {
   const appointments = await ctx.store.appointments.list(ctx.company.id, { contactId: contact.id, limit: CONTACT_HISTORY_LIMIT });
   if (appointments.length === 0) return null;
-  const { service, ...preferences } = preferencesOf(appointments, ctx.company.timeZone);
+  return { appointments, preferences: listedPreferences(appointments, ctx.company.timeZone, ctx.profile.knowledge.services) };
+}
+
+/** Habits as the offers follow them (and the contact card shows them): the usual service only while listed, in the business's spelling. */
+export function listedPreferences(appointments: readonly Appointment[], timeZone: string, services: readonly { name: string }[]): Preferences {
+  const { service, ...preferences } = preferencesOf(appointments, timeZone);
   const key = service?.toLocaleLowerCase();
-  const listed = key ? ctx.profile.knowledge.services.find((s) => s.name.trim().toLocaleLowerCase() === key) : undefined;
-  return { appointments, preferences: listed ? { ...preferences, service: listed.name } : preferences };
+  const listed = key ? services.find((s) => s.name.trim().toLocaleLowerCase() === key) : undefined;
+  return listed ? { ...preferences, service: listed.name } : preferences;
 }

@@ -82,6 +82,8 @@ describe("offers that know the contact", () => {
     const asked = offered(await ask(a, regular, "quero marcar na quarta à tarde", 2));
     expect(asked).toHaveLength(3);
     for (const line of asked) expect(line).toMatch(/\bqua, \d\d\/\d\d\)? às 1[2-7]:\d\d$/);
+    // Nor is "o quanto antes": the soonest slots, not Tuesday mornings.
+    expect(offered(await ask(a, regular, "quero marcar o quanto antes", 3))).toEqual(soonest);
   }, 60_000);
 
   it("with no service named, the usual one is offered in slots that fit it and booked", async () => {

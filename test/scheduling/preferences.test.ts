@@ -9,6 +9,7 @@ import { trainRiskModel } from "../../src/scheduling/model";
 import { generateHistory } from "../../src/scheduling/synthetic";
 import { openStore } from "../../src/store";
 import type { Appointment, AppointmentStatus } from "../../src/store/types";
+import { putConfig } from "../support/ai";
 import { api, envWith, seedCompany, store } from "../support/helpers";
 
 const TZ = "America/Sao_Paulo";
@@ -176,6 +177,31 @@ describe("rankForContact through the store", () => {
     const card = async (id: number) => ((await (await api(`/api/contacts/${id}`, { tenant: company.slug })).json()) as { preferences: unknown }).preferences;
     expect(await card(regular.id)).toEqual({ weekday: "tue", period: "morning", service: null, visits: 3 });
     expect(await card(newcomer.id)).toEqual({ weekday: null, period: null, service: null, visits: 0 });
+  });
+
+  it("the card's usual service is the one the offers use: the business's spelling, none once it is no longer listed", async () => {
+    const { company } = await tenant("prefs-card-svc");
+    const contact = await store().contacts.ensure(company.id, "5511955500008");
+    for (const d of ["2029-12-04", "2029-12-06"]) {
+      const startsAt = at(d, "09:00");
+      await store().appointments.create(company.id, {
+        contactId: contact.id,
+        provider: "builtin",
+        bookingUid: `card-svc-${crypto.randomUUID()}`,
+        service: "limpeza",
+        startsAt,
+        endsAt: startsAt + HOUR_MS,
+        status: "attended",
+        source: "whatsapp",
+        bookedAt: startsAt - DAY_MS,
+      });
+    }
+    const card = async () =>
+      ((await (await api(`/api/contacts/${contact.id}`, { tenant: company.slug })).json()) as { preferences: { service: string | null } }).preferences.service;
+    await putConfig(company.slug, "knowledge", { services: [{ name: "Limpeza" }, { name: "Canal" }] });
+    expect(await card()).toBe("Limpeza");
+    await putConfig(company.slug, "knowledge", { services: [{ name: "Canal" }] });
+    expect(await card()).toBeNull();
   });
 
   it("a contact at or above the risk threshold gets the better-attended windows first; below it, habits only", async () => {

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import * as z from "../../lib/zod";
 import { recordConsent } from "../../compliance/consent";
 import { AppError } from "../../lib/errors";
-import { CONTACT_HISTORY_LIMIT, preferencesOf } from "../../scheduling/preferences";
+import { CONTACT_HISTORY_LIMIT, listedPreferences, type Preferences } from "../../scheduling/preferences";
+import { readProfile } from "../../tenants/profile";
 import type { Appointment, Contact } from "../../store/types";
 import { callerCompany, requireCaller, audit } from "../auth";
 import { describer } from "../openapi/meta";
@@ -67,7 +68,7 @@ const appointmentBrief = (a: Appointment) => ({
   ends_at: new Date(a.endsAt).toISOString(),
 });
 
-const preferencesView = (p: ReturnType<typeof preferencesOf>) => ({ weekday: p.weekday ?? null, period: p.period ?? null, service: p.service ?? null, visits: p.visits });
+const preferencesView = (p: Preferences) => ({ weekday: p.weekday ?? null, period: p.period ?? null, service: p.service ?? null, visits: p.visits });
 
 /** GET /api/contacts/:id: the contact side panel of the inbox (who, attributes, appointments, conversations). */
 contacts.get(
@@ -88,19 +89,21 @@ contacts.get(
     const store = c.get("store");
     const id = c.req.valid("param").id;
     const now = Date.now();
-    const [card, upcoming, past, all] = await Promise.all([
+    const [card, upcoming, past, all, profile] = await Promise.all([
       store.contacts.card(company.id, id),
       store.appointments.list(company.id, { contactId: id, from: now, limit: SHOWN }),
       // Oldest first in the window; the newest SHOWN of them are kept (a contact has few appointments).
       store.appointments.list(company.id, { contactId: id, from: now - RECENT_DAYS * DAY, to: now, limit: 200 }),
       // The habits the chat's offers follow, read from the same rows it reads (scheduling/preferences.ts).
       store.appointments.list(company.id, { contactId: id, limit: CONTACT_HISTORY_LIMIT }),
+      // Its usual service counts only while the business lists it, as in the offers.
+      store.profiles.get(company.id),
     ]);
     if (!card) throw contactNotFound();
     return c.json({
       contact: { ...contactView(card.contact), attributes: card.contact.attributes, created_at: new Date(card.createdAt).toISOString(), conversations: card.conversations },
       appointments: { recent: past.slice(-SHOWN).reverse().map(appointmentBrief), upcoming: upcoming.map(appointmentBrief) },
-      preferences: preferencesView(preferencesOf(all, company.timeZone)),
+      preferences: preferencesView(listedPreferences(all, company.timeZone, readProfile(profile).knowledge.services)),
     });
   },
 );

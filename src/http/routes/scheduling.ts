@@ -101,9 +101,22 @@ const RiskBody = z.strictObject({
   appointments: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))).min(1),
 });
 
+/**
+ * Columns one risk batch may name: the ten the parser reads and far more `attr_` ones than a clinic
+ * export has. A JSON batch widens every row to every key seen, so without a cap 10k rows each with a
+ * key of its own would be 100M cells (half a minute of CPU) from a 1.5 MB body.
+ */
+export const MAX_RISK_COLUMNS = 200;
+const tooManyColumns = () => new AppError(400, "too_many_columns", `At most ${MAX_RISK_COLUMNS} distinct columns per request`);
+
 /** A JSON batch becomes CSV-shaped records (header = every key seen) so both bodies share one parser. */
 function jsonRecords(rows: z.infer<typeof RiskBody>["appointments"]) {
-  const header = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const keys = new Set<string>();
+  for (const r of rows) {
+    for (const k of Object.keys(r)) keys.add(k);
+    if (keys.size > MAX_RISK_COLUMNS) throw tooManyColumns();
+  }
+  const header = [...keys];
   return { header, records: rows.map((r, i) => ({ line: i + 1, fields: header.map((k) => (r[k] === null || r[k] === undefined ? "" : String(r[k]))) })) };
 }
 
@@ -125,6 +138,7 @@ async function csvBatch(body: ReadableStream<Uint8Array>) {
     else records.push(rec);
   }
   if (!header) throw new AppError(400, "empty_csv", "The CSV has no header line");
+  if (header.length > MAX_RISK_COLUMNS) throw tooManyColumns();
   if (records.length > MAX_RISK_ROWS) throw new AppError(413, "too_many_rows", `At most ${MAX_RISK_ROWS} appointments per request`);
   return { header, records, errors };
 }
@@ -142,7 +156,10 @@ scheduling.post(
     responses: {
       200: { description: "`{model, results: [{line, external_id, no_show_prob, reasons, risk_factors, fallback}], errors}`: reasons in pt-BR, risk_factors as `{code, params}`" },
     },
-    errors: { 400: "`empty_csv` / `invalid_csv` / `invalid_columns`", 413: `\`too_many_rows\`: more than ${MAX_RISK_ROWS}` },
+    errors: {
+      400: `\`empty_csv\` / \`invalid_csv\` / \`invalid_columns\` / \`too_many_columns\`: more than ${MAX_RISK_COLUMNS}`,
+      413: `\`too_many_rows\`: more than ${MAX_RISK_ROWS}`,
+    },
   }),
   jsonBody(RiskBody, { alsoAccepts: CSV_TYPES }),
   async (c) => {
