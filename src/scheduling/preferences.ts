@@ -63,7 +63,7 @@ export function preferencesOf(appointments: readonly Appointment[], timeZone: st
  * so a habit never books a service that is no longer offered.
  */
 export async function contactHistory(ctx: AgendaCtx, contact: Contact): Promise<ContactHistory | null> {
-  const appointments = await ctx.store.appointments.list(ctx.company.id, { contactId: contact.id, limit: CONTACT_HISTORY_LIMIT });
+  const appointments = await ctx.store.appointments.list(ctx.company.id, { contactId: contact.id, limit: CONTACT_HISTORY_LIMIT, newestFirst: true });
   if (appointments.length === 0) return null;
   return { appointments, preferences: listedPreferences(appointments, ctx.company.timeZone, ctx.profile.knowledge.services) };
 }

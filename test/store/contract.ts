@@ -848,6 +848,18 @@ export function storeContract(name: string, makeStore: () => Store | Promise<Sto
         expect(await store.appointments.move(t.company.id, b.id, to(b.startsAt + 600_000), T0 + 1, room)).toMatchObject({ id: b.id, startsAt: b.startsAt + 600_000 });
         expect(await store.appointments.move(t.company.id, b.id, to(T0 + 30 * HALF_HOUR), T0 + 2, room)).toMatchObject({ startsAt: T0 + 30 * HALF_HOUR });
       });
+
+      it("lists a contact's appointments oldest first, or newest first so that a limit keeps the latest", async () => {
+        const t = await thread();
+        const room = { capacity: 1, bufferMs: 0 };
+        for (const k of [3, 1, 4, 2]) await store.appointments.reserve(t.company.id, appt(t.contact.id, T0 + k * 4 * HALF_HOUR), room);
+        const starts = async (newestFirst?: boolean) =>
+          (await store.appointments.list(t.company.id, { contactId: t.contact.id, limit: 2, ...(newestFirst ? { newestFirst } : {}) })).map(
+            (a) => (a.startsAt - T0) / (4 * HALF_HOUR),
+          );
+        expect(await starts()).toEqual([1, 2]);
+        expect(await starts(true)).toEqual([4, 3]);
+      });
     });
 
     describe("scheduling", () => {

@@ -95,7 +95,7 @@ contacts.get(
       // Oldest first in the window; the newest SHOWN of them are kept (a contact has few appointments).
       store.appointments.list(company.id, { contactId: id, from: now - RECENT_DAYS * DAY, to: now, limit: 200 }),
       // The habits the chat's offers follow, read from the same rows it reads (scheduling/preferences.ts).
-      store.appointments.list(company.id, { contactId: id, limit: CONTACT_HISTORY_LIMIT }),
+      store.appointments.list(company.id, { contactId: id, limit: CONTACT_HISTORY_LIMIT, newestFirst: true }),
       // Its usual service counts only while the business lists it, as in the offers.
       store.profiles.get(company.id),
     ]);

@@ -61,6 +61,8 @@ export interface AppointmentFilter {
   contactId?: number;
   status?: AppointmentStatus[];
   limit: number;
+  /** Newest start first (so the limit keeps the latest); default oldest first. */
+  newestFirst?: boolean;
 }
 
 export type TaskKind = "reminder" | "no_show_check" | "followup";

@@ -1,4 +1,4 @@
-import { type AnyColumn, and, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { type AnyColumn, and, desc, eq, gte, inArray, lt, type SQL, sql } from "drizzle-orm";
 import type * as schema from "../schema";
 import type { Appointment, Store } from "../types";
 import type { EngineSpecific, PortableCtx } from "./context";
@@ -94,7 +94,7 @@ export function appointments({ db, schema: s }: PortableCtx): Omit<Store["appoin
             f.status?.length ? inArray(s.appointments.status, f.status) : undefined,
           ),
         )
-        .orderBy(s.appointments.startsAt, s.appointments.id)
+        .orderBy(...(f.newestFirst ? [desc(s.appointments.startsAt), desc(s.appointments.id)] : [s.appointments.startsAt, s.appointments.id]))
         .limit(f.limit);
       return rows.map(toAppointment);
     },
