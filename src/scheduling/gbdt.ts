@@ -39,7 +39,7 @@ export interface GbdtFit {
   validLoss: number[];
 }
 
-import { type GbdtModel, type GbdtTree, treeValue } from "./gbdt-predict";
+import type { GbdtModel, GbdtTree } from "./gbdt-predict";
 
 export { gbdtContributions, gbdtMargin, gbdtMargins, type GbdtModel, type GbdtTree } from "./gbdt-predict";
 
@@ -186,6 +186,13 @@ export function fitGbdt(
   const nValid = vRows.length;
   const validMargin = new Float64Array(nValid).fill(base);
   const vy = Uint8Array.from(vRows, (i) => y[i] ?? 0);
+  // Binned once like the training rows: a row's bin is ≤ a split's bin exactly when its value is ≤
+  // the served threshold, so each tree's validation values come from the same walk as training's.
+  const vBins = new Uint8Array(nValid * F);
+  for (let k = 0; k < nValid; k++) {
+    const o = (vRows[k] ?? 0) * d;
+    for (let f = 0; f < F; f++) vBins[k * F + f] = binOf(x[o + (columns[f] ?? 0)] ?? Number.NaN, cuts[f] as Float64Array);
+  }
   const validLoss = [logLossOf(validMargin, vy)];
 
   const trees: GbdtTree[] = [];
@@ -213,7 +220,7 @@ export function fitGbdt(
       right: tree.right,
       value: tree.value,
     };
-    for (let k = 0; k < nValid; k++) validMargin[k] = (validMargin[k] ?? 0) + treeValue(out, x, d, vRows[k] ?? 0);
+    for (let k = 0; k < nValid; k++) validMargin[k] = (validMargin[k] as number) + (tree.value[leafOf(tree, vBins, F, k)] as number);
     trees.push(out);
     validLoss.push(logLossOf(validMargin, vy));
     if ((validLoss[t + 1] ?? 0) < (validLoss[best] ?? 0) - 1e-7) best = t + 1;
@@ -261,7 +268,7 @@ interface LocalTree {
   value: number[];
 }
 
-/** The leaf row k of the binned sample lands in. */
+/** The leaf row k of a binned sample (training or validation) lands in. */
 function leafOf(tree: LocalTree, bins: Uint8Array, F: number, k: number): number {
   let node = 0;
   for (let f = tree.feature[0] as number; f >= 0; f = tree.feature[node] as number) {

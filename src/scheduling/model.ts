@@ -13,9 +13,9 @@
  *   to the holdout's start; contact statistics are as of each row's booking (features.ts).
  * - candidates: `candidates` (default both); the trees need GBDT_MIN_TRAIN_ROWS training rows (fewer
  *   rows, and a linear model is what the data can support).
- * - scale: above 200k training rows the design matrix holds a stride sample of ~200k of them (spread
+ * - scale: above 100k training rows the design matrix holds a stride sample of ~100k of them (spread
  *   over time; validation and holdout rows stay whole), so a 1M-row history builds facts and columns
- *   for ~475k rows. The contact rates still sweep every outcome.
+ *   for ~400k rows. The contact rates still sweep every outcome.
  * - Newton: ~10 columns' worth of non-zeros per row, so each iteration is one pass accumulating the
  *   gradient and the sparse upper Hessian, then a Cholesky solve and a backtracking step. Above 150k
  *   training rows a stride subsample of ~60k rows is fitted first, then one full Newton step over all
@@ -85,7 +85,7 @@ const CALIBRATION_SHARE = 0.1;
 /** Below this many training rows the trees are not tried (too little to split on honestly). */
 export const GBDT_MIN_TRAIN_ROWS = 2000;
 /** Above this many training rows the design matrix holds a stride sample of them (about this many). */
-const DESIGN_TRAIN_ROWS = 200_000;
+const DESIGN_TRAIN_ROWS = 100_000;
 
 // ---------------------------------------------------------------------------------------------
 // Training
