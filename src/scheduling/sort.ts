@@ -84,6 +84,19 @@ function radixBy(order: Uint32Array, keys: ArrayLike<number>): Uint32Array {
   return order;
 }
 
+/** Already ascending by keys, then `then` (histories often arrive in start order): one read, no sort. */
+function inOrder(keys: ArrayLike<number>, then?: ArrayLike<number>): boolean {
+  for (let i = 1; i < keys.length; i++) {
+    const a = keys[i - 1] as number;
+    const b = keys[i] as number;
+    // Not strictly "a < b or equal and then in order": NaN (and anything unusual) takes the sort.
+    if (a < b) continue;
+    if (a === b && (!then || (then[i - 1] as number) <= (then[i] as number))) continue;
+    return false;
+  }
+  return true;
+}
+
 /**
  * Indices 0..n-1 ordered by `keys` ascending, then by `then` (if given), then by index.
  * @example argsort([3, 1, 2]) // Uint32Array [1, 2, 0]
@@ -92,7 +105,7 @@ export function argsort(keys: ArrayLike<number>, then?: ArrayLike<number>): Uint
   const n = keys.length;
   let order: Uint32Array = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  if (n < 2) return order;
+  if (n < 2 || inOrder(keys, then)) return order;
   // LSD: the minor key first; the stable major pass keeps its order among equal major keys.
   if (then) order = radixBy(order, then);
   return radixBy(order, keys);
