@@ -52,9 +52,11 @@ const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / 
 const round6 = (v: number) => Number(v.toPrecision(6));
 
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
+  // The state lives in a typed array: a captured uint32 above 2^31 would be a fresh heap number per call.
+  const state = Uint32Array.of(seed >>> 0);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
+    const a = ((state[0] as number) + 0x6d2b79f5) >>> 0;
+    state[0] = a;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
