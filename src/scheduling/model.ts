@@ -68,6 +68,8 @@ export interface TrainOptions {
   candidates?: readonly CandidateKind[];
   /** Tree settings (gbdt.ts defaults otherwise). */
   gbdt?: GbdtOptions;
+  /** Training rows the design matrix holds at most (a stride sample above). Default 100k. */
+  designTrainRows?: number;
 }
 
 export interface TrainResult {
@@ -166,7 +168,7 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
 
   // The design rows: the training slice (a stride sample of it above DESIGN_TRAIN_ROWS: the fits'
   // statistics have settled long before), then every validation and holdout row.
-  const stride = Math.max(1, Math.ceil(calStart / DESIGN_TRAIN_ROWS));
+  const stride = Math.max(1, Math.ceil(calStart / Math.max(1, options.designTrainRows ?? DESIGN_TRAIN_ROWS)));
   const fitRows = Math.ceil(calStart / stride);
   const validFrom = fitRows;
   const holdoutFromRow = fitRows + holdoutStart - calStart;
