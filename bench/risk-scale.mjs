@@ -99,7 +99,7 @@ for (const rows of sizes) {
       rows / (total / 1000),
     )
       .toLocaleString("en-US")
-      .padStart(9)} ${best.cpu.toFixed(0).padStart(10)} ${(best.auc ?? Number.NaN).toFixed(3).padStart(6)}    ${per100k(heapRows).toFixed(1)} + ${per100k(peak).toFixed(1)}`,
+      .padStart(9)} ${best.cpu.toFixed(0).padStart(10)} ${(best.auc ?? Number.NaN).toFixed(4).padStart(6)}    ${per100k(heapRows).toFixed(1)} + ${per100k(peak).toFixed(1)}`,
   );
 }
 console.log(

@@ -9,6 +9,7 @@
  * whole slice.
  */
 import { fitPlatt, sigmoid } from "./logistic";
+import { argsort } from "./sort";
 
 export interface Calibration {
   kind: "none" | "platt" | "isotonic";
@@ -58,8 +59,7 @@ function interpolate(xs: readonly number[], ys: readonly number[], p: number): n
 
 /** Isotonic regression of y on σ(z): knots at each pooled block's mean probability. */
 export function fitIsotonic(z: Float64Array, y: Uint8Array): Calibration {
-  const n = z.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (z[a] ?? 0) - (z[b] ?? 0) || a - b);
+  const order = argsort(z); // ascending, ties in index order (a typed radix sort: no comparator calls)
   const px: number[] = [];
   const sy: number[] = [];
   const w: number[] = [];

@@ -75,6 +75,15 @@ export interface FeatureOptions {
   slotCutoff?: number;
   /** Use these slot/global counts instead of sweeping them from `history`. */
   frozen?: FrozenStats;
+  /** Contacts already interned by the caller (one Map pass over the history, reused for the targets). */
+  contactIds?: ContactIds;
+}
+
+/** Small integer ids of the contacts: `history[j]` is contact `history[j]`, target i is `targets[i]`; ids < count. */
+export interface ContactIds {
+  history: Int32Array;
+  targets: Int32Array;
+  count: number;
 }
 
 /** Per-row facts, column by column (typed arrays: a million rows stay cheap). */
@@ -168,6 +177,7 @@ export function computeFacts(
   const out = emptyTable(n);
 
   // Contacts as small integers: the sweep then touches typed arrays, not a Map of objects.
+  const interned = options.contactIds;
   const contactIds = new Map<string, number>();
   const idOf = (contact: string): number => {
     let id = contactIds.get(contact);
@@ -190,7 +200,7 @@ export function computeFacts(
     knownEnd[m] = h.endsAt;
     knownNoShow[m] = h.status === "no_show" ? 1 : 0;
     knownSlot[m] = frozen || h.endsAt > slotCutoff ? -1 : zone.slotOf(h.startsAt);
-    knownContact[m] = idOf(h.contact);
+    knownContact[m] = interned ? (interned.history[j] ?? 0) : idOf(h.contact);
     m++;
   }
   const byEnd = argsort(knownEnd.subarray(0, m));
@@ -213,7 +223,7 @@ export function computeFacts(
   for (let i = 0; i < n; i++) {
     const t = targets[i];
     if (!t) continue;
-    targetContact[i] = idOf(t.contact);
+    targetContact[i] = interned ? (interned.targets[i] ?? 0) : idOf(t.contact);
     booked[i] = t.bookedAt;
     const s = zone.slotOf(t.startsAt);
     targetSlot[i] = s;
@@ -225,8 +235,9 @@ export function computeFacts(
   }
   const queries = argsort(booked);
 
-  const contactResolved = new Uint32Array(contactIds.size);
-  const contactNoShows = new Uint32Array(contactIds.size);
+  const contacts = interned ? interned.count : contactIds.size;
+  const contactResolved = new Uint32Array(contacts);
+  const contactNoShows = new Uint32Array(contacts);
   const slotResolved = frozen ? Float64Array.from(frozen.slots.resolved) : new Float64Array(WEEK_SLOTS);
   const slotNoShows = frozen ? Float64Array.from(frozen.slots.noShows) : new Float64Array(WEEK_SLOTS);
   let slotTotalResolved = frozen?.slots.totalResolved ?? 0;

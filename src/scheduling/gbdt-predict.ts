@@ -19,19 +19,14 @@ export interface GbdtModel {
   trees: GbdtTree[];
 }
 
-/** The leaf value row i of x (n × d) lands in. */
-export function treeValue(tree: GbdtTree, x: Float32Array, d: number, i: number): number {
-  let k = 0;
-  const o = i * d;
-  for (let f = tree.feature[0] ?? -1; f >= 0; f = tree.feature[k] ?? -1) {
-    k = (x[o + f] ?? Number.NaN) > (tree.threshold[k] ?? 0) ? (tree.right[k] ?? 0) : (tree.left[k] ?? 0);
-  }
-  return tree.value[k] ?? 0;
-}
-
-/** All trees' nodes in flat typed arrays (child indices global): one walk per row and tree, no objects. */
+/**
+ * All trees' nodes in flat typed arrays (child indices global): one walk per row and tree, no objects.
+ * A leaf points to itself on both sides (column 0 against +∞ goes left), so every walk takes its
+ * tree's depth in steps: no data-dependent loop exit to mispredict, and the trees' walks overlap.
+ */
 interface Forest {
   roots: Int32Array;
+  depth: Int32Array;
   feature: Int32Array;
   threshold: Float64Array;
   /** Node k's children at 2k (left) and 2k + 1 (right): the walk indexes instead of branching. */
@@ -47,6 +42,7 @@ function forestOf(model: GbdtModel): Forest {
   const size = model.trees.reduce((s, t) => s + t.feature.length, 0);
   const f: Forest = {
     roots: new Int32Array(model.trees.length),
+    depth: new Int32Array(model.trees.length),
     feature: new Int32Array(size),
     threshold: new Float64Array(size),
     children: new Int32Array(2 * size),
@@ -55,11 +51,13 @@ function forestOf(model: GbdtModel): Forest {
   let offset = 0;
   model.trees.forEach((t, k) => {
     f.roots[k] = offset;
+    f.depth[k] = depthOf(t, 0);
     for (let j = 0; j < t.feature.length; j++) {
-      f.feature[offset + j] = t.feature[j] ?? -1;
-      f.threshold[offset + j] = t.threshold[j] ?? 0;
-      f.children[2 * (offset + j)] = offset + (t.left[j] ?? 0);
-      f.children[2 * (offset + j) + 1] = offset + (t.right[j] ?? 0);
+      const leaf = (t.feature[j] ?? -1) < 0;
+      f.feature[offset + j] = leaf ? 0 : (t.feature[j] ?? 0);
+      f.threshold[offset + j] = leaf ? Number.POSITIVE_INFINITY : (t.threshold[j] ?? 0);
+      f.children[2 * (offset + j)] = offset + (leaf ? j : (t.left[j] ?? 0));
+      f.children[2 * (offset + j) + 1] = offset + (leaf ? j : (t.right[j] ?? 0));
       f.value[offset + j] = t.value[j] ?? 0;
     }
     offset += t.feature.length;
@@ -68,14 +66,20 @@ function forestOf(model: GbdtModel): Forest {
   return f;
 }
 
+/** Levels below node k (0 for a leaf). */
+function depthOf(t: GbdtTree, k: number): number {
+  if ((t.feature[k] ?? -1) < 0) return 0;
+  return 1 + Math.max(depthOf(t, t.left[k] ?? 0), depthOf(t, t.right[k] ?? 0));
+}
+
 function marginOf(model: GbdtModel, f: Forest, x: Float32Array, o: number): number {
   let z = model.base;
-  const { roots, feature, threshold, children, value } = f;
+  const { roots, depth, feature, threshold, children, value } = f;
   for (let t = 0; t < roots.length; t++) {
     let k = roots[t] as number;
-    for (let c = feature[k] as number; c >= 0; c = feature[k] as number) {
+    for (let s = depth[t] as number; s > 0; s--) {
       // NaN compares false: missing values go left, as in training.
-      k = children[2 * k + ((x[o + c] as number) > (threshold[k] as number) ? 1 : 0)] as number;
+      k = children[2 * k + ((x[o + (feature[k] as number)] as number) > (threshold[k] as number) ? 1 : 0)] as number;
     }
     z += value[k] as number;
   }

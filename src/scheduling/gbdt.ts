@@ -39,7 +39,7 @@ export interface GbdtFit {
   validLoss: number[];
 }
 
-import { type GbdtModel, type GbdtTree, treeValue } from "./gbdt-predict";
+import type { GbdtModel, GbdtTree } from "./gbdt-predict";
 
 export { gbdtContributions, gbdtMargin, gbdtMargins, type GbdtModel, type GbdtTree } from "./gbdt-predict";
 
@@ -52,9 +52,11 @@ const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / 
 const round6 = (v: number) => Number(v.toPrecision(6));
 
 function prng(seed: number): () => number {
-  let a = seed >>> 0;
+  // The state lives in a typed array: a captured uint32 above 2^31 would be a fresh heap number per call.
+  const state = Uint32Array.of(seed >>> 0);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
+    const a = ((state[0] as number) + 0x6d2b79f5) >>> 0;
+    state[0] = a;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
@@ -186,34 +188,33 @@ export function fitGbdt(
   const nValid = vRows.length;
   const validMargin = new Float64Array(nValid).fill(base);
   const vy = Uint8Array.from(vRows, (i) => y[i] ?? 0);
+  // Binned once like the training rows: a row's bin is ≤ a split's bin exactly when its value is ≤
+  // the served threshold, so each tree's validation values come from the same walk as training's.
+  const vBins = new Uint8Array(nValid * F);
+  for (let k = 0; k < nValid; k++) {
+    const o = (vRows[k] ?? 0) * d;
+    for (let f = 0; f < F; f++) vBins[k * F + f] = binOf(x[o + (columns[f] ?? 0)] ?? Number.NaN, cuts[f] as Float64Array);
+  }
   const validLoss = [logLossOf(validMargin, vy)];
 
   const trees: GbdtTree[] = [];
   let best = 0;
   const index = new Uint32Array(n);
   const scratch = new Uint32Array(n);
-  // Every row follows each tree's splits (so its leaf is known without walking); only the rows in
-  // this tree's bag feed the histograms.
-  const bag = new Uint8Array(n);
   for (let t = 0; t < maxTrees; t++) {
+    // Only this tree's bag is indexed, partitioned and summed into histograms.
+    let bagged = 0;
     for (let k = 0; k < n; k++) {
-      index[k] = k;
-      const inBag = subsample >= 1 || rnd() < subsample;
-      bag[k] = inBag ? 1 : 0;
-      if (!inBag) continue;
+      if (subsample < 1 && rnd() >= subsample) continue;
+      index[bagged++] = k;
       const p = sigmoid(margin[k] as number);
       grad[k] = p - (y[rows[k] as number] as number);
       hess[k] = Math.max(1e-6, p * (1 - p));
     }
-    const tree = growTree({ bins, F, nBins, grad, hess, bag, index, scratch, n, maxLeaves, maxDepth, mcw, lambda, lr });
+    const tree = growTree({ bins, F, nBins, grad, hess, index, scratch, n: bagged, maxLeaves, maxDepth, mcw, lambda, lr });
     if (tree.feature.length === 1) break; // no split is worth it any more
-    for (const leaf of tree.leaves) {
-      const v = tree.value[leaf.node] ?? 0;
-      for (let k = leaf.start; k < leaf.end; k++) {
-        const row = index[k] as number;
-        margin[row] = (margin[row] as number) + v;
-      }
-    }
+    // Every sampled row (in the bag or not) moves by its leaf, found on its bins.
+    for (let k = 0; k < n; k++) margin[k] = (margin[k] as number) + (tree.value[leafOf(tree, bins, F, k)] as number);
     const out: GbdtTree = {
       feature: tree.feature.map((f) => (f < 0 ? -1 : (columns[f] ?? -1))),
       threshold: tree.feature.map((f, node) => (f < 0 ? 0 : ((cuts[f] as Float64Array)[(tree.bin[node] ?? 1) - 1] ?? 0))),
@@ -221,7 +222,7 @@ export function fitGbdt(
       right: tree.right,
       value: tree.value,
     };
-    for (let k = 0; k < nValid; k++) validMargin[k] = (validMargin[k] ?? 0) + treeValue(out, x, d, vRows[k] ?? 0);
+    for (let k = 0; k < nValid; k++) validMargin[k] = (validMargin[k] as number) + (tree.value[leafOf(tree, vBins, F, k)] as number);
     trees.push(out);
     validLoss.push(logLossOf(validMargin, vy));
     if ((validLoss[t + 1] ?? 0) < (validLoss[best] ?? 0) - 1e-7) best = t + 1;
@@ -249,7 +250,7 @@ interface GrowInput {
   nBins: Int32Array;
   grad: Float64Array;
   hess: Float64Array;
-  bag: Uint8Array;
+  /** The bagged rows, index[0, n). */
   index: Uint32Array;
   scratch: Uint32Array;
   n: number;
@@ -267,12 +268,19 @@ interface LocalTree {
   left: number[];
   right: number[];
   value: number[];
-  /** The final leaves' row segments of the index. */
-  leaves: { node: number; start: number; end: number }[];
+}
+
+/** The leaf row k of a binned sample (training or validation) lands in. */
+function leafOf(tree: LocalTree, bins: Uint8Array, F: number, k: number): number {
+  let node = 0;
+  for (let f = tree.feature[0] as number; f >= 0; f = tree.feature[node] as number) {
+    node = (bins[k * F + f] as number) <= (tree.bin[node] as number) ? (tree.left[node] as number) : (tree.right[node] as number);
+  }
+  return node;
 }
 
 function growTree(a: GrowInput): LocalTree {
-  const tree: LocalTree = { feature: [], bin: [], left: [], right: [], value: [], leaves: [] };
+  const tree: LocalTree = { feature: [], bin: [], left: [], right: [], value: [] };
   const addNode = (g: number, h: number) => {
     tree.feature.push(-1);
     tree.bin.push(0);
@@ -285,9 +293,9 @@ function growTree(a: GrowInput): LocalTree {
   let g = 0;
   let h = 0;
   for (let k = 0; k < a.n; k++) {
-    if (!a.bag[k]) continue;
-    g += a.grad[k] as number;
-    h += a.hess[k] as number;
+    const row = a.index[k] as number;
+    g += a.grad[row] as number;
+    h += a.hess[row] as number;
   }
   const open: Leaf[] = [withBestSplit(a, { node: addNode(g, h), start: 0, end: a.n, depth: 0, g, h, hist: rootHist, gain: 0, feature: -1, bin: 0, gl: 0, hl: 0 })];
   let leaves = 1;
@@ -340,17 +348,15 @@ function growTree(a: GrowInput): LocalTree {
     open.push(child(rightNode, l, leaf.end, gr, hr, rightHist, wantRight));
     leaves++;
   }
-  tree.leaves = open.map(({ node, start, end }) => ({ node, start, end }));
   return tree;
 }
 
-/** Per feature and bin: [Σ grad, Σ hess] of the bagged rows in index[from, to). The hot loop: no `??` (indices are in range). */
+/** Per feature and bin: [Σ grad, Σ hess] of the (bagged) rows in index[from, to). The hot loop: no `??` (indices are in range). */
 function histogram(a: GrowInput, from: number, to: number): Float64Array {
   const hist = new Float64Array(a.F * BIN_STRIDE * 2);
-  const { bins, F, grad, hess, index, bag } = a;
+  const { bins, F, grad, hess, index } = a;
   for (let k = from; k < to; k++) {
     const row = index[k] as number;
-    if (!bag[row]) continue;
     const gv = grad[row] as number;
     const hv = hess[row] as number;
     const o = row * F;

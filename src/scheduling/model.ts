@@ -13,10 +13,13 @@
  *   to the holdout's start; contact statistics are as of each row's booking (features.ts).
  * - candidates: `candidates` (default both); the trees need GBDT_MIN_TRAIN_ROWS training rows (fewer
  *   rows, and a linear model is what the data can support).
+ * - scale: above 100k training rows the design matrix holds a stride sample of ~100k of them (spread
+ *   over time; validation and holdout rows stay whole), so a 1M-row history builds facts and columns
+ *   for ~400k rows. The contact rates still sweep every outcome.
  * - Newton: ~10 columns' worth of non-zeros per row, so each iteration is one pass accumulating the
  *   gradient and the sparse upper Hessian, then a Cholesky solve and a backtracking step. Above 150k
- *   training rows a stride subsample of ~60k rows is fitted first and the full data then needs 1–3
- *   iterations. Penalty (λ / 2) Σ (w_j · sd_j)² (λ = 1): ridge on standardised columns, without
+ *   training rows a stride subsample of ~60k rows is fitted first, then one full Newton step over all
+ *   of them finishes the fit (logistic.ts). Penalty (λ / 2) Σ (w_j · sd_j)² (λ = 1): ridge on standardised columns, without
  *   rewriting the matrix; the intercept is not penalised.
  * - calibration (calibration.ts): time moves on, and trees are not calibrated by construction. On the
  *   validation slice Platt's σ(a·z + b) and isotonic regression are tried, cross-fitted, each kept
@@ -65,6 +68,8 @@ export interface TrainOptions {
   candidates?: readonly CandidateKind[];
   /** Tree settings (gbdt.ts defaults otherwise). */
   gbdt?: GbdtOptions;
+  /** Training rows the design matrix holds at most (a stride sample above). Default 100k. */
+  designTrainRows?: number;
 }
 
 export interface TrainResult {
@@ -81,6 +86,8 @@ const HOLDOUT_SHARE = 0.2;
 const CALIBRATION_SHARE = 0.1;
 /** Below this many training rows the trees are not tried (too little to split on honestly). */
 export const GBDT_MIN_TRAIN_ROWS = 2000;
+/** Above this many training rows the design matrix holds a stride sample of them (about this many). */
+const DESIGN_TRAIN_ROWS = 100_000;
 
 // ---------------------------------------------------------------------------------------------
 // Training
@@ -94,10 +101,25 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   const minRows = options.minRows ?? 200;
   const l2 = options.l2 ?? 1;
 
-  const resolved = rows.filter((r) => outcomeKnown(r, now));
-  const n = resolved.length;
+  // One pass: the indices of the rows whose outcome is known, and their contacts as small integers
+  // (computeFacts reuses them for the history and for the targets: one Map lookup per row).
+  const known = new Uint32Array(rows.length);
+  const contactOf = new Int32Array(rows.length);
+  const contactIds = new Map<string, number>();
+  let n = 0;
   let noShows = 0;
-  for (const r of resolved) if (r.status === "no_show") noShows++;
+  for (let j = 0; j < rows.length; j++) {
+    const r = rows[j] as HistoryRow;
+    if (!outcomeKnown(r, now)) continue;
+    known[n++] = j;
+    if (r.status === "no_show") noShows++;
+    let id = contactIds.get(r.contact);
+    if (id === undefined) {
+      id = contactIds.size;
+      contactIds.set(r.contact, id);
+    }
+    contactOf[j] = id;
+  }
   const stats: FrozenStats = {
     slots: slotCounts(rows, timeZone, now),
     globalResolved: n,
@@ -122,72 +144,90 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
     });
   }
 
-  // Time order; ties by booking, then input order.
-  const order = Array.from(
-    orderBy(
-      n,
-      (i) => resolved[i]?.startsAt ?? 0,
-      (i) => resolved[i]?.bookedAt ?? 0,
-    ),
-    (i) => resolved[i] as HistoryRow,
+  // Time order (row indices); ties by booking, then input order.
+  const byStart = orderBy(
+    n,
+    (i) => rows[known[i] as number]?.startsAt ?? 0,
+    (i) => rows[known[i] as number]?.bookedAt ?? 0,
   );
+  const rowAt = new Uint32Array(n);
+  for (let k = 0; k < n; k++) rowAt[k] = known[byStart[k] as number] as number;
+  const row = (k: number) => rows[rowAt[k] as number] as HistoryRow;
   let holdoutStart = Math.floor(n * (1 - HOLDOUT_SHARE));
-  const holdoutFrom = order[holdoutStart]?.startsAt ?? now;
+  const holdoutFrom = row(holdoutStart)?.startsAt ?? now;
   // Appointments starting at the same instant stay on one side of the split.
-  while (holdoutStart > 0 && (order[holdoutStart - 1]?.startsAt ?? 0) === holdoutFrom) holdoutStart--;
+  while (holdoutStart > 0 && (row(holdoutStart - 1)?.startsAt ?? 0) === holdoutFrom) holdoutStart--;
   const calStart = Math.min(holdoutStart, Math.floor(n * (1 - HOLDOUT_SHARE - CALIBRATION_SHARE)));
 
   const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) y[i] = order[i]?.status === "no_show" ? 1 : 0;
+  for (let i = 0; i < n; i++) y[i] = row(i).status === "no_show" ? 1 : 0;
   const trainNoShows = sum(y, 0, calStart);
   if (trainNoShows === 0 || trainNoShows === calStart) {
     return priorResult(timeZone, now, prior, stats, null, { code: "prior_train_one_class", params: { rows: calStart, rate: rate(prior) } });
   }
 
-  const facts = computeFacts(order, rows, { timeZone, now, slotCutoff: holdoutFrom });
-  const encoding = fitAttrEncoding(order.slice(0, calStart));
+  // The design rows: the training slice (a stride sample of it above DESIGN_TRAIN_ROWS: the fits'
+  // statistics have settled long before), then every validation and holdout row.
+  const stride = Math.max(1, Math.ceil(calStart / Math.max(1, options.designTrainRows ?? DESIGN_TRAIN_ROWS)));
+  const fitRows = Math.ceil(calStart / stride);
+  const validFrom = fitRows;
+  const holdoutFromRow = fitRows + holdoutStart - calStart;
+  const m = fitRows + n - calStart;
+  const picked = new Uint32Array(m);
+  for (let k = 0; k < fitRows; k++) picked[k] = k * stride;
+  for (let k = calStart; k < n; k++) picked[fitRows + k - calStart] = k;
+  const targets = Array.from(picked, row);
+  const yd = Uint8Array.from(picked, (k) => y[k] ?? 0);
+  const contacts = { history: contactOf, targets: Int32Array.from(picked, (k) => contactOf[rowAt[k] as number] ?? 0), count: contactIds.size };
+
+  const facts = computeFacts(targets, rows, { timeZone, now, slotCutoff: holdoutFrom, contactIds: contacts });
+  const encoding = fitAttrEncoding(targets.slice(0, fitRows));
   const targetNames = (encoding.target ?? []).map((t) => t.name);
-  const rates = sweepRates(order, order, targetNames, holdoutFrom);
+  const rates = sweepRates(targets, rows, targetNames, holdoutFrom);
   const names = featureNames(encoding);
   const d = names.length;
-  const x = designMatrix(order, facts, encoding, rates);
-  const { mean, sd } = columnMoments(x, d, 0, calStart);
+  const x = designMatrix(targets, facts, encoding, rates);
+  const { mean, sd } = columnMoments(x, d, 0, fitRows);
 
-  // Candidates, each scored on the validation slice; their log-odds on validation + holdout.
-  const yv = y.subarray(calStart, holdoutStart);
+  // Candidates, each scored on the validation slice (the holdout is scored for the chosen one only).
+  const yv = yd.subarray(validFrom, holdoutFromRow);
   const wanted = options.candidates?.length ? options.candidates : (["logistic", "gbdt"] as const);
   const kinds = wanted.filter((k) => k !== "gbdt" || (calStart >= GBDT_MIN_TRAIN_ROWS && holdoutStart > calStart));
-  const fitted: { kind: CandidateKind; z: Float64Array; theta?: Float64Array; trees?: GbdtModel; validLogLoss: number }[] = [];
+  type Fitted = { kind: CandidateKind; z: Float64Array; margins: (from: number, to: number) => Float64Array; theta?: Float64Array; trees?: GbdtModel; validLogLoss: number };
+  const fitted: Fitted[] = [];
   const candidates: NonNullable<RiskEvaluation["candidates"]> = [];
   for (const kind of kinds.length ? kinds : (["logistic"] as const)) {
-    let z: Float64Array;
+    let margins: Fitted["margins"];
     let theta: Float64Array | undefined;
     let trees: GbdtModel | undefined;
     if (kind === "logistic") {
-      theta = fitLogistic(x, y, d, 0, calStart, l2, sd).theta;
-      z = linearPredictor(x, d, theta, calStart, n);
+      // The penalty per row stays that of the whole slice when the fit sees a sample of it.
+      const fit = fitLogistic(x, yd, d, 0, fitRows, (l2 * fitRows) / calStart, sd).theta;
+      theta = fit;
+      margins = (from, to) => linearPredictor(x, d, fit, from, to);
     } else {
-      trees = fitGbdt(x, d, y, { from: 0, to: calStart }, { from: calStart, to: holdoutStart }, treeColumns(encoding), options.gbdt).model;
-      z = gbdtMargins(trees, x, d, calStart, n);
+      const fit = fitGbdt(x, d, yd, { from: 0, to: fitRows }, { from: validFrom, to: holdoutFromRow }, treeColumns(encoding), options.gbdt).model;
+      trees = fit;
+      margins = (from, to) => gbdtMargins(fit, x, d, from, to);
     }
-    const pv = mapSigmoid(z.subarray(0, holdoutStart - calStart), 1, 0);
+    const z = margins(validFrom, holdoutFromRow);
+    const pv = mapSigmoid(z, 1, 0);
     const validLogLoss = logLoss(pv, yv) ?? Number.POSITIVE_INFINITY;
-    fitted.push({ kind, z, theta, trees, validLogLoss });
+    fitted.push({ kind, z, margins, theta, trees, validLogLoss });
     candidates.push({ kind, auc: auc(pv, yv), brier: brier(pv, yv), logLoss: logLoss(pv, yv), ...(trees ? { trees: trees.trees.length } : {}) });
   }
   const best = fitted.reduce((a, b) => (b.validLogLoss < a.validLogLoss ? b : a));
 
-  const zv = best.z.subarray(0, holdoutStart - calStart);
-  const calibration = chooseCalibration(zv, yv);
+  const calibration = chooseCalibration(best.z, yv);
 
   // Holdout.
-  const zh = best.z.subarray(holdoutStart - calStart);
-  const yh = y.subarray(holdoutStart, n);
+  const zh = best.margins(holdoutFromRow, m);
+  const yh = yd.subarray(holdoutFromRow, m);
   const served = calibrateAll(calibration, zh);
   const uncalibrated = mapSigmoid(zh, 1, 0);
   const trainRate = sum(y, 0, holdoutStart) / Math.max(1, holdoutStart);
   const constant = new Float64Array(n - holdoutStart).fill(trainRate);
-  const heuristic = facts.slotRate.subarray(holdoutStart, n);
+  const heuristic = facts.slotRate.subarray(holdoutFromRow, m);
   const evaluation: RiskEvaluation = {
     auc: auc(served, yh),
     brier: brier(served, yh),

@@ -2,7 +2,10 @@
  * Stable index sorts of numeric keys for the million-row paths (features, AUC): an LSD radix sort over
  * the keys' IEEE-754 bits, 16 bits a pass, skipping a pass whose digit is the same for every key (a
  * history's timestamps share sign, exponent and top bits: 3 passes). On 1M shuffled timestamps a
- * comparator sort took 450–930 ms here, this 50–85 ms; it allocates 6 arrays of n uint32 and no objects.
+ * comparator sort took 450–930 ms here, this 50–85 ms. It allocates only the returned n uint32: the
+ * working arrays (5 × n uint32 and the digit counts) are one module-level pool, grown to the largest n
+ * sorted and reused, because at 1M rows fresh ones per sort (~20 MB each) were what kept pushing V8
+ * into full collections of the caller's heap (external memory pressure).
  *
  * Order: ascending; -0 equals 0; NaN after +Infinity; equal keys keep their index order.
  */
@@ -16,14 +19,21 @@ const scratchWords = new Uint32Array(scratch.buffer);
 const LO = LITTLE_ENDIAN ? 0 : 1;
 const HI = 1 - LO;
 
-/** `order` (a permutation of 0..n-1) stably re-sorted by `keys`. */
+let pool = { size: -1, buffer: new Uint32Array(0), counts: new Uint32Array(4 * BUCKETS), start: new Uint32Array(BUCKETS) };
+
+/** The pool's five working arrays of n each (their contents are garbage). */
+function working(n: number): Uint32Array[] {
+  if (pool.size < n) pool = { ...pool, size: n, buffer: new Uint32Array(5 * n) };
+  return [0, 1, 2, 3, 4].map((k) => pool.buffer.subarray(k * n, (k + 1) * n));
+}
+
+/** `order` (a permutation of 0..n-1) stably re-sorted by `keys`, in place. */
 function radixBy(order: Uint32Array, keys: ArrayLike<number>): Uint32Array {
   const n = order.length;
   // The key's two uint32 words [low, high] in an order-preserving form (flip the sign bit of
   // positives, every bit of negatives) travel with the indices: each pass reads its digits in sequence.
   let idx: Uint32Array = order;
-  let lo = new Uint32Array(n);
-  let hi = new Uint32Array(n);
+  let [lo, hi, nextIdx, nextLo, nextHi] = working(n) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   for (let r = 0; r < n; r++) {
     scratch[0] = (keys[idx[r] ?? 0] ?? 0) + 0; // -0 + 0 === +0
     const l = scratchWords[LO] ?? 0;
@@ -37,7 +47,8 @@ function radixBy(order: Uint32Array, keys: ArrayLike<number>): Uint32Array {
     }
   }
   // All four digit histograms in one read.
-  const counts = new Uint32Array(4 * BUCKETS);
+  const { counts, start } = pool;
+  counts.fill(0);
   for (let r = 0; r < n; r++) {
     const l = lo[r] ?? 0;
     const h = hi[r] ?? 0;
@@ -46,10 +57,6 @@ function radixBy(order: Uint32Array, keys: ArrayLike<number>): Uint32Array {
     counts[2 * BUCKETS + (h & 0xffff)] = (counts[2 * BUCKETS + (h & 0xffff)] ?? 0) + 1;
     counts[3 * BUCKETS + (h >>> 16)] = (counts[3 * BUCKETS + (h >>> 16)] ?? 0) + 1;
   }
-  let nextIdx: Uint32Array = new Uint32Array(n);
-  let nextLo = new Uint32Array(n);
-  let nextHi = new Uint32Array(n);
-  const start = new Uint32Array(BUCKETS);
   for (let pass = 0; pass < 4; pass++) {
     const base = pass * BUCKETS;
     const shift = (pass & 1) * 16;
@@ -73,7 +80,21 @@ function radixBy(order: Uint32Array, keys: ArrayLike<number>): Uint32Array {
     [lo, nextLo] = [nextLo, lo];
     [hi, nextHi] = [nextHi, hi];
   }
-  return idx;
+  if (idx !== order) order.set(idx);
+  return order;
+}
+
+/** Already ascending by keys, then `then` (histories often arrive in start order): one read, no sort. */
+function inOrder(keys: ArrayLike<number>, then?: ArrayLike<number>): boolean {
+  for (let i = 1; i < keys.length; i++) {
+    const a = keys[i - 1] as number;
+    const b = keys[i] as number;
+    // Not strictly "a < b or equal and then in order": NaN (and anything unusual) takes the sort.
+    if (a < b) continue;
+    if (a === b && (!then || (then[i - 1] as number) <= (then[i] as number))) continue;
+    return false;
+  }
+  return true;
 }
 
 /**
@@ -84,7 +105,7 @@ export function argsort(keys: ArrayLike<number>, then?: ArrayLike<number>): Uint
   const n = keys.length;
   let order: Uint32Array = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  if (n < 2) return order;
+  if (n < 2 || inOrder(keys, then)) return order;
   // LSD: the minor key first; the stable major pass keeps its order among equal major keys.
   if (then) order = radixBy(order, then);
   return radixBy(order, keys);

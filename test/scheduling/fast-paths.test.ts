@@ -54,6 +54,20 @@ describe("the typed radix sort orders exactly as the comparator sort did", () =>
     expect(Array.from(order)).toEqual(slowOrder(start, booked));
   });
 
+  it("input already in order (the presorted shortcut) and input that is one swap away from it", () => {
+    const start = Array.from({ length: 3000 }, (_, i) => Math.floor(i / 3) * 1000);
+    const booked = start.map((s, i) => s - (i % 3) * -5);
+    expect(Array.from(argsort(start, booked))).toEqual(slowOrder(start, booked));
+    // A tie whose second key is out of order, a key out of order, a NaN: each takes the sort.
+    const tieSwapped = booked.slice();
+    tieSwapped[1] = -1;
+    expect(Array.from(argsort(start, tieSwapped))).toEqual(slowOrder(start, tieSwapped));
+    const keySwapped = start.slice();
+    [keySwapped[10], keySwapped[20]] = [keySwapped[20] ?? 0, keySwapped[10] ?? 0];
+    expect(Array.from(argsort(keySwapped))).toEqual(slowOrder(keySwapped));
+    expect(Array.from(argsort([1, Number.NaN, 2]))).toEqual([0, 2, 1]);
+  });
+
   it("empty, one and all-equal inputs", () => {
     expect(Array.from(argsort([]))).toEqual([]);
     expect(Array.from(argsort([42]))).toEqual([0]);
