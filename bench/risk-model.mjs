@@ -11,18 +11,13 @@
 // default and clinic; (3) a Worker-sized run: HISTORY_LIMIT rows through insights + train + scoring
 // of the next 14 days, as the daily run does, with its CPU time and heap.
 //
-// `npx node` runs the Node 22 pinned in devDependencies. No type-stripping flag is involved: the
-// src/scheduling modules import each other without extensions (moduleResolution "bundler"), which
-// Node's own TypeScript support cannot resolve, so this script bundles them in memory with esbuild
-// (already installed with wrangler) into a temporary directory and imports that. Offline, no
-// network, no writes outside the OS temp dir, bounded by the sizes given.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// `npx node` runs the Node 22 pinned in devDependencies; scripts/import-src.mjs bundles the src/scheduling
+// modules in memory (Node cannot resolve their extensionless imports). Offline, no network, no writes
+// outside the OS temp dir, bounded by the sizes given.
+import { readFileSync } from "node:fs";
 import os from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
-
-const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
+import { join } from "node:path";
+import { importSrc, ROOT as root } from "../scripts/import-src.mjs";
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,33 +39,7 @@ console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}, ${(o
 console.log(`sizes: ${sizes.join(", ")} synthetic appointments (seed ${seed}, 1 contact per 10 rows, 540 days, America/Sao_Paulo)\n`);
 
 // Bundle the TypeScript modules once.
-const dir = mkdtempSync(join(os.tmpdir(), "risk-bench-"));
-let lib;
-try {
-  const out = await build({
-    stdin: {
-      contents: [
-        'export * from "./src/scheduling/synthetic";',
-        'export * from "./src/scheduling/model";',
-        'export * from "./src/scheduling/insights";',
-        'export * from "./src/scheduling/evaluate";',
-      ].join("\n"),
-      resolveDir: root,
-      loader: "ts",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node22",
-    write: false,
-    logLevel: "error",
-  });
-  const file = join(dir, "scheduling.mjs");
-  writeFileSync(file, out.outputFiles[0].text);
-  lib = await import(pathToFileURL(file).href);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const lib = await importSrc(["src/scheduling/synthetic", "src/scheduling/model", "src/scheduling/insights", "src/scheduling/evaluate"]);
 const { generateSyntheticHistory, slotInsights, trainRiskModel, predictMany, auc } = lib;
 // The daily run's history cap, read from the source so the Worker-sized run follows it.
 const historyLimit = Number(/HISTORY_LIMIT = ([\d_]+)/.exec(readFileSync(join(root, "src/scheduling/service.ts"), "utf8"))?.[1]?.replaceAll("_", "") ?? 100_000);

@@ -10,13 +10,9 @@
 // Bundles src/scheduling in memory with esbuild (as bench/risk-model.mjs does); offline, writes only
 // to the OS temp dir. CPU ms is process.cpuUsage over analysis + training (the Worker's CPU limit
 // counts CPU, not wall time; inside workerd Date.now is frozen, hence this measurement in Node).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { importSrc } from "../scripts/import-src.mjs";
 
-const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i !== -1 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
@@ -28,28 +24,7 @@ const sizes = arg("sizes", "100000,1000000")
 const runs = Math.max(1, Math.min(10, Number(arg("runs", "2"))));
 const seed = Number(arg("seed", "42"));
 
-const dir = mkdtempSync(join(os.tmpdir(), "risk-scale-"));
-let lib;
-try {
-  const out = await build({
-    stdin: {
-      contents: ['export * from "./src/scheduling/synthetic";', 'export * from "./src/scheduling/model";', 'export * from "./src/scheduling/insights";'].join("\n"),
-      resolveDir: root,
-      loader: "ts",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node22",
-    write: false,
-    logLevel: "error",
-  });
-  const file = join(dir, "scheduling.mjs");
-  writeFileSync(file, out.outputFiles[0].text);
-  lib = await import(pathToFileURL(file).href);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const lib = await importSrc(["src/scheduling/synthetic", "src/scheduling/model", "src/scheduling/insights"]);
 const { generateSyntheticHistory, slotInsights, trainRiskModel } = lib;
 
 const DAY = 86_400_000;

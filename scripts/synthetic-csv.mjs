@@ -1,33 +1,11 @@
 // Synthetic appointment history as an import CSV, for the benchmarks and the panel's browser test:
 // src/scheduling/synthetic.ts (bundled in memory with esbuild: Node can't resolve its extensionless
 // imports) and the column layout of test/scheduling-api/support.ts.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+import { importSrc } from "./import-src.mjs";
 
 /** `generateHistory` from src/scheduling/synthetic.ts. */
 export async function loadGenerator() {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "synthetic-"));
-  try {
-    const out = await build({
-      stdin: { contents: 'export { generateHistory } from "./src/scheduling/synthetic";', resolveDir: ROOT, loader: "ts" },
-      bundle: true,
-      format: "esm",
-      platform: "node",
-      target: "node20",
-      write: false,
-      logLevel: "error",
-    });
-    const file = path.join(dir, "synthetic.mjs");
-    writeFileSync(file, out.outputFiles[0].text);
-    return (await import(pathToFileURL(file).href)).generateHistory;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return (await importSrc(["src/scheduling/synthetic"])).generateHistory;
 }
 
 const HEADER = [
