@@ -65,7 +65,8 @@ export async function flows(stage, page) {
     assert.equal(await page.textContent("#model-chosen"), KIND[model.kind]);
     assert.deepEqual(
       await page.$$eval("#model-candidates li", (lis) => lis.map((li) => li.textContent)),
-      ev.candidates.map((c) => `${KIND[c.kind]}: AUC ${pt(c.auc, 3)}, Brier ${pt(c.brier, 4)}`),
+      // No-break spaces: a figure never wraps away from its name.
+      ev.candidates.map((c) => `${KIND[c.kind]}: AUC\u00a0${pt(c.auc, 3)}, Brier\u00a0${pt(c.brier, 4)}`),
     );
     assert.equal(await page.textContent("#model-calibration"), CALIBRATION[ev.calibration]);
     await page.locator("#insights-model").screenshot({ path: path.join(stage.shots, "1366x900-pt-BR-insights-model.png") });
