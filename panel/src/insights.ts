@@ -177,10 +177,15 @@ function choiceDetails(kind: string, ev: Evaluation, num: (x: number | null | un
   if (ev.candidates?.length) {
     out.push(
       el("dt", {}, t("insights.model.candidates")),
+      // One line each: the names carry their own commas and parentheses, so a joined line reads as one blur.
       el(
         "dd",
-        { id: "model-candidates" },
-        ev.candidates.map((c) => t("insights.model.candidateValue", { kind: kindText(c.kind), auc: num(c.auc, 3), brier: num(c.brier, 4) })).join("; "),
+        {},
+        el(
+          "ul",
+          { id: "model-candidates", class: "plain" },
+          ...ev.candidates.map((c) => el("li", {}, t("insights.model.candidateValue", { kind: kindText(c.kind), auc: num(c.auc, 3), brier: num(c.brier, 4) }))),
+        ),
       ),
     );
   }

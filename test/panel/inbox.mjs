@@ -13,6 +13,8 @@ const PHONE = "5511966665555";
 const SHOWN_PHONE = "+55 11 96666-5555";
 const NAME = "Bruno Teixeira";
 const SECOND = "Meu número novo é este, pode anotar?";
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 const WAITING = /^aguardando há (?:menos de 1 min|\d+ min)$/;
 
 /** Every catalogue text of one language, per key. */
@@ -105,6 +107,7 @@ export async function inboxJourney(stage, page) {
     assert.equal(await page.textContent("#contact-name"), NAME);
     assert.equal(await page.textContent("#contact-phone"), SHOWN_PHONE);
     assert.equal(await page.getAttribute("#contact-panel", "open"), "", "open beside the thread on a wide screen");
+    assert.equal(await page.$("#contact-habits"), null, "a new contact has no habit to show");
     assert.match(
       await page.textContent("#conversation-status"),
       /^com uma pessoa · passou para uma pessoa em .+ \(o contato pediu uma pessoa\) · aguardando há (?:menos de 1 min|\d+ min)$/,
@@ -251,6 +254,61 @@ export async function inboxJourney(stage, page) {
         `DELETE FROM conversations WHERE contact_id IN (SELECT id FROM contacts WHERE company_id = ${ofTenant} AND phone LIKE '${ARCHIVE}%');` +
           `DELETE FROM contacts WHERE company_id = ${ofTenant} AND phone LIKE '${ARCHIVE}%';`,
       );
+    }
+  });
+
+  await check("a regular's contact card says when they usually come (“Costuma vir”), from their kept visits only, at 1366 and 390", async () => {
+    const REGULAR = "5511944443333";
+    assert.equal(
+      (await api(`/api/sandbox/${TENANT}/inbound`, { method: "POST", body: JSON.stringify({ from: REGULAR, name: "Carla Mendes", text: "Oi, tudo bem?" }) })).status,
+      202,
+    );
+    const contact = await until(
+      async () => (await api("/api/contacts/lookup", { method: "POST", body: JSON.stringify({ phone: REGULAR }) })).body?.contact,
+      "the regular's contact",
+    );
+    const open = await until(async () => (await api(`/api/conversations?contact_id=${contact.id}&limit=1`)).body.conversations[0], "the regular's conversation");
+    // Two Tuesday mornings and a Thursday afternoon kept (all "Limpeza"), and a Friday no-show that is no habit.
+    let tuesday = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - 7, 12); // 09:00 in São Paulo
+    while (new Date(tuesday).getUTCDay() !== 2) tuesday -= DAY;
+    const visits = [
+      [tuesday, "attended", "Limpeza"],
+      [tuesday - 7 * DAY, "attended", "Limpeza"],
+      [tuesday - 12 * DAY + 6 * HOUR, "attended", "Limpeza"],
+      [tuesday - 4 * DAY + 7 * HOUR, "no_show", "Clareamento"],
+    ];
+    const company = `(SELECT id FROM companies WHERE slug = '${TENANT}')`;
+    await stage.sql(
+      visits
+        .map(
+          ([at, status, service], i) =>
+            `INSERT INTO appointments (company_id, contact_id, provider, booking_uid, service, starts_at, ends_at, status, source, booked_at) VALUES (${company}, ${contact.id}, 'builtin', 'panel-habit-${i}', '${service}', ${at}, ${at + 1_800_000}, '${status}', 'api', ${at - 3 * DAY});`,
+        )
+        .join(""),
+    );
+    try {
+      assert.deepEqual((await api(`/api/contacts/${contact.id}`)).body.preferences, { weekday: "tue", period: "morning", service: "Limpeza", visits: 3 });
+      await page.evaluate((h) => (location.hash = h), `conversas?id=${open.id}`);
+      await viewReady(page);
+      await page.waitForSelector("#contact-habits", { timeout: 15_000 });
+      assert.equal(await page.textContent("#contact-habits"), "Terça-feira · de manhã · Limpeza");
+      assert.equal(await page.$eval("#contact-habits", (dd) => dd.previousElementSibling?.textContent), "Costuma vir");
+      await page.locator("#contact-panel").screenshot({ path: path.join(stage.shots, "1366x900-pt-BR-contact-habits.png") });
+      await page.setViewportSize({ width: 390, height: 844 });
+      try {
+        await page.reload();
+        await viewReady(page);
+        await page.click("#contact-panel summary");
+        await page.waitForSelector("#contact-habits", { state: "visible" });
+        const w = await fits(page);
+        assert.ok(w.scroll <= w.inner, `${w.scroll}px wide in a ${w.inner}px window`);
+        await page.locator("#contact-panel").screenshot({ path: path.join(stage.shots, "390x844-pt-BR-contact-habits.png") });
+      } finally {
+        await page.setViewportSize({ width: 1366, height: 900 });
+      }
+    } finally {
+      // The other journeys count the tenant's appointments: the seeded past goes again.
+      await stage.sql(`DELETE FROM appointments WHERE company_id = ${company} AND booking_uid LIKE 'panel-habit-%';`);
     }
   });
 }
