@@ -121,9 +121,7 @@ describe("GET /api/feedback/summary", () => {
     await s.feedback.add(a.id, { appointmentId: null, contactId: k.id, kind: "followup_negative", score: -0.7, text: "não gostei" });
     await s.feedback.add(a.id, { appointmentId: null, contactId: k.id, kind: "followup_positive", score: 0.6, text: "tudo certo" });
     // The database stamps follow-up answers with its own clock: move them inside the window whatever day the test runs.
-    await env.DB.prepare("UPDATE feedback_events SET created_at = ? WHERE company_id = ? AND kind LIKE 'followup%'")
-      .bind(Date.parse("2026-12-02T15:00:00Z"), a.id)
-      .run();
+    await env.DB.prepare("UPDATE feedback_events SET created_at = ? WHERE company_id = ? AND kind LIKE 'followup%'").bind(Date.parse("2026-12-02T15:00:00Z"), a.id).run();
 
     type Figures = {
       nps: { responses: number; promoters: number; passives: number; detractors: number; score: number | null };
