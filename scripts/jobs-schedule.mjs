@@ -1,32 +1,11 @@
-// docs/jobs-schedule.md from the job table (src/jobs/schedule-doc.ts, bundled in memory with esbuild:
-// Node can't resolve its extensionless imports). `--check` fails when the checked-in file differs.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+// docs/jobs-schedule.md from the job table (src/jobs/schedule-doc.ts through
+// scripts/import-src.mjs). `--check` fails when the checked-in file differs.
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
+import { importSrc, ROOT } from "./import-src.mjs";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DOC = path.join(ROOT, "docs/jobs-schedule.md");
-
-const dir = mkdtempSync(path.join(os.tmpdir(), "jobs-schedule-"));
-let text;
-try {
-  const out = await build({
-    stdin: { contents: 'export { renderJobsSchedule } from "./src/jobs/schedule-doc";', resolveDir: ROOT, loader: "ts" },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    target: "node20",
-    write: false,
-    logLevel: "error",
-  });
-  const file = path.join(dir, "schedule-doc.mjs");
-  writeFileSync(file, out.outputFiles[0].text);
-  text = (await import(pathToFileURL(file).href)).renderJobsSchedule();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+const text = (await importSrc(["src/jobs/schedule-doc"])).renderJobsSchedule();
 
 if (process.argv.includes("--check")) {
   let current = "";
