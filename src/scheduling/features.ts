@@ -36,6 +36,9 @@ export const TENANT_PRIOR = { rate: 0.2, strength: 20 } as const;
 export const CONTACT_PRIOR_STRENGTH = 2;
 export const SLOT_PRIOR_STRENGTH = 20;
 
+/** A weekday × hour's no-show rate leaned toward `mean` by SLOT_PRIOR_STRENGTH pseudo-appointments (thin windows say little). */
+export const smoothedSlotRate = (noShows: number, resolved: number, mean: number) => (noShows + SLOT_PRIOR_STRENGTH * mean) / (resolved + SLOT_PRIOR_STRENGTH);
+
 const LOGIT_CLIP = 1e-4;
 
 export function logit(p: number): number {
@@ -276,7 +279,7 @@ export function computeFacts(
     const cn = contactNoShows[cid] ?? 0;
     out.slotResolved[i] = sr;
     out.slotNoShows[i] = sn;
-    out.slotRate[i] = (sn + SLOT_PRIOR_STRENGTH * slotMean) / (sr + SLOT_PRIOR_STRENGTH);
+    out.slotRate[i] = smoothedSlotRate(sn, sr, slotMean);
     out.contactResolved[i] = cr;
     out.contactNoShows[i] = cn;
     out.contactRate[i] = (cn + CONTACT_PRIOR_STRENGTH * mean) / (cr + CONTACT_PRIOR_STRENGTH);

@@ -12,7 +12,7 @@ import type { Slot } from "../agenda/types";
 import { matchSlots } from "../agenda/when";
 import { WEEK_SLOTS, ZoneClock } from "../lib/time-zone";
 import type { Appointment, Contact } from "../store/types";
-import { SLOT_PRIOR_STRENGTH, tenantRate } from "./features";
+import { smoothedSlotRate, tenantRate } from "./features";
 import type { RiskModel } from "./model";
 import type { ContactHistory, Preferences } from "./preferences";
 import { currentModel, scoreMany, toHistoryRow } from "./service";
@@ -23,7 +23,7 @@ export function slotAttendance(model: RiskModel): Float64Array {
   const { resolved, noShows, totalResolved, totalNoShows } = model.stats.slots;
   const mean = tenantRate(totalNoShows, totalResolved);
   const out = new Float64Array(WEEK_SLOTS);
-  for (let s = 0; s < WEEK_SLOTS; s++) out[s] = 1 - ((noShows[s] ?? 0) + SLOT_PRIOR_STRENGTH * mean) / ((resolved[s] ?? 0) + SLOT_PRIOR_STRENGTH);
+  for (let s = 0; s < WEEK_SLOTS; s++) out[s] = 1 - smoothedSlotRate(noShows[s] ?? 0, resolved[s] ?? 0, mean);
   return out;
 }
 

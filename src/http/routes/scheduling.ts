@@ -107,6 +107,7 @@ const RiskBody = z.strictObject({
  * key of its own would be 100M cells (half a minute of CPU) from a 1.5 MB body.
  */
 export const MAX_RISK_COLUMNS = 200;
+const tooManyRows = () => new AppError(413, "too_many_rows", `At most ${MAX_RISK_ROWS} appointments per request`);
 const tooManyColumns = () => new AppError(400, "too_many_columns", `At most ${MAX_RISK_COLUMNS} distinct columns per request`);
 
 /** A JSON batch becomes CSV-shaped records (header = every key seen) so both bodies share one parser. */
@@ -122,7 +123,7 @@ function jsonRecords(rows: z.infer<typeof RiskBody>["appointments"]) {
 
 function jsonBatch(rows: z.infer<typeof RiskBody>["appointments"]) {
   // Checked here, not by the schema's max: too many rows is a 413, as for a CSV body.
-  if (rows.length > MAX_RISK_ROWS) throw new AppError(413, "too_many_rows", `At most ${MAX_RISK_ROWS} appointments per request`);
+  if (rows.length > MAX_RISK_ROWS) throw tooManyRows();
   return { ...jsonRecords(rows), errors: [] };
 }
 
@@ -139,7 +140,7 @@ async function csvBatch(body: ReadableStream<Uint8Array>) {
   }
   if (!header) throw new AppError(400, "empty_csv", "The CSV has no header line");
   if (header.length > MAX_RISK_COLUMNS) throw tooManyColumns();
-  if (records.length > MAX_RISK_ROWS) throw new AppError(413, "too_many_rows", `At most ${MAX_RISK_ROWS} appointments per request`);
+  if (records.length > MAX_RISK_ROWS) throw tooManyRows();
   return { header, records, errors };
 }
 
