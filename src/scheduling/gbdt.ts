@@ -40,6 +40,7 @@ export interface GbdtFit {
 }
 
 import type { GbdtModel, GbdtTree } from "./gbdt-predict";
+import { sigmoid } from "./logistic";
 
 export { gbdtContributions, gbdtMargin, gbdtMargins, type GbdtModel, type GbdtTree } from "./gbdt-predict";
 
@@ -48,7 +49,6 @@ const BIN_STRIDE = MAX_VALUE_BINS + 1;
 const BIN_SAMPLE = 20_000;
 const MAX_STOP_ROWS = 10_000;
 
-const sigmoid = (z: number) => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 const round6 = (v: number) => Number(v.toPrecision(6));
 
 function prng(seed: number): () => number {
