@@ -14,7 +14,7 @@ import { computeFacts } from "./features";
 import { gbdtContributions, gbdtMargin } from "./gbdt";
 import type { HistoryRow, RiskInput } from "./history";
 import type { RiskModel } from "./model-schema";
-import { factorsFor, reasonText, type RiskFactor } from "./reasons";
+import { factorsFor, reasonText, roundRate, type RiskFactor } from "./reasons";
 import { frozenRates } from "./target-encoding";
 
 export interface RiskPrediction {
@@ -35,8 +35,6 @@ export interface PredictContext {
   /** Outcomes ending after this are ignored (default: all). */
   now?: number;
 }
-
-const rate = (prior: number) => Math.round(prior * 10_000) / 10_000;
 
 /**
  * No-show probability and reasons for one upcoming appointment.
@@ -97,5 +95,5 @@ export function predictMany(model: RiskModel, rows: readonly RiskInput[], contex
 /** Why a prior model scores what it does; a model stored before codes keeps its text as `legacy_text`. */
 export function priorFactor(model: RiskModel): RiskFactor {
   if (model.fallbackFactor) return model.fallbackFactor;
-  return model.fallbackReason ? { code: "legacy_text", params: { text: model.fallbackReason } } : { code: "prior", params: { rate: rate(model.prior) } };
+  return model.fallbackReason ? { code: "legacy_text", params: { text: model.fallbackReason } } : { code: "prior", params: { rate: roundRate(model.prior) } };
 }

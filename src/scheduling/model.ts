@@ -36,7 +36,7 @@
  */
 import { auc, brier, logLoss } from "./evaluate";
 import { columnMoments, fitLogistic, linearPredictor, mapSigmoid, sum } from "./logistic";
-import { reasonText, type RiskFactor } from "./reasons";
+import { reasonText, roundRate, type RiskFactor } from "./reasons";
 import { designMatrix, featureNames, fitAttrEncoding, treeColumns } from "./design";
 import { computeFacts, orderBy, slotCounts, tenantRate } from "./features";
 import type { FrozenStats } from "./features";
@@ -78,8 +78,6 @@ export interface TrainResult {
   fallback: boolean;
   reason?: string;
 }
-
-const rate = (prior: number) => Math.round(prior * 10_000) / 10_000;
 
 const DEFAULT_PRIOR = 0.2;
 const HOLDOUT_SHARE = 0.2;
@@ -134,13 +132,13 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
       prior,
       stats,
       null,
-      n === 0 ? { code: "prior_no_history", params: { rate: rate(prior) } } : { code: "prior_few_rows", params: { rows: n, min: minRows, rate: rate(prior) } },
+      n === 0 ? { code: "prior_no_history", params: { rate: roundRate(prior) } } : { code: "prior_few_rows", params: { rows: n, min: minRows, rate: roundRate(prior) } },
     );
   }
   if (noShows === 0 || noShows === n) {
     return priorResult(timeZone, now, prior, stats, null, {
       code: "prior_one_outcome",
-      params: { missing: noShows === 0 ? "no_shows" : "attendances", rows: n, rate: rate(prior) },
+      params: { missing: noShows === 0 ? "no_shows" : "attendances", rows: n, rate: roundRate(prior) },
     });
   }
 
@@ -163,7 +161,7 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   for (let i = 0; i < n; i++) y[i] = row(i).status === "no_show" ? 1 : 0;
   const trainNoShows = sum(y, 0, calStart);
   if (trainNoShows === 0 || trainNoShows === calStart) {
-    return priorResult(timeZone, now, prior, stats, null, { code: "prior_train_one_class", params: { rows: calStart, rate: rate(prior) } });
+    return priorResult(timeZone, now, prior, stats, null, { code: "prior_train_one_class", params: { rows: calStart, rate: roundRate(prior) } });
   }
 
   // The design rows: the training slice (a stride sample of it above DESIGN_TRAIN_ROWS: the fits'
@@ -252,7 +250,7 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   if (evaluation.brier === null || evaluation.baseRateBrier === null || evaluation.brier >= evaluation.baseRateBrier) {
     return priorResult(timeZone, now, prior, stats, evaluation, {
       code: "prior_not_better",
-      params: { brier: evaluation.brier, base: evaluation.baseRateBrier, rate: rate(prior) },
+      params: { brier: evaluation.brier, base: evaluation.baseRateBrier, rate: roundRate(prior) },
     });
   }
 

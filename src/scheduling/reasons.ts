@@ -18,6 +18,8 @@ export type { RiskFactor };
 const REASON_MIN = 0.02;
 
 export const pct = (p: number) => `${Math.round(p * 100)}%`;
+/** A rate as a factor parameter: four decimals. */
+export const roundRate = (p: number) => Math.round(p * 10_000) / 10_000;
 
 const WEEKDAY_PT: Record<string, string> = {
   mon: "segunda",
