@@ -3,7 +3,7 @@
 // screen lists it and filters. The panel's own answers carry the CSP, and nothing on the page breaks it.
 import assert from "node:assert/strict";
 import path from "node:path";
-import { check, viewReady } from "./harness.mjs";
+import { check, rerendered, viewReady } from "./harness.mjs";
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -92,9 +92,8 @@ export async function accessJourney(stage, page) {
     await viewReady(page);
     assert.equal(await page.textContent("#view h1"), "Auditoria");
     await page.fill("#audit-action", "tokens");
-    await page.click("#audit-apply");
-    await page.waitForURL(/#auditoria\?action=tokens/);
-    await viewReady(page);
+    await rerendered(page, () => page.click("#audit-apply"));
+    assert.match(page.url(), /#auditoria\?action=tokens/);
     const actions = await page.$$eval("#audit tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-action")));
     assert.deepEqual(actions.slice(0, 2), ["tokens.revoke", "tokens.create"]);
     assert.ok(

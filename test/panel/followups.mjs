@@ -3,7 +3,7 @@
 // in English carries no Portuguese reason or recommendation. Screenshots at 1366 and 390 wide.
 import assert from "node:assert/strict";
 import path from "node:path";
-import { check, chooseLanguage, TENANT, viewReady } from "./harness.mjs";
+import { check, chooseLanguage, rerendered, TENANT, viewReady } from "./harness.mjs";
 
 const DAY = 86_400_000;
 const PEOPLE = [
@@ -63,18 +63,16 @@ export async function followupsJourney(stage, page) {
     await page.screenshot({ path: path.join(stage.shots, "1366x900-pt-BR-pos-atendimento.png"), fullPage: true });
   });
   await check("the filter narrows the list to one situation (and has its own URL)", async () => {
-    await page.selectOption("#followups-filter", "answered");
-    await page.waitForURL(/#pos-atendimento\?state=answered$/);
-    await viewReady(page);
+    await rerendered(page, () => page.selectOption("#followups-filter", "answered"));
+    assert.match(page.url(), /#pos-atendimento\?state=answered$/);
     const names = await page.$$eval("#followups tbody tr", (trs) => trs.map((tr) => tr.getAttribute("data-state")));
     assert.ok(names.length >= 2, `${names.length} rows`);
     assert.deepEqual([...new Set(names)], ["answered"]);
     assert.equal(await page.$("#followups tr:has-text('Carla Retorno')"), null);
   });
   await check("“Reenviar” asks first: “Voltar” sends nothing, confirming sends once and the button is gone", async () => {
-    await page.selectOption("#followups-filter", "unanswered");
-    await page.waitForURL(/state=unanswered$/);
-    await viewReady(page);
+    await rerendered(page, () => page.selectOption("#followups-filter", "unanswered"));
+    assert.match(page.url(), /state=unanswered$/);
     const { body: found } = await stage.api("/api/contacts/lookup", { method: "POST", body: JSON.stringify({ phone: PEOPLE[2].phone }) });
     const outbox = async () => (await stage.api(`/api/sandbox/${TENANT}/outbox?contact_id=${found.contact.id}`)).body.messages ?? [];
     const before = (await outbox()).length;

@@ -102,6 +102,27 @@ export const viewReady = (page, timeout = 30_000) =>
     { timeout },
   );
 
+/**
+ * Runs `action` (a click or a select that changes the hash) and waits for the view it leads to: a
+ * new heading (showView draws one per render) and no loading state. A URL wait alone can return
+ * before the hashchange handler has started, so the old view would be read, or the new one mid-render.
+ */
+export async function rerendered(page, action, timeout = 30_000) {
+  await page.evaluate(() => {
+    window.__shownHeading = document.querySelector("#view h1");
+  });
+  await action();
+  await page.waitForFunction(
+    () => {
+      const v = document.querySelector("#view");
+      const h = v?.querySelector("h1");
+      return h && h !== window.__shownHeading && !v.hasAttribute("aria-busy") && !v.querySelector(".state.loading");
+    },
+    null,
+    { timeout },
+  );
+}
+
 export function report() {
   const passed = results.filter((r) => r.ok).length;
   const failed = results.length - passed;
