@@ -201,20 +201,35 @@ export function fitGbdt(
   let best = 0;
   const index = new Uint32Array(n);
   const scratch = new Uint32Array(n);
+  const inBag = new Uint8Array(n);
+  // Histograms are recycled from tree to tree (a tree needs up to ~2 × maxLeaves of them).
+  const pool: Float64Array[] = [];
   for (let t = 0; t < maxTrees; t++) {
     // Only this tree's bag is indexed, partitioned and summed into histograms.
     let bagged = 0;
     for (let k = 0; k < n; k++) {
       if (subsample < 1 && rnd() >= subsample) continue;
       index[bagged++] = k;
+      inBag[k] = 1;
       const p = sigmoid(margin[k] as number);
       grad[k] = p - (y[rows[k] as number] as number);
       hess[k] = Math.max(1e-6, p * (1 - p));
     }
-    const tree = growTree({ bins, F, nBins, grad, hess, index, scratch, n: bagged, maxLeaves, maxDepth, mcw, lambda, lr });
+    const tree = growTree({ bins, F, nBins, grad, hess, index, scratch, n: bagged, maxLeaves, maxDepth, mcw, lambda, lr, pool });
     if (tree.feature.length === 1) break; // no split is worth it any more
-    // Every sampled row (in the bag or not) moves by its leaf, found on its bins.
-    for (let k = 0; k < n; k++) margin[k] = (margin[k] as number) + (tree.value[leafOf(tree, bins, F, k)] as number);
+    // Every sampled row moves by its leaf: the bag's rows are already grouped by leaf, the others
+    // find theirs on their bins.
+    for (const leaf of tree.leaves) {
+      const v = tree.value[leaf.node] as number;
+      for (let k = leaf.start; k < leaf.end; k++) {
+        const row = index[k] as number;
+        margin[row] = (margin[row] as number) + v;
+      }
+    }
+    for (let k = 0; k < n; k++) {
+      if (inBag[k] === 0) margin[k] = (margin[k] as number) + (tree.value[leafOf(tree, bins, F, k)] as number);
+      else inBag[k] = 0;
+    }
     const out: GbdtTree = {
       feature: tree.feature.map((f) => (f < 0 ? -1 : (columns[f] ?? -1))),
       threshold: tree.feature.map((f, node) => (f < 0 ? 0 : ((cuts[f] as Float64Array)[(tree.bin[node] ?? 1) - 1] ?? 0))),
@@ -259,6 +274,8 @@ interface GrowInput {
   mcw: number;
   lambda: number;
   lr: number;
+  /** Spare histograms (contents garbage): a histogram leaves the tree, it goes back here. */
+  pool: Float64Array[];
 }
 
 /** A tree with local feature numbers and split bins (`bin`: left when a row's bin is ≤ it). */
@@ -268,6 +285,8 @@ interface LocalTree {
   left: number[];
   right: number[];
   value: number[];
+  /** The final leaves: node, and the bagged rows index[start, end) that reached it. */
+  leaves: { node: number; start: number; end: number }[];
 }
 
 /** The leaf row k of a binned sample (training or validation) lands in. */
@@ -280,7 +299,7 @@ function leafOf(tree: LocalTree, bins: Uint8Array, F: number, k: number): number
 }
 
 function growTree(a: GrowInput): LocalTree {
-  const tree: LocalTree = { feature: [], bin: [], left: [], right: [], value: [] };
+  const tree: LocalTree = { feature: [], bin: [], left: [], right: [], value: [], leaves: [] };
   const addNode = (g: number, h: number) => {
     tree.feature.push(-1);
     tree.bin.push(0);
@@ -339,7 +358,8 @@ function growTree(a: GrowInput): LocalTree {
       if (needLarge) for (let k = 0; k < large.length; k++) large[k] = (large[k] as number) - (small[k] as number);
       leftHist = leftSmaller ? small : needLarge ? large : EMPTY;
       rightHist = leftSmaller ? (needLarge ? large : EMPTY) : small;
-    }
+      if (!needLarge) a.pool.push(large);
+    } else if (leaf.hist !== EMPTY) a.pool.push(leaf.hist);
     const child = (node: number, start: number, end: number, g: number, h: number, hist: Float64Array, want: boolean): Leaf => {
       const c: Leaf = { node, start, end, depth, g, h, hist, gain: 0, feature: -1, bin: 0, gl: 0, hl: 0 };
       return want ? withBestSplit(a, c) : c;
@@ -348,12 +368,16 @@ function growTree(a: GrowInput): LocalTree {
     open.push(child(rightNode, l, leaf.end, gr, hr, rightHist, wantRight));
     leaves++;
   }
+  for (const leaf of open) {
+    tree.leaves.push({ node: leaf.node, start: leaf.start, end: leaf.end });
+    if (leaf.hist !== EMPTY) a.pool.push(leaf.hist);
+  }
   return tree;
 }
 
 /** Per feature and bin: [Σ grad, Σ hess] of the (bagged) rows in index[from, to). The hot loop: no `??` (indices are in range). */
 function histogram(a: GrowInput, from: number, to: number): Float64Array {
-  const hist = new Float64Array(a.F * BIN_STRIDE * 2);
+  const hist = a.pool.pop()?.fill(0) ?? new Float64Array(a.F * BIN_STRIDE * 2);
   const { bins, F, grad, hess, index } = a;
   for (let k = from; k < to; k++) {
     const row = index[k] as number;

@@ -44,6 +44,8 @@ export const RiskEvaluation = z.object({
   /** The validation slice (model choice, early stopping, calibration); "calibration" for history. */
   calibrationRows: z.number().int(),
   holdoutRows: z.number().int(),
+  /** The holdout rows the figures were computed on, when a stride sample of holdoutRows (above 100k). */
+  holdoutScored: z.number().int().optional(),
   /** First start instant of the holdout (ms), null without a holdout. */
   holdoutFrom: z.number().nullable(),
   trainedAt: z.number(),

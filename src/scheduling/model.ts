@@ -13,9 +13,11 @@
  *   to the holdout's start; contact statistics are as of each row's booking (features.ts).
  * - candidates: `candidates` (default both); the trees need GBDT_MIN_TRAIN_ROWS training rows (fewer
  *   rows, and a linear model is what the data can support).
- * - scale: above 100k training rows the design matrix holds a stride sample of ~100k of them (spread
- *   over time; validation and holdout rows stay whole), so a 1M-row history builds facts and columns
- *   for ~400k rows. The contact rates still sweep every outcome.
+ * - scale: the design matrix holds at most ~100k training, ~50k validation and ~100k holdout rows,
+ *   each slice a stride sample above its cap (spread over time), so a 1M-row history builds facts and
+ *   columns for ~250k rows; the holdout's figures then say how many rows they were computed on
+ *   (`holdoutScored`). The contact rates still sweep every outcome. The Worker trains on at most 100k
+ *   appointments (service.ts), below every cap.
  * - Newton: ~10 columns' worth of non-zeros per row, so each iteration is one pass accumulating the
  *   gradient and the sparse upper Hessian, then a Cholesky solve and a backtracking step. Above 150k
  *   training rows a stride subsample of ~60k rows is fitted first, then one full Newton step over all
@@ -70,6 +72,10 @@ export interface TrainOptions {
   gbdt?: GbdtOptions;
   /** Training rows the design matrix holds at most (a stride sample above). Default 100k. */
   designTrainRows?: number;
+  /** Validation rows the design matrix holds at most (a stride sample above). Default 50k. */
+  designValidRows?: number;
+  /** Holdout rows scored at most (a stride sample above). Default 100k. */
+  designHoldoutRows?: number;
 }
 
 export interface TrainResult {
@@ -86,6 +92,9 @@ const CALIBRATION_SHARE = 0.1;
 export const GBDT_MIN_TRAIN_ROWS = 2000;
 /** Above this many training rows the design matrix holds a stride sample of them (about this many). */
 const DESIGN_TRAIN_ROWS = 100_000;
+/** The validation and holdout slices likewise (their figures' standard errors are tiny by then). */
+const DESIGN_VALID_ROWS = 50_000;
+const DESIGN_HOLDOUT_ROWS = 100_000;
 
 // ---------------------------------------------------------------------------------------------
 // Training
@@ -99,10 +108,11 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   const minRows = options.minRows ?? 200;
   const l2 = options.l2 ?? 1;
 
-  // One pass: the indices of the rows whose outcome is known, and their contacts as small integers
-  // (computeFacts reuses them for the history and for the targets: one Map lookup per row).
+  // One pass: the indices of the rows whose outcome is known, their labels, and their contacts as small
+  // integers (computeFacts reuses them for the history and for the targets: one Map lookup per row).
   const known = new Uint32Array(rows.length);
   const contactOf = new Int32Array(rows.length);
+  const noShowOf = new Uint8Array(rows.length);
   const contactIds = new Map<string, number>();
   let n = 0;
   let noShows = 0;
@@ -110,7 +120,10 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
     const r = rows[j] as HistoryRow;
     if (!outcomeKnown(r, now)) continue;
     known[n++] = j;
-    if (r.status === "no_show") noShows++;
+    if (r.status === "no_show") {
+      noShows++;
+      noShowOf[j] = 1;
+    }
     let id = contactIds.get(r.contact);
     if (id === undefined) {
       id = contactIds.size;
@@ -158,22 +171,25 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   const calStart = Math.min(holdoutStart, Math.floor(n * (1 - HOLDOUT_SHARE - CALIBRATION_SHARE)));
 
   const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) y[i] = row(i).status === "no_show" ? 1 : 0;
+  for (let i = 0; i < n; i++) y[i] = noShowOf[rowAt[i] as number] as number;
   const trainNoShows = sum(y, 0, calStart);
   if (trainNoShows === 0 || trainNoShows === calStart) {
     return priorResult(timeZone, now, prior, stats, null, { code: "prior_train_one_class", params: { rows: calStart, rate: roundRate(prior) } });
   }
 
-  // The design rows: the training slice (a stride sample of it above DESIGN_TRAIN_ROWS: the fits'
-  // statistics have settled long before), then every validation and holdout row.
-  const stride = Math.max(1, Math.ceil(calStart / Math.max(1, options.designTrainRows ?? DESIGN_TRAIN_ROWS)));
-  const fitRows = Math.ceil(calStart / stride);
+  // The design rows, each slice a stride sample above its cap (spread over time): the training
+  // slice's fits, the validation slice's choice and the holdout's figures have settled long before.
+  const train = strideSample(0, calStart, options.designTrainRows ?? DESIGN_TRAIN_ROWS);
+  const valid = strideSample(calStart, holdoutStart, options.designValidRows ?? DESIGN_VALID_ROWS);
+  const held = strideSample(holdoutStart, n, options.designHoldoutRows ?? DESIGN_HOLDOUT_ROWS);
+  const fitRows = train.length;
   const validFrom = fitRows;
-  const holdoutFromRow = fitRows + holdoutStart - calStart;
-  const m = fitRows + n - calStart;
+  const holdoutFromRow = fitRows + valid.length;
+  const m = holdoutFromRow + held.length;
   const picked = new Uint32Array(m);
-  for (let k = 0; k < fitRows; k++) picked[k] = k * stride;
-  for (let k = calStart; k < n; k++) picked[fitRows + k - calStart] = k;
+  picked.set(train, 0);
+  picked.set(valid, validFrom);
+  picked.set(held, holdoutFromRow);
   const targets = Array.from(picked, row);
   const yd = Uint8Array.from(picked, (k) => y[k] ?? 0);
   const contacts = { history: contactOf, targets: Int32Array.from(picked, (k) => contactOf[rowAt[k] as number] ?? 0), count: contactIds.size };
@@ -224,7 +240,7 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   const served = calibrateAll(calibration, zh);
   const uncalibrated = mapSigmoid(zh, 1, 0);
   const trainRate = sum(y, 0, holdoutStart) / Math.max(1, holdoutStart);
-  const constant = new Float64Array(n - holdoutStart).fill(trainRate);
+  const constant = new Float64Array(m - holdoutFromRow).fill(trainRate);
   const heuristic = facts.slotRate.subarray(holdoutFromRow, m);
   const evaluation: RiskEvaluation = {
     auc: auc(served, yh),
@@ -242,6 +258,7 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
     trainRows: calStart,
     calibrationRows: holdoutStart - calStart,
     holdoutRows: n - holdoutStart,
+    ...(held.length < n - holdoutStart ? { holdoutScored: held.length } : {}),
     holdoutFrom: n > holdoutStart ? holdoutFrom : null,
     trainedAt: now,
     bands: bandsOf(served, yh),
@@ -291,6 +308,14 @@ function priorResult(timeZone: string, now: number, prior: number, stats: Frozen
     fallbackFactor: factor,
   };
   return { model, evaluation, fallback: true, reason };
+}
+
+/** Indices from, from + stride, … below `to`: all of them when there are at most `cap`. */
+function strideSample(from: number, to: number, cap: number): Uint32Array {
+  const stride = Math.max(1, Math.ceil((to - from) / Math.max(1, cap)));
+  const out = new Uint32Array(Math.max(0, Math.ceil((to - from) / stride)));
+  for (let k = 0; k < out.length; k++) out[k] = from + k * stride;
+  return out;
 }
 
 /** Holdout rows and no-shows per tenth of served probability. */

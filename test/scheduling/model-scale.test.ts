@@ -43,3 +43,31 @@ describe("training on a stride sample of the training slice (the 1M-row path)", 
     expect(both.evaluation?.holdoutRows).toBe(whole.evaluation?.holdoutRows);
   });
 });
+
+// Above 50k validation or 100k holdout rows (a 1M-row history) those slices are stride samples too;
+// here the caps are lowered so a 30k-row history (6k holdout, 3k validation rows) takes that path.
+describe("choosing and evaluating on stride samples of the validation and holdout slices", () => {
+  const days = 365;
+  const now = START + (days + 1) * DAY_MS;
+  const { rows } = generateSyntheticHistory({ seed: 5, rows: 30_000, contacts: 3_000, start: START, days });
+  const whole = trainRiskModel(rows, { now, timeZone: SP, candidates: ["logistic"] }).evaluation;
+  const sampled = trainRiskModel(rows, { now, timeZone: SP, candidates: ["logistic"], designValidRows: 1_000, designHoldoutRows: 2_000 }).evaluation;
+
+  it("the slices keep their sizes; the figures say they were computed on every 3rd holdout row", () => {
+    if (!whole || !sampled) throw new Error("no evaluation");
+    expect(whole.holdoutScored).toBeUndefined();
+    for (const key of ["rows", "trainRows", "calibrationRows", "holdoutRows", "holdoutFrom", "baseRate"] as const) expect(sampled[key], key).toBe(whole[key]);
+    expect(sampled.holdoutScored).toBe(Math.ceil(whole.holdoutRows / Math.ceil(whole.holdoutRows / 2_000)));
+    expect(sampled.holdoutScored).toBeLessThanOrEqual(2_000);
+    expect((sampled.bands ?? []).reduce((n, b) => n + b.rows, 0)).toBe(sampled.holdoutScored);
+  });
+
+  it("the sampled figures land within 0.02 AUC and 0.005 Brier of the whole slices' and differ", () => {
+    if (!whole?.auc || !sampled?.auc || whole.brier === null || sampled.brier === null) throw new Error("no figures");
+    expect(Math.abs(sampled.auc - whole.auc)).toBeLessThan(0.02);
+    expect(Math.abs(sampled.brier - whole.brier)).toBeLessThan(0.005);
+    expect(sampled.auc).not.toBe(whole.auc);
+    // The validation figures (the candidates') come from the sample as well.
+    expect(sampled.candidates?.[0]?.logLoss).not.toBe(whole.candidates?.[0]?.logLoss);
+  });
+});
