@@ -68,6 +68,8 @@ export const DEMO = {
 /**
  * The first time: a synthetic year of the demo tenant's appointments (src/scheduling/synthetic.ts),
  * imported through the API like a tenant's spreadsheet, so Insights de Agenda has something to show.
+ * 3,600 rows: about 3,400 end attended or missed, so the first 70 % give the trees the 2,000 training
+ * rows they need (GBDT_MIN_TRAIN_ROWS) and the demo's model compares both candidates.
  * Skipped once the demo tenant has any import.
  */
 async function seedDemoHistory(base) {
@@ -76,7 +78,7 @@ async function seedDemoHistory(base) {
   if (imports.length > 0) return;
   const now = Date.now();
   const generateHistory = await loadGenerator();
-  const rows = generateHistory({ seed: 2026, rows: 3000, contacts: 300, start: now - 365 * 86_400_000, days: 360, now });
+  const rows = generateHistory({ seed: 2026, rows: 3600, contacts: 300, start: now - 365 * 86_400_000, days: 360, now });
   const res = await fetch(`${base}/api/agenda/appointments/import`, { method: "POST", headers: { ...headers, "content-type": "text/csv" }, body: historyCsv(rows, "demo") });
   const job = await res.json();
   if (!res.ok) return console.log(`[dev] demo history not imported: ${JSON.stringify(job)}`);
