@@ -10,9 +10,9 @@
  * `attr_<name>_rate`, its level's smoothed no-show rate (target-encoding.ts); the trees read that
  * instead of its one-hot columns.
  */
+import type { AttrColumn, HistoryColumns } from "./columns";
 import type { FactTable } from "./features";
 import { logit, TENANT_PRIOR } from "./features";
-import type { HistoryRow, ScoredAppointment } from "./history";
 import { levelOf, MISSING_LEVEL, type TargetAttr } from "./target-encoding";
 
 export { MISSING_LEVEL };
@@ -60,56 +60,72 @@ function asNumber(v: string | number | undefined): number | null {
   return null;
 }
 
-/** Learns how to encode the `attrs` of training rows (never look at holdout rows here). */
-export function fitAttrEncoding(rows: readonly Pick<HistoryRow, "attrs">[], options: EncodingOptions = {}): AttrEncoding {
+/** How many of `rows` carry each code of `col` (index values.length: the rows without a value). */
+function codeCounts(col: AttrColumn, rows: Uint32Array): Uint32Array {
+  const counts = new Uint32Array(col.values.length + 1);
+  const absent = col.values.length;
+  for (let k = 0; k < rows.length; k++) {
+    const code = col.codes[rows[k] as number] as number;
+    const at = code < 0 ? absent : code;
+    counts[at] = (counts[at] as number) + 1;
+  }
+  return counts;
+}
+
+/**
+ * Learns how to encode the attributes of the training rows `rows` (indices into `c`; never look at
+ * holdout rows here). Every decision reads each distinct value once, with its count.
+ */
+export function fitAttrEncoding(c: HistoryColumns, rows: Uint32Array, options: EncodingOptions = {}): AttrEncoding {
   const rareShare = options.rareShare ?? 0.01;
   const maxLevels = options.maxLevels ?? 20;
   const maxAttrs = options.maxAttrs ?? 30;
-  const filled = new Map<string, number>();
-  const numericOk = new Map<string, boolean>();
-  for (const r of rows) {
-    const attrs = r.attrs;
-    for (const k in attrs) {
-      const v = attrs[k];
-      if (v === undefined || v === "") continue;
-      filled.set(k, (filled.get(k) ?? 0) + 1);
-      if (asNumber(v) === null) numericOk.set(k, false);
-      else if (!numericOk.has(k)) numericOk.set(k, true);
-    }
+  const n = rows.length;
+  const seen: { name: string; col: AttrColumn; counts: Uint32Array; filled: number }[] = [];
+  for (const col of c.attrs.values()) {
+    const counts = codeCounts(col, rows);
+    let filled = 0;
+    col.values.forEach((v, code) => {
+      if (v !== "") filled += counts[code] as number;
+    });
+    if (filled > 0) seen.push({ name: col.name, col, counts, filled });
   }
-  const names = [...filled.entries()]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+  const kept = seen
+    .sort((a, b) => b.filled - a.filled || (a.name < b.name ? -1 : 1))
     .slice(0, maxAttrs)
-    .map(([k]) => k)
-    .sort();
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
   const numeric: NumericAttr[] = [];
   const categorical: CategoricalAttr[] = [];
   const target: TargetAttr[] = [];
-  const n = rows.length;
-  for (const name of names) {
-    if (numericOk.get(name)) {
+  for (const { name, col, counts } of kept) {
+    const used = col.values.map((v, code) => ((counts[code] as number) > 0 && v !== "" ? v : undefined));
+    if (used.every((v) => v === undefined || asNumber(v) !== null)) {
       let sum = 0;
       let sumSq = 0;
       let count = 0;
-      for (const r of rows) {
-        const x = asNumber(r.attrs[name]);
-        if (x === null) continue;
-        sum += x;
-        sumSq += x * x;
-        count++;
-      }
+      used.forEach((v, code) => {
+        if (v === undefined) return;
+        const x = asNumber(v) as number;
+        const k = counts[code] as number;
+        sum += k * x;
+        sumSq += k * x * x;
+        count += k;
+      });
       const mean = count > 0 ? sum / count : 0;
       const variance = count > 1 ? Math.max(0, sumSq / count - mean * mean) : 0;
       numeric.push({ name, mean, sd: variance > 0 ? Math.sqrt(variance) : 1, hasMissing: count < n });
     } else {
-      const counts = new Map<string, number>();
-      for (const r of rows) {
-        const l = levelOf(r.attrs[name]);
-        counts.set(l, (counts.get(l) ?? 0) + 1);
-      }
-      const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+      const byLevel = new Map<string, number>();
+      const add = (l: string, k: number) => {
+        if (k > 0) byLevel.set(l, (byLevel.get(l) ?? 0) + k);
+      };
+      col.values.forEach((v, code) => {
+        add(levelOf(v), counts[code] as number);
+      });
+      add(MISSING_LEVEL, counts[col.values.length] as number);
+      const ranked = [...byLevel.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
       const levels = ranked
-        .filter(([, c]) => c >= rareShare * n)
+        .filter(([, k]) => k >= rareShare * n)
         .slice(0, maxLevels)
         .map(([l]) => l);
       categorical.push({ name, levels, hasOther: levels.length < ranked.length });
@@ -198,22 +214,29 @@ export function treeColumns(encoding: AttrEncoding): number[] {
 }
 
 /**
- * The feature matrix, row-major (n × featureNames(encoding).length), unscaled. Float32: a million
- * rows × 25 columns is 100 MB in Float32, twice that in Float64, and the model needs no more precision.
- * `rates`: each target-encoded attribute's per-row rate (target-encoding.ts), in encoding.target order;
- * without them (callers that only look at the other columns) those columns hold the default prior.
+ * The feature matrix of the rows `targets` (indices into `c`), row-major (n × featureNames(encoding).length),
+ * unscaled. Float32: a million rows × 25 columns is 100 MB in Float32, twice that in Float64, and the
+ * model needs no more precision. `rates`: each target-encoded attribute's per-row rate
+ * (target-encoding.ts), in encoding.target order; without them (callers that only look at the other
+ * columns) those columns hold the default prior.
  */
-export function designMatrix(targets: readonly ScoredAppointment[], facts: FactTable, encoding: AttrEncoding, rates: readonly Float64Array[] = []): Float32Array {
+export function designMatrix(c: HistoryColumns, targets: Uint32Array, facts: FactTable, encoding: AttrEncoding, rates: readonly Float64Array[] = []): Float32Array {
   const targetCount = encoding.target?.length ?? 0;
   if (rates.length !== 0 && rates.length !== targetCount) throw new Error("one rate column per target-encoded attribute");
   const d = featureNames(encoding).length;
   const n = targets.length;
   const x = new Float32Array(n * d);
-  // Raw value → level index, per categorical attribute (normalising every cell again is the slow part).
-  const levelCache = encoding.categorical.map(() => new Map<string | number | undefined, number>());
+  // Per attribute, what each distinct value becomes (parsed and normalised once, not once per row).
+  const numeric = encoding.numeric.map((a) => {
+    const col = c.attrs.get(a.name);
+    return { a, codes: col?.codes, value: (col?.values ?? []).map((v) => asNumber(v)) };
+  });
+  const categorical = encoding.categorical.map((a) => {
+    const col = c.attrs.get(a.name);
+    return { a, codes: col?.codes, level: (col?.values ?? []).map((v) => a.levels.indexOf(levelOf(v))), missing: a.levels.indexOf(MISSING_LEVEL) };
+  });
   for (let i = 0; i < n; i++) {
-    const t = targets[i];
-    if (!t) continue;
+    const j = targets[i] as number;
     let o = i * d;
     const silence = facts.silenceDays[i] ?? Number.NaN;
     const cr = facts.contactResolved[i] ?? 0;
@@ -225,27 +248,21 @@ export function designMatrix(targets: readonly ScoredAppointment[], facts: FactT
     x[o++] = Math.log1p(cn);
     x[o++] = Math.log1p(cr - cn);
     x[o++] = cr === 0 ? 1 : 0;
-    x[o++] = t.reminderSent ? 1 : 0;
-    x[o++] = t.reminderAnswered === true ? 1 : 0;
-    x[o++] = t.confirmed ? 1 : 0;
+    x[o++] = c.reminderSent[j] as number;
+    x[o++] = c.reminderAnswered[j] as number;
+    x[o++] = c.confirmed[j] as number;
     x[o++] = Number.isNaN(silence) ? 0 : Math.log1p(silence);
     x[o++] = Number.isNaN(silence) ? 1 : 0;
-    for (const a of encoding.numeric) {
-      const v = asNumber(t.attrs[a.name]);
+    for (const { a, codes, value } of numeric) {
+      const code = codes ? (codes[j] as number) : -1;
+      const v = code < 0 ? null : (value[code] ?? null);
       x[o++] = v === null ? 0 : Math.max(-5, Math.min(5, (v - a.mean) / a.sd));
       if (a.hasMissing) x[o++] = v === null ? 1 : 0;
     }
-    for (let c = 0; c < encoding.categorical.length; c++) {
-      const a = encoding.categorical[c];
-      const cache = levelCache[c];
-      if (!a || !cache) continue;
-      const raw = t.attrs[a.name];
-      let k = cache.get(raw);
-      if (k === undefined) {
-        k = a.levels.indexOf(levelOf(raw));
-        cache.set(raw, k);
-      }
-      for (let j = 0; j < a.levels.length; j++) x[o++] = j === k ? 1 : 0;
+    for (const { a, codes, level, missing } of categorical) {
+      const code = codes ? (codes[j] as number) : -1;
+      const k = code < 0 ? missing : (level[code] ?? -1);
+      for (let l = 0; l < a.levels.length; l++) x[o++] = l === k ? 1 : 0;
       if (a.hasOther) x[o++] = k === -1 ? 1 : 0;
     }
     for (let a = 0; a < targetCount; a++) x[o++] = logit(rates[a]?.[i] ?? TENANT_PRIOR.rate);

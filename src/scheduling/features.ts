@@ -27,8 +27,7 @@
 
  * The attribute encoding and the design matrix built from these facts are design.ts.
  */
-import type { ScoredAppointment, HistoryRow } from "./history";
-import { outcomeKnown } from "./history";
+import { type HistoryColumns, knownAt, NO_SHOW } from "./columns";
 import { DAY_MS, HOUR_MS, WEEK_SLOTS, ZoneClock } from "../lib/time-zone";
 import { argsort } from "./sort";
 
@@ -78,15 +77,6 @@ export interface FeatureOptions {
   slotCutoff?: number;
   /** Use these slot/global counts instead of sweeping them from `history`. */
   frozen?: FrozenStats;
-  /** Contacts already interned by the caller (one Map pass over the history, reused for the targets). */
-  contactIds?: ContactIds;
-}
-
-/** Small integer ids of the contacts: `history[j]` is contact `history[j]`, target i is `targets[i]`; ids < count. */
-export interface ContactIds {
-  history: Int32Array;
-  targets: Int32Array;
-  count: number;
 }
 
 /** Per-row facts, column by column (typed arrays: a million rows stay cheap). */
@@ -162,16 +152,12 @@ export function orderBy(n: number, key: (i: number) => number, then?: (i: number
 }
 
 /**
- * Facts of `targets` (in their order) from the outcomes in `history`, each target seeing only
- * outcomes that ended at or before its own booking (see the header). One sweep in time order:
- * O(targets + history) after two radix sorts, whatever the sizes; every per-row value lives in a
- * typed array (1M rows: no per-row objects, so no garbage for the collector).
+ * Facts of the rows `targets` (indices into `c`, in their order) from the outcomes in `c`, each
+ * target seeing only outcomes that ended at or before its own booking (see the header). One sweep in
+ * time order: O(targets + history) after two radix sorts, whatever the sizes; every per-row value
+ * lives in a typed array (1M rows: no per-row objects, so no garbage for the collector).
  */
-export function computeFacts(
-  targets: readonly ScoredAppointment[],
-  history: readonly Pick<HistoryRow, "contact" | "status" | "startsAt" | "endsAt">[],
-  options: FeatureOptions,
-): FactTable {
+export function computeFacts(c: HistoryColumns, targets: Uint32Array, options: FeatureOptions): FactTable {
   const zone = new ZoneClock(options.timeZone);
   const now = options.now ?? Number.POSITIVE_INFINITY;
   const slotCutoff = options.slotCutoff ?? Number.POSITIVE_INFINITY;
@@ -179,31 +165,19 @@ export function computeFacts(
   const n = targets.length;
   const out = emptyTable(n);
 
-  // Contacts as small integers: the sweep then touches typed arrays, not a Map of objects.
-  const interned = options.contactIds;
-  const contactIds = new Map<string, number>();
-  const idOf = (contact: string): number => {
-    let id = contactIds.get(contact);
-    if (id === undefined) {
-      id = contactIds.size;
-      contactIds.set(contact, id);
-    }
-    return id;
-  };
-
   // Known outcomes as columns (end, no-show, slot, contact), then put in end order.
   let m = 0;
-  const knownEnd = new Float64Array(history.length);
-  const knownNoShow = new Uint8Array(history.length);
-  const knownSlot = new Int16Array(history.length);
-  const knownContact = new Int32Array(history.length);
-  for (let j = 0; j < history.length; j++) {
-    const h = history[j];
-    if (!h || !outcomeKnown(h, now)) continue;
-    knownEnd[m] = h.endsAt;
-    knownNoShow[m] = h.status === "no_show" ? 1 : 0;
-    knownSlot[m] = frozen || h.endsAt > slotCutoff ? -1 : zone.slotOf(h.startsAt);
-    knownContact[m] = interned ? (interned.history[j] ?? 0) : idOf(h.contact);
+  const knownEnd = new Float64Array(c.length);
+  const knownNoShow = new Uint8Array(c.length);
+  const knownSlot = new Int16Array(c.length);
+  const knownContact = new Int32Array(c.length);
+  for (let j = 0; j < c.length; j++) {
+    if (!knownAt(c, j, now)) continue;
+    const end = c.endsAt[j] as number;
+    knownEnd[m] = end;
+    knownNoShow[m] = c.status[j] === NO_SHOW ? 1 : 0;
+    knownSlot[m] = frozen || end > slotCutoff ? -1 : zone.slotOf(c.startsAt[j] as number);
+    knownContact[m] = c.contact[j] as number;
     m++;
   }
   const byEnd = argsort(knownEnd.subarray(0, m));
@@ -218,29 +192,29 @@ export function computeFacts(
     evSlot[e] = knownSlot[k] ?? -1;
     evContact[e] = knownContact[k] ?? 0;
   }
-  // What a target's own fields say, read in input order (sequential); the sweep below then reads
-  // typed arrays only.
+  // What a target's own fields say, read in target order; the sweep below then reads typed arrays only.
   const targetContact = new Int32Array(n);
   const booked = new Float64Array(n);
   const targetSlot = new Int16Array(n);
   for (let i = 0; i < n; i++) {
-    const t = targets[i];
-    if (!t) continue;
-    targetContact[i] = interned ? (interned.targets[i] ?? 0) : idOf(t.contact);
-    booked[i] = t.bookedAt;
-    const s = zone.slotOf(t.startsAt);
+    const j = targets[i] as number;
+    const start = c.startsAt[j] as number;
+    const bookedAt = c.bookedAt[j] as number;
+    const last = c.lastContactAt[j] as number;
+    targetContact[i] = c.contact[j] as number;
+    booked[i] = bookedAt;
+    const s = zone.slotOf(start);
     targetSlot[i] = s;
-    out.leadHours[i] = Math.max(0, t.startsAt - t.bookedAt) / HOUR_MS;
-    out.sameDay[i] = zone.dayOf(t.bookedAt) === zone.dayOf(t.startsAt) ? 1 : 0;
+    out.leadHours[i] = Math.max(0, start - bookedAt) / HOUR_MS;
+    out.sameDay[i] = zone.dayOf(bookedAt) === zone.dayOf(start) ? 1 : 0;
     out.weekday[i] = Math.floor(s / 24);
     out.hour[i] = s % 24;
-    out.silenceDays[i] = t.lastContactAt !== undefined && t.lastContactAt <= t.startsAt ? (t.startsAt - t.lastContactAt) / DAY_MS : Number.NaN;
+    out.silenceDays[i] = last <= start ? (start - last) / DAY_MS : Number.NaN; // NaN (unknown) compares false
   }
   const queries = argsort(booked);
 
-  const contacts = interned ? interned.count : contactIds.size;
-  const contactResolved = new Uint32Array(contacts);
-  const contactNoShows = new Uint32Array(contacts);
+  const contactResolved = new Uint32Array(c.contacts);
+  const contactNoShows = new Uint32Array(c.contacts);
   const slotResolved = frozen ? Float64Array.from(frozen.slots.resolved) : new Float64Array(WEEK_SLOTS);
   const slotNoShows = frozen ? Float64Array.from(frozen.slots.noShows) : new Float64Array(WEEK_SLOTS);
   let slotTotalResolved = frozen?.slots.totalResolved ?? 0;
@@ -289,16 +263,16 @@ export function computeFacts(
 }
 
 /** Slot counts of every outcome known at `now` that ended by `cutoff` (default: `now`). */
-export function slotCounts(history: readonly Pick<HistoryRow, "status" | "startsAt" | "endsAt">[], timeZone: string, now: number, cutoff = now): SlotCounts {
+export function slotCounts(c: HistoryColumns, timeZone: string, now: number, cutoff = now): SlotCounts {
   const zone = new ZoneClock(timeZone);
   const resolved = new Array<number>(WEEK_SLOTS).fill(0);
   const noShows = new Array<number>(WEEK_SLOTS).fill(0);
   let totalResolved = 0;
   let totalNoShows = 0;
-  for (const h of history) {
-    if (!outcomeKnown(h, now) || h.endsAt > cutoff) continue;
-    const s = zone.slotOf(h.startsAt);
-    const ns = h.status === "no_show" ? 1 : 0;
+  for (let j = 0; j < c.length; j++) {
+    if (!knownAt(c, j, now) || (c.endsAt[j] as number) > cutoff) continue;
+    const s = zone.slotOf(c.startsAt[j] as number);
+    const ns = c.status[j] === NO_SHOW ? 1 : 0;
     resolved[s] = (resolved[s] ?? 0) + 1;
     noShows[s] = (noShows[s] ?? 0) + ns;
     totalResolved++;

@@ -20,7 +20,7 @@
  */
 import type { RiskFactor } from "../store/types";
 import type { HistoryRow } from "./history";
-import { isResolved } from "./history";
+import { asColumns, ATTENDED, CANCELLED, type HistoryColumns, NO_SHOW } from "./columns";
 import { tenantRate } from "./features";
 import { DAY_MS, type Weekday, WEEKDAYS as WEEKDAY_KEYS, WEEK_SLOTS, ZoneClock } from "../lib/time-zone";
 
@@ -113,7 +113,8 @@ function sentence(weekday: number, first: number, endHour: number, percent: numb
  * @example slotInsights(rows, { now: Date.now(), timeZone: "America/Sao_Paulo", locale: "pt-BR" }).recommendations
  *   // ["Quartas entre 14h–17h têm 31% menos faltas", "Sábados entre 8h–12h têm 25% mais faltas"]
  */
-export function slotInsights(rows: readonly HistoryRow[], options: InsightOptions): SlotInsights {
+export function slotInsights(history: readonly HistoryRow[] | HistoryColumns, options: InsightOptions): SlotInsights {
+  const c = asColumns(history);
   const locale = options.locale ?? "pt-BR";
   const to = options.now;
   const from = to - (options.days ?? INSIGHTS_WINDOW_DAYS) * DAY_MS;
@@ -124,14 +125,16 @@ export function slotInsights(rows: readonly HistoryRow[], options: InsightOption
   const resolved = new Float64Array(WEEK_SLOTS);
   const noShows = new Float64Array(WEEK_SLOTS);
   const confirmed = new Float64Array(WEEK_SLOTS);
-  for (const r of rows) {
-    if (r.startsAt < from || r.startsAt >= to || r.status === "cancelled") continue;
-    const s = zone.slotOf(r.startsAt);
+  for (let j = 0; j < c.length; j++) {
+    const start = c.startsAt[j] as number;
+    const status = c.status[j] as number;
+    if (start < from || start >= to || status === CANCELLED) continue;
+    const s = zone.slotOf(start);
     volume[s] = (volume[s] ?? 0) + 1;
-    if (r.confirmed) confirmed[s] = (confirmed[s] ?? 0) + 1;
-    if (isResolved(r.status) && r.endsAt <= to) {
+    if (c.confirmed[j] === 1) confirmed[s] = (confirmed[s] ?? 0) + 1;
+    if ((status === ATTENDED || status === NO_SHOW) && (c.endsAt[j] as number) <= to) {
       resolved[s] = (resolved[s] ?? 0) + 1;
-      if (r.status === "no_show") noShows[s] = (noShows[s] ?? 0) + 1;
+      if (status === NO_SHOW) noShows[s] = (noShows[s] ?? 0) + 1;
     }
   }
   const totalResolved = sumOf(resolved);

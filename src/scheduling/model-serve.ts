@@ -9,6 +9,7 @@
  * Either way they are summed per family and the largest pushes upward become the reasons.
  */
 import { calibrate } from "./calibration";
+import { withTargets } from "./columns";
 import { designMatrix, featureFamilies, featureNames } from "./design";
 import { computeFacts } from "./features";
 import { gbdtContributions, gbdtMargin } from "./gbdt";
@@ -60,9 +61,11 @@ export function predictMany(model: RiskModel, rows: readonly RiskInput[], contex
   }
   const trees = model.kind === "gbdt" ? model.gbdt : undefined;
   if (model.kind === "gbdt" && !trees) throw new Error("a gbdt risk model without trees");
-  const facts = computeFacts(rows, context.history, { timeZone: model.timeZone, now: context.now, frozen: model.stats });
-  const rates = frozenRates(rows, model.encoding.target ?? [], model.stats.globalResolved, model.stats.globalNoShows);
-  const x = designMatrix(rows, facts, model.encoding, rates);
+  // The scored rows after the histories, in one set of columns (their own statuses never read).
+  const { columns, targets } = withTargets(context.history, rows);
+  const facts = computeFacts(columns, targets, { timeZone: model.timeZone, now: context.now, frozen: model.stats });
+  const rates = frozenRates(columns, targets, model.encoding.target ?? [], model.stats.globalResolved, model.stats.globalNoShows);
+  const x = designMatrix(columns, targets, facts, model.encoding, rates);
   const families = featureFamilies(model.encoding);
   // Platt with a negative slope would turn every push around; isotonic and identity keep the order.
   const sign = model.calibration.kind === "platt" ? Math.sign(model.calibration.a) || 1 : 1;

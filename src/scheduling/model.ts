@@ -43,7 +43,7 @@ import { designMatrix, featureNames, fitAttrEncoding, treeColumns } from "./desi
 import { computeFacts, orderBy, slotCounts, tenantRate } from "./features";
 import type { FrozenStats } from "./features";
 import type { HistoryRow } from "./history";
-import { outcomeKnown } from "./history";
+import { asColumns, type HistoryColumns, knownAt, NO_SHOW } from "./columns";
 import { calibrateAll, chooseCalibration } from "./calibration";
 import { fitGbdt, gbdtMargins, type GbdtModel, type GbdtOptions } from "./gbdt";
 import { RiskEvaluation, RiskModel } from "./model-schema";
@@ -100,39 +100,27 @@ const DESIGN_HOLDOUT_ROWS = 100_000;
 // Training
 
 /**
- * Trains a tenant's model from its history (any statuses; only outcomes known at `now` are labels).
+ * Trains a tenant's model from its history (any statuses; only outcomes known at `now` are labels):
+ * rows, or the same as columns (columns.ts; what the Worker and the benchmarks pass).
  * @example const { model, evaluation, fallback } = trainRiskModel(rows, { now: Date.now(), timeZone: "America/Sao_Paulo" })
  */
-export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOptions): TrainResult {
+export function trainRiskModel(history: readonly HistoryRow[] | HistoryColumns, options: TrainOptions): TrainResult {
   const { now, timeZone } = options;
   const minRows = options.minRows ?? 200;
   const l2 = options.l2 ?? 1;
+  const c = asColumns(history);
 
-  // One pass: the indices of the rows whose outcome is known, their labels, and their contacts as small
-  // integers (computeFacts reuses them for the history and for the targets: one Map lookup per row).
-  const known = new Uint32Array(rows.length);
-  const contactOf = new Int32Array(rows.length);
-  const noShowOf = new Uint8Array(rows.length);
-  const contactIds = new Map<string, number>();
+  // The rows whose outcome is known.
+  const known = new Uint32Array(c.length);
   let n = 0;
   let noShows = 0;
-  for (let j = 0; j < rows.length; j++) {
-    const r = rows[j] as HistoryRow;
-    if (!outcomeKnown(r, now)) continue;
+  for (let j = 0; j < c.length; j++) {
+    if (!knownAt(c, j, now)) continue;
     known[n++] = j;
-    if (r.status === "no_show") {
-      noShows++;
-      noShowOf[j] = 1;
-    }
-    let id = contactIds.get(r.contact);
-    if (id === undefined) {
-      id = contactIds.size;
-      contactIds.set(r.contact, id);
-    }
-    contactOf[j] = id;
+    if (c.status[j] === NO_SHOW) noShows++;
   }
   const stats: FrozenStats = {
-    slots: slotCounts(rows, timeZone, now),
+    slots: slotCounts(c, timeZone, now),
     globalResolved: n,
     globalNoShows: noShows,
   };
@@ -158,20 +146,20 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   // Time order (row indices); ties by booking, then input order.
   const byStart = orderBy(
     n,
-    (i) => rows[known[i] as number]?.startsAt ?? 0,
-    (i) => rows[known[i] as number]?.bookedAt ?? 0,
+    (i) => c.startsAt[known[i] as number] as number,
+    (i) => c.bookedAt[known[i] as number] as number,
   );
   const rowAt = new Uint32Array(n);
   for (let k = 0; k < n; k++) rowAt[k] = known[byStart[k] as number] as number;
-  const row = (k: number) => rows[rowAt[k] as number] as HistoryRow;
+  const startOf = (k: number) => c.startsAt[rowAt[k] as number] as number;
   let holdoutStart = Math.floor(n * (1 - HOLDOUT_SHARE));
-  const holdoutFrom = row(holdoutStart)?.startsAt ?? now;
+  const holdoutFrom = holdoutStart < n ? startOf(holdoutStart) : now;
   // Appointments starting at the same instant stay on one side of the split.
-  while (holdoutStart > 0 && (row(holdoutStart - 1)?.startsAt ?? 0) === holdoutFrom) holdoutStart--;
+  while (holdoutStart > 0 && startOf(holdoutStart - 1) === holdoutFrom) holdoutStart--;
   const calStart = Math.min(holdoutStart, Math.floor(n * (1 - HOLDOUT_SHARE - CALIBRATION_SHARE)));
 
   const y = new Uint8Array(n);
-  for (let i = 0; i < n; i++) y[i] = noShowOf[rowAt[i] as number] as number;
+  for (let i = 0; i < n; i++) y[i] = c.status[rowAt[i] as number] === NO_SHOW ? 1 : 0;
   const trainNoShows = sum(y, 0, calStart);
   if (trainNoShows === 0 || trainNoShows === calStart) {
     return priorResult(timeZone, now, prior, stats, null, { code: "prior_train_one_class", params: { rows: calStart, rate: roundRate(prior) } });
@@ -190,17 +178,16 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
   picked.set(train, 0);
   picked.set(valid, validFrom);
   picked.set(held, holdoutFromRow);
-  const targets = Array.from(picked, row);
+  const targets = Uint32Array.from(picked, (k) => rowAt[k] as number);
   const yd = Uint8Array.from(picked, (k) => y[k] ?? 0);
-  const contacts = { history: contactOf, targets: Int32Array.from(picked, (k) => contactOf[rowAt[k] as number] ?? 0), count: contactIds.size };
 
-  const facts = computeFacts(targets, rows, { timeZone, now, slotCutoff: holdoutFrom, contactIds: contacts });
-  const encoding = fitAttrEncoding(targets.slice(0, fitRows));
+  const facts = computeFacts(c, targets, { timeZone, now, slotCutoff: holdoutFrom });
+  const encoding = fitAttrEncoding(c, targets.subarray(0, fitRows));
   const targetNames = (encoding.target ?? []).map((t) => t.name);
-  const rates = sweepRates(targets, rows, targetNames, holdoutFrom);
+  const rates = sweepRates(c, targets, targetNames, holdoutFrom);
   const names = featureNames(encoding);
   const d = names.length;
-  const x = designMatrix(targets, facts, encoding, rates);
+  const x = designMatrix(c, targets, facts, encoding, rates);
   const { mean, sd } = columnMoments(x, d, 0, fitRows);
 
   // Candidates, each scored on the validation slice (the holdout is scored for the chosen one only).
@@ -283,7 +270,7 @@ export function trainRiskModel(rows: readonly HistoryRow[], options: TrainOption
     ...(best.trees ? { gbdt: best.trees } : {}),
     calibration,
     // Level counts frozen at `now` for serving, like the slot and tenant counts.
-    encoding: { ...encoding, target: freezeTargets(rows, targetNames, now) },
+    encoding: { ...encoding, target: freezeTargets(c, targetNames, now) },
     stats,
     evaluation,
   };

@@ -8,6 +8,7 @@ import { readProfile } from "../tenants/profile";
 import { recordMetrics } from "../tenants/stubs";
 import type { Appointment, Company, HistoryRecord, Store } from "../store/types";
 import type { HistoryRow, RiskInput } from "./history";
+import { type HistoryColumns, historyColumns } from "./columns";
 import { slotInsights } from "./insights";
 import { predictMany, RiskModel, trainRiskModel, type RiskPrediction } from "./model";
 import { reasonText, type RiskFactor } from "./reasons";
@@ -48,7 +49,7 @@ async function loadHistory(store: Store, companyId: number, now: number): Promis
   return (await store.scheduling.history(companyId, { to: now, limit: HISTORY_LIMIT })).map(toHistoryRow);
 }
 
-async function trainAndStore(store: Store, company: Company, rows: readonly HistoryRow[], now: number) {
+async function trainAndStore(store: Store, company: Company, rows: readonly HistoryRow[] | HistoryColumns, now: number) {
   const result = trainRiskModel(rows, { now, timeZone: company.timeZone });
   await store.scheduling.saveModel(company.id, { kind: result.model.kind, trainedAt: result.model.trainedAt, model: result.model });
   return result;
@@ -175,7 +176,9 @@ export async function runOptimization(
   try {
     const rows = await loadHistory(store, company.id, now);
     const locale = resolveLocale(company.locale);
-    const analysis = slotInsights(rows, { now, timeZone: company.timeZone, locale });
+    // Columns once for the analysis and the training (the rows stay for scoring the upcoming ones).
+    const columns = historyColumns(rows);
+    const analysis = slotInsights(columns, { now, timeZone: company.timeZone, locale });
     await store.scheduling.saveInsights(
       company.id,
       analysis.slots.map((s) => ({
@@ -192,7 +195,7 @@ export async function runOptimization(
       })),
       now,
     );
-    const { model } = await trainAndStore(store, company, rows, now);
+    const { model } = await trainAndStore(store, company, columns, now);
     const { threshold } = readProfile(await store.profiles.get(company.id)).agenda.risk;
     const scored = await scoreUpcoming(store, company, model, now, now + SCORE_AHEAD_MS, now, rows);
     const summary: OptimizationSummary = {

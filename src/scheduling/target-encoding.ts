@@ -11,8 +11,8 @@
  * outcome never feeds its rate. Serving uses the counts frozen at training (all outcomes known then),
  * kept in the model (at most MAX_LEVELS levels per attribute, most frequent first).
  */
+import { type AttrColumn, type HistoryColumns, knownAt, NO_SHOW } from "./columns";
 import { TENANT_PRIOR, orderBy, tenantRate } from "./features";
-import type { HistoryRow, ScoredAppointment } from "./history";
 
 /** Pseudo-appointments at the tenant rate behind every level's rate. */
 export const LEVEL_PRIOR_STRENGTH = 20;
@@ -37,54 +37,55 @@ export function levelOf(v: string | number | undefined): string {
 
 const smooth = (noShows: number, resolved: number, mean: number) => (noShows + LEVEL_PRIOR_STRENGTH * mean) / (resolved + LEVEL_PRIOR_STRENGTH);
 
-/**
- * Per-row level rates of `targets` (one Float64Array per attribute), each row seeing only the
- * outcomes in `history` that ended by min(its booking, cutoff). One sweep in time order.
- */
-export function sweepRates(
-  targets: readonly ScoredAppointment[],
-  history: readonly Pick<HistoryRow, "status" | "endsAt" | "attrs">[],
-  names: readonly string[],
-  cutoff: number,
-): Float64Array[] {
-  const n = targets.length;
-  const out = names.map(() => new Float64Array(n));
-  if (names.length === 0) return out;
-  const levelIds = names.map(() => new Map<string, number>());
-  // Raw value → level id per attribute (normalising every cell again is the slow part).
-  const rawIds = names.map(() => new Map<string | number | undefined, number>());
-  const idOf = (a: number, raw: string | number | undefined) => {
-    const cache = rawIds[a] as Map<string | number | undefined, number>;
-    let id = cache.get(raw);
-    if (id !== undefined) return id;
-    const ids = levelIds[a] as Map<string, number>;
-    const l = levelOf(raw);
-    id = ids.get(l);
+/** Each row's level id under `col` (ids from `ids`, shared by every call for one attribute). */
+function levelIds(col: AttrColumn | undefined, ids: Map<string, number>): { ofCode: Int32Array; missing: number } {
+  const idOf = (l: string) => {
+    let id = ids.get(l);
     if (id === undefined) {
       id = ids.size;
       ids.set(l, id);
     }
-    cache.set(raw, id);
     return id;
   };
-  const events = history.filter((h) => (h.status === "attended" || h.status === "no_show") && h.endsAt <= cutoff);
-  const byEnd = orderBy(events.length, (k) => events[k]?.endsAt ?? 0);
-  const eventLevel = names.map((name, a) => Int32Array.from(events, (e) => idOf(a, e.attrs[name])));
-  const targetLevel = names.map((name, a) => Int32Array.from(targets, (t) => idOf(a, t.attrs[name])));
-  const resolved = names.map((_, a) => new Uint32Array((levelIds[a] as Map<string, number>).size));
-  const noShows = names.map((_, a) => new Uint32Array((levelIds[a] as Map<string, number>).size));
+  const ofCode = Int32Array.from(col?.values ?? [], (v) => idOf(levelOf(v)));
+  return { ofCode, missing: idOf(MISSING_LEVEL) };
+}
+
+const levelAt = (col: AttrColumn | undefined, l: { ofCode: Int32Array; missing: number }, j: number) => {
+  const code = col ? (col.codes[j] as number) : -1;
+  return code < 0 ? l.missing : (l.ofCode[code] as number);
+};
+
+/**
+ * Per-row level rates of the rows `targets` (indices into `c`; one Float64Array per attribute), each
+ * row seeing only the outcomes in `c` that ended by min(its booking, cutoff). One sweep in time order.
+ */
+export function sweepRates(c: HistoryColumns, targets: Uint32Array, names: readonly string[], cutoff: number): Float64Array[] {
+  const n = targets.length;
+  const out = names.map(() => new Float64Array(n));
+  if (names.length === 0) return out;
+  const cols = names.map((name) => c.attrs.get(name));
+  const ids = names.map(() => new Map<string, number>());
+  const levels = names.map((_, a) => levelIds(cols[a], ids[a] as Map<string, number>));
+  const events: number[] = [];
+  for (let j = 0; j < c.length; j++) if (knownAt(c, j, cutoff)) events.push(j);
+  const byEnd = orderBy(events.length, (k) => c.endsAt[events[k] as number] as number);
+  const eventLevel = names.map((_, a) => Int32Array.from(events, (j) => levelAt(cols[a], levels[a] as { ofCode: Int32Array; missing: number }, j)));
+  const targetLevel = names.map((_, a) => Int32Array.from(targets, (j) => levelAt(cols[a], levels[a] as { ofCode: Int32Array; missing: number }, j)));
+  const resolved = names.map((_, a) => new Uint32Array((ids[a] as Map<string, number>).size));
+  const noShows = names.map((_, a) => new Uint32Array((ids[a] as Map<string, number>).size));
   let total = 0;
   let totalNoShows = 0;
-  const queries = orderBy(n, (i) => targets[i]?.bookedAt ?? 0);
+  const queries = orderBy(n, (i) => c.bookedAt[targets[i] as number] as number);
   let p = 0;
   for (let q = 0; q < n; q++) {
     const i = queries[q] ?? 0;
-    const until = Math.min(cutoff, targets[i]?.bookedAt ?? 0);
+    const until = Math.min(cutoff, c.bookedAt[targets[i] as number] as number);
     for (; p < byEnd.length; p++) {
       const k = byEnd[p] ?? 0;
-      const e = events[k];
-      if (!e || e.endsAt > until) break;
-      const ns = e.status === "no_show" ? 1 : 0;
+      const j = events[k] as number;
+      if ((c.endsAt[j] as number) > until) break;
+      const ns = c.status[j] === NO_SHOW ? 1 : 0;
       total++;
       totalNoShows += ns;
       for (let a = 0; a < names.length; a++) {
@@ -104,37 +105,39 @@ export function sweepRates(
   return out;
 }
 
-/** The counts serving uses: every outcome in `history` known by `now`, per level. */
-export function freezeTargets(history: readonly Pick<HistoryRow, "status" | "endsAt" | "attrs">[], names: readonly string[], now: number): TargetAttr[] {
+/** The counts serving uses: every outcome in `c` known by `now`, per level. */
+export function freezeTargets(c: HistoryColumns, names: readonly string[], now: number): TargetAttr[] {
   return names.map((name) => {
-    const counts = new Map<string, [number, number]>();
-    for (const h of history) {
-      if ((h.status !== "attended" && h.status !== "no_show") || h.endsAt > now) continue;
-      const l = levelOf(h.attrs[name]);
-      const c = counts.get(l) ?? [0, 0];
-      c[0]++;
-      if (h.status === "no_show") c[1]++;
-      counts.set(l, c);
+    const col = c.attrs.get(name);
+    const ids = new Map<string, number>();
+    const l = levelIds(col, ids);
+    const resolved = new Uint32Array(ids.size);
+    const noShows = new Uint32Array(ids.size);
+    for (let j = 0; j < c.length; j++) {
+      if (!knownAt(c, j, now)) continue;
+      const id = levelAt(col, l, j);
+      resolved[id] = (resolved[id] as number) + 1;
+      if (c.status[j] === NO_SHOW) noShows[id] = (noShows[id] as number) + 1;
     }
-    const ranked = [...counts.entries()].sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : 1)).slice(0, MAX_LEVELS);
-    return { name, levels: ranked.map(([l]) => l), resolved: ranked.map(([, c]) => c[0]), noShows: ranked.map(([, c]) => c[1]) };
+    const ranked = [...ids.entries()]
+      .filter(([, id]) => (resolved[id] as number) > 0)
+      .sort((a, b) => (resolved[b[1]] as number) - (resolved[a[1]] as number) || (a[0] < b[0] ? -1 : 1))
+      .slice(0, MAX_LEVELS);
+    return { name, levels: ranked.map(([level]) => level), resolved: ranked.map(([, id]) => resolved[id] as number), noShows: ranked.map(([, id]) => noShows[id] as number) };
   });
 }
 
-/** Per-row rates from frozen counts (serving); unseen levels get the tenant rate. */
-export function frozenRates(targets: readonly ScoredAppointment[], attrs: readonly TargetAttr[], globalResolved: number, globalNoShows: number): Float64Array[] {
+/** Per-row rates of the rows `targets` from frozen counts (serving); unseen levels get the tenant rate. */
+export function frozenRates(c: HistoryColumns, targets: Uint32Array, attrs: readonly TargetAttr[], globalResolved: number, globalNoShows: number): Float64Array[] {
   const mean = globalResolved > 0 ? tenantRate(globalNoShows, globalResolved) : TENANT_PRIOR.rate;
   return attrs.map((a) => {
     const byLevel = new Map(a.levels.map((l, k) => [l, smooth(a.noShows[k] ?? 0, a.resolved[k] ?? 0, mean)]));
-    const cache = new Map<string | number | undefined, number>();
-    return Float64Array.from(targets, (t) => {
-      const raw = t.attrs[a.name];
-      let r = cache.get(raw);
-      if (r === undefined) {
-        r = byLevel.get(levelOf(raw)) ?? mean;
-        cache.set(raw, r);
-      }
-      return r;
+    const col = c.attrs.get(a.name);
+    const ofCode = Float64Array.from(col?.values ?? [], (v) => byLevel.get(levelOf(v)) ?? mean);
+    const missing = byLevel.get(MISSING_LEVEL) ?? mean;
+    return Float64Array.from(targets, (j) => {
+      const code = col ? (col.codes[j] as number) : -1;
+      return code < 0 ? missing : (ofCode[code] as number);
     });
   });
 }

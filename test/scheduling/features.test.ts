@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { designMatrix, featureNames, fitAttrEncoding } from "../../src/scheduling/design";
-import { computeFacts, factsAt } from "../../src/scheduling/features";
+import { featureNames } from "../../src/scheduling/design";
+import { factsAt } from "../../src/scheduling/features";
+import { encodingOf, factsOf, matrixOf } from "./rows";
 import type { FactTable, FeatureOptions } from "../../src/scheduling/features";
 import type { HistoryRow } from "../../src/scheduling/history";
 import { generateHistory, mulberry32 } from "../../src/scheduling/synthetic";
@@ -49,7 +50,7 @@ describe("contact history: only appointments that ended by the scored one's book
   const opts: FeatureOptions = { timeZone: SP };
 
   it("counts #1 for #3, not #2 (which ended before #3 started but after it was booked)", () => {
-    const facts = computeFacts(rows, rows, opts);
+    const facts = factsOf(rows, rows, opts);
     expect(factsAt(facts, 2)).toMatchObject({ contactResolved: 1, contactNoShows: 1 });
     // #4 (booked at T0 − 1 d) sees #1 and #2; #3 was still ahead (it starts at T0).
     expect(factsAt(facts, 3)).toMatchObject({ contactResolved: 2, contactNoShows: 2 });
@@ -62,13 +63,13 @@ describe("contact history: only appointments that ended by the scored one's book
       row({ externalId: "b", bookedAt: T0 - DAY_MS, startsAt: T0 }),
       row({ externalId: "c", contact: "bia", bookedAt: T0 - DAY_MS, startsAt: T0 }),
     ];
-    const facts = computeFacts(exact, exact, opts);
+    const facts = factsOf(exact, exact, opts);
     expect(factsAt(facts, 1)).toMatchObject({ contactResolved: 1, contactNoShows: 1 });
     expect(factsAt(facts, 2)).toMatchObject({ contactResolved: 0, contactNoShows: 0 });
   });
 
   it("the contact rate is smoothed: one no-show is not 100 %", () => {
-    const facts = computeFacts(rows, rows, opts);
+    const facts = factsOf(rows, rows, opts);
     const f = factsAt(facts, 2);
     expect(f.contactRate).toBeGreaterThan(f.globalRate);
     expect(f.contactRate).toBeLessThan(0.6);
@@ -77,18 +78,18 @@ describe("contact history: only appointments that ended by the scored one's book
 
 describe("no feature leaks the outcome", () => {
   const rows = generateHistory({ seed: 3, rows: 6000, contacts: 400, start: Date.UTC(2024, 0, 1, 3), days: 365 });
-  const encoding = fitAttrEncoding(rows.slice(0, 3000));
+  const encoding = encodingOf(rows.slice(0, 3000));
   const d = featureNames(encoding).length;
   const opts: FeatureOptions = { timeZone: SP };
-  const base = computeFacts(rows, rows, opts);
-  const baseX = designMatrix(rows, base, encoding);
+  const base = factsOf(rows, rows, opts);
+  const baseX = matrixOf(rows, base, encoding);
 
   it("rewriting every outcome that ends after a cutoff (own outcome included) changes no feature of rows booked by then", () => {
     const cutoff = (rows[3000] as HistoryRow).startsAt;
     const altered = rewriteFuture(rows, cutoff);
     expect(altered.filter((r, k) => r.status !== rows[k]?.status).length).toBeGreaterThan(2000);
-    const facts = computeFacts(altered, altered, opts);
-    const x = designMatrix(altered, facts, encoding);
+    const facts = factsOf(altered, altered, opts);
+    const x = matrixOf(altered, facts, encoding);
     let checked = 0;
     for (let i = 0; i < rows.length; i++) {
       if ((rows[i] as HistoryRow).bookedAt > cutoff) continue;
@@ -105,8 +106,8 @@ describe("no feature leaks the outcome", () => {
       const i = 1000 + Math.floor(rnd() * 5000);
       const target = rows[i] as HistoryRow;
       const altered = rewriteFuture(rows, target.bookedAt);
-      const facts = computeFacts([altered[i] as HistoryRow], altered, opts);
-      const x = designMatrix([altered[i] as HistoryRow], facts, encoding);
+      const facts = factsOf([altered[i] as HistoryRow], altered, opts);
+      const x = matrixOf([altered[i] as HistoryRow], facts, encoding);
       expect(snapshot(facts, x, d, 0)).toEqual(snapshot(base, baseX, d, i));
       // Of the rows that did change, some of the same contact ended before this one started: the
       // rule "ended before the start" would have leaked them.
@@ -120,16 +121,16 @@ describe("no feature leaks the outcome", () => {
     const target = rows[i] as HistoryRow;
     const j = rows.findIndex((r) => r.contact === target.contact && r.endsAt <= target.bookedAt && (r.status === "attended" || r.status === "no_show"));
     const altered = rows.map((r, k) => (k === j ? { ...r, status: r.status === "attended" ? ("no_show" as const) : ("attended" as const) } : r));
-    const facts = computeFacts(altered, altered, opts);
+    const facts = factsOf(altered, altered, opts);
     expect(factsAt(facts, i).contactNoShows).not.toBe(factsAt(base, i).contactNoShows);
   });
 
   it("slot statistics stop at the training window (slotCutoff): holdout outcomes never feed them", () => {
     const slotCutoff = (rows[4800] as HistoryRow).startsAt;
     const withCut: FeatureOptions = { timeZone: SP, slotCutoff };
-    const before = computeFacts(rows, rows, withCut);
+    const before = factsOf(rows, rows, withCut);
     const altered = rows.map((r) => (r.endsAt > slotCutoff ? { ...r, contact: `${r.contact}-moved`, status: r.status === "attended" ? ("no_show" as const) : r.status } : r));
-    const after = computeFacts(rows, altered, withCut);
+    const after = factsOf(rows, altered, withCut);
     for (let i = 0; i < rows.length; i++) {
       expect(after.slotRate[i]).toBe(before.slotRate[i]);
       expect(after.slotResolved[i]).toBe(before.slotResolved[i]);
@@ -149,14 +150,14 @@ describe("attribute encoding", () => {
   }
 
   it("standardises numbers (with a missing indicator), one-hots categories, pools rare ones (< 1 %)", () => {
-    const enc = fitAttrEncoding(rows);
+    const enc = encodingOf(rows);
     expect(enc.numeric).toEqual([expect.objectContaining({ name: "age", hasMissing: true })]);
     expect(enc.categorical).toEqual([{ name: "plan", levels: ["unimed", "sus"], hasOther: true }]);
     const names = featureNames(enc);
     expect(names.filter((n) => n.startsWith("attr_"))).toEqual(["attr_age", "attr_age_missing", "attr_plan=unimed", "attr_plan=sus", "attr_plan=other"]);
 
-    const facts = computeFacts(rows, rows, { timeZone: SP });
-    const x = designMatrix(rows, facts, enc);
+    const facts = factsOf(rows, rows, { timeZone: SP });
+    const x = matrixOf(rows, facts, enc);
     const d = names.length;
     const col = (name: string) => Array.from({ length: rows.length }, (_, i) => x[i * d + names.indexOf(name)] ?? Number.NaN);
     const age = col("attr_age").filter((_, i) => i % 10 !== 0);
@@ -172,10 +173,10 @@ describe("attribute encoding", () => {
   });
 
   it("an unseen category at scoring time goes to 'other'; a numeric string reads as a number", () => {
-    const enc = fitAttrEncoding(rows);
+    const enc = encodingOf(rows);
     const names = featureNames(enc);
     const scored = [row({ externalId: "x", bookedAt: T0, startsAt: T0 + HOUR_MS, attrs: { plan: "never-seen", age: "44" } })];
-    const x = designMatrix(scored, computeFacts(scored, [], { timeZone: SP }), enc);
+    const x = matrixOf(scored, factsOf(scored, [], { timeZone: SP }), enc);
     expect(x[names.indexOf("attr_plan=other")]).toBe(1);
     expect(x[names.indexOf("attr_plan=unimed")]).toBe(0);
     expect(x[names.indexOf("attr_age_missing")]).toBe(0);

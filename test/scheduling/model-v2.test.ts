@@ -4,8 +4,8 @@ import type { HistoryRow, RiskInput } from "../../src/scheduling/history";
 import { predictMany, RiskModel, trainRiskModel } from "../../src/scheduling/model";
 import { generateHistory, generateSyntheticHistory, mulberry32 } from "../../src/scheduling/synthetic";
 import { calibrate, chooseCalibration, fitIsotonic } from "../../src/scheduling/calibration";
-import { featureNames, fitAttrEncoding, treeColumns } from "../../src/scheduling/design";
-import { freezeTargets, frozenRates, sweepRates } from "../../src/scheduling/target-encoding";
+import { featureNames, treeColumns } from "../../src/scheduling/design";
+import { encodingOf, frozenOf, frozenRatesOf, ratesOf } from "./rows";
 import v1 from "./fixtures/risk-model-v1.json";
 
 const SP = "America/Sao_Paulo";
@@ -167,7 +167,7 @@ describe("target encoding of many-level attributes (attr_<name>_rate)", () => {
       row(2, "A ", "no_show", t + 3 * DAY_MS, t + 4 * DAY_MS),
       row(3, "b", "attended", t + 3 * DAY_MS, t + 4 * DAY_MS),
     ];
-    const [rates] = sweepRates(rows, rows, ["bairro"], Number.POSITIVE_INFINITY);
+    const [rates] = ratesOf(rows, rows, ["bairro"], Number.POSITIVE_INFINITY);
     // Rows 0 and 1: nothing known when booked → the 20 % prior.
     expect(rates?.[0]).toBeCloseTo(0.2, 12);
     expect(rates?.[1]).toBeCloseTo(0.2, 12);
@@ -175,15 +175,15 @@ describe("target encoding of many-level attributes (attr_<name>_rate)", () => {
     expect(rates?.[2]).toBeCloseTo((2 + 20 * mean) / (2 + 20), 12);
     expect(rates?.[3]).toBeCloseTo(mean, 12);
     // The training cutoff stops what even later rows see.
-    const [cut] = sweepRates(rows, rows, ["bairro"], t + DAY_MS + HOUR_MS);
+    const [cut] = ratesOf(rows, rows, ["bairro"], t + DAY_MS + HOUR_MS);
     expect(cut?.[2]).toBeCloseTo((1 + 20 * ((1 + 4) / 21)) / 21, 12);
   });
 
   it("serving uses the counts frozen at training; unseen levels get the tenant rate", () => {
     const rows = [0, 1, 2, 3].map((i) => row(i, i < 3 ? "x" : "y", i < 2 ? "no_show" : "attended", START, START + DAY_MS));
-    const frozen = freezeTargets(rows, ["bairro"], START + 2 * DAY_MS);
+    const frozen = frozenOf(rows, ["bairro"], START + 2 * DAY_MS);
     expect(frozen).toEqual([{ name: "bairro", levels: ["x", "y"], resolved: [3, 1], noShows: [2, 0] }]);
-    const [rates] = frozenRates([rows[0] as HistoryRow, { ...(rows[0] as HistoryRow), attrs: { bairro: "z" } }], frozen, 4, 2);
+    const [rates] = frozenRatesOf([rows[0] as HistoryRow, { ...(rows[0] as HistoryRow), attrs: { bairro: "z" } }], frozen, 4, 2);
     const mean = (2 + 4) / (4 + 20);
     expect(rates?.[0]).toBeCloseTo((2 + 20 * mean) / 23, 12);
     expect(rates?.[1]).toBeCloseTo(mean, 12);
@@ -191,7 +191,7 @@ describe("target encoding of many-level attributes (attr_<name>_rate)", () => {
 
   it("only attributes with more levels than the one-hot keeps get a rate column, and the trees read it instead of the one-hots", () => {
     const rows = Array.from({ length: 3000 }, (_, i) => ({ attrs: { bairro: `b-${i % 40}`, plano: i % 3 === 0 ? "sus" : "unimed" } }));
-    const enc = fitAttrEncoding(rows);
+    const enc = encodingOf(rows);
     expect(enc.target?.map((t) => t.name)).toEqual(["bairro"]);
     const names = featureNames(enc);
     expect(names[names.length - 1]).toBe("attr_bairro_rate");
