@@ -34,15 +34,5 @@ export type HistoryRow = z.infer<typeof HistoryRow>;
 /** An appointment to score: a history row whose outcome is not known (or not looked at). */
 export type RiskInput = Omit<HistoryRow, "status"> & { status?: AppointmentOutcome };
 
-/** The fields the feature sweep reads; both `HistoryRow` and `RiskInput` have them. */
+/** The fields the columns (columns.ts) take from a row; both `HistoryRow` and `RiskInput` have them. */
 export type ScoredAppointment = Pick<HistoryRow, "contact" | "bookedAt" | "startsAt" | "endsAt" | "reminderSent" | "reminderAnswered" | "confirmed" | "lastContactAt" | "attrs">;
-
-/** True for the two statuses that say what happened (the model's label: no_show = 1). */
-export function isResolved(status: AppointmentOutcome | undefined): status is "attended" | "no_show" {
-  return status === "attended" || status === "no_show";
-}
-
-/** An outcome is known at `now` when the row is resolved and it had ended by then. */
-export function outcomeKnown(row: Pick<HistoryRow, "status" | "endsAt">, now: number): boolean {
-  return isResolved(row.status) && row.endsAt <= now;
-}
