@@ -6,8 +6,8 @@
  *
  * Semantics (each pinned by a test in test/agenda/when-range.test.ts); weeks start on Monday, every range
  * is of local dates, inclusive, and never starts before today:
- * - "esta semana" / "this week": today..Sunday. "próxima semana" / "semana que vem" / "next week" /
- *   "la semana que viene": next Monday..Sunday. A named weekday with either ("sexta da semana que vem")
+ * - "esta semana" / "this week": today..Sunday. "próxima semana" / "semana que vem" / "na outra semana" /
+ *   "semana seguinte" / "next week" / "the following week" / "la semana que viene": next Monday..Sunday. A named weekday with either ("sexta da semana que vem")
  *   is that one day instead (when.ts).
  * - "fim de semana" / "weekend": the coming Saturday..Sunday (today when it is one); "next"/"que vem" on
  *   a weekend day moves to the following one. "next weekend" on a weekday is the coming one.
@@ -171,7 +171,7 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
     const later = onWeekend && Boolean(m[1] ?? m[2] ?? m[3]);
     span("weekend", addDays(monday, later ? 12 : 5), addDays(monday, later ? 13 : 6));
   });
-  scan.take(/\b(?:(?:da|na|de la|en la|of|on|la|a) )?(?:semana que vem|proxima semana|next week|semana que viene|semana proxima)\b/g, () => {
+  scan.take(/\b(?:(?:da|na|de la|en la|of|on|la|a) )?(?:semana que vem|proxima semana|outra semana|semana seguinte|next week|following week|semana que viene|semana proxima|semana siguiente)\b/g, () => {
     span("next_week", addDays(monday, 7), addDays(monday, 13));
   });
   scan.take(/\b(?:esta|essa|nesta|nessa|desta|dessa|this) (?:semana|week)\b/g, () => span("this_week", today, addDays(monday, 6)));
