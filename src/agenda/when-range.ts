@@ -171,9 +171,12 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
     const later = onWeekend && Boolean(m[1] ?? m[2] ?? m[3]);
     span("weekend", addDays(monday, later ? 12 : 5), addDays(monday, later ? 13 : 6));
   });
-  scan.take(/\b(?:(?:da|na|de la|en la|of|on|la|a) )?(?:semana que vem|proxima semana|outra semana|semana seguinte|next week|following week|semana que viene|semana proxima|semana siguiente)\b/g, () => {
-    span("next_week", addDays(monday, 7), addDays(monday, 13));
-  });
+  scan.take(
+    /\b(?:(?:da|na|de la|en la|of|on|la|a) )?(?:semana que vem|proxima semana|outra semana|semana seguinte|next week|following week|semana que viene|semana proxima|semana siguiente)\b/g,
+    () => {
+      span("next_week", addDays(monday, 7), addDays(monday, 13));
+    },
+  );
   scan.take(/\b(?:esta|essa|nesta|nessa|desta|dessa|this) (?:semana|week)\b/g, () => span("this_week", today, addDays(monday, 6)));
 
   // "dia 15 do mês que vem" is one day of next month, not the next 15th; after a bound word
