@@ -56,11 +56,6 @@ type Row = ScoredAppointment & { status?: AppointmentOutcome };
 
 const STATUS_CODE = new Map<string, number>(STATUSES.map((s, k) => [s, k]));
 
-/** True when `x` is already columns (the callers accept either). */
-export function isColumns(x: HistoryColumns | readonly unknown[]): x is HistoryColumns {
-  return !Array.isArray(x);
-}
-
 /** Columns from rows (any statuses); `readStatus` false drops them (rows being scored). */
 function build(parts: { rows: readonly Row[]; readStatus: boolean }[]): HistoryColumns {
   const n = parts.reduce((s, p) => s + p.rows.length, 0);
@@ -153,18 +148,11 @@ export function withTargets(history: readonly HistoryRow[], targets: readonly Ro
 
 /** Columns as given, or built from rows. */
 export function asColumns(history: HistoryColumns | readonly HistoryRow[]): HistoryColumns {
-  return isColumns(history) ? history : historyColumns(history);
+  return Array.isArray(history) ? historyColumns(history) : (history as HistoryColumns);
 }
 
 /** attended or no_show and ended by `now` (the model's labels). */
 export function knownAt(c: HistoryColumns, j: number, now: number): boolean {
   const s = c.status[j] as number;
   return (s === ATTENDED || s === NO_SHOW) && (c.endsAt[j] as number) <= now;
-}
-
-/** Row j's raw value of an attribute column (undefined when absent). */
-export function attrValue(col: AttrColumn | undefined, j: number): string | number | undefined {
-  if (!col) return undefined;
-  const code = col.codes[j] as number;
-  return code < 0 ? undefined : col.values[code];
 }

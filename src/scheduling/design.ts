@@ -100,17 +100,20 @@ export function fitAttrEncoding(c: HistoryColumns, rows: Uint32Array, options: E
   for (const { name, col, counts } of kept) {
     const used = col.values.map((v, code) => ((counts[code] as number) > 0 && v !== "" ? v : undefined));
     if (used.every((v) => v === undefined || asNumber(v) !== null)) {
+      // Summed row by row in the rows' order (not once per distinct value times its count): the same
+      // floating-point sums, so the same mean and sd, as reading each row's value.
+      const number = used.map((v) => (v === undefined ? null : asNumber(v)));
       let sum = 0;
       let sumSq = 0;
       let count = 0;
-      used.forEach((v, code) => {
-        if (v === undefined) return;
-        const x = asNumber(v) as number;
-        const k = counts[code] as number;
-        sum += k * x;
-        sumSq += k * x * x;
-        count += k;
-      });
+      for (let k = 0; k < rows.length; k++) {
+        const code = col.codes[rows[k] as number] as number;
+        const x = code < 0 ? null : (number[code] ?? null);
+        if (x === null) continue;
+        sum += x;
+        sumSq += x * x;
+        count++;
+      }
       const mean = count > 0 ? sum / count : 0;
       const variance = count > 1 ? Math.max(0, sumSq / count - mean * mean) : 0;
       numeric.push({ name, mean, sd: variance > 0 ? Math.sqrt(variance) : 1, hasMissing: count < n });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DAY_MS } from "../../src/lib/time-zone";
-import { attrValue, historyColumns, knownAt, NO_SHOW, NO_STATUS, STATUSES, withTargets } from "../../src/scheduling/columns";
+import { historyColumns, knownAt, NO_SHOW, NO_STATUS, STATUSES, withTargets } from "../../src/scheduling/columns";
 import type { HistoryRow } from "../../src/scheduling/history";
 import { predictMany, trainRiskModel } from "../../src/scheduling/model";
 import { generateSyntheticHistory } from "../../src/scheduling/synthetic";
@@ -45,7 +45,7 @@ describe("a history as columns", () => {
     expect(bairro?.values).toEqual(["Centro"]);
     // 40 and "40" are different raw values (the encoding decides later what they mean).
     expect(idade?.values).toEqual([40, "40"]);
-    expect([0, 1, 2].map((j) => attrValue(idade, j))).toEqual([40, "40", undefined]);
+    expect([...(idade?.codes ?? [])]).toEqual([0, 1, -1]);
   });
 
   it("an outcome is known when attended or missed and ended by then", () => {

@@ -184,6 +184,23 @@ describe("attribute encoding", () => {
   });
 });
 
+describe("attribute encoding of decimals", () => {
+  it("a numeric attribute's mean and sd are the row-by-row sums (the same floating-point result as reading each row)", () => {
+    const values = [0.1, 0.2, 0.3, 0.1, 36.6, 0.2];
+    let sum = 0;
+    let sumSq = 0;
+    for (const v of values) {
+      sum += v;
+      sumSq += v * v;
+    }
+    const mean = sum / values.length;
+    const [t] = encodingOf(values.map((v) => ({ attrs: { t: v } }))).numeric;
+    // 0.1 + 0.2 + 0.3 + 0.1 in row order is not 2 × 0.1 + 0.2 + 0.3 in floating point.
+    expect(t?.mean).toBe(mean);
+    expect(t?.sd).toBe(Math.sqrt(sumSq / values.length - mean * mean));
+  });
+});
+
 describe("ZoneClock", () => {
   it("agrees with utcToZoned everywhere, DST days included", () => {
     const rnd = mulberry32(5);
