@@ -48,6 +48,8 @@ const WORDS: Record<Locale, Words> = {
     span: {
       this_week: "para esta semana",
       next_week: "para a próxima semana",
+      this_fortnight: "para esta quinzena",
+      next_fortnight: "para a próxima quinzena",
       weekend: "para o fim de semana",
       this_month: "para este mês",
       next_month: "para o mês que vem",
@@ -78,6 +80,8 @@ const WORDS: Record<Locale, Words> = {
     span: {
       this_week: "for this week",
       next_week: "for next week",
+      this_fortnight: "for this half of the month",
+      next_fortnight: "for the next half of the month",
       weekend: "for the weekend",
       this_month: "for this month",
       next_month: "for next month",
@@ -108,6 +112,8 @@ const WORDS: Record<Locale, Words> = {
     span: {
       this_week: "para esta semana",
       next_week: "para la próxima semana",
+      this_fortnight: "para esta quincena",
+      next_fortnight: "para la próxima quincena",
       weekend: "para el fin de semana",
       this_month: "para este mes",
       next_month: "para el mes que viene",

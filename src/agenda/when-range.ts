@@ -9,6 +9,9 @@
  * - "esta semana" / "this week": today..Sunday. "próxima semana" / "semana que vem" / "na outra semana" /
  *   "semana seguinte" / "next week" / "the following week" / "la semana que viene": next Monday..Sunday. A named weekday with either ("sexta da semana que vem")
  *   is that one day instead (when.ts).
+ * - "próxima quinzena" / "quinzena que vem" / "la próxima quincena": the next half of a month (16..end
+ *   while today is in 1–15, else next month's 1–15); "esta quinzena": today..the end of today's half.
+ *   "the next fortnight" / "the next two weeks": today..today+13.
  * - "fim de semana" / "weekend": the coming Saturday..Sunday (today when it is one); "next"/"que vem" on
  *   a weekend day moves to the following one. "next weekend" on a weekday is the coming one.
  * - "este mês": today..month end. "mês que vem" / "next month": all of next month. "fim do mês" / "end of
@@ -53,7 +56,21 @@ import {
 } from "./when-words";
 
 /** Which phrase named the range (describeWhen words it back). */
-export type SpanKind = "this_week" | "next_week" | "weekend" | "this_month" | "next_month" | "month_start" | "month_mid" | "month_end" | "around" | "after" | "before" | "within";
+export type SpanKind =
+  | "this_week"
+  | "next_week"
+  | "weekend"
+  | "this_fortnight"
+  | "next_fortnight"
+  | "this_month"
+  | "next_month"
+  | "month_start"
+  | "month_mid"
+  | "month_end"
+  | "around"
+  | "after"
+  | "before"
+  | "within";
 
 /** The range part of a WhenQuery. */
 export interface WhenRange {
@@ -178,6 +195,20 @@ export function takeRanges(scan: Scan, today: Civil, locale: "pt-BR" | "en" | "e
     },
   );
   scan.take(/\b(?:esta|essa|nesta|nessa|desta|dessa|this) (?:semana|week)\b/g, () => span("this_week", today, addDays(monday, 6)));
+  // A quinzena / quincena is half a month (1–15, 16–end), as Brazilian and Spanish speakers count them;
+  // an English fortnight is two weeks from today.
+  scan.take(
+    /\b(?:(?:na|da|a|para a|la|en la|para la) )?(?:(?:(proxima|outra|siguiente) (?:quinzena|quincena))|(?:(?:quinzena|quincena) (?:que vem|que viene|seguinte|siguiente|proxima))|(?:(esta|essa|nesta|nessa|desta|dessa) (?:quinzena|quincena)))\b/g,
+    (m) => {
+      const next = m[2] === undefined;
+      const secondHalf = today.d > 15;
+      if (!next) return span("this_fortnight", today, secondHalf ? monthEnd(monthStart(false)) : { ...today, d: 15 });
+      if (!secondHalf) return span("next_fortnight", { ...today, d: 16 }, monthEnd(monthStart(false)));
+      const first = monthStart(true);
+      span("next_fortnight", first, { ...first, d: 15 });
+    },
+  );
+  scan.take(/\b(?:(?:in|within|over|during) )?(?:the )?(?:next|coming) (?:fortnight|two weeks)\b/g, () => span("within", today, addDays(today, 13)));
 
   // "dia 15 do mês que vem" is one day of next month, not the next 15th; after a bound word
   // ("depois do dia 10 do mês que vem") it is that bound's day.

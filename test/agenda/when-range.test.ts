@@ -35,6 +35,12 @@ describe("parseWhen reads ranges (now: Tue 2026-11-24 09:00 São Paulo)", () => 
     ["a semana seguinte", NEXT_WEEK],
     ["the following week", NEXT_WEEK],
     ["la semana siguiente", NEXT_WEEK],
+    // The 24th is in the second half: the next quinzena is next month's first.
+    ["na próxima quinzena", { from: "2026-12-01", to: "2026-12-15", span: "next_fortnight" }],
+    ["quinzena que vem", { from: "2026-12-01", to: "2026-12-15", span: "next_fortnight" }],
+    ["la próxima quincena", { from: "2026-12-01", to: "2026-12-15", span: "next_fortnight" }],
+    ["ainda nesta quinzena", { from: "2026-11-24", to: "2026-11-30", span: "this_fortnight" }],
+    ["in the next fortnight", { from: "2026-11-24", to: "2026-12-07", span: "within" }],
     ["esta semana", THIS_WEEK],
     ["nessa semana ainda", THIS_WEEK],
     ["daqui a 15 dias", { from: "2026-12-07", to: "2026-12-11", span: "around" }],
@@ -276,6 +282,12 @@ describe("describeWhen", () => {
     ],
     [{ date: "2026-11-25", weekday: "wed", time: "15:00" }, "para quarta, 25/11, às 15:00", "for Wednesday, Nov 25, at 15:00", "para el miércoles 25/11, a las 15:00"],
     [{ date: "2026-11-25", after: "13:00" }, "para o dia 25/11, a partir das 13:00", "for Nov 25, from 13:00", "para el 25/11, desde las 13:00"],
+    [
+      { from: "2026-12-16", to: "2026-12-31", span: "next_fortnight" },
+      "para a próxima quinzena (16 a 31/12)",
+      "for the next half of the month (Dec 16–31)",
+      "para la próxima quincena (16 al 31/12)",
+    ],
   ])("%j", (q, ptWant, enWant, esWant) => {
     expect(describeWhen(q, "pt-BR")).toBe(ptWant);
     expect(describeWhen(q, "en")).toBe(enWant);
@@ -315,5 +327,13 @@ describe("searchWindow", () => {
     const w = searchWindow({ from: "2027-03-08", to: "2027-03-14" }, { nowMs: Date.parse("2027-03-03T15:00:00Z"), timeZone: NY, searchDays: 14 });
     // 00:00 EST on the 8th is 05:00Z; 00:00 EDT on the 15th is 04:00Z: one hour short of 7 days.
     expect(w).toEqual({ fromMs: Date.parse("2027-03-08T05:00:00Z"), days: 7 - 1 / 24 });
+  });
+});
+
+describe("a quinzena is half a month", () => {
+  it("in the first half, the next quinzena is this month's second half; this one ends on the 15th", () => {
+    const early = "2026-12-03T12:00:00Z";
+    expect(parseWhen("próxima quinzena", { now: early, timeZone: SP, locale: "pt-BR" })).toEqual({ from: "2026-12-16", to: "2026-12-31", span: "next_fortnight" });
+    expect(parseWhen("nesta quinzena", { now: early, timeZone: SP, locale: "pt-BR" })).toEqual({ from: "2026-12-03", to: "2026-12-15", span: "this_fortnight" });
   });
 });
