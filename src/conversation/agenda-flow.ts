@@ -11,7 +11,7 @@ import { bookAppointment, cancelAppointment, confirmAppointment, freeSlots, labe
 import { isSlotRefusal, type Slot } from "../agenda/types";
 import { matchSlots, parseChoice, parseWhen } from "../agenda/when";
 import { describeWhen, isRangeQuery } from "../agenda/when-describe";
-import { searchWindow } from "../agenda/when-range";
+import { searchWindow } from "../agenda/when-window";
 import { spreadOverDays } from "../agenda/offer-spread";
 import { calendarSettings } from "../agenda/builtin";
 import { serviceNamed } from "./knowledge-match";

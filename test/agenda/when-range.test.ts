@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { matchSlots, parseWhen, type WhenQuery } from "../../src/agenda/when";
 import { describeWhen } from "../../src/agenda/when-describe";
-import { searchWindow } from "../../src/agenda/when-range";
+import { searchWindow } from "../../src/agenda/when-window";
 import { WEEKDAYS } from "../../src/lib/time-zone";
 
 // Tuesday 2026-11-24, 09:00 in São Paulo (UTC-3): this week is 23–29/11, next week 30/11–6/12.
