@@ -74,18 +74,7 @@ function build(parts: { rows: readonly Row[]; readStatus: boolean }[]): HistoryC
     attrs: new Map(),
   };
   const contactIds = new Map<string, number>();
-  type Column = { name: string; col: AttrColumn; ids: Map<string | number, number> };
-  const byName = new Map<string, Column>();
-  const byPosition: Column[] = [];
-  const columnOf = (name: string): Column => {
-    let at = byName.get(name);
-    if (!at) {
-      at = { name, col: { name, codes: new Int32Array(n).fill(-1), values: [] }, ids: new Map() };
-      byName.set(name, at);
-      c.attrs.set(name, at.col);
-    }
-    return at;
-  };
+  const valueIds = new Map<string, Map<string | number, number>>();
   let j = 0;
   for (const { rows, readStatus } of parts) {
     for (const r of rows) {
@@ -104,19 +93,17 @@ function build(parts: { rows: readonly Row[]; readStatus: boolean }[]): HistoryC
       c.reminderAnswered[j] = r.reminderAnswered === true ? 1 : 0;
       c.confirmed[j] = r.confirmed ? 1 : 0;
       const attrs = r.attrs;
-      let k = 0;
       for (const name in attrs) {
         const v = attrs[name];
         if (v === undefined) continue;
-        // Rows mostly list the same attributes in the same order: the k-th one is usually the last
-        // row's k-th, found without a lookup by name.
-        let at = byPosition[k];
-        if (at?.name !== name) {
-          at = columnOf(name);
-          byPosition[k] = at;
+        let col = c.attrs.get(name);
+        let ids = valueIds.get(name);
+        if (!col || !ids) {
+          col = { name, codes: new Int32Array(n).fill(-1), values: [] };
+          ids = new Map();
+          c.attrs.set(name, col);
+          valueIds.set(name, ids);
         }
-        k++;
-        const { col, ids } = at;
         let code = ids.get(v);
         if (code === undefined) {
           code = col.values.length;
@@ -156,3 +143,19 @@ export function knownAt(c: HistoryColumns, j: number, now: number): boolean {
   const s = c.status[j] as number;
   return (s === ATTENDED || s === NO_SHOW) && (c.endsAt[j] as number) <= now;
 }
+
+/**
+ * What each row's value of `col` becomes, worked out once per distinct value: `of(value)` for the
+ * values, `absent` for rows without one (and for every row when the column does not exist).
+ * @example const levelAt = byCode(c.attrs.get("bairro"), (v) => levelOf(v), MISSING_LEVEL); levelAt(j)
+ */
+export function byCode<T>(col: AttrColumn | undefined, of: (v: string | number) => T, absent: T): (j: number) => T {
+  if (!col) return () => absent;
+  const { codes } = col;
+  const mapped = col.values.map(of);
+  return (j) => {
+    const code = codes[j] as number;
+    return code < 0 ? absent : (mapped[code] as T);
+  };
+}
+
