@@ -158,4 +158,3 @@ export function byCode<T>(col: AttrColumn | undefined, of: (v: string | number) 
     return code < 0 ? absent : (mapped[code] as T);
   };
 }
-

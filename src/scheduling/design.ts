@@ -10,7 +10,7 @@
  * `attr_<name>_rate`, its level's smoothed no-show rate (target-encoding.ts); the trees read that
  * instead of its one-hot columns.
  */
-import type { AttrColumn, HistoryColumns } from "./columns";
+import { type AttrColumn, byCode, type HistoryColumns } from "./columns";
 import type { FactTable } from "./features";
 import { logit, TENANT_PRIOR } from "./features";
 import { levelOf, MISSING_LEVEL, type TargetAttr } from "./target-encoding";
@@ -102,13 +102,12 @@ export function fitAttrEncoding(c: HistoryColumns, rows: Uint32Array, options: E
     if (used.every((v) => v === undefined || asNumber(v) !== null)) {
       // Summed row by row in the rows' order (not once per distinct value times its count): the same
       // floating-point sums, so the same mean and sd, as reading each row's value.
-      const number = used.map((v) => (v === undefined ? null : asNumber(v)));
+      const valueAt = byCode(col, asNumber, null);
       let sum = 0;
       let sumSq = 0;
       let count = 0;
       for (let k = 0; k < rows.length; k++) {
-        const code = col.codes[rows[k] as number] as number;
-        const x = code < 0 ? null : (number[code] ?? null);
+        const x = valueAt(rows[k] as number);
         if (x === null) continue;
         sum += x;
         sumSq += x * x;
@@ -229,15 +228,9 @@ export function designMatrix(c: HistoryColumns, targets: Uint32Array, facts: Fac
   const d = featureNames(encoding).length;
   const n = targets.length;
   const x = new Float32Array(n * d);
-  // Per attribute, what each distinct value becomes (parsed and normalised once, not once per row).
-  const numeric = encoding.numeric.map((a) => {
-    const col = c.attrs.get(a.name);
-    return { a, codes: col?.codes, value: (col?.values ?? []).map((v) => asNumber(v)) };
-  });
-  const categorical = encoding.categorical.map((a) => {
-    const col = c.attrs.get(a.name);
-    return { a, codes: col?.codes, level: (col?.values ?? []).map((v) => a.levels.indexOf(levelOf(v))), missing: a.levels.indexOf(MISSING_LEVEL) };
-  });
+  // Per attribute, what each row's value becomes (parsed and normalised once per distinct value).
+  const numeric = encoding.numeric.map((a) => ({ a, valueAt: byCode(c.attrs.get(a.name), asNumber, null) }));
+  const categorical = encoding.categorical.map((a) => ({ a, levelAt: byCode(c.attrs.get(a.name), (v) => a.levels.indexOf(levelOf(v)), a.levels.indexOf(MISSING_LEVEL)) }));
   for (let i = 0; i < n; i++) {
     const j = targets[i] as number;
     let o = i * d;
@@ -256,15 +249,13 @@ export function designMatrix(c: HistoryColumns, targets: Uint32Array, facts: Fac
     x[o++] = c.confirmed[j] as number;
     x[o++] = Number.isNaN(silence) ? 0 : Math.log1p(silence);
     x[o++] = Number.isNaN(silence) ? 1 : 0;
-    for (const { a, codes, value } of numeric) {
-      const code = codes ? (codes[j] as number) : -1;
-      const v = code < 0 ? null : (value[code] ?? null);
+    for (const { a, valueAt } of numeric) {
+      const v = valueAt(j);
       x[o++] = v === null ? 0 : Math.max(-5, Math.min(5, (v - a.mean) / a.sd));
       if (a.hasMissing) x[o++] = v === null ? 1 : 0;
     }
-    for (const { a, codes, level, missing } of categorical) {
-      const code = codes ? (codes[j] as number) : -1;
-      const k = code < 0 ? missing : (level[code] ?? -1);
+    for (const { a, levelAt } of categorical) {
+      const k = levelAt(j);
       for (let l = 0; l < a.levels.length; l++) x[o++] = l === k ? 1 : 0;
       if (a.hasOther) x[o++] = k === -1 ? 1 : 0;
     }

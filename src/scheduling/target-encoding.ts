@@ -11,7 +11,7 @@
  * outcome never feeds its rate. Serving uses the counts frozen at training (all outcomes known then),
  * kept in the model (at most MAX_LEVELS levels per attribute, most frequent first).
  */
-import { type AttrColumn, type HistoryColumns, knownAt, NO_SHOW } from "./columns";
+import { type AttrColumn, byCode, type HistoryColumns, knownAt, NO_SHOW } from "./columns";
 import { TENANT_PRIOR, orderBy, tenantRate } from "./features";
 
 /** Pseudo-appointments at the tenant rate behind every level's rate. */
@@ -37,8 +37,8 @@ export function levelOf(v: string | number | undefined): string {
 
 const smooth = (noShows: number, resolved: number, mean: number) => (noShows + LEVEL_PRIOR_STRENGTH * mean) / (resolved + LEVEL_PRIOR_STRENGTH);
 
-/** Each row's level id under `col` (ids from `ids`, shared by every call for one attribute). */
-function levelIds(col: AttrColumn | undefined, ids: Map<string, number>): { ofCode: Int32Array; missing: number } {
+/** Each row's level id under `col`, ids from `ids` (missing rows: the missing level's). */
+function levelIds(col: AttrColumn | undefined, ids: Map<string, number>): (j: number) => number {
   const idOf = (l: string) => {
     let id = ids.get(l);
     if (id === undefined) {
@@ -47,14 +47,8 @@ function levelIds(col: AttrColumn | undefined, ids: Map<string, number>): { ofCo
     }
     return id;
   };
-  const ofCode = Int32Array.from(col?.values ?? [], (v) => idOf(levelOf(v)));
-  return { ofCode, missing: idOf(MISSING_LEVEL) };
+  return byCode(col, (v) => idOf(levelOf(v)), idOf(MISSING_LEVEL));
 }
-
-const levelAt = (col: AttrColumn | undefined, l: { ofCode: Int32Array; missing: number }, j: number) => {
-  const code = col ? (col.codes[j] as number) : -1;
-  return code < 0 ? l.missing : (l.ofCode[code] as number);
-};
 
 /**
  * Per-row level rates of the rows `targets` (indices into `c`; one Float64Array per attribute), each
@@ -64,14 +58,13 @@ export function sweepRates(c: HistoryColumns, targets: Uint32Array, names: reado
   const n = targets.length;
   const out = names.map(() => new Float64Array(n));
   if (names.length === 0) return out;
-  const cols = names.map((name) => c.attrs.get(name));
   const ids = names.map(() => new Map<string, number>());
-  const levels = names.map((_, a) => levelIds(cols[a], ids[a] as Map<string, number>));
+  const levelAt = names.map((name, a) => levelIds(c.attrs.get(name), ids[a] as Map<string, number>));
   const events: number[] = [];
   for (let j = 0; j < c.length; j++) if (knownAt(c, j, cutoff)) events.push(j);
   const byEnd = orderBy(events.length, (k) => c.endsAt[events[k] as number] as number);
-  const eventLevel = names.map((_, a) => Int32Array.from(events, (j) => levelAt(cols[a], levels[a] as { ofCode: Int32Array; missing: number }, j)));
-  const targetLevel = names.map((_, a) => Int32Array.from(targets, (j) => levelAt(cols[a], levels[a] as { ofCode: Int32Array; missing: number }, j)));
+  const eventLevel = levelAt.map((at) => Int32Array.from(events, at));
+  const targetLevel = levelAt.map((at) => Int32Array.from(targets, at));
   const resolved = names.map((_, a) => new Uint32Array((ids[a] as Map<string, number>).size));
   const noShows = names.map((_, a) => new Uint32Array((ids[a] as Map<string, number>).size));
   let total = 0;
@@ -108,14 +101,13 @@ export function sweepRates(c: HistoryColumns, targets: Uint32Array, names: reado
 /** The counts serving uses: every outcome in `c` known by `now`, per level. */
 export function freezeTargets(c: HistoryColumns, names: readonly string[], now: number): TargetAttr[] {
   return names.map((name) => {
-    const col = c.attrs.get(name);
     const ids = new Map<string, number>();
-    const l = levelIds(col, ids);
+    const levelAt = levelIds(c.attrs.get(name), ids);
     const resolved = new Uint32Array(ids.size);
     const noShows = new Uint32Array(ids.size);
     for (let j = 0; j < c.length; j++) {
       if (!knownAt(c, j, now)) continue;
-      const id = levelAt(col, l, j);
+      const id = levelAt(j);
       resolved[id] = (resolved[id] as number) + 1;
       if (c.status[j] === NO_SHOW) noShows[id] = (noShows[id] as number) + 1;
     }
@@ -132,12 +124,9 @@ export function frozenRates(c: HistoryColumns, targets: Uint32Array, attrs: read
   const mean = globalResolved > 0 ? tenantRate(globalNoShows, globalResolved) : TENANT_PRIOR.rate;
   return attrs.map((a) => {
     const byLevel = new Map(a.levels.map((l, k) => [l, smooth(a.noShows[k] ?? 0, a.resolved[k] ?? 0, mean)]));
-    const col = c.attrs.get(a.name);
-    const ofCode = Float64Array.from(col?.values ?? [], (v) => byLevel.get(levelOf(v)) ?? mean);
-    const missing = byLevel.get(MISSING_LEVEL) ?? mean;
-    return Float64Array.from(targets, (j) => {
-      const code = col ? (col.codes[j] as number) : -1;
-      return code < 0 ? missing : (ofCode[code] as number);
-    });
+    return Float64Array.from(
+      targets,
+      byCode(c.attrs.get(a.name), (v) => byLevel.get(levelOf(v)) ?? mean, byLevel.get(MISSING_LEVEL) ?? mean),
+    );
   });
 }
