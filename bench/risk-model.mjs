@@ -40,7 +40,7 @@ console.log(`sizes: ${sizes.join(", ")} synthetic appointments (seed ${seed}, 1 
 
 // Bundle the TypeScript modules once.
 const lib = await importSrc(["src/scheduling/synthetic", "src/scheduling/model", "src/scheduling/insights", "src/scheduling/evaluate", "src/scheduling/columns"]);
-const { generateSyntheticHistory, historyColumns, slotInsights, trainRiskModel, predictMany, auc } = lib;
+const { generateSyntheticHistory, historyColumns, slotInsights, trainRiskModel, predictMany, auc, ATTENDED, NO_SHOW } = lib;
 // The daily run's history cap, read from the source so the Worker-sized run follows it.
 const historyLimit = Number(/HISTORY_LIMIT = ([\d_]+)/.exec(readFileSync(join(root, "src/scheduling/service.ts"), "utf8"))?.[1]?.replaceAll("_", "") ?? 100_000);
 const workerRows = workerArg === "" ? historyLimit : Number(workerArg);
@@ -69,31 +69,17 @@ const allMb = () => {
   return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
 };
 
-/** `holdoutAuc` on columns (columns.ts: status 2 attended, 3 no_show), scored by `score(i)`. */
-function holdoutAucOfColumns(c, ev, score) {
+/** AUC of `score(i)` over the resolved holdout rows (row i of the columns `c`) of an evaluation (null without one). */
+function holdoutAuc(c, ev, score) {
   if (!ev || ev.holdoutFrom === null) return null;
   const scores = [];
   const labels = [];
   for (let i = 0; i < c.length; i++) {
-    if ((c.status[i] === 2 || c.status[i] === 3) && c.endsAt[i] <= now && c.startsAt[i] >= ev.holdoutFrom) {
+    if ((c.status[i] === ATTENDED || c.status[i] === NO_SHOW) && c.endsAt[i] <= now && c.startsAt[i] >= ev.holdoutFrom) {
       scores.push(score(i));
-      labels.push(c.status[i] === 3 ? 1 : 0);
+      labels.push(c.status[i] === NO_SHOW ? 1 : 0);
     }
   }
-  return auc(scores, labels);
-}
-
-/** AUC of `score(row, i)` over the resolved holdout rows of an evaluation (null without one). */
-function holdoutAuc(history, ev, score) {
-  if (!ev || ev.holdoutFrom === null) return null;
-  const scores = [];
-  const labels = [];
-  history.forEach((r, i) => {
-    if ((r.status === "attended" || r.status === "no_show") && r.endsAt <= now && r.startsAt >= ev.holdoutFrom) {
-      scores.push(score(r, i));
-      labels.push(r.status === "no_show" ? 1 : 0);
-    }
-  });
   return auc(scores, labels);
 }
 
@@ -123,7 +109,7 @@ for (const rows of sizes) {
   const trainMs = ms(t0);
   const ev = trained.evaluation;
   // The truth's AUC on the same holdout: the ceiling for any model on this data.
-  const oracle = holdoutAucOfColumns(history, ev, (i) => noShowProb[i]);
+  const oracle = holdoutAuc(history, ev, (i) => noShowProb[i]);
   noShowProb = null;
   const heapAfter = allMb() - all0; // the columns, the insights and the model (the row objects are gone)
 
@@ -186,8 +172,6 @@ function compare(shape) {
       kind: ev?.chosen ?? trained.model.kind,
       ev,
       trainMs,
-      leadAuc: holdoutAuc(data.rows, ev, (r) => r.startsAt - r.bookedAt),
-      truthAuc: holdoutAuc(data.rows, ev, (_, i) => data.noShowProb[i]),
     };
   };
   // Warm both code paths up, then alternate old and new `repeats` times: the median train time of
@@ -199,10 +183,19 @@ function compare(shape) {
     runs.fresh.push(run({}));
   }
   const heapFull = heapMb();
+  // Lead time alone and the truth on the same holdout, read off the history's columns (built after
+  // the heap was measured, so they do not count in it).
+  const columns = historyColumns(data.rows);
   const median = (list) => {
     const times = list.map((r) => r.trainMs).sort((a, b) => a - b);
     const { trained: _, ...first } = list[0];
-    return { ...first, trainMs: times[Math.floor(times.length / 2)] };
+    const ev = first.ev;
+    return {
+      ...first,
+      trainMs: times[Math.floor(times.length / 2)],
+      leadAuc: holdoutAuc(columns, ev, (i) => columns.startsAt[i] - columns.bookedAt[i]),
+      truthAuc: holdoutAuc(columns, ev, (i) => data.noShowProb[i]),
+    };
   };
   return { shape, heapHistory, heapFull, old: median(runs.old), fresh: median(runs.fresh) };
 }
